@@ -1,0 +1,189 @@
+/*
+ * The physical bus: guest RAM, the per-page flags, and the MMIO region table.
+ * See bus.h for the contract.
+ */
+#include "mmu/bus.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "rivet/encoding.h"
+
+bool bus_init(struct bus *bus, uint64_t ram_base, uint64_t ram_size)
+{
+    memset(bus, 0, sizeof(*bus));
+    /* Page-aligned RAM keeps every page flag covering exactly one page and
+     * every naturally aligned guest word naturally aligned on the host (the
+     * page walker uses host atomics on PTEs). */
+    if (ram_size == 0 || (ram_base | ram_size) & (PAGE_SIZE - 1) ||
+        ram_base + ram_size < ram_base || ram_size > SIZE_MAX) {
+        errno = EINVAL;
+        return false;
+    }
+    /* Anonymous mappings are zeroed and only backed once touched. */
+    void *ram = mmap(NULL, (size_t)ram_size, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (ram == MAP_FAILED)
+        return false;
+    bus->page_flags = calloc((size_t)(ram_size >> PAGE_SHIFT), 1);
+    if (!bus->page_flags) {
+        munmap(ram, (size_t)ram_size);
+        errno = ENOMEM;
+        return false;
+    }
+    bus->ram = ram;
+    bus->ram_base = ram_base;
+    bus->ram_size = ram_size;
+    return true;
+}
+
+void bus_destroy(struct bus *bus)
+{
+    if (bus->ram)
+        munmap(bus->ram, (size_t)bus->ram_size);
+    free(bus->page_flags);
+    memset(bus, 0, sizeof(*bus));
+}
+
+/* Inclusive ranges, so a region ending at 2^64 - 1 needs no overflow. */
+static bool ranges_overlap(uint64_t a, uint64_t a_last, uint64_t b, uint64_t b_last)
+{
+    return a <= b_last && b <= a_last;
+}
+
+static bool valid_access_size(unsigned size)
+{
+    return size == 1 || size == 2 || size == 4 || size == 8;
+}
+
+bool bus_add_region(struct bus *bus, const struct mmio_region *r)
+{
+    if (bus->nregions >= BUS_MAX_REGIONS || r->size == 0 || r->base + (r->size - 1) < r->base)
+        return false;
+    if (!valid_access_size(r->min_access) || !valid_access_size(r->max_access) ||
+        r->min_access > r->max_access)
+        return false;
+    uint64_t last = r->base + (r->size - 1);
+    if (bus->ram_size && ranges_overlap(r->base, last, bus->ram_base, bus->ram_base + (bus->ram_size - 1)))
+        return false;
+    for (int i = 0; i < bus->nregions; i++) {
+        const struct mmio_region *o = &bus->regions[i];
+        if (ranges_overlap(r->base, last, o->base, o->base + (o->size - 1)))
+            return false;
+    }
+    bus->regions[bus->nregions++] = *r;
+    return true;
+}
+
+const struct mmio_region *bus_find_region(const struct bus *bus, uint64_t paddr)
+{
+    for (int i = 0; i < bus->nregions; i++) {
+        const struct mmio_region *r = &bus->regions[i];
+        if (paddr - r->base < r->size && paddr >= r->base)
+            return r;
+    }
+    return NULL;
+}
+
+/* The region and offset for an MMIO access, or NULL when no region takes it:
+ * the size must be one the device accepts, naturally aligned, and the access
+ * must lie wholly inside the region. */
+static const struct mmio_region *mmio_target(const struct bus *bus, uint64_t paddr, unsigned size,
+                                             uint64_t *offset)
+{
+    const struct mmio_region *r = bus_find_region(bus, paddr);
+    if (!r || !valid_access_size(size) || size < r->min_access || size > r->max_access)
+        return NULL;
+    if (paddr & (size - 1))
+        return NULL;
+    *offset = paddr - r->base;
+    if (size > r->size - *offset)
+        return NULL;
+    return r;
+}
+
+/* Calls the hooks of every page flagged in [paddr, paddr + len) after the
+ * bytes changed. The watcher hears only CPU stores (watch = true). */
+static void notify_ram_write(struct bus *bus, uint64_t paddr, uint64_t len, bool watch)
+{
+    uint64_t first = (paddr - bus->ram_base) >> PAGE_SHIFT;
+    uint64_t last = (paddr - bus->ram_base + len - 1) >> PAGE_SHIFT;
+    for (uint64_t p = first; p <= last; p++) {
+        uint8_t flags = bus->page_flags[p];
+        uint64_t page = bus->ram_base + (p << PAGE_SHIFT);
+        if ((flags & BUS_PAGE_CODE) && bus->code_write)
+            bus->code_write(bus->code_write_opaque, page);
+        if (watch && (flags & BUS_PAGE_WATCH) && bus->watch)
+            bus->watch(bus->watch_opaque, paddr, (unsigned)len);
+    }
+}
+
+static uint64_t size_mask(unsigned size)
+{
+    return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
+}
+
+bus_status bus_read(struct bus *bus, uint64_t paddr, unsigned size, uint64_t *value)
+{
+    if (!valid_access_size(size))
+        return BUS_ERROR;
+    const uint8_t *p = bus_ram_ptr(bus, paddr, size);
+    if (p) {
+        *value = load_le(p, size);
+        return BUS_OK;
+    }
+    uint64_t offset, v = 0;
+    const struct mmio_region *r = mmio_target(bus, paddr, size, &offset);
+    if (!r || !r->read || r->read(r->opaque, offset, size, &v) != BUS_OK)
+        return BUS_ERROR;
+    /* A device may leave junk above the access size; the hart never sees it. */
+    *value = v & size_mask(size);
+    return BUS_OK;
+}
+
+bus_status bus_write(struct bus *bus, uint64_t paddr, unsigned size, uint64_t value)
+{
+    if (!valid_access_size(size))
+        return BUS_ERROR;
+    uint8_t *p = bus_ram_ptr(bus, paddr, size);
+    if (p) {
+        store_le(p, size, value);
+        notify_ram_write(bus, paddr, size, true);
+        return BUS_OK;
+    }
+    uint64_t offset;
+    const struct mmio_region *r = mmio_target(bus, paddr, size, &offset);
+    if (!r || !r->write)
+        return BUS_ERROR;
+    return r->write(r->opaque, offset, size, value & size_mask(size)) == BUS_OK ? BUS_OK : BUS_ERROR;
+}
+
+bool bus_dma_read(struct bus *bus, uint64_t paddr, void *dst, uint64_t len)
+{
+    const uint8_t *p = bus_ram_ptr(bus, paddr, len);
+    if (!p)
+        return false;
+    if (len)
+        memcpy(dst, p, (size_t)len);
+    return true;
+}
+
+bool bus_dma_write(struct bus *bus, uint64_t paddr, const void *src, uint64_t len)
+{
+    uint8_t *p = bus_ram_ptr(bus, paddr, len);
+    if (!p)
+        return false;
+    if (len) {
+        memcpy(p, src, (size_t)len);
+        notify_ram_write(bus, paddr, len, false);
+    }
+    return true;
+}
+
+void bus_watch_page(struct bus *bus, uint64_t paddr)
+{
+    if (bus_is_ram(bus, paddr))
+        bus->page_flags[(paddr - bus->ram_base) >> PAGE_SHIFT] |= BUS_PAGE_WATCH;
+}

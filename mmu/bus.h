@@ -1,0 +1,121 @@
+/*
+ * The physical bus: guest RAM plus a table of MMIO regions.
+ *
+ * Contract
+ * - RAM is one host allocation at [ram_base, ram_base + ram_size).
+ * - A device is a declared region (base, size, the access sizes it accepts,
+ *   read and write callbacks, an opaque pointer). The bus refuses accesses of
+ *   other sizes or alignments before the device sees them (BUS_ERROR), and the
+ *   hart turns BUS_ERROR into an access fault. Devices never touch hart state.
+ * - Every RAM page has a flags byte. BUS_PAGE_CODE marks a page holding decoded
+ *   blocks, BUS_PAGE_WATCH a page with a store watcher (HTIF tohost). The
+ *   software TLB never maps such a page for stores, so every store to it goes
+ *   through bus_write(), which calls the code-write hook or the watcher.
+ * - Threading: today every caller runs on the single emulation thread. When
+ *   harts get their own threads, page_flags and the hooks are read by all of
+ *   them and written only with the machine stopped or under the code lock.
+ */
+#ifndef RIVET_BUS_H
+#define RIVET_BUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum bus_status { BUS_OK = 0, BUS_ERROR = 1 } bus_status;
+
+typedef bus_status (*mmio_read_fn)(void *opaque, uint64_t offset, unsigned size, uint64_t *value);
+typedef bus_status (*mmio_write_fn)(void *opaque, uint64_t offset, unsigned size, uint64_t value);
+
+struct mmio_region {
+    const char *name;
+    uint64_t base, size;
+    uint8_t min_access, max_access; /* bytes: 1, 2, 4 or 8; accesses must be naturally aligned */
+    mmio_read_fn read;
+    mmio_write_fn write;
+    void *opaque;
+};
+
+#define BUS_MAX_REGIONS 32
+#define BUS_PAGE_CODE  0x01
+#define BUS_PAGE_WATCH 0x02
+
+/* Called after a store or DMA write changed bytes in a page flagged CODE. */
+typedef void (*bus_code_write_fn)(void *opaque, uint64_t paddr_page);
+/* Called after a store to a watched page; addr/size describe the store. */
+typedef void (*bus_watch_fn)(void *opaque, uint64_t paddr, unsigned size);
+
+struct bus {
+    uint8_t *ram;
+    uint64_t ram_base, ram_size;
+    uint8_t *page_flags; /* one byte per RAM page */
+    struct mmio_region regions[BUS_MAX_REGIONS];
+    int nregions;
+    bus_code_write_fn code_write;
+    void *code_write_opaque;
+    bus_watch_fn watch;
+    void *watch_opaque;
+};
+
+/* Allocates RAM (zeroed). Returns false (with errno) on failure. */
+bool bus_init(struct bus *bus, uint64_t ram_base, uint64_t ram_size);
+void bus_destroy(struct bus *bus);
+
+/* Registers a region; false when it overlaps RAM or another region, or the table is full. */
+bool bus_add_region(struct bus *bus, const struct mmio_region *region);
+const struct mmio_region *bus_find_region(const struct bus *bus, uint64_t paddr);
+
+/* Host pointer to [paddr, paddr+len) when it lies wholly in RAM, else NULL.
+ * Overflow-safe: any paddr and len are accepted. */
+static inline uint8_t *bus_ram_ptr(const struct bus *bus, uint64_t paddr, uint64_t len)
+{
+    uint64_t off = paddr - bus->ram_base;
+    if (paddr < bus->ram_base || off > bus->ram_size || len > bus->ram_size - off)
+        return NULL;
+    return bus->ram + off;
+}
+
+static inline bool bus_is_ram(const struct bus *bus, uint64_t paddr)
+{
+    return paddr >= bus->ram_base && paddr - bus->ram_base < bus->ram_size;
+}
+
+static inline uint8_t bus_page_flags(const struct bus *bus, uint64_t paddr)
+{
+    return bus->page_flags[(paddr - bus->ram_base) >> 12];
+}
+
+/* Slow-path physical accesses (size 1, 2, 4 or 8; must not cross a page).
+ * RAM accesses honour the page flags; MMIO goes to the region's callbacks. */
+bus_status bus_read(struct bus *bus, uint64_t paddr, unsigned size, uint64_t *value);
+bus_status bus_write(struct bus *bus, uint64_t paddr, unsigned size, uint64_t value);
+
+/* Checked DMA for devices: the whole range must be RAM. Writes notify code pages. */
+bool bus_dma_read(struct bus *bus, uint64_t paddr, void *dst, uint64_t len);
+bool bus_dma_write(struct bus *bus, uint64_t paddr, const void *src, uint64_t len);
+
+/* Marks RAM page(s) for a store watcher. */
+void bus_watch_page(struct bus *bus, uint64_t paddr);
+
+/* Little-endian host access helpers; memcpy keeps them alignment-safe under UBSan. */
+#include <string.h>
+static inline uint64_t load_le(const void *p, unsigned size)
+{
+    switch (size) {
+    case 1: { uint8_t v; memcpy(&v, p, 1); return v; }
+    case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+    case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+    default: { uint64_t v; memcpy(&v, p, 8); return v; }
+    }
+}
+static inline void store_le(void *p, unsigned size, uint64_t v)
+{
+    switch (size) {
+    case 1: { uint8_t t = (uint8_t)v; memcpy(p, &t, 1); break; }
+    case 2: { uint16_t t = (uint16_t)v; memcpy(p, &t, 2); break; }
+    case 4: { uint32_t t = (uint32_t)v; memcpy(p, &t, 4); break; }
+    default: memcpy(p, &v, 8); break;
+    }
+}
+
+#endif

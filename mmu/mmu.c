@@ -1,0 +1,350 @@
+/*
+ * Address translation: the Sv39/Sv48/Sv57 page walker (priv. spec 20211203,
+ * 4.3.2, extended to more levels in 4.4 and 4.5), the software TLB fills and
+ * the out-of-line slow paths of mmu.h.
+ */
+#include "mmu/mmu.h"
+
+#include <string.h>
+
+/* TLB addends are host minus guest addresses, both held in 64 bits. */
+_Static_assert(sizeof(uintptr_t) == sizeof(uint64_t), "rivet needs a 64-bit host");
+
+#define PTE_INDEX_BITS 9
+#define PTE_INDEX_MASK ((1ull << PTE_INDEX_BITS) - 1)
+#define PTE_BYTES 8
+#define PAGE_MASK (~(PAGE_SIZE - 1))
+
+/* walk_once() lost a race on the A/D update and must start over. */
+#define WALK_RETRY (-1)
+
+static void tlb_clear(struct tlb_entry *tlb)
+{
+    for (unsigned i = 0; i < TLB_ENTRIES; i++) {
+        tlb[i].tag = TLB_INVALID;
+        tlb[i].addend = 0;
+    }
+}
+
+void mmu_init(struct mmu *m, struct bus *bus)
+{
+    memset(m, 0, sizeof(*m));
+    m->bus = bus;
+    m->priv = PRV_M;
+    m->ls_priv = PRV_M;
+    mmu_flush(m);
+}
+
+void mmu_flush(struct mmu *m)
+{
+    tlb_clear(m->tlb_load);
+    tlb_clear(m->tlb_store);
+    tlb_clear(m->tlb_fetch);
+}
+
+void mmu_flush_store(struct mmu *m)
+{
+    tlb_clear(m->tlb_store);
+}
+
+static int page_fault(enum mmu_access acc)
+{
+    return acc == ACC_FETCH ? CAUSE_FETCH_PAGE_FAULT
+         : acc == ACC_LOAD  ? CAUSE_LOAD_PAGE_FAULT : CAUSE_STORE_PAGE_FAULT;
+}
+
+static int access_fault(enum mmu_access acc)
+{
+    return acc == ACC_FETCH ? CAUSE_FETCH_ACCESS
+         : acc == ACC_LOAD  ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
+}
+
+static bool valid_size(unsigned size)
+{
+    return size == 1 || size == 2 || size == 4 || size == 8;
+}
+
+/* Levels of the page table for satp.MODE; 0 = Bare. csr.c keeps satp legal
+ * (a write of an unsupported mode has no effect, 4.1.11). */
+static int satp_levels(uint64_t satp)
+{
+    switch (satp >> SATP_MODE_SHIFT) {
+    case SATP_MODE_SV39: return 3;
+    case SATP_MODE_SV48: return 4;
+    case SATP_MODE_SV57: return 5;
+    default: return 0;
+    }
+}
+
+/* 4.3.2 / 4.4: bits 63 down to the top va bit must all equal that bit. */
+static bool va_canonical(uint64_t va, int levels)
+{
+    unsigned unused = 64 - (PAGE_SHIFT + PTE_INDEX_BITS * (unsigned)levels);
+    return (uint64_t)((int64_t)(va << unused) >> unused) == va;
+}
+
+/* Tells the code cache a store is about to change (or just changed) RAM at
+ * pa, for writes that bypass bus_write(): PTE updates and atomics. */
+static void note_code_store(struct bus *bus, uint64_t pa)
+{
+    if ((bus_page_flags(bus, pa) & BUS_PAGE_CODE) && bus->code_write)
+        bus->code_write(bus->code_write_opaque, pa & PAGE_MASK);
+}
+
+/* 4.3.1 and 4.3.2 step 3: V=0 and W-without-R are invalid; bits 60:54 are
+ * reserved, and PBMT and N are too since Svpbmt and Svnapot are absent. */
+static bool pte_invalid(uint64_t pte)
+{
+    return !(pte & PTE_V) || (pte & (PTE_R | PTE_W)) == PTE_W ||
+           (pte & (PTE_RESERVED_MASK | PTE_PBMT_MASK | PTE_N)) != 0;
+}
+
+/* 4.3.2 step 5 with the U/SUM/MXR rules of 4.3.1 and 3.1.6.3: S-mode never
+ * executes a U page and loads or stores to one only with SUM. */
+static bool leaf_permits(const struct mmu *m, uint64_t pte, enum mmu_access acc, int priv)
+{
+    if (pte & PTE_U) {
+        if (priv == PRV_S && (acc == ACC_FETCH || !m->sum))
+            return false;
+    } else if (priv == PRV_U) {
+        return false;
+    }
+    switch (acc) {
+    case ACC_FETCH: return (pte & PTE_X) != 0;
+    case ACC_LOAD:  return (pte & PTE_R) || (m->mxr && (pte & PTE_X));
+    default:        return (pte & PTE_W) != 0;
+    }
+}
+
+/* Host view of the PTE at pte_addr, or NULL when the walk may not read it:
+ * it must be RAM and, by 3.7.1, pass PMP as an S-mode load. RAM is page
+ * aligned on the host (bus_init) so the slot is 8-byte aligned. */
+static uint64_t *pte_slot(const struct mmu *m, uint64_t pte_addr)
+{
+    if (!pmp_allows(m, pte_addr, PTE_BYTES, ACC_LOAD, PRV_S))
+        return NULL;
+    return (uint64_t *)(void *)bus_ram_ptr(m->bus, pte_addr, PTE_BYTES);
+}
+
+/*
+ * A leaf found at the level whose pages are 2^shift bytes. A and D are set
+ * here by hardware (as with Svadu, and QEMU) rather than by a page fault: the
+ * update is a compare-and-swap so that a PTE changed since it was read
+ * (another hart, later) is never overwritten; the caller then walks again
+ * (4.3.2 step 7).
+ */
+static int walk_leaf(struct mmu *m, uint64_t va, enum mmu_access acc, int priv, uint64_t *slot,
+                     uint64_t pte_addr, uint64_t pte, unsigned shift, uint64_t *pa)
+{
+    uint64_t ppn = (pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK;
+    uint64_t offset_mask = (1ull << shift) - 1;
+    if (((ppn << PAGE_SHIFT) & offset_mask) != 0) /* misaligned superpage, step 6 */
+        return page_fault(acc);
+    if (!leaf_permits(m, pte, acc, priv))
+        return page_fault(acc);
+    uint64_t need = PTE_A | (acc == ACC_STORE ? PTE_D : 0);
+    if ((pte & need) != need) {
+        if (!pmp_allows(m, pte_addr, PTE_BYTES, ACC_STORE, PRV_S))
+            return access_fault(acc);
+        if (!__atomic_compare_exchange_n(slot, &pte, pte | need, false, __ATOMIC_SEQ_CST,
+                                         __ATOMIC_SEQ_CST))
+            return WALK_RETRY;
+        note_code_store(m->bus, pte_addr);
+    }
+    *pa = (ppn << PAGE_SHIFT) | (va & offset_mask);
+    return 0;
+}
+
+/* One walk of a table with `levels` levels (4.3.2 steps 1-4). Returns 0 with
+ * *pa, an exception cause, or WALK_RETRY. */
+static int walk_once(struct mmu *m, uint64_t va, enum mmu_access acc, int priv, int levels,
+                     uint64_t *pa)
+{
+    uint64_t table = (m->satp & SATP_PPN_MASK) << PAGE_SHIFT;
+    for (int i = levels - 1; i >= 0; i--) {
+        unsigned shift = PAGE_SHIFT + PTE_INDEX_BITS * (unsigned)i;
+        uint64_t pte_addr = table + ((va >> shift) & PTE_INDEX_MASK) * PTE_BYTES;
+        uint64_t *slot = pte_slot(m, pte_addr);
+        if (!slot)
+            return access_fault(acc); /* of the original access type, step 2 */
+        uint64_t pte = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+        if (pte_invalid(pte))
+            return page_fault(acc);
+        if (pte & (PTE_R | PTE_X))
+            return walk_leaf(m, va, acc, priv, slot, pte_addr, pte, shift, pa);
+        table = ((pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK) << PAGE_SHIFT;
+    }
+    return page_fault(acc); /* a pointer at the last level, step 4 */
+}
+
+int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, unsigned size,
+                  uint64_t *pa, uint64_t *tval)
+{
+    int priv = acc == ACC_FETCH ? m->priv : m->ls_priv;
+    int levels = satp_levels(m->satp);
+    int cause = 0;
+    if (priv == PRV_M || levels == 0)
+        *pa = va; /* M-mode and Bare are never translated (4.1.11) */
+    else if (!va_canonical(va, levels))
+        cause = page_fault(acc);
+    else
+        while ((cause = walk_once(m, va, acc, priv, levels, pa)) == WALK_RETRY)
+            ;
+    if (!cause && !pmp_allows(m, *pa, size, acc, priv))
+        cause = access_fault(acc);
+    if (cause)
+        *tval = va;
+    return cause;
+}
+
+/* Enters va's page in `tlb` when the whole 4 KiB page is RAM that PMP lets
+ * priv use for acc; a page only partly allowed keeps taking the slow path,
+ * which checks each access. Stores also need a page without bus flags, so
+ * that stores to code and watched pages keep reaching bus_write(). */
+static void tlb_fill(struct mmu *m, struct tlb_entry *tlb, uint64_t va, uint64_t pa,
+                     enum mmu_access acc, int priv)
+{
+    uint64_t pa_page = pa & PAGE_MASK, va_page = va & PAGE_MASK;
+    uint8_t *host = bus_ram_ptr(m->bus, pa_page, PAGE_SIZE);
+    if (!host || !pmp_allows(m, pa_page, PAGE_SIZE, acc, priv))
+        return;
+    if (acc == ACC_STORE && bus_page_flags(m->bus, pa_page) != 0)
+        return;
+    struct tlb_entry *e = &tlb[tlb_index(va)];
+    e->tag = va_page;
+    e->addend = (uintptr_t)host - (uintptr_t)va_page;
+}
+
+/* The physical side of a translated, PMP-checked load or store. bus_read and
+ * bus_write handle RAM (with its page flags) and MMIO alike. */
+static bus_status phys_access(struct bus *bus, uint64_t pa, unsigned size, enum mmu_access acc,
+                              uint64_t *value)
+{
+    return acc == ACC_STORE ? bus_write(bus, pa, size, *value) : bus_read(bus, pa, size, value);
+}
+
+static int access_aligned(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc,
+                          uint64_t *value, uint64_t *tval)
+{
+    uint64_t pa;
+    int cause = mmu_translate(m, va, acc, size, &pa, tval);
+    if (cause)
+        return cause;
+    tlb_fill(m, acc == ACC_STORE ? m->tlb_store : m->tlb_load, va, pa, acc, m->ls_priv);
+    if (phys_access(m->bus, pa, size, acc, value) != BUS_OK) {
+        *tval = va;
+        return access_fault(acc);
+    }
+    return 0;
+}
+
+/* Whether a byte access to pa can succeed on the bus: RAM, or a device that
+ * takes single bytes in that direction. */
+static bool byte_reachable(const struct bus *bus, uint64_t pa, enum mmu_access acc)
+{
+    if (bus_is_ram(bus, pa))
+        return true;
+    const struct mmio_region *r = bus_find_region(bus, pa);
+    return r && r->min_access == 1 && (acc == ACC_STORE ? r->write != NULL : r->read != NULL);
+}
+
+/*
+ * A misaligned load or store, done as byte accesses. Every byte is translated
+ * and checked before any is accessed, so a faulting store writes nothing. The
+ * trap value is the address of the byte that faulted: 3.1.16 asks for the
+ * virtual address of the portion of the access that caused the fault, which
+ * lets the guest's fault handler map the right page of a page-crossing access.
+ */
+static int access_split(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc,
+                        uint64_t *value, uint64_t *tval)
+{
+    uint64_t pa[8];
+    for (unsigned i = 0; i < size; i++) {
+        int cause = mmu_translate(m, va + i, acc, 1, &pa[i], tval);
+        if (cause)
+            return cause;
+        if (!byte_reachable(m->bus, pa[i], acc)) {
+            *tval = va + i;
+            return access_fault(acc);
+        }
+    }
+    uint64_t v = acc == ACC_STORE ? *value : 0;
+    for (unsigned i = 0; i < size; i++) {
+        uint64_t byte = (v >> (8 * i)) & 0xff;
+        if (phys_access(m->bus, pa[i], 1, acc, &byte) != BUS_OK) {
+            *tval = va + i;
+            return access_fault(acc);
+        }
+        if (acc != ACC_STORE)
+            v |= byte << (8 * i);
+    }
+    if (acc != ACC_STORE)
+        *value = v;
+    return 0;
+}
+
+static int access_slow(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc,
+                       uint64_t *value, uint64_t *tval)
+{
+    if (!valid_size(size)) {
+        *tval = va;
+        return access_fault(acc);
+    }
+    if (va & (size - 1))
+        return access_split(m, va, size, acc, value, tval);
+    return access_aligned(m, va, size, acc, value, tval);
+}
+
+int mmu_load_slow(struct mmu *m, uint64_t va, unsigned size, uint64_t *value, uint64_t *tval)
+{
+    return access_slow(m, va, size, ACC_LOAD, value, tval);
+}
+
+int mmu_store_slow(struct mmu *m, uint64_t va, unsigned size, uint64_t value, uint64_t *tval)
+{
+    return access_slow(m, va, size, ACC_STORE, &value, tval);
+}
+
+/* The PMP check covers one 16-bit parcel: pc is always even (IALIGN = 16). */
+int mmu_fetch_slow(struct mmu *m, uint64_t va, uint64_t *pa, uint8_t **host, uint64_t *tval)
+{
+    *host = NULL;
+    int cause = mmu_translate(m, va, ACC_FETCH, 2, pa, tval);
+    if (cause)
+        return cause;
+    uint8_t *p = bus_ram_ptr(m->bus, *pa, 1);
+    if (!p) {
+        *tval = va;
+        return CAUSE_FETCH_ACCESS;
+    }
+    tlb_fill(m, m->tlb_fetch, va, *pa, ACC_FETCH, m->priv);
+    *host = p;
+    return 0;
+}
+
+/*
+ * The caller writes through the returned pointer, so a code page hears of the
+ * store now, before it happens (the blocks are dropped, and re-decoded only
+ * after the write). A watched page is treated as plain RAM: its watcher wants
+ * the stored value, which does not exist yet. rivet's watched page is HTIF's
+ * tohost, which guests write with plain stores.
+ */
+int mmu_atomic_ptr(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc,
+                   uint8_t **host, uint64_t *tval)
+{
+    if (acc != ACC_LOAD)
+        acc = ACC_STORE;
+    uint64_t pa;
+    int cause = mmu_translate(m, va, acc, size, &pa, tval);
+    if (cause)
+        return cause;
+    uint8_t *p = bus_ram_ptr(m->bus, pa, size);
+    if (!p) {
+        *tval = va;
+        return access_fault(acc);
+    }
+    if (acc == ACC_STORE)
+        note_code_store(m->bus, pa);
+    *host = p;
+    return 0;
+}

@@ -1,0 +1,118 @@
+/*
+ * Address translation for one hart: Sv39/Sv48/Sv57 page walks, PMP, and the
+ * software TLB with its inline fast path.
+ *
+ * The fast path (mmu_load/mmu_store/mmu_fetch_host below) is one compare of the
+ * tag and one add: a TLB entry holds `addend` such that host = vaddr + addend.
+ * The tag is the virtual page address; because the compared value keeps the
+ * low bits covered by the access size, a misaligned access never matches and
+ * falls to the *_slow path, as does a miss, MMIO, or a store to a page flagged
+ * CODE or WATCH on the bus (such pages are never entered in the store TLB).
+ *
+ * Exceptions: every function returns 0 on success or an exception cause
+ * (CAUSE_* from rivet/encoding.h) with the trap value stored in *tval.
+ *
+ * A/D bits: the walker sets A (and D on a store) itself, with an atomic
+ * compare-and-swap on the PTE (the behaviour of Svadu / QEMU), rather than
+ * raising page faults for the guest to fix up.
+ *
+ * Misaligned loads and stores are carried out here (split into byte accesses,
+ * each translated and PMP-checked); the guest never sees a misaligned trap for
+ * them. Atomics check alignment themselves before calling in.
+ *
+ * The TLB caches translations for the current context (satp, effective
+ * privilege, SUM, MXR, PMP). Whoever changes any of those calls mmu_flush().
+ * Threading: an mmu belongs to one hart and is used only on that hart's thread,
+ * except mmu_flush_store(), which the code cache may call for any hart with the
+ * machine stopped (today: the single emulation thread).
+ */
+#ifndef RIVET_MMU_H
+#define RIVET_MMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bus.h"
+#include "rivet/encoding.h"
+
+#define TLB_ENTRIES 256
+
+enum mmu_access { ACC_FETCH = 0, ACC_LOAD = 1, ACC_STORE = 2 };
+
+struct tlb_entry {
+    uint64_t tag;     /* virtual page address, or TLB_INVALID */
+    uintptr_t addend; /* host address = virtual address + addend */
+};
+#define TLB_INVALID (~0ull) /* low bits set: never equal to a page address */
+
+struct mmu {
+    /* Hot: the TLBs, touched on every memory access and block lookup. */
+    struct tlb_entry tlb_load[TLB_ENTRIES];
+    struct tlb_entry tlb_store[TLB_ENTRIES];
+    struct tlb_entry tlb_fetch[TLB_ENTRIES];
+    struct bus *bus;
+
+    /* Translation context. The hart keeps these in step with its CSRs and
+     * calls mmu_flush() after changing any of them. */
+    uint64_t satp;      /* raw satp value */
+    int priv;           /* privilege for instruction fetch */
+    int ls_priv;        /* effective privilege for loads and stores (MPRV/MPP applied) */
+    bool sum, mxr;
+
+    uint8_t pmpcfg[PMP_COUNT];
+    uint64_t pmpaddr[PMP_COUNT];
+};
+
+void mmu_init(struct mmu *m, struct bus *bus);
+void mmu_flush(struct mmu *m);          /* all three TLBs */
+void mmu_flush_store(struct mmu *m);    /* store TLB only (a page became code) */
+
+/* Translates va for an access of the given kind and size at the current
+ * context, including PMP. On success *pa is the physical address. */
+int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, unsigned size,
+                  uint64_t *pa, uint64_t *tval);
+
+/* PMP check of a physical range for privilege priv (M-mode is checked only
+ * against locked entries). true = allowed. */
+bool pmp_allows(const struct mmu *m, uint64_t pa, unsigned size, enum mmu_access acc, int priv);
+
+/* Slow paths: misses, misaligned, MMIO, watched and code pages. They fill the
+ * TLB when the page is plain RAM with the needed permission. */
+int mmu_load_slow(struct mmu *m, uint64_t va, unsigned size, uint64_t *value, uint64_t *tval);
+int mmu_store_slow(struct mmu *m, uint64_t va, unsigned size, uint64_t value, uint64_t *tval);
+
+/* Instruction fetch translation of the page holding va: on success *pa is the
+ * physical address of va and *host the host pointer to it when the page is RAM
+ * (NULL otherwise: fetching from MMIO is an access fault in rivet). */
+int mmu_fetch_slow(struct mmu *m, uint64_t va, uint64_t *pa, uint8_t **host, uint64_t *tval);
+
+static inline unsigned tlb_index(uint64_t va) { return (unsigned)(va >> PAGE_SHIFT) & (TLB_ENTRIES - 1); }
+
+/* Fast paths. size is 1, 2, 4 or 8. */
+static inline int mmu_load(struct mmu *m, uint64_t va, unsigned size, uint64_t *value, uint64_t *tval)
+{
+    const struct tlb_entry *e = &m->tlb_load[tlb_index(va)];
+    if (__builtin_expect(e->tag == (va & ~(uint64_t)(PAGE_SIZE - size)), 1)) {
+        *value = load_le((const void *)(uintptr_t)(va + e->addend), size);
+        return 0;
+    }
+    return mmu_load_slow(m, va, size, value, tval);
+}
+
+static inline int mmu_store(struct mmu *m, uint64_t va, unsigned size, uint64_t value, uint64_t *tval)
+{
+    const struct tlb_entry *e = &m->tlb_store[tlb_index(va)];
+    if (__builtin_expect(e->tag == (va & ~(uint64_t)(PAGE_SIZE - size)), 1)) {
+        store_le((void *)(uintptr_t)(va + e->addend), size, value);
+        return 0;
+    }
+    return mmu_store_slow(m, va, size, value, tval);
+}
+
+/* Host pointer for an access that must not be split (atomics): translates for
+ * ACC_STORE (AMOs need write permission) and returns a RAM pointer, or an
+ * exception. Atomics to MMIO raise an access fault. */
+int mmu_atomic_ptr(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc,
+                   uint8_t **host, uint64_t *tval);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * Physical memory protection (priv. spec 20211203, 3.7): 16 entries, modes
+ * OFF, TOR, NA4 and NAPOT, with a 4-byte grain.
+ */
+#include "mmu/mmu.h"
+
+/* pmpaddr holds bits 55:2 of an address on RV64 (3.7.1). */
+#define PMPADDR_MASK ((1ull << 54) - 1)
+
+/* The inclusive byte range [*lo, *last] of entry i, false when it matches
+ * nothing (OFF, or a TOR entry whose bottom is not below its top). */
+static bool pmp_entry_range(const struct mmu *m, int i, uint64_t *lo, uint64_t *last)
+{
+    uint64_t addr = m->pmpaddr[i] & PMPADDR_MASK;
+    switch (m->pmpcfg[i] & PMP_A) {
+    case PMP_A_TOR: {
+        /* Entry 0 uses 0 as its bottom (3.7.1.3). */
+        uint64_t bottom = i ? m->pmpaddr[i - 1] & PMPADDR_MASK : 0;
+        if (bottom >= addr)
+            return false;
+        *lo = bottom << 2;
+        *last = (addr << 2) - 1;
+        return true;
+    }
+    case PMP_A_NA4:
+        *lo = addr << 2;
+        *last = *lo + 3;
+        return true;
+    case PMP_A_NAPOT: {
+        /* t trailing ones encode a 2^(t+3)-byte region; addr has at most 54
+         * bits, so t <= 54 and nothing below overflows. */
+        unsigned t = (unsigned)__builtin_ctzll(~addr);
+        *lo = (addr & ~((2ull << t) - 1)) << 2;
+        *last = *lo + ((8ull << t) - 1);
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+static uint8_t pmp_perm(enum mmu_access acc)
+{
+    return acc == ACC_FETCH ? PMP_X : acc == ACC_LOAD ? PMP_R : PMP_W;
+}
+
+/*
+ * 3.7.1.4: the lowest-numbered entry matching any byte of the access decides;
+ * it must match every byte or the access fails whatever its permissions.
+ * M-mode obeys only locked entries. An S/U access that matches no entry
+ * fails when any entry is active (A != OFF) and succeeds when none is: the
+ * spec says "when at least one entry is implemented", but with all 16
+ * entries OFF that would deny S/U everything until firmware programs PMP;
+ * rivet follows QEMU and lets S/U through while PMP is unused.
+ */
+bool pmp_allows(const struct mmu *m, uint64_t pa, unsigned size, enum mmu_access acc, int priv)
+{
+    uint64_t last = pa + (size ? size - 1 : 0);
+    if (last < pa)
+        return false; /* wraps past the top of the address space */
+    bool any_active = false;
+    for (int i = 0; i < PMP_COUNT; i++) {
+        uint8_t cfg = m->pmpcfg[i];
+        uint64_t lo, hi;
+        any_active |= (cfg & PMP_A) != PMP_A_OFF;
+        if (!pmp_entry_range(m, i, &lo, &hi) || pa > hi || last < lo)
+            continue;
+        if (pa < lo || last > hi)
+            return false; /* partial match */
+        if (priv == PRV_M && !(cfg & PMP_L))
+            return true;
+        return (cfg & pmp_perm(acc)) != 0;
+    }
+    return priv == PRV_M || !any_active;
+}
