@@ -1,0 +1,172 @@
+/* The decoded-block cache: see cache.h for the rules it keeps. */
+#include "cpu/cache.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/decode.h"
+
+#define HASH_BITS 16
+#define ARENA_BYTES (32u << 20)
+#define MAX_HARTS 64
+
+struct code_cache {
+    struct bus *bus;
+    struct block *hash[1u << HASH_BITS];
+    struct block **page_blocks; /* per RAM page: list of its blocks */
+    uint64_t npages;
+    uint8_t *arena;
+    size_t arena_used;
+    struct hart *harts[MAX_HARTS];
+    unsigned nharts;
+};
+
+static void on_code_write(void *opaque, uint64_t pa) { cache_invalidate_page(opaque, pa); }
+
+struct code_cache *code_cache_create(struct bus *bus)
+{
+    struct code_cache *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->bus = bus;
+    c->npages = bus->ram_size >> PAGE_SHIFT;
+    c->page_blocks = calloc(c->npages ? c->npages : 1, sizeof(*c->page_blocks));
+    c->arena = malloc(ARENA_BYTES);
+    if (!c->page_blocks || !c->arena) {
+        code_cache_destroy(c);
+        return NULL;
+    }
+    bus->code_write = on_code_write;
+    bus->code_write_opaque = c;
+    return c;
+}
+
+void code_cache_destroy(struct code_cache *c)
+{
+    if (!c)
+        return;
+    if (c->bus && c->bus->code_write_opaque == c) {
+        c->bus->code_write = NULL;
+        c->bus->code_write_opaque = NULL;
+    }
+    free(c->page_blocks);
+    free(c->arena);
+    free(c);
+}
+
+bool code_cache_add_hart(struct code_cache *c, struct hart *h)
+{
+    if (c->nharts >= MAX_HARTS)
+        return false;
+    c->harts[c->nharts++] = h;
+    return true;
+}
+
+static inline unsigned hash_pa(uint64_t pa) { return (unsigned)((pa >> 1) ^ (pa >> (HASH_BITS + 1))) & ((1u << HASH_BITS) - 1); }
+static inline uint64_t page_of(const struct code_cache *c, uint64_t pa) { return (pa - c->bus->ram_base) >> PAGE_SHIFT; }
+
+struct block *cache_lookup(struct code_cache *c, uint64_t pa)
+{
+    for (struct block *b = c->hash[hash_pa(pa)]; b; b = b->hnext)
+        if (b->pa == pa)
+            return b;
+    return NULL;
+}
+
+void cache_flush_all(struct code_cache *c)
+{
+    memset(c->hash, 0, sizeof(c->hash));
+    for (uint64_t p = 0; p < c->npages; p++) {
+        if (c->page_blocks[p]) {
+            c->page_blocks[p] = NULL;
+            c->bus->page_flags[p] &= (uint8_t)~BUS_PAGE_CODE;
+        }
+    }
+    c->arena_used = 0;
+}
+
+static void hash_remove(struct code_cache *c, struct block *b)
+{
+    for (struct block **pp = &c->hash[hash_pa(b->pa)]; *pp; pp = &(*pp)->hnext) {
+        if (*pp == b) {
+            *pp = b->hnext;
+            return;
+        }
+    }
+}
+
+void cache_invalidate_page(struct code_cache *c, uint64_t pa)
+{
+    if (!bus_is_ram(c->bus, pa))
+        return;
+    uint64_t p = page_of(c, pa);
+    for (struct block *b = c->page_blocks[p]; b; b = b->pnext) {
+        b->valid = false;
+        hash_remove(c, b);
+    }
+    c->page_blocks[p] = NULL;
+    c->bus->page_flags[p] &= (uint8_t)~BUS_PAGE_CODE;
+}
+
+/* Flags the page as code; stores to it must now leave the fast path. */
+static void mark_code_page(struct code_cache *c, uint64_t pa)
+{
+    uint64_t p = page_of(c, pa);
+    if (c->bus->page_flags[p] & BUS_PAGE_CODE)
+        return;
+    c->bus->page_flags[p] |= BUS_PAGE_CODE;
+    for (unsigned i = 0; i < c->nharts; i++)
+        mmu_flush_store(&c->harts[i]->mmu);
+}
+
+/* Decodes up to MAX_BLOCK_INSNS instructions into insns; returns how many. */
+static unsigned decode_run(uint64_t pa, const uint8_t *host, struct insn *insns)
+{
+    unsigned room = (unsigned)(PAGE_SIZE - (pa & (PAGE_SIZE - 1)));
+    unsigned off = 0, n = 0;
+    while (n < MAX_BLOCK_INSNS && off + 2 <= room) {
+        uint32_t bits = (uint32_t)load_le(host + off, 2);
+        if (insn_length(bits) == 4) {
+            if (off + 4 > room)
+                break; /* crosses the page: executed on its own (run.c) */
+            bits = (uint32_t)load_le(host + off, 4);
+        }
+        struct insn *in = &insns[n];
+        unsigned flags = decode(bits, in);
+        in->off = (uint16_t)off;
+        in->idx = (uint8_t)n;
+        off += in->len;
+        n++;
+        if (flags & F_END)
+            break;
+    }
+    struct insn *end = &insns[n];
+    memset(end, 0, sizeof(*end));
+    end->fn = exec_block_end;
+    end->id = INSN_BLOCK_END;
+    end->off = (uint16_t)off;
+    end->idx = (uint8_t)n;
+    return n;
+}
+
+struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host)
+{
+    size_t need = sizeof(struct block) + (MAX_BLOCK_INSNS + 1) * sizeof(struct insn);
+    if (c->arena_used + need > ARENA_BYTES)
+        cache_flush_all(c);
+    struct block *b = (struct block *)(c->arena + c->arena_used);
+    b->n = decode_run(pa, host, b->insns);
+    if (b->n == 0)
+        return NULL;
+    b->pa = pa;
+    b->valid = true;
+    c->arena_used += (sizeof(struct block) + (b->n + 1) * sizeof(struct insn) + 15) & ~(size_t)15;
+    unsigned hsh = hash_pa(pa);
+    b->hnext = c->hash[hsh];
+    c->hash[hsh] = b;
+    uint64_t p = page_of(c, pa);
+    b->pnext = c->page_blocks[p];
+    c->page_blocks[p] = b;
+    mark_code_page(c, pa);
+    return b;
+}

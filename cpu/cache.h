@@ -1,0 +1,58 @@
+/*
+ * The decoded-block cache, shared by every hart of a machine.
+ *
+ * A block is the pre-decoded run of instructions starting at one physical
+ * address, ending at a block terminator (F_END rows), at MAX_BLOCK_INSNS, or
+ * before an instruction that would cross the page end. Blocks never span two
+ * pages, so a page's blocks are found by its page list and keyed by physical
+ * address: every virtual mapping of a page shares them.
+ *
+ * Invalidation rules (what keeps decoded code equal to memory):
+ * - Building a block flags its page BUS_PAGE_CODE on the bus and drops that
+ *   page from every hart's store TLB, so every later store to the page takes the
+ *   bus slow path, which calls cache_invalidate_page() through the bus hook.
+ *   DMA writes do the same. Hence fence.i has nothing left to do but end the
+ *   block.
+ * - Invalidated blocks stay readable until the arena is recycled, which only
+ *   happens in cache_build() between blocks: a store that invalidates the
+ *   block it is running in does not pull memory from under the run loop.
+ * - When the arena is full, everything is dropped at once (cache_flush_all).
+ *
+ * Threading: today only the single emulation thread touches the cache. With
+ * one thread per hart, building and invalidating will take the cache lock and
+ * stop the world before recycling the arena.
+ */
+#ifndef RIVET_CACHE_H
+#define RIVET_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu/hart.h"
+#include "mmu/bus.h"
+
+#define MAX_BLOCK_INSNS 64
+
+struct block {
+    uint64_t pa;           /* physical address of the first instruction */
+    struct block *hnext;   /* hash chain */
+    struct block *pnext;   /* next block of the same page */
+    uint32_t n;            /* instructions, not counting the end marker */
+    bool valid;
+    struct insn insns[];   /* n instructions, then the end marker */
+};
+
+struct code_cache *code_cache_create(struct bus *bus);
+void code_cache_destroy(struct code_cache *c);
+/* Registers a hart whose store TLB must drop pages that become code. */
+bool code_cache_add_hart(struct code_cache *c, struct hart *h);
+
+/* The valid block starting at physical address pa, or NULL. */
+struct block *cache_lookup(struct code_cache *c, uint64_t pa);
+/* Decodes and inserts the block at (pc, pa); host points at pa's bytes in RAM.
+ * Returns NULL when the first instruction crosses the page end. */
+struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host);
+void cache_invalidate_page(struct code_cache *c, uint64_t pa);
+void cache_flush_all(struct code_cache *c);
+
+#endif

@@ -1,0 +1,488 @@
+/*
+ * Control and status registers (privileged spec 20211203 ch. 2-4, Zicntr,
+ * Sstc).
+ *
+ * Every CSR rivet implements is one row of csr_table: a number range, the
+ * lowest privilege that may access it, an optional extra access rule (FS,
+ * counter enables, TVM, STCE), a read function and a write function. A CSR
+ * missing from the table does not exist; reading or writing it is an illegal
+ * instruction, as is an access below its privilege (bits 9:8 of the number)
+ * or any write to a read-only number (bits 11:10 == 3). A row whose write
+ * function is NULL is a WARL register that ignores writes (misa, the
+ * hardwired-zero counters and PMP entries, the trigger registers).
+ *
+ * Counters: cycle and instret are both derived from h->instret (rivet counts
+ * one cycle per instruction). csr.c assumes that, while a handler runs,
+ * h->instret counts every instruction retired before it, and that the run loop
+ * counts the current instruction after its handler returns.
+ */
+#include <stddef.h>
+
+#include "cpu/hart.h"
+
+/* Bits of a CSR number (priv. spec 2.1). */
+#define CSR_PRIV(n)      (((n) >> 8) & 3)
+#define CSR_READ_ONLY(n) ((((n) >> 10) & 3) == 3)
+
+/* Counter enable / inhibit bit indices (priv. spec 3.1.11-3.1.13). */
+#define COUNTER_CY 0
+#define COUNTER_TM 1
+#define COUNTER_IR 2
+
+#define MSTATUS_MPP_RESERVED 2ull
+
+/* Writable mstatus fields; UXL/SXL are fixed at 64 bits, UBE/SBE/MBE are 0
+ * (little-endian only), VS and XS read 0 (no V, no custom state). */
+#define MSTATUS_WRITABLE (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | \
+                          MSTATUS_MPP | MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | \
+                          MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR)
+#define SSTATUS_READABLE (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_UBE | MSTATUS_SPP | MSTATUS_VS | \
+                          MSTATUS_FS | MSTATUS_XS | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_UXL | MSTATUS_SD)
+#define SSTATUS_WRITABLE (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR)
+#define MSTATUS_FIXED    (((uint64_t)XLEN_64 << 32) | ((uint64_t)XLEN_64 << 34)) /* UXL, SXL */
+
+/* Exceptions that can be delegated: bit 11 (ecall from M) cannot, 10 and 14
+ * are reserved (priv. spec 3.1.8). */
+#define MEDELEG_WRITABLE ((1ull << CAUSE_MISALIGNED_FETCH) | (1ull << CAUSE_FETCH_ACCESS) |           \
+                          (1ull << CAUSE_ILLEGAL_INSTRUCTION) | (1ull << CAUSE_BREAKPOINT) |         \
+                          (1ull << CAUSE_MISALIGNED_LOAD) | (1ull << CAUSE_LOAD_ACCESS) |            \
+                          (1ull << CAUSE_MISALIGNED_STORE) | (1ull << CAUSE_STORE_ACCESS) |          \
+                          (1ull << CAUSE_USER_ECALL) | (1ull << CAUSE_SUPERVISOR_ECALL) |            \
+                          (1ull << CAUSE_FETCH_PAGE_FAULT) | (1ull << CAUSE_LOAD_PAGE_FAULT) |       \
+                          (1ull << CAUSE_STORE_PAGE_FAULT))
+#define S_INTERRUPTS     (MIP_SSIP | MIP_STIP | MIP_SEIP)
+#define ALL_INTERRUPTS   (S_INTERRUPTS | MIP_MSIP | MIP_MTIP | MIP_MEIP)
+#define TVEC_MODE_MASK   3ull
+#define TVEC_VECTORED    1ull
+#define COUNTEREN_MASK   0xffffffffull
+#define MCOUNTINHIBIT_WRITABLE ((1ull << COUNTER_CY) | (1ull << COUNTER_IR))
+#define MENVCFG_WRITABLE (MENVCFG_FIOM | MENVCFG_STCE)
+#define SENVCFG_WRITABLE MENVCFG_FIOM
+#define PMPADDR_MASK     ((1ull << 54) - 1) /* bits 53:0 (priv. spec 3.7.1) */
+#define PMP_CFG_BITS     (PMP_R | PMP_W | PMP_X | PMP_A | PMP_L)
+#define FFLAGS_MASK      0x1f
+#define FRM_MASK         0x7
+#define FCSR_FRM_SHIFT   5
+
+typedef bool (*csr_ok_fn)(const struct hart *h, unsigned csr);
+typedef uint64_t (*csr_read_fn)(struct hart *h, unsigned csr);
+typedef void (*csr_write_fn)(struct hart *h, unsigned csr, uint64_t value);
+
+struct csr_def {
+    uint16_t lo, hi;     /* numbers lo..hi share this row */
+    uint8_t priv;        /* lowest privilege allowed */
+    csr_ok_fn ok;        /* extra access rule, NULL = none */
+    csr_read_fn read;
+    csr_write_fn write;  /* NULL = writes ignored */
+};
+
+/* ---- Access rules ---- */
+
+static bool fp_ok(const struct hart *h, unsigned csr) { return hart_fp_enabled(h); }
+
+/* Zicntr counters below M need their bit in mcounteren, and below S also in
+ * scounteren (priv. spec 3.1.11, 4.1.5). */
+static bool counter_ok(const struct hart *h, unsigned csr)
+{
+    unsigned bit = csr & 0x1f;
+    if (h->priv == PRV_M)
+        return true;
+    if (!((h->mcounteren >> bit) & 1))
+        return false;
+    return h->priv == PRV_S || ((h->scounteren >> bit) & 1);
+}
+
+/* Sstc: S-mode needs menvcfg.STCE and mcounteren.TM. */
+static bool stimecmp_ok(const struct hart *h, unsigned csr)
+{
+    if (h->priv == PRV_M)
+        return true;
+    return (h->menvcfg & MENVCFG_STCE) && ((h->mcounteren >> COUNTER_TM) & 1);
+}
+
+/* mstatus.TVM traps S-mode satp accesses (priv. spec 3.1.6.5). */
+static bool satp_ok(const struct hart *h, unsigned csr)
+{
+    return !(h->priv == PRV_S && (h->mstatus & MSTATUS_TVM));
+}
+
+/* ---- Floating-point CSRs (unpriv. spec 11.2) ---- */
+
+static uint64_t fflags_read(struct hart *h, unsigned csr) { return h->fflags; }
+static uint64_t frm_read(struct hart *h, unsigned csr) { return h->frm; }
+static uint64_t fcsr_read(struct hart *h, unsigned csr) { return ((uint64_t)h->frm << FCSR_FRM_SHIFT) | h->fflags; }
+
+static void fflags_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    h->fflags = v & FFLAGS_MASK;
+    hart_fp_dirty(h);
+}
+
+static void frm_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    h->frm = v & FRM_MASK;
+    hart_fp_dirty(h);
+}
+
+static void fcsr_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    h->fflags = v & FFLAGS_MASK;
+    h->frm = (v >> FCSR_FRM_SHIFT) & FRM_MASK;
+    hart_fp_dirty(h);
+}
+
+/* ---- Counters ---- */
+
+static uint64_t counter_raw(const struct hart *h) { return h->instret; }
+
+static bool inhibited(const struct hart *h, unsigned bit) { return (h->mcountinhibit >> bit) & 1; }
+
+/* While a counter is inhibited its offset field holds the frozen value. */
+static uint64_t counter_value(const struct hart *h, unsigned bit, uint64_t offset)
+{
+    return inhibited(h, bit) ? offset : counter_raw(h) + offset;
+}
+
+/* A written value is what the next instruction reads: the writer's own
+ * increment is suppressed (priv. spec 3.1.10). */
+static uint64_t counter_offset_for(const struct hart *h, unsigned bit, uint64_t value)
+{
+    return inhibited(h, bit) ? value : value - (counter_raw(h) + 1);
+}
+
+/* cycle/time/instret/hpmcounterN and their M-mode twins, by the low 5 bits. */
+static uint64_t counter_read(struct hart *h, unsigned csr)
+{
+    switch (csr & 0x1f) {
+    case COUNTER_CY: return counter_value(h, COUNTER_CY, h->mcycle_offset);
+    case COUNTER_TM: return hart_time(h);
+    case COUNTER_IR: return counter_value(h, COUNTER_IR, h->minstret_offset);
+    default: return 0; /* hpmcounter3..31: no events */
+    }
+}
+
+static void mcycle_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    h->mcycle_offset = counter_offset_for(h, COUNTER_CY, v);
+}
+
+static void minstret_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    h->minstret_offset = counter_offset_for(h, COUNTER_IR, v);
+}
+
+/* Switches one counter between counting and frozen, keeping its value. */
+static void inhibit_switch(struct hart *h, unsigned bit, uint64_t *offset, bool inhibit)
+{
+    if (inhibited(h, bit) == inhibit)
+        return;
+    if (inhibit)
+        *offset = counter_raw(h) + *offset;
+    else
+        *offset = *offset - (counter_raw(h) + 1);
+}
+
+static uint64_t mcountinhibit_read(struct hart *h, unsigned csr) { return h->mcountinhibit; }
+
+static void mcountinhibit_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    v &= MCOUNTINHIBIT_WRITABLE;
+    inhibit_switch(h, COUNTER_CY, &h->mcycle_offset, (v >> COUNTER_CY) & 1);
+    inhibit_switch(h, COUNTER_IR, &h->minstret_offset, (v >> COUNTER_IR) & 1);
+    h->mcountinhibit = v;
+}
+
+/* ---- Status ---- */
+
+static uint64_t status_with_sd(uint64_t s)
+{
+    s &= ~MSTATUS_SD;
+    if (((s & MSTATUS_FS) >> MSTATUS_FS_SHIFT) == FS_DIRTY)
+        s |= MSTATUS_SD;
+    return s;
+}
+
+static uint64_t mstatus_read(struct hart *h, unsigned csr) { return status_with_sd(h->mstatus); }
+
+static void mstatus_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    uint64_t s = (h->mstatus & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE);
+    /* MPP is WARL: 2 (reserved for H) keeps the previous mode. */
+    if (((v & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT) == MSTATUS_MPP_RESERVED)
+        s = (s & ~MSTATUS_MPP) | (h->mstatus & MSTATUS_MPP);
+    h->mstatus = status_with_sd((s & ~(MSTATUS_UXL | MSTATUS_SXL)) | MSTATUS_FIXED);
+    hart_update_mmu(h);
+}
+
+static uint64_t sstatus_read(struct hart *h, unsigned csr) { return status_with_sd(h->mstatus) & SSTATUS_READABLE; }
+
+static void sstatus_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    uint64_t s = (h->mstatus & ~SSTATUS_WRITABLE) | (v & SSTATUS_WRITABLE);
+    h->mstatus = status_with_sd(s);
+    hart_update_mmu(h);
+}
+
+/* ---- Plain registers ---- */
+
+#define REG_ACCESSORS(name, field, mask)                                                              \
+    static uint64_t name##_read(struct hart *h, unsigned csr) { return h->field; }                  \
+    static void name##_write(struct hart *h, unsigned csr, uint64_t v) { h->field = v & (mask); }
+
+REG_ACCESSORS(medeleg, medeleg, MEDELEG_WRITABLE)
+REG_ACCESSORS(mideleg, mideleg, S_INTERRUPTS)
+REG_ACCESSORS(mie, mie, ALL_INTERRUPTS)
+REG_ACCESSORS(mscratch, mscratch, ~0ull)
+REG_ACCESSORS(mepc, mepc, ~1ull) /* IALIGN = 16: only bit 0 is clear (priv. spec 3.1.14) */
+REG_ACCESSORS(mcause, mcause, ~0ull)
+REG_ACCESSORS(mtval, mtval, ~0ull)
+REG_ACCESSORS(mcounteren, mcounteren, COUNTEREN_MASK)
+REG_ACCESSORS(scounteren, scounteren, COUNTEREN_MASK)
+REG_ACCESSORS(senvcfg, senvcfg, SENVCFG_WRITABLE)
+REG_ACCESSORS(sscratch, sscratch, ~0ull)
+REG_ACCESSORS(sepc, sepc, ~1ull)
+REG_ACCESSORS(scause, scause, ~0ull)
+REG_ACCESSORS(stval, stval, ~0ull)
+
+static uint64_t zero_read(struct hart *h, unsigned csr) { return 0; }
+static uint64_t misa_read(struct hart *h, unsigned csr) { return h->misa; }
+static uint64_t mhartid_read(struct hart *h, unsigned csr) { return h->mhartid; }
+
+/* xtvec MODE >= 2 is reserved: WARL, keep the old mode (priv. spec 3.1.7). */
+static uint64_t tvec_value(uint64_t old, uint64_t v)
+{
+    if ((v & TVEC_MODE_MASK) > TVEC_VECTORED)
+        v = (v & ~TVEC_MODE_MASK) | (old & TVEC_MODE_MASK);
+    return v;
+}
+
+static uint64_t mtvec_read(struct hart *h, unsigned csr) { return h->mtvec; }
+static void mtvec_write(struct hart *h, unsigned csr, uint64_t v) { h->mtvec = tvec_value(h->mtvec, v); }
+static uint64_t stvec_read(struct hart *h, unsigned csr) { return h->stvec; }
+static void stvec_write(struct hart *h, unsigned csr, uint64_t v) { h->stvec = tvec_value(h->stvec, v); }
+
+static uint64_t menvcfg_read(struct hart *h, unsigned csr) { return h->menvcfg; }
+
+static void menvcfg_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    h->menvcfg = v & MENVCFG_WRITABLE;
+    hart_tick(h);
+}
+
+static uint64_t stimecmp_read(struct hart *h, unsigned csr) { return h->stimecmp; }
+
+static void stimecmp_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    h->stimecmp = v;
+    hart_tick(h);
+}
+
+/* ---- Interrupt enable / pending ---- */
+
+/* mip bits software may write: SSIP, STIP (unless Sstc drives it), SEIP. */
+static uint64_t mip_writable(const struct hart *h)
+{
+    uint64_t w = S_INTERRUPTS;
+    if (h->menvcfg & MENVCFG_STCE)
+        w &= ~MIP_STIP;
+    return w;
+}
+
+/* Changes only the bits in mask, atomically: devices set other bits concurrently. */
+static void mip_update(struct hart *h, uint64_t mask, uint64_t v)
+{
+    hart_clear_pending(h, mask & ~v);
+    hart_set_pending(h, mask & v);
+}
+
+static uint64_t mip_read(struct hart *h, unsigned csr)
+{
+    hart_tick(h);
+    return hart_pending(h) & ALL_INTERRUPTS;
+}
+
+static void mip_write(struct hart *h, unsigned csr, uint64_t v) { mip_update(h, mip_writable(h), v); }
+
+/* sip/sie show only the interrupts delegated to S (priv. spec 4.1.3). */
+static uint64_t sip_read(struct hart *h, unsigned csr) { return mip_read(h, csr) & h->mideleg; }
+static void sip_write(struct hart *h, unsigned csr, uint64_t v) { mip_update(h, h->mideleg & MIP_SSIP, v); }
+static uint64_t sie_read(struct hart *h, unsigned csr) { return h->mie & h->mideleg; }
+static void sie_write(struct hart *h, unsigned csr, uint64_t v) { h->mie = (h->mie & ~h->mideleg) | (v & h->mideleg); }
+
+/* ---- Address translation ---- */
+
+static uint64_t satp_read(struct hart *h, unsigned csr) { return h->mmu.satp; }
+
+/* A write with an unsupported MODE has no effect at all (priv. spec 4.1.11). */
+static void satp_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    uint64_t mode = v >> SATP_MODE_SHIFT;
+    if (mode != SATP_MODE_BARE && mode != SATP_MODE_SV39 && mode != SATP_MODE_SV48 && mode != SATP_MODE_SV57)
+        return;
+    if (h->mmu.satp == v)
+        return;
+    h->mmu.satp = v;
+    hart_flush_tlb(h);
+}
+
+/* ---- PMP (priv. spec 3.7) ---- */
+
+static bool pmp_locked(const struct hart *h, unsigned i) { return (h->mmu.pmpcfg[i] & PMP_L) != 0; }
+
+/* pmpcfg0 holds entries 0-7, pmpcfg2 entries 8-15 (RV64). */
+static unsigned pmpcfg_first(unsigned csr) { return (csr - CSR_PMPCFG0) * 4; }
+
+static uint64_t pmpcfg_read(struct hart *h, unsigned csr)
+{
+    uint64_t v = 0;
+    unsigned first = pmpcfg_first(csr);
+    for (unsigned i = 0; i < 8; i++)
+        v |= (uint64_t)h->mmu.pmpcfg[first + i] << (8 * i);
+    return v;
+}
+
+static void pmpcfg_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    unsigned first = pmpcfg_first(csr);
+    for (unsigned i = 0; i < 8; i++) {
+        uint8_t cfg = (uint8_t)(v >> (8 * i)) & PMP_CFG_BITS;
+        if (pmp_locked(h, first + i))
+            continue;
+        if ((cfg & PMP_W) && !(cfg & PMP_R)) /* R=0 W=1 is reserved */
+            cfg &= (uint8_t)~(PMP_R | PMP_W);
+        h->mmu.pmpcfg[first + i] = cfg;
+    }
+    hart_flush_tlb(h);
+}
+
+static uint64_t pmpaddr_read(struct hart *h, unsigned csr) { return h->mmu.pmpaddr[csr - CSR_PMPADDR0]; }
+
+static void pmpaddr_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    unsigned i = csr - CSR_PMPADDR0;
+    /* A locked TOR entry also freezes the address below it (priv. spec 3.7.1). */
+    bool next_locks = i + 1 < PMP_COUNT && pmp_locked(h, i + 1) &&
+                      (h->mmu.pmpcfg[i + 1] & PMP_A) == PMP_A_TOR;
+    if (pmp_locked(h, i) || next_locks)
+        return;
+    h->mmu.pmpaddr[i] = v & PMPADDR_MASK;
+    hart_flush_tlb(h);
+}
+
+/* ---- The table ---- */
+
+#define ROW(n, ok, rd, wr)        { (n), (n), CSR_PRIV(n), (ok), (rd), (wr) }
+#define RANGE(lo, hi, ok, rd, wr) { (lo), (hi), CSR_PRIV(lo), (ok), (rd), (wr) }
+
+static const struct csr_def csr_table[] = {
+    ROW(CSR_FFLAGS, fp_ok, fflags_read, fflags_write),
+    ROW(CSR_FRM, fp_ok, frm_read, frm_write),
+    ROW(CSR_FCSR, fp_ok, fcsr_read, fcsr_write),
+    RANGE(CSR_CYCLE, CSR_HPMCOUNTER31, counter_ok, counter_read, NULL),
+
+    ROW(CSR_SSTATUS, NULL, sstatus_read, sstatus_write),
+    ROW(CSR_SIE, NULL, sie_read, sie_write),
+    ROW(CSR_STVEC, NULL, stvec_read, stvec_write),
+    ROW(CSR_SCOUNTEREN, NULL, scounteren_read, scounteren_write),
+    ROW(CSR_SENVCFG, NULL, senvcfg_read, senvcfg_write),
+    ROW(CSR_SSCRATCH, NULL, sscratch_read, sscratch_write),
+    ROW(CSR_SEPC, NULL, sepc_read, sepc_write),
+    ROW(CSR_SCAUSE, NULL, scause_read, scause_write),
+    ROW(CSR_STVAL, NULL, stval_read, stval_write),
+    ROW(CSR_SIP, NULL, sip_read, sip_write),
+    ROW(CSR_STIMECMP, stimecmp_ok, stimecmp_read, stimecmp_write),
+    ROW(CSR_SATP, satp_ok, satp_read, satp_write),
+
+    RANGE(CSR_MVENDORID, CSR_MIMPID, NULL, zero_read, NULL),
+    ROW(CSR_MHARTID, NULL, mhartid_read, NULL),
+    ROW(CSR_MCONFIGPTR, NULL, zero_read, NULL),
+    ROW(CSR_MSTATUS, NULL, mstatus_read, mstatus_write),
+    ROW(CSR_MISA, NULL, misa_read, NULL),
+    ROW(CSR_MEDELEG, NULL, medeleg_read, medeleg_write),
+    ROW(CSR_MIDELEG, NULL, mideleg_read, mideleg_write),
+    ROW(CSR_MIE, NULL, mie_read, mie_write),
+    ROW(CSR_MTVEC, NULL, mtvec_read, mtvec_write),
+    ROW(CSR_MCOUNTEREN, NULL, mcounteren_read, mcounteren_write),
+    ROW(CSR_MENVCFG, NULL, menvcfg_read, menvcfg_write),
+    ROW(CSR_MCOUNTINHIBIT, NULL, mcountinhibit_read, mcountinhibit_write),
+    RANGE(CSR_MHPMEVENT3, CSR_MHPMEVENT31, NULL, zero_read, NULL),
+    ROW(CSR_MSCRATCH, NULL, mscratch_read, mscratch_write),
+    ROW(CSR_MEPC, NULL, mepc_read, mepc_write),
+    ROW(CSR_MCAUSE, NULL, mcause_read, mcause_write),
+    ROW(CSR_MTVAL, NULL, mtval_read, mtval_write),
+    ROW(CSR_MIP, NULL, mip_read, mip_write),
+    ROW(CSR_PMPCFG0, NULL, pmpcfg_read, pmpcfg_write),
+    ROW(CSR_PMPCFG2, NULL, pmpcfg_read, pmpcfg_write),
+    ROW(CSR_PMPCFG0 + 4, NULL, zero_read, NULL),
+    ROW(CSR_PMPCFG0 + 6, NULL, zero_read, NULL),
+    ROW(CSR_PMPCFG0 + 8, NULL, zero_read, NULL),
+    ROW(CSR_PMPCFG0 + 10, NULL, zero_read, NULL),
+    ROW(CSR_PMPCFG0 + 12, NULL, zero_read, NULL),
+    ROW(CSR_PMPCFG0 + 14, NULL, zero_read, NULL),
+    RANGE(CSR_PMPADDR0, CSR_PMPADDR0 + PMP_COUNT - 1, NULL, pmpaddr_read, pmpaddr_write),
+    RANGE(CSR_PMPADDR0 + PMP_COUNT, CSR_PMPADDR63, NULL, zero_read, NULL),
+    ROW(CSR_MCYCLE, NULL, counter_read, mcycle_write),
+    ROW(CSR_MINSTRET, NULL, counter_read, minstret_write),
+    RANGE(CSR_MHPMCOUNTER3, CSR_MHPMCOUNTER31, NULL, zero_read, NULL),
+    /* Sdtrig with no triggers: tselect reads 0, tdata* read 0, writes ignored. */
+    RANGE(CSR_TSELECT, CSR_TDATA3, NULL, zero_read, NULL),
+};
+
+static const struct csr_def *csr_find(unsigned csr)
+{
+    for (size_t i = 0; i < sizeof csr_table / sizeof csr_table[0]; i++)
+        if (csr >= csr_table[i].lo && csr <= csr_table[i].hi)
+            return &csr_table[i];
+    return NULL;
+}
+
+/* The row for csr when the current privilege may access it, else NULL. */
+static const struct csr_def *csr_lookup(const struct hart *h, unsigned csr)
+{
+    const struct csr_def *d = csr_find(csr);
+    if (!d || h->priv < d->priv)
+        return NULL;
+    if (d->ok && !d->ok(h, csr))
+        return NULL;
+    return d;
+}
+
+bool csr_exists(const struct hart *h, unsigned csr) { return csr_lookup(h, csr) != NULL; }
+
+int csr_read(struct hart *h, unsigned csr, uint64_t *value)
+{
+    const struct csr_def *d = csr_lookup(h, csr);
+    if (!d)
+        return CAUSE_ILLEGAL_INSTRUCTION;
+    *value = d->read(h, csr);
+    return 0;
+}
+
+int csr_write(struct hart *h, unsigned csr, uint64_t value)
+{
+    const struct csr_def *d = csr_lookup(h, csr);
+    if (!d || CSR_READ_ONLY(csr))
+        return CAUSE_ILLEGAL_INSTRUCTION;
+    if (d->write)
+        d->write(h, csr, value);
+    return 0;
+}
+
+uint64_t hart_time(const struct hart *h)
+{
+    return h->env.read_time ? h->env.read_time(h->env.opaque) : 0;
+}
+
+/* Sstc (priv. spec 20211203 + Sstc 1.0): with menvcfg.STCE set, STIP is
+ * (time >= stimecmp) and no longer software-writable. */
+void hart_tick(struct hart *h)
+{
+    if (!(h->menvcfg & MENVCFG_STCE))
+        return;
+    bool due = hart_time(h) >= h->stimecmp;
+    bool now = (hart_pending(h) & MIP_STIP) != 0;
+    if (due && !now)
+        hart_set_pending(h, MIP_STIP);
+    else if (!due && now)
+        hart_clear_pending(h, MIP_STIP);
+}

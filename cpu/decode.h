@@ -1,0 +1,50 @@
+/*
+ * Decoding: raw instruction bits to a pre-decoded struct insn, driven by the
+ * one instruction table (insn_table.h), and the table's metadata for the
+ * disassembler and the table checks.
+ *
+ * Pure functions of the bits: safe from any thread once decode_init() ran
+ * (decode() calls it itself; the table it builds is immutable afterwards).
+ */
+#ifndef RIVET_DECODE_H
+#define RIVET_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu/hart.h"
+#include "cpu/insn_table.h"
+
+struct insn_info {
+    const char *mnemonic;
+    uint32_t match, mask;
+    uint8_t format; /* enum insn_format */
+    uint8_t flags;  /* F_* */
+    insn_fn fn;
+};
+
+/* Table row `id` (0 <= id < INSN_COUNT). */
+const struct insn_info *insn_info(unsigned id);
+
+/* The row matching a 32-bit encoding, or INSN_ILLEGAL. */
+unsigned decode_lookup(uint32_t bits);
+
+/* Decodes `bits` (a 32-bit instruction, or a 16-bit compressed one in the low
+ * half when (bits & 3) != 3) into *in. Unknown or reserved encodings decode to
+ * a handler that raises illegal instruction with tval = bits. Fills every field
+ * except off and idx. Returns the row flags (F_END for block terminators). */
+unsigned decode(uint32_t bits, struct insn *in);
+
+/* Length in bytes of the instruction whose low 16 bits are `lo`. */
+static inline unsigned insn_length(uint32_t lo) { return (lo & 3) == 3 ? 4 : 2; }
+
+/* The block-end marker's handler (returns EXEC_END). */
+int exec_block_end(struct hart *h, const struct insn *in);
+
+/* Disassembles a decoded instruction into buf (like objdump, no aliases). */
+void insn_disasm(const struct insn *in, uint64_t pc, char *buf, size_t size);
+
+extern const char *const reg_abi_name[32];
+extern const char *const freg_abi_name[32];
+
+#endif

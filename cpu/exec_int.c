@@ -1,0 +1,401 @@
+/*
+ * Integer instruction semantics: RV64I, M, A, Zba, Zbb, Zbs.
+ *
+ * Each handler is the body of one row of cpu/insn_table.h. Operands were
+ * extracted by the decoder (in->rd, in->rs1, in->rs2, in->imm); rd = x0 was
+ * remapped to the sink x[32], so results are written unconditionally. Families
+ * (register ALU ops, immediates, W forms, loads, stores, AMOs) share one macro
+ * or helper each, so every handler is a single expression of its semantics.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu/hart.h"
+#include "cpu/insn_table.h"
+
+/* ---- Small helpers ---- */
+
+static inline uint64_t sext32(uint64_t v) { return (uint64_t)(int64_t)(int32_t)(uint32_t)v; }
+
+/* Sign-extends the low `size` bytes of v (size 1, 2, 4 or 8). */
+static inline uint64_t sext_bytes(uint64_t v, unsigned size)
+{
+    unsigned shift = 64 - 8 * size;
+    return (uint64_t)((int64_t)(v << shift) >> shift);
+}
+
+static inline uint64_t rotl64(uint64_t x, unsigned s) { s &= 63; return (x << s) | (x >> ((64 - s) & 63)); }
+static inline uint64_t rotr64(uint64_t x, unsigned s) { s &= 63; return (x >> s) | (x << ((64 - s) & 63)); }
+static inline uint32_t rotl32(uint32_t x, unsigned s) { s &= 31; return (x << s) | (x >> ((32 - s) & 31)); }
+static inline uint32_t rotr32(uint32_t x, unsigned s) { s &= 31; return (x >> s) | (x << ((32 - s) & 31)); }
+
+/* Zbb orc.b: each byte becomes 0xff when non-zero, else 0x00. */
+static inline uint64_t orc_b(uint64_t x)
+{
+    uint64_t r = 0;
+    for (unsigned i = 0; i < 64; i += 8)
+        if ((x >> i) & 0xff)
+            r |= 0xffull << i;
+    return r;
+}
+
+/*
+ * Division by zero and signed overflow never trap in RISC-V (unpriv. spec
+ * 7.2, table 7.1): x/0 = all ones, x%0 = x, MIN/-1 = MIN, MIN%-1 = 0. The
+ * explicit cases also keep the host free of SIGFPE and of C undefined
+ * behaviour. One definition per width.
+ */
+#define DIV_HELPERS(N)                                                                 \
+    static inline int##N##_t div_s##N(int##N##_t a, int##N##_t b)                      \
+    {                                                                                  \
+        if (b == 0)                                                                    \
+            return -1;                                                                 \
+        if (a == INT##N##_MIN && b == -1)                                              \
+            return a;                                                                  \
+        return a / b;                                                                  \
+    }                                                                                  \
+    static inline int##N##_t rem_s##N(int##N##_t a, int##N##_t b)                      \
+    {                                                                                  \
+        if (b == 0)                                                                    \
+            return a;                                                                  \
+        if (a == INT##N##_MIN && b == -1)                                              \
+            return 0;                                                                  \
+        return a % b;                                                                  \
+    }                                                                                  \
+    static inline uint##N##_t div_u##N(uint##N##_t a, uint##N##_t b) { return b ? a / b : UINT##N##_MAX; } \
+    static inline uint##N##_t rem_u##N(uint##N##_t a, uint##N##_t b) { return b ? a % b : a; }
+
+DIV_HELPERS(32)
+DIV_HELPERS(64)
+
+/* ---- Handler families ---- */
+
+/* rd = f(a = rs1, b = rs2) */
+#define OP_R(name, expr)                                              \
+    int exec_##name(struct hart *h, const struct insn *in)            \
+    {                                                                 \
+        uint64_t a = h->x[in->rs1], b = h->x[in->rs2];                \
+        h->x[in->rd] = (expr);                                        \
+        return EXEC_NEXT;                                             \
+    }
+
+/* rd = f(a = rs1, b = sign-extended immediate or shamt) */
+#define OP_I(name, expr)                                              \
+    int exec_##name(struct hart *h, const struct insn *in)            \
+    {                                                                 \
+        uint64_t a = h->x[in->rs1], b = (uint64_t)(int64_t)in->imm;   \
+        h->x[in->rd] = (expr);                                        \
+        return EXEC_NEXT;                                             \
+    }
+
+/* rd = f(a = rs1) */
+#define OP_R1(name, expr)                                             \
+    int exec_##name(struct hart *h, const struct insn *in)            \
+    {                                                                 \
+        uint64_t a = h->x[in->rs1];                                   \
+        h->x[in->rd] = (expr);                                        \
+        return EXEC_NEXT;                                             \
+    }
+
+/* W forms: the 32-bit result is sign-extended to 64 bits. */
+#define OP_RW(name, expr)  OP_R(name, sext32(expr))
+#define OP_IW(name, expr)  OP_I(name, sext32(expr))
+#define OP_R1W(name, expr) OP_R1(name, sext32(expr))
+
+/* ---- RV64I: upper immediates, jumps, branches ---- */
+
+int exec_lui(struct hart *h, const struct insn *in)
+{
+    h->x[in->rd] = (uint64_t)(int64_t)in->imm;
+    return EXEC_NEXT;
+}
+
+int exec_auipc(struct hart *h, const struct insn *in)
+{
+    h->x[in->rd] = insn_pc(h, in) + (uint64_t)(int64_t)in->imm;
+    return EXEC_NEXT;
+}
+
+/* With C always enabled every target is 2-byte aligned (bit 0 is cleared by
+ * jalr, offsets are even), so instruction-address-misaligned cannot occur
+ * (unpriv. spec 2.5). The link value uses in->len: compressed jumps link pc+2. */
+int exec_jal(struct hart *h, const struct insn *in)
+{
+    uint64_t pc = insn_pc(h, in);
+    h->x[in->rd] = pc + in->len;
+    h->pc = pc + (uint64_t)(int64_t)in->imm;
+    return EXEC_JUMP;
+}
+
+int exec_jalr(struct hart *h, const struct insn *in)
+{
+    uint64_t pc = insn_pc(h, in);
+    uint64_t target = (h->x[in->rs1] + (uint64_t)(int64_t)in->imm) & ~1ull; /* before rd: rd may be rs1 */
+    h->x[in->rd] = pc + in->len;
+    h->pc = target;
+    return EXEC_JUMP;
+}
+
+/* Branches always end their block, taken or not. */
+static inline int branch(struct hart *h, const struct insn *in, bool taken)
+{
+    uint64_t pc = insn_pc(h, in);
+    h->pc = taken ? pc + (uint64_t)(int64_t)in->imm : pc + in->len;
+    return EXEC_JUMP;
+}
+
+#define BRANCH(name, cond)                                            \
+    int exec_##name(struct hart *h, const struct insn *in)            \
+    {                                                                 \
+        uint64_t a = h->x[in->rs1], b = h->x[in->rs2];                \
+        return branch(h, in, (cond));                                 \
+    }
+
+BRANCH(beq, a == b)
+BRANCH(bne, a != b)
+BRANCH(blt, (int64_t)a < (int64_t)b)
+BRANCH(bge, (int64_t)a >= (int64_t)b)
+BRANCH(bltu, a < b)
+BRANCH(bgeu, a >= b)
+
+/* ---- RV64I: loads and stores (misaligned ones are handled by the mmu) ---- */
+
+static inline int load(struct hart *h, const struct insn *in, unsigned size, bool sign)
+{
+    uint64_t va = h->x[in->rs1] + (uint64_t)(int64_t)in->imm, value, tval;
+    int cause = mmu_load(&h->mmu, va, size, &value, &tval);
+    if (cause)
+        return hart_raise(h, (uint64_t)cause, tval);
+    h->x[in->rd] = sign ? sext_bytes(value, size) : value;
+    return EXEC_NEXT;
+}
+
+static inline int store(struct hart *h, const struct insn *in, unsigned size)
+{
+    uint64_t va = h->x[in->rs1] + (uint64_t)(int64_t)in->imm, tval;
+    int cause = mmu_store(&h->mmu, va, size, h->x[in->rs2], &tval);
+    if (cause)
+        return hart_raise(h, (uint64_t)cause, tval);
+    return EXEC_NEXT;
+}
+
+#define LOAD(name, size, sign) \
+    int exec_##name(struct hart *h, const struct insn *in) { return load(h, in, size, sign); }
+#define STORE(name, size) \
+    int exec_##name(struct hart *h, const struct insn *in) { return store(h, in, size); }
+
+LOAD(lb, 1, true)
+LOAD(lh, 2, true)
+LOAD(lw, 4, true)
+LOAD(ld, 8, false)
+LOAD(lbu, 1, false)
+LOAD(lhu, 2, false)
+LOAD(lwu, 4, false)
+STORE(sb, 1)
+STORE(sh, 2)
+STORE(sw, 4)
+STORE(sd, 8)
+
+/* ---- RV64I: OP-IMM, OP and their W forms (shift amounts are masked) ---- */
+
+OP_I(addi, a + b)
+OP_I(slti, (int64_t)a < (int64_t)b)
+OP_I(sltiu, a < b)
+OP_I(xori, a ^ b)
+OP_I(ori, a | b)
+OP_I(andi, a & b)
+OP_I(slli, a << (b & 63))
+OP_I(srli, a >> (b & 63))
+OP_I(srai, (uint64_t)((int64_t)a >> (b & 63)))
+
+OP_R(add, a + b)
+OP_R(sub, a - b)
+OP_R(sll, a << (b & 63))
+OP_R(slt, (int64_t)a < (int64_t)b)
+OP_R(sltu, a < b)
+OP_R(xor, a ^ b)
+OP_R(srl, a >> (b & 63))
+OP_R(sra, (uint64_t)((int64_t)a >> (b & 63)))
+OP_R(or, a | b)
+OP_R(and, a & b)
+
+OP_IW(addiw, a + b)
+OP_IW(slliw, (uint32_t)a << (b & 31))
+OP_IW(srliw, (uint32_t)a >> (b & 31))
+OP_IW(sraiw, (uint32_t)((int32_t)a >> (b & 31)))
+OP_RW(addw, a + b)
+OP_RW(subw, a - b)
+OP_RW(sllw, (uint32_t)a << (b & 31))
+OP_RW(srlw, (uint32_t)a >> (b & 31))
+OP_RW(sraw, (uint32_t)((int32_t)a >> (b & 31)))
+
+/* A single hart interpreter is sequentially consistent; AMOs use seq_cst
+ * host atomics, so fence orders nothing further. */
+int exec_fence(struct hart *h, const struct insn *in) { return EXEC_NEXT; }
+
+/* ---- M ---- */
+
+OP_R(mul, a * b)
+OP_R(mulh, (uint64_t)(((__int128)(int64_t)a * (__int128)(int64_t)b) >> 64))
+OP_R(mulhsu, (uint64_t)(((__int128)(int64_t)a * (__int128)b) >> 64))
+OP_R(mulhu, (uint64_t)(((unsigned __int128)a * b) >> 64))
+OP_R(div, (uint64_t)div_s64((int64_t)a, (int64_t)b))
+OP_R(divu, div_u64(a, b))
+OP_R(rem, (uint64_t)rem_s64((int64_t)a, (int64_t)b))
+OP_R(remu, rem_u64(a, b))
+OP_RW(mulw, (uint32_t)a * (uint32_t)b)
+OP_RW(divw, (uint32_t)div_s32((int32_t)a, (int32_t)b))
+OP_RW(divuw, div_u32((uint32_t)a, (uint32_t)b))
+OP_RW(remw, (uint32_t)rem_s32((int32_t)a, (int32_t)b))
+OP_RW(remuw, rem_u32((uint32_t)a, (uint32_t)b))
+
+/* ---- A ----
+ * LR/SC/AMOs must be naturally aligned (unpriv. spec 8.2, 8.4); this hart
+ * raises address-misaligned for them (priv. spec 3.7 allows that or an access
+ * fault). The reservation is the host address of the RAM bytes, which names
+ * the physical location uniquely. */
+
+static inline int atomic_ptr(struct hart *h, uint64_t va, unsigned size, enum mmu_access acc, uint8_t **host)
+{
+    uint64_t tval;
+    int cause;
+    if (va & (size - 1))
+        return hart_raise(h, acc == ACC_LOAD ? CAUSE_MISALIGNED_LOAD : CAUSE_MISALIGNED_STORE, va);
+    cause = mmu_atomic_ptr(&h->mmu, va, size, acc, host, &tval);
+    if (cause)
+        return hart_raise(h, (uint64_t)cause, tval);
+    /* Host atomics need a naturally aligned host pointer. The RAM allocation
+     * is at least 8-byte aligned, so this only guards against a bus that is not. */
+    if ((uintptr_t)*host & (size - 1))
+        return hart_raise(h, acc == ACC_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS, va);
+    return EXEC_NEXT;
+}
+
+static inline int load_reserved(struct hart *h, const struct insn *in, unsigned size)
+{
+    uint8_t *host;
+    int r = atomic_ptr(h, h->x[in->rs1], size, ACC_LOAD, &host);
+    if (r != EXEC_NEXT)
+        return r;
+    if (size == 4)
+        h->x[in->rd] = sext32(__atomic_load_n((uint32_t *)host, __ATOMIC_SEQ_CST));
+    else
+        h->x[in->rd] = __atomic_load_n((uint64_t *)host, __ATOMIC_SEQ_CST);
+    h->resv_addr = (uint64_t)(uintptr_t)host;
+    h->resv_valid = true;
+    return EXEC_NEXT;
+}
+
+/* SC clears the reservation whatever the outcome (unpriv. spec 8.2). */
+static inline int store_conditional(struct hart *h, const struct insn *in, unsigned size)
+{
+    uint8_t *host;
+    bool reserved = h->resv_valid;
+    int r;
+    h->resv_valid = false;
+    r = atomic_ptr(h, h->x[in->rs1], size, ACC_STORE, &host);
+    if (r != EXEC_NEXT)
+        return r;
+    if (!reserved || h->resv_addr != (uint64_t)(uintptr_t)host) {
+        h->x[in->rd] = 1;
+        return EXEC_NEXT;
+    }
+    if (size == 4)
+        __atomic_store_n((uint32_t *)host, (uint32_t)h->x[in->rs2], __ATOMIC_SEQ_CST);
+    else
+        __atomic_store_n((uint64_t *)host, h->x[in->rs2], __ATOMIC_SEQ_CST);
+    h->x[in->rd] = 0;
+    return EXEC_NEXT;
+}
+
+int exec_lr_w(struct hart *h, const struct insn *in) { return load_reserved(h, in, 4); }
+int exec_lr_d(struct hart *h, const struct insn *in) { return load_reserved(h, in, 8); }
+int exec_sc_w(struct hart *h, const struct insn *in) { return store_conditional(h, in, 4); }
+int exec_sc_d(struct hart *h, const struct insn *in) { return store_conditional(h, in, 8); }
+
+/*
+ * AMO read-modify-write as a compare-and-swap loop on the host word: one code
+ * path for every operation, atomic against other host threads. `old` is the
+ * value in memory, `src` is rs2 (truncated to the width); `expr` is the new
+ * value. .w results are sign-extended into rd (unpriv. spec 8.4).
+ */
+#define AMO(name, T, size, ext, expr)                                                  \
+    int exec_##name(struct hart *h, const struct insn *in)                             \
+    {                                                                                  \
+        uint8_t *host;                                                                 \
+        int r = atomic_ptr(h, h->x[in->rs1], size, ACC_STORE, &host);                  \
+        if (r != EXEC_NEXT)                                                            \
+            return r;                                                                  \
+        T *p = (T *)host, src = (T)h->x[in->rs2], old = __atomic_load_n(p, __ATOMIC_SEQ_CST); \
+        while (!__atomic_compare_exchange_n(p, &old, (T)(expr), false,                 \
+                                            __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))       \
+            ;                                                                          \
+        h->x[in->rd] = ext(old);                                                       \
+        return EXEC_NEXT;                                                              \
+    }
+
+#define AMO_NOEXT(v) ((uint64_t)(v))
+
+/* Both widths of every AMO; S is the signed type of the width. */
+#define AMO_OPS(sfx, T, S, size, ext)                                                  \
+    AMO(amoswap_##sfx, T, size, ext, src)                                              \
+    AMO(amoadd_##sfx, T, size, ext, old + src)                                         \
+    AMO(amoxor_##sfx, T, size, ext, old ^ src)                                         \
+    AMO(amoand_##sfx, T, size, ext, old & src)                                         \
+    AMO(amoor_##sfx, T, size, ext, old | src)                                          \
+    AMO(amomin_##sfx, T, size, ext, (S)old < (S)src ? old : src)                       \
+    AMO(amomax_##sfx, T, size, ext, (S)old > (S)src ? old : src)                       \
+    AMO(amominu_##sfx, T, size, ext, old < src ? old : src)                            \
+    AMO(amomaxu_##sfx, T, size, ext, old > src ? old : src)
+
+AMO_OPS(w, uint32_t, int32_t, 4, sext32)
+AMO_OPS(d, uint64_t, int64_t, 8, AMO_NOEXT)
+
+/* ---- Zba ---- */
+
+OP_R(sh1add, (a << 1) + b)
+OP_R(sh2add, (a << 2) + b)
+OP_R(sh3add, (a << 3) + b)
+OP_R(add_uw, (uint64_t)(uint32_t)a + b)
+OP_R(sh1add_uw, ((uint64_t)(uint32_t)a << 1) + b)
+OP_R(sh2add_uw, ((uint64_t)(uint32_t)a << 2) + b)
+OP_R(sh3add_uw, ((uint64_t)(uint32_t)a << 3) + b)
+OP_I(slli_uw, (uint64_t)(uint32_t)a << (b & 63))
+
+/* ---- Zbb ---- */
+
+OP_R(andn, a & ~b)
+OP_R(orn, a | ~b)
+OP_R(xnor, ~(a ^ b))
+OP_R1(clz, a ? (uint64_t)__builtin_clzll(a) : 64)
+OP_R1(ctz, a ? (uint64_t)__builtin_ctzll(a) : 64)
+OP_R1(cpop, (uint64_t)__builtin_popcountll(a))
+OP_R1(clzw, (uint32_t)a ? (uint64_t)__builtin_clz((uint32_t)a) : 32)
+OP_R1(ctzw, (uint32_t)a ? (uint64_t)__builtin_ctz((uint32_t)a) : 32)
+OP_R1(cpopw, (uint64_t)__builtin_popcount((uint32_t)a))
+OP_R(max, (int64_t)a > (int64_t)b ? a : b)
+OP_R(maxu, a > b ? a : b)
+OP_R(min, (int64_t)a < (int64_t)b ? a : b)
+OP_R(minu, a < b ? a : b)
+OP_R1(sext_b, (uint64_t)(int64_t)(int8_t)a)
+OP_R1(sext_h, (uint64_t)(int64_t)(int16_t)a)
+OP_R1(zext_h, (uint16_t)a)
+OP_R(rol, rotl64(a, (unsigned)b))
+OP_R(ror, rotr64(a, (unsigned)b))
+OP_RW(rolw, rotl32((uint32_t)a, (unsigned)b))
+OP_RW(rorw, rotr32((uint32_t)a, (unsigned)b))
+OP_I(rori, rotr64(a, (unsigned)b))
+OP_IW(roriw, rotr32((uint32_t)a, (unsigned)b))
+OP_R1(orc_b, orc_b(a))
+OP_R1(rev8, __builtin_bswap64(a))
+
+/* ---- Zbs (bit index taken modulo XLEN) ---- */
+
+OP_R(bclr, a & ~(1ull << (b & 63)))
+OP_R(bext, (a >> (b & 63)) & 1)
+OP_R(binv, a ^ (1ull << (b & 63)))
+OP_R(bset, a | (1ull << (b & 63)))
+OP_I(bclri, a & ~(1ull << (b & 63)))
+OP_I(bexti, (a >> (b & 63)) & 1)
+OP_I(binvi, a ^ (1ull << (b & 63)))
+OP_I(bseti, a | (1ull << (b & 63)))

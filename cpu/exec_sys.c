@@ -1,0 +1,134 @@
+/*
+ * System instructions: ecall, ebreak, xRET, wfi, fences that end a block,
+ * and the Zicsr instructions (privileged spec 20211203 3.3, unpriv. spec 9).
+ */
+#include "cpu/hart.h"
+#include "cpu/insn_table.h"
+
+#define MSTATUS_SPP_SHIFT 8
+#define RD_X0 32 /* the decoder's write sink for rd = x0 */
+
+int exec_ecall(struct hart *h, const struct insn *in)
+{
+    uint64_t cause = h->priv == PRV_M ? CAUSE_MACHINE_ECALL
+                   : h->priv == PRV_S ? CAUSE_SUPERVISOR_ECALL
+                                      : CAUSE_USER_ECALL;
+    return hart_raise(h, cause, 0);
+}
+
+/* tval = the address of the ebreak, as Spike does (priv. spec 3.1.16). */
+int exec_ebreak(struct hart *h, const struct insn *in) { return hart_raise(h, CAUSE_BREAKPOINT, insn_pc(h, in)); }
+
+/* MRET (priv. spec 3.1.6.1): MIE <- MPIE, MPIE <- 1, MPP <- U, and leaving
+ * M clears MPRV. */
+int exec_mret(struct hart *h, const struct insn *in)
+{
+    if (h->priv != PRV_M)
+        return hart_illegal(h, in);
+    uint64_t s = h->mstatus;
+    unsigned mpp = (unsigned)((s & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
+
+    s &= ~(MSTATUS_MIE | MSTATUS_MPP);
+    if (h->mstatus & MSTATUS_MPIE)
+        s |= MSTATUS_MIE;
+    s |= MSTATUS_MPIE;
+    if (mpp != PRV_M)
+        s &= ~MSTATUS_MPRV;
+    h->mstatus = s;
+    h->priv = (uint8_t)mpp;
+    h->pc = h->mepc;
+    hart_update_mmu(h);
+    return EXEC_JUMP;
+}
+
+/* SRET: illegal in U, and in S when TSR is set (priv. spec 3.1.6.5). SPP is
+ * never M, so SRET always clears MPRV. */
+int exec_sret(struct hart *h, const struct insn *in)
+{
+    if (h->priv == PRV_U || (h->priv == PRV_S && (h->mstatus & MSTATUS_TSR)))
+        return hart_illegal(h, in);
+    uint64_t s = h->mstatus;
+    unsigned spp = (unsigned)((s & MSTATUS_SPP) >> MSTATUS_SPP_SHIFT);
+
+    s &= ~(MSTATUS_SIE | MSTATUS_SPP | MSTATUS_MPRV);
+    if (h->mstatus & MSTATUS_SPIE)
+        s |= MSTATUS_SIE;
+    s |= MSTATUS_SPIE;
+    h->mstatus = s;
+    h->priv = spp ? PRV_S : PRV_U;
+    h->pc = h->sepc;
+    hart_update_mmu(h);
+    return EXEC_JUMP;
+}
+
+/* WFI: illegal in U (S is implemented) and in S when TW is set (priv. spec
+ * 3.1.6.5). It returns at once when an interrupt is locally enabled and
+ * pending; otherwise the hart sleeps until one is. */
+int exec_wfi(struct hart *h, const struct insn *in)
+{
+    if (h->priv == PRV_U || (h->priv == PRV_S && (h->mstatus & MSTATUS_TW)))
+        return hart_illegal(h, in);
+    if ((hart_pending(h) & h->mie) == 0)
+        h->wfi = true;
+    return EXEC_STOP;
+}
+
+/* SFENCE.VMA: illegal in U, and in S when TVM is set. rivet drops every
+ * cached translation whatever the address and ASID operands. */
+int exec_sfence_vma(struct hart *h, const struct insn *in)
+{
+    if (h->priv == PRV_U || (h->priv == PRV_S && (h->mstatus & MSTATUS_TVM)))
+        return hart_illegal(h, in);
+    hart_flush_tlb(h);
+    return EXEC_STOP;
+}
+
+/* Stores to pages holding decoded code already invalidate their blocks, so
+ * FENCE.I only has to end the block. */
+int exec_fence_i(struct hart *h, const struct insn *in) { return EXEC_STOP; }
+
+/* ---- Zicsr ---- */
+
+enum csr_op { CSR_OP_WRITE, CSR_OP_SET, CSR_OP_CLEAR };
+
+/* One CSR instruction. Reads happen unless a CSRRW(I) has rd = x0; writes
+ * happen unless a CSRRS/C(I) has a zero source register or immediate
+ * (unpriv. spec 9.1). rd is written only once both steps succeeded. The block
+ * ends so that interrupts enabled by the write are seen at once. */
+static int csr_access(struct hart *h, const struct insn *in, enum csr_op op, uint64_t src, bool src_zero)
+{
+    unsigned csr = (unsigned)in->imm & 0xfff;
+    bool do_read = op != CSR_OP_WRITE || in->rd != RD_X0;
+    bool do_write = op == CSR_OP_WRITE || !src_zero;
+    uint64_t old = 0, val = src;
+
+    if (do_read && csr_read(h, csr, &old) != 0)
+        return hart_illegal(h, in);
+    if (op == CSR_OP_SET)
+        val = old | src;
+    else if (op == CSR_OP_CLEAR)
+        val = old & ~src;
+    if (do_write && csr_write(h, csr, val) != 0)
+        return hart_illegal(h, in);
+    h->x[in->rd] = old;
+    return EXEC_STOP;
+}
+
+/* The run loop adds a block's retired instructions to h->instret when the
+ * block ends (run.c); csr.c wants the count of every instruction retired
+ * before this one, so the earlier instructions of the block are counted in
+ * while the CSR is accessed. */
+static int csr_op(struct hart *h, const struct insn *in, enum csr_op op, uint64_t src, bool src_zero)
+{
+    h->instret += in->idx;
+    int r = csr_access(h, in, op, src, src_zero);
+    h->instret -= in->idx;
+    return r;
+}
+
+int exec_csrrw(struct hart *h, const struct insn *in) { return csr_op(h, in, CSR_OP_WRITE, h->x[in->rs1], false); }
+int exec_csrrs(struct hart *h, const struct insn *in) { return csr_op(h, in, CSR_OP_SET, h->x[in->rs1], in->rs1 == 0); }
+int exec_csrrc(struct hart *h, const struct insn *in) { return csr_op(h, in, CSR_OP_CLEAR, h->x[in->rs1], in->rs1 == 0); }
+int exec_csrrwi(struct hart *h, const struct insn *in) { return csr_op(h, in, CSR_OP_WRITE, in->rs1, false); }
+int exec_csrrsi(struct hart *h, const struct insn *in) { return csr_op(h, in, CSR_OP_SET, in->rs1, in->rs1 == 0); }
+int exec_csrrci(struct hart *h, const struct insn *in) { return csr_op(h, in, CSR_OP_CLEAR, in->rs1, in->rs1 == 0); }

@@ -1,0 +1,589 @@
+/*
+ * F and D extensions: unprivileged spec 20191213, chapters 11 (F) and 12 (D).
+ *
+ * How results are computed
+ * - Arithmetic runs on the host FPU inside a window (host_begin/host_end):
+ *   host exception flags cleared (lazily, see host_begin), host rounding mode
+ *   set from the RISC-V one, the operation, host flags read and accrued into
+ *   fflags, host mode set back to round-to-nearest. rivet keeps the host in
+ *   round-to-nearest outside these windows. GCC does not implement
+ *   FENV_ACCESS, so FP_PIN() passes operands and results through empty asm
+ *   statements with a memory clobber: the operation can be neither
+ *   constant-folded nor moved out of its window (it is ordered against the
+ *   libm calls that open and close it).
+ * - RMM (round to nearest, ties to max magnitude, 11.2) has no host mode.
+ *   The operation is done in long double (at least two more significand bits
+ *   than double, and a wider exponent range) with round-toward-zero; the
+ *   host inexact flag says whether bits were lost (a sticky bit). round_rmm()
+ *   then rounds that value to the target format in software. With two or
+ *   more extra bits, truncated value plus sticky decide the RMM rounding,
+ *   inexactness and tininess exactly (the round-to-odd argument). Conversions
+ *   to integer use round() for RMM.
+ * - NaN operands are handled before the host sees them: the result is the
+ *   canonical NaN and NV is raised for a signalling NaN (11.3), so host NaN
+ *   propagation rules never matter. NaNs produced by invalid operations are
+ *   replaced by the canonical NaN too.
+ * - Singles live NaN-boxed in the 64-bit registers (12.2): a single read from
+ *   a register whose upper 32 bits are not all ones is the canonical NaN.
+ */
+#include <fenv.h>
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "cpu/hart.h"
+#include "cpu/insn_table.h"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunknown-pragmas"
+#pragma STDC FENV_ACCESS ON
+#pragma GCC diagnostic pop
+
+_Static_assert(LDBL_MANT_DIG >= DBL_MANT_DIG + 2, "RMM needs a long double with >= 55 significand bits");
+_Static_assert(LDBL_MIN_EXP < 2 * (DBL_MIN_EXP - DBL_MANT_DIG) && LDBL_MAX_EXP > 2 * DBL_MAX_EXP + 1,
+               "RMM needs long double products of doubles to be exact in range");
+
+/* Keeps v in memory at this point of the program: see the header comment. */
+#define FP_PIN(v) __asm__ volatile("" : "+m"(v) : : "memory")
+
+#define NAN_BOX 0xffffffff00000000ull
+
+/* An IEEE binary format, described for the bit-level helpers. */
+struct fpfmt {
+    unsigned width;     /* total bits: 32 or 64 */
+    unsigned frac_bits; /* stored significand bits */
+    int prec;           /* significand precision, hidden bit included */
+    int emin, emax;     /* exponent range of normal numbers */
+    uint64_t canon;     /* canonical NaN (11.3) */
+};
+
+static const struct fpfmt fmt_s = {32, 23, 24, -126, 127, 0x7fc00000ull};
+static const struct fpfmt fmt_d = {64, 52, 53, -1022, 1023, 0x7ff8000000000000ull};
+#define F32 (&fmt_s)
+#define F64 (&fmt_d)
+
+static inline uint64_t fmt_sign(const struct fpfmt *f) { return 1ull << (f->width - 1); }
+static inline uint64_t fmt_inf(const struct fpfmt *f) { return (fmt_sign(f) - 1) & ~((1ull << f->frac_bits) - 1); }
+static inline uint64_t fmt_abs(const struct fpfmt *f, uint64_t v) { return v & (fmt_sign(f) - 1); }
+static inline bool fmt_is_nan(const struct fpfmt *f, uint64_t v) { return fmt_abs(f, v) > fmt_inf(f); }
+static inline bool fmt_is_inf(const struct fpfmt *f, uint64_t v) { return fmt_abs(f, v) == fmt_inf(f); }
+static inline bool fmt_is_zero(const struct fpfmt *f, uint64_t v) { return fmt_abs(f, v) == 0; }
+static inline bool fmt_quiet_bit(const struct fpfmt *f, uint64_t v) { return (v >> (f->frac_bits - 1)) & 1; }
+static inline bool fmt_is_snan(const struct fpfmt *f, uint64_t v) { return fmt_is_nan(f, v) && !fmt_quiet_bit(f, v); }
+
+static inline float f32_of(uint64_t bits) { uint32_t b = (uint32_t)bits; float v; memcpy(&v, &b, 4); return v; }
+static inline double f64_of(uint64_t bits) { double v; memcpy(&v, &bits, 8); return v; }
+static inline uint64_t bits_f32(float v) { uint32_t b; memcpy(&b, &v, 4); return isnan(v) ? fmt_s.canon : b; }
+static inline uint64_t bits_f64(double v) { uint64_t b; memcpy(&b, &v, 8); return isnan(v) ? fmt_d.canon : b; }
+
+/* Value of a non-NaN operand as a double (exact for both formats). */
+static inline double fmt_value(const struct fpfmt *f, uint64_t v) { return f == F32 ? (double)f32_of(v) : f64_of(v); }
+
+/* Register access in a format: singles are unboxed / NaN-boxed (12.2). */
+static inline uint64_t fp_get(const struct hart *h, unsigned r, const struct fpfmt *f)
+{
+    uint64_t v = h->f[r];
+    if (f == F64)
+        return v;
+    return (v & NAN_BOX) == NAN_BOX ? (uint32_t)v : fmt_s.canon;
+}
+
+static inline void fp_set(struct hart *h, unsigned r, const struct fpfmt *f, uint64_t bits)
+{
+    h->f[r] = f == F64 ? bits : NAN_BOX | bits;
+    hart_fp_dirty(h);
+}
+
+static inline void fp_raise(struct hart *h, unsigned flags)
+{
+    if (flags) {
+        h->fflags |= (uint8_t)flags;
+        hart_fp_dirty(h);
+    }
+}
+
+/* Rounding mode of an F_RM instruction (11.2), or -1 when it is reserved. */
+static inline int fp_rm(const struct hart *h, const struct insn *in)
+{
+    int rm = in->rm == FRM_DYN ? h->frm : in->rm;
+    return rm <= FRM_RMM ? rm : -1;
+}
+
+/* ---- Host FPU windows ---- */
+
+static const int host_round[FRM_RMM + 1] = {
+    [FRM_RNE] = FE_TONEAREST, [FRM_RTZ] = FE_TOWARDZERO, [FRM_RDN] = FE_DOWNWARD,
+    [FRM_RUP] = FE_UPWARD, [FRM_RMM] = FE_TONEAREST, /* never used: RMM is done in software */
+};
+
+static inline unsigned host_to_fflags(int ex)
+{
+    return (ex & FE_INEXACT ? FFLAG_NX : 0) | (ex & FE_UNDERFLOW ? FFLAG_UF : 0) |
+           (ex & FE_OVERFLOW ? FFLAG_OF : 0) | (ex & FE_DIVBYZERO ? FFLAG_DZ : 0) |
+           (ex & FE_INVALID ? FFLAG_NV : 0);
+}
+
+static inline int fflags_to_host(unsigned f)
+{
+    return (f & FFLAG_NX ? FE_INEXACT : 0) | (f & FFLAG_UF ? FE_UNDERFLOW : 0) |
+           (f & FFLAG_OF ? FE_OVERFLOW : 0) | (f & FFLAG_DZ ? FE_DIVBYZERO : 0) |
+           (f & FFLAG_NV ? FE_INVALID : 0);
+}
+
+/* Host flag access for float/double work. x86-64 does that work on SSE, whose
+ * flags live in MXCSR at glibc's FE_* bit positions: reading MXCSR alone skips
+ * the slow x87 status word that fetestexcept also reads. */
+#if defined(__x86_64__) && defined(__SSE2_MATH__)
+#include <xmmintrin.h>
+_Static_assert(FE_INVALID == 0x01 && FE_DIVBYZERO == 0x04 && FE_OVERFLOW == 0x08 && FE_UNDERFLOW == 0x10 &&
+               FE_INEXACT == 0x20, "FE_* bits are MXCSR flag bits");
+static inline int sse_flags(void) { return (int)(_mm_getcsr() & FE_ALL_EXCEPT); }
+static inline void sse_clear(void) { _mm_setcsr(_mm_getcsr() & ~(unsigned)FE_ALL_EXCEPT); }
+#else
+static inline int sse_flags(void) { return fetestexcept(FE_ALL_EXCEPT); }
+static inline void sse_clear(void) { feclearexcept(FE_ALL_EXCEPT); }
+#endif
+
+/* Window for float/double operations whose flags are accrued into fflags.
+ * Host flags already in fflags may stay set: accruing them again changes
+ * nothing, so host_end's flags OR-ed into fflags give exactly what the
+ * operation alone would. Clearing is slow (feclearexcept is fnstenv/fldenv
+ * plus ldmxcsr on x86) and nearly every operation raises NX, so this clears
+ * only after the guest cleared fflags or host code outside a window raised a
+ * flag. */
+static inline void host_begin(const struct hart *h, int rm)
+{
+    if (sse_flags() & ~fflags_to_host(h->fflags))
+        sse_clear();
+    if (rm != FRM_RNE)
+        fesetround(host_round[rm]);
+}
+
+static inline unsigned host_end(int rm)
+{
+    int ex = sse_flags();
+    if (rm != FRM_RNE)
+        fesetround(FE_TONEAREST);
+    return host_to_fflags(ex);
+}
+
+/* Portable window with exact per-operation flags, for any host FP unit
+ * (the RMM path computes in long double, on the x87 on x86-64). */
+static inline void fenv_begin(int rm)
+{
+    feclearexcept(FE_ALL_EXCEPT);
+    fesetround(host_round[rm]);
+}
+
+static inline unsigned fenv_end(void)
+{
+    int ex = fetestexcept(FE_ALL_EXCEPT);
+    fesetround(FE_TONEAREST);
+    return host_to_fflags(ex);
+}
+
+/* ---- RMM in software ---- */
+
+/* ax (> 0) rounded to a multiple of 2^q, ties away from zero. */
+static long double quantize_rmm(long double ax, int q, bool *inexact)
+{
+    long double s = ldexpl(ax, -q);
+    long double n = floorl(s);
+    *inexact = s != n;
+    if (s - n >= 0.5L)
+        n += 1;
+    return ldexpl(n, q);
+}
+
+static uint64_t ld_bits(const struct fpfmt *f, long double v) { return f == F32 ? bits_f32((float)v) : bits_f64((double)v); }
+
+/* Rounds x to format f with RMM. x is the exact result, or its truncation
+ * towards zero with `sticky` set when nonzero bits were dropped (x then has at
+ * least prec + 2 significant bits). Accrues NX/UF/OF into *flags. Tininess is
+ * detected after rounding, as RISC-V requires (11.6 refers to IEEE 754-2008). */
+static uint64_t round_rmm(unsigned *flags, long double x, bool sticky, const struct fpfmt *f)
+{
+    if (isnan(x) || isinf(x) || x == 0)
+        return ld_bits(f, x);
+    long double ax = fabsl(x);
+    int e;
+    frexpl(ax, &e);
+    int exp = e - 1; /* 2^exp <= ax < 2^(exp+1) */
+    int q = (exp < f->emin ? f->emin : exp) - (f->prec - 1);
+    bool inexact, unused;
+    long double r = quantize_rmm(ax, q, &inexact);
+    inexact |= sticky;
+    if (r >= ldexpl(1.0L, f->emax + 1)) {
+        *flags |= FFLAG_OF | FFLAG_NX;
+        r = HUGE_VALL;
+    } else if (inexact) {
+        *flags |= FFLAG_NX;
+        /* Tiny: rounded with an unbounded exponent range, still below 2^emin. */
+        if (exp < f->emin && quantize_rmm(ax, exp - (f->prec - 1), &unused) < ldexpl(1.0L, f->emin))
+            *flags |= FFLAG_UF;
+    }
+    return ld_bits(f, signbit(x) ? -r : r);
+}
+
+/* ---- Arithmetic: add, sub, mul, div, sqrt and the fused multiply-adds ---- */
+
+enum fop { FOP_ADD, FOP_SUB, FOP_MUL, FOP_DIV, FOP_SQRT, FOP_MADD, FOP_MSUB, FOP_NMSUB, FOP_NMADD };
+
+static inline unsigned fop_arity(enum fop op) { return op == FOP_SQRT ? 1 : op >= FOP_MADD ? 3 : 2; }
+
+/* fmsub = a*b-c, fnmsub = -(a*b)+c, fnmadd = -(a*b)-c (11.6), one rounding. */
+#define FOP_SWITCH(op, a, b, c, SQRT, FMA)          \
+    switch (op) {                                   \
+    case FOP_ADD: return a + b;                     \
+    case FOP_SUB: return a - b;                     \
+    case FOP_MUL: return a * b;                     \
+    case FOP_DIV: return a / b;                     \
+    case FOP_SQRT: return SQRT(a);                  \
+    case FOP_MADD: return FMA(a, b, c);             \
+    case FOP_MSUB: return FMA(a, b, -c);            \
+    case FOP_NMSUB: return FMA(-a, b, c);           \
+    case FOP_NMADD: return FMA(-a, b, -c);          \
+    }                                               \
+    return 0
+
+static inline float host_op_s(enum fop op, float a, float b, float c) { FOP_SWITCH(op, a, b, c, sqrtf, fmaf); }
+static inline double host_op_d(enum fop op, double a, double b, double c) { FOP_SWITCH(op, a, b, c, sqrt, fma); }
+static inline long double wide_op(enum fop op, long double a, long double b, long double c) { FOP_SWITCH(op, a, b, c, sqrtl, fmal); }
+
+/* Operands are non-NaN bit patterns of format f. */
+static uint64_t arith_host(struct hart *h, const struct fpfmt *f, enum fop op, int rm, const uint64_t *v)
+{
+    unsigned flags;
+    uint64_t res;
+    if (f == F32) {
+        float a = f32_of(v[0]), b = f32_of(v[1]), c = f32_of(v[2]);
+        host_begin(h, rm);
+        FP_PIN(a); FP_PIN(b); FP_PIN(c);
+        float r = host_op_s(op, a, b, c);
+        FP_PIN(r);
+        flags = host_end(rm);
+        res = bits_f32(r);
+    } else {
+        double a = f64_of(v[0]), b = f64_of(v[1]), c = f64_of(v[2]);
+        host_begin(h, rm);
+        FP_PIN(a); FP_PIN(b); FP_PIN(c);
+        double r = host_op_d(op, a, b, c);
+        FP_PIN(r);
+        flags = host_end(rm);
+        res = bits_f64(r);
+    }
+    fp_raise(h, flags);
+    return res;
+}
+
+static uint64_t arith_rmm(struct hart *h, const struct fpfmt *f, enum fop op, const uint64_t *v)
+{
+    /* Non-NaN values widen exactly and silently. */
+    long double a = fmt_value(f, v[0]), b = fmt_value(f, v[1]), c = fmt_value(f, v[2]);
+    fenv_begin(FRM_RTZ); /* exact flags: NX is the sticky bit */
+    FP_PIN(a); FP_PIN(b); FP_PIN(c);
+    long double r = wide_op(op, a, b, c);
+    FP_PIN(r);
+    unsigned host = fenv_end();
+    unsigned flags = host & (FFLAG_NV | FFLAG_DZ);
+    uint64_t res = round_rmm(&flags, r, host & FFLAG_NX, f);
+    fp_raise(h, flags);
+    return res;
+}
+
+static int fp_arith(struct hart *h, const struct insn *in, const struct fpfmt *f, enum fop op)
+{
+    int rm = fp_rm(h, in);
+    if (rm < 0)
+        return hart_illegal(h, in);
+    unsigned n = fop_arity(op);
+    const uint8_t regs[3] = {in->rs1, in->rs2, in->rs3};
+    uint64_t v[3] = {0, 0, 0};
+    bool nan = false, snan = false;
+    for (unsigned i = 0; i < n; i++) {
+        v[i] = fp_get(h, regs[i], f);
+        nan |= fmt_is_nan(f, v[i]);
+        snan |= fmt_is_snan(f, v[i]);
+    }
+    /* 11.6: fma(inf, 0, c) is invalid even when c is a quiet NaN. */
+    if (n == 3 && ((fmt_is_inf(f, v[0]) && fmt_is_zero(f, v[1])) || (fmt_is_zero(f, v[0]) && fmt_is_inf(f, v[1]))))
+        snan = true;
+    uint64_t r;
+    if (nan) {
+        fp_raise(h, snan ? FFLAG_NV : 0);
+        r = f->canon;
+    } else {
+        r = rm == FRM_RMM ? arith_rmm(h, f, op, v) : arith_host(h, f, op, rm, v);
+    }
+    fp_set(h, in->rd, f, r);
+    return EXEC_NEXT;
+}
+
+/* ---- Sign injection, min/max, compares, classify (11.6, 11.8, 11.9) ---- */
+
+enum sgnj { SGNJ, SGNJN, SGNJX };
+
+/* Bitwise: no NaN canonicalisation and no flags. */
+static int fp_sgnj(struct hart *h, const struct insn *in, const struct fpfmt *f, enum sgnj kind)
+{
+    uint64_t a = fp_get(h, in->rs1, f), b = fp_get(h, in->rs2, f), sign = fmt_sign(f);
+    uint64_t s = kind == SGNJ ? b : kind == SGNJN ? ~b : a ^ b;
+    fp_set(h, in->rd, f, (a & ~sign) | (s & sign));
+    return EXEC_NEXT;
+}
+
+static int fp_minmax(struct hart *h, const struct insn *in, const struct fpfmt *f, bool max)
+{
+    uint64_t a = fp_get(h, in->rs1, f), b = fp_get(h, in->rs2, f), r;
+    if (fmt_is_snan(f, a) || fmt_is_snan(f, b))
+        fp_raise(h, FFLAG_NV);
+    if (fmt_is_nan(f, a))
+        r = fmt_is_nan(f, b) ? f->canon : b;
+    else if (fmt_is_nan(f, b))
+        r = a;
+    else if (fmt_value(f, a) == fmt_value(f, b))
+        r = (((a & fmt_sign(f)) != 0) != max) ? a : b; /* -0.0 < +0.0 */
+    else
+        r = ((fmt_value(f, a) < fmt_value(f, b)) != max) ? a : b;
+    fp_set(h, in->rd, f, r);
+    return EXEC_NEXT;
+}
+
+enum fcmp { CMP_EQ, CMP_LT, CMP_LE };
+
+/* feq is a quiet compare (NV only for sNaN); flt and fle signal on any NaN. */
+static int fp_compare(struct hart *h, const struct insn *in, const struct fpfmt *f, enum fcmp cmp)
+{
+    uint64_t a = fp_get(h, in->rs1, f), b = fp_get(h, in->rs2, f);
+    uint64_t r = 0;
+    if (fmt_is_nan(f, a) || fmt_is_nan(f, b)) {
+        if (cmp != CMP_EQ || fmt_is_snan(f, a) || fmt_is_snan(f, b))
+            fp_raise(h, FFLAG_NV);
+    } else {
+        double x = fmt_value(f, a), y = fmt_value(f, b);
+        r = cmp == CMP_EQ ? x == y : cmp == CMP_LT ? x < y : x <= y;
+    }
+    h->x[in->rd] = r;
+    return EXEC_NEXT;
+}
+
+static int fp_classify(struct hart *h, const struct insn *in, const struct fpfmt *f)
+{
+    uint64_t v = fp_get(h, in->rs1, f), mag = fmt_abs(f, v);
+    bool neg = (v & fmt_sign(f)) != 0;
+    unsigned bit;
+    if (fmt_is_nan(f, v))
+        bit = fmt_quiet_bit(f, v) ? 9 : 8;
+    else if (mag == fmt_inf(f))
+        bit = neg ? 0 : 7;
+    else if (mag == 0)
+        bit = neg ? 3 : 4;
+    else if (mag < (1ull << f->frac_bits)) /* exponent field zero: subnormal */
+        bit = neg ? 2 : 5;
+    else
+        bit = neg ? 1 : 6;
+    h->x[in->rd] = 1ull << bit;
+    return EXEC_NEXT;
+}
+
+/* ---- Conversions (11.7, 12.5) ---- */
+
+enum ikind { IK_W, IK_WU, IK_L, IK_LU };
+
+/* x rounded to an integral value with rm; exact, raises nothing. */
+static double round_integral(double x, int rm)
+{
+    switch (rm) {
+    case FRM_RTZ: return trunc(x);
+    case FRM_RDN: return floor(x);
+    case FRM_RUP: return ceil(x);
+    case FRM_RMM: return round(x);
+    default: return __builtin_roundeven(x);
+    }
+}
+
+/* Saturating conversion (table 11.4). Results of the 32-bit forms are
+ * sign-extended, fcvt.wu included. Every range check happens before the C
+ * conversion, which therefore never sees an out-of-range value. */
+static uint64_t cvt_to_int(unsigned *flags, const struct fpfmt *f, uint64_t v, int rm, enum ikind k)
+{
+    static const double lim_hi[] = {0x1p31, 0x1p32, 0x1p63, 0x1p64}; /* exclusive */
+    static const double lim_lo[] = {-0x1p31, 0, -0x1p63, 0};         /* inclusive */
+    static const uint64_t sat_hi[] = {0x7fffffffull, ~0ull, 0x7fffffffffffffffull, ~0ull};
+    static const uint64_t sat_lo[] = {0xffffffff80000000ull, 0, 0x8000000000000000ull, 0};
+    if (fmt_is_nan(f, v)) {
+        *flags |= FFLAG_NV;
+        return sat_hi[k];
+    }
+    double x = fmt_value(f, v), r = round_integral(x, rm);
+    if (r >= lim_hi[k] || r < lim_lo[k]) {
+        *flags |= FFLAG_NV;
+        return r < 0 ? sat_lo[k] : sat_hi[k];
+    }
+    if (r != x)
+        *flags |= FFLAG_NX;
+    if (k == IK_W || k == IK_L)
+        return (uint64_t)(int64_t)r;
+    uint64_t u = (uint64_t)r; /* r is in [0, lim) here; -0.0 converts to 0 */
+    return k == IK_WU ? (uint64_t)(int64_t)(int32_t)(uint32_t)u : u;
+}
+
+static int fp_cvt_to_int(struct hart *h, const struct insn *in, const struct fpfmt *f, enum ikind k)
+{
+    int rm = fp_rm(h, in);
+    if (rm < 0)
+        return hart_illegal(h, in);
+    unsigned flags = 0;
+    h->x[in->rd] = cvt_to_int(&flags, f, fp_get(h, in->rs1, f), rm, k);
+    fp_raise(h, flags);
+    return EXEC_NEXT;
+}
+
+static long double int_value(uint64_t x, enum ikind k)
+{
+    switch (k) {
+    case IK_W: return (int32_t)x;
+    case IK_WU: return (uint32_t)x;
+    case IK_L: return (int64_t)x;
+    default: return x;
+    }
+}
+
+/* Host integer-to-float conversion, rounded in the current host mode. */
+#define INT_CVT(T, x, k) \
+    ((k) == IK_W ? (T)(int32_t)(x) : (k) == IK_WU ? (T)(uint32_t)(x) : (k) == IK_L ? (T)(int64_t)(x) : (T)(x))
+
+static int fp_cvt_from_int(struct hart *h, const struct insn *in, const struct fpfmt *f, enum ikind k)
+{
+    int rm = fp_rm(h, in);
+    if (rm < 0)
+        return hart_illegal(h, in);
+    uint64_t x = h->x[in->rs1], res;
+    unsigned flags = 0;
+    if (rm == FRM_RMM) {
+        res = round_rmm(&flags, int_value(x, k), false, f); /* exact in long double */
+    } else if (f == F32) {
+        host_begin(h, rm);
+        FP_PIN(x);
+        float r = INT_CVT(float, x, k);
+        FP_PIN(r);
+        flags = host_end(rm);
+        res = bits_f32(r);
+    } else {
+        host_begin(h, rm);
+        FP_PIN(x);
+        double r = INT_CVT(double, x, k);
+        FP_PIN(r);
+        flags = host_end(rm);
+        res = bits_f64(r);
+    }
+    fp_raise(h, flags);
+    fp_set(h, in->rd, f, res);
+    return EXEC_NEXT;
+}
+
+/* fcvt.s.d rounds; fcvt.d.s is exact. NaNs become canonical, sNaN raises NV. */
+static int fp_cvt_fmt(struct hart *h, const struct insn *in, const struct fpfmt *to, const struct fpfmt *from)
+{
+    int rm = fp_rm(h, in);
+    if (rm < 0)
+        return hart_illegal(h, in);
+    uint64_t v = fp_get(h, in->rs1, from), res;
+    unsigned flags = 0;
+    if (fmt_is_nan(from, v)) {
+        flags = fmt_is_snan(from, v) ? FFLAG_NV : 0;
+        res = to->canon;
+    } else if (to == F64) {
+        res = bits_f64(fmt_value(from, v));
+    } else if (rm == FRM_RMM) {
+        res = round_rmm(&flags, f64_of(v), false, to);
+    } else {
+        double d = f64_of(v);
+        host_begin(h, rm);
+        FP_PIN(d);
+        float r = (float)d;
+        FP_PIN(r);
+        flags = host_end(rm);
+        res = bits_f32(r);
+    }
+    fp_raise(h, flags);
+    fp_set(h, in->rd, to, res);
+    return EXEC_NEXT;
+}
+
+/* ---- Loads, stores and moves (11.5, 11.7, 12.3) ---- */
+
+static int fp_load(struct hart *h, const struct insn *in, unsigned size)
+{
+    uint64_t va = h->x[in->rs1] + (uint64_t)(int64_t)in->imm, value, tval;
+    int cause = mmu_load(&h->mmu, va, size, &value, &tval);
+    if (cause)
+        return hart_raise(h, (uint64_t)cause, tval);
+    fp_set(h, in->rd, size == 4 ? F32 : F64, value);
+    return EXEC_NEXT;
+}
+
+/* fsw stores the low 32 bits as they are, boxed or not. */
+static int fp_store(struct hart *h, const struct insn *in, unsigned size)
+{
+    uint64_t va = h->x[in->rs1] + (uint64_t)(int64_t)in->imm, tval;
+    int cause = mmu_store(&h->mmu, va, size, h->f[in->rs2], &tval);
+    if (cause)
+        return hart_raise(h, (uint64_t)cause, tval);
+    return EXEC_NEXT;
+}
+
+/* ---- Handlers ---- */
+
+/* Every F/D instruction is illegal while mstatus.F32 is Off (priv. 3.1.6.6). */
+#define FP_HANDLER(name, body)                                  \
+    int exec_##name(struct hart *h, const struct insn *in)      \
+    {                                                           \
+        if (!hart_fp_enabled(h))                                \
+            return hart_illegal(h, in);                         \
+        return body;                                            \
+    }
+
+FP_HANDLER(flw, fp_load(h, in, 4))
+FP_HANDLER(fld, fp_load(h, in, 8))
+FP_HANDLER(fsw, fp_store(h, in, 4))
+FP_HANDLER(fsd, fp_store(h, in, 8))
+
+/* fmv.x.w sign-extends the raw low 32 bits; fmv.w.x NaN-boxes (11.7). */
+FP_HANDLER(fmv_x_w, (h->x[in->rd] = (uint64_t)(int64_t)(int32_t)(uint32_t)h->f[in->rs1], EXEC_NEXT))
+FP_HANDLER(fmv_w_x, (fp_set(h, in->rd, F32, (uint32_t)h->x[in->rs1]), EXEC_NEXT))
+FP_HANDLER(fmv_x_d, (h->x[in->rd] = h->f[in->rs1], EXEC_NEXT))
+FP_HANDLER(fmv_d_x, (fp_set(h, in->rd, F64, h->x[in->rs1]), EXEC_NEXT))
+FP_HANDLER(fcvt_s_d, fp_cvt_fmt(h, in, F32, F64))
+FP_HANDLER(fcvt_d_s, fp_cvt_fmt(h, in, F64, F32))
+
+#define FP_FORMAT_HANDLERS(s, F)                                \
+    FP_HANDLER(fadd_##s, fp_arith(h, in, F, FOP_ADD))           \
+    FP_HANDLER(fsub_##s, fp_arith(h, in, F, FOP_SUB))           \
+    FP_HANDLER(fmul_##s, fp_arith(h, in, F, FOP_MUL))           \
+    FP_HANDLER(fdiv_##s, fp_arith(h, in, F, FOP_DIV))           \
+    FP_HANDLER(fsqrt_##s, fp_arith(h, in, F, FOP_SQRT))         \
+    FP_HANDLER(fmadd_##s, fp_arith(h, in, F, FOP_MADD))         \
+    FP_HANDLER(fmsub_##s, fp_arith(h, in, F, FOP_MSUB))         \
+    FP_HANDLER(fnmsub_##s, fp_arith(h, in, F, FOP_NMSUB))       \
+    FP_HANDLER(fnmadd_##s, fp_arith(h, in, F, FOP_NMADD))       \
+    FP_HANDLER(fsgnj_##s, fp_sgnj(h, in, F, SGNJ))              \
+    FP_HANDLER(fsgnjn_##s, fp_sgnj(h, in, F, SGNJN))            \
+    FP_HANDLER(fsgnjx_##s, fp_sgnj(h, in, F, SGNJX))            \
+    FP_HANDLER(fmin_##s, fp_minmax(h, in, F, false))            \
+    FP_HANDLER(fmax_##s, fp_minmax(h, in, F, true))             \
+    FP_HANDLER(feq_##s, fp_compare(h, in, F, CMP_EQ))           \
+    FP_HANDLER(flt_##s, fp_compare(h, in, F, CMP_LT))           \
+    FP_HANDLER(fle_##s, fp_compare(h, in, F, CMP_LE))           \
+    FP_HANDLER(fclass_##s, fp_classify(h, in, F))               \
+    FP_HANDLER(fcvt_w_##s, fp_cvt_to_int(h, in, F, IK_W))       \
+    FP_HANDLER(fcvt_wu_##s, fp_cvt_to_int(h, in, F, IK_WU))     \
+    FP_HANDLER(fcvt_l_##s, fp_cvt_to_int(h, in, F, IK_L))       \
+    FP_HANDLER(fcvt_lu_##s, fp_cvt_to_int(h, in, F, IK_LU))     \
+    FP_HANDLER(fcvt_##s##_w, fp_cvt_from_int(h, in, F, IK_W))   \
+    FP_HANDLER(fcvt_##s##_wu, fp_cvt_from_int(h, in, F, IK_WU)) \
+    FP_HANDLER(fcvt_##s##_l, fp_cvt_from_int(h, in, F, IK_L))   \
+    FP_HANDLER(fcvt_##s##_lu, fp_cvt_from_int(h, in, F, IK_LU))
+
+FP_FORMAT_HANDLERS(s, F32)
+FP_FORMAT_HANDLERS(d, F64)

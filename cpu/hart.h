@@ -1,0 +1,166 @@
+/*
+ * One RISC-V hart: architectural state, CSRs and the run loop.
+ *
+ * Contract
+ * - Instruction handlers (exec_*) return an exec_status. A handler that takes
+ *   an exception calls hart_raise() and returns its value; only the run loop
+ *   enters the trap (hart_take_trap in trap.c), with pc set to the faulting
+ *   instruction.
+ * - While a block runs, h->pc holds the virtual address of the block's first
+ *   instruction; the pc of instruction `in` is h->pc + in->off (insn_pc()).
+ *   A handler that changes control flow sets h->pc to the target and returns
+ *   EXEC_JUMP.
+ * - x[32] is a write sink: the decoder turns rd = x0 into 32 so handlers write
+ *   x[rd] unconditionally and x[0] stays zero.
+ * - Interrupt lines: devices call hart_set_pending/hart_clear_pending (atomic,
+ *   any thread); the run loop looks at mip & mie between blocks.
+ * - Everything else is touched only on the hart's own thread.
+ */
+#ifndef RIVET_HART_H
+#define RIVET_HART_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mmu/mmu.h"
+#include "rivet/encoding.h"
+
+struct hart;
+struct insn;
+struct code_cache;
+
+enum exec_status {
+    EXEC_NEXT = 0, /* go on with the next instruction of the block */
+    EXEC_JUMP,     /* h->pc holds the next pc; the block ends after this instruction */
+    EXEC_STOP,     /* the block ends after this instruction; pc = next sequential */
+    EXEC_TRAP,     /* exception raised (h->exc_cause, h->exc_tval); instruction not retired */
+    EXEC_END,      /* block-end marker (not an instruction): pc = h->pc + in->off */
+};
+
+typedef int (*insn_fn)(struct hart *h, const struct insn *in);
+
+/* A pre-decoded instruction. Fields are filled by decode.c from the table. */
+struct insn {
+    insn_fn fn;
+    int32_t imm;       /* sign-extended immediate; CSR number for CSR ops; shamt for shifts */
+    uint8_t rd;        /* integer rd with x0 mapped to 32; FP rd as is */
+    uint8_t rs1, rs2, rs3;
+    uint8_t rm;        /* rounding mode (funct3) for FP; aq/rl bits for AMOs */
+    uint8_t len;       /* 2 or 4 */
+    uint16_t off;      /* byte offset of this instruction from the block start */
+    uint32_t bits;     /* encoding as fetched (16 bits for compressed) */
+    uint16_t id;       /* row of the instruction table (enum insn_id) */
+    uint8_t idx;       /* index of this instruction in its block */
+};
+
+/* Services the board hands the hart. All optional (NULL = absent). */
+struct hart_env {
+    void *opaque;
+    uint64_t (*read_time)(void *opaque); /* mtime, in timebase ticks */
+    /* Built-in firmware: serves an ecall from S-mode in the emulator instead
+     * of trapping to M. Returns true when it handled the call (it then sets
+     * a0/a1 and h->pc itself); false lets the trap happen. */
+    bool (*sbi_ecall)(void *opaque, struct hart *h);
+};
+
+struct hart {
+    /* Hot: touched by nearly every instruction. */
+    uint64_t x[33];
+    uint64_t pc;
+    struct mmu mmu;
+    uint64_t f[32];      /* FP registers; singles are NaN-boxed */
+    uint8_t frm;         /* fcsr.frm */
+    uint8_t fflags;      /* fcsr.fflags */
+    uint8_t priv;        /* current privilege, PRV_* */
+
+    /* Warm: checked once per block. */
+    uint64_t mip;        /* pending interrupts; atomic access only */
+    uint64_t mie;
+    uint64_t instret;    /* instructions retired (raw count) */
+    bool wfi;            /* sleeping in WFI until an interrupt is pending */
+    bool halted;         /* stopped (SBI HSM): runs nothing until started */
+    bool yield;          /* set by the board (any thread): hart_run returns at the next block boundary */
+
+    /* Trap in flight, set by hart_raise(). */
+    uint64_t exc_cause, exc_tval;
+
+    /* LR/SC reservation (physical address). */
+    uint64_t resv_addr;
+    bool resv_valid;
+
+    /* Machine-level CSRs. */
+    uint64_t mstatus;
+    uint64_t misa;
+    uint64_t medeleg, mideleg;
+    uint64_t mtvec, mepc, mcause, mtval, mscratch;
+    uint64_t mcounteren, mcountinhibit, menvcfg;
+    uint64_t mcycle_offset, minstret_offset; /* counter = raw + offset */
+    uint64_t mhartid;
+    /* Supervisor-level CSRs (sstatus, sie, sip are views of the M ones). */
+    uint64_t stvec, sepc, scause, stval, sscratch, scounteren, senvcfg;
+    uint64_t stimecmp;
+
+    struct hart_env env;
+    struct code_cache *cache;  /* shared decoded-block cache */
+    FILE *trace;               /* non-NULL: one line per retired instruction */
+    struct hart *next;         /* list of the machine's harts (code cache flushes) */
+};
+
+void hart_init(struct hart *h, struct bus *bus, struct code_cache *cache, uint64_t hartid);
+void hart_reset(struct hart *h, uint64_t pc);
+
+static inline uint64_t insn_pc(const struct hart *h, const struct insn *in) { return h->pc + in->off; }
+
+static inline int hart_raise(struct hart *h, uint64_t cause, uint64_t tval)
+{
+    h->exc_cause = cause;
+    h->exc_tval = tval;
+    return EXEC_TRAP;
+}
+
+/* Illegal instruction with tval = the instruction bits (priv. spec 3.1.16). */
+static inline int hart_illegal(struct hart *h, const struct insn *in) { return hart_raise(h, CAUSE_ILLEGAL_INSTRUCTION, in->bits); }
+
+/* Interrupt lines (any thread). */
+static inline void hart_set_pending(struct hart *h, uint64_t bits) { __atomic_fetch_or(&h->mip, bits, __ATOMIC_SEQ_CST); }
+static inline void hart_clear_pending(struct hart *h, uint64_t bits) { __atomic_fetch_and(&h->mip, ~bits, __ATOMIC_SEQ_CST); }
+static inline uint64_t hart_pending(const struct hart *h) { return __atomic_load_n(&h->mip, __ATOMIC_SEQ_CST); }
+
+/* trap.c */
+/* Enters the trap for (cause, tval) at pc = h->pc, applying delegation. */
+void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval);
+/* If an enabled interrupt is pending, takes it and returns true. */
+bool hart_check_interrupts(struct hart *h);
+/* Recomputes the mmu context (priv, ls_priv, sum, mxr, satp) after a change to
+ * priv, mstatus or satp, flushing the TLB when it changed. */
+void hart_update_mmu(struct hart *h);
+
+/* Called by the run loop between slices and after CSR writes that matter:
+ * recomputes time-derived pending bits (Sstc: STIP from stimecmp vs time when
+ * menvcfg.STCE is set). */
+void hart_tick(struct hart *h);
+
+/* csr.c: returns 0 or an exception cause (illegal instruction). */
+int csr_read(struct hart *h, unsigned csr, uint64_t *value);
+int csr_write(struct hart *h, unsigned csr, uint64_t value);
+/* Privilege/existence check only, for csrrs/csrrc with rs1 = x0 (no write). */
+bool csr_exists(const struct hart *h, unsigned csr);
+/* Counter values as the guest sees them. */
+uint64_t hart_time(const struct hart *h);
+
+/* FP state helpers (fpu.c). FS=Off makes FP instructions illegal. */
+static inline bool hart_fp_enabled(const struct hart *h) { return (h->mstatus & MSTATUS_FS) != 0; }
+static inline void hart_fp_dirty(struct hart *h) { h->mstatus |= MSTATUS_FS | MSTATUS_SD; }
+
+/* run.c: drops every cached translation of this hart (software TLB and any
+ * virtual-pc block lookup). For satp writes, sfence.vma and context changes. */
+void hart_flush_tlb(struct hart *h);
+
+/* run.c: runs until at least `budget` instructions retired or the hart
+ * stops (WFI with nothing pending). Returns the number retired. */
+uint64_t hart_run(struct hart *h, uint64_t budget);
+/* Executes exactly one instruction (used by --trace and the debugger). */
+void hart_step(struct hart *h);
+
+#endif

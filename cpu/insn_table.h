@@ -1,0 +1,284 @@
+/*
+ * The one table of every instruction rivet implements.
+ *
+ * Each row: X(name, mnemonic, match, mask, format, flags). An encoding `bits`
+ * is the instruction when (bits & mask) == match. From this table come the
+ * decoder (decode.c), the handler of each row (exec_<name>), the disassembler
+ * used by --trace, and the table checks in tests/unit. Compressed instructions
+ * are expanded to the 32-bit row they stand for (rvc.c), so they need no rows.
+ *
+ * Adding an instruction is one row here plus one short exec_<name> body.
+ */
+#ifndef RIVET_INSN_TABLE_H
+#define RIVET_INSN_TABLE_H
+
+/* Operand formats: which fields the decoder extracts and how disassembly reads. */
+enum insn_format {
+    FMT_NONE,   /* no operands: ecall, mret, ... */
+    FMT_R,      /* rd, rs1, rs2 */
+    FMT_R1,     /* rd, rs1 (rs2 field is part of the opcode) */
+    FMT_R4,     /* rd, rs1, rs2, rs3, rm */
+    FMT_I,      /* rd, rs1, imm[11:0] */
+    FMT_LOAD,   /* rd, imm(rs1) */
+    FMT_STORE,  /* rs2, imm(rs1) */
+    FMT_B,      /* rs1, rs2, pc-relative offset */
+    FMT_U,      /* rd, imm[31:12] (imm holds the shifted value) */
+    FMT_J,      /* rd, pc-relative offset */
+    FMT_SHIFT,  /* rd, rs1, shamt (6 bits) */
+    FMT_SHIFTW, /* rd, rs1, shamt (5 bits) */
+    FMT_CSR,    /* rd, csr, rs1 (imm holds the CSR number) */
+    FMT_CSRI,   /* rd, csr, uimm (rs1 holds the 5-bit immediate) */
+    FMT_AMO,    /* rd, rs2, (rs1); rm holds aq/rl */
+    FMT_LR,     /* rd, (rs1) */
+    FMT_FENCE,  /* fence pred, succ (imm holds bits 31:20) */
+    FMT_SFENCE, /* rs1, rs2 */
+};
+
+/* Row flags. */
+#define F_END     0x01 /* ends a decoded block (control flow, system, CSR) */
+#define F_RD_FP   0x02 /* rd names an FP register */
+#define F_RS1_FP  0x04
+#define F_RS2_FP  0x08
+#define F_RS3_FP  0x10
+#define F_FP      (F_RD_FP | F_RS1_FP | F_RS2_FP)
+#define F_RM      0x20 /* funct3 is a rounding mode */
+
+/* Field helpers for match values. */
+#define OPC(o)    ((uint32_t)(o))
+#define F3(f)     ((uint32_t)(f) << 12)
+#define F7(f)     ((uint32_t)(f) << 25)
+#define F5(f)     ((uint32_t)(f) << 27)
+#define RS2F(r)   ((uint32_t)(r) << 20)
+#define IMM12(i)  ((uint32_t)(i) << 20)
+#define FMT2(f)   ((uint32_t)(f) << 25)
+#define M_OPC     0x0000007fu
+#define M_F3      0x0000707fu
+#define M_F7      0xfe00707fu
+#define M_F7_NOF3 0xfe00007fu
+#define M_SHIFT   0xfc00707fu /* funct6 + funct3 + opcode (RV64 shifts) */
+#define M_RS2     0x01f00000u
+#define M_IMM12   0xfff0707fu
+#define M_AMO     0xf800707fu
+#define M_R4      0x0600007fu
+#define M_ALL     0xffffffffu
+
+/* Major opcodes. */
+#define OP_LOAD     0x03
+#define OP_LOAD_FP  0x07
+#define OP_MISC_MEM 0x0f
+#define OP_IMM      0x13
+#define OP_AUIPC    0x17
+#define OP_IMM_32   0x1b
+#define OP_STORE    0x23
+#define OP_STORE_FP 0x27
+#define OP_AMO      0x2f
+#define OP_OP       0x33
+#define OP_LUI      0x37
+#define OP_OP_32    0x3b
+#define OP_MADD     0x43
+#define OP_MSUB     0x47
+#define OP_NMSUB    0x4b
+#define OP_NMADD    0x4f
+#define OP_FP       0x53
+#define OP_BRANCH   0x63
+#define OP_JALR     0x67
+#define OP_JAL      0x6f
+#define OP_SYSTEM   0x73
+
+#define RV_AMO_ROWS(X, sfx, f3)                                                              \
+    X(lr_##sfx,      "lr." #sfx,      OPC(OP_AMO) | F3(f3) | F5(0x02), M_AMO | M_RS2, FMT_LR, 0) \
+    X(sc_##sfx,      "sc." #sfx,      OPC(OP_AMO) | F3(f3) | F5(0x03), M_AMO, FMT_AMO, 0)        \
+    X(amoswap_##sfx, "amoswap." #sfx, OPC(OP_AMO) | F3(f3) | F5(0x01), M_AMO, FMT_AMO, 0)        \
+    X(amoadd_##sfx,  "amoadd." #sfx,  OPC(OP_AMO) | F3(f3) | F5(0x00), M_AMO, FMT_AMO, 0)        \
+    X(amoxor_##sfx,  "amoxor." #sfx,  OPC(OP_AMO) | F3(f3) | F5(0x04), M_AMO, FMT_AMO, 0)        \
+    X(amoand_##sfx,  "amoand." #sfx,  OPC(OP_AMO) | F3(f3) | F5(0x0c), M_AMO, FMT_AMO, 0)        \
+    X(amoor_##sfx,   "amoor." #sfx,   OPC(OP_AMO) | F3(f3) | F5(0x08), M_AMO, FMT_AMO, 0)        \
+    X(amomin_##sfx,  "amomin." #sfx,  OPC(OP_AMO) | F3(f3) | F5(0x10), M_AMO, FMT_AMO, 0)        \
+    X(amomax_##sfx,  "amomax." #sfx,  OPC(OP_AMO) | F3(f3) | F5(0x14), M_AMO, FMT_AMO, 0)        \
+    X(amominu_##sfx, "amominu." #sfx, OPC(OP_AMO) | F3(f3) | F5(0x18), M_AMO, FMT_AMO, 0)        \
+    X(amomaxu_##sfx, "amomaxu." #sfx, OPC(OP_AMO) | F3(f3) | F5(0x1c), M_AMO, FMT_AMO, 0)
+
+/* FP rows shared by S (fmt 0, funct7 low bit 0) and D (fmt 1). */
+#define RV_FP_ROWS(X, sfx, f)                                                                                   \
+    X(fmadd_##sfx,   "fmadd." #sfx,   OPC(OP_MADD) | FMT2(f),  M_R4, FMT_R4, F_FP | F_RS3_FP | F_RM)            \
+    X(fmsub_##sfx,   "fmsub." #sfx,   OPC(OP_MSUB) | FMT2(f),  M_R4, FMT_R4, F_FP | F_RS3_FP | F_RM)            \
+    X(fnmsub_##sfx,  "fnmsub." #sfx,  OPC(OP_NMSUB) | FMT2(f), M_R4, FMT_R4, F_FP | F_RS3_FP | F_RM)            \
+    X(fnmadd_##sfx,  "fnmadd." #sfx,  OPC(OP_NMADD) | FMT2(f), M_R4, FMT_R4, F_FP | F_RS3_FP | F_RM)            \
+    X(fadd_##sfx,    "fadd." #sfx,    OPC(OP_FP) | F7(0x00 | f), M_F7_NOF3, FMT_R, F_FP | F_RM)                 \
+    X(fsub_##sfx,    "fsub." #sfx,    OPC(OP_FP) | F7(0x04 | f), M_F7_NOF3, FMT_R, F_FP | F_RM)                 \
+    X(fmul_##sfx,    "fmul." #sfx,    OPC(OP_FP) | F7(0x08 | f), M_F7_NOF3, FMT_R, F_FP | F_RM)                 \
+    X(fdiv_##sfx,    "fdiv." #sfx,    OPC(OP_FP) | F7(0x0c | f), M_F7_NOF3, FMT_R, F_FP | F_RM)                 \
+    X(fsqrt_##sfx,   "fsqrt." #sfx,   OPC(OP_FP) | F7(0x2c | f), M_F7_NOF3 | M_RS2, FMT_R1, F_RD_FP | F_RS1_FP | F_RM) \
+    X(fsgnj_##sfx,   "fsgnj." #sfx,   OPC(OP_FP) | F7(0x10 | f) | F3(0), M_F7, FMT_R, F_FP)                     \
+    X(fsgnjn_##sfx,  "fsgnjn." #sfx,  OPC(OP_FP) | F7(0x10 | f) | F3(1), M_F7, FMT_R, F_FP)                     \
+    X(fsgnjx_##sfx,  "fsgnjx." #sfx,  OPC(OP_FP) | F7(0x10 | f) | F3(2), M_F7, FMT_R, F_FP)                     \
+    X(fmin_##sfx,    "fmin." #sfx,    OPC(OP_FP) | F7(0x14 | f) | F3(0), M_F7, FMT_R, F_FP)                     \
+    X(fmax_##sfx,    "fmax." #sfx,    OPC(OP_FP) | F7(0x14 | f) | F3(1), M_F7, FMT_R, F_FP)                     \
+    X(feq_##sfx,     "feq." #sfx,     OPC(OP_FP) | F7(0x50 | f) | F3(2), M_F7, FMT_R, F_RS1_FP | F_RS2_FP)      \
+    X(flt_##sfx,     "flt." #sfx,     OPC(OP_FP) | F7(0x50 | f) | F3(1), M_F7, FMT_R, F_RS1_FP | F_RS2_FP)      \
+    X(fle_##sfx,     "fle." #sfx,     OPC(OP_FP) | F7(0x50 | f) | F3(0), M_F7, FMT_R, F_RS1_FP | F_RS2_FP)      \
+    X(fclass_##sfx,  "fclass." #sfx,  OPC(OP_FP) | F7(0x70 | f) | F3(1), M_F7 | M_RS2, FMT_R1, F_RS1_FP)       \
+    X(fcvt_w_##sfx,  "fcvt.w." #sfx,  OPC(OP_FP) | F7(0x60 | f) | RS2F(0), M_F7_NOF3 | M_RS2, FMT_R1, F_RS1_FP | F_RM) \
+    X(fcvt_wu_##sfx, "fcvt.wu." #sfx, OPC(OP_FP) | F7(0x60 | f) | RS2F(1), M_F7_NOF3 | M_RS2, FMT_R1, F_RS1_FP | F_RM) \
+    X(fcvt_l_##sfx,  "fcvt.l." #sfx,  OPC(OP_FP) | F7(0x60 | f) | RS2F(2), M_F7_NOF3 | M_RS2, FMT_R1, F_RS1_FP | F_RM) \
+    X(fcvt_lu_##sfx, "fcvt.lu." #sfx, OPC(OP_FP) | F7(0x60 | f) | RS2F(3), M_F7_NOF3 | M_RS2, FMT_R1, F_RS1_FP | F_RM) \
+    X(fcvt_##sfx##_w,  "fcvt." #sfx ".w",  OPC(OP_FP) | F7(0x68 | f) | RS2F(0), M_F7_NOF3 | M_RS2, FMT_R1, F_RD_FP | F_RM) \
+    X(fcvt_##sfx##_wu, "fcvt." #sfx ".wu", OPC(OP_FP) | F7(0x68 | f) | RS2F(1), M_F7_NOF3 | M_RS2, FMT_R1, F_RD_FP | F_RM) \
+    X(fcvt_##sfx##_l,  "fcvt." #sfx ".l",  OPC(OP_FP) | F7(0x68 | f) | RS2F(2), M_F7_NOF3 | M_RS2, FMT_R1, F_RD_FP | F_RM) \
+    X(fcvt_##sfx##_lu, "fcvt." #sfx ".lu", OPC(OP_FP) | F7(0x68 | f) | RS2F(3), M_F7_NOF3 | M_RS2, FMT_R1, F_RD_FP | F_RM)
+
+#define RV_INSN_TABLE(X)                                                                                  \
+    /* RV64I */                                                                                           \
+    X(lui,    "lui",    OPC(OP_LUI), M_OPC, FMT_U, 0)                                                     \
+    X(auipc,  "auipc",  OPC(OP_AUIPC), M_OPC, FMT_U, 0)                                                   \
+    X(jal,    "jal",    OPC(OP_JAL), M_OPC, FMT_J, F_END)                                                 \
+    X(jalr,   "jalr",   OPC(OP_JALR) | F3(0), M_F3, FMT_I, F_END)                                         \
+    X(beq,    "beq",    OPC(OP_BRANCH) | F3(0), M_F3, FMT_B, F_END)                                       \
+    X(bne,    "bne",    OPC(OP_BRANCH) | F3(1), M_F3, FMT_B, F_END)                                       \
+    X(blt,    "blt",    OPC(OP_BRANCH) | F3(4), M_F3, FMT_B, F_END)                                       \
+    X(bge,    "bge",    OPC(OP_BRANCH) | F3(5), M_F3, FMT_B, F_END)                                       \
+    X(bltu,   "bltu",   OPC(OP_BRANCH) | F3(6), M_F3, FMT_B, F_END)                                       \
+    X(bgeu,   "bgeu",   OPC(OP_BRANCH) | F3(7), M_F3, FMT_B, F_END)                                       \
+    X(lb,     "lb",     OPC(OP_LOAD) | F3(0), M_F3, FMT_LOAD, 0)                                          \
+    X(lh,     "lh",     OPC(OP_LOAD) | F3(1), M_F3, FMT_LOAD, 0)                                          \
+    X(lw,     "lw",     OPC(OP_LOAD) | F3(2), M_F3, FMT_LOAD, 0)                                          \
+    X(ld,     "ld",     OPC(OP_LOAD) | F3(3), M_F3, FMT_LOAD, 0)                                          \
+    X(lbu,    "lbu",    OPC(OP_LOAD) | F3(4), M_F3, FMT_LOAD, 0)                                          \
+    X(lhu,    "lhu",    OPC(OP_LOAD) | F3(5), M_F3, FMT_LOAD, 0)                                          \
+    X(lwu,    "lwu",    OPC(OP_LOAD) | F3(6), M_F3, FMT_LOAD, 0)                                          \
+    X(sb,     "sb",     OPC(OP_STORE) | F3(0), M_F3, FMT_STORE, 0)                                        \
+    X(sh,     "sh",     OPC(OP_STORE) | F3(1), M_F3, FMT_STORE, 0)                                        \
+    X(sw,     "sw",     OPC(OP_STORE) | F3(2), M_F3, FMT_STORE, 0)                                        \
+    X(sd,     "sd",     OPC(OP_STORE) | F3(3), M_F3, FMT_STORE, 0)                                        \
+    X(addi,   "addi",   OPC(OP_IMM) | F3(0), M_F3, FMT_I, 0)                                              \
+    X(slti,   "slti",   OPC(OP_IMM) | F3(2), M_F3, FMT_I, 0)                                              \
+    X(sltiu,  "sltiu",  OPC(OP_IMM) | F3(3), M_F3, FMT_I, 0)                                              \
+    X(xori,   "xori",   OPC(OP_IMM) | F3(4), M_F3, FMT_I, 0)                                              \
+    X(ori,    "ori",    OPC(OP_IMM) | F3(6), M_F3, FMT_I, 0)                                              \
+    X(andi,   "andi",   OPC(OP_IMM) | F3(7), M_F3, FMT_I, 0)                                              \
+    X(slli,   "slli",   OPC(OP_IMM) | F3(1) | F7(0x00), M_SHIFT, FMT_SHIFT, 0)                            \
+    X(srli,   "srli",   OPC(OP_IMM) | F3(5) | F7(0x00), M_SHIFT, FMT_SHIFT, 0)                            \
+    X(srai,   "srai",   OPC(OP_IMM) | F3(5) | F7(0x20), M_SHIFT, FMT_SHIFT, 0)                            \
+    X(add,    "add",    OPC(OP_OP) | F3(0) | F7(0x00), M_F7, FMT_R, 0)                                    \
+    X(sub,    "sub",    OPC(OP_OP) | F3(0) | F7(0x20), M_F7, FMT_R, 0)                                    \
+    X(sll,    "sll",    OPC(OP_OP) | F3(1) | F7(0x00), M_F7, FMT_R, 0)                                    \
+    X(slt,    "slt",    OPC(OP_OP) | F3(2) | F7(0x00), M_F7, FMT_R, 0)                                    \
+    X(sltu,   "sltu",   OPC(OP_OP) | F3(3) | F7(0x00), M_F7, FMT_R, 0)                                    \
+    X(xor,    "xor",    OPC(OP_OP) | F3(4) | F7(0x00), M_F7, FMT_R, 0)                                    \
+    X(srl,    "srl",    OPC(OP_OP) | F3(5) | F7(0x00), M_F7, FMT_R, 0)                                    \
+    X(sra,    "sra",    OPC(OP_OP) | F3(5) | F7(0x20), M_F7, FMT_R, 0)                                    \
+    X(or,     "or",     OPC(OP_OP) | F3(6) | F7(0x00), M_F7, FMT_R, 0)                                    \
+    X(and,    "and",    OPC(OP_OP) | F3(7) | F7(0x00), M_F7, FMT_R, 0)                                    \
+    X(addiw,  "addiw",  OPC(OP_IMM_32) | F3(0), M_F3, FMT_I, 0)                                           \
+    X(slliw,  "slliw",  OPC(OP_IMM_32) | F3(1) | F7(0x00), M_F7, FMT_SHIFTW, 0)                           \
+    X(srliw,  "srliw",  OPC(OP_IMM_32) | F3(5) | F7(0x00), M_F7, FMT_SHIFTW, 0)                           \
+    X(sraiw,  "sraiw",  OPC(OP_IMM_32) | F3(5) | F7(0x20), M_F7, FMT_SHIFTW, 0)                           \
+    X(addw,   "addw",   OPC(OP_OP_32) | F3(0) | F7(0x00), M_F7, FMT_R, 0)                                 \
+    X(subw,   "subw",   OPC(OP_OP_32) | F3(0) | F7(0x20), M_F7, FMT_R, 0)                                 \
+    X(sllw,   "sllw",   OPC(OP_OP_32) | F3(1) | F7(0x00), M_F7, FMT_R, 0)                                 \
+    X(srlw,   "srlw",   OPC(OP_OP_32) | F3(5) | F7(0x00), M_F7, FMT_R, 0)                                 \
+    X(sraw,   "sraw",   OPC(OP_OP_32) | F3(5) | F7(0x20), M_F7, FMT_R, 0)                                 \
+    X(fence,  "fence",  OPC(OP_MISC_MEM) | F3(0), M_F3, FMT_FENCE, 0)                                     \
+    X(fence_i, "fence.i", OPC(OP_MISC_MEM) | F3(1), M_F3, FMT_NONE, F_END)                                \
+    X(ecall,  "ecall",  0x00000073u, M_ALL, FMT_NONE, F_END)                                              \
+    X(ebreak, "ebreak", 0x00100073u, M_ALL, FMT_NONE, F_END)                                              \
+    X(sret,   "sret",   0x10200073u, M_ALL, FMT_NONE, F_END)                                              \
+    X(mret,   "mret",   0x30200073u, M_ALL, FMT_NONE, F_END)                                              \
+    X(wfi,    "wfi",    0x10500073u, M_ALL, FMT_NONE, F_END)                                              \
+    X(sfence_vma, "sfence.vma", OPC(OP_SYSTEM) | F7(0x09), 0xfe007fffu, FMT_SFENCE, F_END)                \
+    X(csrrw,  "csrrw",  OPC(OP_SYSTEM) | F3(1), M_F3, FMT_CSR, F_END)                                     \
+    X(csrrs,  "csrrs",  OPC(OP_SYSTEM) | F3(2), M_F3, FMT_CSR, F_END)                                     \
+    X(csrrc,  "csrrc",  OPC(OP_SYSTEM) | F3(3), M_F3, FMT_CSR, F_END)                                     \
+    X(csrrwi, "csrrwi", OPC(OP_SYSTEM) | F3(5), M_F3, FMT_CSRI, F_END)                                    \
+    X(csrrsi, "csrrsi", OPC(OP_SYSTEM) | F3(6), M_F3, FMT_CSRI, F_END)                                    \
+    X(csrrci, "csrrci", OPC(OP_SYSTEM) | F3(7), M_F3, FMT_CSRI, F_END)                                    \
+    /* M */                                                                                               \
+    X(mul,    "mul",    OPC(OP_OP) | F3(0) | F7(0x01), M_F7, FMT_R, 0)                                    \
+    X(mulh,   "mulh",   OPC(OP_OP) | F3(1) | F7(0x01), M_F7, FMT_R, 0)                                    \
+    X(mulhsu, "mulhsu", OPC(OP_OP) | F3(2) | F7(0x01), M_F7, FMT_R, 0)                                    \
+    X(mulhu,  "mulhu",  OPC(OP_OP) | F3(3) | F7(0x01), M_F7, FMT_R, 0)                                    \
+    X(div,    "div",    OPC(OP_OP) | F3(4) | F7(0x01), M_F7, FMT_R, 0)                                    \
+    X(divu,   "divu",   OPC(OP_OP) | F3(5) | F7(0x01), M_F7, FMT_R, 0)                                    \
+    X(rem,    "rem",    OPC(OP_OP) | F3(6) | F7(0x01), M_F7, FMT_R, 0)                                    \
+    X(remu,   "remu",   OPC(OP_OP) | F3(7) | F7(0x01), M_F7, FMT_R, 0)                                    \
+    X(mulw,   "mulw",   OPC(OP_OP_32) | F3(0) | F7(0x01), M_F7, FMT_R, 0)                                 \
+    X(divw,   "divw",   OPC(OP_OP_32) | F3(4) | F7(0x01), M_F7, FMT_R, 0)                                 \
+    X(divuw,  "divuw",  OPC(OP_OP_32) | F3(5) | F7(0x01), M_F7, FMT_R, 0)                                 \
+    X(remw,   "remw",   OPC(OP_OP_32) | F3(6) | F7(0x01), M_F7, FMT_R, 0)                                 \
+    X(remuw,  "remuw",  OPC(OP_OP_32) | F3(7) | F7(0x01), M_F7, FMT_R, 0)                                 \
+    /* A */                                                                                               \
+    RV_AMO_ROWS(X, w, 2)                                                                                  \
+    RV_AMO_ROWS(X, d, 3)                                                                                  \
+    /* F and D */                                                                                         \
+    X(flw,    "flw",    OPC(OP_LOAD_FP) | F3(2), M_F3, FMT_LOAD, F_RD_FP)                                 \
+    X(fld,    "fld",    OPC(OP_LOAD_FP) | F3(3), M_F3, FMT_LOAD, F_RD_FP)                                 \
+    X(fsw,    "fsw",    OPC(OP_STORE_FP) | F3(2), M_F3, FMT_STORE, F_RS2_FP)                              \
+    X(fsd,    "fsd",    OPC(OP_STORE_FP) | F3(3), M_F3, FMT_STORE, F_RS2_FP)                              \
+    RV_FP_ROWS(X, s, 0)                                                                                   \
+    RV_FP_ROWS(X, d, 1)                                                                                   \
+    X(fmv_x_w,  "fmv.x.w",  OPC(OP_FP) | F7(0x70) | F3(0), M_F7 | M_RS2, FMT_R1, F_RS1_FP)                \
+    X(fmv_w_x,  "fmv.w.x",  OPC(OP_FP) | F7(0x78) | F3(0), M_F7 | M_RS2, FMT_R1, F_RD_FP)                 \
+    X(fmv_x_d,  "fmv.x.d",  OPC(OP_FP) | F7(0x71) | F3(0), M_F7 | M_RS2, FMT_R1, F_RS1_FP)                \
+    X(fmv_d_x,  "fmv.d.x",  OPC(OP_FP) | F7(0x79) | F3(0), M_F7 | M_RS2, FMT_R1, F_RD_FP)                 \
+    X(fcvt_s_d, "fcvt.s.d", OPC(OP_FP) | F7(0x20) | RS2F(1), M_F7_NOF3 | M_RS2, FMT_R1, F_RD_FP | F_RS1_FP | F_RM) \
+    X(fcvt_d_s, "fcvt.d.s", OPC(OP_FP) | F7(0x21) | RS2F(0), M_F7_NOF3 | M_RS2, FMT_R1, F_RD_FP | F_RS1_FP | F_RM) \
+    /* Zba */                                                                                             \
+    X(sh1add,    "sh1add",    OPC(OP_OP) | F3(2) | F7(0x10), M_F7, FMT_R, 0)                          \
+    X(sh2add,    "sh2add",    OPC(OP_OP) | F3(4) | F7(0x10), M_F7, FMT_R, 0)                          \
+    X(sh3add,    "sh3add",    OPC(OP_OP) | F3(6) | F7(0x10), M_F7, FMT_R, 0)                          \
+    X(add_uw,    "add.uw",    OPC(OP_OP_32) | F3(0) | F7(0x04), M_F7, FMT_R, 0)                       \
+    X(sh1add_uw, "sh1add.uw", OPC(OP_OP_32) | F3(2) | F7(0x10), M_F7, FMT_R, 0)                       \
+    X(sh2add_uw, "sh2add.uw", OPC(OP_OP_32) | F3(4) | F7(0x10), M_F7, FMT_R, 0)                       \
+    X(sh3add_uw, "sh3add.uw", OPC(OP_OP_32) | F3(6) | F7(0x10), M_F7, FMT_R, 0)                       \
+    X(slli_uw,   "slli.uw",   OPC(OP_IMM_32) | F3(1) | F7(0x04), M_SHIFT, FMT_SHIFT, 0)               \
+    /* Zbb */                                                                                             \
+    X(andn,   "andn",   OPC(OP_OP) | F3(7) | F7(0x20), M_F7, FMT_R, 0)                                    \
+    X(orn,    "orn",    OPC(OP_OP) | F3(6) | F7(0x20), M_F7, FMT_R, 0)                                    \
+    X(xnor,   "xnor",   OPC(OP_OP) | F3(4) | F7(0x20), M_F7, FMT_R, 0)                                    \
+    X(clz,    "clz",    OPC(OP_IMM) | F3(1) | IMM12(0x600), M_IMM12, FMT_R1, 0)                           \
+    X(ctz,    "ctz",    OPC(OP_IMM) | F3(1) | IMM12(0x601), M_IMM12, FMT_R1, 0)                           \
+    X(cpop,   "cpop",   OPC(OP_IMM) | F3(1) | IMM12(0x602), M_IMM12, FMT_R1, 0)                           \
+    X(clzw,   "clzw",   OPC(OP_IMM_32) | F3(1) | IMM12(0x600), M_IMM12, FMT_R1, 0)                        \
+    X(ctzw,   "ctzw",   OPC(OP_IMM_32) | F3(1) | IMM12(0x601), M_IMM12, FMT_R1, 0)                        \
+    X(cpopw,  "cpopw",  OPC(OP_IMM_32) | F3(1) | IMM12(0x602), M_IMM12, FMT_R1, 0)                        \
+    X(max,    "max",    OPC(OP_OP) | F3(6) | F7(0x05), M_F7, FMT_R, 0)                                    \
+    X(maxu,   "maxu",   OPC(OP_OP) | F3(7) | F7(0x05), M_F7, FMT_R, 0)                                    \
+    X(min,    "min",    OPC(OP_OP) | F3(4) | F7(0x05), M_F7, FMT_R, 0)                                    \
+    X(minu,   "minu",   OPC(OP_OP) | F3(5) | F7(0x05), M_F7, FMT_R, 0)                                    \
+    X(sext_b, "sext.b", OPC(OP_IMM) | F3(1) | IMM12(0x604), M_IMM12, FMT_R1, 0)                           \
+    X(sext_h, "sext.h", OPC(OP_IMM) | F3(1) | IMM12(0x605), M_IMM12, FMT_R1, 0)                           \
+    X(zext_h, "zext.h", OPC(OP_OP_32) | F3(4) | IMM12(0x080), M_IMM12, FMT_R1, 0)                         \
+    X(rol,    "rol",    OPC(OP_OP) | F3(1) | F7(0x30), M_F7, FMT_R, 0)                                    \
+    X(ror,    "ror",    OPC(OP_OP) | F3(5) | F7(0x30), M_F7, FMT_R, 0)                                    \
+    X(rolw,   "rolw",   OPC(OP_OP_32) | F3(1) | F7(0x30), M_F7, FMT_R, 0)                                 \
+    X(rorw,   "rorw",   OPC(OP_OP_32) | F3(5) | F7(0x30), M_F7, FMT_R, 0)                                 \
+    X(rori,   "rori",   OPC(OP_IMM) | F3(5) | F7(0x30), M_SHIFT, FMT_SHIFT, 0)                            \
+    X(roriw,  "roriw",  OPC(OP_IMM_32) | F3(5) | F7(0x30), M_F7, FMT_SHIFTW, 0)                           \
+    X(orc_b,  "orc.b",  OPC(OP_IMM) | F3(5) | IMM12(0x287), M_IMM12, FMT_R1, 0)                           \
+    X(rev8,   "rev8",   OPC(OP_IMM) | F3(5) | IMM12(0x6b8), M_IMM12, FMT_R1, 0)                           \
+    /* Zbs */                                                                                             \
+    X(bclr,   "bclr",   OPC(OP_OP) | F3(1) | F7(0x24), M_F7, FMT_R, 0)                                    \
+    X(bext,   "bext",   OPC(OP_OP) | F3(5) | F7(0x24), M_F7, FMT_R, 0)                                    \
+    X(binv,   "binv",   OPC(OP_OP) | F3(1) | F7(0x34), M_F7, FMT_R, 0)                                    \
+    X(bset,   "bset",   OPC(OP_OP) | F3(1) | F7(0x14), M_F7, FMT_R, 0)                                    \
+    X(bclri,  "bclri",  OPC(OP_IMM) | F3(1) | F7(0x24), M_SHIFT, FMT_SHIFT, 0)                            \
+    X(bexti,  "bexti",  OPC(OP_IMM) | F3(5) | F7(0x24), M_SHIFT, FMT_SHIFT, 0)                            \
+    X(binvi,  "binvi",  OPC(OP_IMM) | F3(1) | F7(0x34), M_SHIFT, FMT_SHIFT, 0)                            \
+    X(bseti,  "bseti",  OPC(OP_IMM) | F3(1) | F7(0x14), M_SHIFT, FMT_SHIFT, 0)
+
+enum insn_id {
+#define X(name, mn, match, mask, fmt, flags) INSN_##name,
+    RV_INSN_TABLE(X)
+#undef X
+    INSN_COUNT,
+    INSN_ILLEGAL = INSN_COUNT, /* decoder result for an unknown encoding */
+    INSN_BLOCK_END,            /* block-end marker */
+};
+
+struct hart;
+struct insn;
+#define X(name, mn, match, mask, fmt, flags) int exec_##name(struct hart *h, const struct insn *in);
+RV_INSN_TABLE(X)
+#undef X
+
+#endif

@@ -1,0 +1,253 @@
+/*
+ * The run loop: fetch a decoded block, run it, account for it, take traps.
+ *
+ * Rules of the hot loop
+ * - Interrupts are looked at between blocks only: a pending-and-enabled check
+ *   (one load and an AND) per block. Anything that can newly enable an
+ *   interrupt (CSR writes, mret/sret, wfi) ends its block (F_END / EXEC_STOP).
+ * - h->pc is the block's virtual start address while the block runs; handlers
+ *   compute their own pc from in->off. Only the epilogue below moves h->pc.
+ * - instret is advanced per block from the index of the instruction that ended
+ *   it; a trapping instruction does not retire.
+ * - Blocks are looked up by the physical address of the fetch; the fetch TLB
+ *   gives the host pointer, from which the physical address follows.
+ * - No allocation, locking or system call happens here; cache_build() allocates
+ *   from its arena.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "cpu/cache.h"
+#include "cpu/decode.h"
+#include "cpu/hart.h"
+
+void hart_flush_tlb(struct hart *h) { mmu_flush(&h->mmu); }
+
+/* Runs a block (or a one-instruction block) and applies its epilogue. */
+static void exec_block(struct hart *h, const struct insn *first)
+{
+    const struct insn *in = first;
+    int r;
+    while ((r = in->fn(h, in)) == EXEC_NEXT)
+        in++;
+    switch (r) {
+    case EXEC_END:
+        h->pc += in->off;
+        h->instret += in->idx;
+        break;
+    case EXEC_JUMP:
+        h->instret += in->idx + 1u;
+        break;
+    case EXEC_STOP:
+        h->pc += in->off + in->len;
+        h->instret += in->idx + 1u;
+        break;
+    default: /* EXEC_TRAP */
+        h->pc += in->off;
+        h->instret += in->idx;
+        hart_take_trap(h, h->exc_cause, h->exc_tval);
+        break;
+    }
+}
+
+/* Translates the fetch of h->pc. Returns false after taking the fault. */
+static bool fetch_translate(struct hart *h, uint64_t *pa, uint8_t **host)
+{
+    uint64_t pc = h->pc, tval;
+    const struct tlb_entry *e = &h->mmu.tlb_fetch[tlb_index(pc)];
+    if (__builtin_expect(e->tag == (pc & ~(PAGE_SIZE - 1)), 1)) {
+        *host = (uint8_t *)(uintptr_t)(pc + e->addend);
+        *pa = (uint64_t)(*host - h->mmu.bus->ram) + h->mmu.bus->ram_base;
+        return true;
+    }
+    int cause = mmu_fetch_slow(&h->mmu, pc, pa, host, &tval);
+    if (cause) {
+        hart_take_trap(h, (uint64_t)cause, tval);
+        return false;
+    }
+    return true;
+}
+
+/* Fetches the raw bits at h->pc, the upper half from the next page when the
+ * instruction crosses a page end. Returns false after taking the fault; the
+ * fault on the second half reports that half's address (priv. spec 3.1.16). */
+static bool fetch_bits(struct hart *h, const uint8_t *host, uint32_t *bits)
+{
+    uint64_t pc = h->pc, pa2, tval;
+    uint32_t lo = (uint32_t)load_le(host, 2);
+    if (insn_length(lo) == 2 || (pc & (PAGE_SIZE - 1)) <= PAGE_SIZE - 4) {
+        *bits = insn_length(lo) == 2 ? lo : (uint32_t)load_le(host, 4);
+        return true;
+    }
+    uint8_t *host2;
+    int cause = mmu_fetch_slow(&h->mmu, pc + 2, &pa2, &host2, &tval);
+    if (cause) {
+        hart_take_trap(h, (uint64_t)cause, tval);
+        return false;
+    }
+    *bits = lo | (uint32_t)load_le(host2, 2) << 16;
+    return true;
+}
+
+/* A one-instruction block: the instruction and its end marker. */
+static void make_single(struct insn pair[2], uint32_t bits)
+{
+    decode(bits, &pair[0]);
+    pair[0].off = 0;
+    pair[0].idx = 0;
+    memset(&pair[1], 0, sizeof(pair[1]));
+    pair[1].fn = exec_block_end;
+    pair[1].id = INSN_BLOCK_END;
+    pair[1].off = pair[0].len;
+    pair[1].idx = 1;
+}
+
+/* One instruction outside the cache: page-crossing instructions, pages that
+ * are not wholly executable, and tracing. */
+static void exec_single(struct hart *h, const uint8_t *host)
+{
+    struct insn pair[2];
+    uint32_t bits;
+    if (!fetch_bits(h, host, &bits))
+        return;
+    make_single(pair, bits);
+    exec_block(h, pair);
+}
+
+static inline bool interrupt_ready(const struct hart *h) { return (hart_pending(h) & h->mie) != 0; }
+
+/* Runs one block at h->pc (or one instruction when no block can be cached). */
+static void run_one_block(struct hart *h)
+{
+    uint64_t pa;
+    uint8_t *host;
+    if (!fetch_translate(h, &pa, &host))
+        return;
+    struct block *b = cache_lookup(h->cache, pa);
+    if (__builtin_expect(b == NULL, 0)) {
+        /* Cache only pages the fetch TLB maps whole (PMP permits the page). */
+        const struct tlb_entry *e = &h->mmu.tlb_fetch[tlb_index(h->pc)];
+        if (e->tag == (h->pc & ~(PAGE_SIZE - 1)))
+            b = cache_build(h->cache, pa, host);
+        if (!b) {
+            exec_single(h, host);
+            return;
+        }
+    }
+    exec_block(h, b->insns);
+}
+
+uint64_t hart_run(struct hart *h, uint64_t budget)
+{
+    uint64_t start = h->instret, end = start + budget;
+    if (h->halted)
+        return 0;
+    if (h->trace) {
+        for (uint64_t iter = 0; h->instret < end && iter < budget && !h->yield; iter++) {
+            if (h->wfi && !interrupt_ready(h))
+                break;
+            hart_step(h);
+        }
+        return h->instret - start;
+    }
+    /* Iterations are bounded too: a guest trapping in a loop retires nothing. */
+    for (uint64_t iter = 0; h->instret < end && iter < budget && !h->yield; iter++) {
+        if (__builtin_expect(interrupt_ready(h), 0)) {
+            h->wfi = false;
+            if (hart_check_interrupts(h))
+                continue;
+        }
+        if (h->wfi)
+            break;
+        run_one_block(h);
+    }
+    return h->instret - start;
+}
+
+/* CSR state shown in the trace when an instruction changes it. */
+struct trace_csrs {
+    uint64_t v[16];
+};
+static const char *const trace_csr_names[16] = {
+    "mstatus", "mepc", "mcause", "mtval", "mtvec", "mscratch", "sepc", "scause",
+    "stval", "stvec", "sscratch", "satp", "mie", "medeleg", "mideleg", "fcsr",
+};
+
+static void trace_snapshot(const struct hart *h, struct trace_csrs *s)
+{
+    const uint64_t v[16] = {
+        h->mstatus, h->mepc, h->mcause, h->mtval, h->mtvec, h->mscratch, h->sepc, h->scause,
+        h->stval, h->stvec, h->sscratch, h->mmu.satp, h->mie, h->medeleg, h->mideleg,
+        (uint64_t)h->frm << 5 | h->fflags,
+    };
+    memcpy(s->v, v, sizeof(v));
+}
+
+/* One line per retired instruction:
+ *   core   0: 3 0x0000000080000000 (0x00000297) auipc   t0,0x0   x5 0x0000000080000000
+ * privilege, pc, encoding, disassembly, then every register and CSR written.
+ * A trap is a line of its own. */
+static void trace_line(struct hart *h, uint64_t pc, unsigned priv, const struct insn *in, const uint64_t *x_before,
+                       const uint64_t *f_before, const struct trace_csrs *c_before, bool trapped)
+{
+    char text[96];
+    FILE *t = h->trace;
+    insn_disasm(in, pc, text, sizeof(text));
+    if (in->len == 2)
+        fprintf(t, "core %3" PRIu64 ": %u 0x%016" PRIx64 " (0x%04x)     %-32s", h->mhartid, priv, pc, in->bits, text);
+    else
+        fprintf(t, "core %3" PRIu64 ": %u 0x%016" PRIx64 " (0x%08x) %-32s", h->mhartid, priv, pc, in->bits, text);
+    if (!trapped) {
+        for (int r = 1; r < 32; r++)
+            if (h->x[r] != x_before[r])
+                fprintf(t, " x%-2d 0x%016" PRIx64, r, h->x[r]);
+        for (int r = 0; r < 32; r++)
+            if (h->f[r] != f_before[r])
+                fprintf(t, " f%-2d 0x%016" PRIx64, r, h->f[r]);
+    }
+    struct trace_csrs now;
+    trace_snapshot(h, &now);
+    for (int i = 0; i < 16; i++)
+        if (now.v[i] != c_before->v[i])
+            fprintf(t, " %s 0x%016" PRIx64, trace_csr_names[i], now.v[i]);
+    fputc('\n', t);
+    if (trapped)
+        fprintf(t, "core %3" PRIu64 ": exception cause %" PRIu64 ", tval 0x%016" PRIx64 ", to 0x%016" PRIx64 "\n",
+                h->mhartid, h->exc_cause, h->exc_tval, h->pc);
+}
+
+void hart_step(struct hart *h)
+{
+    if (interrupt_ready(h)) {
+        h->wfi = false;
+        uint64_t pc = h->pc;
+        if (hart_check_interrupts(h)) {
+            if (h->trace)
+                fprintf(h->trace, "core %3" PRIu64 ": interrupt cause 0x%016" PRIx64 " at 0x%016" PRIx64 "\n",
+                        h->mhartid, h->priv == PRV_M ? h->mcause : h->scause, pc);
+            return;
+        }
+    }
+    if (h->wfi)
+        return;
+    uint64_t pa, pc = h->pc, x_before[33], f_before[32];
+    uint8_t *host;
+    uint32_t bits;
+    unsigned priv = h->priv;
+    if (!fetch_translate(h, &pa, &host) || !fetch_bits(h, host, &bits)) {
+        if (h->trace)
+            fprintf(h->trace, "core %3" PRIu64 ": %u 0x%016" PRIx64 " fetch fault, to 0x%016" PRIx64 "\n",
+                    h->mhartid, priv, pc, h->pc);
+        return;
+    }
+    struct insn pair[2];
+    make_single(pair, bits);
+    struct trace_csrs c_before;
+    memcpy(x_before, h->x, sizeof(x_before));
+    memcpy(f_before, h->f, sizeof(f_before));
+    trace_snapshot(h, &c_before);
+    uint64_t retired = h->instret;
+    exec_block(h, pair);
+    if (h->trace)
+        trace_line(h, pc, priv, &pair[0], x_before, f_before, &c_before, h->instret == retired);
+}

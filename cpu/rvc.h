@@ -1,0 +1,21 @@
+/*
+ * Compressed (C extension) instructions, RV64 forms (unpriv. spec ch. 16).
+ *
+ * The decoder expands each 16-bit instruction to the 32-bit instruction it
+ * stands for and decodes that through the one instruction table, so
+ * compressed instructions need no rows and no handlers of their own (the
+ * decoded insn keeps len = 2, which jal/jalr use for the link value).
+ */
+#ifndef RIVET_RVC_H
+#define RIVET_RVC_H
+
+#include <stdint.h>
+
+/* Returns the 32-bit encoding that the compressed instruction c stands for,
+ * or 0 when c is illegal or reserved (including the all-zero instruction and
+ * any c whose low two bits are 11, which is not compressed). HINT encodings
+ * expand to a valid instruction with no architectural effect. Pure function,
+ * callable from any thread. */
+uint32_t rvc_expand(uint16_t c);
+
+#endif

@@ -1,0 +1,140 @@
+/*
+ * Trap entry, delegation and interrupt selection (privileged spec 20211203
+ * 3.1.6.1, 3.1.8, 3.1.9, 4.1.1).
+ *
+ * Handlers never enter a trap themselves: they record it with hart_raise()
+ * and the run loop calls hart_take_trap() with h->pc at the faulting
+ * instruction. Interrupts are looked at between blocks by
+ * hart_check_interrupts().
+ */
+#include "cpu/hart.h"
+
+#define MSTATUS_SPP_SHIFT 8
+#define TVEC_MODE_MASK    3ull
+#define TVEC_VECTORED     1ull
+
+/* Interrupt priority, highest first (priv. spec 3.1.9). */
+static const unsigned irq_priority[] = {
+    IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER,
+};
+
+/* Where a trap handler starts: BASE, plus 4 * cause for an interrupt when
+ * MODE is vectored (priv. spec 3.1.7). */
+static uint64_t trap_vector(uint64_t tvec, bool interrupt, uint64_t code)
+{
+    uint64_t base = tvec & ~TVEC_MODE_MASK;
+    if (interrupt && (tvec & TVEC_MODE_MASK) == TVEC_VECTORED)
+        return base + 4 * code;
+    return base;
+}
+
+/* A trap goes to S when it comes from S or U and its delegation bit is set;
+ * a trap never lowers the privilege (priv. spec 3.1.8). */
+static bool trap_to_s(const struct hart *h, bool interrupt, uint64_t code)
+{
+    uint64_t deleg = interrupt ? h->mideleg : h->medeleg;
+    return h->priv <= PRV_S && code < 64 && ((deleg >> code) & 1);
+}
+
+static void enter_s(struct hart *h, uint64_t cause, uint64_t tval, bool interrupt, uint64_t code)
+{
+    uint64_t s = h->mstatus & ~(MSTATUS_SPIE | MSTATUS_SIE | MSTATUS_SPP);
+    if (h->mstatus & MSTATUS_SIE)
+        s |= MSTATUS_SPIE;
+    s |= (uint64_t)(h->priv & 1) << MSTATUS_SPP_SHIFT;
+    h->mstatus = s;
+    h->sepc = h->pc;
+    h->scause = cause;
+    h->stval = tval;
+    h->priv = PRV_S;
+    h->pc = trap_vector(h->stvec, interrupt, code);
+}
+
+static void enter_m(struct hart *h, uint64_t cause, uint64_t tval, bool interrupt, uint64_t code)
+{
+    uint64_t s = h->mstatus & ~(MSTATUS_MPIE | MSTATUS_MIE | MSTATUS_MPP);
+    if (h->mstatus & MSTATUS_MIE)
+        s |= MSTATUS_MPIE;
+    s |= (uint64_t)h->priv << MSTATUS_MPP_SHIFT;
+    h->mstatus = s;
+    h->mepc = h->pc;
+    h->mcause = cause;
+    h->mtval = tval;
+    h->priv = PRV_M;
+    h->pc = trap_vector(h->mtvec, interrupt, code);
+}
+
+void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval)
+{
+    bool interrupt = (cause & CAUSE_INTERRUPT) != 0;
+    uint64_t code = cause & ~CAUSE_INTERRUPT;
+
+    if (cause == CAUSE_SUPERVISOR_ECALL && h->env.sbi_ecall && h->env.sbi_ecall(h->env.opaque, h))
+        return;
+    if (trap_to_s(h, interrupt, code))
+        enter_s(h, cause, tval, interrupt, code);
+    else
+        enter_m(h, cause, tval, interrupt, code);
+    h->wfi = false;
+    hart_update_mmu(h);
+}
+
+/* Interrupts that may be taken now: an M-level one when below M or MIE is
+ * set; a delegated (S-level) one when below S, or in S with SIE set
+ * (priv. spec 3.1.6.1, 3.1.9). */
+static uint64_t enabled_interrupts(const struct hart *h, uint64_t pending)
+{
+    uint64_t m_ints = pending & ~h->mideleg;
+    uint64_t s_ints = pending & h->mideleg;
+    uint64_t out = 0;
+
+    if (h->priv < PRV_M || (h->mstatus & MSTATUS_MIE))
+        out |= m_ints;
+    if (h->priv < PRV_S || (h->priv == PRV_S && (h->mstatus & MSTATUS_SIE)))
+        out |= s_ints;
+    return out;
+}
+
+bool hart_check_interrupts(struct hart *h)
+{
+    uint64_t pending = hart_pending(h) & h->mie;
+    if (!pending)
+        return false;
+    /* WFI wakes on any locally enabled pending interrupt, even when global
+     * enables keep it from being taken (priv. spec 3.3.3). */
+    h->wfi = false;
+
+    uint64_t take = enabled_interrupts(h, pending);
+    /* Interrupts for M come before those delegated to S, whatever their
+     * numbers; within one target the fixed order applies (priv. spec 3.1.9). */
+    if (take & ~h->mideleg)
+        take &= ~h->mideleg;
+    if (!take)
+        return false;
+    for (unsigned i = 0; i < sizeof irq_priority / sizeof irq_priority[0]; i++) {
+        unsigned irq = irq_priority[i];
+        if ((take >> irq) & 1) {
+            hart_take_trap(h, CAUSE_INTERRUPT | irq, 0);
+            return true;
+        }
+    }
+    return false;
+}
+
+void hart_update_mmu(struct hart *h)
+{
+    struct mmu *m = &h->mmu;
+    int ls_priv = h->priv;
+    if ((h->mstatus & MSTATUS_MPRV) && h->priv == PRV_M)
+        ls_priv = (int)((h->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
+    bool sum = (h->mstatus & MSTATUS_SUM) != 0;
+    bool mxr = (h->mstatus & MSTATUS_MXR) != 0;
+
+    if (m->priv == h->priv && m->ls_priv == ls_priv && m->sum == sum && m->mxr == mxr)
+        return;
+    m->priv = h->priv;
+    m->ls_priv = ls_priv;
+    m->sum = sum;
+    m->mxr = mxr;
+    hart_flush_tlb(h);
+}

@@ -1,0 +1,413 @@
+/*
+ * CSR rules (cpu/csr.c and the Zicsr handlers in cpu/exec_sys.c): existence,
+ * privilege, read-only numbers, WARL fields, counters and their gating, PMP
+ * registers, Sstc.
+ */
+#include <check.h>
+#include <stdlib.h>
+
+#include "cpu/hart.h"
+#include "cpu/insn_table.h"
+
+#define RAM_BASE 0x80000000ull
+#define RAM_SIZE (1ull << 20)
+#define RD_X0 32
+
+static struct bus bus;
+static struct hart *h;
+static uint64_t fake_time;
+
+static uint64_t read_fake_time(void *opaque) { return fake_time; }
+
+static void setup(void)
+{
+    ck_assert(bus_init(&bus, RAM_BASE, RAM_SIZE));
+    h = calloc(1, sizeof *h);
+    ck_assert_ptr_nonnull(h);
+    hart_init(h, &bus, NULL, 0);
+    fake_time = 0;
+}
+
+static void teardown(void)
+{
+    free(h);
+    bus_destroy(&bus);
+}
+
+/* A hand-made CSR instruction: csrXX rd, csr, rs1/uimm. */
+static struct insn csr_insn(insn_fn fn, unsigned csr, unsigned rd, unsigned rs1)
+{
+    struct insn in = {0};
+    in.fn = fn;
+    in.imm = (int32_t)csr;
+    in.rd = (uint8_t)(rd == 0 ? RD_X0 : rd);
+    in.rs1 = (uint8_t)rs1;
+    in.len = 4;
+    in.bits = (csr << 20) | (rs1 << 15) | (rd << 7) | OP_SYSTEM;
+    return in;
+}
+
+static uint64_t rd_csr(unsigned csr)
+{
+    uint64_t v = 0xdeadbeef;
+    ck_assert_int_eq(csr_read(h, csr, &v), 0);
+    return v;
+}
+
+START_TEST(test_misa_exact)
+{
+    uint64_t want = (2ull << 62) | MISA_EXT('I') | MISA_EXT('M') | MISA_EXT('A') | MISA_EXT('F') |
+                    MISA_EXT('D') | MISA_EXT('C') | MISA_EXT('S') | MISA_EXT('U');
+    ck_assert_uint_eq(rd_csr(CSR_MISA), want);
+    ck_assert_int_eq(csr_write(h, CSR_MISA, 0), 0); /* WARL: accepted, ignored */
+    ck_assert_uint_eq(rd_csr(CSR_MISA), want);
+}
+END_TEST
+
+START_TEST(test_nonexistent_and_privilege)
+{
+    uint64_t v;
+    ck_assert_int_eq(csr_read(h, 0x3a1, &v), CAUSE_ILLEGAL_INSTRUCTION); /* pmpcfg1: RV32 only */
+    ck_assert_int_eq(csr_read(h, 0x744, &v), CAUSE_ILLEGAL_INSTRUCTION); /* mnstatus */
+    ck_assert_int_eq(csr_read(h, 0x200, &v), CAUSE_ILLEGAL_INSTRUCTION); /* hypervisor space */
+    ck_assert(!csr_exists(h, 0x7b0));                                    /* debug-mode dcsr */
+    h->priv = PRV_S;
+    ck_assert_int_eq(csr_read(h, CSR_MSTATUS, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_read(h, CSR_SSTATUS, &v), 0);
+    h->priv = PRV_U;
+    ck_assert_int_eq(csr_read(h, CSR_SSTATUS, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_write(h, CSR_SSCRATCH, 1), CAUSE_ILLEGAL_INSTRUCTION);
+}
+END_TEST
+
+START_TEST(test_read_only_numbers)
+{
+    ck_assert_int_eq(csr_write(h, CSR_MVENDORID, 0), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_write(h, CSR_CYCLE, 0), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_write(h, CSR_MHARTID, 0), CAUSE_ILLEGAL_INSTRUCTION);
+
+    /* csrrw x0, mvendorid, x0 writes the same value: still illegal, tval = bits. */
+    struct insn in = csr_insn(exec_csrrw, CSR_MVENDORID, 0, 0);
+    ck_assert_int_eq(in.fn(h, &in), EXEC_TRAP);
+    ck_assert_uint_eq(h->exc_cause, CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_uint_eq(h->exc_tval, in.bits);
+
+    /* csrrs a0, mvendorid, x0 only reads: fine. */
+    h->x[10] = 55;
+    in = csr_insn(exec_csrrs, CSR_MVENDORID, 10, 0);
+    ck_assert_int_eq(in.fn(h, &in), EXEC_STOP);
+    ck_assert_uint_eq(h->x[10], 0);
+
+    /* csrrsi with uimm 0 on a nonexistent CSR still traps; rd untouched. */
+    h->x[11] = 77;
+    in = csr_insn(exec_csrrsi, 0x7c5, 11, 0);
+    ck_assert_int_eq(in.fn(h, &in), EXEC_TRAP);
+    ck_assert_uint_eq(h->x[11], 77);
+}
+END_TEST
+
+START_TEST(test_csr_instructions)
+{
+    struct insn in = csr_insn(exec_csrrwi, CSR_MSCRATCH, 0, 3);
+    ck_assert_int_eq(in.fn(h, &in), EXEC_STOP);
+    in = csr_insn(exec_csrrci, CSR_MSCRATCH, 11, 1);
+    ck_assert_int_eq(in.fn(h, &in), EXEC_STOP);
+    ck_assert_uint_eq(h->x[11], 3);
+    in = csr_insn(exec_csrrsi, CSR_MSCRATCH, 12, 4);
+    in.fn(h, &in);
+    ck_assert_uint_eq(h->x[12], 2);
+    h->x[5] = 0xbad1dea;
+    in = csr_insn(exec_csrrw, CSR_MSCRATCH, 5, 5); /* rd == rs1: old value out, new in */
+    in.fn(h, &in);
+    ck_assert_uint_eq(h->x[5], 6);
+    h->x[6] = 0x1dea;
+    in = csr_insn(exec_csrrc, CSR_MSCRATCH, 7, 6);
+    in.fn(h, &in);
+    ck_assert_uint_eq(h->x[7], 0xbad1dea);
+    ck_assert_uint_eq(rd_csr(CSR_MSCRATCH), 0xbad0000);
+}
+END_TEST
+
+START_TEST(test_mstatus_warl)
+{
+    ck_assert_int_eq(csr_write(h, CSR_MSTATUS, MSTATUS_MPP & (1ull << MSTATUS_MPP_SHIFT)), 0); /* MPP = S */
+    uint64_t s = rd_csr(CSR_MSTATUS);
+    ck_assert_uint_eq((s & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT, PRV_S);
+    ck_assert_uint_eq((s & MSTATUS_UXL) >> 32, 2);
+    ck_assert_uint_eq((s & MSTATUS_SXL) >> 34, 2);
+
+    /* MPP = 2 is reserved: the old mode stays. UXL/SXL/XS/VS/xBE cannot be set. */
+    csr_write(h, CSR_MSTATUS, (2ull << MSTATUS_MPP_SHIFT) | MSTATUS_XS | MSTATUS_VS | MSTATUS_UBE |
+                              MSTATUS_SBE | MSTATUS_MBE | MSTATUS_UXL);
+    s = rd_csr(CSR_MSTATUS);
+    ck_assert_uint_eq((s & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT, PRV_S);
+    ck_assert_uint_eq(s & (MSTATUS_XS | MSTATUS_VS | MSTATUS_UBE | MSTATUS_SBE | MSTATUS_MBE), 0);
+    ck_assert_uint_eq((s & MSTATUS_UXL) >> 32, 2);
+
+    /* SD follows FS == Dirty. */
+    csr_write(h, CSR_MSTATUS, MSTATUS_FS);
+    ck_assert(rd_csr(CSR_MSTATUS) & MSTATUS_SD);
+    ck_assert(rd_csr(CSR_MSTATUS) >> 63);
+    csr_write(h, CSR_MSTATUS, (uint64_t)FS_CLEAN << MSTATUS_FS_SHIFT);
+    ck_assert_uint_eq(rd_csr(CSR_MSTATUS) & MSTATUS_SD, 0);
+}
+END_TEST
+
+START_TEST(test_sstatus_view)
+{
+    csr_write(h, CSR_MSTATUS, MSTATUS_MIE | MSTATUS_TVM);
+    h->priv = PRV_S;
+    uint64_t s = rd_csr(CSR_SSTATUS);
+    ck_assert_uint_eq(s & (MSTATUS_MIE | MSTATUS_TVM | MSTATUS_SXL), 0);
+    ck_assert_uint_eq((s & MSTATUS_UXL) >> 32, 2);
+    ck_assert_int_eq(csr_write(h, CSR_SSTATUS, MSTATUS_SIE | MSTATUS_SPP | MSTATUS_SUM), 0);
+    ck_assert_uint_eq(h->mstatus & (MSTATUS_SIE | MSTATUS_SPP | MSTATUS_SUM | MSTATUS_MIE | MSTATUS_TVM),
+                      MSTATUS_SIE | MSTATUS_SPP | MSTATUS_SUM | MSTATUS_MIE | MSTATUS_TVM);
+    ck_assert(h->mmu.sum);
+}
+END_TEST
+
+START_TEST(test_deleg_and_tvec_and_epc)
+{
+    csr_write(h, CSR_MEDELEG, ~0ull);
+    ck_assert_uint_eq(rd_csr(CSR_MEDELEG), 0xb3ff); /* 0-9, 12, 13, 15; bit 11 stays 0 */
+    csr_write(h, CSR_MIDELEG, ~0ull);
+    ck_assert_uint_eq(rd_csr(CSR_MIDELEG), MIP_SSIP | MIP_STIP | MIP_SEIP);
+
+    csr_write(h, CSR_MTVEC, RAM_BASE + 0x101);
+    ck_assert_uint_eq(rd_csr(CSR_MTVEC), RAM_BASE + 0x101);
+    csr_write(h, CSR_MTVEC, RAM_BASE + 0x202); /* mode 2 reserved: keep vectored */
+    ck_assert_uint_eq(rd_csr(CSR_MTVEC), RAM_BASE + 0x201);
+    csr_write(h, CSR_STVEC, RAM_BASE + 0x303);
+    ck_assert_uint_eq(rd_csr(CSR_STVEC), RAM_BASE + 0x300);
+
+    csr_write(h, CSR_MEPC, 0x1235);
+    ck_assert_uint_eq(rd_csr(CSR_MEPC), 0x1234);
+    csr_write(h, CSR_SEPC, ~0ull);
+    ck_assert_uint_eq(rd_csr(CSR_SEPC), ~1ull);
+    csr_write(h, CSR_MCOUNTEREN, ~0ull);
+    ck_assert_uint_eq(rd_csr(CSR_MCOUNTEREN), 0xffffffffull);
+    csr_write(h, CSR_MENVCFG, ~0ull);
+    ck_assert_uint_eq(rd_csr(CSR_MENVCFG), MENVCFG_FIOM | MENVCFG_STCE);
+    csr_write(h, CSR_SENVCFG, ~0ull);
+    ck_assert_uint_eq(rd_csr(CSR_SENVCFG), MENVCFG_FIOM);
+    csr_write(h, CSR_TSELECT, 1ull << 63);
+    ck_assert_uint_eq(rd_csr(CSR_TSELECT), 0);
+}
+END_TEST
+
+START_TEST(test_interrupt_registers)
+{
+    csr_write(h, CSR_MIP, ~0ull); /* only SSIP, STIP, SEIP are writable */
+    ck_assert_uint_eq(rd_csr(CSR_MIP), MIP_SSIP | MIP_STIP | MIP_SEIP);
+    csr_write(h, CSR_MIP, 0);
+    csr_write(h, CSR_MIE, ~0ull);
+    ck_assert_uint_eq(rd_csr(CSR_MIE), 0xaaa);
+    csr_write(h, CSR_MIE, 0);
+
+    h->priv = PRV_S;
+    csr_write(h, CSR_SIE, MIP_SSIP); /* nothing delegated: ignored */
+    ck_assert_uint_eq(rd_csr(CSR_SIE), 0);
+    ck_assert_uint_eq(h->mie, 0);
+    h->mideleg = MIP_SSIP | MIP_STIP;
+    csr_write(h, CSR_SIE, ~0ull);
+    ck_assert_uint_eq(rd_csr(CSR_SIE), MIP_SSIP | MIP_STIP);
+    ck_assert_uint_eq(h->mie, MIP_SSIP | MIP_STIP);
+    csr_write(h, CSR_SIP, ~0ull); /* only SSIP is writable through sip */
+    ck_assert_uint_eq(rd_csr(CSR_SIP), MIP_SSIP);
+    hart_set_pending(h, MIP_MTIP | MIP_STIP);
+    ck_assert_uint_eq(rd_csr(CSR_SIP), MIP_SSIP | MIP_STIP); /* MTIP not delegated: hidden */
+}
+END_TEST
+
+START_TEST(test_fp_csrs)
+{
+    uint64_t v;
+    ck_assert_int_eq(csr_read(h, CSR_FFLAGS, &v), CAUSE_ILLEGAL_INSTRUCTION); /* FS = Off at reset */
+    ck_assert_int_eq(csr_write(h, CSR_FCSR, 0), CAUSE_ILLEGAL_INSTRUCTION);
+    csr_write(h, CSR_MSTATUS, (uint64_t)FS_INITIAL << MSTATUS_FS_SHIFT);
+    ck_assert_int_eq(csr_write(h, CSR_FCSR, 0xff), 0);
+    ck_assert_uint_eq(rd_csr(CSR_FFLAGS), 0x1f);
+    ck_assert_uint_eq(rd_csr(CSR_FRM), 7);
+    ck_assert_uint_eq((h->mstatus & MSTATUS_FS) >> MSTATUS_FS_SHIFT, FS_DIRTY);
+    ck_assert(rd_csr(CSR_MSTATUS) & MSTATUS_SD);
+    csr_write(h, CSR_FRM, 1);
+    ck_assert_uint_eq(rd_csr(CSR_FCSR), 0x3f);
+}
+END_TEST
+
+START_TEST(test_counter_gating)
+{
+    uint64_t v;
+    h->priv = PRV_S;
+    ck_assert_int_eq(csr_read(h, CSR_CYCLE, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    h->mcounteren = 1u << 0;
+    ck_assert_int_eq(csr_read(h, CSR_CYCLE, &v), 0);
+    ck_assert_int_eq(csr_read(h, CSR_TIME, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_read(h, CSR_INSTRET, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    h->mcounteren = 0x7;
+    ck_assert_int_eq(csr_read(h, CSR_TIME, &v), 0);
+    h->priv = PRV_U;
+    ck_assert_int_eq(csr_read(h, CSR_INSTRET, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    h->scounteren = 1u << 2;
+    ck_assert_int_eq(csr_read(h, CSR_INSTRET, &v), 0);
+    ck_assert_int_eq(csr_read(h, CSR_CYCLE, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_read(h, CSR_HPMCOUNTER3, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    h->priv = PRV_M;
+    ck_assert_uint_eq(rd_csr(CSR_HPMCOUNTER3), 0);
+    ck_assert_uint_eq(rd_csr(CSR_MHPMCOUNTER3 + 5), 0);
+    ck_assert_int_eq(csr_write(h, CSR_MHPMEVENT3, 7), 0);
+    ck_assert_uint_eq(rd_csr(CSR_MHPMEVENT3), 0);
+}
+END_TEST
+
+START_TEST(test_counters_and_inhibit)
+{
+    h->instret = 1000;
+    ck_assert_uint_eq(rd_csr(CSR_INSTRET), 1000);
+    ck_assert_uint_eq(rd_csr(CSR_CYCLE), 1000);
+
+    /* csrwi minstret, 0 then the next instruction reads 0 (increment suppressed). */
+    struct insn in = csr_insn(exec_csrrwi, CSR_MINSTRET, 0, 0);
+    ck_assert_int_eq(in.fn(h, &in), EXEC_STOP);
+    h->instret += 1; /* the run loop retires the csrrwi */
+    ck_assert_uint_eq(rd_csr(CSR_MINSTRET), 0);
+    h->instret += 10;
+    ck_assert_uint_eq(rd_csr(CSR_INSTRET), 10);
+
+    /* The same at index 3 of a block: three earlier instructions not yet counted. */
+    in = csr_insn(exec_csrrwi, CSR_MCYCLE, 0, 5);
+    in.idx = 3;
+    in.fn(h, &in);
+    h->instret += 4;
+    ck_assert_uint_eq(rd_csr(CSR_MCYCLE), 5);
+
+    csr_write(h, CSR_MCOUNTINHIBIT, ~0ull);
+    ck_assert_uint_eq(rd_csr(CSR_MCOUNTINHIBIT), 0x5); /* CY and IR; bit 1 is zero */
+    uint64_t frozen = rd_csr(CSR_MINSTRET);
+    h->instret += 100;
+    ck_assert_uint_eq(rd_csr(CSR_MINSTRET), frozen);
+    ck_assert_uint_eq(rd_csr(CSR_MCYCLE), 5);
+    csr_write(h, CSR_MCOUNTINHIBIT, 0);
+    h->instret += 1;
+    ck_assert_uint_eq(rd_csr(CSR_MINSTRET), frozen);
+    h->instret += 2;
+    ck_assert_uint_eq(rd_csr(CSR_MINSTRET), frozen + 2);
+}
+END_TEST
+
+START_TEST(test_satp)
+{
+    uint64_t sv39 = ((uint64_t)SATP_MODE_SV39 << SATP_MODE_SHIFT) | 0x80123;
+    ck_assert_int_eq(csr_write(h, CSR_SATP, sv39), 0);
+    ck_assert_uint_eq(rd_csr(CSR_SATP), sv39);
+    csr_write(h, CSR_SATP, 1ull << SATP_MODE_SHIFT); /* unsupported mode: no effect */
+    ck_assert_uint_eq(rd_csr(CSR_SATP), sv39);
+    csr_write(h, CSR_SATP, (15ull << SATP_MODE_SHIFT) | 5);
+    ck_assert_uint_eq(rd_csr(CSR_SATP), sv39);
+    csr_write(h, CSR_SATP, ((uint64_t)SATP_MODE_SV57 << SATP_MODE_SHIFT) | 7);
+    ck_assert_uint_eq(h->mmu.satp >> SATP_MODE_SHIFT, SATP_MODE_SV57);
+
+    uint64_t v;
+    h->priv = PRV_S;
+    ck_assert_int_eq(csr_read(h, CSR_SATP, &v), 0);
+    h->mstatus |= MSTATUS_TVM;
+    ck_assert_int_eq(csr_read(h, CSR_SATP, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_write(h, CSR_SATP, 0), CAUSE_ILLEGAL_INSTRUCTION);
+}
+END_TEST
+
+START_TEST(test_pmp)
+{
+    /* Entry 0: W without R is reserved and becomes R=W=0. */
+    csr_write(h, CSR_PMPCFG0, PMP_W | PMP_X | PMP_A_NAPOT);
+    ck_assert_uint_eq(rd_csr(CSR_PMPCFG0) & 0xff, PMP_X | PMP_A_NAPOT);
+    csr_write(h, CSR_PMPADDR0, ~0ull);
+    ck_assert_uint_eq(rd_csr(CSR_PMPADDR0), (1ull << 54) - 1);
+
+    /* Entry 2 locked TOR: entry 2 and pmpaddr1 are frozen. */
+    csr_write(h, CSR_PMPADDR0 + 1, 0x1000);
+    csr_write(h, CSR_PMPADDR0 + 2, 0x2000);
+    csr_write(h, CSR_PMPCFG0, (uint64_t)(PMP_L | PMP_A_TOR | PMP_R) << 16);
+    ck_assert_uint_eq(h->mmu.pmpcfg[2], PMP_L | PMP_A_TOR | PMP_R);
+    csr_write(h, CSR_PMPCFG0, 0);
+    ck_assert_uint_eq(h->mmu.pmpcfg[2], PMP_L | PMP_A_TOR | PMP_R);
+    ck_assert_uint_eq(h->mmu.pmpcfg[0], 0);
+    csr_write(h, CSR_PMPADDR0 + 2, 0x3000);
+    csr_write(h, CSR_PMPADDR0 + 1, 0x3000);
+    csr_write(h, CSR_PMPADDR0 + 0, 0x3000);
+    ck_assert_uint_eq(rd_csr(CSR_PMPADDR0 + 2), 0x2000);
+    ck_assert_uint_eq(rd_csr(CSR_PMPADDR0 + 1), 0x1000);
+    ck_assert_uint_eq(rd_csr(CSR_PMPADDR0 + 0), 0x3000);
+
+    /* Entries 8-15 live in pmpcfg2; pmpcfg4.. and pmpaddr16.. read zero. */
+    csr_write(h, CSR_PMPCFG2, (uint64_t)(PMP_R | PMP_A_NA4) << 56);
+    ck_assert_uint_eq(h->mmu.pmpcfg[15], PMP_R | PMP_A_NA4);
+    ck_assert_int_eq(csr_write(h, CSR_PMPCFG0 + 4, ~0ull), 0);
+    ck_assert_uint_eq(rd_csr(CSR_PMPCFG0 + 4), 0);
+    ck_assert_int_eq(csr_write(h, CSR_PMPADDR0 + 20, ~0ull), 0);
+    ck_assert_uint_eq(rd_csr(CSR_PMPADDR0 + 20), 0);
+    h->priv = PRV_S;
+    uint64_t v;
+    ck_assert_int_eq(csr_read(h, CSR_PMPCFG0, &v), CAUSE_ILLEGAL_INSTRUCTION);
+}
+END_TEST
+
+START_TEST(test_sstc)
+{
+    uint64_t v;
+    h->env.read_time = read_fake_time;
+    fake_time = 50;
+    h->priv = PRV_S;
+    ck_assert_int_eq(csr_read(h, CSR_STIMECMP, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    h->menvcfg = MENVCFG_STCE;
+    ck_assert_int_eq(csr_read(h, CSR_STIMECMP, &v), CAUSE_ILLEGAL_INSTRUCTION); /* TM clear */
+    h->mcounteren = 1u << 1;
+    ck_assert_int_eq(csr_write(h, CSR_STIMECMP, 100), 0);
+    ck_assert_uint_eq(hart_pending(h) & MIP_STIP, 0);
+    fake_time = 100;
+    hart_tick(h);
+    ck_assert_uint_eq(hart_pending(h) & MIP_STIP, MIP_STIP);
+    ck_assert_int_eq(csr_write(h, CSR_STIMECMP, ~0ull), 0);
+    ck_assert_uint_eq(hart_pending(h) & MIP_STIP, 0);
+    ck_assert_uint_eq(rd_csr(CSR_TIME), 100);
+
+    h->priv = PRV_M;
+    csr_write(h, CSR_MIP, MIP_STIP); /* driven by stimecmp: not writable */
+    ck_assert_uint_eq(rd_csr(CSR_MIP) & MIP_STIP, 0);
+    h->priv = PRV_U;
+    ck_assert_int_eq(csr_read(h, CSR_STIMECMP, &v), CAUSE_ILLEGAL_INSTRUCTION);
+}
+END_TEST
+
+static Suite *csr_suite(void)
+{
+    Suite *s = suite_create("csr");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_misa_exact);
+    tcase_add_test(tc, test_nonexistent_and_privilege);
+    tcase_add_test(tc, test_read_only_numbers);
+    tcase_add_test(tc, test_csr_instructions);
+    tcase_add_test(tc, test_mstatus_warl);
+    tcase_add_test(tc, test_sstatus_view);
+    tcase_add_test(tc, test_deleg_and_tvec_and_epc);
+    tcase_add_test(tc, test_interrupt_registers);
+    tcase_add_test(tc, test_fp_csrs);
+    tcase_add_test(tc, test_counter_gating);
+    tcase_add_test(tc, test_counters_and_inhibit);
+    tcase_add_test(tc, test_satp);
+    tcase_add_test(tc, test_pmp);
+    tcase_add_test(tc, test_sstc);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(csr_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,360 @@
+/* Checks of the instruction table itself and of operand extraction. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/decode.h"
+
+/* Encodings produced by riscv64-unknown-elf-as (-march=rv64gc_zba_zbb_zbs,
+ * .option norvc) with the mnemonic objdump prints for them: an independent
+ * source for every row of the table. */
+static const struct {
+    uint32_t bits;
+    const char *mnemonic;
+} known[] = {
+    {0x12345537u, "lui"},
+    {0xfffff297u, "auipc"},
+    {0x001000efu, "jal"},
+    {0xffc60367u, "jalr"},
+    {0xfeb508e3u, "beq"},
+    {0x00b51863u, "bne"},
+    {0x7eb54fe3u, "blt"},
+    {0x80b55063u, "bge"},
+    {0x00946463u, "bltu"},
+    {0x00947463u, "bgeu"},
+    {0xfff58503u, "lb"},
+    {0x00259503u, "lh"},
+    {0x0045a503u, "lw"},
+    {0x0085b503u, "ld"},
+    {0x0015c503u, "lbu"},
+    {0x0025d503u, "lhu"},
+    {0x0045e503u, "lwu"},
+    {0xfea58fa3u, "sb"},
+    {0x00a59123u, "sh"},
+    {0x00a5a223u, "sw"},
+    {0x80a5b023u, "sd"},
+    {0x80058513u, "addi"},
+    {0x7ff5a513u, "slti"},
+    {0x0015b513u, "sltiu"},
+    {0xfff5c513u, "xori"},
+    {0x0035e513u, "ori"},
+    {0x0075f513u, "andi"},
+    {0x03f59513u, "slli"},
+    {0x0215d513u, "srli"},
+    {0x43f5d513u, "srai"},
+    {0x00c58533u, "add"},
+    {0x40c58533u, "sub"},
+    {0x00c59533u, "sll"},
+    {0x00c5a533u, "slt"},
+    {0x00c5b533u, "sltu"},
+    {0x00c5c533u, "xor"},
+    {0x00c5d533u, "srl"},
+    {0x40c5d533u, "sra"},
+    {0x00c5e533u, "or"},
+    {0x00c5f533u, "and"},
+    {0xfff5851bu, "addiw"},
+    {0x01f5951bu, "slliw"},
+    {0x0015d51bu, "srliw"},
+    {0x41f5d51bu, "sraiw"},
+    {0x00c5853bu, "addw"},
+    {0x40c5853bu, "subw"},
+    {0x00c5953bu, "sllw"},
+    {0x00c5d53bu, "srlw"},
+    {0x40c5d53bu, "sraw"},
+    {0x0330000fu, "fence"},
+    {0x0000100fu, "fence.i"},
+    {0x00000073u, "ecall"},
+    {0x00100073u, "ebreak"},
+    {0x10200073u, "sret"},
+    {0x30200073u, "mret"},
+    {0x10500073u, "wfi"},
+    {0x12b50073u, "sfence.vma"},
+    {0x30059573u, "csrrw"},
+    {0xc0002573u, "csrrs"},
+    {0x1005b573u, "csrrc"},
+    {0x340fd573u, "csrrwi"},
+    {0x30446573u, "csrrsi"},
+    {0x10417573u, "csrrci"},
+    {0x02c58533u, "mul"},
+    {0x02c59533u, "mulh"},
+    {0x02c5a533u, "mulhsu"},
+    {0x02c5b533u, "mulhu"},
+    {0x02c5c533u, "div"},
+    {0x02c5d533u, "divu"},
+    {0x02c5e533u, "rem"},
+    {0x02c5f533u, "remu"},
+    {0x02c5853bu, "mulw"},
+    {0x02c5c53bu, "divw"},
+    {0x02c5d53bu, "divuw"},
+    {0x02c5e53bu, "remw"},
+    {0x02c5f53bu, "remuw"},
+    {0x1005a52fu, "lr.w"},
+    {0x18c5a52fu, "sc.w"},
+    {0x08c5a52fu, "amoswap.w"},
+    {0x00c5a52fu, "amoadd.w"},
+    {0x20c5a52fu, "amoxor.w"},
+    {0x60c5a52fu, "amoand.w"},
+    {0x40c5a52fu, "amoor.w"},
+    {0x80c5a52fu, "amomin.w"},
+    {0xa0c5a52fu, "amomax.w"},
+    {0xc0c5a52fu, "amominu.w"},
+    {0xe0c5a52fu, "amomaxu.w"},
+    {0x1605b52fu, "lr.d"},
+    {0x1cc5b52fu, "sc.d"},
+    {0x0ac5b52fu, "amoswap.d"},
+    {0x00c5b52fu, "amoadd.d"},
+    {0x20c5b52fu, "amoxor.d"},
+    {0x60c5b52fu, "amoand.d"},
+    {0x40c5b52fu, "amoor.d"},
+    {0x80c5b52fu, "amomin.d"},
+    {0xa0c5b52fu, "amomax.d"},
+    {0xc0c5b52fu, "amominu.d"},
+    {0xe0c5b52fu, "amomaxu.d"},
+    {0x0045a507u, "flw"},
+    {0x0085b507u, "fld"},
+    {0x00a5a227u, "fsw"},
+    {0x00a5b427u, "fsd"},
+    {0x68c58543u, "fmadd.s"},
+    {0x68c59547u, "fmsub.s"},
+    {0x68c5a54bu, "fnmsub.s"},
+    {0x68c5b54fu, "fnmadd.s"},
+    {0x00c5c553u, "fadd.s"},
+    {0x08c5f553u, "fsub.s"},
+    {0x10c5f553u, "fmul.s"},
+    {0x18c5f553u, "fdiv.s"},
+    {0x5805f553u, "fsqrt.s"},
+    {0x20c58553u, "fsgnj.s"},
+    {0x20c59553u, "fsgnjn.s"},
+    {0x20c5a553u, "fsgnjx.s"},
+    {0x28c58553u, "fmin.s"},
+    {0x28c59553u, "fmax.s"},
+    {0xa0c5a553u, "feq.s"},
+    {0xa0c59553u, "flt.s"},
+    {0xa0c58553u, "fle.s"},
+    {0xe0059553u, "fclass.s"},
+    {0xc0059553u, "fcvt.w.s"},
+    {0xc015f553u, "fcvt.wu.s"},
+    {0xc025f553u, "fcvt.l.s"},
+    {0xc035f553u, "fcvt.lu.s"},
+    {0xd005f553u, "fcvt.s.w"},
+    {0xd015f553u, "fcvt.s.wu"},
+    {0xd025f553u, "fcvt.s.l"},
+    {0xd035f553u, "fcvt.s.lu"},
+    {0x6ac5f543u, "fmadd.d"},
+    {0x6ac5f547u, "fmsub.d"},
+    {0x6ac5f54bu, "fnmsub.d"},
+    {0x6ac5f54fu, "fnmadd.d"},
+    {0x02c5f553u, "fadd.d"},
+    {0x0ac5f553u, "fsub.d"},
+    {0x12c5f553u, "fmul.d"},
+    {0x1ac5f553u, "fdiv.d"},
+    {0x5a05f553u, "fsqrt.d"},
+    {0x22c58553u, "fsgnj.d"},
+    {0x22c59553u, "fsgnjn.d"},
+    {0x22c5a553u, "fsgnjx.d"},
+    {0x2ac58553u, "fmin.d"},
+    {0x2ac59553u, "fmax.d"},
+    {0xa2c5a553u, "feq.d"},
+    {0xa2c59553u, "flt.d"},
+    {0xa2c58553u, "fle.d"},
+    {0xe2059553u, "fclass.d"},
+    {0xc205f553u, "fcvt.w.d"},
+    {0xc215f553u, "fcvt.wu.d"},
+    {0xc225f553u, "fcvt.l.d"},
+    {0xc235f553u, "fcvt.lu.d"},
+    {0xd2058553u, "fcvt.d.w"},
+    {0xd2158553u, "fcvt.d.wu"},
+    {0xd225f553u, "fcvt.d.l"},
+    {0xd235f553u, "fcvt.d.lu"},
+    {0xe0058553u, "fmv.x.w"},
+    {0xf0058553u, "fmv.w.x"},
+    {0xe2058553u, "fmv.x.d"},
+    {0xf2058553u, "fmv.d.x"},
+    {0x4015f553u, "fcvt.s.d"},
+    {0x42058553u, "fcvt.d.s"},
+    {0x20c5a533u, "sh1add"},
+    {0x20c5c533u, "sh2add"},
+    {0x20c5e533u, "sh3add"},
+    {0x08c5853bu, "add.uw"},
+    {0x20c5a53bu, "sh1add.uw"},
+    {0x20c5c53bu, "sh2add.uw"},
+    {0x20c5e53bu, "sh3add.uw"},
+    {0x0bf5951bu, "slli.uw"},
+    {0x40c5f533u, "andn"},
+    {0x40c5e533u, "orn"},
+    {0x40c5c533u, "xnor"},
+    {0x60059513u, "clz"},
+    {0x60159513u, "ctz"},
+    {0x60259513u, "cpop"},
+    {0x6005951bu, "clzw"},
+    {0x6015951bu, "ctzw"},
+    {0x6025951bu, "cpopw"},
+    {0x0ac5e533u, "max"},
+    {0x0ac5f533u, "maxu"},
+    {0x0ac5c533u, "min"},
+    {0x0ac5d533u, "minu"},
+    {0x60459513u, "sext.b"},
+    {0x60559513u, "sext.h"},
+    {0x0805c53bu, "zext.h"},
+    {0x60c59533u, "rol"},
+    {0x60c5d533u, "ror"},
+    {0x60c5953bu, "rolw"},
+    {0x60c5d53bu, "rorw"},
+    {0x63f5d513u, "rori"},
+    {0x61f5d51bu, "roriw"},
+    {0x2875d513u, "orc.b"},
+    {0x6b85d513u, "rev8"},
+    {0x48c59533u, "bclr"},
+    {0x48c5d533u, "bext"},
+    {0x68c59533u, "binv"},
+    {0x28c59533u, "bset"},
+    {0x4bf59513u, "bclri"},
+    {0x4bf5d513u, "bexti"},
+    {0x6bf59513u, "binvi"},
+    {0x2bf59513u, "bseti"},
+};
+
+START_TEST(rows_do_not_overlap)
+{
+    for (unsigned a = 0; a < INSN_COUNT; a++) {
+        for (unsigned b = a + 1; b < INSN_COUNT; b++) {
+            const struct insn_info *x = insn_info(a), *y = insn_info(b);
+            uint32_t common = x->mask & y->mask;
+            ck_assert_msg(((x->match ^ y->match) & common) != 0, "rows %s and %s overlap", x->mnemonic, y->mnemonic);
+        }
+    }
+}
+END_TEST
+
+START_TEST(match_bits_lie_inside_mask)
+{
+    for (unsigned a = 0; a < INSN_COUNT; a++) {
+        const struct insn_info *x = insn_info(a);
+        ck_assert_msg((x->match & ~x->mask) == 0, "row %s has match bits outside its mask", x->mnemonic);
+        ck_assert_msg((x->match & 3) == 3, "row %s is not a 32-bit encoding", x->mnemonic);
+        ck_assert_msg(decode_lookup(x->match) == a, "row %s does not decode to itself", x->mnemonic);
+    }
+}
+END_TEST
+
+START_TEST(known_encodings_decode_to_their_row)
+{
+    bool seen[INSN_COUNT] = {0};
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+        unsigned id = decode_lookup(known[i].bits);
+        ck_assert_msg(id < INSN_COUNT, "0x%08x (%s) decodes as illegal", known[i].bits, known[i].mnemonic);
+        ck_assert_msg(strcmp(insn_info(id)->mnemonic, known[i].mnemonic) == 0, "0x%08x: expected %s, got %s",
+                      known[i].bits, known[i].mnemonic, insn_info(id)->mnemonic);
+        seen[id] = true;
+    }
+    for (unsigned a = 0; a < INSN_COUNT; a++)
+        ck_assert_msg(seen[a], "row %s has no known encoding in this test", insn_info(a)->mnemonic);
+}
+END_TEST
+
+START_TEST(illegal_encodings)
+{
+    static const uint32_t bad[] = {
+        0x00000000u, 0xffffffffu,
+        0x0000702bu, /* custom-1 */
+        0x00004073u, /* SYSTEM funct3 4 */
+        0x1005f52fu, /* AMO with funct3 7 */
+        0x1015a52fu, /* lr.w with rs2 != 0 */
+        0x0600f543u, /* fmadd with fmt 3 (quad) */
+        0x00200073u, /* SYSTEM imm 2 (uret is gone) */
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ck_assert_msg(decode_lookup(bad[i]) == INSN_ILLEGAL, "0x%08x should be illegal", bad[i]);
+    }
+    ck_assert_uint_eq(decode_lookup(0x0205959bu), INSN_ILLEGAL); /* slliw with shamt[5] = 1 */
+}
+END_TEST
+
+START_TEST(operands_are_extracted)
+{
+    struct insn in;
+    decode(0xffc60367u, &in); /* jalr t1,-4(a2) */
+    ck_assert_uint_eq(in.id, INSN_jalr);
+    ck_assert_uint_eq(in.rd, 6);
+    ck_assert_uint_eq(in.rs1, 12);
+    ck_assert_int_eq(in.imm, -4);
+    ck_assert_uint_eq(in.len, 4);
+
+    decode(0x80b53023u, &in); /* sd a1,-2048(a0) */
+    ck_assert_uint_eq(in.id, INSN_sd);
+    ck_assert_int_eq(in.imm, -2048);
+    ck_assert_uint_eq(in.rs1, 10);
+    ck_assert_uint_eq(in.rs2, 11);
+
+    decode(0x12345537u, &in); /* lui a0,0x12345 */
+    ck_assert_int_eq(in.imm, 0x12345000);
+
+    decode(0x00000033u, &in); /* add zero,zero,zero: rd x0 goes to the sink */
+    ck_assert_uint_eq(in.rd, 32);
+
+    decode(0x68d5f543u, &in); /* fmadd.s fa0,fa1,fa3,fa3 with rm=7 */
+    ck_assert_uint_eq(in.rd, 10);
+    ck_assert_uint_eq(in.rs3, 13);
+    ck_assert_uint_eq(in.rm, 7);
+
+    decode(0x1605b52fu, &in); /* lr.d.aqrl a0,(a1) */
+    ck_assert_uint_eq(in.rm, 3);
+
+    decode(0x3005b573u, &in); /* csrrw a0,mstatus,a1 */
+    ck_assert_int_eq(in.imm, 0x300);
+
+    decode(0xc0002573u, &in); /* csrrs a0,cycle,zero: CSR numbers are unsigned */
+    ck_assert_int_eq(in.imm, 0xc00);
+}
+END_TEST
+
+START_TEST(branch_and_jump_offsets)
+{
+    struct insn in;
+    decode(0xfeb508e3u, &in); /* beq a0,a1,.-16 */
+    ck_assert_int_eq(in.imm, -16);
+    decode(0x80b55063u, &in); /* bge a0,a1,.-4096 */
+    ck_assert_int_eq(in.imm, -4096);
+    decode(0x7eb54fe3u, &in); /* blt a0,a1,.+4094 */
+    ck_assert_int_eq(in.imm, 4094);
+    decode(0x001000efu, &in); /* jal ra,.+2048 */
+    ck_assert_int_eq(in.imm, 2048);
+    decode(0x800000efu, &in); /* jal ra,.-1 MiB */
+    ck_assert_int_eq(in.imm, -(1 << 20));
+}
+END_TEST
+
+START_TEST(compressed_forms_decode_with_length_two)
+{
+    struct insn in;
+    decode(0x4505u, &in); /* c.li a0,1 -> addi a0,zero,1 */
+    ck_assert_uint_eq(in.len, 2);
+    ck_assert_uint_eq(in.id, INSN_addi);
+    ck_assert_uint_eq(in.rd, 10);
+    ck_assert_int_eq(in.imm, 1);
+    ck_assert_uint_eq(in.bits, 0x4505u);
+
+    decode(0x0000u, &in); /* the all-zero instruction is illegal */
+    ck_assert_uint_eq(in.id, INSN_ILLEGAL);
+    ck_assert_uint_eq(in.len, 2);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("decode");
+    TCase *tc = tcase_create("table");
+    tcase_add_test(tc, rows_do_not_overlap);
+    tcase_add_test(tc, match_bits_lie_inside_mask);
+    tcase_add_test(tc, known_encodings_decode_to_their_row);
+    tcase_add_test(tc, illegal_encodings);
+    tcase_add_test(tc, operands_are_extracted);
+    tcase_add_test(tc, branch_and_jump_offsets);
+    tcase_add_test(tc, compressed_forms_decode_with_length_two);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
