@@ -1,0 +1,44 @@
+/*
+ * Command-line parsing for the rivet program, kept apart from main() so tests
+ * can call it. QEMU spelling for the board flags (-machine/-M, -bios, -kernel,
+ * -m, -smp, -nographic), rivet's own for the rest; every flag may be written
+ * with one or two dashes, and a flag's value either as the next argument or
+ * after '=' (--timeout=5). --trace takes its file only as --trace=FILE.
+ *
+ * The parser does no I/O: it fills the options or an error message (one line,
+ * without the "rivet: " prefix), and the caller prints.
+ */
+#ifndef RIVET_CLI_H
+#define RIVET_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rivet.h"
+
+struct cli_options {
+    struct rivet_config cfg;  /* cfg.trace is left NULL: main opens trace_path */
+    const char *kernel;       /* -kernel FILE */
+    bool trace;               /* --trace given */
+    const char *trace_path;   /* --trace=FILE; NULL = stderr */
+};
+
+enum cli_result {
+    CLI_RUN,      /* options filled: run the machine */
+    CLI_HELP,     /* -h/--help: print cli_usage() to stdout, exit 0 */
+    CLI_VERSION,  /* --version: print cli_version() to stdout, exit 0 */
+    CLI_ERROR,    /* err filled: exit RIVET_EXIT_USAGE */
+};
+
+enum cli_result cli_parse(int argc, char *const argv[], struct cli_options *o,
+                          char *err, size_t errlen);
+
+/* Parses a QEMU -m size: a plain number is MiB; a K, M, G or T suffix (either
+ * case) scales by 2^10, 2^20, 2^30 or 2^40. false when malformed or overflowing. */
+bool cli_parse_size(const char *s, uint64_t *bytes);
+
+const char *cli_usage(void);
+const char *cli_version(void);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * Guest image loader: ELF (through libelf's gelf API) or raw binary.
+ *
+ * Contract
+ * - Only loader.c includes libelf.
+ * - Every check is done against the file's real size and the bus's RAM, so a
+ *   hostile or damaged file ends in an error message, never a host fault.
+ * - On failure err holds one line naming the file and the problem (no
+ *   "rivet: " prefix, no newline); RAM may have been partly written.
+ */
+#ifndef RIVET_LOADER_H
+#define RIVET_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mmu/bus.h"
+
+struct load_info {
+    uint64_t entry;
+    bool is_elf;
+    bool has_tohost, has_fromhost;  /* the ELF defines these symbols (HTIF) */
+    uint64_t tohost, fromhost;
+};
+
+/* Loads path into bus RAM: an ELF's PT_LOAD segments at p_paddr (p_filesz
+ * bytes copied, the rest up to p_memsz zeroed), or a non-ELF file raw at the
+ * start of RAM (entry = ram_base). */
+bool load_image(struct bus *bus, const char *path, struct load_info *info,
+                char *err, size_t errlen);
+
+/* The same from a file already in memory; `name` is used in messages. libelf
+ * may use `data` as scratch space, hence not const. */
+bool load_image_mem(struct bus *bus, const char *name, uint8_t *data, size_t size,
+                    struct load_info *info, char *err, size_t errlen);
+
+#endif
