@@ -1,0 +1,236 @@
+# F extension arithmetic (unprivileged spec ch. 11): fadd/fsub/fmul/fdiv/
+# fsqrt and the fused family in every static rounding mode with operands
+# whose results differ by mode (inexact sums, overflow to inf vs max finite,
+# underflow to subnormals, exact zero sign in RDN), exact fflags per case,
+# RMM ties, canonical NaN results, invalid/divide-by-zero cases, dynamic
+# rounding through frm, flag accrual, and reserved rounding modes.
+# Expected values of the 4 IEEE modes were computed on the host (C fenv);
+# RMM and special cases by hand; everything checked on QEMU.
+#include "test.h"
+TEST_BEGIN
+    TEST_FRR_S(1, fadd.s, rne, 0x3f800001, 0x01, 0x3f800000, 0x33c00000)
+    TEST_FRR_S(2, fadd.s, rtz, 0x3f800000, 0x01, 0x3f800000, 0x33c00000)
+    TEST_FRR_S(3, fadd.s, rdn, 0x3f800000, 0x01, 0x3f800000, 0x33c00000)
+    TEST_FRR_S(4, fadd.s, rup, 0x3f800001, 0x01, 0x3f800000, 0x33c00000)
+    TEST_FRR_S(5, fadd.s, rne, 0xbf800001, 0x01, 0xbf800000, 0xb3c00000)
+    TEST_FRR_S(6, fadd.s, rtz, 0xbf800000, 0x01, 0xbf800000, 0xb3c00000)
+    TEST_FRR_S(7, fadd.s, rdn, 0xbf800001, 0x01, 0xbf800000, 0xb3c00000)
+    TEST_FRR_S(8, fadd.s, rup, 0xbf800000, 0x01, 0xbf800000, 0xb3c00000)
+    TEST_FRR_S(9, fadd.s, rne, 0x3f7ffffe, 0x01, 0x3f800000, 0xb3c00000)
+    TEST_FRR_S(10, fadd.s, rtz, 0x3f7ffffe, 0x01, 0x3f800000, 0xb3c00000)
+    TEST_FRR_S(11, fadd.s, rdn, 0x3f7ffffe, 0x01, 0x3f800000, 0xb3c00000)
+    TEST_FRR_S(12, fadd.s, rup, 0x3f7fffff, 0x01, 0x3f800000, 0xb3c00000)
+    TEST_FRR_S(13, fadd.s, rne, 0x7f800000, 0x05, 0x7f7fffff, 0x7f7fffff)
+    TEST_FRR_S(14, fadd.s, rtz, 0x7f7fffff, 0x05, 0x7f7fffff, 0x7f7fffff)
+    TEST_FRR_S(15, fadd.s, rdn, 0x7f7fffff, 0x05, 0x7f7fffff, 0x7f7fffff)
+    TEST_FRR_S(16, fadd.s, rup, 0x7f800000, 0x05, 0x7f7fffff, 0x7f7fffff)
+    TEST_FRR_S(17, fadd.s, rne, 0xff800000, 0x05, 0xff7fffff, 0xff7fffff)
+    TEST_FRR_S(18, fadd.s, rtz, 0xff7fffff, 0x05, 0xff7fffff, 0xff7fffff)
+    TEST_FRR_S(19, fadd.s, rdn, 0xff800000, 0x05, 0xff7fffff, 0xff7fffff)
+    TEST_FRR_S(20, fadd.s, rup, 0xff7fffff, 0x05, 0xff7fffff, 0xff7fffff)
+    TEST_FRR_S(21, fadd.s, rne, 0x00000000, 0x00, 0x3f800000, 0xbf800000)
+    TEST_FRR_S(22, fadd.s, rtz, 0x00000000, 0x00, 0x3f800000, 0xbf800000)
+    TEST_FRR_S(23, fadd.s, rdn, 0x80000000, 0x00, 0x3f800000, 0xbf800000)
+    TEST_FRR_S(24, fadd.s, rup, 0x00000000, 0x00, 0x3f800000, 0xbf800000)
+    TEST_FRR_S(25, fadd.s, rne, 0x40700000, 0x00, 0x3fc00000, 0x40100000)
+    TEST_FRR_S(26, fadd.s, rtz, 0x40700000, 0x00, 0x3fc00000, 0x40100000)
+    TEST_FRR_S(27, fadd.s, rdn, 0x40700000, 0x00, 0x3fc00000, 0x40100000)
+    TEST_FRR_S(28, fadd.s, rup, 0x40700000, 0x00, 0x3fc00000, 0x40100000)
+    TEST_FRR_S(29, fsub.s, rne, 0x00000000, 0x00, 0x3f800000, 0x3f800000)
+    TEST_FRR_S(30, fsub.s, rtz, 0x00000000, 0x00, 0x3f800000, 0x3f800000)
+    TEST_FRR_S(31, fsub.s, rdn, 0x80000000, 0x00, 0x3f800000, 0x3f800000)
+    TEST_FRR_S(32, fsub.s, rup, 0x00000000, 0x00, 0x3f800000, 0x3f800000)
+    TEST_FRR_S(33, fsub.s, rne, 0x40400000, 0x01, 0x40400000, 0x33400000)
+    TEST_FRR_S(34, fsub.s, rtz, 0x403fffff, 0x01, 0x40400000, 0x33400000)
+    TEST_FRR_S(35, fsub.s, rdn, 0x403fffff, 0x01, 0x40400000, 0x33400000)
+    TEST_FRR_S(36, fsub.s, rup, 0x40400000, 0x01, 0x40400000, 0x33400000)
+    TEST_FRR_S(37, fsub.s, rne, 0x80000001, 0x00, 0x00800000, 0x00800001)
+    TEST_FRR_S(38, fsub.s, rtz, 0x80000001, 0x00, 0x00800000, 0x00800001)
+    TEST_FRR_S(39, fsub.s, rdn, 0x80000001, 0x00, 0x00800000, 0x00800001)
+    TEST_FRR_S(40, fsub.s, rup, 0x80000001, 0x00, 0x00800000, 0x00800001)
+    TEST_FRR_S(41, fsub.s, rne, 0xff800000, 0x05, 0xff7fffff, 0x7f7fffff)
+    TEST_FRR_S(42, fsub.s, rtz, 0xff7fffff, 0x05, 0xff7fffff, 0x7f7fffff)
+    TEST_FRR_S(43, fsub.s, rdn, 0xff800000, 0x05, 0xff7fffff, 0x7f7fffff)
+    TEST_FRR_S(44, fsub.s, rup, 0xff7fffff, 0x05, 0xff7fffff, 0x7f7fffff)
+    TEST_FRR_S(45, fmul.s, rne, 0x3f800000, 0x01, 0x3eaaaaab, 0x40400000)
+    TEST_FRR_S(46, fmul.s, rtz, 0x3f800000, 0x01, 0x3eaaaaab, 0x40400000)
+    TEST_FRR_S(47, fmul.s, rdn, 0x3f800000, 0x01, 0x3eaaaaab, 0x40400000)
+    TEST_FRR_S(48, fmul.s, rup, 0x3f800001, 0x01, 0x3eaaaaab, 0x40400000)
+    TEST_FRR_S(49, fmul.s, rne, 0xbf800002, 0x01, 0xbf800001, 0x3f800001)
+    TEST_FRR_S(50, fmul.s, rtz, 0xbf800002, 0x01, 0xbf800001, 0x3f800001)
+    TEST_FRR_S(51, fmul.s, rdn, 0xbf800003, 0x01, 0xbf800001, 0x3f800001)
+    TEST_FRR_S(52, fmul.s, rup, 0xbf800002, 0x01, 0xbf800001, 0x3f800001)
+    TEST_FRR_S(53, fmul.s, rne, 0x00200001, 0x03, 0x20000001, 0x1f000001)
+    TEST_FRR_S(54, fmul.s, rtz, 0x00200000, 0x03, 0x20000001, 0x1f000001)
+    TEST_FRR_S(55, fmul.s, rdn, 0x00200000, 0x03, 0x20000001, 0x1f000001)
+    TEST_FRR_S(56, fmul.s, rup, 0x00200001, 0x03, 0x20000001, 0x1f000001)
+    TEST_FRR_S(57, fmul.s, rne, 0x80200001, 0x03, 0xa0000001, 0x1f000001)
+    TEST_FRR_S(58, fmul.s, rtz, 0x80200000, 0x03, 0xa0000001, 0x1f000001)
+    TEST_FRR_S(59, fmul.s, rdn, 0x80200001, 0x03, 0xa0000001, 0x1f000001)
+    TEST_FRR_S(60, fmul.s, rup, 0x80200000, 0x03, 0xa0000001, 0x1f000001)
+    TEST_FRR_S(61, fmul.s, rne, 0x7f800000, 0x05, 0x7f000000, 0x40000000)
+    TEST_FRR_S(62, fmul.s, rtz, 0x7f7fffff, 0x05, 0x7f000000, 0x40000000)
+    TEST_FRR_S(63, fmul.s, rdn, 0x7f7fffff, 0x05, 0x7f000000, 0x40000000)
+    TEST_FRR_S(64, fmul.s, rup, 0x7f800000, 0x05, 0x7f000000, 0x40000000)
+    TEST_FRR_S(65, fmul.s, rne, 0x00400000, 0x00, 0x00800000, 0x3f000000)
+    TEST_FRR_S(66, fmul.s, rtz, 0x00400000, 0x00, 0x00800000, 0x3f000000)
+    TEST_FRR_S(67, fmul.s, rdn, 0x00400000, 0x00, 0x00800000, 0x3f000000)
+    TEST_FRR_S(68, fmul.s, rup, 0x00400000, 0x00, 0x00800000, 0x3f000000)
+    TEST_FRR_S(69, fdiv.s, rne, 0x3eaaaaab, 0x01, 0x3f800000, 0x40400000)
+    TEST_FRR_S(70, fdiv.s, rtz, 0x3eaaaaaa, 0x01, 0x3f800000, 0x40400000)
+    TEST_FRR_S(71, fdiv.s, rdn, 0x3eaaaaaa, 0x01, 0x3f800000, 0x40400000)
+    TEST_FRR_S(72, fdiv.s, rup, 0x3eaaaaab, 0x01, 0x3f800000, 0x40400000)
+    TEST_FRR_S(73, fdiv.s, rne, 0xbeaaaaab, 0x01, 0xbf800000, 0x40400000)
+    TEST_FRR_S(74, fdiv.s, rtz, 0xbeaaaaaa, 0x01, 0xbf800000, 0x40400000)
+    TEST_FRR_S(75, fdiv.s, rdn, 0xbeaaaaab, 0x01, 0xbf800000, 0x40400000)
+    TEST_FRR_S(76, fdiv.s, rup, 0xbeaaaaaa, 0x01, 0xbf800000, 0x40400000)
+    TEST_FRR_S(77, fdiv.s, rne, 0x3e924925, 0x01, 0x40000000, 0x40e00000)
+    TEST_FRR_S(78, fdiv.s, rtz, 0x3e924924, 0x01, 0x40000000, 0x40e00000)
+    TEST_FRR_S(79, fdiv.s, rdn, 0x3e924924, 0x01, 0x40000000, 0x40e00000)
+    TEST_FRR_S(80, fdiv.s, rup, 0x3e924925, 0x01, 0x40000000, 0x40e00000)
+    TEST_FRR_S(81, fdiv.s, rne, 0x7f800000, 0x08, 0x3f800000, 0x00000000)
+    TEST_FRR_S(82, fdiv.s, rtz, 0x7f800000, 0x08, 0x3f800000, 0x00000000)
+    TEST_FRR_S(83, fdiv.s, rdn, 0x7f800000, 0x08, 0x3f800000, 0x00000000)
+    TEST_FRR_S(84, fdiv.s, rup, 0x7f800000, 0x08, 0x3f800000, 0x00000000)
+    TEST_FRR_S(85, fdiv.s, rne, 0xff800000, 0x08, 0xbf800000, 0x00000000)
+    TEST_FRR_S(86, fdiv.s, rtz, 0xff800000, 0x08, 0xbf800000, 0x00000000)
+    TEST_FRR_S(87, fdiv.s, rdn, 0xff800000, 0x08, 0xbf800000, 0x00000000)
+    TEST_FRR_S(88, fdiv.s, rup, 0xff800000, 0x08, 0xbf800000, 0x00000000)
+    TEST_FRR_S(89, fdiv.s, rne, 0x7fc00000, 0x10, 0x00000000, 0x00000000)
+    TEST_FRR_S(90, fdiv.s, rtz, 0x7fc00000, 0x10, 0x00000000, 0x00000000)
+    TEST_FRR_S(91, fdiv.s, rdn, 0x7fc00000, 0x10, 0x00000000, 0x00000000)
+    TEST_FRR_S(92, fdiv.s, rup, 0x7fc00000, 0x10, 0x00000000, 0x00000000)
+    TEST_FRR_S(93, fdiv.s, rne, 0x00000000, 0x03, 0x00000001, 0x7f000000)
+    TEST_FRR_S(94, fdiv.s, rtz, 0x00000000, 0x03, 0x00000001, 0x7f000000)
+    TEST_FRR_S(95, fdiv.s, rdn, 0x00000000, 0x03, 0x00000001, 0x7f000000)
+    TEST_FRR_S(96, fdiv.s, rup, 0x00000001, 0x03, 0x00000001, 0x7f000000)
+    TEST_FRR_S(97, fdiv.s, rne, 0x7f800000, 0x05, 0x7f7fffff, 0x3e800000)
+    TEST_FRR_S(98, fdiv.s, rtz, 0x7f7fffff, 0x05, 0x7f7fffff, 0x3e800000)
+    TEST_FRR_S(99, fdiv.s, rdn, 0x7f7fffff, 0x05, 0x7f7fffff, 0x3e800000)
+    TEST_FRR_S(100, fdiv.s, rup, 0x7f800000, 0x05, 0x7f7fffff, 0x3e800000)
+    TEST_FR1_S(101, fsqrt.s, rne, 0x3fb504f3, 0x01, 0x40000000)
+    TEST_FR1_S(102, fsqrt.s, rtz, 0x3fb504f3, 0x01, 0x40000000)
+    TEST_FR1_S(103, fsqrt.s, rdn, 0x3fb504f3, 0x01, 0x40000000)
+    TEST_FR1_S(104, fsqrt.s, rup, 0x3fb504f4, 0x01, 0x40000000)
+    TEST_FR1_S(105, fsqrt.s, rne, 0x3fddb3d7, 0x01, 0x40400000)
+    TEST_FR1_S(106, fsqrt.s, rtz, 0x3fddb3d7, 0x01, 0x40400000)
+    TEST_FR1_S(107, fsqrt.s, rdn, 0x3fddb3d7, 0x01, 0x40400000)
+    TEST_FR1_S(108, fsqrt.s, rup, 0x3fddb3d8, 0x01, 0x40400000)
+    TEST_FR1_S(109, fsqrt.s, rne, 0x3f800000, 0x00, 0x3f800000)
+    TEST_FR1_S(110, fsqrt.s, rtz, 0x3f800000, 0x00, 0x3f800000)
+    TEST_FR1_S(111, fsqrt.s, rdn, 0x3f800000, 0x00, 0x3f800000)
+    TEST_FR1_S(112, fsqrt.s, rup, 0x3f800000, 0x00, 0x3f800000)
+    TEST_FR1_S(113, fsqrt.s, rne, 0x7fc00000, 0x10, 0xbf800000)
+    TEST_FR1_S(114, fsqrt.s, rtz, 0x7fc00000, 0x10, 0xbf800000)
+    TEST_FR1_S(115, fsqrt.s, rdn, 0x7fc00000, 0x10, 0xbf800000)
+    TEST_FR1_S(116, fsqrt.s, rup, 0x7fc00000, 0x10, 0xbf800000)
+    TEST_FR1_S(117, fsqrt.s, rne, 0x80000000, 0x00, 0x80000000)
+    TEST_FR1_S(118, fsqrt.s, rtz, 0x80000000, 0x00, 0x80000000)
+    TEST_FR1_S(119, fsqrt.s, rdn, 0x80000000, 0x00, 0x80000000)
+    TEST_FR1_S(120, fsqrt.s, rup, 0x80000000, 0x00, 0x80000000)
+    TEST_FR1_S(121, fsqrt.s, rne, 0x1a3504f3, 0x01, 0x00000001)
+    TEST_FR1_S(122, fsqrt.s, rtz, 0x1a3504f3, 0x01, 0x00000001)
+    TEST_FR1_S(123, fsqrt.s, rdn, 0x1a3504f3, 0x01, 0x00000001)
+    TEST_FR1_S(124, fsqrt.s, rup, 0x1a3504f4, 0x01, 0x00000001)
+    TEST_FR4_S(125, fmadd.s, rne, 0x34800000, 0x01, 0x3f800001, 0x3f800001, 0xbf800000)
+    TEST_FR4_S(126, fmadd.s, rtz, 0x34800000, 0x01, 0x3f800001, 0x3f800001, 0xbf800000)
+    TEST_FR4_S(127, fmadd.s, rdn, 0x34800000, 0x01, 0x3f800001, 0x3f800001, 0xbf800000)
+    TEST_FR4_S(128, fmadd.s, rup, 0x34800001, 0x01, 0x3f800001, 0x3f800001, 0xbf800000)
+    TEST_FR4_S(129, fmadd.s, rne, 0x40e00000, 0x00, 0x40000000, 0x40400000, 0x3f800000)
+    TEST_FR4_S(130, fmadd.s, rtz, 0x40e00000, 0x00, 0x40000000, 0x40400000, 0x3f800000)
+    TEST_FR4_S(131, fmadd.s, rdn, 0x40e00000, 0x00, 0x40000000, 0x40400000, 0x3f800000)
+    TEST_FR4_S(132, fmadd.s, rup, 0x40e00000, 0x00, 0x40000000, 0x40400000, 0x3f800000)
+    TEST_FR4_S(133, fmadd.s, rne, 0x33000000, 0x00, 0x3eaaaaab, 0x40400000, 0xbf800000)
+    TEST_FR4_S(134, fmadd.s, rtz, 0x33000000, 0x00, 0x3eaaaaab, 0x40400000, 0xbf800000)
+    TEST_FR4_S(135, fmadd.s, rdn, 0x33000000, 0x00, 0x3eaaaaab, 0x40400000, 0xbf800000)
+    TEST_FR4_S(136, fmadd.s, rup, 0x33000000, 0x00, 0x3eaaaaab, 0x40400000, 0xbf800000)
+    TEST_FR4_S(137, fmadd.s, rne, 0x7f7fffff, 0x00, 0x7f7fffff, 0x40000000, 0xff7fffff)
+    TEST_FR4_S(138, fmadd.s, rtz, 0x7f7fffff, 0x00, 0x7f7fffff, 0x40000000, 0xff7fffff)
+    TEST_FR4_S(139, fmadd.s, rdn, 0x7f7fffff, 0x00, 0x7f7fffff, 0x40000000, 0xff7fffff)
+    TEST_FR4_S(140, fmadd.s, rup, 0x7f7fffff, 0x00, 0x7f7fffff, 0x40000000, 0xff7fffff)
+    TEST_FR4_S(141, fmsub.s, rne, 0x34800000, 0x01, 0x3f800001, 0x3f800001, 0x3f800000)
+    TEST_FR4_S(142, fmsub.s, rtz, 0x34800000, 0x01, 0x3f800001, 0x3f800001, 0x3f800000)
+    TEST_FR4_S(143, fmsub.s, rdn, 0x34800000, 0x01, 0x3f800001, 0x3f800001, 0x3f800000)
+    TEST_FR4_S(144, fmsub.s, rup, 0x34800001, 0x01, 0x3f800001, 0x3f800001, 0x3f800000)
+    TEST_FR4_S(145, fnmsub.s, rne, 0xb4800000, 0x01, 0x3f800001, 0x3f800001, 0x3f800000)
+    TEST_FR4_S(146, fnmsub.s, rtz, 0xb4800000, 0x01, 0x3f800001, 0x3f800001, 0x3f800000)
+    TEST_FR4_S(147, fnmsub.s, rdn, 0xb4800001, 0x01, 0x3f800001, 0x3f800001, 0x3f800000)
+    TEST_FR4_S(148, fnmsub.s, rup, 0xb4800000, 0x01, 0x3f800001, 0x3f800001, 0x3f800000)
+    TEST_FR4_S(149, fnmadd.s, rne, 0xc0000001, 0x01, 0x3f800001, 0x3f800001, 0x3f800000)
+    TEST_FR4_S(150, fnmadd.s, rtz, 0xc0000001, 0x01, 0x3f800001, 0x3f800001, 0x3f800000)
+    TEST_FR4_S(151, fnmadd.s, rdn, 0xc0000002, 0x01, 0x3f800001, 0x3f800001, 0x3f800000)
+    TEST_FR4_S(152, fnmadd.s, rup, 0xc0000001, 0x01, 0x3f800001, 0x3f800001, 0x3f800000)
+    TEST_FR4_S(153, fnmadd.s, rne, 0x00000000, 0x00, 0x3f800000, 0x3f800000, 0xbf800000)
+    TEST_FR4_S(154, fnmadd.s, rtz, 0x00000000, 0x00, 0x3f800000, 0x3f800000, 0xbf800000)
+    TEST_FR4_S(155, fnmadd.s, rdn, 0x80000000, 0x00, 0x3f800000, 0x3f800000, 0xbf800000)
+    TEST_FR4_S(156, fnmadd.s, rup, 0x00000000, 0x00, 0x3f800000, 0x3f800000, 0xbf800000)
+    # RMM: ties round away from zero (where RNE goes to even)
+    TEST_FRR_S(160, fadd.s, rmm, 0x3f800001, 0x01, 0x3f800000, 0x33800000)
+    TEST_FRR_S(161, fadd.s, rne, 0x3f800000, 0x01, 0x3f800000, 0x33800000)
+    TEST_FRR_S(162, fadd.s, rmm, 0xbf800001, 0x01, 0xbf800000, 0xb3800000)
+    TEST_FRR_S(163, fsub.s, rmm, 0x3f800001, 0x01, 0x3f800000, 0xb3800000)
+    TEST_FRR_S(164, fmul.s, rmm, 0x40400005, 0x01, 0x3f800003, 0x40400000)
+    TEST_FRR_S(165, fadd.s, rmm, 0x3f800002, 0x01, 0x3f800001, 0x33800000)
+    TEST_FRR_S(166, fadd.s, rmm, 0x7f800000, 0x05, 0x7f7fffff, 0x7f7fffff)
+    TEST_FR4_S(167, fmadd.s, rmm, 0x3f800001, 0x01, 0x3f800000, 0x3f800000, 0x33800000)
+    TEST_FR1_S(168, fsqrt.s, rmm, 0x3fb504f3, 0x01, 0x40000000)
+    # special operands: canonical NaN results, invalid operations
+    TEST_FRR_S(169, fadd.s, rne, 0x7fc00000, 0x10, 0x7f800000, 0xff800000)   # inf - inf
+    TEST_FRR_S(170, fmul.s, rne, 0x7fc00000, 0x10, 0x7f800000, 0x00000000)   # inf * 0
+    TEST_FRR_S(171, fadd.s, rne, 0x7fc00000, 0x00, 0x7fc12345, 0x3f800000)   # qNaN in: canonical out, no flag
+    TEST_FRR_S(172, fadd.s, rne, 0x7fc00000, 0x10, 0x7f812345, 0x3f800000)   # sNaN in: NV
+    TEST_FRR_S(173, fsub.s, rne, 0x7fc00000, 0x00, 0x3f800000, 0xffc00001)
+    TEST_FRR_S(174, fdiv.s, rne, 0x7fc00000, 0x10, 0x7f800000, 0xff800000)   # inf / inf
+    TEST_FRR_S(175, fdiv.s, rne, 0x80000000, 0x00, 0x80000000, 0x3f800000)
+    TEST_FRR_S(176, fdiv.s, rne, 0xff800000, 0x08, 0x3f800000, 0x80000000)   # 1 / -0
+    TEST_FRR_S(177, fmul.s, rne, 0xff800000, 0x00, 0x7f800000, 0xbf800000)
+    TEST_FRR_S(178, fadd.s, rne, 0x80000000, 0x00, 0x80000000, 0x80000000)   # -0 + -0
+    TEST_FRR_S(179, fadd.s, rdn, 0x80000000, 0x00, 0x00000000, 0x80000000)   # +0 + -0 in RDN
+    TEST_FR1_S(180, fsqrt.s, rne, 0x7f800000, 0x00, 0x7f800000)
+    TEST_FR1_S(181, fsqrt.s, rne, 0x7fc00000, 0x10, 0xff800000)
+    TEST_FR1_S(182, fsqrt.s, rne, 0x7fc00000, 0x10, 0x7f800001)
+    # fused: inf * 0 + qNaN raises NV (unpriv spec 11.6); NaN addend alone does not
+    TEST_FR4_S(183, fmadd.s, rne, 0x7fc00000, 0x10, 0x7f800000, 0x00000000, 0x7fc00000)
+    TEST_FR4_S(184, fmadd.s, rne, 0x7fc00000, 0x00, 0x3f800000, 0x3f800000, 0x7fc00000)
+    TEST_FR4_S(185, fmadd.s, rne, 0x7fc00000, 0x10, 0x3f800000, 0x3f800000, 0x7f800001)
+    TEST_FR4_S(186, fmsub.s, rne, 0x7fc00000, 0x10, 0x7f800000, 0x3f800000, 0x7f800000) # inf - inf
+    TEST_FR4_S(187, fnmadd.s, rne, 0x80000000, 0x00, 0x00000000, 0x3f800000, 0x00000000) # -(0*1 + 0) = -0
+    TEST_FR4_S(188, fnmsub.s, rne, 0x00000000, 0x00, 0x3f800000, 0x3f800000, 0x3f800000) # -(1*1) + 1 = +0
+    # dynamic rounding mode (rm = 7) takes frm
+    li a0, RM_RUP
+    csrw frm, a0
+    TEST_FRR_S(189, fadd.s, dyn, 0x3f800001, 0x01, 0x3f800000, 0x33800000)
+    li a0, RM_RTZ
+    csrw frm, a0
+    TEST_FRR_S(190, fdiv.s, dyn, 0x3eaaaaaa, 0x01, 0x3f800000, 0x40400000)
+    li a0, RM_RMM
+    csrw frm, a0
+    TEST_FRR_S(191, fadd.s, dyn, 0x3f800001, 0x01, 0x3f800000, 0x33800000)
+    csrr a0, fcsr
+    CHECK(192, a0, (RM_RMM << 5))
+    # flags accrue (OR) across instructions until cleared
+    csrwi fcsr, 0
+    LOAD_FS(fa1, 0x3f800000)
+    LOAD_FS(fa2, 0x00000000)
+    fdiv.s fa0, fa1, fa2
+    LOAD_FS(fa2, 0x40400000)
+    fdiv.s fa0, fa1, fa2
+    csrr a0, fflags
+    CHECK(193, a0, FFLAG_DZ | FFLAG_NX)
+    csrr a0, fcsr
+    CHECK(194, a0, FFLAG_DZ | FFLAG_NX)
+    # a reserved rounding mode is illegal: static rm = 5 and 6, or dyn with frm = 5
+    EXPECT_TRAP(CAUSE_ILLEGAL_INSN)
+rm5: .4byte 0x00c5d553              # fadd.s fa0, fa1, fa2 with rm = 5
+    CHECK_TRAP_AT(195, CAUSE_ILLEGAL_INSN, rm5)
+    EXPECT_TRAP(CAUSE_ILLEGAL_INSN)
+rm6: .4byte 0x00c5e553              # rm = 6
+    CHECK_TRAP_AT(196, CAUSE_ILLEGAL_INSN, rm6)
+    li a0, 5
+    csrw frm, a0
+    EXPECT_TRAP(CAUSE_ILLEGAL_INSN)
+rmd: fadd.s fa0, fa1, fa2, dyn
+    CHECK_TRAP_AT(197, CAUSE_ILLEGAL_INSN, rmd)
+    csrwi frm, 0
+    fadd.s fa0, fa1, fa2, dyn          # legal again
+TEST_END
