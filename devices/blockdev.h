@@ -1,0 +1,38 @@
+/*
+ * A raw disk image backend for block device models (virtio-blk).
+ *
+ * Contract
+ * - blockdev_open() opens a regular file or a host block device:
+ *     readonly:  O_RDONLY; blockdev_write() fails with -EROFS.
+ *     snapshot:  (QEMU -snapshot) the file is opened read-only and never
+ *                modified; guest writes go to a sparse in-memory overlay of
+ *                4 KiB blocks (no limit but the disk size), lost at close.
+ *     neither:   O_RDWR.
+ *   A writer takes an fcntl write lock on the whole file (open file
+ *   description lock, F_OFD_SETLK, falling back to F_SETLK), so a second
+ *   writer or reader fails: err = "<path>: image is in use by another process
+ *   (locked)". readonly/snapshot take a read lock, so a writer elsewhere is
+ *   refused, as QEMU does.
+ *   On failure: NULL and a one-line message naming the file in err.
+ * - Offsets and lengths are in bytes; a range not wholly inside the disk is
+ *   refused with -EINVAL before any I/O. 0 or -errno.
+ * - Threading: one backend is used by one thread at a time.
+ */
+#ifndef RIVET_BLOCKDEV_H
+#define RIVET_BLOCKDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct blockdev;
+
+struct blockdev *blockdev_open(const char *path, bool readonly, bool snapshot, char *err, size_t errlen);
+uint64_t blockdev_size(const struct blockdev *b);          /* bytes */
+bool blockdev_readonly(const struct blockdev *b);          /* true for readonly, false for snapshot */
+int blockdev_read(struct blockdev *b, uint64_t offset, void *buf, size_t len);
+int blockdev_write(struct blockdev *b, uint64_t offset, const void *buf, size_t len);
+int blockdev_flush(struct blockdev *b);                    /* fdatasync; no-op for snapshot/readonly */
+void blockdev_close(struct blockdev *b);                   /* NULL is accepted */
+
+#endif

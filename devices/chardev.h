@@ -1,0 +1,42 @@
+/*
+ * A host character backend: the interface between a serial device model and
+ * whatever carries its bytes on the host (the terminal, a file, a test's
+ * buffer). Device models only see this, so they are testable without a tty.
+ *
+ * Contract
+ * - write() takes guest output; it may block briefly but must not fail loudly
+ *   (a backend that cannot write drops the bytes).
+ * - read() is non-blocking: it copies up to len bytes of input that is
+ *   available now and returns how many (0 = none now, or no more input ever).
+ *   It is called very often (every board round), so a backend must make it
+ *   cheap, e.g. by rate-limiting its system calls.
+ * - Either callback may be NULL: output is dropped / there is no input.
+ * - Threading: called on the emulation thread only.
+ */
+#ifndef RIVET_CHARDEV_H
+#define RIVET_CHARDEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct chardev {
+    void (*write)(void *opaque, const uint8_t *buf, size_t len);   /* guest output */
+    size_t (*read)(void *opaque, uint8_t *buf, size_t len);         /* non-blocking guest input: bytes available now (0 = none) */
+    void *opaque;
+};
+
+static inline void chardev_write(const struct chardev *c, const uint8_t *buf, size_t len)
+{
+    if (c && c->write && len)
+        c->write(c->opaque, buf, len);
+}
+
+static inline size_t chardev_read(const struct chardev *c, uint8_t *buf, size_t len)
+{
+    if (!c || !c->read || !len)
+        return 0;
+    size_t n = c->read(c->opaque, buf, len);
+    return n > len ? len : n;
+}
+
+#endif

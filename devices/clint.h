@@ -1,0 +1,50 @@
+/*
+ * SiFive CLINT (core-local interruptor) as on QEMU's virt board.
+ *
+ * Registers (offsets from the region base):
+ *   0x0000 + 4*hart   msip: bit 0 drives the hart's MSIP, other bits read 0
+ *   0x4000 + 8*hart   mtimecmp (64-bit, also as two 4-byte halves)
+ *   0xbff8            mtime    (64-bit, also as two 4-byte halves)
+ * 4- and 8-byte accesses; offsets that name no register (or a hart beyond
+ * nharts) read 0 and ignore writes, as QEMU does.
+ *
+ * mtime = time source + an offset that guest writes to mtime adjust.
+ * The CLINT sets MTIP = (mtime >= mtimecmp) for each hart; because time moves
+ * on its own, the board calls clint_update() between rounds, and asks
+ * clint_next_deadline() how long an idle machine may sleep.
+ *
+ * Contract: drives harts only through the hart_port table (copied at
+ * creation). Threading: every function runs on the emulation thread.
+ */
+#ifndef RIVET_CLINT_H
+#define RIVET_CLINT_H
+
+#include <stdint.h>
+
+#include "devices/irq.h"
+#include "mmu/bus.h"
+
+#define CLINT_MSIP_BASE     0x0000
+#define CLINT_MTIMECMP_BASE 0x4000
+#define CLINT_MTIME         0xbff8
+
+struct clint;
+
+/* NULL when nharts is 0 or allocation fails. All mtimecmp start at UINT64_MAX. */
+struct clint *clint_create(unsigned nharts, const struct hart_port *harts /* nharts entries, copied */,
+                           struct time_source time);
+void clint_destroy(struct clint *c);
+struct mmio_region clint_region(struct clint *c, uint64_t base, uint64_t size);
+/* Current mtime (time source + offset from guest writes to mtime); the board
+ * uses it as every hart's `time`. Takes a struct clint * as void * so it can
+ * be a time_source read callback. */
+uint64_t clint_mtime(void *clint);
+/* MTIP of each hart = (mtime >= mtimecmp); called by the board between rounds
+ * and internally after mtimecmp/mtime writes. */
+void clint_update(struct clint *c);
+/* Smallest mtimecmp not yet reached, as an absolute mtime value (compare
+ * with clint_mtime(); the wait is the difference, in timebase ticks);
+ * UINT64_MAX when no hart has a future deadline (idle sleep). */
+uint64_t clint_next_deadline(const struct clint *c);
+
+#endif

@@ -1,0 +1,279 @@
+/*
+ * SiFive PLIC: see plic.h for the register map and the contract.
+ *
+ * Per source: priority, line level, pending (gateway request), in_service
+ * (claimed, not yet completed) and the context that claimed it. Sources are
+ * bit arrays of 32-bit words, the same layout the guest sees for the pending
+ * and enable registers. Invariant: pending and in_service are never both set
+ * for a source, and source 0 is never pending, enabled or in service.
+ */
+#include "devices/plic.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "rivet/encoding.h"
+
+#define PLIC_THRESHOLD_OFFSET 0x0
+#define PLIC_CONTEXTS_PER_HART 2
+/* Enable blocks must end before the context blocks start. */
+#define PLIC_MAX_CONTEXTS ((PLIC_CONTEXT_BASE - PLIC_ENABLE_BASE) / PLIC_ENABLE_STRIDE)
+#define PLIC_NO_CONTEXT UINT32_MAX
+
+struct plic_context {
+    uint32_t threshold;
+    uint32_t *enable; /* nwords */
+};
+
+struct plic {
+    unsigned nsources, nwords, ncontexts;
+    struct hart_port *harts;       /* ncontexts / 2 */
+    struct plic_context *ctx;
+    uint32_t *priority;            /* nsources */
+    uint32_t *claimer;             /* nsources: context that claimed, or PLIC_NO_CONTEXT */
+    uint32_t *level;               /* nwords each */
+    uint32_t *pending;
+    uint32_t *in_service;
+    uint32_t *enable_store;        /* ncontexts * nwords */
+};
+
+static inline bool bit_get(const uint32_t *a, unsigned i) { return (a[i / 32] >> (i % 32)) & 1; }
+static inline void bit_put(uint32_t *a, unsigned i, bool v)
+{
+    if (v)
+        a[i / 32] |= 1u << (i % 32);
+    else
+        a[i / 32] &= ~(1u << (i % 32));
+}
+
+void plic_destroy(struct plic *p)
+{
+    if (!p)
+        return;
+    free(p->harts);
+    free(p->ctx);
+    free(p->priority);
+    free(p->claimer);
+    free(p->level);
+    free(p->pending);
+    free(p->in_service);
+    free(p->enable_store);
+    free(p);
+}
+
+struct plic *plic_create(unsigned nsources, unsigned nharts, const struct hart_port *harts)
+{
+    if (nsources == 0 || nsources > PLIC_MAX_SOURCES || nharts == 0 ||
+        nharts > PLIC_MAX_CONTEXTS / PLIC_CONTEXTS_PER_HART || !harts)
+        return NULL;
+    struct plic *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->nsources = nsources;
+    p->nwords = (nsources + 31) / 32;
+    p->ncontexts = nharts * PLIC_CONTEXTS_PER_HART;
+    p->harts = calloc(nharts, sizeof *p->harts);
+    p->ctx = calloc(p->ncontexts, sizeof *p->ctx);
+    p->priority = calloc(nsources, sizeof *p->priority);
+    p->claimer = calloc(nsources, sizeof *p->claimer);
+    p->level = calloc(p->nwords, sizeof *p->level);
+    p->pending = calloc(p->nwords, sizeof *p->pending);
+    p->in_service = calloc(p->nwords, sizeof *p->in_service);
+    p->enable_store = calloc((size_t)p->ncontexts * p->nwords, sizeof *p->enable_store);
+    if (!p->harts || !p->ctx || !p->priority || !p->claimer || !p->level || !p->pending ||
+        !p->in_service || !p->enable_store) {
+        plic_destroy(p);
+        return NULL;
+    }
+    for (unsigned i = 0; i < nharts; i++)
+        p->harts[i] = harts[i];
+    for (unsigned i = 0; i < p->ncontexts; i++)
+        p->ctx[i].enable = p->enable_store + (size_t)i * p->nwords;
+    for (unsigned s = 0; s < nsources; s++)
+        p->claimer[s] = PLIC_NO_CONTEXT;
+    return p;
+}
+
+/* The best claimable source for a context: pending, enabled, priority above
+ * the threshold; highest priority wins, ties go to the lowest id (PLIC spec,
+ * "Interrupt Priorities"). 0 when none. */
+static unsigned plic_best(const struct plic *p, unsigned ctx)
+{
+    const struct plic_context *c = &p->ctx[ctx];
+    unsigned best = 0;
+    uint32_t best_prio = c->threshold;
+    for (unsigned w = 0; w < p->nwords; w++) {
+        uint32_t cand = p->pending[w] & c->enable[w];
+        while (cand) {
+            unsigned s = w * 32 + (unsigned)__builtin_ctz(cand);
+            cand &= cand - 1;
+            if (p->priority[s] > best_prio) {
+                best = s;
+                best_prio = p->priority[s];
+            }
+        }
+    }
+    return best;
+}
+
+/* Recomputes every context's external-interrupt bit: M contexts drive MEIP,
+ * S contexts SEIP. Levels are driven unconditionally (idempotent). */
+static void plic_update(struct plic *p)
+{
+    for (unsigned ctx = 0; ctx < p->ncontexts; ctx++) {
+        uint64_t bit = (ctx % PLIC_CONTEXTS_PER_HART) ? MIP_SEIP : MIP_MEIP;
+        hart_port_set(&p->harts[ctx / PLIC_CONTEXTS_PER_HART], bit, plic_best(p, ctx) != 0);
+    }
+}
+
+/* Gateway: a high level requests service unless the source is in service;
+ * a low level withdraws a request not yet claimed (level-triggered). */
+static void plic_set_level(void *ctrl, unsigned source, bool level)
+{
+    struct plic *p = ctrl;
+    if (!p || source == 0 || source >= p->nsources)
+        return;
+    bit_put(p->level, source, level);
+    bit_put(p->pending, source, level && !bit_get(p->in_service, source));
+    plic_update(p);
+}
+
+struct irq_line plic_line(struct plic *p, unsigned source)
+{
+    return (struct irq_line){ .set_level = plic_set_level, .ctrl = p, .source = source };
+}
+
+static uint32_t plic_claim(struct plic *p, unsigned ctx)
+{
+    unsigned s = plic_best(p, ctx);
+    if (s == 0)
+        return 0;
+    bit_put(p->pending, s, false);
+    bit_put(p->in_service, s, true);
+    p->claimer[s] = ctx;
+    plic_update(p);
+    return s;
+}
+
+/* Completion of a source this context did not claim is ignored. */
+static void plic_complete(struct plic *p, unsigned ctx, uint32_t source)
+{
+    if (source == 0 || source >= p->nsources || !bit_get(p->in_service, source) ||
+        p->claimer[source] != ctx)
+        return;
+    bit_put(p->in_service, source, false);
+    p->claimer[source] = PLIC_NO_CONTEXT;
+    /* The gateway forwards a new request if the line is still high. */
+    bit_put(p->pending, source, bit_get(p->level, source));
+    plic_update(p);
+}
+
+/* Enable bits that name no source (0, or nsources and above) stay zero. */
+static uint32_t plic_enable_mask(const struct plic *p, unsigned word)
+{
+    uint32_t mask = UINT32_MAX;
+    if (word == 0)
+        mask &= ~1u;
+    unsigned first = word * 32;
+    if (p->nsources < first + 32)
+        mask &= (p->nsources <= first) ? 0 : (uint32_t)((1ull << (p->nsources - first)) - 1);
+    return mask;
+}
+
+/* Decodes an enable offset into (context, word); false when out of range. */
+static bool plic_enable_at(const struct plic *p, uint64_t offset, unsigned *ctx, unsigned *word)
+{
+    uint64_t rel = offset - PLIC_ENABLE_BASE;
+    uint64_t c = rel / PLIC_ENABLE_STRIDE, w = (rel % PLIC_ENABLE_STRIDE) / 4;
+    if (c >= p->ncontexts || w >= p->nwords)
+        return false;
+    *ctx = (unsigned)c;
+    *word = (unsigned)w;
+    return true;
+}
+
+/* Decodes a context-block offset into (context, register offset). */
+static bool plic_context_at(const struct plic *p, uint64_t offset, unsigned *ctx, unsigned *reg)
+{
+    uint64_t rel = offset - PLIC_CONTEXT_BASE;
+    uint64_t c = rel / PLIC_CONTEXT_STRIDE;
+    if (c >= p->ncontexts)
+        return false;
+    *ctx = (unsigned)c;
+    *reg = (unsigned)(rel % PLIC_CONTEXT_STRIDE);
+    return true;
+}
+
+static uint32_t plic_read32(struct plic *p, uint64_t offset)
+{
+    unsigned ctx, idx;
+    if (offset < PLIC_PENDING_BASE) {
+        uint64_t s = (offset - PLIC_PRIORITY_BASE) / 4;
+        return s < p->nsources ? p->priority[s] : 0;
+    }
+    if (offset < PLIC_ENABLE_BASE) {
+        uint64_t w = (offset - PLIC_PENDING_BASE) / 4;
+        return w < p->nwords ? p->pending[w] : 0;
+    }
+    if (offset < PLIC_CONTEXT_BASE)
+        return plic_enable_at(p, offset, &ctx, &idx) ? p->ctx[ctx].enable[idx] : 0;
+    if (!plic_context_at(p, offset, &ctx, &idx))
+        return 0;
+    if (idx == PLIC_THRESHOLD_OFFSET)
+        return p->ctx[ctx].threshold;
+    if (idx == PLIC_CLAIM_OFFSET)
+        return plic_claim(p, ctx);
+    return 0;
+}
+
+static void plic_write32(struct plic *p, uint64_t offset, uint32_t value)
+{
+    unsigned ctx, idx;
+    if (offset < PLIC_PENDING_BASE) {
+        uint64_t s = (offset - PLIC_PRIORITY_BASE) / 4;
+        if (s == 0 || s >= p->nsources)
+            return;
+        p->priority[s] = value & PLIC_MAX_PRIORITY;
+    } else if (offset < PLIC_ENABLE_BASE) {
+        return; /* pending bits are read-only */
+    } else if (offset < PLIC_CONTEXT_BASE) {
+        if (!plic_enable_at(p, offset, &ctx, &idx))
+            return;
+        p->ctx[ctx].enable[idx] = value & plic_enable_mask(p, idx);
+    } else {
+        if (!plic_context_at(p, offset, &ctx, &idx))
+            return;
+        if (idx == PLIC_CLAIM_OFFSET) {
+            plic_complete(p, ctx, value);
+            return;
+        }
+        if (idx != PLIC_THRESHOLD_OFFSET)
+            return;
+        p->ctx[ctx].threshold = value & PLIC_MAX_PRIORITY;
+    }
+    plic_update(p);
+}
+
+static bus_status plic_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value)
+{
+    if (size != 4)
+        return BUS_ERROR;
+    *value = plic_read32(opaque, offset);
+    return BUS_OK;
+}
+
+static bus_status plic_write(void *opaque, uint64_t offset, unsigned size, uint64_t value)
+{
+    if (size != 4)
+        return BUS_ERROR;
+    plic_write32(opaque, offset, (uint32_t)value);
+    return BUS_OK;
+}
+
+struct mmio_region plic_region(struct plic *p, uint64_t base, uint64_t size)
+{
+    return (struct mmio_region){
+        .name = "plic", .base = base, .size = size, .min_access = 4, .max_access = 4,
+        .read = plic_read, .write = plic_write, .opaque = p,
+    };
+}

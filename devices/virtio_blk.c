@@ -1,0 +1,168 @@
+/*
+ * virtio-blk (virtio 1.2 section 5.2). A request is
+ *   readable:  struct virtio_blk_req header { le32 type; le32 reserved; le64 sector; }
+ *              then the data for OUT
+ *   writable:  the data for IN / GET_ID, then one status byte (the last
+ *              writable byte)
+ * Data moves through a bounded bounce buffer with checked DMA, so neither a
+ * huge guest length nor a code page in the target range is a problem.
+ */
+#include "devices/virtio_blk.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define BLK_HDR_BYTES 16
+#define BLK_CHUNK     (64u * 1024)
+
+struct virtio_blk {
+    struct virtio_device vdev;   /* first: virtio_device * <-> virtio_blk * */
+    struct blockdev *bd;
+    char serial[VIRTIO_BLK_ID_BYTES];
+    uint8_t config[VIRTIO_BLK_CFG_BYTES];
+    struct virtq_chain chain;
+    uint8_t buf[BLK_CHUNK];
+};
+
+struct blk_req {
+    uint32_t type;
+    uint64_t sector;
+    uint64_t data_len;   /* bytes of data (without header / status byte) */
+};
+
+/* Checks [sector, sector + len) lies in the disk in whole sectors, and
+ * gives its byte offset. */
+static bool blk_range(const struct virtio_blk *b, const struct blk_req *r, uint64_t *offset)
+{
+    uint64_t sectors = blockdev_size(b->bd) / VIRTIO_BLK_SECTOR_SIZE;
+    uint64_t nsec = r->data_len / VIRTIO_BLK_SECTOR_SIZE;
+    if (r->data_len % VIRTIO_BLK_SECTOR_SIZE || r->sector > sectors || nsec > sectors - r->sector)
+        return false;
+    *offset = r->sector * VIRTIO_BLK_SECTOR_SIZE;
+    return true;
+}
+
+/* IN: disk -> the writable data bytes. Returns the status; *done counts the
+ * data bytes delivered. */
+static uint8_t blk_read(struct virtio_blk *b, const struct blk_req *r, uint64_t *done)
+{
+    uint64_t offset;
+    if (!blk_range(b, r, &offset))
+        return VIRTIO_BLK_S_IOERR;
+    for (uint64_t pos = 0; pos < r->data_len;) {
+        size_t n = r->data_len - pos < BLK_CHUNK ? (size_t)(r->data_len - pos) : BLK_CHUNK;
+        if (blockdev_read(b->bd, offset + pos, b->buf, n) != 0 ||
+            virtq_chain_write(&b->chain, pos, b->buf, n) != n)
+            return VIRTIO_BLK_S_IOERR;
+        pos += n;
+        *done = pos;
+    }
+    return VIRTIO_BLK_S_OK;
+}
+
+/* OUT: the readable bytes after the header -> disk. */
+static uint8_t blk_write(struct virtio_blk *b, const struct blk_req *r)
+{
+    uint64_t offset;
+    if (blockdev_readonly(b->bd) || !blk_range(b, r, &offset))
+        return VIRTIO_BLK_S_IOERR;
+    for (uint64_t pos = 0; pos < r->data_len;) {
+        size_t n = r->data_len - pos < BLK_CHUNK ? (size_t)(r->data_len - pos) : BLK_CHUNK;
+        if (virtq_chain_read(&b->chain, BLK_HDR_BYTES + pos, b->buf, n) != n ||
+            blockdev_write(b->bd, offset + pos, b->buf, n) != 0)
+            return VIRTIO_BLK_S_IOERR;
+        pos += n;
+    }
+    return VIRTIO_BLK_S_OK;
+}
+
+/* GET_ID: up to 20 bytes of serial, NUL-padded, no terminator required
+ * (section 5.2.6). */
+static uint8_t blk_get_id(struct virtio_blk *b, const struct blk_req *r, uint64_t *done)
+{
+    size_t n = r->data_len < VIRTIO_BLK_ID_BYTES ? (size_t)r->data_len : VIRTIO_BLK_ID_BYTES;
+    if (virtq_chain_write(&b->chain, 0, b->serial, n) != n)
+        return VIRTIO_BLK_S_IOERR;
+    *done = n;
+    return VIRTIO_BLK_S_OK;
+}
+
+static uint8_t blk_execute(struct virtio_blk *b, struct blk_req *r, uint64_t *done)
+{
+    const struct virtq_chain *c = &b->chain;
+    switch (r->type) {
+    case VIRTIO_BLK_T_IN:
+        r->data_len = c->in_len - 1;
+        return blk_read(b, r, done);
+    case VIRTIO_BLK_T_OUT:
+        r->data_len = c->out_len - BLK_HDR_BYTES;
+        return blk_write(b, r);
+    case VIRTIO_BLK_T_FLUSH:
+        return blockdev_flush(b->bd) == 0 ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
+    case VIRTIO_BLK_T_GET_ID:
+        r->data_len = c->in_len - 1;
+        return blk_get_id(b, r, done);
+    default:
+        return VIRTIO_BLK_S_UNSUPP;
+    }
+}
+
+/* One popped chain: parse, execute, write the status byte, complete it. */
+static void blk_request(struct virtio_blk *b, struct virtqueue *q)
+{
+    const struct virtq_chain *c = &b->chain;
+    if (c->in_len == 0) {
+        virtq_error(q);   /* nowhere to put a status: the driver is broken */
+        return;
+    }
+    uint8_t hdr[BLK_HDR_BYTES];
+    uint64_t done = 0;
+    uint8_t status = VIRTIO_BLK_S_IOERR;
+    if (virtq_chain_read(c, 0, hdr, sizeof(hdr)) == sizeof(hdr)) {
+        struct blk_req r = { .type = (uint32_t)load_le(hdr, 4), .sector = load_le(hdr + 8, 8) };
+        status = blk_execute(b, &r, &done);
+    }
+    virtq_chain_write(c, c->in_len - 1, &status, 1);
+    uint64_t written = done + 1;
+    virtq_push(q, c, written > UINT32_MAX ? UINT32_MAX : (uint32_t)written);
+}
+
+static void blk_notify(struct virtio_device *d, struct virtqueue *q)
+{
+    struct virtio_blk *b = (struct virtio_blk *)d;
+    while (virtq_pop(q, &b->chain))
+        blk_request(b, q);
+}
+
+struct virtio_device *virtio_blk_create(struct blockdev *bd, const char *serial)
+{
+    struct virtio_blk *b = calloc(1, sizeof(*b));
+    if (!b)
+        return NULL;
+    b->bd = bd;
+    if (serial) {
+        size_t n = strlen(serial);
+        memcpy(b->serial, serial, n < sizeof(b->serial) ? n : sizeof(b->serial));
+    }
+    store_le(b->config + VIRTIO_BLK_CFG_CAPACITY, 8, blockdev_size(bd) / VIRTIO_BLK_SECTOR_SIZE);
+    store_le(b->config + VIRTIO_BLK_CFG_SEG_MAX, 4, VIRTIO_BLK_SEG_MAX);
+    store_le(b->config + VIRTIO_BLK_CFG_BLK_SIZE, 4, VIRTIO_BLK_SECTOR_SIZE);
+    struct virtio_device *d = &b->vdev;
+    d->device_id = VIRTIO_ID_BLOCK;
+    d->features = VIRTIO_F_BIT(VIRTIO_BLK_F_SEG_MAX) | VIRTIO_F_BIT(VIRTIO_BLK_F_BLK_SIZE) |
+                  VIRTIO_F_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_F_BIT(VIRTIO_F_VERSION_1);
+    if (blockdev_readonly(bd))
+        d->features |= VIRTIO_F_BIT(VIRTIO_BLK_F_RO);
+    d->num_queues = 1;
+    d->queue_max = VIRTIO_BLK_QUEUE_MAX;
+    d->config_size = VIRTIO_BLK_CFG_BYTES;
+    d->config = b->config;
+    d->notify = blk_notify;
+    d->opaque = b;
+    return d;
+}
+
+void virtio_blk_destroy(struct virtio_device *d)
+{
+    free(d);
+}

@@ -1,0 +1,328 @@
+/*
+ * The guest console on the host: stdio (raw tty, Ctrl-A escapes) or a file.
+ * See terminal.h for the contract.
+ */
+#define _GNU_SOURCE
+#include "machine/terminal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TERM_INBUF 1024
+#define TERM_REFILL_NS 1000000ull /* at most one read() per millisecond */
+
+struct terminal {
+    int in_fd, out_fd;       /* in_fd -1: no input */
+    bool close_out;          /* the file backend owns out_fd */
+    bool stdio;              /* owns the process-wide tty state below */
+    bool in_eof;
+    bool use_mux;
+    struct mux_state mux;
+    uint64_t last_refill_ns;
+    size_t in_head, in_len;
+    uint8_t in[TERM_INBUF];
+};
+
+/*
+ * Process-wide: the saved tty mode, so that the atexit hook and the signal
+ * handlers (which get no context pointer) can restore it. Only one stdio
+ * terminal exists at a time; this is host state, not machine state.
+ */
+static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+#define NFATAL (sizeof fatal_signals / sizeof fatal_signals[0])
+
+static struct {
+    volatile sig_atomic_t raw;   /* the tty is in raw mode and must be restored */
+    int fd;
+    struct termios saved;
+    struct sigaction old[NFATAL];
+    bool installed[NFATAL];
+    bool atexit_done;
+    struct terminal *open;       /* the stdio terminal, if any */
+} tty;
+
+/* Async-signal-safe: tcsetattr is on the POSIX list. */
+static void tty_restore(void)
+{
+    if (tty.raw) {
+        tty.raw = 0;
+        tcsetattr(tty.fd, TCSANOW, &tty.saved);
+    }
+}
+
+static void tty_atexit(void)
+{
+    tty_restore();
+}
+
+/* Restore the tty, put back the disposition that was there before us, and
+ * deliver the signal again to it (on return, since it is blocked here). */
+static void tty_fatal_signal(int sig)
+{
+    int saved_errno = errno;
+    tty_restore();
+    for (size_t i = 0; i < NFATAL; i++) {
+        if (fatal_signals[i] == sig && tty.installed[i]) {
+            sigaction(sig, &tty.old[i], NULL);
+            tty.installed[i] = false;
+        }
+    }
+    raise(sig);
+    errno = saved_errno;
+}
+
+static void install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = tty_fatal_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < NFATAL; i++) {
+        if (sigaction(fatal_signals[i], NULL, &tty.old[i]) != 0)
+            continue;
+        /* A signal ignored by our parent (nohup) stays ignored. */
+        if (tty.old[i].sa_handler == SIG_IGN && !(tty.old[i].sa_flags & SA_SIGINFO))
+            continue;
+        tty.installed[i] = sigaction(fatal_signals[i], &sa, NULL) == 0;
+    }
+}
+
+static void remove_signal_handlers(void)
+{
+    for (size_t i = 0; i < NFATAL; i++) {
+        if (tty.installed[i]) {
+            sigaction(fatal_signals[i], &tty.old[i], NULL);
+            tty.installed[i] = false;
+        }
+    }
+}
+
+/* Raw mode: bytes pass unchanged both ways, ^C/^Z/^\ reach the guest. */
+static bool tty_make_raw(int fd)
+{
+    if (tcgetattr(fd, &tty.saved) != 0)
+        return false;
+    struct termios t = tty.saved;
+    t.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+    t.c_oflag &= ~(tcflag_t)OPOST;
+    t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+    t.c_cflag &= ~(tcflag_t)(CSIZE | PARENB);
+    t.c_cflag |= CS8;
+    t.c_cc[VMIN] = 1;
+    t.c_cc[VTIME] = 0;
+    tty.fd = fd;
+    if (!tty.atexit_done)
+        tty.atexit_done = atexit(tty_atexit) == 0;
+    /* Handlers first, so no window exists where raw mode could leak. */
+    install_signal_handlers();
+    if (tcsetattr(fd, TCSANOW, &t) != 0) {
+        remove_signal_handlers();
+        return false;
+    }
+    tty.raw = 1;
+    return true;
+}
+
+/* Writes everything, retrying partial writes and EINTR; waits when the
+ * descriptor is non-blocking and full. Bytes are dropped on a real error. */
+static void write_all(int fd, const uint8_t *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+        if (n > 0) {
+            buf += n;
+            len -= (size_t)n;
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            struct pollfd p = { .fd = fd, .events = POLLOUT };
+            if (poll(&p, 1, -1) < 0 && errno != EINTR)
+                return;
+        } else {
+            return;
+        }
+    }
+}
+
+static void term_msg(void *opaque, const char *text)
+{
+    struct terminal *t = opaque;
+    write_all(t->out_fd, (const uint8_t *)text, strlen(text));
+}
+
+static void term_write(void *opaque, const uint8_t *buf, size_t len)
+{
+    struct terminal *t = opaque;
+    write_all(t->out_fd, buf, len);
+}
+
+static uint64_t coarse_now_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) != 0)
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* One non-blocking refill of the empty input buffer: poll with a zero
+ * timeout, then a read() that cannot block. EOF ends input for good. */
+static void refill(struct terminal *t)
+{
+    struct pollfd p = { .fd = t->in_fd, .events = POLLIN };
+    int r = poll(&p, 1, 0);
+    if (r <= 0)
+        return;
+    if (p.revents & POLLNVAL) {
+        t->in_eof = true;
+        return;
+    }
+    ssize_t n = read(t->in_fd, t->in, sizeof t->in);
+    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)) {
+        t->in_eof = true;
+        return;
+    }
+    if (n < 0)
+        return;
+    size_t len = (size_t)n;
+    if (t->use_mux)
+        len = mux_filter(&t->mux, t->in, len, t->in);
+    t->in_head = 0;
+    t->in_len = len;
+}
+
+static size_t term_read(void *opaque, uint8_t *buf, size_t len)
+{
+    struct terminal *t = opaque;
+    if (t->in_len == 0 && !t->in_eof && t->in_fd >= 0) {
+        uint64_t now = coarse_now_ns();
+        if (t->last_refill_ns == 0 || now - t->last_refill_ns >= TERM_REFILL_NS) {
+            t->last_refill_ns = now ? now : 1;
+            refill(t);
+        }
+    }
+    size_t n = len < t->in_len ? len : t->in_len;
+    memcpy(buf, t->in + t->in_head, n);
+    t->in_head += n;
+    t->in_len -= n;
+    return n;
+}
+
+struct terminal *terminal_open_fds(int in_fd, int out_fd, bool mux,
+                                   void (*quit)(void *opaque), void *opaque)
+{
+    struct terminal *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->in_fd = in_fd;
+    t->out_fd = out_fd;
+    t->use_mux = mux;
+    t->mux.quit = quit;
+    t->mux.quit_opaque = opaque;
+    t->mux.msg = term_msg;
+    t->mux.msg_opaque = t;
+    return t;
+}
+
+struct terminal *terminal_open_stdio(bool mux, void (*quit)(void *opaque), void *opaque)
+{
+    if (tty.open)
+        return NULL;
+    struct terminal *t = terminal_open_fds(STDIN_FILENO, STDOUT_FILENO, mux, quit, opaque);
+    if (!t)
+        return NULL;
+    t->stdio = true;
+    tty.open = t;
+    /* Not a tty (pipe, /dev/null, file): termios stays untouched. A tty
+     * that refuses raw mode still works, only cooked. */
+    if (isatty(STDIN_FILENO))
+        tty_make_raw(STDIN_FILENO);
+    return t;
+}
+
+struct terminal *terminal_open_file(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open serial output %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct terminal *t = terminal_open_fds(-1, fd, false, NULL, NULL);
+    if (!t) {
+        close(fd);
+        snprintf(err, errlen, "out of memory opening serial output %s", path);
+        return NULL;
+    }
+    t->close_out = true;
+    return t;
+}
+
+struct chardev terminal_chardev(struct terminal *t)
+{
+    return (struct chardev){ .write = term_write, .read = term_read, .opaque = t };
+}
+
+void terminal_close(struct terminal *t)
+{
+    if (!t)
+        return;
+    if (t->stdio) {
+        tty_restore();
+        remove_signal_handlers();
+        tty.open = NULL;
+    }
+    if (t->close_out)
+        close(t->out_fd);
+    free(t);
+}
+
+/* The Ctrl-A keys, as QEMU's mux documents them (QEMU manual, "Keys in
+ * the character backend multiplexer"). */
+static const char mux_help[] =
+    "\r\n"
+    "C-a h    print this help\r\n"
+    "C-a x    exit emulator\r\n"
+    "C-a c    switch between console and monitor (rivet has no monitor)\r\n"
+    "C-a C-a  sends C-a\r\n";
+
+static void mux_say(struct mux_state *m, const char *text)
+{
+    if (m->msg)
+        m->msg(m->msg_opaque, text);
+}
+
+size_t mux_filter(struct mux_state *m, const uint8_t *in, size_t len, uint8_t *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len && !m->quit_seen; i++) {
+        uint8_t c = in[i];
+        if (!m->escape) {
+            if (c == TERMINAL_ESCAPE)
+                m->escape = true;
+            else
+                out[n++] = c;
+            continue;
+        }
+        m->escape = false;
+        switch (c) {
+        case TERMINAL_ESCAPE: out[n++] = c; break;
+        case 'h': mux_say(m, mux_help); break;
+        case 'c': mux_say(m, "\r\nrivet: there is no monitor; the console stays on the guest\r\n"); break;
+        case 'x':
+            m->quit_seen = true;
+            mux_say(m, "\r\nrivet: terminated by C-a x\r\n");
+            if (m->quit)
+                m->quit(m->quit_opaque);
+            break;
+        default: break; /* unknown escapes are dropped, as QEMU does */
+        }
+    }
+    return n;
+}

@@ -1,0 +1,75 @@
+/*
+ * The host side of the guest console: stdin/stdout (-serial stdio,
+ * -serial mon:stdio, -nographic) or a file (-serial file:PATH), each exposed
+ * as a struct chardev for a serial device model.
+ *
+ * Contract
+ * - terminal_open_stdio: when stdin is a tty it goes into raw mode (no echo,
+ *   no canonical mode, no signals from ^C, which the guest receives) and the
+ *   saved mode is restored on every exit path: terminal_close, exit() (atexit)
+ *   and the fatal signals SIGINT, SIGTERM, SIGHUP, SIGQUIT (restore, put
+ *   back the disposition found at open, re-raise). So a handler the board
+ *   installed before opening (say SIGTERM -> rivet_request_stop) still runs,
+ *   after the tty is restored; one installed after opening replaces ours and
+ *   must restore the tty itself (terminal_close). A signal found ignored
+ *   (nohup) stays ignored. When stdin is not a tty, termios and the signals
+ *   are left alone and EOF simply means "no more input".
+ * - With `mux`, Ctrl-A is an escape key: Ctrl-A x calls quit(opaque),
+ *   Ctrl-A h lists the keys, Ctrl-A Ctrl-A sends one Ctrl-A to the guest,
+ *   Ctrl-A c says that rivet has no monitor; other keys after Ctrl-A are
+ *   dropped. quit() is called on the emulation thread from the chardev read.
+ * - The chardev read is non-blocking and makes at most one read() system call
+ *   per millisecond (CLOCK_MONOTONIC_COARSE), so it may be called very often.
+ *   Output is written with write(), retried on partial writes and EINTR.
+ *   No byte is translated either way.
+ * - Only one stdio terminal may be open at a time (the signal handlers need a
+ *   process-wide record of the saved tty mode); terminal_open_stdio returns
+ *   NULL while another one is open.
+ * - Threading: the emulation thread only, except the signal handlers.
+ */
+#ifndef RIVET_TERMINAL_H
+#define RIVET_TERMINAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "devices/chardev.h"
+
+#define TERMINAL_ESCAPE 0x01 /* Ctrl-A */
+
+struct terminal;
+
+/* NULL on failure (another stdio terminal open, out of memory). */
+struct terminal *terminal_open_stdio(bool mux, void (*quit)(void *opaque), void *opaque);
+/* A backend writing guest output to a file (-serial file:PATH, created or
+ * truncated) and reading nothing. NULL + err on failure. */
+struct terminal *terminal_open_file(const char *path, char *err, size_t errlen);
+/* The stdio behaviour (input buffer, rate limit, EOF, mux) on any pair of
+ * descriptors, without touching termios or signals: for tests and for front
+ * ends with their own descriptors. in_fd may be -1 (no input). The
+ * descriptors stay owned by the caller. NULL on allocation failure. */
+struct terminal *terminal_open_fds(int in_fd, int out_fd, bool mux,
+                                   void (*quit)(void *opaque), void *opaque);
+struct chardev terminal_chardev(struct terminal *t);
+void terminal_close(struct terminal *t); /* restores the tty; NULL is fine */
+
+/*
+ * The Ctrl-A escape state machine, separate from any file descriptor so it
+ * can be tested. mux_filter consumes `len` input bytes from `in` and writes
+ * the bytes meant for the guest to `out` (at most len; out may equal in).
+ * Messages for the user (help, "no monitor") go to msg(msg_opaque, text);
+ * Ctrl-A x calls quit(quit_opaque) once and drops the rest of the buffer.
+ */
+struct mux_state {
+    bool escape;       /* the previous byte was a lone Ctrl-A */
+    bool quit_seen;
+    void (*quit)(void *opaque);
+    void *quit_opaque;
+    void (*msg)(void *opaque, const char *text);
+    void *msg_opaque;
+};
+
+size_t mux_filter(struct mux_state *m, const uint8_t *in, size_t len, uint8_t *out);
+
+#endif

@@ -1,0 +1,287 @@
+/* Unit tests of the console front end: the Ctrl-A escape state machine, and
+ * the chardev behaviour (buffering, rate limit, EOF, file output) on pipes. */
+#define _GNU_SOURCE
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "machine/terminal.h"
+
+#define CA "\x01"
+
+struct sink {
+    int quits;
+    char msgs[1024];
+};
+
+static void on_quit(void *opaque)
+{
+    ((struct sink *)opaque)->quits++;
+}
+
+static void on_msg(void *opaque, const char *text)
+{
+    struct sink *s = opaque;
+    strncat(s->msgs, text, sizeof s->msgs - strlen(s->msgs) - 1);
+}
+
+static struct sink sink;
+static struct mux_state mux;
+
+static void mux_setup(void)
+{
+    memset(&sink, 0, sizeof sink);
+    mux = (struct mux_state){ .quit = on_quit, .quit_opaque = &sink,
+                              .msg = on_msg, .msg_opaque = &sink };
+}
+
+/* Runs the filter over a string; returns what the guest gets. */
+static const char *filter(const char *in, size_t len)
+{
+    static char out[256];
+    size_t n = mux_filter(&mux, (const uint8_t *)in, len, (uint8_t *)out);
+    ck_assert_uint_le(n, len);
+    out[n] = 0;
+    return out;
+}
+
+START_TEST(test_mux_passthrough)
+{
+    ck_assert_str_eq(filter("ls -l\r\x03", 7), "ls -l\r\x03");
+    ck_assert_int_eq(sink.quits, 0);
+    ck_assert_str_eq(sink.msgs, "");
+}
+END_TEST
+
+START_TEST(test_mux_double_escape)
+{
+    ck_assert_str_eq(filter("a" CA CA "b", 4), "a" CA "b");
+    ck_assert(!mux.escape);
+}
+END_TEST
+
+START_TEST(test_mux_quit)
+{
+    ck_assert_str_eq(filter("ab" CA "xcd", 6), "ab");
+    ck_assert_int_eq(sink.quits, 1);
+    ck_assert_str_eq(filter("more" CA "x", 6), ""); /* nothing after quit */
+    ck_assert_int_eq(sink.quits, 1);
+}
+END_TEST
+
+START_TEST(test_mux_help_and_monitor)
+{
+    ck_assert_str_eq(filter(CA "h", 2), "");
+    ck_assert_ptr_nonnull(strstr(sink.msgs, "C-a x"));
+    ck_assert_ptr_nonnull(strstr(sink.msgs, "C-a C-a"));
+    sink.msgs[0] = 0;
+    ck_assert_str_eq(filter(CA "cz", 3), "z");
+    ck_assert_ptr_nonnull(strstr(sink.msgs, "no monitor"));
+    ck_assert_int_eq(sink.quits, 0);
+}
+END_TEST
+
+START_TEST(test_mux_escape_split_across_reads)
+{
+    ck_assert_str_eq(filter("q" CA, 2), "q");
+    ck_assert(mux.escape);
+    ck_assert_str_eq(filter(CA "r", 2), CA "r");
+    ck_assert_str_eq(filter(CA, 1), "");
+    ck_assert_str_eq(filter("x", 1), "");
+    ck_assert_int_eq(sink.quits, 1);
+}
+END_TEST
+
+START_TEST(test_mux_unknown_escape_dropped)
+{
+    ck_assert_str_eq(filter(CA "q" CA "\x7f" "w", 5), "w");
+    ck_assert_int_eq(sink.quits, 0);
+}
+END_TEST
+
+START_TEST(test_mux_in_place)
+{
+    char buf[] = "a" CA CA "b" CA "hc";
+    size_t n = mux_filter(&mux, (uint8_t *)buf, 7, (uint8_t *)buf);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_mem_eq(buf, "a" CA "bc", 4);
+}
+END_TEST
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { 0, ms * 1000000l };
+    nanosleep(&ts, NULL);
+}
+
+/* Reads until `want` bytes arrived or a deadline passed. */
+static size_t read_for(struct chardev *c, uint8_t *buf, size_t want)
+{
+    size_t got = 0;
+    for (int i = 0; i < 200 && got < want; i++) {
+        got += c->read(c->opaque, buf + got, want - got);
+        if (got < want)
+            sleep_ms(2);
+    }
+    return got;
+}
+
+START_TEST(test_pipe_input_and_eof)
+{
+    int in[2], out[2];
+    ck_assert_int_eq(pipe(in), 0);
+    ck_assert_int_eq(pipe(out), 0);
+    struct terminal *t = terminal_open_fds(in[0], out[1], true, on_quit, &sink);
+    ck_assert_ptr_nonnull(t);
+    struct chardev c = terminal_chardev(t);
+    uint8_t buf[64];
+    ck_assert_uint_eq(c.read(c.opaque, buf, sizeof buf), 0); /* nothing yet */
+
+    ck_assert_int_eq(write(in[1], "hi" CA CA "!", 5), 5);
+    size_t n = read_for(&c, buf, 4);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_mem_eq(buf, "hi" CA "!", 4);
+
+    /* Small reads are served from the buffer. */
+    ck_assert_int_eq(write(in[1], "xyz", 3), 3);
+    ck_assert_uint_eq(read_for(&c, buf, 1), 1);
+    ck_assert_uint_eq(buf[0], 'x');
+    ck_assert_uint_eq(c.read(c.opaque, buf, 8), 2);
+    ck_assert_mem_eq(buf, "yz", 2);
+
+    c.write(c.opaque, (const uint8_t *)"out\r\n", 5);
+    char got[8] = { 0 };
+    ck_assert_int_eq(read(out[0], got, sizeof got), 5);
+    ck_assert_str_eq(got, "out\r\n");
+
+    close(in[1]); /* EOF: reads return 0 without error from then on */
+    sleep_ms(5);
+    for (int i = 0; i < 10; i++) {
+        ck_assert_uint_eq(c.read(c.opaque, buf, sizeof buf), 0);
+        sleep_ms(2);
+    }
+    terminal_close(t);
+    close(in[0]);
+    close(out[0]);
+    close(out[1]);
+}
+END_TEST
+
+START_TEST(test_rate_limit)
+{
+    int in[2], out[2];
+    ck_assert_int_eq(pipe(in), 0);
+    ck_assert_int_eq(pipe(out), 0);
+    struct terminal *t = terminal_open_fds(in[0], out[1], false, NULL, NULL);
+    struct chardev c = terminal_chardev(t);
+    uint8_t buf[8];
+    /* The first call looks at the pipe (empty) and starts the clock; a call
+     * less than a millisecond later must not look again, so it misses the
+     * byte written in between. */
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &a);
+    ck_assert_uint_eq(c.read(c.opaque, buf, sizeof buf), 0);
+    ck_assert_int_eq(write(in[1], "a", 1), 1);
+    size_t got = c.read(c.opaque, buf, sizeof buf);
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &b);
+    long long dt = (long long)(b.tv_sec - a.tv_sec) * 1000000000ll + (b.tv_nsec - a.tv_nsec);
+    if (dt < 1000000)
+        ck_assert_uint_eq(got, 0);
+    ck_assert_uint_eq(got + read_for(&c, buf, 1), 1);
+    terminal_close(t);
+    close(in[0]);
+    close(in[1]);
+    close(out[0]);
+    close(out[1]);
+}
+END_TEST
+
+START_TEST(test_file_backend)
+{
+    char path[] = "/tmp/rivet_term_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    char err[128] = "";
+    struct terminal *t = terminal_open_file(path, err, sizeof err);
+    ck_assert_ptr_nonnull(t);
+    struct chardev c = terminal_chardev(t);
+    c.write(c.opaque, (const uint8_t *)"boot\r\n", 6);
+    uint8_t buf[4];
+    ck_assert_uint_eq(c.read(c.opaque, buf, sizeof buf), 0);
+    terminal_close(t);
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    char got[16] = { 0 };
+    ck_assert_uint_eq(fread(got, 1, sizeof got, f), 6);
+    fclose(f);
+    unlink(path);
+    ck_assert_str_eq(got, "boot\r\n");
+
+    t = terminal_open_file("/nonexistent-dir/x", err, sizeof err);
+    ck_assert_ptr_null(t);
+    ck_assert_ptr_nonnull(strstr(err, "/nonexistent-dir/x"));
+}
+END_TEST
+
+START_TEST(test_stdio_single_instance)
+{
+    /* Run with stdin from /dev/null so termios stays untouched. */
+    int null = open("/dev/null", O_RDONLY);
+    ck_assert_int_ge(null, 0);
+    int saved = dup(STDIN_FILENO);
+    ck_assert_int_ge(dup2(null, STDIN_FILENO), 0);
+    struct terminal *t = terminal_open_stdio(true, on_quit, &sink);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_ptr_null(terminal_open_stdio(false, NULL, NULL));
+    struct chardev c = terminal_chardev(t);
+    uint8_t buf[4];
+    for (int i = 0; i < 5; i++) {
+        ck_assert_uint_eq(c.read(c.opaque, buf, sizeof buf), 0); /* EOF, no input */
+        sleep_ms(2);
+    }
+    terminal_close(t);
+    t = terminal_open_stdio(false, NULL, NULL);
+    ck_assert_ptr_nonnull(t);
+    terminal_close(t);
+    dup2(saved, STDIN_FILENO);
+    close(saved);
+    close(null);
+}
+END_TEST
+
+static Suite *terminal_suite(void)
+{
+    Suite *s = suite_create("terminal");
+    TCase *tm = tcase_create("mux");
+    tcase_add_checked_fixture(tm, mux_setup, NULL);
+    tcase_add_test(tm, test_mux_passthrough);
+    tcase_add_test(tm, test_mux_double_escape);
+    tcase_add_test(tm, test_mux_quit);
+    tcase_add_test(tm, test_mux_help_and_monitor);
+    tcase_add_test(tm, test_mux_escape_split_across_reads);
+    tcase_add_test(tm, test_mux_unknown_escape_dropped);
+    tcase_add_test(tm, test_mux_in_place);
+    suite_add_tcase(s, tm);
+    TCase *tc = tcase_create("chardev");
+    tcase_add_checked_fixture(tc, mux_setup, NULL);
+    tcase_add_test(tc, test_pipe_input_and_eof);
+    tcase_add_test(tc, test_rate_limit);
+    tcase_add_test(tc, test_file_backend);
+    tcase_add_test(tc, test_stdio_single_instance);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(terminal_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
