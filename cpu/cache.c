@@ -59,6 +59,7 @@ bool code_cache_add_hart(struct code_cache *c, struct hart *h)
     if (c->nharts >= MAX_HARTS)
         return false;
     c->harts[c->nharts++] = h;
+    h->jc_gen++; /* zeroed entries (gen 0) never match */
     return true;
 }
 
@@ -83,6 +84,8 @@ void cache_flush_all(struct code_cache *c)
         }
     }
     c->arena_used = 0;
+    for (unsigned i = 0; i < c->nharts; i++)
+        c->harts[i]->jc_gen++;
 }
 
 static void hash_remove(struct code_cache *c, struct block *b)

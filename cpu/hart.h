@@ -64,6 +64,15 @@ struct hart_env {
     bool (*sbi_ecall)(void *opaque, struct hart *h);
 };
 
+/* Per-hart block lookup by virtual pc (run.c). An entry is valid while its
+ * gen equals the hart's jc_gen, which every translation change and every
+ * recycling of the block arena bumps, and while its block is valid. */
+#define JCACHE_ENTRIES 1024
+struct jcache_entry {
+    uint64_t vpc, gen;
+    struct block *b;
+};
+
 struct hart {
     /* Hot: touched by nearly every instruction. */
     uint64_t x[33];
@@ -105,6 +114,9 @@ struct hart {
     struct code_cache *cache;  /* shared decoded-block cache */
     FILE *trace;               /* non-NULL: one line per retired instruction */
     struct hart *next;         /* list of the machine's harts (code cache flushes) */
+
+    uint64_t jc_gen;
+    struct jcache_entry jcache[JCACHE_ENTRIES];
 };
 
 void hart_init(struct hart *h, struct bus *bus, struct code_cache *cache, uint64_t hartid);

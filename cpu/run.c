@@ -21,7 +21,16 @@
 #include "cpu/decode.h"
 #include "cpu/hart.h"
 
-void hart_flush_tlb(struct hart *h) { mmu_flush(&h->mmu); }
+void hart_flush_tlb(struct hart *h)
+{
+    mmu_flush(&h->mmu);
+    h->jc_gen++;
+}
+
+static inline struct jcache_entry *jcache_slot(struct hart *h, uint64_t pc)
+{
+    return &h->jcache[(pc >> 1) & (JCACHE_ENTRIES - 1)];
+}
 
 /* Runs a block (or a one-instruction block) and applies its epilogue. */
 static void exec_block(struct hart *h, const struct insn *first)
@@ -116,24 +125,35 @@ static void exec_single(struct hart *h, const uint8_t *host)
 
 static inline bool interrupt_ready(const struct hart *h) { return (hart_pending(h) & h->mie) != 0; }
 
-/* Runs one block at h->pc (or one instruction when no block can be cached). */
+/* Runs one block at h->pc (or one instruction when no block can be cached).
+ * The jump cache answers most lookups without a fetch translation. */
 static void run_one_block(struct hart *h)
 {
+    struct jcache_entry *j = jcache_slot(h, h->pc);
+    if (__builtin_expect(j->vpc == h->pc && j->gen == h->jc_gen && j->b->valid, 1)) {
+        exec_block(h, j->b->insns);
+        return;
+    }
     uint64_t pa;
     uint8_t *host;
     if (!fetch_translate(h, &pa, &host))
         return;
-    struct block *b = cache_lookup(h->cache, pa);
-    if (__builtin_expect(b == NULL, 0)) {
-        /* Cache only pages the fetch TLB maps whole (PMP permits the page). */
-        const struct tlb_entry *e = &h->mmu.tlb_fetch[tlb_index(h->pc)];
-        if (e->tag == (h->pc & ~(PAGE_SIZE - 1)))
-            b = cache_build(h->cache, pa, host);
-        if (!b) {
-            exec_single(h, host);
-            return;
-        }
+    /* Blocks run only from pages the fetch TLB maps whole (PMP permits the
+     * whole page); elsewhere each instruction is fetched and checked alone. */
+    if (h->mmu.tlb_fetch[tlb_index(h->pc)].tag != (h->pc & ~(PAGE_SIZE - 1))) {
+        exec_single(h, host);
+        return;
     }
+    struct block *b = cache_lookup(h->cache, pa);
+    if (!b)
+        b = cache_build(h->cache, pa, host);
+    if (!b) {
+        exec_single(h, host);
+        return;
+    }
+    j->vpc = h->pc;
+    j->gen = h->jc_gen;
+    j->b = b;
     exec_block(h, b->insns);
 }
 
