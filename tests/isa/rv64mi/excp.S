@@ -146,4 +146,37 @@ in_ul:
 back_ul:
     CHECK_TRAP(35, CAUSE_LOAD_ACCESS, 0x10)
     CHECK_TRAP_MSTATUS(36, MSTATUS_MPP, PRV_U << 11)
+
+    /* 37-40: addresses beyond the physical address width do not alias RAM:
+     * RAM's address with bit 63 (or bit 56) set faults in M (bare) */
+    la a1, data_word
+    li t0, 1
+    slli t0, t0, 63
+    or a1, a1, t0
+    EXPECT_TRAP(CAUSE_LOAD_ACCESS)
+    ld a0, 0(a1)
+    CHECK_TRAP_REG(37, CAUSE_LOAD_ACCESS, a1)
+    la a1, data_word
+    li t0, 1
+    slli t0, t0, 56
+    or a1, a1, t0
+    EXPECT_TRAP(CAUSE_STORE_ACCESS)
+    sd a0, 0(a1)
+    CHECK_TRAP_REG(38, CAUSE_STORE_ACCESS, a1)
+    la a1, back_f3
+    li t0, 1
+    slli t0, t0, 63
+    or a1, a1, t0
+    EXPECT_TRAP_AT(CAUSE_FETCH_ACCESS, back_f3)
+    jr a1
+back_f3:
+    CHECK_TRAP_REG(39, CAUSE_FETCH_ACCESS, a1)
+    li TESTNUM, 40
+    la t6, trap_epc
+    ld t5, 0(t6)
+    bne t5, a1, fail
+    .pushsection .data
+    .align 3
+data_word: .dword 0
+    .popsection
 PRIV_END
