@@ -68,7 +68,11 @@ int exec_wfi(struct hart *h, const struct insn *in)
 {
     if (h->priv == PRV_U || (h->priv == PRV_S && (h->mstatus & MSTATUS_TW)))
         return hart_illegal(h, in);
-    if ((hart_pending(h) & h->mie) == 0)
+    /* WFI may complete for any reason (priv. spec 3.3.3): it sleeps only
+     * while nothing at all is pending, so a guest that polls mip after WFI
+     * with the interrupt masked in mie does not hang. A sleeping hart wakes
+     * on a pending interrupt that is enabled in mie. */
+    if (hart_pending(h) == 0)
         h->wfi = true;
     return EXEC_STOP;
 }
