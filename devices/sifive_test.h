@@ -2,7 +2,7 @@
  * The SiFive test finisher (compatible "sifive,test1", "sifive,test0",
  * "syscon"), which the virt board uses for poweroff and reboot.
  *
- * A 4-byte write at offset 0: low 16 bits
+ * A 2- or 4-byte write at offset 0 (OpenSBI uses 16-bit stores): low 16 bits
  *   0x5555 pass  (poweroff, code 0)
  *   0x3333 fail  (code = value >> 16)
  *   0x7777 reset
