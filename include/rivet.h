@@ -8,7 +8,9 @@
  *     cfg.ram_size = 256 << 20;
  *     char err[RIVET_ERR_LEN];
  *     struct machine *m = rivet_create(&cfg, err, sizeof err);
- *     if (!m || !rivet_load(m, "prog.elf", err, sizeof err)) ... print err ...
+ *     struct rivet_boot boot = { .firmware = RIVET_FW_BUILTIN, .kernel = "Image" };
+ *     if (!m || !rivet_boot(m, &boot, err, sizeof err)) ... print err ...
+ *     (or rivet_load(m, "prog.elf", ...) for a bare M-mode program)
  *     int status = rivet_run(m, err, sizeof err);   (err: why the run ended, or "")
  *     rivet_destroy(m);
  *
@@ -16,7 +18,9 @@
  * - Errors are returned, never printed: a failing call fills `err` with one
  *   line (no trailing newline) that names the problem and the file, without
  *   the "rivet: " prefix. The library never exits the process.
- * - The guest's own console output (HTIF) goes to the host's stdout/stderr.
+ * - The guest's own console output (HTIF) goes to the host's stdout/stderr;
+ *   the UART goes where cfg.serial says (nowhere by default, so a library
+ *   user or a unit test never touches the terminal unless it asks to).
  * - No global state: any number of machines may exist in one process; each is
  *   used by one thread at a time. rivet_request_stop() is the exception: it is
  *   async-signal-safe and may be called from a signal handler or other thread.
@@ -46,6 +50,22 @@ enum rivet_exit {
 #define RIVET_RAM_BASE 0x80000000ull
 #define RIVET_MAX_HARTS 8
 #define RIVET_TIMEBASE_HZ 10000000ull /* mtime frequency: 10 MHz */
+#define RIVET_VIRTIO_SLOTS 8          /* virtio-mmio transports, virtio-mmio-bus.0 .. .7 */
+
+/* Where the UART's bytes go (QEMU -serial). */
+enum rivet_serial {
+    RIVET_SERIAL_NONE = 0,  /* output dropped, no input (library default) */
+    RIVET_SERIAL_STDIO,     /* stdin/stdout, raw tty */
+    RIVET_SERIAL_MUX_STDIO, /* the same with the Ctrl-A escape keys (mon:stdio, -nographic) */
+    RIVET_SERIAL_FILE,      /* output to serial_path (created or truncated), no input */
+};
+
+/* A raw disk image on a virtio-blk device in virtio-mmio slot `slot`. */
+struct rivet_drive {
+    const char *path;
+    bool readonly; /* opened read-only; the guest sees VIRTIO_BLK_F_RO */
+    unsigned slot; /* 0..RIVET_VIRTIO_SLOTS-1, distinct per drive */
+};
 
 struct rivet_config {
     uint64_t ram_size;  /* bytes, a multiple of 4 KiB */
@@ -53,6 +73,31 @@ struct rivet_config {
     FILE *trace;        /* non-NULL: one line per retired instruction; not closed by rivet */
     double timeout;     /* wall-clock seconds; 0 = no limit */
     uint64_t max_insns; /* instructions retired over all harts; 0 = no limit */
+
+    /* The virt board. */
+    enum rivet_serial serial;
+    const char *serial_path;     /* RIVET_SERIAL_FILE */
+    bool virtio_legacy;          /* virtio-mmio version 1 (force-legacy=true); default version 2 */
+    bool snapshot;               /* every drive: writes go to a RAM overlay, the image is untouched */
+    bool no_reboot;              /* a guest reset request ends the run quietly (rivet never reboots) */
+    unsigned ndrives;
+    struct rivet_drive drives[RIVET_VIRTIO_SLOTS];
+};
+
+/* What runs first (QEMU -bios). */
+enum rivet_firmware {
+    RIVET_FW_NONE,    /* -bios none: the kernel itself in M-mode at its entry */
+    RIVET_FW_BUILTIN, /* no -bios: rivet's SBI; the kernel in S-mode at 0x80200000 */
+    RIVET_FW_FILE,    /* -bios FILE: the firmware in M-mode at 0x80000000, kernel at 0x80200000 */
+};
+
+struct rivet_boot {
+    enum rivet_firmware firmware;
+    const char *bios;   /* RIVET_FW_FILE: ELF or raw image */
+    const char *kernel; /* ELF, Linux Image or raw; may be NULL (no kernel) */
+    const char *initrd; /* optional */
+    const char *append; /* optional: /chosen bootargs */
+    const char *dtb;    /* optional: a device tree blob replacing the generated one */
 };
 
 struct machine;
@@ -63,17 +108,34 @@ void rivet_config_default(struct rivet_config *cfg);
 /* NULL on failure (err filled). */
 struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t errlen);
 
-/* Loads an ELF (PT_LOAD segments at their physical addresses) or, when the
- * file has no ELF magic, a raw image at RIVET_RAM_BASE; resets every hart to
- * the entry point in M-mode with a0 = hart id, a1 = device tree (0 for now).
- * An ELF defining `tohost` gets an HTIF device there. */
+/* Loads the firmware, kernel, initrd and device tree and resets the harts
+ * the way QEMU's virt boot ROM leaves them: a0 = hart id, a1 = device tree
+ * address, a2 = fw_dynamic_info (in the boot ROM at 0x1000), pc = the
+ * firmware's (or with -bios none the kernel's) entry, M-mode. With the
+ * built-in SBI, hart 0 starts in S-mode at the kernel and the others wait
+ * (stopped) for an SBI hart_start. An ELF (kernel, or -bios none program)
+ * defining `tohost` gets an HTIF device there. Call once. */
+bool rivet_boot(struct machine *m, const struct rivet_boot *boot, char *err, size_t errlen);
+
+/* rivet_boot with RIVET_FW_NONE and `path` as the kernel: an ELF (PT_LOAD
+ * segments at their physical addresses) or a raw image at RIVET_RAM_BASE. */
 bool rivet_load(struct machine *m, const char *path, char *err, size_t errlen);
 
+/* Writes the device tree the guest gets (after rivet_boot) to path. */
+bool rivet_dump_dtb(struct machine *m, const char *path, char *err, size_t errlen);
+
+/* Instructions retired over all harts so far. */
+uint64_t rivet_instructions(const struct machine *m);
+
 /* Runs until the guest exits (returns its verdict, see enum rivet_exit), a
- * limit is reached (RIVET_EXIT_LIMIT), or a stop is requested. When the run
- * did not end by the guest's verdict, err says why ("time limit of 5 s
- * reached"); otherwise err is "". Harts all waiting in WFI with nothing that
- * could wake them sleep until the time limit (a timer device comes later). */
+ * limit is reached (RIVET_EXIT_LIMIT), or a stop is requested. Guest exits:
+ * HTIF exit, the sifive test device (pass 0x5555 -> 0; fail 0x3333 with code
+ * c -> rivet_guest_status(c); reset 0x7777 -> 0), SBI system reset (shutdown
+ * or reboot -> 0, reason "system failure" -> 1), Ctrl-A x on the console
+ * (-> 0). rivet never reboots: a reset request ends the run. When the run did
+ * not end by the guest's verdict, err says why ("time limit of 5 s reached",
+ * or a reset request without cfg.no_reboot); otherwise err is "". Harts that
+ * all wait (WFI, stopped) sleep until the next timer deadline or 1 ms. */
 int rivet_run(struct machine *m, char *err, size_t errlen);
 
 /* Async-signal-safe: makes rivet_run return RIVET_EXIT_SIGNAL + signo soon. */

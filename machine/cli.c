@@ -12,8 +12,9 @@
 #include <string.h>
 
 enum flag_id {
-    F_MACHINE, F_BIOS, F_KERNEL, F_MEM, F_SMP, F_NOGRAPHIC,
-    F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_HELP, F_VERSION,
+    F_MACHINE, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
+    F_SERIAL, F_DISPLAY, F_NO_REBOOT, F_SNAPSHOT, F_DRIVE, F_DEVICE, F_GLOBAL,
+    F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_HELP, F_VERSION,
 };
 
 enum flag_arg { ARG_NONE, ARG_REQUIRED, ARG_EQ_ONLY };
@@ -27,11 +28,24 @@ struct flag {
 static const struct flag flags[] = {
     { "machine", F_MACHINE, ARG_REQUIRED },   { "M", F_MACHINE, ARG_REQUIRED },
     { "bios", F_BIOS, ARG_REQUIRED },         { "kernel", F_KERNEL, ARG_REQUIRED },
+    { "initrd", F_INITRD, ARG_REQUIRED },     { "append", F_APPEND, ARG_REQUIRED },
+    { "dtb", F_DTB, ARG_REQUIRED },
     { "m", F_MEM, ARG_REQUIRED },             { "smp", F_SMP, ARG_REQUIRED },
-    { "nographic", F_NOGRAPHIC, ARG_NONE },   { "trace", F_TRACE, ARG_EQ_ONLY },
+    { "nographic", F_NOGRAPHIC, ARG_NONE },   { "serial", F_SERIAL, ARG_REQUIRED },
+    { "display", F_DISPLAY, ARG_REQUIRED },   { "no-reboot", F_NO_REBOOT, ARG_NONE },
+    { "snapshot", F_SNAPSHOT, ARG_NONE },     { "drive", F_DRIVE, ARG_REQUIRED },
+    { "device", F_DEVICE, ARG_REQUIRED },     { "global", F_GLOBAL, ARG_REQUIRED },
+    { "trace", F_TRACE, ARG_EQ_ONLY },
     { "timeout", F_TIMEOUT, ARG_REQUIRED },   { "max-insns", F_MAX_INSNS, ARG_REQUIRED },
+    { "stats", F_STATS, ARG_NONE },
     { "h", F_HELP, ARG_NONE },                { "help", F_HELP, ARG_NONE },
     { "version", F_VERSION, ARG_NONE },
+};
+
+/* A -device, kept in command-line order until the slots are resolved. */
+struct pending_device {
+    char *drive;
+    int bus; /* virtio-mmio-bus.N, or -1 for "the next free one" */
 };
 
 /* What the parser has seen, beyond the options themselves. */
@@ -40,6 +54,8 @@ struct parse_state {
     const char *bios;
     char *err;
     size_t errlen;
+    unsigned ndevices;
+    struct pending_device devices[RIVET_VIRTIO_SLOTS];
 };
 
 static enum cli_result usage_error(struct parse_state *st, const char *fmt, ...)
@@ -138,28 +154,239 @@ static enum cli_result set_max_insns(struct parse_state *st, const char *flag, c
     return CLI_RUN;
 }
 
+/* QEMU option lists: "key=value,key=value", a bare first item allowed, and
+ * ",," standing for a comma inside a value. One item at a time: *key gets the
+ * key ("" for a bare item), *val a malloc'd, unescaped value. */
+static bool next_item(const char **s, char *key, size_t keylen, char **val)
+{
+    const char *p = *s;
+    const char *eq = p;
+    while (*eq && *eq != '=' && *eq != ',')
+        eq++;
+    key[0] = '\0';
+    if (*eq == '=') {
+        snprintf(key, keylen, "%.*s", (int)(eq - p), p);
+        p = eq + 1;
+    }
+    char *out = malloc(strlen(p) + 1);
+    if (!out)
+        return false;
+    size_t n = 0;
+    while (*p && !(*p == ',' && p[1] != ',')) {
+        if (*p == ',')
+            p++; /* ",," -> "," */
+        out[n++] = *p++;
+    }
+    out[n] = '\0';
+    *s = *p ? p + 1 : p;
+    *val = out;
+    return true;
+}
+
+static enum cli_result no_memory(struct parse_state *st) { return usage_error(st, "out of memory parsing options"); }
+
+static enum cli_result set_on_off(struct parse_state *st, const char *flag, const char *key, const char *v,
+                                  bool *out)
+{
+    if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "yes"))
+        *out = true;
+    else if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "no"))
+        *out = false;
+    else
+        return usage_error(st, "%s: %s: bad value '%s' (on or off)", flag, key, v);
+    return CLI_RUN;
+}
+
+/* -machine virt[,dumpdtb=FILE] */
+static enum cli_result set_machine(struct parse_state *st, const char *flag, const char *v)
+{
+    char key[32], *val;
+    enum cli_result r = CLI_RUN;
+    bool first = true;
+    while (r == CLI_RUN && *v) {
+        if (!next_item(&v, key, sizeof key, &val))
+            return no_memory(st);
+        if ((first && !key[0]) || !strcmp(key, "type")) {
+            if (strcmp(val, "virt") != 0)
+                r = usage_error(st, "%s: unsupported machine '%s' (only 'virt')", flag, val);
+        } else if (!strcmp(key, "dumpdtb")) {
+            free(st->o->dumpdtb);
+            st->o->dumpdtb = val;
+            val = NULL;
+        } else {
+            r = usage_error(st, "%s: unsupported machine option '%s'", flag, key[0] ? key : val);
+        }
+        free(val);
+        first = false;
+    }
+    return r;
+}
+
+static enum cli_result drive_item(struct parse_state *st, struct cli_drive *d, const char *key, char **val)
+{
+    if (!strcmp(key, "file")) {
+        free(d->file);
+        d->file = *val;
+        *val = NULL;
+    } else if (!strcmp(key, "id")) {
+        free(d->id);
+        d->id = *val;
+        *val = NULL;
+    } else if (!strcmp(key, "if")) {
+        if (strcmp(*val, "none") && strcmp(*val, "virtio"))
+            return usage_error(st, "-drive: unsupported interface if=%s (none or virtio)", *val);
+        d->virtio = !strcmp(*val, "virtio");
+    } else if (!strcmp(key, "format")) {
+        if (strcmp(*val, "raw"))
+            return usage_error(st, "-drive: unsupported format '%s' (only raw)", *val);
+    } else if (!strcmp(key, "media")) {
+        if (strcmp(*val, "disk"))
+            return usage_error(st, "-drive: unsupported media '%s' (only disk)", *val);
+    } else if (!strcmp(key, "readonly")) {
+        return set_on_off(st, "-drive", key, *val, &d->readonly);
+    } else {
+        return usage_error(st, "-drive: unsupported option '%s'", key[0] ? key : *val);
+    }
+    return CLI_RUN;
+}
+
+/* -drive file=F[,if=none|virtio][,format=raw][,id=ID][,readonly=on|off]; no
+ * if= means virtio, so a bare "-drive file=F" gives the guest a disk. */
+static enum cli_result set_drive(struct parse_state *st, const char *v)
+{
+    struct cli_options *o = st->o;
+    if (o->ndrives >= CLI_MAX_DRIVES)
+        return usage_error(st, "-drive: too many drives (at most %d)", CLI_MAX_DRIVES);
+    struct cli_drive *d = &o->drives[o->ndrives++];
+    d->virtio = true;
+    char key[32], *val;
+    enum cli_result r = CLI_RUN;
+    while (r == CLI_RUN && *v) {
+        if (!next_item(&v, key, sizeof key, &val))
+            return no_memory(st);
+        r = drive_item(st, d, key, &val);
+        free(val);
+    }
+    if (r == CLI_RUN && !d->file)
+        r = usage_error(st, "-drive: no file= given");
+    if (r == CLI_RUN && !d->virtio && !d->id)
+        r = usage_error(st, "-drive: if=none needs an id= for -device");
+    return r;
+}
+
+static enum cli_result device_item(struct parse_state *st, struct pending_device *d, const char *key,
+                                   char **val)
+{
+    static const char bus_prefix[] = "virtio-mmio-bus.";
+    if (!strcmp(key, "drive")) {
+        free(d->drive);
+        d->drive = *val;
+        *val = NULL;
+        return CLI_RUN;
+    }
+    if (strcmp(key, "bus"))
+        return usage_error(st, "-device: unsupported option '%s'", key[0] ? key : *val);
+    const char *n = *val + sizeof bus_prefix - 1;
+    if (strncmp(*val, bus_prefix, sizeof bus_prefix - 1) || n[0] < '0' || n[0] >= '0' + RIVET_VIRTIO_SLOTS ||
+        n[1])
+        return usage_error(st, "-device: no bus '%s' (virtio-mmio-bus.0 to .%d)", *val, RIVET_VIRTIO_SLOTS - 1);
+    d->bus = n[0] - '0';
+    return CLI_RUN;
+}
+
+/* -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N] */
+static enum cli_result set_device(struct parse_state *st, const char *v)
+{
+    char key[32], *val;
+    if (!next_item(&v, key, sizeof key, &val))
+        return no_memory(st);
+    bool ok = !key[0] && !strcmp(val, "virtio-blk-device");
+    enum cli_result r = ok ? CLI_RUN : usage_error(st, "-device: unsupported device '%s' (only virtio-blk-device)", val);
+    free(val);
+    if (r == CLI_RUN && st->ndevices >= RIVET_VIRTIO_SLOTS)
+        r = usage_error(st, "-device: more devices than the %d virtio-mmio slots", RIVET_VIRTIO_SLOTS);
+    if (r != CLI_RUN)
+        return r;
+    struct pending_device *d = &st->devices[st->ndevices++];
+    d->bus = -1;
+    while (r == CLI_RUN && *v) {
+        if (!next_item(&v, key, sizeof key, &val))
+            return no_memory(st);
+        r = device_item(st, d, key, &val);
+        free(val);
+    }
+    if (r == CLI_RUN && !d->drive)
+        r = usage_error(st, "-device virtio-blk-device: no drive= given");
+    return r;
+}
+
+/* -global virtio-mmio.force-legacy=true|false: the only global rivet has. */
+static enum cli_result set_global(struct parse_state *st, const char *v)
+{
+    static const char legacy[] = "virtio-mmio.force-legacy=";
+    if (strncmp(v, legacy, sizeof legacy - 1) != 0)
+        return usage_error(st, "-global: unsupported property '%s'", v);
+    return set_on_off(st, "-global", "virtio-mmio.force-legacy", v + sizeof legacy - 1,
+                      &st->o->cfg.virtio_legacy);
+}
+
+static enum cli_result set_serial(struct parse_state *st, const char *v)
+{
+    struct rivet_config *c = &st->o->cfg;
+    st->o->serial_given = true;
+    if (!strcmp(v, "mon:stdio"))
+        c->serial = RIVET_SERIAL_MUX_STDIO;
+    else if (!strcmp(v, "stdio"))
+        c->serial = RIVET_SERIAL_STDIO;
+    else if (!strcmp(v, "none") || !strcmp(v, "null"))
+        c->serial = RIVET_SERIAL_NONE;
+    else if (!strncmp(v, "file:", 5) && v[5]) {
+        c->serial = RIVET_SERIAL_FILE;
+        c->serial_path = v + 5;
+    } else
+        return usage_error(st, "-serial: unsupported backend '%s' (mon:stdio, stdio, file:PATH, none)", v);
+    return CLI_RUN;
+}
+
+static enum cli_result apply_board(struct parse_state *st, enum flag_id id, const char *flag, const char *v)
+{
+    struct cli_options *o = st->o;
+    switch (id) {
+    case F_MACHINE: return set_machine(st, flag, v);
+    case F_BIOS: st->bios = v; return CLI_RUN;
+    case F_KERNEL: o->kernel = o->boot.kernel = v; return CLI_RUN;
+    case F_INITRD: o->boot.initrd = v; return CLI_RUN;
+    case F_APPEND: o->boot.append = v; return CLI_RUN;
+    case F_DTB: o->boot.dtb = v; return CLI_RUN;
+    case F_MEM: return set_mem(st, flag, v);
+    case F_SMP: return set_smp(st, flag, v);
+    case F_NOGRAPHIC: return CLI_RUN; /* the console is on stdio unless -serial says otherwise */
+    case F_SERIAL: return set_serial(st, v);
+    case F_DISPLAY:
+        return strcmp(v, "none") ? usage_error(st, "%s: unsupported display '%s' (only none)", flag, v) : CLI_RUN;
+    case F_NO_REBOOT: o->cfg.no_reboot = true; return CLI_RUN;
+    case F_SNAPSHOT: o->cfg.snapshot = true; return CLI_RUN;
+    case F_DRIVE: return set_drive(st, v);
+    case F_DEVICE: return set_device(st, v);
+    case F_GLOBAL: return set_global(st, v);
+    default: return usage_error(st, "%s: internal error: unhandled flag", flag);
+    }
+}
+
 static enum cli_result apply(struct parse_state *st, enum flag_id id, const char *flag, const char *v)
 {
     switch (id) {
-    case F_MACHINE:
-        if (strcmp(v, "virt") != 0)
-            return usage_error(st, "%s: unsupported machine '%s' (only 'virt')", flag, v);
-        return CLI_RUN;
-    case F_BIOS: st->bios = v; return CLI_RUN;
-    case F_KERNEL: st->o->kernel = v; return CLI_RUN;
-    case F_MEM: return set_mem(st, flag, v);
-    case F_SMP: return set_smp(st, flag, v);
-    case F_NOGRAPHIC: return CLI_RUN; /* there is no display yet: always true */
     case F_TRACE:
         st->o->trace = true;
         st->o->trace_path = v;
         return CLI_RUN;
     case F_TIMEOUT: return set_timeout(st, flag, v);
     case F_MAX_INSNS: return set_max_insns(st, flag, v);
+    case F_STATS: st->o->stats = true; return CLI_RUN;
     case F_HELP: return CLI_HELP;
     case F_VERSION: return CLI_VERSION;
+    default: return apply_board(st, id, flag, v);
     }
-    return usage_error(st, "%s: internal error: unhandled flag", flag);
 }
 
 static const struct flag *find_flag(const char *name, size_t len)
@@ -195,13 +422,72 @@ static enum cli_result parse_one(struct parse_state *st, int argc, char *const a
     return apply(st, f->id, flag, value);
 }
 
+/* QEMU's rule for a virtio device without bus=: the first free transport in
+ * bus order, and the buses are listed highest address first, so the first
+ * such device takes slot 7, the next slot 6, ... (see the comment above the
+ * transport loop in QEMU's hw/arm/virt.c; hw/riscv/virt.c creates them the
+ * same way). Linux lists the slots in reverse too, so it is /dev/vda. */
+static enum cli_result attach(struct parse_state *st, struct cli_drive *d, int bus, unsigned *used)
+{
+    struct rivet_config *c = &st->o->cfg;
+    if (bus < 0)
+        for (bus = RIVET_VIRTIO_SLOTS - 1; bus >= 0 && ((*used >> bus) & 1); bus--)
+            ;
+    if (bus < 0)
+        return usage_error(st, "-drive %s: no free virtio-mmio slot left", d->file);
+    if ((*used >> bus) & 1)
+        return usage_error(st, "-device: virtio-mmio-bus.%d is already in use", bus);
+    *used |= 1u << bus;
+    d->attached = true;
+    c->drives[c->ndrives++] = (struct rivet_drive){ d->file, d->readonly, (unsigned)bus };
+    return CLI_RUN;
+}
+
+static struct cli_drive *find_drive(struct cli_options *o, const char *id)
+{
+    for (unsigned i = 0; i < o->ndrives; i++)
+        if (!o->drives[i].virtio && o->drives[i].id && !strcmp(o->drives[i].id, id))
+            return &o->drives[i];
+    return NULL;
+}
+
+/* if=virtio drives first (QEMU creates their devices before any -device),
+ * then each -device in command-line order. */
+static enum cli_result resolve_disks(struct parse_state *st)
+{
+    unsigned used = 0;
+    enum cli_result r = CLI_RUN;
+    for (unsigned i = 0; r == CLI_RUN && i < st->o->ndrives; i++)
+        if (st->o->drives[i].virtio)
+            r = attach(st, &st->o->drives[i], -1, &used);
+    for (unsigned i = 0; r == CLI_RUN && i < st->ndevices; i++) {
+        struct cli_drive *d = find_drive(st->o, st->devices[i].drive);
+        if (!d)
+            r = usage_error(st, "-device: no -drive with id=%s and if=none", st->devices[i].drive);
+        else if (d->attached)
+            r = usage_error(st, "-device: drive %s is already attached to a device", d->id);
+        else
+            r = attach(st, d, st->devices[i].bus, &used);
+    }
+    return r;
+}
+
 static enum cli_result check_complete(struct parse_state *st)
 {
-    if (!st->bios || strcmp(st->bios, "none") != 0)
-        return usage_error(st, "built-in SBI firmware is not available yet; use -bios none");
-    if (!st->o->kernel)
+    struct cli_options *o = st->o;
+    if (!st->bios || !strcmp(st->bios, "default"))
+        o->boot.firmware = RIVET_FW_BUILTIN;
+    else if (!strcmp(st->bios, "none"))
+        o->boot.firmware = RIVET_FW_NONE;
+    else {
+        o->boot.firmware = RIVET_FW_FILE;
+        o->boot.bios = st->bios;
+    }
+    if (!o->kernel && !o->dumpdtb && o->boot.firmware != RIVET_FW_FILE)
         return usage_error(st, "no guest given; use -kernel FILE");
-    return CLI_RUN;
+    if ((o->boot.initrd || o->boot.append) && !o->kernel && !o->dumpdtb)
+        return usage_error(st, "-initrd and -append need a kernel (-kernel FILE)");
+    return resolve_disks(st);
 }
 
 enum cli_result cli_parse(int argc, char *const argv[], struct cli_options *o,
@@ -210,15 +496,30 @@ enum cli_result cli_parse(int argc, char *const argv[], struct cli_options *o,
     struct parse_state st = { .o = o, .err = err, .errlen = errlen };
     memset(o, 0, sizeof *o);
     rivet_config_default(&o->cfg);
+    o->cfg.serial = RIVET_SERIAL_MUX_STDIO;
     if (err && errlen)
         err[0] = '\0';
     int i = 1;
-    while (i < argc) {
-        enum cli_result r = parse_one(&st, argc, argv, &i);
-        if (r != CLI_RUN)
-            return r;
+    enum cli_result r = CLI_RUN;
+    while (r == CLI_RUN && i < argc)
+        r = parse_one(&st, argc, argv, &i);
+    if (r == CLI_RUN)
+        r = check_complete(&st);
+    for (unsigned k = 0; k < st.ndevices; k++)
+        free(st.devices[k].drive);
+    return r;
+}
+
+void cli_free(struct cli_options *o)
+{
+    for (unsigned i = 0; i < o->ndrives; i++) {
+        free(o->drives[i].file);
+        free(o->drives[i].id);
     }
-    return check_complete(&st);
+    o->ndrives = 0;
+    o->cfg.ndrives = 0;
+    free(o->dumpdtb);
+    o->dumpdtb = NULL;
 }
 
 const char *cli_version(void)
@@ -229,32 +530,59 @@ const char *cli_version(void)
 const char *cli_usage(void)
 {
     return
-        "usage: rivet -bios none -kernel FILE [options]\n"
+        "usage: rivet [options] -kernel FILE\n"
         "\n"
-        "Runs a RISC-V RV64GC guest. FILE is an ELF (segments loaded at their\n"
-        "physical addresses) or a raw image (loaded at 0x80000000); harts start in\n"
-        "M-mode at its entry with a0 = hart id. An ELF defining 'tohost' may use\n"
-        "HTIF (console output, syscall proxy, exit).\n"
+        "Emulates QEMU's RISC-V 'virt' board (RV64GC harts, CLINT, PLIC, NS16550A\n"
+        "UART, virtio-mmio disks, goldfish RTC, sifive test) with QEMU's flags.\n"
         "\n"
-        "Board options (QEMU spelling):\n"
-        "  -machine virt, -M virt  the board (the only one)\n"
-        "  -bios none              run the kernel without SBI firmware (required for now)\n"
-        "  -kernel FILE            the guest program\n"
+        "Boot (QEMU spelling):\n"
+        "  (no -bios), -bios default  rivet's built-in SBI firmware: the kernel (ELF,\n"
+        "                          Linux Image or raw at 0x80200000) starts in S-mode on\n"
+        "                          hart 0 with a0 = 0, a1 = device tree\n"
+        "  -bios none              the kernel (ELF at its physical addresses, or raw at\n"
+        "                          0x80000000) runs in M-mode on every hart\n"
+        "  -bios FILE              M-mode firmware (OpenSBI fw_jump/fw_dynamic) at\n"
+        "                          0x80000000, the kernel at 0x80200000\n"
+        "  -kernel FILE            the kernel; an ELF defining 'tohost' may use HTIF\n"
+        "  -initrd FILE            initial ramdisk (in /chosen)\n"
+        "  -append STRING          kernel command line (/chosen bootargs)\n"
+        "  -dtb FILE               use this device tree instead of the generated one\n"
+        "  -machine virt[,dumpdtb=FILE], -M ...  the board; dumpdtb writes the device\n"
+        "                          tree to FILE and exits 0\n"
+        "\n"
+        "Board:\n"
         "  -m SIZE                 RAM size: MiB, or with a K/M/G suffix (default 128M)\n"
-        "  -smp N                  number of harts, 1 to 8 (default 1)\n"
-        "  -nographic              accepted; there is no display\n"
+        "  -smp N, -smp cpus=N     number of harts, 1 to 8 (default 1)\n"
+        "  -nographic              accepted: the console is on stdio (see -serial)\n"
+        "  -display none           accepted: rivet has no display\n"
+        "  -serial mon:stdio|stdio|file:PATH|none   the UART (default mon:stdio:\n"
+        "                          Ctrl-A x quits, Ctrl-A h lists the keys)\n"
+        "  -drive file=F[,if=none|virtio][,format=raw][,id=ID][,readonly=on]\n"
+        "                          a raw disk image; if=virtio (the default) attaches\n"
+        "                          it as a virtio-blk device at once\n"
+        "  -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]\n"
+        "                          a virtio-blk device in slot N (default: the highest\n"
+        "                          free slot, as QEMU, so the first one is /dev/vda)\n"
+        "  -global virtio-mmio.force-legacy=true|false   virtio-mmio version 1\n"
+        "                          (legacy) instead of 2 (default false)\n"
+        "  -snapshot               disk writes go to memory; the images stay untouched\n"
+        "  -no-reboot              a guest reboot request ends rivet quietly\n"
         "\n"
         "rivet options (one or two dashes):\n"
         "  --trace[=FILE]          one line per retired instruction (default: stderr)\n"
         "  --timeout SECONDS       stop after this much wall-clock time (fractions ok)\n"
         "  --max-insns N           stop after N instructions retired over all harts\n"
+        "  --stats                 at exit, print instructions, seconds and MIPS on stderr\n"
         "  -h, --help              this help\n"
         "  --version               the version\n"
         "\n"
-        "Harts that all wait in WFI with nothing to wake them sleep until --timeout.\n"
+        "The guest ends rivet through HTIF, the sifive test device (poweroff, fail\n"
+        "code, reset), SBI system reset or Ctrl-A x. rivet does not reboot: a reset\n"
+        "or reboot request ends the run with status 0 (with a note on stderr unless\n"
+        "-no-reboot). An image in use by another rivet is refused (locked).\n"
         "\n"
         "Exit status:\n"
-        "  0        the guest passed (exit code 0)\n"
+        "  0        the guest passed (exit code 0), powered off, or reset\n"
         "  1-255    the guest's exit code, low 8 bits (a nonzero code whose low 8 bits\n"
         "           are 0 gives 1)\n"
         "  124      --timeout or --max-insns reached\n"

@@ -1,9 +1,12 @@
 /*
  * Command-line parsing for the rivet program, kept apart from main() so tests
- * can call it. QEMU spelling for the board flags (-machine/-M, -bios, -kernel,
- * -m, -smp, -nographic), rivet's own for the rest; every flag may be written
- * with one or two dashes, and a flag's value either as the next argument or
- * after '=' (--timeout=5). --trace takes its file only as --trace=FILE.
+ * can call it. QEMU 7.2 spelling and meaning for the board flags (-machine/-M,
+ * -bios, -kernel, -initrd, -append, -dtb, -m, -smp, -nographic, -serial,
+ * -display, -no-reboot, -snapshot, -drive, -device, -global), rivet's own for
+ * the rest; every flag may be written with one or two dashes, and a flag's
+ * value either as the next argument or after '=' (--timeout=5). --trace takes
+ * its file only as --trace=FILE. Anything rivet does not implement (a flag,
+ * a sub-option, a value) is refused with a message naming it.
  *
  * The parser does no I/O: it fills the options or an error message (one line,
  * without the "rivet: " prefix), and the caller prints.
@@ -17,11 +20,27 @@
 
 #include "rivet.h"
 
+#define CLI_MAX_DRIVES 16
+
+/* One -drive, until -device and the slots are resolved. */
+struct cli_drive {
+    char *file, *id;          /* malloc'd (cli_free) */
+    bool readonly;
+    bool virtio;              /* if=virtio: a virtio-blk device of its own */
+    bool attached;
+};
+
 struct cli_options {
     struct rivet_config cfg;  /* cfg.trace is left NULL: main opens trace_path */
-    const char *kernel;       /* -kernel FILE */
+    struct rivet_boot boot;   /* firmware, kernel (-kernel), initrd, append, dtb */
+    const char *kernel;       /* = boot.kernel */
     bool trace;               /* --trace given */
     const char *trace_path;   /* --trace=FILE; NULL = stderr */
+    bool stats;               /* --stats */
+    char *dumpdtb;            /* -machine virt,dumpdtb=FILE (malloc'd) */
+    bool serial_given;
+    unsigned ndrives;
+    struct cli_drive drives[CLI_MAX_DRIVES];
 };
 
 enum cli_result {
@@ -31,8 +50,10 @@ enum cli_result {
     CLI_ERROR,    /* err filled: exit RIVET_EXIT_USAGE */
 };
 
+/* Fills o (which cli_free releases, whatever the result). */
 enum cli_result cli_parse(int argc, char *const argv[], struct cli_options *o,
                           char *err, size_t errlen);
+void cli_free(struct cli_options *o);
 
 /* Parses a QEMU -m size: a plain number is MiB; a K, M, G or T suffix (either
  * case) scales by 2^10, 2^20, 2^30 or 2^40. false when malformed or overflowing. */

@@ -38,7 +38,7 @@ static bool fail(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /* Reads the whole file (regular file, pipe or device) into a malloc'd buffer. */
-static bool read_file(const char *path, uint8_t **data, size_t *size, char *err, size_t errlen)
+bool load_read_file(const char *path, uint8_t **data, size_t *size, char *err, size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -87,17 +87,45 @@ static bool in_file(uint64_t off, uint64_t len, size_t size)
 }
 
 static bool load_raw(struct bus *bus, const char *name, const uint8_t *data, size_t size,
-                     struct load_info *info, char *err, size_t errlen)
+                     uint64_t base, uint64_t span, struct load_info *info, char *err, size_t errlen)
 {
     if (size == 0)
         return fail(err, errlen, "%s: file is empty", name);
-    uint8_t *dst = bus_ram_ptr(bus, bus->ram_base, size);
+    uint8_t *dst = bus_ram_ptr(bus, base, span);
     if (!dst)
-        return fail(err, errlen, "%s: raw image of %zu bytes does not fit in %llu bytes of RAM",
-                    name, size, (unsigned long long)bus->ram_size);
+        return fail(err, errlen, "%s: raw image of %llu bytes at 0x%llx does not fit in RAM [0x%llx, +0x%llx)",
+                    name, (unsigned long long)span, (unsigned long long)base,
+                    (unsigned long long)bus->ram_base, (unsigned long long)bus->ram_size);
     memcpy(dst, data, size);
-    info->entry = bus->ram_base;
+    info->entry = base;
+    info->lo = base;
+    info->hi = base + span;
     return true;
+}
+
+/* RISC-V Linux Image header (Documentation/riscv/boot-image-header.rst). */
+#define IMAGE_TEXT_OFFSET 8
+#define IMAGE_SIZE_FIELD  16
+#define IMAGE_MAGIC       0x30
+#define IMAGE_MAGIC2      0x38
+#define IMAGE_HEADER_SIZE 64
+
+static bool load_linux_image(struct bus *bus, const char *name, const uint8_t *data, size_t size,
+                             uint64_t raw_base, struct load_info *info, char *err, size_t errlen)
+{
+    uint64_t text_offset = load_le(data + IMAGE_TEXT_OFFSET, 8);
+    uint64_t image_size = load_le(data + IMAGE_SIZE_FIELD, 8);
+    uint64_t base = raw_base;
+    if (text_offset && text_offset < bus->ram_size)
+        base = bus->ram_base + text_offset;
+    info->is_linux_image = true;
+    return load_raw(bus, name, data, size, base, image_size > size ? image_size : size, info, err, errlen);
+}
+
+static bool has_image_header(const uint8_t *data, size_t size)
+{
+    return size >= IMAGE_HEADER_SIZE && memcmp(data + IMAGE_MAGIC, "RISCV\0\0\0", 8) == 0 &&
+           memcmp(data + IMAGE_MAGIC2, "RSC\x05", 4) == 0;
 }
 
 /* Checks the ELF header: 64-bit, RISC-V, headers inside the file. */
@@ -141,8 +169,18 @@ static bool load_segment(struct bus *bus, const char *name, const uint8_t *data,
     return true;
 }
 
+static void note_span(struct load_info *info, const GElf_Phdr *ph)
+{
+    if (ph->p_memsz == 0)
+        return;
+    if (info->hi == 0 || ph->p_paddr < info->lo)
+        info->lo = ph->p_paddr;
+    if (ph->p_paddr + ph->p_memsz > info->hi)
+        info->hi = ph->p_paddr + ph->p_memsz;
+}
+
 static bool load_segments(struct bus *bus, Elf *elf, const char *name, const uint8_t *data,
-                          size_t size, char *err, size_t errlen)
+                          size_t size, struct load_info *info, char *err, size_t errlen)
 {
     size_t phnum;
     if (elf_getphdrnum(elf, &phnum) != 0)
@@ -156,6 +194,7 @@ static bool load_segments(struct bus *bus, Elf *elf, const char *name, const uin
             continue;
         if (!load_segment(bus, name, data, size, &ph, err, errlen))
             return false;
+        note_span(info, &ph);
         loaded++;
     }
     if (loaded == 0)
@@ -219,7 +258,7 @@ static bool load_elf(struct bus *bus, const char *name, uint8_t *data, size_t si
         return fail(err, errlen, "%s: corrupt ELF file: %s", name, elf_errmsg(-1));
     GElf_Ehdr eh;
     bool ok = check_ehdr(elf, name, size, &eh, err, errlen) &&
-              load_segments(bus, elf, name, data, size, err, errlen);
+              load_segments(bus, elf, name, data, size, info, err, errlen);
     if (ok) {
         info->is_elf = true;
         info->entry = eh.e_entry;
@@ -229,23 +268,37 @@ static bool load_elf(struct bus *bus, const char *name, uint8_t *data, size_t si
     return ok;
 }
 
-bool load_image_mem(struct bus *bus, const char *name, uint8_t *data, size_t size,
-                    struct load_info *info, char *err, size_t errlen)
+static bool load_any(struct bus *bus, const char *name, uint8_t *data, size_t size, uint64_t raw_base,
+                     bool linux_image, struct load_info *info, char *err, size_t errlen)
 {
     memset(info, 0, sizeof *info);
     if (size >= SELFMAG && memcmp(data, ELFMAG, SELFMAG) == 0)
         return load_elf(bus, name, data, size, info, err, errlen);
-    return load_raw(bus, name, data, size, info, err, errlen);
+    if (linux_image && has_image_header(data, size))
+        return load_linux_image(bus, name, data, size, raw_base, info, err, errlen);
+    return load_raw(bus, name, data, size, raw_base, size, info, err, errlen);
+}
+
+bool load_image_mem(struct bus *bus, const char *name, uint8_t *data, size_t size,
+                    struct load_info *info, char *err, size_t errlen)
+{
+    return load_any(bus, name, data, size, bus->ram_base, false, info, err, errlen);
+}
+
+bool load_image_at(struct bus *bus, const char *path, uint64_t raw_base, bool linux_image,
+                   struct load_info *info, char *err, size_t errlen)
+{
+    uint8_t *data = NULL;
+    size_t size = 0;
+    if (!load_read_file(path, &data, &size, err, errlen))
+        return false;
+    bool ok = load_any(bus, path, data, size, raw_base, linux_image, info, err, errlen);
+    free(data);
+    return ok;
 }
 
 bool load_image(struct bus *bus, const char *path, struct load_info *info,
                 char *err, size_t errlen)
 {
-    uint8_t *data = NULL;
-    size_t size = 0;
-    if (!read_file(path, &data, &size, err, errlen))
-        return false;
-    bool ok = load_image_mem(bus, path, data, size, info, err, errlen);
-    free(data);
-    return ok;
+    return load_image_at(bus, path, bus->ram_base, false, info, err, errlen);
 }

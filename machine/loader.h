@@ -19,7 +19,9 @@
 
 struct load_info {
     uint64_t entry;
+    uint64_t lo, hi;                /* guest RAM the image occupies: [lo, hi) */
     bool is_elf;
+    bool is_linux_image;            /* raw file with the RISC-V Linux Image header */
     bool has_tohost, has_fromhost;  /* the ELF defines these symbols (HTIF) */
     uint64_t tohost, fromhost;
 };
@@ -29,6 +31,17 @@ struct load_info {
  * start of RAM (entry = ram_base). */
 bool load_image(struct bus *bus, const char *path, struct load_info *info,
                 char *err, size_t errlen);
+
+/* Like load_image, but a non-ELF file goes to raw_base; with linux_image, a
+ * file carrying the RISC-V Linux Image header (magic "RISCV\0\0\0" at 0x30
+ * and "RSC\x05" at 0x38, Documentation/riscv/boot-image-header.rst) goes to
+ * ram_base + text_offset when text_offset is nonzero, and occupies
+ * max(file size, image_size) bytes (the kernel's BSS). */
+bool load_image_at(struct bus *bus, const char *path, uint64_t raw_base, bool linux_image,
+                   struct load_info *info, char *err, size_t errlen);
+
+/* Reads a whole file into a malloc'd buffer (the caller frees it). */
+bool load_read_file(const char *path, uint8_t **data, size_t *size, char *err, size_t errlen);
 
 /* The same from a file already in memory; `name` is used in messages. libelf
  * may use `data` as scratch space, hence not const. */

@@ -1,6 +1,8 @@
 /*
  * The machine object and its run loop (rules in machine.h), behind the
- * public API of include/rivet.h.
+ * public API of include/rivet.h. The virt board's devices are created here
+ * from the one address map (memmap.h); boot.c loads the guest and fdt.c
+ * describes the same devices to it.
  */
 #include "machine/machine.h"
 
@@ -11,15 +13,22 @@
 #include <string.h>
 
 #include "cpu/cache.h"
-#include "machine/loader.h"
+#include "devices/blockdev.h"
+#include "devices/clint.h"
+#include "devices/goldfish_rtc.h"
+#include "devices/plic.h"
+#include "devices/sifive_test.h"
+#include "devices/uart16550.h"
+#include "devices/virtio_blk.h"
+#include "devices/virtio_mmio.h"
+#include "machine/memmap.h"
+#include "machine/terminal.h"
 
 #define RIVET_PAGE_SIZE 4096ull
 #define NS_PER_S 1000000000ull
+#define NS_PER_TICK (NS_PER_S / RIVET_TIMEBASE_HZ)
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+void machine_err(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -36,10 +45,18 @@ static uint64_t ns_since(const struct timespec *t0)
     return ns > 0 ? (uint64_t)ns : 0;
 }
 
+/* The board's clock in timebase ticks since creation: the CLINT's time source. */
+static uint64_t machine_clock(void *opaque)
+{
+    const struct machine *m = opaque;
+    return ns_since(&m->start) / NS_PER_TICK;
+}
+
+/* Every hart's `time` is the CLINT's mtime, so a guest write to mtime moves it too. */
 uint64_t machine_read_time(void *opaque)
 {
     const struct machine *m = opaque;
-    return ns_since(&m->start) / (NS_PER_S / RIVET_TIMEBASE_HZ);
+    return m->clint ? clint_mtime(m->clint) : machine_clock(opaque);
 }
 
 void machine_request_exit(void *opaque, uint64_t code)
@@ -66,30 +83,56 @@ int rivet_guest_status(uint64_t code)
     return (code & 0xff) ? (int)(code & 0xff) : 1;
 }
 
+static bool check_drives(const struct rivet_config *cfg, char *err, size_t errlen)
+{
+    unsigned used = 0;
+    if (cfg->ndrives > RIVET_VIRTIO_SLOTS) {
+        machine_err(err, errlen, "%u disks given; the board has %d virtio-mmio slots", cfg->ndrives,
+                    RIVET_VIRTIO_SLOTS);
+        return false;
+    }
+    for (unsigned i = 0; i < cfg->ndrives; i++) {
+        unsigned s = cfg->drives[i].slot;
+        if (s >= RIVET_VIRTIO_SLOTS || (used >> s) & 1) {
+            machine_err(err, errlen, "virtio-mmio-bus.%u: no such slot, or already in use", s);
+            return false;
+        }
+        used |= 1u << s;
+    }
+    return true;
+}
+
 static bool check_config(const struct rivet_config *cfg, char *err, size_t errlen)
 {
     if (cfg->nharts < 1 || cfg->nharts > RIVET_MAX_HARTS) {
-        set_err(err, errlen, "%u harts requested; rivet supports 1 to %d", cfg->nharts, RIVET_MAX_HARTS);
+        machine_err(err, errlen, "%u harts requested; rivet supports 1 to %d", cfg->nharts, RIVET_MAX_HARTS);
         return false;
     }
     if (cfg->ram_size == 0 || cfg->ram_size % RIVET_PAGE_SIZE ||
         cfg->ram_size > UINT64_MAX - RIVET_RAM_BASE) {
-        set_err(err, errlen, "RAM size %llu is not a nonzero multiple of 4 KiB",
-                (unsigned long long)cfg->ram_size);
+        machine_err(err, errlen, "RAM size %llu is not a nonzero multiple of 4 KiB",
+                    (unsigned long long)cfg->ram_size);
         return false;
     }
     if (!(cfg->timeout >= 0) || !isfinite(cfg->timeout)) {
-        set_err(err, errlen, "time limit must be a finite number of seconds");
+        machine_err(err, errlen, "time limit must be a finite number of seconds");
         return false;
     }
-    return true;
+    if (cfg->serial == RIVET_SERIAL_FILE && !cfg->serial_path) {
+        machine_err(err, errlen, "serial output file not given");
+        return false;
+    }
+    return check_drives(cfg, err, errlen);
 }
+
+static void port_set(void *hart, uint64_t bits) { hart_set_pending(hart, bits); }
+static void port_clear(void *hart, uint64_t bits) { hart_clear_pending(hart, bits); }
 
 static bool create_harts(struct machine *m, char *err, size_t errlen)
 {
     m->harts = calloc(m->cfg.nharts, sizeof *m->harts);
     if (!m->harts) {
-        set_err(err, errlen, "out of memory creating %u harts", m->cfg.nharts);
+        machine_err(err, errlen, "out of memory creating %u harts", m->cfg.nharts);
         return false;
     }
     for (unsigned i = 0; i < m->cfg.nharts; i++) {
@@ -99,83 +142,217 @@ static bool create_harts(struct machine *m, char *err, size_t errlen)
         h->env.opaque = m;
         h->env.read_time = machine_read_time;
         h->trace = m->cfg.trace;
+        m->ports[i] = (struct hart_port){ port_set, port_clear, h };
         if (!code_cache_add_hart(m->cache, h)) {
-            set_err(err, errlen, "code cache refused hart %u", i);
+            machine_err(err, errlen, "code cache refused hart %u", i);
             return false;
         }
     }
     return true;
 }
 
+/* The sifive test device: pass and fail end the run with the guest's code;
+ * a reset request ends it too (rivet does not reboot), with status 0. */
+static void on_test_finish(void *opaque, enum sifive_test_action action, unsigned code)
+{
+    struct machine *m = opaque;
+    if (action == SIFIVE_TEST_RESET)
+        m->exit_kind = MACHINE_EXIT_RESET;
+    machine_request_exit(m, action == SIFIVE_TEST_FAIL ? code : 0);
+}
+
+/* Ctrl-A x: QEMU quits with status 0. Called from inside uart_poll, so it
+ * only asks the loop to stop. */
+static void on_console_quit(void *opaque) { machine_request_exit(opaque, 0); }
+
+static bus_status rom_read(void *opaque, uint64_t off, unsigned size, uint64_t *value)
+{
+    *value = load_le((const uint8_t *)opaque + off, size);
+    return BUS_OK;
+}
+
+static bus_status rom_write(void *opaque, uint64_t off, unsigned size, uint64_t value)
+{
+    return BUS_OK; /* a ROM ignores stores, as QEMU's mrom */
+}
+
+static struct mmio_region test_region(struct machine *m)
+{
+    const struct virt_memmap_entry *e = &virt_memmap[VIRT_TEST];
+    return sifive_test_region(m->test, e->base, e->size);
+}
+
+static bool add_region(struct machine *m, struct mmio_region r, char *err, size_t errlen)
+{
+    if (bus_add_region(&m->bus, &r))
+        return true;
+    machine_err(err, errlen, "cannot map device %s at 0x%llx", r.name, (unsigned long long)r.base);
+    return false;
+}
+
+static bool open_console(struct machine *m, char *err, size_t errlen)
+{
+    switch (m->cfg.serial) {
+    case RIVET_SERIAL_NONE:
+        return true;
+    case RIVET_SERIAL_STDIO:
+    case RIVET_SERIAL_MUX_STDIO:
+        m->term = terminal_open_stdio(m->cfg.serial == RIVET_SERIAL_MUX_STDIO, on_console_quit, m);
+        if (!m->term)
+            machine_err(err, errlen, "cannot open the console on stdio (already in use by another machine?)");
+        break;
+    case RIVET_SERIAL_FILE:
+        m->term = terminal_open_file(m->cfg.serial_path, err, errlen);
+        break;
+    }
+    if (m->term)
+        m->console = terminal_chardev(m->term);
+    return m->term != NULL;
+}
+
+static bool create_disks(struct machine *m, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < m->cfg.ndrives; i++) {
+        const struct rivet_drive *d = &m->cfg.drives[i];
+        struct blockdev *bd = blockdev_open(d->path, d->readonly, m->cfg.snapshot, err, errlen);
+        if (!bd)
+            return false;
+        m->disks[d->slot] = bd;
+        m->vdevs[d->slot] = virtio_blk_create(bd, NULL);
+        if (!m->vdevs[d->slot]) {
+            machine_err(err, errlen, "out of memory creating the disk for %s", d->path);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The interrupt controllers, then every device wired to them. */
+static bool create_devices(struct machine *m, char *err, size_t errlen)
+{
+    const struct virt_memmap_entry *mm = virt_memmap;
+    m->clint = clint_create(m->cfg.nharts, m->ports, (struct time_source){ machine_clock, m });
+    m->plic = plic_create(VIRT_PLIC_SOURCES, m->cfg.nharts, m->ports);
+    m->rtc = m->plic ? goldfish_rtc_create(plic_line(m->plic, mm[VIRT_RTC].irq)) : NULL;
+    m->test = sifive_test_create(on_test_finish, m);
+    m->rom = calloc(1, mm[VIRT_MROM].size);
+    if (!m->clint || !m->plic || !m->rtc || !m->test || !m->rom) {
+        machine_err(err, errlen, "out of memory creating the board's devices");
+        return false;
+    }
+    if (!open_console(m, err, errlen))
+        return false;
+    m->uart = uart_create(&m->console, plic_line(m->plic, mm[VIRT_UART0].irq));
+    if (!m->uart || !create_disks(m, err, errlen)) {
+        if (!m->uart)
+            machine_err(err, errlen, "out of memory creating the UART");
+        return false;
+    }
+    for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++) {
+        m->virtio[i] = virtio_mmio_create(&m->bus, plic_line(m->plic, mm[VIRT_VIRTIO].irq + i), m->vdevs[i],
+                                          m->cfg.virtio_legacy);
+        if (!m->virtio[i]) {
+            machine_err(err, errlen, "out of memory creating virtio-mmio slot %u", i);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool map_devices(struct machine *m, char *err, size_t errlen)
+{
+    const struct virt_memmap_entry *mm = virt_memmap;
+    struct mmio_region rom = { mm[VIRT_MROM].name, mm[VIRT_MROM].base, mm[VIRT_MROM].size, 1, 8,
+                               rom_read, rom_write, m->rom, m->rom };
+    bool ok = add_region(m, rom, err, errlen) &&
+              add_region(m, test_region(m), err, errlen) &&
+              add_region(m, goldfish_rtc_region(m->rtc, mm[VIRT_RTC].base, mm[VIRT_RTC].size), err, errlen) &&
+              add_region(m, clint_region(m->clint, mm[VIRT_CLINT].base, mm[VIRT_CLINT].size), err, errlen) &&
+              add_region(m, plic_region(m->plic, mm[VIRT_PLIC].base, mm[VIRT_PLIC].size), err, errlen) &&
+              add_region(m, uart_region(m->uart, mm[VIRT_UART0].base, mm[VIRT_UART0].size), err, errlen);
+    for (unsigned i = 0; ok && i < RIVET_VIRTIO_SLOTS; i++) {
+        uint64_t base = mm[VIRT_VIRTIO].base + (uint64_t)i * VIRT_VIRTIO_STRIDE;
+        ok = add_region(m, virtio_mmio_region(m->virtio[i], base, mm[VIRT_VIRTIO].size), err, errlen);
+    }
+    return ok;
+}
+
 struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t errlen)
 {
-    set_err(err, errlen, "%s", "");
+    machine_err(err, errlen, "%s", "");
     if (!check_config(cfg, err, errlen))
         return NULL;
     struct machine *m = calloc(1, sizeof *m);
     if (!m) {
-        set_err(err, errlen, "out of memory creating the machine");
+        machine_err(err, errlen, "out of memory creating the machine");
         return NULL;
     }
     m->cfg = *cfg;
     clock_gettime(CLOCK_MONOTONIC, &m->start);
     if (!bus_init(&m->bus, RIVET_RAM_BASE, cfg->ram_size)) {
-        set_err(err, errlen, "cannot allocate %llu MiB of guest RAM: %s",
-                (unsigned long long)(cfg->ram_size >> 20), strerror(errno));
+        machine_err(err, errlen, "cannot allocate %llu MiB of guest RAM: %s",
+                    (unsigned long long)(cfg->ram_size >> 20), strerror(errno));
         free(m);
         return NULL;
     }
     m->cache = code_cache_create(&m->bus);
     if (!m->cache) {
-        set_err(err, errlen, "out of memory creating the code cache");
+        machine_err(err, errlen, "out of memory creating the code cache");
         rivet_destroy(m);
         return NULL;
     }
-    if (!create_harts(m, err, errlen)) {
+    if (!create_harts(m, err, errlen) || !create_devices(m, err, errlen) || !map_devices(m, err, errlen)) {
         rivet_destroy(m);
         return NULL;
     }
     return m;
 }
 
+static void destroy_devices(struct machine *m)
+{
+    for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++) {
+        virtio_mmio_destroy(m->virtio[i]);
+        virtio_blk_destroy(m->vdevs[i]);
+        blockdev_close(m->disks[i]);
+    }
+    if (m->uart)
+        uart_destroy(m->uart);
+    terminal_close(m->term);
+    if (m->rtc)
+        goldfish_rtc_destroy(m->rtc);
+    if (m->test)
+        sifive_test_destroy(m->test);
+    if (m->plic)
+        plic_destroy(m->plic);
+    if (m->clint)
+        clint_destroy(m->clint);
+    free(m->rom);
+}
+
 void rivet_destroy(struct machine *m)
 {
     if (!m)
         return;
+    destroy_devices(m);
     if (m->cache)
         code_cache_destroy(m->cache);
     free(m->harts);
+    free(m->dtb);
     bus_destroy(&m->bus);
     free(m);
-}
-
-bool rivet_load(struct machine *m, const char *path, char *err, size_t errlen)
-{
-    struct load_info info;
-    set_err(err, errlen, "%s", "");
-    if (!load_image(&m->bus, path, &info, err, errlen))
-        return false;
-    if (info.has_tohost) {
-        if (!htif_init(&m->htif, &m->bus, info.tohost, info.has_fromhost, info.fromhost,
-                       machine_request_exit, m)) {
-            set_err(err, errlen, "%s: tohost/fromhost (0x%llx/0x%llx) are not aligned words in RAM",
-                    path, (unsigned long long)info.tohost, (unsigned long long)info.fromhost);
-            return false;
-        }
-        m->has_htif = true;
-    }
-    for (unsigned i = 0; i < m->cfg.nharts; i++) {
-        struct hart *h = &m->harts[i];
-        hart_reset(h, info.entry);
-        h->x[10] = i; /* a0: hart id */
-        h->x[11] = 0; /* a1: device tree address; none is built yet */
-    }
-    return true;
 }
 
 void rivet_request_stop(struct machine *m, int signo)
 {
     m->stop_signal = signo > 0 ? signo : 1;
+}
+
+uint64_t rivet_instructions(const struct machine *m)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < m->cfg.nharts; i++)
+        n += m->harts[i].instret;
+    return n;
 }
 
 /* One round: every hart runs one slice. Returns false when the instruction
@@ -216,9 +393,46 @@ static bool all_waiting(const struct machine *m)
     return true;
 }
 
+/* Time-driven device state, between rounds (machine.h). */
+static void update_devices(struct machine *m)
+{
+    clint_update(m->clint);
+    goldfish_rtc_update(m->rtc);
+    uart_poll(m->uart);
+    for (unsigned i = 0; i < m->cfg.nharts; i++) {
+        m->harts[i].yield = false;
+        hart_tick(&m->harts[i]);
+    }
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+/* How long an idle machine may sleep: until the earliest future timer
+ * deadline (CLINT mtimecmp, a running hart's Sstc stimecmp, the RTC alarm),
+ * but at most MACHINE_IDLE_NS so console input is polled every millisecond.
+ * Deadlines already reached are left out: their interrupt is pending, and a
+ * hart that masks it must not turn the sleep into a spin. */
+static uint64_t idle_wait_ns(const struct machine *m)
+{
+    uint64_t now = clint_mtime(m->clint);
+    uint64_t deadline = clint_next_deadline(m->clint);
+    for (unsigned i = 0; i < m->cfg.nharts; i++) {
+        const struct hart *h = &m->harts[i];
+        if (!h->halted && (h->menvcfg & MENVCFG_STCE) && h->stimecmp > now)
+            deadline = min_u64(deadline, h->stimecmp);
+    }
+    uint64_t wait = MACHINE_IDLE_NS;
+    if (deadline != UINT64_MAX && deadline > now)
+        wait = min_u64(wait, (deadline - now) * NS_PER_TICK);
+    uint64_t alarm = goldfish_rtc_ns_until_alarm(m->rtc);
+    if (alarm > 0)
+        wait = min_u64(wait, alarm);
+    return wait;
+}
+
 static void idle_sleep(const struct machine *m, uint64_t elapsed_ns, uint64_t limit_ns)
 {
-    uint64_t step = MACHINE_IDLE_NS;
+    uint64_t step = idle_wait_ns(m);
     if (limit_ns && limit_ns > elapsed_ns && limit_ns - elapsed_ns < step)
         step = limit_ns - elapsed_ns;
     struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)step };
@@ -233,36 +447,42 @@ static uint64_t timeout_ns(double seconds)
     return ns >= 1.8e19 ? UINT64_MAX : (ns < 1 ? 1 : (uint64_t)ns);
 }
 
+/* The guest ended the run: its verdict, and a note when it asked for a reset. */
+static int guest_exit(struct machine *m, char *err, size_t errlen)
+{
+    fflush(stdout);
+    if (m->exit_kind == MACHINE_EXIT_RESET && !m->cfg.no_reboot)
+        machine_err(err, errlen, "the guest requested a reset; rivet does not reboot, so the run ends");
+    return rivet_guest_status(m->exit_code);
+}
+
 int rivet_run(struct machine *m, char *err, size_t errlen)
 {
     struct timespec t0;
     uint64_t limit_ns = timeout_ns(m->cfg.timeout);
-    set_err(err, errlen, "%s", "");
+    machine_err(err, errlen, "%s", "");
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
         bool budget_left = run_round(m);
-        if (m->exit_requested) {
-            fflush(stdout);
-            return rivet_guest_status(m->exit_code);
-        }
+        if (m->exit_requested)
+            return guest_exit(m, err, errlen);
         if (m->stop_signal) {
-            set_err(err, errlen, "stopped by signal %d", (int)m->stop_signal);
+            machine_err(err, errlen, "stopped by signal %d", (int)m->stop_signal);
             return RIVET_EXIT_SIGNAL + m->stop_signal;
         }
         if (!budget_left || (m->cfg.max_insns && m->retired >= m->cfg.max_insns)) {
-            set_err(err, errlen, "instruction limit of %llu reached",
-                    (unsigned long long)m->cfg.max_insns);
+            machine_err(err, errlen, "instruction limit of %llu reached",
+                        (unsigned long long)m->cfg.max_insns);
             return RIVET_EXIT_LIMIT;
         }
         uint64_t elapsed = ns_since(&t0);
         if (limit_ns && elapsed >= limit_ns) {
-            set_err(err, errlen, "time limit of %g s reached", m->cfg.timeout);
+            machine_err(err, errlen, "time limit of %g s reached", m->cfg.timeout);
             return RIVET_EXIT_LIMIT;
         }
-        for (unsigned i = 0; i < m->cfg.nharts; i++) {
-            m->harts[i].yield = false;
-            hart_tick(&m->harts[i]);
-        }
+        update_devices(m);
+        if (m->exit_requested) /* Ctrl-A x, read by uart_poll */
+            return guest_exit(m, err, errlen);
         if (all_waiting(m))
             idle_sleep(m, elapsed, limit_ns);
     }

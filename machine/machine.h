@@ -14,30 +14,39 @@
  *   also ends a trap storm.
  * - Between rounds, never inside one: the exit request, a stop request, the
  *   instruction limit and the wall clock (read once per round) are checked,
- *   every hart's yield flag is cleared, and hart_tick() runs for every hart.
+ *   every hart's yield flag is cleared, the time-driven devices are brought
+ *   up to date (clint_update, goldfish_rtc_update, uart_poll for input) and
+ *   hart_tick() runs for every hart (Sstc STIP, also the built-in SBI timer).
  * - A device wanting the loop's attention sets h->yield on every hart, so the
  *   current hart_run() returns at its next block boundary.
- * - When every hart sits in WFI (or is halted) with no enabled interrupt pending, the loop
- *   sleeps in steps of MACHINE_IDLE_NS instead of spinning. No device can
- *   raise an interrupt yet (the CLINT comes with the board), so such a guest
- *   sleeps until --timeout, or forever without one.
+ * - When every hart sits in WFI (or is halted) with no enabled interrupt
+ *   pending, the loop sleeps until the earliest timer deadline (CLINT
+ *   mtimecmp, Sstc stimecmp, RTC alarm) but at most MACHINE_IDLE_NS, so
+ *   console input is still polled every millisecond; it never spins.
  * - No global state: everything hangs off struct machine.
  */
 #ifndef RIVET_MACHINE_H
 #define RIVET_MACHINE_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
 #include "cpu/hart.h"
+#include "devices/chardev.h"
 #include "devices/htif.h"
+#include "devices/irq.h"
+#include "firmware/sbi.h"
 #include "mmu/bus.h"
 #include "rivet.h"
 
 #define MACHINE_SLICE 10000ull       /* instructions per hart per round */
 #define MACHINE_IDLE_NS 1000000l     /* sleep step while every hart waits: 1 ms */
+
+/* Why the guest ended the run. */
+enum machine_exit { MACHINE_EXIT_GUEST, MACHINE_EXIT_RESET };
 
 struct machine {
     struct rivet_config cfg;
@@ -48,9 +57,31 @@ struct machine {
     bool has_htif;
     struct timespec start;        /* CLOCK_MONOTONIC at creation: time 0 of mtime */
 
+    /* The virt board's devices (machine.c creates them from virt_memmap). */
+    struct hart_port ports[RIVET_MAX_HARTS];
+    struct clint *clint;
+    struct plic *plic;
+    struct terminal *term;        /* the UART's host side; NULL for -serial none */
+    struct chardev console;       /* terminal_chardev(term), or all NULL */
+    struct uart16550 *uart;
+    struct goldfish_rtc *rtc;
+    struct sifive_test *test;
+    struct blockdev *disks[RIVET_VIRTIO_SLOTS];
+    struct virtio_device *vdevs[RIVET_VIRTIO_SLOTS];
+    struct virtio_mmio *virtio[RIVET_VIRTIO_SLOTS];
+    uint8_t *rom;                 /* boot ROM contents (virt_memmap[VIRT_MROM].size bytes) */
+
+    /* Boot state (boot.c). */
+    bool booted;
+    struct sbi_services sbi;      /* the built-in SBI's view of the board (sbi_glue.c) */
+    void *dtb;                    /* the device tree the guest gets */
+    size_t dtb_size;
+    uint64_t dtb_addr;
+
     /* Set by HTIF (on the emulation thread) when the guest asks to exit. */
     bool exit_requested;
     uint64_t exit_code;
+    enum machine_exit exit_kind;
     /* Set by rivet_request_stop (any thread, signal handlers): the signal number. */
     volatile sig_atomic_t stop_signal;
 
@@ -62,5 +93,16 @@ uint64_t machine_read_time(void *opaque);
 
 /* HTIF exit callback: records the code and yields every hart. */
 void machine_request_exit(void *opaque, uint64_t code);
+
+/* Fills err (when non-NULL) with one formatted line. */
+void machine_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* sbi_glue.c: fills m->sbi and sets every hart's env.sbi_ecall hook. */
+void machine_attach_sbi(struct machine *m);
+/* The M-mode state OpenSBI leaves for the next stage: delegation, counters,
+ * Sstc enabled, PMP open. For the built-in SBI, before entering S-mode. */
+void machine_sbi_prepare_hart(struct hart *h);
+/* The hart runs at pc in S-mode with a0, a1 set, satp = 0, SIE clear. */
+void machine_sbi_enter_s(struct hart *h, uint64_t pc, uint64_t a0, uint64_t a1);
 
 #endif

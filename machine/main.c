@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "machine/cli.h"
 #include "rivet.h"
@@ -13,11 +15,15 @@
 /* The one global: the machine a signal handler should stop. */
 static struct machine *volatile running;
 
+/* Installed before the machine (and its terminal) exists, as terminal.h
+ * asks, so the terminal's own handler restores the tty and then calls this. */
 static void on_signal(int signo)
 {
     struct machine *m = running;
     if (m)
         rivet_request_stop(m, signo);
+    else
+        _exit(RIVET_EXIT_SIGNAL + signo);
 }
 
 static void install_signals(void)
@@ -36,26 +42,78 @@ static int fail(int status, const char *msg)
     return status;
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void print_stats(const struct machine *m, const struct timespec *t0)
+{
+    double s = seconds_since(t0);
+    uint64_t n = rivet_instructions(m);
+    fprintf(stderr, "rivet: instructions: %llu, seconds: %.3f, MIPS: %.1f\n", (unsigned long long)n, s,
+            s > 0 ? (double)n / s / 1e6 : 0.0);
+}
+
+/* -machine virt,dumpdtb=FILE: the tree the guest would get, then exit 0. */
+static int dump_dtb(struct machine *m, const struct cli_options *o, char *err, size_t errlen)
+{
+    struct rivet_boot boot = o->boot;
+    if (!boot.kernel && boot.firmware == RIVET_FW_BUILTIN)
+        boot.firmware = RIVET_FW_NONE; /* the same tree; nothing to run */
+    if (!rivet_boot(m, &boot, err, errlen) || !rivet_dump_dtb(m, o->dumpdtb, err, errlen))
+        return fail(RIVET_EXIT_USAGE, err);
+    return 0;
+}
+
 static int run(const struct cli_options *o, FILE *trace)
 {
     char err[RIVET_ERR_LEN];
     struct rivet_config cfg = o->cfg;
+    struct timespec t0;
     cfg.trace = trace;
+    install_signals();
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     struct machine *m = rivet_create(&cfg, err, sizeof err);
     if (!m)
-        return fail(RIVET_EXIT_INTERNAL, err);
-    if (!rivet_load(m, o->kernel, err, sizeof err)) {
-        rivet_destroy(m);
         return fail(RIVET_EXIT_USAGE, err);
-    }
     running = m;
-    install_signals();
-    int status = rivet_run(m, err, sizeof err);
+    int status;
+    if (o->dumpdtb)
+        status = dump_dtb(m, o, err, sizeof err);
+    else if (!rivet_boot(m, &o->boot, err, sizeof err))
+        status = fail(RIVET_EXIT_USAGE, err);
+    else {
+        status = rivet_run(m, err, sizeof err);
+        fflush(stdout);
+        if (err[0])
+            fprintf(stderr, "rivet: %s\n", err);
+        if (o->stats)
+            print_stats(m, &t0);
+    }
     running = NULL;
-    fflush(stdout);
-    if (err[0])
-        fprintf(stderr, "rivet: %s\n", err);
     rivet_destroy(m);
+    return status;
+}
+
+static int run_options(struct cli_options *o)
+{
+    char err[RIVET_ERR_LEN];
+    FILE *trace = NULL;
+    if (o->trace) {
+        trace = o->trace_path ? fopen(o->trace_path, "w") : stderr;
+        if (!trace) {
+            snprintf(err, sizeof err, "--trace: cannot open '%s': %s", o->trace_path, strerror(errno));
+            return fail(RIVET_EXIT_USAGE, err);
+        }
+    }
+    int status = run(o, trace);
+    if (trace && trace != stderr && fclose(trace) != 0) {
+        snprintf(err, sizeof err, "--trace: error writing '%s': %s", o->trace_path, strerror(errno));
+        return fail(RIVET_EXIT_INTERNAL, err);
+    }
     return status;
 }
 
@@ -63,30 +121,23 @@ int main(int argc, char **argv)
 {
     struct cli_options o;
     char err[RIVET_ERR_LEN];
+    int status;
     switch (cli_parse(argc, argv, &o, err, sizeof err)) {
     case CLI_HELP:
         fputs(cli_usage(), stdout);
-        return 0;
+        status = 0;
+        break;
     case CLI_VERSION:
         fputs(cli_version(), stdout);
-        return 0;
+        status = 0;
+        break;
     case CLI_ERROR:
-        return fail(RIVET_EXIT_USAGE, err);
-    case CLI_RUN:
+        status = fail(RIVET_EXIT_USAGE, err);
+        break;
+    default:
+        status = run_options(&o);
         break;
     }
-    FILE *trace = NULL;
-    if (o.trace) {
-        trace = o.trace_path ? fopen(o.trace_path, "w") : stderr;
-        if (!trace) {
-            snprintf(err, sizeof err, "--trace: cannot open '%s': %s", o.trace_path, strerror(errno));
-            return fail(RIVET_EXIT_USAGE, err);
-        }
-    }
-    int status = run(&o, trace);
-    if (trace && trace != stderr && fclose(trace) != 0) {
-        snprintf(err, sizeof err, "--trace: error writing '%s': %s", o.trace_path, strerror(errno));
-        return fail(RIVET_EXIT_INTERNAL, err);
-    }
+    cli_free(&o);
     return status;
 }

@@ -34,6 +34,10 @@ struct mmio_region {
     mmio_read_fn read;
     mmio_write_fn write;
     void *opaque;
+    /* Non-NULL for read-only memory the harts may execute (the boot ROM):
+     * instruction fetches read these `size` bytes. Such code is never
+     * cached in blocks; it runs one instruction at a time. */
+    const uint8_t *fetch;
 };
 
 #define BUS_MAX_REGIONS 32

@@ -313,13 +313,20 @@ int mmu_fetch_slow(struct mmu *m, uint64_t va, uint64_t *pa, uint8_t **host, uin
     if (cause)
         return cause;
     uint8_t *p = bus_ram_ptr(m->bus, *pa, 1);
-    if (!p) {
-        *tval = va;
-        return CAUSE_FETCH_ACCESS;
+    if (p) {
+        tlb_fill(m, m->tlb_fetch, va, *pa, ACC_FETCH, m->priv);
+        *host = p;
+        return 0;
     }
-    tlb_fill(m, m->tlb_fetch, va, *pa, ACC_FETCH, m->priv);
-    *host = p;
-    return 0;
+    /* A fetchable ROM: served without a TLB entry, so never cached. The
+     * whole 4-byte parcel pair must lie in the ROM. */
+    const struct mmio_region *r = bus_find_region(m->bus, *pa);
+    if (r && r->fetch && *pa - r->base <= r->size - 4) {
+        *host = (uint8_t *)(uintptr_t)(r->fetch + (*pa - r->base));
+        return 0;
+    }
+    *tval = va;
+    return CAUSE_FETCH_ACCESS;
 }
 
 /*

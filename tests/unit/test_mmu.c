@@ -529,6 +529,30 @@ START_TEST(test_fetch_slow)
 }
 END_TEST
 
+/* A region with fetchable bytes (the boot ROM) can be executed, without a
+ * TLB entry; its last two bytes cannot start a fetch. */
+START_TEST(test_fetch_rom)
+{
+    static const uint8_t rom_bytes[0x1000] = { 0x97, 0x02, 0x00, 0x00 };
+    const struct mmio_region rom = {
+        .name = "rom", .base = 0x1000, .size = sizeof rom_bytes, .min_access = 1, .max_access = 8,
+        .read = dev_read, .write = dev_write, .fetch = rom_bytes,
+    };
+    ck_assert(bus_add_region(&bus, &rom));
+    uint64_t pa, tval;
+    uint8_t *host;
+    ck_assert_int_eq(mmu_fetch_slow(&mmu, 0x1000, &pa, &host, &tval), 0);
+    ck_assert_ptr_eq(host, rom_bytes);
+    ck_assert_uint_ne(mmu.tlb_fetch[tlb_index(0x1000)].tag, 0x1000);
+    ck_assert_int_eq(mmu_fetch_slow(&mmu, 0x1ffc, &pa, &host, &tval), 0);
+    ck_assert_ptr_eq(host, rom_bytes + 0xffc);
+    ck_assert_int_eq(mmu_fetch_slow(&mmu, 0x1ffe, &pa, &host, &tval), CAUSE_FETCH_ACCESS);
+    ck_assert_uint_eq(tval, 0x1ffe);
+    /* A region without fetchable bytes is still an access fault. */
+    ck_assert_int_eq(mmu_fetch_slow(&mmu, DEV_BASE, &pa, &host, &tval), CAUSE_FETCH_ACCESS);
+}
+END_TEST
+
 START_TEST(test_atomic_ptr)
 {
     use_mode(3);
@@ -584,6 +608,7 @@ static Suite *mmu_suite(void)
     tcase_add_test(tc, test_misaligned);
     tcase_add_test(tc, test_mmio_through_mmu);
     tcase_add_test(tc, test_fetch_slow);
+    tcase_add_test(tc, test_fetch_rom);
     tcase_add_test(tc, test_atomic_ptr);
     suite_add_tcase(s, tc);
     return s;

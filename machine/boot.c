@@ -1,0 +1,310 @@
+/*
+ * Boot: firmware, kernel, initrd and device tree into RAM, the boot ROM, and
+ * the harts' reset state (see boot.h and rivet_boot in include/rivet.h).
+ */
+#include "machine/boot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "machine/fdt.h"
+#include "machine/loader.h"
+#include "machine/machine.h"
+#include "machine/memmap.h"
+
+#define REG_T0 5
+#define REG_A0 10
+#define REG_A1 11
+#define REG_A2 12
+#define OP_AUIPC  0x17
+#define OP_OP_IMM 0x13
+#define OP_LOAD   0x03
+#define OP_JALR   0x67
+#define OP_SYSTEM 0x73
+#define F3_ADDI   0
+#define F3_LD     3
+#define F3_CSRRS  2
+
+/* I-type instruction word (unpriv. spec 2.2). */
+static uint32_t enc_i(uint32_t op, uint32_t rd, uint32_t f3, uint32_t rs1, uint32_t imm)
+{
+    return (imm & 0xfff) << 20 | rs1 << 15 | f3 << 12 | rd << 7 | op;
+}
+
+void boot_rom_build(uint8_t *rom, size_t size, uint64_t entry, uint64_t dtb, uint64_t next_addr)
+{
+    const uint32_t code[6] = {
+        REG_T0 << 7 | OP_AUIPC, /* auipc t0, 0 */
+        enc_i(OP_OP_IMM, REG_A2, F3_ADDI, REG_T0, BOOT_ROM_FWDYN_OFF),
+        enc_i(OP_SYSTEM, REG_A0, F3_CSRRS, 0, CSR_MHARTID),
+        enc_i(OP_LOAD, REG_A1, F3_LD, REG_T0, BOOT_ROM_FDT_OFF),
+        enc_i(OP_LOAD, REG_T0, F3_LD, REG_T0, BOOT_ROM_ENTRY_OFF),
+        enc_i(OP_JALR, 0, 0, REG_T0, 0),
+    };
+    const uint64_t fw_dynamic_info[6] = {
+        FW_DYNAMIC_INFO_MAGIC, FW_DYNAMIC_INFO_VERSION, next_addr, FW_DYNAMIC_INFO_NEXT_MODE_S,
+        0, /* options */
+        0, /* boot_hart */
+    };
+    if (size < BOOT_ROM_USED)
+        return;
+    for (unsigned i = 0; i < 6; i++)
+        store_le(rom + 4 * i, 4, code[i]);
+    store_le(rom + BOOT_ROM_ENTRY_OFF, 8, entry);
+    store_le(rom + BOOT_ROM_FDT_OFF, 8, dtb);
+    for (unsigned i = 0; i < 6; i++)
+        store_le(rom + BOOT_ROM_FWDYN_OFF + 8 * i, 8, fw_dynamic_info[i]);
+}
+
+uint64_t boot_initrd_addr(uint64_t ram_size, uint64_t kernel_base)
+{
+    uint64_t off = ram_size / 2 < BOOT_INITRD_MAX_OFF ? ram_size / 2 : BOOT_INITRD_MAX_OFF;
+    return kernel_base + off;
+}
+
+uint64_t boot_dtb_addr(uint64_t ram_base, uint64_t ram_size, uint64_t dtb_size)
+{
+    uint64_t end = ram_base + ram_size;
+    if (end > BOOT_FDT_LIMIT)
+        end = BOOT_FDT_LIMIT;
+    if (dtb_size > end - ram_base || end <= ram_base)
+        return 0;
+    uint64_t addr = (end - dtb_size) & ~(BOOT_FDT_ALIGN - 1);
+    return addr >= ram_base ? addr : 0;
+}
+
+/* What is where in RAM while booting. */
+struct boot_state {
+    const struct rivet_boot *b;
+    uint64_t fw_entry, kernel_entry;
+    bool has_kernel;
+    uint64_t kernel_lo;
+    uint64_t lo[3], hi[3]; /* occupied ranges: firmware, kernel, initrd */
+    unsigned nused;
+    struct load_info htif;  /* the image whose tohost HTIF uses */
+    uint64_t initrd_start, initrd_end;
+};
+
+static bool overlaps_used(const struct boot_state *st, uint64_t lo, uint64_t hi)
+{
+    for (unsigned i = 0; i < st->nused; i++)
+        if (lo < st->hi[i] && st->lo[i] < hi)
+            return true;
+    return false;
+}
+
+static void use(struct boot_state *st, uint64_t lo, uint64_t hi)
+{
+    if (st->nused < 3) {
+        st->lo[st->nused] = lo;
+        st->hi[st->nused++] = hi;
+    }
+}
+
+static bool load_one(struct machine *m, struct boot_state *st, const char *path, uint64_t base,
+                     bool linux_image, struct load_info *info, char *err, size_t errlen)
+{
+    if (!load_image_at(&m->bus, path, base, linux_image, info, err, errlen))
+        return false;
+    if (overlaps_used(st, info->lo, info->hi)) {
+        machine_err(err, errlen, "%s: loaded at [0x%llx, 0x%llx), which overlaps the kernel", path,
+                    (unsigned long long)info->lo, (unsigned long long)info->hi);
+        return false;
+    }
+    use(st, info->lo, info->hi);
+    if (info->has_tohost && !st->htif.has_tohost)
+        st->htif = *info;
+    return true;
+}
+
+static bool load_programs(struct machine *m, struct boot_state *st, char *err, size_t errlen)
+{
+    const struct rivet_boot *b = st->b;
+    struct load_info info;
+    bool firmware_first = b->firmware != RIVET_FW_NONE;
+    uint64_t kernel_base = RIVET_RAM_BASE + (firmware_first ? BOOT_KERNEL_OFFSET : 0);
+    /* The Image header's text_offset only where rivet picks the entry: an
+     * M-mode firmware (fw_jump) jumps to 0x80200000 whatever the header says,
+     * and QEMU loads the Image there. */
+    bool honour_header = b->firmware == RIVET_FW_BUILTIN;
+    if (b->kernel) {
+        if (!load_one(m, st, b->kernel, kernel_base, honour_header, &info, err, errlen))
+            return false;
+        st->has_kernel = true;
+        st->kernel_entry = info.entry;
+        st->kernel_lo = info.lo;
+    }
+    st->fw_entry = st->has_kernel ? st->kernel_entry : RIVET_RAM_BASE;
+    if (b->firmware == RIVET_FW_FILE) {
+        if (!b->bios) {
+            machine_err(err, errlen, "no firmware file given");
+            return false;
+        }
+        if (!load_one(m, st, b->bios, RIVET_RAM_BASE, false, &info, err, errlen))
+            return false;
+        st->fw_entry = info.entry;
+    }
+    return true;
+}
+
+/* The initrd goes where QEMU puts it, kernel + min(RAM/2, 128 MiB). */
+static bool load_initrd(struct machine *m, struct boot_state *st, char *err, size_t errlen)
+{
+    uint8_t *data;
+    size_t size;
+    if (!st->b->initrd)
+        return true;
+    if (!load_read_file(st->b->initrd, &data, &size, err, errlen))
+        return false;
+    uint64_t kbase = st->has_kernel ? st->kernel_lo : RIVET_RAM_BASE + BOOT_KERNEL_OFFSET;
+    uint64_t start = boot_initrd_addr(m->cfg.ram_size, kbase);
+    uint8_t *dst = bus_ram_ptr(&m->bus, start, size);
+    bool ok = dst && !overlaps_used(st, start, start + size);
+    if (ok) {
+        memcpy(dst, data, size);
+        st->initrd_start = start;
+        st->initrd_end = start + size;
+        use(st, start, start + size);
+    } else {
+        machine_err(err, errlen, "%s: initrd of %zu bytes does not fit at 0x%llx (more RAM with -m?)",
+                    st->b->initrd, size, (unsigned long long)start);
+    }
+    free(data);
+    return ok;
+}
+
+static void *base_dtb(struct machine *m, const struct rivet_boot *b, char *err, size_t errlen)
+{
+    if (!b->dtb) {
+        struct dtb_params p = { m->cfg.nharts, m->bus.ram_base, m->bus.ram_size, m->harts[0].misa };
+        size_t size;
+        return dtb_build_virt(&p, &size, err, errlen);
+    }
+    uint8_t *data;
+    size_t size;
+    if (!load_read_file(b->dtb, &data, &size, err, errlen))
+        return NULL;
+    if (!dtb_valid(data, size)) {
+        machine_err(err, errlen, "%s: not a valid device tree blob", b->dtb);
+        free(data);
+        return NULL;
+    }
+    return data;
+}
+
+static bool place_dtb(struct machine *m, struct boot_state *st, char *err, size_t errlen)
+{
+    void *base = base_dtb(m, st->b, err, errlen);
+    if (!base)
+        return false;
+    m->dtb = dtb_set_chosen(base, st->b->append, st->initrd_start, st->initrd_end, &m->dtb_size, err, errlen);
+    free(base);
+    if (!m->dtb)
+        return false;
+    uint64_t addr = boot_dtb_addr(m->bus.ram_base, m->bus.ram_size, m->dtb_size);
+    uint8_t *dst = addr ? bus_ram_ptr(&m->bus, addr, m->dtb_size) : NULL;
+    if (!dst || overlaps_used(st, addr, addr + m->dtb_size)) {
+        machine_err(err, errlen, "no room for the device tree at the end of RAM above the kernel and initrd");
+        return false;
+    }
+    memcpy(dst, m->dtb, m->dtb_size);
+    m->dtb_addr = addr;
+    return true;
+}
+
+static bool attach_htif(struct machine *m, const struct load_info *info, char *err, size_t errlen)
+{
+    if (!info->has_tohost)
+        return true;
+    if (!htif_init(&m->htif, &m->bus, info->tohost, info->has_fromhost, info->fromhost,
+                   machine_request_exit, m)) {
+        machine_err(err, errlen, "tohost/fromhost (0x%llx/0x%llx) are not aligned words in RAM",
+                    (unsigned long long)info->tohost, (unsigned long long)info->fromhost);
+        return false;
+    }
+    m->has_htif = true;
+    return true;
+}
+
+/* Every hart as the reset vector leaves it; with the built-in SBI, hart 0
+ * enters the kernel in S-mode and the others wait for hart_start. */
+static void reset_harts(struct machine *m, const struct boot_state *st)
+{
+    const struct rivet_boot *b = st->b;
+    uint64_t next = st->has_kernel ? st->kernel_entry : 0;
+    boot_rom_build(m->rom, virt_memmap[VIRT_MROM].size, st->fw_entry, m->dtb_addr, next);
+    for (unsigned i = 0; i < m->cfg.nharts; i++)
+        hart_reset(&m->harts[i], virt_memmap[VIRT_MROM].base); /* the reset vector sets a0, a1, a2 */
+    if (b->firmware != RIVET_FW_BUILTIN)
+        return;
+    machine_attach_sbi(m);
+    for (unsigned i = 0; i < m->cfg.nharts; i++) {
+        struct hart *h = &m->harts[i];
+        machine_sbi_prepare_hart(h);
+        if (i == 0)
+            machine_sbi_enter_s(h, st->kernel_entry, 0, m->dtb_addr);
+        else
+            h->halted = true;
+    }
+}
+
+bool rivet_boot(struct machine *m, const struct rivet_boot *b, char *err, size_t errlen)
+{
+    struct boot_state st = { .b = b };
+    machine_err(err, errlen, "%s", "");
+    if (m->booted) {
+        machine_err(err, errlen, "the machine was already booted");
+        return false;
+    }
+    if (b->firmware == RIVET_FW_BUILTIN && !b->kernel) {
+        machine_err(err, errlen, "the built-in SBI firmware needs a kernel (-kernel FILE)");
+        return false;
+    }
+    if (!load_programs(m, &st, err, errlen) || !load_initrd(m, &st, err, errlen) ||
+        !place_dtb(m, &st, err, errlen) || !attach_htif(m, &st.htif, err, errlen))
+        return false;
+    reset_harts(m, &st);
+    m->booted = true;
+    return true;
+}
+
+bool rivet_load(struct machine *m, const char *path, char *err, size_t errlen)
+{
+    struct rivet_boot b = { .firmware = RIVET_FW_NONE, .kernel = path };
+    return rivet_boot(m, &b, err, errlen);
+}
+
+bool rivet_dump_dtb(struct machine *m, const char *path, char *err, size_t errlen)
+{
+    if (!m->dtb) {
+        machine_err(err, errlen, "no device tree yet (boot the machine first)");
+        return false;
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        machine_err(err, errlen, "dumpdtb: cannot create '%s': %s", path, strerror(errno));
+        return false;
+    }
+    const uint8_t *p = m->dtb;
+    size_t left = m->dtb_size;
+    while (left) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            machine_err(err, errlen, "dumpdtb: error writing '%s': %s", path, strerror(errno));
+            close(fd);
+            return false;
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    if (close(fd) != 0) {
+        machine_err(err, errlen, "dumpdtb: error writing '%s': %s", path, strerror(errno));
+        return false;
+    }
+    return true;
+}

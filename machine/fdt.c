@@ -1,0 +1,359 @@
+/*
+ * The device tree of the virt board (see fdt.h), written with libfdt's
+ * sequential-write API. Node names, compatible strings and interrupt
+ * wiring follow QEMU 7.2's hw/riscv/virt.c, so Linux, OpenSBI and xv6-style
+ * kernels find the devices they expect; every address and interrupt number
+ * comes from virt_memmap[].
+ */
+#include "machine/fdt.h"
+
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rivet/encoding.h"
+#include "machine/memmap.h"
+
+#define DTB_FIRST_SIZE   (16 * 1024)
+#define DTB_MAX_SIZE     (1024 * 1024)
+#define DTB_CHOSEN_SLACK 1024
+#define NS16550_CLOCK    0x384000 /* QEMU's UART clock-frequency */
+#define TEST_POWEROFF    0x5555
+#define TEST_RESET       0x7777
+#define MAX_CELLS        (4 * 8)  /* interrupts-extended of the PLIC: 4 cells per hart */
+
+/* Multi-letter extensions cpu/ implements and misa cannot show (Zicntr:
+ * cycle/time/instret; Zihintpause: pause is a FENCE hint; Sstc: stimecmp). */
+static const char *const isa_z_extensions[] = {
+    "zicntr", "zicsr", "zifencei", "zihintpause", "zba", "zbb", "zbs", "sstc",
+};
+
+/* Canonical order of the single-letter extensions (unpriv. spec 27.11). */
+static const char isa_letters[] = "iemafdqcbkjtpvh";
+
+void dtb_isa_string(uint64_t misa, char *buf, size_t len)
+{
+    size_t n = (size_t)snprintf(buf, len, "rv64");
+    for (const char *c = isa_letters; *c && n + 1 < len; c++)
+        if (misa & (1ull << (*c - 'a')))
+            buf[n++] = *c;
+    buf[n < len ? n : len - 1] = '\0';
+    for (size_t i = 0; i < sizeof isa_z_extensions / sizeof isa_z_extensions[0]; i++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, len - used, "_%s", isa_z_extensions[i]);
+    }
+}
+
+/* A tree being written: the first libfdt error sticks and later calls do nothing. */
+struct dt {
+    void *fdt;
+    int err;
+};
+
+static void dt_begin(struct dt *d, const char *name)
+{
+    if (!d->err)
+        d->err = fdt_begin_node(d->fdt, name);
+}
+
+static void dt_end(struct dt *d)
+{
+    if (!d->err)
+        d->err = fdt_end_node(d->fdt);
+}
+
+static void dt_str(struct dt *d, const char *name, const char *value)
+{
+    if (!d->err)
+        d->err = fdt_property_string(d->fdt, name, value);
+}
+
+/* A string list given as "a\0b" with its length including the last NUL. */
+static void dt_strs(struct dt *d, const char *name, const char *list, size_t len)
+{
+    if (!d->err)
+        d->err = fdt_property(d->fdt, name, list, (int)len);
+}
+
+static void dt_empty(struct dt *d, const char *name)
+{
+    if (!d->err)
+        d->err = fdt_property(d->fdt, name, NULL, 0);
+}
+
+static void dt_cells(struct dt *d, const char *name, const uint32_t *cells, unsigned n)
+{
+    fdt32_t be[MAX_CELLS];
+    for (unsigned i = 0; i < n && i < MAX_CELLS; i++)
+        be[i] = cpu_to_fdt32(cells[i]);
+    if (!d->err)
+        d->err = fdt_property(d->fdt, name, be, (int)(n * sizeof be[0]));
+}
+
+static void dt_u32(struct dt *d, const char *name, uint32_t v) { dt_cells(d, name, &v, 1); }
+
+/* reg = <base size> with #address-cells = #size-cells = 2. */
+static void dt_reg(struct dt *d, uint64_t base, uint64_t size)
+{
+    uint32_t c[4] = { (uint32_t)(base >> 32), (uint32_t)base, (uint32_t)(size >> 32), (uint32_t)size };
+    dt_cells(d, "reg", c, 4);
+}
+
+/* Phandles: per-hart interrupt controllers, the cpus, then the PLIC and test device. */
+static uint32_t ph_intc(unsigned hart) { return 1 + hart; }
+static uint32_t ph_cpu(const struct dtb_params *p, unsigned hart) { return 1 + p->nharts + hart; }
+static uint32_t ph_plic(const struct dtb_params *p) { return 1 + 2 * p->nharts; }
+static uint32_t ph_test(const struct dtb_params *p) { return 2 + 2 * p->nharts; }
+
+static void node_name(char *buf, size_t len, const char *name, uint64_t addr)
+{
+    snprintf(buf, len, "%s@%llx", name, (unsigned long long)addr);
+}
+
+static void add_cpu(struct dt *d, const struct dtb_params *p, unsigned i)
+{
+    char name[32], isa[128];
+    snprintf(name, sizeof name, "cpu@%u", i);
+    dtb_isa_string(p->misa, isa, sizeof isa);
+    dt_begin(d, name);
+    dt_u32(d, "phandle", ph_cpu(p, i));
+    dt_str(d, "device_type", "cpu");
+    dt_u32(d, "reg", i);
+    dt_str(d, "status", "okay");
+    dt_str(d, "compatible", "riscv");
+    dt_str(d, "riscv,isa", isa);
+    dt_str(d, "mmu-type", "riscv,sv57"); /* satp accepts Sv39, Sv48 and Sv57 */
+    dt_begin(d, "interrupt-controller");
+    dt_u32(d, "#address-cells", 0);
+    dt_u32(d, "#interrupt-cells", 1);
+    dt_empty(d, "interrupt-controller");
+    dt_str(d, "compatible", "riscv,cpu-intc");
+    dt_u32(d, "phandle", ph_intc(i));
+    dt_end(d);
+    dt_end(d);
+}
+
+static void add_cpus(struct dt *d, const struct dtb_params *p)
+{
+    dt_begin(d, "cpus");
+    dt_u32(d, "#address-cells", 1);
+    dt_u32(d, "#size-cells", 0);
+    dt_u32(d, "timebase-frequency", VIRT_TIMEBASE_HZ);
+    for (unsigned i = 0; i < p->nharts; i++)
+        add_cpu(d, p, i);
+    dt_begin(d, "cpu-map");
+    dt_begin(d, "cluster0");
+    for (unsigned i = 0; i < p->nharts; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "core%u", i);
+        dt_begin(d, name);
+        dt_u32(d, "cpu", ph_cpu(p, i));
+        dt_end(d);
+    }
+    dt_end(d);
+    dt_end(d);
+    dt_end(d);
+}
+
+/* interrupts-extended = <intc(h) a intc(h) b> for every hart. */
+static void add_per_hart_irqs(struct dt *d, const struct dtb_params *p, uint32_t a, uint32_t b)
+{
+    uint32_t c[MAX_CELLS];
+    unsigned n = 0;
+    for (unsigned i = 0; i < p->nharts && n + 4 <= MAX_CELLS; i++) {
+        c[n++] = ph_intc(i);
+        c[n++] = a;
+        c[n++] = ph_intc(i);
+        c[n++] = b;
+    }
+    dt_cells(d, "interrupts-extended", c, n);
+}
+
+static void begin_dev(struct dt *d, enum virt_dev dev, uint64_t base, uint64_t size)
+{
+    char name[48];
+    node_name(name, sizeof name, virt_memmap[dev].name, base);
+    dt_begin(d, name);
+    dt_reg(d, base, size);
+}
+
+/* A device on a PLIC source. */
+static void plic_irq(struct dt *d, const struct dtb_params *p, unsigned irq)
+{
+    dt_u32(d, "interrupts", irq);
+    dt_u32(d, "interrupt-parent", ph_plic(p));
+}
+
+static void add_intc_devices(struct dt *d, const struct dtb_params *p)
+{
+    const struct virt_memmap_entry *mm = virt_memmap;
+    static const char clint_compat[] = "sifive,clint0\0riscv,clint0";
+    static const char plic_compat[] = "sifive,plic-1.0.0\0riscv,plic0";
+    begin_dev(d, VIRT_CLINT, mm[VIRT_CLINT].base, mm[VIRT_CLINT].size);
+    dt_strs(d, "compatible", clint_compat, sizeof clint_compat);
+    add_per_hart_irqs(d, p, IRQ_M_SOFT, IRQ_M_TIMER);
+    dt_end(d);
+    begin_dev(d, VIRT_PLIC, mm[VIRT_PLIC].base, mm[VIRT_PLIC].size);
+    dt_u32(d, "phandle", ph_plic(p));
+    dt_strs(d, "compatible", plic_compat, sizeof plic_compat);
+    dt_u32(d, "riscv,ndev", VIRT_PLIC_SOURCES - 1);
+    add_per_hart_irqs(d, p, IRQ_M_EXT, IRQ_S_EXT); /* contexts 2h (M) and 2h+1 (S) */
+    dt_u32(d, "#interrupt-cells", 1);
+    dt_empty(d, "interrupt-controller");
+    dt_u32(d, "#address-cells", 0);
+    dt_end(d);
+}
+
+static void add_soc_devices(struct dt *d, const struct dtb_params *p)
+{
+    const struct virt_memmap_entry *mm = virt_memmap;
+    static const char test_compat[] = "sifive,test1\0sifive,test0\0syscon";
+    begin_dev(d, VIRT_UART0, mm[VIRT_UART0].base, mm[VIRT_UART0].size);
+    dt_str(d, "compatible", "ns16550a");
+    dt_u32(d, "clock-frequency", NS16550_CLOCK);
+    plic_irq(d, p, mm[VIRT_UART0].irq);
+    dt_end(d);
+    /* Highest slot first, as QEMU's tree lists them: Linux probes in tree
+     * order, so the slot QEMU gives the first -device becomes /dev/vda. */
+    for (unsigned i = VIRT_VIRTIO_COUNT; i-- > 0;) {
+        begin_dev(d, VIRT_VIRTIO, mm[VIRT_VIRTIO].base + (uint64_t)i * VIRT_VIRTIO_STRIDE, mm[VIRT_VIRTIO].size);
+        dt_str(d, "compatible", "virtio,mmio");
+        plic_irq(d, p, mm[VIRT_VIRTIO].irq + i);
+        dt_end(d);
+    }
+    begin_dev(d, VIRT_RTC, mm[VIRT_RTC].base, mm[VIRT_RTC].size);
+    dt_str(d, "compatible", "google,goldfish-rtc");
+    plic_irq(d, p, mm[VIRT_RTC].irq);
+    dt_end(d);
+    begin_dev(d, VIRT_TEST, mm[VIRT_TEST].base, mm[VIRT_TEST].size);
+    dt_u32(d, "phandle", ph_test(p));
+    dt_strs(d, "compatible", test_compat, sizeof test_compat);
+    dt_end(d);
+}
+
+static void add_soc(struct dt *d, const struct dtb_params *p)
+{
+    dt_begin(d, "soc");
+    dt_u32(d, "#address-cells", 2);
+    dt_u32(d, "#size-cells", 2);
+    dt_str(d, "compatible", "simple-bus");
+    dt_empty(d, "ranges");
+    add_intc_devices(d, p);
+    add_soc_devices(d, p);
+    dt_end(d);
+}
+
+/* /poweroff and /reboot: syscon writes to the test device. */
+static void add_syscon(struct dt *d, const struct dtb_params *p, const char *node, const char *compat,
+                       uint32_t value)
+{
+    dt_begin(d, node);
+    dt_str(d, "compatible", compat);
+    dt_u32(d, "regmap", ph_test(p));
+    dt_u32(d, "offset", 0);
+    dt_u32(d, "value", value);
+    dt_end(d);
+}
+
+static void add_root(struct dt *d, const struct dtb_params *p)
+{
+    char name[48], serial[64];
+    dt_begin(d, "");
+    dt_u32(d, "#address-cells", 2);
+    dt_u32(d, "#size-cells", 2);
+    dt_str(d, "compatible", "riscv-virtio");
+    dt_str(d, "model", "riscv-virtio,qemu");
+    dt_begin(d, "chosen");
+    node_name(name, sizeof name, virt_memmap[VIRT_UART0].name, virt_memmap[VIRT_UART0].base);
+    snprintf(serial, sizeof serial, "/soc/%s", name);
+    dt_str(d, "stdout-path", serial);
+    dt_end(d);
+    node_name(name, sizeof name, virt_memmap[VIRT_DRAM].name, p->ram_base);
+    dt_begin(d, name);
+    dt_str(d, "device_type", "memory");
+    dt_reg(d, p->ram_base, p->ram_size);
+    dt_end(d);
+    add_cpus(d, p);
+    add_soc(d, p);
+    add_syscon(d, p, "poweroff", "syscon-poweroff", TEST_POWEROFF);
+    add_syscon(d, p, "reboot", "syscon-reboot", TEST_RESET);
+    dt_end(d);
+}
+
+/* One attempt in a buffer of `size` bytes; the libfdt error, 0 on success. */
+static int build_in(void *buf, size_t size, const struct dtb_params *p)
+{
+    struct dt d = { buf, fdt_create(buf, (int)size) };
+    if (!d.err)
+        d.err = fdt_finish_reservemap(buf);
+    add_root(&d, p);
+    if (!d.err)
+        d.err = fdt_finish(buf);
+    return d.err;
+}
+
+void *dtb_build_virt(const struct dtb_params *p, size_t *size, char *err, size_t errlen)
+{
+    for (size_t cap = DTB_FIRST_SIZE; cap <= DTB_MAX_SIZE; cap *= 2) {
+        void *buf = calloc(1, cap);
+        if (!buf)
+            break;
+        int rc = build_in(buf, cap, p);
+        if (rc == 0) {
+            *size = fdt_totalsize(buf);
+            return buf;
+        }
+        free(buf);
+        if (rc != -FDT_ERR_NOSPACE) {
+            snprintf(err, errlen, "building the device tree: %s", fdt_strerror(rc));
+            return NULL;
+        }
+    }
+    snprintf(err, errlen, "out of memory building the device tree");
+    return NULL;
+}
+
+static int set_chosen(void *fdt, const char *bootargs, uint64_t start, uint64_t end)
+{
+    int node = fdt_path_offset(fdt, "/chosen");
+    if (node == -FDT_ERR_NOTFOUND)
+        node = fdt_add_subnode(fdt, 0, "chosen");
+    if (node < 0)
+        return node;
+    int rc = 0;
+    if (bootargs)
+        rc = fdt_setprop_string(fdt, node, "bootargs", bootargs);
+    if (!rc && end > start)
+        rc = fdt_setprop_u64(fdt, node, "linux,initrd-start", start);
+    if (!rc && end > start)
+        rc = fdt_setprop_u64(fdt, node, "linux,initrd-end", end);
+    return rc ? rc : fdt_pack(fdt);
+}
+
+void *dtb_set_chosen(const void *blob, const char *bootargs, uint64_t initrd_start,
+                     uint64_t initrd_end, size_t *size, char *err, size_t errlen)
+{
+    size_t cap = fdt_totalsize(blob) + DTB_CHOSEN_SLACK + (bootargs ? strlen(bootargs) : 0);
+    void *buf = cap < INT32_MAX ? malloc(cap) : NULL;
+    if (!buf) {
+        snprintf(err, errlen, "out of memory for the device tree");
+        return NULL;
+    }
+    int rc = fdt_open_into(blob, buf, (int)cap);
+    if (!rc)
+        rc = set_chosen(buf, bootargs, initrd_start, initrd_end);
+    if (rc) {
+        snprintf(err, errlen, "device tree /chosen: %s", fdt_strerror(rc));
+        free(buf);
+        return NULL;
+    }
+    *size = fdt_totalsize(buf);
+    return buf;
+}
+
+bool dtb_valid(const void *data, size_t size)
+{
+    return size >= FDT_V17_SIZE && fdt_check_header(data) == 0 && fdt_totalsize(data) <= size &&
+           fdt_check_full(data, size) == 0;
+}

@@ -1,0 +1,40 @@
+/*
+ * The virt board's device tree, built with libfdt from the one address map
+ * (memmap.h) and the machine configuration: what QEMU 7.2's `virt` machine
+ * describes (cpus with their interrupt controllers, memory, /soc with the
+ * CLINT, PLIC, UART, virtio-mmio slots, RTC and test device, poweroff and
+ * reboot through syscon, /chosen).
+ *
+ * Contract
+ * - Only fdt.c includes libfdt. Blobs are malloc'd; the caller frees them.
+ * - Errors: NULL/false and one line in err (no "rivet: " prefix).
+ */
+#ifndef RIVET_FDT_H
+#define RIVET_FDT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct dtb_params {
+    unsigned nharts;
+    uint64_t ram_base, ram_size;
+    uint64_t misa;     /* single-letter extensions of the riscv,isa string */
+};
+
+/* The generated tree; /chosen holds stdout-path only. */
+void *dtb_build_virt(const struct dtb_params *p, size_t *size, char *err, size_t errlen);
+
+/* A copy of blob with /chosen (created when missing) holding bootargs (when
+ * non-NULL) and linux,initrd-start/-end (when initrd_end > initrd_start). */
+void *dtb_set_chosen(const void *blob, const char *bootargs, uint64_t initrd_start,
+                     uint64_t initrd_end, size_t *size, char *err, size_t errlen);
+
+/* True when data[0..size) is a complete, well-formed device tree blob
+ * (fdt_check_full), so a user's -dtb file can be handed to libfdt safely. */
+bool dtb_valid(const void *data, size_t size);
+
+/* The riscv,isa string for a hart with this misa, e.g. "rv64imafdc_zicntr_...". */
+void dtb_isa_string(uint64_t misa, char *buf, size_t len);
+
+#endif

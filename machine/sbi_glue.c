@@ -1,0 +1,201 @@
+/*
+ * The board side of the built-in SBI firmware (firmware/sbi.h): the services
+ * it needs, the hart hook that serves an S-mode ecall in the emulator, and
+ * the M-mode state OpenSBI would leave behind it.
+ *
+ * Timers: SBI set_timer writes the hart's stimecmp and lets hart_tick()
+ * drive STIP from it (menvcfg.STCE is set for the guest), so the SBI timer
+ * and a guest using Sstc directly share one mechanism, and the idle sleep
+ * already bounds itself by stimecmp.
+ */
+#include <string.h>
+
+#include "machine/machine.h"
+
+#define REG_A0 10
+#define REG_A1 11
+#define REG_A6 16
+#define REG_A7 17
+#define ECALL_LEN 4
+
+/* Exceptions OpenSBI hands to S-mode (it redirects what it does not
+ * emulate); with no M-mode code behind the built-in SBI, every exception
+ * but the ecalls from S and M goes to the guest directly. */
+#define SBI_MEDELEG ((1ull << CAUSE_MISALIGNED_FETCH) | (1ull << CAUSE_FETCH_ACCESS) |        \
+                     (1ull << CAUSE_ILLEGAL_INSTRUCTION) | (1ull << CAUSE_BREAKPOINT) |       \
+                     (1ull << CAUSE_MISALIGNED_LOAD) | (1ull << CAUSE_LOAD_ACCESS) |          \
+                     (1ull << CAUSE_MISALIGNED_STORE) | (1ull << CAUSE_STORE_ACCESS) |        \
+                     (1ull << CAUSE_USER_ECALL) | (1ull << CAUSE_FETCH_PAGE_FAULT) |          \
+                     (1ull << CAUSE_LOAD_PAGE_FAULT) | (1ull << CAUSE_STORE_PAGE_FAULT))
+#define SBI_MIDELEG (MIP_SSIP | MIP_STIP | MIP_SEIP)
+/* PMP entry 0 as NAPOT over the whole physical address space (priv. spec
+ * 3.7.1: pmpaddr all ones with A = NAPOT covers 2^64 bytes). */
+#define PMPADDR_ALL (~0ull >> 10)
+
+static struct hart *hart_of(void *opaque, unsigned hartid)
+{
+    struct machine *m = opaque;
+    return &m->harts[hartid];
+}
+
+static void console_write(void *opaque, const uint8_t *buf, size_t len)
+{
+    struct machine *m = opaque;
+    chardev_write(&m->console, buf, len);
+}
+
+static int console_read(void *opaque)
+{
+    struct machine *m = opaque;
+    uint8_t c;
+    return chardev_read(&m->console, &c, 1) == 1 ? c : -1;
+}
+
+static bool phys_read(void *opaque, uint64_t pa, void *buf, size_t len)
+{
+    struct machine *m = opaque;
+    return bus_dma_read(&m->bus, pa, buf, len);
+}
+
+static bool phys_write(void *opaque, uint64_t pa, const void *buf, size_t len)
+{
+    struct machine *m = opaque;
+    return bus_dma_write(&m->bus, pa, buf, len);
+}
+
+/* Legacy calls pass S-mode virtual addresses: translate page by page with
+ * the calling hart's current (S-mode) context, PMP included. */
+static bool virt_read(void *opaque, unsigned hartid, uint64_t va, void *buf, size_t len)
+{
+    struct hart *h = hart_of(opaque, hartid);
+    uint8_t *out = buf;
+    while (len) {
+        uint64_t pa, tval;
+        size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+        if (chunk > len)
+            chunk = len;
+        if (mmu_translate(&h->mmu, va, ACC_LOAD, 1, &pa, &tval) != 0 ||
+            !bus_dma_read(h->mmu.bus, pa, out, chunk))
+            return false;
+        va += chunk;
+        out += chunk;
+        len -= chunk;
+    }
+    return true;
+}
+
+static void set_timer(void *opaque, unsigned hartid, uint64_t deadline)
+{
+    struct hart *h = hart_of(opaque, hartid);
+    h->stimecmp = deadline;
+    hart_tick(h);
+}
+
+static void send_ipi(void *opaque, unsigned hartid) { hart_set_pending(hart_of(opaque, hartid), MIP_SSIP); }
+static void clear_ipi(void *opaque, unsigned hartid) { hart_clear_pending(hart_of(opaque, hartid), MIP_SSIP); }
+static void remote_sfence(void *opaque, unsigned hartid) { hart_flush_tlb(hart_of(opaque, hartid)); }
+
+/* Nothing to do: the code cache drops decoded blocks on every store to
+ * their page, so instruction fetch is always coherent with memory. */
+static void remote_fence_i(void *opaque, unsigned hartid) {}
+
+static enum sbi_hart_state hart_state(void *opaque, unsigned hartid)
+{
+    return hart_of(opaque, hartid)->halted ? SBI_HSM_STOPPED : SBI_HSM_STARTED;
+}
+
+static void hart_start(void *opaque, unsigned hartid, uint64_t start_addr, uint64_t arg)
+{
+    struct hart *h = hart_of(opaque, hartid);
+    h->halted = false;
+    machine_sbi_enter_s(h, start_addr, hartid, arg);
+}
+
+/* The caller is the running hart: yield ends its slice at once. */
+static void hart_stop(void *opaque, unsigned hartid)
+{
+    struct hart *h = hart_of(opaque, hartid);
+    h->halted = true;
+    h->wfi = false;
+    h->yield = true;
+}
+
+/* Retentive suspend behaves like WFI (SBI 2.0 section 9.4). */
+static void hart_suspend(void *opaque, unsigned hartid)
+{
+    struct hart *h = hart_of(opaque, hartid);
+    if ((hart_pending(h) & h->mie) == 0)
+        h->wfi = true;
+}
+
+/* Shutdown ends the run with 0, or 1 when the guest reports a system
+ * failure; a reboot ends it too (rivet does not reboot yet). */
+static void system_reset(void *opaque, uint32_t type, uint32_t reason)
+{
+    struct machine *m = opaque;
+    if (type != SBI_SRST_TYPE_SHUTDOWN)
+        m->exit_kind = MACHINE_EXIT_RESET;
+    machine_request_exit(m, reason == SBI_SRST_REASON_SYSTEM_FAILURE ? 1 : 0);
+}
+
+/* env.sbi_ecall: h->pc is the ecall; the result goes to a0 (and a1). */
+static bool sbi_ecall_hook(void *opaque, struct hart *h)
+{
+    struct machine *m = opaque;
+    uint64_t args[6];
+    memcpy(args, &h->x[REG_A0], sizeof args);
+    uint64_t ext = h->x[REG_A7];
+    struct sbi_ret r = sbi_call(&m->sbi, (unsigned)h->mhartid, ext, h->x[REG_A6], args);
+    if (h->halted || m->exit_requested)
+        return true; /* hart stop / system reset: the guest never sees a result */
+    h->x[REG_A0] = (uint64_t)r.error;
+    if (!sbi_is_legacy(ext))
+        h->x[REG_A1] = (uint64_t)r.value;
+    h->pc += ECALL_LEN;
+    h->instret++;
+    return true;
+}
+
+void machine_attach_sbi(struct machine *m)
+{
+    m->sbi = (struct sbi_services){
+        .opaque = m, .nharts = m->cfg.nharts,
+        .console_write = console_write, .console_read = console_read,
+        .phys_read = phys_read, .phys_write = phys_write, .virt_read = virt_read,
+        .set_timer = set_timer, .send_ipi = send_ipi, .clear_ipi = clear_ipi,
+        .remote_sfence = remote_sfence, .remote_fence_i = remote_fence_i,
+        .hart_state = hart_state, .hart_start = hart_start, .hart_stop = hart_stop,
+        .hart_suspend = hart_suspend, .system_reset = system_reset,
+    };
+    for (unsigned i = 0; i < m->cfg.nharts; i++)
+        m->harts[i].env.sbi_ecall = sbi_ecall_hook;
+}
+
+void machine_sbi_prepare_hart(struct hart *h)
+{
+    h->priv = PRV_M;
+    csr_write(h, CSR_MEDELEG, SBI_MEDELEG);
+    csr_write(h, CSR_MIDELEG, SBI_MIDELEG);
+    csr_write(h, CSR_MCOUNTEREN, ~0ull);
+    csr_write(h, CSR_MENVCFG, MENVCFG_STCE);
+    csr_write(h, CSR_PMPADDR0, PMPADDR_ALL);
+    csr_write(h, CSR_PMPCFG0, PMP_A_NAPOT | PMP_R | PMP_W | PMP_X);
+    /* FP on, as OpenSBI's mstatus_init leaves it; Linux turns it off itself. */
+    h->mstatus = (h->mstatus & ~MSTATUS_FS) | ((uint64_t)FS_INITIAL << MSTATUS_FS_SHIFT);
+    h->stimecmp = UINT64_MAX; /* no S timer until the guest sets one */
+    hart_tick(h);
+}
+
+void machine_sbi_enter_s(struct hart *h, uint64_t pc, uint64_t a0, uint64_t a1)
+{
+    h->priv = PRV_S;
+    h->pc = pc;
+    h->wfi = false;
+    h->resv_valid = false;
+    h->x[REG_A0] = a0;
+    h->x[REG_A1] = a1;
+    h->mstatus &= ~(MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_MPRV);
+    h->mmu.satp = 0;
+    hart_update_mmu(h);
+    hart_flush_tlb(h);
+}

@@ -1,0 +1,230 @@
+/*
+ * The virt board's wiring, seen through the library: command-line slot
+ * assignment, boot ROM words, QEMU's placement rules, the built-in SBI's
+ * reset state and ecall hook, and the devices on the bus.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "firmware/sbi.h"
+#include "machine/boot.h"
+#include "machine/cli.h"
+#include "machine/fdt.h"
+#include "machine/machine.h"
+
+static enum cli_result parse(struct cli_options *o, char **argv)
+{
+    char err[RIVET_ERR_LEN];
+    int argc = 0;
+    while (argv[argc])
+        argc++;
+    enum cli_result r = cli_parse(argc, argv, o, err, sizeof err);
+    if (r == CLI_ERROR)
+        fprintf(stderr, "cli error: %s\n", err);
+    return r;
+}
+
+START_TEST(devices_fill_from_the_highest_slot)
+{
+    struct cli_options o;
+    char *argv[] = { "rivet", "-kernel", "k", "-drive", "file=a.img,if=none,id=a", "-drive",
+                     "file=b.img,if=none,id=b", "-device", "virtio-blk-device,drive=a", "-device",
+                     "virtio-blk-device,drive=b", NULL };
+    ck_assert_int_eq(parse(&o, argv), CLI_RUN);
+    ck_assert_uint_eq(o.cfg.ndrives, 2);
+    ck_assert_str_eq(o.cfg.drives[0].path, "a.img");
+    ck_assert_uint_eq(o.cfg.drives[0].slot, 7);
+    ck_assert_str_eq(o.cfg.drives[1].path, "b.img");
+    ck_assert_uint_eq(o.cfg.drives[1].slot, 6);
+    ck_assert_int_eq(o.boot.firmware, RIVET_FW_BUILTIN);
+    cli_free(&o);
+}
+END_TEST
+
+START_TEST(if_virtio_first_and_explicit_bus)
+{
+    struct cli_options o;
+    char *argv[] = { "rivet", "-bios", "none", "-kernel", "k", "-drive", "file=x,,y.img,id=a,if=none,readonly=on",
+                     "-device", "virtio-blk-device,drive=a,bus=virtio-mmio-bus.0", "-drive",
+                     "file=c.img,format=raw,if=virtio", "-global", "virtio-mmio.force-legacy=true",
+                     "-snapshot", "-serial", "file:out.txt", NULL };
+    ck_assert_int_eq(parse(&o, argv), CLI_RUN);
+    ck_assert_uint_eq(o.cfg.ndrives, 2);
+    ck_assert_str_eq(o.cfg.drives[0].path, "c.img");
+    ck_assert_uint_eq(o.cfg.drives[0].slot, 7);
+    ck_assert_str_eq(o.cfg.drives[1].path, "x,y.img"); /* ",," is a comma */
+    ck_assert_uint_eq(o.cfg.drives[1].slot, 0);
+    ck_assert(o.cfg.drives[1].readonly);
+    ck_assert(o.cfg.virtio_legacy && o.cfg.snapshot);
+    ck_assert_int_eq(o.cfg.serial, RIVET_SERIAL_FILE);
+    ck_assert_str_eq(o.cfg.serial_path, "out.txt");
+    ck_assert_int_eq(o.boot.firmware, RIVET_FW_NONE);
+    cli_free(&o);
+}
+END_TEST
+
+START_TEST(rom_holds_the_reset_vector)
+{
+    uint8_t rom[128] = { 0 };
+    boot_rom_build(rom, sizeof rom, 0x80000000, 0x87e00000, 0x80200000);
+    /* auipc t0,0; addi a2,t0,40; csrr a0,mhartid; ld a1,32(t0); ld t0,24(t0); jr t0 */
+    const uint32_t want[6] = { 0x00000297, 0x02828613, 0xf1402573, 0x0202b583, 0x0182b283, 0x00028067 };
+    for (int i = 0; i < 6; i++)
+        ck_assert_uint_eq(load_le(rom + 4 * i, 4), want[i]);
+    ck_assert_uint_eq(load_le(rom + 24, 8), 0x80000000);
+    ck_assert_uint_eq(load_le(rom + 32, 8), 0x87e00000);
+    ck_assert_uint_eq(load_le(rom + 40, 8), 0x4942534f); /* fw_dynamic_info magic */
+    ck_assert_uint_eq(load_le(rom + 48, 8), 2);          /* version */
+    ck_assert_uint_eq(load_le(rom + 56, 8), 0x80200000); /* next_addr */
+    ck_assert_uint_eq(load_le(rom + 64, 8), 1);          /* next_mode = S */
+}
+END_TEST
+
+START_TEST(placement_follows_qemu)
+{
+    ck_assert_uint_eq(boot_dtb_addr(0x80000000, 128 << 20, 0x1000), 0x87e00000);
+    ck_assert_uint_eq(boot_dtb_addr(0x80000000, 4ull << 30, 0x1000), 0xbfe00000); /* below 3 GiB */
+    ck_assert_uint_eq(boot_dtb_addr(0x80000000, 1 << 20, 0x1000), 0x80000000);
+    ck_assert_uint_eq(boot_dtb_addr(0x80000000, 1 << 20, 2 << 20), 0); /* larger than RAM */
+    ck_assert_uint_eq(boot_initrd_addr(128 << 20, 0x80200000), 0x84200000);
+    ck_assert_uint_eq(boot_initrd_addr(1ull << 30, 0x80200000), 0x88200000);
+    char isa[128];
+    dtb_isa_string((1ull << ('i' - 'a')) | (1ull << ('m' - 'a')) | (1ull << ('c' - 'a')), isa, sizeof isa);
+    ck_assert_str_eq(isa, "rv64imc_zicntr_zicsr_zifencei_zihintpause_zba_zbb_zbs_sstc");
+}
+END_TEST
+
+/* A tiny raw "kernel" in a temporary file. */
+static char *write_kernel(void)
+{
+    static char path[] = "/tmp/rivet-board-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    const uint8_t wfi_loop[8] = { 0x73, 0x00, 0x50, 0x10, 0x6f, 0xf0, 0xdf, 0xff };
+    ck_assert_int_eq(write(fd, wfi_loop, sizeof wfi_loop), sizeof wfi_loop);
+    close(fd);
+    return path;
+}
+
+static struct machine *boot_builtin(unsigned nharts)
+{
+    struct rivet_config cfg;
+    rivet_config_default(&cfg);
+    cfg.nharts = nharts;
+    char err[RIVET_ERR_LEN];
+    struct machine *m = rivet_create(&cfg, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    char *k = write_kernel();
+    struct rivet_boot b = { .firmware = RIVET_FW_BUILTIN, .kernel = k };
+    ck_assert_msg(rivet_boot(m, &b, err, sizeof err), "%s", err);
+    unlink(k);
+    return m;
+}
+
+START_TEST(builtin_sbi_reset_state)
+{
+    struct machine *m = boot_builtin(2);
+    struct hart *h0 = &m->harts[0], *h1 = &m->harts[1];
+    ck_assert_uint_eq(h0->priv, PRV_S);
+    ck_assert_uint_eq(h0->pc, 0x80200000);
+    ck_assert_uint_eq(h0->x[10], 0);
+    ck_assert_uint_eq(h0->x[11], m->dtb_addr);
+    ck_assert_uint_eq(load_le(bus_ram_ptr(&m->bus, m->dtb_addr, 4), 4), 0xedfe0dd0); /* FDT magic */
+    ck_assert(!h0->halted && h1->halted);
+    ck_assert(h0->medeleg & (1ull << CAUSE_STORE_PAGE_FAULT));
+    ck_assert(!(h0->medeleg & (1ull << CAUSE_SUPERVISOR_ECALL)));
+    ck_assert_uint_eq(h0->mideleg, MIP_SSIP | MIP_STIP | MIP_SEIP);
+    ck_assert(h0->menvcfg & MENVCFG_STCE);
+    rivet_destroy(m);
+}
+END_TEST
+
+START_TEST(builtin_sbi_serves_ecalls)
+{
+    struct machine *m = boot_builtin(2);
+    struct hart *h0 = &m->harts[0], *h1 = &m->harts[1];
+    h0->x[17] = SBI_EXT_BASE;
+    h0->x[16] = SBI_BASE_GET_SPEC_VERSION;
+    ck_assert(h0->env.sbi_ecall(h0->env.opaque, h0));
+    ck_assert_uint_eq(h0->x[10], 0);
+    ck_assert_uint_eq(h0->x[11], 2u << 24);
+    ck_assert_uint_eq(h0->pc, 0x80200004);
+    /* HSM hart_start(1, 0x80200000, 0x1234) */
+    h0->x[17] = SBI_EXT_HSM;
+    h0->x[16] = SBI_HSM_HART_START;
+    h0->x[10] = 1;
+    h0->x[11] = 0x80200000;
+    h0->x[12] = 0x1234;
+    ck_assert(h0->env.sbi_ecall(h0->env.opaque, h0));
+    ck_assert_uint_eq(h0->x[10], 0);
+    ck_assert(!h1->halted);
+    ck_assert_uint_eq(h1->priv, PRV_S);
+    ck_assert_uint_eq(h1->pc, 0x80200000);
+    ck_assert_uint_eq(h1->x[10], 1);
+    ck_assert_uint_eq(h1->x[11], 0x1234);
+    /* IPI to hart 1 sets its SSIP */
+    h0->x[17] = SBI_EXT_IPI;
+    h0->x[16] = SBI_IPI_SEND_IPI;
+    h0->x[10] = 2;
+    h0->x[11] = 0;
+    ck_assert(h0->env.sbi_ecall(h0->env.opaque, h0));
+    ck_assert(hart_pending(h1) & MIP_SSIP);
+    rivet_destroy(m);
+}
+END_TEST
+
+START_TEST(devices_on_the_bus)
+{
+    struct machine *m = boot_builtin(1);
+    uint64_t v = 0;
+    ck_assert_int_eq(bus_read(&m->bus, 0x1000, 4, &v), BUS_OK);
+    ck_assert_uint_eq(v, 0x00000297);
+    ck_assert_int_eq(bus_read(&m->bus, 0x10001000, 4, &v), BUS_OK);
+    ck_assert_uint_eq(v, 0x74726976); /* virtio-mmio magic in slot 0 */
+    ck_assert_int_eq(bus_read(&m->bus, 0x10001004, 4, &v), BUS_OK);
+    ck_assert_uint_eq(v, 2); /* modern by default */
+    /* a 16-bit store of 0x5555 (OpenSBI's) powers off */
+    ck_assert_int_eq(bus_write(&m->bus, 0x100000, 2, 0x5555), BUS_OK);
+    ck_assert(m->exit_requested);
+    ck_assert_uint_eq(m->exit_code, 0);
+    char err[RIVET_ERR_LEN];
+    ck_assert_int_eq(rivet_run(m, err, sizeof err), 0);
+    rivet_destroy(m);
+}
+END_TEST
+
+START_TEST(duplicate_slot_refused)
+{
+    struct rivet_config cfg;
+    rivet_config_default(&cfg);
+    cfg.ndrives = 2;
+    cfg.drives[0] = (struct rivet_drive){ "a.img", false, 3 };
+    cfg.drives[1] = (struct rivet_drive){ "b.img", false, 3 };
+    char err[RIVET_ERR_LEN];
+    ck_assert_ptr_null(rivet_create(&cfg, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "virtio-mmio-bus.3"));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("board");
+    TCase *tc = tcase_create("board");
+    tcase_add_test(tc, devices_fill_from_the_highest_slot);
+    tcase_add_test(tc, if_virtio_first_and_explicit_bus);
+    tcase_add_test(tc, rom_holds_the_reset_vector);
+    tcase_add_test(tc, placement_follows_qemu);
+    tcase_add_test(tc, builtin_sbi_reset_state);
+    tcase_add_test(tc, builtin_sbi_serves_ecalls);
+    tcase_add_test(tc, devices_on_the_bus);
+    tcase_add_test(tc, duplicate_slot_refused);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Runs one device guest on rivet (or on QEMU, to validate the guest) and
+decides by exit status, plus optional checks of stdout and of a disk image.
+
+  run_guest.py --emu PATH [--status N] [--stdin TEXT] [--stdout-has TEXT]...
+               [--disk [--check-disk]] [--needs-file PATH] -- EMULATOR-ARGS...
+
+EMULATOR-ARGS use QEMU's spelling (-bios, -kernel, -smp, -global ...); the
+driver adds -machine virt -m 128M -nographic, and for rivet --timeout 20 (QEMU
+is killed after 20 s). --disk makes a 64 KiB raw image (sector 0 holds the
+host pattern, sector 3 is 0xee, the rest zero), attaches it as virtio-blk on
+virtio-mmio-bus.0; --check-disk then checks after the run that sectors 1-2
+hold the guest pattern and nothing else changed. --stdin and --stdout-has
+take backslash escapes (\\n). Exit 0 = pass, 1 = fail, 77 = skipped."""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+SECTOR = 512
+IMAGE_SECTORS = 128
+TIME_LIMIT = 20
+
+
+def host_sector0():
+    tag = b"RIVETBLK"
+    return tag + bytes((i * 7 + 3) & 0xFF for i in range(8, SECTOR))
+
+
+def initial_image():
+    img = bytearray(IMAGE_SECTORS * SECTOR)
+    img[0:SECTOR] = host_sector0()
+    img[3 * SECTOR:4 * SECTOR] = b"\xee" * SECTOR
+    return img
+
+
+def expected_image():
+    img = initial_image()
+    img[SECTOR:3 * SECTOR] = bytes((i * 13 + 0x5A) & 0xFF for i in range(2 * SECTOR))
+    return img
+
+
+def check_image(path):
+    got = open(path, "rb").read()
+    want = expected_image()
+    if len(got) != len(want):
+        return "image size %d, expected %d" % (len(got), len(want))
+    for i in range(len(want)):
+        if got[i] != want[i]:
+            return "image byte %d (sector %d offset %d): got 0x%02x, expected 0x%02x" % (
+                i, i // SECTOR, i % SECTOR, got[i], want[i])
+    return None
+
+
+def run(args, extra, tmp):
+    is_qemu = "qemu" in os.path.basename(args.emu)
+    cmd = [args.emu, "-machine", "virt", "-m", "128M", "-nographic"] + extra
+    if args.disk:
+        img = os.path.join(tmp, "disk.img")
+        with open(img, "wb") as f:
+            f.write(initial_image())
+        cmd += ["-drive", "file=%s,if=none,format=raw,id=x0" % img,
+                "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"]
+    if not is_qemu:
+        cmd += ["--timeout", str(TIME_LIMIT)]
+    stdin = (args.stdin or "").encode().decode("unicode_escape").encode("latin-1")
+    try:
+        p = subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=TIME_LIMIT + 5)
+    except subprocess.TimeoutExpired as e:
+        return cmd, None, e.stdout or b"", e.stderr or b""
+    return cmd, p.returncode, p.stdout, p.stderr
+
+
+def status_ok(status, want):
+    if want == "nonzero":
+        return 1 <= status <= 123
+    return status == int(want)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--emu", required=True)
+    ap.add_argument("--status", default="0",
+                    help="expected exit status, or 'nonzero' for a guest failure (1-123)")
+    ap.add_argument("--stdin")
+    ap.add_argument("--stdout-has", action="append", default=[])
+    ap.add_argument("--disk", action="store_true")
+    ap.add_argument("--check-disk", action="store_true")
+    ap.add_argument("--needs-file")
+    ap.add_argument("rest", nargs=argparse.REMAINDER)
+    args = ap.parse_args()
+    extra = args.rest[1:] if args.rest[:1] == ["--"] else args.rest
+    if args.needs_file and not os.path.exists(args.needs_file):
+        print("SKIP: %s is missing (install the package that provides it)" % args.needs_file)
+        return 77
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd, status, out, err = run(args, extra, tmp)
+        problems = []
+        if status is None:
+            problems.append("no exit within %d s" % (TIME_LIMIT + 5))
+        elif not status_ok(status, args.status):
+            problems.append("exit status %d, expected %s" % (status, args.status))
+        text = out.decode("latin-1").replace("\r\n", "\n")
+        for want in args.stdout_has:
+            want = want.encode().decode("unicode_escape")
+            if want not in text:
+                problems.append("stdout lacks %r" % want)
+        if args.check_disk and status_ok(status, args.status):
+            bad = check_image(os.path.join(tmp, "disk.img"))
+            if bad:
+                problems.append(bad)
+    if problems:
+        print("FAIL: " + "; ".join(problems))
+        print("--- command: " + " ".join(cmd))
+        print("--- stdout:\n" + out.decode("latin-1"))
+        print("--- stderr:\n" + err.decode("latin-1"))
+        return 1
+    print("PASS: " + " ".join(cmd))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
