@@ -115,6 +115,14 @@ struct hart {
     FILE *trace;               /* non-NULL: one line per retired instruction */
     struct hart *next;         /* list of the machine's harts (code cache flushes) */
 
+    /* Debugger (machine/gdbstub.c), cold. While `debug` is set hart_run goes
+     * one instruction at a time and calls debug_stop(debug_opaque, h) before
+     * each one; true stops the slice there (breakpoint, watchpoint hit,
+     * single step). Clear = the block path, untouched. */
+    bool debug;
+    bool (*debug_stop)(void *opaque, struct hart *h);
+    void *debug_opaque;
+
     uint64_t jc_gen;
     struct jcache_entry jcache[JCACHE_ENTRIES];
 };

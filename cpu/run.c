@@ -162,9 +162,11 @@ uint64_t hart_run(struct hart *h, uint64_t budget)
     uint64_t start = h->instret, end = start + budget;
     if (h->halted)
         return 0;
-    if (h->trace) {
+    if (h->trace || h->debug) {
         for (uint64_t iter = 0; h->instret < end && iter < budget && !h->yield; iter++) {
             if (h->wfi && !interrupt_ready(h))
+                break;
+            if (h->debug && h->debug_stop && h->debug_stop(h->debug_opaque, h))
                 break;
             hart_step(h);
         }

@@ -41,6 +41,7 @@
  * zero becomes 1, so a failing guest never looks like a pass. */
 enum rivet_exit {
     RIVET_EXIT_PASS = 0,
+    RIVET_EXIT_EXPECT = 123,   /* an --expect-script wait timed out */
     RIVET_EXIT_LIMIT = 124,    /* --timeout or --max-insns reached */
     RIVET_EXIT_USAGE = 125,    /* bad flag, bad file */
     RIVET_EXIT_INTERNAL = 126, /* host failure (out of memory, ...) */
@@ -82,6 +83,19 @@ struct rivet_config {
     bool no_reboot;              /* a guest reset request ends the run quietly (rivet never reboots) */
     unsigned ndrives;
     struct rivet_drive drives[RIVET_VIRTIO_SLOTS];
+
+    /* The display devices (machine/display.h): nonzero sizes give the guest a
+     * fb_width x fb_height simple framebuffer in reserved RAM and a
+     * virtio-input keyboard and tablet in the highest free virtio-mmio slots. */
+    unsigned fb_width, fb_height;
+
+    /* Debugging and determinism (machine/debug.c). All zero = off. */
+    const char *gdb;            /* gdb stub: "tcp:[HOST]:PORT" (-s = "tcp::1234"), loopback by default */
+    bool gdb_wait;              /* -S: wait for gdb before the first instruction */
+    bool icount;                /* -icount: virtual time = instructions << icount_shift ns */
+    unsigned icount_shift;      /* 0..20 */
+    const char *expect_script;  /* --expect-script FILE: wait/send/sleep/exit on the UART console */
+    const char *console_log;    /* --console-log FILE: every UART output byte teed to FILE */
 };
 
 /* What runs first (QEMU -bios). */

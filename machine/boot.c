@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "machine/display.h"
 #include "machine/fdt.h"
 #include "machine/loader.h"
 #include "machine/machine.h"
@@ -181,7 +182,8 @@ static void *base_dtb(struct machine *m, const struct rivet_boot *b, char *err, 
     if (!b->dtb) {
         struct dtb_params p = { m->cfg.nharts, m->bus.ram_base, m->bus.ram_size, m->harts[0].misa };
         size_t size;
-        return dtb_build_virt(&p, &size, err, errlen);
+        void *blob = dtb_build_virt(&p, &size, err, errlen);
+        return blob ? display_board_dtb(m, blob, err, errlen) : NULL;
     }
     uint8_t *data;
     size_t size;

@@ -11,10 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/framebuffer.h"
+
 enum flag_id {
     F_MACHINE, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
     F_SERIAL, F_DISPLAY, F_NO_REBOOT, F_SNAPSHOT, F_DRIVE, F_DEVICE, F_GLOBAL,
     F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_HELP, F_VERSION,
+    /* Debugging and determinism (apply_debug). */
+    F_GDB, F_GDB_DEFAULT, F_GDB_WAIT, F_ICOUNT, F_EXPECT_SCRIPT, F_CONSOLE_LOG,
+    /* The window and its framebuffer (apply_display). */
+    F_FB, F_SCREENSHOT,
 };
 
 enum flag_arg { ARG_NONE, ARG_REQUIRED, ARG_EQ_ONLY };
@@ -40,6 +46,10 @@ static const struct flag flags[] = {
     { "stats", F_STATS, ARG_NONE },
     { "h", F_HELP, ARG_NONE },                { "help", F_HELP, ARG_NONE },
     { "version", F_VERSION, ARG_NONE },
+    { "gdb", F_GDB, ARG_REQUIRED },           { "s", F_GDB_DEFAULT, ARG_NONE },
+    { "S", F_GDB_WAIT, ARG_NONE },            { "icount", F_ICOUNT, ARG_REQUIRED },
+    { "expect-script", F_EXPECT_SCRIPT, ARG_REQUIRED }, { "console-log", F_CONSOLE_LOG, ARG_REQUIRED },
+    { "fb", F_FB, ARG_REQUIRED },             { "screenshot-on-exit", F_SCREENSHOT, ARG_REQUIRED },
 };
 
 /* A -device, kept in command-line order until the slots are resolved. */
@@ -330,6 +340,44 @@ static enum cli_result set_global(struct parse_state *st, const char *v)
                       &st->o->cfg.virtio_legacy);
 }
 
+/* -display none|sdl (QEMU spelling, no sub-options). */
+static enum cli_result set_display(struct parse_state *st, const char *flag, const char *v)
+{
+    if (!strcmp(v, "none"))
+        st->o->display = DISPLAY_NONE;
+    else if (!strcmp(v, "sdl"))
+        st->o->display = DISPLAY_SDL;
+    else
+        return usage_error(st, "%s: unsupported display '%s' (sdl or none)", flag, v);
+    return CLI_RUN;
+}
+
+/* -fb WxH: the framebuffer's size in pixels (machine/display.h). */
+static enum cli_result set_fb(struct parse_state *st, const char *flag, const char *v)
+{
+    char *x = strchr(v, 'x');
+    uint64_t w, h;
+    char wbuf[16];
+    if (!x || (size_t)(x - v) >= sizeof wbuf)
+        return usage_error(st, "%s: bad size '%s' (WIDTHxHEIGHT, e.g. 1280x800)", flag, v);
+    snprintf(wbuf, sizeof wbuf, "%.*s", (int)(x - v), v);
+    if (!parse_u64(wbuf, &w) || !parse_u64(x + 1, &h))
+        return usage_error(st, "%s: bad size '%s' (WIDTHxHEIGHT, e.g. 1280x800)", flag, v);
+    if (w < FB_MIN_SIDE || h < FB_MIN_SIDE || w > FB_MAX_SIDE || h > FB_MAX_SIDE)
+        return usage_error(st, "%s: %s: each side must be %d to %d pixels", flag, v, FB_MIN_SIDE, FB_MAX_SIDE);
+    st->o->cfg.fb_width = (unsigned)w;
+    st->o->cfg.fb_height = (unsigned)h;
+    return CLI_RUN;
+}
+
+static enum cli_result apply_display(struct parse_state *st, enum flag_id id, const char *flag, const char *v)
+{
+    if (id == F_FB)
+        return set_fb(st, flag, v);
+    st->o->screenshot = v;
+    return CLI_RUN;
+}
+
 static enum cli_result set_serial(struct parse_state *st, const char *v)
 {
     struct rivet_config *c = &st->o->cfg;
@@ -360,15 +408,49 @@ static enum cli_result apply_board(struct parse_state *st, enum flag_id id, cons
     case F_DTB: o->boot.dtb = v; return CLI_RUN;
     case F_MEM: return set_mem(st, flag, v);
     case F_SMP: return set_smp(st, flag, v);
-    case F_NOGRAPHIC: return CLI_RUN; /* the console is on stdio unless -serial says otherwise */
+    case F_NOGRAPHIC: /* no window; the console is on stdio unless -serial says otherwise */
+        o->display = DISPLAY_NONE;
+        return CLI_RUN;
     case F_SERIAL: return set_serial(st, v);
-    case F_DISPLAY:
-        return strcmp(v, "none") ? usage_error(st, "%s: unsupported display '%s' (only none)", flag, v) : CLI_RUN;
+    case F_DISPLAY: return set_display(st, flag, v);
     case F_NO_REBOOT: o->cfg.no_reboot = true; return CLI_RUN;
     case F_SNAPSHOT: o->cfg.snapshot = true; return CLI_RUN;
     case F_DRIVE: return set_drive(st, v);
     case F_DEVICE: return set_device(st, v);
     case F_GLOBAL: return set_global(st, v);
+    default: return usage_error(st, "%s: internal error: unhandled flag", flag);
+    }
+}
+
+/* -icount shift=N | -icount N (QEMU): 2^N ns of virtual time per instruction.
+ * QEMU's shift=auto and sleep=/align= sub-options are refused. */
+static enum cli_result set_icount(struct parse_state *st, const char *flag, const char *v)
+{
+    uint64_t n;
+    const char *num = strncmp(v, "shift=", 6) == 0 ? v + 6 : v;
+    if (!parse_u64(num, &n) || n > 30)
+        return usage_error(st, "%s: bad value '%s' (shift=N or N, 0 to 30)", flag, v);
+    st->o->cfg.icount = true;
+    st->o->cfg.icount_shift = (unsigned)n;
+    return CLI_RUN;
+}
+
+/* The gdb stub (-gdb tcp:[HOST]:PORT, -s, -S), -icount, --expect-script,
+ * --console-log: see machine/debug.h. */
+static enum cli_result apply_debug(struct parse_state *st, enum flag_id id, const char *flag, const char *v)
+{
+    struct rivet_config *c = &st->o->cfg;
+    switch (id) {
+    case F_GDB:
+        if (strncmp(v, "tcp:", 4) != 0 || !strchr(v + 4, ':'))
+            return usage_error(st, "%s: unsupported device '%s' (tcp::PORT or tcp:HOST:PORT)", flag, v);
+        c->gdb = v;
+        return CLI_RUN;
+    case F_GDB_DEFAULT: c->gdb = "tcp::1234"; return CLI_RUN;
+    case F_GDB_WAIT: c->gdb_wait = true; return CLI_RUN;
+    case F_ICOUNT: return set_icount(st, flag, v);
+    case F_EXPECT_SCRIPT: c->expect_script = v; return CLI_RUN;
+    case F_CONSOLE_LOG: c->console_log = v; return CLI_RUN;
     default: return usage_error(st, "%s: internal error: unhandled flag", flag);
     }
 }
@@ -385,6 +467,9 @@ static enum cli_result apply(struct parse_state *st, enum flag_id id, const char
     case F_STATS: st->o->stats = true; return CLI_RUN;
     case F_HELP: return CLI_HELP;
     case F_VERSION: return CLI_VERSION;
+    case F_GDB: case F_GDB_DEFAULT: case F_GDB_WAIT: case F_ICOUNT: case F_EXPECT_SCRIPT: case F_CONSOLE_LOG:
+        return apply_debug(st, id, flag, v);
+    case F_FB: case F_SCREENSHOT: return apply_display(st, id, flag, v);
     default: return apply_board(st, id, flag, v);
     }
 }
@@ -553,8 +638,17 @@ const char *cli_usage(void)
         "Board:\n"
         "  -m SIZE                 RAM size: MiB, or with a K/M/G suffix (default 128M)\n"
         "  -smp N, -smp cpus=N     number of harts, 1 to 8 (default 1)\n"
-        "  -nographic              accepted: the console is on stdio (see -serial)\n"
-        "  -display none           accepted: rivet has no display\n"
+        "  -nographic              no window; the console is on stdio (see -serial)\n"
+        "  -display sdl|none       sdl: a window showing the guest's framebuffer, with\n"
+        "                          a virtio keyboard and tablet (fails without a\n"
+        "                          display); none: no window. Default: a window when\n"
+        "                          DISPLAY or WAYLAND_DISPLAY is set (not for -bios\n"
+        "                          none). In the window: Ctrl-Alt-G releases the\n"
+        "                          pointer, Ctrl-Alt-S writes rivet-DATE-TIME.png;\n"
+        "                          closing it presses the guest's power button\n"
+        "  -fb WxH                 framebuffer size (default 1024x768 with a window);\n"
+        "                          gives the guest a framebuffer even without one\n"
+        "  --screenshot-on-exit FILE.png   at exit, the framebuffer as a PNG\n"
         "  -serial mon:stdio|stdio|file:PATH|none   the UART (default mon:stdio:\n"
         "                          Ctrl-A x quits, Ctrl-A h lists the keys)\n"
         "  -drive file=F[,if=none|virtio][,format=raw][,id=ID][,readonly=on]\n"
@@ -573,6 +667,15 @@ const char *cli_usage(void)
         "  --timeout SECONDS       stop after this much wall-clock time (fractions ok)\n"
         "  --max-insns N           stop after N instructions retired over all harts\n"
         "  --stats                 at exit, print instructions, seconds and MIPS on stderr\n"
+        "  -gdb tcp:[HOST]:PORT    gdb stub on that TCP port (HOST default 127.0.0.1)\n"
+        "  -s                      the same as -gdb tcp::1234\n"
+        "  -S                      with -gdb/-s: wait for gdb before the first instruction\n"
+        "  -icount shift=N, -icount N   virtual time: 2^N ns per instruction; timers,\n"
+        "                          mtime and the RTC follow it, idle time is skipped, so\n"
+        "                          runs repeat exactly\n"
+        "  --expect-script FILE    scripted console: lines wait \"TEXT\" [SECONDS],\n"
+        "                          send \"TEXT\" (C escapes), sleep SECONDS, exit N\n"
+        "  --console-log FILE      copy every byte of UART output to FILE\n"
         "  -h, --help              this help\n"
         "  --version               the version\n"
         "\n"
@@ -582,9 +685,10 @@ const char *cli_usage(void)
         "-no-reboot). An image in use by another rivet is refused (locked).\n"
         "\n"
         "Exit status:\n"
-        "  0        the guest passed (exit code 0), powered off, or reset\n"
+        "  0        the guest passed (exit code 0), powered off, or reset; gdb's kill\n"
         "  1-255    the guest's exit code, low 8 bits (a nonzero code whose low 8 bits\n"
         "           are 0 gives 1)\n"
+        "  123      an --expect-script wait timed out (the message names the line)\n"
         "  124      --timeout or --max-insns reached\n"
         "  125      usage or input error (bad option, bad file)\n"
         "  126      internal error\n"

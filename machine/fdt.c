@@ -357,3 +357,82 @@ bool dtb_valid(const void *data, size_t size)
     return size >= FDT_V17_SIZE && fdt_check_header(data) == 0 && fdt_totalsize(data) <= size &&
            fdt_check_full(data, size) == 0;
 }
+
+/* Node `name` under `parent`, created when missing. */
+static int subnode(void *fdt, int parent, const char *name)
+{
+    int node = fdt_subnode_offset(fdt, parent, name);
+    return node == -FDT_ERR_NOTFOUND ? fdt_add_subnode(fdt, parent, name) : node;
+}
+
+static int set_reg(void *fdt, int node, uint64_t base, uint64_t size)
+{
+    fdt64_t reg[2] = { cpu_to_fdt64(base), cpu_to_fdt64(size) };
+    return fdt_setprop(fdt, node, "reg", reg, sizeof reg);
+}
+
+/* The framebuffer's RAM, kept out of the kernel's allocator and linear map
+ * (reserved-memory binding: no-map). The root has 2 address and size cells. */
+static int add_reserved_fb(void *fdt, const struct dtb_framebuffer *fb, const char *name)
+{
+    int rm = subnode(fdt, 0, "reserved-memory");
+    int rc = rm < 0 ? rm : fdt_setprop_u32(fdt, rm, "#address-cells", 2);
+    if (!rc)
+        rc = fdt_setprop_u32(fdt, rm, "#size-cells", 2);
+    if (!rc)
+        rc = fdt_setprop(fdt, rm, "ranges", NULL, 0);
+    int node = rc ? rc : fdt_add_subnode(fdt, rm, name);
+    if (node < 0)
+        return node;
+    rc = set_reg(fdt, node, fb->base, fb->size);
+    return rc ? rc : fdt_setprop(fdt, node, "no-map", NULL, 0);
+}
+
+/* The simple-framebuffer node (binding simple-framebuffer.yaml), at the
+ * root rather than in /chosen, whose lack of `ranges` would leave its reg
+ * untranslatable; Linux creates simplefb devices from either place. */
+static int add_fb_node(void *fdt, const struct dtb_framebuffer *fb, const char *name)
+{
+    int node = fdt_add_subnode(fdt, 0, name);
+    if (node < 0)
+        return node;
+    int rc = fdt_setprop_string(fdt, node, "compatible", "simple-framebuffer");
+    if (!rc)
+        rc = set_reg(fdt, node, fb->base, (uint64_t)fb->stride * fb->height);
+    if (!rc)
+        rc = fdt_setprop_u32(fdt, node, "width", fb->width);
+    if (!rc)
+        rc = fdt_setprop_u32(fdt, node, "height", fb->height);
+    if (!rc)
+        rc = fdt_setprop_u32(fdt, node, "stride", fb->stride);
+    if (!rc)
+        rc = fdt_setprop_string(fdt, node, "format", "x8r8g8b8");
+    return rc ? rc : fdt_setprop_string(fdt, node, "status", "okay");
+}
+
+void *dtb_add_framebuffer(const void *blob, const struct dtb_framebuffer *fb, size_t *size, char *err,
+                          size_t errlen)
+{
+    char name[48];
+    size_t cap = fdt_totalsize(blob) + DTB_CHOSEN_SLACK;
+    void *buf = cap < INT32_MAX ? malloc(cap) : NULL;
+    if (!buf) {
+        snprintf(err, errlen, "out of memory for the device tree");
+        return NULL;
+    }
+    node_name(name, sizeof name, "framebuffer", fb->base);
+    int rc = fdt_open_into(blob, buf, (int)cap);
+    if (!rc)
+        rc = add_reserved_fb(buf, fb, name);
+    if (!rc)
+        rc = add_fb_node(buf, fb, name);
+    if (!rc)
+        rc = fdt_pack(buf);
+    if (rc) {
+        snprintf(err, errlen, "device tree framebuffer: %s", fdt_strerror(rc));
+        free(buf);
+        return NULL;
+    }
+    *size = fdt_totalsize(buf);
+    return buf;
+}

@@ -30,6 +30,17 @@ void *dtb_build_virt(const struct dtb_params *p, size_t *size, char *err, size_t
 void *dtb_set_chosen(const void *blob, const char *bootargs, uint64_t initrd_start,
                      uint64_t initrd_end, size_t *size, char *err, size_t errlen);
 
+/* A simple framebuffer (format x8r8g8b8) in the RAM range [base, base + size). */
+struct dtb_framebuffer {
+    uint64_t base, size;
+    unsigned width, height, stride;
+};
+
+/* A copy of blob with /reserved-memory/framebuffer@BASE (no-map) and a
+ * /framebuffer@BASE simple-framebuffer node. */
+void *dtb_add_framebuffer(const void *blob, const struct dtb_framebuffer *fb, size_t *size, char *err,
+                          size_t errlen);
+
 /* True when data[0..size) is a complete, well-formed device tree blob
  * (fdt_check_full), so a user's -dtb file can be handed to libfdt safely. */
 bool dtb_valid(const void *data, size_t size);

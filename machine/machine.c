@@ -21,6 +21,8 @@
 #include "devices/uart16550.h"
 #include "devices/virtio_blk.h"
 #include "devices/virtio_mmio.h"
+#include "machine/display.h"
+#include "machine/debug.h"
 #include "machine/memmap.h"
 #include "machine/terminal.h"
 
@@ -49,6 +51,8 @@ static uint64_t ns_since(const struct timespec *t0)
 static uint64_t machine_clock(void *opaque)
 {
     const struct machine *m = opaque;
+    if (m->cfg.icount) /* -icount: time follows the instruction count */
+        return machine_debug_virtual_ns(m) / NS_PER_TICK;
     return ns_since(&m->start) / NS_PER_TICK;
 }
 
@@ -242,12 +246,16 @@ static bool create_devices(struct machine *m, char *err, size_t errlen)
     }
     if (!open_console(m, err, errlen))
         return false;
+    if (!machine_debug_create(m, err, errlen)) /* may wrap m->console: before the UART copies it */
+        return false;
     m->uart = uart_create(&m->console, plic_line(m->plic, mm[VIRT_UART0].irq));
     if (!m->uart || !create_disks(m, err, errlen)) {
         if (!m->uart)
             machine_err(err, errlen, "out of memory creating the UART");
         return false;
     }
+    if (!display_board_create(m, err, errlen)) /* fills free m->vdevs slots: before the transports */
+        return false;
     for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++) {
         m->virtio[i] = virtio_mmio_create(&m->bus, plic_line(m->plic, mm[VIRT_VIRTIO].irq + i), m->vdevs[i],
                                           m->cfg.virtio_legacy);
@@ -310,6 +318,7 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
 
 static void destroy_devices(struct machine *m)
 {
+    display_board_destroy(m); /* frees its virtio-input devices and clears their m->vdevs slots */
     for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++) {
         virtio_mmio_destroy(m->virtio[i]);
         virtio_blk_destroy(m->vdevs[i]);
@@ -334,6 +343,7 @@ void rivet_destroy(struct machine *m)
     if (!m)
         return;
     destroy_devices(m);
+    machine_debug_destroy(m);
     if (m->cache)
         code_cache_destroy(m->cache);
     free(m->harts);
@@ -399,6 +409,7 @@ static void update_devices(struct machine *m)
     clint_update(m->clint);
     goldfish_rtc_update(m->rtc);
     uart_poll(m->uart);
+    display_board_poll(m); /* queued keys and pointer moves into the guest */
     for (unsigned i = 0; i < m->cfg.nharts; i++) {
         m->harts[i].yield = false;
         hart_tick(&m->harts[i]);
@@ -463,6 +474,9 @@ int rivet_run(struct machine *m, char *err, size_t errlen)
     machine_err(err, errlen, "%s", "");
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
+        int debug_status; /* gdb stub, --expect-script: between rounds, before the first */
+        if (m->debug && machine_debug_round(m, &debug_status, err, errlen))
+            return debug_status;
         bool budget_left = run_round(m);
         if (m->exit_requested)
             return guest_exit(m, err, errlen);
@@ -483,7 +497,7 @@ int rivet_run(struct machine *m, char *err, size_t errlen)
         update_devices(m);
         if (m->exit_requested) /* Ctrl-A x, read by uart_poll */
             return guest_exit(m, err, errlen);
-        if (all_waiting(m))
+        if (all_waiting(m) && !(m->debug && machine_debug_idle(m)))
             idle_sleep(m, elapsed, limit_ns);
     }
 }

@@ -70,6 +70,7 @@ struct machine {
     struct virtio_device *vdevs[RIVET_VIRTIO_SLOTS];
     struct virtio_mmio *virtio[RIVET_VIRTIO_SLOTS];
     uint8_t *rom;                 /* boot ROM contents (virt_memmap[VIRT_MROM].size bytes) */
+    struct display_board *display; /* framebuffer and input devices (display.c); NULL: none */
 
     /* Boot state (boot.c). */
     bool booted;
@@ -86,6 +87,10 @@ struct machine {
     volatile sig_atomic_t stop_signal;
 
     uint64_t retired;             /* instructions retired over all harts by rivet_run */
+
+    /* gdb stub, -icount clock, --expect-script, --console-log (machine/debug.c);
+     * NULL when none of them is asked for. */
+    struct machine_debug *debug;
 };
 
 /* mtime in RIVET_TIMEBASE_HZ ticks since the machine was created (hart_env.read_time). */

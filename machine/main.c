@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "machine/cli.h"
+#include "machine/display.h"
 #include "rivet.h"
 
 /* The one global: the machine a signal handler should stop. */
@@ -74,6 +75,13 @@ static int run(const struct cli_options *o, FILE *trace)
     struct rivet_config cfg = o->cfg;
     struct timespec t0;
     cfg.trace = trace;
+    const char *note;
+    enum display_kind display = display_setup(o->display, o->boot.firmware != RIVET_FW_NONE && !o->dumpdtb,
+                                              o->screenshot != NULL, &cfg, &note);
+    if (note && display == DISPLAY_SDL)
+        return fail(RIVET_EXIT_USAGE, note);
+    if (note && isatty(STDERR_FILENO)) /* a hint for a person; scripts keep a clean stderr */
+        fprintf(stderr, "rivet: %s\n", note);
     install_signals();
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct machine *m = rivet_create(&cfg, err, sizeof err);
@@ -81,15 +89,21 @@ static int run(const struct cli_options *o, FILE *trace)
         return fail(RIVET_EXIT_USAGE, err);
     running = m;
     int status;
+    struct display_sdl *window = NULL;
     if (o->dumpdtb)
         status = dump_dtb(m, o, err, sizeof err);
     else if (!rivet_boot(m, &o->boot, err, sizeof err))
+        status = fail(RIVET_EXIT_USAGE, err);
+    else if (display == DISPLAY_SDL && !(window = display_sdl_open(m, err, sizeof err)))
         status = fail(RIVET_EXIT_USAGE, err);
     else {
         status = rivet_run(m, err, sizeof err);
         fflush(stdout);
         if (err[0])
             fprintf(stderr, "rivet: %s\n", err);
+        display_sdl_close(window);
+        if (o->screenshot && !screenshot_on_exit(m, o->screenshot, err, sizeof err))
+            status = fail(RIVET_EXIT_INTERNAL, err);
         if (o->stats)
             print_stats(m, &t0);
     }

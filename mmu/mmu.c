@@ -210,6 +210,8 @@ static void tlb_fill(struct mmu *m, struct tlb_entry *tlb, uint64_t va, uint64_t
         return;
     if (acc == ACC_STORE && bus_page_flags(m->bus, pa_page) != 0)
         return;
+    if (m->watch && acc != ACC_FETCH && m->watch(m->watch_opaque, va_page, PAGE_SIZE, acc))
+        return;
     struct tlb_entry *e = &tlb[tlb_index(va)];
     e->tag = va_page;
     e->addend = (uintptr_t)host - (uintptr_t)va_page;
@@ -283,6 +285,17 @@ static int access_split(struct mmu *m, uint64_t va, unsigned size, enum mmu_acce
     return 0;
 }
 
+/* A completed load or store touching a watched range: recorded for the
+ * debugger, which stops the hart before its next instruction. */
+static void note_watch(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc)
+{
+    if (!m->watch(m->watch_opaque, va, size, acc))
+        return;
+    m->watch_hit = true;
+    m->watch_addr = va;
+    m->watch_acc = acc;
+}
+
 static int access_slow(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc,
                        uint64_t *value, uint64_t *tval)
 {
@@ -290,9 +303,11 @@ static int access_slow(struct mmu *m, uint64_t va, unsigned size, enum mmu_acces
         *tval = va;
         return access_fault(acc);
     }
-    if (va & (size - 1))
-        return access_split(m, va, size, acc, value, tval);
-    return access_aligned(m, va, size, acc, value, tval);
+    int cause = (va & (size - 1)) ? access_split(m, va, size, acc, value, tval)
+                                  : access_aligned(m, va, size, acc, value, tval);
+    if (!cause && m->watch)
+        note_watch(m, va, size, acc);
+    return cause;
 }
 
 int mmu_load_slow(struct mmu *m, uint64_t va, unsigned size, uint64_t *value, uint64_t *tval)
@@ -352,6 +367,8 @@ int mmu_atomic_ptr(struct mmu *m, uint64_t va, unsigned size, enum mmu_access ac
     }
     if (acc == ACC_STORE)
         note_code_store(m->bus, pa);
+    if (m->watch) /* the hart stops after the atomic, before its next instruction */
+        note_watch(m, va, size, acc);
     *host = p;
     return 0;
 }

@@ -61,6 +61,19 @@ struct mmu {
 
     uint8_t pmpcfg[PMP_COUNT];
     uint64_t pmpaddr[PMP_COUNT];
+
+    /* Debugger watchpoints (machine/gdbstub.c), cold. When set, watch() says
+     * whether [va, va+len) overlaps a range watched for acc (a pure query).
+     * Loads and stores to such pages are never entered in the TLB (the setter
+     * flushes it), so they take the slow paths, which after every completed
+     * access that watch() matches set watch_hit, watch_addr and watch_acc; the
+     * debugger stops the hart before its next instruction and clears
+     * watch_hit. NULL = no watchpoints. */
+    bool (*watch)(void *opaque, uint64_t va, uint64_t len, enum mmu_access acc);
+    void *watch_opaque;
+    bool watch_hit;
+    uint64_t watch_addr;
+    enum mmu_access watch_acc;
 };
 
 void mmu_init(struct mmu *m, struct bus *bus);

@@ -1,0 +1,161 @@
+/*
+ * Debugging and determinism services of the board (contract in debug.h).
+ */
+#include "machine/debug.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "devices/clint.h"
+#include "devices/goldfish_rtc.h"
+#include "machine/expect.h"
+#include "machine/gdbstub.h"
+#include "machine/machine.h"
+
+#define NS_PER_S 1000000000ull
+#define NS_PER_TICK (NS_PER_S / RIVET_TIMEBASE_HZ)
+
+struct machine_debug {
+    struct machine *m;
+    struct gdbstub *gdb;
+    struct expect *expect;
+    FILE *log;
+    struct chardev inner;  /* the console the tee forwards to */
+    uint64_t skipped_ns;   /* -icount: virtual time jumped over while idle */
+    uint64_t rtc_base_ns;  /* -icount: host wall-clock time at creation */
+};
+
+uint64_t machine_debug_virtual_ns(const struct machine *m)
+{
+    uint64_t n = m->harts ? rivet_instructions(m) : 0;
+    return (n << m->cfg.icount_shift) + (m->debug ? m->debug->skipped_ns : 0);
+}
+
+/* The RTC under -icount: the host's time at start-up, then virtual time. */
+static uint64_t rtc_virtual_ns(void *opaque)
+{
+    const struct machine_debug *d = opaque;
+    return d->rtc_base_ns + machine_debug_virtual_ns(d->m);
+}
+
+/* The console tee: output to the real console, the log and the script;
+ * input from the script first, then the real console. */
+static void tee_write(void *opaque, const uint8_t *buf, size_t len)
+{
+    struct machine_debug *d = opaque;
+    chardev_write(&d->inner, buf, len);
+    if (d->log)
+        fwrite(buf, 1, len, d->log);
+    if (d->expect)
+        expect_output(d->expect, buf, len);
+}
+
+static size_t tee_read(void *opaque, uint8_t *buf, size_t len)
+{
+    struct machine_debug *d = opaque;
+    size_t n = d->expect ? expect_input(d->expect, buf, len) : 0;
+    return n ? n : chardev_read(&d->inner, buf, len);
+}
+
+static bool open_tee(struct machine_debug *d, char *err, size_t errlen)
+{
+    const struct rivet_config *cfg = &d->m->cfg;
+    if (cfg->console_log) {
+        d->log = fopen(cfg->console_log, "w");
+        if (!d->log) {
+            machine_err(err, errlen, "--console-log: cannot create '%s': %s", cfg->console_log, strerror(errno));
+            return false;
+        }
+        setvbuf(d->log, NULL, _IOLBF, 0); /* whole lines survive a killed run */
+    }
+    if (cfg->expect_script && !(d->expect = expect_load(cfg->expect_script, err, errlen)))
+        return false;
+    if (d->log || d->expect) {
+        d->inner = d->m->console;
+        d->m->console = (struct chardev){ tee_write, tee_read, d };
+    }
+    return true;
+}
+
+bool machine_debug_create(struct machine *m, char *err, size_t errlen)
+{
+    const struct rivet_config *cfg = &m->cfg;
+    if (!cfg->gdb && !cfg->icount && !cfg->expect_script && !cfg->console_log)
+        return true;
+    struct machine_debug *d = calloc(1, sizeof *d);
+    if (!d) {
+        machine_err(err, errlen, "out of memory");
+        return false;
+    }
+    d->m = m;
+    m->debug = d;
+    if (cfg->icount_shift > 30) {
+        machine_err(err, errlen, "-icount: shift %u out of range (0 to 30)", cfg->icount_shift);
+        return false;
+    }
+    if (!open_tee(d, err, errlen))
+        return false;
+    if (cfg->gdb && !(d->gdb = gdbstub_create(m, cfg->gdb, cfg->gdb_wait, err, errlen)))
+        return false;
+    if (cfg->icount) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        d->rtc_base_ns = t.tv_sec > 0 ? (uint64_t)t.tv_sec * NS_PER_S + (uint64_t)t.tv_nsec : 0;
+        goldfish_rtc_set_clock(m->rtc, rtc_virtual_ns, d);
+    }
+    return true;
+}
+
+void machine_debug_destroy(struct machine *m)
+{
+    struct machine_debug *d = m->debug;
+    if (!d)
+        return;
+    gdbstub_destroy(d->gdb);
+    expect_destroy(d->expect);
+    if (d->log)
+        fclose(d->log);
+    free(d);
+    m->debug = NULL;
+}
+
+bool machine_debug_round(struct machine *m, int *status, char *err, size_t errlen)
+{
+    struct machine_debug *d = m->debug;
+    if (d->expect && expect_step(d->expect, status, err, errlen))
+        return true;
+    if (d->gdb && gdbstub_round(d->gdb, status)) {
+        machine_err(err, errlen, "killed by gdb");
+        return true;
+    }
+    return false;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+bool machine_debug_idle(struct machine *m)
+{
+    struct machine_debug *d = m->debug;
+    if (!m->cfg.icount)
+        return false;
+    uint64_t now = clint_mtime(m->clint);
+    uint64_t deadline = clint_next_deadline(m->clint);
+    for (unsigned i = 0; i < m->cfg.nharts; i++) {
+        const struct hart *h = &m->harts[i];
+        if (!h->halted && (h->menvcfg & MENVCFG_STCE) && h->stimecmp > now)
+            deadline = min_u64(deadline, h->stimecmp);
+    }
+    uint64_t wait_ns = UINT64_MAX;
+    if (deadline != UINT64_MAX && deadline > now)
+        wait_ns = (deadline - now) * NS_PER_TICK;
+    uint64_t alarm = goldfish_rtc_ns_until_alarm(m->rtc);
+    if (alarm > 0)
+        wait_ns = min_u64(wait_ns, alarm);
+    if (wait_ns == UINT64_MAX)
+        return false; /* nothing will ever fire: wait for input in real time */
+    d->skipped_ns += wait_ns;
+    return true;
+}
