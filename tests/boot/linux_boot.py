@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Headless Linux boot test: drives the guest console through a pty.
+
+Stages, each with its own time limit and a distinct exit status, so a CI
+failure says how far the guest got:
+  10 rivet failed to start        11 no kernel banner        12 init marker missing
+  13 no shell prompt              14 a command's output was wrong
+  15 poweroff did not end rivet   16 the disk image does not hold the file
+The console log is written to --log (kept by CTest as an artifact).
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import pexpect
+
+PROMPT = r"[#$] $"
+
+
+class StageFailed(Exception):
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+
+
+def expect(child, pattern, timeout, status, what):
+    try:
+        return child.expect(pattern, timeout=timeout)
+    except pexpect.TIMEOUT:
+        raise StageFailed(status, f"timed out after {timeout} s waiting for {what}")
+    except pexpect.EOF:
+        raise StageFailed(status, f"rivet exited while waiting for {what}")
+
+
+def run(child, command, timeout=30):
+    """Runs a shell command and returns its output (without the echo and prompt)."""
+    tag = time.monotonic_ns()
+    marker = f"__done{tag}__"
+    # The quotes keep the echoed command line from matching the marker.
+    child.sendline(f"{command}; echo __do''ne{tag}__")
+    expect(child, re.escape(marker) + r"\r?\n", timeout, 14, f"the end of `{command}`")
+    lines = child.before.replace("\r", "").split("\n")
+    lines = [l for l in lines if f"ne{tag}__" not in l]  # the echoed command line
+    expect(child, PROMPT, timeout, 14, f"the prompt after `{command}`")
+    return "\n".join(lines).strip()
+
+
+def check(cond, message):
+    if not cond:
+        raise StageFailed(14, message)
+
+
+def boot_and_check(args, disk, log):
+    cmd = [args.rivet] + args.firmware + [
+        "-m", "256M", "-smp", str(args.smp), "-nographic",
+        "-kernel", args.kernel, "-initrd", args.initrd,
+        "-append", "console=ttyS0 earlycon",
+        "-drive", f"file={disk},format=raw,id=hd0,if=none",
+        "-device", "virtio-blk-device,drive=hd0",
+        "--timeout", str(args.timeout),
+    ]
+    print("running:", " ".join(cmd), flush=True)
+    child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace", timeout=30)
+    child.logfile_read = log
+    try:
+        expect(child, r"Linux version", 30, 11, "the kernel banner")
+        expect(child, r"rivet-guest: init started", 120, 12, "the init marker")
+        expect(child, PROMPT, 60, 13, "the shell prompt")
+        # No echo and wide lines: command output is all that comes back.
+        child.sendline("stty -echo cols 500")
+        expect(child, PROMPT, 30, 13, "the prompt after stty")
+
+        check(run(child, "uname -m").splitlines()[-1].strip() == "riscv64", "uname -m is not riscv64")
+        cpuinfo = run(child, "cat /proc/cpuinfo")
+        isa = re.findall(r"^isa\s*:\s*(\S+)", cpuinfo, re.M)
+        check(len(isa) == args.smp, f"expected {args.smp} harts in /proc/cpuinfo, saw {len(isa)}")
+        # Linux 6.1 prints the base letters and the multi-letter extensions it
+        # knows of: of rivet's, that is Sstc and Zihintpause.
+        check(all(i == "rv64imafdc_sstc_zihintpause" for i in isa), f"unexpected isa line {isa}")
+
+        guest_now = int(run(child, "date +%s").splitlines()[-1])
+        check(abs(guest_now - time.time()) < 60, f"guest clock {guest_now} is off from the host's {time.time():.0f}")
+
+        awk = run(child, "awk 'BEGIN { printf \"%.6f\\n\", sqrt(2) * atan2(1, 1) * 4 }'")
+        check(awk.splitlines()[-1].strip() == "4.442883", f"awk computed {awk!r}")
+
+        loop = run(child, "i=0; s=0; while [ $i -lt 20000 ]; do i=$((i+1)); s=$((s+i*i%7)); done; echo sum=$s", 120)
+        check(loop.splitlines()[-1].strip() == f"sum={sum(i * i % 7 for i in range(1, 20001))}", f"shell loop gave {loop!r}")
+
+        bad = run(child, "dmesg | grep -E 'Oops|BUG|WARNING' | head -5")
+        check(bad == "", f"dmesg reports problems:\n{bad}")
+
+        run(child, "mountpoint -q /mnt || mount -t ext4 /dev/vda /mnt")
+        run(child, f"echo '{args.token}' > /mnt/home/boot-test.txt && sync")
+        child.sendline("poweroff -f")
+        try:
+            child.expect(pexpect.EOF, timeout=60)
+        except pexpect.TIMEOUT:
+            raise StageFailed(15, "rivet did not exit after poweroff")
+        child.close()
+        if child.exitstatus != 0:
+            raise StageFailed(15, f"rivet exited with status {child.exitstatus} after poweroff")
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+
+
+def check_disk(disk, token):
+    out = subprocess.run(["debugfs", "-R", "cat /home/boot-test.txt", disk],
+                         capture_output=True, text=True).stdout
+    if out.strip() != token:
+        raise StageFailed(16, f"debugfs found {out!r} in /home/boot-test.txt, expected {token!r}")
+    fsck = subprocess.run(["e2fsck", "-fn", disk], capture_output=True, text=True)
+    if fsck.returncode != 0:
+        raise StageFailed(16, f"e2fsck -fn reports problems:\n{fsck.stdout}{fsck.stderr}")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--rivet", required=True)
+    p.add_argument("--kernel", required=True)
+    p.add_argument("--initrd", required=True)
+    p.add_argument("--disk", required=True)
+    p.add_argument("--bios", default=None, help="firmware file (default: rivet's built-in SBI)")
+    p.add_argument("--smp", type=int, default=1)
+    p.add_argument("--log", required=True)
+    p.add_argument("--timeout", type=int, default=600)
+    args = p.parse_args()
+    args.firmware = ["-bios", args.bios] if args.bios else []
+    for path in [args.kernel, args.initrd, args.disk] + ([args.bios] if args.bios else []):
+        if not os.path.exists(path):
+            print(f"skipped: {path} is missing (scripts/build-guest builds the guest)")
+            return 77
+    args.token = f"rivet-boot-test-{os.getpid()}-{int(time.time())}"
+    with tempfile.TemporaryDirectory() as tmp:
+        disk = os.path.join(tmp, "disk.img")
+        shutil.copyfile(args.disk, disk)
+        with open(args.log, "w") as log:
+            try:
+                boot_and_check(args, disk, log)
+                check_disk(disk, args.token)
+            except StageFailed as e:
+                print(f"FAILED (stage status {e.status}): {e}; console log: {args.log}", flush=True)
+                return e.status
+    print("PASSED: booted, ran commands, wrote the disk and powered off")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
