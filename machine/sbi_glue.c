@@ -177,6 +177,9 @@ void machine_sbi_prepare_hart(struct hart *h)
     csr_write(h, CSR_MEDELEG, SBI_MEDELEG);
     csr_write(h, CSR_MIDELEG, SBI_MIDELEG);
     csr_write(h, CSR_MCOUNTEREN, ~0ull);
+    /* OpenSBI's mstatus_init lets U-mode read cycle, time and instret
+     * (Linux's vDSO reads time with rdtime). */
+    csr_write(h, CSR_SCOUNTEREN, 7);
     csr_write(h, CSR_MENVCFG, MENVCFG_STCE);
     csr_write(h, CSR_PMPADDR0, PMPADDR_ALL);
     csr_write(h, CSR_PMPCFG0, PMP_A_NAPOT | PMP_R | PMP_W | PMP_X);
