@@ -132,9 +132,13 @@ void hart_update_mmu(struct hart *h)
 
     if (m->priv == h->priv && m->ls_priv == ls_priv && m->sum == sum && m->mxr == mxr)
         return;
-    m->priv = h->priv;
-    m->ls_priv = ls_priv;
-    m->sum = sum;
-    m->mxr = mxr;
-    hart_flush_tlb(h);
+    /* Each (privilege, SUM) context keeps its own TLBs, so switching needs no
+     * flush; MXR widens what loads may read in every context, so changing it
+     * does. The jump cache skips fetch checks: it starts afresh either way. */
+    mmu_set_context(m, h->priv, ls_priv, sum);
+    if (m->mxr != mxr) {
+        m->mxr = mxr;
+        mmu_flush(m);
+    }
+    h->jc_gen++;
 }

@@ -30,21 +30,40 @@ void mmu_init(struct mmu *m, struct bus *bus)
 {
     memset(m, 0, sizeof(*m));
     m->bus = bus;
-    m->priv = PRV_M;
-    m->ls_priv = PRV_M;
+    mmu_set_context(m, PRV_M, PRV_M, false);
+    m->sets_used = (1u << TLB_SETS) - 1; /* zeroed entries are not invalid ones */
     mmu_flush(m);
 }
 
 void mmu_flush(struct mmu *m)
 {
-    tlb_clear(m->tlb_load);
-    tlb_clear(m->tlb_store);
-    tlb_clear(m->tlb_fetch);
+    for (unsigned i = 0; i < TLB_SETS; i++) {
+        if (!(m->sets_used & (1u << i)))
+            continue;
+        tlb_clear(m->sets[i].load);
+        tlb_clear(m->sets[i].store);
+        tlb_clear(m->sets[i].fetch);
+    }
+    m->sets_used = 0;
 }
 
 void mmu_flush_store(struct mmu *m)
 {
-    tlb_clear(m->tlb_store);
+    for (unsigned i = 0; i < TLB_SETS; i++)
+        if (m->sets_used & (1u << i))
+            tlb_clear(m->sets[i].store);
+}
+
+void mmu_set_context(struct mmu *m, int priv, int ls_priv, bool sum)
+{
+    m->ls_set = (uint8_t)((ls_priv == PRV_S && sum) ? TLB_SET_S_SUM : (unsigned)ls_priv & 3);
+    m->fetch_set = (uint8_t)((unsigned)priv & 3);
+    m->priv = priv;
+    m->ls_priv = ls_priv;
+    m->sum = sum;
+    m->tlb_load = m->sets[m->ls_set].load;
+    m->tlb_store = m->sets[m->ls_set].store;
+    m->tlb_fetch = m->sets[m->fetch_set].fetch;
 }
 
 static int page_fault(enum mmu_access acc)
@@ -213,6 +232,7 @@ static void tlb_fill(struct mmu *m, struct tlb_entry *tlb, uint64_t va, uint64_t
     if (m->watch && acc != ACC_FETCH && m->watch(m->watch_opaque, va_page, PAGE_SIZE, acc))
         return;
     struct tlb_entry *e = &tlb[tlb_index(va)];
+    m->sets_used |= (uint8_t)(1u << (acc == ACC_FETCH ? m->fetch_set : m->ls_set));
     e->tag = va_page;
     e->addend = (uintptr_t)host - (uintptr_t)va_page;
 }

@@ -45,15 +45,30 @@ struct tlb_entry {
 };
 #define TLB_INVALID (~0ull) /* low bits set: never equal to a page address */
 
+/* One set of TLBs per translation context, so that a trap or a return from
+ * one does not throw away what the other context had cached: load and store
+ * entries live in the set of the effective load/store privilege (with S-mode
+ * split by SUM, in slot TLB_SET_S_SUM, the unused privilege number 2), fetch
+ * entries in the set of the current privilege. */
+#define TLB_SETS 4
+#define TLB_SET_S_SUM 2
+struct tlb_set {
+    struct tlb_entry load[TLB_ENTRIES];
+    struct tlb_entry store[TLB_ENTRIES];
+    struct tlb_entry fetch[TLB_ENTRIES];
+};
+
 struct mmu {
-    /* Hot: the TLBs, touched on every memory access and block lookup. */
-    struct tlb_entry tlb_load[TLB_ENTRIES];
-    struct tlb_entry tlb_store[TLB_ENTRIES];
-    struct tlb_entry tlb_fetch[TLB_ENTRIES];
+    /* Hot: the current context's TLBs, touched on every memory access and
+     * block lookup (they point into sets[]). */
+    struct tlb_entry *tlb_load;
+    struct tlb_entry *tlb_store;
+    struct tlb_entry *tlb_fetch;
     struct bus *bus;
 
-    /* Translation context. The hart keeps these in step with its CSRs and
-     * calls mmu_flush() after changing any of them. */
+    /* Translation context. The hart keeps these in step with its CSRs:
+     * mmu_set_context() for privilege, MPRV and SUM (no flush needed), and
+     * mmu_flush() after changing satp, MXR or PMP. */
     uint64_t satp;      /* raw satp value */
     int priv;           /* privilege for instruction fetch */
     int ls_priv;        /* effective privilege for loads and stores (MPRV/MPP applied) */
@@ -74,11 +89,18 @@ struct mmu {
     bool watch_hit;
     uint64_t watch_addr;
     enum mmu_access watch_acc;
+
+    uint8_t ls_set, fetch_set; /* indexes of the current sets */
+    uint8_t sets_used;         /* bit per set that may hold entries: flushes skip the rest */
+    struct tlb_set sets[TLB_SETS];
 };
 
 void mmu_init(struct mmu *m, struct bus *bus);
-void mmu_flush(struct mmu *m);          /* all three TLBs */
-void mmu_flush_store(struct mmu *m);    /* store TLB only (a page became code) */
+void mmu_flush(struct mmu *m);          /* every TLB of every context */
+/* Switches to the TLBs of (priv, ls_priv, sum); mxr must not have changed
+ * (an MXR change needs mmu_flush). */
+void mmu_set_context(struct mmu *m, int priv, int ls_priv, bool sum);
+void mmu_flush_store(struct mmu *m);    /* store TLBs only (a page became code) */
 
 /* Translates va for an access of the given kind and size at the current
  * context, including PMP. On success *pa is the physical address. */
