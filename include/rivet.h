@@ -68,6 +68,9 @@ struct rivet_drive {
     unsigned slot; /* 0..RIVET_VIRTIO_SLOTS-1, distinct per drive */
 };
 
+enum rivet_rtc_mode { RIVET_RTC_DEFAULT = 0, RIVET_RTC_HOST, RIVET_RTC_FIXED };
+#define RIVET_ICOUNT_RTC_BASE 1767225600 /* 2026-01-01T00:00:00Z */
+
 struct rivet_config {
     uint64_t ram_size;  /* bytes, a multiple of 4 KiB */
     unsigned nharts;    /* 1..RIVET_MAX_HARTS */
@@ -94,6 +97,10 @@ struct rivet_config {
     bool gdb_wait;              /* -S: wait for gdb before the first instruction */
     bool icount;                /* -icount: virtual time = instructions << icount_shift ns */
     unsigned icount_shift;      /* 0..20 */
+    /* -rtc base=: RIVET_RTC_DEFAULT is the host's time, except under -icount,
+     * where the RTC starts at RIVET_ICOUNT_RTC_BASE so runs repeat exactly. */
+    int rtc_mode;               /* enum rivet_rtc_mode */
+    int64_t rtc_base;           /* RIVET_RTC_FIXED: seconds since 1970 at start-up */
     const char *expect_script;  /* --expect-script FILE: wait/send/sleep/exit on the UART console */
     const char *console_log;    /* --console-log FILE: every UART output byte teed to FILE */
 };

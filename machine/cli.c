@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "devices/framebuffer.h"
 
@@ -18,7 +19,7 @@ enum flag_id {
     F_SERIAL, F_DISPLAY, F_NO_REBOOT, F_SNAPSHOT, F_DRIVE, F_DEVICE, F_GLOBAL,
     F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_HELP, F_VERSION,
     /* Debugging and determinism (apply_debug). */
-    F_GDB, F_GDB_DEFAULT, F_GDB_WAIT, F_ICOUNT, F_EXPECT_SCRIPT, F_CONSOLE_LOG,
+    F_GDB, F_GDB_DEFAULT, F_GDB_WAIT, F_ICOUNT, F_RTC, F_EXPECT_SCRIPT, F_CONSOLE_LOG,
     /* The window and its framebuffer (apply_display). */
     F_FB, F_SCREENSHOT,
 };
@@ -48,6 +49,7 @@ static const struct flag flags[] = {
     { "version", F_VERSION, ARG_NONE },
     { "gdb", F_GDB, ARG_REQUIRED },           { "s", F_GDB_DEFAULT, ARG_NONE },
     { "S", F_GDB_WAIT, ARG_NONE },            { "icount", F_ICOUNT, ARG_REQUIRED },
+    { "rtc", F_RTC, ARG_REQUIRED },
     { "expect-script", F_EXPECT_SCRIPT, ARG_REQUIRED }, { "console-log", F_CONSOLE_LOG, ARG_REQUIRED },
     { "fb", F_FB, ARG_REQUIRED },             { "screenshot-on-exit", F_SCREENSHOT, ARG_REQUIRED },
 };
@@ -435,6 +437,40 @@ static enum cli_result set_icount(struct parse_state *st, const char *flag, cons
     return CLI_RUN;
 }
 
+/* A UTC date YYYY-MM-DD[THH:MM:SS] as seconds since 1970, or -1. timegm
+ * normalises out-of-range fields, so a date that does not round-trip (Feb 30)
+ * is refused. */
+static int64_t parse_utc_date(const char *v)
+{
+    int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+    if (!(sscanf(v, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) == 6 && !v[n]) &&
+        !(h = mi = sec = 0, sscanf(v, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && !v[n]))
+        return -1;
+    struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = sec };
+    time_t t = timegm(&tm);
+    if (t < 0 || tm.tm_year != y - 1900 || tm.tm_mon != mo - 1 || tm.tm_mday != d || tm.tm_hour != h ||
+        tm.tm_min != mi || tm.tm_sec != sec)
+        return -1;
+    return (int64_t)t;
+}
+
+/* -rtc base=utc|YYYY-MM-DD[THH:MM:SS] (QEMU): where the RTC starts. */
+static enum cli_result set_rtc(struct parse_state *st, const char *flag, const char *v)
+{
+    if (strncmp(v, "base=", 5) != 0)
+        return usage_error(st, "%s: bad value '%s' (base=utc or base=YYYY-MM-DD[THH:MM:SS])", flag, v);
+    if (strcmp(v + 5, "utc") == 0) {
+        st->o->cfg.rtc_mode = RIVET_RTC_HOST;
+        return CLI_RUN;
+    }
+    int64_t t = parse_utc_date(v + 5);
+    if (t < 0)
+        return usage_error(st, "%s: bad date '%s' (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, UTC, from 1970)", flag, v + 5);
+    st->o->cfg.rtc_mode = RIVET_RTC_FIXED;
+    st->o->cfg.rtc_base = t;
+    return CLI_RUN;
+}
+
 /* The gdb stub (-gdb tcp:[HOST]:PORT, -s, -S), -icount, --expect-script,
  * --console-log: see machine/debug.h. */
 static enum cli_result apply_debug(struct parse_state *st, enum flag_id id, const char *flag, const char *v)
@@ -449,6 +485,7 @@ static enum cli_result apply_debug(struct parse_state *st, enum flag_id id, cons
     case F_GDB_DEFAULT: c->gdb = "tcp::1234"; return CLI_RUN;
     case F_GDB_WAIT: c->gdb_wait = true; return CLI_RUN;
     case F_ICOUNT: return set_icount(st, flag, v);
+    case F_RTC: return set_rtc(st, flag, v);
     case F_EXPECT_SCRIPT: c->expect_script = v; return CLI_RUN;
     case F_CONSOLE_LOG: c->console_log = v; return CLI_RUN;
     default: return usage_error(st, "%s: internal error: unhandled flag", flag);
@@ -467,7 +504,7 @@ static enum cli_result apply(struct parse_state *st, enum flag_id id, const char
     case F_STATS: st->o->stats = true; return CLI_RUN;
     case F_HELP: return CLI_HELP;
     case F_VERSION: return CLI_VERSION;
-    case F_GDB: case F_GDB_DEFAULT: case F_GDB_WAIT: case F_ICOUNT: case F_EXPECT_SCRIPT: case F_CONSOLE_LOG:
+    case F_GDB: case F_GDB_DEFAULT: case F_GDB_WAIT: case F_ICOUNT: case F_RTC: case F_EXPECT_SCRIPT: case F_CONSOLE_LOG:
         return apply_debug(st, id, flag, v);
     case F_FB: case F_SCREENSHOT: return apply_display(st, id, flag, v);
     default: return apply_board(st, id, flag, v);
@@ -672,7 +709,10 @@ const char *cli_usage(void)
         "  -S                      with -gdb/-s: wait for gdb before the first instruction\n"
         "  -icount shift=N, -icount N   virtual time: 2^N ns per instruction; timers,\n"
         "                          mtime and the RTC follow it, idle time is skipped, so\n"
-        "                          runs repeat exactly\n"
+        "                          runs repeat exactly; the RTC then starts at\n"
+        "                          2026-01-01 unless -rtc base= says otherwise\n"
+        "  -rtc base=utc|YYYY-MM-DD[THH:MM:SS]   the RTC's start: the host's time\n"
+        "                          (default) or a fixed UTC date\n"
         "  --expect-script FILE    scripted console: lines wait \"TEXT\" [SECONDS],\n"
         "                          send \"TEXT\" (C escapes), sleep SECONDS, exit N\n"
         "  --console-log FILE      copy every byte of UART output to FILE\n"

@@ -25,7 +25,7 @@ struct machine_debug {
     FILE *log;
     struct chardev inner;  /* the console the tee forwards to */
     uint64_t skipped_ns;   /* -icount: virtual time jumped over while idle */
-    uint64_t rtc_base_ns;  /* -icount: host wall-clock time at creation */
+    uint64_t rtc_base_ns;  /* the RTC's time at start-up (-icount, -rtc base=DATE) */
 };
 
 uint64_t machine_debug_virtual_ns(const struct machine *m)
@@ -34,11 +34,34 @@ uint64_t machine_debug_virtual_ns(const struct machine *m)
     return (n << m->cfg.icount_shift) + (m->debug ? m->debug->skipped_ns : 0);
 }
 
-/* The RTC under -icount: the host's time at start-up, then virtual time. */
+/* The RTC under -icount: its start (rtc_start_ns), then virtual time. */
 static uint64_t rtc_virtual_ns(void *opaque)
 {
     const struct machine_debug *d = opaque;
     return d->rtc_base_ns + machine_debug_virtual_ns(d->m);
+}
+
+/* -rtc base=DATE without -icount: the date, then host time as it passes. */
+static uint64_t rtc_fixed_ns(void *opaque)
+{
+    const struct machine_debug *d = opaque;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t ns = (int64_t)(now.tv_sec - d->m->start.tv_sec) * (int64_t)NS_PER_S + (now.tv_nsec - d->m->start.tv_nsec);
+    return d->rtc_base_ns + (ns > 0 ? (uint64_t)ns : 0);
+}
+
+/* Where the RTC starts: a fixed date (-rtc base=DATE, or -icount's default,
+ * so that a run repeats byte for byte), else the host's time. */
+static uint64_t rtc_start_ns(const struct rivet_config *cfg)
+{
+    if (cfg->rtc_mode == RIVET_RTC_FIXED)
+        return (uint64_t)cfg->rtc_base * NS_PER_S;
+    if (cfg->icount && cfg->rtc_mode == RIVET_RTC_DEFAULT)
+        return (uint64_t)RIVET_ICOUNT_RTC_BASE * NS_PER_S;
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return t.tv_sec > 0 ? (uint64_t)t.tv_sec * NS_PER_S + (uint64_t)t.tv_nsec : 0;
 }
 
 /* The console tee: output to the real console, the log and the script;
@@ -83,7 +106,7 @@ static bool open_tee(struct machine_debug *d, char *err, size_t errlen)
 bool machine_debug_create(struct machine *m, char *err, size_t errlen)
 {
     const struct rivet_config *cfg = &m->cfg;
-    if (!cfg->gdb && !cfg->icount && !cfg->expect_script && !cfg->console_log)
+    if (!cfg->gdb && !cfg->icount && !cfg->expect_script && !cfg->console_log && cfg->rtc_mode != RIVET_RTC_FIXED)
         return true;
     struct machine_debug *d = calloc(1, sizeof *d);
     if (!d) {
@@ -100,11 +123,9 @@ bool machine_debug_create(struct machine *m, char *err, size_t errlen)
         return false;
     if (cfg->gdb && !(d->gdb = gdbstub_create(m, cfg->gdb, cfg->gdb_wait, err, errlen)))
         return false;
-    if (cfg->icount) {
-        struct timespec t;
-        clock_gettime(CLOCK_REALTIME, &t);
-        d->rtc_base_ns = t.tv_sec > 0 ? (uint64_t)t.tv_sec * NS_PER_S + (uint64_t)t.tv_nsec : 0;
-        goldfish_rtc_set_clock(m->rtc, rtc_virtual_ns, d);
+    if (cfg->icount || cfg->rtc_mode == RIVET_RTC_FIXED) {
+        d->rtc_base_ns = rtc_start_ns(cfg);
+        goldfish_rtc_set_clock(m->rtc, cfg->icount ? rtc_virtual_ns : rtc_fixed_ns, d);
     }
     return true;
 }
