@@ -609,6 +609,10 @@ static enum cli_result check_complete(struct parse_state *st)
         return usage_error(st, "no guest given; use -kernel FILE");
     if ((o->boot.initrd || o->boot.append) && !o->kernel && !o->dumpdtb)
         return usage_error(st, "-initrd and -append need a kernel (-kernel FILE)");
+    /* QEMU's -S alone waits for its monitor; rivet has none, so it would
+     * wait for ever. */
+    if (o->cfg.gdb_wait && !o->cfg.gdb)
+        return usage_error(st, "-S waits for gdb: give it with -s or -gdb tcp::PORT");
     return resolve_disks(st);
 }
 
