@@ -1,0 +1,680 @@
+#!/usr/bin/python3
+"""rivet against QEMU: the measuring harness behind bench/run.
+
+Sections (all on the same machine, in one run, rivet and QEMU interleaved
+run by run):
+  startup  process start to the first guest instruction (a bare-metal ELF that
+           exits through HTIF at once; QEMU on its spike machine)
+  boot     Linux: process start to the shell prompt and to exit after poweroff
+  idle     host CPU over 10 s of an idle guest shell; peak RSS (VmHWM)
+  cpu      the C programs in bench/programs inside the Linux guest, and native
+  bare     the same programs bare-metal (-bios none), with rivet's MIPS
+  scaling  the integer program, one copy per hart, -smp 1, 2, 4
+
+Guest programs are timed from the host: the harness sends the command line to
+the guest shell and stops the clock when the completion marker that follows
+it arrives (nothing subtracted). The program's own clock_gettime time is kept
+in the JSON as guest_s, a cross-check of the guest clock.
+"""
+import argparse
+import datetime
+import gzip
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BENCH = os.path.dirname(HERE)
+ROOT = os.path.dirname(BENCH)
+
+# Work units per run. A unit is about 70 million guest instructions (chase's
+# unit is one 16 MiB shuffle and walk); sizes aim at 1-2 s per program on
+# QEMU and keep the default run under 15 minutes on a 2-core machine.
+PROGRAMS = {  # name: (guest scale, bare-metal scale)
+    'int': (10, 5),
+    'stream': (2, 1),
+    'chase': (1, 1),
+    'fp': (4, 2),
+    'compress': (14, 7),
+    'recurse': (10, 5),
+}
+SCALING_PROGRAM, SCALING_SCALE, SCALING_SMP = 'int', 4, (1, 2, 4)
+SECTIONS = ('startup', 'boot', 'idle', 'cpu', 'bare', 'scaling')
+MEM = '512M'
+APPEND = 'console=ttyS0'
+OPENSBI = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin'
+PROMPT = r'rivet:\S*# '
+MARK = r'@@E(\d+)@@'
+BENCH_RE = re.compile(r'BENCH (\w+) scale=(\d+) checksum=([0-9a-f]{16})(?: guest_s=([0-9.]+))?')
+CFLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wextra', '-ffp-contract=off', '-fno-math-errno']
+BARE_FLAGS = ['-ffreestanding', '-nostdlib', '-static', '-no-pie', '-fno-pic',
+              '-fno-stack-protector', '-mcmodel=medany', '-Wl,--no-warn-rwx-segments',
+              '-Wl,--build-id=none', '-march=rv64gc', '-mabi=lp64d']
+TIMEOUT_BOOT = 180
+TIMEOUT_PROG = 300
+TIMEOUT_BUILD = 300
+
+
+class Fail(Exception):
+    """A measurement that could not be made; the message says which and why."""
+
+
+def log(msg):
+    print('bench: ' + msg, file=sys.stderr, flush=True)
+
+
+def run(argv, timeout, what, **kw):
+    """subprocess.run with a timeout; a failure raises Fail naming `what`."""
+    try:
+        r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+                           stdin=subprocess.DEVNULL, **kw)
+    except subprocess.TimeoutExpired:
+        raise Fail(f'{what}: timed out after {timeout} s')
+    except OSError as e:
+        raise Fail(f'{what}: {e}')
+    if r.returncode != 0:
+        tail = (r.stdout + r.stderr).strip()[-600:]
+        raise Fail(f'{what}: exit status {r.returncode}: {tail}')
+    return r
+
+
+def timed(argv, timeout, what):
+    t0 = time.monotonic()
+    r = run(argv, timeout, what)
+    return time.monotonic() - t0, r
+
+
+# ---------------------------------------------------------------- building
+
+def newc_entry(name, mode, data=b''):
+    """One cpio 'newc' member (owner root, fixed mtime: reproducible)."""
+    nb = name.encode() + b'\0'
+    fields = [0, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0]
+    head = b'070701' + b''.join(b'%08X' % f for f in fields) + nb
+    head += b'\0' * (-len(head) % 4)
+    return head + data + b'\0' * (-len(data) % 4)
+
+
+def write_cpio_gz(path, files):
+    """files: {guest path without leading '/': host file}; dirs created."""
+    body = b''
+    dirs = sorted({os.path.dirname(g) for g in files if os.path.dirname(g)})
+    for d in dirs:
+        body += newc_entry(d, 0o040755)
+    for g, host in sorted(files.items()):
+        with open(host, 'rb') as f:
+            body += newc_entry(g, 0o100755, f.read())
+    body += newc_entry('TRAILER!!!', 0)
+    with gzip.GzipFile(path, 'wb', mtime=0) as f:
+        f.write(body)
+
+
+def host_checksum(exe, scale):
+    r = run([exe, str(scale)], TIMEOUT_PROG, f'native {os.path.basename(exe)} {scale}')
+    m = BENCH_RE.search(r.stdout)
+    if not m:
+        raise Fail(f'native {exe}: no BENCH line in {r.stdout!r}')
+    return m.group(3)
+
+
+def build_programs(out, guest_dir, sections):
+    """Host, riscv64 Linux and bare-metal builds; the bench initramfs."""
+    src = os.path.join(BENCH, 'programs')
+    os.makedirs(out, exist_ok=True)
+    expected, bare = {}, {}
+    for name in PROGRAMS:
+        c = os.path.join(src, name + '.c')
+        host, rv = os.path.join(out, name + '-host'), os.path.join(out, name)
+        run(['gcc', *CFLAGS, '-o', host, c], TIMEOUT_BUILD, f'host build of {name}')
+        run(['riscv64-linux-gnu-gcc', *CFLAGS, '-static', '-o', rv, c], TIMEOUT_BUILD,
+            f'riscv64 Linux build of {name}')
+        scales = {PROGRAMS[name][0]}
+        if 'bare' in sections:
+            scales.add(PROGRAMS[name][1])
+        if name == SCALING_PROGRAM:  # the scaling runs and the clock check
+            scales.add(SCALING_SCALE)
+        for s in sorted(scales):
+            expected[(name, s)] = host_checksum(host, s)
+        if 'bare' in sections:
+            s = PROGRAMS[name][1]
+            sum_ = expected[(name, s)]
+            elf = os.path.join(out, f'{name}.elf')
+            run(['riscv64-linux-gnu-gcc', *CFLAGS, *BARE_FLAGS, '-DBARE', f'-DBARE_SCALE={s}',
+                 f'-DEXPECTED_LO=0x{sum_[8:]}', f'-DEXPECTED_HI=0x{sum_[:8]}',
+                 '-T', os.path.join(BENCH, 'bare', 'link.ld'), '-o', elf,
+                 os.path.join(BENCH, 'bare', 'crt.S'), c, '-lgcc'],
+                TIMEOUT_BUILD, f'bare-metal build of {name}')
+            bare[name] = elf
+    exit_elf = os.path.join(out, 'exit.elf')
+    run(['riscv64-linux-gnu-gcc', *BARE_FLAGS, '-T', os.path.join(BENCH, 'bare', 'link.ld'),
+         '-o', exit_elf, os.path.join(BENCH, 'bare', 'exit.S')], TIMEOUT_BUILD,
+        'bare-metal build of exit.S')
+    bench_cpio = os.path.join(out, 'bench.cpio.gz')
+    write_cpio_gz(bench_cpio, {'bench/' + n: os.path.join(out, n) for n in PROGRAMS})
+    combined = os.path.join(out, 'initramfs-bench.cpio.gz')
+    with open(combined, 'wb') as f:
+        for part in (os.path.join(guest_dir, 'initramfs.cpio.gz'), bench_cpio):
+            with open(part, 'rb') as g:
+                shutil.copyfileobj(g, f)
+    return expected, bare, exit_elf, combined
+
+
+# ---------------------------------------------------------------- emulators
+
+class Emus:
+    """Command lines for both emulators, from the same kernel and initrd."""
+
+    def __init__(self, rivet, qemu, guest_dir):
+        self.rivet, self.qemu = rivet, qemu
+        self.image = os.path.join(guest_dir, 'Image')
+        self.initrd = os.path.join(guest_dir, 'initramfs.cpio.gz')
+
+    def linux(self, emu, initrd=None, smp=1, bios=None):
+        common = ['-nographic', '-m', MEM, '-smp', str(smp), '-kernel', self.image,
+                  '-initrd', initrd or self.initrd, '-append', APPEND]
+        if emu == 'rivet':
+            return [self.rivet, *common] + (['-bios', bios] if bios else [])
+        return [self.qemu, '-M', 'virt', '-bios', bios or OPENSBI, *common]
+
+    def bare(self, emu, elf):
+        if emu == 'rivet':
+            return [self.rivet, '-bios', 'none', '-nographic', '-kernel', elf, '--stats']
+        return [self.qemu, '-M', 'spike', '-bios', 'none', '-nographic', '-kernel', elf]
+
+
+def proc_status(pid, key):
+    """A field of /proc/PID/status in KiB (VmHWM, VmRSS), or None."""
+    try:
+        with open(f'/proc/{pid}/status') as f:
+            for line in f:
+                if line.startswith(key + ':'):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def proc_cpu(pid):
+    """utime + stime of the whole process (all threads), in seconds."""
+    with open(f'/proc/{pid}/stat') as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+class Guest:
+    """One emulator process running the Linux guest under pexpect."""
+
+    def __init__(self, argv, what, logdir):
+        import pexpect
+        self.pexpect, self.what = pexpect, what
+        self.logf = open(os.path.join(logdir, re.sub(r'[^\w.-]+', '_', what) + '.log'), 'w')
+        self.t0 = time.monotonic()
+        self.p = pexpect.spawn(argv[0], argv[1:], encoding='utf-8', codec_errors='replace',
+                               timeout=TIMEOUT_BOOT, maxread=65536, dimensions=(50, 200))
+        self.p.delaybeforesend = None
+        self.p.logfile_read = self.logf
+
+    def expect(self, pattern, timeout, step):
+        try:
+            self.p.expect(pattern, timeout=timeout)
+        except self.pexpect.TIMEOUT:
+            raise Fail(f'{self.what}: {step}: no {pattern!r} within {timeout} s; '
+                       f'last output: {self.tail()!r}')
+        except self.pexpect.EOF:
+            raise Fail(f'{self.what}: {step}: emulator exited (status '
+                       f'{self.exitstatus()}); last output: {self.tail()!r}')
+        return time.monotonic() - self.t0
+
+    def tail(self):
+        return (self.p.before or '')[-300:]
+
+    def exitstatus(self):
+        try:
+            self.p.close()
+        except Exception:
+            pass
+        return self.p.exitstatus if self.p.signalstatus is None else -self.p.signalstatus
+
+    def boot(self):
+        """Seconds from process start to the shell prompt."""
+        return self.expect(PROMPT, TIMEOUT_BOOT, 'boot to the shell prompt')
+
+    def command(self, cmd, timeout=TIMEOUT_PROG):
+        """Run cmd in the guest shell: (host seconds, output, exit status)."""
+        self.p.expect(r'.*', timeout=0)  # drop anything pending (late kernel lines)
+        t0 = time.monotonic()
+        self.p.sendline(cmd + '; echo @@E$?@@')
+        self.expect(MARK, timeout, f'`{cmd}`')
+        dt = time.monotonic() - t0
+        out, rc = self.p.before, int(self.p.match.group(1))
+        self.expect(PROMPT, 30, f'prompt after `{cmd}`')
+        return dt, out, rc
+
+    def poweroff(self):
+        """Seconds from process start to the emulator's exit after poweroff."""
+        self.p.sendline('poweroff')
+        self.expect(self.pexpect.EOF, 60, 'exit after poweroff')
+        t = time.monotonic() - self.t0
+        st = self.exitstatus()
+        if st != 0:
+            raise Fail(f'{self.what}: exit status {st} after poweroff')
+        return t
+
+    def kill(self):
+        if self.p.isalive():
+            self.p.kill(signal.SIGKILL)
+        self.exitstatus()
+        self.logf.close()
+
+
+# ---------------------------------------------------------------- sections
+
+class Bench:
+    def __init__(self, args, emus, expected, bare, exit_elf, bench_initrd):
+        self.a, self.emus = args, emus
+        self.expected, self.bare_elfs = expected, bare
+        self.exit_elf, self.bench_initrd = exit_elf, bench_initrd
+        self.samples = {}   # key -> list of seconds (or other values)
+        self.extra = {}     # key -> list of dicts (guest_s, insns, ...)
+        self.failures = []
+        self.logdir = os.path.join(args.out, 'logs')
+        os.makedirs(self.logdir, exist_ok=True)
+
+    def add(self, key, value, **extra):
+        self.samples.setdefault(key, []).append(value)
+        if extra:
+            self.extra.setdefault(key, []).append(extra)
+
+    def attempt(self, fn, *args):
+        try:
+            fn(*args)
+        except Fail as e:
+            log('FAILED: ' + str(e))
+            self.failures.append(str(e))
+
+    def check(self, what, out, name, scale, copies=1):
+        """The guest printed `copies` BENCH lines with the host's checksum."""
+        want = self.expected[(name, scale)]
+        got = [m for m in BENCH_RE.finditer(out) if m.group(1) == name]
+        if len(got) != copies or any(m.group(3) != want for m in got):
+            sums = [m.group(3) for m in got]
+            raise Fail(f'{what}: expected {copies} x checksum {want}, got {sums}; '
+                       f'output: {out.strip()[-300:]!r}')
+        return [float(m.group(4)) if m.group(4) else None for m in got]
+
+    # startup: process start to the first guest instruction (and exit)
+    def startup_round(self, r):
+        for emu in ('rivet', 'qemu'):
+            dt, _ = timed(self.emus.bare(emu, self.exit_elf), 60, f'{emu} startup (exit.elf)')
+            self.add(('startup', emu), dt)
+
+    # boot: same kernel and stock initramfs, -m 512M
+    def boot_round(self, r):
+        for emu, bios, label in (('rivet', None, 'rivet'), ('rivet', OPENSBI, 'rivet+opensbi'),
+                                 ('qemu', None, 'qemu')):
+            self.attempt(self.boot_one, r, emu, bios, label)
+
+    def boot_one(self, r, emu, bios, label):
+        g = Guest(self.emus.linux(emu, bios=bios), f'boot-{label}-{r}', self.logdir)
+        try:
+            prompt = g.boot()
+            off = g.poweroff()
+        finally:
+            g.kill()
+        self.add(('boot', label, 'prompt'), prompt)
+        self.add(('boot', label, 'exit'), off)
+
+    # idle: 10 s of an idle shell; peak RSS
+    def idle_round(self, r):
+        for emu in ('rivet', 'qemu'):
+            self.attempt(self.idle_one, r, emu)
+
+    def idle_one(self, r, emu):
+        g = Guest(self.emus.linux(emu), f'idle-{emu}-{r}', self.logdir)
+        try:
+            g.boot()
+            g.command('true', 30)
+            time.sleep(2)
+            c0, t0 = proc_cpu(g.p.pid), time.monotonic()
+            time.sleep(10)
+            c1, t1 = proc_cpu(g.p.pid), time.monotonic()
+            g.command('true', 30)  # still alive and answering
+            hwm = proc_status(g.p.pid, 'VmHWM')
+        finally:
+            g.kill()
+        self.add(('idle', emu, 'cpu_pct'), 100.0 * (c1 - c0) / (t1 - t0))
+        if hwm:
+            self.add(('idle', emu, 'rss_mib'), hwm / 1024.0)
+
+    # cpu: every program in one guest session per emulator; native too
+    def cpu_round(self, r):
+        for name, (scale, _) in PROGRAMS.items():
+            self.attempt(self.native_one, name, scale)
+        for emu in ('rivet', 'qemu'):
+            self.attempt(self.cpu_session, r, emu)
+
+    def native_one(self, name, scale):
+        exe = os.path.join(self.a.out, name + '-host')
+        dt, res = timed([exe, str(scale)], TIMEOUT_PROG, f'native {name}')
+        self.check(f'native {name}', res.stdout, name, scale)
+        self.add(('cpu', 'native', name), dt)
+
+    def cpu_session(self, r, emu):
+        g = Guest(self.emus.linux(emu, initrd=self.bench_initrd), f'cpu-{emu}-{r}', self.logdir)
+        try:
+            g.boot()
+            self.attempt(self.clock_check, g, emu)
+            for name, (scale, _) in PROGRAMS.items():
+                what = f'{emu} guest /bench/{name} {scale}'
+                dt, out, rc = g.command(f'/bench/{name} {scale}')
+                if rc != 0:
+                    raise Fail(f'{what}: exit status {rc}: {out.strip()[-300:]!r}')
+                gs = self.check(what, out, name, scale)
+                self.add(('cpu', emu, name), dt, guest_s=gs[0])
+            hwm = proc_status(g.p.pid, 'VmHWM')
+            if hwm:
+                self.add(('cpu', emu, 'rss_mib'), hwm / 1024.0)
+        finally:
+            g.kill()
+
+    def clock_check(self, g, emu):
+        """The program timing itself (clock_gettime through the vDSO, which
+        reads the time CSR from U-mode) against the host's clock."""
+        cmd = f'/bench/{SCALING_PROGRAM} {SCALING_SCALE} clock'
+        what = f'{emu} guest clock check `{cmd}` (clock_gettime in U-mode)'
+        dt, out, rc = g.command(cmd)
+        if rc != 0:
+            raise Fail(f'{what}: exit status {rc}: {out.strip()[-300:]!r}')
+        gs = self.check(what, out, SCALING_PROGRAM, SCALING_SCALE)[0]
+        if gs is None:
+            raise Fail(f'{what}: no guest_s in {out.strip()!r}')
+        self.add(('clock', emu), gs / dt)
+
+    # bare: -bios none, HTIF exit status is the checksum check
+    def bare_round(self, r):
+        for name in PROGRAMS:
+            for emu in ('rivet', 'qemu'):
+                self.attempt(self.bare_one, emu, name)
+
+    def bare_one(self, emu, name):
+        what = f'{emu} bare-metal {name}.elf (exit status 1 = wrong checksum)'
+        dt, res = timed(self.emus.bare(emu, self.bare_elfs[name]), TIMEOUT_PROG, what)
+        insns = None
+        m = re.search(r'instructions: (\d+)', res.stderr)
+        if emu == 'rivet':
+            if not m:
+                raise Fail(f'{what}: no --stats line on stderr: {res.stderr[-300:]!r}')
+            insns = int(m.group(1))
+        self.add(('bare', emu, name), dt, **({'insns': insns} if insns else {}))
+
+    # scaling: one copy of the integer program per hart
+    def scaling_round(self, r):
+        for smp in SCALING_SMP:
+            for emu in ('rivet', 'qemu'):
+                self.attempt(self.scaling_one, r, emu, smp)
+
+    def scaling_one(self, r, emu, smp):
+        g = Guest(self.emus.linux(emu, initrd=self.bench_initrd, smp=smp),
+                  f'scaling-{emu}-smp{smp}-{r}', self.logdir)
+        prog, s = f'/bench/{SCALING_PROGRAM}', SCALING_SCALE
+        cmd = f'{prog} {s}' if smp == 1 else \
+            f'for i in {" ".join(map(str, range(smp)))}; do {prog} {s} & done; wait'
+        try:
+            g.boot()
+            dt, out, rc = g.command(cmd)
+            if rc != 0:
+                raise Fail(f'{emu} -smp {smp} `{cmd}`: exit status {rc}')
+            self.check(f'{emu} -smp {smp} `{cmd}`', out, SCALING_PROGRAM, s, smp)
+        finally:
+            g.kill()
+        self.add(('scaling', emu, smp), dt)
+
+    def run(self):
+        for sec in SECTIONS:
+            if sec not in self.a.sections:
+                continue
+            runs = self.a.idle_runs if sec == 'idle' else self.a.runs
+            t0 = time.monotonic()
+            for r in range(runs):
+                log(f'{sec}: round {r + 1} of {runs}')
+                self.attempt(getattr(self, sec + '_round'), r)
+            log(f'{sec}: {time.monotonic() - t0:.0f} s, load average {os.getloadavg()[0]:.2f}')
+
+
+# ---------------------------------------------------------------- report
+
+def summary(xs):
+    if not xs:
+        return None
+    return {'median': statistics.median(xs), 'min': min(xs), 'max': max(xs), 'n': len(xs)}
+
+
+def cell(s, fmt='{:.3f}'):
+    if not s:
+        return 'FAIL'
+    if s['n'] == 1:
+        return fmt.format(s['median'])
+    return f"{fmt.format(s['median'])} ({fmt.format(s['min'])}-{fmt.format(s['max'])})"
+
+
+def ratio(a, b, fmt='{:.2f}'):
+    if not a or not b or not b['median']:
+        return '-', None
+    v = a['median'] / b['median']
+    return fmt.format(v), v
+
+
+def geomean(vs):
+    vs = [v for v in vs if v]
+    return math.exp(sum(map(math.log, vs)) / len(vs)) if vs else None
+
+
+def report(b, meta):
+    S = {k: summary(v) for k, v in b.samples.items()}
+    g = lambda *k: S.get(k)  # noqa: E731
+    lines, results = [], {'meta': meta, 'failures': b.failures}
+    lines.append(f"# rivet vs QEMU, {meta['date']}\n")
+    lines.append(f"{meta['host']}; load average at start {meta['load_start']}, "
+                 f"at end {meta['load_end']}; {meta['runs']} runs each, interleaved; "
+                 f"cells: median (min-max) seconds unless noted.\n")
+    sec = b.a.sections
+    if 'cpu' in sec or 'bare' in sec:
+        lines.append('## Guest CPU throughput\n')
+        lines.append('Linux guest (-m 512M, timed from the host: command sent to completion '
+                     'marker); bare metal (-bios none, process wall time; MIPS from '
+                     "rivet's --stats instruction count over that wall time).\n")
+        lines.append('| program | scale | rivet s | QEMU s | rivet/QEMU | native s | native/rivet '
+                     '| bare rivet s | bare QEMU s | bare rivet/QEMU | rivet MIPS |')
+        lines.append('|---|---|---|---|---|---|---|---|---|---|---|')
+        rq, brq, rows = [], [], {}
+        for name, (scale, bscale) in PROGRAMS.items():
+            r_, q_, n_ = g('cpu', 'rivet', name), g('cpu', 'qemu', name), g('cpu', 'native', name)
+            br, bq = g('bare', 'rivet', name), g('bare', 'qemu', name)
+            t_rq, v_rq = ratio(r_, q_)
+            t_nr, v_nr = ratio(n_, r_, '{:.3f}')
+            t_brq, v_brq = ratio(br, bq)
+            ins = [e['insns'] for e in b.extra.get(('bare', 'rivet', name), [])]
+            mips = statistics.median(ins) / br['median'] / 1e6 if ins and br else None
+            rq.append(v_rq)
+            brq.append(v_brq)
+            lines.append(f"| {name} | {scale} / {bscale} | {cell(r_)} | {cell(q_)} | {t_rq} "
+                         f"| {cell(n_)} | {t_nr} | {cell(br)} | {cell(bq)} | {t_brq} "
+                         f"| {'%.0f' % mips if mips else '-'} |")
+            rows[name] = {'scale': scale, 'bare_scale': bscale, 'rivet': r_, 'qemu': q_,
+                          'native': n_, 'rivet_over_qemu': v_rq, 'native_over_rivet': v_nr,
+                          'bare_rivet': br, 'bare_qemu': bq, 'bare_rivet_over_qemu': v_brq,
+                          'bare_insns': statistics.median(ins) if ins else None,
+                          'rivet_mips': mips,
+                          'guest_s_rivet': [e['guest_s'] for e in b.extra.get(('cpu', 'rivet', name), [])],
+                          'guest_s_qemu': [e['guest_s'] for e in b.extra.get(('cpu', 'qemu', name), [])]}
+        gm, bgm = geomean(rq), geomean(brq)
+        lines.append(f"| **geomean** | | | | **{'%.2f' % gm if gm else '-'}** | | | | | "
+                     f"**{'%.2f' % bgm if bgm else '-'}** | |\n")
+        results['cpu'] = {'programs': rows, 'geomean_rivet_over_qemu': gm,
+                          'geomean_bare_rivet_over_qemu': bgm}
+    if 'boot' in sec:
+        lines.append('## Linux boot (same Image and initramfs, -m 512M, no disk)\n')
+        lines.append('| emulator | to shell prompt s | to exit after poweroff s | prompt vs QEMU |')
+        lines.append('|---|---|---|---|')
+        res = {}
+        for label, desc in (('rivet', 'rivet, built-in SBI'), ('rivet+opensbi', 'rivet, OpenSBI fw_dynamic'),
+                            ('qemu', 'QEMU virt, OpenSBI fw_dynamic')):
+            p_, e_ = g('boot', label, 'prompt'), g('boot', label, 'exit')
+            t, v = ratio(p_, g('boot', 'qemu', 'prompt'))
+            lines.append(f'| {desc} | {cell(p_)} | {cell(e_)} | {t} |')
+            res[label] = {'prompt': p_, 'exit': e_, 'prompt_over_qemu': v}
+        lines.append('')
+        results['boot'] = res
+    if 'idle' in sec or 'startup' in sec or 'cpu' in sec:
+        lines.append('## Idle and footprint\n')
+        lines.append('| measure | rivet | QEMU | rivet/QEMU |')
+        lines.append('|---|---|---|---|')
+        res = {}
+        sec = list(sec) + (['clock'] if 'cpu' in sec else [])
+        for key, desc, fmt in ((('idle', '{}', 'cpu_pct'), 'idle shell, host CPU % of one core over 10 s', '{:.2f}'),
+                               (('idle', '{}', 'rss_mib'), 'peak RSS after boot + idle, MiB (-m 512M)', '{:.1f}'),
+                               (('cpu', '{}', 'rss_mib'), 'peak RSS after the CPU programs, MiB', '{:.1f}'),
+                               (('clock', '{}'), "guest clock check: program's own time / host time", '{:.3f}'),
+                               (('startup', '{}'), 'start to first instruction and exit, s (bare ELF; QEMU spike)', '{:.3f}')):
+            if key[0] not in sec:
+                continue
+            r_ = g(*[k.format('rivet') for k in key])
+            q_ = g(*[k.format('qemu') for k in key])
+            t, v = ratio(r_, q_)
+            lines.append(f'| {desc} | {cell(r_, fmt)} | {cell(q_, fmt)} | {t} |')
+            res['_'.join(k.format('x') for k in key)] = {'rivet': r_, 'qemu': q_, 'ratio': v}
+        lines.append('')
+        results['footprint'] = res
+    if 'scaling' in sec:
+        lines.append(f'## Scaling: /bench/{SCALING_PROGRAM} {SCALING_SCALE}, one copy per hart\n')
+        lines.append('| -smp | rivet s | QEMU s | rivet/QEMU |')
+        lines.append('|---|---|---|---|')
+        res = {}
+        for smp in SCALING_SMP:
+            r_, q_ = g('scaling', 'rivet', smp), g('scaling', 'qemu', smp)
+            t, v = ratio(r_, q_)
+            lines.append(f'| {smp} | {cell(r_)} | {cell(q_)} | {t} |')
+            res[smp] = {'rivet': r_, 'qemu': q_, 'rivet_over_qemu': v}
+        lines.append('')
+        results['scaling'] = res
+    lines += targets(results)
+    if b.failures:
+        lines.append('## Failures\n')
+        seen = {}
+        for f in b.failures:  # repeats of one failure differ only in detail
+            seen.setdefault(f.split(': ', 1)[0], [f, 0])[1] += 1
+        lines += [f'- {f}' + (f' (x{n})' if n > 1 else '') for f, n in seen.values()]
+        lines.append('')
+    results['samples'] = {'/'.join(map(str, k)): v for k, v in b.samples.items()}
+    return '\n'.join(lines), results
+
+
+def targets(res):
+    """Issue 6's targets, each met, missed or not measured."""
+    rows = []
+
+    def row(desc, value, ok, fmt='{:.2f}'):
+        got = 'not measured' if value is None else fmt.format(value)
+        verdict = '-' if value is None else ('met' if ok(round(value, 2)) else 'missed')
+        rows.append(f'| {desc} | {got} | {verdict} |')
+
+    boot = res.get('boot', {}).get('rivet', {})
+    if 'boot' in res:
+        row('boot to shell, rivet/QEMU <= 0.7', boot.get('prompt_over_qemu'), lambda v: v <= 0.7)
+    cpu = res.get('cpu', {}).get('programs', {})
+    for name, r in cpu.items():
+        row(f'{name} in the guest, rivet/QEMU <= 2.0', r['rivet_over_qemu'], lambda v: v <= 2.0)
+    if cpu:
+        row('geomean rivet/QEMU (guest)', res['cpu']['geomean_rivet_over_qemu'], lambda v: v <= 2.0)
+    fp = res.get('footprint', {})
+    if 'idle_x_cpu_pct' in fp:
+        s = fp['idle_x_cpu_pct']['rivet']
+        row('idle guest, % of one host core < 2', s and s['median'], lambda v: v < 2.0)
+    if 'idle_x_rss_mib' in fp:
+        row('peak RSS, rivet/QEMU <= 1', fp['idle_x_rss_mib']['ratio'], lambda v: v <= 1.0)
+    if not rows:
+        return []
+    return ['## Issue 6 targets\n', '| target | measured | |', '|---|---|---|'] + rows + ['']
+
+
+def host_description():
+    cpu = platform.processor()
+    try:
+        with open('/proc/cpuinfo') as f:
+            cpu = next(line.split(':', 1)[1].strip() for line in f if line.startswith('model name'))
+    except (OSError, StopIteration):
+        pass
+    return f'{cpu}, {os.cpu_count()} cores, Linux {platform.release()}'
+
+
+def version(argv):
+    try:
+        r = subprocess.run(argv, capture_output=True, text=True, timeout=10)
+        return (r.stdout or r.stderr).strip().splitlines()[0]
+    except (OSError, subprocess.TimeoutExpired, IndexError):
+        return 'unknown'
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--rivet', required=True, help='the rivet binary (bench/run builds one)')
+    p.add_argument('--qemu', default='qemu-system-riscv64')
+    p.add_argument('--guest-dir', required=True, help='holds Image and initramfs.cpio.gz')
+    p.add_argument('--out', default=os.path.join(ROOT, 'build', 'bench'),
+                   help='build products, logs, results.md and results.json')
+    p.add_argument('--runs', type=int, default=5, help='runs of each measurement (default 5)')
+    p.add_argument('--idle-runs', type=int, default=2, help='idle/RSS sessions each (default 2)')
+    p.add_argument('--quick', action='store_true', help='one run of everything')
+    p.add_argument('--sections', default=','.join(SECTIONS),
+                   help='comma-separated subset of ' + ','.join(SECTIONS))
+    a = p.parse_args()
+    if a.quick:
+        a.runs = a.idle_runs = 1
+    a.sections = [s for s in a.sections.split(',') if s]
+    bad = [s for s in a.sections if s not in SECTIONS]
+    if bad:
+        p.error(f'unknown section(s) {bad}')
+    a.out = os.path.abspath(a.out)
+    return a
+
+
+def main():
+    a = parse_args()
+    started = time.monotonic()
+    for f in (a.rivet, os.path.join(a.guest_dir, 'Image'), os.path.join(a.guest_dir, 'initramfs.cpio.gz'), OPENSBI):
+        if not os.path.exists(f):
+            sys.exit(f'bench: error: {f} is missing')
+    meta = {'date': datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z'),
+            'host': host_description(), 'load_start': '%.2f %.2f %.2f' % os.getloadavg(),
+            'runs': a.runs, 'rivet': version([a.rivet, '--version']),
+            'qemu': version([a.qemu, '--version']), 'sections': a.sections}
+    log('building the programs')
+    try:
+        built = build_programs(a.out, a.guest_dir, a.sections)
+    except Fail as e:
+        sys.exit(f'bench: error: {e}')
+    b = Bench(a, Emus(a.rivet, a.qemu, a.guest_dir), *built)
+    b.run()
+    meta['load_end'] = '%.2f %.2f %.2f' % os.getloadavg()
+    meta['seconds'] = round(time.monotonic() - started, 1)
+    text, results = report(b, meta)
+    text += f"\n{meta['rivet']}; {meta['qemu']}; whole run {meta['seconds']:.0f} s.\n"
+    with open(os.path.join(a.out, 'results.md'), 'w') as f:
+        f.write(text)
+    with open(os.path.join(a.out, 'results.json'), 'w') as f:
+        json.dump(results, f, indent=1, default=str)
+    print(text)
+    log(f"results in {a.out}/results.md and results.json ({meta['seconds']:.0f} s)")
+    sys.exit(1 if b.failures else 0)
+
+
+if __name__ == '__main__':
+    main()
