@@ -274,7 +274,7 @@ static void cmd_m(struct gdbstub *g, const char *p, const char *end, char *reply
     char *o = reply;
     *o = '\0';
     for (uint64_t i = 0; i < len; i++) {
-        uint8_t b;
+        uint8_t b = 0;
         if (!mem_byte(g_hart(g), addr + i, &b, false)) {
             if (i == 0)
                 reply_str(reply, "E14");
@@ -469,7 +469,7 @@ static size_t xml_regs(char *o, size_t cap)
         XML("<reg name=\"%s\" bitsize=\"64\" type=\"%s\" regnum=\"%u\"/>\n", reg_abi_name[i],
             i == 1 ? "code_ptr" : i == 2 ? "data_ptr" : "int", i);
     XML("<reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\" regnum=\"%u\"/>\n</feature>\n"
-        "<feature name=\"org.gnu.gdb.riscv.fpu\">\n", GDB_REG_PC);
+        "<feature name=\"org.gnu.gdb.riscv.fpu\">\n", (unsigned)GDB_REG_PC);
     for (unsigned i = 0; i < 32; i++)
         XML("<reg name=\"%s\" bitsize=\"64\" type=\"ieee_double\" regnum=\"%u\"/>\n", freg_abi_name[i],
             GDB_REG_F0 + i);
@@ -477,13 +477,13 @@ static size_t xml_regs(char *o, size_t cap)
         "<reg name=\"frm\" bitsize=\"32\" type=\"int\" regnum=\"%u\"/>\n"
         "<reg name=\"fcsr\" bitsize=\"32\" type=\"int\" regnum=\"%u\"/>\n</feature>\n"
         "<feature name=\"org.gnu.gdb.riscv.csr\">\n",
-        GDB_REG_CSR0 + CSR_FFLAGS, GDB_REG_CSR0 + CSR_FRM, GDB_REG_CSR0 + CSR_FCSR);
+        (unsigned)(GDB_REG_CSR0 + CSR_FFLAGS), (unsigned)(GDB_REG_CSR0 + CSR_FRM), (unsigned)(GDB_REG_CSR0 + CSR_FCSR));
     for (unsigned i = 0; i < GDB_NCSR_NAMES; i++)
         XML("<reg name=\"%s\" bitsize=\"64\" type=\"int\" regnum=\"%u\"/>\n", csr_names[i].name,
             GDB_REG_CSR0 + csr_names[i].num);
     XML("</feature>\n<feature name=\"org.gnu.gdb.riscv.virtual\">\n"
         "<reg name=\"priv\" bitsize=\"64\" type=\"int\" regnum=\"%u\"/>\n</feature>\n</target>\n",
-        GDB_REG_PRIV);
+        (unsigned)GDB_REG_PRIV);
 #undef XML
     return n;
 }
