@@ -250,6 +250,66 @@ static inline float host_op_s(enum fop op, float a, float b, float c) { FOP_SWIT
 static inline double host_op_d(enum fop op, double a, double b, double c) { FOP_SWITCH(op, a, b, c, sqrt, fma); }
 static inline long double wide_op(enum fop op, long double a, long double b, long double c) { FOP_SWITCH(op, a, b, c, sqrtl, fmal); }
 
+/*
+ * The fast path (the idea of QEMU's "hardfloat"): once the guest's fflags
+ * already hold NX, an operation's inexactness no longer needs detecting, so
+ * for round-to-nearest on normal or zero operands the host result alone tells
+ * every other flag: an infinite result from finite operands is an overflow
+ * (OF and NX), and NV and DZ cannot happen once 0/0, x/0 and the square root
+ * of a negative number are left out. Only a result that may be tiny (below
+ * the smallest normal, where UF depends on inexactness) goes to the window.
+ * No MXCSR access: stmxcsr waits for the operation to finish, which cost more
+ * than the operation itself.
+ */
+static inline bool fast_operand(const struct fpfmt *f, uint64_t v)
+{
+    uint64_t exp = fmt_abs(f, v) >> f->frac_bits;
+    return exp != 0 ? exp != fmt_inf(f) >> f->frac_bits : fmt_is_zero(f, v);
+}
+
+/* A result of this size or smaller (zero included) may have underflowed,
+ * except where the operation makes it exact: sums of normal numbers are
+ * exact when tiny, and a zero factor, dividend or radicand gives an exact 0. */
+static inline bool fast_result_ok(const struct fpfmt *f, enum fop op, const uint64_t *v, double r)
+{
+    double min_normal = f == F32 ? FLT_MIN : DBL_MIN;
+    if (fabs(r) > min_normal)
+        return true;
+    switch (op) {
+    case FOP_ADD: case FOP_SUB: return true;
+    case FOP_MUL: return r == 0 && (fmt_is_zero(f, v[0]) || fmt_is_zero(f, v[1]));
+    case FOP_DIV: case FOP_SQRT: return r == 0 && fmt_is_zero(f, v[0]);
+    default: return false;
+    }
+}
+
+/* true with *res when the fast path applies; false leaves everything as it was. */
+static inline __attribute__((always_inline)) bool arith_fast(struct hart *h, const struct fpfmt *f, enum fop op, const uint64_t *v, unsigned n,
+                       uint64_t *res)
+{
+    if (!(h->fflags & FFLAG_NX))
+        return false;
+    for (unsigned i = 0; i < n; i++)
+        if (!fast_operand(f, v[i]))
+            return false;
+    if ((op == FOP_DIV && fmt_is_zero(f, v[1])) || (op == FOP_SQRT && (v[0] & fmt_sign(f)) && !fmt_is_zero(f, v[0])))
+        return false;
+    double r;
+    if (f == F32) {
+        float rs = host_op_s(op, f32_of(v[0]), f32_of(v[1]), f32_of(v[2]));
+        r = rs;
+        *res = bits_f32(rs);
+    } else {
+        r = host_op_d(op, f64_of(v[0]), f64_of(v[1]), f64_of(v[2]));
+        *res = bits_f64(r);
+    }
+    if (!fast_result_ok(f, op, v, r))
+        return false;
+    if (isinf(r))
+        fp_raise(h, FFLAG_OF | FFLAG_NX);
+    return true;
+}
+
 /* Operands are non-NaN bit patterns of format f. */
 static uint64_t arith_host(struct hart *h, const struct fpfmt *f, enum fop op, int rm, const uint64_t *v)
 {
@@ -291,7 +351,7 @@ static uint64_t arith_rmm(struct hart *h, const struct fpfmt *f, enum fop op, co
     return res;
 }
 
-static int fp_arith(struct hart *h, const struct insn *in, const struct fpfmt *f, enum fop op)
+static inline __attribute__((always_inline)) int fp_arith(struct hart *h, const struct insn *in, const struct fpfmt *f, enum fop op)
 {
     int rm = fp_rm(h, in);
     if (rm < 0)
@@ -312,7 +372,7 @@ static int fp_arith(struct hart *h, const struct insn *in, const struct fpfmt *f
     if (nan) {
         fp_raise(h, snan ? FFLAG_NV : 0);
         r = f->canon;
-    } else {
+    } else if (rm != FRM_RNE || !arith_fast(h, f, op, v, n, &r)) {
         r = rm == FRM_RMM ? arith_rmm(h, f, op, v) : arith_host(h, f, op, rm, v);
     }
     fp_set(h, in->rd, f, r);

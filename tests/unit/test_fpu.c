@@ -586,6 +586,76 @@ START_TEST(loads_and_stores)
 }
 END_TEST
 
+/* The fast path taken once fflags holds NX (fpu.c, arith_fast) must give what
+ * the flag-exact host window gives: the same result bits, and the window's
+ * flags plus NX. Operands: special values near every boundary the fast path
+ * checks (zero, subnormal, smallest normal, overflow, negative radicand),
+ * then random bit patterns from a fixed seed. */
+static uint64_t xorshift(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+static void fast_matches_window(insn_fn fn, bool single, uint64_t a, uint64_t b, uint64_t c)
+{
+    uint64_t box = single ? BOX : 0, mask = single ? 0xffffffffull : ~0ull;
+    h->f[RS1] = box | (a & mask);
+    h->f[RS2] = box | (b & mask);
+    h->f[RS3] = box | (c & mask);
+    ck_assert_int_eq(run(fn, FRM_RNE), EXEC_NEXT);
+    uint64_t want = h->f[RD];
+    unsigned want_flags = h->fflags | NX;
+    struct insn in = {.fn = fn, .rd = RD, .rs1 = RS1, .rs2 = RS2, .rs3 = RS3, .rm = FRM_DYN, .len = 4};
+    h->frm = FRM_RNE;
+    h->fflags = NX;
+    ck_assert_int_eq(fn(h, &in), EXEC_NEXT);
+    ck_assert_msg(h->f[RD] == want && h->fflags == want_flags,
+                  "%s operands %#llx %#llx %#llx: got %#llx flags %#x, want %#llx flags %#x",
+                  single ? "single" : "double", (unsigned long long)a, (unsigned long long)b,
+                  (unsigned long long)c, (unsigned long long)h->f[RD], h->fflags,
+                  (unsigned long long)want, want_flags);
+}
+
+START_TEST(fast_path_matches_exact_flags)
+{
+    static const insn_fn ops_d[] = {exec_fadd_d, exec_fsub_d, exec_fmul_d, exec_fdiv_d, exec_fsqrt_d,
+                                    exec_fmadd_d, exec_fmsub_d, exec_fnmsub_d, exec_fnmadd_d};
+    static const insn_fn ops_s[] = {exec_fadd_s, exec_fsub_s, exec_fmul_s, exec_fdiv_s, exec_fsqrt_s,
+                                    exec_fmadd_s, exec_fmsub_s, exec_fnmsub_s, exec_fnmadd_s};
+    const uint64_t special_d[] = {0, dbits(-0.0), dbits(1.0), dbits(-1.0), dbits(3.0), dbits(0x1p-1022),
+                                  dbits(-0x1p-1022), dbits(0x1.8p-1022), dbits(0x1p-1000), dbits(0x1p-60),
+                                  dbits(0x1.fffffffffffffp1023), dbits(-0x1p1023), dbits(0x1p600), 1,
+                                  0x7ff0000000000000ull, dbits(0.1)};
+    const uint64_t special_s[] = {0, fbits(-0.0f), fbits(1.0f), fbits(-1.0f), fbits(3.0f), fbits(0x1p-126f),
+                                  fbits(-0x1p-126f), fbits(0x1.8p-126f), fbits(0x1p-100f), fbits(0x1p-30f),
+                                  0x7f7fffffu, fbits(-0x1p127f), fbits(0x1p80f), 1, 0x7f800000u, fbits(0.1f)};
+    const unsigned n = sizeof(special_d) / sizeof(special_d[0]);
+    for (unsigned op = 0; op < 9; op++)
+        for (unsigned i = 0; i < n; i++)
+            for (unsigned j = 0; j < n; j++) {
+                fast_matches_window(ops_d[op], false, special_d[i], special_d[j], special_d[(i + j) % n]);
+                fast_matches_window(ops_s[op], true, special_s[i], special_s[j], special_s[(i * 3 + j) % n]);
+            }
+    uint64_t seed = 0x9e3779b97f4a7c15ull;
+    for (unsigned k = 0; k < 20000; k++) {
+        unsigned op = k % 9;
+        /* Exponents kept near the middle half of the time, so most results are
+         * ordinary, and anywhere otherwise. */
+        uint64_t a = xorshift(&seed), b = xorshift(&seed), c = xorshift(&seed);
+        if (k & 1) {
+            a = (a & 0x800fffffffffffffull) | (0x3c0ull + (a >> 52 & 0x7f)) << 52;
+            b = (b & 0x800fffffffffffffull) | (0x3c0ull + (b >> 52 & 0x7f)) << 52;
+            c = (c & 0x800fffffffffffffull) | (0x3c0ull + (c >> 52 & 0x7f)) << 52;
+        }
+        fast_matches_window(ops_d[op], false, a, b, c);
+        fast_matches_window(ops_s[op], true, a >> 32, b >> 32, c >> 32);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fpu");
@@ -611,6 +681,7 @@ int main(void)
     tcase_add_test(tc, fma_invalid);
     tcase_add_test(tc, underflow_after_rounding_and_overflow);
     tcase_add_test(tc, loads_and_stores);
+    tcase_add_test(tc, fast_path_matches_exact_flags);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
