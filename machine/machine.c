@@ -418,11 +418,23 @@ static void update_devices(struct machine *m)
 
 static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
+/* The longest idle sleep: console input ends it early, but some sources
+ * can only be polled between rounds (machine.h). A stop request from a
+ * signal interrupts the sleep; one from another thread waits for the cap. */
+static uint64_t idle_cap_ns(const struct machine *m)
+{
+    if (m->cfg.gdb || m->cfg.expect_script)
+        return MACHINE_IDLE_NS; /* Ctrl-C from gdb, the script's wait and sleep */
+    if (m->display)
+        return MACHINE_IDLE_DISPLAY_NS; /* keys and the pointer, queued by the window's thread */
+    return MACHINE_IDLE_MAX_NS;
+}
+
 /* How long an idle machine may sleep: until the earliest future timer
  * deadline (CLINT mtimecmp, a running hart's Sstc stimecmp, the RTC alarm),
- * but at most MACHINE_IDLE_NS so console input is polled every millisecond.
- * Deadlines already reached are left out: their interrupt is pending, and a
- * hart that masks it must not turn the sleep into a spin. */
+ * but at most idle_cap_ns. Deadlines already reached are left out: their
+ * interrupt is pending, and a hart that masks it must not turn the sleep
+ * into a spin. */
 static uint64_t idle_wait_ns(const struct machine *m)
 {
     uint64_t now = clint_mtime(m->clint);
@@ -432,7 +444,7 @@ static uint64_t idle_wait_ns(const struct machine *m)
         if (!h->halted && (h->menvcfg & MENVCFG_STCE) && h->stimecmp > now)
             deadline = min_u64(deadline, h->stimecmp);
     }
-    uint64_t wait = MACHINE_IDLE_NS;
+    uint64_t wait = idle_cap_ns(m);
     if (deadline != UINT64_MAX && deadline > now)
         wait = min_u64(wait, (deadline - now) * NS_PER_TICK);
     uint64_t alarm = goldfish_rtc_ns_until_alarm(m->rtc);
@@ -441,12 +453,17 @@ static uint64_t idle_wait_ns(const struct machine *m)
     return wait;
 }
 
+/* Sleeps for the step, or less when console input arrives: then the next
+ * round's uart_poll finds it already read. Without input to wait on (no
+ * console, a file, stdin at EOF) it is a plain sleep, never a spin. */
 static void idle_sleep(const struct machine *m, uint64_t elapsed_ns, uint64_t limit_ns)
 {
     uint64_t step = idle_wait_ns(m);
     if (limit_ns && limit_ns > elapsed_ns && limit_ns - elapsed_ns < step)
         step = limit_ns - elapsed_ns;
-    struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)step };
+    if (terminal_wait_input(m->term, step))
+        return;
+    struct timespec ts = { .tv_sec = (time_t)(step / NS_PER_S), .tv_nsec = (long)(step % NS_PER_S) };
     nanosleep(&ts, NULL); /* EINTR is fine: the loop checks for a stop next */
 }
 

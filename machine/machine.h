@@ -21,8 +21,13 @@
  *   current hart_run() returns at its next block boundary.
  * - When every hart sits in WFI (or is halted) with no enabled interrupt
  *   pending, the loop sleeps until the earliest timer deadline (CLINT
- *   mtimecmp, Sstc stimecmp, RTC alarm) but at most MACHINE_IDLE_NS, so
- *   console input is still polled every millisecond; it never spins.
+ *   mtimecmp, Sstc stimecmp, RTC alarm) or until console input arrives
+ *   (terminal_wait_input), whichever comes first; it never spins. The sleep
+ *   is capped so that what can only be polled is still seen: a stop request
+ *   from another thread, MACHINE_IDLE_MAX_NS; display input (queued by the
+ *   front end's thread), MACHINE_IDLE_DISPLAY_NS; the gdb socket and the
+ *   --expect-script clock, MACHINE_IDLE_NS. Under -icount a pending deadline
+ *   is not slept for at all: machine_debug_idle jumps virtual time to it.
  * - No global state: everything hangs off struct machine.
  */
 #ifndef RIVET_MACHINE_H
@@ -43,7 +48,9 @@
 #include "rivet.h"
 
 #define MACHINE_SLICE 10000ull       /* instructions per hart per round */
-#define MACHINE_IDLE_NS 1000000l     /* sleep step while every hart waits: 1 ms */
+#define MACHINE_IDLE_NS 1000000ull          /* idle sleep cap with gdb or an expect script: 1 ms */
+#define MACHINE_IDLE_DISPLAY_NS 16000000ull /* with display devices: 16 ms, a 60 Hz frame */
+#define MACHINE_IDLE_MAX_NS 100000000ull    /* otherwise: 100 ms */
 
 /* Why the guest ended the run. */
 enum machine_exit { MACHINE_EXIT_GUEST, MACHINE_EXIT_RESET };

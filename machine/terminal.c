@@ -173,29 +173,31 @@ static uint64_t coarse_now_ns(void)
 }
 
 /* One non-blocking refill of the empty input buffer: poll with a zero
- * timeout, then a read() that cannot block. EOF ends input for good. */
-static void refill(struct terminal *t)
+ * timeout, then a read() that cannot block. EOF ends input for good.
+ * Returns true when read() returned bytes (mux keys included). */
+static bool refill(struct terminal *t)
 {
     struct pollfd p = { .fd = t->in_fd, .events = POLLIN };
     int r = poll(&p, 1, 0);
     if (r <= 0)
-        return;
+        return false;
     if (p.revents & POLLNVAL) {
         t->in_eof = true;
-        return;
+        return false;
     }
     ssize_t n = read(t->in_fd, t->in, sizeof t->in);
     if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)) {
         t->in_eof = true;
-        return;
+        return false;
     }
     if (n < 0)
-        return;
+        return false;
     size_t len = (size_t)n;
     if (t->use_mux)
         len = mux_filter(&t->mux, t->in, len, t->in);
     t->in_head = 0;
     t->in_len = len;
+    return true;
 }
 
 static size_t term_read(void *opaque, uint8_t *buf, size_t len)
@@ -213,6 +215,29 @@ static size_t term_read(void *opaque, uint8_t *buf, size_t len)
     t->in_head += n;
     t->in_len -= n;
     return n;
+}
+
+/*
+ * The idle machine's sleep (terminal.h). The descriptor is polled only while
+ * the buffer is empty: bytes still buffered mean the guest has not taken the
+ * last input, and a descriptor left readable would end every sleep at once.
+ * Input that arrives is read here, so the read that follows the wake-up does
+ * not wait out the rate limit; EOF, an error and readiness without data all
+ * return false, and the caller's plain sleep keeps them from becoming a spin.
+ */
+bool terminal_wait_input(struct terminal *t, uint64_t timeout_ns)
+{
+    if (!t || t->in_fd < 0 || t->in_eof || t->in_len > 0)
+        return false;
+    struct pollfd p = { .fd = t->in_fd, .events = POLLIN };
+    struct timespec ts = { .tv_sec = (time_t)(timeout_ns / 1000000000ull),
+                           .tv_nsec = (long)(timeout_ns % 1000000000ull) };
+    int r = ppoll(&p, 1, &ts, NULL);
+    if (r <= 0)
+        return r == 0 || errno == EINTR; /* timed out, or a signal for the run loop */
+    uint64_t now = coarse_now_ns();
+    t->last_refill_ns = now ? now : 1;
+    return refill(t);
 }
 
 struct terminal *terminal_open_fds(int in_fd, int out_fd, bool mux,

@@ -17,11 +17,15 @@
  * - With `mux`, Ctrl-A is an escape key: Ctrl-A x calls quit(opaque),
  *   Ctrl-A h lists the keys, Ctrl-A Ctrl-A sends one Ctrl-A to the guest,
  *   Ctrl-A c says that rivet has no monitor; other keys after Ctrl-A are
- *   dropped. quit() is called on the emulation thread from the chardev read.
+ *   dropped. quit() is called on the emulation thread from the chardev read
+ *   or from terminal_wait_input.
  * - The chardev read is non-blocking and makes at most one read() system call
  *   per millisecond (CLOCK_MONOTONIC_COARSE), so it may be called very often.
  *   Output is written with write(), retried on partial writes and EINTR.
  *   No byte is translated either way.
+ * - terminal_wait_input is the board's idle sleep: it blocks until input
+ *   arrives (and reads it) or the timeout passes. It is host-side only: the
+ *   chardev a device model gets never blocks.
  * - Only one stdio terminal may be open at a time (the signal handlers need a
  *   process-wide record of the saved tty mode); terminal_open_stdio returns
  *   NULL while another one is open.
@@ -52,6 +56,14 @@ struct terminal *terminal_open_file(const char *path, char *err, size_t errlen);
 struct terminal *terminal_open_fds(int in_fd, int out_fd, bool mux,
                                    void (*quit)(void *opaque), void *opaque);
 struct chardev terminal_chardev(struct terminal *t);
+/* Sleeps until input arrives or timeout_ns passes; input read now is kept
+ * for the next chardev read, which then needs no system call. true: it
+ * slept to the timeout, or until input or a signal came. false: it has no
+ * input to offer and did not sleep, or woke early without any, so the
+ * caller must sleep by itself: t is NULL, it has no input (file backend,
+ * in_fd -1), input ended (EOF, a read error), earlier input still waits in
+ * the buffer, or the descriptor was ready without data. */
+bool terminal_wait_input(struct terminal *t, uint64_t timeout_ns);
 void terminal_close(struct terminal *t); /* restores the tty; NULL is fine */
 
 /*

@@ -1,5 +1,6 @@
-/* Unit tests of the console front end: the Ctrl-A escape state machine, and
- * the chardev behaviour (buffering, rate limit, EOF, file output) on pipes. */
+/* Unit tests of the console front end: the Ctrl-A escape state machine, the
+ * chardev behaviour (buffering, rate limit, EOF, file output) on pipes, and
+ * the idle machine's wait for input. */
 #define _GNU_SOURCE
 #include <check.h>
 #include <fcntl.h>
@@ -254,6 +255,98 @@ START_TEST(test_stdio_single_instance)
 }
 END_TEST
 
+static long long ms_since(const struct timespec *t0)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+#define WAIT_LONG_NS 2000000000ull /* 2 s: a wait that returns much sooner did not sleep it out */
+
+/* Input ends the wait at once, and the read right after it gets the bytes
+ * even though the rate limit's clock was started a moment before. */
+START_TEST(test_wait_wakes_on_input)
+{
+    int in[2];
+    ck_assert_int_eq(pipe(in), 0);
+    struct terminal *t = terminal_open_fds(in[0], STDERR_FILENO, true, on_quit, &sink);
+    struct chardev c = terminal_chardev(t);
+    uint8_t buf[8];
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert(terminal_wait_input(t, 20000000ull)); /* nothing comes: sleeps to the timeout */
+    ck_assert_int_ge(ms_since(&t0), 15);
+
+    ck_assert_uint_eq(c.read(c.opaque, buf, sizeof buf), 0); /* starts the rate limit's clock */
+    ck_assert_int_eq(write(in[1], "ab", 2), 2);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert(terminal_wait_input(t, WAIT_LONG_NS));
+    ck_assert_int_lt(ms_since(&t0), 1000);
+    ck_assert_uint_eq(c.read(c.opaque, buf, 1), 1);
+    ck_assert_uint_eq(buf[0], 'a');
+
+    /* A byte still buffered: no wait (the descriptor is not looked at). */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert(!terminal_wait_input(t, WAIT_LONG_NS));
+    ck_assert_int_lt(ms_since(&t0), 1000);
+    ck_assert_uint_eq(c.read(c.opaque, buf, sizeof buf), 1);
+    ck_assert_uint_eq(buf[0], 'b');
+
+    ck_assert_int_eq(write(in[1], CA "x", 2), 2); /* Ctrl-A x while idle */
+    ck_assert(terminal_wait_input(t, WAIT_LONG_NS));
+    ck_assert_int_eq(sink.quits, 1);
+    terminal_close(t);
+    close(in[0]);
+    close(in[1]);
+}
+END_TEST
+
+/* At EOF the descriptor stays readable forever: the wait must hand the
+ * sleep back to its caller every time rather than return at once as if
+ * input had come. */
+START_TEST(test_wait_after_eof)
+{
+    int in[2];
+    ck_assert_int_eq(pipe(in), 0);
+    struct terminal *t = terminal_open_fds(in[0], STDERR_FILENO, false, NULL, NULL);
+    struct chardev c = terminal_chardev(t);
+    uint8_t buf[8];
+    ck_assert_int_eq(write(in[1], "z", 1), 1);
+    close(in[1]);
+    ck_assert(terminal_wait_input(t, WAIT_LONG_NS)); /* the last byte */
+    ck_assert_uint_eq(c.read(c.opaque, buf, sizeof buf), 1);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; i < 3; i++)
+        ck_assert(!terminal_wait_input(t, WAIT_LONG_NS));
+    ck_assert_int_lt(ms_since(&t0), 1000);
+    ck_assert_uint_eq(c.read(c.opaque, buf, sizeof buf), 0);
+    terminal_close(t);
+    close(in[0]);
+}
+END_TEST
+
+/* No input to wait on: NULL, the file backend, /dev/null. */
+START_TEST(test_wait_without_input)
+{
+    ck_assert(!terminal_wait_input(NULL, WAIT_LONG_NS));
+    struct terminal *t = terminal_open_fds(-1, STDERR_FILENO, false, NULL, NULL);
+    ck_assert(!terminal_wait_input(t, WAIT_LONG_NS));
+    terminal_close(t);
+    int null = open("/dev/null", O_RDONLY);
+    ck_assert_int_ge(null, 0);
+    t = terminal_open_fds(null, STDERR_FILENO, false, NULL, NULL);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; i < 3; i++)
+        ck_assert(!terminal_wait_input(t, WAIT_LONG_NS));
+    ck_assert_int_lt(ms_since(&t0), 1000);
+    terminal_close(t);
+    close(null);
+}
+END_TEST
+
 static Suite *terminal_suite(void)
 {
     Suite *s = suite_create("terminal");
@@ -273,6 +366,9 @@ static Suite *terminal_suite(void)
     tcase_add_test(tc, test_rate_limit);
     tcase_add_test(tc, test_file_backend);
     tcase_add_test(tc, test_stdio_single_instance);
+    tcase_add_test(tc, test_wait_wakes_on_input);
+    tcase_add_test(tc, test_wait_after_eof);
+    tcase_add_test(tc, test_wait_without_input);
     suite_add_tcase(s, tc);
     return s;
 }
