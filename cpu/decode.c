@@ -10,7 +10,7 @@
 
 static const struct insn_info table[INSN_COUNT] = {
 #define X(name, mn, match_, mask_, fmt_, flags_) \
-    [INSN_##name] = { .mnemonic = mn, .match = match_, .mask = mask_, .format = fmt_, .flags = flags_, .fn = exec_##name },
+    [INSN_##name] = { .mnemonic = mn, .match = match_, .mask = mask_, .format = fmt_, .flags = flags_, .fn = thr_##name },
     RV_INSN_TABLE(X)
 #undef X
 };
@@ -71,9 +71,18 @@ unsigned decode_lookup(uint32_t bits)
     return INSN_ILLEGAL;
 }
 
-static int exec_illegal(struct hart *h, const struct insn *in) { return hart_illegal(h, in); }
+/* Both end a threaded chain (cpu/dispatch.h), so they record themselves. */
+static int exec_illegal(struct hart *h, const struct insn *in)
+{
+    h->stop_insn = in;
+    return hart_illegal(h, in);
+}
 
-int exec_block_end(struct hart *h, const struct insn *in) { return EXEC_END; }
+int exec_block_end(struct hart *h, const struct insn *in)
+{
+    h->stop_insn = in;
+    return EXEC_END;
+}
 
 static void extract_operands(uint32_t b, const struct insn_info *r, struct insn *in)
 {

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cpu/dispatch.h"
 #include "cpu/hart.h"
 #include "cpu/insn_table.h"
 
@@ -72,7 +73,7 @@ DIV_HELPERS(64)
 
 /* rd = f(a = rs1, b = rs2) */
 #define OP_R(name, expr)                                              \
-    int exec_##name(struct hart *h, const struct insn *in)            \
+    INSN(name)                                                        \
     {                                                                 \
         uint64_t a = h->x[in->rs1], b = h->x[in->rs2];                \
         h->x[in->rd] = (expr);                                        \
@@ -81,7 +82,7 @@ DIV_HELPERS(64)
 
 /* rd = f(a = rs1, b = sign-extended immediate or shamt) */
 #define OP_I(name, expr)                                              \
-    int exec_##name(struct hart *h, const struct insn *in)            \
+    INSN(name)                                                        \
     {                                                                 \
         uint64_t a = h->x[in->rs1], b = (uint64_t)(int64_t)in->imm;   \
         h->x[in->rd] = (expr);                                        \
@@ -90,7 +91,7 @@ DIV_HELPERS(64)
 
 /* rd = f(a = rs1) */
 #define OP_R1(name, expr)                                             \
-    int exec_##name(struct hart *h, const struct insn *in)            \
+    INSN(name)                                                        \
     {                                                                 \
         uint64_t a = h->x[in->rs1];                                   \
         h->x[in->rd] = (expr);                                        \
@@ -104,13 +105,13 @@ DIV_HELPERS(64)
 
 /* ---- RV64I: upper immediates, jumps, branches ---- */
 
-int exec_lui(struct hart *h, const struct insn *in)
+INSN(lui)
 {
     h->x[in->rd] = (uint64_t)(int64_t)in->imm;
     return EXEC_NEXT;
 }
 
-int exec_auipc(struct hart *h, const struct insn *in)
+INSN(auipc)
 {
     h->x[in->rd] = insn_pc(h, in) + (uint64_t)(int64_t)in->imm;
     return EXEC_NEXT;
@@ -119,7 +120,7 @@ int exec_auipc(struct hart *h, const struct insn *in)
 /* With C always enabled every target is 2-byte aligned (bit 0 is cleared by
  * jalr, offsets are even), so instruction-address-misaligned cannot occur
  * (unpriv. spec 2.5). The link value uses in->len: compressed jumps link pc+2. */
-int exec_jal(struct hart *h, const struct insn *in)
+INSN(jal)
 {
     uint64_t pc = insn_pc(h, in);
     h->x[in->rd] = pc + in->len;
@@ -127,7 +128,7 @@ int exec_jal(struct hart *h, const struct insn *in)
     return EXEC_JUMP;
 }
 
-int exec_jalr(struct hart *h, const struct insn *in)
+INSN(jalr)
 {
     uint64_t pc = insn_pc(h, in);
     uint64_t target = (h->x[in->rs1] + (uint64_t)(int64_t)in->imm) & ~1ull; /* before rd: rd may be rs1 */
@@ -136,16 +137,18 @@ int exec_jalr(struct hart *h, const struct insn *in)
     return EXEC_JUMP;
 }
 
-/* Branches always end their block, taken or not. */
+/* A taken branch jumps; one not taken goes on with the next instruction of
+ * its block: blocks run on past conditional branches (cache.c). */
 static inline int branch(struct hart *h, const struct insn *in, bool taken)
 {
-    uint64_t pc = insn_pc(h, in);
-    h->pc = taken ? pc + (uint64_t)(int64_t)in->imm : pc + in->len;
+    if (!taken)
+        return EXEC_NEXT;
+    h->pc = insn_pc(h, in) + (uint64_t)(int64_t)in->imm;
     return EXEC_JUMP;
 }
 
 #define BRANCH(name, cond)                                            \
-    int exec_##name(struct hart *h, const struct insn *in)            \
+    INSN(name)                                                        \
     {                                                                 \
         uint64_t a = h->x[in->rs1], b = h->x[in->rs2];                \
         return branch(h, in, (cond));                                 \
@@ -158,31 +161,63 @@ BRANCH(bge, (int64_t)a >= (int64_t)b)
 BRANCH(bltu, a < b)
 BRANCH(bgeu, a >= b)
 
-/* ---- RV64I: loads and stores (misaligned ones are handled by the mmu) ---- */
+/* ---- RV64I: loads and stores (misaligned ones are handled by the mmu) ----
+ *
+ * The threaded entries (thr_) are written out here rather than made by INSN:
+ * a TLB hit does the access and goes on to the next instruction without a
+ * stack frame, and everything else (miss, MMIO, misaligned, fault) is one
+ * tail call to an out-of-line *_slow entry. exec_ runs the same semantics. */
+
+static inline uint64_t load_ext(uint64_t value, unsigned size, bool sign) { return sign ? sext_bytes(value, size) : value; }
+static inline uint64_t mem_va(const struct hart *h, const struct insn *in) { return h->x[in->rs1] + (uint64_t)(int64_t)in->imm; }
 
 static inline int load(struct hart *h, const struct insn *in, unsigned size, bool sign)
 {
-    uint64_t va = h->x[in->rs1] + (uint64_t)(int64_t)in->imm, value, tval;
+    uint64_t va = mem_va(h, in), value, tval;
     int cause = mmu_load(&h->mmu, va, size, &value, &tval);
     if (cause)
         return hart_raise(h, (uint64_t)cause, tval);
-    h->x[in->rd] = sign ? sext_bytes(value, size) : value;
+    h->x[in->rd] = load_ext(value, size, sign);
     return EXEC_NEXT;
 }
 
 static inline int store(struct hart *h, const struct insn *in, unsigned size)
 {
-    uint64_t va = h->x[in->rs1] + (uint64_t)(int64_t)in->imm, tval;
+    uint64_t va = mem_va(h, in), tval;
     int cause = mmu_store(&h->mmu, va, size, h->x[in->rs2], &tval);
     if (cause)
         return hart_raise(h, (uint64_t)cause, tval);
     return EXEC_NEXT;
 }
 
-#define LOAD(name, size, sign) \
-    int exec_##name(struct hart *h, const struct insn *in) { return load(h, in, size, sign); }
-#define STORE(name, size) \
-    int exec_##name(struct hart *h, const struct insn *in) { return store(h, in, size); }
+static __attribute__((noinline)) int load_slow(struct hart *h, const struct insn *in, unsigned size, bool sign)
+{
+    return dispatch_next(h, in, load(h, in, size, sign));
+}
+
+static __attribute__((noinline)) int store_slow(struct hart *h, const struct insn *in, unsigned size)
+{
+    return dispatch_next(h, in, store(h, in, size));
+}
+
+#define LOAD(name, size, sign)                                                  \
+    INSN_SEM(name) { return load(h, in, size, sign); }                          \
+    int thr_##name(struct hart *h, const struct insn *in)                       \
+    {                                                                           \
+        uint64_t value;                                                         \
+        if (!mmu_load_fast(&h->mmu, mem_va(h, in), size, &value))               \
+            return load_slow(h, in, size, sign);                                \
+        h->x[in->rd] = load_ext(value, size, sign);                             \
+        return in[1].fn(h, in + 1);                                             \
+    }
+#define STORE(name, size)                                                       \
+    INSN_SEM(name) { return store(h, in, size); }                               \
+    int thr_##name(struct hart *h, const struct insn *in)                       \
+    {                                                                           \
+        if (!mmu_store_fast(&h->mmu, mem_va(h, in), size, h->x[in->rs2]))       \
+            return store_slow(h, in, size);                                     \
+        return in[1].fn(h, in + 1);                                             \
+    }
 
 LOAD(lb, 1, true)
 LOAD(lh, 2, true)
@@ -231,7 +266,7 @@ OP_RW(sraw, (uint32_t)((int32_t)a >> (b & 31)))
 
 /* A single hart interpreter is sequentially consistent; AMOs use seq_cst
  * host atomics, so fence orders nothing further. */
-int exec_fence(struct hart *h, const struct insn *in) { return EXEC_NEXT; }
+INSN(fence) { return EXEC_NEXT; }
 
 /* ---- M ---- */
 
@@ -308,10 +343,10 @@ static inline int store_conditional(struct hart *h, const struct insn *in, unsig
     return EXEC_NEXT;
 }
 
-int exec_lr_w(struct hart *h, const struct insn *in) { return load_reserved(h, in, 4); }
-int exec_lr_d(struct hart *h, const struct insn *in) { return load_reserved(h, in, 8); }
-int exec_sc_w(struct hart *h, const struct insn *in) { return store_conditional(h, in, 4); }
-int exec_sc_d(struct hart *h, const struct insn *in) { return store_conditional(h, in, 8); }
+INSN(lr_w) { return load_reserved(h, in, 4); }
+INSN(lr_d) { return load_reserved(h, in, 8); }
+INSN(sc_w) { return store_conditional(h, in, 4); }
+INSN(sc_d) { return store_conditional(h, in, 8); }
 
 /*
  * AMO read-modify-write as a compare-and-swap loop on the host word: one code
@@ -320,7 +355,7 @@ int exec_sc_d(struct hart *h, const struct insn *in) { return store_conditional(
  * value. .w results are sign-extended into rd (unpriv. spec 8.4).
  */
 #define AMO(name, T, size, ext, expr)                                                  \
-    int exec_##name(struct hart *h, const struct insn *in)                             \
+    INSN(name)                                                                         \
     {                                                                                  \
         uint8_t *host;                                                                 \
         int r = atomic_ptr(h, h->x[in->rs1], size, ACC_STORE, &host);                  \

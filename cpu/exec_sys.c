@@ -2,13 +2,14 @@
  * System instructions: ecall, ebreak, xRET, wfi, fences that end a block,
  * and the Zicsr instructions (privileged spec 20211203 3.3, unpriv. spec 9).
  */
+#include "cpu/dispatch.h"
 #include "cpu/hart.h"
 #include "cpu/insn_table.h"
 
 #define MSTATUS_SPP_SHIFT 8
 #define RD_X0 32 /* the decoder's write sink for rd = x0 */
 
-int exec_ecall(struct hart *h, const struct insn *in)
+INSN(ecall)
 {
     uint64_t cause = h->priv == PRV_M ? CAUSE_MACHINE_ECALL
                    : h->priv == PRV_S ? CAUSE_SUPERVISOR_ECALL
@@ -17,11 +18,11 @@ int exec_ecall(struct hart *h, const struct insn *in)
 }
 
 /* tval = the address of the ebreak, as Spike does (priv. spec 3.1.16). */
-int exec_ebreak(struct hart *h, const struct insn *in) { return hart_raise(h, CAUSE_BREAKPOINT, insn_pc(h, in)); }
+INSN(ebreak) { return hart_raise(h, CAUSE_BREAKPOINT, insn_pc(h, in)); }
 
 /* MRET (priv. spec 3.1.6.1): MIE <- MPIE, MPIE <- 1, MPP <- U, and leaving
  * M clears MPRV. */
-int exec_mret(struct hart *h, const struct insn *in)
+INSN(mret)
 {
     if (h->priv != PRV_M)
         return hart_illegal(h, in);
@@ -38,12 +39,13 @@ int exec_mret(struct hart *h, const struct insn *in)
     h->priv = (uint8_t)mpp;
     h->pc = h->mepc;
     hart_update_mmu(h);
+    hart_end_chain(h); /* interrupts it enabled are taken before the target runs */
     return EXEC_JUMP;
 }
 
 /* SRET: illegal in U, and in S when TSR is set (priv. spec 3.1.6.5). SPP is
  * never M, so SRET always clears MPRV. */
-int exec_sret(struct hart *h, const struct insn *in)
+INSN(sret)
 {
     if (h->priv == PRV_U || (h->priv == PRV_S && (h->mstatus & MSTATUS_TSR)))
         return hart_illegal(h, in);
@@ -58,13 +60,14 @@ int exec_sret(struct hart *h, const struct insn *in)
     h->priv = spp ? PRV_S : PRV_U;
     h->pc = h->sepc;
     hart_update_mmu(h);
+    hart_end_chain(h); /* interrupts it enabled are taken before the target runs */
     return EXEC_JUMP;
 }
 
 /* WFI: illegal in U (S is implemented) and in S when TW is set (priv. spec
  * 3.1.6.5). It returns at once when an interrupt is locally enabled and
  * pending; otherwise the hart sleeps until one is. */
-int exec_wfi(struct hart *h, const struct insn *in)
+INSN(wfi)
 {
     if (h->priv == PRV_U || (h->priv == PRV_S && (h->mstatus & MSTATUS_TW)))
         return hart_illegal(h, in);
@@ -79,7 +82,7 @@ int exec_wfi(struct hart *h, const struct insn *in)
 
 /* SFENCE.VMA: illegal in U, and in S when TVM is set. rivet drops every
  * cached translation whatever the address and ASID operands. */
-int exec_sfence_vma(struct hart *h, const struct insn *in)
+INSN(sfence_vma)
 {
     if (h->priv == PRV_U || (h->priv == PRV_S && (h->mstatus & MSTATUS_TVM)))
         return hart_illegal(h, in);
@@ -89,7 +92,7 @@ int exec_sfence_vma(struct hart *h, const struct insn *in)
 
 /* Stores to pages holding decoded code already invalidate their blocks, so
  * FENCE.I only has to end the block. */
-int exec_fence_i(struct hart *h, const struct insn *in) { return EXEC_STOP; }
+INSN(fence_i) { return EXEC_STOP; }
 
 /* ---- Zicsr ---- */
 
@@ -130,9 +133,9 @@ static int csr_op(struct hart *h, const struct insn *in, enum csr_op op, uint64_
     return r;
 }
 
-int exec_csrrw(struct hart *h, const struct insn *in) { return csr_op(h, in, CSR_OP_WRITE, h->x[in->rs1], false); }
-int exec_csrrs(struct hart *h, const struct insn *in) { return csr_op(h, in, CSR_OP_SET, h->x[in->rs1], in->rs1 == 0); }
-int exec_csrrc(struct hart *h, const struct insn *in) { return csr_op(h, in, CSR_OP_CLEAR, h->x[in->rs1], in->rs1 == 0); }
-int exec_csrrwi(struct hart *h, const struct insn *in) { return csr_op(h, in, CSR_OP_WRITE, in->rs1, false); }
-int exec_csrrsi(struct hart *h, const struct insn *in) { return csr_op(h, in, CSR_OP_SET, in->rs1, in->rs1 == 0); }
-int exec_csrrci(struct hart *h, const struct insn *in) { return csr_op(h, in, CSR_OP_CLEAR, in->rs1, in->rs1 == 0); }
+INSN(csrrw) { return csr_op(h, in, CSR_OP_WRITE, h->x[in->rs1], false); }
+INSN(csrrs) { return csr_op(h, in, CSR_OP_SET, h->x[in->rs1], in->rs1 == 0); }
+INSN(csrrc) { return csr_op(h, in, CSR_OP_CLEAR, h->x[in->rs1], in->rs1 == 0); }
+INSN(csrrwi) { return csr_op(h, in, CSR_OP_WRITE, in->rs1, false); }
+INSN(csrrsi) { return csr_op(h, in, CSR_OP_SET, in->rs1, in->rs1 == 0); }
+INSN(csrrci) { return csr_op(h, in, CSR_OP_CLEAR, in->rs1, in->rs1 == 0); }

@@ -31,6 +31,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cpu/dispatch.h"
 #include "cpu/hart.h"
 #include "cpu/insn_table.h"
 
@@ -597,7 +598,7 @@ static int fp_store(struct hart *h, const struct insn *in, unsigned size)
 
 /* Every F/D instruction is illegal while mstatus.F32 is Off (priv. 3.1.6.6). */
 #define FP_HANDLER(name, body)                                  \
-    int exec_##name(struct hart *h, const struct insn *in)      \
+    INSN(name)                                                  \
     {                                                           \
         if (!hart_fp_enabled(h))                                \
             return hart_illegal(h, in);                         \

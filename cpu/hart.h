@@ -6,6 +6,8 @@
  *   an exception calls hart_raise() and returns its value; only the run loop
  *   enters the trap (hart_take_trap in trap.c), with pc set to the faulting
  *   instruction.
+ * - Blocks run by threaded dispatch (cpu/dispatch.h): the decoder's handlers
+ *   are thr_<name>, which go on to the next instruction themselves.
  * - While a block runs, h->pc holds the virtual address of the block's first
  *   instruction; the pc of instruction `in` is h->pc + in->off (insn_pc()).
  *   A handler that changes control flow sets h->pc to the target and returns
@@ -36,6 +38,7 @@ enum exec_status {
     EXEC_STOP,     /* the block ends after this instruction; pc = next sequential */
     EXEC_TRAP,     /* exception raised (h->exc_cause, h->exc_tval); instruction not retired */
     EXEC_END,      /* block-end marker (not an instruction): pc = h->pc + in->off */
+    EXEC_LINKED,   /* a chained jump returned (dispatch.h): pc and instret are up to date */
 };
 
 typedef int (*insn_fn)(struct hart *h, const struct insn *in);
@@ -77,6 +80,7 @@ struct hart {
     /* Hot: touched by nearly every instruction. */
     uint64_t x[33];
     uint64_t pc;
+    const struct insn *stop_insn; /* the instruction that ended the running block (dispatch.h) */
     struct mmu mmu;
     uint64_t f[32];      /* FP registers; singles are NaN-boxed */
     uint8_t frm;         /* fcsr.frm */
@@ -89,7 +93,7 @@ struct hart {
     uint64_t instret;    /* instructions retired (raw count) */
     bool wfi;            /* sleeping in WFI until an interrupt is pending */
     bool halted;         /* stopped (SBI HSM): runs nothing until started */
-    bool yield;          /* set by the board (any thread): hart_run returns at the next block boundary */
+    bool yield;          /* set by the board (any thread, hart_yield): hart_run returns at the next block boundary */
 
     /* Trap in flight, set by hart_raise(). */
     uint64_t exc_cause, exc_tval;
@@ -123,9 +127,16 @@ struct hart {
     bool (*debug_stop)(void *opaque, struct hart *h);
     void *debug_opaque;
 
+    uint64_t chain_end;  /* chained blocks may start while instret is below this (dispatch.h);
+                          * zeroed by any thread to end the chain (hart_end_chain) */
     uint64_t jc_gen;
     struct jcache_entry jcache[JCACHE_ENTRIES];
 };
+
+static inline struct jcache_entry *jcache_slot(struct hart *h, uint64_t pc)
+{
+    return &h->jcache[(pc >> 1) & (JCACHE_ENTRIES - 1)];
+}
 
 void hart_init(struct hart *h, struct bus *bus, struct code_cache *cache, uint64_t hartid);
 void hart_reset(struct hart *h, uint64_t pc);
@@ -142,8 +153,23 @@ static inline int hart_raise(struct hart *h, uint64_t cause, uint64_t tval)
 /* Illegal instruction with tval = the instruction bits (priv. spec 3.1.16). */
 static inline int hart_illegal(struct hart *h, const struct insn *in) { return hart_raise(h, CAUSE_ILLEGAL_INSTRUCTION, in->bits); }
 
+/* Ends the running chain of blocks at its next jump (dispatch.h), so that the
+ * run loop looks at interrupts and yield requests. Any thread. */
+static inline void hart_end_chain(struct hart *h) { __atomic_store_n(&h->chain_end, 0, __ATOMIC_RELAXED); }
+
+/* Asks hart_run to return at the next block boundary. Any thread. */
+static inline void hart_yield(struct hart *h)
+{
+    h->yield = true;
+    hart_end_chain(h);
+}
+
 /* Interrupt lines (any thread). */
-static inline void hart_set_pending(struct hart *h, uint64_t bits) { __atomic_fetch_or(&h->mip, bits, __ATOMIC_SEQ_CST); }
+static inline void hart_set_pending(struct hart *h, uint64_t bits)
+{
+    __atomic_fetch_or(&h->mip, bits, __ATOMIC_SEQ_CST);
+    hart_end_chain(h);
+}
 static inline void hart_clear_pending(struct hart *h, uint64_t bits) { __atomic_fetch_and(&h->mip, ~bits, __ATOMIC_SEQ_CST); }
 static inline uint64_t hart_pending(const struct hart *h) { return __atomic_load_n(&h->mip, __ATOMIC_SEQ_CST); }
 

@@ -133,12 +133,12 @@ enum insn_format {
     X(auipc,  "auipc",  OPC(OP_AUIPC), M_OPC, FMT_U, 0)                                                   \
     X(jal,    "jal",    OPC(OP_JAL), M_OPC, FMT_J, F_END)                                                 \
     X(jalr,   "jalr",   OPC(OP_JALR) | F3(0), M_F3, FMT_I, F_END)                                         \
-    X(beq,    "beq",    OPC(OP_BRANCH) | F3(0), M_F3, FMT_B, F_END)                                       \
-    X(bne,    "bne",    OPC(OP_BRANCH) | F3(1), M_F3, FMT_B, F_END)                                       \
-    X(blt,    "blt",    OPC(OP_BRANCH) | F3(4), M_F3, FMT_B, F_END)                                       \
-    X(bge,    "bge",    OPC(OP_BRANCH) | F3(5), M_F3, FMT_B, F_END)                                       \
-    X(bltu,   "bltu",   OPC(OP_BRANCH) | F3(6), M_F3, FMT_B, F_END)                                       \
-    X(bgeu,   "bgeu",   OPC(OP_BRANCH) | F3(7), M_F3, FMT_B, F_END)                                       \
+    X(beq,    "beq",    OPC(OP_BRANCH) | F3(0), M_F3, FMT_B, 0)                                           \
+    X(bne,    "bne",    OPC(OP_BRANCH) | F3(1), M_F3, FMT_B, 0)                                           \
+    X(blt,    "blt",    OPC(OP_BRANCH) | F3(4), M_F3, FMT_B, 0)                                           \
+    X(bge,    "bge",    OPC(OP_BRANCH) | F3(5), M_F3, FMT_B, 0)                                           \
+    X(bltu,   "bltu",   OPC(OP_BRANCH) | F3(6), M_F3, FMT_B, 0)                                           \
+    X(bgeu,   "bgeu",   OPC(OP_BRANCH) | F3(7), M_F3, FMT_B, 0)                                           \
     X(lb,     "lb",     OPC(OP_LOAD) | F3(0), M_F3, FMT_LOAD, 0)                                          \
     X(lh,     "lh",     OPC(OP_LOAD) | F3(1), M_F3, FMT_LOAD, 0)                                          \
     X(lw,     "lw",     OPC(OP_LOAD) | F3(2), M_F3, FMT_LOAD, 0)                                          \
@@ -277,7 +277,11 @@ enum insn_id {
 
 struct hart;
 struct insn;
-#define X(name, mn, match, mask, fmt, flags) int exec_##name(struct hart *h, const struct insn *in);
+/* exec_<name> runs one instruction; thr_<name> runs it and, when it returns
+ * EXEC_NEXT, the instructions after it (cpu/dispatch.h). */
+#define X(name, mn, match, mask, fmt, flags)                    \
+    int exec_##name(struct hart *h, const struct insn *in);     \
+    int thr_##name(struct hart *h, const struct insn *in);
 RV_INSN_TABLE(X)
 #undef X
 

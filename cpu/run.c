@@ -27,18 +27,11 @@ void hart_flush_tlb(struct hart *h)
     h->jc_gen++;
 }
 
-static inline struct jcache_entry *jcache_slot(struct hart *h, uint64_t pc)
-{
-    return &h->jcache[(pc >> 1) & (JCACHE_ENTRIES - 1)];
-}
-
 /* Runs a block (or a one-instruction block) and applies its epilogue. */
 static void exec_block(struct hart *h, const struct insn *first)
 {
-    const struct insn *in = first;
-    int r;
-    while ((r = in->fn(h, in)) == EXEC_NEXT)
-        in++;
+    int r = first->fn(h, first); /* runs the whole chain (dispatch.h) */
+    const struct insn *in = h->stop_insn;
     switch (r) {
     case EXEC_END:
         h->pc += in->off;
@@ -46,6 +39,8 @@ static void exec_block(struct hart *h, const struct insn *first)
         break;
     case EXEC_JUMP:
         h->instret += in->idx + 1u;
+        break;
+    case EXEC_LINKED:
         break;
     case EXEC_STOP:
         h->pc += in->off + in->len;
@@ -157,6 +152,15 @@ static void run_one_block(struct hart *h)
     exec_block(h, b->insns);
 }
 
+/* The most instructions one chain of blocks (dispatch.h) may run: the whole
+ * slice when handlers tail-call each other, few where the compiler leaves
+ * them as nested calls (unoptimised builds), to bound the host stack. */
+#ifdef __OPTIMIZE__
+#define CHAIN_INSNS UINT64_MAX
+#else
+#define CHAIN_INSNS 256u
+#endif
+
 uint64_t hart_run(struct hart *h, uint64_t budget)
 {
     uint64_t start = h->instret, end = start + budget;
@@ -181,6 +185,8 @@ uint64_t hart_run(struct hart *h, uint64_t budget)
         }
         if (h->wfi)
             break;
+        __atomic_store_n(&h->chain_end, end - h->instret > CHAIN_INSNS ? h->instret + CHAIN_INSNS : end,
+                         __ATOMIC_RELAXED);
         run_one_block(h);
     }
     return h->instret - start;
@@ -240,6 +246,7 @@ static void trace_line(struct hart *h, uint64_t pc, unsigned priv, const struct 
 
 void hart_step(struct hart *h)
 {
+    hart_end_chain(h); /* exactly one instruction: no chaining (dispatch.h) */
     if (interrupt_ready(h)) {
         h->wfi = false;
         uint64_t pc = h->pc;

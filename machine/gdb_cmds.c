@@ -448,7 +448,7 @@ bool gdb_debug_stop(void *opaque, struct hart *h)
     g->stop_hart = id;
     g->stop_signal = GDB_SIGTRAP;
     for (unsigned i = 0; i < g->m->cfg.nharts; i++)
-        g->m->harts[i].yield = true; /* all-stop: end every hart's slice */
+        hart_yield(&g->m->harts[i]); /* all-stop: end every hart's slice */
     return true;
 }
 

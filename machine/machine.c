@@ -69,7 +69,7 @@ void machine_request_exit(void *opaque, uint64_t code)
     m->exit_requested = true;
     m->exit_code = code;
     for (unsigned i = 0; i < m->cfg.nharts; i++)
-        m->harts[i].yield = true;
+        hart_yield(&m->harts[i]);
 }
 
 void rivet_config_default(struct rivet_config *cfg)

@@ -117,7 +117,7 @@ static void hart_stop(void *opaque, unsigned hartid)
     struct hart *h = hart_of(opaque, hartid);
     h->halted = true;
     h->wfi = false;
-    h->yield = true;
+    hart_yield(h);
 }
 
 /* Retentive suspend behaves like WFI (SBI 2.0 section 9.4). */

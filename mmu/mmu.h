@@ -35,7 +35,7 @@
 #include "bus.h"
 #include "rivet/encoding.h"
 
-#define TLB_ENTRIES 256
+#define TLB_ENTRIES 1024
 
 enum mmu_access { ACC_FETCH = 0, ACC_LOAD = 1, ACC_STORE = 2 };
 
@@ -121,7 +121,35 @@ int mmu_store_slow(struct mmu *m, uint64_t va, unsigned size, uint64_t value, ui
  * (NULL otherwise: fetching from MMIO is an access fault in rivet). */
 int mmu_fetch_slow(struct mmu *m, uint64_t va, uint64_t *pa, uint8_t **host, uint64_t *tval);
 
-static inline unsigned tlb_index(uint64_t va) { return (unsigned)(va >> PAGE_SHIFT) & (TLB_ENTRIES - 1); }
+/* Direct-mapped, indexed by the page number folded with its upper bits, so
+ * that arrays a power-of-two number of pages apart (a[i] and b[i] of two
+ * 8 MiB arrays) do not fight over one entry. */
+static inline unsigned tlb_index(uint64_t va)
+{
+    uint64_t vpn = va >> PAGE_SHIFT;
+    return (unsigned)(vpn ^ (vpn >> 10)) & (TLB_ENTRIES - 1);
+}
+
+/* TLB hits only: true when the access was done, false when it needs the
+ * *_slow path (which then does all of it). For handlers that keep their
+ * fast path free of a stack frame (cpu/exec_int.c). */
+static inline bool mmu_load_fast(const struct mmu *m, uint64_t va, unsigned size, uint64_t *value)
+{
+    const struct tlb_entry *e = &m->tlb_load[tlb_index(va)];
+    if (__builtin_expect(e->tag != (va & ~(uint64_t)(PAGE_SIZE - size)), 0))
+        return false;
+    *value = load_le((const void *)(uintptr_t)(va + e->addend), size);
+    return true;
+}
+
+static inline bool mmu_store_fast(const struct mmu *m, uint64_t va, unsigned size, uint64_t value)
+{
+    const struct tlb_entry *e = &m->tlb_store[tlb_index(va)];
+    if (__builtin_expect(e->tag != (va & ~(uint64_t)(PAGE_SIZE - size)), 0))
+        return false;
+    store_le((void *)(uintptr_t)(va + e->addend), size, value);
+    return true;
+}
 
 /* Fast paths. size is 1, 2, 4 or 8. */
 static inline int mmu_load(struct mmu *m, uint64_t va, unsigned size, uint64_t *value, uint64_t *tval)

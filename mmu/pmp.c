@@ -2,6 +2,8 @@
  * Physical memory protection (priv. spec 20211203, 3.7): 16 entries, modes
  * OFF, TOR, NA4 and NAPOT, with a 4-byte grain.
  */
+#include <string.h>
+
 #include "mmu/mmu.h"
 
 /* pmpaddr holds bits 55:2 of an address on RV64 (3.7.1). */
@@ -44,6 +46,16 @@ static uint8_t pmp_perm(enum mmu_access acc)
     return acc == ACC_FETCH ? PMP_X : acc == ACC_LOAD ? PMP_R : PMP_W;
 }
 
+/* Whether any entry is on (A != OFF): every cfg byte's A field at once. */
+static inline bool pmp_any_active(const struct mmu *m)
+{
+    _Static_assert(PMP_COUNT == 16 && PMP_A == 0x18 && PMP_A_OFF == 0, "cfg bytes as two words");
+    uint64_t lo, hi;
+    memcpy(&lo, m->pmpcfg, 8);
+    memcpy(&hi, m->pmpcfg + 8, 8);
+    return ((lo | hi) & 0x1818181818181818ull) != 0;
+}
+
 /*
  * 3.7.1.4: the lowest-numbered entry matching any byte of the access decides;
  * it must match every byte or the access fails whatever its permissions.
@@ -58,6 +70,8 @@ bool pmp_allows(const struct mmu *m, uint64_t pa, unsigned size, enum mmu_access
     uint64_t last = pa + (size ? size - 1 : 0);
     if (last < pa)
         return false; /* wraps past the top of the address space */
+    if (!pmp_any_active(m))
+        return true; /* the common case of bare-metal M-mode code: skip the scan */
     bool any_active = false;
     for (int i = 0; i < PMP_COUNT; i++) {
         uint8_t cfg = m->pmpcfg[i];

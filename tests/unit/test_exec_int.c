@@ -239,24 +239,26 @@ static int branch(insn_fn fn, uint64_t a, uint64_t b, unsigned len)
 
 START_TEST(test_branches)
 {
+    /* Taken: the target in pc. Not taken: the block goes on (EXEC_NEXT) and
+     * pc still names the block start. */
     ck_assert_int_eq(branch(exec_beq, 5, 5, 4), EXEC_JUMP);
     ck_assert_uint_eq(h->pc, 0xffc);
-    ck_assert_int_eq(branch(exec_beq, 5, 6, 4), EXEC_JUMP);
-    ck_assert_uint_eq(h->pc, 0x1008);
+    ck_assert_int_eq(branch(exec_beq, 5, 6, 4), EXEC_NEXT);
+    ck_assert_uint_eq(h->pc, 0x1000);
     ck_assert_int_eq(branch(exec_bne, 5, 6, 2), EXEC_JUMP);
     ck_assert_uint_eq(h->pc, 0xffc);
-    ck_assert_int_eq(branch(exec_bne, 5, 5, 2), EXEC_JUMP); /* compressed: falls through by 2 */
-    ck_assert_uint_eq(h->pc, 0x1006);
-    branch(exec_blt, ALL_ONES, 1, 4);
+    ck_assert_int_eq(branch(exec_bne, 5, 5, 2), EXEC_NEXT);
+    ck_assert_int_eq(branch(exec_blt, ALL_ONES, 1, 4), EXEC_JUMP);
     ck_assert_uint_eq(h->pc, 0xffc);
-    branch(exec_bltu, ALL_ONES, 1, 4);
-    ck_assert_uint_eq(h->pc, 0x1008);
-    branch(exec_bge, 1, ALL_ONES, 4);
+    ck_assert_int_eq(branch(exec_bltu, ALL_ONES, 1, 4), EXEC_NEXT);
+    ck_assert_int_eq(branch(exec_bge, 1, ALL_ONES, 4), EXEC_JUMP);
     ck_assert_uint_eq(h->pc, 0xffc);
-    branch(exec_bgeu, 1, ALL_ONES, 4);
-    ck_assert_uint_eq(h->pc, 0x1008);
-    branch(exec_bge, 7, 7, 4);
+    ck_assert_int_eq(branch(exec_bgeu, 1, ALL_ONES, 4), EXEC_NEXT);
+    ck_assert_int_eq(branch(exec_bge, 7, 7, 4), EXEC_JUMP);
     ck_assert_uint_eq(h->pc, 0xffc);
+    ck_assert_int_eq(branch(exec_blt, 7, 7, 4), EXEC_NEXT);
+    ck_assert_int_eq(branch(exec_bgeu, ALL_ONES, ALL_ONES, 4), EXEC_JUMP);
+    ck_assert_int_eq(branch(exec_bltu, 1, ALL_ONES, 4), EXEC_JUMP);
 }
 END_TEST
 

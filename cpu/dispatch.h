@@ -1,0 +1,82 @@
+/*
+ * Threaded dispatch of a decoded block.
+ *
+ * Every instruction row has two entry points built from one semantic body:
+ * - exec_<name>(h, in): runs that one instruction and returns its
+ *   exec_status. The semantics, callable alone (unit tests do).
+ * - thr_<name>(h, in): the same body, then, when it returned EXEC_NEXT, a
+ *   tail call of the next instruction's thr_ handler (in + 1). The decoder
+ *   puts thr_ handlers in struct insn, so a block runs as a chain of jumps
+ *   from handler to handler: each handler ends in its own indirect jump,
+ *   which the host predicts per handler, and nothing returns to a loop
+ *   between instructions. The instruction that ends the chain (a jump, a
+ *   trap, a block-ending system instruction, or the block-end marker)
+ *   records itself in h->stop_insn and returns its status to the run loop.
+ *
+ * Rules
+ * - A decoded instruction is always followed by more instructions or by the
+ *   block-end marker (cache.c, run.c's one-instruction blocks), so in + 1 is
+ *   always valid when a handler returns EXEC_NEXT.
+ * - When the compiler does not turn the calls into jumps (unoptimised
+ *   builds), the chain nests a host frame per instruction: hart_run bounds a
+ *   chain to a few hundred instructions there (CHAIN_INSNS in run.c).
+ * - Semantic bodies know nothing of this: they are written as
+ *   `INSN(name) { ...; return EXEC_NEXT; }` and return a status.
+ * - To keep the tail call a jump, a semantic body must not leave the address
+ *   of a local variable with a function that might keep it: slow paths with
+ *   out-parameters go in out-of-line *_slow functions.
+ */
+#ifndef RIVET_DISPATCH_H
+#define RIVET_DISPATCH_H
+
+#include "cpu/cache.h"
+#include "cpu/hart.h"
+
+/*
+ * Block chaining: an instruction that jumped (EXEC_JUMP: h->pc is the target)
+ * counts its block's instructions into instret and goes straight on into the
+ * target's block when the jump cache knows it and the chain's allowance is not
+ * used up: instret below h->chain_end. hart_run sets chain_end to the end of
+ * the slice before each block it starts, after its interrupt check; whatever
+ * needs the run loop's attention zeroes it (hart_end_chain): a newly pending
+ * interrupt (hart_set_pending), a yield request (hart_yield), and xRET, which
+ * may enable a pending one. CSR writes and WFI end their block anyway
+ * (EXEC_STOP), so they never chain. Otherwise the jump returns EXEC_LINKED to
+ * the run loop, which then has nothing left to account.
+ */
+static inline int chain_jump(struct hart *h, const struct insn *in)
+{
+    h->instret += in->idx + 1u;
+    const struct jcache_entry *j = jcache_slot(h, h->pc);
+    if (__builtin_expect(j->vpc == h->pc && j->gen == h->jc_gen &&
+                         h->instret < __atomic_load_n(&h->chain_end, __ATOMIC_RELAXED) && j->b->valid, 1))
+        return j->b->insns[0].fn(h, j->b->insns);
+    return EXEC_LINKED;
+}
+
+/* Runs `in + 1` when `r` says go on, chains a jump; else records `in` as the
+ * block's last instruction. */
+static inline __attribute__((always_inline)) int dispatch_next(struct hart *h, const struct insn *in, int r)
+{
+    if (__builtin_expect(r == EXEC_NEXT, 1))
+        return in[1].fn(h, in + 1);
+    if (r == EXEC_JUMP)
+        return chain_jump(h, in);
+    h->stop_insn = in;
+    return r;
+}
+
+/* For rows whose threaded entry is written by hand (a fast path kept free of
+ * a stack frame, see exec_int.c loads and stores): exec_<name> and the body. */
+#define INSN_SEM(name)                                                                               \
+    static inline __attribute__((always_inline)) int sem_##name(struct hart *h, const struct insn *in); \
+    int exec_##name(struct hart *h, const struct insn *in) { return sem_##name(h, in); }             \
+    static inline __attribute__((always_inline)) int sem_##name(struct hart *h, const struct insn *in)
+
+#define INSN(name)                                                                                   \
+    static inline __attribute__((always_inline)) int sem_##name(struct hart *h, const struct insn *in); \
+    int exec_##name(struct hart *h, const struct insn *in) { return sem_##name(h, in); }             \
+    int thr_##name(struct hart *h, const struct insn *in) { return dispatch_next(h, in, sem_##name(h, in)); } \
+    static inline __attribute__((always_inline)) int sem_##name(struct hart *h, const struct insn *in)
+
+#endif
