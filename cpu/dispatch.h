@@ -66,6 +66,13 @@ static inline __attribute__((always_inline)) int dispatch_next(struct hart *h, c
     return r;
 }
 
+/* The out-of-line way on for hand-written threaded entries whose fast path
+ * did not apply: the row's exec_ semantics, then the usual dispatch. */
+static __attribute__((noinline, unused)) int dispatch_slow(struct hart *h, const struct insn *in, insn_fn exec)
+{
+    return dispatch_next(h, in, exec(h, in));
+}
+
 /* For rows whose threaded entry is written by hand (a fast path kept free of
  * a stack frame, see exec_int.c loads and stores): exec_<name> and the body. */
 #define INSN_SEM(name)                                                                               \

@@ -166,7 +166,7 @@ BRANCH(bgeu, a >= b)
  * The threaded entries (thr_) are written out here rather than made by INSN:
  * a TLB hit does the access and goes on to the next instruction without a
  * stack frame, and everything else (miss, MMIO, misaligned, fault) is one
- * tail call to an out-of-line *_slow entry. exec_ runs the same semantics. */
+ * tail call to dispatch_slow, which runs the exec_ semantics. */
 
 static inline uint64_t load_ext(uint64_t value, unsigned size, bool sign) { return sign ? sext_bytes(value, size) : value; }
 static inline uint64_t mem_va(const struct hart *h, const struct insn *in) { return h->x[in->rs1] + (uint64_t)(int64_t)in->imm; }
@@ -190,23 +190,13 @@ static inline int store(struct hart *h, const struct insn *in, unsigned size)
     return EXEC_NEXT;
 }
 
-static __attribute__((noinline)) int load_slow(struct hart *h, const struct insn *in, unsigned size, bool sign)
-{
-    return dispatch_next(h, in, load(h, in, size, sign));
-}
-
-static __attribute__((noinline)) int store_slow(struct hart *h, const struct insn *in, unsigned size)
-{
-    return dispatch_next(h, in, store(h, in, size));
-}
-
 #define LOAD(name, size, sign)                                                  \
     INSN_SEM(name) { return load(h, in, size, sign); }                          \
     int thr_##name(struct hart *h, const struct insn *in)                       \
     {                                                                           \
         uint64_t value;                                                         \
         if (!mmu_load_fast(&h->mmu, mem_va(h, in), size, &value))               \
-            return load_slow(h, in, size, sign);                                \
+            return dispatch_slow(h, in, exec_##name);                           \
         h->x[in->rd] = load_ext(value, size, sign);                             \
         return in[1].fn(h, in + 1);                                             \
     }
@@ -215,7 +205,7 @@ static __attribute__((noinline)) int store_slow(struct hart *h, const struct ins
     int thr_##name(struct hart *h, const struct insn *in)                       \
     {                                                                           \
         if (!mmu_store_fast(&h->mmu, mem_va(h, in), size, h->x[in->rs2]))       \
-            return store_slow(h, in, size);                                     \
+            return dispatch_slow(h, in, exec_##name);                           \
         return in[1].fn(h, in + 1);                                             \
     }
 

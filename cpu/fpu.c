@@ -262,11 +262,14 @@ static inline long double wide_op(enum fop op, long double a, long double b, lon
  * No MXCSR access: stmxcsr waits for the operation to finish, which cost more
  * than the operation itself.
  */
-static inline bool fast_operand(const struct fpfmt *f, uint64_t v)
+/* Exponent field strictly between 0 and all ones: one compare. */
+static inline bool fmt_is_normal(const struct fpfmt *f, uint64_t v)
 {
-    uint64_t exp = fmt_abs(f, v) >> f->frac_bits;
-    return exp != 0 ? exp != fmt_inf(f) >> f->frac_bits : fmt_is_zero(f, v);
+    uint64_t exp = fmt_abs(f, v) >> f->frac_bits, max = fmt_inf(f) >> f->frac_bits;
+    return exp - 1 < max - 1;
 }
+
+static inline bool fast_operand(const struct fpfmt *f, uint64_t v) { return fmt_is_normal(f, v) || fmt_is_zero(f, v); }
 
 /* A result of this size or smaller (zero included) may have underflowed,
  * except where the operation makes it exact: sums of normal numbers are
@@ -296,18 +299,26 @@ static inline __attribute__((always_inline)) bool arith_fast(struct hart *h, con
     if ((op == FOP_DIV && fmt_is_zero(f, v[1])) || (op == FOP_SQRT && (v[0] & fmt_sign(f)) && !fmt_is_zero(f, v[0])))
         return false;
     double r;
+    uint64_t raw;
     if (f == F32) {
         float rs = host_op_s(op, f32_of(v[0]), f32_of(v[1]), f32_of(v[2]));
+        uint32_t b;
+        memcpy(&b, &rs, 4);
+        raw = b;
         r = rs;
-        *res = bits_f32(rs);
     } else {
         r = host_op_d(op, f64_of(v[0]), f64_of(v[1]), f64_of(v[2]));
-        *res = bits_f64(r);
+        memcpy(&raw, &r, 8);
     }
-    if (!fast_result_ok(f, op, v, r))
+    if (__builtin_expect(fmt_is_normal(f, raw), 1)) { /* the usual result: nothing to add */
+        *res = raw;
+        return true;
+    }
+    if (isnan(r) || !fast_result_ok(f, op, v, r))
         return false;
     if (isinf(r))
         fp_raise(h, FFLAG_OF | FFLAG_NX);
+    *res = raw;
     return true;
 }
 
@@ -352,7 +363,9 @@ static uint64_t arith_rmm(struct hart *h, const struct fpfmt *f, enum fop op, co
     return res;
 }
 
-static inline __attribute__((always_inline)) int fp_arith(struct hart *h, const struct insn *in, const struct fpfmt *f, enum fop op)
+/* Every case: NaN operands, the other rounding modes, exact flags. */
+static __attribute__((noinline)) int fp_arith_general(struct hart *h, const struct insn *in, const struct fpfmt *f,
+                                                      enum fop op)
 {
     int rm = fp_rm(h, in);
     if (rm < 0)
@@ -373,11 +386,25 @@ static inline __attribute__((always_inline)) int fp_arith(struct hart *h, const 
     if (nan) {
         fp_raise(h, snan ? FFLAG_NV : 0);
         r = f->canon;
-    } else if (rm != FRM_RNE || !arith_fast(h, f, op, v, n, &r)) {
+    } else {
         r = rm == FRM_RMM ? arith_rmm(h, f, op, v) : arith_host(h, f, op, rm, v);
     }
     fp_set(h, in->rd, f, r);
     return EXEC_NEXT;
+}
+
+/* Inlined into each handler, so the fast path is specialised to its
+ * operation and format; the rest goes to fp_arith_general. */
+static inline __attribute__((always_inline)) int fp_arith(struct hart *h, const struct insn *in, const struct fpfmt *f, enum fop op)
+{
+    unsigned n = fop_arity(op);
+    const uint64_t v[3] = {fp_get(h, in->rs1, f), n > 1 ? fp_get(h, in->rs2, f) : 0, n > 2 ? fp_get(h, in->rs3, f) : 0};
+    uint64_t r;
+    if (fp_rm(h, in) == FRM_RNE && arith_fast(h, f, op, v, n, &r)) {
+        fp_set(h, in->rd, f, r);
+        return EXEC_NEXT;
+    }
+    return fp_arith_general(h, in, f, op);
 }
 
 /* ---- Sign injection, min/max, compares, classify (11.6, 11.8, 11.9) ---- */
@@ -605,10 +632,33 @@ static int fp_store(struct hart *h, const struct insn *in, unsigned size)
         return body;                                            \
     }
 
-FP_HANDLER(flw, fp_load(h, in, 4))
-FP_HANDLER(fld, fp_load(h, in, 8))
-FP_HANDLER(fsw, fp_store(h, in, 4))
-FP_HANDLER(fsd, fp_store(h, in, 8))
+/* Loads and stores: hand-written threaded entries whose TLB hit needs no
+ * stack frame, as for the integer ones (exec_int.c). */
+#define FP_LOAD(name, size, F)                                                          \
+    INSN_SEM(name) { return hart_fp_enabled(h) ? fp_load(h, in, size) : hart_illegal(h, in); } \
+    int thr_##name(struct hart *h, const struct insn *in)                               \
+    {                                                                                   \
+        uint64_t value;                                                                 \
+        if (!hart_fp_enabled(h) ||                                                      \
+            !mmu_load_fast(&h->mmu, h->x[in->rs1] + (uint64_t)(int64_t)in->imm, size, &value)) \
+            return dispatch_slow(h, in, exec_##name);                                   \
+        fp_set(h, in->rd, F, value);                                                    \
+        return in[1].fn(h, in + 1);                                                     \
+    }
+#define FP_STORE(name, size)                                                            \
+    INSN_SEM(name) { return hart_fp_enabled(h) ? fp_store(h, in, size) : hart_illegal(h, in); } \
+    int thr_##name(struct hart *h, const struct insn *in)                               \
+    {                                                                                   \
+        if (!hart_fp_enabled(h) ||                                                      \
+            !mmu_store_fast(&h->mmu, h->x[in->rs1] + (uint64_t)(int64_t)in->imm, size, h->f[in->rs2])) \
+            return dispatch_slow(h, in, exec_##name);                                   \
+        return in[1].fn(h, in + 1);                                                     \
+    }
+
+FP_LOAD(flw, 4, F32)
+FP_LOAD(fld, 8, F64)
+FP_STORE(fsw, 4)
+FP_STORE(fsd, 8)
 
 /* fmv.x.w sign-extends the raw low 32 bits; fmv.w.x NaN-boxes (11.7). */
 FP_HANDLER(fmv_x_w, (h->x[in->rd] = (uint64_t)(int64_t)(int32_t)(uint32_t)h->f[in->rs1], EXEC_NEXT))
