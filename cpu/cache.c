@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cpu/decode.h"
+#include "cpu/dispatch.h"
 
 #define HASH_BITS 16
 #define ARENA_BYTES (32u << 20)
@@ -59,7 +60,7 @@ bool code_cache_add_hart(struct code_cache *c, struct hart *h)
     if (c->nharts >= MAX_HARTS)
         return false;
     c->harts[c->nharts++] = h;
-    h->jc_gen++; /* zeroed entries (gen 0) never match */
+    hart_jcache_flush(h); /* zeroed entries (gen 0) never match */
     return true;
 }
 
@@ -85,7 +86,7 @@ void cache_flush_all(struct code_cache *c)
     }
     c->arena_used = 0;
     for (unsigned i = 0; i < c->nharts; i++)
-        c->harts[i]->jc_gen++;
+        hart_jcache_flush(c->harts[i]);
 }
 
 static void hash_remove(struct code_cache *c, struct block *b)
@@ -122,32 +123,75 @@ static void mark_code_page(struct code_cache *c, uint64_t pa)
         mmu_flush_store(&c->harts[i]->mmu);
 }
 
-/* Decodes up to MAX_BLOCK_INSNS instructions into insns; returns how many. */
+/* The fetch of one instruction at page offset pgoff: false when it would
+ * cross the page end (it then ends the block and runs on its own, run.c). */
+static bool fetch_in_page(const uint8_t *page, unsigned pgoff, uint32_t *bits)
+{
+    if (pgoff + 2 > PAGE_SIZE)
+        return false;
+    *bits = (uint32_t)load_le(page + pgoff, 2);
+    if (insn_length(*bits) == 4) {
+        if (pgoff + 4 > PAGE_SIZE)
+            return false;
+        *bits = (uint32_t)load_le(page + pgoff, 4);
+    }
+    return true;
+}
+
+/* Conditional branches whose target is an instruction of the block get its
+ * index (the first one at that pc), so that taking them needs no lookup. */
+static void link_branches(struct insn *insns, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        const struct insn_info *info = insn_info(insns[i].id); /* NULL for an illegal one */
+        if (!info || info->format != FMT_B)
+            continue;
+        int target = insns[i].off + insns[i].imm;
+        for (unsigned k = 0; k < n; k++) {
+            if (insns[k].off == target) {
+                insns[i].tidx = (uint8_t)k;
+                break;
+            }
+        }
+    }
+}
+
+/*
+ * Decodes up to MAX_BLOCK_INSNS instructions into insns; returns how many.
+ * A jal whose target lies in the same page does not end the block: it only
+ * writes its link register (thr_jal_followed) and decoding goes on at the
+ * target, so the block is a trace through the page and in->off is each
+ * instruction's pc minus the start pc, negative after a backward jump. The
+ * page's code flag covers every instruction of the trace.
+ */
 static unsigned decode_run(uint64_t pa, const uint8_t *host, struct insn *insns)
 {
-    unsigned room = (unsigned)(PAGE_SIZE - (pa & (PAGE_SIZE - 1)));
-    unsigned off = 0, n = 0;
-    while (n < MAX_BLOCK_INSNS && off + 2 <= room) {
-        uint32_t bits = (uint32_t)load_le(host + off, 2);
-        if (insn_length(bits) == 4) {
-            if (off + 4 > room)
-                break; /* crosses the page: executed on its own (run.c) */
-            bits = (uint32_t)load_le(host + off, 4);
-        }
+    unsigned start = (unsigned)(pa & (PAGE_SIZE - 1)), pgoff = start, n = 0;
+    const uint8_t *page = host - start;
+    uint32_t bits;
+    while (n < MAX_BLOCK_INSNS && fetch_in_page(page, pgoff, &bits)) {
         struct insn *in = &insns[n];
         unsigned flags = decode(bits, in);
-        in->off = (uint16_t)off;
-        in->idx = (uint8_t)n;
-        off += in->len;
-        n++;
+        in->off = (int16_t)((int)pgoff - (int)start);
+        in->idx = (uint8_t)n++;
+        pgoff += in->len;
+        if (in->id == INSN_jal) {
+            int64_t target = (int64_t)(pgoff - in->len) + in->imm;
+            if (target >= 0 && target < (int64_t)PAGE_SIZE) {
+                in->fn = thr_jal_followed;
+                pgoff = (unsigned)target;
+                continue;
+            }
+        }
         if (flags & F_END)
             break;
     }
+    link_branches(insns, n);
     struct insn *end = &insns[n];
     memset(end, 0, sizeof(*end));
     end->fn = exec_block_end;
     end->id = INSN_BLOCK_END;
-    end->off = (uint16_t)off;
+    end->off = (int16_t)((int)pgoff - (int)start);
     end->idx = (uint8_t)n;
     return n;
 }

@@ -42,6 +42,12 @@ struct block {
     struct insn insns[];   /* n instructions, then the end marker */
 };
 
+/* The block whose instruction array starts at `first`. */
+static inline const struct block *block_of_insns(const struct insn *first)
+{
+    return (const struct block *)(const void *)((const char *)first - __builtin_offsetof(struct block, insns));
+}
+
 struct code_cache *code_cache_create(struct bus *bus);
 void code_cache_destroy(struct code_cache *c);
 /* Registers a hart whose store TLB must drop pages that become code. */

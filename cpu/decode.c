@@ -117,6 +117,7 @@ unsigned decode(uint32_t bits, struct insn *in)
         full = rvc_expand((uint16_t)bits);
     }
     in->bits = bits;
+    in->tidx = TIDX_NONE;
     unsigned id = full ? decode_lookup(full) : INSN_ILLEGAL;
     in->id = (uint16_t)id;
     if (id == INSN_ILLEGAL) {

@@ -48,10 +48,34 @@ static inline int chain_jump(struct hart *h, const struct insn *in)
 {
     h->instret += in->idx + 1u;
     const struct jcache_entry *j = jcache_slot(h, h->pc);
-    if (__builtin_expect(j->vpc == h->pc && j->gen == h->jc_gen &&
+    if (__builtin_expect(j->vpc == h->pc && j->gen == jcache_key(h) &&
                          h->instret < __atomic_load_n(&h->chain_end, __ATOMIC_RELAXED) && j->b->valid, 1))
         return j->b->insns[0].fn(h, j->b->insns);
     return EXEC_LINKED;
+}
+
+/*
+ * A taken conditional branch. When the decoder found its target among the
+ * instructions of the same block (in->tidx), the branch goes straight there:
+ * h->pc keeps naming the block start, and instret is advanced by the
+ * instructions retired up to the branch less those the block-end accounting
+ * will count again from the target's index on. The chain's allowance is
+ * checked as for any jump, and so is the block's validity: a store in the
+ * loop may have invalidated its own code. Otherwise it is an ordinary jump.
+ */
+static inline int branch_taken(struct hart *h, const struct insn *in)
+{
+    if (in->tidx != TIDX_NONE) {
+        const struct insn *first = in - in->idx;
+        uint64_t retired = h->instret + in->idx + 1u - in->tidx;
+        if (__builtin_expect(retired < __atomic_load_n(&h->chain_end, __ATOMIC_RELAXED) &&
+                             block_of_insns(first)->valid, 1)) {
+            h->instret = retired;
+            return first[in->tidx].fn(h, &first[in->tidx]);
+        }
+    }
+    h->pc = insn_pc(h, in) + (uint64_t)(int64_t)in->imm;
+    return chain_jump(h, in);
 }
 
 /* Runs `in + 1` when `r` says go on, chains a jump; else records `in` as the
@@ -79,6 +103,10 @@ static __attribute__((noinline, unused)) int dispatch_slow(struct hart *h, const
     static inline __attribute__((always_inline)) int sem_##name(struct hart *h, const struct insn *in); \
     int exec_##name(struct hart *h, const struct insn *in) { return sem_##name(h, in); }             \
     static inline __attribute__((always_inline)) int sem_##name(struct hart *h, const struct insn *in)
+
+/* Not a row: what a jal followed by the decoder runs (exec_int.c, cache.c). */
+int exec_jal_followed(struct hart *h, const struct insn *in);
+int thr_jal_followed(struct hart *h, const struct insn *in);
 
 #define INSN(name)                                                                                   \
     static inline __attribute__((always_inline)) int sem_##name(struct hart *h, const struct insn *in); \

@@ -128,6 +128,14 @@ INSN(jal)
     return EXEC_JUMP;
 }
 
+/* A jal that the decoder followed to its target in the same page (cache.c):
+ * the block goes on with the target's instructions, so only the link is left. */
+INSN(jal_followed)
+{
+    h->x[in->rd] = insn_pc(h, in) + in->len;
+    return EXEC_NEXT;
+}
+
 INSN(jalr)
 {
     uint64_t pc = insn_pc(h, in);
@@ -147,11 +155,20 @@ static inline int branch(struct hart *h, const struct insn *in, bool taken)
     return EXEC_JUMP;
 }
 
+/* The threaded entries are written out: a taken branch whose target is an
+ * instruction of the same block loops within it (branch_taken, dispatch.h). */
 #define BRANCH(name, cond)                                            \
-    INSN(name)                                                        \
+    INSN_SEM(name)                                                    \
     {                                                                 \
         uint64_t a = h->x[in->rs1], b = h->x[in->rs2];                \
         return branch(h, in, (cond));                                 \
+    }                                                                 \
+    int thr_##name(struct hart *h, const struct insn *in)             \
+    {                                                                 \
+        uint64_t a = h->x[in->rs1], b = h->x[in->rs2];                \
+        if (!(cond))                                                  \
+            return in[1].fn(h, in + 1);                               \
+        return branch_taken(h, in);                                   \
     }
 
 BRANCH(beq, a == b)

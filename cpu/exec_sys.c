@@ -86,7 +86,10 @@ INSN(sfence_vma)
 {
     if (h->priv == PRV_U || (h->priv == PRV_S && (h->mstatus & MSTATUS_TVM)))
         return hart_illegal(h, in);
-    hart_flush_tlb(h);
+    if (in->rs1 != 0)
+        hart_flush_page(h, h->x[in->rs1]);
+    else
+        hart_flush_tlb(h);
     return EXEC_STOP;
 }
 

@@ -51,11 +51,15 @@ struct insn {
     uint8_t rs1, rs2, rs3;
     uint8_t rm;        /* rounding mode (funct3) for FP; aq/rl bits for AMOs */
     uint8_t len;       /* 2 or 4 */
-    uint16_t off;      /* byte offset of this instruction from the block start */
+    int16_t off;       /* pc of this instruction minus the block's start pc (negative
+                        * after a followed backward jal, cache.c) */
     uint32_t bits;     /* encoding as fetched (16 bits for compressed) */
     uint16_t id;       /* row of the instruction table (enum insn_id) */
     uint8_t idx;       /* index of this instruction in its block */
+    uint8_t tidx;      /* conditional branches: index of the target in the same
+                        * block, or TIDX_NONE (cache.c, dispatch.h) */
 };
+#define TIDX_NONE 0xff
 
 /* Services the board hands the hart. All optional (NULL = absent). */
 struct hart_env {
@@ -68,8 +72,12 @@ struct hart_env {
 };
 
 /* Per-hart block lookup by virtual pc (run.c). An entry is valid while its
- * gen equals the hart's jc_gen, which every translation change and every
- * recycling of the block arena bumps, and while its block is valid. */
+ * gen equals jcache_key(): the hart's jc_gen, which every translation change
+ * and every recycling of the block arena advance (hart_jcache_flush), with
+ * the privilege it was made at in the low two bits, and while its block is
+ * valid. A trap or xRET thus finds the other mode's entries still there:
+ * fetch translation depends on the privilege, satp and PMP only, and
+ * changes to the last two flush. */
 #define JCACHE_ENTRIES 1024
 struct jcache_entry {
     uint64_t vpc, gen;
@@ -129,9 +137,13 @@ struct hart {
 
     uint64_t chain_end;  /* chained blocks may start while instret is below this (dispatch.h);
                           * zeroed by any thread to end the chain (hart_end_chain) */
-    uint64_t jc_gen;
+    uint64_t jc_gen;     /* a multiple of 4: the low bits of a key are the privilege */
     struct jcache_entry jcache[JCACHE_ENTRIES];
 };
+
+static inline uint64_t jcache_key(const struct hart *h) { return h->jc_gen | h->priv; }
+/* Drops every jump-cache entry of the hart. */
+static inline void hart_jcache_flush(struct hart *h) { h->jc_gen += 4; }
 
 static inline struct jcache_entry *jcache_slot(struct hart *h, uint64_t pc)
 {
@@ -141,7 +153,7 @@ static inline struct jcache_entry *jcache_slot(struct hart *h, uint64_t pc)
 void hart_init(struct hart *h, struct bus *bus, struct code_cache *cache, uint64_t hartid);
 void hart_reset(struct hart *h, uint64_t pc);
 
-static inline uint64_t insn_pc(const struct hart *h, const struct insn *in) { return h->pc + in->off; }
+static inline uint64_t insn_pc(const struct hart *h, const struct insn *in) { return h->pc + (uint64_t)(int64_t)in->off; }
 
 static inline int hart_raise(struct hart *h, uint64_t cause, uint64_t tval)
 {
@@ -202,6 +214,8 @@ static inline void hart_fp_dirty(struct hart *h) { h->mstatus |= MSTATUS_FS | MS
 /* run.c: drops every cached translation of this hart (software TLB and any
  * virtual-pc block lookup). For satp writes, sfence.vma and context changes. */
 void hart_flush_tlb(struct hart *h);
+/* run.c: drops the cached translations of va's page (SFENCE.VMA rs1 = va). */
+void hart_flush_page(struct hart *h, uint64_t va);
 
 /* run.c: runs until at least `budget` instructions retired or the hart
  * stops (WFI with nothing pending). Returns the number retired. */

@@ -21,10 +21,25 @@
 #include "cpu/decode.h"
 #include "cpu/hart.h"
 
+/* The jump cache too keeps va's page only when it is not in the superpage
+ * range that makes mmu_flush_page flush everything. */
+void hart_flush_page(struct hart *h, uint64_t va)
+{
+    uint64_t page = va & ~(uint64_t)(PAGE_SIZE - 1);
+    if (va >= h->mmu.super_lo && va < h->mmu.super_hi) {
+        hart_flush_tlb(h);
+        return;
+    }
+    mmu_flush_page(&h->mmu, va);
+    for (unsigned i = 0; i < JCACHE_ENTRIES; i++)
+        if ((h->jcache[i].vpc & ~(uint64_t)(PAGE_SIZE - 1)) == page)
+            h->jcache[i].vpc = 1; /* odd: no pc */
+}
+
 void hart_flush_tlb(struct hart *h)
 {
     mmu_flush(&h->mmu);
-    h->jc_gen++;
+    hart_jcache_flush(h);
 }
 
 /* Runs a block (or a one-instruction block) and applies its epilogue. */
@@ -34,7 +49,7 @@ static void exec_block(struct hart *h, const struct insn *first)
     const struct insn *in = h->stop_insn;
     switch (r) {
     case EXEC_END:
-        h->pc += in->off;
+        h->pc = insn_pc(h, in);
         h->instret += in->idx;
         break;
     case EXEC_JUMP:
@@ -43,11 +58,11 @@ static void exec_block(struct hart *h, const struct insn *first)
     case EXEC_LINKED:
         break;
     case EXEC_STOP:
-        h->pc += in->off + in->len;
+        h->pc = insn_pc(h, in) + in->len;
         h->instret += in->idx + 1u;
         break;
     default: /* EXEC_TRAP */
-        h->pc += in->off;
+        h->pc = insn_pc(h, in);
         h->instret += in->idx;
         hart_take_trap(h, h->exc_cause, h->exc_tval);
         break;
@@ -102,7 +117,7 @@ static void make_single(struct insn pair[2], uint32_t bits)
     memset(&pair[1], 0, sizeof(pair[1]));
     pair[1].fn = exec_block_end;
     pair[1].id = INSN_BLOCK_END;
-    pair[1].off = pair[0].len;
+    pair[1].off = (int16_t)pair[0].len;
     pair[1].idx = 1;
 }
 
@@ -125,7 +140,7 @@ static inline bool interrupt_ready(const struct hart *h) { return (hart_pending(
 static void run_one_block(struct hart *h)
 {
     struct jcache_entry *j = jcache_slot(h, h->pc);
-    if (__builtin_expect(j->vpc == h->pc && j->gen == h->jc_gen && j->b->valid, 1)) {
+    if (__builtin_expect(j->vpc == h->pc && j->gen == jcache_key(h) && j->b->valid, 1)) {
         exec_block(h, j->b->insns);
         return;
     }
@@ -147,7 +162,7 @@ static void run_one_block(struct hart *h)
         return;
     }
     j->vpc = h->pc;
-    j->gen = h->jc_gen;
+    j->gen = jcache_key(h);
     j->b = b;
     exec_block(h, b->insns);
 }

@@ -134,11 +134,11 @@ void hart_update_mmu(struct hart *h)
         return;
     /* Each (privilege, SUM) context keeps its own TLBs, so switching needs no
      * flush; MXR widens what loads may read in every context, so changing it
-     * does. The jump cache skips fetch checks: it starts afresh either way. */
+     * does. The jump cache keys its entries by privilege (hart.h) and fetches
+     * ignore MXR, so it keeps them. */
     mmu_set_context(m, h->priv, ls_priv, sum);
     if (m->mxr != mxr) {
         m->mxr = mxr;
         mmu_flush(m);
     }
-    h->jc_gen++;
 }

@@ -280,18 +280,27 @@ static bool queue_input(struct expect *e, const char *text, size_t len)
     return true;
 }
 
-/* Whether the current wait is satisfied; consumes the output up to the match. */
+/* Drops the first n bytes of the output not yet consumed. */
+static void consume(struct expect *e, size_t n)
+{
+    memmove(e->seen, e->seen + n, e->seen_len - n);
+    e->seen_len -= n;
+}
+
+/* Whether the current wait is satisfied; consumes the output up to the match.
+ * Without a match only the last len - 1 bytes can still begin one, so the
+ * rest is consumed too (a match would have consumed it): each byte is
+ * scanned about once, however long the wait. */
 static bool matched(struct expect *e, const struct expect_cmd *c)
 {
     if (!e->seen || e->seen_len < c->len)
         return false;
     for (size_t i = 0; i + c->len <= e->seen_len; i++)
         if (!memcmp(e->seen + i, c->text, c->len)) {
-            size_t used = i + c->len;
-            memmove(e->seen, e->seen + used, e->seen_len - used);
-            e->seen_len -= used;
+            consume(e, i + c->len);
             return true;
         }
+    consume(e, e->seen_len - (c->len - 1));
     return false;
 }
 

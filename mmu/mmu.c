@@ -45,6 +45,30 @@ void mmu_flush(struct mmu *m)
         tlb_clear(m->sets[i].fetch);
     }
     m->sets_used = 0;
+    m->super_lo = UINT64_MAX;
+    m->super_hi = 0;
+    memset(m->pmp_cache, 0xff, sizeof(m->pmp_cache)); /* ~0 is no tag: its access field is 3 */
+}
+
+/* The TLB holds 4 KiB pieces of superpages, so a superpage's other pieces
+ * may be cached under the same leaf PTE: when va falls in the range that
+ * superpage pieces span, everything goes. */
+void mmu_flush_page(struct mmu *m, uint64_t va)
+{
+    if (va >= m->super_lo && va < m->super_hi) {
+        mmu_flush(m);
+        return;
+    }
+    uint64_t page = va & PAGE_MASK;
+    unsigned i = tlb_index(va);
+    for (unsigned s = 0; s < TLB_SETS; s++) {
+        if (!(m->sets_used & (1u << s)))
+            continue;
+        struct tlb_entry *arrays[3] = {m->sets[s].load, m->sets[s].store, m->sets[s].fetch};
+        for (unsigned k = 0; k < 3; k++)
+            if (arrays[k][i].tag == page)
+                arrays[k][i].tag = TLB_INVALID;
+    }
 }
 
 void mmu_flush_store(struct mmu *m)
@@ -138,7 +162,7 @@ static bool leaf_permits(const struct mmu *m, uint64_t pte, enum mmu_access acc,
 /* Host view of the PTE at pte_addr, or NULL when the walk may not read it:
  * it must be RAM and, by 3.7.1, pass PMP as an S-mode load. RAM is page
  * aligned on the host (bus_init) so the slot is 8-byte aligned. */
-static uint64_t *pte_slot(const struct mmu *m, uint64_t pte_addr)
+static uint64_t *pte_slot(struct mmu *m, uint64_t pte_addr)
 {
     if (!pmp_allows(m, pte_addr, PTE_BYTES, ACC_LOAD, PRV_S))
         return NULL;
@@ -171,6 +195,7 @@ static int walk_leaf(struct mmu *m, uint64_t va, enum mmu_access acc, int priv, 
         note_code_store(m->bus, pte_addr);
     }
     *pa = (ppn << PAGE_SHIFT) | (va & offset_mask);
+    m->leaf_shift = (uint8_t)shift;
     return 0;
 }
 
@@ -202,6 +227,7 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, unsigned size
     int priv = acc == ACC_FETCH ? m->priv : m->ls_priv;
     int levels = satp_levels(m->satp);
     int cause = 0;
+    m->leaf_shift = PAGE_SHIFT;
     if (priv == PRV_M || levels == 0)
         *pa = va; /* M-mode and Bare are never translated (4.1.11) */
     else if (!va_canonical(va, levels))
@@ -233,6 +259,11 @@ static void tlb_fill(struct mmu *m, struct tlb_entry *tlb, uint64_t va, uint64_t
         return;
     struct tlb_entry *e = &tlb[tlb_index(va)];
     m->sets_used |= (uint8_t)(1u << (acc == ACC_FETCH ? m->fetch_set : m->ls_set));
+    if (m->leaf_shift > PAGE_SHIFT) { /* a piece of a superpage: see mmu_flush_page */
+        uint64_t lo = va & ~((1ull << m->leaf_shift) - 1), hi = lo + (1ull << m->leaf_shift);
+        m->super_lo = lo < m->super_lo ? lo : m->super_lo;
+        m->super_hi = hi > m->super_hi ? hi : m->super_hi;
+    }
     e->tag = va_page;
     e->addend = (uintptr_t)host - (uintptr_t)va_page;
 }

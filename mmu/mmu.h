@@ -36,6 +36,7 @@
 #include "rivet/encoding.h"
 
 #define TLB_ENTRIES 1024
+#define PMP_CACHE_ENTRIES 64
 
 enum mmu_access { ACC_FETCH = 0, ACC_LOAD = 1, ACC_STORE = 2 };
 
@@ -76,6 +77,10 @@ struct mmu {
 
     uint8_t pmpcfg[PMP_COUNT];
     uint64_t pmpaddr[PMP_COUNT];
+    /* Pages PMP lets one (privilege, access) use whole: (page | priv << 2 |
+     * acc), direct-mapped by page number; emptied by mmu_flush, which every
+     * PMP change calls (pmp.c). */
+    uint64_t pmp_cache[PMP_CACHE_ENTRIES];
 
     /* Debugger watchpoints (machine/gdbstub.c), cold. When set, watch() says
      * whether [va, va+len) overlaps a range watched for acc (a pure query).
@@ -90,6 +95,8 @@ struct mmu {
     uint64_t watch_addr;
     enum mmu_access watch_acc;
 
+    uint8_t leaf_shift;        /* page size (log2) of the last translation */
+    uint64_t super_lo, super_hi; /* virtual range spanned by superpage pieces in the TLB */
     uint8_t ls_set, fetch_set; /* indexes of the current sets */
     uint8_t sets_used;         /* bit per set that may hold entries: flushes skip the rest */
     struct tlb_set sets[TLB_SETS];
@@ -97,6 +104,8 @@ struct mmu {
 
 void mmu_init(struct mmu *m, struct bus *bus);
 void mmu_flush(struct mmu *m);          /* every TLB of every context */
+/* What SFENCE.VMA with rs1 = va needs: the translations of va's leaf PTE. */
+void mmu_flush_page(struct mmu *m, uint64_t va);
 /* Switches to the TLBs of (priv, ls_priv, sum); mxr must not have changed
  * (an MXR change needs mmu_flush). */
 void mmu_set_context(struct mmu *m, int priv, int ls_priv, bool sum);
@@ -109,7 +118,7 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, unsigned size
 
 /* PMP check of a physical range for privilege priv (M-mode is checked only
  * against locked entries). true = allowed. */
-bool pmp_allows(const struct mmu *m, uint64_t pa, unsigned size, enum mmu_access acc, int priv);
+bool pmp_allows(struct mmu *m, uint64_t pa, unsigned size, enum mmu_access acc, int priv);
 
 /* Slow paths: misses, misaligned, MMIO, watched and code pages. They fill the
  * TLB when the page is plain RAM with the needed permission. */

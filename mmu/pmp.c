@@ -65,13 +65,11 @@ static inline bool pmp_any_active(const struct mmu *m)
  * entries OFF that would deny S/U everything until firmware programs PMP;
  * rivet follows QEMU and lets S/U through while PMP is unused.
  */
-bool pmp_allows(const struct mmu *m, uint64_t pa, unsigned size, enum mmu_access acc, int priv)
+static bool pmp_check(const struct mmu *m, uint64_t pa, unsigned size, enum mmu_access acc, int priv)
 {
     uint64_t last = pa + (size ? size - 1 : 0);
     if (last < pa)
         return false; /* wraps past the top of the address space */
-    if (!pmp_any_active(m))
-        return true; /* the common case of bare-metal M-mode code: skip the scan */
     bool any_active = false;
     for (int i = 0; i < PMP_COUNT; i++) {
         uint8_t cfg = m->pmpcfg[i];
@@ -86,4 +84,23 @@ bool pmp_allows(const struct mmu *m, uint64_t pa, unsigned size, enum mmu_access
         return (cfg & pmp_perm(acc)) != 0;
     }
     return priv == PRV_M || !any_active;
+}
+
+/* What a page-table walk does per level and a TLB miss twice: the cache of
+ * whole pages makes all but the first check of a page one compare. */
+bool pmp_allows(struct mmu *m, uint64_t pa, unsigned size, enum mmu_access acc, int priv)
+{
+    if (!pmp_any_active(m))
+        return pa + (size ? size - 1 : 0) >= pa; /* bare-metal M-mode: no scan, only the wrap check */
+    uint64_t page = pa & ~(uint64_t)(PAGE_SIZE - 1);
+    uint64_t tag = page | (uint64_t)priv << 2 | (uint64_t)acc;
+    uint64_t *slot = &m->pmp_cache[(pa >> PAGE_SHIFT) & (PMP_CACHE_ENTRIES - 1)];
+    bool one_page = size <= PAGE_SIZE - (pa - page);
+    if (one_page && *slot == tag)
+        return true;
+    if (!pmp_check(m, pa, size, acc, priv))
+        return false;
+    if (one_page && pmp_check(m, page, PAGE_SIZE, acc, priv))
+        *slot = tag;
+    return true;
 }

@@ -293,6 +293,7 @@ static void pmp_set(int i, uint8_t cfg, uint64_t addr)
 {
     mmu.pmpcfg[i] = cfg;
     mmu.pmpaddr[i] = addr;
+    mmu_flush(&mmu); /* the contract for PMP changes (mmu.h) */
 }
 
 static uint64_t napot(uint64_t base, uint64_t size) { return (base + size / 2 - 1) >> 2; }
@@ -362,6 +363,7 @@ START_TEST(test_pmp_lock_m_mode)
     ck_assert(pmp_allows(&mmu, RAM_BASE, 8, ACC_STORE, PRV_M));  /* unlocked: M ignores */
     ck_assert(!pmp_allows(&mmu, RAM_BASE, 8, ACC_STORE, PRV_S));
     mmu.pmpcfg[0] |= PMP_L;
+    mmu_flush(&mmu);
     ck_assert(!pmp_allows(&mmu, RAM_BASE, 8, ACC_STORE, PRV_M));
     ck_assert(!pmp_allows(&mmu, RAM_BASE, 8, ACC_FETCH, PRV_M));
     ck_assert(pmp_allows(&mmu, RAM_BASE, 8, ACC_LOAD, PRV_M));
@@ -430,6 +432,43 @@ START_TEST(test_tlb_fill_and_flush)
     mmu_flush(&mmu);
     ck_assert_int_eq(mmu_load(&mmu, va + 8, 8, &v, &tval), CAUSE_LOAD_PAGE_FAULT);
     ck_assert_uint_eq(tval, va + 8);
+}
+END_TEST
+
+/* SFENCE.VMA with an address: that page goes, the others stay cached. */
+START_TEST(test_flush_page)
+{
+    use_mode(3);
+    uint64_t a = 0x1000, b = 0x5000, tval, v;
+    uint64_t slot = map(a, DATA, 0, RWX_AD);
+    map(b, DATA + 2 * PAGE_SIZE, 0, RWX_AD);
+    wr64(DATA, 0x1111);
+    wr64(DATA + PAGE_SIZE, 0x2222);
+    ck_assert_int_eq(mmu_load(&mmu, a, 8, &v, &tval), 0);
+    ck_assert_int_eq(mmu_load(&mmu, b, 8, &v, &tval), 0);
+    wr64(slot, make_pte(DATA + PAGE_SIZE, RWX_AD));
+    mmu_flush_page(&mmu, b);
+    ck_assert_int_eq(mmu_load(&mmu, a, 8, &v, &tval), 0);
+    ck_assert_uint_eq(v, 0x1111); /* a is still cached */
+    ck_assert_int_eq(mmu_load(&mmu, b, 8, &v, &tval), 0);
+    mmu_flush_page(&mmu, a + 8);
+    ck_assert_uint_eq(mmu.tlb_load[tlb_index(b)].tag, b);
+    ck_assert_int_eq(mmu_load(&mmu, a, 8, &v, &tval), 0);
+    ck_assert_uint_eq(v, 0x2222);
+}
+END_TEST
+
+/* A superpage is cached in 4 KiB pieces under one leaf PTE: a flush of any
+ * address in it must drop every piece. */
+START_TEST(test_flush_page_superpage)
+{
+    use_mode(3);
+    uint64_t va = 0x40000000ull, tval, v; /* a 2 MiB page at RAM_BASE */
+    uint64_t slot = map(va, RAM_BASE, 1, RWX_AD);
+    ck_assert_int_eq(mmu_load(&mmu, va + 3 * PAGE_SIZE, 8, &v, &tval), 0);
+    wr64(slot, 0);
+    mmu_flush_page(&mmu, va + 5 * PAGE_SIZE);
+    ck_assert_int_eq(mmu_load(&mmu, va + 3 * PAGE_SIZE, 8, &v, &tval), CAUSE_LOAD_PAGE_FAULT);
 }
 END_TEST
 
@@ -605,6 +644,8 @@ static Suite *mmu_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_tlb_fill_and_flush);
     tcase_add_test(tc, test_tlb_not_filled);
+    tcase_add_test(tc, test_flush_page);
+    tcase_add_test(tc, test_flush_page_superpage);
     tcase_add_test(tc, test_misaligned);
     tcase_add_test(tc, test_mmio_through_mmu);
     tcase_add_test(tc, test_fetch_slow);

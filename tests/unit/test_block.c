@@ -1,0 +1,178 @@
+/*
+ * Decoded blocks and how they run (cpu/cache.c, cpu/dispatch.h, cpu/run.c):
+ * jal followed within a page, conditional branches looping inside their
+ * block, block chaining, and the accounting all of that must keep exact
+ * (instret, pc), with guest code assembled by hand into RAM.
+ */
+#include <check.h>
+#include <stdlib.h>
+
+#include "cpu/cache.h"
+#include "cpu/hart.h"
+#include "cpu/insn_table.h"
+
+#define RAM_BASE 0x80000000ull
+#define RAM_SIZE (1ull << 20)
+
+static struct bus bus;
+static struct code_cache *cache;
+static struct hart *h;
+
+static void setup(void)
+{
+    ck_assert(bus_init(&bus, RAM_BASE, RAM_SIZE));
+    cache = code_cache_create(&bus);
+    ck_assert_ptr_nonnull(cache);
+    h = calloc(1, sizeof *h);
+    ck_assert_ptr_nonnull(h);
+    hart_init(h, &bus, cache, 0);
+    ck_assert(code_cache_add_hart(cache, h));
+    hart_reset(h, RAM_BASE);
+}
+
+static void teardown(void)
+{
+    free(h);
+    code_cache_destroy(cache);
+    bus_destroy(&bus);
+}
+
+/* ---- a few RV64I encodings ---- */
+static uint32_t addi(unsigned rd, unsigned rs1, int imm) { return ((uint32_t)imm & 0xfff) << 20 | rs1 << 15 | rd << 7 | 0x13; }
+static uint32_t jal(unsigned rd, int off)
+{
+    uint32_t o = (uint32_t)off;
+    return ((o >> 20) & 1) << 31 | ((o >> 1) & 0x3ff) << 21 | ((o >> 11) & 1) << 20 | ((o >> 12) & 0xff) << 12 | rd << 7 | 0x6f;
+}
+static uint32_t bne(unsigned rs1, unsigned rs2, int off)
+{
+    uint32_t o = (uint32_t)off;
+    return ((o >> 12) & 1) << 31 | ((o >> 5) & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | 1u << 12 |
+           ((o >> 1) & 0xf) << 8 | ((o >> 11) & 1) << 7 | 0x63;
+}
+#define EBREAK 0x00100073u
+
+static void put(uint64_t pa, const uint32_t *code, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        store_le(bus_ram_ptr(&bus, pa + 4 * i, 4), 4, code[i]);
+}
+
+/* Runs until the ebreak at `stop` traps (mtvec points there too, so the
+ * hart parks): returns the instructions retired before it. */
+static uint64_t run_to(uint64_t stop)
+{
+    h->mtvec = stop;
+    uint64_t start = h->instret;
+    for (int i = 0; i < 1000 && !(h->pc == stop && h->mcause == CAUSE_BREAKPOINT); i++)
+        hart_run(h, 100000);
+    ck_assert_uint_eq(h->mcause, CAUSE_BREAKPOINT);
+    ck_assert_uint_eq(h->mepc, stop);
+    return h->instret - start;
+}
+
+START_TEST(jal_in_page_is_followed)
+{
+    /* 0: addi x1,x0,1; 4: jal x5,+12 (to 16); 8: addi x1,x1,100 (skipped);
+     * 12: ebreak; 16: addi x1,x1,2; 20: jal x0,-8 (back to 12) */
+    const uint32_t code[] = {addi(1, 0, 1), jal(5, 12), addi(1, 1, 100), EBREAK, addi(1, 1, 2), jal(0, -8)};
+    put(RAM_BASE, code, 6);
+    struct block *b = cache_build(cache, RAM_BASE, bus_ram_ptr(&bus, RAM_BASE, 4));
+    ck_assert_ptr_nonnull(b);
+    /* One trace: addi, jal, addi(16), jal, ebreak(12). */
+    ck_assert_uint_eq(b->n, 5);
+    ck_assert_int_eq(b->insns[2].off, 16);
+    ck_assert_int_eq(b->insns[4].off, 12);
+    ck_assert_uint_eq(b->insns[4].id, INSN_ebreak);
+    ck_assert_uint_eq(run_to(RAM_BASE + 12), 4);
+    ck_assert_uint_eq(h->x[1], 3);
+    ck_assert_uint_eq(h->x[5], RAM_BASE + 8); /* the link of a followed jal */
+}
+END_TEST
+
+START_TEST(jal_out_of_page_ends_the_block)
+{
+    const uint32_t code[] = {addi(1, 0, 7), jal(0, 4096)};
+    put(RAM_BASE, code, 2);
+    const uint32_t there[] = {EBREAK};
+    put(RAM_BASE + 4 + 4096, there, 1);
+    struct block *b = cache_build(cache, RAM_BASE, bus_ram_ptr(&bus, RAM_BASE, 4));
+    ck_assert_uint_eq(b->n, 2);
+    ck_assert_uint_eq(run_to(RAM_BASE + 4 + 4096), 2);
+    ck_assert_uint_eq(h->x[1], 7);
+}
+END_TEST
+
+START_TEST(branch_loops_inside_its_block)
+{
+    /* 0: addi x1,x0,1000; 4: addi x2,x2,3; 8: addi x1,x1,-1; 12: bne x1,x0,-8;
+     * 16: ebreak. 1 + 3 * 1000 instructions before the ebreak. */
+    const uint32_t code[] = {addi(1, 0, 1000), addi(2, 2, 3), addi(1, 1, -1), bne(1, 0, -8), EBREAK};
+    put(RAM_BASE, code, 5);
+    struct block *b = cache_build(cache, RAM_BASE, bus_ram_ptr(&bus, RAM_BASE, 4));
+    ck_assert_uint_eq(b->insns[3].tidx, 1); /* the bne's target, found in the block */
+    cache_flush_all(cache);
+    ck_assert_uint_eq(run_to(RAM_BASE + 16), 3001);
+    ck_assert_uint_eq(h->x[2], 3000);
+    ck_assert_uint_eq(h->x[1], 0);
+}
+END_TEST
+
+START_TEST(slices_end_inside_a_loop)
+{
+    /* The same loop, run 7 instructions at a time: every slice stops at a
+     * block boundary past its budget, and the counts still add up. */
+    const uint32_t code[] = {addi(1, 0, 200), addi(2, 2, 3), addi(1, 1, -1), bne(1, 0, -8), EBREAK};
+    put(RAM_BASE, code, 5);
+    h->mtvec = RAM_BASE + 16;
+    uint64_t slices = 0;
+    while (!(h->pc == RAM_BASE + 16 && h->mcause == CAUSE_BREAKPOINT) && slices < 10000) {
+        uint64_t n = hart_run(h, 7);
+        ck_assert_uint_lt(n, 7 + MAX_BLOCK_INSNS); /* at most one block past the budget */
+        slices++;
+    }
+    ck_assert_uint_eq(h->instret, 601);
+    ck_assert_uint_eq(h->x[2], 600);
+    ck_assert_uint_gt(slices, 10);
+}
+END_TEST
+
+START_TEST(store_into_the_running_loop)
+{
+    /* The loop overwrites its own increment (addi x2,x2,3 -> addi x2,x2,5)
+     * on its first pass: the store invalidates the block, so every later
+     * pass runs the new instruction. x3 holds the new encoding. */
+    const uint32_t new_insn = addi(2, 2, 5);
+    const uint32_t code[] = {
+        addi(1, 0, 10),           /* 0 */
+        addi(2, 2, 3),            /* 4: rewritten */
+        0x0032a023u,              /* 8: sw x3, 0(x5) */
+        addi(1, 1, -1),           /* 12 */
+        bne(1, 0, -12),           /* 16: to 4 */
+        EBREAK,                   /* 20 */
+    };
+    put(RAM_BASE, code, 6);
+    h->x[3] = new_insn;
+    h->x[5] = RAM_BASE + 4;
+    ck_assert_uint_eq(run_to(RAM_BASE + 20), 1 + 4 * 10);
+    ck_assert_uint_eq(h->x[2], 3 + 9 * 5);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("block");
+    TCase *tc = tcase_create("block");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, jal_in_page_is_followed);
+    tcase_add_test(tc, jal_out_of_page_ends_the_block);
+    tcase_add_test(tc, branch_loops_inside_its_block);
+    tcase_add_test(tc, slices_end_inside_a_loop);
+    tcase_add_test(tc, store_into_the_running_loop);
+    suite_add_tcase(s, tc);
+    SRunner *r = srunner_create(s);
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
