@@ -101,10 +101,20 @@ INSN(fence_i) { return EXEC_STOP; }
 
 enum csr_op { CSR_OP_WRITE, CSR_OP_SET, CSR_OP_CLEAR };
 
+/* Whether the block must end after a CSR write: when an interrupt is pending
+ * and enabled in mie (the write may have made it deliverable: the run loop
+ * decides), and after satp and PMP writes, which change what later fetches
+ * may see. Everything else a CSR holds is read afresh by the instructions
+ * that depend on it (FS, frm, the TLB context for SUM, MXR and MPRV), so the
+ * block goes on: kernels read and write CSRs all through their trap paths. */
+static bool csr_write_ends_block(const struct hart *h, unsigned csr)
+{
+    return csr == CSR_SATP || (csr >= CSR_PMPCFG0 && csr <= CSR_PMPADDR63) || (hart_pending(h) & h->mie) != 0;
+}
+
 /* One CSR instruction. Reads happen unless a CSRRW(I) has rd = x0; writes
  * happen unless a CSRRS/C(I) has a zero source register or immediate
- * (unpriv. spec 9.1). rd is written only once both steps succeeded. The block
- * ends so that interrupts enabled by the write are seen at once. */
+ * (unpriv. spec 9.1). rd is written only once both steps succeeded. */
 static int csr_access(struct hart *h, const struct insn *in, enum csr_op op, uint64_t src, bool src_zero)
 {
     unsigned csr = (unsigned)in->imm & 0xfff;
@@ -121,7 +131,7 @@ static int csr_access(struct hart *h, const struct insn *in, enum csr_op op, uin
     if (do_write && csr_write(h, csr, val) != 0)
         return hart_illegal(h, in);
     h->x[in->rd] = old;
-    return EXEC_STOP;
+    return do_write && csr_write_ends_block(h, csr) ? EXEC_STOP : EXEC_NEXT;
 }
 
 /* The run loop adds a block's retired instructions to h->instret when the

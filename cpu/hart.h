@@ -138,12 +138,18 @@ struct hart {
     uint64_t chain_end;  /* chained blocks may start while instret is below this (dispatch.h);
                           * zeroed by any thread to end the chain (hart_end_chain) */
     uint64_t jc_gen;     /* a multiple of 4: the low bits of a key are the privilege */
+    uint64_t jc_pages[4]; /* bit (vpn & 255): the jump cache may hold pcs of such a page */
     struct jcache_entry jcache[JCACHE_ENTRIES];
 };
 
 static inline uint64_t jcache_key(const struct hart *h) { return h->jc_gen | h->priv; }
 /* Drops every jump-cache entry of the hart. */
-static inline void hart_jcache_flush(struct hart *h) { h->jc_gen += 4; }
+static inline void hart_jcache_flush(struct hart *h)
+{
+    h->jc_gen += 4;
+    for (unsigned i = 0; i < 4; i++)
+        h->jc_pages[i] = 0;
+}
 
 static inline struct jcache_entry *jcache_slot(struct hart *h, uint64_t pc)
 {

@@ -35,7 +35,7 @@ enum insn_format {
 };
 
 /* Row flags. */
-#define F_END     0x01 /* ends a decoded block (control flow, system, CSR) */
+#define F_END     0x01 /* ends a decoded block (jumps, system; CSR ops decide at run time) */
 #define F_RD_FP   0x02 /* rd names an FP register */
 #define F_RS1_FP  0x04
 #define F_RS2_FP  0x08
@@ -186,12 +186,12 @@ enum insn_format {
     X(mret,   "mret",   0x30200073u, M_ALL, FMT_NONE, F_END)                                              \
     X(wfi,    "wfi",    0x10500073u, M_ALL, FMT_NONE, F_END)                                              \
     X(sfence_vma, "sfence.vma", OPC(OP_SYSTEM) | F7(0x09), 0xfe007fffu, FMT_SFENCE, F_END)                \
-    X(csrrw,  "csrrw",  OPC(OP_SYSTEM) | F3(1), M_F3, FMT_CSR, F_END)                                     \
-    X(csrrs,  "csrrs",  OPC(OP_SYSTEM) | F3(2), M_F3, FMT_CSR, F_END)                                     \
-    X(csrrc,  "csrrc",  OPC(OP_SYSTEM) | F3(3), M_F3, FMT_CSR, F_END)                                     \
-    X(csrrwi, "csrrwi", OPC(OP_SYSTEM) | F3(5), M_F3, FMT_CSRI, F_END)                                    \
-    X(csrrsi, "csrrsi", OPC(OP_SYSTEM) | F3(6), M_F3, FMT_CSRI, F_END)                                    \
-    X(csrrci, "csrrci", OPC(OP_SYSTEM) | F3(7), M_F3, FMT_CSRI, F_END)                                    \
+    X(csrrw,  "csrrw",  OPC(OP_SYSTEM) | F3(1), M_F3, FMT_CSR, 0)                                         \
+    X(csrrs,  "csrrs",  OPC(OP_SYSTEM) | F3(2), M_F3, FMT_CSR, 0)                                         \
+    X(csrrc,  "csrrc",  OPC(OP_SYSTEM) | F3(3), M_F3, FMT_CSR, 0)                                         \
+    X(csrrwi, "csrrwi", OPC(OP_SYSTEM) | F3(5), M_F3, FMT_CSRI, 0)                                        \
+    X(csrrsi, "csrrsi", OPC(OP_SYSTEM) | F3(6), M_F3, FMT_CSRI, 0)                                        \
+    X(csrrci, "csrrci", OPC(OP_SYSTEM) | F3(7), M_F3, FMT_CSRI, 0)                                        \
     /* M */                                                                                               \
     X(mul,    "mul",    OPC(OP_OP) | F3(0) | F7(0x01), M_F7, FMT_R, 0)                                    \
     X(mulh,   "mulh",   OPC(OP_OP) | F3(1) | F7(0x01), M_F7, FMT_R, 0)                                    \

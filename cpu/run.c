@@ -31,6 +31,9 @@ void hart_flush_page(struct hart *h, uint64_t va)
         return;
     }
     mmu_flush_page(&h->mmu, va);
+    unsigned bit = (unsigned)(va >> PAGE_SHIFT) & 255;
+    if (!(h->jc_pages[bit / 64] >> (bit % 64) & 1))
+        return; /* the usual case: a data page, no jump-cache entry to look for */
     for (unsigned i = 0; i < JCACHE_ENTRIES; i++)
         if ((h->jcache[i].vpc & ~(uint64_t)(PAGE_SIZE - 1)) == page)
             h->jcache[i].vpc = 1; /* odd: no pc */
@@ -161,6 +164,8 @@ static void run_one_block(struct hart *h)
         exec_single(h, host);
         return;
     }
+    unsigned bit = (unsigned)(h->pc >> PAGE_SHIFT) & 255;
+    h->jc_pages[bit / 64] |= 1ull << (bit % 64);
     j->vpc = h->pc;
     j->gen = jcache_key(h);
     j->b = b;

@@ -159,6 +159,19 @@ START_TEST(store_into_the_running_loop)
 }
 END_TEST
 
+START_TEST(flush_page_drops_its_jump_cache_entries)
+{
+    const uint32_t code[] = {addi(1, 0, 1), EBREAK};
+    put(RAM_BASE, code, 2);
+    run_to(RAM_BASE + 4);
+    ck_assert_uint_eq(jcache_slot(h, RAM_BASE)->vpc, RAM_BASE);
+    hart_flush_page(h, RAM_BASE + 2 * PAGE_SIZE); /* another page: kept */
+    ck_assert_uint_eq(jcache_slot(h, RAM_BASE)->vpc, RAM_BASE);
+    hart_flush_page(h, RAM_BASE + 8);
+    ck_assert_uint_ne(jcache_slot(h, RAM_BASE)->vpc, RAM_BASE);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("block");
@@ -169,6 +182,7 @@ int main(void)
     tcase_add_test(tc, branch_loops_inside_its_block);
     tcase_add_test(tc, slices_end_inside_a_loop);
     tcase_add_test(tc, store_into_the_running_loop);
+    tcase_add_test(tc, flush_page_drops_its_jump_cache_entries);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

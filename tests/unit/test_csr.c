@@ -95,7 +95,7 @@ START_TEST(test_read_only_numbers)
     /* csrrs a0, mvendorid, x0 only reads: fine. */
     h->x[10] = 55;
     in = csr_insn(exec_csrrs, CSR_MVENDORID, 10, 0);
-    ck_assert_int_eq(in.fn(h, &in), EXEC_STOP);
+    ck_assert_int_eq(in.fn(h, &in), EXEC_NEXT);
     ck_assert_uint_eq(h->x[10], 0);
 
     /* csrrsi with uimm 0 on a nonexistent CSR still traps; rd untouched. */
@@ -106,12 +106,35 @@ START_TEST(test_read_only_numbers)
 }
 END_TEST
 
+/* A CSR instruction ends its block only when what follows may depend on it
+ * beyond the registers instructions read anyway: satp and PMP writes, and
+ * any write while an interrupt is pending and enabled in mie. */
+START_TEST(test_csr_block_end)
+{
+    struct insn in = csr_insn(exec_csrrwi, CSR_MSCRATCH, 0, 1);
+    ck_assert_int_eq(in.fn(h, &in), EXEC_NEXT);
+    h->x[5] = 0;
+    in = csr_insn(exec_csrrw, CSR_SATP, 0, 5);
+    ck_assert_int_eq(in.fn(h, &in), EXEC_STOP);
+    in = csr_insn(exec_csrrw, CSR_PMPADDR0 + 3, 0, 5);
+    ck_assert_int_eq(in.fn(h, &in), EXEC_STOP);
+    hart_set_pending(h, MIP_MTIP);
+    in = csr_insn(exec_csrrwi, CSR_MSCRATCH, 0, 2); /* pending, not enabled */
+    ck_assert_int_eq(in.fn(h, &in), EXEC_NEXT);
+    h->x[6] = MIP_MTIP;
+    in = csr_insn(exec_csrrs, CSR_MIE, 0, 6); /* now enabled: the loop must look */
+    ck_assert_int_eq(in.fn(h, &in), EXEC_STOP);
+    in = csr_insn(exec_csrrs, CSR_MSCRATCH, 10, 0); /* a read alone never ends it */
+    ck_assert_int_eq(in.fn(h, &in), EXEC_NEXT);
+}
+END_TEST
+
 START_TEST(test_csr_instructions)
 {
     struct insn in = csr_insn(exec_csrrwi, CSR_MSCRATCH, 0, 3);
-    ck_assert_int_eq(in.fn(h, &in), EXEC_STOP);
+    ck_assert_int_eq(in.fn(h, &in), EXEC_NEXT);
     in = csr_insn(exec_csrrci, CSR_MSCRATCH, 11, 1);
-    ck_assert_int_eq(in.fn(h, &in), EXEC_STOP);
+    ck_assert_int_eq(in.fn(h, &in), EXEC_NEXT);
     ck_assert_uint_eq(h->x[11], 3);
     in = csr_insn(exec_csrrsi, CSR_MSCRATCH, 12, 4);
     in.fn(h, &in);
@@ -269,7 +292,7 @@ START_TEST(test_counters_and_inhibit)
 
     /* csrwi minstret, 0 then the next instruction reads 0 (increment suppressed). */
     struct insn in = csr_insn(exec_csrrwi, CSR_MINSTRET, 0, 0);
-    ck_assert_int_eq(in.fn(h, &in), EXEC_STOP);
+    ck_assert_int_eq(in.fn(h, &in), EXEC_NEXT);
     h->instret += 1; /* the run loop retires the csrrwi */
     ck_assert_uint_eq(rd_csr(CSR_MINSTRET), 0);
     h->instret += 10;
@@ -389,6 +412,7 @@ static Suite *csr_suite(void)
     tcase_add_test(tc, test_nonexistent_and_privilege);
     tcase_add_test(tc, test_read_only_numbers);
     tcase_add_test(tc, test_csr_instructions);
+    tcase_add_test(tc, test_csr_block_end);
     tcase_add_test(tc, test_mstatus_warl);
     tcase_add_test(tc, test_sstatus_view);
     tcase_add_test(tc, test_deleg_and_tvec_and_epc);
