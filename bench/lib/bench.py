@@ -10,6 +10,8 @@ run by run):
   cpu      the C programs in bench/programs inside the Linux guest, and native
   bare     the same programs bare-metal (-bios none), with rivet's MIPS
   scaling  the integer program, one copy per hart, -smp 1, 2, 4
+  window   rivet only: the integer program with the SDL window open (under
+           Xvfb, -display sdl) against the same with -nographic (issue 5)
 
 Guest programs are timed from the host: the harness sends the command line to
 the guest shell and stops the clock when the completion marker that follows
@@ -47,7 +49,8 @@ PROGRAMS = {  # name: (guest scale, bare-metal scale)
     'recurse': (10, 5),
 }
 SCALING_PROGRAM, SCALING_SCALE, SCALING_SMP = 'int', 4, (1, 2, 4)
-SECTIONS = ('startup', 'boot', 'idle', 'cpu', 'bare', 'scaling')
+SECTIONS = ('startup', 'boot', 'idle', 'cpu', 'bare', 'scaling', 'window')
+WINDOW_PROGRAM, WINDOW_SCALE, WINDOW_REPEAT = 'int', 10, 2
 MEM = '512M'
 APPEND = 'console=ttyS0'
 OPENSBI = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin'
@@ -437,6 +440,30 @@ class Bench:
             g.kill()
         self.add(('scaling', emu, smp), dt)
 
+    # window: rivet with its SDL window open under Xvfb against -nographic
+    def window_round(self, r):
+        for mode in ('window', 'headless'):
+            self.attempt(self.window_one, r, mode)
+
+    def window_one(self, r, mode):
+        argv = self.emus.linux('rivet', initrd=self.bench_initrd)
+        if mode == 'window':
+            if not shutil.which('xvfb-run'):
+                raise Fail('window: xvfb-run not found (Debian package xvfb)')
+            argv = ['xvfb-run', '-a', argv[0], '-display', 'sdl'] + [a for a in argv[1:] if a != '-nographic']
+        g = Guest(argv, f'window-{mode}-{r}', self.logdir)
+        prog = f'/bench/{WINDOW_PROGRAM} {WINDOW_SCALE}'
+        try:
+            g.boot()
+            for _ in range(WINDOW_REPEAT):
+                dt, out, rc = g.command(prog)
+                if rc != 0:
+                    raise Fail(f'window ({mode}) `{prog}`: exit status {rc}')
+                self.check(f'window ({mode}) `{prog}`', out, WINDOW_PROGRAM, WINDOW_SCALE)
+                self.add(('window', mode), dt)
+        finally:
+            g.kill()
+
     def run(self):
         for sec in SECTIONS:
             if sec not in self.a.sections:
@@ -553,6 +580,17 @@ def report(b, meta):
             res['_'.join(k.format('x') for k in key)] = {'rivet': r_, 'qemu': q_, 'ratio': v}
         lines.append('')
         results['footprint'] = res
+    if 'window' in sec:
+        lines.append(f'## Window: /bench/{WINDOW_PROGRAM} {WINDOW_SCALE} with the SDL window open (Xvfb) '
+                     'and with -nographic, rivet only\n')
+        lines.append('| mode | s | vs -nographic |')
+        lines.append('|---|---|---|')
+        w_, h_ = g('window', 'window'), g('window', 'headless')
+        t, v = ratio(w_, h_, '{:.3f}')
+        lines.append(f'| -display sdl | {cell(w_)} | {t} |')
+        lines.append(f'| -nographic | {cell(h_)} | 1.000 |')
+        lines.append('')
+        results['window'] = {'window': w_, 'headless': h_, 'window_over_headless': v}
     if 'scaling' in sec:
         lines.append(f'## Scaling: /bench/{SCALING_PROGRAM} {SCALING_SCALE}, one copy per hart\n')
         lines.append('| -smp | rivet s | QEMU s | rivet/QEMU |')
@@ -594,6 +632,9 @@ def targets(res):
         row(f'{name} in the guest, rivet/QEMU <= 2.0', r['rivet_over_qemu'], lambda v: v <= 2.0)
     if cpu:
         row('geomean rivet/QEMU (guest)', res['cpu']['geomean_rivet_over_qemu'], lambda v: v <= 2.0)
+    if 'window' in res:
+        row('window open, time / -nographic time <= 1.05 (issue 5)', res['window']['window_over_headless'],
+            lambda v: v <= 1.05, '{:.3f}')
     fp = res.get('footprint', {})
     if 'idle_x_cpu_pct' in fp:
         s = fp['idle_x_cpu_pct']['rivet']
@@ -602,7 +643,7 @@ def targets(res):
         row('peak RSS, rivet/QEMU <= 1', fp['idle_x_rss_mib']['ratio'], lambda v: v <= 1.0)
     if not rows:
         return []
-    return ['## Issue 6 targets\n', '| target | measured | |', '|---|---|---|'] + rows + ['']
+    return ['## Targets (issues 5 and 6)\n', '| target | measured | |', '|---|---|---|'] + rows + ['']
 
 
 def host_description():
