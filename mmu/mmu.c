@@ -407,10 +407,20 @@ int mmu_atomic_ptr(struct mmu *m, uint64_t va, unsigned size, enum mmu_access ac
 {
     if (acc != ACC_LOAD)
         acc = ACC_STORE;
+    /* A TLB hit is RAM with the permission, never a code or watched page for
+     * a store (tlb_fill leaves those out): no walk, nothing to note. The
+     * compare keeps the low address bits, so it also requires alignment. */
+    struct tlb_entry *tlb = acc == ACC_LOAD ? m->tlb_load : m->tlb_store;
+    const struct tlb_entry *e = &tlb[tlb_index(va)];
+    if (e->tag == (va & ~(uint64_t)(PAGE_SIZE - size))) {
+        *host = (uint8_t *)(uintptr_t)(va + e->addend);
+        return 0;
+    }
     uint64_t pa;
     int cause = mmu_translate(m, va, acc, size, &pa, tval);
     if (cause)
         return cause;
+    tlb_fill(m, tlb, va, pa, acc, m->ls_priv);
     uint8_t *p = bus_ram_ptr(m->bus, pa, size);
     if (!p) {
         *tval = va;

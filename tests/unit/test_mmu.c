@@ -609,10 +609,18 @@ START_TEST(test_atomic_ptr)
     ck_assert_int_eq(mmu_atomic_ptr(&mmu, 0x3000, 4, ACC_LOAD, &host, &tval), CAUSE_LOAD_ACCESS);
     /* A code page hears of the coming store; an LR does not write. */
     bus.page_flags[(DATA - RAM_BASE) >> PAGE_SHIFT] = BUS_PAGE_CODE;
+    mmu_flush_store(&mmu); /* what the code cache does when a page becomes code */
     ck_assert_int_eq(mmu_atomic_ptr(&mmu, 0x2000, 4, ACC_LOAD, &host, &tval), 0);
     ck_assert_int_eq(ncode_writes, 0);
     ck_assert_int_eq(mmu_atomic_ptr(&mmu, 0x1000, 4, ACC_STORE, &host, &tval), 0);
     ck_assert_int_eq(ncode_writes, 1);
+    /* Atomics fill and use the TLB; a hit still needs write permission. */
+    bus.page_flags[(DATA - RAM_BASE) >> PAGE_SHIFT] = 0;
+    ck_assert_int_eq(mmu_atomic_ptr(&mmu, 0x1010, 8, ACC_STORE, &host, &tval), 0);
+    ck_assert_uint_eq(mmu.tlb_store[tlb_index(0x1000)].tag, 0x1000);
+    ck_assert_int_eq(mmu_atomic_ptr(&mmu, 0x1010, 8, ACC_STORE, &host, &tval), 0);
+    ck_assert_ptr_eq(host, bus_ram_ptr(&bus, DATA + 0x10, 8));
+    ck_assert_int_eq(mmu_atomic_ptr(&mmu, 0x2010, 8, ACC_STORE, &host, &tval), CAUSE_STORE_PAGE_FAULT);
 }
 END_TEST
 
