@@ -16,6 +16,7 @@
  * h->instret counts every instruction retired before it, and that the run loop
  * counts the current instruction after its handler returns.
  */
+#include <pthread.h>
 #include <stddef.h>
 
 #include "cpu/hart.h"
@@ -428,12 +429,25 @@ static const struct csr_def csr_table[] = {
     RANGE(CSR_TSELECT, CSR_TDATA3, NULL, zero_read, NULL),
 };
 
+/* Row index + 1 of every CSR number (0: none), built once from the table:
+ * kernels access CSRs all through their trap paths. */
+#define CSR_NUMBERS 4096
+static uint16_t csr_index[CSR_NUMBERS];
+static pthread_once_t csr_index_once = PTHREAD_ONCE_INIT;
+
+static void build_csr_index(void)
+{
+    _Static_assert(sizeof csr_table / sizeof csr_table[0] < UINT16_MAX, "row numbers fit");
+    for (size_t i = sizeof csr_table / sizeof csr_table[0]; i-- > 0;) /* the first row wins */
+        for (unsigned c = csr_table[i].lo; c <= csr_table[i].hi && c < CSR_NUMBERS; c++)
+            csr_index[c] = (uint16_t)(i + 1);
+}
+
 static const struct csr_def *csr_find(unsigned csr)
 {
-    for (size_t i = 0; i < sizeof csr_table / sizeof csr_table[0]; i++)
-        if (csr >= csr_table[i].lo && csr <= csr_table[i].hi)
-            return &csr_table[i];
-    return NULL;
+    pthread_once(&csr_index_once, build_csr_index);
+    unsigned row = csr < CSR_NUMBERS ? csr_index[csr] : 0;
+    return row ? &csr_table[row - 1] : NULL;
 }
 
 /* The row for csr when the current privilege may access it, else NULL. */
