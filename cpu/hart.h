@@ -78,7 +78,7 @@ struct hart_env {
  * valid. A trap or xRET thus finds the other mode's entries still there:
  * fetch translation depends on the privilege, satp and PMP only, and
  * changes to the last two flush. */
-#define JCACHE_ENTRIES 1024
+#define JCACHE_ENTRIES 4096
 struct jcache_entry {
     uint64_t vpc, gen;
     struct block *b;
