@@ -409,6 +409,7 @@ static void update_devices(struct machine *m)
     clint_update(m->clint);
     goldfish_rtc_update(m->rtc);
     uart_poll(m->uart);
+    terminal_flush(m->term); /* the round's console output in one write() */
     display_board_poll(m); /* queued keys and pointer moves into the guest */
     for (unsigned i = 0; i < m->cfg.nharts; i++) {
         m->harts[i].yield = false;

@@ -18,6 +18,7 @@
 
 #define TERM_INBUF 1024
 #define TERM_REFILL_NS 1000000ull /* at most one read() per millisecond */
+#define TERM_OUTBUF 4096          /* guest output gathered between flushes */
 
 struct terminal {
     int in_fd, out_fd;       /* in_fd -1: no input */
@@ -29,6 +30,8 @@ struct terminal {
     uint64_t last_refill_ns;
     size_t in_head, in_len;
     uint8_t in[TERM_INBUF];
+    size_t out_len;          /* guest output not yet written (terminal_flush) */
+    uint8_t out[TERM_OUTBUF];
 };
 
 /*
@@ -152,16 +155,36 @@ static void write_all(int fd, const uint8_t *buf, size_t len)
     }
 }
 
+void terminal_flush(struct terminal *t)
+{
+    if (t && t->out_len) {
+        write_all(t->out_fd, t->out, t->out_len);
+        t->out_len = 0;
+    }
+}
+
 static void term_msg(void *opaque, const char *text)
 {
     struct terminal *t = opaque;
+    terminal_flush(t); /* after the guest output that came before it */
     write_all(t->out_fd, (const uint8_t *)text, strlen(text));
 }
 
+/* A guest writes its console a byte at a time (one UART store each): the
+ * bytes are gathered and written by terminal_flush, which the run loop calls
+ * between rounds and before it sleeps, so a boot makes a few hundred write()
+ * calls instead of thousands. */
 static void term_write(void *opaque, const uint8_t *buf, size_t len)
 {
     struct terminal *t = opaque;
-    write_all(t->out_fd, buf, len);
+    if (t->out_len + len > sizeof t->out)
+        terminal_flush(t);
+    if (len > sizeof t->out) {
+        write_all(t->out_fd, buf, len);
+        return;
+    }
+    memcpy(t->out + t->out_len, buf, len);
+    t->out_len += len;
 }
 
 static uint64_t coarse_now_ns(void)
@@ -227,6 +250,7 @@ static size_t term_read(void *opaque, uint8_t *buf, size_t len)
  */
 bool terminal_wait_input(struct terminal *t, uint64_t timeout_ns)
 {
+    terminal_flush(t); /* whatever the guest said before going idle */
     if (!t || t->in_fd < 0 || t->in_eof || t->in_len > 0)
         return false;
     struct pollfd p = { .fd = t->in_fd, .events = POLLIN };
@@ -298,6 +322,7 @@ void terminal_close(struct terminal *t)
 {
     if (!t)
         return;
+    terminal_flush(t);
     if (t->stdio) {
         tty_restore();
         remove_signal_handlers();

@@ -21,8 +21,10 @@
  *   or from terminal_wait_input.
  * - The chardev read is non-blocking and makes at most one read() system call
  *   per millisecond (CLOCK_MONOTONIC_COARSE), so it may be called very often.
- *   Output is written with write(), retried on partial writes and EINTR.
- *   No byte is translated either way.
+ *   Output is gathered in a buffer and written with write() (retried on
+ *   partial writes and EINTR) when it fills, by terminal_flush, before
+ *   terminal_wait_input sleeps, before a message of rivet's own and at
+ *   terminal_close. No byte is translated either way.
  * - terminal_wait_input is the board's idle sleep: it blocks until input
  *   arrives (and reads it) or the timeout passes. It is host-side only: the
  *   chardev a device model gets never blocks.
@@ -64,6 +66,8 @@ struct chardev terminal_chardev(struct terminal *t);
  * in_fd -1), input ended (EOF, a read error), earlier input still waits in
  * the buffer, or the descriptor was ready without data. */
 bool terminal_wait_input(struct terminal *t, uint64_t timeout_ns);
+/* Writes the guest output gathered so far (the run loop: every round). */
+void terminal_flush(struct terminal *t);
 void terminal_close(struct terminal *t); /* restores the tty; NULL is fine */
 
 /*

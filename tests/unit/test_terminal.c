@@ -155,6 +155,7 @@ START_TEST(test_pipe_input_and_eof)
     ck_assert_mem_eq(buf, "yz", 2);
 
     c.write(c.opaque, (const uint8_t *)"out\r\n", 5);
+    terminal_flush(t); /* output is gathered until the run loop flushes */
     char got[8] = { 0 };
     ck_assert_int_eq(read(out[0], got, sizeof got), 5);
     ck_assert_str_eq(got, "out\r\n");
@@ -167,6 +168,48 @@ START_TEST(test_pipe_input_and_eof)
     }
     terminal_close(t);
     close(in[0]);
+    close(out[0]);
+    close(out[1]);
+}
+END_TEST
+
+/* Guest output waits in the buffer until a flush, a full buffer, a message
+ * of rivet's own (which must come after it) or an idle wait. */
+START_TEST(test_output_gathered)
+{
+    int in[2], out[2];
+    ck_assert_int_eq(pipe(in), 0);
+    ck_assert_int_eq(pipe(out), 0);
+    fcntl(out[0], F_SETFL, O_NONBLOCK);
+    struct terminal *t = terminal_open_fds(in[0], out[1], true, NULL, NULL);
+    ck_assert_ptr_nonnull(t);
+    struct chardev c = terminal_chardev(t);
+    char got[64] = { 0 };
+    c.write(c.opaque, (const uint8_t *)"ab", 2);
+    c.write(c.opaque, (const uint8_t *)"c", 1);
+    ck_assert_int_eq(read(out[0], got, sizeof got), -1); /* nothing yet */
+    terminal_flush(t);
+    ck_assert_int_eq(read(out[0], got, sizeof got), 3);
+    ck_assert_mem_eq(got, "abc", 3);
+    /* Ctrl-A c answers with a message: after the output before it. */
+    c.write(c.opaque, (const uint8_t *)"xy", 2);
+    ck_assert_int_eq(write(in[1], "\x01" "c", 2), 2);
+    uint8_t buf[8];
+    for (int i = 0; i < 50 && c.read(c.opaque, buf, sizeof buf) == 0; i++)
+        sleep_ms(2);
+    memset(got, 0, sizeof got);
+    ck_assert_int_gt(read(out[0], got, sizeof got - 1), 2);
+    ck_assert_mem_eq(got, "xy", 2);
+    while (read(out[0], got, sizeof got) > 0) /* the rest of the message */
+        ;
+    /* An idle wait writes what is pending before it sleeps. */
+    c.write(c.opaque, (const uint8_t *)"z", 1);
+    terminal_wait_input(t, 1000000);
+    ck_assert_int_eq(read(out[0], got, sizeof got), 1);
+    ck_assert_int_eq(got[0], 'z');
+    terminal_close(t);
+    close(in[0]);
+    close(in[1]);
     close(out[0]);
     close(out[1]);
 }
@@ -363,6 +406,7 @@ static Suite *terminal_suite(void)
     TCase *tc = tcase_create("chardev");
     tcase_add_checked_fixture(tc, mux_setup, NULL);
     tcase_add_test(tc, test_pipe_input_and_eof);
+    tcase_add_test(tc, test_output_gathered);
     tcase_add_test(tc, test_rate_limit);
     tcase_add_test(tc, test_file_backend);
     tcase_add_test(tc, test_stdio_single_instance);
