@@ -40,9 +40,10 @@
  * the slice before each block it starts, after its interrupt check; whatever
  * needs the run loop's attention zeroes it (hart_end_chain): a newly pending
  * interrupt (hart_set_pending), a yield request (hart_yield), and xRET, which
- * may enable a pending one. CSR writes and WFI end their block anyway
- * (EXEC_STOP), so they never chain. Otherwise the jump returns EXEC_LINKED to
- * the run loop, which then has nothing left to account.
+ * may enable a pending one. A CSR write that may make an interrupt
+ * deliverable, and WFI, end their block (EXEC_STOP), so they never chain.
+ * Otherwise the jump returns EXEC_LINKED to the run loop, which then has
+ * nothing left to account.
  */
 static inline int chain_jump(struct hart *h, const struct insn *in)
 {

@@ -3,12 +3,17 @@
  *
  * Rules of the hot loop
  * - Interrupts are looked at between blocks only: a pending-and-enabled check
- *   (one load and an AND) per block. Anything that can newly enable an
- *   interrupt (CSR writes, mret/sret, wfi) ends its block (F_END / EXEC_STOP).
+ *   (one load and an AND) here, before each block the loop starts. Blocks that
+ *   jump chain straight into the next one (dispatch.h) while instret is below
+ *   h->chain_end, which anything needing this loop's attention zeroes. A CSR
+ *   write that may make an interrupt deliverable, mret/sret and wfi end their
+ *   block (F_END / EXEC_STOP / hart_end_chain).
  * - h->pc is the block's virtual start address while the block runs; handlers
- *   compute their own pc from in->off. Only the epilogue below moves h->pc.
- * - instret is advanced per block from the index of the instruction that ended
- *   it; a trapping instruction does not retire.
+ *   compute their own pc from in->off. Only the epilogue below and the jumps
+ *   of dispatch.h move h->pc.
+ * - instret is advanced when a block ends (here, or by a chained jump in
+ *   dispatch.h) from the index of the instruction that ended it; a trapping
+ *   instruction does not retire.
  * - Blocks are looked up by the physical address of the fetch; the fetch TLB
  *   gives the host pointer, from which the physical address follows.
  * - No allocation, locking or system call happens here; cache_build() allocates
