@@ -32,18 +32,26 @@ void mmu_init(struct mmu *m, struct bus *bus)
     m->bus = bus;
     mmu_set_context(m, PRV_M, PRV_M, false);
     m->sets_used = (1u << TLB_SETS) - 1; /* zeroed entries are not invalid ones */
+    m->fill_overflow = true;
     mmu_flush(m);
 }
 
 void mmu_flush(struct mmu *m)
 {
-    for (unsigned i = 0; i < TLB_SETS; i++) {
-        if (!(m->sets_used & (1u << i)))
-            continue;
-        tlb_clear(m->sets[i].load);
-        tlb_clear(m->sets[i].store);
-        tlb_clear(m->sets[i].fetch);
+    if (!m->fill_overflow) {
+        for (unsigned i = 0; i < m->nfilled; i++)
+            m->filled[i]->tag = TLB_INVALID;
+    } else {
+        for (unsigned i = 0; i < TLB_SETS; i++) {
+            if (!(m->sets_used & (1u << i)))
+                continue;
+            tlb_clear(m->sets[i].load);
+            tlb_clear(m->sets[i].store);
+            tlb_clear(m->sets[i].fetch);
+        }
     }
+    m->nfilled = 0;
+    m->fill_overflow = false;
     m->sets_used = 0;
     m->super_lo = UINT64_MAX;
     m->super_hi = 0;
@@ -266,6 +274,10 @@ static void tlb_fill(struct mmu *m, struct tlb_entry *tlb, uint64_t va, uint64_t
     }
     e->tag = va_page;
     e->addend = (uintptr_t)host - (uintptr_t)va_page;
+    if (m->nfilled < TLB_FILL_LOG)
+        m->filled[m->nfilled++] = e;
+    else
+        m->fill_overflow = true;
 }
 
 /* The physical side of a translated, PMP-checked load or store. bus_read and

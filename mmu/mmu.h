@@ -37,6 +37,7 @@
 
 #define TLB_ENTRIES 1024
 #define PMP_CACHE_ENTRIES 64
+#define TLB_FILL_LOG 256
 
 enum mmu_access { ACC_FETCH = 0, ACC_LOAD = 1, ACC_STORE = 2 };
 
@@ -95,6 +96,12 @@ struct mmu {
     uint64_t watch_addr;
     enum mmu_access watch_acc;
 
+    /* Entries filled since the last mmu_flush, so that a flush clears those
+     * alone: xv6 switches satp (and flushes) on every trap, Linux on every
+     * context switch. A full log means the flush clears everything. */
+    struct tlb_entry *filled[TLB_FILL_LOG];
+    unsigned nfilled;
+    bool fill_overflow;
     uint8_t leaf_shift;        /* page size (log2) of the last translation */
     uint64_t super_lo, super_hi; /* virtual range spanned by superpage pieces in the TLB */
     uint8_t ls_set, fetch_set; /* indexes of the current sets */

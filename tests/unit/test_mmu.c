@@ -472,6 +472,29 @@ START_TEST(test_flush_page_superpage)
 }
 END_TEST
 
+/* A flush clears the entries filled since the last one, from its log, or
+ * everything once more were filled than the log holds. */
+START_TEST(test_flush_few_and_many)
+{
+    use_mode(3);
+    uint64_t tval, v;
+    for (unsigned n = 0; n < 2; n++) {
+        unsigned pages = n == 0 ? 3 : TLB_FILL_LOG + 40;
+        for (unsigned i = 0; i < pages; i++) {
+            uint64_t va = 0x100000ull + (uint64_t)i * PAGE_SIZE;
+            map(va, DATA + (i % 8) * PAGE_SIZE, 0, RWX_AD);
+            ck_assert_int_eq(mmu_load(&mmu, va, 8, &v, &tval), 0);
+            ck_assert_uint_eq(mmu.tlb_load[tlb_index(va)].tag, va);
+        }
+        mmu_flush(&mmu);
+        for (unsigned i = 0; i < pages; i++) {
+            uint64_t va = 0x100000ull + (uint64_t)i * PAGE_SIZE;
+            ck_assert_uint_ne(mmu.tlb_load[tlb_index(va)].tag, va);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_tlb_not_filled)
 {
     use_mode(3);
@@ -654,6 +677,7 @@ static Suite *mmu_suite(void)
     tcase_add_test(tc, test_tlb_not_filled);
     tcase_add_test(tc, test_flush_page);
     tcase_add_test(tc, test_flush_page_superpage);
+    tcase_add_test(tc, test_flush_few_and_many);
     tcase_add_test(tc, test_misaligned);
     tcase_add_test(tc, test_mmio_through_mmu);
     tcase_add_test(tc, test_fetch_slow);
