@@ -157,43 +157,54 @@ static void link_branches(struct insn *insns, unsigned n)
 }
 
 /*
- * Decodes up to MAX_BLOCK_INSNS instructions into insns; returns how many.
- * A jal whose target lies in the same page does not end the block: it only
- * writes its link register (thr_jal_followed) and decoding goes on at the
- * target, so the block is a trace through the page and in->off is each
- * instruction's pc minus the start pc, negative after a backward jump. The
- * page's code flag covers every instruction of the trace.
+ * Decodes a block of up to MAX_BLOCK_INSNS instructions into insns: *n of
+ * them in the array, then the end marker; returns how many the block retires
+ * (0: the first instruction crosses the page end).
+ *
+ * A jal whose target lies in the same page does not end the block: decoding
+ * goes on at the target, so the block is a trace through the page and in->off
+ * is each instruction's pc minus the start pc, negative after a backward
+ * jump. A followed jal that links (rd != x0) stays in the array and only
+ * writes its link (thr_jal_followed); a plain j leaves no trace but its count
+ * in the idx of what follows. The page's code flag covers the whole trace.
  */
-static unsigned decode_run(uint64_t pa, const uint8_t *host, struct insn *insns)
+static unsigned decode_run(uint64_t pa, const uint8_t *host, struct insn *insns, unsigned *n)
 {
-    unsigned start = (unsigned)(pa & (PAGE_SIZE - 1)), pgoff = start, n = 0;
+    unsigned start = (unsigned)(pa & (PAGE_SIZE - 1)), pgoff = start, retired = 0;
     const uint8_t *page = host - start;
     uint32_t bits;
-    while (n < MAX_BLOCK_INSNS && fetch_in_page(page, pgoff, &bits)) {
-        struct insn *in = &insns[n];
+    *n = 0;
+    while (retired < MAX_BLOCK_INSNS && fetch_in_page(page, pgoff, &bits)) {
+        struct insn *in = &insns[*n];
         unsigned flags = decode(bits, in);
         in->off = (int16_t)((int)pgoff - (int)start);
-        in->idx = (uint8_t)n++;
+        in->idx = (uint8_t)retired++;
+        in->pos = (uint8_t)*n;
         pgoff += in->len;
         if (in->id == INSN_jal) {
             int64_t target = (int64_t)(pgoff - in->len) + in->imm;
             if (target >= 0 && target < (int64_t)PAGE_SIZE) {
-                in->fn = thr_jal_followed;
+                if (in->rd != 32) { /* 32: x0 (hart.h) */
+                    in->fn = thr_jal_followed;
+                    (*n)++;
+                }
                 pgoff = (unsigned)target;
                 continue;
             }
         }
+        (*n)++;
         if (flags & F_END)
             break;
     }
-    link_branches(insns, n);
-    struct insn *end = &insns[n];
+    link_branches(insns, *n);
+    struct insn *end = &insns[*n];
     memset(end, 0, sizeof(*end));
     end->fn = exec_block_end;
     end->id = INSN_BLOCK_END;
     end->off = (int16_t)((int)pgoff - (int)start);
-    end->idx = (uint8_t)n;
-    return n;
+    end->idx = (uint8_t)retired;
+    end->pos = (uint8_t)*n;
+    return retired;
 }
 
 struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host)
@@ -202,9 +213,10 @@ struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host
     if (c->arena_used + need > ARENA_BYTES)
         cache_flush_all(c);
     struct block *b = (struct block *)(c->arena + c->arena_used);
-    b->n = decode_run(pa, host, b->insns);
-    if (b->n == 0)
+    unsigned n;
+    if (decode_run(pa, host, b->insns, &n) == 0)
         return NULL;
+    b->n = n;
     b->pa = pa;
     b->valid = true;
     c->arena_used += (sizeof(struct block) + (b->n + 1) * sizeof(struct insn) + 15) & ~(size_t)15;

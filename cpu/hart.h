@@ -55,9 +55,11 @@ struct insn {
                         * after a followed backward jal, cache.c) */
     uint32_t bits;     /* encoding as fetched (16 bits for compressed) */
     uint16_t id;       /* row of the instruction table (enum insn_id) */
-    uint8_t idx;       /* index of this instruction in its block */
-    uint8_t tidx;      /* conditional branches: index of the target in the same
-                        * block, or TIDX_NONE (cache.c, dispatch.h) */
+    uint8_t idx;       /* instructions the block retires before this one (the
+                        * followed j's it left out included, cache.c) */
+    uint8_t pos;       /* index of this instruction in the block's array */
+    uint8_t tidx;      /* conditional branches: array index of the target in the
+                        * same block, or TIDX_NONE (cache.c, dispatch.h) */
 };
 #define TIDX_NONE 0xff
 

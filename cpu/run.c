@@ -122,11 +122,13 @@ static void make_single(struct insn pair[2], uint32_t bits)
     decode(bits, &pair[0]);
     pair[0].off = 0;
     pair[0].idx = 0;
+    pair[0].pos = 0;
     memset(&pair[1], 0, sizeof(pair[1]));
     pair[1].fn = exec_block_end;
     pair[1].id = INSN_BLOCK_END;
     pair[1].off = (int16_t)pair[0].len;
     pair[1].idx = 1;
+    pair[1].pos = 1;
 }
 
 /* One instruction outside the cache: page-crossing instructions, pages that
