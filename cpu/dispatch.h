@@ -79,12 +79,24 @@ static inline int branch_taken(struct hart *h, const struct insn *in)
     return chain_jump(h, in);
 }
 
+/* Goes on with the instruction after `in`. The empty asm makes GCC jump
+ * through memory (jmp *0x20(%reg)) instead of loading the handler, copying
+ * the pointer and jumping through a register: one instruction fewer on every
+ * instruction, measured. */
+static inline __attribute__((always_inline)) int next_insn(struct hart *h, const struct insn *in)
+{
+    const struct insn *next = in + 1;
+    insn_fn fn = next->fn;
+    __asm__("" : "+r"(next));
+    return fn(h, next);
+}
+
 /* Runs `in + 1` when `r` says go on, chains a jump; else records `in` as the
  * block's last instruction. */
 static inline __attribute__((always_inline)) int dispatch_next(struct hart *h, const struct insn *in, int r)
 {
     if (__builtin_expect(r == EXEC_NEXT, 1))
-        return in[1].fn(h, in + 1);
+        return next_insn(h, in);
     if (r == EXEC_JUMP)
         return chain_jump(h, in);
     h->stop_insn = in;

@@ -167,7 +167,7 @@ static inline int branch(struct hart *h, const struct insn *in, bool taken)
     {                                                                 \
         uint64_t a = h->x[in->rs1], b = h->x[in->rs2];                \
         if (!(cond))                                                  \
-            return in[1].fn(h, in + 1);                               \
+            return next_insn(h, in);                               \
         return branch_taken(h, in);                                   \
     }
 
@@ -215,7 +215,7 @@ static inline int store(struct hart *h, const struct insn *in, unsigned size)
         if (!mmu_load_fast(&h->mmu, mem_va(h, in), size, &value))               \
             return dispatch_slow(h, in, exec_##name);                           \
         h->x[in->rd] = load_ext(value, size, sign);                             \
-        return in[1].fn(h, in + 1);                                             \
+        return next_insn(h, in);                                             \
     }
 #define STORE(name, size)                                                       \
     INSN_SEM(name) { return store(h, in, size); }                               \
@@ -223,7 +223,7 @@ static inline int store(struct hart *h, const struct insn *in, unsigned size)
     {                                                                           \
         if (!mmu_store_fast(&h->mmu, mem_va(h, in), size, h->x[in->rs2]))       \
             return dispatch_slow(h, in, exec_##name);                           \
-        return in[1].fn(h, in + 1);                                             \
+        return next_insn(h, in);                                             \
     }
 
 LOAD(lb, 1, true)

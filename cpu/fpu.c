@@ -643,7 +643,7 @@ static int fp_store(struct hart *h, const struct insn *in, unsigned size)
             !mmu_load_fast(&h->mmu, h->x[in->rs1] + (uint64_t)(int64_t)in->imm, size, &value)) \
             return dispatch_slow(h, in, exec_##name);                                   \
         fp_set(h, in->rd, F, value);                                                    \
-        return in[1].fn(h, in + 1);                                                     \
+        return next_insn(h, in);                                                     \
     }
 #define FP_STORE(name, size)                                                            \
     INSN_SEM(name) { return hart_fp_enabled(h) ? fp_store(h, in, size) : hart_illegal(h, in); } \
@@ -652,7 +652,7 @@ static int fp_store(struct hart *h, const struct insn *in, unsigned size)
         if (!hart_fp_enabled(h) ||                                                      \
             !mmu_store_fast(&h->mmu, h->x[in->rs1] + (uint64_t)(int64_t)in->imm, size, h->f[in->rs2])) \
             return dispatch_slow(h, in, exec_##name);                                   \
-        return in[1].fn(h, in + 1);                                                     \
+        return next_insn(h, in);                                                     \
     }
 
 FP_LOAD(flw, 4, F32)
