@@ -150,6 +150,7 @@ static void link_branches(struct insn *insns, unsigned n)
         for (unsigned k = 0; k < n; k++) {
             if (insns[k].off == target) {
                 insns[i].tidx = (uint8_t)k;
+                insns[i].tret = insns[k].idx;
                 break;
             }
         }

@@ -68,7 +68,7 @@ static inline int branch_taken(struct hart *h, const struct insn *in)
 {
     if (in->tidx != TIDX_NONE) {
         const struct insn *first = in - in->pos;
-        uint64_t retired = h->instret + in->idx + 1u - first[in->tidx].idx;
+        uint64_t retired = h->instret + in->idx + 1u - in->tret;
         if (__builtin_expect(retired < __atomic_load_n(&h->chain_end, __ATOMIC_RELAXED) &&
                              block_of_insns(first)->valid, 1)) {
             h->instret = retired;

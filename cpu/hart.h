@@ -60,6 +60,7 @@ struct insn {
     uint8_t pos;       /* index of this instruction in the block's array */
     uint8_t tidx;      /* conditional branches: array index of the target in the
                         * same block, or TIDX_NONE (cache.c, dispatch.h) */
+    uint8_t tret;      /* ... and the target's idx */
 };
 #define TIDX_NONE 0xff
 
