@@ -104,11 +104,17 @@ void cache_invalidate_page(struct code_cache *c, uint64_t pa)
     if (!bus_is_ram(c->bus, pa))
         return;
     uint64_t p = page_of(c, pa);
+    if (!c->page_blocks[p])
+        return;
     for (struct block *b = c->page_blocks[p]; b; b = b->pnext) {
         b->valid = false;
         hash_remove(c, b);
     }
     c->page_blocks[p] = NULL;
+    /* No jump cache may keep an invalid block: chained jumps do not look at
+     * b->valid (dispatch.h). Rare: a Linux boot invalidates about 30 pages. */
+    for (unsigned i = 0; i < c->nharts; i++)
+        hart_jcache_flush(c->harts[i]);
     c->bus->page_flags[p] &= (uint8_t)~BUS_PAGE_CODE;
 }
 

@@ -50,7 +50,7 @@ static inline int chain_jump(struct hart *h, const struct insn *in)
     h->instret += in->idx + 1u;
     const struct jcache_entry *j = jcache_slot(h, h->pc);
     if (__builtin_expect(j->vpc == h->pc && j->gen == jcache_key(h) &&
-                         h->instret < __atomic_load_n(&h->chain_end, __ATOMIC_RELAXED) && j->b->valid, 1))
+                         h->instret < __atomic_load_n(&h->chain_end, __ATOMIC_RELAXED), 1))
         return j->b->insns[0].fn(h, j->b->insns);
     return EXEC_LINKED;
 }

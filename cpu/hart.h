@@ -75,10 +75,10 @@ struct hart_env {
 };
 
 /* Per-hart block lookup by virtual pc (run.c). An entry is valid while its
- * gen equals jcache_key(): the hart's jc_gen, which every translation change
- * and every recycling of the block arena advance (hart_jcache_flush), with
- * the privilege it was made at in the low two bits, and while its block is
- * valid. A trap or xRET thus finds the other mode's entries still there:
+ * gen equals jcache_key(): the hart's jc_gen, which every translation change,
+ * every invalidation of a page's blocks and every recycling of the block
+ * arena advance (hart_jcache_flush), with the privilege it was made at in the
+ * low two bits; so its block is always valid. A trap or xRET thus finds the other mode's entries still there:
  * fetch translation depends on the privilege, satp and PMP only, and
  * changes to the last two flush. */
 #define JCACHE_ENTRIES 4096

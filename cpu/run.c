@@ -150,7 +150,7 @@ static inline bool interrupt_ready(const struct hart *h) { return (hart_pending(
 static void run_one_block(struct hart *h)
 {
     struct jcache_entry *j = jcache_slot(h, h->pc);
-    if (__builtin_expect(j->vpc == h->pc && j->gen == jcache_key(h) && j->b->valid, 1)) {
+    if (__builtin_expect(j->vpc == h->pc && j->gen == jcache_key(h), 1)) {
         exec_block(h, j->b->insns);
         return;
     }

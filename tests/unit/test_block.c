@@ -203,6 +203,25 @@ START_TEST(branch_into_a_trace)
 }
 END_TEST
 
+static uint32_t jalr(unsigned rd, unsigned rs1, int imm) { return ((uint32_t)imm & 0xfff) << 20 | rs1 << 15 | rd << 7 | 0x67; }
+
+START_TEST(store_into_a_chained_block)
+{
+    /* Call a routine in the next page, rewrite its first instruction, call
+     * it again: the second call, a chained jump through the jump cache,
+     * must run the new instruction. */
+    const uint64_t sub = RAM_BASE + PAGE_SIZE;
+    const uint32_t code[] = {jalr(1, 6, 0), 0x00332023u /* sw x3, 0(x6) */, jalr(1, 6, 0), EBREAK};
+    const uint32_t routine[] = {addi(2, 2, 3), jalr(0, 1, 0)};
+    put(RAM_BASE, code, 4);
+    put(sub, routine, 2);
+    h->x[3] = addi(2, 2, 5);
+    h->x[6] = sub;
+    ck_assert_uint_eq(run_to(RAM_BASE + 12), 7);
+    ck_assert_uint_eq(h->x[2], 3 + 5);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("block");
@@ -216,6 +235,7 @@ int main(void)
     tcase_add_test(tc, flush_page_drops_its_jump_cache_entries);
     tcase_add_test(tc, spin_on_j_self);
     tcase_add_test(tc, branch_into_a_trace);
+    tcase_add_test(tc, store_into_a_chained_block);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);
