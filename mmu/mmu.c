@@ -48,6 +48,8 @@ void mmu_flush(struct mmu *m)
             tlb_clear(m->sets[i].load);
             tlb_clear(m->sets[i].store);
             tlb_clear(m->sets[i].fetch);
+            tlb_clear(m->sets[i].vload);
+            tlb_clear(m->sets[i].vstore);
         }
     }
     m->nfilled = 0;
@@ -68,22 +70,26 @@ void mmu_flush_page(struct mmu *m, uint64_t va)
         return;
     }
     uint64_t page = va & PAGE_MASK;
-    unsigned i = tlb_index(va);
+    unsigned i = tlb_index(va), v = victim_index(va);
     for (unsigned s = 0; s < TLB_SETS; s++) {
         if (!(m->sets_used & (1u << s)))
             continue;
-        struct tlb_entry *arrays[3] = {m->sets[s].load, m->sets[s].store, m->sets[s].fetch};
-        for (unsigned k = 0; k < 3; k++)
-            if (arrays[k][i].tag == page)
-                arrays[k][i].tag = TLB_INVALID;
+        struct tlb_set *t = &m->sets[s];
+        struct tlb_entry *slots[5] = {&t->load[i], &t->store[i], &t->fetch[i], &t->vload[v], &t->vstore[v]};
+        for (unsigned k = 0; k < 5; k++)
+            if (slots[k]->tag == page)
+                slots[k]->tag = TLB_INVALID;
     }
 }
 
 void mmu_flush_store(struct mmu *m)
 {
-    for (unsigned i = 0; i < TLB_SETS; i++)
-        if (m->sets_used & (1u << i))
+    for (unsigned i = 0; i < TLB_SETS; i++) {
+        if (m->sets_used & (1u << i)) {
             tlb_clear(m->sets[i].store);
+            tlb_clear(m->sets[i].vstore);
+        }
+    }
 }
 
 void mmu_set_context(struct mmu *m, int priv, int ls_priv, bool sum)
@@ -250,6 +256,25 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, unsigned size
     return cause;
 }
 
+/* Records a filled entry for mmu_flush (a full log means "clear all"). */
+static void log_fill(struct mmu *m, struct tlb_entry *e)
+{
+    if (m->nfilled < TLB_FILL_LOG)
+        m->filled[m->nfilled++] = e;
+    else
+        m->fill_overflow = true;
+}
+
+/* The victim array behind a current load or store TLB; fetches have none. */
+static struct tlb_entry *victims_of(struct mmu *m, const struct tlb_entry *tlb)
+{
+    if (tlb == m->tlb_load)
+        return m->sets[m->ls_set].vload;
+    if (tlb == m->tlb_store)
+        return m->sets[m->ls_set].vstore;
+    return NULL;
+}
+
 /* Enters va's page in `tlb` when the whole 4 KiB page is RAM that PMP lets
  * priv use for acc; a page only partly allowed keeps taking the slow path,
  * which checks each access. Stores also need a page without bus flags, so
@@ -267,6 +292,12 @@ static void tlb_fill(struct mmu *m, struct tlb_entry *tlb, uint64_t va, uint64_t
         return;
     struct tlb_entry *e = &tlb[tlb_index(va)];
     m->sets_used |= (uint8_t)(1u << (acc == ACC_FETCH ? m->fetch_set : m->ls_set));
+    struct tlb_entry *victims = victims_of(m, tlb);
+    if (victims && e->tag != TLB_INVALID && e->tag != va_page) {
+        struct tlb_entry *v = &victims[victim_index(e->tag)];
+        *v = *e;
+        log_fill(m, v);
+    }
     if (m->leaf_shift > PAGE_SHIFT) { /* a piece of a superpage: see mmu_flush_page */
         uint64_t lo = va & ~((1ull << m->leaf_shift) - 1), hi = lo + (1ull << m->leaf_shift);
         m->super_lo = lo < m->super_lo ? lo : m->super_lo;
@@ -274,10 +305,35 @@ static void tlb_fill(struct mmu *m, struct tlb_entry *tlb, uint64_t va, uint64_t
     }
     e->tag = va_page;
     e->addend = (uintptr_t)host - (uintptr_t)va_page;
-    if (m->nfilled < TLB_FILL_LOG)
-        m->filled[m->nfilled++] = e;
+    log_fill(m, e);
+}
+
+/* A load or store whose page lost its TLB entry to another: found in the
+ * victims, swapped back (the other one taking its place there) and done
+ * without a walk. Victims hold only what tlb_fill admitted, so every check
+ * the fill made still holds (flushes clear victims too). */
+static bool victim_access(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc, uint64_t *value)
+{
+    struct tlb_entry *tlb = acc == ACC_STORE ? m->tlb_store : m->tlb_load;
+    struct tlb_entry *victims = victims_of(m, tlb);
+    struct tlb_entry *v = &victims[victim_index(va)], *e = &tlb[tlb_index(va)];
+    if (v->tag != (va & PAGE_MASK))
+        return false;
+    struct tlb_entry hit = *v, out = *e;
+    v->tag = TLB_INVALID;
+    if (out.tag != TLB_INVALID) {
+        struct tlb_entry *slot = &victims[victim_index(out.tag)];
+        *slot = out;
+        log_fill(m, slot);
+    }
+    *e = hit;
+    log_fill(m, e);
+    void *host = (void *)(uintptr_t)(va + hit.addend);
+    if (acc == ACC_STORE)
+        store_le(host, size, *value);
     else
-        m->fill_overflow = true;
+        *value = load_le(host, size);
+    return true;
 }
 
 /* The physical side of a translated, PMP-checked load or store. bus_read and
@@ -366,6 +422,8 @@ static int access_slow(struct mmu *m, uint64_t va, unsigned size, enum mmu_acces
         *tval = va;
         return access_fault(acc);
     }
+    if (!(va & (size - 1)) && victim_access(m, va, size, acc, value))
+        return 0;
     int cause = (va & (size - 1)) ? access_split(m, va, size, acc, value, tval)
                                   : access_aligned(m, va, size, acc, value, tval);
     if (!cause && m->watch)

@@ -58,6 +58,10 @@ struct tlb_set {
     struct tlb_entry load[TLB_ENTRIES];
     struct tlb_entry store[TLB_ENTRIES];
     struct tlb_entry fetch[TLB_ENTRIES];
+    /* Victims: what a fill pushed out of load[] and store[], at
+     * victim_index(tag); the slow path swaps a hit back (mmu.c). */
+    struct tlb_entry vload[TLB_ENTRIES];
+    struct tlb_entry vstore[TLB_ENTRIES];
 };
 
 struct mmu {
@@ -137,10 +141,15 @@ int mmu_store_slow(struct mmu *m, uint64_t va, unsigned size, uint64_t value, ui
  * (NULL otherwise: fetching from MMIO is an access fault in rivet). */
 int mmu_fetch_slow(struct mmu *m, uint64_t va, uint64_t *pa, uint8_t **host, uint64_t *tval);
 
-/* Direct-mapped, indexed by the page number folded with its upper bits, so
- * that arrays a power-of-two number of pages apart (a[i] and b[i] of two
- * 8 MiB arrays) do not fight over one entry. */
-static inline unsigned tlb_index(uint64_t va)
+/* Direct-mapped by the low bits of the page number: the cheapest index for
+ * the fast path. Pages a multiple of TLB_ENTRIES pages apart share an entry;
+ * the one pushed out moves to the victim array, indexed by the page number
+ * folded with its upper bits, where the slow path finds it without a walk
+ * and swaps it back: a second way for every entry. (Two pages used in turn,
+ * a[i] and b[i] of two 8 MiB arrays, swap on every access: that costs about
+ * twice a TLB hit, against a walk without the victims.) */
+static inline unsigned tlb_index(uint64_t va) { return (unsigned)(va >> PAGE_SHIFT) & (TLB_ENTRIES - 1); }
+static inline unsigned victim_index(uint64_t va)
 {
     uint64_t vpn = va >> PAGE_SHIFT;
     return (unsigned)(vpn ^ (vpn >> 10)) & (TLB_ENTRIES - 1);

@@ -495,6 +495,48 @@ START_TEST(test_flush_few_and_many)
 }
 END_TEST
 
+/* Two pages TLB_ENTRIES pages apart share a TLB entry: the one pushed out is
+ * kept among the victims and swapped back on its next access, without a
+ * walk; flushes of every kind reach the victims too. */
+START_TEST(test_victims)
+{
+    use_mode(3);
+    uint64_t a = 0x100000ull, b = a + (uint64_t)TLB_ENTRIES * PAGE_SIZE, tval, v;
+    ck_assert_uint_eq(tlb_index(a), tlb_index(b));
+    uint64_t sa = map(a, DATA, 0, RWX_AD), sb = map(b, DATA + PAGE_SIZE, 0, RWX_AD);
+    wr64(DATA, 0xaaaa);
+    wr64(DATA + PAGE_SIZE, 0xbbbb);
+    ck_assert_int_eq(mmu_load(&mmu, a, 8, &v, &tval), 0);
+    ck_assert_int_eq(mmu_load(&mmu, b, 8, &v, &tval), 0);
+    ck_assert_uint_eq(v, 0xbbbb);
+    ck_assert_uint_eq(mmu.tlb_load[tlb_index(a)].tag, b);
+    /* a is served from the victims even with its PTE gone: no walk. */
+    wr64(sa, 0);
+    ck_assert_int_eq(mmu_load(&mmu, a, 8, &v, &tval), 0);
+    ck_assert_uint_eq(v, 0xaaaa);
+    ck_assert_uint_eq(mmu.tlb_load[tlb_index(a)].tag, a); /* swapped back */
+    /* A page fence on b, now a victim, reaches it. */
+    wr64(sb, 0);
+    mmu_flush_page(&mmu, b);
+    ck_assert_int_eq(mmu_load(&mmu, b, 8, &v, &tval), CAUSE_LOAD_PAGE_FAULT);
+    /* A full flush reaches victims. */
+    wr64(sb, make_pte(DATA + PAGE_SIZE, RWX_AD));
+    ck_assert_int_eq(mmu_load(&mmu, b, 8, &v, &tval), 0); /* b in front, a behind */
+    mmu_flush(&mmu);
+    ck_assert_int_eq(mmu_load(&mmu, a, 8, &v, &tval), CAUSE_LOAD_PAGE_FAULT);
+    /* Stores: a page that becomes code leaves the store victims too. */
+    wr64(sa, make_pte(DATA, RWX_AD));
+    ck_assert_int_eq(mmu_store(&mmu, a, 8, 1, &tval), 0);
+    ck_assert_int_eq(mmu_store(&mmu, b, 8, 2, &tval), 0); /* a now a store victim */
+    bus.page_flags[(DATA - RAM_BASE) >> PAGE_SHIFT] = BUS_PAGE_CODE;
+    mmu_flush_store(&mmu);
+    int before = ncode_writes;
+    ck_assert_int_eq(mmu_store(&mmu, a, 8, 3, &tval), 0);
+    ck_assert_int_eq(ncode_writes, before + 1); /* it went to the bus, which told the cache */
+    ck_assert_uint_eq(rd64(DATA), 3);
+}
+END_TEST
+
 START_TEST(test_tlb_not_filled)
 {
     use_mode(3);
@@ -678,6 +720,7 @@ static Suite *mmu_suite(void)
     tcase_add_test(tc, test_flush_page);
     tcase_add_test(tc, test_flush_page_superpage);
     tcase_add_test(tc, test_flush_few_and_many);
+    tcase_add_test(tc, test_victims);
     tcase_add_test(tc, test_misaligned);
     tcase_add_test(tc, test_mmio_through_mmu);
     tcase_add_test(tc, test_fetch_slow);
