@@ -24,7 +24,8 @@
  *   `INSN(name) { ...; return EXEC_NEXT; }` and return a status.
  * - To keep the tail call a jump, a semantic body must not leave the address
  *   of a local variable with a function that might keep it: slow paths with
- *   out-parameters go in out-of-line *_slow functions.
+ *   out-parameters go out of line (dispatch_slow for the hand-written
+ *   threaded entries).
  */
 #ifndef RIVET_DISPATCH_H
 #define RIVET_DISPATCH_H

@@ -186,11 +186,10 @@ BRANCH(bgeu, a >= b)
  * tail call to dispatch_slow, which runs the exec_ semantics. */
 
 static inline uint64_t load_ext(uint64_t value, unsigned size, bool sign) { return sign ? sext_bytes(value, size) : value; }
-static inline uint64_t mem_va(const struct hart *h, const struct insn *in) { return h->x[in->rs1] + (uint64_t)(int64_t)in->imm; }
 
 static inline int load(struct hart *h, const struct insn *in, unsigned size, bool sign)
 {
-    uint64_t va = mem_va(h, in), value, tval;
+    uint64_t va = insn_va(h, in), value, tval;
     int cause = mmu_load(&h->mmu, va, size, &value, &tval);
     if (cause)
         return hart_raise(h, (uint64_t)cause, tval);
@@ -200,7 +199,7 @@ static inline int load(struct hart *h, const struct insn *in, unsigned size, boo
 
 static inline int store(struct hart *h, const struct insn *in, unsigned size)
 {
-    uint64_t va = mem_va(h, in), tval;
+    uint64_t va = insn_va(h, in), tval;
     int cause = mmu_store(&h->mmu, va, size, h->x[in->rs2], &tval);
     if (cause)
         return hart_raise(h, (uint64_t)cause, tval);
@@ -212,7 +211,7 @@ static inline int store(struct hart *h, const struct insn *in, unsigned size)
     int thr_##name(struct hart *h, const struct insn *in)                       \
     {                                                                           \
         uint64_t value;                                                         \
-        if (!mmu_load_fast(&h->mmu, mem_va(h, in), size, &value))               \
+        if (!mmu_load_fast(&h->mmu, insn_va(h, in), size, &value))               \
             return dispatch_slow(h, in, exec_##name);                           \
         h->x[in->rd] = load_ext(value, size, sign);                             \
         return next_insn(h, in);                                             \
@@ -221,7 +220,7 @@ static inline int store(struct hart *h, const struct insn *in, unsigned size)
     INSN_SEM(name) { return store(h, in, size); }                               \
     int thr_##name(struct hart *h, const struct insn *in)                       \
     {                                                                           \
-        if (!mmu_store_fast(&h->mmu, mem_va(h, in), size, h->x[in->rs2]))       \
+        if (!mmu_store_fast(&h->mmu, insn_va(h, in), size, h->x[in->rs2]))       \
             return dispatch_slow(h, in, exec_##name);                           \
         return next_insn(h, in);                                             \
     }

@@ -80,8 +80,10 @@ INSN(wfi)
     return EXEC_STOP;
 }
 
-/* SFENCE.VMA: illegal in U, and in S when TVM is set. rivet drops every
- * cached translation whatever the address and ASID operands. */
+/* SFENCE.VMA: illegal in U, and in S when TVM is set. With an address
+ * (rs1 != x0) only that page's cached translations go, unless superpages
+ * make it everything (hart_flush_page); without one, all of them. The ASID
+ * operand is ignored: every flush covers all address spaces. */
 INSN(sfence_vma)
 {
     if (h->priv == PRV_U || (h->priv == PRV_S && (h->mstatus & MSTATUS_TVM)))

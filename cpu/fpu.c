@@ -603,7 +603,7 @@ static int fp_cvt_fmt(struct hart *h, const struct insn *in, const struct fpfmt 
 
 static int fp_load(struct hart *h, const struct insn *in, unsigned size)
 {
-    uint64_t va = h->x[in->rs1] + (uint64_t)(int64_t)in->imm, value, tval;
+    uint64_t va = insn_va(h, in), value, tval;
     int cause = mmu_load(&h->mmu, va, size, &value, &tval);
     if (cause)
         return hart_raise(h, (uint64_t)cause, tval);
@@ -614,7 +614,7 @@ static int fp_load(struct hart *h, const struct insn *in, unsigned size)
 /* fsw stores the low 32 bits as they are, boxed or not. */
 static int fp_store(struct hart *h, const struct insn *in, unsigned size)
 {
-    uint64_t va = h->x[in->rs1] + (uint64_t)(int64_t)in->imm, tval;
+    uint64_t va = insn_va(h, in), tval;
     int cause = mmu_store(&h->mmu, va, size, h->f[in->rs2], &tval);
     if (cause)
         return hart_raise(h, (uint64_t)cause, tval);
@@ -640,7 +640,7 @@ static int fp_store(struct hart *h, const struct insn *in, unsigned size)
     {                                                                                   \
         uint64_t value;                                                                 \
         if (!hart_fp_enabled(h) ||                                                      \
-            !mmu_load_fast(&h->mmu, h->x[in->rs1] + (uint64_t)(int64_t)in->imm, size, &value)) \
+            !mmu_load_fast(&h->mmu, insn_va(h, in), size, &value))                  \
             return dispatch_slow(h, in, exec_##name);                                   \
         fp_set(h, in->rd, F, value);                                                    \
         return next_insn(h, in);                                                     \
@@ -650,7 +650,7 @@ static int fp_store(struct hart *h, const struct insn *in, unsigned size)
     int thr_##name(struct hart *h, const struct insn *in)                               \
     {                                                                                   \
         if (!hart_fp_enabled(h) ||                                                      \
-            !mmu_store_fast(&h->mmu, h->x[in->rs1] + (uint64_t)(int64_t)in->imm, size, h->f[in->rs2])) \
+            !mmu_store_fast(&h->mmu, insn_va(h, in), size, h->f[in->rs2]))         \
             return dispatch_slow(h, in, exec_##name);                                   \
         return next_insn(h, in);                                                     \
     }

@@ -163,6 +163,8 @@ void hart_init(struct hart *h, struct bus *bus, struct code_cache *cache, uint64
 void hart_reset(struct hart *h, uint64_t pc);
 
 static inline uint64_t insn_pc(const struct hart *h, const struct insn *in) { return h->pc + (uint64_t)(int64_t)in->off; }
+/* The address a load or store accesses: rs1 + the sign-extended offset. */
+static inline uint64_t insn_va(const struct hart *h, const struct insn *in) { return h->x[in->rs1] + (uint64_t)(int64_t)in->imm; }
 
 static inline int hart_raise(struct hart *h, uint64_t cause, uint64_t tval)
 {

@@ -26,17 +26,19 @@
 #include "cpu/decode.h"
 #include "cpu/hart.h"
 
-/* The jump cache too keeps va's page only when it is not in the superpage
- * range that makes mmu_flush_page flush everything. */
+/* The bit of h->jc_pages that stands for va's page. */
+static inline unsigned jc_page_bit(uint64_t va) { return (unsigned)(va >> PAGE_SHIFT) & 255; }
+
+/* The jump cache follows the TLB: everything goes when the TLB flush did
+ * (superpages), else the entries of va's page. */
 void hart_flush_page(struct hart *h, uint64_t va)
 {
     uint64_t page = va & ~(uint64_t)(PAGE_SIZE - 1);
-    if (va >= h->mmu.super_lo && va < h->mmu.super_hi) {
-        hart_flush_tlb(h);
+    if (mmu_flush_page(&h->mmu, va)) {
+        hart_jcache_flush(h);
         return;
     }
-    mmu_flush_page(&h->mmu, va);
-    unsigned bit = (unsigned)(va >> PAGE_SHIFT) & 255;
+    unsigned bit = jc_page_bit(va);
     if (!(h->jc_pages[bit / 64] >> (bit % 64) & 1))
         return; /* the usual case: a data page, no jump-cache entry to look for */
     for (unsigned i = 0; i < JCACHE_ENTRIES; i++)
@@ -171,7 +173,7 @@ static void run_one_block(struct hart *h)
         exec_single(h, host);
         return;
     }
-    unsigned bit = (unsigned)(h->pc >> PAGE_SHIFT) & 255;
+    unsigned bit = jc_page_bit(h->pc);
     h->jc_pages[bit / 64] |= 1ull << (bit % 64);
     j->vpc = h->pc;
     j->gen = jcache_key(h);

@@ -63,11 +63,11 @@ void mmu_flush(struct mmu *m)
 /* The TLB holds 4 KiB pieces of superpages, so a superpage's other pieces
  * may be cached under the same leaf PTE: when va falls in the range that
  * superpage pieces span, everything goes. */
-void mmu_flush_page(struct mmu *m, uint64_t va)
+bool mmu_flush_page(struct mmu *m, uint64_t va)
 {
     if (va >= m->super_lo && va < m->super_hi) {
         mmu_flush(m);
-        return;
+        return true;
     }
     uint64_t page = va & PAGE_MASK;
     unsigned i = tlb_index(va), v = victim_index(va);
@@ -80,6 +80,7 @@ void mmu_flush_page(struct mmu *m, uint64_t va)
             if (slots[k]->tag == page)
                 slots[k]->tag = TLB_INVALID;
     }
+    return false;
 }
 
 void mmu_flush_store(struct mmu *m)
@@ -481,8 +482,8 @@ int mmu_atomic_ptr(struct mmu *m, uint64_t va, unsigned size, enum mmu_access ac
      * a store (tlb_fill leaves those out): no walk, nothing to note. The
      * compare keeps the low address bits, so it also requires alignment. */
     struct tlb_entry *tlb = acc == ACC_LOAD ? m->tlb_load : m->tlb_store;
-    const struct tlb_entry *e = &tlb[tlb_index(va)];
-    if (e->tag == (va & ~(uint64_t)(PAGE_SIZE - size))) {
+    const struct tlb_entry *e = tlb_hit(tlb, va, size);
+    if (e) {
         *host = (uint8_t *)(uintptr_t)(va + e->addend);
         return 0;
     }

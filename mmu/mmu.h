@@ -115,8 +115,10 @@ struct mmu {
 
 void mmu_init(struct mmu *m, struct bus *bus);
 void mmu_flush(struct mmu *m);          /* every TLB of every context */
-/* What SFENCE.VMA with rs1 = va needs: the translations of va's leaf PTE. */
-void mmu_flush_page(struct mmu *m, uint64_t va);
+/* What SFENCE.VMA with rs1 = va needs: the translations of va's leaf PTE.
+ * Returns true when that meant flushing everything (va lies where the TLB
+ * holds pieces of superpages), as mmu_flush would. */
+bool mmu_flush_page(struct mmu *m, uint64_t va);
 /* Switches to the TLBs of (priv, ls_priv, sum); mxr must not have changed
  * (an MXR change needs mmu_flush). */
 void mmu_set_context(struct mmu *m, int priv, int ls_priv, bool sum);
@@ -155,13 +157,23 @@ static inline unsigned victim_index(uint64_t va)
     return (unsigned)(vpn ^ (vpn >> 10)) & (TLB_ENTRIES - 1);
 }
 
+/* The entry of `tlb` that holds the page of an access of `size` bytes at
+ * va, else NULL; the host address is va + addend. The compared value keeps
+ * the low bits the size covers, so a misaligned access never hits (see the
+ * top of this file). */
+static inline const struct tlb_entry *tlb_hit(const struct tlb_entry *tlb, uint64_t va, unsigned size)
+{
+    const struct tlb_entry *e = &tlb[tlb_index(va)];
+    return __builtin_expect(e->tag == (va & ~(uint64_t)(PAGE_SIZE - size)), 1) ? e : NULL;
+}
+
 /* TLB hits only: true when the access was done, false when it needs the
  * *_slow path (which then does all of it). For handlers that keep their
  * fast path free of a stack frame (cpu/exec_int.c). */
 static inline bool mmu_load_fast(const struct mmu *m, uint64_t va, unsigned size, uint64_t *value)
 {
-    const struct tlb_entry *e = &m->tlb_load[tlb_index(va)];
-    if (__builtin_expect(e->tag != (va & ~(uint64_t)(PAGE_SIZE - size)), 0))
+    const struct tlb_entry *e = tlb_hit(m->tlb_load, va, size);
+    if (!e)
         return false;
     *value = load_le((const void *)(uintptr_t)(va + e->addend), size);
     return true;
@@ -169,8 +181,8 @@ static inline bool mmu_load_fast(const struct mmu *m, uint64_t va, unsigned size
 
 static inline bool mmu_store_fast(const struct mmu *m, uint64_t va, unsigned size, uint64_t value)
 {
-    const struct tlb_entry *e = &m->tlb_store[tlb_index(va)];
-    if (__builtin_expect(e->tag != (va & ~(uint64_t)(PAGE_SIZE - size)), 0))
+    const struct tlb_entry *e = tlb_hit(m->tlb_store, va, size);
+    if (!e)
         return false;
     store_le((void *)(uintptr_t)(va + e->addend), size, value);
     return true;
@@ -179,22 +191,12 @@ static inline bool mmu_store_fast(const struct mmu *m, uint64_t va, unsigned siz
 /* Fast paths. size is 1, 2, 4 or 8. */
 static inline int mmu_load(struct mmu *m, uint64_t va, unsigned size, uint64_t *value, uint64_t *tval)
 {
-    const struct tlb_entry *e = &m->tlb_load[tlb_index(va)];
-    if (__builtin_expect(e->tag == (va & ~(uint64_t)(PAGE_SIZE - size)), 1)) {
-        *value = load_le((const void *)(uintptr_t)(va + e->addend), size);
-        return 0;
-    }
-    return mmu_load_slow(m, va, size, value, tval);
+    return mmu_load_fast(m, va, size, value) ? 0 : mmu_load_slow(m, va, size, value, tval);
 }
 
 static inline int mmu_store(struct mmu *m, uint64_t va, unsigned size, uint64_t value, uint64_t *tval)
 {
-    const struct tlb_entry *e = &m->tlb_store[tlb_index(va)];
-    if (__builtin_expect(e->tag == (va & ~(uint64_t)(PAGE_SIZE - size)), 1)) {
-        store_le((void *)(uintptr_t)(va + e->addend), size, value);
-        return 0;
-    }
-    return mmu_store_slow(m, va, size, value, tval);
+    return mmu_store_fast(m, va, size, value) ? 0 : mmu_store_slow(m, va, size, value, tval);
 }
 
 /* Host pointer for an access that must not be split (atomics): translates for

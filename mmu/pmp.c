@@ -67,9 +67,7 @@ static inline bool pmp_any_active(const struct mmu *m)
  */
 static bool pmp_check(const struct mmu *m, uint64_t pa, unsigned size, enum mmu_access acc, int priv)
 {
-    uint64_t last = pa + (size ? size - 1 : 0);
-    if (last < pa)
-        return false; /* wraps past the top of the address space */
+    uint64_t last = pa + (size ? size - 1 : 0); /* no wrap: pmp_allows checked */
     bool any_active = false;
     for (int i = 0; i < PMP_COUNT; i++) {
         uint8_t cfg = m->pmpcfg[i];
@@ -90,8 +88,10 @@ static bool pmp_check(const struct mmu *m, uint64_t pa, unsigned size, enum mmu_
  * whole pages makes all but the first check of a page one compare. */
 bool pmp_allows(struct mmu *m, uint64_t pa, unsigned size, enum mmu_access acc, int priv)
 {
+    if (pa + (size ? size - 1 : 0) < pa)
+        return false; /* wraps past the top of the address space */
     if (!pmp_any_active(m))
-        return pa + (size ? size - 1 : 0) >= pa; /* bare-metal M-mode: no scan, only the wrap check */
+        return true; /* bare-metal M-mode: no scan */
     uint64_t page = pa & ~(uint64_t)(PAGE_SIZE - 1);
     uint64_t tag = page | (uint64_t)priv << 2 | (uint64_t)acc;
     uint64_t *slot = &m->pmp_cache[(pa >> PAGE_SHIFT) & (PMP_CACHE_ENTRIES - 1)];

@@ -131,6 +131,16 @@ static size_t read_for(struct chardev *c, uint8_t *buf, size_t want)
     return got;
 }
 
+/* Closes a terminal opened on two test pipes, then the pipes. */
+static void close_terminal_and_pipes(struct terminal *t, const int in[2], const int out[2])
+{
+    terminal_close(t);
+    close(in[0]);
+    close(in[1]);
+    close(out[0]);
+    close(out[1]);
+}
+
 START_TEST(test_pipe_input_and_eof)
 {
     int in[2], out[2];
@@ -207,11 +217,7 @@ START_TEST(test_output_gathered)
     terminal_wait_input(t, 1000000);
     ck_assert_int_eq(read(out[0], got, sizeof got), 1);
     ck_assert_int_eq(got[0], 'z');
-    terminal_close(t);
-    close(in[0]);
-    close(in[1]);
-    close(out[0]);
-    close(out[1]);
+    close_terminal_and_pipes(t, in, out);
 }
 END_TEST
 
@@ -236,11 +242,7 @@ START_TEST(test_rate_limit)
     if (dt < 1000000)
         ck_assert_uint_eq(got, 0);
     ck_assert_uint_eq(got + read_for(&c, buf, 1), 1);
-    terminal_close(t);
-    close(in[0]);
-    close(in[1]);
-    close(out[0]);
-    close(out[1]);
+    close_terminal_and_pipes(t, in, out);
 }
 END_TEST
 
