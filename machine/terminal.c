@@ -223,15 +223,21 @@ static bool refill(struct terminal *t)
     return true;
 }
 
+/* A refill at time now (CLOCK_MONOTONIC_COARSE), from which the rate limit
+ * counts; 0 is kept for "never". */
+static bool refill_at(struct terminal *t, uint64_t now)
+{
+    t->last_refill_ns = now ? now : 1;
+    return refill(t);
+}
+
 static size_t term_read(void *opaque, uint8_t *buf, size_t len)
 {
     struct terminal *t = opaque;
     if (t->in_len == 0 && !t->in_eof && t->in_fd >= 0) {
         uint64_t now = coarse_now_ns();
-        if (t->last_refill_ns == 0 || now - t->last_refill_ns >= TERM_REFILL_NS) {
-            t->last_refill_ns = now ? now : 1;
-            refill(t);
-        }
+        if (t->last_refill_ns == 0 || now - t->last_refill_ns >= TERM_REFILL_NS)
+            refill_at(t, now);
     }
     size_t n = len < t->in_len ? len : t->in_len;
     memcpy(buf, t->in + t->in_head, n);
@@ -259,9 +265,7 @@ bool terminal_wait_input(struct terminal *t, uint64_t timeout_ns)
     int r = ppoll(&p, 1, &ts, NULL);
     if (r <= 0)
         return r == 0 || errno == EINTR; /* timed out, or a signal for the run loop */
-    uint64_t now = coarse_now_ns();
-    t->last_refill_ns = now ? now : 1;
-    return refill(t);
+    return refill_at(t, coarse_now_ns());
 }
 
 struct terminal *terminal_open_fds(int in_fd, int out_fd, bool mux,

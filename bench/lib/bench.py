@@ -180,11 +180,13 @@ class Emus:
         self.image = os.path.join(guest_dir, 'Image')
         self.initrd = os.path.join(guest_dir, 'initramfs.cpio.gz')
 
-    def linux(self, emu, initrd=None, smp=1, bios=None):
-        common = ['-nographic', '-m', MEM, '-smp', str(smp), '-kernel', self.image,
+    def linux(self, emu, initrd=None, smp=1, bios=None, window=False):
+        """window (rivet only): the SDL window on a private Xvfb, not -nographic."""
+        display = ['-display', 'sdl'] if window else ['-nographic']
+        common = [*display, '-m', MEM, '-smp', str(smp), '-kernel', self.image,
                   '-initrd', initrd or self.initrd, '-append', APPEND]
         if emu == 'rivet':
-            return [self.rivet, *common] + (['-bios', bios] if bios else [])
+            return (['xvfb-run', '-a'] if window else []) + [self.rivet, *common] + (['-bios', bios] if bios else [])
         return [self.qemu, '-M', 'virt', '-bios', bios or OPENSBI, *common]
 
     def bare(self, emu, elf):
@@ -446,11 +448,9 @@ class Bench:
             self.attempt(self.window_one, r, mode)
 
     def window_one(self, r, mode):
-        argv = self.emus.linux('rivet', initrd=self.bench_initrd)
-        if mode == 'window':
-            if not shutil.which('xvfb-run'):
-                raise Fail('window: xvfb-run not found (Debian package xvfb)')
-            argv = ['xvfb-run', '-a', argv[0], '-display', 'sdl'] + [a for a in argv[1:] if a != '-nographic']
+        if mode == 'window' and not shutil.which('xvfb-run'):
+            raise Fail('window: xvfb-run not found (Debian package xvfb)')
+        argv = self.emus.linux('rivet', initrd=self.bench_initrd, window=mode == 'window')
         g = Guest(argv, f'window-{mode}-{r}', self.logdir)
         prog = f'/bench/{WINDOW_PROGRAM} {WINDOW_SCALE}'
         try:
