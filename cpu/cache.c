@@ -6,6 +6,7 @@
 
 #include "cpu/decode.h"
 #include "cpu/dispatch.h"
+#include "cpu/jit.h"
 
 #define HASH_BITS 16
 #define ARENA_BYTES (32u << 20)
@@ -20,6 +21,8 @@ struct code_cache {
     size_t arena_used;
     struct hart *harts[MAX_HARTS];
     unsigned nharts;
+    struct jit *jit; /* NULL: no translation */
+    unsigned jit_hot; /* entries before a block is translated */
 };
 
 static void on_code_write(void *opaque, uint64_t pa) { cache_invalidate_page(opaque, pa); }
@@ -39,7 +42,21 @@ struct code_cache *code_cache_create(struct bus *bus)
     }
     bus->code_write = on_code_write;
     bus->code_write_opaque = c;
+    c->jit = jit_create();
+    c->jit_hot = JIT_HOT;
     return c;
+}
+
+bool code_cache_set_jit(struct code_cache *c, unsigned hot)
+{
+    if (hot && !c->jit)
+        c->jit = jit_create();
+    else if (!hot && c->jit) {
+        jit_destroy(c->jit);
+        c->jit = NULL;
+    }
+    c->jit_hot = hot;
+    return c->jit != NULL;
 }
 
 void code_cache_destroy(struct code_cache *c)
@@ -50,6 +67,7 @@ void code_cache_destroy(struct code_cache *c)
         c->bus->code_write = NULL;
         c->bus->code_write_opaque = NULL;
     }
+    jit_destroy(c->jit);
     free(c->page_blocks);
     free(c->arena);
     free(c);
@@ -85,6 +103,8 @@ void cache_flush_all(struct code_cache *c)
         }
     }
     c->arena_used = 0;
+    if (c->jit)
+        jit_reset(c->jit);
     for (unsigned i = 0; i < c->nharts; i++)
         hart_jcache_flush(c->harts[i]);
 }
@@ -214,10 +234,23 @@ static unsigned decode_run(uint64_t pa, const uint8_t *host, struct insn *insns,
     return retired;
 }
 
+/* A block's entry until it is hot: counts, then translates (cpu/jit.h). A
+ * block that cannot be translated now (no room left) runs threaded from then
+ * on; cache_build recycles both arenas before the translator runs dry. */
+static int enter_counting(struct hart *h, const struct insn *first)
+{
+    struct block *b = (struct block *)(uintptr_t)block_of_insns(first);
+    if (++b->heat < h->cache->jit_hot || !h->cache->jit)
+        return first->fn(h, first);
+    b->entry = first->fn;
+    jit_translate(h->cache->jit, b);
+    return b->entry(h, first);
+}
+
 struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host)
 {
     size_t need = sizeof(struct block) + (MAX_BLOCK_INSNS + 1) * sizeof(struct insn);
-    if (c->arena_used + need > ARENA_BYTES)
+    if (c->arena_used + need > ARENA_BYTES || (c->jit && jit_room(c->jit) < 8 * JIT_MAX_BLOCK_BYTES))
         cache_flush_all(c);
     struct block *b = (struct block *)(c->arena + c->arena_used);
     unsigned n;
@@ -226,6 +259,8 @@ struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host
     b->n = n;
     b->pa = pa;
     b->valid = true;
+    b->heat = 0;
+    b->entry = c->jit ? enter_counting : b->insns[0].fn;
     c->arena_used += (sizeof(struct block) + (b->n + 1) * sizeof(struct insn) + 15) & ~(size_t)15;
     unsigned hsh = hash_pa(pa);
     b->hnext = c->hash[hsh];

@@ -37,7 +37,9 @@ struct block {
     uint64_t pa;           /* physical address of the first instruction */
     struct block *hnext;   /* hash chain */
     struct block *pnext;   /* next block of the same page */
+    insn_fn entry;         /* runs the block: called as entry(h, insns) (dispatch.h) */
     uint32_t n;            /* instructions, not counting the end marker */
+    uint32_t heat;         /* entries counted before translation (cpu/jit.h) */
     bool valid;
     struct insn insns[];   /* n instructions, then the end marker */
 };
@@ -47,6 +49,12 @@ static inline const struct block *block_of_insns(const struct insn *first)
 {
     return (const struct block *)(const void *)((const char *)first - __builtin_offsetof(struct block, insns));
 }
+
+/* Translation of hot blocks (cpu/jit.h), on by default (JIT_HOT) where the
+ * host has a translator: a block is translated on its `hot`-th entry (1: at
+ * once); 0 runs every block threaded. Set before the first block is built.
+ * Returns whether translation is on. */
+bool code_cache_set_jit(struct code_cache *c, unsigned hot);
 
 struct code_cache *code_cache_create(struct bus *bus);
 void code_cache_destroy(struct code_cache *c);

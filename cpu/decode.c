@@ -10,7 +10,7 @@
 
 static const struct insn_info table[INSN_COUNT] = {
 #define X(name, mn, match_, mask_, fmt_, flags_) \
-    [INSN_##name] = { .mnemonic = mn, .match = match_, .mask = mask_, .format = fmt_, .flags = flags_, .fn = thr_##name },
+    [INSN_##name] = { .mnemonic = mn, .match = match_, .mask = mask_, .format = fmt_, .flags = flags_, .fn = thr_##name, .exec = exec_##name },
     RV_INSN_TABLE(X)
 #undef X
 };

@@ -44,16 +44,23 @@
  * may enable a pending one. A CSR write that may make an interrupt
  * deliverable, and WFI, end their block (EXEC_STOP), so they never chain.
  * Otherwise the jump returns EXEC_LINKED to the run loop, which then has
- * nothing left to account.
+ * nothing left to account. A block is entered through b->entry: its threaded
+ * chain, its translation (cpu/jit.h), or the counter that decides when to
+ * translate (cache.c).
  */
-static inline int chain_jump(struct hart *h, const struct insn *in)
+static inline int chain_enter(struct hart *h)
 {
-    h->instret += in->idx + 1u;
     const struct jcache_entry *j = jcache_slot(h, h->pc);
     if (__builtin_expect(j->vpc == h->pc && j->gen == jcache_key(h) &&
                          h->instret < __atomic_load_n(&h->chain_end, __ATOMIC_RELAXED), 1))
-        return j->b->insns[0].fn(h, j->b->insns);
+        return j->b->entry(h, j->b->insns);
     return EXEC_LINKED;
+}
+
+static inline int chain_jump(struct hart *h, const struct insn *in)
+{
+    h->instret += in->idx + 1u;
+    return chain_enter(h);
 }
 
 /*

@@ -53,9 +53,9 @@ void hart_flush_tlb(struct hart *h)
 }
 
 /* Runs a block (or a one-instruction block) and applies its epilogue. */
-static void exec_block(struct hart *h, const struct insn *first)
+static void exec_block(struct hart *h, insn_fn entry, const struct insn *first)
 {
-    int r = first->fn(h, first); /* runs the whole chain (dispatch.h) */
+    int r = entry(h, first); /* runs the whole chain (dispatch.h) */
     const struct insn *in = h->stop_insn;
     switch (r) {
     case EXEC_END:
@@ -142,7 +142,7 @@ static void exec_single(struct hart *h, const uint8_t *host)
     if (!fetch_bits(h, host, &bits))
         return;
     make_single(pair, bits);
-    exec_block(h, pair);
+    exec_block(h, pair[0].fn, pair);
 }
 
 static inline bool interrupt_ready(const struct hart *h) { return (hart_pending(h) & h->mie) != 0; }
@@ -153,7 +153,7 @@ static void run_one_block(struct hart *h)
 {
     struct jcache_entry *j = jcache_slot(h, h->pc);
     if (__builtin_expect(j->vpc == h->pc && j->gen == jcache_key(h), 1)) {
-        exec_block(h, j->b->insns);
+        exec_block(h, j->b->entry, j->b->insns);
         return;
     }
     uint64_t pa;
@@ -178,7 +178,7 @@ static void run_one_block(struct hart *h)
     j->vpc = h->pc;
     j->gen = jcache_key(h);
     j->b = b;
-    exec_block(h, b->insns);
+    exec_block(h, b->entry, b->insns);
 }
 
 /* The most instructions one chain of blocks (dispatch.h) may run: the whole
@@ -305,7 +305,7 @@ void hart_step(struct hart *h)
     memcpy(f_before, h->f, sizeof(f_before));
     trace_snapshot(h, &c_before);
     uint64_t retired = h->instret;
-    exec_block(h, pair);
+    exec_block(h, pair[0].fn, pair);
     if (h->trace)
         trace_line(h, pc, priv, &pair[0], x_before, f_before, &c_before, h->instret == retired);
 }

@@ -96,6 +96,7 @@ struct rivet_config {
     const char *gdb;            /* gdb stub: "tcp:[HOST]:PORT" (-s = "tcp::1234"), loopback by default */
     bool gdb_wait;              /* -S: wait for gdb before the first instruction */
     bool icount;                /* -icount: virtual time = instructions << icount_shift ns */
+    int jit;                    /* --jit: 0 on (default), -1 off (all threaded), 1 eager (cpu/jit.h) */
     unsigned icount_shift;      /* 0..20 */
     /* -rtc base=: RIVET_RTC_DEFAULT is the host's time, except under -icount,
      * where the RTC starts at RIVET_ICOUNT_RTC_BASE so runs repeat exactly. */

@@ -17,7 +17,7 @@
 enum flag_id {
     F_MACHINE, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
     F_SERIAL, F_DISPLAY, F_NO_REBOOT, F_SNAPSHOT, F_DRIVE, F_DEVICE, F_GLOBAL,
-    F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_HELP, F_VERSION,
+    F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_JIT, F_HELP, F_VERSION,
     /* Debugging and determinism (apply_debug). */
     F_GDB, F_GDB_DEFAULT, F_GDB_WAIT, F_ICOUNT, F_RTC, F_EXPECT_SCRIPT, F_CONSOLE_LOG,
     /* The window and its framebuffer (apply_display). */
@@ -44,7 +44,7 @@ static const struct flag flags[] = {
     { "device", F_DEVICE, ARG_REQUIRED },     { "global", F_GLOBAL, ARG_REQUIRED },
     { "trace", F_TRACE, ARG_EQ_ONLY },
     { "timeout", F_TIMEOUT, ARG_REQUIRED },   { "max-insns", F_MAX_INSNS, ARG_REQUIRED },
-    { "stats", F_STATS, ARG_NONE },
+    { "stats", F_STATS, ARG_NONE },           { "jit", F_JIT, ARG_REQUIRED },
     { "h", F_HELP, ARG_NONE },                { "help", F_HELP, ARG_NONE },
     { "version", F_VERSION, ARG_NONE },
     { "gdb", F_GDB, ARG_REQUIRED },           { "s", F_GDB_DEFAULT, ARG_NONE },
@@ -502,6 +502,16 @@ static enum cli_result apply(struct parse_state *st, enum flag_id id, const char
     case F_TIMEOUT: return set_timeout(st, flag, v);
     case F_MAX_INSNS: return set_max_insns(st, flag, v);
     case F_STATS: st->o->stats = true; return CLI_RUN;
+    case F_JIT:
+        if (strcmp(v, "on") == 0)
+            st->o->cfg.jit = 0;
+        else if (strcmp(v, "off") == 0)
+            st->o->cfg.jit = -1;
+        else if (strcmp(v, "eager") == 0)
+            st->o->cfg.jit = 1;
+        else
+            return usage_error(st, "%s: expected on, off or eager, not '%s'", flag, v);
+        return CLI_RUN;
     case F_HELP: return CLI_HELP;
     case F_VERSION: return CLI_VERSION;
     case F_GDB: case F_GDB_DEFAULT: case F_GDB_WAIT: case F_ICOUNT: case F_RTC: case F_EXPECT_SCRIPT: case F_CONSOLE_LOG:
@@ -708,6 +718,9 @@ const char *cli_usage(void)
         "  --timeout SECONDS       stop after this much wall-clock time (fractions ok)\n"
         "  --max-insns N           stop after N instructions retired over all harts\n"
         "  --stats                 at exit, print instructions, seconds and MIPS on stderr\n"
+        "  --jit on|off|eager      translate hot code to host code (default on, x86-64\n"
+        "                          hosts); off interprets everything; eager translates\n"
+        "                          every block at once (for testing the translator)\n"
         "  -gdb tcp:[HOST]:PORT    gdb stub on that TCP port (HOST default 127.0.0.1)\n"
         "  -s                      the same as -gdb tcp::1234\n"
         "  -S                      with -gdb/-s: wait for gdb before the first instruction\n"

@@ -309,6 +309,8 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
         rivet_destroy(m);
         return NULL;
     }
+    if (cfg->jit)
+        code_cache_set_jit(m->cache, cfg->jit < 0 ? 0 : 1);
     if (!create_harts(m, err, errlen) || !create_devices(m, err, errlen) || !map_devices(m, err, errlen)) {
         rivet_destroy(m);
         return NULL;

@@ -18,11 +18,16 @@ static struct bus bus;
 static struct code_cache *cache;
 static struct hart *h;
 
+/* Every test runs twice: blocks threaded, and translated on first entry
+ * (cpu/jit.h), where the same accounting must come out. */
+static unsigned jit_hot;
+
 static void setup(void)
 {
     ck_assert(bus_init(&bus, RAM_BASE, RAM_SIZE));
     cache = code_cache_create(&bus);
     ck_assert_ptr_nonnull(cache);
+    code_cache_set_jit(cache, jit_hot);
     h = calloc(1, sizeof *h);
     ck_assert_ptr_nonnull(h);
     hart_init(h, &bus, cache, 0);
@@ -222,11 +227,20 @@ START_TEST(store_into_a_chained_block)
 }
 END_TEST
 
-int main(void)
+static void setup_threaded(void)
 {
-    Suite *s = suite_create("block");
-    TCase *tc = tcase_create("block");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    jit_hot = 0;
+    setup();
+}
+
+static void setup_translated(void)
+{
+    jit_hot = 1;
+    setup();
+}
+
+static void add_tests(TCase *tc)
+{
     tcase_add_test(tc, jal_in_page_is_followed);
     tcase_add_test(tc, jal_out_of_page_ends_the_block);
     tcase_add_test(tc, branch_loops_inside_its_block);
@@ -236,6 +250,18 @@ int main(void)
     tcase_add_test(tc, spin_on_j_self);
     tcase_add_test(tc, branch_into_a_trace);
     tcase_add_test(tc, store_into_a_chained_block);
+}
+
+int main(void)
+{
+    Suite *s = suite_create("block");
+    TCase *tc = tcase_create("threaded");
+    tcase_add_checked_fixture(tc, setup_threaded, teardown);
+    add_tests(tc);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("translated");
+    tcase_add_checked_fixture(tc, setup_translated, teardown);
+    add_tests(tc);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

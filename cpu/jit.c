@@ -1,0 +1,604 @@
+/* Translation of decoded blocks to x86-64: see jit.h for the contract. */
+#include "cpu/jit.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "cpu/decode.h"
+#include "cpu/dispatch.h"
+
+#if defined(__x86_64__)
+
+#include <sys/mman.h>
+
+#define JIT_BYTES (32u << 20)
+
+struct jit {
+    uint8_t *code;
+    size_t used;
+};
+
+/* ---- Entry points the translations jump to (they end a block) ---- */
+
+/* A taken jump: h->pc is the target; chains as a threaded jump does. */
+static int jit_chain(struct hart *h, const struct insn *in) { return chain_jump(h, in); }
+
+/* The block ran to its end marker: go on at the next pc, chained. */
+static int jit_fallthrough(struct hart *h, const struct insn *end)
+{
+    h->pc = insn_pc(h, end);
+    h->instret += end->idx;
+    return chain_enter(h);
+}
+
+/* ---- A small x86-64 assembler ---- */
+
+enum { RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7, R12 = 12 };
+enum { CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_L = 0xc, CC_GE = 0xd };
+/* The /digit of group-1 ALU ops (81/83) and of shifts (C1/D3). */
+enum { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
+enum { SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
+
+#define MAX_LABELS (3 * MAX_BLOCK_INSNS + 8)
+#define MAX_FIXUPS (4 * MAX_BLOCK_INSNS + 8)
+
+/* What a label's out-of-line code does (emitted after the block's body). */
+enum stub_kind { STUB_NONE, STUB_SLOW, STUB_TAKEN };
+
+struct asm_state {
+    uint8_t *start, *p, *end;
+    bool overflow;
+    /* Labels 0..n: the code of instruction i (n: the end marker);
+     * then the exits, then out-of-line stubs. -1 = not placed yet. */
+    ptrdiff_t label[MAX_LABELS];
+    unsigned nlabels;
+    struct { enum stub_kind kind; unsigned insn; } stub[MAX_LABELS];
+    struct { ptrdiff_t at; unsigned label; } fixup[MAX_FIXUPS]; /* rel32 field at `at` */
+    unsigned nfixups;
+};
+
+static void b1(struct asm_state *a, unsigned v)
+{
+    if (a->p < a->end)
+        *a->p++ = (uint8_t)v;
+    else
+        a->overflow = true;
+}
+
+static void b4(struct asm_state *a, uint32_t v)
+{
+    for (unsigned i = 0; i < 4; i++)
+        b1(a, (v >> (8 * i)) & 0xff);
+}
+
+static void b8(struct asm_state *a, uint64_t v)
+{
+    b4(a, (uint32_t)v);
+    b4(a, (uint32_t)(v >> 32));
+}
+
+static bool fits8(int64_t v) { return v >= -128 && v <= 127; }
+static bool fits32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+
+/* REX for operand size w, ModRM.reg `reg` and ModRM.rm/base `rm`, when needed. */
+static void rex(struct asm_state *a, bool w, unsigned reg, unsigned rm)
+{
+    unsigned v = 0x40 | (w ? 8u : 0u) | ((reg >> 3) & 1) << 2 | ((rm >> 3) & 1);
+    if (v != 0x40)
+        b1(a, v);
+}
+
+/* Opcode: one byte, or 0x0Fxx for two. */
+static void opcode(struct asm_state *a, unsigned op)
+{
+    if (op > 0xff)
+        b1(a, op >> 8);
+    b1(a, op & 0xff);
+}
+
+/* op reg, [base + disp] (or the other way round, as the opcode says). */
+static void op_mem(struct asm_state *a, bool w, unsigned op, unsigned reg, unsigned base, int32_t disp)
+{
+    rex(a, w, reg, base);
+    opcode(a, op);
+    unsigned mod = (disp == 0 && (base & 7) != RBP) ? 0 : fits8(disp) ? 1 : 2;
+    b1(a, mod << 6 | (reg & 7) << 3 | (base & 7));
+    if ((base & 7) == RSP)
+        b1(a, 0x24); /* SIB: base only */
+    if (mod == 1)
+        b1(a, (uint8_t)disp);
+    else if (mod == 2)
+        b4(a, (uint32_t)disp);
+}
+
+/* op reg, rm (register operands). */
+static void op_reg(struct asm_state *a, bool w, unsigned op, unsigned reg, unsigned rm)
+{
+    rex(a, w, reg, rm);
+    opcode(a, op);
+    b1(a, 0xc0 | (reg & 7) << 3 | (rm & 7));
+}
+
+static void alu_imm(struct asm_state *a, bool w, unsigned ext, unsigned rm, int32_t imm)
+{
+    if (fits8(imm)) {
+        op_reg(a, w, 0x83, ext, rm);
+        b1(a, (uint8_t)imm);
+    } else {
+        op_reg(a, w, 0x81, ext, rm);
+        b4(a, (uint32_t)imm);
+    }
+}
+
+static void shift_imm(struct asm_state *a, bool w, unsigned ext, unsigned rm, unsigned n)
+{
+    op_reg(a, w, 0xc1, ext, rm);
+    b1(a, n);
+}
+
+/* Guest register r of the hart in rbx. */
+static int32_t xoff(unsigned r) { return (int32_t)(8 * r); }
+#define HOFF(field) ((int32_t)offsetof(struct hart, field))
+
+static void load_x(struct asm_state *a, unsigned reg, unsigned r) { op_mem(a, true, 0x8b, reg, RBX, xoff(r)); }
+static void store_x(struct asm_state *a, unsigned reg, unsigned r) { op_mem(a, true, 0x89, reg, RBX, xoff(r)); }
+static void movsxd(struct asm_state *a, unsigned dst, unsigned src) { op_reg(a, true, 0x63, dst, src); }
+/* lea rsi, [r12 + 32 * i]: the decoded instruction i. */
+static void lea_insn(struct asm_state *a, unsigned i)
+{
+    op_mem(a, true, 0x8d, RSI, R12, (int32_t)(i * sizeof(struct insn)));
+}
+
+static unsigned new_label(struct asm_state *a, enum stub_kind kind, unsigned insn)
+{
+    unsigned l = a->nlabels < MAX_LABELS ? a->nlabels++ : MAX_LABELS - 1;
+    if (l == MAX_LABELS - 1)
+        a->overflow = true;
+    a->label[l] = -1;
+    a->stub[l].kind = kind;
+    a->stub[l].insn = insn;
+    return l;
+}
+
+static void place(struct asm_state *a, unsigned l) { a->label[l] = a->p - a->start; }
+
+static void rel32_to(struct asm_state *a, unsigned l)
+{
+    if (a->nfixups < MAX_FIXUPS) {
+        a->fixup[a->nfixups].at = a->p - a->start;
+        a->fixup[a->nfixups++].label = l;
+    } else {
+        a->overflow = true;
+    }
+    b4(a, 0);
+}
+
+static void jcc(struct asm_state *a, unsigned cc, unsigned l)
+{
+    b1(a, 0x0f);
+    b1(a, 0x80 | cc);
+    rel32_to(a, l);
+}
+
+static void jmp(struct asm_state *a, unsigned l)
+{
+    b1(a, 0xe9);
+    rel32_to(a, l);
+}
+
+/* call/jmp to a host function (clobbers rax when out of rel32 reach). */
+static void far_transfer(struct asm_state *a, const void *fn, bool call)
+{
+    int64_t rel = (int64_t)((intptr_t)fn - (intptr_t)(a->p + 5));
+    if (fits32(rel)) {
+        b1(a, call ? 0xe8 : 0xe9);
+        b4(a, (uint32_t)rel);
+        return;
+    }
+    b1(a, 0x48);
+    b1(a, 0xb8);
+    b8(a, (uint64_t)(uintptr_t)fn);
+    b1(a, 0xff);
+    b1(a, call ? 0xd0 : 0xe0);
+}
+
+static void epilogue_pops(struct asm_state *a)
+{
+    b1(a, 0x5d);          /* pop rbp */
+    b1(a, 0x41);
+    b1(a, 0x5c);          /* pop r12 */
+    b1(a, 0x5b);          /* pop rbx */
+}
+
+/* ---- Translation ---- */
+
+/* Labels of the two exits every block has (after the n + 1 instruction labels). */
+struct exits {
+    unsigned common; /* eax = status, rsi = instruction: jump -> chain; else record and return */
+    unsigned chain;  /* rsi = instruction, h->pc = target: jit_chain */
+};
+
+/* Calls exec_<row>(h, in_i); a status other than EXEC_NEXT leaves the block. */
+static void emit_call_exec(struct asm_state *a, const struct exits *x, unsigned i, insn_fn fn)
+{
+    op_reg(a, true, 0x89, RBX, RDI); /* mov rdi, rbx */
+    lea_insn(a, i);
+    far_transfer(a, (const void *)fn, true);
+    lea_insn(a, i);
+    op_reg(a, false, 0x85, RAX, RAX); /* test eax, eax */
+    jcc(a, CC_NE, x->common);
+}
+
+static insn_fn exec_of(const struct insn *in)
+{
+    const struct insn_info *info = insn_info(in->id);
+    return info ? info->exec : in->fn; /* an illegal one's fn is its exec */
+}
+
+/* rax = rs1 + imm, then the TLB entry in rdx; jumps to `miss` unless the
+ * page's tag matches (mmu.h tlb_hit: misaligned accesses never match). Then
+ * rax = the host address. */
+static void emit_tlb(struct asm_state *a, const struct insn *in, unsigned size, int32_t tlb_off, unsigned miss)
+{
+    _Static_assert(sizeof(struct tlb_entry) == 16, "the index below assumes 16-byte entries");
+    load_x(a, RAX, in->rs1);
+    if (in->imm)
+        alu_imm(a, true, ALU_ADD, RAX, in->imm);
+    op_reg(a, false, 0x89, RAX, RDX); /* mov edx, eax */
+    shift_imm(a, false, SH_SHR, RDX, PAGE_SHIFT - 4);
+    alu_imm(a, false, ALU_AND, RDX, (int32_t)((TLB_ENTRIES - 1) << 4));
+    op_mem(a, true, 0x03, RDX, RBX, tlb_off); /* add rdx, [h->mmu.tlb_x] */
+    op_reg(a, true, 0x89, RAX, RCX);          /* mov rcx, rax */
+    alu_imm(a, true, ALU_AND, RCX, (int32_t)~(uint32_t)(PAGE_SIZE - size));
+    op_mem(a, true, 0x3b, RCX, RDX, 0); /* cmp rcx, [rdx] (tag) */
+    jcc(a, CC_NE, miss);
+    op_mem(a, true, 0x03, RAX, RDX, 8); /* add rax, [rdx + 8] (addend) */
+}
+
+static bool emit_load(struct asm_state *a, const struct insn *in, unsigned i)
+{
+    unsigned op, size;
+    bool w;
+    switch (in->id) {
+    case INSN_lb: op = 0x0fbe; w = true; size = 1; break;
+    case INSN_lbu: op = 0x0fb6; w = false; size = 1; break;
+    case INSN_lh: op = 0x0fbf; w = true; size = 2; break;
+    case INSN_lhu: op = 0x0fb7; w = false; size = 2; break;
+    case INSN_lw: op = 0x63; w = true; size = 4; break;
+    case INSN_lwu: op = 0x8b; w = false; size = 4; break;
+    case INSN_ld: op = 0x8b; w = true; size = 8; break;
+    default: return false;
+    }
+    unsigned miss = new_label(a, STUB_SLOW, i);
+    emit_tlb(a, in, size, HOFF(mmu.tlb_load), miss);
+    op_mem(a, w, op, RCX, RAX, 0);
+    store_x(a, RCX, in->rd);
+    return true;
+}
+
+static bool emit_store(struct asm_state *a, const struct insn *in, unsigned i)
+{
+    unsigned size;
+    switch (in->id) {
+    case INSN_sb: size = 1; break;
+    case INSN_sh: size = 2; break;
+    case INSN_sw: size = 4; break;
+    case INSN_sd: size = 8; break;
+    default: return false;
+    }
+    unsigned miss = new_label(a, STUB_SLOW, i);
+    emit_tlb(a, in, size, HOFF(mmu.tlb_store), miss);
+    load_x(a, RCX, in->rs2);
+    if (size == 2)
+        b1(a, 0x66);
+    op_mem(a, size == 8, size == 1 ? 0x88 : 0x89, RCX, RAX, 0);
+    return true;
+}
+
+/* rd = rs1 op rs2 for the register-register rows done inline. */
+static bool emit_op(struct asm_state *a, const struct insn *in)
+{
+    unsigned op = 0, sh = 0, cc = 0;
+    bool w32 = false, mul = false;
+    switch (in->id) {
+    case INSN_add: op = 0x03; break;
+    case INSN_sub: op = 0x2b; break;
+    case INSN_and: op = 0x23; break;
+    case INSN_or: op = 0x0b; break;
+    case INSN_xor: op = 0x33; break;
+    case INSN_addw: op = 0x03; w32 = true; break;
+    case INSN_subw: op = 0x2b; w32 = true; break;
+    case INSN_mul: mul = true; break;
+    case INSN_mulw: mul = true; w32 = true; break;
+    case INSN_sll: sh = SH_SHL; break;
+    case INSN_srl: sh = SH_SHR; break;
+    case INSN_sra: sh = SH_SAR; break;
+    case INSN_sllw: sh = SH_SHL; w32 = true; break;
+    case INSN_srlw: sh = SH_SHR; w32 = true; break;
+    case INSN_sraw: sh = SH_SAR; w32 = true; break;
+    case INSN_slt: cc = 0x9c; break;  /* setl */
+    case INSN_sltu: cc = 0x92; break; /* setb */
+    default: return false;
+    }
+    if (cc) {
+        op_reg(a, false, 0x31, RCX, RCX); /* xor ecx, ecx */
+        load_x(a, RAX, in->rs1);
+        op_mem(a, true, 0x3b, RAX, RBX, xoff(in->rs2));
+        b1(a, 0x0f);
+        b1(a, cc);
+        b1(a, 0xc1); /* setcc cl */
+        store_x(a, RCX, in->rd);
+        return true;
+    }
+    if (sh) {
+        load_x(a, RCX, in->rs2);
+        op_mem(a, !w32, 0x8b, RAX, RBX, xoff(in->rs1));
+        op_reg(a, !w32, 0xd3, sh, RAX); /* shift rax/eax by cl (masked as RISC-V masks) */
+    } else {
+        op_mem(a, !w32, 0x8b, RAX, RBX, xoff(in->rs1));
+        op_mem(a, !w32, mul ? 0x0faf : op, RAX, RBX, xoff(in->rs2));
+    }
+    if (w32)
+        movsxd(a, RAX, RAX);
+    store_x(a, RAX, in->rd);
+    return true;
+}
+
+/* rd = rs1 op imm for the immediate rows done inline, and lui/auipc. */
+static bool emit_op_imm(struct asm_state *a, const struct insn *in)
+{
+    unsigned alu = 0, sh = 0, cc = 0;
+    bool w32 = false;
+    switch (in->id) {
+    case INSN_lui:
+        op_mem(a, true, 0xc7, 0, RBX, xoff(in->rd)); /* mov qword [rd], simm32 */
+        b4(a, (uint32_t)in->imm);
+        return true;
+    case INSN_auipc: {
+        int64_t delta = (int64_t)in->off + in->imm;
+        op_mem(a, true, 0x8b, RAX, RBX, HOFF(pc));
+        if (fits32(delta)) {
+            alu_imm(a, true, ALU_ADD, RAX, (int32_t)delta);
+        } else {
+            alu_imm(a, true, ALU_ADD, RAX, in->imm);
+            alu_imm(a, true, ALU_ADD, RAX, in->off);
+        }
+        store_x(a, RAX, in->rd);
+        return true;
+    }
+    case INSN_addiw:
+        if (in->imm == 0) { /* sext.w */
+            op_mem(a, true, 0x63, RAX, RBX, xoff(in->rs1));
+            store_x(a, RAX, in->rd);
+            return true;
+        }
+        alu = ALU_ADD; w32 = true; break;
+    case INSN_addi: alu = ALU_ADD; break;
+    case INSN_andi: alu = ALU_AND; break;
+    case INSN_ori: alu = ALU_OR; break;
+    case INSN_xori: alu = ALU_XOR; break;
+    case INSN_slli: sh = SH_SHL; break;
+    case INSN_srli: sh = SH_SHR; break;
+    case INSN_srai: sh = SH_SAR; break;
+    case INSN_slliw: sh = SH_SHL; w32 = true; break;
+    case INSN_srliw: sh = SH_SHR; w32 = true; break;
+    case INSN_sraiw: sh = SH_SAR; w32 = true; break;
+    case INSN_slti: cc = 0x9c; break;
+    case INSN_sltiu: cc = 0x92; break;
+    default: return false;
+    }
+    if (cc) {
+        op_reg(a, false, 0x31, RCX, RCX);
+        load_x(a, RAX, in->rs1);
+        alu_imm(a, true, ALU_CMP, RAX, in->imm);
+        b1(a, 0x0f);
+        b1(a, cc);
+        b1(a, 0xc1);
+        store_x(a, RCX, in->rd);
+        return true;
+    }
+    op_mem(a, !w32, 0x8b, RAX, RBX, xoff(in->rs1));
+    if (sh && in->imm)
+        shift_imm(a, !w32, sh, RAX, (unsigned)in->imm);
+    else if (!sh && (in->imm || alu == ALU_AND))
+        alu_imm(a, !w32, alu, RAX, in->imm);
+    if (w32)
+        movsxd(a, RAX, RAX);
+    store_x(a, RAX, in->rd);
+    return true;
+}
+
+static bool emit_branch(struct asm_state *a, const struct insn *in, unsigned i)
+{
+    unsigned cc;
+    switch (in->id) {
+    case INSN_beq: cc = CC_E; break;
+    case INSN_bne: cc = CC_NE; break;
+    case INSN_blt: cc = CC_L; break;
+    case INSN_bge: cc = CC_GE; break;
+    case INSN_bltu: cc = CC_B; break;
+    case INSN_bgeu: cc = CC_AE; break;
+    default: return false;
+    }
+    load_x(a, RAX, in->rs1);
+    op_mem(a, true, 0x3b, RAX, RBX, xoff(in->rs2));
+    jcc(a, cc, new_label(a, STUB_TAKEN, i));
+    return true;
+}
+
+/* h->pc += delta (the block's start pc stays in h->pc until a jump). */
+static void emit_pc_to(struct asm_state *a, int64_t delta)
+{
+    op_mem(a, true, 0x8b, RAX, RBX, HOFF(pc));
+    alu_imm(a, true, ALU_ADD, RAX, (int32_t)delta);
+    op_mem(a, true, 0x89, RAX, RBX, HOFF(pc));
+}
+
+static bool emit_jump(struct asm_state *a, const struct exits *x, const struct insn *in, unsigned i)
+{
+    if (in->id == INSN_jal && in->fn == thr_jal_followed) { /* only the link (cache.c) */
+        op_mem(a, true, 0x8b, RAX, RBX, HOFF(pc));
+        alu_imm(a, true, ALU_ADD, RAX, in->off + in->len);
+        store_x(a, RAX, in->rd);
+        return true;
+    }
+    if (in->id == INSN_jal) {
+        op_mem(a, true, 0x8b, RAX, RBX, HOFF(pc));
+        op_mem(a, true, 0x8d, RCX, RAX, in->off + in->len); /* lea rcx, [rax + off + len] */
+        store_x(a, RCX, in->rd);
+        alu_imm(a, true, ALU_ADD, RAX, in->off + in->imm);
+    } else if (in->id == INSN_jalr) {
+        load_x(a, RAX, in->rs1); /* the target first: rd may be rs1 */
+        if (in->imm)
+            alu_imm(a, true, ALU_ADD, RAX, in->imm);
+        alu_imm(a, true, ALU_AND, RAX, -2);
+        op_mem(a, true, 0x8b, RCX, RBX, HOFF(pc));
+        alu_imm(a, true, ALU_ADD, RCX, in->off + in->len);
+        store_x(a, RCX, in->rd);
+    } else {
+        return false;
+    }
+    op_mem(a, true, 0x89, RAX, RBX, HOFF(pc));
+    lea_insn(a, i);
+    jmp(a, x->chain);
+    return true;
+}
+
+/* A taken branch: within the block when the decoder found its target there
+ * (as branch_taken in dispatch.h), else a chained jump. */
+static void emit_taken(struct asm_state *a, const struct exits *x, const struct insn *in, unsigned i)
+{
+    if (in->tidx != TIDX_NONE) {
+        unsigned out = new_label(a, STUB_NONE, i);
+        op_mem(a, true, 0x8b, RAX, RBX, HOFF(instret));
+        alu_imm(a, true, ALU_ADD, RAX, (int32_t)in->idx + 1 - (int32_t)in->tret);
+        op_mem(a, true, 0x3b, RAX, RBX, HOFF(chain_end));
+        jcc(a, CC_AE, out);
+        op_mem(a, false, 0x80, ALU_CMP, R12,
+               (int32_t)offsetof(struct block, valid) - (int32_t)offsetof(struct block, insns));
+        b1(a, 0); /* cmp byte [block.valid], 0 */
+        jcc(a, CC_E, out);
+        op_mem(a, true, 0x89, RAX, RBX, HOFF(instret));
+        jmp(a, in->tidx); /* instruction labels are their indexes */
+        place(a, out);
+    }
+    emit_pc_to(a, (int64_t)in->off + in->imm);
+    lea_insn(a, i);
+    jmp(a, x->chain);
+}
+
+static void emit_slow(struct asm_state *a, const struct exits *x, const struct insn *in, unsigned i)
+{
+    emit_call_exec(a, x, i, exec_of(in));
+    jmp(a, i + 1);
+}
+
+bool jit_translate(struct jit *j, struct block *b)
+{
+    static struct asm_state as; /* big; one translation at a time (the cache's rule) */
+    struct asm_state *a = &as;
+    if (j->used + JIT_MAX_BLOCK_BYTES > JIT_BYTES)
+        return false;
+    a->start = a->p = j->code + j->used;
+    a->end = j->code + JIT_BYTES;
+    a->overflow = false;
+    a->nfixups = 0;
+    a->nlabels = 0;
+    unsigned n = b->n;
+    for (unsigned i = 0; i <= n; i++)
+        new_label(a, STUB_NONE, i);
+    struct exits x = { new_label(a, STUB_NONE, n), new_label(a, STUB_NONE, n) };
+
+    b1(a, 0x53);                      /* push rbx */
+    b1(a, 0x41);
+    b1(a, 0x54);                      /* push r12 */
+    b1(a, 0x55);                      /* push rbp: keeps rsp 16-aligned for calls */
+    op_reg(a, true, 0x89, RDI, RBX);  /* mov rbx, rdi (h) */
+    op_reg(a, true, 0x89, RSI, R12);  /* mov r12, rsi (b->insns) */
+
+    for (unsigned i = 0; i < n; i++) {
+        const struct insn *in = &b->insns[i];
+        place(a, i);
+        if (!emit_op(a, in) && !emit_op_imm(a, in) && !emit_load(a, in, i) && !emit_store(a, in, i) &&
+            !emit_branch(a, in, i) && !emit_jump(a, &x, in, i))
+            emit_call_exec(a, &x, i, exec_of(in));
+    }
+    /* The end marker: on at the next pc, chained. */
+    place(a, n);
+    op_reg(a, true, 0x89, RBX, RDI);
+    lea_insn(a, n);
+    epilogue_pops(a);
+    far_transfer(a, (const void *)jit_fallthrough, false);
+
+    place(a, x.common);
+    alu_imm(a, false, ALU_CMP, RAX, EXEC_JUMP);
+    jcc(a, CC_E, x.chain);
+    op_mem(a, true, 0x89, RSI, RBX, HOFF(stop_insn));
+    epilogue_pops(a);
+    b1(a, 0xc3); /* ret */
+    place(a, x.chain);
+    op_reg(a, true, 0x89, RBX, RDI);
+    epilogue_pops(a);
+    far_transfer(a, (const void *)jit_chain, false);
+
+    /* Out-of-line code, in the order the body asked for it (it may add more). */
+    for (unsigned l = n + 3; l < a->nlabels && !a->overflow; l++) {
+        if (a->stub[l].kind == STUB_NONE)
+            continue;
+        place(a, l);
+        const struct insn *in = &b->insns[a->stub[l].insn];
+        if (a->stub[l].kind == STUB_SLOW)
+            emit_slow(a, &x, in, a->stub[l].insn);
+        else
+            emit_taken(a, &x, in, a->stub[l].insn);
+    }
+    if (a->overflow)
+        return false;
+    for (unsigned f = 0; f < a->nfixups; f++) {
+        ptrdiff_t target = a->label[a->fixup[f].label];
+        if (target < 0)
+            return false; /* a label never placed: a translator bug, so interpret */
+        uint32_t rel = (uint32_t)(int32_t)(target - (a->fixup[f].at + 4));
+        for (unsigned k = 0; k < 4; k++)
+            a->start[a->fixup[f].at + k] = (uint8_t)(rel >> (8 * k));
+    }
+    j->used += (size_t)(a->p - a->start + 15) & ~(size_t)15;
+    b->entry = (insn_fn)(void *)a->start;
+    return true;
+}
+
+struct jit *jit_create(void)
+{
+    struct jit *j = calloc(1, sizeof(*j));
+    if (!j)
+        return NULL;
+    void *code = mmap(NULL, JIT_BYTES, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (code == MAP_FAILED) {
+        free(j);
+        return NULL;
+    }
+    j->code = code;
+    return j;
+}
+
+void jit_destroy(struct jit *j)
+{
+    if (!j)
+        return;
+    munmap(j->code, JIT_BYTES);
+    free(j);
+}
+
+size_t jit_room(const struct jit *j) { return JIT_BYTES - j->used; }
+void jit_reset(struct jit *j) { j->used = 0; }
+
+#else /* no translator for this host */
+
+struct jit *jit_create(void) { return NULL; }
+void jit_destroy(struct jit *j) { (void)j; }
+bool jit_translate(struct jit *j, struct block *b) { (void)j; (void)b; return false; }
+size_t jit_room(const struct jit *j) { (void)j; return 0; }
+void jit_reset(struct jit *j) { (void)j; }
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * Translation of hot decoded blocks to x86-64 host code.
+ *
+ * What it is: a second way to run a struct block, behind the same interface
+ * as the threaded chain of its instructions. A translation is a host function
+ * with insn_fn's signature, called as b->entry(h, b->insns); it behaves as
+ * the chain would (cpu/dispatch.h): it runs the block, keeps h->pc at the
+ * block's start while it runs, ends by recording h->stop_insn and returning
+ * an exec_status, and chains taken jumps through the jump cache.
+ *
+ * How a block is translated
+ * - Guest registers stay in h->x[]: every instruction loads its operands from
+ *   the hart and stores its result back, so any helper may be called at any
+ *   point and a trap needs no register write-back.
+ * - Inline: integer ALU ops, lui/auipc, conditional branches (an in-block
+ *   target is a direct host jump, bounded by h->chain_end and the block's
+ *   validity, as in dispatch.h), jal/jalr, and loads and stores that hit the
+ *   TLB (one index, one tag compare, one add, as mmu_load_fast).
+ * - Everything else, and every TLB miss, calls the row's exec_<name>
+ *   semantics with the decoded instruction: one set of semantics for both
+ *   ways of running a block.
+ *
+ * When: a block is counted each time it is entered and translated on its
+ * JIT_HOT-th entry (cache.c), so cold code, most of a boot, is interpreted
+ * without paying for translation.
+ *
+ * Memory: code goes to one executable region per code cache, used as a bump
+ * arena, recycled only together with the block arena (cache_flush_all), never
+ * while a block runs. A translation that does not fit leaves the block
+ * interpreted. Hosts other than x86-64 get no translator (jit_create returns
+ * NULL) and interpret.
+ */
+#ifndef RIVET_JIT_H
+#define RIVET_JIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cpu/cache.h"
+
+/* Entries before a block is translated. */
+#define JIT_HOT 32
+
+struct jit;
+
+/* NULL when this host has no translator or the region cannot be mapped. */
+struct jit *jit_create(void);
+void jit_destroy(struct jit *j);
+/* Translates b, setting b->entry; false (b untouched) when it does not fit. */
+bool jit_translate(struct jit *j, struct block *b);
+/* Room left for translations, and the most one block can need. */
+size_t jit_room(const struct jit *j);
+#define JIT_MAX_BLOCK_BYTES (MAX_BLOCK_INSNS * 160 + 256)
+/* Drops every translation (the block arena is being recycled). */
+void jit_reset(struct jit *j);
+
+#endif

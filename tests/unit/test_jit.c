@@ -1,0 +1,261 @@
+/*
+ * The translator (cpu/jit.c) against the threaded interpreter: random
+ * programs run on two machines, one translating every block on first entry
+ * and one interpreting, must end in the same state: every register, the data
+ * they wrote, pc, instret and the trap they stopped at.
+ *
+ * A program is a counted loop around a random body (so in-block branches and
+ * re-entry are exercised) followed by an ebreak that mtvec points at, where
+ * the hart parks. The body mixes every row the translator inlines (ALU, W
+ * forms, shifts, lui/auipc, loads and stores of every size, aligned or not,
+ * forward branches, jal) with rows it calls out for (mul/div family), and
+ * now and then a load from unmapped memory, which traps mid-block.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/cache.h"
+#include "cpu/hart.h"
+#include "cpu/insn_table.h"
+
+#define RAM_BASE 0x80000000ull
+#define RAM_SIZE (1ull << 20)
+#define DATA (RAM_BASE + 0x10000) /* x31 points here */
+#define DATA_BYTES 4096
+#define BODY 48
+
+struct machine {
+    struct bus bus;
+    struct code_cache *cache;
+    struct hart *h;
+};
+
+static bool make(struct machine *m, unsigned hot)
+{
+    if (!bus_init(&m->bus, RAM_BASE, RAM_SIZE))
+        return false;
+    m->cache = code_cache_create(&m->bus);
+    m->h = calloc(1, sizeof *m->h);
+    if (!m->cache || !m->h)
+        return false;
+    hart_init(m->h, &m->bus, m->cache, 0);
+    if (!code_cache_add_hart(m->cache, m->h))
+        return false;
+    return code_cache_set_jit(m->cache, hot) == (hot != 0);
+}
+
+static void unmake(struct machine *m)
+{
+    free(m->h);
+    code_cache_destroy(m->cache);
+    bus_destroy(&m->bus);
+}
+
+static uint64_t rng_state;
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+static unsigned pick(unsigned n) { return (unsigned)(rnd() % n); }
+
+static uint32_t r_type(unsigned op, unsigned f3, unsigned f7, unsigned rd, unsigned rs1, unsigned rs2)
+{
+    return f7 << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | rd << 7 | op;
+}
+static uint32_t i_type(unsigned op, unsigned f3, unsigned rd, unsigned rs1, int imm)
+{
+    return ((uint32_t)imm & 0xfff) << 20 | rs1 << 15 | f3 << 12 | rd << 7 | op;
+}
+static uint32_t s_type(unsigned f3, unsigned rs1, unsigned rs2, int imm)
+{
+    uint32_t i = (uint32_t)imm;
+    return ((i >> 5) & 0x7f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | (i & 31) << 7 | 0x23;
+}
+static uint32_t b_type(unsigned f3, unsigned rs1, unsigned rs2, int off)
+{
+    uint32_t o = (uint32_t)off;
+    return ((o >> 12) & 1) << 31 | ((o >> 5) & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 |
+           ((o >> 1) & 0xf) << 8 | ((o >> 11) & 1) << 7 | 0x63;
+}
+static uint32_t j_type(unsigned rd, int off)
+{
+    uint32_t o = (uint32_t)off;
+    return ((o >> 20) & 1) << 31 | ((o >> 1) & 0x3ff) << 21 | ((o >> 11) & 1) << 20 | ((o >> 12) & 0xff) << 12 |
+           rd << 7 | 0x6f;
+}
+#define EBREAK 0x00100073u
+
+/* Registers the body may write: x30 counts the loop, x31 is the data base. */
+static unsigned rd_any(void) { return pick(30); } /* x0..x29 */
+static unsigned rs_any(void) { return pick(32); }
+
+/* One random body instruction at index i of n (branches and jal skip forward
+ * within the body). */
+static uint32_t random_insn(unsigned i, unsigned n)
+{
+    static const struct { unsigned f3, f7; } op[] = {
+        {0, 0}, {0, 0x20}, {1, 0}, {2, 0}, {3, 0}, {4, 0}, {5, 0}, {5, 0x20}, {6, 0}, {7, 0}, /* RV64I */
+        {0, 1}, {1, 1}, {3, 1}, {4, 1}, {5, 1}, {6, 1}, {7, 1},                               /* M */
+    };
+    static const struct { unsigned f3, f7; } opw[] = {
+        {0, 0}, {0, 0x20}, {1, 0}, {5, 0}, {5, 0x20}, {0, 1}, {4, 1}, {7, 1},
+    };
+    static const unsigned branch_f3[] = {0, 1, 4, 5, 6, 7};
+    unsigned left = n - i - 1; /* instructions after this one in the body */
+    switch (pick(12)) {
+    case 0: case 1: {
+        unsigned k = pick(sizeof op / sizeof op[0]);
+        return r_type(0x33, op[k].f3, op[k].f7, rd_any(), rs_any(), rs_any());
+    }
+    case 2: {
+        unsigned k = pick(sizeof opw / sizeof opw[0]);
+        return r_type(0x3b, opw[k].f3, opw[k].f7, rd_any(), rs_any(), rs_any());
+    }
+    case 3: case 4: {
+        unsigned f3 = pick(8);
+        int imm = (int)pick(4096) - 2048;
+        if (f3 == 1)
+            imm = (int)pick(64);
+        else if (f3 == 5)
+            imm = (int)pick(64) | (pick(2) ? 0x400 : 0);
+        return i_type(0x13, f3, rd_any(), rs_any(), imm);
+    }
+    case 5: {
+        static const unsigned f3s[] = {0, 1, 5};
+        unsigned f3 = f3s[pick(3)];
+        int imm = f3 == 0 ? (pick(4) ? (int)pick(4096) - 2048 : 0) : (int)pick(32) | (f3 == 5 && pick(2) ? 0x400 : 0);
+        return i_type(0x1b, f3, rd_any(), rs_any(), imm);
+    }
+    case 6: /* lui, auipc */
+        return ((uint32_t)rnd() & 0xfffff000u) | rd_any() << 7 | (pick(2) ? 0x37u : 0x17u);
+    case 7: { /* load: mostly from the data area, now and then misaligned or unmapped */
+        unsigned f3 = pick(7);
+        int off = (int)pick(DATA_BYTES / 2 - 8);
+        unsigned size = 1u << (f3 & 3);
+        if (pick(8))
+            off &= ~(int)(size - 1);
+        if (pick(64) == 0)
+            return i_type(0x03, f3, rd_any(), 0, 64); /* address 64: no RAM, an access fault */
+        return i_type(0x03, f3, rd_any(), 31, off);
+    }
+    case 8: {
+        unsigned f3 = pick(4);
+        int off = (int)pick(DATA_BYTES / 2 - 8);
+        if (pick(8))
+            off &= ~(int)((1u << f3) - 1);
+        return s_type(f3, 31, rs_any(), off);
+    }
+    case 9: case 10:
+        if (left >= 1) {
+            unsigned skip = 1 + pick(left < 3 ? left : 3);
+            return b_type(branch_f3[pick(6)], rs_any(), rs_any(), 4 * (int)skip);
+        }
+        return i_type(0x13, 0, rd_any(), rs_any(), 1);
+    default:
+        if (left >= 1) /* jal forward (followed by the decoder; links when rd != 0) */
+            return j_type(pick(3) ? 0 : rd_any(), 4 * (int)(1 + pick(left < 2 ? left : 2)));
+        return r_type(0x33, 0, 0, rd_any(), rs_any(), rs_any());
+    }
+}
+
+/* The program at RAM_BASE: x30 = iterations; body; x30 -= 1; bne x30, x0,
+ * body; ebreak. Returns the ebreak's address. */
+static uint64_t write_program(struct machine *m, const uint32_t *code, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        store_le(bus_ram_ptr(&m->bus, RAM_BASE + 4 * i, 4), 4, code[i]);
+    return RAM_BASE + 4 * (n - 1);
+}
+
+static void run_parked(struct machine *m, uint64_t stop)
+{
+    struct hart *h = m->h;
+    h->mtvec = stop;
+    for (int i = 0; i < 200 && !(h->pc == stop && h->mcause == CAUSE_BREAKPOINT); i++)
+        hart_run(h, 10000);
+}
+
+static void check_one(uint64_t seed)
+{
+    uint32_t code[BODY + 4];
+    unsigned n = 0;
+    rng_state = seed * 0x9e3779b97f4a7c15ull + 1;
+    code[n++] = i_type(0x13, 0, 30, 0, 1 + (int)pick(6)); /* addi x30, x0, iterations */
+    for (unsigned i = 0; i < BODY; i++)
+        code[n++] = random_insn(i, BODY);
+    code[n++] = i_type(0x13, 0, 30, 30, -1);
+    code[n++] = b_type(1, 30, 0, -4 * (BODY + 1));
+    code[n++] = EBREAK;
+
+    uint64_t regs[32];
+    uint8_t data[DATA_BYTES];
+    for (unsigned r = 0; r < 32; r++)
+        regs[r] = pick(4) ? rnd() : rnd() % 64; /* small values make shifts and compares interesting */
+    for (unsigned k = 0; k < DATA_BYTES; k++)
+        data[k] = (uint8_t)rnd();
+
+    struct machine m[2];
+    for (unsigned k = 0; k < 2; k++) {
+        ck_assert(make(&m[k], k == 0 ? 1 : 0));
+        hart_reset(m[k].h, RAM_BASE);
+        uint64_t stop = write_program(&m[k], code, n);
+        memcpy(bus_ram_ptr(&m[k].bus, DATA, DATA_BYTES), data, DATA_BYTES);
+        for (unsigned r = 1; r < 30; r++)
+            m[k].h->x[r] = regs[r];
+        m[k].h->x[31] = DATA;
+        run_parked(&m[k], stop);
+    }
+    const struct hart *a = m[0].h, *b = m[1].h;
+    for (unsigned r = 0; r < 32; r++)
+        ck_assert_msg(a->x[r] == b->x[r], "seed %llu: x%u jit %#llx interp %#llx", (unsigned long long)seed, r,
+                      (unsigned long long)a->x[r], (unsigned long long)b->x[r]);
+    ck_assert_msg(a->pc == b->pc, "seed %llu: pc %#llx vs %#llx", (unsigned long long)seed,
+                  (unsigned long long)a->pc, (unsigned long long)b->pc);
+    ck_assert_msg(a->instret == b->instret, "seed %llu: instret %llu vs %llu", (unsigned long long)seed,
+                  (unsigned long long)a->instret, (unsigned long long)b->instret);
+    ck_assert_uint_eq(a->mcause, b->mcause);
+    ck_assert_uint_eq(a->mepc, b->mepc);
+    ck_assert_uint_eq(a->mtval, b->mtval);
+    ck_assert_int_eq(memcmp(bus_ram_ptr(&m[0].bus, DATA, DATA_BYTES), bus_ram_ptr(&m[1].bus, DATA, DATA_BYTES),
+                            DATA_BYTES), 0);
+    unmake(&m[0]);
+    unmake(&m[1]);
+}
+
+START_TEST(random_programs_match_the_interpreter)
+{
+    for (uint64_t seed = 1; seed <= 400; seed++)
+        check_one(seed);
+}
+END_TEST
+
+/* The translator must be there on this host for the test above to mean
+ * anything (x86-64 builds). */
+START_TEST(translation_is_available)
+{
+#if defined(__x86_64__)
+    struct machine m;
+    ck_assert(make(&m, 1));
+    unmake(&m);
+#endif
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("jit");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, translation_is_available);
+    tcase_add_test(tc, random_programs_match_the_interpreter);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
