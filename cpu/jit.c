@@ -40,7 +40,7 @@ enum { CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_L = 0xc, CC_GE = 0xd };
 enum { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
 enum { SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
 
-#define MAX_LABELS (3 * MAX_BLOCK_INSNS + 8)
+#define MAX_LABELS (4 * MAX_BLOCK_INSNS + 8)
 #define MAX_FIXUPS (4 * MAX_BLOCK_INSNS + 8)
 
 /* What a label's out-of-line code does (emitted after the block's body). */
@@ -296,6 +296,104 @@ static bool emit_store(struct asm_state *a, const struct insn *in, unsigned i)
     return true;
 }
 
+/* FP register r of the hart in rbx. */
+static int32_t foff(unsigned r) { return HOFF(f) + (int32_t)(8 * r); }
+
+/* Jumps to `slow` unless mstatus.FS is Dirty (writes need nothing more) or,
+ * for `any`, not Off (enough for a store). */
+static void emit_fs_check(struct asm_state *a, bool any, unsigned slow)
+{
+    op_mem(a, true, 0x8b, RAX, RBX, HOFF(mstatus));
+    alu_imm(a, false, ALU_AND, RAX, (int32_t)MSTATUS_FS);
+    if (!any)
+        alu_imm(a, false, ALU_CMP, RAX, (int32_t)MSTATUS_FS);
+    jcc(a, any ? CC_E : CC_NE, slow);
+}
+
+/* Jumps to `slow` unless the 64-bit pattern in rax is a normal double (or,
+ * with zero_ok, a zero). Clobbers rax and rcx. */
+static void emit_normal_check(struct asm_state *a, bool zero_ok, unsigned slow)
+{
+    op_reg(a, true, 0x01, RAX, RAX); /* add rax, rax: the sign out */
+    unsigned next = 0;
+    if (zero_ok) {
+        next = new_label(a, STUB_NONE, 0);
+        jcc(a, CC_E, next);
+    }
+    shift_imm(a, true, SH_SHR, RAX, 53);     /* the exponent */
+    alu_imm(a, false, ALU_SUB, RAX, 1);
+    alu_imm(a, false, ALU_CMP, RAX, 0x7fd);  /* exp - 1 < 0x7fe: normal */
+    jcc(a, 0x7 /* above */, slow);
+    if (zero_ok)
+        place(a, next);
+}
+
+/* fld/fsd/flw/fsw on a TLB hit, and fadd/fsub/fmul/fdiv.d where fpu.c's
+ * arith_fast would take the host result as it is: FS Dirty, fflags.NX
+ * already set, round to nearest even, normal (or zero) operands, a normal
+ * result, so no flag can change. Everything else goes to exec_<name>. */
+static bool emit_fp(struct asm_state *a, const struct insn *in, unsigned i)
+{
+    unsigned sse = 0;
+    switch (in->id) {
+    case INSN_fld: case INSN_flw: {
+        unsigned slow = new_label(a, STUB_SLOW, i), size = in->id == INSN_fld ? 8 : 4;
+        emit_fs_check(a, false, slow);
+        emit_tlb(a, in, size, HOFF(mmu.tlb_load), slow);
+        if (size == 8) {
+            op_mem(a, true, 0x8b, RCX, RAX, 0);
+        } else {
+            op_mem(a, false, 0x8b, RCX, RAX, 0);            /* mov ecx, [rax] */
+            b1(a, 0x48);
+            b1(a, 0xb8);
+            b8(a, 0xffffffff00000000ull);                  /* mov rax, NaN box */
+            op_reg(a, true, 0x09, RAX, RCX);               /* or rcx, rax */
+        }
+        op_mem(a, true, 0x89, RCX, RBX, foff(in->rd));
+        return true;
+    }
+    case INSN_fsd: case INSN_fsw: {
+        unsigned slow = new_label(a, STUB_SLOW, i), size = in->id == INSN_fsd ? 8 : 4;
+        emit_fs_check(a, true, slow);
+        emit_tlb(a, in, size, HOFF(mmu.tlb_store), slow);
+        op_mem(a, true, 0x8b, RCX, RBX, foff(in->rs2));
+        op_mem(a, size == 8, 0x89, RCX, RAX, 0);
+        return true;
+    }
+    case INSN_fadd_d: sse = 0x0f58; break;
+    case INSN_fsub_d: sse = 0x0f5c; break;
+    case INSN_fmul_d: sse = 0x0f59; break;
+    case INSN_fdiv_d: sse = 0x0f5e; break;
+    default: return false;
+    }
+    if (in->rm != FRM_RNE && in->rm != FRM_DYN)
+        return false;
+    unsigned slow = new_label(a, STUB_SLOW, i);
+    emit_fs_check(a, false, slow);
+    op_mem(a, false, 0xf6, 0, RBX, HOFF(fflags)); /* test byte [fflags], NX */
+    b1(a, FFLAG_NX);
+    jcc(a, CC_E, slow);
+    if (in->rm == FRM_DYN) {
+        op_mem(a, false, 0x80, ALU_CMP, RBX, HOFF(frm));
+        b1(a, FRM_RNE);
+        jcc(a, CC_NE, slow);
+    }
+    op_mem(a, true, 0x8b, RAX, RBX, foff(in->rs1));
+    emit_normal_check(a, true, slow);
+    op_mem(a, true, 0x8b, RAX, RBX, foff(in->rs2));
+    emit_normal_check(a, in->id != INSN_fdiv_d, slow); /* x / 0 raises DZ */
+    b1(a, 0xf3);
+    op_mem(a, false, 0x0f7e, 0, RBX, foff(in->rs1)); /* movq xmm0, [f rs1] */
+    b1(a, 0xf2);
+    op_mem(a, false, sse, 0, RBX, foff(in->rs2));   /* op xmm0, [f rs2] */
+    b1(a, 0x66);
+    op_reg(a, true, 0x0f7e, 0, RDX);                 /* movq rdx, xmm0 */
+    op_reg(a, true, 0x89, RDX, RAX);                 /* mov rax, rdx */
+    emit_normal_check(a, false, slow);
+    op_mem(a, true, 0x89, RDX, RBX, foff(in->rd));
+    return true;
+}
+
 /* rd = rs1 op rs2 for the register-register rows done inline. */
 static bool emit_op(struct asm_state *a, const struct insn *in)
 {
@@ -521,7 +619,7 @@ bool jit_translate(struct jit *j, struct block *b)
         const struct insn *in = &b->insns[i];
         place(a, i);
         if (!emit_op(a, in) && !emit_op_imm(a, in) && !emit_load(a, in, i) && !emit_store(a, in, i) &&
-            !emit_branch(a, in, i) && !emit_jump(a, &x, in, i))
+            !emit_branch(a, in, i) && !emit_jump(a, &x, in, i) && !emit_fp(a, in, i))
             emit_call_exec(a, &x, i, exec_of(in));
     }
     /* The end marker: on at the next pc, chained. */

@@ -8,7 +8,8 @@
  * re-entry are exercised) followed by an ebreak that mtvec points at, where
  * the hart parks. The body mixes every row the translator inlines (ALU, W
  * forms, shifts, lui/auipc, loads and stores of every size, aligned or not,
- * forward branches, jal) with rows it calls out for (mul/div family), and
+ * forward branches, jal, FP loads, stores and arithmetic) with rows it calls
+ * out for (mul/div family, FP with other rounding modes), and
  * now and then a load from unmapped memory, which traps mid-block.
  */
 #include <check.h>
@@ -106,7 +107,23 @@ static uint32_t random_insn(unsigned i, unsigned n)
     };
     static const unsigned branch_f3[] = {0, 1, 4, 5, 6, 7};
     unsigned left = n - i - 1; /* instructions after this one in the body */
-    switch (pick(12)) {
+    switch (pick(15)) {
+    case 12: { /* fadd/fsub/fmul/fdiv.d, rm RNE, dynamic or (not inlined) RTZ */
+        static const unsigned f7[] = {0x01, 0x05, 0x09, 0x0d};
+        static const unsigned rm[] = {0, 7, 7, 1};
+        return r_type(0x53, rm[pick(4)], f7[pick(4)], pick(32), pick(32), pick(32));
+    }
+    case 13: { /* fld/flw */
+        unsigned f3 = pick(2) ? 3 : 2;
+        int off = (int)pick(DATA_BYTES / 2 - 8) & ~(int)(pick(8) ? (1u << f3) - 1 : 0);
+        return i_type(0x07, f3, pick(32), 31, off);
+    }
+    case 14: { /* fsd/fsw */
+        unsigned f3 = pick(2) ? 3 : 2;
+        int off = (int)pick(DATA_BYTES / 2 - 8) & ~(int)(pick(8) ? (1u << f3) - 1 : 0);
+        uint32_t sv = s_type(f3, 31, pick(32), off);
+        return (sv & ~0x7fu) | 0x27;
+    }
     case 0: case 1: {
         unsigned k = pick(sizeof op / sizeof op[0]);
         return r_type(0x33, op[k].f3, op[k].f7, rd_any(), rs_any(), rs_any());
@@ -191,10 +208,15 @@ static void check_one(uint64_t seed)
     code[n++] = b_type(1, 30, 0, -4 * (BODY + 1));
     code[n++] = EBREAK;
 
-    uint64_t regs[32];
+    uint64_t regs[32], fregs[32];
     uint8_t data[DATA_BYTES];
     for (unsigned r = 0; r < 32; r++)
         regs[r] = pick(4) ? rnd() : rnd() % 64; /* small values make shifts and compares interesting */
+    static const uint64_t special[] = {0, 1ull << 63, 0x7ff0000000000000ull, 0x7ff8000000000000ull,
+                                       0x0000000000000001ull, 0x7fefffffffffffffull, 0x0010000000000000ull};
+    for (unsigned r = 0; r < 32; r++) /* doubles of every kind, mostly normal ones near 1 */
+        fregs[r] = pick(8) == 0 ? special[pick(7)] : (0x3f0ull + pick(32)) << 52 | (rnd() >> 12) | (uint64_t)pick(2) << 63;
+    unsigned fflags = pick(3) ? FFLAG_NX : 0, frm = pick(4) ? FRM_RNE : 1;
     for (unsigned k = 0; k < DATA_BYTES; k++)
         data[k] = (uint8_t)rnd();
 
@@ -206,6 +228,11 @@ static void check_one(uint64_t seed)
         memcpy(bus_ram_ptr(&m[k].bus, DATA, DATA_BYTES), data, DATA_BYTES);
         for (unsigned r = 1; r < 30; r++)
             m[k].h->x[r] = regs[r];
+        for (unsigned r = 0; r < 32; r++)
+            m[k].h->f[r] = fregs[r];
+        m[k].h->mstatus |= MSTATUS_FS | MSTATUS_SD; /* Dirty */
+        m[k].h->fflags = (uint8_t)fflags;
+        m[k].h->frm = (uint8_t)frm;
         m[k].h->x[31] = DATA;
         run_parked(&m[k], stop);
     }
@@ -213,6 +240,11 @@ static void check_one(uint64_t seed)
     for (unsigned r = 0; r < 32; r++)
         ck_assert_msg(a->x[r] == b->x[r], "seed %llu: x%u jit %#llx interp %#llx", (unsigned long long)seed, r,
                       (unsigned long long)a->x[r], (unsigned long long)b->x[r]);
+    for (unsigned r = 0; r < 32; r++)
+        ck_assert_msg(a->f[r] == b->f[r], "seed %llu: f%u jit %#llx interp %#llx", (unsigned long long)seed, r,
+                      (unsigned long long)a->f[r], (unsigned long long)b->f[r]);
+    ck_assert_uint_eq(a->fflags, b->fflags);
+    ck_assert_uint_eq(a->mstatus, b->mstatus);
     ck_assert_msg(a->pc == b->pc, "seed %llu: pc %#llx vs %#llx", (unsigned long long)seed,
                   (unsigned long long)a->pc, (unsigned long long)b->pc);
     ck_assert_msg(a->instret == b->instret, "seed %llu: instret %llu vs %llu", (unsigned long long)seed,
