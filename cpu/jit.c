@@ -24,13 +24,6 @@ struct jit {
 /* A taken jump: h->pc is the target; chains as a threaded jump does. */
 static int jit_chain(struct hart *h, const struct insn *in) { return chain_jump(h, in); }
 
-/* The block ran to its end marker: go on at the next pc, chained. */
-static int jit_fallthrough(struct hart *h, const struct insn *end)
-{
-    h->pc = insn_pc(h, end);
-    h->instret += end->idx;
-    return chain_enter(h);
-}
 
 /* ---- A small x86-64 assembler ---- */
 
@@ -217,6 +210,7 @@ static void epilogue_pops(struct asm_state *a)
 struct exits {
     unsigned common; /* eax = status, rsi = instruction: jump -> chain; else record and return */
     unsigned chain;  /* rsi = instruction, h->pc = target: jit_chain */
+    unsigned linked; /* return EXEC_LINKED */
 };
 
 /* Calls exec_<row>(h, in_i); a status other than EXEC_NEXT leaves the block. */
@@ -525,7 +519,43 @@ static bool emit_branch(struct asm_state *a, const struct insn *in, unsigned i)
     return true;
 }
 
-/* h->pc += delta (the block's start pc stays in h->pc until a jump). */
+/*
+ * Leaves the block for the pc in rax (already in h->pc), `retired`
+ * instructions counted: the jump cache lookup of chain_enter (dispatch.h),
+ * written out at every exit so that each has its own indirect jump for the
+ * host to predict. A miss returns EXEC_LINKED (pc and instret are done).
+ */
+static void emit_chain_to(struct asm_state *a, const struct exits *x, unsigned retired)
+{
+    _Static_assert(sizeof(struct jcache_entry) == 24, "the index below assumes 24-byte entries");
+    op_mem(a, true, 0x8b, RCX, RBX, HOFF(instret));
+    alu_imm(a, true, ALU_ADD, RCX, (int32_t)retired);
+    op_mem(a, true, 0x89, RCX, RBX, HOFF(instret));
+    op_reg(a, false, 0x89, RAX, RDX); /* mov edx, eax */
+    shift_imm(a, false, SH_SHR, RDX, 1);
+    alu_imm(a, false, ALU_AND, RDX, JCACHE_ENTRIES - 1);
+    op_reg(a, false, 0x6b, RDX, RDX); /* imul edx, edx, 24 */
+    b1(a, sizeof(struct jcache_entry));
+    op_reg(a, true, 0x01, RBX, RDX);  /* add rdx, rbx: &h->jcache[i] - jcache offset */
+    op_mem(a, true, 0x3b, RAX, RDX, HOFF(jcache) + (int32_t)offsetof(struct jcache_entry, vpc));
+    jcc(a, CC_NE, x->linked);
+    op_mem(a, false, 0x0fb6, RAX, RBX, HOFF(priv));  /* movzx eax, byte [priv] */
+    op_mem(a, true, 0x0b, RAX, RBX, HOFF(jc_gen));    /* or rax, [jc_gen]: jcache_key */
+    op_mem(a, true, 0x3b, RAX, RDX, HOFF(jcache) + (int32_t)offsetof(struct jcache_entry, gen));
+    jcc(a, CC_NE, x->linked);
+    op_mem(a, true, 0x3b, RCX, RBX, HOFF(chain_end));
+    jcc(a, CC_AE, x->linked);
+    op_mem(a, true, 0x8b, RSI, RDX, HOFF(jcache) + (int32_t)offsetof(struct jcache_entry, b));
+    op_reg(a, true, 0x89, RBX, RDI);
+    op_mem(a, true, 0x8b, RAX, RSI, (int32_t)offsetof(struct block, entry));
+    alu_imm(a, true, ALU_ADD, RSI, (int32_t)offsetof(struct block, insns));
+    epilogue_pops(a);
+    b1(a, 0xff);
+    b1(a, 0xe0); /* jmp rax */
+}
+
+/* h->pc += delta (the block's start pc stays in h->pc until a jump); rax =
+ * the new pc. */
 static void emit_pc_to(struct asm_state *a, int64_t delta)
 {
     op_mem(a, true, 0x8b, RAX, RBX, HOFF(pc));
@@ -558,8 +588,7 @@ static bool emit_jump(struct asm_state *a, const struct exits *x, const struct i
         return false;
     }
     op_mem(a, true, 0x89, RAX, RBX, HOFF(pc));
-    lea_insn(a, i);
-    jmp(a, x->chain);
+    emit_chain_to(a, x, in->idx + 1u);
     return true;
 }
 
@@ -582,8 +611,7 @@ static void emit_taken(struct asm_state *a, const struct exits *x, const struct 
         place(a, out);
     }
     emit_pc_to(a, (int64_t)in->off + in->imm);
-    lea_insn(a, i);
-    jmp(a, x->chain);
+    emit_chain_to(a, x, in->idx + 1u);
 }
 
 static void emit_slow(struct asm_state *a, const struct exits *x, const struct insn *in, unsigned i)
@@ -606,7 +634,7 @@ bool jit_translate(struct jit *j, struct block *b)
     unsigned n = b->n;
     for (unsigned i = 0; i <= n; i++)
         new_label(a, STUB_NONE, i);
-    struct exits x = { new_label(a, STUB_NONE, n), new_label(a, STUB_NONE, n) };
+    struct exits x = { new_label(a, STUB_NONE, n), new_label(a, STUB_NONE, n), new_label(a, STUB_NONE, n) };
 
     b1(a, 0x53);                      /* push rbx */
     b1(a, 0x41);
@@ -624,10 +652,8 @@ bool jit_translate(struct jit *j, struct block *b)
     }
     /* The end marker: on at the next pc, chained. */
     place(a, n);
-    op_reg(a, true, 0x89, RBX, RDI);
-    lea_insn(a, n);
-    epilogue_pops(a);
-    far_transfer(a, (const void *)jit_fallthrough, false);
+    emit_pc_to(a, b->insns[n].off);
+    emit_chain_to(a, &x, b->insns[n].idx);
 
     place(a, x.common);
     alu_imm(a, false, ALU_CMP, RAX, EXEC_JUMP);
@@ -639,9 +665,14 @@ bool jit_translate(struct jit *j, struct block *b)
     op_reg(a, true, 0x89, RBX, RDI);
     epilogue_pops(a);
     far_transfer(a, (const void *)jit_chain, false);
+    place(a, x.linked);
+    b1(a, 0xb8);
+    b4(a, EXEC_LINKED); /* mov eax, EXEC_LINKED */
+    epilogue_pops(a);
+    b1(a, 0xc3);
 
     /* Out-of-line code, in the order the body asked for it (it may add more). */
-    for (unsigned l = n + 3; l < a->nlabels && !a->overflow; l++) {
+    for (unsigned l = n + 4; l < a->nlabels && !a->overflow; l++) {
         if (a->stub[l].kind == STUB_NONE)
             continue;
         place(a, l);

@@ -50,7 +50,7 @@ void jit_destroy(struct jit *j);
 bool jit_translate(struct jit *j, struct block *b);
 /* Room left for translations, and the most one block can need. */
 size_t jit_room(const struct jit *j);
-#define JIT_MAX_BLOCK_BYTES (MAX_BLOCK_INSNS * 160 + 256)
+#define JIT_MAX_BLOCK_BYTES (MAX_BLOCK_INSNS * 256 + 512)
 /* Drops every translation (the block arena is being recycled). */
 void jit_reset(struct jit *j);
 
