@@ -484,9 +484,11 @@ def summary(xs):
     return {'median': statistics.median(xs), 'min': min(xs), 'max': max(xs), 'n': len(xs)}
 
 
-def cell(s, fmt='{:.3f}'):
+def cell(s, fmt='{:.3f}', ran=True):
+    """A median (min-max); FAIL when the measure ran and gave nothing, '-'
+    when its section was not asked for."""
     if not s:
-        return 'FAIL'
+        return 'FAIL' if ran else '-'
     if s['n'] == 1:
         return fmt.format(s['median'])
     return f"{fmt.format(s['median'])} ({fmt.format(s['min'])}-{fmt.format(s['max'])})"
@@ -532,8 +534,9 @@ def report(b, meta):
             mips = statistics.median(ins) / br['median'] / 1e6 if ins and br else None
             rq.append(v_rq)
             brq.append(v_brq)
-            lines.append(f"| {name} | {scale} / {bscale} | {cell(r_)} | {cell(q_)} | {t_rq} "
-                         f"| {cell(n_)} | {t_nr} | {cell(br)} | {cell(bq)} | {t_brq} "
+            c, bb = 'cpu' in sec, 'bare' in sec
+            lines.append(f"| {name} | {scale} / {bscale} | {cell(r_, ran=c)} | {cell(q_, ran=c)} | {t_rq} "
+                         f"| {cell(n_, ran=c)} | {t_nr} | {cell(br, ran=bb)} | {cell(bq, ran=bb)} | {t_brq} "
                          f"| {'%.0f' % mips if mips else '-'} |")
             rows[name] = {'scale': scale, 'bare_scale': bscale, 'rivet': r_, 'qemu': q_,
                           'native': n_, 'rivet_over_qemu': v_rq, 'native_over_rivet': v_nr,

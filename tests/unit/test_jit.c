@@ -19,6 +19,7 @@
 #include "cpu/cache.h"
 #include "cpu/hart.h"
 #include "cpu/insn_table.h"
+#include "cpu/jit.h"
 
 #define RAM_BASE 0x80000000ull
 #define RAM_SIZE (1ull << 20)
@@ -265,6 +266,40 @@ START_TEST(random_programs_match_the_interpreter)
 }
 END_TEST
 
+/* A full code region makes translation fail (the block stays threaded),
+ * never overrun; a reset gives the room back. */
+START_TEST(a_full_region_refuses_translations)
+{
+#if defined(__x86_64__)
+    struct machine m;
+    ck_assert(make(&m, 1));
+    uint32_t code[BODY + 4];
+    rng_state = 12345;
+    for (unsigned i = 0; i < BODY; i++)
+        code[i] = random_insn(i, BODY);
+    code[BODY] = EBREAK;
+    write_program(&m, code, BODY + 1);
+    struct block *b = cache_build(m.cache, RAM_BASE, bus_ram_ptr(&m.bus, RAM_BASE, 4));
+    ck_assert_ptr_nonnull(b);
+    struct jit *j = jit_create();
+    ck_assert_ptr_nonnull(j);
+    size_t room = jit_room(j), n = 0;
+    while (jit_translate(j, b))
+        n++;
+    ck_assert_uint_gt(n, 1000);
+    ck_assert_uint_lt(jit_room(j), JIT_MAX_BLOCK_BYTES);
+    insn_fn last = b->entry;
+    ck_assert(!jit_translate(j, b));
+    ck_assert(b->entry == last); /* untouched by the refusal */
+    jit_reset(j);
+    ck_assert_uint_eq(jit_room(j), room);
+    ck_assert(jit_translate(j, b));
+    jit_destroy(j);
+    unmake(&m);
+#endif
+}
+END_TEST
+
 /* The translator must be there on this host for the test above to mean
  * anything (x86-64 builds). */
 START_TEST(translation_is_available)
@@ -284,6 +319,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, translation_is_available);
     tcase_add_test(tc, random_programs_match_the_interpreter);
+    tcase_add_test(tc, a_full_region_refuses_translations);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
