@@ -17,6 +17,7 @@
 struct jit {
     uint8_t *code;
     size_t used;
+    bool fma; /* the host has FMA3 */
 };
 
 /* ---- Entry points the translations jump to (they end a block) ---- */
@@ -42,6 +43,7 @@ enum stub_kind { STUB_NONE, STUB_SLOW, STUB_TAKEN };
 struct asm_state {
     uint8_t *start, *p, *end;
     bool overflow;
+    bool fma; /* the host has FMA3 (vfmadd231sd and kin) */
     /* Labels 0..n: the code of instruction i (n: the end marker);
      * then the exits, then out-of-line stubs. -1 = not placed yet. */
     ptrdiff_t label[MAX_LABELS];
@@ -322,8 +324,135 @@ static void emit_normal_check(struct asm_state *a, bool zero_ok, unsigned slow)
         place(a, next);
 }
 
-/* fld/fsd/flw/fsw on a TLB hit, and fadd/fsub/fmul/fdiv.d where fpu.c's
- * arith_fast would take the host result as it is: FS Dirty, fflags.NX
+/* Jumps to `slow` unless FS is Dirty, fflags.NX is already set and the
+ * instruction rounds to nearest even (static, or dynamic with frm RNE). */
+static void emit_rne_check(struct asm_state *a, const struct insn *in, unsigned slow)
+{
+    emit_fs_check(a, false, slow);
+    op_mem(a, false, 0xf6, 0, RBX, HOFF(fflags)); /* test byte [fflags], NX */
+    b1(a, FFLAG_NX);
+    jcc(a, CC_E, slow);
+    if (in->rm == FRM_DYN) {
+        op_mem(a, false, 0x80, ALU_CMP, RBX, HOFF(frm));
+        b1(a, FRM_RNE);
+        jcc(a, CC_NE, slow);
+    }
+}
+
+/* Jumps to `slow` when the double in f[r] is a NaN. Clobbers rax, rcx. */
+static void emit_nan_check(struct asm_state *a, unsigned r, unsigned slow)
+{
+    op_mem(a, true, 0x8b, RAX, RBX, foff(r));
+    op_reg(a, true, 0x01, RAX, RAX); /* add rax, rax: |v| << 1 */
+    b1(a, 0x48);
+    b1(a, 0xb9);
+    b8(a, 0xffe0000000000000ull);   /* mov rcx, inf << 1 */
+    op_reg(a, true, 0x39, RCX, RAX); /* cmp rax, rcx */
+    jcc(a, 0x7 /* above */, slow);
+}
+
+/* The double rows with no rounding to decide, or where the host's answer is
+ * the guest's once fflags.NX is set: sign injection and moves (bit copies),
+ * compares of non-NaNs (no flag), int -> double (exact for 32 bits), and
+ * double -> int with RTZ whose result fits (x86 gives 0x80..0 otherwise,
+ * which goes to exec_ for the exact answer and flags). */
+static bool emit_fp_other(struct asm_state *a, const struct insn *in, unsigned i)
+{
+    switch (in->id) {
+    case INSN_fsgnj_d: case INSN_fsgnjn_d: case INSN_fsgnjx_d: {
+        unsigned slow = new_label(a, STUB_SLOW, i);
+        emit_fs_check(a, false, slow);
+        op_mem(a, true, 0x8b, RAX, RBX, foff(in->rs1));
+        op_mem(a, true, 0x8b, RCX, RBX, foff(in->rs2));
+        if (in->id == INSN_fsgnjn_d)
+            op_reg(a, true, 0xf7, 2, RCX);   /* not rcx */
+        else if (in->id == INSN_fsgnjx_d)
+            op_reg(a, true, 0x31, RAX, RCX); /* xor rcx, rax */
+        shift_imm(a, true, SH_SHR, RCX, 63);
+        shift_imm(a, true, SH_SHL, RCX, 63); /* rcx = the new sign */
+        op_reg(a, true, 0x01, RAX, RAX);
+        shift_imm(a, true, SH_SHR, RAX, 1);  /* rax = |rs1| */
+        op_reg(a, true, 0x09, RCX, RAX);     /* or rax, rcx */
+        op_mem(a, true, 0x89, RAX, RBX, foff(in->rd));
+        return true;
+    }
+    case INSN_fmv_x_d: {
+        unsigned slow = new_label(a, STUB_SLOW, i);
+        emit_fs_check(a, true, slow);
+        op_mem(a, true, 0x8b, RAX, RBX, foff(in->rs1));
+        store_x(a, RAX, in->rd);
+        return true;
+    }
+    case INSN_fmv_d_x: {
+        unsigned slow = new_label(a, STUB_SLOW, i);
+        emit_fs_check(a, false, slow);
+        load_x(a, RAX, in->rs1);
+        op_mem(a, true, 0x89, RAX, RBX, foff(in->rd));
+        return true;
+    }
+    case INSN_feq_d: case INSN_flt_d: case INSN_fle_d: {
+        unsigned slow = new_label(a, STUB_SLOW, i);
+        emit_fs_check(a, true, slow);
+        emit_nan_check(a, in->rs1, slow);
+        emit_nan_check(a, in->rs2, slow);
+        op_reg(a, false, 0x31, RCX, RCX);                  /* xor ecx, ecx */
+        b1(a, 0xf3);
+        op_mem(a, false, 0x0f7e, 0, RBX, foff(in->rs1));   /* movq xmm0, [f rs1] */
+        b1(a, 0x66);
+        op_mem(a, false, 0x0f2e, 0, RBX, foff(in->rs2));   /* ucomisd xmm0, [f rs2] */
+        b1(a, 0x0f);
+        b1(a, in->id == INSN_feq_d ? 0x94 : in->id == INSN_flt_d ? 0x92 : 0x96); /* sete/setb/setbe */
+        b1(a, 0xc1);
+        store_x(a, RCX, in->rd);
+        return true;
+    }
+    case INSN_fcvt_d_w: case INSN_fcvt_d_l: {
+        if (in->id == INSN_fcvt_d_l && in->rm != FRM_RNE && in->rm != FRM_DYN)
+            return false;
+        unsigned slow = new_label(a, STUB_SLOW, i);
+        if (in->id == INSN_fcvt_d_w)
+            emit_fs_check(a, false, slow); /* exact: any rounding mode */
+        else
+            emit_rne_check(a, in, slow);
+        b1(a, 0xf2);
+        op_mem(a, in->id == INSN_fcvt_d_l, 0x0f2a, 0, RBX, xoff(in->rs1)); /* cvtsi2sd xmm0, [x rs1] */
+        b1(a, 0x66);
+        op_mem(a, false, 0x0fd6, 0, RBX, foff(in->rd));                    /* movq [f rd], xmm0 */
+        return true;
+    }
+    case INSN_fcvt_w_d: case INSN_fcvt_l_d: {
+        if (in->rm != FRM_RTZ)
+            return false;
+        unsigned slow = new_label(a, STUB_SLOW, i);
+        emit_fs_check(a, false, slow); /* raising NX again dirties FS (fpu.c): Dirty already */
+        op_mem(a, false, 0xf6, 0, RBX, HOFF(fflags)); /* inexact results set NX: only when set already */
+        b1(a, FFLAG_NX);
+        jcc(a, CC_E, slow);
+        bool w = in->id == INSN_fcvt_l_d;
+        b1(a, 0xf2);
+        op_mem(a, w, 0x0f2c, RAX, RBX, foff(in->rs1)); /* cvttsd2si rax/eax, [f rs1] */
+        if (w) {
+            b1(a, 0x48);
+            b1(a, 0xb9);
+            b8(a, 0x8000000000000000ull);
+            op_reg(a, true, 0x39, RCX, RAX); /* cmp rax, rcx */
+        } else {
+            alu_imm(a, false, ALU_CMP, RAX, INT32_MIN);
+        }
+        jcc(a, CC_E, slow); /* out of range, NaN, or exactly the minimum: exec_ decides */
+        if (!w)
+            movsxd(a, RAX, RAX);
+        store_x(a, RAX, in->rd);
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+/* fld/fsd/flw/fsw on a TLB hit, and the double arithmetic (fadd, fsub,
+ * fmul, fdiv, and the fused four on FMA3 hosts) where fpu.c's arith_fast
+ * would take the host result as it is: FS Dirty, fflags.NX
  * already set, round to nearest even, normal (or zero) operands, a normal
  * result, so no flag can change. Everything else goes to exec_<name>. */
 static bool emit_fp(struct asm_state *a, const struct insn *in, unsigned i)
@@ -358,28 +487,38 @@ static bool emit_fp(struct asm_state *a, const struct insn *in, unsigned i)
     case INSN_fsub_d: sse = 0x0f5c; break;
     case INSN_fmul_d: sse = 0x0f59; break;
     case INSN_fdiv_d: sse = 0x0f5e; break;
-    default: return false;
+    case INSN_fmadd_d: sse = 0xb9; break;  /* vfmadd231sd */
+    case INSN_fmsub_d: sse = 0xbb; break;  /* vfmsub231sd */
+    case INSN_fnmsub_d: sse = 0xbd; break; /* vfnmadd231sd: -(a*b) + c */
+    case INSN_fnmadd_d: sse = 0xbf; break; /* vfnmsub231sd: -(a*b) - c */
+    default: return emit_fp_other(a, in, i);
     }
-    if (in->rm != FRM_RNE && in->rm != FRM_DYN)
+    bool fused = sse < 0x100;
+    if ((in->rm != FRM_RNE && in->rm != FRM_DYN) || (fused && !a->fma))
         return false;
     unsigned slow = new_label(a, STUB_SLOW, i);
-    emit_fs_check(a, false, slow);
-    op_mem(a, false, 0xf6, 0, RBX, HOFF(fflags)); /* test byte [fflags], NX */
-    b1(a, FFLAG_NX);
-    jcc(a, CC_E, slow);
-    if (in->rm == FRM_DYN) {
-        op_mem(a, false, 0x80, ALU_CMP, RBX, HOFF(frm));
-        b1(a, FRM_RNE);
-        jcc(a, CC_NE, slow);
-    }
+    emit_rne_check(a, in, slow);
     op_mem(a, true, 0x8b, RAX, RBX, foff(in->rs1));
     emit_normal_check(a, true, slow);
     op_mem(a, true, 0x8b, RAX, RBX, foff(in->rs2));
     emit_normal_check(a, in->id != INSN_fdiv_d, slow); /* x / 0 raises DZ */
-    b1(a, 0xf3);
-    op_mem(a, false, 0x0f7e, 0, RBX, foff(in->rs1)); /* movq xmm0, [f rs1] */
-    b1(a, 0xf2);
-    op_mem(a, false, sse, 0, RBX, foff(in->rs2));   /* op xmm0, [f rs2] */
+    if (fused) {
+        op_mem(a, true, 0x8b, RAX, RBX, foff(in->rs3));
+        emit_normal_check(a, true, slow);
+        b1(a, 0xf3);
+        op_mem(a, false, 0x0f7e, 0, RBX, foff(in->rs3)); /* movq xmm0, [f rs3] */
+        b1(a, 0xf3);
+        op_mem(a, false, 0x0f7e, 1, RBX, foff(in->rs1)); /* movq xmm1, [f rs1] */
+        b1(a, 0xc4);                                     /* VEX.LIG.66.0F38.W1, vvvv = xmm1 */
+        b1(a, 0xe2);
+        b1(a, 0xf1);
+        op_mem(a, false, sse, 0, RBX, foff(in->rs2));    /* xmm0 = +-(xmm1 * [f rs2]) +- xmm0 */
+    } else {
+        b1(a, 0xf3);
+        op_mem(a, false, 0x0f7e, 0, RBX, foff(in->rs1)); /* movq xmm0, [f rs1] */
+        b1(a, 0xf2);
+        op_mem(a, false, sse, 0, RBX, foff(in->rs2));    /* op xmm0, [f rs2] */
+    }
     b1(a, 0x66);
     op_reg(a, true, 0x0f7e, 0, RDX);                 /* movq rdx, xmm0 */
     op_reg(a, true, 0x89, RDX, RAX);                 /* mov rax, rdx */
@@ -434,6 +573,51 @@ static bool emit_op(struct asm_state *a, const struct insn *in)
     if (w32)
         movsxd(a, RAX, RAX);
     store_x(a, RAX, in->rd);
+    return true;
+}
+
+/* mulh/mulhu, and division where x86's answer is RISC-V's: a zero divisor
+ * and (signed) a divisor of -1 (MIN / -1 faults on x86) go to exec_. */
+static bool emit_muldiv(struct asm_state *a, const struct insn *in, unsigned i)
+{
+    bool w32 = false, rem = false, sign = false;
+    switch (in->id) {
+    case INSN_mulh: case INSN_mulhu:
+        load_x(a, RAX, in->rs1);
+        op_mem(a, true, 0xf7, in->id == INSN_mulh ? 5 : 4, RBX, xoff(in->rs2)); /* imul/mul qword [rs2] */
+        store_x(a, RDX, in->rd);
+        return true;
+    case INSN_div: sign = true; break;
+    case INSN_divu: break;
+    case INSN_rem: sign = true; rem = true; break;
+    case INSN_remu: rem = true; break;
+    case INSN_divw: sign = true; w32 = true; break;
+    case INSN_divuw: w32 = true; break;
+    case INSN_remw: sign = true; rem = true; w32 = true; break;
+    case INSN_remuw: rem = true; w32 = true; break;
+    default: return false;
+    }
+    unsigned slow = new_label(a, STUB_SLOW, i);
+    op_mem(a, !w32, 0x8b, RCX, RBX, xoff(in->rs2));
+    op_reg(a, !w32, 0x85, RCX, RCX); /* test rcx, rcx */
+    jcc(a, CC_E, slow);
+    if (sign) {
+        alu_imm(a, !w32, ALU_CMP, RCX, -1);
+        jcc(a, CC_E, slow);
+    }
+    op_mem(a, !w32, 0x8b, RAX, RBX, xoff(in->rs1));
+    if (sign) {
+        if (!w32)
+            b1(a, 0x48);
+        b1(a, 0x99);                    /* cqo / cdq */
+    } else {
+        op_reg(a, false, 0x31, RDX, RDX); /* xor edx, edx */
+    }
+    op_reg(a, !w32, 0xf7, sign ? 7 : 6, RCX); /* idiv/div rcx */
+    unsigned res = rem ? RDX : RAX;
+    if (w32)
+        movsxd(a, res, res);
+    store_x(a, res, in->rd);
     return true;
 }
 
@@ -629,6 +813,7 @@ bool jit_translate(struct jit *j, struct block *b)
     a->start = a->p = j->code + j->used;
     a->end = j->code + JIT_BYTES;
     a->overflow = false;
+    a->fma = j->fma;
     a->nfixups = 0;
     a->nlabels = 0;
     unsigned n = b->n;
@@ -647,7 +832,8 @@ bool jit_translate(struct jit *j, struct block *b)
         const struct insn *in = &b->insns[i];
         place(a, i);
         if (!emit_op(a, in) && !emit_op_imm(a, in) && !emit_load(a, in, i) && !emit_store(a, in, i) &&
-            !emit_branch(a, in, i) && !emit_jump(a, &x, in, i) && !emit_fp(a, in, i))
+            !emit_branch(a, in, i) && !emit_jump(a, &x, in, i) && !emit_fp(a, in, i) &&
+            !emit_muldiv(a, in, i))
             emit_call_exec(a, &x, i, exec_of(in));
     }
     /* The end marker: on at the next pc, chained. */
@@ -708,6 +894,8 @@ struct jit *jit_create(void)
         return NULL;
     }
     j->code = code;
+    __builtin_cpu_init();
+    j->fma = __builtin_cpu_supports("fma");
     return j;
 }
 

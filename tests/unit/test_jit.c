@@ -8,8 +8,10 @@
  * re-entry are exercised) followed by an ebreak that mtvec points at, where
  * the hart parks. The body mixes every row the translator inlines (ALU, W
  * forms, shifts, lui/auipc, loads and stores of every size, aligned or not,
- * forward branches, jal, FP loads, stores and arithmetic) with rows it calls
- * out for (mul/div family, FP with other rounding modes), and
+ * forward branches, jal, mulh and division with zero and -1 divisors, FP
+ * loads, stores, arithmetic, fused ops, sign injection, moves, compares and
+ * conversions) with rows it calls out for (mulhsu, FP with other rounding
+ * modes), and
  * now and then a load from unmapped memory, which traps mid-block.
  */
 #include <check.h>
@@ -104,11 +106,31 @@ static uint32_t random_insn(unsigned i, unsigned n)
         {0, 1}, {1, 1}, {3, 1}, {4, 1}, {5, 1}, {6, 1}, {7, 1},                               /* M */
     };
     static const struct { unsigned f3, f7; } opw[] = {
-        {0, 0}, {0, 0x20}, {1, 0}, {5, 0}, {5, 0x20}, {0, 1}, {4, 1}, {7, 1},
+        {0, 0}, {0, 0x20}, {1, 0}, {5, 0}, {5, 0x20}, {0, 1}, {4, 1}, {5, 1}, {6, 1}, {7, 1},
     };
     static const unsigned branch_f3[] = {0, 1, 4, 5, 6, 7};
     unsigned left = n - i - 1; /* instructions after this one in the body */
-    switch (pick(15)) {
+    switch (pick(18)) {
+    case 15: { /* fmadd/fmsub/fnmsub/fnmadd.d, rm RNE, dynamic or RTZ */
+        static const unsigned rm[] = {0, 7, 7, 1};
+        return pick(32) << 27 | 1u << 25 | pick(32) << 20 | pick(32) << 15 | rm[pick(4)] << 12 | pick(32) << 7 |
+               (0x43u + 4 * pick(4));
+    }
+    case 16: { /* sign injection, moves, compares (integer rd) */
+        switch (pick(4)) {
+        case 0: return r_type(0x53, pick(3), 0x11, pick(32), pick(32), pick(32));
+        case 1: return r_type(0x53, 0, 0x71, rd_any(), pick(32), 0);  /* fmv.x.d */
+        case 2: return r_type(0x53, 0, 0x79, pick(32), rs_any(), 0);  /* fmv.d.x */
+        default: return r_type(0x53, pick(3), 0x51, rd_any(), pick(32), pick(32));
+        }
+    }
+    case 17: { /* fcvt.d.w/l and fcvt.w/l.d */
+        static const unsigned rm[] = {1, 1, 0, 7};
+        unsigned kind = pick(2) ? 0 : 2;
+        if (pick(2))
+            return r_type(0x53, rm[pick(4)], 0x69, pick(32), rs_any(), kind);
+        return r_type(0x53, rm[pick(4)], 0x61, rd_any(), pick(32), kind);
+    }
     case 12: { /* fadd/fsub/fmul/fdiv.d, rm RNE, dynamic or (not inlined) RTZ */
         static const unsigned f7[] = {0x01, 0x05, 0x09, 0x0d};
         static const unsigned rm[] = {0, 7, 7, 1};
@@ -203,21 +225,34 @@ static void check_one(uint64_t seed)
     unsigned n = 0;
     rng_state = seed * 0x9e3779b97f4a7c15ull + 1;
     code[n++] = i_type(0x13, 0, 30, 0, 1 + (int)pick(6)); /* addi x30, x0, iterations */
-    for (unsigned i = 0; i < BODY; i++)
-        code[n++] = random_insn(i, BODY);
+    /* Mostly long bodies; short ones let a single instruction decide what
+     * the end state shows (an FS that only it would dirty, say). */
+    static const unsigned lengths[] = {1, 2, 3, BODY, BODY, BODY};
+    unsigned body = lengths[pick(6)];
+    for (unsigned i = 0; i < body; i++)
+        code[n++] = random_insn(i, body);
     code[n++] = i_type(0x13, 0, 30, 30, -1);
-    code[n++] = b_type(1, 30, 0, -4 * (BODY + 1));
+    code[n++] = b_type(1, 30, 0, -4 * (int)(body + 1));
     code[n++] = EBREAK;
 
     uint64_t regs[32], fregs[32];
     uint8_t data[DATA_BYTES];
     for (unsigned r = 0; r < 32; r++)
-        regs[r] = pick(4) ? rnd() : rnd() % 64; /* small values make shifts and compares interesting */
+        switch (pick(8)) { /* small values make shifts and compares interesting, -1 and MIN divisions */
+        case 0: case 1: regs[r] = rnd() % 64; break;
+        case 2: regs[r] = pick(2) ? ~0ull : 1ull << 63; break;
+        case 3: regs[r] = pick(2) ? 0xffffffff80000000ull : 0xffffffffull; break;
+        default: regs[r] = rnd(); break;
+        }
     static const uint64_t special[] = {0, 1ull << 63, 0x7ff0000000000000ull, 0x7ff8000000000000ull,
                                        0x0000000000000001ull, 0x7fefffffffffffffull, 0x0010000000000000ull};
     for (unsigned r = 0; r < 32; r++) /* doubles of every kind, mostly normal ones near 1 */
         fregs[r] = pick(8) == 0 ? special[pick(7)] : (0x3f0ull + pick(32)) << 52 | (rnd() >> 12) | (uint64_t)pick(2) << 63;
     unsigned fflags = pick(3) ? FFLAG_NX : 0, frm = pick(4) ? FRM_RNE : 1;
+    /* FS mostly Dirty; Initial and Clean make the first FP write dirty it,
+     * Off makes FP illegal. */
+    static const uint64_t fs_states[] = {MSTATUS_FS, MSTATUS_FS, MSTATUS_FS, 1ull << 13, 2ull << 13, 0};
+    uint64_t fs = fs_states[pick(6)];
     for (unsigned k = 0; k < DATA_BYTES; k++)
         data[k] = (uint8_t)rnd();
 
@@ -231,7 +266,7 @@ static void check_one(uint64_t seed)
             m[k].h->x[r] = regs[r];
         for (unsigned r = 0; r < 32; r++)
             m[k].h->f[r] = fregs[r];
-        m[k].h->mstatus |= MSTATUS_FS | MSTATUS_SD; /* Dirty */
+        m[k].h->mstatus = (m[k].h->mstatus & ~MSTATUS_FS) | fs | (fs == MSTATUS_FS ? MSTATUS_SD : 0);
         m[k].h->fflags = (uint8_t)fflags;
         m[k].h->frm = (uint8_t)frm;
         m[k].h->x[31] = DATA;
@@ -245,7 +280,8 @@ static void check_one(uint64_t seed)
         ck_assert_msg(a->f[r] == b->f[r], "seed %llu: f%u jit %#llx interp %#llx", (unsigned long long)seed, r,
                       (unsigned long long)a->f[r], (unsigned long long)b->f[r]);
     ck_assert_uint_eq(a->fflags, b->fflags);
-    ck_assert_uint_eq(a->mstatus, b->mstatus);
+    ck_assert_msg(a->mstatus == b->mstatus, "seed %llu: mstatus %#llx vs %#llx", (unsigned long long)seed,
+                  (unsigned long long)a->mstatus, (unsigned long long)b->mstatus);
     ck_assert_msg(a->pc == b->pc, "seed %llu: pc %#llx vs %#llx", (unsigned long long)seed,
                   (unsigned long long)a->pc, (unsigned long long)b->pc);
     ck_assert_msg(a->instret == b->instret, "seed %llu: instret %llu vs %llu", (unsigned long long)seed,
@@ -261,7 +297,7 @@ static void check_one(uint64_t seed)
 
 START_TEST(random_programs_match_the_interpreter)
 {
-    for (uint64_t seed = 1; seed <= 400; seed++)
+    for (uint64_t seed = 1; seed <= 1500; seed++)
         check_one(seed);
 }
 END_TEST
