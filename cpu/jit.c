@@ -34,8 +34,10 @@ enum { CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_L = 0xc, CC_GE = 0xd };
 enum { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
 enum { SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
 
+/* Enough for the worst block: an FP row takes up to 2 labels and 8 fixups
+ * (tests/unit/test_jit.c translates such blocks). */
 #define MAX_LABELS (4 * MAX_BLOCK_INSNS + 8)
-#define MAX_FIXUPS (4 * MAX_BLOCK_INSNS + 8)
+#define MAX_FIXUPS (10 * MAX_BLOCK_INSNS + 8)
 
 /* What a label's out-of-line code does (emitted after the block's body). */
 enum stub_kind { STUB_NONE, STUB_SLOW, STUB_TAKEN };
@@ -311,17 +313,17 @@ static void emit_fs_check(struct asm_state *a, bool any, unsigned slow)
 static void emit_normal_check(struct asm_state *a, bool zero_ok, unsigned slow)
 {
     op_reg(a, true, 0x01, RAX, RAX); /* add rax, rax: the sign out */
-    unsigned next = 0;
+    uint8_t *skip = a->p;
     if (zero_ok) {
-        next = new_label(a, STUB_NONE, 0);
-        jcc(a, CC_E, next);
+        b1(a, 0x74); /* jz over the test (rel8, patched below) */
+        b1(a, 0);
     }
     shift_imm(a, true, SH_SHR, RAX, 53);     /* the exponent */
     alu_imm(a, false, ALU_SUB, RAX, 1);
     alu_imm(a, false, ALU_CMP, RAX, 0x7fd);  /* exp - 1 < 0x7fe: normal */
     jcc(a, 0x7 /* above */, slow);
-    if (zero_ok)
-        place(a, next);
+    if (zero_ok && !a->overflow)
+        skip[1] = (uint8_t)(a->p - (skip + 2));
 }
 
 /* Jumps to `slow` unless FS is Dirty, fflags.NX is already set and the
@@ -451,7 +453,7 @@ static bool emit_fp_other(struct asm_state *a, const struct insn *in, unsigned i
 }
 
 /* fld/fsd/flw/fsw on a TLB hit, and the double arithmetic (fadd, fsub,
- * fmul, fdiv, and the fused four on FMA3 hosts) where fpu.c's arith_fast
+ * fmul, fdiv, fsqrt, and the fused four on FMA3 hosts) where fpu.c's arith_fast
  * would take the host result as it is: FS Dirty, fflags.NX
  * already set, round to nearest even, normal (or zero) operands, a normal
  * result, so no flag can change. Everything else goes to exec_<name>. */
@@ -487,6 +489,7 @@ static bool emit_fp(struct asm_state *a, const struct insn *in, unsigned i)
     case INSN_fsub_d: sse = 0x0f5c; break;
     case INSN_fmul_d: sse = 0x0f59; break;
     case INSN_fdiv_d: sse = 0x0f5e; break;
+    case INSN_fsqrt_d: sse = 0x0f51; break;
     case INSN_fmadd_d: sse = 0xb9; break;  /* vfmadd231sd */
     case INSN_fmsub_d: sse = 0xbb; break;  /* vfmsub231sd */
     case INSN_fnmsub_d: sse = 0xbd; break; /* vfnmadd231sd: -(a*b) + c */
@@ -499,6 +502,14 @@ static bool emit_fp(struct asm_state *a, const struct insn *in, unsigned i)
     unsigned slow = new_label(a, STUB_SLOW, i);
     emit_rne_check(a, in, slow);
     op_mem(a, true, 0x8b, RAX, RBX, foff(in->rs1));
+    if (in->id == INSN_fsqrt_d) { /* a positive normal radicand */
+        op_reg(a, true, 0x85, RAX, RAX);
+        jcc(a, 0x8 /* sign */, slow);
+        emit_normal_check(a, false, slow);
+        b1(a, 0xf2);
+        op_mem(a, false, sse, 0, RBX, foff(in->rs1)); /* sqrtsd xmm0, [f rs1] */
+        goto result;
+    }
     emit_normal_check(a, true, slow);
     op_mem(a, true, 0x8b, RAX, RBX, foff(in->rs2));
     emit_normal_check(a, in->id != INSN_fdiv_d, slow); /* x / 0 raises DZ */
@@ -519,6 +530,7 @@ static bool emit_fp(struct asm_state *a, const struct insn *in, unsigned i)
         b1(a, 0xf2);
         op_mem(a, false, sse, 0, RBX, foff(in->rs2));    /* op xmm0, [f rs2] */
     }
+result:
     b1(a, 0x66);
     op_reg(a, true, 0x0f7e, 0, RDX);                 /* movq rdx, xmm0 */
     op_reg(a, true, 0x89, RDX, RAX);                 /* mov rax, rdx */

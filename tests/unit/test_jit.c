@@ -132,9 +132,10 @@ static uint32_t random_insn(unsigned i, unsigned n)
         return r_type(0x53, rm[pick(4)], 0x61, rd_any(), pick(32), kind);
     }
     case 12: { /* fadd/fsub/fmul/fdiv.d, rm RNE, dynamic or (not inlined) RTZ */
-        static const unsigned f7[] = {0x01, 0x05, 0x09, 0x0d};
+        static const unsigned f7[] = {0x01, 0x05, 0x09, 0x0d, 0x2d};
         static const unsigned rm[] = {0, 7, 7, 1};
-        return r_type(0x53, rm[pick(4)], f7[pick(4)], pick(32), pick(32), pick(32));
+        unsigned k = pick(5);
+        return r_type(0x53, rm[pick(4)], f7[k], pick(32), pick(32), k == 4 ? 0 : pick(32)); /* fsqrt: rs2 = 0 */
     }
     case 13: { /* fld/flw */
         unsigned f3 = pick(2) ? 3 : 2;
@@ -336,6 +337,55 @@ START_TEST(a_full_region_refuses_translations)
 }
 END_TEST
 
+/* The most expensive rows, 64 of a kind (a block's most), still translate:
+ * nothing runs out of labels, fixups or room. */
+START_TEST(worst_blocks_translate)
+{
+#if defined(__x86_64__)
+    static const uint32_t rows[] = {
+        0x02b57543u,             /* fmadd.d f10, f10, f11, f0 (dynamic rm) */
+        0x1ab57553u,             /* fdiv.d f10, f10, f11 (dynamic rm) */
+        0x5a057553u,             /* fsqrt.d f10, f10 */
+        0xa2b52553u,             /* feq.d a0, f10, f11 */
+        0xc2257553u,             /* fcvt.l.d a0, f10, dyn: not inlined, a call */
+        0x0005b507u | 3u << 12,  /* fld f10, 0(a1) */
+        0x00a5b027u | 3u << 12,  /* fsd f10, 0(a1) */
+        0x02b54533u,             /* div a0, a0, a1 */
+        0x0005b503u,             /* ld a0, 0(a1) */
+    };
+    for (unsigned r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        struct machine m;
+        ck_assert(make(&m, 1));
+        uint32_t code[MAX_BLOCK_INSNS + 1];
+        for (unsigned i = 0; i < MAX_BLOCK_INSNS; i++)
+            code[i] = rows[r];
+        code[MAX_BLOCK_INSNS] = EBREAK;
+        write_program(&m, code, MAX_BLOCK_INSNS + 1);
+        struct block *b = cache_build(m.cache, RAM_BASE, bus_ram_ptr(&m.bus, RAM_BASE, 4));
+        ck_assert_ptr_nonnull(b);
+        ck_assert_uint_eq(b->n, MAX_BLOCK_INSNS);
+        struct jit *j = jit_create();
+        ck_assert_msg(jit_translate(j, b), "64 x %#x do not translate", rows[r]);
+        jit_destroy(j);
+        unmake(&m);
+    }
+    /* And a block of in-block branches (each to the next row). */
+    struct machine m;
+    ck_assert(make(&m, 1));
+    uint32_t code[MAX_BLOCK_INSNS + 1];
+    for (unsigned i = 0; i < MAX_BLOCK_INSNS; i++)
+        code[i] = b_type(1, 10, 11, i ? -4 : 4);
+    code[MAX_BLOCK_INSNS] = EBREAK;
+    write_program(&m, code, MAX_BLOCK_INSNS + 1);
+    struct block *b = cache_build(m.cache, RAM_BASE, bus_ram_ptr(&m.bus, RAM_BASE, 4));
+    struct jit *j = jit_create();
+    ck_assert(jit_translate(j, b));
+    jit_destroy(j);
+    unmake(&m);
+#endif
+}
+END_TEST
+
 /* The translator must be there on this host for the test above to mean
  * anything (x86-64 builds). */
 START_TEST(translation_is_available)
@@ -356,6 +406,7 @@ int main(void)
     tcase_add_test(tc, translation_is_available);
     tcase_add_test(tc, random_programs_match_the_interpreter);
     tcase_add_test(tc, a_full_region_refuses_translations);
+    tcase_add_test(tc, worst_blocks_translate);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
