@@ -134,10 +134,13 @@ def main():
     p.add_argument("--disk", required=True)
     p.add_argument("--bios", default=None, help="firmware file (default: rivet's built-in SBI)")
     p.add_argument("--smp", type=int, default=1)
+    p.add_argument("--jit", default=None, help="rivet's --jit (default: rivet's own default)")
     p.add_argument("--log", required=True)
     p.add_argument("--timeout", type=int, default=600)
     args = p.parse_args()
     args.firmware = ["-bios", args.bios] if args.bios else []
+    if args.jit:
+        args.firmware += ["--jit", args.jit]
     for path in [args.kernel, args.initrd, args.disk] + ([args.bios] if args.bios else []):
         if not os.path.exists(path):
             print(f"skipped: {path} is missing (scripts/build-guest builds the guest)")
