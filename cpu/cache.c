@@ -7,6 +7,7 @@
 #include "cpu/decode.h"
 #include "cpu/dispatch.h"
 #include "cpu/jit.h"
+#include "rivet.h"
 
 #define HASH_BITS 16
 #define ARENA_BYTES (32u << 20)
@@ -23,6 +24,7 @@ struct code_cache {
     unsigned nharts;
     struct jit *jit; /* NULL: no translation */
     unsigned jit_hot; /* entries before a block is translated */
+    uint64_t nblocks, ntranslated, nrefused, nflushes, ninvalidated;
 };
 
 static void on_code_write(void *opaque, uint64_t pa) { cache_invalidate_page(opaque, pa); }
@@ -93,8 +95,19 @@ struct block *cache_lookup(struct code_cache *c, uint64_t pa)
     return NULL;
 }
 
+void code_cache_stats(const struct code_cache *c, struct rivet_code_stats *s)
+{
+    s->blocks = c->nblocks;
+    s->translated = c->ntranslated;
+    s->refused = c->nrefused;
+    s->host_bytes = c->jit ? jit_bytes_written(c->jit) : 0;
+    s->flushes = c->nflushes;
+    s->invalidations = c->ninvalidated;
+}
+
 void cache_flush_all(struct code_cache *c)
 {
+    c->nflushes++;
     memset(c->hash, 0, sizeof(c->hash));
     for (uint64_t p = 0; p < c->npages; p++) {
         if (c->page_blocks[p]) {
@@ -131,6 +144,7 @@ void cache_invalidate_page(struct code_cache *c, uint64_t pa)
         hash_remove(c, b);
     }
     c->page_blocks[p] = NULL;
+    c->ninvalidated++;
     /* No jump cache may keep an invalid block: chained jumps do not look at
      * b->valid (dispatch.h). Rare: a Linux boot invalidates about 30 pages. */
     for (unsigned i = 0; i < c->nharts; i++)
@@ -243,7 +257,10 @@ static int enter_counting(struct hart *h, const struct insn *first)
     if (++b->heat < h->cache->jit_hot || !h->cache->jit)
         return first->fn(h, first);
     b->entry = first->fn;
-    jit_translate(h->cache->jit, b);
+    if (jit_translate(h->cache->jit, b))
+        h->cache->ntranslated++;
+    else
+        h->cache->nrefused++;
     return b->entry(h, first);
 }
 
@@ -256,6 +273,7 @@ struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host
     unsigned n;
     if (decode_run(pa, host, b->insns, &n) == 0)
         return NULL;
+    c->nblocks++;
     b->n = n;
     b->pa = pa;
     b->valid = true;

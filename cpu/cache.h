@@ -61,6 +61,10 @@ void code_cache_destroy(struct code_cache *c);
 /* Registers a hart whose store TLB must drop pages that become code. */
 bool code_cache_add_hart(struct code_cache *c, struct hart *h);
 
+struct rivet_code_stats;
+/* Counters since creation (include/rivet.h). */
+void code_cache_stats(const struct code_cache *c, struct rivet_code_stats *s);
+
 /* The valid block starting at physical address pa, or NULL. */
 struct block *cache_lookup(struct code_cache *c, uint64_t pa);
 /* Decodes and inserts the block at (pc, pa); host points at pa's bytes in RAM.

@@ -17,6 +17,7 @@
 struct jit {
     uint8_t *code;
     size_t used;
+    unsigned long long written; /* bytes, over every reset */
     bool fma; /* the host has FMA3 */
 };
 
@@ -891,6 +892,7 @@ bool jit_translate(struct jit *j, struct block *b)
             a->start[a->fixup[f].at + k] = (uint8_t)(rel >> (8 * k));
     }
     j->used += (size_t)(a->p - a->start + 15) & ~(size_t)15;
+    j->written += (unsigned long long)(a->p - a->start);
     b->entry = (insn_fn)(void *)a->start;
     return true;
 }
@@ -920,6 +922,7 @@ void jit_destroy(struct jit *j)
 }
 
 size_t jit_room(const struct jit *j) { return JIT_BYTES - j->used; }
+unsigned long long jit_bytes_written(const struct jit *j) { return j->written; }
 void jit_reset(struct jit *j) { j->used = 0; }
 
 #else /* no translator for this host */
@@ -928,6 +931,7 @@ struct jit *jit_create(void) { return NULL; }
 void jit_destroy(struct jit *j) { (void)j; }
 bool jit_translate(struct jit *j, struct block *b) { (void)j; (void)b; return false; }
 size_t jit_room(const struct jit *j) { (void)j; return 0; }
+unsigned long long jit_bytes_written(const struct jit *j) { (void)j; return 0; }
 void jit_reset(struct jit *j) { (void)j; }
 
 #endif

@@ -53,5 +53,7 @@ size_t jit_room(const struct jit *j);
 #define JIT_MAX_BLOCK_BYTES (MAX_BLOCK_INSNS * 256 + 512)
 /* Drops every translation (the block arena is being recycled). */
 void jit_reset(struct jit *j);
+/* Host code bytes written since creation, over every reset. */
+unsigned long long jit_bytes_written(const struct jit *j);
 
 #endif

@@ -149,6 +149,17 @@ bool rivet_dump_dtb(struct machine *m, const char *path, char *err, size_t errle
 /* Instructions retired over all harts so far. */
 uint64_t rivet_instructions(const struct machine *m);
 
+/* What the decoded-block cache and the translator (cpu/jit.h) did so far. */
+struct rivet_code_stats {
+    uint64_t blocks;       /* blocks decoded */
+    uint64_t translated;   /* blocks translated to host code */
+    uint64_t refused;      /* translations that did not fit (those blocks stay threaded) */
+    uint64_t host_bytes;   /* host code written, all translations */
+    uint64_t flushes;      /* times both arenas were recycled at once */
+    uint64_t invalidations; /* pages whose blocks a write invalidated */
+};
+void rivet_code_stats(const struct machine *m, struct rivet_code_stats *s);
+
 /* Runs until the guest exits (returns its verdict, see enum rivet_exit), a
  * limit is reached (RIVET_EXIT_LIMIT), or a stop is requested. Guest exits:
  * HTIF exit, the sifive test device (pass 0x5555 -> 0; fail 0x3333 with code

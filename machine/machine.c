@@ -359,6 +359,8 @@ void rivet_request_stop(struct machine *m, int signo)
     m->stop_signal = signo > 0 ? signo : 1;
 }
 
+void rivet_code_stats(const struct machine *m, struct rivet_code_stats *s) { code_cache_stats(m->cache, s); }
+
 uint64_t rivet_instructions(const struct machine *m)
 {
     uint64_t n = 0;

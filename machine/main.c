@@ -56,6 +56,13 @@ static void print_stats(const struct machine *m, const struct timespec *t0)
     uint64_t n = rivet_instructions(m);
     fprintf(stderr, "rivet: instructions: %llu, seconds: %.3f, MIPS: %.1f\n", (unsigned long long)n, s,
             s > 0 ? (double)n / s / 1e6 : 0.0);
+    struct rivet_code_stats c;
+    rivet_code_stats(m, &c);
+    fprintf(stderr,
+            "rivet: blocks: %llu decoded, %llu translated (%llu KiB of host code), %llu refused; "
+            "%llu pages invalidated, %llu cache flushes\n",
+            (unsigned long long)c.blocks, (unsigned long long)c.translated, (unsigned long long)(c.host_bytes >> 10),
+            (unsigned long long)c.refused, (unsigned long long)c.invalidations, (unsigned long long)c.flushes);
 }
 
 /* -machine virt,dumpdtb=FILE: the tree the guest would get, then exit 0. */
