@@ -216,6 +216,7 @@ struct exits {
     unsigned common; /* eax = status, rsi = instruction: jump -> chain; else record and return */
     unsigned chain;  /* rsi = instruction, h->pc = target: jit_chain */
     unsigned linked; /* return EXEC_LINKED */
+    unsigned tail;   /* the chain tail (emit_chain_tail) */
 };
 
 /* Calls exec_<row>(h, in_i); a status other than EXEC_NEXT leaves the block. */
@@ -716,17 +717,26 @@ static bool emit_branch(struct asm_state *a, const struct insn *in, unsigned i)
     return true;
 }
 
-/*
- * Leaves the block for the pc in rax (already in h->pc), `retired`
- * instructions counted: the jump cache lookup of chain_enter (dispatch.h),
- * written out at every exit so that each has its own indirect jump for the
- * host to predict. A miss returns EXEC_LINKED (pc and instret are done).
- */
+/* Leaves the block for the pc in rax (already in h->pc), `retired`
+ * instructions counted, through the block's chain tail. */
 static void emit_chain_to(struct asm_state *a, const struct exits *x, unsigned retired)
 {
+    b1(a, 0xb9);
+    b4(a, retired); /* mov ecx, retired */
+    jmp(a, x->tail);
+}
+
+/*
+ * The block's chain tail (rax = the next pc, in h->pc; rcx = instructions to
+ * count): the jump cache lookup of chain_enter (dispatch.h), written out in
+ * every block so that each block has its own indirect jump for the host to
+ * predict. A miss returns EXEC_LINKED (pc and instret are done).
+ */
+static void emit_chain_tail(struct asm_state *a, const struct exits *x)
+{
     _Static_assert(sizeof(struct jcache_entry) == 24, "the index below assumes 24-byte entries");
-    op_mem(a, true, 0x8b, RCX, RBX, HOFF(instret));
-    alu_imm(a, true, ALU_ADD, RCX, (int32_t)retired);
+    place(a, x->tail);
+    op_mem(a, true, 0x03, RCX, RBX, HOFF(instret));
     op_mem(a, true, 0x89, RCX, RBX, HOFF(instret));
     op_reg(a, false, 0x89, RAX, RDX); /* mov edx, eax */
     shift_imm(a, false, SH_SHR, RDX, 1);
@@ -832,7 +842,8 @@ bool jit_translate(struct jit *j, struct block *b)
     unsigned n = b->n;
     for (unsigned i = 0; i <= n; i++)
         new_label(a, STUB_NONE, i);
-    struct exits x = { new_label(a, STUB_NONE, n), new_label(a, STUB_NONE, n), new_label(a, STUB_NONE, n) };
+    struct exits x = { new_label(a, STUB_NONE, n), new_label(a, STUB_NONE, n), new_label(a, STUB_NONE, n),
+                       new_label(a, STUB_NONE, n) };
 
     b1(a, 0x53);                      /* push rbx */
     b1(a, 0x41);
@@ -864,6 +875,7 @@ bool jit_translate(struct jit *j, struct block *b)
     op_reg(a, true, 0x89, RBX, RDI);
     epilogue_pops(a);
     far_transfer(a, (const void *)jit_chain, false);
+    emit_chain_tail(a, &x);
     place(a, x.linked);
     b1(a, 0xb8);
     b4(a, EXEC_LINKED); /* mov eax, EXEC_LINKED */
@@ -871,7 +883,7 @@ bool jit_translate(struct jit *j, struct block *b)
     b1(a, 0xc3);
 
     /* Out-of-line code, in the order the body asked for it (it may add more). */
-    for (unsigned l = n + 4; l < a->nlabels && !a->overflow; l++) {
+    for (unsigned l = n + 5; l < a->nlabels && !a->overflow; l++) {
         if (a->stub[l].kind == STUB_NONE)
             continue;
         place(a, l);
