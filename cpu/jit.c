@@ -47,6 +47,14 @@ struct asm_state {
     uint8_t *start, *p, *end;
     bool overflow;
     bool fma; /* the host has FMA3 (vfmadd231sd and kin) */
+    /* The guest register rax holds at this point of the body (RAX_NONE:
+     * none): an ALU op whose source the previous one just computed skips
+     * its load, so chains of dependent ops do not wait on store-to-load
+     * forwarding. Set by the ALU and branch emitters (rax_next, for after
+     * the instruction), cleared at every other instruction and at every
+     * place code can come from elsewhere: in-block branch targets and the
+     * instruction after one with an out-of-line path. */
+    unsigned rax, rax_next;
     /* Labels 0..n: the code of instruction i (n: the end marker);
      * then the exits, then out-of-line stubs. -1 = not placed yet. */
     ptrdiff_t label[MAX_LABELS];
@@ -140,6 +148,14 @@ static int32_t xoff(unsigned r) { return (int32_t)(8 * r); }
 #define HOFF(field) ((int32_t)offsetof(struct hart, field))
 
 static void load_x(struct asm_state *a, unsigned reg, unsigned r) { op_mem(a, true, 0x8b, reg, RBX, xoff(r)); }
+#define RAX_NONE 0xffu
+/* rax = x[r] (all 64 bits, or at least the low 32 with w32), unless rax
+ * already holds it. */
+static void load_rax(struct asm_state *a, unsigned r, bool w32)
+{
+    if (a->rax != r)
+        op_mem(a, !w32, 0x8b, RAX, RBX, xoff(r));
+}
 static void store_x(struct asm_state *a, unsigned reg, unsigned r) { op_mem(a, true, 0x89, reg, RBX, xoff(r)); }
 static void movsxd(struct asm_state *a, unsigned dst, unsigned src) { op_reg(a, true, 0x63, dst, src); }
 /* lea rsi, [r12 + 32 * i]: the decoded instruction i. */
@@ -568,25 +584,27 @@ static bool emit_op(struct asm_state *a, const struct insn *in)
     }
     if (cc) {
         op_reg(a, false, 0x31, RCX, RCX); /* xor ecx, ecx */
-        load_x(a, RAX, in->rs1);
+        load_rax(a, in->rs1, false);
         op_mem(a, true, 0x3b, RAX, RBX, xoff(in->rs2));
         b1(a, 0x0f);
         b1(a, cc);
         b1(a, 0xc1); /* setcc cl */
         store_x(a, RCX, in->rd);
+        a->rax_next = in->rd == in->rs1 ? RAX_NONE : in->rs1;
         return true;
     }
     if (sh) {
         load_x(a, RCX, in->rs2);
-        op_mem(a, !w32, 0x8b, RAX, RBX, xoff(in->rs1));
+        load_rax(a, in->rs1, w32);
         op_reg(a, !w32, 0xd3, sh, RAX); /* shift rax/eax by cl (masked as RISC-V masks) */
     } else {
-        op_mem(a, !w32, 0x8b, RAX, RBX, xoff(in->rs1));
+        load_rax(a, in->rs1, w32);
         op_mem(a, !w32, mul ? 0x0faf : op, RAX, RBX, xoff(in->rs2));
     }
     if (w32)
         movsxd(a, RAX, RAX);
     store_x(a, RAX, in->rd);
+    a->rax_next = in->rd;
     return true;
 }
 
@@ -644,6 +662,7 @@ static bool emit_op_imm(struct asm_state *a, const struct insn *in)
     case INSN_lui:
         op_mem(a, true, 0xc7, 0, RBX, xoff(in->rd)); /* mov qword [rd], simm32 */
         b4(a, (uint32_t)in->imm);
+        a->rax_next = a->rax == in->rd ? RAX_NONE : a->rax;
         return true;
     case INSN_auipc: {
         int64_t delta = (int64_t)in->off + in->imm;
@@ -655,12 +674,17 @@ static bool emit_op_imm(struct asm_state *a, const struct insn *in)
             alu_imm(a, true, ALU_ADD, RAX, in->off);
         }
         store_x(a, RAX, in->rd);
+        a->rax_next = in->rd;
         return true;
     }
     case INSN_addiw:
         if (in->imm == 0) { /* sext.w */
-            op_mem(a, true, 0x63, RAX, RBX, xoff(in->rs1));
+            if (a->rax == in->rs1)
+                movsxd(a, RAX, RAX);
+            else
+                op_mem(a, true, 0x63, RAX, RBX, xoff(in->rs1));
             store_x(a, RAX, in->rd);
+            a->rax_next = in->rd;
             return true;
         }
         alu = ALU_ADD; w32 = true; break;
@@ -680,15 +704,16 @@ static bool emit_op_imm(struct asm_state *a, const struct insn *in)
     }
     if (cc) {
         op_reg(a, false, 0x31, RCX, RCX);
-        load_x(a, RAX, in->rs1);
+        load_rax(a, in->rs1, false);
         alu_imm(a, true, ALU_CMP, RAX, in->imm);
         b1(a, 0x0f);
         b1(a, cc);
         b1(a, 0xc1);
         store_x(a, RCX, in->rd);
+        a->rax_next = in->rd == in->rs1 ? RAX_NONE : in->rs1;
         return true;
     }
-    op_mem(a, !w32, 0x8b, RAX, RBX, xoff(in->rs1));
+    load_rax(a, in->rs1, w32);
     if (sh && in->imm)
         shift_imm(a, !w32, sh, RAX, (unsigned)in->imm);
     else if (!sh && (in->imm || alu == ALU_AND))
@@ -696,6 +721,7 @@ static bool emit_op_imm(struct asm_state *a, const struct insn *in)
     if (w32)
         movsxd(a, RAX, RAX);
     store_x(a, RAX, in->rd);
+    a->rax_next = in->rd;
     return true;
 }
 
@@ -711,9 +737,10 @@ static bool emit_branch(struct asm_state *a, const struct insn *in, unsigned i)
     case INSN_bgeu: cc = CC_AE; break;
     default: return false;
     }
-    load_x(a, RAX, in->rs1);
+    load_rax(a, in->rs1, false);
     op_mem(a, true, 0x3b, RAX, RBX, xoff(in->rs2));
     jcc(a, cc, new_label(a, STUB_TAKEN, i));
+    a->rax_next = in->rs1; /* not taken: rax is as it was */
     return true;
 }
 
@@ -776,6 +803,7 @@ static bool emit_jump(struct asm_state *a, const struct exits *x, const struct i
         op_mem(a, true, 0x8b, RAX, RBX, HOFF(pc));
         alu_imm(a, true, ALU_ADD, RAX, in->off + in->len);
         store_x(a, RAX, in->rd);
+        a->rax_next = in->rd;
         return true;
     }
     if (in->id == INSN_jal) {
@@ -852,13 +880,28 @@ bool jit_translate(struct jit *j, struct block *b)
     op_reg(a, true, 0x89, RDI, RBX);  /* mov rbx, rdi (h) */
     op_reg(a, true, 0x89, RSI, R12);  /* mov r12, rsi (b->insns) */
 
+    bool merge[MAX_BLOCK_INSNS + 1] = {false}; /* in-block branch targets */
+    for (unsigned i = 0; i < n; i++)
+        if (b->insns[i].tidx != TIDX_NONE && b->insns[i].tidx <= n)
+            merge[b->insns[i].tidx] = true;
+    a->rax = RAX_NONE;
     for (unsigned i = 0; i < n; i++) {
         const struct insn *in = &b->insns[i];
         place(a, i);
+        if (merge[i])
+            a->rax = RAX_NONE;
+        unsigned nlabels = a->nlabels;
+        a->rax_next = RAX_NONE;
         if (!emit_op(a, in) && !emit_op_imm(a, in) && !emit_load(a, in, i) && !emit_store(a, in, i) &&
             !emit_branch(a, in, i) && !emit_jump(a, &x, in, i) && !emit_fp(a, in, i) &&
             !emit_muldiv(a, in, i))
             emit_call_exec(a, &x, i, exec_of(in));
+        /* An out-of-line path of this instruction comes back to the next
+         * with rax clobbered. */
+        bool stub = false;
+        for (unsigned l = nlabels; l < a->nlabels; l++)
+            stub |= a->stub[l].kind == STUB_SLOW;
+        a->rax = stub ? RAX_NONE : a->rax_next;
     }
     /* The end marker: on at the next pc, chained. */
     place(a, n);
