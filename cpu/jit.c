@@ -258,7 +258,8 @@ static insn_fn exec_of(const struct insn *in)
 static void emit_tlb(struct asm_state *a, const struct insn *in, unsigned size, int32_t tlb_off, unsigned miss)
 {
     _Static_assert(sizeof(struct tlb_entry) == 16, "the index below assumes 16-byte entries");
-    load_x(a, RAX, in->rs1);
+    load_rax(a, in->rs1, false);
+    a->rax = RAX_NONE;
     if (in->imm)
         alu_imm(a, true, ALU_ADD, RAX, in->imm);
     op_reg(a, false, 0x89, RAX, RDX); /* mov edx, eax */
@@ -319,6 +320,7 @@ static int32_t foff(unsigned r) { return HOFF(f) + (int32_t)(8 * r); }
  * for `any`, not Off (enough for a store). */
 static void emit_fs_check(struct asm_state *a, bool any, unsigned slow)
 {
+    a->rax = RAX_NONE;
     op_mem(a, true, 0x8b, RAX, RBX, HOFF(mstatus));
     alu_imm(a, false, ALU_AND, RAX, (int32_t)MSTATUS_FS);
     if (!any)
