@@ -9,20 +9,31 @@
  * an exec_status, and chains taken jumps through the jump cache.
  *
  * How a block is translated
- * - Guest registers stay in h->x[]: every instruction loads its operands from
- *   the hart and stores its result back, so any helper may be called at any
- *   point and a trap needs no register write-back.
- * - Inline: integer ALU ops, lui/auipc, conditional branches (an in-block
- *   target is a direct host jump, bounded by h->chain_end and the block's
- *   validity, as in dispatch.h), jal/jalr, and loads and stores that hit the
- *   TLB (one index, one tag compare, one add, as mmu_load_fast).
- * - Everything else, and every TLB miss, calls the row's exec_<name>
- *   semantics with the decoded instruction: one set of semantics for both
- *   ways of running a block.
+ * - Guest registers stay in h->x[] and h->f[]: every instruction loads its
+ *   operands from the hart and stores its result back, so any helper may be
+ *   called at any point and a trap needs no register write-back. The one
+ *   exception is within straight-line code: an op whose source the previous
+ *   op left in rax uses it (jit.c, struct asm_state).
+ * - Inline: integer ALU ops and their W forms, shifts, lui/auipc, mul,
+ *   mulh/mulhu, division (but by zero or -1), conditional branches (an
+ *   in-block target is a direct host jump, bounded by h->chain_end and the
+ *   block's validity, as in dispatch.h), jal/jalr, loads and stores that hit
+ *   the TLB (one index, one tag compare, one add, as mmu_load_fast), FP
+ *   loads and stores, and the common double ops where fpu.c's fast path
+ *   would take the host's result (fflags.NX already set, round to nearest,
+ *   normal operands and result).
+ * - Everything else, and every slow case of the above (TLB miss, FS not
+ *   Dirty, a special operand), calls the row's exec_<name> semantics with
+ *   the decoded instruction: one set of semantics for both ways of running
+ *   a block, and test_jit checks the two agree on random programs.
+ * - Every exit (jumps, taken branches leaving the block, the block end)
+ *   goes through the block's copy of the jump-cache lookup and on into the
+ *   next block's entry, as chain_jump does.
  *
  * When: a block is counted each time it is entered and translated on its
- * JIT_HOT-th entry (cache.c), so cold code, most of a boot, is interpreted
- * without paying for translation.
+ * JIT_HOT-th entry (cache.c; `--jit eager` makes that the first, `--jit
+ * off` never), so cold code, most of a boot, is interpreted without paying
+ * for translation.
  *
  * Memory: code goes to one executable region per code cache, used as a bump
  * arena, recycled only together with the block arena (cache_flush_all), never
