@@ -12,7 +12,9 @@
  * loads, stores, arithmetic, fused ops, sign injection, moves, compares and
  * conversions) with rows it calls out for (mulhsu, FP with other rounding
  * modes), and
- * now and then a load from unmapped memory, which traps mid-block.
+ * now and then a load from unmapped memory, which traps mid-block. Bodies
+ * also hold compressed ALU pairs, CSR reads and writes (mscratch, fflags,
+ * frm, fcsr, the counters), AMOs and LR/SC, all called out.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -100,6 +102,27 @@ static bool few_regs;
 static unsigned rd_any(void) { return few_regs ? (pick(8) ? 5 + pick(4) : 0) : pick(30); } /* x0..x29 */
 static unsigned rs_any(void) { return few_regs ? (pick(8) ? 5 + pick(4) : 0) : pick(32); }
 
+/* A random compressed ALU instruction (C.ADDI, C.LI, C.SLLI, C.MV, C.ADD,
+ * C.SUB/XOR/OR/AND, C.SUBW/ADDW), never writing x30/x31. */
+static uint32_t random_rvc(void)
+{
+    unsigned rd = rd_any(), rs = rs_any(), imm = pick(64);
+    if (rd == 0)
+        rd = 5;
+    if (rs == 0)
+        rs = 6;
+    unsigned rdp = pick(8), rsp = pick(8); /* x8..x15 */
+    switch (pick(7)) {
+    case 0: return 0x0001u | (imm >> 5) << 12 | rd << 7 | (imm & 31) << 2;          /* c.addi */
+    case 1: return 0x4001u | (imm >> 5) << 12 | rd << 7 | (imm & 31) << 2;          /* c.li */
+    case 2: return 0x0002u | (imm >> 5) << 12 | rd << 7 | (imm & 31) << 2;          /* c.slli */
+    case 3: return 0x8002u | rd << 7 | rs << 2;                                      /* c.mv */
+    case 4: return 0x9002u | rd << 7 | rs << 2;                                      /* c.add */
+    case 5: return 0x8c01u | rdp << 7 | pick(4) << 5 | rsp << 2;                     /* c.sub/xor/or/and */
+    default: return 0x9c01u | rdp << 7 | pick(2) << 5 | rsp << 2;                    /* c.subw/addw */
+    }
+}
+
 /* One random body instruction at index i of n (branches and jal skip forward
  * within the body). */
 static uint32_t random_insn(unsigned i, unsigned n)
@@ -113,7 +136,23 @@ static uint32_t random_insn(unsigned i, unsigned n)
     };
     static const unsigned branch_f3[] = {0, 1, 4, 5, 6, 7};
     unsigned left = n - i - 1; /* instructions after this one in the body */
-    switch (pick(18)) {
+    switch (pick(21)) {
+    case 18: /* two compressed instructions in one 4-byte slot */
+        return random_rvc() | random_rvc() << 16;
+    case 19: { /* CSRs: mscratch, the FP ones (which steer the FP fast paths), counters */
+        static const unsigned csr[] = {0x340, 0x001, 0x002, 0x003, 0xb02, 0xb00};
+        unsigned c = csr[pick(6)];
+        if (c == 0xb02 || c == 0xb00 || pick(3) == 0)
+            return i_type(0x73, 2, rd_any(), 0, (int)c);                        /* csrr */
+        if (c == 0x002 || c == 0x003) /* csrrwi: a valid frm (fcsr's uimm sets fflags, frm 0) */
+            return i_type(0x73, 5, rd_any(), c == 0x002 ? pick(5) : pick(32), (int)c);
+        return i_type(0x73, pick(2) ? 1 : 5, rd_any(), pick(2) ? rs_any() : pick(32), (int)c); /* csrrw / csrrwi */
+    }
+    case 20: { /* AMOs and LR/SC on the data area (x31) */
+        static const unsigned f5[] = {0x00, 0x01, 0x04, 0x08, 0x0c, 0x10, 0x14, 0x18, 0x1c, 0x02, 0x03};
+        unsigned k = pick(11), f3 = pick(2) ? 3 : 2;
+        return f5[k] << 27 | (k == 9 ? 0 : rs_any()) << 20 | 31u << 15 | f3 << 12 | rd_any() << 7 | 0x2f;
+    }
     case 15: { /* fmadd/fmsub/fnmsub/fnmadd.d, rm RNE, dynamic or RTZ */
         static const unsigned rm[] = {0, 7, 7, 1};
         return pick(32) << 27 | 1u << 25 | pick(32) << 20 | pick(32) << 15 | rm[pick(4)] << 12 | pick(32) << 7 |
