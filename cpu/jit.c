@@ -238,9 +238,11 @@ struct exits {
 /* Calls exec_<row>(h, in_i); a status other than EXEC_NEXT leaves the block. */
 static void emit_call_exec(struct asm_state *a, const struct exits *x, unsigned i, insn_fn fn)
 {
+    op_mem(a, true, 0x89, RBP, RBX, HOFF(instret)); /* the count in rbp to h->instret (see the prologue) */
     op_reg(a, true, 0x89, RBX, RDI); /* mov rdi, rbx */
     lea_insn(a, i);
     far_transfer(a, (const void *)fn, true);
+    op_mem(a, true, 0x8b, RBP, RBX, HOFF(instret));
     lea_insn(a, i);
     op_reg(a, false, 0x85, RAX, RAX); /* test eax, eax */
     jcc(a, CC_NE, x->common);
@@ -765,7 +767,7 @@ static void emit_chain_tail(struct asm_state *a, const struct exits *x)
 {
     _Static_assert(sizeof(struct jcache_entry) == 24, "the index below assumes 24-byte entries");
     place(a, x->tail);
-    op_mem(a, true, 0x03, RCX, RBX, HOFF(instret));
+    op_reg(a, true, 0x01, RBP, RCX); /* add rcx, rbp */
     op_mem(a, true, 0x89, RCX, RBX, HOFF(instret));
     op_reg(a, false, 0x89, RAX, RDX); /* mov edx, eax */
     shift_imm(a, false, SH_SHR, RDX, 1);
@@ -835,15 +837,14 @@ static void emit_taken(struct asm_state *a, const struct exits *x, const struct 
 {
     if (in->tidx != TIDX_NONE) {
         unsigned out = new_label(a, STUB_NONE, i);
-        op_mem(a, true, 0x8b, RAX, RBX, HOFF(instret));
-        alu_imm(a, true, ALU_ADD, RAX, (int32_t)in->idx + 1 - (int32_t)in->tret);
+        op_mem(a, true, 0x8d, RAX, RBP, (int32_t)in->idx + 1 - (int32_t)in->tret); /* lea rax, [rbp + n] */
         op_mem(a, true, 0x3b, RAX, RBX, HOFF(chain_end));
         jcc(a, CC_AE, out);
         op_mem(a, false, 0x80, ALU_CMP, R12,
                (int32_t)offsetof(struct block, valid) - (int32_t)offsetof(struct block, insns));
         b1(a, 0); /* cmp byte [block.valid], 0 */
         jcc(a, CC_E, out);
-        op_mem(a, true, 0x89, RAX, RBX, HOFF(instret));
+        op_reg(a, true, 0x89, RAX, RBP); /* mov rbp, rax */
         jmp(a, in->tidx); /* instruction labels are their indexes */
         place(a, out);
     }
@@ -878,9 +879,13 @@ bool jit_translate(struct jit *j, struct block *b)
     b1(a, 0x53);                      /* push rbx */
     b1(a, 0x41);
     b1(a, 0x54);                      /* push r12 */
-    b1(a, 0x55);                      /* push rbp: keeps rsp 16-aligned for calls */
+    b1(a, 0x55);                      /* push rbp (and rsp is 16-aligned for calls) */
     op_reg(a, true, 0x89, RDI, RBX);  /* mov rbx, rdi (h) */
     op_reg(a, true, 0x89, RSI, R12);  /* mov r12, rsi (b->insns) */
+    /* rbp holds h->instret while the block runs, so that an in-block loop
+     * carries its count in a register rather than through memory; it is
+     * stored before every call and every exit, and reloaded after calls. */
+    op_mem(a, true, 0x8b, RBP, RBX, HOFF(instret));
 
     bool merge[MAX_BLOCK_INSNS + 1] = {false}; /* in-block branch targets */
     for (unsigned i = 0; i < n; i++)
