@@ -267,7 +267,11 @@ static int enter_counting(struct hart *h, const struct insn *first)
 struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host)
 {
     size_t need = sizeof(struct block) + (MAX_BLOCK_INSNS + 1) * sizeof(struct insn);
-    if (c->arena_used + need > ARENA_BYTES || (c->jit && jit_room(c->jit) < 8 * JIT_MAX_BLOCK_BYTES))
+    /* Both arenas are recycled together, here between blocks: when this
+     * block might not fit, or when the code region has room for only a few
+     * more translations (blocks built earlier may still get hot; one that
+     * finds no room stays threaded until this flush). */
+    if (c->arena_used + need > ARENA_BYTES || (c->jit && jit_room(c->jit) < (size_t)8 * JIT_MAX_BLOCK_BYTES))
         cache_flush_all(c);
     struct block *b = (struct block *)(c->arena + c->arena_used);
     unsigned n;
