@@ -158,6 +158,20 @@ static void load_rax(struct asm_state *a, unsigned r, bool w32)
 }
 static void store_x(struct asm_state *a, unsigned reg, unsigned r) { op_mem(a, true, 0x89, reg, RBX, xoff(r)); }
 static void movsxd(struct asm_state *a, unsigned dst, unsigned src) { op_reg(a, true, 0x63, dst, src); }
+/* mov reg, imm64 (reg is rax..rdi). */
+static void mov_imm64(struct asm_state *a, unsigned reg, uint64_t v)
+{
+    b1(a, 0x48);
+    b1(a, 0xb8 + reg);
+    b8(a, v);
+}
+/* setcc cl (cc is the 0F 9x opcode byte). */
+static void setcc_cl(struct asm_state *a, unsigned cc)
+{
+    b1(a, 0x0f);
+    b1(a, cc);
+    b1(a, 0xc1);
+}
 /* lea rsi, [r12 + 32 * i]: the decoded instruction i. */
 static void lea_insn(struct asm_state *a, unsigned i)
 {
@@ -210,9 +224,7 @@ static void far_transfer(struct asm_state *a, const void *fn, bool call)
         b4(a, (uint32_t)rel);
         return;
     }
-    b1(a, 0x48);
-    b1(a, 0xb8);
-    b8(a, (uint64_t)(uintptr_t)fn);
+    mov_imm64(a, RAX, (uint64_t)(uintptr_t)fn);
     b1(a, 0xff);
     b1(a, call ? 0xd0 : 0xe0);
 }
@@ -368,9 +380,7 @@ static void emit_nan_check(struct asm_state *a, unsigned r, unsigned slow)
 {
     op_mem(a, true, 0x8b, RAX, RBX, foff(r));
     op_reg(a, true, 0x01, RAX, RAX); /* add rax, rax: |v| << 1 */
-    b1(a, 0x48);
-    b1(a, 0xb9);
-    b8(a, 0xffe0000000000000ull);   /* mov rcx, inf << 1 */
+    mov_imm64(a, RCX, 0xffe0000000000000ull); /* inf << 1 */
     op_reg(a, true, 0x39, RCX, RAX); /* cmp rax, rcx */
     jcc(a, 0x7 /* above */, slow);
 }
@@ -424,9 +434,7 @@ static bool emit_fp_other(struct asm_state *a, const struct insn *in, unsigned i
         op_mem(a, false, 0x0f7e, 0, RBX, foff(in->rs1));   /* movq xmm0, [f rs1] */
         b1(a, 0x66);
         op_mem(a, false, 0x0f2e, 0, RBX, foff(in->rs2));   /* ucomisd xmm0, [f rs2] */
-        b1(a, 0x0f);
-        b1(a, in->id == INSN_feq_d ? 0x94 : in->id == INSN_flt_d ? 0x92 : 0x96); /* sete/setb/setbe */
-        b1(a, 0xc1);
+        setcc_cl(a, in->id == INSN_feq_d ? 0x94 : in->id == INSN_flt_d ? 0x92 : 0x96); /* sete/setb/setbe */
         store_x(a, RCX, in->rd);
         return true;
     }
@@ -456,9 +464,7 @@ static bool emit_fp_other(struct asm_state *a, const struct insn *in, unsigned i
         b1(a, 0xf2);
         op_mem(a, w, 0x0f2c, RAX, RBX, foff(in->rs1)); /* cvttsd2si rax/eax, [f rs1] */
         if (w) {
-            b1(a, 0x48);
-            b1(a, 0xb9);
-            b8(a, 0x8000000000000000ull);
+            mov_imm64(a, RCX, 0x8000000000000000ull);
             op_reg(a, true, 0x39, RCX, RAX); /* cmp rax, rcx */
         } else {
             alu_imm(a, false, ALU_CMP, RAX, INT32_MIN);
@@ -491,9 +497,7 @@ static bool emit_fp(struct asm_state *a, const struct insn *in, unsigned i)
             op_mem(a, true, 0x8b, RCX, RAX, 0);
         } else {
             op_mem(a, false, 0x8b, RCX, RAX, 0);            /* mov ecx, [rax] */
-            b1(a, 0x48);
-            b1(a, 0xb8);
-            b8(a, 0xffffffff00000000ull);                  /* mov rax, NaN box */
+            mov_imm64(a, RAX, 0xffffffff00000000ull);      /* the NaN box */
             op_reg(a, true, 0x09, RAX, RCX);               /* or rcx, rax */
         }
         op_mem(a, true, 0x89, RCX, RBX, foff(in->rd));
@@ -561,6 +565,25 @@ result:
     return true;
 }
 
+/* The end of an integer ALU row: rd = rax (sign-extended from 32 bits for
+ * W forms), which rax then holds. */
+static void finish_rax(struct asm_state *a, bool w32, unsigned rd)
+{
+    if (w32)
+        movsxd(a, RAX, RAX);
+    store_x(a, RAX, rd);
+    a->rax_next = rd;
+}
+
+/* The end of slt/sltu/slti/sltiu after their compare of rax (= rs1):
+ * rd = the condition, from a zeroed ecx. */
+static void finish_setcc(struct asm_state *a, unsigned cc, const struct insn *in)
+{
+    setcc_cl(a, cc);
+    store_x(a, RCX, in->rd);
+    a->rax_next = in->rd == in->rs1 ? RAX_NONE : in->rs1;
+}
+
 /* rd = rs1 op rs2 for the register-register rows done inline. */
 static bool emit_op(struct asm_state *a, const struct insn *in)
 {
@@ -590,11 +613,7 @@ static bool emit_op(struct asm_state *a, const struct insn *in)
         op_reg(a, false, 0x31, RCX, RCX); /* xor ecx, ecx */
         load_rax(a, in->rs1, false);
         op_mem(a, true, 0x3b, RAX, RBX, xoff(in->rs2));
-        b1(a, 0x0f);
-        b1(a, cc);
-        b1(a, 0xc1); /* setcc cl */
-        store_x(a, RCX, in->rd);
-        a->rax_next = in->rd == in->rs1 ? RAX_NONE : in->rs1;
+        finish_setcc(a, cc, in);
         return true;
     }
     if (sh) {
@@ -605,10 +624,7 @@ static bool emit_op(struct asm_state *a, const struct insn *in)
         load_rax(a, in->rs1, w32);
         op_mem(a, !w32, mul ? 0x0faf : op, RAX, RBX, xoff(in->rs2));
     }
-    if (w32)
-        movsxd(a, RAX, RAX);
-    store_x(a, RAX, in->rd);
-    a->rax_next = in->rd;
+    finish_rax(a, w32, in->rd);
     return true;
 }
 
@@ -710,11 +726,7 @@ static bool emit_op_imm(struct asm_state *a, const struct insn *in)
         op_reg(a, false, 0x31, RCX, RCX);
         load_rax(a, in->rs1, false);
         alu_imm(a, true, ALU_CMP, RAX, in->imm);
-        b1(a, 0x0f);
-        b1(a, cc);
-        b1(a, 0xc1);
-        store_x(a, RCX, in->rd);
-        a->rax_next = in->rd == in->rs1 ? RAX_NONE : in->rs1;
+        finish_setcc(a, cc, in);
         return true;
     }
     load_rax(a, in->rs1, w32);
@@ -722,10 +734,7 @@ static bool emit_op_imm(struct asm_state *a, const struct insn *in)
         shift_imm(a, !w32, sh, RAX, (unsigned)in->imm);
     else if (!sh && (in->imm || alu == ALU_AND))
         alu_imm(a, !w32, alu, RAX, in->imm);
-    if (w32)
-        movsxd(a, RAX, RAX);
-    store_x(a, RAX, in->rd);
-    a->rax_next = in->rd;
+    finish_rax(a, w32, in->rd);
     return true;
 }
 
