@@ -478,6 +478,18 @@ static int fp_classify(struct hart *h, const struct insn *in, const struct fpfmt
 
 enum ikind { IK_W, IK_WU, IK_L, IK_LU };
 
+/* x rounded to the nearest integral value, ties to even (C23 roundeven,
+ * which neither glibc 2.36's headers nor clang 14 offer). round() breaks a
+ * tie away from zero; a tie is exactly half-way, and then 2 * round(x / 2)
+ * is the even neighbour. Both steps are exact for every double. */
+static double round_even(double x)
+{
+    double r = round(x);
+    if (fabs(r - x) == 0.5)
+        r = 2.0 * round(x / 2.0);
+    return r;
+}
+
 /* x rounded to an integral value with rm; exact, raises nothing. */
 static double round_integral(double x, int rm)
 {
@@ -486,7 +498,7 @@ static double round_integral(double x, int rm)
     case FRM_RDN: return floor(x);
     case FRM_RUP: return ceil(x);
     case FRM_RMM: return round(x);
-    default: return __builtin_roundeven(x);
+    default: return round_even(x);
     }
 }
 
