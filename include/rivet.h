@@ -42,7 +42,7 @@
 enum rivet_exit {
     RIVET_EXIT_PASS = 0,
     RIVET_EXIT_EXPECT = 123,   /* an --expect-script wait timed out */
-    RIVET_EXIT_LIMIT = 124,    /* --timeout or --max-insns reached */
+    RIVET_EXIT_LIMIT = 124,    /* --timeout or --max-insns reached, or a deadlock (rivet_run) */
     RIVET_EXIT_USAGE = 125,    /* bad flag, bad file */
     RIVET_EXIT_INTERNAL = 126, /* host failure (out of memory, ...) */
     RIVET_EXIT_SIGNAL = 128,   /* + signal number: stopped by rivet_request_stop */
@@ -168,7 +168,10 @@ void rivet_code_stats(const struct machine *m, struct rivet_code_stats *s);
  * (-> 0). rivet never reboots: a reset request ends the run. When the run did
  * not end by the guest's verdict, err says why ("time limit of 5 s reached",
  * or a reset request without cfg.no_reboot); otherwise err is "". Harts that
- * all wait (WFI, stopped) sleep until the next timer deadline or 1 ms. */
+ * all wait (WFI, stopped) sleep until the next timer deadline or input; when
+ * no deadline is ahead and no input can come (no stdio console, window, gdb
+ * or expect script), nothing can wake them and the run ends at once with
+ * RIVET_EXIT_LIMIT. */
 int rivet_run(struct machine *m, char *err, size_t errlen);
 
 /* Async-signal-safe: makes rivet_run return RIVET_EXIT_SIGNAL + signo soon. */

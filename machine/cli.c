@@ -747,7 +747,8 @@ const char *cli_usage(void)
         "  1-255    the guest's exit code, low 8 bits (a nonzero code whose low 8 bits\n"
         "           are 0 gives 1)\n"
         "  123      an --expect-script wait timed out (the message names the line)\n"
-        "  124      --timeout or --max-insns reached\n"
+        "  124      --timeout or --max-insns reached, or every hart waits for an\n"
+        "           interrupt nothing can raise (no timer armed, no input)\n"
         "  125      usage or input error (bad option, bad file)\n"
         "  126      internal error\n"
         "  128+N    stopped by signal N\n";

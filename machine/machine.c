@@ -458,6 +458,36 @@ static uint64_t idle_wait_ns(const struct machine *m)
     return wait;
 }
 
+/* Whether anything outside the harts may still wake a machine whose harts
+ * all wait with no timer deadline ahead: console input, the window's keys
+ * and pointer (virtio-input, the power button), gdb's Ctrl-C, an
+ * --expect-script send. Devices answer the guest synchronously (a virtio
+ * notify completes at once), so without these nothing else ever raises an
+ * interrupt. */
+static bool input_possible(const struct machine *m)
+{
+    return m->cfg.serial == RIVET_SERIAL_STDIO || m->cfg.serial == RIVET_SERIAL_MUX_STDIO || m->display ||
+           m->cfg.gdb || m->cfg.expect_script;
+}
+
+/* Every hart waits, no deadline is ahead and nothing can bring input: the
+ * guest can never run again (WFI with interrupts off, every hart stopped).
+ * Ending the run says so at once instead of sleeping until --timeout. */
+static bool deadlocked(const struct machine *m)
+{
+    if (input_possible(m))
+        return false;
+    uint64_t now = clint_mtime(m->clint);
+    if (clint_next_deadline(m->clint) != UINT64_MAX && clint_next_deadline(m->clint) > now)
+        return false;
+    for (unsigned i = 0; i < m->cfg.nharts; i++) {
+        const struct hart *h = &m->harts[i];
+        if (!h->halted && (h->menvcfg & MENVCFG_STCE) && h->stimecmp > now)
+            return false;
+    }
+    return goldfish_rtc_ns_until_alarm(m->rtc) == UINT64_MAX;
+}
+
 /* Sleeps for the step, or less when console input arrives: then the next
  * round's uart_poll finds it already read. Without input to wait on (no
  * console, a file, stdin at EOF) it is a plain sleep, never a spin. */
@@ -519,7 +549,13 @@ int rivet_run(struct machine *m, char *err, size_t errlen)
         update_devices(m);
         if (m->exit_requested) /* Ctrl-A x, read by uart_poll */
             return guest_exit(m, err, errlen);
-        if (all_waiting(m) && !(m->debug && machine_debug_idle(m)))
-            idle_sleep(m, elapsed, limit_ns);
+        if (!all_waiting(m) || (m->debug && machine_debug_idle(m)))
+            continue;
+        if (deadlocked(m)) {
+            machine_err(err, errlen, "every hart waits for an interrupt and nothing is left to raise one "
+                                     "(no timer armed, no input)");
+            return RIVET_EXIT_LIMIT;
+        }
+        idle_sleep(m, elapsed, limit_ns);
     }
 }

@@ -48,7 +48,9 @@ def drive(path, extra=""):
 
 def test_lock():
     path, _ = image("locked.img")
-    first = subprocess.Popen([rivet, "-bios", "none", "-serial", "none", "--timeout", "5",
+    # The holder idles in WFI; with a console that input could wake it, it
+    # waits for --timeout (with -serial none rivet would end it as deadlocked).
+    first = subprocess.Popen([rivet, "-bios", "none", "-serial", "stdio", "--timeout", "5",
                               "-kernel", wfi] + drive(path),
                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
