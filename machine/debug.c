@@ -169,14 +169,18 @@ bool machine_debug_idle(struct machine *m)
         if (!h->halted && (h->menvcfg & MENVCFG_STCE) && h->stimecmp > now)
             deadline = min_u64(deadline, h->stimecmp);
     }
+    /* Virtual time is a 64-bit count of nanoseconds: a deadline further
+     * away than it can reach (a guest may set mtime or mtimecmp anywhere)
+     * never fires, like no deadline at all. */
+    uint64_t room = UINT64_MAX - machine_debug_virtual_ns(m);
     uint64_t wait_ns = UINT64_MAX;
-    if (deadline != UINT64_MAX && deadline > now)
+    if (deadline != UINT64_MAX && deadline > now && deadline - now <= room / NS_PER_TICK)
         wait_ns = (deadline - now) * NS_PER_TICK;
     uint64_t alarm = goldfish_rtc_ns_until_alarm(m->rtc);
-    if (alarm > 0)
+    if (alarm > 0 && alarm <= room)
         wait_ns = min_u64(wait_ns, alarm);
     if (wait_ns == UINT64_MAX)
-        return false; /* nothing will ever fire: wait for input in real time */
+        return false; /* nothing will ever fire: only input can wake the harts */
     d->skipped_ns += wait_ns;
     return true;
 }

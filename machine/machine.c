@@ -450,8 +450,8 @@ static uint64_t idle_wait_ns(const struct machine *m)
             deadline = min_u64(deadline, h->stimecmp);
     }
     uint64_t wait = idle_cap_ns(m);
-    if (deadline != UINT64_MAX && deadline > now)
-        wait = min_u64(wait, (deadline - now) * NS_PER_TICK);
+    if (deadline != UINT64_MAX && deadline > now && deadline - now < wait / NS_PER_TICK)
+        wait = (deadline - now) * NS_PER_TICK;
     uint64_t alarm = goldfish_rtc_ns_until_alarm(m->rtc);
     if (alarm > 0)
         wait = min_u64(wait, alarm);
@@ -477,6 +477,8 @@ static bool deadlocked(const struct machine *m)
 {
     if (input_possible(m))
         return false;
+    if (m->cfg.icount)
+        return true; /* machine_debug_idle found no deadline virtual time can reach */
     uint64_t now = clint_mtime(m->clint);
     if (clint_next_deadline(m->clint) != UINT64_MAX && clint_next_deadline(m->clint) > now)
         return false;
