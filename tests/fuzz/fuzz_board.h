@@ -1,0 +1,122 @@
+/*
+ * What the fuzz targets share: a small virt board built the way the rivet
+ * program builds one, but deterministic and self-ending, so that one input
+ * always does the same thing and every run stops.
+ *
+ * - -icount (virtual time from the instruction count, the RTC at a fixed
+ *   base): no host clock reaches the guest, and a wait for a timer skips
+ *   ahead instead of sleeping.
+ * - -serial none, no gdb, no script: a guest that waits for an interrupt
+ *   nothing can raise ends the run at once (machine.c, deadlocked), and
+ *   --max-insns bounds everything else.
+ * - One virtio-blk disk in slot 0 on a 64 KiB scratch image, opened
+ *   -snapshot (or readonly=on) so the file is never written; optionally the
+ *   display devices (a framebuffer, virtio keyboard and tablet).
+ * - No firmware and no kernel: the harts start in M-mode at RAM's base,
+ *   where the target puts its code.
+ *
+ * Header-only: each target is one .c file, built for libFuzzer or for the
+ * corpus replay driver (replay.c).
+ */
+#ifndef RIVET_FUZZ_BOARD_H
+#define RIVET_FUZZ_BOARD_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "machine/machine.h"
+#include "rivet.h"
+
+#define FUZZ_RAM_SIZE (1u << 20)
+#define FUZZ_RAM_SIZE_DISPLAY (8u << 20) /* the framebuffer goes in a 2 MiB slot of RAM's upper half */
+#define FUZZ_DISK_SIZE (64u << 10)
+
+/* Board options, from an input's first byte. */
+#define FUZZ_OPT_SMP2     0x01 /* two harts */
+#define FUZZ_OPT_LEGACY   0x02 /* virtio-mmio version 1 */
+#define FUZZ_OPT_DISPLAY  0x04 /* framebuffer, virtio keyboard and tablet */
+#define FUZZ_OPT_READONLY 0x08 /* the disk readonly=on instead of -snapshot */
+
+/* The scratch disk image: made once per process, removed at exit. */
+static char fuzz_disk_path[64];
+
+static inline void fuzz_remove_disk(void) { unlink(fuzz_disk_path); }
+
+static inline const char *fuzz_disk(void)
+{
+    if (fuzz_disk_path[0])
+        return fuzz_disk_path;
+    snprintf(fuzz_disk_path, sizeof fuzz_disk_path, "/tmp/rivet-fuzz-disk-XXXXXX");
+    int fd = mkstemp(fuzz_disk_path);
+    if (fd < 0) {
+        perror("fuzz: mkstemp");
+        exit(2);
+    }
+    static uint8_t image[FUZZ_DISK_SIZE];
+    for (unsigned i = 0; i < sizeof image; i++)
+        image[i] = (uint8_t)(i * 7 + (i >> 9)); /* every sector different */
+    if (write(fd, image, sizeof image) != (ssize_t)sizeof image) {
+        perror("fuzz: writing the scratch disk");
+        exit(2);
+    }
+    close(fd);
+    atexit(fuzz_remove_disk);
+    return fuzz_disk_path;
+}
+
+/* A board with `opts` (FUZZ_OPT_*) and translator mode `jit` (rivet_config
+ * .jit), booted with nothing loaded. Exits the process when the board cannot
+ * be made: that is the harness failing, not an input's fault. */
+static inline struct machine *fuzz_board(unsigned opts, int jit)
+{
+    struct rivet_config cfg;
+    rivet_config_default(&cfg);
+    cfg.ram_size = (opts & FUZZ_OPT_DISPLAY) ? FUZZ_RAM_SIZE_DISPLAY : FUZZ_RAM_SIZE;
+    cfg.nharts = (opts & FUZZ_OPT_SMP2) ? 2 : 1;
+    cfg.serial = RIVET_SERIAL_NONE;
+    cfg.icount = true;
+    cfg.icount_shift = 3;
+    cfg.jit = jit;
+    cfg.virtio_legacy = (opts & FUZZ_OPT_LEGACY) != 0;
+    cfg.snapshot = !(opts & FUZZ_OPT_READONLY);
+    cfg.ndrives = 1;
+    cfg.drives[0] = (struct rivet_drive){ .path = fuzz_disk(), .readonly = (opts & FUZZ_OPT_READONLY) != 0 };
+    if (opts & FUZZ_OPT_DISPLAY)
+        cfg.fb_width = 64, cfg.fb_height = 48;
+    char err[RIVET_ERR_LEN];
+    struct machine *m = rivet_create(&cfg, err, sizeof err);
+    struct rivet_boot boot = { .firmware = RIVET_FW_NONE };
+    if (!m || !rivet_boot(m, &boot, err, sizeof err)) {
+        fprintf(stderr, "fuzz: cannot make the board: %s\n", err);
+        exit(2);
+    }
+    return m;
+}
+
+/* Runs the board until `n` more instructions have retired (or the guest
+ * ends the run, or deadlocks). */
+static inline int fuzz_run(struct machine *m, uint64_t n)
+{
+    char err[RIVET_ERR_LEN];
+    m->cfg.max_insns = m->retired + n;
+    return rivet_run(m, err, sizeof err);
+}
+
+/* A cursor over the input: reads past the end give zeros. */
+struct fuzz_in {
+    const uint8_t *p;
+    size_t left;
+};
+
+static inline uint64_t fuzz_take(struct fuzz_in *in, unsigned bytes)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < bytes && in->left; i++, in->p++, in->left--)
+        v |= (uint64_t)*in->p << (8 * i);
+    return v;
+}
+
+#endif

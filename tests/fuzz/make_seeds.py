@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""Writes the hand-made seed inputs of the fuzz targets (tests/fuzz/README.md).
+
+    tests/fuzz/make_seeds.py [OUTDIR]     (default: tests/fuzz/corpus)
+
+Each seed drives one device or one kind of guest code the way a driver
+would, so the fuzzer starts from inputs that reach deep into a device
+instead of stopping at its first register check. The formats are described
+at the top of fuzz_machine.c, fuzz_jit.c and fuzz_load.c. Guest code is
+assembled with riscv64-unknown-elf-as (or riscv64-linux-gnu-as); the
+checked-in corpus holds the output, so the tests never need this script.
+"""
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+RAM = 0x80000000
+# fuzz_machine targets, in the order of targets() in fuzz_machine.c
+T_MROM, T_TEST, T_RTC, T_CLINT, T_PLIC, T_UART = range(6)
+T_VIRTIO = 6          # + slot
+T_RAM, T_HOLE = 14, 15
+FOP_RAM, FOP_STORE, FOP_STORE_PTR, FOP_LOAD, FOP_RUN, FOP_INPUT, FOP_QUEUE, FOP_NOTIFY = range(8)
+SMP2, LEGACY, DISPLAY, READONLY = 1, 2, 4, 8
+SIZE = {1: 0, 2: 1, 4: 2, 8: 3}
+
+
+def assemble(src):
+    """Flat binary of RV64GC assembly, linked at RAM's base."""
+    for prefix in ("riscv64-unknown-elf-", "riscv64-linux-gnu-"):
+        if shutil.which(prefix + "as"):
+            break
+    else:
+        sys.exit("make_seeds: no RISC-V assembler (gcc-riscv64-unknown-elf)")
+    with tempfile.TemporaryDirectory() as d:
+        s, o, b = (os.path.join(d, n) for n in ("a.S", "a.o", "a.bin"))
+        with open(s, "w") as f:
+            f.write("\t.option norelax\n\t.text\n" + src + "\n")
+        subprocess.run([prefix + "as", "-march=rv64gc", "-o", o, s], check=True)
+        subprocess.run([prefix + "objcopy", "-O", "binary", "-j", ".text", o, b], check=True)
+        with open(b, "rb") as f:
+            return f.read()
+
+
+class Script:
+    """A fuzz_machine input."""
+
+    def __init__(self, opts=0):
+        self.b = bytearray([opts])
+
+    def ram(self, off, data):
+        for i in range(0, len(data), 255):
+            chunk = data[i:i + 255]
+            self.b += bytes([FOP_RAM]) + struct.pack("<HB", off + i, len(chunk)) + chunk
+        return self
+
+    def store(self, target, off, size, value):
+        self.b += bytes([FOP_STORE, target]) + off.to_bytes(3, "little") + bytes([SIZE[size]])
+        self.b += struct.pack("<Q", value & (2**64 - 1))
+        return self
+
+    def store_ptr(self, target, off, ram_off):
+        self.b += bytes([FOP_STORE_PTR, target]) + off.to_bytes(3, "little") + struct.pack("<H", ram_off)
+        return self
+
+    def load(self, target, off, size=4):
+        self.b += bytes([FOP_LOAD, target]) + off.to_bytes(3, "little") + bytes([SIZE[size]])
+        return self
+
+    def run(self, n):
+        self.b += bytes([FOP_RUN]) + struct.pack("<H", n)
+        return self
+
+    def input(self, kind, a, b):
+        self.b += bytes([FOP_INPUT, kind]) + struct.pack("<HB", a, b)
+        return self
+
+    def queue(self, slot, q, size, desc, avail, used, features=0):
+        self.b += bytes([FOP_QUEUE, slot, q, size]) + struct.pack("<HHHI", desc, avail, used, features)
+        return self
+
+    def notify(self, slot, q):
+        self.b += bytes([FOP_NOTIFY, slot, q])
+        return self
+
+
+def desc(addr, length, flags, nxt):
+    return struct.pack("<QIHH", RAM + addr, length, flags, nxt)
+
+
+def blk_request(s, kind, sector, data_len, write_data=False, chain=None, status_off=0x4000):
+    """A virtio-blk request: header at 0x2000, data at 0x3000, status byte."""
+    NEXT, WRITE = 1, 2
+    s.ram(0x2000, struct.pack("<IIQ", kind, 0, sector))
+    if chain is None:
+        chain = desc(0x2000, 16, NEXT, 1)
+        chain += desc(0x3000, data_len, NEXT | (0 if write_data else WRITE), 2)
+        chain += desc(status_off, 1, WRITE, 0)
+    s.ram(0x1000, chain)
+    s.ram(0x1800, struct.pack("<HHH", 0, 1, 0))  # avail: flags, idx 1, ring[0] = 0
+    s.queue(0, 0, 8, 0x1000, 0x1800, 0x1c00)
+    s.notify(0, 0)
+    s.load(T_VIRTIO, 0x60).store(T_VIRTIO, 0x64, 4, 1)  # InterruptStatus, InterruptACK
+    return s
+
+
+def machine_seeds():
+    seeds = {}
+    seeds["blk_read"] = blk_request(Script(), 0, 3, 512)
+    seeds["blk_write_flush"] = blk_request(blk_request(Script(), 1, 5, 1024, True), 4, 0, 0,
+                                           chain=desc(0x2000, 16, 1, 1) + desc(0x4000, 1, 2, 0))
+    seeds["blk_readonly_write"] = blk_request(Script(READONLY), 1, 1, 512, True)
+    seeds["blk_past_end"] = blk_request(Script(), 0, (64 << 10) // 512 - 1, 4096)
+    seeds["blk_get_id"] = blk_request(Script(), 8, 0, 20)
+    seeds["blk_loop_chain"] = blk_request(Script(), 0, 0, 512,
+                                          chain=desc(0x2000, 16, 1, 1) + desc(0x3000, 512, 3, 1))
+    seeds["blk_indirect"] = blk_request(Script(), 0, 0, 512,
+                                        chain=desc(0x5000, 48, 4, 0)).ram(
+        0x5000, desc(0x2000, 16, 1, 1) + desc(0x3000, 512, 3, 2) + desc(0x4000, 1, 2, 0))
+    seeds["blk_huge_len"] = blk_request(Script(), 0, 0, 0xfffffff0)
+    # Legacy transport: page size, PFN, then the same request.
+    s = Script(LEGACY)
+    s.store(T_VIRTIO, 0x70, 4, 3).store(T_VIRTIO, 0x28, 4, 4096).store(T_VIRTIO, 0x30, 4, 0)
+    s.store(T_VIRTIO, 0x38, 4, 8).store(T_VIRTIO, 0x3c, 4, 4096).store(T_VIRTIO, 0x40, 4, (RAM >> 12) + 1)
+    s.store(T_VIRTIO, 0x70, 4, 7).ram(0x1000, desc(0x2000, 16, 1, 1) + desc(0x3000, 512, 3, 2) +
+                                      desc(0x4000, 1, 2, 0)).ram(0x1080, struct.pack("<HHH", 0, 1, 0))
+    seeds["legacy_blk"] = s.notify(0, 0).load(T_VIRTIO, 0x60)
+    # Every register of the first slot read back, then a config space read.
+    s = Script()
+    for off in range(0, 0x100, 4):
+        s.load(T_VIRTIO, off)
+    seeds["virtio_regs"] = s.load(T_VIRTIO, 0x100, 8).load(T_VIRTIO, 0x114, 1)
+    # UART: divisor latch, FIFO, interrupts, loopback, output.
+    s = Script()
+    for off, v in ((3, 0x80), (0, 1), (1, 0), (3, 3), (2, 0xc7), (1, 0x0f), (4, 0x10)):
+        s.store(T_UART, off, 1, v)
+    for c in b"hello":
+        s.store(T_UART, 0, 1, c)
+    for off in (0, 1, 2, 3, 4, 5, 6, 7):
+        s.load(T_UART, off, 1)
+    seeds["uart"] = s
+    # PLIC: priorities, enables for both contexts of hart 0, threshold, claim, complete.
+    s = Script()
+    for src in (1, 10, 11):
+        s.store(T_PLIC, 4 * src, 4, 7)
+    s.store(T_PLIC, 0x2000, 4, 0xffffffff).store(T_PLIC, 0x2080, 4, 0xffffffff)
+    s.store(T_PLIC, 0x200000, 4, 0).store(T_PLIC, 0x201000, 4, 0)
+    s.load(T_PLIC, 0x1000).load(T_PLIC, 0x200004).store(T_PLIC, 0x200004, 4, 1)
+    seeds["plic"] = blk_request(s, 0, 0, 512).load(T_PLIC, 0x200004).store(T_PLIC, 0x200004, 4, 1)
+    # RTC: time, alarm, interrupt.
+    s = Script()
+    s.load(T_RTC, 0).load(T_RTC, 4).store(T_RTC, 0x0c, 4, 0).store(T_RTC, 0x08, 4, 1000)
+    s.store(T_RTC, 0x10, 4, 1).run(100).load(T_RTC, 0x14).store(T_RTC, 0x1c, 4, 1)
+    seeds["rtc"] = s
+    # Test device: poweroff, fail code, reset.
+    seeds["test_pass"] = Script().store(T_TEST, 0, 4, 0x5555)
+    seeds["test_fail"] = Script().store(T_TEST, 0, 4, 0x3333 | 5 << 16)
+    seeds["hole_and_rom"] = Script().load(T_HOLE, 0).store(T_HOLE, 8, 8, 1).load(T_MROM, 0, 8).store(T_MROM, 0, 4, 0)
+    # Guest code: a timer interrupt after a WFI.
+    code = assemble("""
+        la t0, handler; csrw mtvec, t0
+        li t0, 0x2004000; li t1, 2000; sd t1, 0(t0)
+        li t0, 0x80; csrw mie, t0; csrsi mstatus, 8
+    1:  wfi; j 1b
+    handler:
+        li t0, 0x2004000; li t1, -1; sd t1, 0(t0)
+        li t0, 0x100000; li t1, 0x5555; sw t1, 0(t0)
+    2:  j 2b
+    """)
+    seeds["guest_timer"] = Script().ram(0, code).run(1000)
+    # Guest code: a UART line, a software interrupt to hart 1, S-mode with paging.
+    code = assemble("""
+        csrr a0, mhartid; bnez a0, other
+        li t0, 0x10000000; li t1, 'o'; sb t1, 0(t0); li t1, 'k'; sb t1, 0(t0)
+        li t0, 0x2000004; li t1, 1; sw t1, 0(t0)
+        /* an Sv39 gigapage identity map at RAM + 0x8000 */
+        li t0, 0x80008000; li t1, (0x80000000 >> 2) | 0xcf; sd t1, 16(t0)
+        li t1, (8 << 60) | (0x80008000 >> 12); csrw satp, t1; sfence.vma
+        la t0, smode; csrw mepc, t0; li t0, 1 << 11; csrs mstatus, t0
+        li t0, -1; csrw pmpaddr0, t0; li t0, 0x1f; csrw pmpcfg0, t0
+        mret
+    smode:
+        li t0, 0x80010000; sd t0, 0(t0); ld t1, 0(t0); ecall
+    other:
+        li t0, 8; csrw mie, t0
+    3:  wfi; j 3b
+    """)
+    seeds["guest_smp_paging"] = Script(SMP2).ram(0, code).run(2000)
+    # Display: keyboard and tablet queues filled, events typed.
+    s = Script(DISPLAY)
+    s.ram(0x1000, b"".join(desc(0x3000 + 8 * i, 8, 2, 0) for i in range(8)))
+    s.ram(0x1800, struct.pack("<HH", 0, 8) + struct.pack("<8H", *range(8)))
+    for slot in (7, 6):
+        s.queue(slot, 0, 8, 0x1000, 0x1800, 0x1c00)
+        s.notify(slot, 0)
+    for kind, a, b in ((0, 30, 1), (0, 30, 0), (1, 10, 20), (2, 0x110, 1), (2, 0x110, 0), (3, 0, 1), (4, 0, 0)):
+        s.input(kind, a, b)
+    seeds["display_input"] = s.run(100).load(T_VIRTIO + 7, 0x60).load(T_VIRTIO + 7, 0x100, 1)
+    return {k: bytes(v.b) for k, v in seeds.items()}
+
+
+def jit_seeds():
+    progs = {
+        "alu_loop": """
+            li x30, 50; li a0, 1; li a1, 3
+        1:  add a0, a0, a1; xor a1, a1, a0; slli a2, a0, 3; sraw a3, a2, a1; mulh a4, a0, a2
+            divu a5, a0, a3; remw a6, a4, a1; sltu a7, a5, a6; addi x30, x30, -1; bnez x30, 1b
+            ebreak""",
+        "mem_loop": """
+            li x30, 40
+        1:  sd x30, 0(x31); lw a0, 4(x31); lbu a1, 3(x31); sh a1, 9(x31); ld a2, 7(x31)
+            amoadd.d a3, a2, (x31); lr.d a4, (x31); sc.d a5, a0, (x31); addi x31, x31, 8
+            addi x30, x30, -1; bnez x30, 1b
+            ld a0, 0(zero)""",
+        "fp_loop": """
+            li t0, 0x6000; csrs mstatus, t0; li x30, 30; fcvt.d.l f1, x30; li t1, 3; fcvt.d.l f2, t1
+        1:  fdiv.d f3, f1, f2; fmadd.d f4, f3, f2, f1; fsqrt.d f5, f4; fcvt.l.d a0, f5, rtz
+            flt.d a1, f3, f4; fsgnjn.d f6, f5, f3; fmin.d f7, f6, f1; fsd f7, 0(x31); flw f8, 0(x31)
+            fadd.s f9, f8, f8; fclass.d a2, f9; addi x30, x30, -1; bnez x30, 1b
+            ebreak""",
+        "traps_and_csrs": """
+            csrr a0, mcycle; csrr a1, minstret; csrw mscratch, a0; csrrs a2, mscratch, a1
+            ecall""",
+        "smode_paging": """
+            li t0, 0x80008000; li t1, (0x80000000 >> 2) | 0xcf; sd t1, 16(t0)
+            li t1, (8 << 60) | (0x80008000 >> 12); csrw satp, t1; sfence.vma
+            li t0, -1; csrw pmpaddr0, t0; li t0, 0x1f; csrw pmpcfg0, t0
+            la t0, 1f; csrw mepc, t0; li t0, 1 << 11; csrs mstatus, t0; mret
+        1:  li x30, 20
+        2:  ld a0, 0(x31); addi a0, a0, 1; sd a0, 0(x31); addi x30, x30, -1; bnez x30, 2b
+            ecall""",
+        "timer_interrupt": """
+            li t0, 0x2004000; li t1, 500; sd t1, 0(t0); li t0, 0x80; csrw mie, t0; csrsi mstatus, 8
+        1:  addi a0, a0, 1; j 1b""",
+        "compressed": """
+            c.li a0, 5; c.li a1, 7
+        1:  c.add a0, a1; c.slli a0, 2; c.srli a0, 1; c.sw a0, 0(s0); c.addi a1, -1; c.bnez a1, 1b
+            c.ebreak""",
+        "self_modifying": """
+            la t0, 2f; li t1, 0x00150513; li x30, 10
+        1:  sw t1, 0(t0); fence.i
+        2:  nop; addi x30, x30, -1; bnez x30, 1b; ebreak""",
+    }
+    out = {}
+    for name, src in progs.items():
+        code = assemble(src)
+        out[name] = bytes([0]) + code
+        if name in ("alu_loop", "timer_interrupt"):
+            out[name + "_smp"] = bytes([SMP2]) + code
+    return out
+
+
+def load_seeds():
+    code = assemble("li t0, 0x100000; li t1, 0x5555; sw t1, 0(t0)")
+
+    def elf(entry, segs):
+        """A minimal ELF64 RISC-V executable: (paddr, data, memsz) segments."""
+        eh = 64
+        ph = 56
+        off = eh + ph * len(segs)
+        hdr = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)
+        hdr += struct.pack("<HHIQQQIHHHHHH", 2, 243, 1, entry, eh, 0, 0, eh, ph, len(segs), 64, 0, 0)
+        phs = b""
+        body = b""
+        for paddr, data, memsz in segs:
+            phs += struct.pack("<IIQQQQQQ", 1, 5, off + len(body), paddr, paddr, len(data), memsz, 4096)
+            body += data
+        return hdr + phs + body
+
+    image = bytearray(64)  # a Linux RISC-V Image header: code0, code1, text_offset, image_size, ..., magic
+    image[0:8] = assemble("j 1f; nop\n1: nop")[:8]
+    struct.pack_into("<QQQ", image, 8, 0x200000, 4096, 0)
+    image[48:56] = b"RISCV\0\0\0"
+    image[56:60] = b"RSC\x05"
+    image += code
+    dtb = b"\xd0\x0d\xfe\xed" + struct.pack(">IIIIIIIII", 0x48, 0x38, 0x48, 0x28, 17, 16, 0, 0, 0x10)
+    dtb += bytes(0x48 - len(dtb)) + struct.pack(">IIII", 1, 0, 2, 9)
+    return {
+        "elf_kernel": bytes([0]) + elf(RAM, [(RAM, code, len(code))]),
+        "elf_bss": bytes([0]) + elf(RAM, [(RAM, code, 0x10000), (RAM + 0x20000, b"x", 0x1000)]),
+        "elf_outside_ram": bytes([0]) + elf(0x1000, [(0x1000, code, len(code))]),
+        "raw_kernel": bytes([0]) + code,
+        "image_sbi": bytes([1]) + bytes(image),
+        "elf_firmware": bytes([2]) + elf(RAM, [(RAM, code, len(code))]),
+        "dtb_empty": bytes([3]) + dtb,
+        "initrd": bytes([4]) + b"070701" + bytes(100),
+    }
+
+
+def main():
+    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+    for target, seeds in (("fuzz_machine", machine_seeds()), ("fuzz_jit", jit_seeds()), ("fuzz_load", load_seeds())):
+        d = os.path.join(outdir, target)
+        os.makedirs(d, exist_ok=True)
+        for name, data in seeds.items():
+            with open(os.path.join(d, "seed-" + name), "wb") as f:
+                f.write(data)
+        print("%s: %d seeds in %s" % (target, len(seeds), d))
+
+
+if __name__ == "__main__":
+    main()
