@@ -48,6 +48,7 @@
 /* Device ids (section 5). */
 #define VIRTIO_ID_NET              1
 #define VIRTIO_ID_BLOCK            2
+#define VIRTIO_ID_RNG              4
 #define VIRTIO_ID_INPUT            18
 
 /* Split virtqueue layout (section 2.7). */

@@ -86,6 +86,12 @@ struct rivet_config {
     bool no_reboot;              /* a guest reset request ends the run quietly (rivet never reboots) */
     unsigned ndrives;
     struct rivet_drive drives[RIVET_VIRTIO_SLOTS];
+    /* A virtio-rng device in virtio-mmio slot rng_slot. Its bytes come from
+     * rng_file when set (read as a stream), else the host's getrandom(); under
+     * -icount without rng_file, from a fixed-seed generator, so runs repeat. */
+    bool rng;
+    unsigned rng_slot;
+    const char *rng_file;
 
     /* The display devices (machine/display.h): nonzero sizes give the guest a
      * fb_width x fb_height simple framebuffer in reserved RAM and a

@@ -15,7 +15,7 @@
 #include "devices/framebuffer.h"
 
 enum flag_id {
-    F_MACHINE, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
+    F_MACHINE, F_OBJECT, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
     F_SERIAL, F_DISPLAY, F_NO_REBOOT, F_SNAPSHOT, F_DRIVE, F_DEVICE, F_GLOBAL,
     F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_JIT, F_HELP, F_VERSION,
     /* Debugging and determinism (apply_debug). */
@@ -42,6 +42,7 @@ static const struct flag flags[] = {
     { "display", F_DISPLAY, ARG_REQUIRED },   { "no-reboot", F_NO_REBOOT, ARG_NONE },
     { "snapshot", F_SNAPSHOT, ARG_NONE },     { "drive", F_DRIVE, ARG_REQUIRED },
     { "device", F_DEVICE, ARG_REQUIRED },     { "global", F_GLOBAL, ARG_REQUIRED },
+    { "object", F_OBJECT, ARG_REQUIRED },
     { "trace", F_TRACE, ARG_EQ_ONLY },
     { "timeout", F_TIMEOUT, ARG_REQUIRED },   { "max-insns", F_MAX_INSNS, ARG_REQUIRED },
     { "stats", F_STATS, ARG_NONE },           { "jit", F_JIT, ARG_REQUIRED },
@@ -56,8 +57,17 @@ static const struct flag flags[] = {
 
 /* A -device, kept in command-line order until the slots are resolved. */
 struct pending_device {
-    char *drive;
+    bool rng;    /* virtio-rng-device; else virtio-blk-device */
+    char *drive; /* virtio-blk: the -drive id */
+    char *rng_id; /* virtio-rng: the -object id, or NULL for the built-in source */
     int bus; /* virtio-mmio-bus.N, or -1 for "the next free one" */
+};
+
+/* An -object rng-random or rng-builtin, until a -device names it. */
+#define CLI_MAX_OBJECTS 4
+struct pending_object {
+    char *id;
+    char *filename; /* rng-random's file; NULL for rng-builtin */
 };
 
 /* What the parser has seen, beyond the options themselves. */
@@ -68,6 +78,8 @@ struct parse_state {
     size_t errlen;
     unsigned ndevices;
     struct pending_device devices[RIVET_VIRTIO_SLOTS];
+    unsigned nobjects;
+    struct pending_object objects[CLI_MAX_OBJECTS];
 };
 
 static enum cli_result usage_error(struct parse_state *st, const char *fmt, ...)
@@ -290,9 +302,10 @@ static enum cli_result device_item(struct parse_state *st, struct pending_device
                                    char **val)
 {
     static const char bus_prefix[] = "virtio-mmio-bus.";
-    if (!strcmp(key, "drive")) {
-        free(d->drive);
-        d->drive = *val;
+    if (!strcmp(key, d->rng ? "rng" : "drive")) {
+        char **slot = d->rng ? &d->rng_id : &d->drive;
+        free(*slot);
+        *slot = *val;
         *val = NULL;
         return CLI_RUN;
     }
@@ -306,14 +319,17 @@ static enum cli_result device_item(struct parse_state *st, struct pending_device
     return CLI_RUN;
 }
 
-/* -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N] */
+/* -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]
+ * -device virtio-rng-device[,rng=ID][,bus=virtio-mmio-bus.N] */
 static enum cli_result set_device(struct parse_state *st, const char *v)
 {
     char key[32], *val;
     if (!next_item(&v, key, sizeof key, &val))
         return no_memory(st);
-    bool ok = !key[0] && !strcmp(val, "virtio-blk-device");
-    enum cli_result r = ok ? CLI_RUN : usage_error(st, "-device: unsupported device '%s' (only virtio-blk-device)", val);
+    bool blk = !key[0] && !strcmp(val, "virtio-blk-device"), rng = !key[0] && !strcmp(val, "virtio-rng-device");
+    enum cli_result r = blk || rng ? CLI_RUN
+                                   : usage_error(st, "-device: unsupported device '%s' (virtio-blk-device, "
+                                                     "virtio-rng-device)", val);
     free(val);
     if (r == CLI_RUN && st->ndevices >= RIVET_VIRTIO_SLOTS)
         r = usage_error(st, "-device: more devices than the %d virtio-mmio slots", RIVET_VIRTIO_SLOTS);
@@ -321,14 +337,56 @@ static enum cli_result set_device(struct parse_state *st, const char *v)
         return r;
     struct pending_device *d = &st->devices[st->ndevices++];
     d->bus = -1;
+    d->rng = rng;
     while (r == CLI_RUN && *v) {
         if (!next_item(&v, key, sizeof key, &val))
             return no_memory(st);
         r = device_item(st, d, key, &val);
         free(val);
     }
-    if (r == CLI_RUN && !d->drive)
+    if (r == CLI_RUN && !d->rng && !d->drive)
         r = usage_error(st, "-device virtio-blk-device: no drive= given");
+    return r;
+}
+
+/* -object rng-random,id=ID[,filename=FILE] (default /dev/urandom) or
+ * -object rng-builtin,id=ID: entropy sources for virtio-rng-device,rng=ID. */
+static enum cli_result set_object(struct parse_state *st, const char *v)
+{
+    char key[32], *val;
+    if (!next_item(&v, key, sizeof key, &val))
+        return no_memory(st);
+    bool random = !key[0] && !strcmp(val, "rng-random"), builtin = !key[0] && !strcmp(val, "rng-builtin");
+    enum cli_result r = random || builtin ? CLI_RUN
+                                          : usage_error(st, "-object: unsupported object '%s' (rng-random, "
+                                                            "rng-builtin)", val);
+    free(val);
+    if (r == CLI_RUN && st->nobjects >= CLI_MAX_OBJECTS)
+        r = usage_error(st, "-object: more than %d objects", CLI_MAX_OBJECTS);
+    if (r != CLI_RUN)
+        return r;
+    struct pending_object *ob = &st->objects[st->nobjects++];
+    while (r == CLI_RUN && *v) {
+        if (!next_item(&v, key, sizeof key, &val))
+            return no_memory(st);
+        char **slot = !strcmp(key, "id") ? &ob->id : random && !strcmp(key, "filename") ? &ob->filename : NULL;
+        if (slot) {
+            free(*slot);
+            *slot = val;
+            val = NULL;
+        } else {
+            r = usage_error(st, "-object %s: unsupported option '%s'", random ? "rng-random" : "rng-builtin",
+                            key[0] ? key : val);
+        }
+        free(val);
+    }
+    if (r == CLI_RUN && !ob->id)
+        r = usage_error(st, "-object: no id= given");
+    if (r == CLI_RUN && random && !ob->filename && !(ob->filename = strdup("/dev/urandom")))
+        r = no_memory(st);
+    for (unsigned i = 0; r == CLI_RUN && i + 1 < st->nobjects; i++)
+        if (!strcmp(st->objects[i].id, ob->id))
+            r = usage_error(st, "-object: duplicate id '%s'", ob->id);
     return r;
 }
 
@@ -419,6 +477,7 @@ static enum cli_result apply_board(struct parse_state *st, enum flag_id id, cons
     case F_SNAPSHOT: o->cfg.snapshot = true; return CLI_RUN;
     case F_DRIVE: return set_drive(st, v);
     case F_DEVICE: return set_device(st, v);
+    case F_OBJECT: return set_object(st, v);
     case F_GLOBAL: return set_global(st, v);
     default: return usage_error(st, "%s: internal error: unhandled flag", flag);
     }
@@ -559,19 +618,56 @@ static enum cli_result parse_one(struct parse_state *st, int argc, char *const a
  * such device takes slot 7, the next slot 6, ... (see the comment above the
  * transport loop in QEMU's hw/arm/virt.c; hw/riscv/virt.c creates them the
  * same way). Linux lists the slots in reverse too, so it is /dev/vda. */
+static enum cli_result take_slot(struct parse_state *st, const char *what, int *bus, unsigned *used)
+{
+    if (*bus < 0)
+        for (*bus = RIVET_VIRTIO_SLOTS - 1; *bus >= 0 && ((*used >> *bus) & 1); --*bus)
+            ;
+    if (*bus < 0)
+        return usage_error(st, "%s: no free virtio-mmio slot left", what);
+    if ((*used >> *bus) & 1)
+        return usage_error(st, "-device: virtio-mmio-bus.%d is already in use", *bus);
+    *used |= 1u << *bus;
+    return CLI_RUN;
+}
+
 static enum cli_result attach(struct parse_state *st, struct cli_drive *d, int bus, unsigned *used)
 {
     struct rivet_config *c = &st->o->cfg;
-    if (bus < 0)
-        for (bus = RIVET_VIRTIO_SLOTS - 1; bus >= 0 && ((*used >> bus) & 1); bus--)
-            ;
-    if (bus < 0)
-        return usage_error(st, "-drive %s: no free virtio-mmio slot left", d->file);
-    if ((*used >> bus) & 1)
-        return usage_error(st, "-device: virtio-mmio-bus.%d is already in use", bus);
-    *used |= 1u << bus;
+    char what[300];
+    snprintf(what, sizeof what, "-drive %s", d->file);
+    enum cli_result r = take_slot(st, what, &bus, used);
+    if (r != CLI_RUN)
+        return r;
     d->attached = true;
     c->drives[c->ndrives++] = (struct rivet_drive){ d->file, d->readonly, (unsigned)bus };
+    return CLI_RUN;
+}
+
+/* virtio-rng-device: one per board, its source from the -object it names. */
+static enum cli_result attach_rng(struct parse_state *st, const struct pending_device *pd, unsigned *used)
+{
+    struct cli_options *o = st->o;
+    if (o->cfg.rng)
+        return usage_error(st, "-device virtio-rng-device: only one is supported");
+    const struct pending_object *ob = NULL;
+    for (unsigned i = 0; pd->rng_id && i < st->nobjects; i++)
+        if (!strcmp(st->objects[i].id, pd->rng_id))
+            ob = &st->objects[i];
+    if (pd->rng_id && !ob)
+        return usage_error(st, "-device virtio-rng-device: no -object with id=%s", pd->rng_id);
+    int bus = pd->bus;
+    enum cli_result r = take_slot(st, "-device virtio-rng-device", &bus, used);
+    if (r != CLI_RUN)
+        return r;
+    o->cfg.rng = true;
+    o->cfg.rng_slot = (unsigned)bus;
+    if (ob && ob->filename) {
+        free(o->rng_file);
+        if (!(o->rng_file = strdup(ob->filename)))
+            return no_memory(st);
+        o->cfg.rng_file = o->rng_file;
+    }
     return CLI_RUN;
 }
 
@@ -593,6 +689,10 @@ static enum cli_result resolve_disks(struct parse_state *st)
         if (st->o->drives[i].virtio)
             r = attach(st, &st->o->drives[i], -1, &used);
     for (unsigned i = 0; r == CLI_RUN && i < st->ndevices; i++) {
+        if (st->devices[i].rng) {
+            r = attach_rng(st, &st->devices[i], &used);
+            continue;
+        }
         struct cli_drive *d = find_drive(st->o, st->devices[i].drive);
         if (!d)
             r = usage_error(st, "-device: no -drive with id=%s and if=none", st->devices[i].drive);
@@ -641,8 +741,14 @@ enum cli_result cli_parse(int argc, char *const argv[], struct cli_options *o,
         r = parse_one(&st, argc, argv, &i);
     if (r == CLI_RUN)
         r = check_complete(&st);
-    for (unsigned k = 0; k < st.ndevices; k++)
+    for (unsigned k = 0; k < st.ndevices; k++) {
         free(st.devices[k].drive);
+        free(st.devices[k].rng_id);
+    }
+    for (unsigned k = 0; k < st.nobjects; k++) {
+        free(st.objects[k].id);
+        free(st.objects[k].filename);
+    }
     return r;
 }
 
@@ -656,6 +762,9 @@ void cli_free(struct cli_options *o)
     o->cfg.ndrives = 0;
     free(o->dumpdtb);
     o->dumpdtb = NULL;
+    free(o->rng_file);
+    o->rng_file = NULL;
+    o->cfg.rng_file = NULL;
 }
 
 const char *cli_version(void)
@@ -708,6 +817,12 @@ const char *cli_usage(void)
         "  -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]\n"
         "                          a virtio-blk device in slot N (default: the highest\n"
         "                          free slot, as QEMU, so the first one is /dev/vda)\n"
+        "  -device virtio-rng-device[,rng=ID][,bus=virtio-mmio-bus.N]\n"
+        "                          an entropy device (Linux: /dev/hwrng); its bytes come\n"
+        "                          from the host's getrandom(), or under -icount from a\n"
+        "                          fixed-seed stream so runs repeat\n"
+        "  -object rng-random,id=ID[,filename=FILE]   read the entropy from FILE\n"
+        "                          (default /dev/urandom); rng-builtin,id=ID: getrandom()\n"
         "  -global virtio-mmio.force-legacy=true|false   virtio-mmio version 1\n"
         "                          (legacy) instead of 2 (default false)\n"
         "  -snapshot               disk writes go to memory; the images stay untouched\n"

@@ -39,6 +39,7 @@ struct cli_options {
     const char *trace_path;   /* --trace=FILE; NULL = stderr */
     bool stats;               /* --stats */
     char *dumpdtb;            /* -machine virt,dumpdtb=FILE (malloc'd) */
+    char *rng_file;           /* cfg.rng_file's storage (malloc'd) */
     bool serial_given;
     unsigned ndrives;
     struct cli_drive drives[CLI_MAX_DRIVES];

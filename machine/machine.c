@@ -11,6 +11,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include "cpu/cache.h"
 #include "devices/blockdev.h"
@@ -21,6 +24,7 @@
 #include "devices/uart16550.h"
 #include "devices/virtio_blk.h"
 #include "devices/virtio_mmio.h"
+#include "devices/virtio_rng.h"
 #include "machine/display.h"
 #include "machine/debug.h"
 #include "machine/memmap.h"
@@ -95,8 +99,10 @@ static bool check_drives(const struct rivet_config *cfg, char *err, size_t errle
                     RIVET_VIRTIO_SLOTS);
         return false;
     }
-    for (unsigned i = 0; i < cfg->ndrives; i++) {
-        unsigned s = cfg->drives[i].slot;
+    for (unsigned i = 0; i <= cfg->ndrives; i++) {
+        if (i == cfg->ndrives && !cfg->rng)
+            break;
+        unsigned s = i < cfg->ndrives ? cfg->drives[i].slot : cfg->rng_slot;
         if (s >= RIVET_VIRTIO_SLOTS || (used >> s) & 1) {
             machine_err(err, errlen, "virtio-mmio-bus.%u: no such slot, or already in use", s);
             return false;
@@ -231,6 +237,65 @@ static bool create_disks(struct machine *m, char *err, size_t errlen)
     return true;
 }
 
+/* splitmix64: the fixed-seed stream virtio-rng gives under -icount, and
+ * the fallback should the host's source fail. */
+static uint64_t rng_next(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static void rng_stream(uint64_t *state, uint8_t *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t v = rng_next(state);
+        memcpy(buf + i, &v, n - i < 8 ? n - i : 8);
+    }
+}
+
+/* virtio-rng's source (rivet.h, cfg.rng): the file, the host's getrandom(),
+ * or the seeded stream. A file at its end or a failing read falls back to
+ * the stream rather than give the guest nothing. */
+static void rng_fill(void *opaque, uint8_t *buf, size_t n)
+{
+    struct machine *m = opaque;
+    size_t got = 0;
+    while (!m->rng_seeded_only && got < n) {
+        ssize_t r = m->rng_fd >= 0 ? read(m->rng_fd, buf + got, n - got) : getrandom(buf + got, n - got, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    if (got < n)
+        rng_stream(&m->rng_state, buf + got, n - got);
+}
+
+static bool create_rng(struct machine *m, char *err, size_t errlen)
+{
+    if (!m->cfg.rng)
+        return true;
+    m->rng_seeded_only = m->cfg.icount && !m->cfg.rng_file;
+    m->rng_state = m->rng_seeded_only ? RIVET_ICOUNT_RTC_BASE : (uint64_t)m->start.tv_nsec ^ (uint64_t)getpid() << 32;
+    if (m->cfg.rng_file) {
+        m->rng_fd = open(m->cfg.rng_file, O_RDONLY | O_CLOEXEC);
+        if (m->rng_fd < 0) {
+            machine_err(err, errlen, "%s: cannot open the entropy source: %s", m->cfg.rng_file, strerror(errno));
+            return false;
+        }
+    }
+    m->rng = virtio_rng_create(rng_fill, m);
+    if (!m->rng) {
+        machine_err(err, errlen, "out of memory creating the virtio-rng device");
+        return false;
+    }
+    m->vdevs[m->cfg.rng_slot] = m->rng;
+    return true;
+}
+
 /* The interrupt controllers, then every device wired to them. */
 static bool create_devices(struct machine *m, char *err, size_t errlen)
 {
@@ -249,7 +314,7 @@ static bool create_devices(struct machine *m, char *err, size_t errlen)
     if (!machine_debug_create(m, err, errlen)) /* may wrap m->console: before the UART copies it */
         return false;
     m->uart = uart_create(&m->console, plic_line(m->plic, mm[VIRT_UART0].irq));
-    if (!m->uart || !create_disks(m, err, errlen)) {
+    if (!m->uart || !create_disks(m, err, errlen) || !create_rng(m, err, errlen)) {
         if (!m->uart)
             machine_err(err, errlen, "out of memory creating the UART");
         return false;
@@ -296,6 +361,7 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
         return NULL;
     }
     m->cfg = *cfg;
+    m->rng_fd = -1;
     clock_gettime(CLOCK_MONOTONIC, &m->start);
     if (!bus_init(&m->bus, RIVET_RAM_BASE, cfg->ram_size)) {
         machine_err(err, errlen, "cannot allocate %llu MiB of guest RAM: %s",
@@ -321,6 +387,12 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
 static void destroy_devices(struct machine *m)
 {
     display_board_destroy(m); /* frees its virtio-input devices and clears their m->vdevs slots */
+    if (m->rng) {
+        m->vdevs[m->cfg.rng_slot] = NULL;
+        virtio_rng_destroy(m->rng);
+    }
+    if (m->rng_fd >= 0)
+        close(m->rng_fd);
     for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++) {
         virtio_mmio_destroy(m->virtio[i]);
         virtio_blk_destroy(m->vdevs[i]);

@@ -76,6 +76,10 @@ struct machine {
     struct blockdev *disks[RIVET_VIRTIO_SLOTS];
     struct virtio_device *vdevs[RIVET_VIRTIO_SLOTS];
     struct virtio_mmio *virtio[RIVET_VIRTIO_SLOTS];
+    struct virtio_device *rng;    /* virtio-rng (cfg.rng), also in vdevs[cfg.rng_slot] */
+    int rng_fd;                   /* cfg.rng_file, or -1 */
+    bool rng_seeded_only;         /* -icount without a file: the seeded stream alone */
+    uint64_t rng_state;           /* the seeded stream (machine.c, rng_fill) */
     uint8_t *rom;                 /* boot ROM contents (virt_memmap[VIRT_MROM].size bytes) */
     struct display_board *display; /* framebuffer and input devices (display.c); NULL: none */
 

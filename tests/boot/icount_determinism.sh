@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Issue 7: the Linux boot log in -icount mode is identical across two runs,
-# timestamps included, and so is the instruction count. Each run boots from
+# timestamps included, and so is the instruction count; with a virtio-rng
+# device, whose bytes (printed from /dev/hwrng) repeat too. Each run boots from
 # a fresh copy of the same disk, reaches the shell and powers off.
 # usage: icount_determinism.sh RIVET GUEST_DIR WORKDIR
 set -euo pipefail
@@ -11,6 +12,8 @@ done
 mkdir -p "$work"
 cat > "$work/poweroff.exp" <<'EOS'
 wait "# " 300
+send "od -An -tx1 -N16 /dev/hwrng\n"
+wait "# " 60
 send "poweroff -f\n"
 wait "reboot" 120
 EOS
@@ -18,7 +21,7 @@ for run in 1 2; do
   cp "$guest/disk.img" "$work/disk$run.img"
   "$rivet" -m 256M -nographic -icount shift=0 -kernel "$guest/Image" -initrd "$guest/initramfs.cpio.gz" \
     -append console=ttyS0 -drive "file=$work/disk$run.img,format=raw,id=hd0,if=none" \
-    -device virtio-blk-device,drive=hd0 --expect-script "$work/poweroff.exp" \
+    -device virtio-blk-device,drive=hd0 -device virtio-rng-device --expect-script "$work/poweroff.exp" \
     --console-log "$work/console$run.log" --stats --timeout 600 </dev/null >/dev/null 2>"$work/stderr$run.log" ||
     { echo "FAIL: run $run ended with status $?"; cat "$work/stderr$run.log"; exit 1; }
   grep -o 'instructions: [0-9]*' "$work/stderr$run.log" > "$work/count$run"

@@ -63,7 +63,7 @@ def boot_and_check(args, disk, log):
         "-drive", f"file={disk},format=raw,id=hd0,if=none",
         "-device", "virtio-blk-device,drive=hd0",
         "--timeout", str(args.timeout),
-    ]
+    ] + (["-device", "virtio-rng-device"] if args.rng else [])
     print("running:", " ".join(cmd), flush=True)
     child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace", timeout=30)
     child.logfile_read = log
@@ -97,6 +97,14 @@ def boot_and_check(args, disk, log):
         # CPU-bound, bounded for the sanitizer build on a loaded 2-core machine.
         loop = run(child, "i=0; s=0; while [ $i -lt 5000 ]; do i=$((i+1)); s=$((s+i*i%7)); done; echo sum=$s", 300)
         check(loop.splitlines()[-1].strip() == f"sum={sum(i * i % 7 for i in range(1, 5001))}", f"shell loop gave {loop!r}")
+
+        if args.rng:
+            # Linux's virtio_rng driver takes the device as /dev/hwrng.
+            cur = run(child, "cat /sys/class/misc/hw_random/rng_current").splitlines()[-1].strip()
+            check(cur == "virtio_rng.0", f"hw_random uses {cur!r}, not virtio_rng.0")
+            words = run(child, "od -An -tx1 -N32 /dev/hwrng; od -An -tx1 -N32 /dev/hwrng").split()
+            check(len(words) == 64, f"/dev/hwrng gave {len(words)} bytes, not 2 x 32")
+            check(words[:32] != words[32:] and words[:32] != ["00"] * 32, f"/dev/hwrng bytes look wrong: {words}")
 
         bad = run(child, "dmesg | grep -E 'Oops|BUG|WARNING' | head -5")
         check(bad == "", f"dmesg reports problems:\n{bad}")
@@ -135,6 +143,7 @@ def main():
     p.add_argument("--bios", default=None, help="firmware file (default: rivet's built-in SBI)")
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--jit", default=None, help="rivet's --jit (default: rivet's own default)")
+    p.add_argument("--rng", action="store_true", help="add a virtio-rng device and check /dev/hwrng")
     p.add_argument("--log", required=True)
     p.add_argument("--timeout", type=int, default=600)
     args = p.parse_args()

@@ -10,8 +10,9 @@
  *   nothing can raise ends the run at once (machine.c, deadlocked), and
  *   --max-insns bounds everything else.
  * - One virtio-blk disk in slot 0 on a 64 KiB scratch image, opened
- *   -snapshot (or readonly=on) so the file is never written; optionally the
- *   display devices (a framebuffer, virtio keyboard and tablet).
+ *   -snapshot (or readonly=on) so the file is never written; virtio-rng in
+ *   slot 1; optionally the display devices (a framebuffer, virtio keyboard
+ *   and tablet).
  * - No firmware and no kernel: the harts start in M-mode at RAM's base,
  *   where the target puts its code.
  *
@@ -84,6 +85,8 @@ static inline struct machine *fuzz_board(unsigned opts, int jit)
     cfg.snapshot = !(opts & FUZZ_OPT_READONLY);
     cfg.ndrives = 1;
     cfg.drives[0] = (struct rivet_drive){ .path = fuzz_disk(), .readonly = (opts & FUZZ_OPT_READONLY) != 0 };
+    cfg.rng = true; /* virtio-rng in slot 1: under -icount, the seeded stream */
+    cfg.rng_slot = 1;
     if (opts & FUZZ_OPT_DISPLAY)
         cfg.fb_width = 64, cfg.fb_height = 48;
     char err[RIVET_ERR_LEN];

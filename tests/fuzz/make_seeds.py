@@ -120,6 +120,12 @@ def machine_seeds():
                                         chain=desc(0x5000, 48, 4, 0)).ram(
         0x5000, desc(0x2000, 16, 1, 1) + desc(0x3000, 512, 3, 2) + desc(0x4000, 1, 2, 0))
     seeds["blk_huge_len"] = blk_request(Script(), 0, 0, 0xfffffff0)
+    # virtio-rng in slot 1: a readable and two writable buffers, then a huge one.
+    s = Script()
+    s.ram(0x1000, desc(0x2000, 8, 1, 1) + desc(0x3000, 16, 3, 2) + desc(0x3100, 40, 2, 0) +
+          desc(0x4000, 0xfff00, 2, 0))
+    s.ram(0x1800, struct.pack("<HHHH", 0, 2, 0, 3))
+    seeds["rng"] = s.queue(1, 0, 8, 0x1000, 0x1800, 0x1c00).notify(1, 0).load(T_VIRTIO + 1, 0x60)
     # Legacy transport: page size, PFN, then the same request.
     s = Script(LEGACY)
     s.store(T_VIRTIO, 0x70, 4, 3).store(T_VIRTIO, 0x28, 4, 4096).store(T_VIRTIO, 0x30, 4, 0)

@@ -8,14 +8,16 @@ volatile unsigned vblk_irqs;
 static struct blk_req req;
 static volatile uint8_t req_status;
 
-int vblk_find(struct vblk *d)
+int vblk_find(struct vblk *d) { return virtio_find(d, VIRTIO_ID_BLOCK); }
+
+int virtio_find(struct vblk *d, uint32_t device_id)
 {
     for (unsigned s = 0; s < VIRTIO_SLOTS; s++) {
         uintptr_t b = VIRTIO_BASE + s * VIRTIO_STRIDE;
         if (mmio_r32(b + VIRTIO_MAGIC) != VIRTIO_MAGIC_VALUE)
             continue;
         uint32_t ver = mmio_r32(b + VIRTIO_VERSION);
-        if ((ver != 1 && ver != 2) || mmio_r32(b + VIRTIO_DEVICE_ID) != VIRTIO_ID_BLOCK)
+        if ((ver != 1 && ver != 2) || mmio_r32(b + VIRTIO_DEVICE_ID) != device_id)
             continue;
         d->base = b;
         d->slot = s;

@@ -38,6 +38,7 @@
 
 #define VIRTIO_MAGIC_VALUE    0x74726976   /* "virt" */
 #define VIRTIO_ID_BLOCK       2
+#define VIRTIO_ID_RNG         4
 
 /* Device status bits (2.1). */
 #define VS_ACKNOWLEDGE  1
@@ -86,6 +87,9 @@ struct vblk {
 
 /* Scans the 8 slots for a block device; returns the slot or -1. */
 int vblk_find(struct vblk *d);
+/* The same for any device id (VIRTIO_ID_*); vblk_init then brings it up
+ * with no device features and queue 0 (capacity reads config bytes 0-7). */
+int virtio_find(struct vblk *d, uint32_t device_id);
 /* Resets and initialises the device and queue 0; returns 0 or a small error
  * number (1..9) naming the step that failed. */
 int vblk_init(struct vblk *d, struct vq_mem *vq);
