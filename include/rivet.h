@@ -52,6 +52,7 @@ enum rivet_exit {
 #define RIVET_MAX_HARTS 8
 #define RIVET_TIMEBASE_HZ 10000000ull /* mtime frequency: 10 MHz */
 #define RIVET_VIRTIO_SLOTS 8          /* virtio-mmio transports, virtio-mmio-bus.0 .. .7 */
+#define RIVET_MAX_HOSTFWD 8           /* hostfwd rules of the user network */
 
 /* Where the UART's bytes go (QEMU -serial). */
 enum rivet_serial {
@@ -92,6 +93,15 @@ struct rivet_config {
     bool rng;
     unsigned rng_slot;
     const char *rng_file;
+    /* A virtio-net device in slot net_slot on user-mode networking (QEMU's
+     * -netdev user: 10.0.2.0/24, gateway 10.0.2.2, DNS 10.0.2.3, the guest
+     * 10.0.2.15 by DHCP), with net_mac (all zero: 52:54:00:12:34:56) and
+     * QEMU-style hostfwd rules "[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT". */
+    bool net;
+    unsigned net_slot;
+    uint8_t net_mac[6];
+    unsigned net_nhostfwd;
+    const char *net_hostfwd[RIVET_MAX_HOSTFWD];
 
     /* The display devices (machine/display.h): nonzero sizes give the guest a
      * fb_width x fb_height simple framebuffer in reserved RAM and a

@@ -15,7 +15,7 @@
 #include "devices/framebuffer.h"
 
 enum flag_id {
-    F_MACHINE, F_OBJECT, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
+    F_MACHINE, F_OBJECT, F_NETDEV, F_NIC, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
     F_SERIAL, F_DISPLAY, F_NO_REBOOT, F_SNAPSHOT, F_DRIVE, F_DEVICE, F_GLOBAL,
     F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_JIT, F_HELP, F_VERSION,
     /* Debugging and determinism (apply_debug). */
@@ -42,7 +42,8 @@ static const struct flag flags[] = {
     { "display", F_DISPLAY, ARG_REQUIRED },   { "no-reboot", F_NO_REBOOT, ARG_NONE },
     { "snapshot", F_SNAPSHOT, ARG_NONE },     { "drive", F_DRIVE, ARG_REQUIRED },
     { "device", F_DEVICE, ARG_REQUIRED },     { "global", F_GLOBAL, ARG_REQUIRED },
-    { "object", F_OBJECT, ARG_REQUIRED },
+    { "object", F_OBJECT, ARG_REQUIRED },     { "netdev", F_NETDEV, ARG_REQUIRED },
+    { "nic", F_NIC, ARG_REQUIRED },
     { "trace", F_TRACE, ARG_EQ_ONLY },
     { "timeout", F_TIMEOUT, ARG_REQUIRED },   { "max-insns", F_MAX_INSNS, ARG_REQUIRED },
     { "stats", F_STATS, ARG_NONE },           { "jit", F_JIT, ARG_REQUIRED },
@@ -55,12 +56,22 @@ static const struct flag flags[] = {
     { "fb", F_FB, ARG_REQUIRED },             { "screenshot-on-exit", F_SCREENSHOT, ARG_REQUIRED },
 };
 
-/* A -device, kept in command-line order until the slots are resolved. */
+/* A -device (or -nic), kept in command-line order until the slots are
+ * resolved. */
+enum pd_kind { PD_BLK, PD_RNG, PD_NET };
 struct pending_device {
-    bool rng;    /* virtio-rng-device; else virtio-blk-device */
-    char *drive; /* virtio-blk: the -drive id */
-    char *rng_id; /* virtio-rng: the -object id, or NULL for the built-in source */
-    int bus; /* virtio-mmio-bus.N, or -1 for "the next free one" */
+    enum pd_kind kind;
+    char *ref;  /* the drive= (blk), rng= (rng, NULL: built-in source) or netdev= (net) id */
+    char *mac;  /* net: mac=, or NULL */
+    int bus;    /* virtio-mmio-bus.N, or -1 for "the next free one" */
+};
+
+/* A -netdev user (or -nic user), until a -device names it. */
+#define CLI_MAX_NETDEVS 2
+struct pending_netdev {
+    char *id;
+    unsigned nhostfwd;
+    char *hostfwd[RIVET_MAX_HOSTFWD];
 };
 
 /* An -object rng-random or rng-builtin, until a -device names it. */
@@ -80,6 +91,8 @@ struct parse_state {
     struct pending_device devices[RIVET_VIRTIO_SLOTS];
     unsigned nobjects;
     struct pending_object objects[CLI_MAX_OBJECTS];
+    unsigned nnetdevs;
+    struct pending_netdev netdevs[CLI_MAX_NETDEVS];
 };
 
 static enum cli_result usage_error(struct parse_state *st, const char *fmt, ...)
@@ -302,8 +315,9 @@ static enum cli_result device_item(struct parse_state *st, struct pending_device
                                    char **val)
 {
     static const char bus_prefix[] = "virtio-mmio-bus.";
-    if (!strcmp(key, d->rng ? "rng" : "drive")) {
-        char **slot = d->rng ? &d->rng_id : &d->drive;
+    static const char *const ref_key[] = { [PD_BLK] = "drive", [PD_RNG] = "rng", [PD_NET] = "netdev" };
+    if (!strcmp(key, ref_key[d->kind]) || (d->kind == PD_NET && !strcmp(key, "mac"))) {
+        char **slot = !strcmp(key, "mac") ? &d->mac : &d->ref;
         free(*slot);
         *slot = *val;
         *val = NULL;
@@ -319,33 +333,123 @@ static enum cli_result device_item(struct parse_state *st, struct pending_device
     return CLI_RUN;
 }
 
+static struct pending_device *new_device(struct parse_state *st, enum pd_kind kind, enum cli_result *r)
+{
+    if (st->ndevices >= RIVET_VIRTIO_SLOTS) {
+        *r = usage_error(st, "-device: more devices than the %d virtio-mmio slots", RIVET_VIRTIO_SLOTS);
+        return NULL;
+    }
+    struct pending_device *d = &st->devices[st->ndevices++];
+    d->kind = kind;
+    d->bus = -1;
+    return d;
+}
+
 /* -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]
- * -device virtio-rng-device[,rng=ID][,bus=virtio-mmio-bus.N] */
+ * -device virtio-rng-device[,rng=ID][,bus=virtio-mmio-bus.N]
+ * -device virtio-net-device,netdev=ID[,mac=MAC][,bus=virtio-mmio-bus.N] */
 static enum cli_result set_device(struct parse_state *st, const char *v)
 {
     char key[32], *val;
     if (!next_item(&v, key, sizeof key, &val))
         return no_memory(st);
-    bool blk = !key[0] && !strcmp(val, "virtio-blk-device"), rng = !key[0] && !strcmp(val, "virtio-rng-device");
-    enum cli_result r = blk || rng ? CLI_RUN
-                                   : usage_error(st, "-device: unsupported device '%s' (virtio-blk-device, "
-                                                     "virtio-rng-device)", val);
+    static const char *const names[] = { [PD_BLK] = "virtio-blk-device", [PD_RNG] = "virtio-rng-device",
+                                         [PD_NET] = "virtio-net-device" };
+    int kind = -1;
+    for (int k = 0; k < 3; k++)
+        if (!key[0] && !strcmp(val, names[k]))
+            kind = k;
+    enum cli_result r = kind >= 0 ? CLI_RUN
+                                  : usage_error(st, "-device: unsupported device '%s' (virtio-blk-device, "
+                                                    "virtio-rng-device, virtio-net-device)", val);
     free(val);
-    if (r == CLI_RUN && st->ndevices >= RIVET_VIRTIO_SLOTS)
-        r = usage_error(st, "-device: more devices than the %d virtio-mmio slots", RIVET_VIRTIO_SLOTS);
-    if (r != CLI_RUN)
+    struct pending_device *d = r == CLI_RUN ? new_device(st, (enum pd_kind)kind, &r) : NULL;
+    if (!d)
         return r;
-    struct pending_device *d = &st->devices[st->ndevices++];
-    d->bus = -1;
-    d->rng = rng;
     while (r == CLI_RUN && *v) {
         if (!next_item(&v, key, sizeof key, &val))
             return no_memory(st);
         r = device_item(st, d, key, &val);
         free(val);
     }
-    if (r == CLI_RUN && !d->rng && !d->drive)
+    if (r == CLI_RUN && d->kind == PD_BLK && !d->ref)
         r = usage_error(st, "-device virtio-blk-device: no drive= given");
+    if (r == CLI_RUN && d->kind == PD_NET && !d->ref)
+        r = usage_error(st, "-device virtio-net-device: no netdev= given");
+    return r;
+}
+
+static struct pending_netdev *new_netdev(struct parse_state *st, const char *flag, enum cli_result *r)
+{
+    if (st->nnetdevs >= CLI_MAX_NETDEVS) {
+        *r = usage_error(st, "%s: more than %d networks", flag, CLI_MAX_NETDEVS);
+        return NULL;
+    }
+    return &st->netdevs[st->nnetdevs++];
+}
+
+/* One hostfwd= of a -netdev user or -nic user. */
+static enum cli_result add_hostfwd(struct parse_state *st, const char *flag, struct pending_netdev *nd, char **val)
+{
+    if (nd->nhostfwd == RIVET_MAX_HOSTFWD)
+        return usage_error(st, "%s: more than %d hostfwd rules", flag, RIVET_MAX_HOSTFWD);
+    nd->hostfwd[nd->nhostfwd++] = *val;
+    *val = NULL;
+    return CLI_RUN;
+}
+
+/* -netdev user,id=ID[,hostfwd=RULE]...
+ * -nic user[,model=virtio-net-device][,mac=MAC][,hostfwd=RULE]... | -nic none
+ * (-nic is a -netdev and its -device in one). */
+static enum cli_result set_netdev(struct parse_state *st, const char *flag, const char *v)
+{
+    bool nic = !strcmp(flag, "-nic");
+    char key[32], *val;
+    if (!next_item(&v, key, sizeof key, &val))
+        return no_memory(st);
+    bool user = !key[0] && !strcmp(val, "user"), none = nic && !key[0] && !strcmp(val, "none");
+    enum cli_result r = user || none ? CLI_RUN
+                                     : usage_error(st, "%s: unsupported network '%s' (only user%s)", flag, val,
+                                                   nic ? " or none" : "");
+    free(val);
+    if (r != CLI_RUN || none)
+        return r;
+    struct pending_netdev *nd = new_netdev(st, flag, &r);
+    struct pending_device *d = nd && nic ? new_device(st, PD_NET, &r) : NULL;
+    if (!nd || (nic && !d))
+        return r;
+    while (r == CLI_RUN && *v) {
+        if (!next_item(&v, key, sizeof key, &val))
+            return no_memory(st);
+        if (!strcmp(key, "hostfwd")) {
+            r = add_hostfwd(st, flag, nd, &val);
+        } else if (!nic && !strcmp(key, "id")) {
+            free(nd->id);
+            nd->id = val;
+            val = NULL;
+        } else if (nic && !strcmp(key, "mac")) {
+            free(d->mac);
+            d->mac = val;
+            val = NULL;
+        } else if (nic && !strcmp(key, "model")) {
+            if (strcmp(val, "virtio-net-device") && strcmp(val, "virtio"))
+                r = usage_error(st, "-nic: unsupported model '%s' (virtio-net-device)", val);
+        } else {
+            r = usage_error(st, "%s user: unsupported option '%s'", flag, key[0] ? key : val);
+        }
+        free(val);
+    }
+    if (r == CLI_RUN && nic) {
+        char id[32];
+        snprintf(id, sizeof id, "nic%u", st->nnetdevs - 1); /* a -netdev with this id is refused below */
+        if (!(nd->id = strdup(id)) || !(d->ref = strdup(id)))
+            return no_memory(st);
+    }
+    if (r == CLI_RUN && !nd->id)
+        r = usage_error(st, "-netdev: no id= given");
+    for (unsigned i = 0; r == CLI_RUN && i + 1 < st->nnetdevs; i++)
+        if (!strcmp(st->netdevs[i].id, nd->id))
+            r = usage_error(st, "%s: duplicate id '%s'", flag, nd->id);
     return r;
 }
 
@@ -478,6 +582,7 @@ static enum cli_result apply_board(struct parse_state *st, enum flag_id id, cons
     case F_DRIVE: return set_drive(st, v);
     case F_DEVICE: return set_device(st, v);
     case F_OBJECT: return set_object(st, v);
+    case F_NETDEV: case F_NIC: return set_netdev(st, flag, v);
     case F_GLOBAL: return set_global(st, v);
     default: return usage_error(st, "%s: internal error: unhandled flag", flag);
     }
@@ -651,11 +756,11 @@ static enum cli_result attach_rng(struct parse_state *st, const struct pending_d
     if (o->cfg.rng)
         return usage_error(st, "-device virtio-rng-device: only one is supported");
     const struct pending_object *ob = NULL;
-    for (unsigned i = 0; pd->rng_id && i < st->nobjects; i++)
-        if (!strcmp(st->objects[i].id, pd->rng_id))
+    for (unsigned i = 0; pd->ref && i < st->nobjects; i++)
+        if (!strcmp(st->objects[i].id, pd->ref))
             ob = &st->objects[i];
-    if (pd->rng_id && !ob)
-        return usage_error(st, "-device virtio-rng-device: no -object with id=%s", pd->rng_id);
+    if (pd->ref && !ob)
+        return usage_error(st, "-device virtio-rng-device: no -object with id=%s", pd->ref);
     int bus = pd->bus;
     enum cli_result r = take_slot(st, "-device virtio-rng-device", &bus, used);
     if (r != CLI_RUN)
@@ -679,6 +784,47 @@ static struct cli_drive *find_drive(struct cli_options *o, const char *id)
     return NULL;
 }
 
+/* MAC "52:54:00:12:34:57": six hex bytes. */
+static bool parse_mac(const char *s, uint8_t mac[6])
+{
+    unsigned b[6];
+    char end;
+    if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &end) != 6)
+        return false;
+    for (unsigned i = 0; i < 6; i++)
+        mac[i] = (uint8_t)b[i];
+    return strlen(s) == 17 && !(mac[0] & 1); /* a multicast address is no card's */
+}
+
+/* virtio-net-device: one per board, on the -netdev it names. */
+static enum cli_result attach_net(struct parse_state *st, const struct pending_device *pd, unsigned *used)
+{
+    struct cli_options *o = st->o;
+    if (o->cfg.net)
+        return usage_error(st, "-device virtio-net-device: only one network card is supported");
+    struct pending_netdev *nd = NULL;
+    for (unsigned i = 0; i < st->nnetdevs; i++)
+        if (!strcmp(st->netdevs[i].id, pd->ref))
+            nd = &st->netdevs[i];
+    if (!nd)
+        return usage_error(st, "-device virtio-net-device: no -netdev with id=%s", pd->ref);
+    if (pd->mac && !parse_mac(pd->mac, o->cfg.net_mac))
+        return usage_error(st, "-device virtio-net-device: bad mac '%s' (like 52:54:00:12:34:57, unicast)", pd->mac);
+    int bus = pd->bus;
+    enum cli_result r = take_slot(st, "-device virtio-net-device", &bus, used);
+    if (r != CLI_RUN)
+        return r;
+    o->cfg.net = true;
+    o->cfg.net_slot = (unsigned)bus;
+    for (unsigned i = 0; i < nd->nhostfwd; i++) { /* the strings move to o (cli_free) */
+        o->hostfwd[i] = nd->hostfwd[i];
+        o->cfg.net_hostfwd[i] = o->hostfwd[i];
+        nd->hostfwd[i] = NULL;
+    }
+    o->cfg.net_nhostfwd = nd->nhostfwd;
+    return CLI_RUN;
+}
+
 /* if=virtio drives first (QEMU creates their devices before any -device),
  * then each -device in command-line order. */
 static enum cli_result resolve_disks(struct parse_state *st)
@@ -689,13 +835,17 @@ static enum cli_result resolve_disks(struct parse_state *st)
         if (st->o->drives[i].virtio)
             r = attach(st, &st->o->drives[i], -1, &used);
     for (unsigned i = 0; r == CLI_RUN && i < st->ndevices; i++) {
-        if (st->devices[i].rng) {
+        if (st->devices[i].kind == PD_RNG) {
             r = attach_rng(st, &st->devices[i], &used);
             continue;
         }
-        struct cli_drive *d = find_drive(st->o, st->devices[i].drive);
+        if (st->devices[i].kind == PD_NET) {
+            r = attach_net(st, &st->devices[i], &used);
+            continue;
+        }
+        struct cli_drive *d = find_drive(st->o, st->devices[i].ref);
         if (!d)
-            r = usage_error(st, "-device: no -drive with id=%s and if=none", st->devices[i].drive);
+            r = usage_error(st, "-device: no -drive with id=%s and if=none", st->devices[i].ref);
         else if (d->attached)
             r = usage_error(st, "-device: drive %s is already attached to a device", d->id);
         else
@@ -742,8 +892,13 @@ enum cli_result cli_parse(int argc, char *const argv[], struct cli_options *o,
     if (r == CLI_RUN)
         r = check_complete(&st);
     for (unsigned k = 0; k < st.ndevices; k++) {
-        free(st.devices[k].drive);
-        free(st.devices[k].rng_id);
+        free(st.devices[k].ref);
+        free(st.devices[k].mac);
+    }
+    for (unsigned k = 0; k < st.nnetdevs; k++) {
+        free(st.netdevs[k].id);
+        for (unsigned i = 0; i < st.netdevs[k].nhostfwd; i++)
+            free(st.netdevs[k].hostfwd[i]);
     }
     for (unsigned k = 0; k < st.nobjects; k++) {
         free(st.objects[k].id);
@@ -765,6 +920,12 @@ void cli_free(struct cli_options *o)
     free(o->rng_file);
     o->rng_file = NULL;
     o->cfg.rng_file = NULL;
+    for (unsigned i = 0; i < RIVET_MAX_HOSTFWD; i++) {
+        free(o->hostfwd[i]);
+        o->hostfwd[i] = NULL;
+        o->cfg.net_hostfwd[i] = NULL;
+    }
+    o->cfg.net_nhostfwd = 0;
 }
 
 const char *cli_version(void)
@@ -821,6 +982,13 @@ const char *cli_usage(void)
         "                          an entropy device (Linux: /dev/hwrng); its bytes come\n"
         "                          from the host's getrandom(), or under -icount from a\n"
         "                          fixed-seed stream so runs repeat\n"
+        "  -netdev user,id=ID[,hostfwd=[tcp|udp]:[HOSTADDR]:PORT-[GUESTADDR]:PORT]...\n"
+        "                          user-mode networking: the guest is 10.0.2.15 (DHCP)\n"
+        "                          behind a gateway 10.0.2.2 (the host) and DNS 10.0.2.3;\n"
+        "                          hostfwd forwards a host port to a guest port\n"
+        "  -device virtio-net-device,netdev=ID[,mac=MAC][,bus=virtio-mmio-bus.N]\n"
+        "                          a network card on that network (one per board)\n"
+        "  -nic user[,model=virtio-net-device][,mac=MAC][,hostfwd=...]   both at once\n"
         "  -object rng-random,id=ID[,filename=FILE]   read the entropy from FILE\n"
         "                          (default /dev/urandom); rng-builtin,id=ID: getrandom()\n"
         "  -global virtio-mmio.force-legacy=true|false   virtio-mmio version 1\n"

@@ -40,6 +40,7 @@ struct cli_options {
     bool stats;               /* --stats */
     char *dumpdtb;            /* -machine virt,dumpdtb=FILE (malloc'd) */
     char *rng_file;           /* cfg.rng_file's storage (malloc'd) */
+    char *hostfwd[RIVET_MAX_HOSTFWD]; /* cfg.net_hostfwd's storage (malloc'd) */
     bool serial_given;
     unsigned ndrives;
     struct cli_drive drives[CLI_MAX_DRIVES];

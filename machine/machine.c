@@ -24,10 +24,12 @@
 #include "devices/uart16550.h"
 #include "devices/virtio_blk.h"
 #include "devices/virtio_mmio.h"
+#include "devices/virtio_net.h"
 #include "devices/virtio_rng.h"
 #include "machine/display.h"
 #include "machine/debug.h"
 #include "machine/memmap.h"
+#include "machine/net_user.h"
 #include "machine/terminal.h"
 
 #define RIVET_PAGE_SIZE 4096ull
@@ -41,6 +43,14 @@ void machine_err(char *err, size_t errlen, const char *fmt, ...)
     if (err && errlen)
         vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
+}
+
+/* CLOCK_MONOTONIC in ns (the vDSO: no system call). */
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
 }
 
 static uint64_t ns_since(const struct timespec *t0)
@@ -99,10 +109,10 @@ static bool check_drives(const struct rivet_config *cfg, char *err, size_t errle
                     RIVET_VIRTIO_SLOTS);
         return false;
     }
-    for (unsigned i = 0; i <= cfg->ndrives; i++) {
-        if (i == cfg->ndrives && !cfg->rng)
-            break;
-        unsigned s = i < cfg->ndrives ? cfg->drives[i].slot : cfg->rng_slot;
+    for (unsigned i = 0; i < cfg->ndrives + 2; i++) {
+        if ((i == cfg->ndrives && !cfg->rng) || (i == cfg->ndrives + 1 && !cfg->net))
+            continue;
+        unsigned s = i < cfg->ndrives ? cfg->drives[i].slot : i == cfg->ndrives ? cfg->rng_slot : cfg->net_slot;
         if (s >= RIVET_VIRTIO_SLOTS || (used >> s) & 1) {
             machine_err(err, errlen, "virtio-mmio-bus.%u: no such slot, or already in use", s);
             return false;
@@ -296,6 +306,31 @@ static bool create_rng(struct machine *m, char *err, size_t errlen)
     return true;
 }
 
+/* virtio-net on the user-mode network (cfg.net). */
+static bool create_net(struct machine *m, char *err, size_t errlen)
+{
+    if (!m->cfg.net)
+        return true;
+    if (m->cfg.net_nhostfwd > RIVET_MAX_HOSTFWD) {
+        machine_err(err, errlen, "%u hostfwd rules given; rivet takes %d", m->cfg.net_nhostfwd, RIVET_MAX_HOSTFWD);
+        return false;
+    }
+    m->net = net_user_create(m->cfg.net_hostfwd, m->cfg.net_nhostfwd, err, errlen);
+    if (!m->net)
+        return false;
+    static const uint8_t qemu_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+    static const uint8_t zero[6];
+    const uint8_t *mac = memcmp(m->cfg.net_mac, zero, 6) ? m->cfg.net_mac : qemu_mac;
+    m->nic = virtio_net_create(mac, net_user_send, m->net);
+    if (!m->nic) {
+        machine_err(err, errlen, "out of memory creating the virtio-net device");
+        return false;
+    }
+    net_user_attach(m->net, m->nic);
+    m->vdevs[m->cfg.net_slot] = m->nic;
+    return true;
+}
+
 /* The interrupt controllers, then every device wired to them. */
 static bool create_devices(struct machine *m, char *err, size_t errlen)
 {
@@ -314,7 +349,7 @@ static bool create_devices(struct machine *m, char *err, size_t errlen)
     if (!machine_debug_create(m, err, errlen)) /* may wrap m->console: before the UART copies it */
         return false;
     m->uart = uart_create(&m->console, plic_line(m->plic, mm[VIRT_UART0].irq));
-    if (!m->uart || !create_disks(m, err, errlen) || !create_rng(m, err, errlen)) {
+    if (!m->uart || !create_disks(m, err, errlen) || !create_rng(m, err, errlen) || !create_net(m, err, errlen)) {
         if (!m->uart)
             machine_err(err, errlen, "out of memory creating the UART");
         return false;
@@ -393,6 +428,11 @@ static void destroy_devices(struct machine *m)
     }
     if (m->rng_fd >= 0)
         close(m->rng_fd);
+    if (m->nic) {
+        m->vdevs[m->cfg.net_slot] = NULL;
+        virtio_net_destroy(m->nic);
+    }
+    net_user_destroy(m->net);
     for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++) {
         virtio_mmio_destroy(m->virtio[i]);
         virtio_blk_destroy(m->vdevs[i]);
@@ -487,6 +527,8 @@ static void update_devices(struct machine *m)
     uart_poll(m->uart);
     terminal_flush(m->term); /* the round's console output in one write() */
     display_board_poll(m); /* queued keys and pointer moves into the guest */
+    if (m->net)
+        net_user_service(m->net, now_ns());
     for (unsigned i = 0; i < m->cfg.nharts; i++) {
         m->harts[i].yield = false;
         hart_tick(&m->harts[i]);
@@ -539,7 +581,7 @@ static uint64_t idle_wait_ns(const struct machine *m)
 static bool input_possible(const struct machine *m)
 {
     return m->cfg.serial == RIVET_SERIAL_STDIO || m->cfg.serial == RIVET_SERIAL_MUX_STDIO || m->display ||
-           m->cfg.gdb || m->cfg.expect_script;
+           m->cfg.gdb || m->cfg.expect_script || m->net;
 }
 
 /* Every hart waits, no deadline is ahead and nothing can bring input: the
@@ -570,7 +612,12 @@ static void idle_sleep(const struct machine *m, uint64_t elapsed_ns, uint64_t li
     uint64_t step = idle_wait_ns(m);
     if (limit_ns && limit_ns > elapsed_ns && limit_ns - elapsed_ns < step)
         step = limit_ns - elapsed_ns;
-    if (terminal_wait_input(m->term, step))
+    struct pollfd net_fds[NET_MAX_FDS];
+    unsigned nnet = m->net ? net_user_pollfds(m->net, net_fds, NET_MAX_FDS, &step) : 0;
+    bool slept = terminal_wait_input(m->term, step, net_fds, nnet);
+    if (m->net)
+        net_user_dispatch(m->net, net_fds, nnet, false);
+    if (slept)
         return;
     struct timespec ts = { .tv_sec = (time_t)(step / NS_PER_S), .tv_nsec = (long)(step % NS_PER_S) };
     nanosleep(&ts, NULL); /* EINTR is fine: the loop checks for a stop next */

@@ -80,6 +80,8 @@ struct machine {
     int rng_fd;                   /* cfg.rng_file, or -1 */
     bool rng_seeded_only;         /* -icount without a file: the seeded stream alone */
     uint64_t rng_state;           /* the seeded stream (machine.c, rng_fill) */
+    struct virtio_device *nic;    /* virtio-net (cfg.net), also in vdevs[cfg.net_slot] */
+    struct net_user *net;         /* its user-mode network (machine/net_user.h) */
     uint8_t *rom;                 /* boot ROM contents (virt_memmap[VIRT_MROM].size bytes) */
     struct display_board *display; /* framebuffer and input devices (display.c); NULL: none */
 

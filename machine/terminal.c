@@ -254,18 +254,30 @@ static size_t term_read(void *opaque, uint8_t *buf, size_t len)
  * not wait out the rate limit; EOF, an error and readiness without data all
  * return false, and the caller's plain sleep keeps them from becoming a spin.
  */
-bool terminal_wait_input(struct terminal *t, uint64_t timeout_ns)
+bool terminal_wait_input(struct terminal *t, uint64_t timeout_ns, struct pollfd *extra, unsigned nextra)
 {
     terminal_flush(t); /* whatever the guest said before going idle */
-    if (!t || t->in_fd < 0 || t->in_eof || t->in_len > 0)
+    bool mine = t && t->in_fd >= 0 && !t->in_eof && t->in_len == 0;
+    if (!mine && nextra == 0)
         return false;
-    struct pollfd p = { .fd = t->in_fd, .events = POLLIN };
+    struct pollfd p[1 + TERM_MAX_EXTRA_FDS];
+    unsigned n = 0;
+    if (mine)
+        p[n++] = (struct pollfd){ .fd = t->in_fd, .events = POLLIN };
+    if (nextra > TERM_MAX_EXTRA_FDS)
+        nextra = TERM_MAX_EXTRA_FDS;
+    if (nextra)
+        memcpy(p + n, extra, nextra * sizeof *extra);
     struct timespec ts = { .tv_sec = (time_t)(timeout_ns / 1000000000ull),
                            .tv_nsec = (long)(timeout_ns % 1000000000ull) };
-    int r = ppoll(&p, 1, &ts, NULL);
+    int r = ppoll(p, n + nextra, &ts, NULL);
+    for (unsigned i = 0; i < nextra; i++)
+        extra[i].revents = r > 0 ? p[n + i].revents : 0;
     if (r <= 0)
         return r == 0 || errno == EINTR; /* timed out, or a signal for the run loop */
-    return refill_at(t, coarse_now_ns());
+    if (mine && p[0].revents)
+        return refill_at(t, coarse_now_ns());
+    return true; /* one of the extra descriptors */
 }
 
 struct terminal *terminal_open_fds(int in_fd, int out_fd, bool mux,

@@ -36,6 +36,7 @@
 #ifndef RIVET_TERMINAL_H
 #define RIVET_TERMINAL_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,14 +59,18 @@ struct terminal *terminal_open_file(const char *path, char *err, size_t errlen);
 struct terminal *terminal_open_fds(int in_fd, int out_fd, bool mux,
                                    void (*quit)(void *opaque), void *opaque);
 struct chardev terminal_chardev(struct terminal *t);
+#define TERM_MAX_EXTRA_FDS 64
 /* Sleeps until input arrives or timeout_ns passes; input read now is kept
- * for the next chardev read, which then needs no system call. true: it
- * slept to the timeout, or until input or a signal came. false: it has no
- * input to offer and did not sleep, or woke early without any, so the
- * caller must sleep by itself: t is NULL, it has no input (file backend,
- * in_fd -1), input ended (EOF, a read error), earlier input still waits in
- * the buffer, or the descriptor was ready without data. */
-bool terminal_wait_input(struct terminal *t, uint64_t timeout_ns);
+ * for the next chardev read, which then needs no system call. The nextra
+ * (at most TERM_MAX_EXTRA_FDS) descriptors in extra, other sources of input
+ * such as the network's sockets, are polled as well and get their revents.
+ * true: it slept to the timeout, or until input, an extra descriptor or a
+ * signal came. false: it has nothing to poll and did not sleep, or woke
+ * early without any input, so the caller must sleep by itself: no extra
+ * descriptors and t is NULL, has no input (file backend, in_fd -1), input
+ * ended (EOF, a read error), earlier input still waits in the buffer, or
+ * the descriptor was ready without data. */
+bool terminal_wait_input(struct terminal *t, uint64_t timeout_ns, struct pollfd *extra, unsigned nextra);
 /* Writes the guest output gathered so far (the run loop: every round). */
 void terminal_flush(struct terminal *t);
 void terminal_close(struct terminal *t); /* restores the tty; NULL is fine */

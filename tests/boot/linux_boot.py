@@ -9,13 +9,19 @@ failure says how far the guest got:
 The console log is written to --log (kept by CTest as an artifact).
 """
 import argparse
+import functools
+import hashlib
+import http.server
 import os
 import re
 import shutil
 import subprocess
 import sys
+import socket
 import tempfile
+import threading
 import time
+import urllib.request
 
 import pexpect
 
@@ -55,6 +61,55 @@ def check(cond, message):
         raise StageFailed(14, message)
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class HostNet:
+    """The host side of --net: an HTTP server on 127.0.0.1 with a 1 MiB
+    file for the guest to fetch, and a free port to forward to the guest."""
+
+    def __init__(self, tmp):
+        self.dir = os.path.join(tmp, "www")
+        os.makedirs(self.dir)
+        data = os.urandom(1 << 20)
+        self.md5 = hashlib.md5(data).hexdigest()
+        with open(os.path.join(self.dir, "blob"), "wb") as f:
+            f.write(data)
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=self.dir)
+        handler.log_message = lambda *a: None
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.fwd_port = free_port()
+
+    def close(self):
+        self.server.shutdown()
+
+
+def check_net(child, args):
+    """User networking: the guest fetches a file from the host through the
+    gateway, and the host reaches a guest web server through hostfwd."""
+    net = args.net
+    mac = run(child, "cat /sys/class/net/eth0/address").splitlines()[-1].strip()
+    check(mac == "52:54:00:12:34:56", f"eth0 has MAC {mac!r}")
+    run(child, "ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up && ip route add default via 10.0.2.2")
+    out = run(child, f"wget -q -O /tmp/blob http://10.0.2.2:{net.port}/blob && md5sum /tmp/blob", 120)
+    check(out.split()[:1] == [net.md5], f"the fetched file's md5 is {out!r}, expected {net.md5}")
+    token = f"guest-{os.getpid()}"
+    run(child, f"mkdir -p /www && echo {token} > /www/index.html && httpd -p 8080 -h /www")
+    got = ""
+    for _ in range(20):  # the guest answers only while rivet runs, which pexpect does not block
+        try:
+            got = urllib.request.urlopen(f"http://127.0.0.1:{net.fwd_port}/", timeout=10).read().decode().strip()
+            break
+        except OSError:
+            time.sleep(0.5)
+    check(got == token, f"hostfwd gave {got!r}, expected {token!r}")
+
+
 def boot_and_check(args, disk, log):
     cmd = [args.rivet] + args.firmware + [
         "-m", "256M", "-smp", str(args.smp), "-nographic",
@@ -63,7 +118,8 @@ def boot_and_check(args, disk, log):
         "-drive", f"file={disk},format=raw,id=hd0,if=none",
         "-device", "virtio-blk-device,drive=hd0",
         "--timeout", str(args.timeout),
-    ] + (["-device", "virtio-rng-device"] if args.rng else [])
+    ] + (["-device", "virtio-rng-device"] if args.rng else []) + (
+        ["-nic", f"user,hostfwd=tcp:127.0.0.1:{args.net.fwd_port}-:8080"] if args.net else [])
     print("running:", " ".join(cmd), flush=True)
     child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace", timeout=30)
     child.logfile_read = log
@@ -106,6 +162,9 @@ def boot_and_check(args, disk, log):
             check(len(words) == 64, f"/dev/hwrng gave {len(words)} bytes, not 2 x 32")
             check(words[:32] != words[32:] and words[:32] != ["00"] * 32, f"/dev/hwrng bytes look wrong: {words}")
 
+        if args.net:
+            check_net(child, args)
+
         bad = run(child, "dmesg | grep -E 'Oops|BUG|WARNING' | head -5")
         check(bad == "", f"dmesg reports problems:\n{bad}")
 
@@ -144,6 +203,7 @@ def main():
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--jit", default=None, help="rivet's --jit (default: rivet's own default)")
     p.add_argument("--rng", action="store_true", help="add a virtio-rng device and check /dev/hwrng")
+    p.add_argument("--net", action="store_true", help="add a user-network card and check both directions")
     p.add_argument("--log", required=True)
     p.add_argument("--timeout", type=int, default=600)
     args = p.parse_args()
@@ -158,6 +218,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         disk = os.path.join(tmp, "disk.img")
         shutil.copyfile(args.disk, disk)
+        args.net = HostNet(tmp) if args.net else None
         with open(args.log, "w") as log:
             try:
                 boot_and_check(args, disk, log)
@@ -165,6 +226,9 @@ def main():
             except StageFailed as e:
                 print(f"FAILED (stage status {e.status}): {e}; console log: {args.log}", flush=True)
                 return e.status
+            finally:
+                if args.net:
+                    args.net.close()
     print("PASSED: booted, ran commands, wrote the disk and powered off")
     return 0
 

@@ -3,6 +3,7 @@
  * the idle machine's wait for input. */
 #define _GNU_SOURCE
 #include <check.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,7 +215,7 @@ START_TEST(test_output_gathered)
         ;
     /* An idle wait writes what is pending before it sleeps. */
     c.write(c.opaque, (const uint8_t *)"z", 1);
-    terminal_wait_input(t, 1000000);
+    terminal_wait_input(t, 1000000, NULL, 0);
     ck_assert_int_eq(read(out[0], got, sizeof got), 1);
     ck_assert_int_eq(got[0], 'z');
     close_terminal_and_pipes(t, in, out);
@@ -320,26 +321,26 @@ START_TEST(test_wait_wakes_on_input)
     uint8_t buf[8];
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    ck_assert(terminal_wait_input(t, 20000000ull)); /* nothing comes: sleeps to the timeout */
+    ck_assert(terminal_wait_input(t, 20000000ull, NULL, 0)); /* nothing comes: sleeps to the timeout */
     ck_assert_int_ge(ms_since(&t0), 15);
 
     ck_assert_uint_eq(c.read(c.opaque, buf, sizeof buf), 0); /* starts the rate limit's clock */
     ck_assert_int_eq(write(in[1], "ab", 2), 2);
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    ck_assert(terminal_wait_input(t, WAIT_LONG_NS));
+    ck_assert(terminal_wait_input(t, WAIT_LONG_NS, NULL, 0));
     ck_assert_int_lt(ms_since(&t0), 1000);
     ck_assert_uint_eq(c.read(c.opaque, buf, 1), 1);
     ck_assert_uint_eq(buf[0], 'a');
 
     /* A byte still buffered: no wait (the descriptor is not looked at). */
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    ck_assert(!terminal_wait_input(t, WAIT_LONG_NS));
+    ck_assert(!terminal_wait_input(t, WAIT_LONG_NS, NULL, 0));
     ck_assert_int_lt(ms_since(&t0), 1000);
     ck_assert_uint_eq(c.read(c.opaque, buf, sizeof buf), 1);
     ck_assert_uint_eq(buf[0], 'b');
 
     ck_assert_int_eq(write(in[1], CA "x", 2), 2); /* Ctrl-A x while idle */
-    ck_assert(terminal_wait_input(t, WAIT_LONG_NS));
+    ck_assert(terminal_wait_input(t, WAIT_LONG_NS, NULL, 0));
     ck_assert_int_eq(sink.quits, 1);
     terminal_close(t);
     close(in[0]);
@@ -359,12 +360,12 @@ START_TEST(test_wait_after_eof)
     uint8_t buf[8];
     ck_assert_int_eq(write(in[1], "z", 1), 1);
     close(in[1]);
-    ck_assert(terminal_wait_input(t, WAIT_LONG_NS)); /* the last byte */
+    ck_assert(terminal_wait_input(t, WAIT_LONG_NS, NULL, 0)); /* the last byte */
     ck_assert_uint_eq(c.read(c.opaque, buf, sizeof buf), 1);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (int i = 0; i < 3; i++)
-        ck_assert(!terminal_wait_input(t, WAIT_LONG_NS));
+        ck_assert(!terminal_wait_input(t, WAIT_LONG_NS, NULL, 0));
     ck_assert_int_lt(ms_since(&t0), 1000);
     ck_assert_uint_eq(c.read(c.opaque, buf, sizeof buf), 0);
     terminal_close(t);
@@ -375,9 +376,9 @@ END_TEST
 /* No input to wait on: NULL, the file backend, /dev/null. */
 START_TEST(test_wait_without_input)
 {
-    ck_assert(!terminal_wait_input(NULL, WAIT_LONG_NS));
+    ck_assert(!terminal_wait_input(NULL, WAIT_LONG_NS, NULL, 0));
     struct terminal *t = terminal_open_fds(-1, STDERR_FILENO, false, NULL, NULL);
-    ck_assert(!terminal_wait_input(t, WAIT_LONG_NS));
+    ck_assert(!terminal_wait_input(t, WAIT_LONG_NS, NULL, 0));
     terminal_close(t);
     int null = open("/dev/null", O_RDONLY);
     ck_assert_int_ge(null, 0);
@@ -385,10 +386,45 @@ START_TEST(test_wait_without_input)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (int i = 0; i < 3; i++)
-        ck_assert(!terminal_wait_input(t, WAIT_LONG_NS));
+        ck_assert(!terminal_wait_input(t, WAIT_LONG_NS, NULL, 0));
     ck_assert_int_lt(ms_since(&t0), 1000);
     terminal_close(t);
     close(null);
+}
+END_TEST
+
+/* Other sources of input (the network's sockets) end the sleep too, with
+ * or without a console, and get their revents; the console's input is not
+ * consumed by them. */
+START_TEST(test_wait_on_extra_fds)
+{
+    int in[2], net[2];
+    ck_assert_int_eq(pipe(in), 0);
+    ck_assert_int_eq(pipe(net), 0);
+    struct pollfd extra = { .fd = net[0], .events = POLLIN };
+    struct timespec t0;
+    /* No console at all: the extra descriptor alone is waited on. */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert(terminal_wait_input(NULL, 20000000ull, &extra, 1));
+    ck_assert_int_ge(ms_since(&t0), 15);
+    ck_assert_int_eq(extra.revents, 0);
+    ck_assert_int_eq(write(net[1], "n", 1), 1);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert(terminal_wait_input(NULL, WAIT_LONG_NS, &extra, 1));
+    ck_assert_int_lt(ms_since(&t0), 1000);
+    ck_assert(extra.revents & POLLIN);
+    /* With a console that stays silent. */
+    struct terminal *t = terminal_open_fds(in[0], STDERR_FILENO, false, on_quit, &sink);
+    extra.revents = 0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert(terminal_wait_input(t, WAIT_LONG_NS, &extra, 1));
+    ck_assert_int_lt(ms_since(&t0), 1000);
+    ck_assert(extra.revents & POLLIN);
+    struct chardev c = terminal_chardev(t);
+    uint8_t buf[4];
+    ck_assert_uint_eq(c.read(c.opaque, buf, sizeof buf), 0);
+    terminal_close(t);
+    close(in[0]), close(in[1]), close(net[0]), close(net[1]);
 }
 END_TEST
 
@@ -415,6 +451,7 @@ static Suite *terminal_suite(void)
     tcase_add_test(tc, test_wait_wakes_on_input);
     tcase_add_test(tc, test_wait_after_eof);
     tcase_add_test(tc, test_wait_without_input);
+    tcase_add_test(tc, test_wait_on_extra_fds);
     suite_add_tcase(s, tc);
     return s;
 }

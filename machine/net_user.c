@@ -1,0 +1,284 @@
+/*
+ * -netdev user: libslirp behind virtio-net, served from the emulation
+ * thread (net_user.h). slirp gives us its sockets to poll and timers to
+ * run; we hand it the guest's frames and pass its frames to the card.
+ */
+#include "machine/net_user.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <slirp/libslirp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "devices/virtio_net.h"
+#include "machine/machine.h"
+
+struct net_timer {
+    SlirpTimerCb cb;          /* timer_new's callback, or NULL: a SlirpTimerId timer */
+    SlirpTimerId id;
+    void *cb_opaque;
+    int64_t expire_ms;        /* on clock_ns's clock; -1 = not armed */
+    struct net_timer *next;
+};
+
+struct net_user {
+    Slirp *slirp;
+    struct virtio_device *nic;
+    struct pollfd fds[NET_MAX_FDS];
+    unsigned nfds;
+    struct net_timer *timers;
+    uint64_t last_poll_ns;
+};
+
+static int64_t clock_ns(void *opaque)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static ssize_t send_packet(const void *buf, size_t len, void *opaque)
+{
+    struct net_user *n = opaque;
+    if (n->nic)
+        virtio_net_receive(n->nic, buf, len); /* a dropped frame is what a full card does */
+    return (ssize_t)len;
+}
+
+static void guest_error(const char *msg, void *opaque) { (void)msg; } /* slirp's complaints about guest frames */
+
+static struct net_timer *add_timer(struct net_user *n, SlirpTimerCb cb, SlirpTimerId id, void *cb_opaque)
+{
+    struct net_timer *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL; /* slirp treats a missing timer as one that never fires */
+    *t = (struct net_timer){ cb, id, cb_opaque, -1, n->timers };
+    n->timers = t;
+    return t;
+}
+
+static void *timer_new(SlirpTimerCb cb, void *cb_opaque, void *opaque) { return add_timer(opaque, cb, 0, cb_opaque); }
+
+static void *timer_new_opaque(SlirpTimerId id, void *cb_opaque, void *opaque)
+{
+    return add_timer(opaque, NULL, id, cb_opaque);
+}
+
+static void timer_free(void *timer, void *opaque)
+{
+    struct net_user *n = opaque;
+    for (struct net_timer **p = &n->timers; *p; p = &(*p)->next)
+        if (*p == timer) {
+            *p = (*p)->next;
+            free(timer);
+            return;
+        }
+}
+
+static void timer_mod(void *timer, int64_t expire_ms, void *opaque)
+{
+    if (timer)
+        ((struct net_timer *)timer)->expire_ms = expire_ms;
+}
+
+static void no_fd(int fd, void *opaque) { (void)fd; } /* we ask slirp for its fds before every poll */
+static void no_notify(void *opaque) {}                 /* single-threaded: nothing to wake */
+
+static const SlirpCb callbacks = {
+    .send_packet = send_packet,
+    .guest_error = guest_error,
+    .clock_get_ns = clock_ns,
+    .timer_new = timer_new,
+    .timer_free = timer_free,
+    .timer_mod = timer_mod,
+    .register_poll_fd = no_fd,
+    .unregister_poll_fd = no_fd,
+    .notify = no_notify,
+    .timer_new_opaque = timer_new_opaque,
+};
+
+static void run_timers(struct net_user *n)
+{
+    int64_t now_ms = clock_ns(NULL) / 1000000;
+    for (struct net_timer *t = n->timers; t;) {
+        struct net_timer *next = t->next; /* the callback may free or re-arm t */
+        if (t->expire_ms >= 0 && t->expire_ms <= now_ms) {
+            t->expire_ms = -1;
+            if (t->cb)
+                t->cb(t->cb_opaque);
+            else
+                slirp_handle_timer(n->slirp, t->id, t->cb_opaque);
+        }
+        t = next;
+    }
+}
+
+static int add_poll(int fd, int events, void *opaque)
+{
+    struct net_user *n = opaque;
+    if (n->nfds == NET_MAX_FDS)
+        return -1; /* polled next time round, when others have closed */
+    short ev = (short)(((events & SLIRP_POLL_IN) ? POLLIN : 0) | ((events & SLIRP_POLL_OUT) ? POLLOUT : 0) |
+                       ((events & SLIRP_POLL_PRI) ? POLLPRI : 0));
+    n->fds[n->nfds] = (struct pollfd){ .fd = fd, .events = ev };
+    return (int)n->nfds++;
+}
+
+static int get_revents(int idx, void *opaque)
+{
+    struct net_user *n = opaque;
+    if (idx < 0 || (unsigned)idx >= n->nfds)
+        return 0;
+    short r = n->fds[idx].revents;
+    return ((r & POLLIN) ? SLIRP_POLL_IN : 0) | ((r & POLLOUT) ? SLIRP_POLL_OUT : 0) |
+           ((r & POLLPRI) ? SLIRP_POLL_PRI : 0) | ((r & POLLERR) ? SLIRP_POLL_ERR : 0) |
+           ((r & POLLHUP) ? SLIRP_POLL_HUP : 0);
+}
+
+unsigned net_user_pollfds(struct net_user *n, struct pollfd *fds, unsigned max, uint64_t *timeout_ns)
+{
+    uint32_t timeout_ms = UINT32_MAX;
+    n->nfds = 0;
+    slirp_pollfds_fill(n->slirp, &timeout_ms, add_poll, n);
+    int64_t now_ms = clock_ns(NULL) / 1000000;
+    for (const struct net_timer *t = n->timers; t; t = t->next)
+        if (t->expire_ms >= 0) {
+            int64_t left = t->expire_ms > now_ms ? t->expire_ms - now_ms : 0;
+            if ((uint64_t)left < timeout_ms)
+                timeout_ms = (uint32_t)left;
+        }
+    if ((uint64_t)timeout_ms * 1000000 < *timeout_ns)
+        *timeout_ns = (uint64_t)timeout_ms * 1000000;
+    unsigned k = n->nfds < max ? n->nfds : max;
+    memcpy(fds, n->fds, k * sizeof *fds);
+    n->nfds = k;
+    return k;
+}
+
+void net_user_dispatch(struct net_user *n, const struct pollfd *fds, unsigned nfds, bool error)
+{
+    for (unsigned i = 0; i < n->nfds; i++)
+        n->fds[i].revents = i < nfds ? fds[i].revents : 0;
+    slirp_pollfds_poll(n->slirp, error, get_revents, n);
+    run_timers(n);
+}
+
+void net_user_service(struct net_user *n, uint64_t now_ns)
+{
+    if (now_ns - n->last_poll_ns < NET_POLL_NS)
+        return;
+    n->last_poll_ns = now_ns;
+    uint64_t timeout = 0;
+    struct pollfd fds[NET_MAX_FDS];
+    unsigned k = net_user_pollfds(n, fds, NET_MAX_FDS, &timeout);
+    int r = k ? poll(fds, k, 0) : 0;
+    net_user_dispatch(n, fds, k, r < 0 && errno != EINTR);
+}
+
+void net_user_send(void *opaque, const uint8_t *frame, size_t len)
+{
+    struct net_user *n = opaque;
+    slirp_input(n->slirp, frame, (int)len);
+}
+
+void net_user_attach(struct net_user *n, struct virtio_device *nic) { n->nic = nic; }
+
+/* "addr:port" with addr optional; false when malformed. */
+static bool parse_endpoint(char *s, struct in_addr *addr, int *port)
+{
+    char *colon = strrchr(s, ':');
+    if (!colon)
+        return false;
+    *colon = '\0';
+    if (*s && !inet_aton(s, addr))
+        return false;
+    char *end;
+    long p = strtol(colon + 1, &end, 10);
+    if (!colon[1] || *end || p < 1 || p > 65535)
+        return false;
+    *port = (int)p;
+    return true;
+}
+
+static bool add_hostfwd(struct net_user *n, const char *rule, char *err, size_t errlen)
+{
+    char buf[128];
+    if (snprintf(buf, sizeof buf, "%s", rule) >= (int)sizeof buf) {
+        machine_err(err, errlen, "hostfwd=%s: rule too long", rule);
+        return false;
+    }
+    char *p = buf;
+    bool udp = false;
+    if (!strncmp(p, "tcp:", 4) || !strncmp(p, "udp:", 4)) {
+        udp = p[0] == 'u';
+        p += 4;
+    } else if (*p == ':') {
+        p++; /* empty protocol: tcp */
+    } else {
+        machine_err(err, errlen, "hostfwd=%s: expected [tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT", rule);
+        return false;
+    }
+    char *dash = strchr(p, '-');
+    struct in_addr host = { htonl(INADDR_ANY) }, guest;
+    inet_aton("10.0.2.15", &guest);
+    int hport, gport;
+    if (dash)
+        *dash = '\0';
+    if (!dash || !parse_endpoint(p, &host, &hport) || !parse_endpoint(dash + 1, &guest, &gport)) {
+        machine_err(err, errlen, "hostfwd=%s: expected [tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT", rule);
+        return false;
+    }
+    if (slirp_add_hostfwd(n->slirp, udp, host, hport, guest, gport) < 0) {
+        machine_err(err, errlen, "hostfwd=%s: cannot listen on host port %d: %s", rule, hport, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+struct net_user *net_user_create(const char *const *hostfwd, unsigned nhostfwd, char *err, size_t errlen)
+{
+    struct net_user *n = calloc(1, sizeof *n);
+    if (!n) {
+        machine_err(err, errlen, "out of memory creating the user network");
+        return NULL;
+    }
+    SlirpConfig cfg = { .version = 4, .in_enabled = true };
+    inet_aton("10.0.2.0", &cfg.vnetwork);
+    inet_aton("255.255.255.0", &cfg.vnetmask);
+    inet_aton("10.0.2.2", &cfg.vhost);
+    inet_aton("10.0.2.15", &cfg.vdhcp_start);
+    inet_aton("10.0.2.3", &cfg.vnameserver);
+    n->slirp = slirp_new(&cfg, &callbacks, n);
+    if (!n->slirp) {
+        machine_err(err, errlen, "cannot start the user network (libslirp)");
+        free(n);
+        return NULL;
+    }
+    /* A guest's TCP peer that goes away must not kill rivet with SIGPIPE. */
+    struct sigaction sa;
+    if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL)
+        signal(SIGPIPE, SIG_IGN);
+    for (unsigned i = 0; i < nhostfwd; i++)
+        if (!add_hostfwd(n, hostfwd[i], err, errlen)) {
+            net_user_destroy(n);
+            return NULL;
+        }
+    return n;
+}
+
+void net_user_destroy(struct net_user *n)
+{
+    if (!n)
+        return;
+    slirp_cleanup(n->slirp); /* frees its timers through timer_free */
+    while (n->timers) {
+        struct net_timer *t = n->timers;
+        n->timers = t->next;
+        free(t);
+    }
+    free(n);
+}
