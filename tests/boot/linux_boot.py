@@ -95,7 +95,8 @@ def check_net(child, args):
     net = args.net
     mac = run(child, "cat /sys/class/net/eth0/address").splitlines()[-1].strip()
     check(mac == "52:54:00:12:34:56", f"eth0 has MAC {mac!r}")
-    run(child, "ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up && ip route add default via 10.0.2.2")
+    route = run(child, "ip route")  # /init configures eth0 for the user network
+    check("default via 10.0.2.2 dev eth0" in route, f"no default route through the gateway: {route!r}")
     out = run(child, f"wget -q -O /tmp/blob http://10.0.2.2:{net.port}/blob && md5sum /tmp/blob", 120)
     check(out.split()[:1] == [net.md5], f"the fetched file's md5 is {out!r}, expected {net.md5}")
     token = f"guest-{os.getpid()}"
