@@ -12,6 +12,9 @@ run by run):
   scaling  the integer program, one copy per hart, -smp 1, 2, 4
   window   rivet only: the integer program with the SDL window open (under
            Xvfb, -display sdl) against the same with -nographic (issue 5)
+  net      user-mode networking (virtio-net on -netdev user): the guest's
+           busybox wget fetches a 64 MiB file from an HTTP server on the
+           host's loopback through 10.0.2.2, into /tmp; its md5 is checked
 
 Guest programs are timed from the host: the harness sends the command line to
 the guest shell and stops the clock when the completion marker that follows
@@ -49,7 +52,8 @@ PROGRAMS = {  # name: (guest scale, bare-metal scale)
     'recurse': (10, 5),
 }
 SCALING_PROGRAM, SCALING_SCALE, SCALING_SMP = 'int', 4, (1, 2, 4)
-SECTIONS = ('startup', 'boot', 'idle', 'cpu', 'bare', 'scaling', 'window')
+SECTIONS = ('startup', 'boot', 'idle', 'cpu', 'bare', 'scaling', 'window', 'net')
+NET_BYTES = 64 << 20
 WINDOW_PROGRAM, WINDOW_SCALE, WINDOW_REPEAT = 'int', 10, 2
 MEM = '512M'
 APPEND = 'console=ttyS0'
@@ -180,11 +184,14 @@ class Emus:
         self.image = os.path.join(guest_dir, 'Image')
         self.initrd = os.path.join(guest_dir, 'initramfs.cpio.gz')
 
-    def linux(self, emu, initrd=None, smp=1, bios=None, window=False):
-        """window (rivet only): the SDL window on a private Xvfb, not -nographic."""
+    def linux(self, emu, initrd=None, smp=1, bios=None, window=False, net=False):
+        """window (rivet only): the SDL window on a private Xvfb, not -nographic.
+        net: a virtio-net card on -netdev user."""
         display = ['-display', 'sdl'] if window else ['-nographic']
         common = [*display, '-m', MEM, '-smp', str(smp), '-kernel', self.image,
                   '-initrd', initrd or self.initrd, '-append', APPEND]
+        if net:
+            common += ['-netdev', 'user,id=n0', '-device', 'virtio-net-device,netdev=n0']
         if emu == 'rivet':
             return (['xvfb-run', '-a'] if window else []) + [self.rivet, *common] + (['-bios', bios] if bios else [])
         return [self.qemu, '-M', 'virt', '-bios', bios or OPENSBI, *common]
@@ -278,6 +285,27 @@ class Guest:
             self.p.kill(signal.SIGKILL)
         self.exitstatus()
         self.logf.close()
+
+
+class HttpServer:
+    """A file of NET_BYTES random bytes served over HTTP on 127.0.0.1 (which
+    the user network's guests reach as 10.0.2.2), in a thread."""
+
+    def __init__(self, root):
+        import functools
+        import hashlib
+        import http.server
+        import threading
+        os.makedirs(root, exist_ok=True)
+        data = os.urandom(NET_BYTES)
+        self.md5 = hashlib.md5(data).hexdigest()
+        with open(os.path.join(root, 'blob'), 'wb') as f:
+            f.write(data)
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=root)
+        handler.log_message = lambda *a: None
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
 # ---------------------------------------------------------------- sections
@@ -464,6 +492,28 @@ class Bench:
         finally:
             g.kill()
 
+    # net: a 64 MiB download over -netdev user from the host's loopback
+    def net_round(self, r):
+        if not hasattr(self, 'http'):
+            self.http = HttpServer(os.path.join(self.a.out, 'www'))
+        for emu in ('rivet', 'qemu'):
+            self.attempt(self.net_one, r, emu)
+
+    def net_one(self, r, emu):
+        g = Guest(self.emus.linux(emu, net=True), f'net-{emu}-{r}', self.logdir)
+        url = f'http://10.0.2.2:{self.http.port}/blob'
+        try:
+            g.boot()
+            dt, out, rc = g.command(f'wget -q -O /tmp/blob {url}')
+            if rc != 0:
+                raise Fail(f'{emu} net: `wget {url}` exit status {rc}: {out.strip()[-300:]!r}')
+            _, out, rc = g.command('md5sum /tmp/blob; rm /tmp/blob')
+            if self.http.md5 not in out:
+                raise Fail(f'{emu} net: md5 of the download is not {self.http.md5}: {out.strip()[-200:]!r}')
+        finally:
+            g.kill()
+        self.add(('net', emu), dt)
+
     def run(self):
         for sec in SECTIONS:
             if sec not in self.a.sections:
@@ -606,6 +656,21 @@ def report(b, meta):
             res[smp] = {'rivet': r_, 'qemu': q_, 'rivet_over_qemu': v}
         lines.append('')
         results['scaling'] = res
+    if 'net' in sec:
+        lines.append(f'## Network: a {NET_BYTES >> 20} MiB HTTP download in the guest (busybox wget, '
+                     '-netdev user, virtio-net; the server on the host\'s loopback)\n')
+        lines.append('| emulator | s | MiB/s | vs QEMU |')
+        lines.append('|---|---|---|---|')
+        res = {}
+        for emu in ('rivet', 'qemu'):
+            v_ = g('net', emu)
+            t, v = ratio(v_, g('net', 'qemu'))
+            mibs = (NET_BYTES >> 20) / v_['median'] if v_ else None
+            lines.append(f"| {'rivet' if emu == 'rivet' else 'QEMU'} | {cell(v_)} | "
+                         f"{'%.0f' % mibs if mibs else '-'} | {t} |")
+            res[emu] = {'seconds': v_, 'mib_per_s': mibs, 'over_qemu': v}
+        lines.append('')
+        results['net'] = res
     lines += targets(results)
     if b.failures:
         lines.append('## Failures\n')
