@@ -295,9 +295,35 @@ def load_seeds():
     }
 
 
+def virtio_seeds():
+    """fuzz_virtio: options byte (0 net, 1 rng, 2 blk; +4 legacy), then ops."""
+    VRAM, VSTORE, VLOAD, VQUEUE, VNOTIFY, VFRAME = range(6)
+
+    def ram(off, data):
+        return bytes([VRAM]) + struct.pack("<HB", off, len(data)) + data
+
+    def queue(q, size, d, a, u, feat=0):
+        return bytes([VQUEUE, q, size]) + struct.pack("<HHHI", d, a, u, feat)
+
+    rx = ram(0x1000, desc(0x4000, 1600, 2, 0) + desc(0x4800, 1600, 2, 0)) + ram(0x1400, struct.pack("<HHHH", 0, 2, 0, 1))
+    tx = ram(0x2000, desc(0x5000, 12, 1, 1) + desc(0x5100, 60, 0, 0)) + ram(0x2400, struct.pack("<HHH", 0, 1, 0))
+    net = rx + queue(0, 8, 0x1000, 0x1400, 0x1800) + bytes([VNOTIFY, 0])
+    net += tx + queue(1, 8, 0x2000, 0x2400, 0x2800) + bytes([VNOTIFY, 1])
+    net += bytes([VFRAME]) + struct.pack("<HB", 60, 7) + bytes([VLOAD]) + struct.pack("<HB", 0x60, 2)
+    backlog = b"".join(bytes([VFRAME]) + struct.pack("<HB", 64, i) for i in range(70)) + rx + queue(0, 8, 0x1000, 0x1400, 0x1800) + bytes([VNOTIFY, 0])
+    rng = ram(0x1000, desc(0x4000, 8, 1, 1) + desc(0x4100, 32, 2, 0)) + ram(0x1400, struct.pack("<HHH", 0, 1, 0))
+    rng += queue(0, 8, 0x1000, 0x1400, 0x1800) + bytes([VNOTIFY, 0])
+    blk = ram(0x3000, struct.pack("<IIQ", 0, 0, 2)) + ram(0x1000, desc(0x3000, 16, 1, 1) + desc(0x4000, 512, 3, 2) + desc(0x3100, 1, 2, 0))
+    blk += ram(0x1400, struct.pack("<HHH", 0, 1, 0)) + queue(0, 8, 0x1000, 0x1400, 0x1800) + bytes([VNOTIFY, 0])
+    regs = b"".join(bytes([VLOAD]) + struct.pack("<HB", off, 2) for off in range(0, 0x110, 4))
+    return {"net": bytes([0]) + net, "net_backlog": bytes([0]) + backlog, "net_legacy_regs": bytes([4]) + regs,
+            "rng": bytes([1]) + rng, "blk": bytes([2]) + blk}
+
+
 def main():
     outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
-    for target, seeds in (("fuzz_machine", machine_seeds()), ("fuzz_jit", jit_seeds()), ("fuzz_load", load_seeds())):
+    for target, seeds in (("fuzz_machine", machine_seeds()), ("fuzz_jit", jit_seeds()), ("fuzz_load", load_seeds()),
+                          ("fuzz_virtio", virtio_seeds())):
         d = os.path.join(outdir, target)
         os.makedirs(d, exist_ok=True)
         for name, data in seeds.items():

@@ -1,0 +1,168 @@
+/*
+ * Fuzz target: one virtio device model on its virtio-mmio transport, with
+ * no hart in between, so each input runs in microseconds and reaches the
+ * device's corners fast. The device is virtio-net (its backend captures
+ * what the guest sends and, now and then, answers inside the send, as
+ * user-mode networking does), virtio-rng or virtio-blk, by the options
+ * byte; the transport is modern or legacy.
+ *
+ * An input: an options byte, then operations (first byte modulo VOP_COUNT,
+ * little-endian fields; an input that ends early reads zeros):
+ *   VOP_RAM     u16 offset, u8 length, bytes: stored at RAM + offset
+ *   VOP_STORE   u16 offset, u8 size, u32 value: a transport register store
+ *   VOP_LOAD    u16 offset, u8 size: a transport register load
+ *   VOP_QUEUE   u8 queue, u8 size, u16 desc, u16 avail, u16 used, u32 features:
+ *               the modern bring-up of one queue (fuzz_machine.c's FOP_QUEUE)
+ *   VOP_NOTIFY  u8 queue
+ *   VOP_FRAME   u16 length, u8 seed: a frame from the network (virtio-net)
+ * Failing is crashing: ASan, UBSan, a leak, a hang.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "devices/blockdev.h"
+#include "devices/virtio_blk.h"
+#include "devices/virtio_mmio.h"
+#include "devices/virtio_net.h"
+#include "devices/virtio_rng.h"
+#include "fuzz_board.h"
+
+enum { VOP_RAM, VOP_STORE, VOP_LOAD, VOP_QUEUE, VOP_NOTIFY, VOP_FRAME, VOP_COUNT };
+
+#define V_RAM_BASE RIVET_RAM_BASE
+#define V_RAM_SIZE (128u << 10)
+#define V_MAX_OPS 512
+
+struct vfuzz {
+    struct bus bus;
+    struct virtio_device *dev;
+    unsigned sent;
+    uint8_t seed;
+};
+
+static void no_irq(void *ctrl, unsigned src, bool level) {}
+
+/* virtio-net's backend: every third frame gets an immediate answer, the
+ * way slirp answers an ARP request inside slirp_input. */
+static void net_send(void *opaque, const uint8_t *frame, size_t len)
+{
+    struct vfuzz *v = opaque;
+    if (++v->sent % 3 == 0)
+        virtio_net_receive(v->dev, frame, len < 60 ? len : 60);
+}
+
+static void rng_fill(void *opaque, uint8_t *buf, size_t n)
+{
+    struct vfuzz *v = opaque;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = v->seed++;
+}
+
+static void wreg(struct virtio_mmio *t, unsigned reg, uint32_t v) { virtio_mmio_write(t, reg, 4, v); }
+
+static void queue_setup(struct virtio_mmio *t, struct fuzz_in *in)
+{
+    uint32_t queue = (uint32_t)fuzz_take(in, 1) % 4, size = (uint32_t)fuzz_take(in, 1);
+    uint64_t desc = V_RAM_BASE + fuzz_take(in, 2), avail = V_RAM_BASE + fuzz_take(in, 2),
+             used = V_RAM_BASE + fuzz_take(in, 2);
+    uint32_t features = (uint32_t)fuzz_take(in, 4);
+    uint32_t status = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
+    wreg(t, VIRTIO_MMIO_STATUS, 0);
+    wreg(t, VIRTIO_MMIO_STATUS, status);
+    wreg(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+    wreg(t, VIRTIO_MMIO_DRIVER_FEATURES, 1);
+    wreg(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+    wreg(t, VIRTIO_MMIO_DRIVER_FEATURES, features);
+    status |= VIRTIO_STATUS_FEATURES_OK;
+    wreg(t, VIRTIO_MMIO_STATUS, status);
+    wreg(t, VIRTIO_MMIO_QUEUE_SEL, queue);
+    wreg(t, VIRTIO_MMIO_QUEUE_NUM, size);
+    wreg(t, VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)desc);
+    wreg(t, VIRTIO_MMIO_QUEUE_DESC_HIGH, (uint32_t)(desc >> 32));
+    wreg(t, VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)avail);
+    wreg(t, VIRTIO_MMIO_QUEUE_DRIVER_HIGH, (uint32_t)(avail >> 32));
+    wreg(t, VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)used);
+    wreg(t, VIRTIO_MMIO_QUEUE_DEVICE_HIGH, (uint32_t)(used >> 32));
+    wreg(t, VIRTIO_MMIO_QUEUE_READY, 1);
+    wreg(t, VIRTIO_MMIO_STATUS, status | VIRTIO_STATUS_DRIVER_OK);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct fuzz_in in = { data, size };
+    unsigned opts = (unsigned)fuzz_take(&in, 1);
+    static struct vfuzz v;
+    memset(&v, 0, sizeof v);
+    if (!bus_init(&v.bus, V_RAM_BASE, V_RAM_SIZE)) {
+        perror("fuzz_virtio: RAM");
+        exit(2);
+    }
+    static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+    struct blockdev *bd = NULL;
+    char err[RIVET_ERR_LEN];
+    switch (opts % 3) {
+    case 0: v.dev = virtio_net_create(mac, net_send, &v); break;
+    case 1: v.dev = virtio_rng_create(rng_fill, &v); break;
+    default:
+        bd = blockdev_open(fuzz_disk(), false, true, err, sizeof err);
+        v.dev = bd ? virtio_blk_create(bd, "fuzz") : NULL;
+        break;
+    }
+    struct virtio_mmio *t = v.dev ? virtio_mmio_create(&v.bus, (struct irq_line){ no_irq, NULL, 1 }, v.dev,
+                                                       (opts & 4) != 0)
+                                  : NULL;
+    if (!t) {
+        fprintf(stderr, "fuzz_virtio: cannot make the device\n");
+        exit(2);
+    }
+    static uint8_t frame[VIRTIO_NET_MAX_FRAME + 8];
+    for (unsigned op = 0; in.left && op < V_MAX_OPS; op++) {
+        switch (fuzz_take(&in, 1) % VOP_COUNT) {
+        case VOP_RAM: {
+            uint64_t off = fuzz_take(&in, 2);
+            size_t len = (size_t)fuzz_take(&in, 1);
+            if (len > in.left)
+                len = in.left;
+            bus_dma_write(&v.bus, V_RAM_BASE + off, in.p, len);
+            in.p += len, in.left -= len;
+            break;
+        }
+        case VOP_STORE: {
+            uint64_t off = fuzz_take(&in, 2) % 0x200;
+            unsigned sz = 1u << (fuzz_take(&in, 1) % 3);
+            virtio_mmio_write(t, off & ~(uint64_t)(sz - 1), sz, fuzz_take(&in, 4));
+            break;
+        }
+        case VOP_LOAD: {
+            uint64_t off = fuzz_take(&in, 2) % 0x200, val;
+            unsigned sz = 1u << (fuzz_take(&in, 1) % 3);
+            virtio_mmio_read(t, off & ~(uint64_t)(sz - 1), sz, &val);
+            break;
+        }
+        case VOP_QUEUE: queue_setup(t, &in); break;
+        case VOP_NOTIFY: wreg(t, VIRTIO_MMIO_QUEUE_NOTIFY, (uint32_t)fuzz_take(&in, 1)); break;
+        default: {
+            size_t len = (size_t)fuzz_take(&in, 2) % sizeof frame;
+            uint8_t seed = (uint8_t)fuzz_take(&in, 1);
+            for (size_t i = 0; i < len; i++)
+                frame[i] = (uint8_t)(seed + i);
+            if (opts % 3 == 0)
+                virtio_net_receive(v.dev, frame, len);
+            break;
+        }
+        }
+    }
+    virtio_mmio_destroy(t);
+    switch (opts % 3) {
+    case 0: virtio_net_destroy(v.dev); break;
+    case 1: virtio_rng_destroy(v.dev); break;
+    default: virtio_blk_destroy(v.dev), blockdev_close(bd); break;
+    }
+    bus_destroy(&v.bus);
+    return 0;
+}
