@@ -102,6 +102,7 @@ struct rivet_config {
     uint8_t net_mac[6];
     unsigned net_nhostfwd;
     const char *net_hostfwd[RIVET_MAX_HOSTFWD];
+    bool net_restrict;          /* restrict=on: the guest reaches nothing outside; hostfwd still works */
 
     /* The display devices (machine/display.h): nonzero sizes give the guest a
      * fb_width x fb_height simple framebuffer in reserved RAM and a

@@ -70,6 +70,7 @@ struct pending_device {
 #define CLI_MAX_NETDEVS 2
 struct pending_netdev {
     char *id;
+    bool restrict_guest;
     unsigned nhostfwd;
     char *hostfwd[RIVET_MAX_HOSTFWD];
 };
@@ -398,7 +399,7 @@ static enum cli_result add_hostfwd(struct parse_state *st, const char *flag, str
     return CLI_RUN;
 }
 
-/* -netdev user,id=ID[,hostfwd=RULE]...
+/* -netdev user,id=ID[,hostfwd=RULE]...[,restrict=on|off]
  * -nic user[,model=virtio-net-device][,mac=MAC][,hostfwd=RULE]... | -nic none
  * (-nic is a -netdev and its -device in one). */
 static enum cli_result set_netdev(struct parse_state *st, const char *flag, const char *v)
@@ -423,6 +424,8 @@ static enum cli_result set_netdev(struct parse_state *st, const char *flag, cons
             return no_memory(st);
         if (!strcmp(key, "hostfwd")) {
             r = add_hostfwd(st, flag, nd, &val);
+        } else if (!strcmp(key, "restrict")) {
+            r = set_on_off(st, flag, "restrict", val, &nd->restrict_guest);
         } else if (!nic && !strcmp(key, "id")) {
             free(nd->id);
             nd->id = val;
@@ -822,6 +825,7 @@ static enum cli_result attach_net(struct parse_state *st, const struct pending_d
         nd->hostfwd[i] = NULL;
     }
     o->cfg.net_nhostfwd = nd->nhostfwd;
+    o->cfg.net_restrict = nd->restrict_guest;
     return CLI_RUN;
 }
 
@@ -985,7 +989,8 @@ const char *cli_usage(void)
         "  -netdev user,id=ID[,hostfwd=[tcp|udp]:[HOSTADDR]:PORT-[GUESTADDR]:PORT]...\n"
         "                          user-mode networking: the guest is 10.0.2.15 (DHCP)\n"
         "                          behind a gateway 10.0.2.2 (the host) and DNS 10.0.2.3;\n"
-        "                          hostfwd forwards a host port to a guest port\n"
+        "                          hostfwd forwards a host port to a guest port;\n"
+        "                          restrict=on: the guest reaches nothing, hostfwd works\n"
         "  -device virtio-net-device,netdev=ID[,mac=MAC][,bus=virtio-mmio-bus.N]\n"
         "                          a network card on that network (one per board)\n"
         "  -nic user[,model=virtio-net-device][,mac=MAC][,hostfwd=...]   both at once\n"

@@ -315,7 +315,7 @@ static bool create_net(struct machine *m, char *err, size_t errlen)
         machine_err(err, errlen, "%u hostfwd rules given; rivet takes %d", m->cfg.net_nhostfwd, RIVET_MAX_HOSTFWD);
         return false;
     }
-    m->net = net_user_create(m->cfg.net_hostfwd, m->cfg.net_nhostfwd, err, errlen);
+    m->net = net_user_create(m->cfg.net_hostfwd, m->cfg.net_nhostfwd, m->cfg.net_restrict, err, errlen);
     if (!m->net)
         return false;
     static const uint8_t qemu_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };

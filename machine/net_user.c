@@ -239,14 +239,15 @@ static bool add_hostfwd(struct net_user *n, const char *rule, char *err, size_t 
     return true;
 }
 
-struct net_user *net_user_create(const char *const *hostfwd, unsigned nhostfwd, char *err, size_t errlen)
+struct net_user *net_user_create(const char *const *hostfwd, unsigned nhostfwd, bool restrict_guest, char *err,
+                                 size_t errlen)
 {
     struct net_user *n = calloc(1, sizeof *n);
     if (!n) {
         machine_err(err, errlen, "out of memory creating the user network");
         return NULL;
     }
-    SlirpConfig cfg = { .version = 4, .in_enabled = true };
+    SlirpConfig cfg = { .version = 4, .in_enabled = true, .restricted = restrict_guest };
     inet_aton("10.0.2.0", &cfg.vnetwork);
     inet_aton("255.255.255.0", &cfg.vnetmask);
     inet_aton("10.0.2.2", &cfg.vhost);

@@ -31,8 +31,11 @@
 struct net_user;
 
 /* hostfwd: QEMU's "[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT"
- * rules. NULL (err filled) on failure: a bad rule, a host port in use. */
-struct net_user *net_user_create(const char *const *hostfwd, unsigned nhostfwd, char *err, size_t errlen);
+ * rules. restrict_guest (QEMU's restrict=on): the guest's own connections
+ * go nowhere, only forwarded ones come in. NULL (err filled) on failure: a
+ * bad rule, a host port in use. */
+struct net_user *net_user_create(const char *const *hostfwd, unsigned nhostfwd, bool restrict_guest, char *err,
+                                 size_t errlen);
 void net_user_destroy(struct net_user *n);
 
 /* Where frames for the guest go (a virtio-net device). */

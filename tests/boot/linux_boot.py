@@ -97,8 +97,12 @@ def check_net(child, args):
     check(mac == "52:54:00:12:34:56", f"eth0 has MAC {mac!r}")
     route = run(child, "ip route")  # /init configures eth0 for the user network
     check("default via 10.0.2.2 dev eth0" in route, f"no default route through the gateway: {route!r}")
-    out = run(child, f"wget -q -O /tmp/blob http://10.0.2.2:{net.port}/blob && md5sum /tmp/blob", 120)
-    check(out.split()[:1] == [net.md5], f"the fetched file's md5 is {out!r}, expected {net.md5}")
+    if args.net_restrict:
+        out = run(child, f"wget -q -T 3 -O /tmp/blob http://10.0.2.2:{net.port}/blob; echo status=$?", 60)
+        check("status=0" not in out, f"restrict=on, yet the guest fetched from the host: {out!r}")
+    else:
+        out = run(child, f"wget -q -O /tmp/blob http://10.0.2.2:{net.port}/blob && md5sum /tmp/blob", 120)
+        check(out.split()[:1] == [net.md5], f"the fetched file's md5 is {out!r}, expected {net.md5}")
     token = f"guest-{os.getpid()}"
     run(child, f"mkdir -p /www && echo {token} > /www/index.html && httpd -p 8080 -h /www")
     got = ""
@@ -120,7 +124,8 @@ def boot_and_check(args, disk, log):
         "-device", "virtio-blk-device,drive=hd0",
         "--timeout", str(args.timeout),
     ] + (["-device", "virtio-rng-device"] if args.rng else []) + (
-        ["-nic", f"user,hostfwd=tcp:127.0.0.1:{args.net.fwd_port}-:8080"] if args.net else [])
+        ["-nic", f"user,hostfwd=tcp:127.0.0.1:{args.net.fwd_port}-:8080" + (",restrict=on" if args.net_restrict else "")]
+        if args.net else [])
     print("running:", " ".join(cmd), flush=True)
     child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace", timeout=30)
     child.logfile_read = log
@@ -205,6 +210,8 @@ def main():
     p.add_argument("--jit", default=None, help="rivet's --jit (default: rivet's own default)")
     p.add_argument("--rng", action="store_true", help="add a virtio-rng device and check /dev/hwrng")
     p.add_argument("--net", action="store_true", help="add a user-network card and check both directions")
+    p.add_argument("--net-restrict", action="store_true",
+                   help="with --net: restrict=on, so only the forwarded port works")
     p.add_argument("--log", required=True)
     p.add_argument("--timeout", type=int, default=600)
     args = p.parse_args()
