@@ -101,19 +101,23 @@ static const SlirpCb callbacks = {
     .timer_new_opaque = timer_new_opaque,
 };
 
+/* Fires the due timers. A callback may free or re-arm any timer, so the
+ * list is searched afresh after each one (it holds one or two); a timer
+ * re-armed into the past waits for the next call. */
 static void run_timers(struct net_user *n)
 {
     int64_t now_ms = clock_ns(NULL) / 1000000;
-    for (struct net_timer *t = n->timers; t;) {
-        struct net_timer *next = t->next; /* the callback may free or re-arm t */
-        if (t->expire_ms >= 0 && t->expire_ms <= now_ms) {
-            t->expire_ms = -1;
-            if (t->cb)
-                t->cb(t->cb_opaque);
-            else
-                slirp_handle_timer(n->slirp, t->id, t->cb_opaque);
-        }
-        t = next;
+    for (unsigned fired = 0; fired < 16; fired++) {
+        struct net_timer *t = n->timers;
+        while (t && !(t->expire_ms >= 0 && t->expire_ms <= now_ms))
+            t = t->next;
+        if (!t)
+            return;
+        t->expire_ms = -1;
+        if (t->cb)
+            t->cb(t->cb_opaque);
+        else
+            slirp_handle_timer(n->slirp, t->id, t->cb_opaque);
     }
 }
 
