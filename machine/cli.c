@@ -15,7 +15,7 @@
 #include "devices/framebuffer.h"
 
 enum flag_id {
-    F_MACHINE, F_OBJECT, F_NETDEV, F_NIC, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
+    F_MACHINE, F_OBJECT, F_NETDEV, F_NIC, F_NET, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
     F_SERIAL, F_DISPLAY, F_NO_REBOOT, F_SNAPSHOT, F_DRIVE, F_DEVICE, F_GLOBAL,
     F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_JIT, F_HELP, F_VERSION,
     /* Debugging and determinism (apply_debug). */
@@ -43,7 +43,7 @@ static const struct flag flags[] = {
     { "snapshot", F_SNAPSHOT, ARG_NONE },     { "drive", F_DRIVE, ARG_REQUIRED },
     { "device", F_DEVICE, ARG_REQUIRED },     { "global", F_GLOBAL, ARG_REQUIRED },
     { "object", F_OBJECT, ARG_REQUIRED },     { "netdev", F_NETDEV, ARG_REQUIRED },
-    { "nic", F_NIC, ARG_REQUIRED },
+    { "nic", F_NIC, ARG_REQUIRED },           { "net", F_NET, ARG_REQUIRED },
     { "trace", F_TRACE, ARG_EQ_ONLY },
     { "timeout", F_TIMEOUT, ARG_REQUIRED },   { "max-insns", F_MAX_INSNS, ARG_REQUIRED },
     { "stats", F_STATS, ARG_NONE },           { "jit", F_JIT, ARG_REQUIRED },
@@ -402,6 +402,56 @@ static enum cli_result add_hostfwd(struct parse_state *st, const char *flag, str
 /* -netdev user,id=ID[,hostfwd=RULE]...[,restrict=on|off]
  * -nic user[,model=virtio-net-device][,mac=MAC][,hostfwd=RULE]... | -nic none
  * (-nic is a -netdev and its -device in one). */
+#define NET_HUB_ID "hub0" /* where -net nic and -net user meet */
+
+static enum cli_result set_netdev(struct parse_state *st, const char *flag, const char *v);
+
+/* QEMU's older -net: "-net nic[,model=virtio-net-device][,macaddr=MAC]"
+ * and "-net user[,hostfwd=RULE]...[,restrict=on|off]" meet on hub 0 as a
+ * card on a network; "-net none" asks for no network (rivet adds none). */
+static enum cli_result set_net(struct parse_state *st, const char *v)
+{
+    const char *rest = strchr(v, ',');
+    size_t kind_len = rest ? (size_t)(rest - v) : strlen(v);
+    if (kind_len == 4 && !strncmp(v, "none", 4))
+        return rest ? usage_error(st, "-net none takes no options") : CLI_RUN;
+    if (kind_len == 4 && !strncmp(v, "user", 4)) {
+        char *spec = malloc(strlen(v) + sizeof ",id=" NET_HUB_ID);
+        if (!spec)
+            return no_memory(st);
+        sprintf(spec, "%s,id=%s", v, NET_HUB_ID);
+        enum cli_result r = set_netdev(st, "-net", spec);
+        free(spec);
+        return r;
+    }
+    if (kind_len != 3 || strncmp(v, "nic", 3))
+        return usage_error(st, "-net: unsupported '%.*s' (nic, user or none)", (int)kind_len, v);
+    enum cli_result r = CLI_RUN;
+    struct pending_device *d = new_device(st, PD_NET, &r);
+    if (!d)
+        return r;
+    if (!(d->ref = strdup(NET_HUB_ID)))
+        return no_memory(st);
+    v = rest ? rest + 1 : "";
+    char key[32], *val;
+    while (r == CLI_RUN && *v) {
+        if (!next_item(&v, key, sizeof key, &val))
+            return no_memory(st);
+        if (!strcmp(key, "macaddr")) {
+            free(d->mac);
+            d->mac = val;
+            val = NULL;
+        } else if (!strcmp(key, "model")) {
+            if (strcmp(val, "virtio-net-device") && strcmp(val, "virtio"))
+                r = usage_error(st, "-net nic: unsupported model '%s' (virtio-net-device)", val);
+        } else {
+            r = usage_error(st, "-net nic: unsupported option '%s'", key[0] ? key : val);
+        }
+        free(val);
+    }
+    return r;
+}
+
 static enum cli_result set_netdev(struct parse_state *st, const char *flag, const char *v)
 {
     bool nic = !strcmp(flag, "-nic");
@@ -586,6 +636,7 @@ static enum cli_result apply_board(struct parse_state *st, enum flag_id id, cons
     case F_DEVICE: return set_device(st, v);
     case F_OBJECT: return set_object(st, v);
     case F_NETDEV: case F_NIC: return set_netdev(st, flag, v);
+    case F_NET: return set_net(st, v);
     case F_GLOBAL: return set_global(st, v);
     default: return usage_error(st, "%s: internal error: unhandled flag", flag);
     }
@@ -809,6 +860,8 @@ static enum cli_result attach_net(struct parse_state *st, const struct pending_d
     for (unsigned i = 0; i < st->nnetdevs; i++)
         if (!strcmp(st->netdevs[i].id, pd->ref))
             nd = &st->netdevs[i];
+    if (!nd && !strcmp(pd->ref, NET_HUB_ID))
+        return usage_error(st, "-net nic: no -net user to connect it to");
     if (!nd)
         return usage_error(st, "-device virtio-net-device: no -netdev with id=%s", pd->ref);
     if (pd->mac && !parse_mac(pd->mac, o->cfg.net_mac))
@@ -994,6 +1047,8 @@ const char *cli_usage(void)
         "  -device virtio-net-device,netdev=ID[,mac=MAC][,bus=virtio-mmio-bus.N]\n"
         "                          a network card on that network (one per board)\n"
         "  -nic user[,model=virtio-net-device][,mac=MAC][,hostfwd=...]   both at once\n"
+        "  -net nic[,macaddr=MAC] -net user[,hostfwd=...]   the same, older syntax;\n"
+        "                          -net none: no network\n"
         "  -object rng-random,id=ID[,filename=FILE]   read the entropy from FILE\n"
         "                          (default /dev/urandom); rng-builtin,id=ID: getrandom()\n"
         "  -global virtio-mmio.force-legacy=true|false   virtio-mmio version 1\n"
