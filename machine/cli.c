@@ -416,6 +416,9 @@ static enum cli_result set_net(struct parse_state *st, const char *v)
     if (kind_len == 4 && !strncmp(v, "none", 4))
         return rest ? usage_error(st, "-net none takes no options") : CLI_RUN;
     if (kind_len == 4 && !strncmp(v, "user", 4)) {
+        for (unsigned i = 0; i < st->nnetdevs; i++)
+            if (!strcmp(st->netdevs[i].id, NET_HUB_ID))
+                return usage_error(st, "-net user: only one is supported");
         char *spec = malloc(strlen(v) + sizeof ",id=" NET_HUB_ID);
         if (!spec)
             return no_memory(st);
