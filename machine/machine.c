@@ -584,13 +584,13 @@ static bool input_possible(const struct machine *m)
            m->cfg.gdb || m->cfg.expect_script || m->net;
 }
 
-/* Every hart waits, no deadline is ahead and nothing can bring input: the
- * guest can never run again (WFI with interrupts off, every hart stopped).
- * Ending the run says so at once instead of sleeping until --timeout. */
-static bool deadlocked(const struct machine *m)
+/* With every hart waiting: no timer deadline is ahead, so only input can
+ * wake them. Without input possible the guest can never run again (WFI
+ * with interrupts off, every hart stopped), and the run ends at once
+ * instead of sleeping until --timeout; with cfg.return_on_idle the caller
+ * gets control back to deliver input. */
+static bool no_deadline_ahead(const struct machine *m)
 {
-    if (input_possible(m))
-        return false;
     if (m->cfg.icount)
         return true; /* machine_debug_idle found no deadline virtual time can reach */
     uint64_t now = clint_mtime(m->clint);
@@ -672,9 +672,13 @@ int rivet_run(struct machine *m, char *err, size_t errlen)
             return guest_exit(m, err, errlen);
         if (!all_waiting(m) || (m->debug && machine_debug_idle(m)))
             continue;
-        if (deadlocked(m)) {
+        if (no_deadline_ahead(m) && !input_possible(m)) {
             machine_err(err, errlen, "every hart waits for an interrupt and nothing is left to raise one "
                                      "(no timer armed, no input)");
+            return RIVET_EXIT_LIMIT;
+        }
+        if (m->cfg.return_on_idle && no_deadline_ahead(m)) {
+            machine_err(err, errlen, "every hart waits for input");
             return RIVET_EXIT_LIMIT;
         }
         idle_sleep(m, elapsed, limit_ns);

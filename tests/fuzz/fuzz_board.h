@@ -79,6 +79,7 @@ static inline struct machine *fuzz_board(unsigned opts, int jit)
     cfg.nharts = (opts & FUZZ_OPT_SMP2) ? 2 : 1;
     cfg.serial = RIVET_SERIAL_NONE;
     cfg.icount = true;
+    cfg.return_on_idle = true; /* window input comes from the script, between runs */
     cfg.icount_shift = 3;
     cfg.jit = jit;
     cfg.virtio_legacy = (opts & FUZZ_OPT_LEGACY) != 0;
