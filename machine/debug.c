@@ -163,12 +163,7 @@ bool machine_debug_idle(struct machine *m)
     if (!m->cfg.icount)
         return false;
     uint64_t now = clint_mtime(m->clint);
-    uint64_t deadline = clint_next_deadline(m->clint);
-    for (unsigned i = 0; i < m->cfg.nharts; i++) {
-        const struct hart *h = &m->harts[i];
-        if (!h->halted && (h->menvcfg & MENVCFG_STCE) && h->stimecmp > now)
-            deadline = min_u64(deadline, h->stimecmp);
-    }
+    uint64_t deadline = machine_next_deadline(m, now);
     /* Virtual time is a 64-bit count of nanoseconds: a deadline further
      * away than it can reach (a guest may set mtime or mtimecmp anywhere)
      * never fires, like no deadline at all. */

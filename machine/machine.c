@@ -45,14 +45,6 @@ void machine_err(char *err, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
-/* CLOCK_MONOTONIC in ns (the vDSO: no system call). */
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
-}
-
 static uint64_t ns_since(const struct timespec *t0)
 {
     struct timespec now;
@@ -101,6 +93,18 @@ int rivet_guest_status(uint64_t code)
     return (code & 0xff) ? (int)(code & 0xff) : 1;
 }
 
+/* Marks virtio-mmio slot s used; false (err filled) when it is out of
+ * range or already taken. */
+static bool claim_slot(unsigned *used, unsigned s, char *err, size_t errlen)
+{
+    if (s >= RIVET_VIRTIO_SLOTS || (*used >> s) & 1) {
+        machine_err(err, errlen, "virtio-mmio-bus.%u: no such slot, or already in use", s);
+        return false;
+    }
+    *used |= 1u << s;
+    return true;
+}
+
 static bool check_drives(const struct rivet_config *cfg, char *err, size_t errlen)
 {
     unsigned used = 0;
@@ -109,17 +113,11 @@ static bool check_drives(const struct rivet_config *cfg, char *err, size_t errle
                     RIVET_VIRTIO_SLOTS);
         return false;
     }
-    for (unsigned i = 0; i < cfg->ndrives + 2; i++) {
-        if ((i == cfg->ndrives && !cfg->rng) || (i == cfg->ndrives + 1 && !cfg->net))
-            continue;
-        unsigned s = i < cfg->ndrives ? cfg->drives[i].slot : i == cfg->ndrives ? cfg->rng_slot : cfg->net_slot;
-        if (s >= RIVET_VIRTIO_SLOTS || (used >> s) & 1) {
-            machine_err(err, errlen, "virtio-mmio-bus.%u: no such slot, or already in use", s);
+    for (unsigned i = 0; i < cfg->ndrives; i++)
+        if (!claim_slot(&used, cfg->drives[i].slot, err, errlen))
             return false;
-        }
-        used |= 1u << s;
-    }
-    return true;
+    return (!cfg->rng || claim_slot(&used, cfg->rng_slot, err, errlen)) &&
+           (!cfg->net || claim_slot(&used, cfg->net_slot, err, errlen));
 }
 
 static bool check_config(const struct rivet_config *cfg, char *err, size_t errlen)
@@ -528,7 +526,7 @@ static void update_devices(struct machine *m)
     terminal_flush(m->term); /* the round's console output in one write() */
     display_board_poll(m); /* queued keys and pointer moves into the guest */
     if (m->net)
-        net_user_service(m->net, now_ns());
+        net_user_service(m->net);
     for (unsigned i = 0; i < m->cfg.nharts; i++) {
         m->harts[i].yield = false;
         hart_tick(&m->harts[i]);
@@ -536,6 +534,19 @@ static void update_devices(struct machine *m)
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+uint64_t machine_next_deadline(const struct machine *m, uint64_t now)
+{
+    uint64_t deadline = clint_next_deadline(m->clint);
+    if (deadline <= now)
+        deadline = UINT64_MAX; /* reached since now was read: its interrupt is pending */
+    for (unsigned i = 0; i < m->cfg.nharts; i++) {
+        const struct hart *h = &m->harts[i];
+        if (!h->halted && (h->menvcfg & MENVCFG_STCE) && h->stimecmp > now)
+            deadline = min_u64(deadline, h->stimecmp);
+    }
+    return deadline;
+}
 
 /* The longest idle sleep: console input ends it early, but some sources
  * can only be polled between rounds (machine.h). A stop request from a
@@ -557,12 +568,7 @@ static uint64_t idle_cap_ns(const struct machine *m)
 static uint64_t idle_wait_ns(const struct machine *m)
 {
     uint64_t now = clint_mtime(m->clint);
-    uint64_t deadline = clint_next_deadline(m->clint);
-    for (unsigned i = 0; i < m->cfg.nharts; i++) {
-        const struct hart *h = &m->harts[i];
-        if (!h->halted && (h->menvcfg & MENVCFG_STCE) && h->stimecmp > now)
-            deadline = min_u64(deadline, h->stimecmp);
-    }
+    uint64_t deadline = machine_next_deadline(m, now);
     uint64_t wait = idle_cap_ns(m);
     if (deadline != UINT64_MAX && deadline > now && deadline - now < wait / NS_PER_TICK)
         wait = (deadline - now) * NS_PER_TICK;
@@ -593,14 +599,9 @@ static bool no_deadline_ahead(const struct machine *m)
 {
     if (m->cfg.icount)
         return true; /* machine_debug_idle found no deadline virtual time can reach */
-    uint64_t now = clint_mtime(m->clint);
-    if (clint_next_deadline(m->clint) != UINT64_MAX && clint_next_deadline(m->clint) > now)
+    uint64_t now = clint_mtime(m->clint), deadline = machine_next_deadline(m, now);
+    if (deadline != UINT64_MAX && deadline > now)
         return false;
-    for (unsigned i = 0; i < m->cfg.nharts; i++) {
-        const struct hart *h = &m->harts[i];
-        if (!h->halted && (h->menvcfg & MENVCFG_STCE) && h->stimecmp > now)
-            return false;
-    }
     return goldfish_rtc_ns_until_alarm(m->rtc) == UINT64_MAX;
 }
 
@@ -672,12 +673,13 @@ int rivet_run(struct machine *m, char *err, size_t errlen)
             return guest_exit(m, err, errlen);
         if (!all_waiting(m) || (m->debug && machine_debug_idle(m)))
             continue;
-        if (no_deadline_ahead(m) && !input_possible(m)) {
+        bool only_input_can_wake = no_deadline_ahead(m);
+        if (only_input_can_wake && !input_possible(m)) {
             machine_err(err, errlen, "every hart waits for an interrupt and nothing is left to raise one "
                                      "(no timer armed, no input)");
             return RIVET_EXIT_LIMIT;
         }
-        if (m->cfg.return_on_idle && no_deadline_ahead(m)) {
+        if (only_input_can_wake && m->cfg.return_on_idle) {
             machine_err(err, errlen, "every hart waits for input");
             return RIVET_EXIT_LIMIT;
         }

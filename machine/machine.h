@@ -109,6 +109,11 @@ struct machine {
 /* mtime in RIVET_TIMEBASE_HZ ticks since the machine was created (hart_env.read_time). */
 uint64_t machine_read_time(void *opaque);
 
+/* The earliest timer deadline after now, in mtime ticks: the CLINT's
+ * mtimecmp not yet reached, or a running hart's Sstc stimecmp; UINT64_MAX
+ * when none is armed. (The RTC alarm is in nanoseconds: goldfish_rtc.h.) */
+uint64_t machine_next_deadline(const struct machine *m, uint64_t now);
+
 /* HTIF exit callback: records the code and yields every hart. */
 void machine_request_exit(void *opaque, uint64_t code);
 

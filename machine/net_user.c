@@ -171,8 +171,9 @@ void net_user_dispatch(struct net_user *n, const struct pollfd *fds, unsigned nf
     run_timers(n);
 }
 
-void net_user_service(struct net_user *n, uint64_t now_ns)
+void net_user_service(struct net_user *n)
 {
+    uint64_t now_ns = (uint64_t)clock_ns(NULL);
     if (now_ns - n->last_poll_ns < NET_POLL_NS)
         return;
     n->last_poll_ns = now_ns;

@@ -45,8 +45,8 @@ void net_user_attach(struct net_user *n, struct virtio_device *nic);
 void net_user_send(void *opaque, const uint8_t *frame, size_t len);
 
 /* Between rounds: polls slirp's sockets (without blocking) and runs its
- * timers, at most once per NET_POLL_NS of now_ns. */
-void net_user_service(struct net_user *n, uint64_t now_ns);
+ * timers, at most once per NET_POLL_NS. */
+void net_user_service(struct net_user *n);
 
 /* For an idle sleep: fills up to max pollfds and lowers *timeout_ns to
  * slirp's next timer; returns how many. After the poll (with revents set,
