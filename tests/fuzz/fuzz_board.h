@@ -28,6 +28,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "devices/virtio.h"
+#include "devices/virtio_mmio.h"
 #include "machine/machine.h"
 #include "rivet.h"
 
@@ -121,6 +123,40 @@ static inline uint64_t fuzz_take(struct fuzz_in *in, unsigned bytes)
     for (unsigned i = 0; i < bytes && in->left; i++, in->p++, in->left--)
         v |= (uint64_t)*in->p << (8 * i);
     return v;
+}
+
+/* The modern virtio-mmio bring-up of one queue, as a driver does it (reset,
+ * ACKNOWLEDGE, DRIVER, features with VERSION_1, FEATURES_OK, the queue's
+ * size and addresses, ready, DRIVER_OK), through wreg(ctx, register,
+ * value). From the input: u8 queue, u8 size, u16 desc, u16 avail, u16 used
+ * (offsets into RAM) and u32 features. */
+static inline void fuzz_queue_bringup(void (*wreg)(void *ctx, unsigned reg, uint32_t v), void *ctx,
+                                      struct fuzz_in *in)
+{
+    uint32_t queue = (uint32_t)fuzz_take(in, 1) % 4, size = (uint32_t)fuzz_take(in, 1);
+    uint64_t desc = RIVET_RAM_BASE + fuzz_take(in, 2), avail = RIVET_RAM_BASE + fuzz_take(in, 2),
+             used = RIVET_RAM_BASE + fuzz_take(in, 2);
+    uint32_t features = (uint32_t)fuzz_take(in, 4);
+    uint32_t status = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
+    wreg(ctx, VIRTIO_MMIO_STATUS, 0);
+    wreg(ctx, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
+    wreg(ctx, VIRTIO_MMIO_STATUS, status);
+    wreg(ctx, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+    wreg(ctx, VIRTIO_MMIO_DRIVER_FEATURES, 1); /* VIRTIO_F_VERSION_1 */
+    wreg(ctx, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+    wreg(ctx, VIRTIO_MMIO_DRIVER_FEATURES, features);
+    status |= VIRTIO_STATUS_FEATURES_OK;
+    wreg(ctx, VIRTIO_MMIO_STATUS, status);
+    wreg(ctx, VIRTIO_MMIO_QUEUE_SEL, queue);
+    wreg(ctx, VIRTIO_MMIO_QUEUE_NUM, size);
+    wreg(ctx, VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)desc);
+    wreg(ctx, VIRTIO_MMIO_QUEUE_DESC_HIGH, (uint32_t)(desc >> 32));
+    wreg(ctx, VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)avail);
+    wreg(ctx, VIRTIO_MMIO_QUEUE_DRIVER_HIGH, (uint32_t)(avail >> 32));
+    wreg(ctx, VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)used);
+    wreg(ctx, VIRTIO_MMIO_QUEUE_DEVICE_HIGH, (uint32_t)(used >> 32));
+    wreg(ctx, VIRTIO_MMIO_QUEUE_READY, 1);
+    wreg(ctx, VIRTIO_MMIO_STATUS, status | VIRTIO_STATUS_DRIVER_OK);
 }
 
 #endif

@@ -77,34 +77,22 @@ static void mmio_store(struct machine *m, uint64_t slot_base, unsigned reg, uint
     bus_write(&m->bus, slot_base + reg, 4, v);
 }
 
+struct slot_ref {
+    struct machine *m;
+    uint64_t base; /* the virtio-mmio slot's registers */
+};
+
+static void slot_store(void *ctx, unsigned reg, uint32_t v)
+{
+    const struct slot_ref *s = ctx;
+    mmio_store(s->m, s->base, reg, v);
+}
+
 static void queue_setup(struct machine *m, struct fuzz_in *in)
 {
     unsigned slot = (unsigned)fuzz_take(in, 1) % VIRT_VIRTIO_COUNT;
-    uint32_t queue = (uint32_t)fuzz_take(in, 1) % 4, size = (uint32_t)fuzz_take(in, 1);
-    uint64_t desc = RIVET_RAM_BASE + fuzz_take(in, 2), avail = RIVET_RAM_BASE + fuzz_take(in, 2),
-             used = RIVET_RAM_BASE + fuzz_take(in, 2);
-    uint32_t features = (uint32_t)fuzz_take(in, 4);
-    uint64_t b = virt_memmap[VIRT_VIRTIO].base + slot * VIRT_VIRTIO_STRIDE;
-    uint32_t status = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
-    mmio_store(m, b, VIRTIO_MMIO_STATUS, 0);
-    mmio_store(m, b, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
-    mmio_store(m, b, VIRTIO_MMIO_STATUS, status);
-    mmio_store(m, b, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-    mmio_store(m, b, VIRTIO_MMIO_DRIVER_FEATURES, 1); /* VIRTIO_F_VERSION_1 */
-    mmio_store(m, b, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-    mmio_store(m, b, VIRTIO_MMIO_DRIVER_FEATURES, features);
-    status |= VIRTIO_STATUS_FEATURES_OK;
-    mmio_store(m, b, VIRTIO_MMIO_STATUS, status);
-    mmio_store(m, b, VIRTIO_MMIO_QUEUE_SEL, queue);
-    mmio_store(m, b, VIRTIO_MMIO_QUEUE_NUM, size);
-    mmio_store(m, b, VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)desc);
-    mmio_store(m, b, VIRTIO_MMIO_QUEUE_DESC_HIGH, (uint32_t)(desc >> 32));
-    mmio_store(m, b, VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)avail);
-    mmio_store(m, b, VIRTIO_MMIO_QUEUE_DRIVER_HIGH, (uint32_t)(avail >> 32));
-    mmio_store(m, b, VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)used);
-    mmio_store(m, b, VIRTIO_MMIO_QUEUE_DEVICE_HIGH, (uint32_t)(used >> 32));
-    mmio_store(m, b, VIRTIO_MMIO_QUEUE_READY, 1);
-    mmio_store(m, b, VIRTIO_MMIO_STATUS, status | VIRTIO_STATUS_DRIVER_OK);
+    struct slot_ref s = { m, virt_memmap[VIRT_VIRTIO].base + slot * VIRT_VIRTIO_STRIDE };
+    fuzz_queue_bringup(slot_store, &s, in);
 }
 
 static void input_event(struct machine *m, struct fuzz_in *in)

@@ -12,7 +12,7 @@
  *   VOP_STORE   u16 offset, u8 size, u32 value: a transport register store
  *   VOP_LOAD    u16 offset, u8 size: a transport register load
  *   VOP_QUEUE   u8 queue, u8 size, u16 desc, u16 avail, u16 used, u32 features:
- *               the modern bring-up of one queue (fuzz_machine.c's FOP_QUEUE)
+ *               the modern bring-up of one queue (fuzz_board.h, fuzz_queue_bringup)
  *   VOP_NOTIFY  u8 queue
  *   VOP_FRAME   u16 length, u8 seed: a frame from the network (virtio-net)
  * Failing is crashing: ASan, UBSan, a leak, a hang.
@@ -62,33 +62,7 @@ static void rng_fill(void *opaque, uint8_t *buf, size_t n)
 }
 
 static void wreg(struct virtio_mmio *t, unsigned reg, uint32_t v) { virtio_mmio_write(t, reg, 4, v); }
-
-static void queue_setup(struct virtio_mmio *t, struct fuzz_in *in)
-{
-    uint32_t queue = (uint32_t)fuzz_take(in, 1) % 4, size = (uint32_t)fuzz_take(in, 1);
-    uint64_t desc = V_RAM_BASE + fuzz_take(in, 2), avail = V_RAM_BASE + fuzz_take(in, 2),
-             used = V_RAM_BASE + fuzz_take(in, 2);
-    uint32_t features = (uint32_t)fuzz_take(in, 4);
-    uint32_t status = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
-    wreg(t, VIRTIO_MMIO_STATUS, 0);
-    wreg(t, VIRTIO_MMIO_STATUS, status);
-    wreg(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-    wreg(t, VIRTIO_MMIO_DRIVER_FEATURES, 1);
-    wreg(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-    wreg(t, VIRTIO_MMIO_DRIVER_FEATURES, features);
-    status |= VIRTIO_STATUS_FEATURES_OK;
-    wreg(t, VIRTIO_MMIO_STATUS, status);
-    wreg(t, VIRTIO_MMIO_QUEUE_SEL, queue);
-    wreg(t, VIRTIO_MMIO_QUEUE_NUM, size);
-    wreg(t, VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)desc);
-    wreg(t, VIRTIO_MMIO_QUEUE_DESC_HIGH, (uint32_t)(desc >> 32));
-    wreg(t, VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)avail);
-    wreg(t, VIRTIO_MMIO_QUEUE_DRIVER_HIGH, (uint32_t)(avail >> 32));
-    wreg(t, VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)used);
-    wreg(t, VIRTIO_MMIO_QUEUE_DEVICE_HIGH, (uint32_t)(used >> 32));
-    wreg(t, VIRTIO_MMIO_QUEUE_READY, 1);
-    wreg(t, VIRTIO_MMIO_STATUS, status | VIRTIO_STATUS_DRIVER_OK);
-}
+static void transport_store(void *t, unsigned reg, uint32_t v) { wreg(t, reg, v); }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -144,7 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             virtio_mmio_read(t, off & ~(uint64_t)(sz - 1), sz, &val);
             break;
         }
-        case VOP_QUEUE: queue_setup(t, &in); break;
+        case VOP_QUEUE: fuzz_queue_bringup(transport_store, t, &in); break;
         case VOP_NOTIFY: wreg(t, VIRTIO_MMIO_QUEUE_NOTIFY, (uint32_t)fuzz_take(&in, 1)); break;
         default: {
             size_t len = (size_t)fuzz_take(&in, 2) % sizeof frame;
