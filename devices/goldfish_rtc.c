@@ -147,16 +147,12 @@ static void rtc_write32(struct goldfish_rtc *r, uint64_t offset, uint32_t value)
 
 static bus_status rtc_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value)
 {
-    if (size != 4)
-        return BUS_ERROR;
     *value = rtc_read32(opaque, offset);
     return BUS_OK;
 }
 
 static bus_status rtc_write(void *opaque, uint64_t offset, unsigned size, uint64_t value)
 {
-    if (size != 4)
-        return BUS_ERROR;
     rtc_write32(opaque, offset, (uint32_t)value);
     return BUS_OK;
 }

@@ -256,16 +256,12 @@ static void plic_write32(struct plic *p, uint64_t offset, uint32_t value)
 
 static bus_status plic_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value)
 {
-    if (size != 4)
-        return BUS_ERROR;
     *value = plic_read32(opaque, offset);
     return BUS_OK;
 }
 
 static bus_status plic_write(void *opaque, uint64_t offset, unsigned size, uint64_t value)
 {
-    if (size != 4)
-        return BUS_ERROR;
     plic_write32(opaque, offset, (uint32_t)value);
     return BUS_OK;
 }

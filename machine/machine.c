@@ -368,8 +368,9 @@ static bool create_devices(struct machine *m, char *err, size_t errlen)
 static bool map_devices(struct machine *m, char *err, size_t errlen)
 {
     const struct virt_memmap_entry *mm = virt_memmap;
-    struct mmio_region rom = { mm[VIRT_MROM].name, mm[VIRT_MROM].base, mm[VIRT_MROM].size, 1, 8,
-                               rom_read, rom_write, m->rom, m->rom };
+    struct mmio_region rom = { .name = mm[VIRT_MROM].name, .base = mm[VIRT_MROM].base, .size = mm[VIRT_MROM].size,
+                               .min_access = 1, .max_access = 8, .read = rom_read, .write = rom_write,
+                               .opaque = m->rom, .fetch = m->rom };
     bool ok = add_region(m, rom, err, errlen) &&
               add_region(m, test_region(m), err, errlen) &&
               add_region(m, goldfish_rtc_region(m->rtc, mm[VIRT_RTC].base, mm[VIRT_RTC].size), err, errlen) &&
