@@ -498,7 +498,7 @@ static bool run_round(struct machine *m)
         uint64_t n = hart_run(h, budget);
         /* A hart trapping in a loop retires nothing; charge the slice to the
          * limit anyway, or --max-insns would never end such a run. */
-        if (n == 0 && !h->wfi && !h->halted && !h->yield)
+        if (n == 0 && !h->wfi && !h->halted && !h->yield && !h->debug_hold)
             n = budget;
         m->retired += n;
         if (m->exit_requested || m->stop_signal)
@@ -511,6 +511,8 @@ static bool all_waiting(const struct machine *m)
 {
     for (unsigned i = 0; i < m->cfg.nharts; i++) {
         const struct hart *h = &m->harts[i];
+        if (h->debug_hold) /* gdb holds it: it runs nothing, whatever is pending */
+            continue;
         if (!(h->wfi || h->halted) || (hart_pending(h) & h->mie))
             return false;
     }

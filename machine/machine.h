@@ -9,6 +9,8 @@
  *   reservation is dropped before it runs, since another hart may have
  *   written the reserved address in its slice (an SC may always fail
  *   spuriously, unprivileged spec "Zalrsc", so this is allowed).
+ * - A hart the gdb stub holds (h->debug_hold: stopped while gdb runs others,
+ *   vCont with per-thread actions) runs nothing and counts as waiting.
  * - --max-insns counts retired instructions; a slice in which a runnable hart
  *   retires nothing (it traps in a loop) counts its whole budget, so the limit
  *   also ends a trap storm.
