@@ -428,8 +428,9 @@ static void cmd_z(struct gdbstub *g, const char *p, const char *end, bool insert
 }
 
 /* The hart hook (hart.h): records the hart's event, a watchpoint hit or the
- * breakpoint at its pc, unless one is already pending for it, and ends
- * every hart's slice; the stub reports between rounds. */
+ * breakpoint at its pc, unless one is already pending for it, and stops the
+ * hart (held, its slice ended). The rest of the round runs as far as this
+ * hart got (machine.h), then the stub stops every hart and reports. */
 bool gdb_debug_stop(void *opaque, struct hart *h)
 {
     struct gdbstub *g = opaque;
@@ -452,8 +453,8 @@ bool gdb_debug_stop(void *opaque, struct hart *h)
         }
     }
     g->stop_pending = true;
-    for (unsigned i = 0; i < g->m->cfg.nharts; i++)
-        hart_yield(&g->m->harts[i]); /* all-stop: end every hart's slice */
+    h->debug_hold = true;
+    hart_yield(h);
     return true;
 }
 

@@ -315,8 +315,6 @@ static void resume(struct gdbstub *g)
         if (g->run[i] != GDB_RUN_HOLD)
             g->at_reported[i] = false;
     }
-    for (unsigned i = 0; i < g->m->cfg.nharts; i++)
-        g->m->harts[i].yield = false; /* a step's watch event yielded them: the round still runs */
     g->stopped = false;
     if (!running && g->stop_pending) {
         g->stop_pending = false;
