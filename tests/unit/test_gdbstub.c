@@ -402,6 +402,45 @@ START_TEST(smp_ctrl_c)
 }
 END_TEST
 
+/* Random sessions of run-control packets, thread ids in and out of range:
+ * each batch ends with the client shutting its side, which the stub takes
+ * as a lost connection (it lets the harts run on). Nothing may crash or
+ * hang, and every stop reply names one of the three harts. */
+START_TEST(smp_random_sessions)
+{
+    static const char *const forms[] = {
+        "vCont;c", "vCont;s:%x", "vCont;s:%x;c", "vCont;c:%x", "vCont;t:%x", "vCont;S05:%x;c", "vCont;C02",
+        "c", "s", "Hg%x", "Hc%x", "Hc-1", "Z0,8000000%x,2", "z0,8000000%x,2", "Z0,80000004,2", "Z2,80000800,8",
+        "z2,80000800,8", "?", "g", "qThreadExtraInfo,%x", "p20", "T%x", "qC", "vCont;s:-1", "vCont;x:1",
+    };
+    load_program();
+    srand(7);
+    for (int batch = 0; batch < 200; batch++) {
+        attach();
+        for (int k = 0; k < 12; k++) {
+            char pkt[64];
+            snprintf(pkt, sizeof pkt, forms[rand() % (sizeof forms / sizeof forms[0])], rand() % 6);
+            send_pkt(pkt);
+        }
+        ck_assert_int_eq(shutdown(client, SHUT_WR), 0);
+        for (unsigned i = 0; i <= GDB_POLL_ROUNDS; i++) { /* the stub notices the end by then */
+            stub_round();
+            run_harts();
+        }
+        for (const char *r = recv_pkt(); *r; r = recv_pkt())
+            if (r[0] == 'T') {
+                unsigned t;
+                ck_assert_int_eq(sscanf(r + 3, "thread:%x;", &t), 1);
+                ck_assert(t >= 1 && t <= 3);
+            }
+        close(client);
+        client = -1;
+        for (unsigned i = 0; i < 3; i++) /* detached: nothing held, no breakpoint left */
+            ck_assert(!m->harts[i].debug_hold && !m->harts[i].breaks);
+    }
+}
+END_TEST
+
 /* 0: addi a0,a0,1; 4: j 12; 8: addi a2,a2,1 (never runs); 12: addi a1,a1,1;
  * 16: j 0. The decoder follows both j's: one block is the whole loop. */
 static void load_loop(void)
@@ -578,6 +617,7 @@ int main(void)
     tcase_add_test(smp, smp_pending_event);
     tcase_add_test(smp, smp_stale_event_dropped);
     tcase_add_test(smp, smp_ctrl_c);
+    tcase_add_test(smp, smp_random_sessions);
     suite_add_tcase(s, smp);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
