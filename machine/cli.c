@@ -19,7 +19,7 @@ enum flag_id {
     F_SERIAL, F_DISPLAY, F_NO_REBOOT, F_SNAPSHOT, F_DRIVE, F_DEVICE, F_GLOBAL,
     F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_JIT, F_HELP, F_VERSION,
     /* Debugging and determinism (apply_debug). */
-    F_GDB, F_GDB_DEFAULT, F_GDB_WAIT, F_ICOUNT, F_RTC, F_EXPECT_SCRIPT, F_CONSOLE_LOG,
+    F_GDB, F_GDB_DEFAULT, F_GDB_PORT, F_GDB_WAIT, F_ICOUNT, F_RTC, F_EXPECT_SCRIPT, F_CONSOLE_LOG,
     /* The window and its framebuffer (apply_display). */
     F_FB, F_SCREENSHOT,
 };
@@ -50,7 +50,8 @@ static const struct flag flags[] = {
     { "h", F_HELP, ARG_NONE },                { "help", F_HELP, ARG_NONE },
     { "version", F_VERSION, ARG_NONE },
     { "gdb", F_GDB, ARG_REQUIRED },           { "s", F_GDB_DEFAULT, ARG_NONE },
-    { "S", F_GDB_WAIT, ARG_NONE },            { "icount", F_ICOUNT, ARG_REQUIRED },
+    { "S", F_GDB_WAIT, ARG_NONE },            { "p", F_GDB_PORT, ARG_REQUIRED },
+    { "icount", F_ICOUNT, ARG_REQUIRED },
     { "rtc", F_RTC, ARG_REQUIRED },
     { "expect-script", F_EXPECT_SCRIPT, ARG_REQUIRED }, { "console-log", F_CONSOLE_LOG, ARG_REQUIRED },
     { "fb", F_FB, ARG_REQUIRED },             { "screenshot-on-exit", F_SCREENSHOT, ARG_REQUIRED },
@@ -86,6 +87,8 @@ struct pending_object {
 struct parse_state {
     struct cli_options *o;
     const char *bios;
+    bool gdb_s;            /* -s given */
+    const char *gdb_port;  /* old QEMU's -p PORT */
     char *err;
     size_t errlen;
     unsigned ndevices;
@@ -703,7 +706,11 @@ static enum cli_result apply_debug(struct parse_state *st, enum flag_id id, cons
             return usage_error(st, "%s: unsupported device '%s' (tcp::PORT or tcp:HOST:PORT)", flag, v);
         c->gdb = v;
         return CLI_RUN;
-    case F_GDB_DEFAULT: c->gdb = "tcp::1234"; return CLI_RUN;
+    case F_GDB_DEFAULT:
+        c->gdb = "tcp::1234";
+        st->gdb_s = true;
+        return CLI_RUN;
+    case F_GDB_PORT: st->gdb_port = v; return CLI_RUN;
     case F_GDB_WAIT: c->gdb_wait = true; return CLI_RUN;
     case F_ICOUNT: return set_icount(st, flag, v);
     case F_RTC: return set_rtc(st, flag, v);
@@ -735,7 +742,7 @@ static enum cli_result apply(struct parse_state *st, enum flag_id id, const char
         return CLI_RUN;
     case F_HELP: return CLI_HELP;
     case F_VERSION: return CLI_VERSION;
-    case F_GDB: case F_GDB_DEFAULT: case F_GDB_WAIT: case F_ICOUNT: case F_RTC: case F_EXPECT_SCRIPT: case F_CONSOLE_LOG:
+    case F_GDB: case F_GDB_DEFAULT: case F_GDB_PORT: case F_GDB_WAIT: case F_ICOUNT: case F_RTC: case F_EXPECT_SCRIPT: case F_CONSOLE_LOG:
         return apply_debug(st, id, flag, v);
     case F_FB: case F_SCREENSHOT: return apply_display(st, id, flag, v);
     default: return apply_board(st, id, flag, v);
@@ -929,6 +936,19 @@ static enum cli_result check_complete(struct parse_state *st)
         return usage_error(st, "no guest given; use -kernel FILE");
     if ((o->boot.initrd || o->boot.append) && !o->kernel && !o->dumpdtb)
         return usage_error(st, "-initrd and -append need a kernel (-kernel FILE)");
+    /* Old QEMU's "-s -p PORT" (xv6-riscv's Makefile falls back to it when
+     * the help shows no -gdb): gdb on that port. */
+    if (st->gdb_port) {
+        char *end;
+        long port = strtol(st->gdb_port, &end, 10);
+        if (!st->gdb_s)
+            return usage_error(st, "-p %s: the gdb port of old QEMUs, only with -s; use -gdb tcp::%s",
+                               st->gdb_port, st->gdb_port);
+        if (!*st->gdb_port || *end || port < 1 || port > 65535)
+            return usage_error(st, "-p: bad port '%s' (1 to 65535)", st->gdb_port);
+        snprintf(o->gdb_spec, sizeof o->gdb_spec, "tcp::%ld", port);
+        o->cfg.gdb = o->gdb_spec;
+    }
     /* QEMU's -S alone waits for its monitor; rivet has none, so it would
      * wait for ever. */
     if (o->cfg.gdb_wait && !o->cfg.gdb)
@@ -995,93 +1015,114 @@ const char *cli_version(void)
 
 const char *cli_usage(void)
 {
+    /* As in QEMU's help, every option's line starts at column 0 with the
+     * option: scripts grep it (xv6-riscv: `$(QEMU) -help | grep '^-gdb'`). */
     return
         "usage: rivet [options] -kernel FILE\n"
         "\n"
         "Emulates QEMU's RISC-V 'virt' board (RV64GC harts, CLINT, PLIC, NS16550A\n"
         "UART, virtio-mmio disks, goldfish RTC, sifive test) with QEMU's flags.\n"
+        "Every option may be given with one or two dashes, a value after a space or\n"
+        "after '='.\n"
         "\n"
         "Boot (QEMU spelling):\n"
-        "  (no -bios), -bios default  rivet's built-in SBI firmware: the kernel (ELF,\n"
-        "                          Linux Image or raw at 0x80200000) starts in S-mode on\n"
-        "                          hart 0 with a0 = 0, a1 = device tree\n"
-        "  -bios none              the kernel (ELF at its physical addresses, or raw at\n"
-        "                          0x80000000) runs in M-mode on every hart\n"
-        "  -bios FILE              M-mode firmware (OpenSBI fw_jump/fw_dynamic) at\n"
-        "                          0x80000000, the kernel at 0x80200000\n"
-        "  -kernel FILE            the kernel; an ELF defining 'tohost' may use HTIF\n"
-        "  -initrd FILE            initial ramdisk (in /chosen)\n"
-        "  -append STRING          kernel command line (/chosen bootargs)\n"
-        "  -dtb FILE               use this device tree instead of the generated one\n"
-        "  -machine virt[,dumpdtb=FILE], -M ...  the board; dumpdtb writes the device\n"
-        "                          tree to FILE and exits 0\n"
+        "-bios default|none|FILE\n"
+        "                default (or no -bios): rivet's built-in SBI firmware; the\n"
+        "                kernel (ELF, Linux Image or raw at 0x80200000) starts in\n"
+        "                S-mode on hart 0 with a0 = 0, a1 = device tree.\n"
+        "                none: the kernel (ELF at its physical addresses, or raw at\n"
+        "                0x80000000) runs in M-mode on every hart.\n"
+        "                FILE: M-mode firmware (OpenSBI fw_jump/fw_dynamic) at\n"
+        "                0x80000000, the kernel at 0x80200000\n"
+        "-kernel FILE    the kernel; an ELF defining 'tohost' may use HTIF\n"
+        "-initrd FILE    initial ramdisk (in /chosen)\n"
+        "-append STRING  kernel command line (/chosen bootargs)\n"
+        "-dtb FILE       use this device tree instead of the generated one\n"
+        "-machine virt[,dumpdtb=FILE]\n"
+        "                the board; dumpdtb writes the device tree to FILE and exits 0\n"
+        "-M virt[,...]   the same as -machine\n"
         "\n"
         "Board:\n"
-        "  -m SIZE                 RAM size: MiB, or with a K/M/G suffix (default 128M)\n"
-        "  -smp N, -smp cpus=N     number of harts, 1 to 8 (default 1)\n"
-        "  -nographic              no window; the console is on stdio (see -serial)\n"
-        "  -display sdl|none       sdl: a window showing the guest's framebuffer, with\n"
-        "                          a virtio keyboard and tablet (fails without a\n"
-        "                          display); none: no window. Default: a window when\n"
-        "                          DISPLAY or WAYLAND_DISPLAY is set (not for -bios\n"
-        "                          none). In the window: Ctrl-Alt-G releases the\n"
-        "                          pointer, Ctrl-Alt-S writes rivet-DATE-TIME.png;\n"
-        "                          closing it presses the guest's power button\n"
-        "  -fb WxH                 framebuffer size (default 1024x768 with a window);\n"
-        "                          gives the guest a framebuffer even without one\n"
-        "  --screenshot-on-exit FILE.png   at exit, the framebuffer as a PNG\n"
-        "  -serial mon:stdio|stdio|file:PATH|none   the UART (default mon:stdio:\n"
-        "                          Ctrl-A x quits, Ctrl-A h lists the keys)\n"
-        "  -drive file=F[,if=none|virtio][,format=raw][,id=ID][,readonly=on]\n"
-        "                          a raw disk image; if=virtio (the default) attaches\n"
-        "                          it as a virtio-blk device at once\n"
-        "  -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]\n"
-        "                          a virtio-blk device in slot N (default: the highest\n"
-        "                          free slot, as QEMU, so the first one is /dev/vda)\n"
-        "  -device virtio-rng-device[,rng=ID][,bus=virtio-mmio-bus.N]\n"
-        "                          an entropy device (Linux: /dev/hwrng); its bytes come\n"
-        "                          from the host's getrandom(), or under -icount from a\n"
-        "                          fixed-seed stream so runs repeat\n"
-        "  -netdev user,id=ID[,hostfwd=[tcp|udp]:[HOSTADDR]:PORT-[GUESTADDR]:PORT]...\n"
-        "                          user-mode networking: the guest is 10.0.2.15 (DHCP)\n"
-        "                          behind a gateway 10.0.2.2 (the host) and DNS 10.0.2.3;\n"
-        "                          hostfwd forwards a host port to a guest port;\n"
-        "                          restrict=on: the guest reaches nothing, hostfwd works\n"
-        "  -device virtio-net-device,netdev=ID[,mac=MAC][,bus=virtio-mmio-bus.N]\n"
-        "                          a network card on that network (one per board)\n"
-        "  -nic user[,model=virtio-net-device][,mac=MAC][,hostfwd=...]   both at once\n"
-        "  -net nic[,macaddr=MAC] -net user[,hostfwd=...]   the same, older syntax;\n"
-        "                          -net none: no network\n"
-        "  -object rng-random,id=ID[,filename=FILE]   read the entropy from FILE\n"
-        "                          (default /dev/urandom); rng-builtin,id=ID: getrandom()\n"
-        "  -global virtio-mmio.force-legacy=true|false   virtio-mmio version 1\n"
-        "                          (legacy) instead of 2 (default false)\n"
-        "  -snapshot               disk writes go to memory; the images stay untouched\n"
-        "  -no-reboot              a guest reboot request ends rivet quietly\n"
+        "-m SIZE         RAM size: MiB, or with a K/M/G suffix (default 128M)\n"
+        "-smp N|cpus=N   number of harts, 1 to 8 (default 1)\n"
+        "-nographic      no window; the console is on stdio (see -serial)\n"
+        "-display sdl|none\n"
+        "                sdl: a window showing the guest's framebuffer, with a virtio\n"
+        "                keyboard and tablet (fails without a display); none: no\n"
+        "                window. Default: a window when DISPLAY or WAYLAND_DISPLAY is\n"
+        "                set (not for -bios none). In the window: Ctrl-Alt-G releases\n"
+        "                the pointer, Ctrl-Alt-S writes rivet-DATE-TIME.png; closing\n"
+        "                it presses the guest's power button\n"
+        "-serial mon:stdio|stdio|file:PATH|none\n"
+        "                the UART (default mon:stdio: Ctrl-A x quits, Ctrl-A h lists\n"
+        "                the keys)\n"
+        "-drive file=F[,if=none|virtio][,format=raw][,id=ID][,readonly=on]\n"
+        "                a raw disk image; if=virtio (the default) attaches it as a\n"
+        "                virtio-blk device at once\n"
+        "-device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]\n"
+        "                a virtio-blk device in slot N (default: the highest free\n"
+        "                slot, as QEMU, so the first one is /dev/vda)\n"
+        "-device virtio-rng-device[,rng=ID][,bus=virtio-mmio-bus.N]\n"
+        "                an entropy device (Linux: /dev/hwrng); its bytes come from\n"
+        "                the host's getrandom(), or under -icount from a fixed-seed\n"
+        "                stream so runs repeat\n"
+        "-device virtio-net-device,netdev=ID[,mac=MAC][,bus=virtio-mmio-bus.N]\n"
+        "                a network card on that network (one per board)\n"
+        "-netdev user,id=ID[,hostfwd=[tcp|udp]:[HOSTADDR]:PORT-[GUESTADDR]:PORT]...\n"
+        "                user-mode networking: the guest is 10.0.2.15 (DHCP) behind a\n"
+        "                gateway 10.0.2.2 (the host) and DNS 10.0.2.3; hostfwd\n"
+        "                forwards a host port to a guest port; restrict=on: the\n"
+        "                guest reaches nothing, hostfwd works\n"
+        "-nic user[,model=virtio-net-device][,mac=MAC][,hostfwd=...]\n"
+        "                -netdev and -device virtio-net-device at once\n"
+        "-net nic[,macaddr=MAC] -net user[,hostfwd=...]\n"
+        "                the same, older syntax; -net none: no network\n"
+        "-object rng-random,id=ID[,filename=FILE]\n"
+        "                read the entropy from FILE (default /dev/urandom);\n"
+        "                rng-builtin,id=ID: getrandom()\n"
+        "-global virtio-mmio.force-legacy=true|false\n"
+        "                virtio-mmio version 1 (legacy) instead of 2 (default false)\n"
+        "-snapshot       disk writes go to memory; the images stay untouched\n"
+        "-no-reboot      a guest reboot request ends rivet quietly\n"
         "\n"
-        "rivet options (one or two dashes):\n"
-        "  --trace[=FILE]          one line per retired instruction (default: stderr)\n"
-        "  --timeout SECONDS       stop after this much wall-clock time (fractions ok)\n"
-        "  --max-insns N           stop after N instructions retired over all harts\n"
-        "  --stats                 at exit, print instructions, seconds and MIPS on stderr,\n"
-        "                          and what the block cache and the translator did\n"
-        "  --jit on|off|eager      translate hot code to host code (default on, x86-64\n"
-        "                          hosts); off interprets everything; eager translates\n"
-        "                          every block at once (for testing the translator)\n"
-        "  -gdb tcp:[HOST]:PORT    gdb stub on that TCP port (HOST default 127.0.0.1)\n"
-        "  -s                      the same as -gdb tcp::1234\n"
-        "  -S                      with -gdb/-s: wait for gdb before the first instruction\n"
-        "  -icount shift=N, -icount N   virtual time: 2^N ns per instruction; timers,\n"
-        "                          mtime and the RTC follow it, idle time is skipped, so\n"
-        "                          runs repeat exactly; the RTC then starts at\n"
-        "                          2026-01-01 unless -rtc base= says otherwise\n"
-        "  -rtc base=utc|YYYY-MM-DD[THH:MM:SS]   the RTC's start: the host's time\n"
-        "                          (default) or a fixed UTC date\n"
-        "  --expect-script FILE    scripted console: lines wait \"TEXT\" [SECONDS],\n"
-        "                          send \"TEXT\" (C escapes), sleep SECONDS, exit N\n"
-        "  --console-log FILE      copy every byte of UART output to FILE\n"
-        "  -h, --help              this help\n"
-        "  --version               the version\n"
+        "Debugging and repeatable runs:\n"
+        "-gdb tcp:[HOST]:PORT\n"
+        "                accept a gdb connection on that TCP port (HOST default\n"
+        "                127.0.0.1); each hart is a thread, all stop together\n"
+        "-s              shorthand for -gdb tcp::1234\n"
+        "-p PORT         with -s, gdb on PORT instead (old QEMU's spelling)\n"
+        "-S              with -gdb or -s: wait for gdb before the first instruction\n"
+        "-icount shift=N|N\n"
+        "                virtual time: 2^N ns per instruction; timers, mtime and the\n"
+        "                RTC follow it, idle time is skipped, so runs repeat exactly;\n"
+        "                the RTC then starts at 2026-01-01 unless -rtc base= says\n"
+        "                otherwise\n"
+        "-rtc base=utc|YYYY-MM-DD[THH:MM:SS]\n"
+        "                the RTC's start: the host's time (default) or a fixed UTC date\n"
+        "\n"
+        "rivet's own options:\n"
+        "--trace[=FILE]  one line per retired instruction (default: stderr)\n"
+        "--timeout SECONDS\n"
+        "                stop after this much wall-clock time (fractions ok)\n"
+        "--max-insns N   stop after N instructions retired over all harts\n"
+        "--stats         at exit, print instructions, seconds and MIPS on stderr, and\n"
+        "                what the block cache and the translator did\n"
+        "--jit on|off|eager\n"
+        "                translate hot code to host code (default on, x86-64 hosts);\n"
+        "                off interprets everything; eager translates every block at\n"
+        "                once (for testing the translator)\n"
+        "--expect-script FILE\n"
+        "                scripted console: lines wait \"TEXT\" [SECONDS], send \"TEXT\"\n"
+        "                (C escapes), sleep SECONDS, exit N\n"
+        "--console-log FILE\n"
+        "                copy every byte of UART output to FILE\n"
+        "-fb WxH         framebuffer size (default 1024x768 with a window); gives the\n"
+        "                guest a framebuffer even without one\n"
+        "--screenshot-on-exit FILE.png\n"
+        "                at exit, the framebuffer as a PNG\n"
+        "-h              this help\n"
+        "-help           the same as -h (also --help)\n"
+        "-version        the version (also --version)\n"
         "\n"
         "The guest ends rivet through HTIF, the sifive test device (poweroff, fail\n"
         "code, reset), SBI system reset or Ctrl-A x. rivet does not reboot: a reset\n"

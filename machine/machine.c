@@ -480,14 +480,12 @@ uint64_t rivet_instructions(const struct machine *m)
     return n;
 }
 
-/* One round: every hart runs one slice. Returns false when the instruction
- * limit leaves nothing to run. m->retired counts retired instructions, plus
- * the whole budget of any slice in which a runnable hart retired nothing. */
-static bool run_round(struct machine *m)
+bool machine_run_round(struct machine *m)
 {
+    uint64_t stop_limit = UINT64_MAX; /* a hart the debugger stopped got this far into its slice */
     for (unsigned i = 0; i < m->cfg.nharts; i++) {
         struct hart *h = &m->harts[i];
-        uint64_t budget = MACHINE_SLICE;
+        uint64_t budget = stop_limit < MACHINE_SLICE ? stop_limit : MACHINE_SLICE;
         if (m->cfg.max_insns) {
             if (m->retired >= m->cfg.max_insns)
                 return false;
@@ -496,10 +494,13 @@ static bool run_round(struct machine *m)
         }
         if (m->cfg.nharts > 1)
             h->resv_valid = false;
+        bool held = h->debug_hold;
         uint64_t n = hart_run(h, budget);
+        if (!held && h->debug_hold && n < stop_limit)
+            stop_limit = n;
         /* A hart trapping in a loop retires nothing; charge the slice to the
          * limit anyway, or --max-insns would never end such a run. */
-        if (n == 0 && !h->wfi && !h->halted && !h->yield)
+        if (n == 0 && !h->wfi && !h->halted && !h->yield && !h->debug_hold)
             n = budget;
         m->retired += n;
         if (m->exit_requested || m->stop_signal)
@@ -512,6 +513,8 @@ static bool all_waiting(const struct machine *m)
 {
     for (unsigned i = 0; i < m->cfg.nharts; i++) {
         const struct hart *h = &m->harts[i];
+        if (h->debug_hold) /* gdb holds it: it runs nothing, whatever is pending */
+            continue;
         if (!(h->wfi || h->halted) || (hart_pending(h) & h->mie))
             return false;
     }
@@ -652,7 +655,7 @@ int rivet_run(struct machine *m, char *err, size_t errlen)
         int debug_status; /* gdb stub, --expect-script: between rounds, before the first */
         if (m->debug && machine_debug_round(m, &debug_status, err, errlen))
             return debug_status;
-        bool budget_left = run_round(m);
+        bool budget_left = machine_run_round(m);
         if (m->exit_requested)
             return guest_exit(m, err, errlen);
         if (m->stop_signal) {

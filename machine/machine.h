@@ -9,6 +9,14 @@
  *   reservation is dropped before it runs, since another hart may have
  *   written the reserved address in its slice (an SC may always fail
  *   spuriously, unprivileged spec "Zalrsc", so this is allowed).
+ * - A hart the gdb stub holds (h->debug_hold: stopped while gdb runs others,
+ *   vCont with per-thread actions) runs nothing and counts as waiting. When
+ *   the stub stops a hart in its slice (a breakpoint, a watchpoint: it holds
+ *   it), the harts after it in the round run at most as many instructions as
+ *   it did, as though they had run side by side until the stop (QEMU runs
+ *   them in parallel): each hart progresses while another stops on a
+ *   breakpoint again and again, and harts that hit events in that stretch
+ *   stop too (the stub reports them one by one).
  * - --max-insns counts retired instructions; a slice in which a runnable hart
  *   retires nothing (it traps in a loop) counts its whole budget, so the limit
  *   also ends a trap storm.
@@ -113,6 +121,13 @@ uint64_t machine_read_time(void *opaque);
  * mtimecmp not yet reached, or a running hart's Sstc stimecmp; UINT64_MAX
  * when none is armed. (The RTC alarm is in nanoseconds: goldfish_rtc.h.) */
 uint64_t machine_next_deadline(const struct machine *m, uint64_t now);
+
+/* One round of the run loop (above): every hart one slice. Returns false
+ * when the instruction limit leaves nothing to run. m->retired counts
+ * retired instructions, plus the whole budget of any slice in which a
+ * runnable hart retired nothing. Emulation thread; rivet_run calls it, tests
+ * may too. */
+bool machine_run_round(struct machine *m);
 
 /* HTIF exit callback: records the code and yields every hart. */
 void machine_request_exit(void *opaque, uint64_t code);

@@ -405,6 +405,13 @@ static int access_split(struct mmu *m, uint64_t va, unsigned size, enum mmu_acce
     return 0;
 }
 
+/* An access to a watched range, not yet done: refused unless the hart runs
+ * the instruction alone (struct mmu, watch_now). */
+static bool watch_defer(const struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc)
+{
+    return m->watch && !m->watch_now && m->watch(m->watch_opaque, va, size, acc);
+}
+
 /* A completed load or store touching a watched range: recorded for the
  * debugger, which stops the hart before its next instruction. */
 static void note_watch(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc)
@@ -422,6 +429,10 @@ static int access_slow(struct mmu *m, uint64_t va, unsigned size, enum mmu_acces
     if (!valid_size(size)) {
         *tval = va;
         return access_fault(acc);
+    }
+    if (watch_defer(m, va, size, acc)) {
+        *tval = va;
+        return MMU_WATCH_DEFER;
     }
     if (!(va & (size - 1)) && victim_access(m, va, size, acc, value))
         return 0;
@@ -486,6 +497,10 @@ int mmu_atomic_ptr(struct mmu *m, uint64_t va, unsigned size, enum mmu_access ac
     if (e) {
         *host = (uint8_t *)(uintptr_t)(va + e->addend);
         return 0;
+    }
+    if (watch_defer(m, va, size, acc)) {
+        *tval = va;
+        return MMU_WATCH_DEFER;
     }
     uint64_t pa;
     int cause = mmu_translate(m, va, acc, size, &pa, tval);
