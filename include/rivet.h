@@ -34,7 +34,7 @@
 #include <stdio.h>
 
 #define RIVET_VERSION "0.1.0"
-#define RIVET_ERR_LEN 512
+#define RIVET_ERR_LEN 1024 /* messages longer than this keep their start and their reason (rivet/errfmt.h) */
 
 /* Process exit statuses (documented in `rivet --help`). A guest verdict is
  * its exit code's low 8 bits, except that a nonzero code whose low 8 bits are

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "devices/framebuffer.h"
+#include "rivet/errfmt.h"
 
 enum flag_id {
     F_MACHINE, F_OBJECT, F_NETDEV, F_NIC, F_NET, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
@@ -103,8 +104,7 @@ static enum cli_result usage_error(struct parse_state *st, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    if (st->err && st->errlen)
-        vsnprintf(st->err, st->errlen, fmt, ap);
+    err_vformat(st->err, st->errlen, fmt, ap);
     va_end(ap);
     return CLI_ERROR;
 }

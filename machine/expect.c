@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "rivet.h"
+#include "rivet/errfmt.h"
 
 #define EXPECT_SEEN_MAX (1u << 20) /* console bytes kept for matching */
 
@@ -149,7 +150,7 @@ static bool add_line(struct expect *e, const char *line, unsigned lineno, char *
         return true;
     struct expect_cmd *cmds = realloc(e->cmds, (e->ncmds + 1) * sizeof *cmds);
     if (!cmds) {
-        snprintf(err, errlen, "%s: out of memory", e->name);
+        err_format(err, errlen, "%s: out of memory", e->name);
         return false;
     }
     e->cmds = cmds;
@@ -157,7 +158,7 @@ static bool add_line(struct expect *e, const char *line, unsigned lineno, char *
     memset(c, 0, sizeof *c);
     c->line = lineno;
     if (!parse_line(s, c)) {
-        snprintf(err, errlen, "%s:%u: bad line (wait \"TEXT\" [SECONDS], send \"TEXT\", sleep S, exit N)",
+        err_format(err, errlen, "%s:%u: bad line (wait \"TEXT\" [SECONDS], send \"TEXT\", sleep S, exit N)",
                  e->name, lineno);
         return false;
     }
@@ -171,7 +172,7 @@ struct expect *expect_parse(const char *name, const char *text, char *err, size_
     if (e)
         e->name = strdup(name);
     if (!e || !copy || !e->name) {
-        snprintf(err, errlen, "%s: out of memory", name);
+        err_format(err, errlen, "%s: out of memory", name);
         free(copy);
         expect_destroy(e);
         return NULL;
@@ -316,7 +317,7 @@ bool expect_step(struct expect *e, int *status, char *err, size_t errlen)
             if (!matched(e, c)) {
                 if (t - e->started < c->seconds)
                     return false;
-                snprintf(err, errlen, "%s:%u: timed out after %g s waiting for \"%.*s\"", e->name, c->line,
+                err_format(err, errlen, "%s:%u: timed out after %g s waiting for \"%.*s\"", e->name, c->line,
                          c->seconds, (int)(c->len > 200 ? 200 : c->len), c->text);
                 *status = RIVET_EXIT_EXPECT;
                 return true;
@@ -324,7 +325,7 @@ bool expect_step(struct expect *e, int *status, char *err, size_t errlen)
             break;
         case OP_SEND:
             if (!queue_input(e, c->text, c->len)) {
-                snprintf(err, errlen, "%s:%u: out of memory", e->name, c->line);
+                err_format(err, errlen, "%s:%u: out of memory", e->name, c->line);
                 *status = RIVET_EXIT_INTERNAL;
                 return true;
             }

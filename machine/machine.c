@@ -31,6 +31,7 @@
 #include "machine/memmap.h"
 #include "machine/net_user.h"
 #include "machine/terminal.h"
+#include "rivet/errfmt.h"
 
 #define RIVET_PAGE_SIZE 4096ull
 #define NS_PER_S 1000000000ull
@@ -40,8 +41,7 @@ void machine_err(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    if (err && errlen)
-        vsnprintf(err, errlen, fmt, ap);
+    err_vformat(err, errlen, fmt, ap);
     va_end(ap);
 }
 
