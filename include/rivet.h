@@ -17,7 +17,15 @@
  * Contract
  * - Errors are returned, never printed: a failing call fills `err` with one
  *   line (no trailing newline) that names the problem and the file, without
- *   the "rivet: " prefix. The library never exits the process.
+ *   the "rivet: " prefix; a line longer than the buffer keeps its start and
+ *   its reason (rivet/errfmt.h). The library never exits the process.
+ *   Problems during a run that do not end it (a log cannot be written)
+ *   are reported once each, as one "rivet: " line on stderr after the
+ *   console output written so far.
+ * - Files named in the config are checked before use (machine/hostfile.h):
+ *   inputs must be regular files (never a FIFO or device that could hang or
+ *   never end) and are read no further than the guest's RAM; outputs may be
+ *   regular files, FIFOs or character devices, opened without blocking.
  * - The guest's own console output (HTIF) goes to the host's stdout/stderr;
  *   the UART goes where cfg.serial says (nowhere by default, so a library
  *   user or a unit test never touches the terminal unless it asks to).
@@ -45,7 +53,8 @@ enum rivet_exit {
     RIVET_EXIT_LIMIT = 124,    /* --timeout or --max-insns reached, or a deadlock (rivet_run) */
     RIVET_EXIT_USAGE = 125,    /* bad flag, bad file */
     RIVET_EXIT_INTERNAL = 126, /* host failure (out of memory, ...) */
-    RIVET_EXIT_SIGNAL = 128,   /* + signal number: stopped by rivet_request_stop */
+    RIVET_EXIT_SIGNAL = 128,   /* + signal number: stopped by rivet_request_stop; + SIGPIPE (141):
+                                * the console's reader went away (a failed write, EPIPE) */
 };
 
 #define RIVET_RAM_BASE 0x80000000ull
@@ -76,7 +85,7 @@ struct rivet_config {
     uint64_t ram_size;  /* bytes, a multiple of 4 KiB */
     unsigned nharts;    /* 1..RIVET_MAX_HARTS */
     FILE *trace;        /* non-NULL: one line per retired instruction; not closed by rivet */
-    double timeout;     /* wall-clock seconds; 0 = no limit */
+    double timeout;     /* wall-clock seconds from rivet_create (loading the guest counts); 0 = no limit */
     uint64_t max_insns; /* instructions retired over all harts; 0 = no limit */
 
     /* The virt board. */
@@ -197,6 +206,12 @@ int rivet_run(struct machine *m, char *err, size_t errlen);
 
 /* Async-signal-safe: makes rivet_run return RIVET_EXIT_SIGNAL + signo soon. */
 void rivet_request_stop(struct machine *m, int signo);
+
+/* Async-signal-safe: writes out the guest console output still buffered
+ * and puts the terminal back in the mode rivet found it in, for a front
+ * end's own handler that ends the process at once (the rivet program's
+ * start-up --timeout). */
+void rivet_restore_terminal(void);
 
 void rivet_destroy(struct machine *m);
 

@@ -11,10 +11,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "machine/hostfile.h"
 #include "rivet.h"
 #include "rivet/errfmt.h"
 
 #define EXPECT_SEEN_MAX (1u << 20) /* console bytes kept for matching */
+#define EXPECT_SCRIPT_MAX (16u << 20) /* the longest script read */
 
 enum expect_op { OP_WAIT, OP_SEND, OP_SLEEP, OP_EXIT };
 
@@ -199,26 +201,24 @@ struct expect *expect_parse(const char *name, const char *text, char *err, size_
 
 struct expect *expect_load(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "--expect-script: cannot open '%s': %s", path, strerror(errno));
+    uint8_t *data;
+    size_t len;
+    if (!hostfile_read_all("--expect-script", path, EXPECT_SCRIPT_MAX, &data, &len, err, errlen))
         return NULL;
+    char *text = (char *)data;
+    struct expect *e = NULL;
+    if (memchr(text, '\0', len)) {
+        err_format(err, errlen, "--expect-script %s: not a text file", path);
+    } else {
+        char *z = realloc(text, len + 1); /* the parser wants a C string */
+        if (z) {
+            text = z;
+            text[len] = '\0';
+            e = expect_parse(path, text, err, errlen);
+        } else {
+            err_format(err, errlen, "--expect-script %s: out of memory", path);
+        }
     }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    int c;
-    while (mem && (c = getc(f)) != EOF)
-        putc(c, mem);
-    fclose(f);
-    if (!mem || fclose(mem) != 0) {
-        snprintf(err, errlen, "--expect-script: cannot read '%s'", path);
-        free(text);
-        return NULL;
-    }
-    struct expect *e = memchr(text, '\0', len) ? NULL : expect_parse(path, text, err, errlen);
-    if (!e && memchr(text, '\0', len))
-        snprintf(err, errlen, "--expect-script: '%s' is not a text file", path);
     free(text);
     return e;
 }

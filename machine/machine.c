@@ -27,6 +27,7 @@
 #include "devices/virtio_net.h"
 #include "devices/virtio_rng.h"
 #include "machine/display.h"
+#include "machine/hostfile.h"
 #include "machine/debug.h"
 #include "machine/memmap.h"
 #include "machine/net_user.h"
@@ -36,6 +37,18 @@
 #define RIVET_PAGE_SIZE 4096ull
 #define NS_PER_S 1000000000ull
 #define NS_PER_TICK (NS_PER_S / RIVET_TIMEBASE_HZ)
+
+void machine_note(struct machine *m, const char *fmt, ...)
+{
+    char msg[RIVET_ERR_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    err_vformat(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    terminal_flush(m->term); /* after the guest output that came before it */
+    /* The console may have the terminal in raw mode: CR LF ends the line. */
+    fprintf(stderr, "rivet: %s%s", msg, isatty(STDERR_FILENO) ? "\r\n" : "\n");
+}
 
 void machine_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -220,7 +233,7 @@ static bool open_console(struct machine *m, char *err, size_t errlen)
             machine_err(err, errlen, "cannot open the console on stdio (already in use by another machine?)");
         break;
     case RIVET_SERIAL_FILE:
-        m->term = terminal_open_file(m->cfg.serial_path, err, errlen);
+        m->term = terminal_open_file("-serial file:", m->cfg.serial_path, err, errlen);
         break;
     }
     if (m->term)
@@ -282,6 +295,8 @@ static void rng_fill(void *opaque, uint8_t *buf, size_t n)
         rng_stream(&m->rng_state, buf + got, n - got);
 }
 
+/* -object rng-random,filename=F: a regular file or a character device
+ * (/dev/urandom, /dev/hwrng), opened without blocking and kept so. */
 static bool create_rng(struct machine *m, char *err, size_t errlen)
 {
     if (!m->cfg.rng)
@@ -289,11 +304,10 @@ static bool create_rng(struct machine *m, char *err, size_t errlen)
     m->rng_seeded_only = m->cfg.icount && !m->cfg.rng_file;
     m->rng_state = m->rng_seeded_only ? RIVET_ICOUNT_RTC_BASE : (uint64_t)m->start.tv_nsec ^ (uint64_t)getpid() << 32;
     if (m->cfg.rng_file) {
-        m->rng_fd = open(m->cfg.rng_file, O_RDONLY | O_CLOEXEC);
-        if (m->rng_fd < 0) {
-            machine_err(err, errlen, "%s: cannot open the entropy source: %s", m->cfg.rng_file, strerror(errno));
+        m->rng_fd = hostfile_open_input("rng-random", m->cfg.rng_file, HOSTFILE_CHARDEV | HOSTFILE_KEEP_NONBLOCK, err,
+                                        errlen);
+        if (m->rng_fd < 0)
             return false;
-        }
     }
     m->rng = virtio_rng_create(rng_fill, m);
     if (!m->rng) {
@@ -469,6 +483,8 @@ void rivet_request_stop(struct machine *m, int signo)
     m->stop_signal = signo > 0 ? signo : 1;
 }
 
+void rivet_restore_terminal(void) { terminal_restore_now(); }
+
 void rivet_code_stats(const struct machine *m, struct rivet_code_stats *s) { code_cache_stats(m->cache, s); }
 
 uint64_t rivet_instructions(const struct machine *m)
@@ -517,6 +533,29 @@ static bool all_waiting(const struct machine *m)
     return true;
 }
 
+/* Between rounds: failed console writes (terminal.h). The console's reader
+ * gone (EPIPE, `rivet ... | head`) ends the run, as SIGPIPE would end
+ * another program, but with the tty restored and a message (rivet_run);
+ * any other error is noted once and the console output dropped. */
+static void note_console_error(struct machine *m, int e)
+{
+    if (m->cfg.serial == RIVET_SERIAL_FILE)
+        machine_note(m, "-serial file:%s: write error: %s; the guest's console output is dropped from now on",
+                     m->cfg.serial_path, strerror(e));
+    else
+        machine_note(m, "console output: write error: %s; the guest's console output is dropped from now on",
+                     strerror(e));
+}
+
+static void check_outputs(struct machine *m)
+{
+    int e = terminal_take_error(m->term);
+    if (e == EPIPE || (m->has_htif && m->htif.out_closed))
+        m->console_closed = true;
+    else if (e)
+        note_console_error(m, e);
+}
+
 /* Time-driven device state, between rounds (machine.h). */
 static void update_devices(struct machine *m)
 {
@@ -524,6 +563,7 @@ static void update_devices(struct machine *m)
     goldfish_rtc_update(m->rtc);
     uart_poll(m->uart);
     terminal_flush(m->term); /* the round's console output in one write() */
+    check_outputs(m);
     display_board_poll(m); /* queued keys and pointer moves into the guest */
     if (m->net)
         net_user_service(m->net);
@@ -579,15 +619,15 @@ static uint64_t idle_wait_ns(const struct machine *m)
 }
 
 /* Whether anything outside the harts may still wake a machine whose harts
- * all wait with no timer deadline ahead: console input, the window's keys
+ * all wait with no timer deadline ahead: console input (not at EOF: stdin
+ * from /dev/null or a finished pipe can bring nothing more), the window's keys
  * and pointer (virtio-input, the power button), gdb's Ctrl-C, an
  * --expect-script send. Devices answer the guest synchronously (a virtio
  * notify completes at once), so without these nothing else ever raises an
  * interrupt. */
 static bool input_possible(const struct machine *m)
 {
-    return m->cfg.serial == RIVET_SERIAL_STDIO || m->cfg.serial == RIVET_SERIAL_MUX_STDIO || m->display ||
-           m->cfg.gdb || m->cfg.expect_script || m->net;
+    return terminal_input_open(m->term) || m->display || m->cfg.gdb || m->cfg.expect_script || m->net;
 }
 
 /* With every hart waiting: no timer deadline is ahead, so only input can
@@ -641,12 +681,31 @@ static int guest_exit(struct machine *m, char *err, size_t errlen)
     return rivet_guest_status(m->exit_code);
 }
 
+/* When the run ends, whatever the reason: the console output and the log
+ * still gathered are written, and a write error is noted once (EPIPE
+ * quietly: the reader has gone, the run was over anyway). */
+static int end_run(struct machine *m, int status)
+{
+    terminal_flush(m->term);
+    int e = terminal_take_error(m->term);
+    if (e && e != EPIPE)
+        note_console_error(m, e);
+    machine_debug_flush(m);
+    return status;
+}
+
+static int run_loop(struct machine *m, char *err, size_t errlen);
+
 int rivet_run(struct machine *m, char *err, size_t errlen)
 {
-    struct timespec t0;
+    return end_run(m, run_loop(m, err, errlen));
+}
+
+static int run_loop(struct machine *m, char *err, size_t errlen)
+{
+    const struct timespec *t0 = &m->start; /* --timeout counts the start-up too */
     uint64_t limit_ns = timeout_ns(m->cfg.timeout);
     machine_err(err, errlen, "%s", "");
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
         int debug_status; /* gdb stub, --expect-script: between rounds, before the first */
         if (m->debug && machine_debug_round(m, &debug_status, err, errlen))
@@ -663,7 +722,7 @@ int rivet_run(struct machine *m, char *err, size_t errlen)
                         (unsigned long long)m->cfg.max_insns);
             return RIVET_EXIT_LIMIT;
         }
-        uint64_t elapsed = ns_since(&t0);
+        uint64_t elapsed = ns_since(t0);
         if (limit_ns && elapsed >= limit_ns) {
             machine_err(err, errlen, "time limit of %g s reached", m->cfg.timeout);
             return RIVET_EXIT_LIMIT;
@@ -671,6 +730,10 @@ int rivet_run(struct machine *m, char *err, size_t errlen)
         update_devices(m);
         if (m->exit_requested) /* Ctrl-A x, read by uart_poll */
             return guest_exit(m, err, errlen);
+        if (m->console_closed) {
+            machine_err(err, errlen, "the console output was closed (its reader went away); stopping");
+            return RIVET_EXIT_SIGNAL + SIGPIPE;
+        }
         if (!all_waiting(m) || (m->debug && machine_debug_idle(m)))
             continue;
         bool only_input_can_wake = no_deadline_ahead(m);

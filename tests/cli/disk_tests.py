@@ -48,11 +48,12 @@ def drive(path, extra=""):
 
 def test_lock():
     path, _ = image("locked.img")
-    # The holder idles in WFI; with a console that input could wake it, it
-    # waits for --timeout (with -serial none rivet would end it as deadlocked).
+    # The holder idles in WFI; with a console that input could wake it (a
+    # pipe kept open: stdin at EOF brings no more input), it waits for
+    # --timeout (with -serial none rivet would end it as deadlocked).
     first = subprocess.Popen([rivet, "-bios", "none", "-serial", "stdio", "--timeout", "5",
                               "-kernel", wfi] + drive(path),
-                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         time.sleep(0.5)
         if first.poll() is not None:
@@ -69,6 +70,7 @@ def test_lock():
     finally:
         first.kill()  # by its own pid: the process this test started
         first.wait()
+        first.stdin.close()
 
 
 def run_guest_unchanged(label, extra, drive_opts, want_status):
