@@ -258,8 +258,8 @@ static bool create_disks(struct machine *m, char *err, size_t errlen)
     return true;
 }
 
-/* splitmix64: the fixed-seed stream virtio-rng gives under -icount, and
- * the fallback should the host's source fail. */
+/* splitmix64: the fixed-seed stream virtio-rng gives under -icount
+ * without a file (documented as repeatable, not as entropy). */
 static uint64_t rng_next(uint64_t *state)
 {
     uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
@@ -277,22 +277,36 @@ static void rng_stream(uint64_t *state, uint8_t *buf, size_t n)
 }
 
 /* virtio-rng's source (rivet.h, cfg.rng): the file, the host's getrandom(),
- * or the seeded stream. A file at its end or a failing read falls back to
- * the stream rather than give the guest nothing. */
-static void rng_fill(void *opaque, uint8_t *buf, size_t n)
+ * or the seeded stream. What the source cannot give now, nobody gives: a
+ * file at its end (or failing) leaves the guest's request waiting
+ * (virtio_rng.h), with one note on stderr. The file is read without
+ * blocking, so a slow device never stalls the guest. */
+static size_t rng_fill(void *opaque, uint8_t *buf, size_t n)
 {
     struct machine *m = opaque;
-    size_t got = 0;
-    while (!m->rng_seeded_only && got < n) {
-        ssize_t r = m->rng_fd >= 0 ? read(m->rng_fd, buf + got, n - got) : getrandom(buf + got, n - got, 0);
+    if (m->rng_seeded_only) {
+        rng_stream(&m->rng_state, buf, n);
+        return n;
+    }
+    for (;;) {
+        ssize_t r = m->rng_fd >= 0 ? read(m->rng_fd, buf, n) : getrandom(buf, n, 0);
+        if (r > 0)
+            return (size_t)r;
         if (r < 0 && errno == EINTR)
             continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return 0; /* a device with nothing yet: the next request asks again */
+        if (!m->rng_failed) {
+            m->rng_failed = true;
+            if (r == 0)
+                machine_note(m, "rng-random %s: end of file; the guest's entropy requests wait from now on",
+                             m->cfg.rng_file);
+            else
+                machine_note(m, "virtio-rng: cannot read %s: %s; the guest's entropy requests wait from now on",
+                             m->cfg.rng_file ? m->cfg.rng_file : "getrandom()", strerror(errno));
+        }
+        return 0;
     }
-    if (got < n)
-        rng_stream(&m->rng_state, buf + got, n - got);
 }
 
 /* -object rng-random,filename=F: a regular file or a character device
@@ -302,7 +316,7 @@ static bool create_rng(struct machine *m, char *err, size_t errlen)
     if (!m->cfg.rng)
         return true;
     m->rng_seeded_only = m->cfg.icount && !m->cfg.rng_file;
-    m->rng_state = m->rng_seeded_only ? RIVET_ICOUNT_RTC_BASE : (uint64_t)m->start.tv_nsec ^ (uint64_t)getpid() << 32;
+    m->rng_state = RIVET_ICOUNT_RTC_BASE;
     if (m->cfg.rng_file) {
         m->rng_fd = hostfile_open_input("rng-random", m->cfg.rng_file, HOSTFILE_CHARDEV | HOSTFILE_KEEP_NONBLOCK, err,
                                         errlen);

@@ -85,6 +85,7 @@ struct machine {
     struct virtio_device *rng;    /* virtio-rng (cfg.rng), also in vdevs[cfg.rng_slot] */
     int rng_fd;                   /* cfg.rng_file, or -1 */
     bool rng_seeded_only;         /* -icount without a file: the seeded stream alone */
+    bool rng_failed;              /* the source ran out or failed (noted once) */
     uint64_t rng_state;           /* the seeded stream (machine.c, rng_fill) */
     struct virtio_device *nic;    /* virtio-net (cfg.net), also in vdevs[cfg.net_slot] */
     struct net_user *net;         /* its user-mode network (machine/net_user.h) */
