@@ -241,6 +241,9 @@ static bool open_console(struct machine *m, char *err, size_t errlen)
     return m->term != NULL;
 }
 
+/* A device's or backend's runtime problem, as one note (machine_note). */
+static void device_note(void *opaque, const char *line) { machine_note(opaque, "%s", line); }
+
 static bool create_disks(struct machine *m, char *err, size_t errlen)
 {
     for (unsigned i = 0; i < m->cfg.ndrives; i++) {
@@ -249,6 +252,7 @@ static bool create_disks(struct machine *m, char *err, size_t errlen)
         if (!bd)
             return false;
         m->disks[d->slot] = bd;
+        blockdev_set_note(bd, device_note, m);
         m->vdevs[d->slot] = virtio_blk_create(bd, NULL);
         if (!m->vdevs[d->slot]) {
             machine_err(err, errlen, "out of memory creating the disk for %s", d->path);
