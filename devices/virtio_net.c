@@ -82,6 +82,16 @@ bool virtio_net_receive(struct virtio_device *d, const uint8_t *frame, size_t le
     return true;
 }
 
+void virtio_net_set_link(struct virtio_device *d, bool up)
+{
+    struct virtio_net *n = (struct virtio_net *)d;
+    store_le(n->config + VIRTIO_NET_CFG_STATUS, 2, up ? VIRTIO_NET_S_LINK_UP : 0);
+    /* A driver that runs has kicked its receive queue: tell it through
+     * that queue's transport. */
+    if (n->rxq && n->rxq->transport && n->rxq->transport->interrupt)
+        n->rxq->transport->interrupt(n->rxq->transport, VIRTIO_ISR_CONFIG_CHANGE);
+}
+
 static void transmit(struct virtio_net *n, struct virtqueue *q)
 {
     while (virtq_pop(q, &n->tx_chain)) {

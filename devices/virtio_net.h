@@ -49,4 +49,9 @@ void virtio_net_destroy(struct virtio_device *d); /* NULL is accepted */
  * long, or the backlog is full). */
 bool virtio_net_receive(struct virtio_device *d, const uint8_t *frame, size_t len);
 
+/* The link status the driver reads (STATUS, VIRTIO_NET_S_LINK_UP), with a
+ * configuration-change interrupt when the driver runs (the backend gave
+ * up: net.h). */
+void virtio_net_set_link(struct virtio_device *d, bool up);
+
 #endif

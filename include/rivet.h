@@ -19,9 +19,10 @@
  *   line (no trailing newline) that names the problem and the file, without
  *   the "rivet: " prefix; a line longer than the buffer keeps its start and
  *   its reason (rivet/errfmt.h). The library never exits the process.
- *   Problems during a run that do not end it (a log cannot be written)
- *   are reported once each, as one "rivet: " line on stderr after the
- *   console output written so far.
+ *   Problems during a run that do not end it (the network helper died and
+ *   was restarted, a log or the -snapshot overlay cannot be written, the
+ *   entropy file ran out) are reported once each, as one "rivet: " line on
+ *   stderr after the console output written so far.
  * - Files named in the config are checked before use (machine/hostfile.h):
  *   inputs must be regular files (never a FIFO or device that could hang or
  *   never end) and are read no further than the guest's RAM; outputs may be
@@ -112,6 +113,12 @@ struct rivet_config {
     unsigned net_nhostfwd;
     const char *net_hostfwd[RIVET_MAX_HOSTFWD];
     bool net_restrict;          /* restrict=on: the guest reaches nothing outside; hostfwd still works */
+    /* An executable to run libslirp in, a process of its own, so that a
+     * crash there takes the link down for a moment instead of the emulator
+     * (machine/net.h: the rivet program gives "/proc/self/exe", itself,
+     * which then runs as `--net-helper`). NULL: slirp runs in this process.
+     * Either way every guest frame passes rivet's frame filter first. */
+    const char *net_helper;
 
     /* The display devices (machine/display.h): nonzero sizes give the guest a
      * fb_width x fb_height simple framebuffer in reserved RAM and a

@@ -30,6 +30,7 @@
 #include "machine/hostfile.h"
 #include "machine/debug.h"
 #include "machine/memmap.h"
+#include "machine/net.h"
 #include "machine/net_user.h"
 #include "machine/terminal.h"
 #include "rivet/errfmt.h"
@@ -336,7 +337,8 @@ static bool create_rng(struct machine *m, char *err, size_t errlen)
     return true;
 }
 
-/* virtio-net on the user-mode network (cfg.net). */
+/* virtio-net on the user-mode network (cfg.net): the frame filter, then
+ * slirp in the helper process when cfg.net_helper names one (net.h). */
 static bool create_net(struct machine *m, char *err, size_t errlen)
 {
     if (!m->cfg.net)
@@ -345,18 +347,20 @@ static bool create_net(struct machine *m, char *err, size_t errlen)
         machine_err(err, errlen, "%u hostfwd rules given; rivet takes %d", m->cfg.net_nhostfwd, RIVET_MAX_HOSTFWD);
         return false;
     }
-    m->net = net_user_create(m->cfg.net_hostfwd, m->cfg.net_nhostfwd, m->cfg.net_restrict, err, errlen);
+    struct net_config nc = { m->cfg.net_hostfwd, m->cfg.net_nhostfwd, m->cfg.net_restrict, m->cfg.net_helper,
+                             device_note, m, NULL };
+    m->net = net_create(&nc, err, errlen);
     if (!m->net)
         return false;
     static const uint8_t qemu_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
     static const uint8_t zero[6];
     const uint8_t *mac = memcmp(m->cfg.net_mac, zero, 6) ? m->cfg.net_mac : qemu_mac;
-    m->nic = virtio_net_create(mac, net_user_send, m->net);
+    m->nic = virtio_net_create(mac, net_send, m->net);
     if (!m->nic) {
         machine_err(err, errlen, "out of memory creating the virtio-net device");
         return false;
     }
-    net_user_attach(m->net, m->nic);
+    net_attach(m->net, m->nic);
     m->vdevs[m->cfg.net_slot] = m->nic;
     return true;
 }
@@ -462,7 +466,7 @@ static void destroy_devices(struct machine *m)
         m->vdevs[m->cfg.net_slot] = NULL;
         virtio_net_destroy(m->nic);
     }
-    net_user_destroy(m->net);
+    net_destroy(m->net);
     for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++) {
         virtio_mmio_destroy(m->virtio[i]);
         virtio_blk_destroy(m->vdevs[i]);
@@ -584,7 +588,7 @@ static void update_devices(struct machine *m)
     check_outputs(m);
     display_board_poll(m); /* queued keys and pointer moves into the guest */
     if (m->net)
-        net_user_service(m->net);
+        net_service(m->net);
     for (unsigned i = 0; i < m->cfg.nharts; i++) {
         m->harts[i].yield = false;
         hart_tick(&m->harts[i]);
@@ -672,10 +676,10 @@ static void idle_sleep(const struct machine *m, uint64_t elapsed_ns, uint64_t li
     if (limit_ns && limit_ns > elapsed_ns && limit_ns - elapsed_ns < step)
         step = limit_ns - elapsed_ns;
     struct pollfd net_fds[NET_MAX_FDS];
-    unsigned nnet = m->net ? net_user_pollfds(m->net, net_fds, NET_MAX_FDS, &step) : 0;
+    unsigned nnet = m->net ? net_pollfds(m->net, net_fds, NET_MAX_FDS, &step) : 0;
     bool slept = terminal_wait_input(m->term, step, net_fds, nnet);
     if (m->net)
-        net_user_dispatch(m->net, net_fds, nnet, false);
+        net_dispatch(m->net, net_fds, nnet, false);
     if (slept)
         return;
     struct timespec ts = { .tv_sec = (time_t)(step / NS_PER_S), .tv_nsec = (long)(step % NS_PER_S) };

@@ -88,7 +88,7 @@ struct machine {
     bool rng_failed;              /* the source ran out or failed (noted once) */
     uint64_t rng_state;           /* the seeded stream (machine.c, rng_fill) */
     struct virtio_device *nic;    /* virtio-net (cfg.net), also in vdevs[cfg.net_slot] */
-    struct net_user *net;         /* its user-mode network (machine/net_user.h) */
+    struct net *net;              /* its user-mode network (machine/net.h) */
     uint8_t *rom;                 /* boot ROM contents (virt_memmap[VIRT_MROM].size bytes) */
     struct display_board *display; /* framebuffer and input devices (display.c); NULL: none */
 

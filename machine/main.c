@@ -19,6 +19,7 @@
 #include "machine/cli.h"
 #include "machine/display.h"
 #include "machine/hostfile.h"
+#include "machine/net.h"
 #include "rivet.h"
 
 /* The globals a signal handler needs: the machine to stop, and whether the
@@ -202,6 +203,7 @@ static int run(const struct cli_options *o)
         return fail(RIVET_EXIT_USAGE, err);
     }
     cfg.trace = out.trace;
+    cfg.net_helper = net_helper_self(); /* the user network in a process of its own (net.h) */
     int status = run_machine(o, &cfg, display, &out);
     if (out.screenshot)
         fclose(out.screenshot);
@@ -214,6 +216,8 @@ static int run(const struct cli_options *o)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], NET_HELPER_ARG)) /* rivet re-executed as its own network helper */
+        return net_helper_main(argc, argv);
     struct cli_options o;
     char err[RIVET_ERR_LEN];
     int status;
