@@ -601,14 +601,14 @@ static void update_devices(struct machine *m)
 
 static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
-uint64_t machine_next_deadline(const struct machine *m, uint64_t now)
+uint64_t machine_next_deadline(const struct machine *m)
 {
     uint64_t deadline = clint_next_deadline(m->clint);
-    if (deadline <= now)
-        deadline = UINT64_MAX; /* reached since now was read: its interrupt is pending */
     for (unsigned i = 0; i < m->cfg.nharts; i++) {
         const struct hart *h = &m->harts[i];
-        if (!h->halted && (h->menvcfg & MENVCFG_STCE) && h->stimecmp > now)
+        /* With Sstc, STIP is the timer's level (hart_tick): while it is low
+         * the compare is still ahead of the last tick. */
+        if (!h->halted && (h->menvcfg & MENVCFG_STCE) && !(hart_pending(h) & MIP_STIP))
             deadline = min_u64(deadline, h->stimecmp);
     }
     return deadline;
@@ -634,7 +634,9 @@ static uint64_t idle_cap_ns(const struct machine *m)
 static uint64_t idle_wait_ns(const struct machine *m)
 {
     uint64_t now = clint_mtime(m->clint);
-    uint64_t deadline = machine_next_deadline(m, now);
+    uint64_t deadline = machine_next_deadline(m);
+    if (deadline <= now)
+        return 0; /* reached since the last update: the next one raises it */
     uint64_t wait = idle_cap_ns(m);
     if (deadline != UINT64_MAX && deadline > now && deadline - now < wait / NS_PER_TICK)
         wait = (deadline - now) * NS_PER_TICK;
@@ -665,9 +667,9 @@ static bool no_deadline_ahead(const struct machine *m)
 {
     if (m->cfg.icount)
         return true; /* machine_debug_idle found no deadline virtual time can reach */
-    uint64_t now = clint_mtime(m->clint), deadline = machine_next_deadline(m, now);
-    if (deadline != UINT64_MAX && deadline > now)
-        return false;
+    uint64_t deadline = machine_next_deadline(m);
+    if (deadline != UINT64_MAX)
+        return false; /* ahead, or reached and raised at the next update */
     return goldfish_rtc_ns_until_alarm(m->rtc) == UINT64_MAX;
 }
 
