@@ -92,8 +92,9 @@ struct rivet_config {
     /* The virt board. */
     enum rivet_serial serial;
     const char *serial_path;     /* RIVET_SERIAL_FILE */
-    bool virtio_legacy;          /* virtio-mmio version 1 (force-legacy=true); default version 2 */
-    bool snapshot;               /* every drive: writes go to a RAM overlay, the image is untouched */
+    bool virtio_legacy;          /* virtio-mmio version 1 (force-legacy=true, rivet_config_default's
+                                    choice, as QEMU's); false: version 2 */
+    bool snapshot;               /* every drive: writes go to an overlay file, the image is untouched */
     bool no_reboot;              /* a guest reset request ends the run quietly (rivet never reboots) */
     unsigned ndrives;
     struct rivet_drive drives[RIVET_VIRTIO_SLOTS];

@@ -1186,7 +1186,7 @@ const char *cli_usage(void)
         "                requests wait;\n"
         "                rng-builtin,id=ID: getrandom()\n"
         "-global virtio-mmio.force-legacy=true|false\n"
-        "                virtio-mmio version 1 (legacy) instead of 2 (default false)\n"
+        "                virtio-mmio version 1 (legacy, the default, as QEMU's) or 2\n"
         "-snapshot       disk writes go to a temporary file in $TMPDIR (else\n"
         "                /var/tmp); the images stay untouched\n"
         "-no-reboot      a guest reboot request ends rivet quietly\n"

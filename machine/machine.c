@@ -97,6 +97,7 @@ void rivet_config_default(struct rivet_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->ram_size = 128ull << 20;
     cfg->nharts = 1;
+    cfg->virtio_legacy = true; /* QEMU's virt board: virtio-mmio.force-legacy defaults to true */
 }
 
 int rivet_guest_status(uint64_t code)
