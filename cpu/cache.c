@@ -22,6 +22,8 @@ struct code_cache {
     size_t arena_used;
     struct hart *harts[MAX_HARTS];
     unsigned nharts;
+    struct isa_set isa;     /* the machine's ISA (cpu/isa.h) */
+    struct decode_ctx dec;  /* what decode() may produce with it */
     struct jit *jit; /* NULL: no translation */
     unsigned jit_hot; /* entries before a block is translated */
     uint64_t nblocks, ntranslated, nrefused, nflushes, ninvalidated;
@@ -44,6 +46,8 @@ struct code_cache *code_cache_create(struct bus *bus)
     }
     bus->code_write = on_code_write;
     bus->code_write_opaque = c;
+    isa_model(ISA_DEFAULT_MODEL, &c->isa);
+    decode_ctx_init(&c->dec, &c->isa);
     c->jit = jit_create();
     c->jit_hot = JIT_HOT;
     return c;
@@ -60,6 +64,17 @@ bool code_cache_set_jit(struct code_cache *c, unsigned hot)
     c->jit_hot = hot;
     return c->jit != NULL;
 }
+
+bool code_cache_set_isa(struct code_cache *c, const struct isa_set *isa)
+{
+    if (c->nblocks)
+        return false;
+    c->isa = *isa;
+    decode_ctx_init(&c->dec, isa);
+    return true;
+}
+
+const struct isa_set *code_cache_isa(const struct code_cache *c) { return &c->isa; }
 
 void code_cache_destroy(struct code_cache *c)
 {
@@ -209,7 +224,8 @@ static void link_branches(struct insn *insns, unsigned n)
  * writes its link (thr_jal_followed); a plain j leaves no trace but its count
  * in the idx of what follows. The page's code flag covers the whole trace.
  */
-static unsigned decode_run(uint64_t pa, const uint8_t *host, struct insn *insns, unsigned *n)
+static unsigned decode_run(const struct decode_ctx *dec, uint64_t pa, const uint8_t *host, struct insn *insns,
+                           unsigned *n)
 {
     unsigned start = (unsigned)(pa & (PAGE_SIZE - 1)), pgoff = start, retired = 0;
     const uint8_t *page = host - start;
@@ -217,7 +233,7 @@ static unsigned decode_run(uint64_t pa, const uint8_t *host, struct insn *insns,
     *n = 0;
     while (retired < MAX_BLOCK_INSNS && fetch_in_page(page, pgoff, &bits)) {
         struct insn *in = &insns[*n];
-        unsigned flags = decode(bits, in);
+        unsigned flags = decode(bits, in, dec);
         in->off = (int16_t)((int)pgoff - (int)start);
         in->idx = (uint8_t)retired++;
         in->pos = (uint8_t)*n;
@@ -275,7 +291,7 @@ struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host
         cache_flush_all(c);
     struct block *b = (struct block *)(c->arena + c->arena_used);
     unsigned n;
-    if (decode_run(pa, host, b->insns, &n) == 0)
+    if (decode_run(&c->dec, pa, host, b->insns, &n) == 0)
         return NULL;
     c->nblocks++;
     b->n = n;

@@ -1,6 +1,7 @@
 /*
  * Control and status registers (privileged spec 20211203 ch. 2-4, Zicntr,
- * Sstc).
+ * Sstc). CSRs of an extension the machine's ISA leaves out (cpu/isa.h) do
+ * not exist, and envcfg fields of such extensions read 0.
  *
  * Every CSR rivet implements is one row of csr_table: a number range, the
  * lowest privilege that may access it, an optional extra access rule (FS,
@@ -57,7 +58,6 @@
 #define TVEC_VECTORED    1ull
 #define COUNTEREN_MASK   0xffffffffull
 #define MCOUNTINHIBIT_WRITABLE ((1ull << COUNTER_CY) | (1ull << COUNTER_IR))
-#define MENVCFG_WRITABLE (MENVCFG_FIOM | MENVCFG_STCE)
 #define SENVCFG_WRITABLE MENVCFG_FIOM
 #define PMPADDR_MASK     ((1ull << 54) - 1) /* bits 53:0 (priv. spec 3.7.1) */
 #define PMP_CFG_BITS     (PMP_R | PMP_W | PMP_X | PMP_A | PMP_L)
@@ -264,9 +264,18 @@ static void stvec_write(struct hart *h, unsigned csr, uint64_t v) { h->stvec = t
 
 static uint64_t menvcfg_read(struct hart *h, unsigned csr) { return h->menvcfg; }
 
+/* The fields of the machine's extensions; the rest read 0 (priv. spec 3.1.18). */
+static uint64_t menvcfg_writable(const struct hart *h)
+{
+    uint64_t w = MENVCFG_FIOM;
+    if (isa_has(&h->isa, EXT_SSTC))
+        w |= MENVCFG_STCE;
+    return w;
+}
+
 static void menvcfg_write(struct hart *h, unsigned csr, uint64_t v)
 {
-    h->menvcfg = v & MENVCFG_WRITABLE;
+    h->menvcfg = v & menvcfg_writable(h);
     hart_tick(h);
 }
 
@@ -450,11 +459,29 @@ static const struct csr_def *csr_find(unsigned csr)
     return row ? &csr_table[row - 1] : NULL;
 }
 
+/* CSRs that exist only with an extension of the machine's ISA (cpu/isa.h). */
+static const struct {
+    uint16_t lo, hi;
+    uint8_t ext;
+} csr_needs[] = {
+    { CSR_FFLAGS, CSR_FCSR, EXT_F },
+    { CSR_CYCLE, CSR_INSTRET, EXT_ZICNTR },
+    { CSR_STIMECMP, CSR_STIMECMP, EXT_SSTC },
+};
+
+static bool csr_in_isa(const struct hart *h, unsigned csr)
+{
+    for (size_t i = 0; i < sizeof csr_needs / sizeof csr_needs[0]; i++)
+        if (csr >= csr_needs[i].lo && csr <= csr_needs[i].hi)
+            return isa_has(&h->isa, csr_needs[i].ext);
+    return true;
+}
+
 /* The row for csr when the current privilege may access it, else NULL. */
 static const struct csr_def *csr_lookup(const struct hart *h, unsigned csr)
 {
     const struct csr_def *d = csr_find(csr);
-    if (!d || h->priv < d->priv)
+    if (!d || h->priv < d->priv || !csr_in_isa(h, csr))
         return NULL;
     if (d->ok && !d->ok(h, csr))
         return NULL;

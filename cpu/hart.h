@@ -25,6 +25,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cpu/insn_table.h"
+#include "cpu/isa.h"
 #include "mmu/mmu.h"
 #include "rivet/encoding.h"
 
@@ -143,6 +145,12 @@ struct hart {
     uint64_t jc_gen;     /* a multiple of 4: the low bits of a key are the privilege */
     uint64_t jc_pages[4]; /* bit (vpn & 255): the jump cache may hold pcs of such a page */
     struct jcache_entry jcache[JCACHE_ENTRIES];
+
+    /* Cold, last so that the hot fields keep their places: the machine's ISA
+     * (cpu/isa.h), copied from the cache by hart_init, and the decoder
+     * context of one-instruction blocks (run.c) made from it. */
+    struct isa_set isa;
+    struct decode_ctx dec;
 };
 
 static inline uint64_t jcache_key(const struct hart *h) { return h->jc_gen | h->priv; }
@@ -160,6 +168,9 @@ static inline struct jcache_entry *jcache_slot(struct hart *h, uint64_t pc)
 }
 
 void hart_init(struct hart *h, struct bus *bus, struct code_cache *cache, uint64_t hartid);
+/* Gives a hart made without a code cache (unit tests) another ISA; a
+ * machine's harts keep the one of their cache (cpu/cache.h). */
+void hart_set_isa(struct hart *h, const struct isa_set *isa);
 void hart_reset(struct hart *h, uint64_t pc);
 
 static inline uint64_t insn_pc(const struct hart *h, const struct insn *in) { return h->pc + (uint64_t)(int64_t)in->off; }

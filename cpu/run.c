@@ -119,9 +119,9 @@ static bool fetch_bits(struct hart *h, const uint8_t *host, uint32_t *bits)
 }
 
 /* A one-instruction block: the instruction and its end marker. */
-static void make_single(struct insn pair[2], uint32_t bits)
+static void make_single(const struct hart *h, struct insn pair[2], uint32_t bits)
 {
-    decode(bits, &pair[0]);
+    decode(bits, &pair[0], &h->dec);
     pair[0].off = 0;
     pair[0].idx = 0;
     pair[0].pos = 0;
@@ -141,7 +141,7 @@ static void exec_single(struct hart *h, const uint8_t *host)
     uint32_t bits;
     if (!fetch_bits(h, host, &bits))
         return;
-    make_single(pair, bits);
+    make_single(h, pair, bits);
     exec_block(h, pair[0].fn, pair);
 }
 
@@ -299,7 +299,7 @@ void hart_step(struct hart *h)
         return;
     }
     struct insn pair[2];
-    make_single(pair, bits);
+    make_single(h, pair, bits);
     struct trace_csrs c_before;
     memcpy(x_before, h->x, sizeof(x_before));
     memcpy(f_before, h->f, sizeof(f_before));

@@ -209,8 +209,15 @@ static uint32_t expand_q2(uint16_t c)
     }
 }
 
-uint32_t rvc_expand(uint16_t c)
+unsigned rvc_flags(const struct isa_set *isa)
 {
+    (void)isa;
+    return 0;
+}
+
+uint32_t rvc_expand(uint16_t c, unsigned ext)
+{
+    (void)ext;
     switch (c & 3) {
     case 0: return expand_q0(c);
     case 1: return expand_q1(c);

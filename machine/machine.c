@@ -388,6 +388,9 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
     machine_err(err, errlen, "%s", "");
     if (!check_config(cfg, err, errlen))
         return NULL;
+    struct isa_set isa;
+    if (!isa_parse_cpu(cfg->cpu ? cfg->cpu : ISA_DEFAULT_MODEL, &isa, err, errlen))
+        return NULL;
     struct machine *m = calloc(1, sizeof *m);
     if (!m) {
         machine_err(err, errlen, "out of memory creating the machine");
@@ -408,6 +411,7 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
         rivet_destroy(m);
         return NULL;
     }
+    code_cache_set_isa(m->cache, &isa); /* before the harts, which copy it */
     if (cfg->jit)
         code_cache_set_jit(m->cache, cfg->jit < 0 ? 0 : 1);
     if (!create_harts(m, err, errlen) || !create_devices(m, err, errlen) || !map_devices(m, err, errlen)) {

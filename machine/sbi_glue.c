@@ -180,7 +180,10 @@ void machine_sbi_prepare_hart(struct hart *h)
     /* OpenSBI's mstatus_init lets U-mode read cycle, time and instret
      * (Linux's vDSO reads time with rdtime). */
     csr_write(h, CSR_SCOUNTEREN, 7);
-    csr_write(h, CSR_MENVCFG, MENVCFG_STCE);
+    /* The SBI timer runs on stimecmp (see the top), so STCE is set even
+     * when the guest's ISA has no Sstc: nothing below M sees menvcfg, and
+     * stimecmp then stays out of the guest's reach (cpu/csr.c). */
+    h->menvcfg |= MENVCFG_STCE;
     csr_write(h, CSR_PMPADDR0, PMPADDR_ALL);
     csr_write(h, CSR_PMPCFG0, PMP_A_NAPOT | PMP_R | PMP_W | PMP_X);
     /* FP on, as OpenSBI's mstatus_init leaves it; Linux turns it off itself. */

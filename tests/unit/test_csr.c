@@ -64,6 +64,27 @@ START_TEST(test_misa_exact)
 }
 END_TEST
 
+/* CSRs of extensions the ISA leaves out do not exist; misa shows the
+ * letters that are there. */
+START_TEST(test_csrs_follow_the_isa)
+{
+    struct isa_set isa;
+    uint64_t v;
+    ck_assert(isa_parse_cpu("rv64,f=off,d=off,m=off,zicntr=off,sstc=off", &isa, NULL, 0));
+    hart_set_isa(h, &isa);
+    ck_assert_uint_eq(rd_csr(CSR_MISA), (2ull << 62) | MISA_EXT('I') | MISA_EXT('A') | MISA_EXT('C') |
+                                            MISA_EXT('S') | MISA_EXT('U'));
+    ck_assert_int_eq(csr_read(h, CSR_FFLAGS, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_read(h, CSR_FCSR, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_read(h, CSR_CYCLE, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_read(h, CSR_INSTRET, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_read(h, CSR_STIMECMP, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_read(h, CSR_MCYCLE, &v), 0); /* M-mode counters are not Zicntr's */
+    ck_assert_int_eq(csr_write(h, CSR_MENVCFG, MENVCFG_STCE | MENVCFG_FIOM), 0);
+    ck_assert_uint_eq(rd_csr(CSR_MENVCFG), MENVCFG_FIOM);
+}
+END_TEST
+
 START_TEST(test_nonexistent_and_privilege)
 {
     uint64_t v;
@@ -409,6 +430,7 @@ static Suite *csr_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_misa_exact);
+    tcase_add_test(tc, test_csrs_follow_the_isa);
     tcase_add_test(tc, test_nonexistent_and_privilege);
     tcase_add_test(tc, test_read_only_numbers);
     tcase_add_test(tc, test_csr_instructions);

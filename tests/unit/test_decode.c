@@ -4,6 +4,10 @@
 #include <string.h>
 
 #include "cpu/decode.h"
+#include "cpu/isa.h"
+
+/* Every row and every compressed form enabled (set up in main). */
+static struct decode_ctx all_rows;
 
 /* Encodings produced by riscv64-unknown-elf-as (-march=rv64gc_zba_zbb_zbs,
  * .option norvc) with the mnemonic objdump prints for them: an independent
@@ -232,7 +236,7 @@ START_TEST(match_bits_lie_inside_mask)
         const struct insn_info *x = insn_info(a);
         ck_assert_msg((x->match & ~x->mask) == 0, "row %s has match bits outside its mask", x->mnemonic);
         ck_assert_msg((x->match & 3) == 3, "row %s is not a 32-bit encoding", x->mnemonic);
-        ck_assert_msg(decode_lookup(x->match) == a, "row %s does not decode to itself", x->mnemonic);
+        ck_assert_msg(decode_lookup(x->match, &all_rows) == a, "row %s does not decode to itself", x->mnemonic);
     }
 }
 END_TEST
@@ -241,7 +245,7 @@ START_TEST(known_encodings_decode_to_their_row)
 {
     bool seen[INSN_COUNT] = {0};
     for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-        unsigned id = decode_lookup(known[i].bits);
+        unsigned id = decode_lookup(known[i].bits, &all_rows);
         ck_assert_msg(id < INSN_COUNT, "0x%08x (%s) decodes as illegal", known[i].bits, known[i].mnemonic);
         ck_assert_msg(strcmp(insn_info(id)->mnemonic, known[i].mnemonic) == 0, "0x%08x: expected %s, got %s",
                       known[i].bits, known[i].mnemonic, insn_info(id)->mnemonic);
@@ -264,46 +268,46 @@ START_TEST(illegal_encodings)
         0x00200073u, /* SYSTEM imm 2 (uret is gone) */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        ck_assert_msg(decode_lookup(bad[i]) == INSN_ILLEGAL, "0x%08x should be illegal", bad[i]);
+        ck_assert_msg(decode_lookup(bad[i], &all_rows) == INSN_ILLEGAL, "0x%08x should be illegal", bad[i]);
     }
-    ck_assert_uint_eq(decode_lookup(0x0205959bu), INSN_ILLEGAL); /* slliw with shamt[5] = 1 */
+    ck_assert_uint_eq(decode_lookup(0x0205959bu, &all_rows), INSN_ILLEGAL); /* slliw with shamt[5] = 1 */
 }
 END_TEST
 
 START_TEST(operands_are_extracted)
 {
     struct insn in;
-    decode(0xffc60367u, &in); /* jalr t1,-4(a2) */
+    decode(0xffc60367u, &in, &all_rows); /* jalr t1,-4(a2) */
     ck_assert_uint_eq(in.id, INSN_jalr);
     ck_assert_uint_eq(in.rd, 6);
     ck_assert_uint_eq(in.rs1, 12);
     ck_assert_int_eq(in.imm, -4);
     ck_assert_uint_eq(in.len, 4);
 
-    decode(0x80b53023u, &in); /* sd a1,-2048(a0) */
+    decode(0x80b53023u, &in, &all_rows); /* sd a1,-2048(a0) */
     ck_assert_uint_eq(in.id, INSN_sd);
     ck_assert_int_eq(in.imm, -2048);
     ck_assert_uint_eq(in.rs1, 10);
     ck_assert_uint_eq(in.rs2, 11);
 
-    decode(0x12345537u, &in); /* lui a0,0x12345 */
+    decode(0x12345537u, &in, &all_rows); /* lui a0,0x12345 */
     ck_assert_int_eq(in.imm, 0x12345000);
 
-    decode(0x00000033u, &in); /* add zero,zero,zero: rd x0 goes to the sink */
+    decode(0x00000033u, &in, &all_rows); /* add zero,zero,zero: rd x0 goes to the sink */
     ck_assert_uint_eq(in.rd, 32);
 
-    decode(0x68d5f543u, &in); /* fmadd.s fa0,fa1,fa3,fa3 with rm=7 */
+    decode(0x68d5f543u, &in, &all_rows); /* fmadd.s fa0,fa1,fa3,fa3 with rm=7 */
     ck_assert_uint_eq(in.rd, 10);
     ck_assert_uint_eq(in.rs3, 13);
     ck_assert_uint_eq(in.rm, 7);
 
-    decode(0x1605b52fu, &in); /* lr.d.aqrl a0,(a1) */
+    decode(0x1605b52fu, &in, &all_rows); /* lr.d.aqrl a0,(a1) */
     ck_assert_uint_eq(in.rm, 3);
 
-    decode(0x3005b573u, &in); /* csrrw a0,mstatus,a1 */
+    decode(0x3005b573u, &in, &all_rows); /* csrrw a0,mstatus,a1 */
     ck_assert_int_eq(in.imm, 0x300);
 
-    decode(0xc0002573u, &in); /* csrrs a0,cycle,zero: CSR numbers are unsigned */
+    decode(0xc0002573u, &in, &all_rows); /* csrrs a0,cycle,zero: CSR numbers are unsigned */
     ck_assert_int_eq(in.imm, 0xc00);
 }
 END_TEST
@@ -311,15 +315,15 @@ END_TEST
 START_TEST(branch_and_jump_offsets)
 {
     struct insn in;
-    decode(0xfeb508e3u, &in); /* beq a0,a1,.-16 */
+    decode(0xfeb508e3u, &in, &all_rows); /* beq a0,a1,.-16 */
     ck_assert_int_eq(in.imm, -16);
-    decode(0x80b55063u, &in); /* bge a0,a1,.-4096 */
+    decode(0x80b55063u, &in, &all_rows); /* bge a0,a1,.-4096 */
     ck_assert_int_eq(in.imm, -4096);
-    decode(0x7eb54fe3u, &in); /* blt a0,a1,.+4094 */
+    decode(0x7eb54fe3u, &in, &all_rows); /* blt a0,a1,.+4094 */
     ck_assert_int_eq(in.imm, 4094);
-    decode(0x001000efu, &in); /* jal ra,.+2048 */
+    decode(0x001000efu, &in, &all_rows); /* jal ra,.+2048 */
     ck_assert_int_eq(in.imm, 2048);
-    decode(0x800000efu, &in); /* jal ra,.-1 MiB */
+    decode(0x800000efu, &in, &all_rows); /* jal ra,.-1 MiB */
     ck_assert_int_eq(in.imm, -(1 << 20));
 }
 END_TEST
@@ -327,21 +331,61 @@ END_TEST
 START_TEST(compressed_forms_decode_with_length_two)
 {
     struct insn in;
-    decode(0x4505u, &in); /* c.li a0,1 -> addi a0,zero,1 */
+    decode(0x4505u, &in, &all_rows); /* c.li a0,1 -> addi a0,zero,1 */
     ck_assert_uint_eq(in.len, 2);
     ck_assert_uint_eq(in.id, INSN_addi);
     ck_assert_uint_eq(in.rd, 10);
     ck_assert_int_eq(in.imm, 1);
     ck_assert_uint_eq(in.bits, 0x4505u);
 
-    decode(0x0000u, &in); /* the all-zero instruction is illegal */
+    decode(0x0000u, &in, &all_rows); /* the all-zero instruction is illegal */
     ck_assert_uint_eq(in.id, INSN_ILLEGAL);
     ck_assert_uint_eq(in.len, 2);
 }
 END_TEST
 
+/* An instruction of a disabled extension decodes as illegal; the model's
+ * other rows, and compressed forms of enabled rows, still decode. */
+START_TEST(disabled_extensions_decode_as_illegal)
+{
+    struct isa_set isa;
+    struct decode_ctx d;
+    struct insn in;
+    ck_assert(isa_parse_cpu("rv64,m=off,d=off,zbb=off", &isa, NULL, 0));
+    decode_ctx_init(&d, &isa);
+    ck_assert_uint_eq(decode_lookup(0x02c58533u, &d), INSN_ILLEGAL); /* mul */
+    ck_assert_uint_eq(decode_lookup(0x02c5c53bu, &d), INSN_ILLEGAL); /* divw */
+    ck_assert_uint_eq(decode_lookup(0x0085b507u, &d), INSN_ILLEGAL); /* fld */
+    ck_assert_uint_eq(decode_lookup(0x02c5f553u, &d), INSN_ILLEGAL); /* fadd.d */
+    ck_assert_uint_eq(decode_lookup(0x60c59533u, &d), INSN_ILLEGAL); /* rol */
+    ck_assert_uint_eq(decode_lookup(0x00c58533u, &d), INSN_add);
+    ck_assert_uint_eq(decode_lookup(0x0045a507u, &d), INSN_flw);
+    ck_assert_uint_eq(decode_lookup(0x20c5a533u, &d), INSN_sh1add);
+    decode(0x2108u, &in, &d); /* c.fld fa0,0(a0) needs D as fld does */
+    ck_assert_uint_eq(in.id, INSN_ILLEGAL);
+    ck_assert_uint_eq(in.bits, 0x2108u);
+    decode(0x4505u, &in, &d); /* c.li */
+    ck_assert_uint_eq(in.id, INSN_addi);
+}
+END_TEST
+
+/* The max model enables every row; the default enables all but none of the
+ * rows the other extensions add. */
+START_TEST(models_enable_their_rows)
+{
+    struct isa_set isa;
+    struct decode_ctx d;
+    ck_assert(isa_model("max", &isa));
+    decode_ctx_init(&d, &isa);
+    for (unsigned id = 0; id < INSN_COUNT; id++)
+        ck_assert_msg(decode_row_enabled(&d, id), "max leaves out %s", insn_info(id)->mnemonic);
+    ck_assert_uint_eq(d.rvc, all_rows.rvc);
+}
+END_TEST
+
 int main(void)
 {
+    decode_ctx_init(&all_rows, NULL);
     Suite *s = suite_create("decode");
     TCase *tc = tcase_create("table");
     tcase_add_test(tc, rows_do_not_overlap);
@@ -351,6 +395,8 @@ int main(void)
     tcase_add_test(tc, operands_are_extracted);
     tcase_add_test(tc, branch_and_jump_offsets);
     tcase_add_test(tc, compressed_forms_decode_with_length_two);
+    tcase_add_test(tc, disabled_extensions_decode_as_illegal);
+    tcase_add_test(tc, models_enable_their_rows);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
