@@ -7,6 +7,7 @@
 #include "cpu/decode.h"
 #include "cpu/dispatch.h"
 #include "cpu/jit.h"
+#include "cpu/resv.h"
 #include "rivet.h"
 
 #define HASH_BITS 16
@@ -31,6 +32,12 @@ struct code_cache {
 
 static void on_code_write(void *opaque, uint64_t pa) { cache_invalidate_page(opaque, pa); }
 
+static void on_resv_write(void *opaque, uint64_t pa, uint64_t len)
+{
+    struct code_cache *c = opaque;
+    resv_note_store(c->harts, c->nharts, c->bus, pa, len);
+}
+
 struct code_cache *code_cache_create(struct bus *bus)
 {
     struct code_cache *c = calloc(1, sizeof(*c));
@@ -46,6 +53,8 @@ struct code_cache *code_cache_create(struct bus *bus)
     }
     bus->code_write = on_code_write;
     bus->code_write_opaque = c;
+    bus->resv_write = on_resv_write;
+    bus->resv_write_opaque = c;
     isa_model(ISA_DEFAULT_MODEL, &c->isa);
     decode_ctx_init(&c->dec, &c->isa);
     c->jit = jit_create();
@@ -83,6 +92,10 @@ void code_cache_destroy(struct code_cache *c)
     if (c->bus && c->bus->code_write_opaque == c) {
         c->bus->code_write = NULL;
         c->bus->code_write_opaque = NULL;
+    }
+    if (c->bus && c->bus->resv_write_opaque == c) {
+        c->bus->resv_write = NULL;
+        c->bus->resv_write_opaque = NULL;
     }
     jit_destroy(c->jit);
     free(c->page_blocks);
@@ -167,16 +180,24 @@ void cache_invalidate_page(struct code_cache *c, uint64_t pa)
     c->bus->page_flags[p] &= (uint8_t)~BUS_PAGE_CODE;
 }
 
-/* Flags the page as code; stores to it must now leave the fast path. */
-static void mark_code_page(struct code_cache *c, uint64_t pa)
+/* Gives the page a bus flag (code, or a WRS reservation); stores to it must
+ * now leave the fast path. */
+static void flag_page(struct code_cache *c, uint64_t pa, uint8_t flag)
 {
     uint64_t p = page_of(c, pa);
-    if (c->bus->page_flags[p] & BUS_PAGE_CODE)
+    if (c->bus->page_flags[p] & flag)
         return;
-    c->bus->page_flags[p] |= BUS_PAGE_CODE;
+    c->bus->page_flags[p] |= flag;
     for (unsigned i = 0; i < c->nharts; i++)
         mmu_flush_store(&c->harts[i]->mmu);
 }
+
+void code_cache_watch_stores(struct code_cache *c, uint64_t pa)
+{
+    if (bus_is_ram(c->bus, pa))
+        flag_page(c, pa, BUS_PAGE_RESV);
+}
+
 
 /* The fetch of one instruction at page offset pgoff: false when it would
  * cross the page end (it then ends the block and runs on its own, run.c). */
@@ -306,6 +327,6 @@ struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host
     uint64_t p = page_of(c, pa);
     b->pnext = c->page_blocks[p];
     c->page_blocks[p] = b;
-    mark_code_page(c, pa);
+    flag_page(c, pa, BUS_PAGE_CODE);
     return b;
 }

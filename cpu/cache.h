@@ -76,6 +76,11 @@ struct rivet_code_stats;
 /* Counters since creation (include/rivet.h). */
 void code_cache_stats(const struct code_cache *c, struct rivet_code_stats *s);
 
+/* Flags pa's RAM page BUS_PAGE_RESV and drops it from every hart's store
+ * TLB: a hart waits in WRS on it (cpu/resv.h). The cache also routes the
+ * bus's reservation hook to resv_note_store. */
+void code_cache_watch_stores(struct code_cache *c, uint64_t pa);
+
 /* The valid block starting at physical address pa, or NULL. */
 struct block *cache_lookup(struct code_cache *c, uint64_t pa);
 /* Decodes and inserts the block at (pc, pa); host points at pa's bytes in RAM.

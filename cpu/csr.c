@@ -58,7 +58,6 @@
 #define TVEC_VECTORED    1ull
 #define COUNTEREN_MASK   0xffffffffull
 #define MCOUNTINHIBIT_WRITABLE ((1ull << COUNTER_CY) | (1ull << COUNTER_IR))
-#define SENVCFG_WRITABLE MENVCFG_FIOM
 #define PMPADDR_MASK     ((1ull << 54) - 1) /* bits 53:0 (priv. spec 3.7.1) */
 #define PMP_CFG_BITS     (PMP_R | PMP_W | PMP_X | PMP_A | PMP_L)
 #define FFLAGS_MASK      0x1f
@@ -239,7 +238,6 @@ REG_ACCESSORS(mcause, mcause, ~0ull)
 REG_ACCESSORS(mtval, mtval, ~0ull)
 REG_ACCESSORS(mcounteren, mcounteren, COUNTEREN_MASK)
 REG_ACCESSORS(scounteren, scounteren, COUNTEREN_MASK)
-REG_ACCESSORS(senvcfg, senvcfg, SENVCFG_WRITABLE)
 REG_ACCESSORS(sscratch, sscratch, ~0ull)
 REG_ACCESSORS(sepc, sepc, ~1ull)
 REG_ACCESSORS(scause, scause, ~0ull)
@@ -264,10 +262,32 @@ static void stvec_write(struct hart *h, unsigned csr, uint64_t v) { h->stvec = t
 
 static uint64_t menvcfg_read(struct hart *h, unsigned csr) { return h->menvcfg; }
 
-/* The fields of the machine's extensions; the rest read 0 (priv. spec 3.1.18). */
-static uint64_t menvcfg_writable(const struct hart *h)
+/* menvcfg and senvcfg (priv. spec 3.1.18, 4.1.10) share their low fields:
+ * FIOM, and the CMO enables of Zicbom and Zicboz. Fields of extensions the
+ * ISA leaves out read 0. */
+static uint64_t envcfg_common(const struct hart *h)
 {
     uint64_t w = MENVCFG_FIOM;
+    if (isa_has(&h->isa, EXT_ZICBOM))
+        w |= MENVCFG_CBIE | MENVCFG_CBCFE;
+    if (isa_has(&h->isa, EXT_ZICBOZ))
+        w |= MENVCFG_CBZE;
+    return w;
+}
+
+/* CBIE is WARL (CMO 1.0): 00, 01 and 11 are legal; the reserved 10 keeps
+ * the old value. */
+static uint64_t envcfg_value(uint64_t old, uint64_t v, uint64_t writable)
+{
+    v &= writable;
+    if ((v & MENVCFG_CBIE) == MENVCFG_CBIE_RESERVED)
+        v = (v & ~MENVCFG_CBIE) | (old & MENVCFG_CBIE);
+    return v;
+}
+
+static uint64_t menvcfg_writable(const struct hart *h)
+{
+    uint64_t w = envcfg_common(h);
     if (isa_has(&h->isa, EXT_SSTC))
         w |= MENVCFG_STCE;
     return w;
@@ -275,8 +295,14 @@ static uint64_t menvcfg_writable(const struct hart *h)
 
 static void menvcfg_write(struct hart *h, unsigned csr, uint64_t v)
 {
-    h->menvcfg = v & menvcfg_writable(h);
+    h->menvcfg = envcfg_value(h->menvcfg, v, menvcfg_writable(h));
     hart_tick(h);
+}
+
+static uint64_t senvcfg_read(struct hart *h, unsigned csr) { return h->senvcfg; }
+static void senvcfg_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    h->senvcfg = envcfg_value(h->senvcfg, v, envcfg_common(h));
 }
 
 static uint64_t stimecmp_read(struct hart *h, unsigned csr) { return h->stimecmp; }
@@ -518,6 +544,8 @@ uint64_t hart_time(const struct hart *h)
  * (time >= stimecmp) and no longer software-writable. */
 void hart_tick(struct hart *h)
 {
+    if (h->wfi && h->wrs && hart_time(h) >= h->wrs_deadline) /* WRS.STO's timeout (cpu/resv.h) */
+        h->wfi = h->wrs = false;
     if (!(h->menvcfg & MENVCFG_STCE))
         return;
     bool due = hart_time(h) >= h->stimecmp;

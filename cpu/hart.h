@@ -151,6 +151,15 @@ struct hart {
      * context of one-instruction blocks (run.c) made from it. */
     struct isa_set isa;
     struct decode_ctx dec;
+
+    /* Zawrs (cpu/resv.h): what the last LR read, and the wait of WRS. wrs
+     * means something only while wfi is set: the hart sleeps until its
+     * reservation set is written, an interrupt is pending or, for WRS.STO,
+     * time reaches wrs_deadline (mtime ticks). */
+    uint64_t resv_value;
+    uint8_t resv_size;
+    bool wrs;
+    uint64_t wrs_deadline;
 };
 
 static inline uint64_t jcache_key(const struct hart *h) { return h->jc_gen | h->priv; }
@@ -217,8 +226,8 @@ bool hart_check_interrupts(struct hart *h);
 void hart_update_mmu(struct hart *h);
 
 /* Called by the run loop between slices and after CSR writes that matter:
- * recomputes time-derived pending bits (Sstc: STIP from stimecmp vs time when
- * menvcfg.STCE is set). */
+ * recomputes time-derived state (Sstc: STIP from stimecmp vs time when
+ * menvcfg.STCE is set; the end of a WRS.STO wait, cpu/resv.h). */
 void hart_tick(struct hart *h);
 
 /* csr.c: returns 0 or an exception cause (illegal instruction). */

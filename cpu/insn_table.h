@@ -45,6 +45,9 @@ enum insn_format {
     FMT_LR,     /* rd, (rs1) */
     FMT_FENCE,  /* fence pred, succ (imm holds bits 31:20) */
     FMT_SFENCE, /* rs1, rs2 */
+    FMT_CBO,    /* (rs1) */
+    FMT_MOPR,   /* rd, rs1: mop.r.N, N in bits 30, 27:26, 21:20 */
+    FMT_MOPRR,  /* rd, rs1, rs2: mop.rr.N, N in bits 30, 27:26 */
 };
 
 /* Row flags. */
@@ -74,6 +77,7 @@ enum insn_format {
 #define M_AMO     0xf800707fu
 #define M_R4      0x0600007fu
 #define M_ALL     0xffffffffu
+#define M_CBO     0xfff07fffu /* imm + funct3 + rd + opcode: cbo.* take rs1 only */
 
 /* Major opcodes. */
 #define OP_LOAD     0x03
@@ -245,9 +249,9 @@ enum insn_format {
     X(sh3add_uw, "sh3add.uw", OPC(OP_OP_32) | F3(6) | F7(0x10), M_F7, FMT_R, 0, NEED(ZBA))                       \
     X(slli_uw,   "slli.uw",   OPC(OP_IMM_32) | F3(1) | F7(0x04), M_SHIFT, FMT_SHIFT, 0, NEED(ZBA))               \
     /* Zbb */                                                                                             \
-    X(andn,   "andn",   OPC(OP_OP) | F3(7) | F7(0x20), M_F7, FMT_R, 0, NEED(ZBB))                                    \
-    X(orn,    "orn",    OPC(OP_OP) | F3(6) | F7(0x20), M_F7, FMT_R, 0, NEED(ZBB))                                    \
-    X(xnor,   "xnor",   OPC(OP_OP) | F3(4) | F7(0x20), M_F7, FMT_R, 0, NEED(ZBB))                                    \
+    X(andn,   "andn",   OPC(OP_OP) | F3(7) | F7(0x20), M_F7, FMT_R, 0, NEED_ANY(ZBB, ZBKB))                                    \
+    X(orn,    "orn",    OPC(OP_OP) | F3(6) | F7(0x20), M_F7, FMT_R, 0, NEED_ANY(ZBB, ZBKB))                                    \
+    X(xnor,   "xnor",   OPC(OP_OP) | F3(4) | F7(0x20), M_F7, FMT_R, 0, NEED_ANY(ZBB, ZBKB))                                    \
     X(clz,    "clz",    OPC(OP_IMM) | F3(1) | IMM12(0x600), M_IMM12, FMT_R1, 0, NEED(ZBB))                           \
     X(ctz,    "ctz",    OPC(OP_IMM) | F3(1) | IMM12(0x601), M_IMM12, FMT_R1, 0, NEED(ZBB))                           \
     X(cpop,   "cpop",   OPC(OP_IMM) | F3(1) | IMM12(0x602), M_IMM12, FMT_R1, 0, NEED(ZBB))                           \
@@ -260,15 +264,15 @@ enum insn_format {
     X(minu,   "minu",   OPC(OP_OP) | F3(5) | F7(0x05), M_F7, FMT_R, 0, NEED(ZBB))                                    \
     X(sext_b, "sext.b", OPC(OP_IMM) | F3(1) | IMM12(0x604), M_IMM12, FMT_R1, 0, NEED(ZBB))                           \
     X(sext_h, "sext.h", OPC(OP_IMM) | F3(1) | IMM12(0x605), M_IMM12, FMT_R1, 0, NEED(ZBB))                           \
-    X(zext_h, "zext.h", OPC(OP_OP_32) | F3(4) | IMM12(0x080), M_IMM12, FMT_R1, 0, NEED(ZBB))                         \
-    X(rol,    "rol",    OPC(OP_OP) | F3(1) | F7(0x30), M_F7, FMT_R, 0, NEED(ZBB))                                    \
-    X(ror,    "ror",    OPC(OP_OP) | F3(5) | F7(0x30), M_F7, FMT_R, 0, NEED(ZBB))                                    \
-    X(rolw,   "rolw",   OPC(OP_OP_32) | F3(1) | F7(0x30), M_F7, FMT_R, 0, NEED(ZBB))                                 \
-    X(rorw,   "rorw",   OPC(OP_OP_32) | F3(5) | F7(0x30), M_F7, FMT_R, 0, NEED(ZBB))                                 \
-    X(rori,   "rori",   OPC(OP_IMM) | F3(5) | F7(0x30), M_SHIFT, FMT_SHIFT, 0, NEED(ZBB))                            \
-    X(roriw,  "roriw",  OPC(OP_IMM_32) | F3(5) | F7(0x30), M_F7, FMT_SHIFTW, 0, NEED(ZBB))                           \
+    X(zext_h, "zext.h", OPC(OP_OP_32) | F3(4) | IMM12(0x080), M_IMM12, FMT_R1, 0, NEED_ANY(ZBB, ZBKB))                         \
+    X(rol,    "rol",    OPC(OP_OP) | F3(1) | F7(0x30), M_F7, FMT_R, 0, NEED_ANY(ZBB, ZBKB))                                    \
+    X(ror,    "ror",    OPC(OP_OP) | F3(5) | F7(0x30), M_F7, FMT_R, 0, NEED_ANY(ZBB, ZBKB))                                    \
+    X(rolw,   "rolw",   OPC(OP_OP_32) | F3(1) | F7(0x30), M_F7, FMT_R, 0, NEED_ANY(ZBB, ZBKB))                                 \
+    X(rorw,   "rorw",   OPC(OP_OP_32) | F3(5) | F7(0x30), M_F7, FMT_R, 0, NEED_ANY(ZBB, ZBKB))                                 \
+    X(rori,   "rori",   OPC(OP_IMM) | F3(5) | F7(0x30), M_SHIFT, FMT_SHIFT, 0, NEED_ANY(ZBB, ZBKB))                            \
+    X(roriw,  "roriw",  OPC(OP_IMM_32) | F3(5) | F7(0x30), M_F7, FMT_SHIFTW, 0, NEED_ANY(ZBB, ZBKB))                           \
     X(orc_b,  "orc.b",  OPC(OP_IMM) | F3(5) | IMM12(0x287), M_IMM12, FMT_R1, 0, NEED(ZBB))                           \
-    X(rev8,   "rev8",   OPC(OP_IMM) | F3(5) | IMM12(0x6b8), M_IMM12, FMT_R1, 0, NEED(ZBB))                           \
+    X(rev8,   "rev8",   OPC(OP_IMM) | F3(5) | IMM12(0x6b8), M_IMM12, FMT_R1, 0, NEED_ANY(ZBB, ZBKB))                           \
     /* Zbs */                                                                                             \
     X(bclr,   "bclr",   OPC(OP_OP) | F3(1) | F7(0x24), M_F7, FMT_R, 0, NEED(ZBS))                                    \
     X(bext,   "bext",   OPC(OP_OP) | F3(5) | F7(0x24), M_F7, FMT_R, 0, NEED(ZBS))                                    \
@@ -277,7 +281,33 @@ enum insn_format {
     X(bclri,  "bclri",  OPC(OP_IMM) | F3(1) | F7(0x24), M_SHIFT, FMT_SHIFT, 0, NEED(ZBS))                            \
     X(bexti,  "bexti",  OPC(OP_IMM) | F3(5) | F7(0x24), M_SHIFT, FMT_SHIFT, 0, NEED(ZBS))                            \
     X(binvi,  "binvi",  OPC(OP_IMM) | F3(1) | F7(0x34), M_SHIFT, FMT_SHIFT, 0, NEED(ZBS))                            \
-    X(bseti,  "bseti",  OPC(OP_IMM) | F3(1) | F7(0x14), M_SHIFT, FMT_SHIFT, 0, NEED(ZBS))
+    X(bseti,  "bseti",  OPC(OP_IMM) | F3(1) | F7(0x14), M_SHIFT, FMT_SHIFT, 0, NEED(ZBS))                  \
+    /* Zbc, Zbkc */                                                                                       \
+    X(clmul,  "clmul",  OPC(OP_OP) | F3(1) | F7(0x05), M_F7, FMT_R, 0, NEED_ANY(ZBC, ZBKC))                \
+    X(clmulh, "clmulh", OPC(OP_OP) | F3(3) | F7(0x05), M_F7, FMT_R, 0, NEED_ANY(ZBC, ZBKC))                \
+    X(clmulr, "clmulr", OPC(OP_OP) | F3(2) | F7(0x05), M_F7, FMT_R, 0, NEED(ZBC))                          \
+    /* Zbkb (packw with rs2 = x0 is zext.h, whose row comes first) */                                     \
+    X(pack,   "pack",   OPC(OP_OP) | F3(4) | F7(0x04), M_F7, FMT_R, 0, NEED(ZBKB))                         \
+    X(packh,  "packh",  OPC(OP_OP) | F3(7) | F7(0x04), M_F7, FMT_R, 0, NEED(ZBKB))                         \
+    X(packw,  "packw",  OPC(OP_OP_32) | F3(4) | F7(0x04), M_F7, FMT_R, 0, NEED(ZBKB))                      \
+    X(brev8,  "brev8",  OPC(OP_IMM) | F3(5) | IMM12(0x687), M_IMM12, FMT_R1, 0, NEED(ZBKB))                \
+    /* Zbkx */                                                                                            \
+    X(xperm4, "xperm4", OPC(OP_OP) | F3(2) | F7(0x14), M_F7, FMT_R, 0, NEED(ZBKX))                         \
+    X(xperm8, "xperm8", OPC(OP_OP) | F3(4) | F7(0x14), M_F7, FMT_R, 0, NEED(ZBKX))                         \
+    /* Zicond */                                                                                          \
+    X(czero_eqz, "czero.eqz", OPC(OP_OP) | F3(5) | F7(0x07), M_F7, FMT_R, 0, NEED(ZICOND))                 \
+    X(czero_nez, "czero.nez", OPC(OP_OP) | F3(7) | F7(0x07), M_F7, FMT_R, 0, NEED(ZICOND))                 \
+    /* Zimop: one row per form, the number n in the bits the masks leave free */                         \
+    X(mop_r,  "mop.r",  0x81c04073u, 0xb3c0707fu, FMT_MOPR, 0, NEED(ZIMOP))                                \
+    X(mop_rr, "mop.rr", 0x82004073u, 0xb200707fu, FMT_MOPRR, 0, NEED(ZIMOP))                               \
+    /* Zicbom, Zicboz */                                                                                  \
+    X(cbo_inval, "cbo.inval", OPC(OP_MISC_MEM) | F3(2) | IMM12(0), M_CBO, FMT_CBO, 0, NEED(ZICBOM))        \
+    X(cbo_clean, "cbo.clean", OPC(OP_MISC_MEM) | F3(2) | IMM12(1), M_CBO, FMT_CBO, 0, NEED(ZICBOM))        \
+    X(cbo_flush, "cbo.flush", OPC(OP_MISC_MEM) | F3(2) | IMM12(2), M_CBO, FMT_CBO, 0, NEED(ZICBOM))        \
+    X(cbo_zero,  "cbo.zero",  OPC(OP_MISC_MEM) | F3(2) | IMM12(4), M_CBO, FMT_CBO, 0, NEED(ZICBOZ))        \
+    /* Zawrs */                                                                                           \
+    X(wrs_nto, "wrs.nto", 0x00d00073u, M_ALL, FMT_NONE, F_END, NEED(ZAWRS))                               \
+    X(wrs_sto, "wrs.sto", 0x01d00073u, M_ALL, FMT_NONE, F_END, NEED(ZAWRS))
 
 enum insn_id {
 #define X(name, mn, match, mask, fmt, flags, need) INSN_##name,

@@ -33,14 +33,15 @@ static const uint8_t model_rv64[] = {
 #define RVA22U64                                                                                    \
     EXT_I, EXT_M, EXT_A, EXT_F, EXT_D, EXT_C, EXT_ZICSR, EXT_ZICNTR, EXT_ZICCIF, EXT_ZICCRSE,       \
     EXT_ZICCAMOA, EXT_ZICCLSM, EXT_ZA64RS, EXT_ZIHINTPAUSE, EXT_ZBA, EXT_ZBB, EXT_ZBS, EXT_ZIC64B, \
-    EXT_ZICBOP, EXT_ZKT
+    EXT_ZICBOM, EXT_ZICBOP, EXT_ZICBOZ, EXT_ZKT
 #define RVA22S64 EXT_ZIFENCEI, EXT_SSCCPTR, EXT_SSTVECD, EXT_SSTVALA
 
 static const uint8_t model_rva22s64[] = { RVA22U64, RVA22S64, END };
 
 /* RVA23U64 and RVA23S64 add these (V and H have issues of their own). */
 static const uint8_t model_rva23s64[] = {
-    RVA22U64, RVA22S64, EXT_ZIHINTNTL, EXT_SSCOUNTERENW, EXT_SSTC, EXT_SSU64XL, END,
+    RVA22U64, RVA22S64, EXT_ZIHINTNTL, EXT_ZICOND, EXT_ZIMOP, EXT_ZCMOP, EXT_ZCB, EXT_ZAWRS,
+    EXT_SSCOUNTERENW, EXT_SSTC, EXT_SSU64XL, END,
 };
 
 static const struct {
@@ -76,6 +77,7 @@ static const struct {
     uint8_t ext, needs;
 } requires[] = {
     { EXT_D, EXT_F }, { EXT_F, EXT_ZICSR }, { EXT_ZICNTR, EXT_ZICSR }, { EXT_SSTC, EXT_ZICSR },
+    { EXT_ZCB, EXT_C }, { EXT_ZCMOP, EXT_C }, { EXT_ZAWRS, EXT_A },
 };
 
 /* Extensions a switch may not turn off, and why. */

@@ -38,15 +38,26 @@
     X(ZICNTR, "zicntr", "cycle, time and instret counters")                                   \
     X(ZIHINTPAUSE, "zihintpause", "the pause hint")                                           \
     X(ZIHINTNTL, "zihintntl", "non-temporal locality hints (no-ops)")                         \
+    X(ZICBOM, "zicbom", "cache-block management (cbo.clean, cbo.flush, cbo.inval)")           \
     X(ZICBOP, "zicbop", "cache-block prefetch hints (no-ops)")                                \
+    X(ZICBOZ, "zicboz", "cache-block zero (cbo.zero, 64-byte blocks)")                        \
+    X(ZICOND, "zicond", "integer conditional operations (czero.eqz, czero.nez)")              \
+    X(ZIMOP, "zimop", "may-be-operations (mop.r.N, mop.rr.N write 0)")                        \
     X(ZIC64B, "zic64b", "property: cache blocks are 64 bytes")                                \
     X(ZICCIF, "ziccif", "property: main memory supports instruction fetch with atomicity")    \
     X(ZICCRSE, "ziccrse", "property: main memory supports forward progress on LR/SC")         \
     X(ZICCAMOA, "ziccamoa", "property: main memory supports all atomics")                     \
     X(ZICCLSM, "zicclsm", "property: main memory supports misaligned loads and stores")       \
     X(ZA64RS, "za64rs", "property: reservation sets are at most 64 bytes")                    \
+    X(ZAWRS, "zawrs", "wait on reservation set (wrs.nto, wrs.sto)")                           \
+    X(ZCB, "zcb", "more compressed instructions (c.lbu, c.mul, c.not, ...)")                  \
+    X(ZCMOP, "zcmop", "compressed may-be-operations (c.mop.N)")                               \
     X(ZBA, "zba", "address generation (shNadd, add.uw)")                                      \
     X(ZBB, "zbb", "basic bit manipulation")                                                   \
+    X(ZBC, "zbc", "carry-less multiplication")                                                \
+    X(ZBKB, "zbkb", "bit manipulation for cryptography (pack, brev8, ...)")                   \
+    X(ZBKC, "zbkc", "carry-less multiplication for cryptography")                             \
+    X(ZBKX, "zbkx", "crossbar permutations (xperm4, xperm8)")                                 \
     X(ZBS, "zbs", "single-bit instructions")                                                  \
     X(ZKT, "zkt", "property: data-independent execution time (README.md)")                    \
     X(SSCCPTR, "ssccptr", "property: page tables may live in main memory")                    \

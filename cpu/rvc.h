@@ -14,7 +14,10 @@
 #include "cpu/isa.h"
 
 /* Compressed forms beyond C's own, as flags of rvc_expand. */
-#define RVC_ALL 0u
+#define RVC_ZCB     0x1u /* c.lbu, c.lh(u), c.sb, c.sh, c.zext.b, c.zext.w, c.not, c.mul */
+#define RVC_ZCB_ZBB 0x2u /* c.sext.b, c.zext.h, c.sext.h: Zcb with Zbb */
+#define RVC_ZCMOP   0x4u /* c.mop.N */
+#define RVC_ALL     (RVC_ZCB | RVC_ZCB_ZBB | RVC_ZCMOP)
 
 /* The flags for a machine with the ISA *isa. */
 unsigned rvc_flags(const struct isa_set *isa);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mmu/mmu.h"
 #include "rivet/encoding.h"
 #include "machine/memmap.h"
 
@@ -100,6 +101,13 @@ static void add_isa(struct dt *d, const struct isa_set *isa)
     dt_str(d, "riscv,isa-base", "rv64i");
     if (n <= sizeof list)
         dt_strs(d, "riscv,isa-extensions", list, n);
+    /* The cache block of the CMO extensions (riscv/cpus.yaml). */
+    if (isa_has(isa, EXT_ZICBOM))
+        dt_u32(d, "riscv,cbom-block-size", MMU_CBO_BLOCK);
+    if (isa_has(isa, EXT_ZICBOP))
+        dt_u32(d, "riscv,cbop-block-size", MMU_CBO_BLOCK);
+    if (isa_has(isa, EXT_ZICBOZ))
+        dt_u32(d, "riscv,cboz-block-size", MMU_CBO_BLOCK);
 }
 
 static void add_cpu(struct dt *d, const struct dtb_params *p, unsigned i)

@@ -497,7 +497,7 @@ static bool run_round(struct machine *m)
             if (m->cfg.max_insns - m->retired < budget)
                 budget = m->cfg.max_insns - m->retired;
         }
-        if (m->cfg.nharts > 1)
+        if (m->cfg.nharts > 1 && !(h->wfi && h->wrs)) /* a WRS waiter's is watched (cpu/resv.h) */
             h->resv_valid = false;
         uint64_t n = hart_run(h, budget);
         /* A hart trapping in a loop retires nothing; charge the slice to the
@@ -548,6 +548,8 @@ uint64_t machine_next_deadline(const struct machine *m, uint64_t now)
         const struct hart *h = &m->harts[i];
         if (!h->halted && (h->menvcfg & MENVCFG_STCE) && h->stimecmp > now)
             deadline = min_u64(deadline, h->stimecmp);
+        if (h->wfi && h->wrs && h->wrs_deadline > now) /* WRS.STO (cpu/resv.h) */
+            deadline = min_u64(deadline, h->wrs_deadline);
     }
     return deadline;
 }

@@ -8,7 +8,9 @@
  *   --max-insns is near). With more than one hart, each hart's LR/SC
  *   reservation is dropped before it runs, since another hart may have
  *   written the reserved address in its slice (an SC may always fail
- *   spuriously, unprivileged spec "Zalrsc", so this is allowed).
+ *   spuriously, unprivileged spec "Zalrsc", so this is allowed), except
+ *   that of a hart sleeping in WRS, whose reservation set is watched
+ *   (cpu/resv.h).
  * - --max-insns counts retired instructions; a slice in which a runnable hart
  *   retires nothing (it traps in a loop) counts its whole budget, so the limit
  *   also ends a trap storm.
@@ -110,8 +112,8 @@ struct machine {
 uint64_t machine_read_time(void *opaque);
 
 /* The earliest timer deadline after now, in mtime ticks: the CLINT's
- * mtimecmp not yet reached, or a running hart's Sstc stimecmp; UINT64_MAX
- * when none is armed. (The RTC alarm is in nanoseconds: goldfish_rtc.h.) */
+ * mtimecmp not yet reached, a running hart's Sstc stimecmp, or the end of
+ * a WRS.STO wait; UINT64_MAX when none is armed. (The RTC alarm is in nanoseconds: goldfish_rtc.h.) */
 uint64_t machine_next_deadline(const struct machine *m, uint64_t now);
 
 /* HTIF exit callback: records the code and yields every hart. */

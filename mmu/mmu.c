@@ -167,9 +167,11 @@ static bool leaf_permits(const struct mmu *m, uint64_t pte, enum mmu_access acc,
     } else if (priv == PRV_U) {
         return false;
     }
+    bool load = (pte & PTE_R) || (m->mxr && (pte & PTE_X));
     switch (acc) {
     case ACC_FETCH: return (pte & PTE_X) != 0;
-    case ACC_LOAD:  return (pte & PTE_R) || (m->mxr && (pte & PTE_X));
+    case ACC_LOAD:  return load;
+    case ACC_CBO:   return load || (pte & PTE_W); /* CMO 1.0: a load or a store will do */
     default:        return (pte & PTE_W) != 0;
     }
 }
@@ -236,20 +238,29 @@ static int walk_once(struct mmu *m, uint64_t va, enum mmu_access acc, int priv, 
     return page_fault(acc); /* a pointer at the last level, step 4 */
 }
 
+/* The translation alone, PMP on the result left to the caller: 0 with *pa,
+ * or an exception cause. */
+static int translate_va(struct mmu *m, uint64_t va, enum mmu_access acc, int priv, uint64_t *pa)
+{
+    int levels = satp_levels(m->satp);
+    int cause;
+    m->leaf_shift = PAGE_SHIFT;
+    if (priv == PRV_M || levels == 0) {
+        *pa = va; /* M-mode and Bare are never translated (4.1.11) */
+        return 0;
+    }
+    if (!va_canonical(va, levels))
+        return page_fault(acc);
+    while ((cause = walk_once(m, va, acc, priv, levels, pa)) == WALK_RETRY)
+        ;
+    return cause;
+}
+
 int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, unsigned size,
                   uint64_t *pa, uint64_t *tval)
 {
     int priv = acc == ACC_FETCH ? m->priv : m->ls_priv;
-    int levels = satp_levels(m->satp);
-    int cause = 0;
-    m->leaf_shift = PAGE_SHIFT;
-    if (priv == PRV_M || levels == 0)
-        *pa = va; /* M-mode and Bare are never translated (4.1.11) */
-    else if (!va_canonical(va, levels))
-        cause = page_fault(acc);
-    else
-        while ((cause = walk_once(m, va, acc, priv, levels, pa)) == WALK_RETRY)
-            ;
+    int cause = translate_va(m, va, acc, priv, pa);
     if (!cause && !pmp_allows(m, *pa, size, acc, priv))
         cause = access_fault(acc);
     if (cause)
@@ -502,5 +513,54 @@ int mmu_atomic_ptr(struct mmu *m, uint64_t va, unsigned size, enum mmu_access ac
     if (m->watch) /* the hart stops after the atomic, before its next instruction */
         note_watch(m, va, size, acc);
     *host = p;
+    return 0;
+}
+
+/* CMO 1.0, "Page-Fault, Guest-Page-Fault, and Access-Fault Exceptions": the
+ * block is checked as one access of its size; cbo.zero needs what a store
+ * needs (A and D set), a management operation what a load or a store needs
+ * (A set, D not looked at); every fault is a store fault with tval = rs1. */
+static int cbo_translate(struct mmu *m, uint64_t va, bool zero, uint64_t *pa, uint64_t *tval)
+{
+    int priv = m->ls_priv;
+    int cause = translate_va(m, va & ~(uint64_t)(MMU_CBO_BLOCK - 1), zero ? ACC_STORE : ACC_CBO, priv, pa);
+    if (!cause && !pmp_allows(m, *pa, MMU_CBO_BLOCK, ACC_STORE, priv) &&
+        (zero || !pmp_allows(m, *pa, MMU_CBO_BLOCK, ACC_LOAD, priv)))
+        cause = CAUSE_STORE_ACCESS;
+    if (cause)
+        *tval = va;
+    return cause;
+}
+
+/* Memory (RAM or a device) is there; elsewhere no load or store is allowed. */
+int mmu_cbo_manage(struct mmu *m, uint64_t va, uint64_t *tval)
+{
+    uint64_t pa;
+    int cause = cbo_translate(m, va, false, &pa, tval);
+    if (cause)
+        return cause;
+    if (!bus_ram_ptr(m->bus, pa, MMU_CBO_BLOCK) && !bus_find_region(m->bus, pa)) {
+        *tval = va;
+        return CAUSE_STORE_ACCESS;
+    }
+    return 0;
+}
+
+/* Devices do not take cbo.zero (its PMA is RAM's only). The write goes
+ * through the bus's DMA path, which tells the code cache and the
+ * reservation monitor (cpu/resv.h) after the bytes changed. */
+int mmu_cbo_zero(struct mmu *m, uint64_t va, uint64_t *tval)
+{
+    static const uint8_t zeros[MMU_CBO_BLOCK];
+    uint64_t pa;
+    int cause = cbo_translate(m, va, true, &pa, tval);
+    if (cause)
+        return cause;
+    if (!bus_dma_write(m->bus, pa, zeros, MMU_CBO_BLOCK)) {
+        *tval = va;
+        return CAUSE_STORE_ACCESS;
+    }
+    if (m->watch)
+        note_watch(m, va & ~(uint64_t)(MMU_CBO_BLOCK - 1), MMU_CBO_BLOCK, ACC_STORE);
     return 0;
 }

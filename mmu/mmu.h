@@ -39,7 +39,13 @@
 #define PMP_CACHE_ENTRIES 64
 #define TLB_FILL_LOG 256
 
-enum mmu_access { ACC_FETCH = 0, ACC_LOAD = 1, ACC_STORE = 2 };
+/* ACC_CBO is a cache-block management operation's walk (mmu_cbo_manage):
+ * a load's or a store's permission will do; PMP is asked for loads and
+ * stores only, never for ACC_CBO. */
+enum mmu_access { ACC_FETCH = 0, ACC_LOAD = 1, ACC_STORE = 2, ACC_CBO = 3 };
+
+/* The cache block of Zicbom/Zicboz (riscv,cbom-block-size in the device tree). */
+#define MMU_CBO_BLOCK 64
 
 struct tlb_entry {
     uint64_t tag;     /* virtual page address, or TLB_INVALID */
@@ -198,6 +204,14 @@ static inline int mmu_store(struct mmu *m, uint64_t va, unsigned size, uint64_t 
 {
     return mmu_store_fast(m, va, size, value) ? 0 : mmu_store_slow(m, va, size, value, tval);
 }
+
+/* Cache-block operations on the 64-byte block holding va (CMO 1.0): the
+ * management instructions (clean, flush, invalidate) need a load's or a
+ * store's permission and do nothing else (rivet has no caches); cbo.zero
+ * needs a store's and writes 64 zero bytes to RAM (anything else is a
+ * store access fault). Faults are store faults with *tval = va. */
+int mmu_cbo_manage(struct mmu *m, uint64_t va, uint64_t *tval);
+int mmu_cbo_zero(struct mmu *m, uint64_t va, uint64_t *tval);
 
 /* Host pointer for an access that must not be split (atomics): translates for
  * ACC_STORE (AMOs need write permission) and returns a RAM pointer, or an

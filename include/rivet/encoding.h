@@ -178,6 +178,8 @@
 /* menvcfg (priv. spec 3.1.18). */
 #define MENVCFG_FIOM  (1ull << 0)
 #define MENVCFG_CBIE  (3ull << 4)
+#define MENVCFG_CBIE_FLUSH    (1ull << 4)
+#define MENVCFG_CBIE_RESERVED (2ull << 4)
 #define MENVCFG_CBCFE (1ull << 6)
 #define MENVCFG_CBZE  (1ull << 7)
 #define MENVCFG_PBMTE (1ull << 62)

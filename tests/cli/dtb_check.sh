@@ -61,6 +61,12 @@ need 'interrupts-extended = <(0x0[1-3] 0x0b 0x0[1-3] 0x09 ?){3}>'
 "$rivet" -cpu rv64,zbb=off,d=off,zihintntl=on -machine virt,dumpdtb="$out/cpu.dtb" || { echo "FAIL: -cpu dumpdtb"; fail=1; }
 dtc -I dtb -O dts "$out/cpu.dtb" 2>/dev/null | grep -q 'riscv,isa = "rv64imafc_zicntr_zicsr_zifencei_zihintntl_zihintpause_zba_zbs_sstc"' ||
     { echo "FAIL: -cpu rv64,zbb=off,d=off,zihintntl=on: wrong riscv,isa"; fail=1; }
+# rva23s64: the cache-block sizes of Zicbom, Zicbop and Zicboz
+"$rivet" -cpu rva23s64 -machine virt,dumpdtb="$out/rva23.dtb" || { echo "FAIL: -cpu rva23s64 dumpdtb"; fail=1; }
+rva23=$(dtc -I dtb -O dts "$out/rva23.dtb" 2>/dev/null)
+for p in cbom cbop cboz; do
+    echo "$rva23" | grep -q "riscv,$p-block-size = <0x40>" || { echo "FAIL: rva23s64 has no riscv,$p-block-size"; fail=1; }
+done
 # -dtb: the blob just written is accepted back, and /chosen gets -append
 "$rivet" -dtb "$dtb" -machine virt,dumpdtb="$out/again.dtb" -append "again" || { echo "FAIL: -dtb rejected a good blob"; fail=1; }
 dtc -I dtb -O dts "$out/again.dtb" 2>/dev/null | grep -q 'bootargs = "again"' || { echo "FAIL: -append not in a -dtb tree"; fail=1; }

@@ -216,7 +216,50 @@ static const struct {
     {0x4bf5d513u, "bexti"},
     {0x6bf59513u, "binvi"},
     {0x2bf59513u, "bseti"},
+    /* riscv64-unknown-elf-as -march=rv64gc_zicbom_zicbop_zicboz_zawrs_zbb_zbc_zbkb_zbkx */
+    {0x0ac59533u, "clmul"},
+    {0x0ac5b533u, "clmulh"},
+    {0x0ac5a533u, "clmulr"},
+    {0x08c5c533u, "pack"},
+    {0x08c5f533u, "packh"},
+    {0x08c5c53bu, "packw"},
+    {0x6875d513u, "brev8"},
+    {0x28c5a533u, "xperm4"},
+    {0x28c5c533u, "xperm8"},
+    {0x0015a00fu, "cbo.clean"},
+    {0x0025a00fu, "cbo.flush"},
+    {0x0005a00fu, "cbo.inval"},
+    {0x0045a00fu, "cbo.zero"},
+    {0x00d00073u, "wrs.nto"},
+    {0x01d00073u, "wrs.sto"},
+    /* Zicond and Zimop, which binutils 2.40 does not know, from the specs'
+     * encoding figures: czero.eqz a0,a1,a2; czero.nez a0,a1,a2; mop.r.0
+     * a0,a1; mop.r.31 a0,a1; mop.rr.0 a0,a1,a2; mop.rr.7 a0,a1,a2. */
+    {0x0ec5d533u, "czero.eqz"},
+    {0x0ec5f533u, "czero.nez"},
+    {0x81c5c573u, "mop.r"},
+    {0xcdf5c573u, "mop.r"},
+    {0x82c5c573u, "mop.rr"},
+    {0xcec5c573u, "mop.rr"},
 };
+
+/* Rows that deliberately match encodings of a row before them, which wins
+ * (decode_lookup tries rows in order): zext.h is packw with rs2 = x0, and
+ * means the same. Each pair: the later row and an encoding only it has. */
+static const struct {
+    const char *first, *later;
+    uint32_t own;
+} subsumed[] = {
+    {"zext.h", "packw", 0x08c5c53bu},
+};
+
+static bool is_subsumed(const char *first, const char *later)
+{
+    for (size_t i = 0; i < sizeof subsumed / sizeof subsumed[0]; i++)
+        if (!strcmp(subsumed[i].first, first) && !strcmp(subsumed[i].later, later))
+            return true;
+    return false;
+}
 
 START_TEST(rows_do_not_overlap)
 {
@@ -224,6 +267,8 @@ START_TEST(rows_do_not_overlap)
         for (unsigned b = a + 1; b < INSN_COUNT; b++) {
             const struct insn_info *x = insn_info(a), *y = insn_info(b);
             uint32_t common = x->mask & y->mask;
+            if (is_subsumed(x->mnemonic, y->mnemonic))
+                continue;
             ck_assert_msg(((x->match ^ y->match) & common) != 0, "rows %s and %s overlap", x->mnemonic, y->mnemonic);
         }
     }
@@ -236,7 +281,11 @@ START_TEST(match_bits_lie_inside_mask)
         const struct insn_info *x = insn_info(a);
         ck_assert_msg((x->match & ~x->mask) == 0, "row %s has match bits outside its mask", x->mnemonic);
         ck_assert_msg((x->match & 3) == 3, "row %s is not a 32-bit encoding", x->mnemonic);
-        ck_assert_msg(decode_lookup(x->match, &all_rows) == a, "row %s does not decode to itself", x->mnemonic);
+        uint32_t own = x->match;
+        for (size_t i = 0; i < sizeof subsumed / sizeof subsumed[0]; i++)
+            if (!strcmp(subsumed[i].later, x->mnemonic))
+                own = subsumed[i].own;
+        ck_assert_msg(decode_lookup(own, &all_rows) == a, "row %s does not decode to itself", x->mnemonic);
     }
 }
 END_TEST

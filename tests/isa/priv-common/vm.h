@@ -46,13 +46,7 @@
 
 /* Run `insn` in S (identity-mapped code); expect an M trap of `cause` with
  * tval `tval` (ecall, cause 9 and tval 0, when insn must not fault). */
-#define TRY_S(n, cause, tval, insn...)                                        \
-    li TESTNUM, n;                                                            \
-    EXPECT_TRAP_AT(cause, 2f);                                                \
-    GO_MODE(PRV_S, 1f);                                                       \
-1:  insn;                                                                     \
-    ecall;                                                                    \
-2:  CHECK_TRAP(n, cause, tval)
+#define TRY_S(n, cause, tval, insn...) TRY_MODE(n, PRV_S, cause, tval, insn)
 
 /* The same in U: the code runs at its alias U_ALIAS + (pc - 0x80000000). */
 #define TRY_U(n, cause, tval, insn...)                                        \
