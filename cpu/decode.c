@@ -45,7 +45,7 @@ static inline int32_t imm_j(uint32_t b)
 }
 
 /* Rows grouped by major opcode (bits 6:2) so a lookup scans a handful. */
-#define MAX_ROWS_PER_OPCODE 96
+#define MAX_ROWS_PER_OPCODE 192
 static uint16_t by_opcode[32][MAX_ROWS_PER_OPCODE];
 static uint8_t by_opcode_count[32];
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;

@@ -56,6 +56,7 @@ void insn_disasm(const struct insn *in, uint64_t pc, char *buf, size_t size)
     case FMT_LR: snprintf(buf, size, "%-7s %s,(%s)", mn, rd, rs1); break;
     case FMT_SFENCE: snprintf(buf, size, "%-7s %s,%s", mn, rs1, rs2); break;
     case FMT_CBO: snprintf(buf, size, "%-7s (%s)", mn, rs1); break;
+    case FMT_FLI: snprintf(buf, size, "%-7s %s,%u", mn, rd, in->rs1); break;
     case FMT_MOPR: snprintf(buf, size, "%s.%-*u %s,%s", mn, (int)(6 - strlen(mn)), mop_number(in), rd, rs1); break;
     case FMT_MOPRR: snprintf(buf, size, "%s.%-*u %s,%s,%s", mn, (int)(6 - strlen(mn)), mop_number(in), rd, rs1, rs2);
         break;

@@ -48,6 +48,7 @@ enum insn_format {
     FMT_CBO,    /* (rs1) */
     FMT_MOPR,   /* rd, rs1: mop.r.N, N in bits 30, 27:26, 21:20 */
     FMT_MOPRR,  /* rd, rs1, rs2: mop.rr.N, N in bits 30, 27:26 */
+    FMT_FLI,    /* rd, constant number (in rs1) */
 };
 
 /* Row flags. */
@@ -115,7 +116,7 @@ enum insn_format {
     X(amominu_##sfx, "amominu." #sfx, OPC(OP_AMO) | F3(f3) | F5(0x18), M_AMO, FMT_AMO, 0, NEED(A))        \
     X(amomaxu_##sfx, "amomaxu." #sfx, OPC(OP_AMO) | F3(f3) | F5(0x1c), M_AMO, FMT_AMO, 0, NEED(A))
 
-/* FP rows shared by S (fmt 0, funct7 low bit 0) and D (fmt 1). */
+/* FP rows shared by H (Zfh: fmt 2), S (fmt 0, funct7 low bits 00) and D (fmt 1). */
 #define RV_FP_ROWS(X, sfx, f, rq)                                                                                         \
     X(fmadd_##sfx,   "fmadd." #sfx,   OPC(OP_MADD) | FMT2(f),  M_R4, FMT_R4, F_FP | F_RS3_FP | F_RM, NEED(rq))            \
     X(fmsub_##sfx,   "fmsub." #sfx,   OPC(OP_MSUB) | FMT2(f),  M_R4, FMT_R4, F_FP | F_RS3_FP | F_RM, NEED(rq))            \
@@ -143,6 +144,18 @@ enum insn_format {
     X(fcvt_##sfx##_wu, "fcvt." #sfx ".wu", OPC(OP_FP) | F7(0x68 | f) | RS2F(1), M_F7_NOF3 | M_RS2, FMT_R1, F_RD_FP | F_RM, NEED(rq)) \
     X(fcvt_##sfx##_l,  "fcvt." #sfx ".l",  OPC(OP_FP) | F7(0x68 | f) | RS2F(2), M_F7_NOF3 | M_RS2, FMT_R1, F_RD_FP | F_RM, NEED(rq)) \
     X(fcvt_##sfx##_lu, "fcvt." #sfx ".lu", OPC(OP_FP) | F7(0x68 | f) | RS2F(3), M_F7_NOF3 | M_RS2, FMT_R1, F_RD_FP | F_RM, NEED(rq))
+
+/* Zfa rows for a format; they also need the format's extension rq. */
+#define RV_ZFA_ROWS(X, sfx, f, rq)                                                                               \
+    X(fli_##sfx,      "fli." #sfx,      OPC(OP_FP) | F7(0x78 | f) | RS2F(1), M_F7 | M_RS2, FMT_FLI, F_RD_FP, NEED_ALL(ZFA, rq)) \
+    X(fminm_##sfx,    "fminm." #sfx,    OPC(OP_FP) | F7(0x14 | f) | F3(2), M_F7, FMT_R, F_FP, NEED_ALL(ZFA, rq))               \
+    X(fmaxm_##sfx,    "fmaxm." #sfx,    OPC(OP_FP) | F7(0x14 | f) | F3(3), M_F7, FMT_R, F_FP, NEED_ALL(ZFA, rq))               \
+    X(fround_##sfx,   "fround." #sfx,   OPC(OP_FP) | F7(0x20 | f) | RS2F(4), M_F7_NOF3 | M_RS2, FMT_R1,                     \
+      F_RD_FP | F_RS1_FP | F_RM, NEED_ALL(ZFA, rq))                                                              \
+    X(froundnx_##sfx, "froundnx." #sfx, OPC(OP_FP) | F7(0x20 | f) | RS2F(5), M_F7_NOF3 | M_RS2, FMT_R1,                     \
+      F_RD_FP | F_RS1_FP | F_RM, NEED_ALL(ZFA, rq))                                                              \
+    X(fleq_##sfx,     "fleq." #sfx,     OPC(OP_FP) | F7(0x50 | f) | F3(4), M_F7, FMT_R, F_RS1_FP | F_RS2_FP, NEED_ALL(ZFA, rq)) \
+    X(fltq_##sfx,     "fltq." #sfx,     OPC(OP_FP) | F7(0x50 | f) | F3(5), M_F7, FMT_R, F_RS1_FP | F_RS2_FP, NEED_ALL(ZFA, rq))
 
 #define RV_INSN_TABLE(X)                                                                                  \
     /* RV64I */                                                                                           \
@@ -239,6 +252,24 @@ enum insn_format {
     X(fmv_d_x,  "fmv.d.x",  OPC(OP_FP) | F7(0x79) | F3(0), M_F7 | M_RS2, FMT_R1, F_RD_FP, NEED(D))                 \
     X(fcvt_s_d, "fcvt.s.d", OPC(OP_FP) | F7(0x20) | RS2F(1), M_F7_NOF3 | M_RS2, FMT_R1, F_RD_FP | F_RS1_FP | F_RM, NEED(D)) \
     X(fcvt_d_s, "fcvt.d.s", OPC(OP_FP) | F7(0x21) | RS2F(0), M_F7_NOF3 | M_RS2, FMT_R1, F_RD_FP | F_RS1_FP | F_RM, NEED(D)) \
+    /* Zfhmin, Zfh */                                                                                     \
+    X(flh,    "flh",    OPC(OP_LOAD_FP) | F3(1), M_F3, FMT_LOAD, F_RD_FP, NEED(ZFHMIN))                   \
+    X(fsh,    "fsh",    OPC(OP_STORE_FP) | F3(1), M_F3, FMT_STORE, F_RS2_FP, NEED(ZFHMIN))                \
+    X(fmv_x_h,  "fmv.x.h",  OPC(OP_FP) | F7(0x72) | F3(0), M_F7 | M_RS2, FMT_R1, F_RS1_FP, NEED(ZFHMIN))   \
+    X(fmv_h_x,  "fmv.h.x",  OPC(OP_FP) | F7(0x7a) | F3(0), M_F7 | M_RS2, FMT_R1, F_RD_FP, NEED(ZFHMIN))    \
+    X(fcvt_s_h, "fcvt.s.h", OPC(OP_FP) | F7(0x20) | RS2F(2), M_F7_NOF3 | M_RS2, FMT_R1, F_RD_FP | F_RS1_FP | F_RM, NEED(ZFHMIN)) \
+    X(fcvt_h_s, "fcvt.h.s", OPC(OP_FP) | F7(0x22) | RS2F(0), M_F7_NOF3 | M_RS2, FMT_R1, F_RD_FP | F_RS1_FP | F_RM, NEED(ZFHMIN)) \
+    X(fcvt_d_h, "fcvt.d.h", OPC(OP_FP) | F7(0x21) | RS2F(2), M_F7_NOF3 | M_RS2, FMT_R1, F_RD_FP | F_RS1_FP | F_RM, \
+      NEED_ALL(ZFHMIN, D))                                                                                \
+    X(fcvt_h_d, "fcvt.h.d", OPC(OP_FP) | F7(0x22) | RS2F(1), M_F7_NOF3 | M_RS2, FMT_R1, F_RD_FP | F_RS1_FP | F_RM, \
+      NEED_ALL(ZFHMIN, D))                                                                                \
+    RV_FP_ROWS(X, h, 2, ZFH)                                                                              \
+    /* Zfa (fcvtmod.w.d's rm is RTZ, the others are reserved) */                                           \
+    RV_ZFA_ROWS(X, h, 2, ZFH)                                                                             \
+    RV_ZFA_ROWS(X, s, 0, F)                                                                               \
+    RV_ZFA_ROWS(X, d, 1, D)                                                                               \
+    X(fcvtmod_w_d, "fcvtmod.w.d", OPC(OP_FP) | F7(0x61) | RS2F(8) | F3(1), M_F7 | M_RS2, FMT_R1, F_RS1_FP, \
+      NEED_ALL(ZFA, D))                                                                                   \
     /* Zba */                                                                                             \
     X(sh1add,    "sh1add",    OPC(OP_OP) | F3(2) | F7(0x10), M_F7, FMT_R, 0, NEED(ZBA))                          \
     X(sh2add,    "sh2add",    OPC(OP_OP) | F3(4) | F7(0x10), M_F7, FMT_R, 0, NEED(ZBA))                          \

@@ -33,14 +33,14 @@ static const uint8_t model_rv64[] = {
 #define RVA22U64                                                                                    \
     EXT_I, EXT_M, EXT_A, EXT_F, EXT_D, EXT_C, EXT_ZICSR, EXT_ZICNTR, EXT_ZICCIF, EXT_ZICCRSE,       \
     EXT_ZICCAMOA, EXT_ZICCLSM, EXT_ZA64RS, EXT_ZIHINTPAUSE, EXT_ZBA, EXT_ZBB, EXT_ZBS, EXT_ZIC64B, \
-    EXT_ZICBOM, EXT_ZICBOP, EXT_ZICBOZ, EXT_ZKT
+    EXT_ZICBOM, EXT_ZICBOP, EXT_ZICBOZ, EXT_ZFHMIN, EXT_ZKT
 #define RVA22S64 EXT_ZIFENCEI, EXT_SSCCPTR, EXT_SSTVECD, EXT_SSTVALA
 
 static const uint8_t model_rva22s64[] = { RVA22U64, RVA22S64, END };
 
 /* RVA23U64 and RVA23S64 add these (V and H have issues of their own). */
 static const uint8_t model_rva23s64[] = {
-    RVA22U64, RVA22S64, EXT_ZIHINTNTL, EXT_ZICOND, EXT_ZIMOP, EXT_ZCMOP, EXT_ZCB, EXT_ZAWRS,
+    RVA22U64, RVA22S64, EXT_ZIHINTNTL, EXT_ZICOND, EXT_ZIMOP, EXT_ZCMOP, EXT_ZCB, EXT_ZFA, EXT_ZAWRS,
     EXT_SSCOUNTERENW, EXT_SSTC, EXT_SSU64XL, END,
 };
 
@@ -77,7 +77,16 @@ static const struct {
     uint8_t ext, needs;
 } requires[] = {
     { EXT_D, EXT_F }, { EXT_F, EXT_ZICSR }, { EXT_ZICNTR, EXT_ZICSR }, { EXT_SSTC, EXT_ZICSR },
-    { EXT_ZCB, EXT_C }, { EXT_ZCMOP, EXT_C }, { EXT_ZAWRS, EXT_A },
+    { EXT_ZCB, EXT_C }, { EXT_ZCMOP, EXT_C }, { EXT_ZAWRS, EXT_A }, { EXT_ZFA, EXT_F }, { EXT_ZFHMIN, EXT_F },
+    { EXT_ZFH, EXT_ZFHMIN },
+};
+
+/* `ext` brings `implied` with it (a switch turning `implied` off then fails
+ * the `requires` check below it: it needs it). */
+static const struct {
+    uint8_t ext, implied;
+} implies[] = {
+    { EXT_ZFH, EXT_ZFHMIN },
 };
 
 /* Extensions a switch may not turn off, and why. */
@@ -173,10 +182,14 @@ static bool apply_switch(const char *item, size_t len, struct isa_set *s, char *
     for (size_t i = 0; i < sizeof always_on / sizeof always_on[0]; i++)
         if (!on && e == always_on[i].ext)
             return fail(err, errlen, "-cpu: %s=%s: %s", buf, value, always_on[i].why);
-    if (on)
-        isa_add(s, (enum isa_ext)e);
-    else
+    if (!on) {
         isa_del(s, (enum isa_ext)e);
+        return true;
+    }
+    isa_add(s, (enum isa_ext)e);
+    for (size_t i = 0; i < sizeof implies / sizeof implies[0]; i++)
+        if (implies[i].ext == e)
+            isa_add(s, implies[i].implied);
     return true;
 }
 

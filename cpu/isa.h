@@ -48,6 +48,9 @@
     X(ZICCRSE, "ziccrse", "property: main memory supports forward progress on LR/SC")         \
     X(ZICCAMOA, "ziccamoa", "property: main memory supports all atomics")                     \
     X(ZICCLSM, "zicclsm", "property: main memory supports misaligned loads and stores")       \
+    X(ZFA, "zfa", "more floating point (fli, fminm, fround, fleq, fcvtmod.w.d, ...)")         \
+    X(ZFH, "zfh", "half-precision floating point")                                            \
+    X(ZFHMIN, "zfhmin", "half-precision loads, stores, moves and conversions")                \
     X(ZA64RS, "za64rs", "property: reservation sets are at most 64 bytes")                    \
     X(ZAWRS, "zawrs", "wait on reservation set (wrs.nto, wrs.sto)")                           \
     X(ZCB, "zcb", "more compressed instructions (c.lbu, c.mul, c.not, ...)")                  \

@@ -5,7 +5,7 @@
  * letters; the extensions left on still work. The rv64 model has none of
  * the newer extensions: their instructions are illegal too.
  */
-# isa-march: rv64gc_zicbom_zicboz_zawrs_zba_zbb_zbc_zbs
+# isa-march: rv64gc_zicbom_zicboz_zawrs_zfh_zba_zbb_zbc_zbs
 # isa-args: -cpu rv64,m=off,d=off,zbb=off,zicntr=off
 #include "test.h"
 
@@ -74,6 +74,16 @@ TEST_BEGIN
     EXPECT_TRAP(CAUSE_ILLEGAL_INSN)
     wrs.nto
     CHECK_TRAP(27, CAUSE_ILLEGAL_INSN, 0x00d00073)
+    /* Nor Zfh, Zfhmin, Zfa */
+    EXPECT_TRAP(CAUSE_ILLEGAL_INSN)
+    fadd.h fa0, fa1, fa2
+    CHECK_TRAP(28, CAUSE_ILLEGAL_INSN, 0x04c5f553)
+    EXPECT_TRAP(CAUSE_ILLEGAL_INSN)
+    flh fa0, 4(a1)
+    CHECK_TRAP(29, CAUSE_ILLEGAL_INSN, 0x00459507)
+    EXPECT_TRAP(CAUSE_ILLEGAL_INSN)
+    .insn r 0x53, 0, 0x78, fa0, x16, x1 /* fli.s */
+    CHECK_TRAP(30, CAUSE_ILLEGAL_INSN, 0xf0180553)
 
     /* misa: RV64 I, A, F, C, S, U: M and D are gone. */
     csrr a0, misa
