@@ -263,46 +263,90 @@ static void stvec_write(struct hart *h, unsigned csr, uint64_t v) { h->stvec = t
 static uint64_t menvcfg_read(struct hart *h, unsigned csr) { return h->menvcfg; }
 
 /* menvcfg and senvcfg (priv. spec 3.1.18, 4.1.10) share their low fields:
- * FIOM, and the CMO enables of Zicbom and Zicboz. Fields of extensions the
- * ISA leaves out read 0. */
-static uint64_t envcfg_common(const struct hart *h)
+ * FIOM, and the CMO enables of Zicbom and Zicboz; and PMM, pointer masking
+ * of the next mode down (Smnpm in menvcfg, Ssnpm in senvcfg). Fields of
+ * extensions the ISA leaves out read 0. */
+static uint64_t envcfg_common(const struct hart *h, enum isa_ext pm)
 {
     uint64_t w = MENVCFG_FIOM;
     if (isa_has(&h->isa, EXT_ZICBOM))
         w |= MENVCFG_CBIE | MENVCFG_CBCFE;
     if (isa_has(&h->isa, EXT_ZICBOZ))
         w |= MENVCFG_CBZE;
+    if (isa_has(&h->isa, pm))
+        w |= MENVCFG_PMM;
     return w;
 }
 
-/* CBIE is WARL (CMO 1.0): 00, 01 and 11 are legal; the reserved 10 keeps
- * the old value. */
+/* WARL fields with reserved values, which keep the old value: CBIE 10 (CMO
+ * 1.0) and PMM 01 (pointer masking 1.0). */
 static uint64_t envcfg_value(uint64_t old, uint64_t v, uint64_t writable)
 {
     v &= writable;
     if ((v & MENVCFG_CBIE) == MENVCFG_CBIE_RESERVED)
         v = (v & ~MENVCFG_CBIE) | (old & MENVCFG_CBIE);
+    if (((v & MENVCFG_PMM) >> MENVCFG_PMM_SHIFT) == PMM_RESERVED)
+        v = (v & ~MENVCFG_PMM) | (old & MENVCFG_PMM);
     return v;
 }
 
 static uint64_t menvcfg_writable(const struct hart *h)
 {
-    uint64_t w = envcfg_common(h);
+    uint64_t w = envcfg_common(h, EXT_SMNPM);
     if (isa_has(&h->isa, EXT_SSTC))
         w |= MENVCFG_STCE;
+    if (isa_has(&h->isa, EXT_SVPBMT))
+        w |= MENVCFG_PBMTE;
+    if (isa_has(&h->isa, EXT_SVADU))
+        w |= MENVCFG_ADUE;
     return w;
+}
+
+/* The translation rules follow PBMTE, ADUE and PMM (hart_update_walk). A
+ * PMM change flushes the TLB even when it is not the current mode's: the
+ * other modes' entries may have been filled under the old length (mmu.h). */
+static void envcfg_set(struct hart *h, uint64_t *reg, uint64_t v)
+{
+    bool pmm_changed = ((*reg ^ v) & MENVCFG_PMM) != 0;
+    *reg = v;
+    if (pmm_changed)
+        hart_flush_tlb(h);
+    hart_update_walk(h);
 }
 
 static void menvcfg_write(struct hart *h, unsigned csr, uint64_t v)
 {
-    h->menvcfg = envcfg_value(h->menvcfg, v, menvcfg_writable(h));
+    envcfg_set(h, &h->menvcfg, envcfg_value(h->menvcfg, v, menvcfg_writable(h)));
     hart_tick(h);
 }
 
 static uint64_t senvcfg_read(struct hart *h, unsigned csr) { return h->senvcfg; }
 static void senvcfg_write(struct hart *h, unsigned csr, uint64_t v)
 {
-    h->senvcfg = envcfg_value(h->senvcfg, v, envcfg_common(h));
+    envcfg_set(h, &h->senvcfg, envcfg_value(h->senvcfg, v, envcfg_common(h, EXT_SSNPM)));
+}
+
+/* ---- State enables (Smstateen, Ssstateen) ----
+ * rivet has none of the state mstateen0 can hide but senvcfg (and
+ * sstateen0 through SE0), so mstateen0 holds SE0 and ENVCFG, mstateen1-3
+ * their SE bit, and sstateen0-3 nothing. */
+
+static uint64_t mstateen_read(struct hart *h, unsigned csr) { return h->mstateen[csr - CSR_MSTATEEN0]; }
+static void mstateen_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    h->mstateen[csr - CSR_MSTATEEN0] = v & (csr == CSR_MSTATEEN0 ? MSTATEEN_SE | MSTATEEN_ENVCFG : MSTATEEN_SE);
+}
+
+/* Below M, sstateenN needs mstateenN.SE. */
+static bool sstateen_ok(const struct hart *h, unsigned csr)
+{
+    return h->priv == PRV_M || (h->mstateen[csr - CSR_SSTATEEN0] & MSTATEEN_SE);
+}
+
+/* With Smstateen, S-mode reaches senvcfg only through mstateen0.ENVCFG. */
+static bool senvcfg_ok(const struct hart *h, unsigned csr)
+{
+    return h->priv == PRV_M || !isa_has(&h->isa, EXT_SMSTATEEN) || (h->mstateen[0] & MSTATEEN_ENVCFG);
 }
 
 static uint64_t stimecmp_read(struct hart *h, unsigned csr) { return h->stimecmp; }
@@ -420,7 +464,8 @@ static const struct csr_def csr_table[] = {
     ROW(CSR_SIE, NULL, sie_read, sie_write),
     ROW(CSR_STVEC, NULL, stvec_read, stvec_write),
     ROW(CSR_SCOUNTEREN, NULL, scounteren_read, scounteren_write),
-    ROW(CSR_SENVCFG, NULL, senvcfg_read, senvcfg_write),
+    ROW(CSR_SENVCFG, senvcfg_ok, senvcfg_read, senvcfg_write),
+    RANGE(CSR_SSTATEEN0, CSR_SSTATEEN3, sstateen_ok, zero_read, NULL),
     ROW(CSR_SSCRATCH, NULL, sscratch_read, sscratch_write),
     ROW(CSR_SEPC, NULL, sepc_read, sepc_write),
     ROW(CSR_SCAUSE, NULL, scause_read, scause_write),
@@ -440,6 +485,7 @@ static const struct csr_def csr_table[] = {
     ROW(CSR_MTVEC, NULL, mtvec_read, mtvec_write),
     ROW(CSR_MCOUNTEREN, NULL, mcounteren_read, mcounteren_write),
     ROW(CSR_MENVCFG, NULL, menvcfg_read, menvcfg_write),
+    RANGE(CSR_MSTATEEN0, CSR_MSTATEEN3, NULL, mstateen_read, mstateen_write),
     ROW(CSR_MCOUNTINHIBIT, NULL, mcountinhibit_read, mcountinhibit_write),
     RANGE(CSR_MHPMEVENT3, CSR_MHPMEVENT31, NULL, zero_read, NULL),
     ROW(CSR_MSCRATCH, NULL, mscratch_read, mscratch_write),
@@ -493,6 +539,8 @@ static const struct {
     { CSR_FFLAGS, CSR_FCSR, EXT_F },
     { CSR_CYCLE, CSR_INSTRET, EXT_ZICNTR },
     { CSR_STIMECMP, CSR_STIMECMP, EXT_SSTC },
+    { CSR_SSTATEEN0, CSR_SSTATEEN3, EXT_SSSTATEEN },
+    { CSR_MSTATEEN0, CSR_MSTATEEN3, EXT_SMSTATEEN },
 };
 
 static bool csr_in_isa(const struct hart *h, unsigned csr)

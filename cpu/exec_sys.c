@@ -116,6 +116,14 @@ INSN(sfence_vma)
     return EXEC_STOP;
 }
 
+/* Svinval: sinval.vma invalidates at once what sfence.vma would (with the
+ * same checks), so the fences around a batch of them have nothing left to
+ * order; they are illegal in U only (mstatus.TVM does not trap them). */
+INSN(sinval_vma) { return exec_sfence_vma(h, in); }
+
+INSN(sfence_w_inval) { return h->priv == PRV_U ? hart_illegal(h, in) : EXEC_NEXT; }
+INSN(sfence_inval_ir) { return exec_sfence_w_inval(h, in); }
+
 /* Stores to pages holding decoded code already invalidate their blocks, so
  * FENCE.I only has to end the block. */
 INSN(fence_i) { return EXEC_STOP; }

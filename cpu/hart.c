@@ -26,11 +26,18 @@ void hart_init(struct hart *h, struct bus *bus, struct code_cache *cache, uint64
     hart_reset(h, 0);
 }
 
+/* menvcfg.ADUE resets to 1 when hardware A/D updating is all there is (Svadu
+ * without Svade), so that rv64 updates A and D as rivet always did; with
+ * both, software chooses, starting with Svade's page faults. */
 void hart_set_isa(struct hart *h, const struct isa_set *isa)
 {
     h->isa = *isa;
     decode_ctx_init(&h->dec, isa);
     h->misa = isa_misa(isa);
+    h->menvcfg &= ~MENVCFG_ADUE;
+    if (isa_has(isa, EXT_SVADU) && !isa_has(isa, EXT_SVADE))
+        h->menvcfg |= MENVCFG_ADUE;
+    hart_update_walk(h);
 }
 
 /* Reset state (priv. spec 3.4): M-mode, MIE = MPRV = 0, mcause = 0, and the

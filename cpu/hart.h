@@ -160,6 +160,8 @@ struct hart {
     uint8_t resv_size;
     bool wrs;
     uint64_t wrs_deadline;
+
+    uint64_t mstateen[4]; /* Smstateen (csr.c) */
 };
 
 static inline uint64_t jcache_key(const struct hart *h) { return h->jc_gen | h->priv; }
@@ -221,9 +223,14 @@ static inline uint64_t hart_pending(const struct hart *h) { return __atomic_load
 void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval);
 /* If an enabled interrupt is pending, takes it and returns true. */
 bool hart_check_interrupts(struct hart *h);
-/* Recomputes the mmu context (priv, ls_priv, sum, mxr, satp) after a change to
- * priv, mstatus or satp, flushing the TLB when it changed. */
+/* Recomputes the mmu context (priv, ls_priv, sum, mxr, satp, the pointer
+ * masking length) after a change to priv, mstatus or satp, flushing the
+ * TLB when it changed. */
 void hart_update_mmu(struct hart *h);
+/* Recomputes the page-table rules and pointer masking from the ISA and
+ * menvcfg/senvcfg (mmu.h: MMU_WALK_*, pmlen) after a write to either,
+ * flushing the TLB when they changed. */
+void hart_update_walk(struct hart *h);
 
 /* Called by the run loop between slices and after CSR writes that matter:
  * recomputes time-derived state (Sstc: STIP from stimecmp vs time when

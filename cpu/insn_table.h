@@ -216,6 +216,9 @@ enum insn_format {
     X(mret,   "mret",   0x30200073u, M_ALL, FMT_NONE, F_END, NEED(I))                                              \
     X(wfi,    "wfi",    0x10500073u, M_ALL, FMT_NONE, F_END, NEED(I))                                              \
     X(sfence_vma, "sfence.vma", OPC(OP_SYSTEM) | F7(0x09), 0xfe007fffu, FMT_SFENCE, F_END, NEED(I))                \
+    X(sinval_vma, "sinval.vma", OPC(OP_SYSTEM) | F7(0x0b), 0xfe007fffu, FMT_SFENCE, F_END, NEED(SVINVAL))         \
+    X(sfence_w_inval, "sfence.w.inval", 0x18000073u, M_ALL, FMT_NONE, 0, NEED(SVINVAL))                          \
+    X(sfence_inval_ir, "sfence.inval.ir", 0x18100073u, M_ALL, FMT_NONE, 0, NEED(SVINVAL))                        \
     X(csrrw,  "csrrw",  OPC(OP_SYSTEM) | F3(1), M_F3, FMT_CSR, 0, NEED(ZICSR))                                         \
     X(csrrs,  "csrrs",  OPC(OP_SYSTEM) | F3(2), M_F3, FMT_CSR, 0, NEED(ZICSR))                                         \
     X(csrrc,  "csrrc",  OPC(OP_SYSTEM) | F3(3), M_F3, FMT_CSR, 0, NEED(ZICSR))                                         \

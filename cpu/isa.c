@@ -22,10 +22,11 @@ const char *isa_ext_name(unsigned e) { return e < EXT_COUNT ? ext_rows[e].name :
 
 #define END EXT_COUNT
 
-/* What rivet implemented before -cpu existed: RV64GC, Zba, Zbb, Zbs, Sstc. */
+/* What rivet implemented before -cpu existed: RV64GC, Zba, Zbb, Zbs, Sstc,
+ * and hardware A/D updates (Svadu, ADUE set at reset). */
 static const uint8_t model_rv64[] = {
     EXT_I, EXT_M, EXT_A, EXT_F, EXT_D, EXT_C, EXT_ZICSR, EXT_ZIFENCEI, EXT_ZICNTR, EXT_ZIHINTPAUSE,
-    EXT_ZBA, EXT_ZBB, EXT_ZBS, EXT_SSTC, END,
+    EXT_ZBA, EXT_ZBB, EXT_ZBS, EXT_SSTC, EXT_SVADU, END,
 };
 
 /* RVA22U64's mandatory extensions, and RVA22S64's on top (RISC-V Profiles
@@ -34,21 +35,23 @@ static const uint8_t model_rv64[] = {
     EXT_I, EXT_M, EXT_A, EXT_F, EXT_D, EXT_C, EXT_ZICSR, EXT_ZICNTR, EXT_ZICCIF, EXT_ZICCRSE,       \
     EXT_ZICCAMOA, EXT_ZICCLSM, EXT_ZA64RS, EXT_ZIHINTPAUSE, EXT_ZBA, EXT_ZBB, EXT_ZBS, EXT_ZIC64B, \
     EXT_ZICBOM, EXT_ZICBOP, EXT_ZICBOZ, EXT_ZFHMIN, EXT_ZKT
-#define RVA22S64 EXT_ZIFENCEI, EXT_SSCCPTR, EXT_SSTVECD, EXT_SSTVALA
+#define RVA22S64 EXT_ZIFENCEI, EXT_SVADE, EXT_SSCCPTR, EXT_SSTVECD, EXT_SSTVALA
 
 static const uint8_t model_rva22s64[] = { RVA22U64, RVA22S64, END };
 
-/* RVA23U64 and RVA23S64 add these (V and H have issues of their own). */
+/* RVA23U64 and RVA23S64 add these (V and H have issues of their own);
+ * Smstateen is the M side of Ssstateen, and rivet has M. */
 static const uint8_t model_rva23s64[] = {
     RVA22U64, RVA22S64, EXT_ZIHINTNTL, EXT_ZICOND, EXT_ZIMOP, EXT_ZCMOP, EXT_ZCB, EXT_ZFA, EXT_ZAWRS,
-    EXT_SSCOUNTERENW, EXT_SSTC, EXT_SSU64XL, END,
+    EXT_SUPM, EXT_SSCOUNTERENW, EXT_SVPBMT, EXT_SVINVAL, EXT_SVNAPOT, EXT_SSTC, EXT_SSNPM, EXT_SSU64XL,
+    EXT_SSSTATEEN, EXT_SMSTATEEN, END,
 };
 
 static const struct {
     const char *name, *what;
     const uint8_t *exts; /* NULL: every extension */
 } models[] = {
-    { "rv64", "RV64GC with Zba, Zbb, Zbs and Sstc (the default)", model_rv64 },
+    { "rv64", "RV64GC with Zba, Zbb, Zbs, Sstc and Svadu (the default)", model_rv64 },
     { "rva22s64", "the RVA22S64 profile's mandatory extensions", model_rva22s64 },
     { "rva23s64", "the RVA23S64 profile's mandatory extensions but V and H", model_rva23s64 },
     { "max", "every extension rivet implements", NULL },
@@ -78,7 +81,7 @@ static const struct {
 } requires[] = {
     { EXT_D, EXT_F }, { EXT_F, EXT_ZICSR }, { EXT_ZICNTR, EXT_ZICSR }, { EXT_SSTC, EXT_ZICSR },
     { EXT_ZCB, EXT_C }, { EXT_ZCMOP, EXT_C }, { EXT_ZAWRS, EXT_A }, { EXT_ZFA, EXT_F }, { EXT_ZFHMIN, EXT_F },
-    { EXT_ZFH, EXT_ZFHMIN },
+    { EXT_ZFH, EXT_ZFHMIN }, { EXT_SSSTATEEN, EXT_SMSTATEEN }, { EXT_SUPM, EXT_SSNPM },
 };
 
 /* `ext` brings `implied` with it (a switch turning `implied` off then fails
@@ -86,7 +89,7 @@ static const struct {
 static const struct {
     uint8_t ext, implied;
 } implies[] = {
-    { EXT_ZFH, EXT_ZFHMIN },
+    { EXT_ZFH, EXT_ZFHMIN }, { EXT_SSSTATEEN, EXT_SMSTATEEN }, { EXT_SUPM, EXT_SSNPM },
 };
 
 /* Extensions a switch may not turn off, and why. */

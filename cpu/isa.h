@@ -63,13 +63,23 @@
     X(ZBKX, "zbkx", "crossbar permutations (xperm4, xperm8)")                                 \
     X(ZBS, "zbs", "single-bit instructions")                                                  \
     X(ZKT, "zkt", "property: data-independent execution time (README.md)")                    \
+    X(SMNPM, "smnpm", "pointer masking for S (menvcfg.PMM)")                                  \
+    X(SMSTATEEN, "smstateen", "state enables for S (mstateen0-3)")                            \
     X(SSCCPTR, "ssccptr", "property: page tables may live in main memory")                    \
     X(SSCOUNTERENW, "sscounterenw", "property: scounteren bits of counters are writable")     \
+    X(SSNPM, "ssnpm", "pointer masking for U (senvcfg.PMM)")                                  \
+    X(SSSTATEEN, "ssstateen", "state enables for U (sstateen0-3)")                            \
     X(SSSTRICT, "ssstrict", "property: nothing non-standard; unknown encodings are illegal")  \
     X(SSTC, "sstc", "supervisor timer compare (stimecmp)")                                    \
     X(SSTVALA, "sstvala", "property: stval holds the faulting address or instruction")        \
     X(SSTVECD, "sstvecd", "property: stvec direct mode with any 4-byte aligned base")         \
-    X(SSU64XL, "ssu64xl", "property: UXL can be 64")
+    X(SSU64XL, "ssu64xl", "property: UXL can be 64")                                          \
+    X(SUPM, "supm", "pointer masking available to U (through Ssnpm)")                         \
+    X(SVADE, "svade", "A/D bits missing: page fault")                                         \
+    X(SVADU, "svadu", "hardware A/D updates (menvcfg.ADUE)")                                  \
+    X(SVINVAL, "svinval", "fine-grained TLB invalidation (sinval.vma, ...)")                  \
+    X(SVNAPOT, "svnapot", "64 KiB NAPOT pages")                                               \
+    X(SVPBMT, "svpbmt", "page-based memory types (menvcfg.PBMTE)")
 
 enum isa_ext {
 #define X(id, name, what) EXT_##id,

@@ -183,9 +183,12 @@ void machine_sbi_prepare_hart(struct hart *h)
      * (Linux's vDSO reads time with rdtime). */
     csr_write(h, CSR_SCOUNTEREN, 7);
     /* What OpenSBI enables for S and U when the ISA has it: cache-block
-     * management (cbo.inval flushes) and zero; csr_write drops the fields
-     * of extensions the ISA leaves out. */
-    csr_write(h, CSR_MENVCFG, MENVCFG_CBIE_FLUSH | MENVCFG_CBCFE | MENVCFG_CBZE);
+     * management (cbo.inval flushes) and zero, page-based memory types;
+     * csr_write drops the fields of extensions the ISA leaves out, and ADUE
+     * keeps its reset value (cpu/hart.c). */
+    csr_write(h, CSR_MENVCFG, h->menvcfg | MENVCFG_CBIE_FLUSH | MENVCFG_CBCFE | MENVCFG_CBZE | MENVCFG_PBMTE);
+    /* Smstateen: S may use senvcfg and sstateen0 (OpenSBI's choice too). */
+    csr_write(h, CSR_MSTATEEN0, MSTATEEN_SE | MSTATEEN_ENVCFG);
     /* The SBI timer runs on stimecmp (see the top), so STCE is set even
      * when the guest's ISA has no Sstc: nothing below M sees menvcfg, and
      * stimecmp then stays out of the guest's reach (cpu/csr.c). */

@@ -232,6 +232,10 @@ static const struct {
     {0x0045a00fu, "cbo.zero"},
     {0x00d00073u, "wrs.nto"},
     {0x01d00073u, "wrs.sto"},
+    /* riscv64-unknown-elf-as -march=rv64gc_svinval */
+    {0x16b50073u, "sinval.vma"},
+    {0x18000073u, "sfence.w.inval"},
+    {0x18100073u, "sfence.inval.ir"},
     /* riscv64-unknown-elf-as -march=rv64gc_zfh */
     {0x00459507u, "flh"},
     {0x00a59227u, "fsh"},

@@ -37,7 +37,7 @@
 
     .macro vm_extra_tests
     li a0, ENV_CMO
-    csrw menvcfg, a0
+    csrs menvcfg, a0 /* keeping ADUE: rv64's A/D updates */
     csrw senvcfg, a0
     /* 100-102: a writable page: everything works; cbo.zero clears the block */
     la t0, page0
