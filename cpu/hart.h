@@ -80,13 +80,24 @@ struct hart_env {
  * gen equals jcache_key(): the hart's jc_gen, which every translation change,
  * every invalidation of a page's blocks and every recycling of the block
  * arena advance (hart_jcache_flush), with the privilege it was made at in the
- * low two bits; so its block is always valid. A trap or xRET thus finds the other mode's entries still there:
+ * low two bits; so its block is always valid. No entry holds a block that
+ * would run an instruction at a breakpoint (run.c). A trap or xRET thus finds the other mode's entries still there:
  * fetch translation depends on the privilege, satp and PMP only, and
  * changes to the last two flush. */
 #define JCACHE_ENTRIES 4096
 struct jcache_entry {
     uint64_t vpc, gen;
     struct block *b;
+};
+
+/* A set of breakpoint addresses (virtual), shared by the harts of a machine.
+ * Changed only while no hart runs (the debugger's all-stop); whoever changes
+ * it then calls hart_set_breaks() on every hart. */
+#define HART_MAX_BREAKS 64
+struct hart_breaks {
+    uint64_t pages[4]; /* bit (vpn & 255): a breakpoint may lie in such a page */
+    unsigned n;
+    uint64_t addr[HART_MAX_BREAKS];
 };
 
 struct hart {
@@ -132,11 +143,18 @@ struct hart {
     FILE *trace;               /* non-NULL: one line per retired instruction */
     struct hart *next;         /* list of the machine's harts (code cache flushes) */
 
-    /* Debugger (machine/gdbstub.c), cold. While `debug` is set hart_run goes
-     * one instruction at a time and calls debug_stop(debug_opaque, h) before
-     * each one; true stops the slice there (breakpoint, watchpoint hit,
-     * single step). Clear = the block path, untouched. */
-    bool debug;
+    /* Debugger (machine/gdbstub.c), cold; see "Breakpoints and watchpoints"
+     * in run.c. `breaks` (NULL: none) is the machine's breakpoint set: no
+     * block holding one of its addresses enters the jump cache, and such
+     * blocks run one instruction at a time, each checked. debug_stop is
+     * called on the hart's thread at a breakpoint, before the instruction
+     * at h->pc, and after an instruction whose access hit a watchpoint
+     * (mmu.watch_hit set); true = stop: the hook has yielded the hart
+     * (hart_yield). While debug_hold is set hart_run runs nothing: the
+     * debugger holds the hart (it sets the flag while the hart is not
+     * running). */
+    const struct hart_breaks *breaks;
+    bool debug_hold;
     bool (*debug_stop)(void *opaque, struct hart *h);
     void *debug_opaque;
 
@@ -258,7 +276,21 @@ void hart_flush_page(struct hart *h, uint64_t va);
 /* run.c: runs until at least `budget` instructions retired or the hart
  * stops (WFI with nothing pending). Returns the number retired. */
 uint64_t hart_run(struct hart *h, uint64_t budget);
-/* Executes exactly one instruction (used by --trace and the debugger). */
+/* Executes exactly one instruction, or takes a pending interrupt instead (--trace). */
 void hart_step(struct hart *h);
+/* The debugger's single step (QEMU's default: interrupts and timers off):
+ * the instruction at h->pc alone, no interrupt taken; nothing while the hart
+ * sleeps in WFI. Watched accesses are done and noted (mmu.watch_hit). */
+void hart_step_insn(struct hart *h);
+
+/* Breakpoint sets (run.c). Insert returns false when the set is full (an
+ * address already in it is fine); removing an absent address does nothing. */
+bool hart_breaks_has(const struct hart_breaks *b, uint64_t va);
+bool hart_breaks_insert(struct hart_breaks *b, uint64_t va);
+void hart_breaks_remove(struct hart_breaks *b, uint64_t va);
+/* Gives the hart its breakpoint set (NULL: none) after the set changed:
+ * drops the jump cache, so no block holding a breakpoint stays reachable
+ * by chaining, and ends the running chain. */
+void hart_set_breaks(struct hart *h, const struct hart_breaks *b);
 
 #endif

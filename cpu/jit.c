@@ -14,13 +14,6 @@
 
 #define JIT_BYTES (32u << 20)
 
-struct jit {
-    uint8_t *code;
-    size_t used;
-    unsigned long long written; /* bytes, over every reset */
-    bool fma; /* the host has FMA3 */
-};
-
 /* ---- Entry points the translations jump to (they end a block) ---- */
 
 /* A taken jump: h->pc is the target; chains as a threaded jump does. */
@@ -62,6 +55,16 @@ struct asm_state {
     struct { enum stub_kind kind; unsigned insn; } stub[MAX_LABELS];
     struct { ptrdiff_t at; unsigned label; } fixup[MAX_FIXUPS]; /* rel32 field at `at` */
     unsigned nfixups;
+};
+
+struct jit {
+    uint8_t *code;
+    size_t used;
+    unsigned long long written; /* bytes, over every reset */
+    bool fma; /* the host has FMA3 */
+    /* The translation being written: big, so it lives here rather than on
+     * the stack; one translation at a time per jit (the cache's rule). */
+    struct asm_state as;
 };
 
 static void b1(struct asm_state *a, unsigned v)
@@ -869,8 +872,7 @@ static void emit_slow(struct asm_state *a, const struct exits *x, const struct i
 
 bool jit_translate(struct jit *j, struct block *b)
 {
-    static struct asm_state as; /* big; one translation at a time (the cache's rule) */
-    struct asm_state *a = &as;
+    struct asm_state *a = &j->as;
     if (j->used + JIT_MAX_BLOCK_BYTES > JIT_BYTES)
         return false;
     a->start = a->p = j->code + j->used;

@@ -18,6 +18,23 @@
  *   gives the host pointer, from which the physical address follows.
  * - No allocation, locking or system call happens here; cache_build() allocates
  *   from its arena.
+ *
+ * Breakpoints and watchpoints (the debugger, hart.h) cost nothing where they
+ * are not:
+ * - Every way into a block by virtual pc goes through the jump cache: this
+ *   loop's lookup, chain_enter (dispatch.h) and each translation's chain
+ *   tail (jit.c); a taken branch inside a block stays in that block. So a
+ *   block that would run an instruction at a breakpoint is never put in the
+ *   jump cache: it is found here on every visit, where the pc is checked
+ *   against the breakpoints and the block runs one instruction at a time.
+ *   Every other block runs as usual, translated. The check is by virtual pc
+ *   when the jump cache is filled, so blocks (keyed by physical address and
+ *   shared between mappings) need not know of breakpoints. Changing the set
+ *   drops every jump cache (hart_set_breaks).
+ * - A watched page stays out of the TLB for the watched kind of access, so
+ *   only those accesses take the slow path, which refuses them before they
+ *   happen (MMU_WATCH_DEFER, mmu.h); exec_block then runs that instruction
+ *   alone with the access allowed and tells the debugger of the hit.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -52,6 +69,9 @@ void hart_flush_tlb(struct hart *h)
     hart_jcache_flush(h);
 }
 
+static void watched_step(struct hart *h);
+static void watch_stop(struct hart *h);
+
 /* Runs a block (or a one-instruction block) and applies its epilogue. */
 static void exec_block(struct hart *h, insn_fn entry, const struct insn *first)
 {
@@ -74,7 +94,10 @@ static void exec_block(struct hart *h, insn_fn entry, const struct insn *first)
     default: /* EXEC_TRAP */
         h->pc = insn_pc(h, in);
         h->instret += in->idx;
-        hart_take_trap(h, h->exc_cause, h->exc_tval);
+        if (__builtin_expect(h->exc_cause == MMU_WATCH_DEFER, 0))
+            watched_step(h);
+        else
+            hart_take_trap(h, h->exc_cause, h->exc_tval);
         break;
     }
 }
@@ -147,6 +170,115 @@ static void exec_single(struct hart *h, const uint8_t *host)
 
 static inline bool interrupt_ready(const struct hart *h) { return (hart_pending(h) & h->mie) != 0; }
 
+/* ---- breakpoints ---- */
+
+static inline bool breaks_page(const struct hart_breaks *b, uint64_t va)
+{
+    unsigned bit = jc_page_bit(va);
+    return b->pages[bit / 64] >> (bit % 64) & 1;
+}
+
+bool hart_breaks_has(const struct hart_breaks *b, uint64_t va)
+{
+    if (!breaks_page(b, va))
+        return false;
+    for (unsigned i = 0; i < b->n; i++)
+        if (b->addr[i] == va)
+            return true;
+    return false;
+}
+
+bool hart_breaks_insert(struct hart_breaks *b, uint64_t va)
+{
+    if (hart_breaks_has(b, va))
+        return true;
+    if (b->n >= HART_MAX_BREAKS)
+        return false;
+    b->addr[b->n++] = va;
+    unsigned bit = jc_page_bit(va);
+    b->pages[bit / 64] |= 1ull << (bit % 64);
+    return true;
+}
+
+void hart_breaks_remove(struct hart_breaks *b, uint64_t va)
+{
+    for (unsigned i = 0; i < b->n; i++)
+        if (b->addr[i] == va)
+            b->addr[i--] = b->addr[--b->n];
+    memset(b->pages, 0, sizeof b->pages);
+    for (unsigned i = 0; i < b->n; i++) {
+        unsigned bit = jc_page_bit(b->addr[i]);
+        b->pages[bit / 64] |= 1ull << (bit % 64);
+    }
+}
+
+void hart_set_breaks(struct hart *h, const struct hart_breaks *b)
+{
+    h->breaks = b;
+    hart_jcache_flush(h);
+    hart_end_chain(h);
+}
+
+/* At a breakpoint: true when the debugger stopped the hart there. */
+static bool at_break(struct hart *h)
+{
+    return hart_breaks_has(h->breaks, h->pc) && h->debug_stop && h->debug_stop(h->debug_opaque, h);
+}
+
+/* The target of the plain j (jal x0) at page offset off, which the decoder
+ * followed (cache.c) with the machine's ISA (d); false when there is none
+ * (cannot happen while the block is valid: then the caller assumes the
+ * worst). */
+static bool followed_j(const uint8_t *page, int64_t off, const struct decode_ctx *d, int64_t *target)
+{
+    uint32_t bits;
+    struct insn in;
+    if (off < 0 || off > (int64_t)PAGE_SIZE - 2)
+        return false;
+    bits = (uint32_t)load_le(page + off, 2);
+    if (insn_length(bits) == 4) {
+        if (off > (int64_t)PAGE_SIZE - 4)
+            return false;
+        bits = (uint32_t)load_le(page + off, 4);
+    }
+    decode(bits, &in, d);
+    *target = off + in.imm;
+    return in.id == INSN_jal && in.rd == 32;
+}
+
+/*
+ * Whether block b, entered at h->pc, may run an instruction at a breakpoint.
+ * Its pcs all lie in h->pc's page (cache.h): those of its instructions, and
+ * those of the plain j's the decoder followed, which leave no instruction
+ * behind, only their count in the idx of what comes next; they are found
+ * again by walking the trace from the block's start through guest memory,
+ * unchanged while the block is valid.
+ */
+static bool block_breaks(const struct hart *h, const struct block *b, const uint8_t *host)
+{
+    const struct hart_breaks *br = h->breaks;
+    if (!breaks_page(br, h->pc))
+        return false;
+    uint64_t start = h->pc;
+    const uint8_t *page = host - (start & (PAGE_SIZE - 1));
+    int64_t off = (int64_t)(start & (PAGE_SIZE - 1)), next = off; /* page offsets */
+    unsigned retired = 0;
+    for (unsigned i = 0; i <= b->n; i++) {
+        const struct insn *in = &b->insns[i];
+        for (; retired < in->idx; retired++) { /* followed j's before this one */
+            if (hart_breaks_has(br, start - (uint64_t)off + (uint64_t)next) || !followed_j(page, next, &h->dec, &next))
+                return true;
+        }
+        if (i == b->n)
+            break; /* the end marker: the pc after the block */
+        if (hart_breaks_has(br, insn_pc(h, in)))
+            return true;
+        next = off + in->off + (in->id == INSN_jal ? in->imm : in->len);
+        retired = in->idx + 1u;
+    }
+    return false;
+}
+
 /* Runs one block at h->pc (or one instruction when no block can be cached).
  * The jump cache answers most lookups without a fetch translation. */
 static void run_one_block(struct hart *h)
@@ -156,6 +288,8 @@ static void run_one_block(struct hart *h)
         exec_block(h, j->b->entry, j->b->insns);
         return;
     }
+    if (__builtin_expect(h->breaks != NULL, 0) && at_break(h))
+        return;
     uint64_t pa;
     uint8_t *host;
     if (!fetch_translate(h, &pa, &host))
@@ -169,7 +303,7 @@ static void run_one_block(struct hart *h)
     struct block *b = cache_lookup(h->cache, pa);
     if (!b)
         b = cache_build(h->cache, pa, host);
-    if (!b) {
+    if (!b || (__builtin_expect(h->breaks != NULL, 0) && block_breaks(h, b, host))) {
         exec_single(h, host);
         return;
     }
@@ -193,15 +327,17 @@ static void run_one_block(struct hart *h)
 uint64_t hart_run(struct hart *h, uint64_t budget)
 {
     uint64_t start = h->instret, end = start + budget;
-    if (h->halted)
+    if (h->halted || h->debug_hold)
         return 0;
-    if (h->trace || h->debug) {
+    if (h->trace) {
         for (uint64_t iter = 0; h->instret < end && iter < budget && !h->yield; iter++) {
             if (h->wfi && !interrupt_ready(h))
                 break;
-            if (h->debug && h->debug_stop && h->debug_stop(h->debug_opaque, h))
+            if (h->breaks && at_break(h))
                 break;
             hart_step(h);
+            if (h->mmu.watch_hit)
+                watch_stop(h);
         }
         return h->instret - start;
     }
@@ -273,21 +409,10 @@ static void trace_line(struct hart *h, uint64_t pc, unsigned priv, const struct 
                 h->mhartid, h->exc_cause, h->exc_tval, h->pc);
 }
 
-void hart_step(struct hart *h)
+/* The instruction at h->pc alone, traced when --trace asks. Watched
+ * accesses are let through and noted (mmu.h). */
+static void step_insn(struct hart *h)
 {
-    hart_end_chain(h); /* exactly one instruction: no chaining (dispatch.h) */
-    if (interrupt_ready(h)) {
-        h->wfi = false;
-        uint64_t pc = h->pc;
-        if (hart_check_interrupts(h)) {
-            if (h->trace)
-                fprintf(h->trace, "core %3" PRIu64 ": interrupt cause 0x%016" PRIx64 " at 0x%016" PRIx64 "\n",
-                        h->mhartid, h->priv == PRV_M ? h->mcause : h->scause, pc);
-            return;
-        }
-    }
-    if (h->wfi)
-        return;
     uint64_t pa, pc = h->pc, x_before[33], f_before[32];
     uint8_t *host;
     uint32_t bits;
@@ -305,7 +430,51 @@ void hart_step(struct hart *h)
     memcpy(f_before, h->f, sizeof(f_before));
     trace_snapshot(h, &c_before);
     uint64_t retired = h->instret;
+    h->mmu.watch_now = true;
     exec_block(h, pair[0].fn, pair);
+    h->mmu.watch_now = false;
     if (h->trace)
         trace_line(h, pc, priv, &pair[0], x_before, f_before, &c_before, h->instret == retired);
+}
+
+void hart_step(struct hart *h)
+{
+    hart_end_chain(h); /* exactly one instruction: no chaining (dispatch.h) */
+    if (interrupt_ready(h)) {
+        h->wfi = false;
+        uint64_t pc = h->pc;
+        if (hart_check_interrupts(h)) {
+            if (h->trace)
+                fprintf(h->trace, "core %3" PRIu64 ": interrupt cause 0x%016" PRIx64 " at 0x%016" PRIx64 "\n",
+                        h->mhartid, h->priv == PRV_M ? h->mcause : h->scause, pc);
+            return;
+        }
+    }
+    if (!h->wfi)
+        step_insn(h);
+}
+
+void hart_step_insn(struct hart *h)
+{
+    hart_end_chain(h);
+    if (!h->wfi)
+        step_insn(h);
+}
+
+/* A watchpoint hit: the debugger hears of it (and stops the hart). */
+static void watch_stop(struct hart *h)
+{
+    if (h->debug_stop)
+        h->debug_stop(h->debug_opaque, h);
+    h->mmu.watch_hit = false;
+}
+
+/* An access the debugger watches, refused before it happened: the
+ * instruction (at h->pc, nothing of it done) runs again alone with the
+ * access let through, then the debugger hears of the hit. */
+static void watched_step(struct hart *h)
+{
+    hart_step_insn(h);
+    if (h->mmu.watch_hit)
+        watch_stop(h);
 }

@@ -143,8 +143,6 @@ static bus_status clint_read(void *opaque, uint64_t offset, unsigned size, uint6
 {
     struct clint *c = opaque;
     unsigned hart = 0;
-    if (size != 4 && size != 8)
-        return BUS_ERROR;
     switch (clint_decode(c, offset, &hart)) {
     case CLINT_REG_MTIMECMP:
         *value = half_read(c->mtimecmp[hart], offset, size);
@@ -166,8 +164,6 @@ static bus_status clint_write(void *opaque, uint64_t offset, unsigned size, uint
 {
     struct clint *c = opaque;
     unsigned hart = 0;
-    if (size != 4 && size != 8)
-        return BUS_ERROR;
     switch (clint_decode(c, offset, &hart)) {
     case CLINT_REG_MTIMECMP:
         c->mtimecmp[hart] = half_merge(c->mtimecmp[hart], offset, size, value);

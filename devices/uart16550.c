@@ -277,7 +277,8 @@ struct mmio_region uart_region(struct uart16550 *u, uint64_t base, uint64_t size
         .base = base,
         .size = size,
         .min_access = 1,
-        .max_access = 1,
+        .max_access = 8, /* as QEMU's: a wider access is one per register (bus.h) */
+        .impl_max = 1,
         .read = uart_mmio_read,
         .write = uart_mmio_write,
         .opaque = u,

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,13 +16,14 @@
 
 #include "cpu/isa.h"
 #include "devices/framebuffer.h"
+#include "rivet/errfmt.h"
 
 enum flag_id {
     F_MACHINE, F_CPU, F_OBJECT, F_NETDEV, F_NIC, F_NET, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
     F_SERIAL, F_DISPLAY, F_NO_REBOOT, F_SNAPSHOT, F_DRIVE, F_DEVICE, F_GLOBAL,
     F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_JIT, F_HELP, F_VERSION,
     /* Debugging and determinism (apply_debug). */
-    F_GDB, F_GDB_DEFAULT, F_GDB_WAIT, F_ICOUNT, F_RTC, F_EXPECT_SCRIPT, F_CONSOLE_LOG,
+    F_GDB, F_GDB_DEFAULT, F_GDB_PORT, F_GDB_WAIT, F_ICOUNT, F_RTC, F_EXPECT_SCRIPT, F_CONSOLE_LOG,
     /* The window and its framebuffer (apply_display). */
     F_FB, F_SCREENSHOT,
 };
@@ -53,7 +55,8 @@ static const struct flag flags[] = {
     { "h", F_HELP, ARG_NONE },                { "help", F_HELP, ARG_NONE },
     { "version", F_VERSION, ARG_NONE },
     { "gdb", F_GDB, ARG_REQUIRED },           { "s", F_GDB_DEFAULT, ARG_NONE },
-    { "S", F_GDB_WAIT, ARG_NONE },            { "icount", F_ICOUNT, ARG_REQUIRED },
+    { "S", F_GDB_WAIT, ARG_NONE },            { "p", F_GDB_PORT, ARG_REQUIRED },
+    { "icount", F_ICOUNT, ARG_REQUIRED },
     { "rtc", F_RTC, ARG_REQUIRED },
     { "expect-script", F_EXPECT_SCRIPT, ARG_REQUIRED }, { "console-log", F_CONSOLE_LOG, ARG_REQUIRED },
     { "fb", F_FB, ARG_REQUIRED },             { "screenshot-on-exit", F_SCREENSHOT, ARG_REQUIRED },
@@ -89,6 +92,8 @@ struct pending_object {
 struct parse_state {
     struct cli_options *o;
     const char *bios;
+    bool gdb_s;            /* -s given */
+    const char *gdb_port;  /* old QEMU's -p PORT */
     char *err;
     size_t errlen;
     unsigned ndevices;
@@ -106,8 +111,7 @@ static enum cli_result usage_error(struct parse_state *st, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    if (st->err && st->errlen)
-        vsnprintf(st->err, st->errlen, fmt, ap);
+    err_vformat(st->err, st->errlen, fmt, ap);
     va_end(ap);
     return CLI_ERROR;
 }
@@ -152,27 +156,118 @@ bool cli_parse_size(const char *s, uint64_t *bytes)
     return true;
 }
 
+/* The smallest RAM the board boots in: the device tree goes at the last
+ * 2 MiB boundary below the end of RAM (as QEMU places it), which must lie
+ * above RAM's first 2 MiB, with room for the tree (well under 1 MiB). */
+#define CLI_MIN_RAM (3ull << 20)
+
 static enum cli_result set_mem(struct parse_state *st, const char *flag, const char *v)
 {
     uint64_t bytes;
     if (!cli_parse_size(v, &bytes))
         return usage_error(st, "%s: bad size '%s' (a number of MiB, or with a K/M/G suffix)", flag, v);
-    if (bytes < (1ull << 20) || bytes % 4096)
-        return usage_error(st, "%s: RAM size '%s' must be at least 1M and a multiple of 4K", flag, v);
+    if (bytes < CLI_MIN_RAM || bytes % 4096)
+        return usage_error(st, "%s: RAM size '%s' must be at least 3M (the device tree goes above the first "
+                               "2 MiB) and a multiple of 4K", flag, v);
     st->o->cfg.ram_size = bytes;
     return CLI_RUN;
 }
 
+static bool next_item(const char **s, char *key, size_t keylen, char **val);
+static enum cli_result no_memory(struct parse_state *st);
+
+/* -smp's topology (QEMU 7.2's documented rules, qemu-options "-smp"):
+ * values not given are 0 until computed. */
+struct smp_topo {
+    uint64_t cpus, maxcpus, sockets, dies, clusters, cores, threads;
+};
+
+static enum cli_result smp_item(struct parse_state *st, const char *flag, struct smp_topo *t, const char *key,
+                                const char *val, bool first)
+{
+    static const struct { const char *name; size_t off; } keys[] = {
+        { "cpus", offsetof(struct smp_topo, cpus) },         { "maxcpus", offsetof(struct smp_topo, maxcpus) },
+        { "sockets", offsetof(struct smp_topo, sockets) },   { "dies", offsetof(struct smp_topo, dies) },
+        { "clusters", offsetof(struct smp_topo, clusters) }, { "cores", offsetof(struct smp_topo, cores) },
+        { "threads", offsetof(struct smp_topo, threads) },
+    };
+    const char *name = first && !key[0] ? "cpus" : key;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (strcmp(name, keys[i].name))
+            continue;
+        uint64_t *slot = (uint64_t *)((char *)t + keys[i].off), n;
+        /* QEMU: "explicit configuration like cpus=0 is not allowed". */
+        if (!parse_u64(val, &n) || n == 0 || n > 1024)
+            return usage_error(st, "%s: bad value '%s' for %s (a number from 1)", flag, val, name);
+        *slot = n;
+        return CLI_RUN;
+    }
+    return usage_error(st, "%s: unsupported option '%s'", flag, key[0] ? key : val);
+}
+
+/* Fills in what was not given, as QEMU 7.2 documents it ("values for any
+ * omitted parameters will be computed from those which are given"; since
+ * 6.2 cores are preferred over sockets; threads last). Without a CPU count
+ * the count is the topology's product. rivet has no CPU hotplug: maxcpus
+ * must equal cpus. */
+static enum cli_result smp_resolve(struct parse_state *st, const char *flag, struct smp_topo *t)
+{
+    if ((t->dies && t->dies != 1) || (t->clusters && t->clusters != 1))
+        return usage_error(st, "%s: %s not supported by the virt board (only 1)", flag,
+                           t->dies && t->dies != 1 ? "dies" : "clusters");
+    uint64_t known = t->maxcpus ? t->maxcpus : t->cpus;
+    if (!known) {
+        t->sockets = t->sockets ? t->sockets : 1;
+        t->cores = t->cores ? t->cores : 1;
+        t->threads = t->threads ? t->threads : 1;
+    } else if (!t->cores) {
+        t->sockets = t->sockets ? t->sockets : 1;
+        t->threads = t->threads ? t->threads : 1;
+        t->cores = known / (t->sockets * t->threads);
+    } else if (!t->sockets) {
+        t->threads = t->threads ? t->threads : 1;
+        t->sockets = known / (t->cores * t->threads);
+    }
+    if (!t->threads)
+        t->threads = known / (t->sockets * t->cores);
+    uint64_t product = t->sockets * t->cores * t->threads;
+    if (!t->maxcpus)
+        t->maxcpus = t->cpus ? t->cpus : product;
+    if (!t->cpus)
+        t->cpus = t->maxcpus;
+    if (product != t->maxcpus)
+        return usage_error(st, "%s: the topology's product, sockets (%llu) * cores (%llu) * threads (%llu) = %llu, "
+                           "is not the %llu harts asked for", flag, (unsigned long long)t->sockets,
+                           (unsigned long long)t->cores, (unsigned long long)t->threads,
+                           (unsigned long long)product, (unsigned long long)t->maxcpus);
+    if (t->maxcpus != t->cpus)
+        return usage_error(st, "%s: maxcpus=%llu differs from cpus=%llu; rivet has no CPU hotplug", flag,
+                           (unsigned long long)t->maxcpus, (unsigned long long)t->cpus);
+    return CLI_RUN;
+}
+
+/* -smp [cpus=]N[,maxcpus=N][,sockets=N][,dies=1][,clusters=1][,cores=N][,threads=N] */
 static enum cli_result set_smp(struct parse_state *st, const char *flag, const char *v)
 {
-    uint64_t n;
-    const char *num = strncmp(v, "cpus=", 5) == 0 ? v + 5 : v;
-    if (!parse_u64(num, &n))
-        return usage_error(st, "%s: bad number '%s'", flag, v);
-    if (n < 1 || n > RIVET_MAX_HARTS)
-        return usage_error(st, "%s: %s harts requested; rivet supports 1 to %d", flag, num, RIVET_MAX_HARTS);
-    st->o->cfg.nharts = (unsigned)n;
-    return CLI_RUN;
+    struct smp_topo t = { 0 };
+    char key[32], *val;
+    enum cli_result r = CLI_RUN;
+    for (bool first = true; r == CLI_RUN && *v; first = false) {
+        if (!next_item(&v, key, sizeof key, &val))
+            return no_memory(st);
+        r = smp_item(st, flag, &t, key, val, first);
+        free(val);
+    }
+    if (r == CLI_RUN && !t.cpus && !t.maxcpus && !t.sockets && !t.cores && !t.threads)
+        r = usage_error(st, "%s: no CPU count or topology given", flag);
+    if (r == CLI_RUN)
+        r = smp_resolve(st, flag, &t);
+    if (r == CLI_RUN && t.cpus > RIVET_MAX_HARTS)
+        r = usage_error(st, "%s: %llu harts requested; rivet supports 1 to %d", flag, (unsigned long long)t.cpus,
+                        RIVET_MAX_HARTS);
+    if (r == CLI_RUN)
+        st->o->cfg.nharts = (unsigned)t.cpus;
+    return r;
 }
 
 static enum cli_result set_timeout(struct parse_state *st, const char *flag, const char *v)
@@ -323,8 +418,13 @@ static enum cli_result set_drive(struct parse_state *st, const char *v)
     }
     if (r == CLI_RUN && !d->file)
         r = usage_error(st, "-drive: no file= given");
+    if (r == CLI_RUN && !d->file[0])
+        r = usage_error(st, "-drive: file= is empty");
     if (r == CLI_RUN && !d->virtio && !d->id)
         r = usage_error(st, "-drive: if=none needs an id= for -device");
+    for (unsigned i = 0; r == CLI_RUN && d->id && i + 1 < o->ndrives; i++)
+        if (o->drives[i].id && !strcmp(o->drives[i].id, d->id))
+            r = usage_error(st, "-drive: duplicate id '%s'", d->id);
     return r;
 }
 
@@ -720,7 +820,11 @@ static enum cli_result apply_debug(struct parse_state *st, enum flag_id id, cons
             return usage_error(st, "%s: unsupported device '%s' (tcp::PORT or tcp:HOST:PORT)", flag, v);
         c->gdb = v;
         return CLI_RUN;
-    case F_GDB_DEFAULT: c->gdb = "tcp::1234"; return CLI_RUN;
+    case F_GDB_DEFAULT:
+        c->gdb = "tcp::1234";
+        st->gdb_s = true;
+        return CLI_RUN;
+    case F_GDB_PORT: st->gdb_port = v; return CLI_RUN;
     case F_GDB_WAIT: c->gdb_wait = true; return CLI_RUN;
     case F_ICOUNT: return set_icount(st, flag, v);
     case F_RTC: return set_rtc(st, flag, v);
@@ -752,7 +856,7 @@ static enum cli_result apply(struct parse_state *st, enum flag_id id, const char
         return CLI_RUN;
     case F_HELP: return CLI_HELP;
     case F_VERSION: return CLI_VERSION;
-    case F_GDB: case F_GDB_DEFAULT: case F_GDB_WAIT: case F_ICOUNT: case F_RTC: case F_EXPECT_SCRIPT: case F_CONSOLE_LOG:
+    case F_GDB: case F_GDB_DEFAULT: case F_GDB_PORT: case F_GDB_WAIT: case F_ICOUNT: case F_RTC: case F_EXPECT_SCRIPT: case F_CONSOLE_LOG:
         return apply_debug(st, id, flag, v);
     case F_FB: case F_SCREENSHOT: return apply_display(st, id, flag, v);
     default: return apply_board(st, id, flag, v);
@@ -946,6 +1050,19 @@ static enum cli_result check_complete(struct parse_state *st)
         return usage_error(st, "no guest given; use -kernel FILE");
     if ((o->boot.initrd || o->boot.append) && !o->kernel && !o->dumpdtb)
         return usage_error(st, "-initrd and -append need a kernel (-kernel FILE)");
+    /* Old QEMU's "-s -p PORT" (xv6-riscv's Makefile falls back to it when
+     * the help shows no -gdb): gdb on that port. */
+    if (st->gdb_port) {
+        char *end;
+        long port = strtol(st->gdb_port, &end, 10);
+        if (!st->gdb_s)
+            return usage_error(st, "-p %s: the gdb port of old QEMUs, only with -s; use -gdb tcp::%s",
+                               st->gdb_port, st->gdb_port);
+        if (!*st->gdb_port || *end || port < 1 || port > 65535)
+            return usage_error(st, "-p: bad port '%s' (1 to 65535)", st->gdb_port);
+        snprintf(o->gdb_spec, sizeof o->gdb_spec, "tcp::%ld", port);
+        o->cfg.gdb = o->gdb_spec;
+    }
     /* QEMU's -S alone waits for its monitor; rivet has none, so it would
      * wait for ever. */
     if (o->cfg.gdb_wait && !o->cfg.gdb)
@@ -1012,96 +1129,135 @@ const char *cli_version(void)
 
 const char *cli_usage(void)
 {
+    /* As in QEMU's help, every option's line starts at column 0 with the
+     * option: scripts grep it (xv6-riscv: `$(QEMU) -help | grep '^-gdb'`). */
     return
         "usage: rivet [options] -kernel FILE\n"
         "\n"
         "Emulates QEMU's RISC-V 'virt' board (RV64GC harts, CLINT, PLIC, NS16550A\n"
         "UART, virtio-mmio disks, goldfish RTC, sifive test) with QEMU's flags.\n"
+        "Every option may be given with one or two dashes, a value after a space or\n"
+        "after '='.\n"
         "\n"
         "Boot (QEMU spelling):\n"
-        "  (no -bios), -bios default  rivet's built-in SBI firmware: the kernel (ELF,\n"
-        "                          Linux Image or raw at 0x80200000) starts in S-mode on\n"
-        "                          hart 0 with a0 = 0, a1 = device tree\n"
-        "  -bios none              the kernel (ELF at its physical addresses, or raw at\n"
-        "                          0x80000000) runs in M-mode on every hart\n"
-        "  -bios FILE              M-mode firmware (OpenSBI fw_jump/fw_dynamic) at\n"
-        "                          0x80000000, the kernel at 0x80200000\n"
-        "  -kernel FILE            the kernel; an ELF defining 'tohost' may use HTIF\n"
-        "  -initrd FILE            initial ramdisk (in /chosen)\n"
-        "  -append STRING          kernel command line (/chosen bootargs)\n"
-        "  -dtb FILE               use this device tree instead of the generated one\n"
-        "  -machine virt[,dumpdtb=FILE], -M ...  the board; dumpdtb writes the device\n"
-        "                          tree to FILE and exits 0\n"
+        "-bios default|none|FILE\n"
+        "                default (or no -bios): rivet's built-in SBI firmware; the\n"
+        "                kernel (ELF, Linux Image or raw at 0x80200000) starts in\n"
+        "                S-mode on hart 0 with a0 = 0, a1 = device tree.\n"
+        "                none: the kernel (ELF at its physical addresses, or raw at\n"
+        "                0x80000000) runs in M-mode on every hart.\n"
+        "                FILE: M-mode firmware (OpenSBI fw_jump/fw_dynamic) at\n"
+        "                0x80000000, the kernel at 0x80200000\n"
+        "-kernel FILE    the kernel; an ELF defining 'tohost' may use HTIF\n"
+        "-initrd FILE    initial ramdisk (in /chosen)\n"
+        "-append STRING  kernel command line (/chosen bootargs)\n"
+        "-dtb FILE       use this device tree instead of the generated one\n"
+        "-machine virt[,dumpdtb=FILE]\n"
+        "                the board; dumpdtb writes the device tree to FILE and exits 0\n"
+        "-M virt[,...]   the same as -machine\n"
         "\n"
         "Board:\n"
-        "  -cpu MODEL[,EXT=on|off]...   the harts' ISA: rv64 (the default: RV64GC,\n"
-        "                          Zba, Zbb, Zbs, Sstc), rva22s64, rva23s64 or max, with\n"
-        "                          extensions switched on or off; -cpu help lists them\n"
-        "  -m SIZE                 RAM size: MiB, or with a K/M/G suffix (default 128M)\n"
-        "  -smp N, -smp cpus=N     number of harts, 1 to 8 (default 1)\n"
-        "  -nographic              no window; the console is on stdio (see -serial)\n"
-        "  -display sdl|none       sdl: a window showing the guest's framebuffer, with\n"
-        "                          a virtio keyboard and tablet (fails without a\n"
-        "                          display); none: no window. Default: a window when\n"
-        "                          DISPLAY or WAYLAND_DISPLAY is set (not for -bios\n"
-        "                          none). In the window: Ctrl-Alt-G releases the\n"
-        "                          pointer, Ctrl-Alt-S writes rivet-DATE-TIME.png;\n"
-        "                          closing it presses the guest's power button\n"
-        "  -fb WxH                 framebuffer size (default 1024x768 with a window);\n"
-        "                          gives the guest a framebuffer even without one\n"
-        "  --screenshot-on-exit FILE.png   at exit, the framebuffer as a PNG\n"
-        "  -serial mon:stdio|stdio|file:PATH|none   the UART (default mon:stdio:\n"
-        "                          Ctrl-A x quits, Ctrl-A h lists the keys)\n"
-        "  -drive file=F[,if=none|virtio][,format=raw][,id=ID][,readonly=on]\n"
-        "                          a raw disk image; if=virtio (the default) attaches\n"
-        "                          it as a virtio-blk device at once\n"
-        "  -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]\n"
-        "                          a virtio-blk device in slot N (default: the highest\n"
-        "                          free slot, as QEMU, so the first one is /dev/vda)\n"
-        "  -device virtio-rng-device[,rng=ID][,bus=virtio-mmio-bus.N]\n"
-        "                          an entropy device (Linux: /dev/hwrng); its bytes come\n"
-        "                          from the host's getrandom(), or under -icount from a\n"
-        "                          fixed-seed stream so runs repeat\n"
-        "  -netdev user,id=ID[,hostfwd=[tcp|udp]:[HOSTADDR]:PORT-[GUESTADDR]:PORT]...\n"
-        "                          user-mode networking: the guest is 10.0.2.15 (DHCP)\n"
-        "                          behind a gateway 10.0.2.2 (the host) and DNS 10.0.2.3;\n"
-        "                          hostfwd forwards a host port to a guest port;\n"
-        "                          restrict=on: the guest reaches nothing, hostfwd works\n"
-        "  -device virtio-net-device,netdev=ID[,mac=MAC][,bus=virtio-mmio-bus.N]\n"
-        "                          a network card on that network (one per board)\n"
-        "  -nic user[,model=virtio-net-device][,mac=MAC][,hostfwd=...]   both at once\n"
-        "  -net nic[,macaddr=MAC] -net user[,hostfwd=...]   the same, older syntax;\n"
-        "                          -net none: no network\n"
-        "  -object rng-random,id=ID[,filename=FILE]   read the entropy from FILE\n"
-        "                          (default /dev/urandom); rng-builtin,id=ID: getrandom()\n"
-        "  -global virtio-mmio.force-legacy=true|false   virtio-mmio version 1\n"
-        "                          (legacy) instead of 2 (default false)\n"
-        "  -snapshot               disk writes go to memory; the images stay untouched\n"
-        "  -no-reboot              a guest reboot request ends rivet quietly\n"
+        "-cpu MODEL[,EXT=on|off]...\n"
+        "                the harts' ISA: rv64 (the default: RV64GC, Zba, Zbb,\n"
+        "                Zbs, Sstc, Svadu), rva22s64, rva23s64 or max, with\n"
+        "                extensions switched on or off; -cpu help lists them\n"
+        "-m SIZE         RAM size: MiB, or with a K/M/G suffix (default 128M, at\n"
+        "                least 3M)\n"
+        "-smp [cpus=]N[,maxcpus=N][,sockets=S][,cores=C][,threads=T][,dies=1][,clusters=1]\n"
+        "                number of harts, 1 to 8 (default 1); a topology must\n"
+        "                multiply to N (omitted parts computed as QEMU 7.2 does),\n"
+        "                maxcpus must equal N (no CPU hotplug)\n"
+        "-nographic      no window; the console is on stdio (see -serial)\n"
+        "-display sdl|none\n"
+        "                sdl: a window showing the guest's framebuffer, with a virtio\n"
+        "                keyboard and tablet (fails without a display); none: no\n"
+        "                window. Default: a window when DISPLAY or WAYLAND_DISPLAY is\n"
+        "                set (not for -bios none). In the window: Ctrl-Alt-G releases\n"
+        "                the pointer, Ctrl-Alt-S writes rivet-DATE-TIME.png; closing\n"
+        "                it presses the guest's power button\n"
+        "-serial mon:stdio|stdio|file:PATH|none\n"
+        "                the UART (default mon:stdio: Ctrl-A x quits, Ctrl-A h lists\n"
+        "                the keys)\n"
+        "-drive file=F[,if=none|virtio][,format=raw][,id=ID][,readonly=on]\n"
+        "                a raw disk image; if=virtio (the default) attaches it as a\n"
+        "                virtio-blk device at once\n"
+        "-device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]\n"
+        "                a virtio-blk device in slot N (default: the highest free\n"
+        "                slot, as QEMU, so the first one is /dev/vda)\n"
+        "-device virtio-rng-device[,rng=ID][,bus=virtio-mmio-bus.N]\n"
+        "                an entropy device (Linux: /dev/hwrng); its bytes come from\n"
+        "                the host's getrandom(), or under -icount from a fixed-seed\n"
+        "                stream so runs repeat\n"
+        "-device virtio-net-device,netdev=ID[,mac=MAC][,bus=virtio-mmio-bus.N]\n"
+        "                a network card on that network (one per board); every guest\n"
+        "                frame passes rivet's frame filter, and slirp runs in a\n"
+        "                helper process (rivet --net-helper), restarted if it dies\n"
+        "-netdev user,id=ID[,hostfwd=[tcp|udp]:[HOSTADDR]:PORT-[GUESTADDR]:PORT]...\n"
+        "                user-mode networking: the guest is 10.0.2.15 (DHCP) behind a\n"
+        "                gateway 10.0.2.2 (the host) and DNS 10.0.2.3; hostfwd\n"
+        "                forwards a host port to a guest port; restrict=on: the\n"
+        "                guest reaches nothing, hostfwd works\n"
+        "-nic user[,model=virtio-net-device][,mac=MAC][,hostfwd=...]\n"
+        "                -netdev and -device virtio-net-device at once\n"
+        "-net nic[,macaddr=MAC] -net user[,hostfwd=...]\n"
+        "                the same, older syntax; -net none: no network\n"
+        "-object rng-random,id=ID[,filename=FILE]\n"
+        "                read the entropy from FILE (default /dev/urandom; a regular\n"
+        "                file or character device): when it runs out, the guest's\n"
+        "                requests wait;\n"
+        "                rng-builtin,id=ID: getrandom()\n"
+        "-global virtio-mmio.force-legacy=true|false\n"
+        "                virtio-mmio version 1 (legacy) instead of 2 (default false)\n"
+        "-snapshot       disk writes go to a temporary file in $TMPDIR (else\n"
+        "                /var/tmp); the images stay untouched\n"
+        "-no-reboot      a guest reboot request ends rivet quietly\n"
         "\n"
-        "rivet options (one or two dashes):\n"
-        "  --trace[=FILE]          one line per retired instruction (default: stderr)\n"
-        "  --timeout SECONDS       stop after this much wall-clock time (fractions ok)\n"
-        "  --max-insns N           stop after N instructions retired over all harts\n"
-        "  --stats                 at exit, print instructions, seconds and MIPS on stderr,\n"
-        "                          and what the block cache and the translator did\n"
-        "  --jit on|off|eager      translate hot code to host code (default on, x86-64\n"
-        "                          hosts); off interprets everything; eager translates\n"
-        "                          every block at once (for testing the translator)\n"
-        "  -gdb tcp:[HOST]:PORT    gdb stub on that TCP port (HOST default 127.0.0.1)\n"
-        "  -s                      the same as -gdb tcp::1234\n"
-        "  -S                      with -gdb/-s: wait for gdb before the first instruction\n"
-        "  -icount shift=N, -icount N   virtual time: 2^N ns per instruction; timers,\n"
-        "                          mtime and the RTC follow it, idle time is skipped, so\n"
-        "                          runs repeat exactly; the RTC then starts at\n"
-        "                          2026-01-01 unless -rtc base= says otherwise\n"
-        "  -rtc base=utc|YYYY-MM-DD[THH:MM:SS]   the RTC's start: the host's time\n"
-        "                          (default) or a fixed UTC date\n"
-        "  --expect-script FILE    scripted console: lines wait \"TEXT\" [SECONDS],\n"
-        "                          send \"TEXT\" (C escapes), sleep SECONDS, exit N\n"
-        "  --console-log FILE      copy every byte of UART output to FILE\n"
-        "  -h, --help              this help\n"
-        "  --version               the version\n"
+        "Debugging and repeatable runs:\n"
+        "-gdb tcp:[HOST]:PORT\n"
+        "                accept a gdb connection on that TCP port (HOST default\n"
+        "                127.0.0.1); each hart is a thread, all stop together\n"
+        "-s              shorthand for -gdb tcp::1234\n"
+        "-p PORT         with -s, gdb on PORT instead (old QEMU's spelling)\n"
+        "-S              with -gdb or -s: wait for gdb before the first instruction\n"
+        "-icount shift=N|N\n"
+        "                virtual time: 2^N ns per instruction; timers, mtime and the\n"
+        "                RTC follow it, idle time is skipped, so runs repeat exactly;\n"
+        "                the RTC then starts at 2026-01-01 unless -rtc base= says\n"
+        "                otherwise\n"
+        "-rtc base=utc|YYYY-MM-DD[THH:MM:SS]\n"
+        "                the RTC's start: the host's time (default) or a fixed UTC date\n"
+        "\n"
+        "rivet's own options:\n"
+        "--trace[=FILE]  one line per retired instruction (default: stderr)\n"
+        "--timeout SECONDS\n"
+        "                stop after this much wall-clock time from the start, loading\n"
+        "                included (fractions ok)\n"
+        "--max-insns N   stop after N instructions retired over all harts\n"
+        "--stats         at exit, print instructions, seconds and MIPS on stderr, and\n"
+        "                what the block cache and the translator did\n"
+        "--jit on|off|eager\n"
+        "                translate hot code to host code (default on, x86-64 hosts);\n"
+        "                off interprets everything; eager translates every block at\n"
+        "                once (for testing the translator)\n"
+        "--expect-script FILE\n"
+        "                scripted console: lines wait \"TEXT\" [SECONDS], send \"TEXT\"\n"
+        "                (C escapes), sleep SECONDS, exit N\n"
+        "--console-log FILE\n"
+        "                copy every byte of UART output to FILE\n"
+        "-fb WxH         framebuffer size (default 1024x768 with a window); gives the\n"
+        "                guest a framebuffer even without one\n"
+        "--screenshot-on-exit FILE.png\n"
+        "                at exit, the framebuffer as a PNG\n"
+        "\n"
+        "Input files (-kernel, -initrd, -dtb, -bios, --expect-script) must be regular\n"
+        "files; outputs (-serial file:, --console-log, --trace=, --screenshot-on-exit,\n"
+        "dumpdtb=) may also be FIFOs or character devices such as /dev/stdout, but a\n"
+        "FIFO nobody reads is an error at once. A write error on an output is reported\n"
+        "once on stderr.\n"
+        "\n"
+        "-h              this help\n"
+        "-help           the same as -h (also --help)\n"
+        "-version        the version (also --version)\n"
         "\n"
         "The guest ends rivet through HTIF, the sifive test device (poweroff, fail\n"
         "code, reset), SBI system reset or Ctrl-A x. rivet does not reboot: a reset\n"
@@ -1114,8 +1270,11 @@ const char *cli_usage(void)
         "           are 0 gives 1)\n"
         "  123      an --expect-script wait timed out (the message names the line)\n"
         "  124      --timeout or --max-insns reached, or every hart waits for an\n"
-        "           interrupt nothing can raise (no timer armed, no input)\n"
+        "           interrupt nothing can raise (no timer armed, no input: stdin\n"
+        "           at its end brings none)\n"
         "  125      usage or input error (bad option, bad file)\n"
         "  126      internal error\n"
+        "  141      the console's reader went away (rivet ... | head): one line on\n"
+        "           stderr, the terminal restored (128 + SIGPIPE, which rivet ignores)\n"
         "  128+N    stopped by signal N\n";
 }

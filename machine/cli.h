@@ -2,7 +2,9 @@
  * Command-line parsing for the rivet program, kept apart from main() so tests
  * can call it. QEMU 7.2 spelling and meaning for the board flags (-machine/-M,
  * -bios, -kernel, -initrd, -append, -dtb, -m, -smp, -nographic, -serial,
- * -display, -no-reboot, -snapshot, -drive, -device, -global), rivet's own for
+ * -display, -no-reboot, -snapshot, -drive, -device, -global, -object,
+ * -netdev, -nic, -net, -gdb, -s, -S, old QEMU's -s -p PORT, -icount, -rtc,
+ * -h/-help, -version), rivet's own for
  * the rest; every flag may be written with one or two dashes, and a flag's
  * value either as the next argument or after '=' (--timeout=5). --trace takes
  * its file only as --trace=FILE. Anything rivet does not implement (a flag,
@@ -47,6 +49,7 @@ struct cli_options {
     /* The window (machine/display.h); -fb sets cfg.fb_width/fb_height. */
     enum display_kind display;  /* -display / -nographic; default DISPLAY_AUTO */
     const char *screenshot;     /* --screenshot-on-exit FILE */
+    char gdb_spec[16];          /* cfg.gdb's storage for -s -p PORT */
 };
 
 enum cli_result {
@@ -66,6 +69,9 @@ void cli_free(struct cli_options *o);
  * case) scales by 2^10, 2^20, 2^30 or 2^40. false when malformed or overflowing. */
 bool cli_parse_size(const char *s, uint64_t *bytes);
 
+/* The help: as in QEMU's, each option's line starts at column 0 with the
+ * option, so scripts that grep QEMU's help find rivet's (xv6-riscv's
+ * Makefile runs `$(QEMU) -help | grep -q '^-gdb'`). */
 const char *cli_usage(void);
 const char *cli_version(void);
 

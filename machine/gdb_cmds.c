@@ -12,48 +12,64 @@
 #include "cpu/decode.h"
 #include "machine/gdb_priv.h"
 
-#define GDB_NCSR_NAMES (sizeof csr_names / sizeof csr_names[0])
-
-/* The CSRs the target description lists (gdb knows them by these names). */
+/* CSR names for the target description (the privileged spec's, which gdb
+ * knows): single CSRs, then numbered families. */
 static const struct {
     const char *name;
     unsigned num;
 } csr_names[] = {
+    { "cycle", CSR_CYCLE }, { "time", CSR_TIME }, { "instret", CSR_INSTRET },
     { "sstatus", CSR_SSTATUS }, { "sie", CSR_SIE }, { "stvec", CSR_STVEC },
     { "scounteren", CSR_SCOUNTEREN }, { "senvcfg", CSR_SENVCFG }, { "sscratch", CSR_SSCRATCH },
     { "sepc", CSR_SEPC }, { "scause", CSR_SCAUSE }, { "stval", CSR_STVAL }, { "sip", CSR_SIP },
     { "stimecmp", CSR_STIMECMP }, { "satp", CSR_SATP },
     { "mvendorid", CSR_MVENDORID }, { "marchid", CSR_MARCHID }, { "mimpid", CSR_MIMPID },
-    { "mhartid", CSR_MHARTID }, { "mstatus", CSR_MSTATUS }, { "misa", CSR_MISA },
-    { "medeleg", CSR_MEDELEG }, { "mideleg", CSR_MIDELEG }, { "mie", CSR_MIE }, { "mtvec", CSR_MTVEC },
-    { "mcounteren", CSR_MCOUNTEREN }, { "menvcfg", CSR_MENVCFG }, { "mscratch", CSR_MSCRATCH },
-    { "mepc", CSR_MEPC }, { "mcause", CSR_MCAUSE }, { "mtval", CSR_MTVAL }, { "mip", CSR_MIP },
-    { "mcycle", CSR_MCYCLE }, { "minstret", CSR_MINSTRET },
-    { "cycle", CSR_CYCLE }, { "time", CSR_TIME }, { "instret", CSR_INSTRET },
+    { "mhartid", CSR_MHARTID }, { "mconfigptr", CSR_MCONFIGPTR }, { "mstatus", CSR_MSTATUS },
+    { "misa", CSR_MISA }, { "medeleg", CSR_MEDELEG }, { "mideleg", CSR_MIDELEG }, { "mie", CSR_MIE },
+    { "mtvec", CSR_MTVEC }, { "mcounteren", CSR_MCOUNTEREN }, { "menvcfg", CSR_MENVCFG },
+    { "mcountinhibit", CSR_MCOUNTINHIBIT }, { "mscratch", CSR_MSCRATCH }, { "mepc", CSR_MEPC },
+    { "mcause", CSR_MCAUSE }, { "mtval", CSR_MTVAL }, { "mip", CSR_MIP }, { "mtinst", CSR_MTINST },
+    { "mtval2", CSR_MTVAL2 }, { "mcycle", CSR_MCYCLE }, { "minstret", CSR_MINSTRET },
+    { "tselect", CSR_TSELECT }, { "tdata1", CSR_TDATA1 }, { "tdata2", CSR_TDATA2 }, { "tdata3", CSR_TDATA3 },
+};
+static const struct {
+    const char *prefix;
+    unsigned first, last, base; /* CSR first..last is prefix(first - base)... */
+} csr_families[] = {
+    { "hpmcounter", CSR_HPMCOUNTER3, CSR_HPMCOUNTER31, CSR_CYCLE },
+    { "mhpmcounter", CSR_MHPMCOUNTER3, CSR_MHPMCOUNTER31, CSR_MCYCLE },
+    { "mhpmevent", CSR_MHPMEVENT3, CSR_MHPMEVENT31, CSR_MHPMEVENT3 - 3 },
+    { "pmpcfg", CSR_PMPCFG0, CSR_PMPCFG15, CSR_PMPCFG0 },
+    { "pmpaddr", CSR_PMPADDR0, CSR_PMPADDR63, CSR_PMPADDR0 },
 };
 
-/* ---- hex helpers ---- */
-
-static int hex_val(char c)
+/* The name gdb knows CSR num by; "csrNNN" (hex) for one without a name. */
+static void csr_name(unsigned num, char *buf, size_t len)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    for (size_t i = 0; i < sizeof csr_names / sizeof csr_names[0]; i++)
+        if (csr_names[i].num == num) {
+            snprintf(buf, len, "%s", csr_names[i].name);
+            return;
+        }
+    for (size_t i = 0; i < sizeof csr_families / sizeof csr_families[0]; i++)
+        if (num >= csr_families[i].first && num <= csr_families[i].last) {
+            snprintf(buf, len, "%s%u", csr_families[i].prefix, num - csr_families[i].base);
+            return;
+        }
+    snprintf(buf, len, "csr%03x", num);
 }
+
+/* ---- hex helpers ---- */
 
 /* A hex number of 1..16 digits at *p (before end); advances *p. */
 static bool parse_hex(const char **p, const char *end, uint64_t *v)
 {
     uint64_t x = 0;
     unsigned n = 0;
-    while (*p < end && hex_val(**p) >= 0) {
+    while (*p < end && gdb_hex_digit(**p) >= 0) {
         if (++n > 16)
             return false;
-        x = x << 4 | (uint64_t)hex_val(*(*p)++);
+        x = x << 4 | (uint64_t)gdb_hex_digit(*(*p)++);
     }
     *v = x;
     return n > 0;
@@ -87,7 +103,7 @@ static bool get_le(const char **p, const char *end, unsigned n, uint64_t *v)
     if ((size_t)(end - *p) < 2u * n)
         return false;
     for (unsigned i = 0; i < n; i++) {
-        int hi = hex_val((*p)[2 * i]), lo = hex_val((*p)[2 * i + 1]);
+        int hi = gdb_hex_digit((*p)[2 * i]), lo = gdb_hex_digit((*p)[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return false;
         x |= (uint64_t)(hi << 4 | lo) << (8 * i);
@@ -345,41 +361,16 @@ static bool gdb_watch_query(void *opaque, uint64_t va, uint64_t len, enum mmu_ac
 void gdb_sync_hooks(struct gdbstub *g)
 {
     bool watching = g->nwatches > 0;
-    bool debug = watching || g->nbreaks > 0;
     for (unsigned i = 0; i < g->m->cfg.nharts; i++) {
         struct hart *h = &g->m->harts[i];
-        h->debug = debug;
         h->debug_stop = gdb_debug_stop;
         h->debug_opaque = g;
         h->mmu.watch = watching ? gdb_watch_query : NULL;
         h->mmu.watch_opaque = g;
         h->mmu.watch_hit = false;
         hart_flush_tlb(h); /* watched pages leave the TLB; unwatched may return */
+        hart_set_breaks(h, g->breaks.n ? &g->breaks : NULL);
     }
-}
-
-static bool break_find(const struct gdbstub *g, uint64_t addr, unsigned *at)
-{
-    for (unsigned i = 0; i < g->nbreaks; i++)
-        if (g->breaks[i] == addr) {
-            *at = i;
-            return true;
-        }
-    return false;
-}
-
-static bool break_set(struct gdbstub *g, uint64_t addr, bool insert)
-{
-    unsigned i;
-    bool found = break_find(g, addr, &i);
-    if (insert && !found) {
-        if (g->nbreaks >= GDB_MAX_BREAKS)
-            return false;
-        g->breaks[g->nbreaks++] = addr;
-    } else if (!insert && found) {
-        g->breaks[i] = g->breaks[--g->nbreaks];
-    }
-    return true;
 }
 
 static bool watch_set(struct gdbstub *g, enum gdb_watch_type type, uint64_t addr, uint64_t len, bool insert)
@@ -410,9 +401,11 @@ static void cmd_z(struct gdbstub *g, const char *p, const char *end, bool insert
         reply_str(reply, "E01");
         return;
     }
-    bool ok;
-    if (type <= 1)
-        ok = break_set(g, addr, insert);
+    bool ok = true;
+    if (type <= 1 && insert)
+        ok = hart_breaks_insert(&g->breaks, addr);
+    else if (type <= 1)
+        hart_breaks_remove(&g->breaks, addr);
     else if (type <= GDB_WATCH_ACCESS)
         ok = watch_set(g, (enum gdb_watch_type)type, addr, kind, insert);
     else {
@@ -423,45 +416,61 @@ static void cmd_z(struct gdbstub *g, const char *p, const char *end, bool insert
     reply_str(reply, ok ? "OK" : "E22");
 }
 
+/* The hart hook (hart.h): records the hart's event, a watchpoint hit or the
+ * breakpoint at its pc, unless one is already pending for it, and stops the
+ * hart (held, its slice ended). The rest of the round runs as far as this
+ * hart got (machine.h), then the stub stops every hart and reports. */
 bool gdb_debug_stop(void *opaque, struct hart *h)
 {
     struct gdbstub *g = opaque;
-    unsigned id = (unsigned)(h - g->m->harts), at;
-    bool skip = g->skip_valid[id] && g->skip_pc[id] == h->pc;
-    g->skip_valid[id] = false;
-    if (h->mmu.watch_hit) {
-        static const char *const kinds[] = { "awatch", "rwatch", "watch" };
-        const struct gdb_watch *w = NULL;
-        for (unsigned i = 0; i < g->nwatches && !w; i++)
-            if (watch_overlaps(&g->watches[i], h->mmu.watch_addr, 1, h->mmu.watch_acc))
-                w = &g->watches[i];
-        h->mmu.watch_hit = false;
-        snprintf(g->stop_reason, sizeof g->stop_reason, "%s:%" PRIx64 ";",
-                 w ? kinds[w->type == GDB_WATCH_ACCESS ? 0 : w->type == GDB_WATCH_READ ? 1 : 2] : "awatch",
-                 h->mmu.watch_addr);
-    } else if (!skip && break_find(g, h->pc, &at)) {
-        snprintf(g->stop_reason, sizeof g->stop_reason, "swbreak:;");
-    } else {
-        return false;
+    unsigned id = (unsigned)(h - g->m->harts);
+    struct gdb_event *ev = &g->events[id];
+    if (!ev->valid) {
+        *ev = (struct gdb_event){ .valid = true, .signal = GDB_SIGTRAP, .pc = h->pc };
+        if (h->mmu.watch_hit) {
+            static const char *const kinds[] = { "awatch", "rwatch", "watch" };
+            const struct gdb_watch *w = NULL;
+            for (unsigned i = 0; i < g->nwatches && !w; i++)
+                if (watch_overlaps(&g->watches[i], h->mmu.watch_addr, 1, h->mmu.watch_acc))
+                    w = &g->watches[i];
+            snprintf(ev->reason, sizeof ev->reason, "%s:%" PRIx64 ";",
+                     w ? kinds[w->type == GDB_WATCH_ACCESS ? 0 : w->type == GDB_WATCH_READ ? 1 : 2] : "awatch",
+                     h->mmu.watch_addr);
+        } else {
+            ev->is_break = true;
+            snprintf(ev->reason, sizeof ev->reason, "swbreak:;");
+        }
     }
     g->stop_pending = true;
-    g->stop_hart = id;
-    g->stop_signal = GDB_SIGTRAP;
-    for (unsigned i = 0; i < g->m->cfg.nharts; i++)
-        hart_yield(&g->m->harts[i]); /* all-stop: end every hart's slice */
+    h->debug_hold = true;
+    hart_yield(h);
     return true;
 }
 
 void gdb_stop_reply(struct gdbstub *g, char *reply)
 {
-    snprintf(reply, GDB_REPLY_SIZE, "T%02xthread:%x;%s", g->stop_signal, g->stop_hart + 1, g->stop_reason);
+    snprintf(reply, GDB_REPLY_SIZE, "T%02xthread:%x;%s", g->last.signal, g->last_hart + 1, g->last.reason);
 }
 
 /* ---- target description ---- */
 
-static size_t xml_regs(char *o, size_t cap)
+/* Whether the hart has CSR num, to an M-mode reader. */
+static bool csr_present(struct hart *h, unsigned num)
+{
+    uint8_t priv = h->priv;
+    h->priv = PRV_M;
+    bool yes = csr_exists(h, num);
+    h->priv = priv;
+    return yes;
+}
+
+/* The target description: gdb's RISC-V features (cpu, fpu, csr with every
+ * CSR the hart has, and the virtual one with priv), regnums as gdb numbers
+ * them. */
+static size_t xml_regs(struct hart *h, char *o, size_t cap)
 {
     size_t n = 0;
+    char name[32];
 #define XML(...) (n += (size_t)snprintf(o + (n < cap ? n : cap), n < cap ? cap - n : 0, __VA_ARGS__))
     XML("<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n<target version=\"1.0\">\n"
         "<architecture>riscv:rv64</architecture>\n<feature name=\"org.gnu.gdb.riscv.cpu\">\n");
@@ -478,9 +487,12 @@ static size_t xml_regs(char *o, size_t cap)
         "<reg name=\"fcsr\" bitsize=\"32\" type=\"int\" regnum=\"%u\"/>\n</feature>\n"
         "<feature name=\"org.gnu.gdb.riscv.csr\">\n",
         (unsigned)(GDB_REG_CSR0 + CSR_FFLAGS), (unsigned)(GDB_REG_CSR0 + CSR_FRM), (unsigned)(GDB_REG_CSR0 + CSR_FCSR));
-    for (unsigned i = 0; i < GDB_NCSR_NAMES; i++)
-        XML("<reg name=\"%s\" bitsize=\"64\" type=\"int\" regnum=\"%u\"/>\n", csr_names[i].name,
-            GDB_REG_CSR0 + csr_names[i].num);
+    for (unsigned num = CSR_FCSR + 1; num < GDB_REG_PRIV - GDB_REG_CSR0; num++) {
+        if (!csr_present(h, num))
+            continue;
+        csr_name(num, name, sizeof name);
+        XML("<reg name=\"%s\" bitsize=\"64\" type=\"int\" regnum=\"%u\"/>\n", name, GDB_REG_CSR0 + num);
+    }
     XML("</feature>\n<feature name=\"org.gnu.gdb.riscv.virtual\">\n"
         "<reg name=\"priv\" bitsize=\"64\" type=\"int\" regnum=\"%u\"/>\n</feature>\n</target>\n",
         (unsigned)GDB_REG_PRIV);
@@ -489,14 +501,15 @@ static size_t xml_regs(char *o, size_t cap)
 }
 
 /* qXfer:features:read:target.xml:OFFSET,LENGTH -> "m"/"l" + escaped data. */
-static void cmd_xfer(const char *p, const char *end, char *reply)
+static void cmd_xfer(struct gdbstub *g, const char *p, const char *end, char *reply)
 {
     static const char prefix[] = "target.xml:";
-    static char xml[16384];
-    static size_t xml_len;
     uint64_t off, len;
-    if (!xml_len)
-        xml_len = xml_regs(xml, sizeof xml);
+    if (!g->xml_len) {
+        g->xml_len = xml_regs(&g->m->harts[0], g->xml, sizeof g->xml);
+        if (g->xml_len >= sizeof g->xml) /* cannot happen with 4096 CSRs of short names */
+            g->xml_len = sizeof g->xml - 1;
+    }
     if ((size_t)(end - p) < sizeof prefix - 1 || memcmp(p, prefix, sizeof prefix - 1)) {
         reply_str(reply, "E00");
         return;
@@ -510,34 +523,37 @@ static void cmd_xfer(const char *p, const char *end, char *reply)
         len = GDB_PACKET_SIZE / 2;
     size_t o = 1;
     uint64_t i = off;
-    for (; i < xml_len && i - off < len; i++) {
-        char c = xml[i];
+    for (; i < g->xml_len && i - off < len; i++) {
+        char c = g->xml[i];
         if (c == '$' || c == '#' || c == '}' || c == '*') {
             reply[o++] = '}';
             c ^= 0x20;
         }
         reply[o++] = c;
     }
-    reply[0] = i >= xml_len ? 'l' : 'm';
+    reply[0] = i >= g->xml_len ? 'l' : 'm';
     reply[o] = '\0';
 }
 
 /* ---- threads and queries ---- */
 
-/* A thread id: -1 (all), 0 (any), or 1..nharts. *hart gets an index. */
-static bool parse_thread(struct gdbstub *g, const char **p, const char *end, unsigned *hart)
+#define THREAD_ALL (-1) /* "-1" */
+#define THREAD_ANY (-2) /* "0": gdb lets the stub pick */
+
+/* A thread id: -1 (all), 0 (any), or 1..nharts (*t = the hart index). */
+static bool parse_thread(struct gdbstub *g, const char **p, const char *end, int *t)
 {
-    uint64_t t;
+    uint64_t v;
     if (*p < end && **p == '-') {
         if (*p + 1 >= end || (*p)[1] != '1')
             return false;
         *p += 2;
-        *hart = 0;
+        *t = THREAD_ALL;
         return true;
     }
-    if (!parse_hex(p, end, &t) || t > g->m->cfg.nharts)
+    if (!parse_hex(p, end, &v) || v > g->m->cfg.nharts)
         return false;
-    *hart = t ? (unsigned)t - 1 : 0;
+    *t = v ? (int)v - 1 : THREAD_ANY;
     return true;
 }
 
@@ -547,6 +563,22 @@ static bool starts(const char *p, const char *end, const char *s)
     return (size_t)(end - p) >= n && memcmp(p, s, n) == 0;
 }
 
+/* qThreadExtraInfo,TID: what `info threads` shows after the thread id. */
+static void cmd_extra_info(struct gdbstub *g, const char *p, const char *end, char *reply)
+{
+    int t;
+    char text[64];
+    if (!parse_thread(g, &p, end, &t) || p != end || t < 0) {
+        reply_str(reply, "E01");
+        return;
+    }
+    const struct hart *h = &g->m->harts[t];
+    snprintf(text, sizeof text, "hart %u%s", (unsigned)t, h->halted ? " (stopped by SBI)" : h->wfi ? " (wfi)" : "");
+    char *o = reply;
+    for (const char *c = text; *c; c++)
+        o = put_le(o, (uint8_t)*c, 1);
+}
+
 static void cmd_q(struct gdbstub *g, const char *p, const char *end, char *reply)
 {
     reply[0] = '\0';
@@ -554,65 +586,80 @@ static void cmd_q(struct gdbstub *g, const char *p, const char *end, char *reply
         snprintf(reply, GDB_REPLY_SIZE, "PacketSize=%x;qXfer:features:read+;swbreak+;hwbreak+;vContSupported+",
                  GDB_PACKET_SIZE);
     else if (starts(p, end, "qXfer:features:read:"))
-        cmd_xfer(p + 20, end, reply);
+        cmd_xfer(g, p + 20, end, reply);
     else if (starts(p, end, "qfThreadInfo")) {
         char *o = reply + sprintf(reply, "m");
         for (unsigned i = 0; i < g->m->cfg.nharts; i++)
             o += sprintf(o, i ? ",%x" : "%x", i + 1);
     } else if (starts(p, end, "qsThreadInfo"))
         reply_str(reply, "l");
+    else if (starts(p, end, "qThreadExtraInfo,"))
+        cmd_extra_info(g, p + 17, end, reply);
     else if (end - p == 2 && starts(p, end, "qC"))
         snprintf(reply, GDB_REPLY_SIZE, "QC%x", g->g_hart + 1);
     else if (starts(p, end, "qAttached"))
         reply_str(reply, "1");
 }
 
-/* vCont;ACTION[:TID];...: s on one thread steps it (the others stay stopped);
- * otherwise c resumes all. t is answered as a stop. */
+/* Whether any hart is to run. */
+static bool resumes_any(const struct gdbstub *g)
+{
+    for (unsigned i = 0; i < g->m->cfg.nharts; i++)
+        if (g->run[i] != GDB_RUN_HOLD)
+            return true;
+    return false;
+}
+
+/* One vCont action "a[sig][:tid]" at *p: applies to the harts no earlier
+ * action named (the leftmost match wins, E.2 "vCont"); `set` marks them. */
+static bool vcont_action(struct gdbstub *g, const char **p, const char *end, bool *set)
+{
+    uint64_t sig;
+    int t = THREAD_ALL;
+    char a = *(*p)++;
+    if ((a == 'C' || a == 'S') && !parse_hex(p, end, &sig)) /* the signal is not delivered */
+        return false;
+    if (*p < end && **p == ':' && (++*p, !parse_thread(g, p, end, &t)))
+        return false;
+    if (a != 'c' && a != 'C' && a != 's' && a != 'S' && a != 't')
+        return false;
+    enum gdb_run r = a == 'c' || a == 'C' ? GDB_RUN_CONT : a == 't' ? GDB_RUN_HOLD : GDB_RUN_STEP;
+    if (t == THREAD_ANY)
+        t = (int)g->c_hart;
+    for (unsigned i = 0; i < g->m->cfg.nharts; i++)
+        if (!set[i] && (t == THREAD_ALL || (unsigned)t == i)) {
+            g->run[i] = r;
+            set[i] = true;
+        }
+    return true;
+}
+
+/* vCont;ACTION[:TID]...: per-thread actions; unnamed harts stay stopped.
+ * Nothing to run: the stop reply at once. */
 static enum gdb_action cmd_vcont(struct gdbstub *g, const char *p, const char *end, char *reply)
 {
-    bool step = false, cont = false;
-    unsigned step_hart = g->c_hart;
+    bool set[RIVET_MAX_HARTS] = { false };
+    enum gdb_run saved[RIVET_MAX_HARTS];
+    memcpy(saved, g->run, sizeof saved);
+    for (unsigned i = 0; i < g->m->cfg.nharts; i++)
+        g->run[i] = GDB_RUN_HOLD;
     reply[0] = '\0';
     while (p < end) {
-        if (!expect_char(&p, end, ';') || p >= end) {
-            reply_str(reply, "E01");
-            return GDB_ACT_REPLY;
-        }
-        char a = *p++;
-        uint64_t sig;
-        if ((a == 'C' || a == 'S') && !parse_hex(&p, end, &sig)) {
-            reply_str(reply, "E01");
-            return GDB_ACT_REPLY;
-        }
-        unsigned hart = g->c_hart;
-        bool has_tid = p < end && *p == ':';
-        if (has_tid && (++p, !parse_thread(g, &p, end, &hart))) {
-            reply_str(reply, "E01");
-            return GDB_ACT_REPLY;
-        }
-        if (a == 's' || a == 'S') {
-            if (!step)
-                step_hart = hart;
-            step = true;
-        } else if (a == 'c' || a == 'C') {
-            cont = true;
-        } else if (a != 't') {
+        if (!expect_char(&p, end, ';') || p >= end || !vcont_action(g, &p, end, set)) {
+            memcpy(g->run, saved, sizeof saved);
             reply_str(reply, "E01");
             return GDB_ACT_REPLY;
         }
     }
-    if (step) {
-        g->step_hart = step_hart;
-        return GDB_ACT_STEP;
-    }
-    if (cont)
+    if (resumes_any(g))
         return GDB_ACT_RESUME;
+    memcpy(g->run, saved, sizeof saved);
     gdb_stop_reply(g, reply);
     return GDB_ACT_REPLY;
 }
 
-/* c/s/C/S with an optional resume address (after the signal for C/S). */
+/* c/s/C/S with an optional resume address (after the signal for C/S): c
+ * resumes every hart, s steps the Hc hart while the others run (QEMU). */
 static enum gdb_action cmd_resume(struct gdbstub *g, const char *p, const char *end, char *reply)
 {
     char op = *p++;
@@ -626,22 +673,25 @@ static enum gdb_action cmd_resume(struct gdbstub *g, const char *p, const char *
             reply_str(reply, "E01");
             return GDB_ACT_REPLY;
         }
-        g_hart(g)->pc = v & ~1ull;
+        g->m->harts[g->c_hart].pc = v & ~1ull;
     }
     reply[0] = '\0';
-    g->step_hart = g->c_hart;
-    return op == 's' || op == 'S' ? GDB_ACT_STEP : GDB_ACT_RESUME;
+    for (unsigned i = 0; i < g->m->cfg.nharts; i++)
+        g->run[i] = (op == 's' || op == 'S') && i == g->c_hart ? GDB_RUN_STEP : GDB_RUN_CONT;
+    return GDB_ACT_RESUME;
 }
 
+/* Hg/Hc: -1 (all) and 0 (any) keep the current selection. */
 static void cmd_H(struct gdbstub *g, const char *p, const char *end, char *reply)
 {
-    unsigned hart;
+    int t;
     char op = p < end ? *p++ : 0;
-    if ((op != 'g' && op != 'c') || !parse_thread(g, &p, end, &hart) || p != end) {
+    if ((op != 'g' && op != 'c') || !parse_thread(g, &p, end, &t) || p != end) {
         reply_str(reply, "E01");
         return;
     }
-    *(op == 'g' ? &g->g_hart : &g->c_hart) = hart;
+    if (t >= 0)
+        *(op == 'g' ? &g->g_hart : &g->c_hart) = (unsigned)t;
     reply_str(reply, "OK");
 }
 
@@ -664,7 +714,12 @@ static enum gdb_action cmd_v(struct gdbstub *g, const char *p, const char *end, 
     return GDB_ACT_REPLY;
 }
 
-unsigned gdbstub_step_hart(const struct gdbstub *g) { return g->step_hart; }
+char gdbstub_resumes(const struct gdbstub *g, unsigned hart)
+{
+    if (hart >= g->m->cfg.nharts)
+        return 0;
+    return g->run[hart] == GDB_RUN_CONT ? 'c' : g->run[hart] == GDB_RUN_STEP ? 's' : 0;
+}
 
 enum gdb_action gdbstub_command(struct gdbstub *g, const char *pkt, size_t len, char *reply)
 {

@@ -27,17 +27,6 @@ void gdb_rx_init(struct gdb_rx *rx)
     rx->state = RX_IDLE;
 }
 
-static int hex_digit(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* "$body#cc": the checksum is the sum of the body bytes mod 256 (E.1). A body
  * longer than GDB_PACKET_SIZE is counted but not stored, then refused. */
 enum gdb_rx_event gdb_rx_byte(struct gdb_rx *rx, uint8_t c)
@@ -61,7 +50,7 @@ enum gdb_rx_event gdb_rx_byte(struct gdb_rx *rx, uint8_t c)
         return GDB_RX_NONE;
     case RX_SUM1:
     case RX_SUM2:
-        d = hex_digit(c);
+        d = gdb_hex_digit(c);
         if (d < 0) {
             rx->state = RX_IDLE;
             return GDB_RX_BAD;
@@ -108,13 +97,12 @@ static void send_raw(struct gdbstub *g, const char *buf, size_t len)
 
 static void send_packet(struct gdbstub *g, const char *body)
 {
-    static char frame[GDB_REPLY_SIZE + 8];
     size_t len = strlen(body);
     uint8_t sum = 0;
     for (size_t i = 0; i < len; i++)
         sum = (uint8_t)(sum + (uint8_t)body[i]);
-    int n = snprintf(frame, sizeof frame, "$%s#%02x", body, sum);
-    send_raw(g, frame, (size_t)n);
+    int n = snprintf(g->frame, sizeof g->frame, "$%s#%02x", body, sum);
+    send_raw(g, g->frame, (size_t)n);
 }
 
 /* "tcp:[HOST]:PORT", "[HOST]:PORT" or "PORT"; HOST empty = loopback. */
@@ -177,7 +165,9 @@ struct gdbstub *gdbstub_create(struct machine *m, const char *spec, bool wait, c
         return NULL;
     }
     g->wait_connect = spec && wait;
-    g->stop_signal = GDB_SIGTRAP;
+    g->last = (struct gdb_event){ .valid = true, .signal = GDB_SIGTRAP };
+    for (unsigned i = 0; i < RIVET_MAX_HARTS; i++)
+        g->run[i] = GDB_RUN_CONT;
     gdb_rx_init(&g->rx);
     gdb_sync_hooks(g);
     return g;
@@ -194,76 +184,183 @@ void gdbstub_destroy(struct gdbstub *g)
     free(g);
 }
 
-/* A new client: the machine stops (as QEMU does) and waits for its '?'. */
-static void accept_client(struct gdbstub *g)
+/* ---- run control ---- */
+
+/* All-stop: every hart is held and its slice ends (gdbstub.h). Between
+ * rounds, where the stub runs, no hart is running, so nothing is left to
+ * wait for. */
+static void stop_all(struct gdbstub *g)
 {
-    int fd = accept4(g->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-    if (fd < 0)
+    g->stopped = true;
+    for (unsigned i = 0; i < g->m->cfg.nharts; i++) {
+        g->m->harts[i].debug_hold = true;
+        hart_yield(&g->m->harts[i]);
+    }
+}
+
+static void forget_events(struct gdbstub *g)
+{
+    g->stop_pending = false;
+    for (unsigned i = 0; i < g->m->cfg.nharts; i++) {
+        g->events[i].valid = false;
+        g->at_reported[i] = false;
+    }
+}
+
+/* Stops the machine and tells gdb of `ev` on hart `id`, which becomes the
+ * current hart. */
+static void report(struct gdbstub *g, unsigned id, const struct gdb_event *ev)
+{
+    stop_all(g);
+    g->last = *ev;
+    g->last_hart = id;
+    g->at_reported[id] = ev->is_break;
+    g->reported_pc[id] = ev->pc;
+    g->g_hart = g->c_hart = id;
+    gdb_stop_reply(g, g->reply);
+    send_packet(g, g->reply);
+}
+
+/* A pending event still stands: a breakpoint only while its hart is at it. */
+static bool event_stands(const struct gdbstub *g, unsigned id)
+{
+    const struct gdb_event *ev = &g->events[id];
+    return ev->valid && (!ev->is_break || (g->m->harts[id].pc == ev->pc && hart_breaks_has(&g->breaks, ev->pc)));
+}
+
+/* Reports one pending event of a hart the current resume runs, a finished
+ * step first; the others stay pending. false when there is none. */
+static bool report_pending(struct gdbstub *g)
+{
+    unsigned pick = RIVET_MAX_HARTS;
+    for (unsigned i = 0; i < g->m->cfg.nharts; i++) {
+        if (g->run[i] == GDB_RUN_HOLD || !event_stands(g, i)) {
+            if (g->run[i] != GDB_RUN_HOLD)
+                g->events[i].valid = false; /* stale */
+            continue;
+        }
+        if (pick == RIVET_MAX_HARTS || (g->run[i] == GDB_RUN_STEP && g->run[pick] != GDB_RUN_STEP))
+            pick = i;
+    }
+    if (pick == RIVET_MAX_HARTS)
+        return false;
+    struct gdb_event ev = g->events[pick];
+    g->events[pick].valid = false;
+    report(g, pick, &ev);
+    return true;
+}
+
+/* One instruction of hart id outside the run loop (no device time passes,
+ * interrupts off: QEMU's default single-step), and its event: the
+ * watchpoint it hit, else the finished step. */
+static void step_one(struct gdbstub *g, unsigned id)
+{
+    struct hart *h = &g->m->harts[id];
+    if (!h->halted)
+        hart_step_insn(h);
+    if (h->mmu.watch_hit) {
+        gdb_debug_stop(g, h); /* records the watch event */
+        h->mmu.watch_hit = false;
+    }
+    struct gdb_event *ev = &g->events[id];
+    if (!ev->valid)
+        *ev = (struct gdb_event){ .valid = true, .signal = GDB_SIGTRAP, .pc = h->pc };
+    g->stop_pending = true;
+}
+
+/* A hart resumed where it reported a breakpoint runs that instruction
+ * first (a watchpoint it hits there is an event). */
+static void step_over(struct gdbstub *g, unsigned id)
+{
+    struct hart *h = &g->m->harts[id];
+    if (h->pc != g->reported_pc[id] || h->halted)
         return;
+    hart_step_insn(h);
+    if (h->mmu.watch_hit) {
+        gdb_debug_stop(g, h);
+        h->mmu.watch_hit = false;
+    }
+}
+
+/* Resumes as g->run[] says (gdbstub.h): pending events first, then the
+ * steps (reported at once when nothing else runs), the step over the
+ * breakpoint just reported, and the rest runs. */
+static void resume(struct gdbstub *g)
+{
+    bool running = false;
+    if (report_pending(g))
+        return;
+    for (unsigned i = 0; i < g->m->cfg.nharts; i++) {
+        struct hart *h = &g->m->harts[i];
+        h->yield = false;
+        h->debug_hold = g->run[i] != GDB_RUN_CONT;
+        if (g->run[i] == GDB_RUN_STEP) {
+            step_one(g, i);
+        } else if (g->run[i] == GDB_RUN_CONT) {
+            running = true;
+            if (g->at_reported[i] && hart_breaks_has(&g->breaks, h->pc))
+                step_over(g, i);
+        }
+        if (g->run[i] != GDB_RUN_HOLD)
+            g->at_reported[i] = false;
+    }
+    g->stopped = false;
+    if (!running && g->stop_pending) {
+        g->stop_pending = false;
+        report_pending(g);
+    }
+}
+
+/* Ctrl-C while running: every hart stops; the current hart is reported if
+ * it runs, else the first hart that does. */
+static void interrupt(struct gdbstub *g)
+{
+    unsigned id = g->last_hart;
+    for (unsigned i = 0; g->run[id] == GDB_RUN_HOLD && i < g->m->cfg.nharts; i++)
+        id = i;
+    struct gdb_event ev = { .valid = true, .signal = GDB_SIGINT, .pc = g->m->harts[id].pc };
+    report(g, id, &ev);
+}
+
+/* A new client: the machine stops (as QEMU does) and waits for its '?'. */
+void gdbstub_attach(struct gdbstub *g, int fd)
+{
     if (g->fd >= 0) { /* one debugger at a time */
         close(fd);
         return;
     }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     g->fd = fd;
     gdb_rx_init(&g->rx);
-    g->stopped = true;
-    g->stop_hart = 0;
-    g->stop_signal = GDB_SIGTRAP;
-    g->stop_reason[0] = '\0';
+    forget_events(g);
+    stop_all(g);
+    g->last = (struct gdb_event){ .valid = true, .signal = GDB_SIGTRAP, .pc = g->m->harts[0].pc };
+    g->last_hart = g->g_hart = g->c_hart = 0;
 }
 
-/* Detach or a lost connection: breakpoints go, the guest runs on. */
+static void accept_client(struct gdbstub *g)
+{
+    int fd = accept4(g->listen_fd, NULL, NULL, SOCK_CLOEXEC), one = 1;
+    if (fd < 0)
+        return;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    gdbstub_attach(g, fd);
+}
+
+/* Detach or a lost connection: breakpoints go, every hart runs on. */
 static void drop_client(struct gdbstub *g)
 {
     if (g->fd >= 0)
         close(g->fd);
     g->fd = -1;
-    g->nbreaks = 0;
+    memset(&g->breaks, 0, sizeof g->breaks);
     g->nwatches = 0;
     gdb_sync_hooks(g);
-    g->stopped = false;
-}
-
-/* Resuming: each hart steps over a breakpoint at its own pc once. */
-static void resume(struct gdbstub *g)
-{
+    forget_events(g);
     for (unsigned i = 0; i < g->m->cfg.nharts; i++) {
-        g->skip_valid[i] = true;
-        g->skip_pc[i] = g->m->harts[i].pc;
+        g->run[i] = GDB_RUN_CONT;
+        g->m->harts[i].debug_hold = false;
     }
     g->stopped = false;
-}
-
-static void stop_now(struct gdbstub *g, unsigned hart, unsigned signal)
-{
-    g->stopped = true;
-    g->stop_hart = hart;
-    g->stop_signal = signal;
-    g->stop_reason[0] = '\0';
-    gdb_stop_reply(g, g->reply);
-    send_packet(g, g->reply);
-}
-
-/* One instruction on one hart, outside the run loop (no device time passes,
- * as QEMU's default single-step with timers and interrupts off). */
-static void step(struct gdbstub *g)
-{
-    unsigned id = gdbstub_step_hart(g);
-    struct hart *h = &g->m->harts[id];
-    if (!h->halted)
-        hart_step(h);
-    if (!gdb_debug_stop(g, h)) { /* watchpoint hit, else a plain trap */
-        g->stop_signal = GDB_SIGTRAP;
-        g->stop_reason[0] = '\0';
-    }
-    g->stop_pending = false;
-    g->stop_hart = id;
-    for (unsigned i = 0; i < g->m->cfg.nharts; i++)
-        g->m->harts[i].yield = false;
-    gdb_stop_reply(g, g->reply);
-    send_packet(g, g->reply);
 }
 
 /* Acts on one checked packet. Returns true for k. */
@@ -273,9 +370,6 @@ static bool on_packet(struct gdbstub *g)
     switch (gdbstub_command(g, g->rx.buf, g->rx.len, g->reply)) {
     case GDB_ACT_RESUME:
         resume(g);
-        return false;
-    case GDB_ACT_STEP:
-        step(g);
         return false;
     case GDB_ACT_KILL:
         return true;
@@ -311,7 +405,7 @@ static bool serve(struct gdbstub *g)
             break;
         case GDB_RX_INTERRUPT:
             if (!g->stopped)
-                stop_now(g, g->c_hart, GDB_SIGINT);
+                interrupt(g);
             break;
         default:
             break;
@@ -335,7 +429,7 @@ static bool poll_socket(struct gdbstub *g, int timeout_ms)
 
 bool gdbstub_round(struct gdbstub *g, int *status)
 {
-    if (g->listen_fd < 0)
+    if (g->listen_fd < 0 && g->fd < 0)
         return false;
     if (g->wait_connect) { /* -S: nothing runs before gdb is here */
         while (g->fd < 0 && !g->m->stop_signal)
@@ -344,9 +438,7 @@ bool gdbstub_round(struct gdbstub *g, int *status)
     }
     if (g->stop_pending) {
         g->stop_pending = false;
-        g->stopped = true;
-        gdb_stop_reply(g, g->reply);
-        send_packet(g, g->reply);
+        report_pending(g);
     } else if (++g->rounds % GDB_POLL_ROUNDS == 0 && poll_socket(g, 0)) {
         *status = 0;
         return true;

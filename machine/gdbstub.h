@@ -2,19 +2,36 @@
  * The gdb stub: GDB's remote serial protocol over TCP (QEMU's -gdb, -s, -S).
  *
  * Contract
- * - All-stop: every hart is a thread (ids 1..N). When gdb stops the machine
- *   (a breakpoint, a watchpoint, a finished step, Ctrl-C, a new connection)
- *   no hart runs until gdb resumes it with c, s or vCont.
+ * - All-stop: every hart is a thread (ids 1..N). A breakpoint, a watchpoint,
+ *   a finished step, Ctrl-C (0x03) or a new connection stops every hart. The
+ *   stop reply names the hart the event happened on and makes it the current
+ *   one for g, G, p, P, m, M, X and for resuming (as QEMU's stub does: gdb
+ *   sends no Hg after a stop). When several harts hit events before the
+ *   machine stopped, one is reported and the others stay pending: the next
+ *   resume of such a hart reports it at once, running nothing (a pending
+ *   breakpoint stands only while the hart is still there and it is set).
+ * - Resuming: vCont with per-thread actions (c, C, s, S, t; signals are not
+ *   delivered); a hart no action names stays stopped (scheduler-locking).
+ *   A step runs one instruction with interrupts off (QEMU's default
+ *   single-step). Harts that continue while another steps run one round
+ *   (a slice each) before the step is reported, so a hart spinning on a lock
+ *   another holds can be stepped. Legacy c resumes every hart; s steps the
+ *   Hc hart while the others run, as on QEMU. A hart resumed at the pc where
+ *   it reported a breakpoint first steps over it.
+ * - Stopping harts: the stub holds a hart (h->debug_hold: hart_run runs
+ *   nothing) and ends its slice (hart_yield). The stub runs between rounds,
+ *   where no hart runs, so today every hart has stopped when it reports;
+ *   with one host thread per hart it will wait for each hart to acknowledge.
  * - The stub runs on the emulation thread between rounds (gdbstub_round):
  *   while the machine runs it polls the socket with a zero timeout every
  *   GDB_POLL_ROUNDS rounds (for Ctrl-C and new connections); while stopped it
  *   blocks in poll() serving packets.
- * - Breakpoints (Z0, Z1) are a list of addresses compared with the pc before
- *   each instruction: guest memory is never patched, so they work in any code,
- *   compressed or not, ROM included. Watchpoints (Z2 write, Z3 read, Z4
- *   access) go through the mmu's watch hook (mmu.h). While any is set, or a
- *   step is in progress, every hart runs the debug path of hart_run (hart.h);
- *   otherwise the block path runs untouched.
+ * - Breakpoints (Z0, Z1) are virtual addresses, for every hart, compared
+ *   with the pc: guest memory is never patched, so they work in any code,
+ *   compressed or not, ROM included. Only blocks holding a breakpoint run one
+ *   instruction at a time; everything else runs translated (cpu/run.c).
+ *   Watchpoints (Z2 write, Z3 read, Z4 access) go through the mmu's watch
+ *   hook (mmu.h): only accesses to watched pages leave the fast path.
  * - Memory (m, M, X) is accessed by virtual address through the selected
  *   hart's current translation (physical with paging off or in M-mode), RAM
  *   and byte-accessible devices only; anything else answers E14.
@@ -62,8 +79,7 @@ enum gdb_rx_event gdb_rx_byte(struct gdb_rx *rx, uint8_t c);
 /* What a command asks of the run loop. */
 enum gdb_action {
     GDB_ACT_REPLY,  /* reply filled (possibly empty: unsupported); stay as we are */
-    GDB_ACT_RESUME, /* continue every hart (reply empty: the stop reply comes later) */
-    GDB_ACT_STEP,   /* step the hart gdbstub_step_hart() names, then reply with a stop */
+    GDB_ACT_RESUME, /* resume as gdbstub_resumes() says (reply empty: the stop reply comes later) */
     GDB_ACT_KILL,   /* end the run */
     GDB_ACT_DETACH, /* reply "OK", drop breakpoints, run on without gdb */
 };
@@ -73,12 +89,19 @@ enum gdb_action {
 struct gdbstub *gdbstub_create(struct machine *m, const char *spec, bool wait, char *err, size_t errlen);
 void gdbstub_destroy(struct gdbstub *g);
 
+/* A client already connected on fd, which the stub takes over (tests hand
+ * it one end of a socketpair): as with a new connection, the machine stops.
+ * A second client is refused (fd closed). */
+void gdbstub_attach(struct gdbstub *g, int fd);
+
 /* Between rounds. Returns true when the run must end (k): *status is set. */
 bool gdbstub_round(struct gdbstub *g, int *status);
 
 /* One packet body (len bytes, any content) -> the reply body (NUL-terminated,
  * at most GDB_REPLY_SIZE - 1 characters) and what to do next. */
 enum gdb_action gdbstub_command(struct gdbstub *g, const char *pkt, size_t len, char *reply);
-unsigned gdbstub_step_hart(const struct gdbstub *g);
+/* After GDB_ACT_RESUME: what hart `hart` is to do, 'c' (continue), 's'
+ * (step) or 0 (stay stopped). */
+char gdbstub_resumes(const struct gdbstub *g, unsigned hart);
 
 #endif

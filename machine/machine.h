@@ -11,6 +11,14 @@
  *   spuriously, unprivileged spec "Zalrsc", so this is allowed), except
  *   that of a hart sleeping in WRS, whose reservation set is watched
  *   (cpu/resv.h).
+ * - A hart the gdb stub holds (h->debug_hold: stopped while gdb runs others,
+ *   vCont with per-thread actions) runs nothing and counts as waiting. When
+ *   the stub stops a hart in its slice (a breakpoint, a watchpoint: it holds
+ *   it), the harts after it in the round run at most as many instructions as
+ *   it did, as though they had run side by side until the stop (QEMU runs
+ *   them in parallel): each hart progresses while another stops on a
+ *   breakpoint again and again, and harts that hit events in that stretch
+ *   stop too (the stub reports them one by one).
  * - --max-insns counts retired instructions; a slice in which a runnable hart
  *   retires nothing (it traps in a loop) counts its whole budget, so the limit
  *   also ends a trap storm.
@@ -21,6 +29,12 @@
  *   hart_tick() runs for every hart (Sstc STIP, also the built-in SBI timer).
  * - A device wanting the loop's attention sets h->yield on every hart, so the
  *   current hart_run() returns at its next block boundary.
+ * - The console's output is written once per round; a failed write is
+ *   checked then (terminal.h): the reader gone (EPIPE) ends the run with
+ *   RIVET_EXIT_SIGNAL + SIGPIPE and a message, other errors are noted once.
+ * - A machine whose harts all wait with no timer ahead and no input that can
+ *   still come (a console at EOF counts as none) ends its run (deadlock).
+ * - --timeout counts from rivet_create, so loading the guest counts too.
  * - When every hart sits in WFI (or is halted) with no enabled interrupt
  *   pending, the loop sleeps until the earliest timer deadline (CLINT
  *   mtimecmp, Sstc stimecmp, RTC alarm) or until console input arrives
@@ -81,9 +95,10 @@ struct machine {
     struct virtio_device *rng;    /* virtio-rng (cfg.rng), also in vdevs[cfg.rng_slot] */
     int rng_fd;                   /* cfg.rng_file, or -1 */
     bool rng_seeded_only;         /* -icount without a file: the seeded stream alone */
+    bool rng_failed;              /* the source ran out or failed (noted once) */
     uint64_t rng_state;           /* the seeded stream (machine.c, rng_fill) */
     struct virtio_device *nic;    /* virtio-net (cfg.net), also in vdevs[cfg.net_slot] */
-    struct net_user *net;         /* its user-mode network (machine/net_user.h) */
+    struct net *net;              /* its user-mode network (machine/net.h) */
     uint8_t *rom;                 /* boot ROM contents (virt_memmap[VIRT_MROM].size bytes) */
     struct display_board *display; /* framebuffer and input devices (display.c); NULL: none */
 
@@ -98,6 +113,7 @@ struct machine {
     bool exit_requested;
     uint64_t exit_code;
     enum machine_exit exit_kind;
+    bool console_closed;          /* the console's reader went away (EPIPE): the run ends */
     /* Set by rivet_request_stop (any thread, signal handlers): the signal number. */
     volatile sig_atomic_t stop_signal;
 
@@ -116,11 +132,26 @@ uint64_t machine_read_time(void *opaque);
  * a WRS.STO wait; UINT64_MAX when none is armed. (The RTC alarm is in nanoseconds: goldfish_rtc.h.) */
 uint64_t machine_next_deadline(const struct machine *m, uint64_t now);
 
+/* One round of the run loop (above): every hart one slice. Returns false
+ * when the instruction limit leaves nothing to run. m->retired counts
+ * retired instructions, plus the whole budget of any slice in which a
+ * runnable hart retired nothing. Emulation thread; rivet_run calls it, tests
+ * may too. */
+bool machine_run_round(struct machine *m);
+
 /* HTIF exit callback: records the code and yields every hart. */
 void machine_request_exit(void *opaque, uint64_t code);
 
-/* Fills err (when non-NULL) with one formatted line. */
+/* Fills err (when non-NULL) with one formatted line (rivet/errfmt.h: an
+ * overlong one keeps its start and its reason). */
 void machine_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* A problem during the run that does not end it (the network helper
+ * restarted, a log or overlay that cannot be written, an entropy file at
+ * its end): one line "rivet: ..." on stderr, after the console output
+ * written so far. Callers report each kind of problem once. Emulation
+ * thread. */
+void machine_note(struct machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* sbi_glue.c: fills m->sbi and sets every hart's env.sbi_ecall hook. */
 void machine_attach_sbi(struct machine *m);

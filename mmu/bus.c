@@ -62,8 +62,13 @@ bool bus_add_region(struct bus *bus, const struct mmio_region *r)
 {
     if (bus->nregions >= BUS_MAX_REGIONS || r->size == 0 || r->base + (r->size - 1) < r->base)
         return false;
-    if (!valid_access_size(r->min_access) || !valid_access_size(r->max_access) ||
-        r->min_access > r->max_access)
+    struct mmio_region n = *r;
+    if (!n.impl_min)
+        n.impl_min = n.min_access;
+    if (!n.impl_max)
+        n.impl_max = n.max_access;
+    if (!valid_access_size(n.min_access) || !valid_access_size(n.max_access) || n.min_access > n.max_access ||
+        !valid_access_size(n.impl_min) || !valid_access_size(n.impl_max) || n.impl_min > n.impl_max)
         return false;
     uint64_t last = r->base + (r->size - 1);
     if (bus->ram_size && ranges_overlap(r->base, last, bus->ram_base, bus->ram_base + (bus->ram_size - 1)))
@@ -73,7 +78,7 @@ bool bus_add_region(struct bus *bus, const struct mmio_region *r)
         if (ranges_overlap(r->base, last, o->base, o->base + (o->size - 1)))
             return false;
     }
-    bus->regions[bus->nregions++] = *r;
+    bus->regions[bus->nregions++] = n;
     return true;
 }
 
@@ -85,6 +90,11 @@ const struct mmio_region *bus_find_region(const struct bus *bus, uint64_t paddr)
             return r;
     }
     return NULL;
+}
+
+static uint64_t size_mask(unsigned size)
+{
+    return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
 }
 
 /* The region and offset for an MMIO access, or NULL when no region takes it:
@@ -102,6 +112,50 @@ static const struct mmio_region *mmio_target(const struct bus *bus, uint64_t pad
     if (size > r->size - *offset)
         return NULL;
     return r;
+}
+
+/* An access the region accepts, in the sizes its callbacks implement (bus.h):
+ * split when wider than impl_max, widened to impl_min when narrower. The
+ * access is naturally aligned and sizes are powers of two, so every piece
+ * is aligned too; a widened access must still lie inside the region. */
+static bus_status mmio_read(const struct mmio_region *r, uint64_t off, unsigned size, uint64_t *value)
+{
+    uint64_t v = 0;
+    if (size > r->impl_max) {
+        for (unsigned i = 0; i < size; i += r->impl_max) {
+            uint64_t part = 0;
+            if (r->read(r->opaque, off + i, r->impl_max, &part) != BUS_OK)
+                return BUS_ERROR;
+            v |= (part & size_mask(r->impl_max)) << (i * 8);
+        }
+    } else if (size < r->impl_min) {
+        uint64_t base = off & ~(uint64_t)(r->impl_min - 1);
+        if (r->impl_min > r->size - base || r->read(r->opaque, base, r->impl_min, &v) != BUS_OK)
+            return BUS_ERROR;
+        v >>= (off - base) * 8;
+    } else if (r->read(r->opaque, off, size, &v) != BUS_OK) {
+        return BUS_ERROR;
+    }
+    /* A device may leave junk above the access size; the hart never sees it. */
+    *value = v & size_mask(size);
+    return BUS_OK;
+}
+
+static bus_status mmio_write(const struct mmio_region *r, uint64_t off, unsigned size, uint64_t value)
+{
+    if (size > r->impl_max) {
+        for (unsigned i = 0; i < size; i += r->impl_max)
+            if (r->write(r->opaque, off + i, r->impl_max, (value >> (i * 8)) & size_mask(r->impl_max)) != BUS_OK)
+                return BUS_ERROR;
+        return BUS_OK;
+    }
+    if (size < r->impl_min) {
+        uint64_t base = off & ~(uint64_t)(r->impl_min - 1);
+        if (r->impl_min > r->size - base)
+            return BUS_ERROR;
+        return r->write(r->opaque, base, r->impl_min, value << ((off - base) * 8)) == BUS_OK ? BUS_OK : BUS_ERROR;
+    }
+    return r->write(r->opaque, off, size, value) == BUS_OK ? BUS_OK : BUS_ERROR;
 }
 
 /* Calls the hooks of every page flagged in [paddr, paddr + len) after the
@@ -131,11 +185,6 @@ void bus_note_store(struct bus *bus, uint64_t paddr, uint64_t len)
         bus->resv_write(bus->resv_write_opaque, paddr, len);
 }
 
-static uint64_t size_mask(unsigned size)
-{
-    return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
-}
-
 bus_status bus_read(struct bus *bus, uint64_t paddr, unsigned size, uint64_t *value)
 {
     if (!valid_access_size(size))
@@ -145,12 +194,10 @@ bus_status bus_read(struct bus *bus, uint64_t paddr, unsigned size, uint64_t *va
         *value = load_le(p, size);
         return BUS_OK;
     }
-    uint64_t offset, v = 0;
+    uint64_t offset;
     const struct mmio_region *r = mmio_target(bus, paddr, size, &offset);
-    if (!r || !r->read || r->read(r->opaque, offset, size, &v) != BUS_OK)
+    if (!r || !r->read || mmio_read(r, offset, size, value) != BUS_OK)
         return BUS_ERROR;
-    /* A device may leave junk above the access size; the hart never sees it. */
-    *value = v & size_mask(size);
     return BUS_OK;
 }
 
@@ -168,7 +215,7 @@ bus_status bus_write(struct bus *bus, uint64_t paddr, unsigned size, uint64_t va
     const struct mmio_region *r = mmio_target(bus, paddr, size, &offset);
     if (!r || !r->write)
         return BUS_ERROR;
-    return r->write(r->opaque, offset, size, value & size_mask(size)) == BUS_OK ? BUS_OK : BUS_ERROR;
+    return mmio_write(r, offset, size, value & size_mask(size));
 }
 
 bool bus_dma_read(struct bus *bus, uint64_t paddr, void *dst, uint64_t len)

@@ -4,9 +4,17 @@
  * Contract
  * - RAM is one host allocation at [ram_base, ram_base + ram_size).
  * - A device is a declared region (base, size, the access sizes it accepts,
- *   read and write callbacks, an opaque pointer). The bus refuses accesses of
- *   other sizes or alignments before the device sees them (BUS_ERROR), and the
- *   hart turns BUS_ERROR into an access fault. Devices never touch hart state.
+ *   the sizes its callbacks implement, read and write callbacks, an opaque
+ *   pointer). The bus refuses accesses of other sizes or alignments before
+ *   the device sees them (BUS_ERROR), and the hart turns BUS_ERROR into an
+ *   access fault. An accepted access the callbacks do not implement is
+ *   adapted: a wider one is split into implemented pieces, lowest address
+ *   first (an 8-byte read of a byte-wide UART is 8 register reads); a
+ *   narrower one becomes one access of the smallest implemented size that
+ *   holds it (a read returns the wanted bytes; a write carries the value in
+ *   its place and zeros elsewhere, as QEMU's .impl does). So a device's
+ *   callbacks see only sizes they implement, and never check. Devices never
+ *   touch hart state.
  * - Every RAM page has a flags byte. BUS_PAGE_CODE marks a page holding decoded
  *   blocks, BUS_PAGE_WATCH a page with a store watcher (HTIF tohost),
  *   BUS_PAGE_RESV a page holding the reservation set of a hart waiting in
@@ -33,7 +41,8 @@ typedef bus_status (*mmio_write_fn)(void *opaque, uint64_t offset, unsigned size
 struct mmio_region {
     const char *name;
     uint64_t base, size;
-    uint8_t min_access, max_access; /* bytes: 1, 2, 4 or 8; accesses must be naturally aligned */
+    uint8_t min_access, max_access; /* bytes: 1, 2, 4 or 8 the guest may use; naturally aligned */
+    uint8_t impl_min, impl_max;     /* the sizes read/write handle; 0 = the same as min/max_access */
     mmio_read_fn read;
     mmio_write_fn write;
     void *opaque;
@@ -42,6 +51,25 @@ struct mmio_region {
      * cached in blocks; it runs one instruction at a time. */
     const uint8_t *fetch;
 };
+
+/* The callbacks of a region of 32-bit registers that accepts 4-byte
+ * accesses only (the bus refuses the rest, so size is always 4): they call
+ * PREFIX_read32(TYPE *, offset) -> uint32_t and
+ * PREFIX_write32(TYPE *, offset, uint32_t), and are named PREFIX_mmio_read
+ * and PREFIX_mmio_write. */
+#define MMIO_REG32_CALLBACKS(prefix, type)                                                         \
+    static bus_status prefix##_mmio_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value) \
+    {                                                                                              \
+        (void)size;                                                                                \
+        *value = prefix##_read32((type *)opaque, offset);                                          \
+        return BUS_OK;                                                                             \
+    }                                                                                              \
+    static bus_status prefix##_mmio_write(void *opaque, uint64_t offset, unsigned size, uint64_t value) \
+    {                                                                                              \
+        (void)size;                                                                                \
+        prefix##_write32((type *)opaque, offset, (uint32_t)value);                                 \
+        return BUS_OK;                                                                             \
+    }
 
 #define BUS_MAX_REGIONS 32
 #define BUS_PAGE_CODE  0x01

@@ -465,6 +465,13 @@ static int access_split(struct mmu *m, uint64_t va, unsigned size, enum mmu_acce
     return 0;
 }
 
+/* An access to a watched range, not yet done: refused unless the hart runs
+ * the instruction alone (struct mmu, watch_now). */
+static bool watch_defer(const struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc)
+{
+    return m->watch && !m->watch_now && m->watch(m->watch_opaque, va, size, acc);
+}
+
 /* A completed load or store touching a watched range: recorded for the
  * debugger, which stops the hart before its next instruction. */
 static void note_watch(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc)
@@ -483,6 +490,10 @@ static int access_slow(struct mmu *m, uint64_t va, unsigned size, enum mmu_acces
     if (!valid_size(size)) {
         *tval = eva;
         return access_fault(acc);
+    }
+    if (watch_defer(m, eva, size, acc)) {
+        *tval = eva;
+        return MMU_WATCH_DEFER;
     }
     if (!(va & (size - 1)) && victim_access(m, va, size, acc, value))
         return 0;
@@ -549,6 +560,10 @@ int mmu_atomic_ptr(struct mmu *m, uint64_t va, unsigned size, enum mmu_access ac
         return 0;
     }
     uint64_t pa, eva = pm_transform(m, va);
+    if (watch_defer(m, eva, size, acc)) {
+        *tval = eva;
+        return MMU_WATCH_DEFER;
+    }
     int cause = mmu_translate(m, eva, acc, size, &pa, tval);
     if (cause)
         return cause;

@@ -65,6 +65,10 @@ enum mmu_access { ACC_FETCH = 0, ACC_LOAD = 1, ACC_STORE = 2, ACC_CBO = 3 };
 /* The cache block of Zicbom/Zicboz (riscv,cbom-block-size in the device tree). */
 #define MMU_CBO_BLOCK 64
 
+/* Not an exception: a watched access refused before it happened (see
+ * struct mmu, watch). Above every exception code. */
+#define MMU_WATCH_DEFER 0x100
+
 struct tlb_entry {
     uint64_t tag;     /* virtual page address, or TLB_INVALID */
     uintptr_t addend; /* host address = virtual address + addend */
@@ -114,12 +118,16 @@ struct mmu {
     /* Debugger watchpoints (machine/gdbstub.c), cold. When set, watch() says
      * whether [va, va+len) overlaps a range watched for acc (a pure query).
      * Loads and stores to such pages are never entered in the TLB (the setter
-     * flushes it), so they take the slow paths, which after every completed
-     * access that watch() matches set watch_hit, watch_addr and watch_acc; the
-     * debugger stops the hart before its next instruction and clears
-     * watch_hit. NULL = no watchpoints. */
+     * flushes it), so they take the slow paths; every other access stays on
+     * the fast path. There an access that watch() matches is refused with
+     * MMU_WATCH_DEFER before anything happens, unless watch_now is set (the
+     * hart runs that one instruction alone, cpu/run.c): then it is done and
+     * sets watch_hit, watch_addr and watch_acc; the debugger stops the hart
+     * before its next instruction and clears watch_hit. NULL = no
+     * watchpoints. */
     bool (*watch)(void *opaque, uint64_t va, uint64_t len, enum mmu_access acc);
     void *watch_opaque;
+    bool watch_now;
     bool watch_hit;
     uint64_t watch_addr;
     enum mmu_access watch_acc;

@@ -15,6 +15,11 @@ run by run):
   net      user-mode networking (virtio-net on -netdev user): the guest's
            busybox wget fetches a 64 MiB file from an HTTP server on the
            host's loopback through 10.0.2.2, into /tmp; its md5 is checked
+  gdb      the cost of a breakpoint (issue 17), -smp 3: the time from gdb's
+           `continue` at the reset vector (-S) to a breakpoint at the end of
+           the boot (run_init_process, just before the kernel runs /init),
+           against the time from process start to the kernel's "Run /init
+           as init process" line without gdb
 
 Guest programs are timed from the host: the harness sends the command line to
 the guest shell and stops the clock when the completion marker that follows
@@ -52,9 +57,10 @@ PROGRAMS = {  # name: (guest scale, bare-metal scale)
     'recurse': (10, 5),
 }
 SCALING_PROGRAM, SCALING_SCALE, SCALING_SMP = 'int', 4, (1, 2, 4)
-SECTIONS = ('startup', 'boot', 'idle', 'cpu', 'bare', 'scaling', 'window', 'net')
+SECTIONS = ('startup', 'boot', 'idle', 'cpu', 'bare', 'scaling', 'window', 'net', 'gdb')
 NET_BYTES = 64 << 20
 WINDOW_PROGRAM, WINDOW_SCALE, WINDOW_REPEAT = 'int', 10, 2
+GDB_SMP, GDB_BREAK, INIT_LINE = 3, 'run_init_process', 'Run /init as init process'
 MEM = '512M'
 APPEND = 'console=ttyS0'
 OPENSBI = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin'
@@ -514,6 +520,49 @@ class Bench:
             g.kill()
         self.add(('net', emu), dt)
 
+    # gdb: a breakpoint at the end of the boot, against the boot without gdb
+    def gdb_round(self, r):
+        for emu in ('rivet', 'qemu'):
+            self.attempt(self.gdb_plain, r, emu)
+            self.attempt(self.gdb_break, r, emu)
+
+    def gdb_plain(self, r, emu):
+        g = Guest(self.emus.linux(emu, smp=GDB_SMP), f'gdb-plain-{emu}-{r}', self.logdir)
+        try:
+            t = g.expect(INIT_LINE, TIMEOUT_BOOT, 'to the kernel running /init')
+        finally:
+            g.kill()
+        self.add(('gdb', emu, 'plain'), t)
+
+    def gdb_break(self, r, emu):
+        """gdb's own clock around `continue` (gdb's python), so that loading
+        vmlinux's symbols is not counted. The console goes to a file: a pty
+        nobody reads would stall the guest."""
+        vmlinux = os.path.join(self.a.guest_dir, 'build', 'linux', 'vmlinux')
+        gdb = shutil.which('gdb-multiarch')
+        if not gdb or not os.path.exists(vmlinux):
+            raise Fail(f'gdb: needs gdb-multiarch and {vmlinux}')
+        port = free_port()
+        argv = self.emus.linux(emu, smp=GDB_SMP) + ['-gdb', f'tcp::{port}', '-S']
+        with open(os.path.join(self.logdir, f'gdb-break-{emu}-{r}.log'), 'w') as con:
+            p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=con, stderr=subprocess.STDOUT)
+            try:
+                wait_listening(port, p, f'{emu} gdb: the stub on port {port}')
+                out = subprocess.run(
+                    [gdb, '-batch', '-nx', '-ex', 'set pagination off', '-ex', f'target remote 127.0.0.1:{port}',
+                     '-ex', f'break {GDB_BREAK}', '-ex', 'python import time; t0 = time.monotonic()',
+                     '-ex', 'continue', '-ex', 'python print("@@T %.6f" % (time.monotonic() - t0))', vmlinux],
+                    capture_output=True, text=True, timeout=TIMEOUT_BOOT, stdin=subprocess.DEVNULL).stdout
+            except subprocess.TimeoutExpired:
+                raise Fail(f'{emu} gdb: no stop at {GDB_BREAK} within {TIMEOUT_BOOT} s')
+            finally:
+                p.kill()
+                p.wait()
+        m = re.search(r'@@T ([0-9.]+)', out)
+        if not m or not re.search(rf'Breakpoint 1, (0x[0-9a-f]+ in )?{GDB_BREAK}', out):
+            raise Fail(f'{emu} gdb: no stop at {GDB_BREAK}: {out.strip()[-300:]!r}')
+        self.add(('gdb', emu, 'break'), float(m.group(1)))
+
     def run(self):
         for sec in SECTIONS:
             if sec not in self.a.sections:
@@ -671,6 +720,20 @@ def report(b, meta):
             res[emu] = {'seconds': v_, 'mib_per_s': mibs, 'over_qemu': v}
         lines.append('')
         results['net'] = res
+    if 'gdb' in sec:
+        lines.append(f'## A breakpoint at the end of the boot (-smp {GDB_SMP}, `break {GDB_BREAK}`)\n')
+        lines.append(f'Without gdb: process start to the kernel\'s "{INIT_LINE}" line. With gdb: from '
+                     '`continue` at the reset vector (-S) to the stop at the breakpoint, on gdb\'s clock.\n')
+        lines.append('| emulator | without gdb s | to the breakpoint s | with / without |')
+        lines.append('|---|---|---|---|')
+        res = {}
+        for emu in ('rivet', 'qemu'):
+            p_, b_ = g('gdb', emu, 'plain'), g('gdb', emu, 'break')
+            t, v = ratio(b_, p_)
+            lines.append(f"| {'rivet' if emu == 'rivet' else 'QEMU'} | {cell(p_)} | {cell(b_)} | {t} |")
+            res[emu] = {'plain': p_, 'break': b_, 'break_over_plain': v}
+        lines.append('')
+        results['gdb'] = res
     lines += targets(results)
     if b.failures:
         lines.append('## Failures\n')
@@ -700,6 +763,9 @@ def targets(res):
         row(f'{name} in the guest, rivet/QEMU <= 2.0', r['rivet_over_qemu'], lambda v: v <= 2.0)
     if cpu:
         row('geomean rivet/QEMU (guest)', res['cpu']['geomean_rivet_over_qemu'], lambda v: v <= 2.0)
+    if 'gdb' in res:
+        row('time to a breakpoint at the end of the boot / boot without it <= 2 (issue 17)',
+            res['gdb']['rivet']['break_over_plain'], lambda v: v <= 2.0)
     if 'window' in res:
         row('window open, time / -nographic time <= 1.05 (issue 5)', res['window']['window_over_headless'],
             lambda v: v <= 1.05, '{:.3f}')
@@ -711,7 +777,28 @@ def targets(res):
         row('peak RSS, rivet/QEMU <= 1', fp['idle_x_rss_mib']['ratio'], lambda v: v <= 1.0)
     if not rows:
         return []
-    return ['## Targets (issues 5 and 6)\n', '| target | measured | |', '|---|---|---|'] + rows + ['']
+    return ['## Targets (issues 5, 6 and 17)\n', '| target | measured | |', '|---|---|---|'] + rows + ['']
+
+
+def free_port():
+    import socket
+    with socket.socket() as sk:
+        sk.bind(('127.0.0.1', 0))
+        return sk.getsockname()[1]
+
+
+def wait_listening(port, proc, what):
+    """Until something listens on port (read from /proc/net/tcp: a probe
+    connection would be taken for gdb)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        with open('/proc/net/tcp') as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                if int(fields[1].split(':')[1], 16) == port and fields[3] == '0A':
+                    return
+        time.sleep(0.02)
+    raise Fail(f'{what}: not listening (exit status {proc.poll()})')
 
 
 def host_description():

@@ -16,6 +16,7 @@ struct fake_dev {
     uint32_t regs[16];
     int reads, writes;
     uint64_t last_offset;
+    unsigned last_size;
 };
 static struct fake_dev dev;
 
@@ -24,6 +25,7 @@ static bus_status dev_read(void *opaque, uint64_t offset, unsigned size, uint64_
     struct fake_dev *d = opaque;
     d->reads++;
     d->last_offset = offset;
+    d->last_size = size;
     /* Junk above the access size: the bus must mask it. */
     *value = 0xdead000000000000ull | d->regs[offset / 4];
     return BUS_OK;
@@ -34,6 +36,7 @@ static bus_status dev_write(void *opaque, uint64_t offset, unsigned size, uint64
     struct fake_dev *d = opaque;
     d->writes++;
     d->last_offset = offset;
+    d->last_size = size;
     d->regs[offset / 4] = (uint32_t)value;
     return BUS_OK;
 }
@@ -205,6 +208,88 @@ START_TEST(test_mmio_access_past_region_end)
 }
 END_TEST
 
+/* A region that accepts 1 to 8 bytes over callbacks of 4 bytes only: the
+ * bus splits wider accesses and widens narrower ones (bus.h). */
+START_TEST(test_mmio_adapts_sizes)
+{
+    struct mmio_region r = dev_region;
+    r.min_access = 1;
+    r.max_access = 8;
+    r.impl_min = r.impl_max = 4;
+    ck_assert(bus_add_region(&bus, &r));
+    dev.regs[2] = 0x11223344;
+    dev.regs[3] = 0x55667788;
+    uint64_t v;
+    ck_assert_int_eq(bus_read(&bus, DEV_BASE + 8, 8, &v), BUS_OK); /* two reads, low word first */
+    ck_assert_uint_eq(v, 0x5566778811223344ull);
+    ck_assert_int_eq(dev.reads, 2);
+    ck_assert_uint_eq(dev.last_offset, 12);
+    ck_assert_uint_eq(dev.last_size, 4);
+    ck_assert_int_eq(bus_read(&bus, DEV_BASE + 13, 1, &v), BUS_OK); /* one 4-byte read at 12 */
+    ck_assert_uint_eq(v, 0x77);
+    ck_assert_uint_eq(dev.last_offset, 12);
+    ck_assert_uint_eq(dev.last_size, 4);
+    ck_assert_int_eq(bus_read(&bus, DEV_BASE + 10, 2, &v), BUS_OK);
+    ck_assert_uint_eq(v, 0x1122);
+    ck_assert_int_eq(bus_write(&bus, DEV_BASE + 16, 8, 0xaaaabbbbccccddddull), BUS_OK);
+    ck_assert_uint_eq(dev.regs[4], 0xccccdddd);
+    ck_assert_uint_eq(dev.regs[5], 0xaaaabbbb);
+    ck_assert_int_eq(dev.writes, 2);
+    /* A narrow write is one implemented-size write: the value in place, zeros around it. */
+    ck_assert_int_eq(bus_write(&bus, DEV_BASE + 6, 2, 0xbeef), BUS_OK);
+    ck_assert_uint_eq(dev.regs[1], 0xbeef0000);
+    ck_assert_uint_eq(dev.last_offset, 4);
+    ck_assert_uint_eq(dev.last_size, 4);
+    ck_assert_int_eq(bus_read(&bus, DEV_BASE + 9, 2, &v), BUS_ERROR); /* still naturally aligned only */
+}
+END_TEST
+
+/* A byte-wide device under wider accesses (the UART's shape): one callback
+ * per byte; and a widened access may not reach past the region's end. */
+START_TEST(test_mmio_split_to_bytes)
+{
+    struct mmio_region r = dev_region;
+    r.min_access = 1;
+    r.max_access = 8;
+    r.impl_min = r.impl_max = 1;
+    ck_assert(bus_add_region(&bus, &r));
+    dev.regs[0] = 0x04; /* dev_read answers regs[offset / 4] for every byte of a register */
+    dev.regs[1] = 0x05;
+    uint64_t v;
+    ck_assert_int_eq(bus_read(&bus, DEV_BASE, 8, &v), BUS_OK);
+    ck_assert_uint_eq(v, 0x0505050504040404ull);
+    ck_assert_int_eq(dev.reads, 8);
+    ck_assert_uint_eq(dev.last_size, 1);
+    struct mmio_region t = dev_region;
+    t.base = DEV_BASE + 0x1000;
+    t.size = 6;
+    t.min_access = 1;
+    t.max_access = 2;
+    t.impl_min = t.impl_max = 8;
+    ck_assert(bus_add_region(&bus, &t));
+    int reads = dev.reads;
+    ck_assert_int_eq(bus_read(&bus, t.base + 4, 2, &v), BUS_ERROR); /* widened to 8 bytes at 0: past 6 */
+    ck_assert_int_eq(bus_read(&bus, t.base + 2, 2, &v), BUS_ERROR);
+    ck_assert_int_eq(dev.reads, reads);
+}
+END_TEST
+
+START_TEST(test_region_impl_sizes_checked)
+{
+    struct mmio_region r = dev_region;
+    r.impl_min = 3;
+    ck_assert(!bus_add_region(&bus, &r));
+    r.impl_min = 8;
+    r.impl_max = 4;
+    ck_assert(!bus_add_region(&bus, &r));
+    r.impl_min = 0; /* 0: the accepted sizes */
+    r.impl_max = 0;
+    ck_assert(bus_add_region(&bus, &r));
+    ck_assert_uint_eq(bus.regions[0].impl_min, 4);
+    ck_assert_uint_eq(bus.regions[0].impl_max, 4);
+}
+END_TEST
+
 START_TEST(test_ram_read_write)
 {
     ck_assert_int_eq(bus_write(&bus, RAM_BASE + 16, 8, 0x1122334455667788ull), BUS_OK);
@@ -291,6 +376,9 @@ static Suite *bus_suite(void)
     tcase_add_test(tc, test_region_table_full);
     tcase_add_test(tc, test_mmio_size_rules);
     tcase_add_test(tc, test_mmio_access_past_region_end);
+    tcase_add_test(tc, test_mmio_adapts_sizes);
+    tcase_add_test(tc, test_mmio_split_to_bytes);
+    tcase_add_test(tc, test_region_impl_sizes_checked);
     tcase_add_test(tc, test_ram_read_write);
     tcase_add_test(tc, test_code_and_watch_hooks);
     tcase_add_test(tc, test_dma_ranges);

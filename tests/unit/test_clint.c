@@ -146,9 +146,8 @@ START_TEST(out_of_range)
     wr(CLINT_MSIP_BASE + 4 * (NHARTS - 1), 8, 0x100000001ull);
     ck_assert_uint_eq(mip[NHARTS - 1], MIP_MSIP);
     ck_assert_uint_eq(mip[NHARTS], 0);
-    uint64_t v;
-    ck_assert_int_eq(reg.read(reg.opaque, 0, 2, &v), BUS_ERROR);
-    ck_assert_int_eq(reg.write(reg.opaque, 0, 1, 1), BUS_ERROR);
+    ck_assert_uint_eq(reg.min_access, 4); /* the bus refuses 1 and 2 bytes (test_bus) */
+    ck_assert_uint_eq(reg.max_access, 8);
 }
 END_TEST
 

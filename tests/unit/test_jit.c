@@ -24,6 +24,7 @@
 #include "cpu/hart.h"
 #include "cpu/insn_table.h"
 #include "cpu/jit.h"
+#include "rivet.h"
 
 #define RAM_BASE 0x80000000ull
 #define RAM_SIZE (1ull << 20)
@@ -262,6 +263,21 @@ static void run_parked(struct machine *m, uint64_t stop)
         hart_run(h, 10000);
 }
 
+/* The comparison means something only if the translating machine ran
+ * translations: every block it built was translated (eager), none refused. */
+static void assert_translated(const struct machine *m)
+{
+#if defined(__x86_64__)
+    struct rivet_code_stats st;
+    code_cache_stats(m->cache, &st);
+    ck_assert_uint_gt(st.translated, 0);
+    ck_assert_uint_eq(st.translated, st.blocks);
+    ck_assert_uint_eq(st.refused, 0);
+#else
+    (void)m;
+#endif
+}
+
 static void check_one(uint64_t seed)
 {
     uint32_t code[BODY + 4];
@@ -336,6 +352,10 @@ static void check_one(uint64_t seed)
     ck_assert_uint_eq(a->mtval, b->mtval);
     ck_assert_int_eq(memcmp(bus_ram_ptr(&m[0].bus, DATA, DATA_BYTES), bus_ram_ptr(&m[1].bus, DATA, DATA_BYTES),
                             DATA_BYTES), 0);
+    assert_translated(&m[0]);
+    struct rivet_code_stats st;
+    code_cache_stats(m[1].cache, &st);
+    ck_assert_uint_eq(st.translated, 0); /* the reference really interpreted */
     unmake(&m[0]);
     unmake(&m[1]);
 }
@@ -459,6 +479,7 @@ START_TEST(rax_tracking_hazards)
     ck_assert_uint_eq(m.h->x[11], 6);
     ck_assert_uint_eq(m.h->x[9], 0);
     ck_assert_uint_eq(m.h->x[12], 1);
+    assert_translated(&m);
     unmake(&m);
 }
 END_TEST

@@ -162,7 +162,6 @@ END_TEST
 
 START_TEST(out_of_range)
 {
-    uint64_t v;
     /* Enable bits for source 0 and sources >= NSOURCES stay clear. */
     wr(PLIC_ENABLE_BASE + PLIC_ENABLE_STRIDE * CTX_M(0), 0xffffffff);
     ck_assert_uint_eq(rd(PLIC_ENABLE_BASE + PLIC_ENABLE_STRIDE * CTX_M(0)), 0xfffffffe);
@@ -190,8 +189,9 @@ START_TEST(out_of_range)
     complete(CTX_M(0), 0);
     complete(CTX_M(0), 0xffffffff);
     ck_assert_uint_eq(mip[0] | mip[1], 0);
-    ck_assert_int_eq(reg.read(reg.opaque, 0, 8, &v), BUS_ERROR);
-    ck_assert_int_eq(reg.write(reg.opaque, 0, 1, 0), BUS_ERROR);
+    /* Only 4-byte accesses: the bus refuses the rest before the PLIC sees them (test_bus). */
+    ck_assert_uint_eq(reg.min_access, 4);
+    ck_assert_uint_eq(reg.max_access, 4);
     /* A line on a missing PLIC is a no-op rather than a crash. */
     struct irq_line l = plic_line(NULL, 3);
     irq_raise(&l);
