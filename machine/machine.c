@@ -677,6 +677,18 @@ static bool no_deadline_ahead(const struct machine *m)
     return goldfish_rtc_ns_until_alarm(m->rtc) == UINT64_MAX;
 }
 
+/* The timer lines again (mtimecmp, Sstc's stimecmp, WRS.STO's end), after
+ * no_deadline_ahead: a deadline it left out as reached may have passed only
+ * after update_devices drove the lines, so its interrupt is not pending yet.
+ * True when that wakes a hart. */
+static bool timers_wake(struct machine *m)
+{
+    clint_update(m->clint);
+    for (unsigned i = 0; i < m->cfg.nharts; i++)
+        hart_tick(&m->harts[i]);
+    return !all_waiting(m);
+}
+
 /* Sleeps for the step, or less when console input arrives: then the next
  * round's uart_poll finds it already read. Without input to wait on (no
  * console, a file, stdin at EOF) it is a plain sleep, never a spin. */
@@ -769,6 +781,8 @@ static int run_loop(struct machine *m, char *err, size_t errlen)
         if (!all_waiting(m) || (m->debug && machine_debug_idle(m)))
             continue;
         bool only_input_can_wake = no_deadline_ahead(m);
+        if (only_input_can_wake && timers_wake(m))
+            continue;
         if (only_input_can_wake && !input_possible(m)) {
             machine_err(err, errlen, "every hart waits for an interrupt and nothing is left to raise one "
                                      "(no timer armed, no input)");
