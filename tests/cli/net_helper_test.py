@@ -84,9 +84,17 @@ def wait_line(lines, want, seconds=10):
 
 
 def test_restart():
+    # In the sanitizer build ASan's own SIGSEGV handler would turn the kill
+    # below into an abort (signal 6) or exit 1; the helper must die of
+    # signal 11, as an uninstrumented one does.
+    env = dict(os.environ)
+    if env.get("ASAN_OPTIONS"):
+        env["ASAN_OPTIONS"] += ":handle_segv=0"
+    else:
+        env["ASAN_OPTIONS"] = "handle_segv=0"
     p = subprocess.Popen([rivet, "-bios", "none", "-serial", "stdio", "--timeout", "60",
                           "-nic", "user,restrict=on", "-kernel", guest],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     lines = queue.Queue()
     threading.Thread(target=lambda: [lines.put(l.decode().strip()) for l in p.stdout], daemon=True).start()
     try:
