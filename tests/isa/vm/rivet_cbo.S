@@ -16,23 +16,9 @@
 
 #define ENV_CMO 0xf0 /* CBIE = 11, CBCFE, CBZE */
 
-/* Fail with n unless (*pte_slot & mask) == value. */
-#define CHECK_PTE(n, slot, mask, value)                                       \
-    li TESTNUM, n;                                                            \
-    la t6, slot;                                                              \
-    ld t6, 0(t6);                                                             \
-    ld t5, 0(t6);                                                             \
-    andi t5, t5, mask;                                                        \
-    li t6, value;                                                             \
-    bne t5, t6, fail
-
     .macro vm_extra_setup
-    MAP(VA_A + 0x12000, page1, PTE_V | PTE_R | PTE_W, 0)
-    la t0, pte_noa
-    sd a0, 0(t0)
-    MAP(VA_A + 0x13000, page1, PTE_V | PTE_R | PTE_W, 0)
-    la t0, pte_noa2
-    sd a0, 0(t0)
+    MAP_KEEP(VA_A + 0x12000, page1, PTE_V | PTE_R | PTE_W, pte_noa)
+    MAP_KEEP(VA_A + 0x13000, page1, PTE_V | PTE_R | PTE_W, pte_noa2)
     .endm
 
     .macro vm_extra_tests

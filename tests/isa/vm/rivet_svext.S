@@ -39,45 +39,16 @@
 #define TAG7(va)  ((0x5a << 57) | (va))
 #define TAG16(va) ((0xabcd << 48) | (va))
 
-/* Fail with n unless (*(*slot) & mask) == value. */
-#define CHECK_PTE(n, slot, mask, value)                                       \
-    li TESTNUM, n;                                                            \
-    la t6, slot;                                                              \
-    ld t6, 0(t6);                                                             \
-    ld t5, 0(t6);                                                             \
-    li t6, mask;                                                              \
-    and t5, t5, t6;                                                           \
-    li t6, value;                                                             \
-    bne t5, t6, fail
-
-/* *(*slot) = an RWAD leaf of pa, without a fence. */
-#define SET_PTE(slot, pa)                                                     \
-    la t0, slot;                                                              \
-    ld t0, 0(t0);                                                             \
-    la t1, pa;                                                                \
-    srli t1, t1, 12;                                                          \
-    slli t1, t1, 10;                                                          \
-    ori t1, t1, RWAD;                                                         \
-    sd t1, 0(t0)
-
     .macro vm_extra_setup
     MAP(VA_A + 0x20000, page0, RWAD | PTE_PBMT_NC, 0)
     MAP(VA_A + 0x21000, page0, RWAD | PTE_PBMT_IO, 0)
     MAP(VA_A + 0x22000, page0, RWAD | PTE_PBMT_RSV, 0)
     MAP(VA_NAPOT + 0x5000, napot_region + 0x8000, RWAD | PTE_N, 0)
     MAP(VA_NAPOT + 0x6000, napot_region + 0x4000, RWAD | PTE_N, 0)
-    MAP(VA_A + 0x30000, page1, PTE_V | PTE_R | PTE_W, 0)
-    la t0, pte_noa
-    sd a0, 0(t0)
-    MAP(VA_A + 0x31000, page1, PTE_V | PTE_R | PTE_W | PTE_A, 0)
-    la t0, pte_nod
-    sd a0, 0(t0)
-    MAP(VA_A + 0x32000, page0, RWAD, 0)
-    la t0, pte_inval
-    sd a0, 0(t0)
-    MAP(VA_A + 0x33000, page0, RWAD, 0)
-    la t0, pte_tagged
-    sd a0, 0(t0)
+    MAP_KEEP(VA_A + 0x30000, page1, PTE_V | PTE_R | PTE_W, pte_noa)
+    MAP_KEEP(VA_A + 0x31000, page1, PTE_V | PTE_R | PTE_W | PTE_A, pte_nod)
+    MAP_KEEP(VA_A + 0x32000, page0, RWAD, pte_inval)
+    MAP_KEEP(VA_A + 0x33000, page0, RWAD, pte_tagged)
     /* the NAPOT region's word at offset 0x5008 */
     li t0, VM_MAGIC
     la t1, napot_region + 0x5008
