@@ -85,6 +85,10 @@ enum rivet_rtc_mode { RIVET_RTC_DEFAULT = 0, RIVET_RTC_HOST, RIVET_RTC_FIXED };
 struct rivet_config {
     uint64_t ram_size;  /* bytes, a multiple of 4 KiB */
     unsigned nharts;    /* 1..RIVET_MAX_HARTS */
+    /* The harts' ISA in QEMU's -cpu spelling, MODEL[,EXT=on|off]... (models
+     * rv64, rva22s64, rva23s64, max); NULL = rv64, what rivet implemented
+     * before -cpu. A bad one makes rivet_create fail. */
+    const char *cpu;
     FILE *trace;        /* non-NULL: one line per retired instruction; not closed by rivet */
     double timeout;     /* wall-clock seconds from rivet_create (loading the guest counts); 0 = no limit */
     uint64_t max_insns; /* instructions retired over all harts; 0 = no limit */

@@ -426,6 +426,9 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
     machine_err(err, errlen, "%s", "");
     if (!check_config(cfg, err, errlen))
         return NULL;
+    struct isa_set isa;
+    if (!isa_parse_cpu(cfg->cpu ? cfg->cpu : ISA_DEFAULT_MODEL, &isa, err, errlen))
+        return NULL;
     struct machine *m = calloc(1, sizeof *m);
     if (!m) {
         machine_err(err, errlen, "out of memory creating the machine");
@@ -446,6 +449,7 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
         rivet_destroy(m);
         return NULL;
     }
+    code_cache_set_isa(m->cache, &isa); /* before the harts, which copy it */
     if (cfg->jit)
         code_cache_set_jit(m->cache, cfg->jit < 0 ? 0 : 1);
     if (!create_harts(m, err, errlen) || !create_devices(m, err, errlen) || !map_devices(m, err, errlen)) {
@@ -531,7 +535,7 @@ bool machine_run_round(struct machine *m)
             if (m->cfg.max_insns - m->retired < budget)
                 budget = m->cfg.max_insns - m->retired;
         }
-        if (m->cfg.nharts > 1)
+        if (m->cfg.nharts > 1 && !(h->wfi && h->wrs)) /* a WRS waiter's is watched (cpu/resv.h) */
             h->resv_valid = false;
         bool held = h->debug_hold;
         uint64_t n = hart_run(h, budget);
@@ -611,6 +615,8 @@ uint64_t machine_next_deadline(const struct machine *m)
          * the compare is still ahead of the last tick. */
         if (!h->halted && (h->menvcfg & MENVCFG_STCE) && !(hart_pending(h) & MIP_STIP))
             deadline = min_u64(deadline, h->stimecmp);
+        if (h->wfi && h->wrs) /* WRS.STO: hart_tick ends the wait when reached (cpu/resv.h) */
+            deadline = min_u64(deadline, h->wrs_deadline);
     }
     return deadline;
 }
@@ -627,11 +633,10 @@ static uint64_t idle_cap_ns(const struct machine *m)
     return MACHINE_IDLE_MAX_NS;
 }
 
-/* How long an idle machine may sleep: until the earliest future timer
- * deadline (CLINT mtimecmp, a running hart's Sstc stimecmp, the RTC alarm),
- * but at most idle_cap_ns. Deadlines already reached are left out: their
- * interrupt is pending, and a hart that masks it must not turn the sleep
- * into a spin. */
+/* How long an idle machine may sleep: until the earliest timer deadline not
+ * yet raised (machine_next_deadline, the RTC alarm), but at most
+ * idle_cap_ns. Deadlines raised are left out: their interrupt is pending,
+ * and a hart that masks it must not turn the sleep into a spin. */
 static uint64_t idle_wait_ns(const struct machine *m)
 {
     uint64_t now = clint_mtime(m->clint);
