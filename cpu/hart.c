@@ -27,8 +27,9 @@ void hart_init(struct hart *h, struct bus *bus, struct code_cache *cache, uint64
 }
 
 /* menvcfg.ADUE resets to 1 when hardware A/D updating is all there is (Svadu
- * without Svade), so that rv64 updates A and D as rivet always did; with
- * both, software chooses, starting with Svade's page faults. */
+ * without Svade); with both, software chooses, starting with Svade's page
+ * faults. Without Svadu ADUE is read-only 0 (the walker's rule with neither
+ * is in cpu/trap.c, hart_update_walk). */
 void hart_set_isa(struct hart *h, const struct isa_set *isa)
 {
     h->isa = *isa;

@@ -99,12 +99,20 @@ struct isa_set {
 static inline bool isa_has(const struct isa_set *s, enum isa_ext e) { return (s->w[e / 64] >> (e % 64)) & 1; }
 static inline void isa_add(struct isa_set *s, enum isa_ext e) { s->w[e / 64] |= 1ull << (e % 64); }
 static inline void isa_del(struct isa_set *s, enum isa_ext e) { s->w[e / 64] &= ~(1ull << (e % 64)); }
+static inline bool isa_equal(const struct isa_set *a, const struct isa_set *b)
+{
+    for (unsigned i = 0; i < ISA_WORDS; i++)
+        if (a->w[i] != b->w[i])
+            return false;
+    return true;
+}
 
 /* The name of an extension ("zba"), or NULL for an id out of range. */
 const char *isa_ext_name(unsigned e);
 
 /* The set of a CPU model, false when there is no such model. Models: rv64
- * (the default: what rivet implemented before -cpu existed), rva22s64,
+ * (the default: what rivet implemented before -cpu existed, which updates
+ * A/D bits in hardware with neither Svade nor Svadu named), rva22s64,
  * rva23s64 and max (everything rivet has). */
 bool isa_model(const char *name, struct isa_set *out);
 #define ISA_DEFAULT_MODEL "rv64"

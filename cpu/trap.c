@@ -158,11 +158,23 @@ void hart_update_mmu(struct hart *h)
     }
 }
 
+/* Whether the walker sets A and D itself: with Svadu, as menvcfg.ADUE says;
+ * with Svade alone, never (page faults); with neither, always. That last is
+ * the choice the privileged spec (20211203, 4.3.1) left to implementations
+ * before Svade and Svadu had names, and the one rivet always made: the rv64
+ * model does this without naming Svadu. */
+static bool hw_ad_updates(const struct hart *h)
+{
+    if (isa_has(&h->isa, EXT_SVADU))
+        return (h->menvcfg & MENVCFG_ADUE) != 0;
+    return !isa_has(&h->isa, EXT_SVADE);
+}
+
 void hart_update_walk(struct hart *h)
 {
     struct mmu *m = &h->mmu;
     uint8_t walk = 0;
-    if (isa_has(&h->isa, EXT_SVADU) && (h->menvcfg & MENVCFG_ADUE))
+    if (hw_ad_updates(h))
         walk |= MMU_WALK_HWAD;
     if (isa_has(&h->isa, EXT_SVPBMT) && (h->menvcfg & MENVCFG_PBMTE))
         walk |= MMU_WALK_PBMT;

@@ -1159,7 +1159,7 @@ const char *cli_usage(void)
         "Board:\n"
         "-cpu MODEL[,EXT=on|off]...\n"
         "                the harts' ISA: rv64 (the default: RV64GC, Zba, Zbb,\n"
-        "                Zbs, Sstc, Svadu), rva22s64, rva23s64 or max, with\n"
+        "                Zbs, Sstc), rva22s64, rva23s64 or max, with\n"
         "                extensions switched on or off; -cpu help lists them\n"
         "-m SIZE         RAM size: MiB, or with a K/M/G suffix (default 128M, at\n"
         "                least 3M)\n"

@@ -91,16 +91,22 @@ static void node_name(char *buf, size_t len, const char *name, uint64_t addr)
 }
 
 /* The ISA three ways: the riscv,isa string (what Linux 6.1 reads), and the
- * base and extension list of the newer binding (riscv/extensions.yaml). */
+ * base and extension list of the newer binding (riscv/extensions.yaml).
+ * The default ISA keeps the tree rivet gave before -cpu existed, riscv,isa
+ * alone (as QEMU 7.2 does), so that old command lines see the same bytes. */
 static void add_isa(struct dt *d, const struct isa_set *isa)
 {
     char str[ISA_STRING_MAX], list[ISA_STRING_MAX];
+    struct isa_set def;
     isa_string(isa, str, sizeof str);
-    size_t n = isa_name_list(isa, list, sizeof list);
     dt_str(d, "riscv,isa", str);
-    dt_str(d, "riscv,isa-base", "rv64i");
-    if (n <= sizeof list)
-        dt_strs(d, "riscv,isa-extensions", list, n);
+    isa_model(ISA_DEFAULT_MODEL, &def);
+    if (!isa_equal(isa, &def)) {
+        size_t n = isa_name_list(isa, list, sizeof list);
+        dt_str(d, "riscv,isa-base", "rv64i");
+        if (n <= sizeof list)
+            dt_strs(d, "riscv,isa-extensions", list, n);
+    }
     /* The cache block of the CMO extensions (riscv/cpus.yaml). */
     if (isa_has(isa, EXT_ZICBOM))
         dt_u32(d, "riscv,cbom-block-size", MMU_CBO_BLOCK);

@@ -21,9 +21,11 @@ for n in 0 1 2; do
     need "cpu@$n \{"
     need "core$n \{"
 done
-need 'riscv,isa = "rv64imafdc_zicntr_zicsr_zifencei_zihintpause_zba_zbb_zbs_sstc_svadu"'
-need 'riscv,isa-base = "rv64i"'
-need 'riscv,isa-extensions = "i.0m.0a.0f.0d.0c.0zicntr.0zicsr.0zifencei.0zihintpause.0zba.0zbb.0zbs.0sstc.0svadu"'
+# the default ISA: the riscv,isa rivet always gave, and nothing newer
+need 'riscv,isa = "rv64imafdc_zicntr_zicsr_zifencei_zihintpause_zba_zbb_zbs_sstc"'
+if grep -Eq 'riscv,isa-(base|extensions)|svadu' "$dts"; then
+    echo "FAIL: the default device tree names more than before -cpu existed"; fail=1
+fi
 need 'mmu-type = "riscv,sv(39|48|57)"'
 need 'compatible = "riscv,cpu-intc"'
 need 'cpu-map \{'
@@ -59,8 +61,16 @@ need 'interrupts-extended = <(0x0[1-3] 0x03 0x0[1-3] 0x07 ?){3}>'
 need 'interrupts-extended = <(0x0[1-3] 0x0b 0x0[1-3] 0x09 ?){3}>'
 # -cpu: the ISA string and list name exactly the enabled extensions
 "$rivet" -cpu rv64,zbb=off,d=off,zihintntl=on -machine virt,dumpdtb="$out/cpu.dtb" || { echo "FAIL: -cpu dumpdtb"; fail=1; }
-dtc -I dtb -O dts "$out/cpu.dtb" 2>/dev/null | grep -q 'riscv,isa = "rv64imafc_zicntr_zicsr_zifencei_zihintntl_zihintpause_zba_zbs_sstc_svadu"' ||
+cpu=$(dtc -I dtb -O dts "$out/cpu.dtb" 2>/dev/null)
+printf "%s\n" "$cpu" | grep -q 'riscv,isa = "rv64imafc_zicntr_zicsr_zifencei_zihintntl_zihintpause_zba_zbs_sstc"' ||
     { echo "FAIL: -cpu rv64,zbb=off,d=off,zihintntl=on: wrong riscv,isa"; fail=1; }
+printf "%s\n" "$cpu" | grep -q 'riscv,isa-base = "rv64i"' || { echo "FAIL: -cpu rv64,...: no riscv,isa-base"; fail=1; }
+printf "%s\n" "$cpu" | grep -q 'riscv,isa-extensions = "i.0m.0a.0f.0c.0zicntr.0zicsr.0zifencei.0zihintntl.0zihintpause.0zba.0zbs.0sstc"' ||
+    { echo "FAIL: -cpu rv64,zbb=off,d=off,zihintntl=on: wrong riscv,isa-extensions"; fail=1; }
+# -cpu rv64 is the default: the same bytes
+"$rivet" -cpu rv64 -smp 3 -m 256M -append "console=ttyS0 quiet" -machine virt,dumpdtb="$out/rv64.dtb" ||
+    { echo "FAIL: -cpu rv64 dumpdtb"; fail=1; }
+cmp -s "$out/rv64.dtb" "$out/virt.dtb" || { echo "FAIL: -cpu rv64 gives another device tree than the default"; fail=1; }
 # rva23s64: the cache-block sizes of Zicbom, Zicbop and Zicboz
 "$rivet" -cpu rva23s64 -machine virt,dumpdtb="$out/rva23.dtb" || { echo "FAIL: -cpu rva23s64 dumpdtb"; fail=1; }
 rva23=$(dtc -I dtb -O dts "$out/rva23.dtb" 2>/dev/null)

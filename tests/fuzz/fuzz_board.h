@@ -42,6 +42,7 @@
 #define FUZZ_OPT_LEGACY   0x02 /* virtio-mmio version 1 */
 #define FUZZ_OPT_DISPLAY  0x04 /* framebuffer, virtio keyboard and tablet */
 #define FUZZ_OPT_READONLY 0x08 /* the disk readonly=on instead of -snapshot */
+#define FUZZ_OPT_MAX      0x10 /* -cpu max (every extension rivet has) instead of the default */
 
 /* The scratch disk image: made once per process, removed at exit. */
 static char fuzz_disk_path[64];
@@ -90,6 +91,8 @@ static inline struct machine *fuzz_board(unsigned opts, int jit)
     cfg.drives[0] = (struct rivet_drive){ .path = fuzz_disk(), .readonly = (opts & FUZZ_OPT_READONLY) != 0 };
     cfg.rng = true; /* virtio-rng in slot 1: under -icount, the seeded stream */
     cfg.rng_slot = 1;
+    if (opts & FUZZ_OPT_MAX)
+        cfg.cpu = "max";
     if (opts & FUZZ_OPT_DISPLAY)
         cfg.fb_width = 64, cfg.fb_height = 48;
     char err[RIVET_ERR_LEN];

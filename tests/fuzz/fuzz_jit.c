@@ -8,10 +8,11 @@
  * (-icount), so timer interrupts arrive at the same instruction on both. A
  * disagreement aborts with the first difference (a crash to libFuzzer).
  *
- * An input: a board-options byte (FUZZ_OPT_*), then up to 8 KiB copied to
- * RAM's base, where hart 0 starts in M-mode; x31 points at RAM + 16 KiB, a
- * page of data for loads and stores, mtvec at RAM's base (a trap starts the
- * program again).
+ * An input: a board-options byte (FUZZ_OPT_SMP2, _LEGACY and _MAX: -cpu max,
+ * whose extensions' rows the translator calls out for), then up to 8 KiB
+ * copied to RAM's base, where hart 0 starts in M-mode; x31 points at RAM +
+ * 16 KiB, a page of data for loads and stores, mtvec at RAM's base (a trap
+ * starts the program again).
  */
 #include <inttypes.h>
 
@@ -72,6 +73,9 @@ static void compare(const struct machine *j, const struct machine *t)
         SAME(stval);
         SAME(sscratch);
         SAME(mmu.satp);
+        SAME(menvcfg);
+        SAME(senvcfg);
+        SAME(mstateen[0]);
         SAME(resv_valid);
     }
     const uint8_t *ra = j->bus.ram, *rb = t->bus.ram;
@@ -89,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    unsigned opts = data[0] & (FUZZ_OPT_SMP2 | FUZZ_OPT_LEGACY);
+    unsigned opts = data[0] & (FUZZ_OPT_SMP2 | FUZZ_OPT_LEGACY | FUZZ_OPT_MAX);
     size_t code = size - 1 < FUZZ_CODE_MAX ? size - 1 : FUZZ_CODE_MAX;
     struct machine *m[2];
     for (unsigned k = 0; k < 2; k++) {

@@ -24,12 +24,12 @@ T_MROM, T_TEST, T_RTC, T_CLINT, T_PLIC, T_UART = range(6)
 T_VIRTIO = 6          # + slot
 T_RAM, T_HOLE = 14, 15
 FOP_RAM, FOP_STORE, FOP_STORE_PTR, FOP_LOAD, FOP_RUN, FOP_INPUT, FOP_QUEUE, FOP_NOTIFY = range(8)
-SMP2, LEGACY, DISPLAY, READONLY = 1, 2, 4, 8
+SMP2, LEGACY, DISPLAY, READONLY, MAX = 1, 2, 4, 8, 16
 SIZE = {1: 0, 2: 1, 4: 2, 8: 3}
 
 
-def assemble(src):
-    """Flat binary of RV64GC assembly, linked at RAM's base."""
+def assemble(src, march="rv64gc"):
+    """Flat binary of RV64GC (or march) assembly, linked at RAM's base."""
     for prefix in ("riscv64-unknown-elf-", "riscv64-linux-gnu-"):
         if shutil.which(prefix + "as"):
             break
@@ -39,7 +39,7 @@ def assemble(src):
         s, o, b = (os.path.join(d, n) for n in ("a.S", "a.o", "a.bin"))
         with open(s, "w") as f:
             f.write("\t.option norelax\n\t.text\n" + src + "\n")
-        subprocess.run([prefix + "as", "-march=rv64gc", "-o", o, s], check=True)
+        subprocess.run([prefix + "as", "-march=" + march, "-o", o, s], check=True)
         subprocess.run([prefix + "objcopy", "-O", "binary", "-j", ".text", o, b], check=True)
         with open(b, "rb") as f:
             return f.read()
@@ -256,6 +256,29 @@ def jit_seeds():
         out[name] = bytes([0]) + code
         if name in ("alu_loop", "timer_interrupt"):
             out[name + "_smp"] = bytes([SMP2]) + code
+    # -cpu max: the rows beyond RV64GC, which the translator calls out for
+    # (.insn and .2byte for what binutils 2.40 does not know: Zicond, Zfa,
+    # Zimop, Zcb, Zcmop); the same code on the default model traps on them
+    ext = assemble("""
+            li t0, 0x6000; csrs mstatus, t0; li x30, 30; li a0, 0x1234567; li a1, -3
+        1:  clmul a2, a0, a1; clmulh a3, a0, a1; clmulr a4, a2, a3; pack a5, a0, a1; packh a6, a0, a1
+            packw a7, a1, a0; brev8 t1, a0; xperm4 t2, a0, a1; xperm8 t3, a1, a0; sh1add t4, a0, a1
+            andn s11, a0, a1; rev8 gp, a0; cpop s1, a1; bset s2, a0, a1
+            .insn r 0x33, 5, 7, s3, a0, a1; .insn r 0x33, 7, 7, s4, a0, zero
+            fcvt.h.l ft0, a0; fcvt.h.l ft1, a1; fdiv.h ft2, ft0, ft1; fmadd.h ft3, ft2, ft1, ft0, rup
+            fsh ft3, 0(x31); flh ft4, 2(x31); fcvt.d.h ft5, ft4; fcvt.h.d ft6, ft5; fmv.x.h s5, ft6
+            feq.h s6, ft6, ft3; fsqrt.h ft7, ft3
+            .insn r 0x53, 0, 0x79, ft8, x20, x1; .insn r 0x53, 2, 0x15, ft9, ft8, ft5
+            .insn r 0x53, 1, 0x21, ft10, ft5, x4; .insn r 0x53, 4, 0x51, s7, ft9, ft5
+            .insn r 0x53, 1, 0x61, s8, ft5, x8; .insn r 0x53, 0, 0x7a, ft11, x9, x1
+            cbo.zero (x31); cbo.clean (x31); cbo.flush (x31); cbo.inval (x31)
+            .insn i 0x73, 4, s9, a0, -2020; .insn r 0x73, 4, 0x41, s10, a0, a1
+            c.mv x15, x31; .2byte 0x8000 | (7 << 7) | (3 << 5) | (1 << 2); .2byte 0x9c41 | (1 << 7) | (2 << 2)
+            .2byte 0x9c61 | (3 << 7) | (5 << 2); .2byte 0x6081 | (2 << 8); .2byte 0x8c00 | (7 << 7) | (4 << 2)
+            addi x31, x31, 8; addi x30, x30, -1; bnez x30, 1b
+            ebreak""", "rv64gc_zba_zbb_zbs_zbc_zbkb_zbkx_zfh_zicbom_zicboz")
+    out["ext_loop_max"] = bytes([MAX]) + ext
+    out["ext_loop_default"] = bytes([0]) + ext
     return out
 
 

@@ -232,7 +232,7 @@ START_TEST(test_deleg_and_tvec_and_epc)
     csr_write(h, CSR_MCOUNTEREN, ~0ull);
     ck_assert_uint_eq(rd_csr(CSR_MCOUNTEREN), 0xffffffffull);
     csr_write(h, CSR_MENVCFG, ~0ull);
-    ck_assert_uint_eq(rd_csr(CSR_MENVCFG), MENVCFG_FIOM | MENVCFG_STCE | MENVCFG_ADUE); /* rv64 has Svadu */
+    ck_assert_uint_eq(rd_csr(CSR_MENVCFG), MENVCFG_FIOM | MENVCFG_STCE); /* rv64: no ADUE, as before -cpu */
     csr_write(h, CSR_SENVCFG, ~0ull);
     ck_assert_uint_eq(rd_csr(CSR_SENVCFG), MENVCFG_FIOM);
     csr_write(h, CSR_TSELECT, 1ull << 63);
@@ -467,8 +467,11 @@ END_TEST
 START_TEST(test_envcfg_fields)
 {
     struct isa_set isa;
-    ck_assert_uint_eq(rd_csr(CSR_MENVCFG), MENVCFG_ADUE); /* rv64: Svadu alone */
-    ck_assert(isa_parse_cpu("rv64,svade=on,svpbmt=on,smnpm=on,ssnpm=on", &isa, NULL, 0));
+    ck_assert_uint_eq(rd_csr(CSR_MENVCFG), 0); /* rv64: neither Svade nor Svadu */
+    ck_assert(isa_parse_cpu("rv64,svadu=on", &isa, NULL, 0));
+    hart_set_isa(h, &isa);
+    ck_assert_uint_eq(rd_csr(CSR_MENVCFG), MENVCFG_ADUE); /* Svadu alone */
+    ck_assert(isa_parse_cpu("rv64,svade=on,svadu=on,svpbmt=on,smnpm=on,ssnpm=on", &isa, NULL, 0));
     hart_set_isa(h, &isa);
     ck_assert_uint_eq(rd_csr(CSR_MENVCFG), 0);
     ck_assert_int_eq(csr_write(h, CSR_MENVCFG, ~0ull), 0);

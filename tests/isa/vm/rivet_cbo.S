@@ -23,7 +23,7 @@
 
     .macro vm_extra_tests
     li a0, ENV_CMO
-    csrs menvcfg, a0 /* keeping ADUE: rv64's A/D updates */
+    csrs menvcfg, a0 /* rv64 sets A/D itself (no Svade, no Svadu) */
     csrw senvcfg, a0
     /* 100-102: a writable page: everything works; cbo.zero clears the block */
     la t0, page0

@@ -18,7 +18,7 @@
  *     also drops entries filled through tagged pointers to it.
  */
 # isa-march: rv64gc_svinval
-# isa-args: -cpu rv64,svade=on,svpbmt=on,svnapot=on,svinval=on,smnpm=on,ssnpm=on
+# isa-args: -cpu rv64,svade=on,svadu=on,svpbmt=on,svnapot=on,svinval=on,smnpm=on,ssnpm=on
 #define LEVELS 3
 #define SATP_MODE SATP_SV39
 #define VM_EXTRA
