@@ -72,7 +72,16 @@ struct hart_env {
      * of trapping to M. Returns true when it handled the call (it then sets
      * a0/a1 and h->pc itself); false lets the trap happen. */
     bool (*sbi_ecall)(void *opaque, struct hart *h);
+    /* Semihosting (machine/semihosting.h): called for an uncompressed
+     * ebreak between `slli x0,x0,0x1f` and `srai x0,x0,7` in the same page
+     * (the RISC-V semihosting sequence), with the ebreak's address in pc
+     * (h->pc is the running block's start). Returns SEMIHOST_NONE (the ebreak traps
+     * as usual), SEMIHOST_DONE (served: a0 is set, the hart goes on after
+     * the ebreak) or SEMIHOST_AGAIN (not served yet: the ebreak runs again
+     * later; the hook has yielded the hart). */
+    int (*semihost)(void *opaque, struct hart *h, uint64_t pc);
 };
+enum { SEMIHOST_NONE, SEMIHOST_DONE, SEMIHOST_AGAIN };
 
 /* Per-hart block lookup by virtual pc (run.c). An entry is valid while its
  * gen equals jcache_key(): the hart's jc_gen, which every translation change,

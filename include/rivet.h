@@ -125,6 +125,12 @@ struct rivet_config {
      * returns RIVET_EXIT_LIMIT ("every hart waits for input") when every hart
      * waits with no timer deadline ahead, instead of sleeping for input. */
     bool return_on_idle;
+
+    /* The headless test harness. All zero = off. */
+    bool semihosting;             /* -semihosting: serve the semihosting sequence (machine/semihosting.h) */
+    bool semihosting_user;        /* ...from U-mode too (-semihosting-config userspace=on) */
+    const char *semihosting_root; /* file operations only beneath this directory; NULL: none allowed */
+    const char *semihosting_cmdline; /* SYS_GET_CMDLINE (arg=...); NULL: the kernel's path and -append */
 };
 
 /* What runs first (QEMU -bios). */

@@ -15,6 +15,7 @@
 #include "machine/loader.h"
 #include "machine/machine.h"
 #include "machine/memmap.h"
+#include "machine/semihosting.h"
 
 #define REG_T0 5
 #define REG_A0 10
@@ -86,6 +87,7 @@ struct boot_state {
     uint64_t lo[3], hi[3]; /* occupied ranges: firmware, kernel, initrd */
     unsigned nused;
     struct load_info htif;  /* the image whose tohost HTIF uses */
+    struct load_info kernel; /* the kernel's (where it ends: SYS_HEAPINFO) */
     uint64_t initrd_start, initrd_end;
 };
 
@@ -135,6 +137,7 @@ static bool load_programs(struct machine *m, struct boot_state *st, char *err, s
         if (!load_one(m, st, b->kernel, kernel_base, honour_header, &info, err, errlen))
             return false;
         st->has_kernel = true;
+        st->kernel = info;
         st->kernel_entry = info.entry;
         st->kernel_lo = info.lo;
     }
@@ -268,6 +271,10 @@ bool rivet_boot(struct machine *m, const struct rivet_boot *b, char *err, size_t
     if (!load_programs(m, &st, err, errlen) || !load_initrd(m, &st, err, errlen) ||
         !place_dtb(m, &st, err, errlen) || !attach_htif(m, &st.htif, err, errlen))
         return false;
+    if (m->semihost && !semihost_set_program(m->semihost, b->kernel, b->append, st.kernel.hi)) {
+        machine_err(err, errlen, "out of memory");
+        return false;
+    }
     reset_harts(m, &st);
     m->booted = true;
     return true;

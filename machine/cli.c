@@ -22,6 +22,8 @@ enum flag_id {
     F_GDB, F_GDB_DEFAULT, F_GDB_PORT, F_GDB_WAIT, F_ICOUNT, F_RTC, F_EXPECT_SCRIPT, F_CONSOLE_LOG,
     /* The window and its framebuffer (apply_display). */
     F_FB, F_SCREENSHOT,
+    /* The test harness (apply_harness). */
+    F_SEMIHOSTING, F_SEMIHOSTING_CONFIG, F_SEMIHOSTING_ROOT,
 };
 
 enum flag_arg { ARG_NONE, ARG_REQUIRED, ARG_EQ_ONLY };
@@ -55,6 +57,8 @@ static const struct flag flags[] = {
     { "rtc", F_RTC, ARG_REQUIRED },
     { "expect-script", F_EXPECT_SCRIPT, ARG_REQUIRED }, { "console-log", F_CONSOLE_LOG, ARG_REQUIRED },
     { "fb", F_FB, ARG_REQUIRED },             { "screenshot-on-exit", F_SCREENSHOT, ARG_REQUIRED },
+    { "semihosting", F_SEMIHOSTING, ARG_NONE }, { "semihosting-config", F_SEMIHOSTING_CONFIG, ARG_REQUIRED },
+    { "semihosting-root", F_SEMIHOSTING_ROOT, ARG_REQUIRED },
 };
 
 /* A -device (or -nic), kept in command-line order until the slots are
@@ -720,8 +724,59 @@ static enum cli_result apply_debug(struct parse_state *st, enum flag_id id, cons
     }
 }
 
+/* -semihosting-config [enable=]on|off[,target=native|auto][,userspace=on|off][,arg=STR]...
+ * (QEMU 7.2): the arg= strings, joined by spaces, are SYS_GET_CMDLINE's. */
+static enum cli_result set_semihosting_config(struct parse_state *st, const char *flag, const char *v)
+{
+    struct cli_options *o = st->o;
+    char key[32], *val;
+    enum cli_result r = CLI_RUN;
+    bool enable = true;
+    while (r == CLI_RUN && *v) {
+        if (!next_item(&v, key, sizeof key, &val))
+            return no_memory(st);
+        if (!key[0] || !strcmp(key, "enable")) {
+            r = set_on_off(st, flag, "enable", val, &enable);
+        } else if (!strcmp(key, "userspace")) {
+            r = set_on_off(st, flag, key, val, &o->cfg.semihosting_user);
+        } else if (!strcmp(key, "target")) {
+            if (strcmp(val, "native") && strcmp(val, "auto"))
+                r = usage_error(st, "%s: target=%s: rivet has no gdb semihosting (native or auto)", flag, val);
+        } else if (!strcmp(key, "arg")) {
+            size_t have = o->semihost_args ? strlen(o->semihost_args) : 0;
+            char *joined = realloc(o->semihost_args, have + strlen(val) + 2);
+            if (!joined) {
+                free(val);
+                return no_memory(st);
+            }
+            snprintf(joined + have, strlen(val) + 2, "%s%s", have ? " " : "", val);
+            o->semihost_args = joined;
+            o->cfg.semihosting_cmdline = joined;
+        } else {
+            r = usage_error(st, "%s: unsupported option '%s'", flag, key);
+        }
+        free(val);
+    }
+    o->cfg.semihosting = enable;
+    return r;
+}
+
+/* The test harness: semihosting (include/rivet.h). */
+static enum cli_result apply_harness(struct parse_state *st, enum flag_id id, const char *flag, const char *v)
+{
+    struct cli_options *o = st->o;
+    switch (id) {
+    case F_SEMIHOSTING: o->cfg.semihosting = true; return CLI_RUN;
+    case F_SEMIHOSTING_CONFIG: return set_semihosting_config(st, flag, v);
+    case F_SEMIHOSTING_ROOT: o->cfg.semihosting_root = v; return CLI_RUN;
+    default: return usage_error(st, "%s: internal error: unhandled flag", flag);
+    }
+}
+
 static enum cli_result apply(struct parse_state *st, enum flag_id id, const char *flag, const char *v)
 {
+    if (id >= F_SEMIHOSTING)
+        return apply_harness(st, id, flag, v);
     switch (id) {
     case F_TRACE:
         st->o->trace = true;
@@ -989,6 +1044,9 @@ enum cli_result cli_parse(int argc, char *const argv[], struct cli_options *o,
 
 void cli_free(struct cli_options *o)
 {
+    free(o->semihost_args);
+    o->semihost_args = NULL;
+    o->cfg.semihosting_cmdline = NULL;
     for (unsigned i = 0; i < o->ndrives; i++) {
         free(o->drives[i].file);
         free(o->drives[i].id);
@@ -1120,12 +1178,25 @@ const char *cli_usage(void)
         "                guest a framebuffer even without one\n"
         "--screenshot-on-exit FILE.png\n"
         "                at exit, the framebuffer as a PNG\n"
+        "\n"
+        "Test harness:\n"
+        "-semihosting    serve RISC-V semihosting calls (slli x0,x0,0x1f; ebreak;\n"
+        "                srai x0,x0,7) from M and S mode: console I/O on the UART's\n"
+        "                host side, SYS_EXIT ends the run with the guest's code\n"
+        "-semihosting-config [enable=]on|off[,target=native][,userspace=on][,arg=STR]...\n"
+        "                QEMU's spelling; userspace=on serves U-mode too; the arg=\n"
+        "                strings are SYS_GET_CMDLINE's (default: the kernel and\n"
+        "                -append)\n"
+        "--semihosting-root DIR\n"
+        "                semihosting file operations only beneath DIR (no .., no\n"
+        "                absolute paths, no symlink out); without it they fail\n"
         "-h              this help\n"
         "-help           the same as -h (also --help)\n"
         "-version        the version (also --version)\n"
         "\n"
         "The guest ends rivet through HTIF, the sifive test device (poweroff, fail\n"
-        "code, reset), SBI system reset or Ctrl-A x. rivet does not reboot: a reset\n"
+        "code, reset), SBI system reset, semihosting SYS_EXIT (ApplicationExit: its\n"
+        "code; any other reason: 1) or Ctrl-A x. rivet does not reboot: a reset\n"
         "or reboot request ends the run with status 0 (with a note on stderr unless\n"
         "-no-reboot). An image in use by another rivet is refused (locked).\n"
         "\n"

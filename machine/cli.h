@@ -50,6 +50,7 @@ struct cli_options {
     enum display_kind display;  /* -display / -nographic; default DISPLAY_AUTO */
     const char *screenshot;     /* --screenshot-on-exit FILE */
     char gdb_spec[16];          /* cfg.gdb's storage for -s -p PORT */
+    char *semihost_args;        /* cfg.semihosting_cmdline's storage (malloc'd) */
 };
 
 enum cli_result {

@@ -30,6 +30,7 @@
 #include "machine/debug.h"
 #include "machine/memmap.h"
 #include "machine/net_user.h"
+#include "machine/semihosting.h"
 #include "machine/terminal.h"
 
 #define RIVET_PAGE_SIZE 4096ull
@@ -411,7 +412,8 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
     }
     if (cfg->jit)
         code_cache_set_jit(m->cache, cfg->jit < 0 ? 0 : 1);
-    if (!create_harts(m, err, errlen) || !create_devices(m, err, errlen) || !map_devices(m, err, errlen)) {
+    if (!create_harts(m, err, errlen) || !create_devices(m, err, errlen) || !map_devices(m, err, errlen) ||
+        (cfg->semihosting && !(m->semihost = semihost_create(m, err, errlen)))) {
         rivet_destroy(m);
         return NULL;
     }
@@ -455,6 +457,7 @@ void rivet_destroy(struct machine *m)
 {
     if (!m)
         return;
+    semihost_destroy(m->semihost);
     destroy_devices(m);
     machine_debug_destroy(m);
     if (m->cache)

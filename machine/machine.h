@@ -112,6 +112,9 @@ struct machine {
     /* gdb stub, -icount clock, --expect-script, --console-log (machine/debug.c);
      * NULL when none of them is asked for. */
     struct machine_debug *debug;
+
+    /* Semihosting (semihosting.h); NULL when not asked for. */
+    struct semihost *semihost;
 };
 
 /* mtime in RIVET_TIMEBASE_HZ ticks since the machine was created (hart_env.read_time). */
