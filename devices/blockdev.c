@@ -1,11 +1,13 @@
 /*
  * Raw image backend: pread/pwrite on a file or block device, an fcntl lock
- * against a second user, and for -snapshot a sparse in-memory overlay.
+ * against a second user, and for -snapshot an overlay on disk.
  *
- * The overlay is an open-addressing hash table from 4 KiB block number to a
- * malloc'd copy of the block; a block enters it on its first write (read from
- * the image, then modified), so reads see the guest's writes and the image
- * is never written.
+ * The overlay is an unnamed temporary file the size of the disk, written
+ * only where the guest wrote (so sparse), and a bitmap of the 4 KiB blocks
+ * it holds; a block enters it on its first write (read from the image,
+ * then modified), so reads see the guest's writes and the image is never
+ * written. The guest can fill the host's disk at most by the disk's size,
+ * and never its memory: the bitmap is fixed at open.
  */
 #define _GNU_SOURCE
 #include "devices/blockdev.h"
@@ -20,26 +22,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define OVL_BLOCK 4096u
-#define OVL_EMPTY UINT64_MAX
+#include "rivet/errfmt.h"
 
-struct overlay_slot {
-    uint64_t block;    /* OVL_EMPTY when free */
-    uint8_t *data;
-};
+#define OVL_BLOCK 4096u
 
 struct blockdev {
     int fd;
     bool readonly, snapshot;
     uint64_t size;
-    struct overlay_slot *slots;   /* snapshot only */
-    size_t nslots, used;          /* nslots is a power of 2 */
+    char *path;                   /* for messages */
+    /* -snapshot: block b of the guest's writes lives at b * OVL_BLOCK in
+     * an unlinked temporary file (sparse), ovl_map says which blocks. */
+    int ovl_fd;
+    uint8_t *ovl_map;             /* one bit per block; calloc'd, so untouched pages cost nothing */
+    bool ovl_noted;               /* a failed overlay write was reported */
+    void (*note)(void *opaque, const char *line);
+    void *note_opaque;
 };
 
 static void set_err(char *err, size_t errlen, const char *path, const char *what)
 {
-    if (err && errlen)
-        snprintf(err, errlen, "%s: %s", path, what);
+    err_format(err, errlen, "%s: %s", path, what);
 }
 
 /* A whole-file lock: an open-file-description lock when the kernel has one,
@@ -88,6 +91,53 @@ static int open_image(const char *path, bool rdonly, char *err, size_t errlen)
     return fd;
 }
 
+/* $TMPDIR, else /var/tmp (on disk, unlike a tmpfs /tmp), else /tmp. */
+static const char *tmp_dir(void)
+{
+    const char *d = getenv("TMPDIR");
+    if (d && *d)
+        return d;
+    return access("/var/tmp", W_OK | X_OK) == 0 ? "/var/tmp" : "/tmp";
+}
+
+/* An unnamed file there: O_TMPFILE, or a named one unlinked at once on a
+ * file system without it. */
+static int tmp_file(const char *dir)
+{
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+        return fd;
+    size_t n = strlen(dir) + sizeof "/rivet-snapshot-XXXXXX";
+    char *name = malloc(n);
+    if (!name)
+        return -1;
+    snprintf(name, n, "%s/rivet-snapshot-XXXXXX", dir);
+    fd = mkostemp(name, O_CLOEXEC);
+    if (fd >= 0)
+        unlink(name);
+    free(name);
+    return fd;
+}
+
+/* -snapshot: the overlay file and its block map (one bit per block). */
+static bool ovl_open(struct blockdev *b, char *err, size_t errlen)
+{
+    const char *dir = tmp_dir();
+    b->ovl_fd = tmp_file(dir);
+    if (b->ovl_fd < 0) {
+        err_format(err, errlen, "-snapshot: cannot create a temporary file in %s for %s: %s", dir, b->path,
+                   strerror(errno));
+        return false;
+    }
+    uint64_t blocks = b->size / OVL_BLOCK + 1;
+    b->ovl_map = calloc(1, (size_t)(blocks / 8 + 1));
+    if (!b->ovl_map) {
+        set_err(err, errlen, b->path, "out of memory for the -snapshot block map");
+        return false;
+    }
+    return true;
+}
+
 struct blockdev *blockdev_open(const char *path, bool readonly, bool snapshot, char *err, size_t errlen)
 {
     bool rdonly = readonly || snapshot;
@@ -108,16 +158,28 @@ struct blockdev *blockdev_open(const char *path, bool readonly, bool snapshot, c
         return NULL;
     }
     struct blockdev *b = calloc(1, sizeof(*b));
-    if (!b) {
+    if (!b || !(b->path = strdup(path))) {
         set_err(err, errlen, path, strerror(ENOMEM));
+        free(b);
         close(fd);
         return NULL;
     }
     b->fd = fd;
+    b->ovl_fd = -1;
     b->readonly = readonly;
     b->snapshot = snapshot;
     b->size = size;
+    if (snapshot && !ovl_open(b, err, errlen)) {
+        blockdev_close(b);
+        return NULL;
+    }
     return b;
+}
+
+void blockdev_set_note(struct blockdev *b, void (*note)(void *opaque, const char *line), void *opaque)
+{
+    b->note = note;
+    b->note_opaque = opaque;
 }
 
 uint64_t blockdev_size(const struct blockdev *b) { return b->size; }
@@ -162,101 +224,73 @@ static int file_write(int fd, uint64_t offset, const uint8_t *buf, size_t len)
     return 0;
 }
 
-static size_t ovl_hash(uint64_t block, size_t nslots)
-{
-    return (size_t)((block * UINT64_C(0x9e3779b97f4a7c15)) >> 17) & (nslots - 1);
-}
+static bool ovl_has(const struct blockdev *b, uint64_t block) { return b->ovl_map[block / 8] >> (block % 8) & 1; }
 
-static struct overlay_slot *ovl_find(const struct blockdev *b, uint64_t block)
+/* The overlay's file could not be written (disk full, a file size limit):
+ * the guest's write fails (virtio-blk answers VIRTIO_BLK_S_IOERR) and the
+ * first such failure is reported. */
+static int ovl_failed(struct blockdev *b, int rc)
 {
-    if (!b->nslots)
-        return NULL;
-    for (size_t i = ovl_hash(block, b->nslots);; i = (i + 1) & (b->nslots - 1)) {
-        if (b->slots[i].block == block)
-            return &b->slots[i];
-        if (b->slots[i].block == OVL_EMPTY)
-            return NULL;
+    if (!b->ovl_noted && b->note) {
+        char line[512];
+        err_format(line, sizeof line, "-snapshot: %s: cannot write the temporary overlay: %s; "
+                   "the guest's disk writes fail while this lasts", b->path, strerror(-rc));
+        b->note(b->note_opaque, line);
     }
+    b->ovl_noted = true;
+    return rc;
 }
 
-static void ovl_place(struct overlay_slot *slots, size_t nslots, uint64_t block, uint8_t *data)
+/* Writes [in, in + n) of `block` into the overlay; a block written for the
+ * first time is first copied from the image, so it is whole there. */
+static int ovl_write_block(struct blockdev *b, uint64_t block, size_t in, const uint8_t *data, size_t n)
 {
-    size_t i = ovl_hash(block, nslots);
-    while (slots[i].block != OVL_EMPTY)
-        i = (i + 1) & (nslots - 1);
-    slots[i].block = block;
-    slots[i].data = data;
-}
-
-/* Keeps the table at most half full. */
-static int ovl_grow(struct blockdev *b)
-{
-    size_t n = b->nslots ? b->nslots * 2 : 64;
-    struct overlay_slot *s = malloc(n * sizeof(*s));
-    if (!s)
-        return -ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        s[i].block = OVL_EMPTY;
-    for (size_t i = 0; i < b->nslots; i++)
-        if (b->slots[i].block != OVL_EMPTY)
-            ovl_place(s, n, b->slots[i].block, b->slots[i].data);
-    free(b->slots);
-    b->slots = s;
-    b->nslots = n;
-    return 0;
-}
-
-/* The overlay copy of `block`, made from the image on first use. */
-static int ovl_get(struct blockdev *b, uint64_t block, uint8_t **data)
-{
-    struct overlay_slot *s = ovl_find(b, block);
-    if (s) {
-        *data = s->data;
-        return 0;
-    }
-    if ((b->used + 1) * 2 > b->nslots && ovl_grow(b) != 0)
-        return -ENOMEM;
-    uint8_t *d = calloc(1, OVL_BLOCK);
-    if (!d)
-        return -ENOMEM;
     uint64_t start = block * OVL_BLOCK;
-    uint64_t n = b->size - start < OVL_BLOCK ? b->size - start : OVL_BLOCK;
-    int rc = file_read(b->fd, start, d, (size_t)n);
-    if (rc) {
-        free(d);
-        return rc;
+    uint64_t span = b->size - start < OVL_BLOCK ? b->size - start : OVL_BLOCK;
+    int rc;
+    if (!ovl_has(b, block) && (in != 0 || n != span)) {
+        uint8_t tmp[OVL_BLOCK];
+        if ((rc = file_read(b->fd, start, tmp, (size_t)span)) != 0)
+            return rc;
+        memcpy(tmp + in, data, n);
+        rc = file_write(b->ovl_fd, start, tmp, (size_t)span);
+    } else {
+        rc = file_write(b->ovl_fd, start + in, data, n);
     }
-    ovl_place(b->slots, b->nslots, block, d);
-    b->used++;
-    *data = d;
+    if (rc)
+        return ovl_failed(b, rc);
+    b->ovl_map[block / 8] |= (uint8_t)(1u << (block % 8));
     return 0;
 }
 
-/* Walks [offset, offset+len) one overlay block at a time. */
-static int ovl_rw(struct blockdev *b, uint64_t offset, uint8_t *rbuf, const uint8_t *wbuf, size_t len)
+static int ovl_write(struct blockdev *b, uint64_t offset, const uint8_t *buf, size_t len)
 {
     while (len) {
         uint64_t block = offset / OVL_BLOCK;
         size_t in = (size_t)(offset % OVL_BLOCK);
         size_t n = OVL_BLOCK - in < len ? OVL_BLOCK - in : len;
-        int rc = 0;
-        if (rbuf) {
-            struct overlay_slot *s = ovl_find(b, block);
-            if (s)
-                memcpy(rbuf, s->data + in, n);
-            else
-                rc = file_read(b->fd, offset, rbuf, n);
-            rbuf += n;
-        } else {
-            uint8_t *d;
-            rc = ovl_get(b, block, &d);
-            if (!rc)
-                memcpy(d + in, wbuf, n);
-            wbuf += n;
-        }
+        int rc = ovl_write_block(b, block, in, buf, n);
         if (rc)
             return rc;
-        offset += n, len -= n;
+        buf += n, offset += n, len -= n;
+    }
+    return 0;
+}
+
+/* Reads runs of blocks from wherever they live: the overlay or the image. */
+static int ovl_read(struct blockdev *b, uint64_t offset, uint8_t *buf, size_t len)
+{
+    while (len) {
+        bool from_ovl = ovl_has(b, offset / OVL_BLOCK);
+        size_t n = 0;
+        while (n < len && ovl_has(b, (offset + n) / OVL_BLOCK) == from_ovl) {
+            size_t in = (size_t)((offset + n) % OVL_BLOCK);
+            n += OVL_BLOCK - in < len - n ? OVL_BLOCK - in : len - n;
+        }
+        int rc = file_read(from_ovl ? b->ovl_fd : b->fd, offset, buf, n);
+        if (rc)
+            return rc;
+        buf += n, offset += n, len -= n;
     }
     return 0;
 }
@@ -265,8 +299,8 @@ int blockdev_read(struct blockdev *b, uint64_t offset, void *buf, size_t len)
 {
     if (!range_ok(b, offset, len))
         return -EINVAL;
-    if (b->snapshot && b->used)
-        return ovl_rw(b, offset, buf, NULL, len);
+    if (b->snapshot)
+        return ovl_read(b, offset, buf, len);
     return file_read(b->fd, offset, buf, len);
 }
 
@@ -277,7 +311,7 @@ int blockdev_write(struct blockdev *b, uint64_t offset, const void *buf, size_t 
     if (!range_ok(b, offset, len))
         return -EINVAL;
     if (b->snapshot)
-        return ovl_rw(b, offset, NULL, buf, len);
+        return ovl_write(b, offset, buf, len);
     return file_write(b->fd, offset, buf, len);
 }
 
@@ -292,10 +326,10 @@ void blockdev_close(struct blockdev *b)
 {
     if (!b)
         return;
-    for (size_t i = 0; i < b->nslots; i++)
-        if (b->slots[i].block != OVL_EMPTY)
-            free(b->slots[i].data);
-    free(b->slots);
+    if (b->ovl_fd >= 0)
+        close(b->ovl_fd); /* unlinked: its blocks go back to the file system now */
+    free(b->ovl_map);
+    free(b->path);
     close(b->fd);
     free(b);
 }

@@ -5,8 +5,17 @@
  * - blockdev_open() opens a regular file or a host block device:
  *     readonly:  O_RDONLY; blockdev_write() fails with -EROFS.
  *     snapshot:  (QEMU -snapshot) the file is opened read-only and never
- *                modified; guest writes go to a sparse in-memory overlay of
- *                4 KiB blocks (no limit but the disk size), lost at close.
+ *                modified; guest writes go to an overlay of 4 KiB blocks in
+ *                an unnamed temporary file (O_TMPFILE, or unlinked at once)
+ *                in $TMPDIR, else /var/tmp, else /tmp: block b at offset
+ *                b * 4 KiB, so the file is sparse and holds only what the
+ *                guest wrote; it is gone at close (or when rivet dies).
+ *                Host memory: one bit per block of the disk (a 4 GiB disk:
+ *                128 KiB, allocated zeroed so untouched parts cost
+ *                nothing), never per written block. When the overlay
+ *                cannot be written (disk full, a file size limit) the write
+ *                fails (-errno: virtio-blk answers VIRTIO_BLK_S_IOERR) and
+ *                the first such failure goes to the note callback.
  *     neither:   O_RDWR.
  *   A writer takes an fcntl write lock on the whole file (open file
  *   description lock, F_OFD_SETLK, falling back to F_SETLK), so a second
@@ -28,6 +37,9 @@
 struct blockdev;
 
 struct blockdev *blockdev_open(const char *path, bool readonly, bool snapshot, char *err, size_t errlen);
+/* Where a problem that does not stop the disk goes (one line, no "rivet: "
+ * prefix): the overlay's first failed write. NULL (the default): nowhere. */
+void blockdev_set_note(struct blockdev *b, void (*note)(void *opaque, const char *line), void *opaque);
 uint64_t blockdev_size(const struct blockdev *b);          /* bytes */
 bool blockdev_readonly(const struct blockdev *b);          /* true for readonly, false for snapshot */
 int blockdev_read(struct blockdev *b, uint64_t offset, void *buf, size_t len);

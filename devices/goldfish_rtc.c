@@ -145,22 +145,12 @@ static void rtc_write32(struct goldfish_rtc *r, uint64_t offset, uint32_t value)
     }
 }
 
-static bus_status rtc_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value)
-{
-    *value = rtc_read32(opaque, offset);
-    return BUS_OK;
-}
-
-static bus_status rtc_write(void *opaque, uint64_t offset, unsigned size, uint64_t value)
-{
-    rtc_write32(opaque, offset, (uint32_t)value);
-    return BUS_OK;
-}
+MMIO_REG32_CALLBACKS(rtc, struct goldfish_rtc)
 
 struct mmio_region goldfish_rtc_region(struct goldfish_rtc *r, uint64_t base, uint64_t size)
 {
     return (struct mmio_region){
         .name = "rtc", .base = base, .size = size, .min_access = 4, .max_access = 4,
-        .read = rtc_read, .write = rtc_write, .opaque = r,
+        .read = rtc_mmio_read, .write = rtc_mmio_write, .opaque = r,
     };
 }

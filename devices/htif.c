@@ -46,6 +46,14 @@ static void htif_exit(struct htif *d, uint64_t code)
         d->on_exit(d->exit_opaque, code);
 }
 
+/* A failed write to the guest's stdout: EPIPE means its reader is gone
+ * (htif.h, out_closed). */
+static void note_closed(struct htif *d, FILE *f)
+{
+    if (f == d->out && errno == EPIPE)
+        d->out_closed = true;
+}
+
 /* write(fd, buf, len): copies the guest buffer out in bounded chunks. */
 static int64_t sys_write(struct htif *d, uint64_t fd, uint64_t buf, uint64_t len)
 {
@@ -60,11 +68,14 @@ static int64_t sys_write(struct htif *d, uint64_t fd, uint64_t buf, uint64_t len
         uint64_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
         if (!bus_dma_read(d->bus, buf + done, chunk, n))
             return -EFAULT;
-        if (fwrite(chunk, 1, n, f) != n)
+        if (fwrite(chunk, 1, n, f) != n) {
+            note_closed(d, f);
             return done ? (int64_t)done : -EIO;
+        }
         done += n;
     }
-    fflush(f);
+    if (fflush(f) != 0)
+        note_closed(d, f);
     return (int64_t)done;
 }
 
@@ -119,9 +130,9 @@ static void htif_command(struct htif *d, uint64_t v)
         htif_syscall(d, payload);
         htif_reply(d, dev, cmd);
     } else if (dev == HTIF_DEV_CONSOLE && cmd == HTIF_CMD_PUTCHAR) {
-        fputc((int)(payload & 0xff), d->out);
-        if ((payload & 0xff) == '\n')
-            fflush(d->out);
+        if (fputc((int)(payload & 0xff), d->out) == EOF ||
+            ((payload & 0xff) == '\n' && fflush(d->out) != 0))
+            note_closed(d, d->out);
         htif_reply(d, dev, cmd);
     } else {
         /* Unknown device or command: consume it so the guest is not stuck. */

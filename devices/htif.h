@@ -48,6 +48,7 @@ struct htif {
     htif_exit_fn on_exit;
     void *exit_opaque;
     bool busy;              /* guards against re-entry from our own writes */
+    bool out_closed;        /* a write to `out` failed with EPIPE: its reader is gone (the board ends the run) */
 };
 
 /* Sets up the device and claims the bus watch hook. false when tohost (or

@@ -254,22 +254,12 @@ static void plic_write32(struct plic *p, uint64_t offset, uint32_t value)
     plic_update(p);
 }
 
-static bus_status plic_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value)
-{
-    *value = plic_read32(opaque, offset);
-    return BUS_OK;
-}
-
-static bus_status plic_write(void *opaque, uint64_t offset, unsigned size, uint64_t value)
-{
-    plic_write32(opaque, offset, (uint32_t)value);
-    return BUS_OK;
-}
+MMIO_REG32_CALLBACKS(plic, struct plic)
 
 struct mmio_region plic_region(struct plic *p, uint64_t base, uint64_t size)
 {
     return (struct mmio_region){
         .name = "plic", .base = base, .size = size, .min_access = 4, .max_access = 4,
-        .read = plic_read, .write = plic_write, .opaque = p,
+        .read = plic_mmio_read, .write = plic_mmio_write, .opaque = p,
     };
 }

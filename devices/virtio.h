@@ -81,6 +81,7 @@ struct virtqueue {
     bool ready;
     bool event_idx;            /* VIRTIO_F_EVENT_IDX negotiated */
     bool indirect;             /* VIRTIO_F_INDIRECT_DESC negotiated */
+    bool version_1;            /* VIRTIO_F_VERSION_1 negotiated (modern); false on a legacy transport */
     uint64_t desc, avail, used;/* guest physical addresses of the three parts */
     uint16_t last_avail;       /* next avail ring slot the device pops */
     uint16_t used_idx;         /* device's copy of used->idx */

@@ -66,6 +66,7 @@ static void sync_queue_features(struct virtio_mmio *t, struct virtqueue *q)
 {
     q->event_idx = t->driver_features & VIRTIO_F_BIT(VIRTIO_F_EVENT_IDX);
     q->indirect = t->driver_features & VIRTIO_F_BIT(VIRTIO_F_INDIRECT_DESC);
+    q->version_1 = t->driver_features & VIRTIO_F_BIT(VIRTIO_F_VERSION_1);
 }
 
 static void queue_init(struct virtio_mmio *t, struct virtqueue *q)

@@ -31,6 +31,14 @@ struct virtio_net {
     uint8_t tx_buf[VIRTIO_NET_MAX_FRAME];
 };
 
+/* The header's length on queue q: 12 bytes with VERSION_1, 10 (no
+ * num_buffers, as MRG_RXBUF is not offered) on a legacy transport (virtio
+ * 1.2 5.1.6, "Legacy Interface: Device Operation"). */
+static size_t hdr_len(const struct virtqueue *q)
+{
+    return q->version_1 ? VIRTIO_NET_HDR_BYTES : VIRTIO_NET_HDR_BYTES - 2;
+}
+
 /* The header the device writes: no flags, no GSO, num_buffers 1. */
 static void rx_header(uint8_t *hdr)
 {
@@ -45,10 +53,11 @@ static bool deliver(struct virtio_net *n, const uint8_t *frame, size_t len)
     if (!n->rxq || !virtq_pop(n->rxq, &n->rx_chain))
         return false;
     uint32_t written = 0;
-    if (n->rx_chain.in_len >= VIRTIO_NET_HDR_BYTES + len) {
+    size_t hdr = hdr_len(n->rxq);
+    if (n->rx_chain.in_len >= hdr + len) {
         rx_header(n->rx_buf);
-        memcpy(n->rx_buf + VIRTIO_NET_HDR_BYTES, frame, len);
-        written = (uint32_t)virtq_chain_write(&n->rx_chain, 0, n->rx_buf, VIRTIO_NET_HDR_BYTES + len);
+        memcpy(n->rx_buf + hdr, frame, len);
+        written = (uint32_t)virtq_chain_write(&n->rx_chain, 0, n->rx_buf, hdr + len);
     }
     virtq_push(n->rxq, &n->rx_chain, written);
     return true;
@@ -82,13 +91,24 @@ bool virtio_net_receive(struct virtio_device *d, const uint8_t *frame, size_t le
     return true;
 }
 
+void virtio_net_set_link(struct virtio_device *d, bool up)
+{
+    struct virtio_net *n = (struct virtio_net *)d;
+    store_le(n->config + VIRTIO_NET_CFG_STATUS, 2, up ? VIRTIO_NET_S_LINK_UP : 0);
+    /* A driver that runs has kicked its receive queue: tell it through
+     * that queue's transport. */
+    if (n->rxq && n->rxq->transport && n->rxq->transport->interrupt)
+        n->rxq->transport->interrupt(n->rxq->transport, VIRTIO_ISR_CONFIG_CHANGE);
+}
+
 static void transmit(struct virtio_net *n, struct virtqueue *q)
 {
     while (virtq_pop(q, &n->tx_chain)) {
         uint64_t total = n->tx_chain.out_len;
-        if (total > VIRTIO_NET_HDR_BYTES && total - VIRTIO_NET_HDR_BYTES <= VIRTIO_NET_MAX_FRAME) {
-            size_t len = (size_t)(total - VIRTIO_NET_HDR_BYTES);
-            if (virtq_chain_read(&n->tx_chain, VIRTIO_NET_HDR_BYTES, n->tx_buf, len) == len && n->send)
+        size_t hdr = hdr_len(q);
+        if (total > hdr && total - hdr <= VIRTIO_NET_MAX_FRAME) {
+            size_t len = (size_t)(total - hdr);
+            if (virtq_chain_read(&n->tx_chain, hdr, n->tx_buf, len) == len && n->send)
                 n->send(n->send_opaque, n->tx_buf, len);
         }
         virtq_push(q, &n->tx_chain, 0);

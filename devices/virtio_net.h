@@ -6,8 +6,9 @@
  *   checksum or segmentation offload, no mergeable buffers, no control
  *   queue: every frame is a plain Ethernet frame of at most
  *   VIRTIO_NET_MAX_FRAME bytes, after a 12-byte virtio_net_hdr (the
- *   VERSION_1 layout, num_buffers = 1) that the device writes zeroed and
- *   ignores when reading.
+ *   VERSION_1 layout, num_buffers = 1; on a legacy transport, without
+ *   VERSION_1, the 10-byte header without num_buffers) that the device
+ *   writes zeroed and ignores when reading.
  * - Queue 0 receives, queue 1 transmits, QueueNumMax 256 each.
  * - Transmit: on a notify of queue 1 every available chain's readable bytes
  *   after the header go to the backend's send() (a chain shorter than the
@@ -48,5 +49,10 @@ void virtio_net_destroy(struct virtio_device *d); /* NULL is accepted */
 /* A frame from the network for the guest; false when it was dropped (too
  * long, or the backlog is full). */
 bool virtio_net_receive(struct virtio_device *d, const uint8_t *frame, size_t len);
+
+/* The link status the driver reads (STATUS, VIRTIO_NET_S_LINK_UP), with a
+ * configuration-change interrupt when the driver runs (the backend gave
+ * up: net.h). */
+void virtio_net_set_link(struct virtio_device *d, bool up);
 
 #endif

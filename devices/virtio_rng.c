@@ -1,6 +1,7 @@
 /*
  * virtio-rng (virtio 1.2 section 5.4): every writable buffer the driver
- * offers comes back filled with entropy from the board's source.
+ * offers comes back with entropy from the board's source; when the source
+ * has nothing, the buffer waits (see virtio_rng.h).
  */
 #include "devices/virtio_rng.h"
 
@@ -11,20 +12,40 @@ struct virtio_rng {
     virtio_rng_fill_fn fill;
     void *fill_opaque;
     struct virtq_chain chain;
+    bool pending;              /* chain was popped but the source had nothing for it */
     uint8_t buf[VIRTIO_RNG_MAX_BYTES];
 };
+
+/* Answers the popped chain; false (the chain kept) when the source gave
+ * nothing. A chain with nothing writable is answered with 0 bytes. */
+static bool serve(struct virtio_rng *r, struct virtqueue *q)
+{
+    size_t n = r->chain.in_len < sizeof r->buf ? (size_t)r->chain.in_len : sizeof r->buf;
+    size_t got = n ? r->fill(r->fill_opaque, r->buf, n) : 0;
+    if (n && !got)
+        return false;
+    if (got > n)
+        got = n;
+    size_t written = virtq_chain_write(&r->chain, 0, r->buf, got);
+    virtq_push(q, &r->chain, (uint32_t)written);
+    return true;
+}
 
 static void rng_notify(struct virtio_device *d, struct virtqueue *q)
 {
     struct virtio_rng *r = (struct virtio_rng *)d;
-    while (virtq_pop(q, &r->chain)) {
-        size_t n = r->chain.in_len < sizeof r->buf ? (size_t)r->chain.in_len : sizeof r->buf;
-        if (n)
-            r->fill(r->fill_opaque, r->buf, n);
-        size_t written = virtq_chain_write(&r->chain, 0, r->buf, n);
-        virtq_push(q, &r->chain, (uint32_t)written);
-    }
+    if (r->pending && !serve(r, q))
+        return;
+    r->pending = false;
+    while (virtq_pop(q, &r->chain))
+        if (!serve(r, q)) {
+            r->pending = true;
+            return;
+        }
 }
+
+/* A reset takes back every buffer, the held one too. */
+static void rng_reset(struct virtio_device *d) { ((struct virtio_rng *)d)->pending = false; }
 
 struct virtio_device *virtio_rng_create(virtio_rng_fill_fn fill, void *opaque)
 {
@@ -39,6 +60,7 @@ struct virtio_device *virtio_rng_create(virtio_rng_fill_fn fill, void *opaque)
     d->num_queues = 1;
     d->queue_max = VIRTIO_RNG_QUEUE_MAX;
     d->notify = rng_notify;
+    d->reset = rng_reset;
     d->opaque = r;
     return d;
 }

@@ -10,8 +10,13 @@
  *   ring; device-readable bytes are ignored. A chain with nothing writable
  *   is returned with 0 bytes.
  * - Where the bytes come from is the board's choice: `fill` (host entropy,
- *   a file, or a seeded stream for repeatable runs). It must fill all n
- *   bytes; it is called on the emulation thread.
+ *   a file, or a seeded stream for repeatable runs) returns how many of the
+ *   n bytes it could give now. The spec says a used buffer MUST hold one or
+ *   more random bytes (5.4.6.1), so when the source gives none (a file at
+ *   its end) the chain is kept, not answered, and the device asks again at
+ *   the driver's next notify; the driver's request simply waits, as with
+ *   QEMU's rng-random at the end of its file. Nothing else ever stands in
+ *   for the source. `fill` is called on the emulation thread.
  * - Threading: emulation thread only.
  */
 #ifndef RIVET_VIRTIO_RNG_H
@@ -22,7 +27,7 @@
 #define VIRTIO_RNG_QUEUE_MAX 64
 #define VIRTIO_RNG_MAX_BYTES 4096 /* most bytes given for one request */
 
-typedef void (*virtio_rng_fill_fn)(void *opaque, uint8_t *buf, size_t n);
+typedef size_t (*virtio_rng_fill_fn)(void *opaque, uint8_t *buf, size_t n);
 
 struct virtio_device *virtio_rng_create(virtio_rng_fill_fn fill, void *opaque);
 void virtio_rng_destroy(struct virtio_device *d); /* NULL is accepted */

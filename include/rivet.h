@@ -17,7 +17,16 @@
  * Contract
  * - Errors are returned, never printed: a failing call fills `err` with one
  *   line (no trailing newline) that names the problem and the file, without
- *   the "rivet: " prefix. The library never exits the process.
+ *   the "rivet: " prefix; a line longer than the buffer keeps its start and
+ *   its reason (rivet/errfmt.h). The library never exits the process.
+ *   Problems during a run that do not end it (the network helper died and
+ *   was restarted, a log or the -snapshot overlay cannot be written, the
+ *   entropy file ran out) are reported once each, as one "rivet: " line on
+ *   stderr after the console output written so far.
+ * - Files named in the config are checked before use (machine/hostfile.h):
+ *   inputs must be regular files (never a FIFO or device that could hang or
+ *   never end) and are read no further than the guest's RAM; outputs may be
+ *   regular files, FIFOs or character devices, opened without blocking.
  * - The guest's own console output (HTIF) goes to the host's stdout/stderr;
  *   the UART goes where cfg.serial says (nowhere by default, so a library
  *   user or a unit test never touches the terminal unless it asks to).
@@ -34,7 +43,7 @@
 #include <stdio.h>
 
 #define RIVET_VERSION "0.1.0"
-#define RIVET_ERR_LEN 512
+#define RIVET_ERR_LEN 1024 /* messages longer than this keep their start and their reason (rivet/errfmt.h) */
 
 /* Process exit statuses (documented in `rivet --help`). A guest verdict is
  * its exit code's low 8 bits, except that a nonzero code whose low 8 bits are
@@ -45,7 +54,8 @@ enum rivet_exit {
     RIVET_EXIT_LIMIT = 124,    /* --timeout or --max-insns reached, or a deadlock (rivet_run) */
     RIVET_EXIT_USAGE = 125,    /* bad flag, bad file */
     RIVET_EXIT_INTERNAL = 126, /* host failure (out of memory, ...) */
-    RIVET_EXIT_SIGNAL = 128,   /* + signal number: stopped by rivet_request_stop */
+    RIVET_EXIT_SIGNAL = 128,   /* + signal number: stopped by rivet_request_stop; + SIGPIPE (141):
+                                * the console's reader went away (a failed write, EPIPE) */
 };
 
 #define RIVET_RAM_BASE 0x80000000ull
@@ -76,7 +86,7 @@ struct rivet_config {
     uint64_t ram_size;  /* bytes, a multiple of 4 KiB */
     unsigned nharts;    /* 1..RIVET_MAX_HARTS */
     FILE *trace;        /* non-NULL: one line per retired instruction; not closed by rivet */
-    double timeout;     /* wall-clock seconds; 0 = no limit */
+    double timeout;     /* wall-clock seconds from rivet_create (loading the guest counts); 0 = no limit */
     uint64_t max_insns; /* instructions retired over all harts; 0 = no limit */
 
     /* The virt board. */
@@ -103,6 +113,12 @@ struct rivet_config {
     unsigned net_nhostfwd;
     const char *net_hostfwd[RIVET_MAX_HOSTFWD];
     bool net_restrict;          /* restrict=on: the guest reaches nothing outside; hostfwd still works */
+    /* An executable to run libslirp in, a process of its own, so that a
+     * crash there takes the link down for a moment instead of the emulator
+     * (machine/net.h: the rivet program gives "/proc/self/exe", itself,
+     * which then runs as `--net-helper`). NULL: slirp runs in this process.
+     * Either way every guest frame passes rivet's frame filter first. */
+    const char *net_helper;
 
     /* The display devices (machine/display.h): nonzero sizes give the guest a
      * fb_width x fb_height simple framebuffer in reserved RAM and a
@@ -203,6 +219,12 @@ int rivet_run(struct machine *m, char *err, size_t errlen);
 
 /* Async-signal-safe: makes rivet_run return RIVET_EXIT_SIGNAL + signo soon. */
 void rivet_request_stop(struct machine *m, int signo);
+
+/* Async-signal-safe: writes out the guest console output still buffered
+ * and puts the terminal back in the mode rivet found it in, for a front
+ * end's own handler that ends the process at once (the rivet program's
+ * start-up --timeout). */
+void rivet_restore_terminal(void);
 
 void rivet_destroy(struct machine *m);
 

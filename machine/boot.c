@@ -12,6 +12,7 @@
 
 #include "machine/display.h"
 #include "machine/fdt.h"
+#include "machine/hostfile.h"
 #include "machine/loader.h"
 #include "machine/machine.h"
 #include "machine/memmap.h"
@@ -107,13 +108,13 @@ static void use(struct boot_state *st, uint64_t lo, uint64_t hi)
     }
 }
 
-static bool load_one(struct machine *m, struct boot_state *st, const char *path, uint64_t base,
+static bool load_one(struct machine *m, struct boot_state *st, const char *what, const char *path, uint64_t base,
                      bool linux_image, struct load_info *info, char *err, size_t errlen)
 {
-    if (!load_image_at(&m->bus, path, base, linux_image, info, err, errlen))
+    if (!load_image_at(&m->bus, what, path, base, linux_image, info, err, errlen))
         return false;
     if (overlaps_used(st, info->lo, info->hi)) {
-        machine_err(err, errlen, "%s: loaded at [0x%llx, 0x%llx), which overlaps the kernel", path,
+        machine_err(err, errlen, "%s %s: loaded at [0x%llx, 0x%llx), which overlaps the kernel", what, path,
                     (unsigned long long)info->lo, (unsigned long long)info->hi);
         return false;
     }
@@ -134,7 +135,7 @@ static bool load_programs(struct machine *m, struct boot_state *st, char *err, s
      * and QEMU loads the Image there. */
     bool honour_header = b->firmware == RIVET_FW_BUILTIN;
     if (b->kernel) {
-        if (!load_one(m, st, b->kernel, kernel_base, honour_header, &info, err, errlen))
+        if (!load_one(m, st, "-kernel", b->kernel, kernel_base, honour_header, &info, err, errlen))
             return false;
         st->has_kernel = true;
         st->kernel = info;
@@ -147,36 +148,41 @@ static bool load_programs(struct machine *m, struct boot_state *st, char *err, s
             machine_err(err, errlen, "no firmware file given");
             return false;
         }
-        if (!load_one(m, st, b->bios, RIVET_RAM_BASE, false, &info, err, errlen))
+        if (!load_one(m, st, "-bios", b->bios, RIVET_RAM_BASE, false, &info, err, errlen))
             return false;
         st->fw_entry = info.entry;
     }
     return true;
 }
 
-/* The initrd goes where QEMU puts it, kernel + min(RAM/2, 128 MiB). */
+/* The initrd goes where QEMU puts it, kernel + min(RAM/2, 128 MiB), read
+ * straight into RAM once its size is known to fit there. */
 static bool load_initrd(struct machine *m, struct boot_state *st, char *err, size_t errlen)
 {
-    uint8_t *data;
-    size_t size;
-    if (!st->b->initrd)
+    const char *path = st->b->initrd;
+    if (!path)
         return true;
-    if (!load_read_file(st->b->initrd, &data, &size, err, errlen))
+    uint64_t size;
+    int fd = hostfile_open_input("-initrd", path, 0, err, errlen);
+    if (fd < 0)
         return false;
     uint64_t kbase = st->has_kernel ? st->kernel_lo : RIVET_RAM_BASE + BOOT_KERNEL_OFFSET;
     uint64_t start = boot_initrd_addr(m->cfg.ram_size, kbase);
-    uint8_t *dst = bus_ram_ptr(&m->bus, start, size);
-    bool ok = dst && !overlaps_used(st, start, start + size);
-    if (ok) {
-        memcpy(dst, data, size);
+    bool ok = hostfile_size("-initrd", path, fd, m->cfg.ram_size, &size, err, errlen);
+    uint8_t *dst = ok ? bus_ram_ptr(&m->bus, start, size) : NULL;
+    if (ok && (!dst || overlaps_used(st, start, start + size))) {
+        machine_err(err, errlen, "-initrd %s: initrd of %llu bytes does not fit at 0x%llx (more RAM with -m?)", path,
+                    (unsigned long long)size, (unsigned long long)start);
+        ok = false;
+    }
+    if (ok && hostfile_pread("-initrd", path, fd, 0, dst, size, err, errlen)) {
         st->initrd_start = start;
         st->initrd_end = start + size;
         use(st, start, start + size);
     } else {
-        machine_err(err, errlen, "%s: initrd of %zu bytes does not fit at 0x%llx (more RAM with -m?)",
-                    st->b->initrd, size, (unsigned long long)start);
+        ok = false;
     }
-    free(data);
+    close(fd);
     return ok;
 }
 
@@ -190,10 +196,10 @@ static void *base_dtb(struct machine *m, const struct rivet_boot *b, char *err, 
     }
     uint8_t *data;
     size_t size;
-    if (!load_read_file(b->dtb, &data, &size, err, errlen))
+    if (!hostfile_read_all("-dtb", b->dtb, m->cfg.ram_size, &data, &size, err, errlen))
         return NULL;
     if (!dtb_valid(data, size)) {
-        machine_err(err, errlen, "%s: not a valid device tree blob", b->dtb);
+        machine_err(err, errlen, "-dtb %s: not a valid device tree blob", b->dtb);
         free(data);
         return NULL;
     }
@@ -292,11 +298,9 @@ bool rivet_dump_dtb(struct machine *m, const char *path, char *err, size_t errle
         machine_err(err, errlen, "no device tree yet (boot the machine first)");
         return false;
     }
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        machine_err(err, errlen, "dumpdtb: cannot create '%s': %s", path, strerror(errno));
+    int fd = hostfile_open_output("dumpdtb", path, err, errlen);
+    if (fd < 0)
         return false;
-    }
     const uint8_t *p = m->dtb;
     size_t left = m->dtb_size;
     while (left) {
@@ -304,7 +308,7 @@ bool rivet_dump_dtb(struct machine *m, const char *path, char *err, size_t errle
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
-            machine_err(err, errlen, "dumpdtb: error writing '%s': %s", path, strerror(errno));
+            machine_err(err, errlen, "dumpdtb %s: write error: %s", path, strerror(errno));
             close(fd);
             return false;
         }
@@ -312,7 +316,7 @@ bool rivet_dump_dtb(struct machine *m, const char *path, char *err, size_t errle
         left -= (size_t)n;
     }
     if (close(fd) != 0) {
-        machine_err(err, errlen, "dumpdtb: error writing '%s': %s", path, strerror(errno));
+        machine_err(err, errlen, "dumpdtb %s: write error: %s", path, strerror(errno));
         return false;
     }
     return true;

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 
 #include "devices/framebuffer.h"
+#include "rivet/errfmt.h"
 
 enum flag_id {
     F_MACHINE, F_OBJECT, F_NETDEV, F_NIC, F_NET, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
@@ -110,8 +112,7 @@ static enum cli_result usage_error(struct parse_state *st, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    if (st->err && st->errlen)
-        vsnprintf(st->err, st->errlen, fmt, ap);
+    err_vformat(st->err, st->errlen, fmt, ap);
     va_end(ap);
     return CLI_ERROR;
 }
@@ -156,27 +157,118 @@ bool cli_parse_size(const char *s, uint64_t *bytes)
     return true;
 }
 
+/* The smallest RAM the board boots in: the device tree goes at the last
+ * 2 MiB boundary below the end of RAM (as QEMU places it), which must lie
+ * above RAM's first 2 MiB, with room for the tree (well under 1 MiB). */
+#define CLI_MIN_RAM (3ull << 20)
+
 static enum cli_result set_mem(struct parse_state *st, const char *flag, const char *v)
 {
     uint64_t bytes;
     if (!cli_parse_size(v, &bytes))
         return usage_error(st, "%s: bad size '%s' (a number of MiB, or with a K/M/G suffix)", flag, v);
-    if (bytes < (1ull << 20) || bytes % 4096)
-        return usage_error(st, "%s: RAM size '%s' must be at least 1M and a multiple of 4K", flag, v);
+    if (bytes < CLI_MIN_RAM || bytes % 4096)
+        return usage_error(st, "%s: RAM size '%s' must be at least 3M (the device tree goes above the first "
+                               "2 MiB) and a multiple of 4K", flag, v);
     st->o->cfg.ram_size = bytes;
     return CLI_RUN;
 }
 
+static bool next_item(const char **s, char *key, size_t keylen, char **val);
+static enum cli_result no_memory(struct parse_state *st);
+
+/* -smp's topology (QEMU 7.2's documented rules, qemu-options "-smp"):
+ * values not given are 0 until computed. */
+struct smp_topo {
+    uint64_t cpus, maxcpus, sockets, dies, clusters, cores, threads;
+};
+
+static enum cli_result smp_item(struct parse_state *st, const char *flag, struct smp_topo *t, const char *key,
+                                const char *val, bool first)
+{
+    static const struct { const char *name; size_t off; } keys[] = {
+        { "cpus", offsetof(struct smp_topo, cpus) },         { "maxcpus", offsetof(struct smp_topo, maxcpus) },
+        { "sockets", offsetof(struct smp_topo, sockets) },   { "dies", offsetof(struct smp_topo, dies) },
+        { "clusters", offsetof(struct smp_topo, clusters) }, { "cores", offsetof(struct smp_topo, cores) },
+        { "threads", offsetof(struct smp_topo, threads) },
+    };
+    const char *name = first && !key[0] ? "cpus" : key;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (strcmp(name, keys[i].name))
+            continue;
+        uint64_t *slot = (uint64_t *)((char *)t + keys[i].off), n;
+        /* QEMU: "explicit configuration like cpus=0 is not allowed". */
+        if (!parse_u64(val, &n) || n == 0 || n > 1024)
+            return usage_error(st, "%s: bad value '%s' for %s (a number from 1)", flag, val, name);
+        *slot = n;
+        return CLI_RUN;
+    }
+    return usage_error(st, "%s: unsupported option '%s'", flag, key[0] ? key : val);
+}
+
+/* Fills in what was not given, as QEMU 7.2 documents it ("values for any
+ * omitted parameters will be computed from those which are given"; since
+ * 6.2 cores are preferred over sockets; threads last). Without a CPU count
+ * the count is the topology's product. rivet has no CPU hotplug: maxcpus
+ * must equal cpus. */
+static enum cli_result smp_resolve(struct parse_state *st, const char *flag, struct smp_topo *t)
+{
+    if ((t->dies && t->dies != 1) || (t->clusters && t->clusters != 1))
+        return usage_error(st, "%s: %s not supported by the virt board (only 1)", flag,
+                           t->dies && t->dies != 1 ? "dies" : "clusters");
+    uint64_t known = t->maxcpus ? t->maxcpus : t->cpus;
+    if (!known) {
+        t->sockets = t->sockets ? t->sockets : 1;
+        t->cores = t->cores ? t->cores : 1;
+        t->threads = t->threads ? t->threads : 1;
+    } else if (!t->cores) {
+        t->sockets = t->sockets ? t->sockets : 1;
+        t->threads = t->threads ? t->threads : 1;
+        t->cores = known / (t->sockets * t->threads);
+    } else if (!t->sockets) {
+        t->threads = t->threads ? t->threads : 1;
+        t->sockets = known / (t->cores * t->threads);
+    }
+    if (!t->threads)
+        t->threads = known / (t->sockets * t->cores);
+    uint64_t product = t->sockets * t->cores * t->threads;
+    if (!t->maxcpus)
+        t->maxcpus = t->cpus ? t->cpus : product;
+    if (!t->cpus)
+        t->cpus = t->maxcpus;
+    if (product != t->maxcpus)
+        return usage_error(st, "%s: the topology's product, sockets (%llu) * cores (%llu) * threads (%llu) = %llu, "
+                           "is not the %llu harts asked for", flag, (unsigned long long)t->sockets,
+                           (unsigned long long)t->cores, (unsigned long long)t->threads,
+                           (unsigned long long)product, (unsigned long long)t->maxcpus);
+    if (t->maxcpus != t->cpus)
+        return usage_error(st, "%s: maxcpus=%llu differs from cpus=%llu; rivet has no CPU hotplug", flag,
+                           (unsigned long long)t->maxcpus, (unsigned long long)t->cpus);
+    return CLI_RUN;
+}
+
+/* -smp [cpus=]N[,maxcpus=N][,sockets=N][,dies=1][,clusters=1][,cores=N][,threads=N] */
 static enum cli_result set_smp(struct parse_state *st, const char *flag, const char *v)
 {
-    uint64_t n;
-    const char *num = strncmp(v, "cpus=", 5) == 0 ? v + 5 : v;
-    if (!parse_u64(num, &n))
-        return usage_error(st, "%s: bad number '%s'", flag, v);
-    if (n < 1 || n > RIVET_MAX_HARTS)
-        return usage_error(st, "%s: %s harts requested; rivet supports 1 to %d", flag, num, RIVET_MAX_HARTS);
-    st->o->cfg.nharts = (unsigned)n;
-    return CLI_RUN;
+    struct smp_topo t = { 0 };
+    char key[32], *val;
+    enum cli_result r = CLI_RUN;
+    for (bool first = true; r == CLI_RUN && *v; first = false) {
+        if (!next_item(&v, key, sizeof key, &val))
+            return no_memory(st);
+        r = smp_item(st, flag, &t, key, val, first);
+        free(val);
+    }
+    if (r == CLI_RUN && !t.cpus && !t.maxcpus && !t.sockets && !t.cores && !t.threads)
+        r = usage_error(st, "%s: no CPU count or topology given", flag);
+    if (r == CLI_RUN)
+        r = smp_resolve(st, flag, &t);
+    if (r == CLI_RUN && t.cpus > RIVET_MAX_HARTS)
+        r = usage_error(st, "%s: %llu harts requested; rivet supports 1 to %d", flag, (unsigned long long)t.cpus,
+                        RIVET_MAX_HARTS);
+    if (r == CLI_RUN)
+        st->o->cfg.nharts = (unsigned)t.cpus;
+    return r;
 }
 
 static enum cli_result set_timeout(struct parse_state *st, const char *flag, const char *v)
@@ -314,8 +406,13 @@ static enum cli_result set_drive(struct parse_state *st, const char *v)
     }
     if (r == CLI_RUN && !d->file)
         r = usage_error(st, "-drive: no file= given");
+    if (r == CLI_RUN && !d->file[0])
+        r = usage_error(st, "-drive: file= is empty");
     if (r == CLI_RUN && !d->virtio && !d->id)
         r = usage_error(st, "-drive: if=none needs an id= for -device");
+    for (unsigned i = 0; r == CLI_RUN && d->id && i + 1 < o->ndrives; i++)
+        if (o->drives[i].id && !strcmp(o->drives[i].id, d->id))
+            r = usage_error(st, "-drive: duplicate id '%s'", d->id);
     return r;
 }
 
@@ -1101,8 +1198,12 @@ const char *cli_usage(void)
         "-M virt[,...]   the same as -machine\n"
         "\n"
         "Board:\n"
-        "-m SIZE         RAM size: MiB, or with a K/M/G suffix (default 128M)\n"
-        "-smp N|cpus=N   number of harts, 1 to 8 (default 1)\n"
+        "-m SIZE         RAM size: MiB, or with a K/M/G suffix (default 128M, at\n"
+        "                least 3M)\n"
+        "-smp [cpus=]N[,maxcpus=N][,sockets=S][,cores=C][,threads=T][,dies=1][,clusters=1]\n"
+        "                number of harts, 1 to 8 (default 1); a topology must\n"
+        "                multiply to N (omitted parts computed as QEMU 7.2 does),\n"
+        "                maxcpus must equal N (no CPU hotplug)\n"
         "-nographic      no window; the console is on stdio (see -serial)\n"
         "-display sdl|none\n"
         "                sdl: a window showing the guest's framebuffer, with a virtio\n"
@@ -1125,7 +1226,9 @@ const char *cli_usage(void)
         "                the host's getrandom(), or under -icount from a fixed-seed\n"
         "                stream so runs repeat\n"
         "-device virtio-net-device,netdev=ID[,mac=MAC][,bus=virtio-mmio-bus.N]\n"
-        "                a network card on that network (one per board)\n"
+        "                a network card on that network (one per board); every guest\n"
+        "                frame passes rivet's frame filter, and slirp runs in a\n"
+        "                helper process (rivet --net-helper), restarted if it dies\n"
         "-netdev user,id=ID[,hostfwd=[tcp|udp]:[HOSTADDR]:PORT-[GUESTADDR]:PORT]...\n"
         "                user-mode networking: the guest is 10.0.2.15 (DHCP) behind a\n"
         "                gateway 10.0.2.2 (the host) and DNS 10.0.2.3; hostfwd\n"
@@ -1136,11 +1239,14 @@ const char *cli_usage(void)
         "-net nic[,macaddr=MAC] -net user[,hostfwd=...]\n"
         "                the same, older syntax; -net none: no network\n"
         "-object rng-random,id=ID[,filename=FILE]\n"
-        "                read the entropy from FILE (default /dev/urandom);\n"
+        "                read the entropy from FILE (default /dev/urandom; a regular\n"
+        "                file or character device): when it runs out, the guest's\n"
+        "                requests wait;\n"
         "                rng-builtin,id=ID: getrandom()\n"
         "-global virtio-mmio.force-legacy=true|false\n"
         "                virtio-mmio version 1 (legacy) instead of 2 (default false)\n"
-        "-snapshot       disk writes go to memory; the images stay untouched\n"
+        "-snapshot       disk writes go to a temporary file in $TMPDIR (else\n"
+        "                /var/tmp); the images stay untouched\n"
         "-no-reboot      a guest reboot request ends rivet quietly\n"
         "\n"
         "Debugging and repeatable runs:\n"
@@ -1161,7 +1267,8 @@ const char *cli_usage(void)
         "rivet's own options:\n"
         "--trace[=FILE]  one line per retired instruction (default: stderr)\n"
         "--timeout SECONDS\n"
-        "                stop after this much wall-clock time (fractions ok)\n"
+        "                stop after this much wall-clock time from the start, loading\n"
+        "                included (fractions ok)\n"
         "--max-insns N   stop after N instructions retired over all harts\n"
         "--stats         at exit, print instructions, seconds and MIPS on stderr, and\n"
         "                what the block cache and the translator did\n"
@@ -1190,6 +1297,13 @@ const char *cli_usage(void)
         "--semihosting-root DIR\n"
         "                semihosting file operations only beneath DIR (no .., no\n"
         "                absolute paths, no symlink out); without it they fail\n"
+        "\n"
+        "Input files (-kernel, -initrd, -dtb, -bios, --expect-script) must be regular\n"
+        "files; outputs (-serial file:, --console-log, --trace=, --screenshot-on-exit,\n"
+        "dumpdtb=) may also be FIFOs or character devices such as /dev/stdout, but a\n"
+        "FIFO nobody reads is an error at once. A write error on an output is reported\n"
+        "once on stderr.\n"
+        "\n"
         "-h              this help\n"
         "-help           the same as -h (also --help)\n"
         "-version        the version (also --version)\n"
@@ -1206,8 +1320,11 @@ const char *cli_usage(void)
         "           are 0 gives 1)\n"
         "  123      an --expect-script wait timed out (the message names the line)\n"
         "  124      --timeout or --max-insns reached, or every hart waits for an\n"
-        "           interrupt nothing can raise (no timer armed, no input)\n"
+        "           interrupt nothing can raise (no timer armed, no input: stdin\n"
+        "           at its end brings none)\n"
         "  125      usage or input error (bad option, bad file)\n"
         "  126      internal error\n"
+        "  141      the console's reader went away (rivet ... | head): one line on\n"
+        "           stderr, the terminal restored (128 + SIGPIPE, which rivet ignores)\n"
         "  128+N    stopped by signal N\n";
 }

@@ -14,6 +14,7 @@
 #include "machine/expect.h"
 #include "machine/gdbstub.h"
 #include "machine/machine.h"
+#include "machine/terminal.h"
 
 #define NS_PER_S 1000000000ull
 #define NS_PER_TICK (NS_PER_S / RIVET_TIMEBASE_HZ)
@@ -22,7 +23,8 @@ struct machine_debug {
     struct machine *m;
     struct gdbstub *gdb;
     struct expect *expect;
-    FILE *log;
+    struct terminal *log;  /* --console-log: an output-only terminal (buffered, flushed every round) */
+    struct chardev log_dev;
     struct chardev inner;  /* the console the tee forwards to */
     uint64_t skipped_ns;   /* -icount: virtual time jumped over while idle */
     uint64_t rtc_base_ns;  /* the RTC's time at start-up (-icount, -rtc base=DATE) */
@@ -70,8 +72,7 @@ static void tee_write(void *opaque, const uint8_t *buf, size_t len)
 {
     struct machine_debug *d = opaque;
     chardev_write(&d->inner, buf, len);
-    if (d->log)
-        fwrite(buf, 1, len, d->log);
+    chardev_write(&d->log_dev, buf, len);
     if (d->expect)
         expect_output(d->expect, buf, len);
 }
@@ -87,12 +88,10 @@ static bool open_tee(struct machine_debug *d, char *err, size_t errlen)
 {
     const struct rivet_config *cfg = &d->m->cfg;
     if (cfg->console_log) {
-        d->log = fopen(cfg->console_log, "w");
-        if (!d->log) {
-            machine_err(err, errlen, "--console-log: cannot create '%s': %s", cfg->console_log, strerror(errno));
+        d->log = terminal_open_file("--console-log", cfg->console_log, err, errlen);
+        if (!d->log)
             return false;
-        }
-        setvbuf(d->log, NULL, _IOLBF, 0); /* whole lines survive a killed run */
+        d->log_dev = terminal_chardev(d->log);
     }
     if (cfg->expect_script && !(d->expect = expect_load(cfg->expect_script, err, errlen)))
         return false;
@@ -137,15 +136,26 @@ void machine_debug_destroy(struct machine *m)
         return;
     gdbstub_destroy(d->gdb);
     expect_destroy(d->expect);
-    if (d->log)
-        fclose(d->log);
+    terminal_close(d->log);
     free(d);
     m->debug = NULL;
+}
+
+void machine_debug_flush(struct machine *m)
+{
+    struct machine_debug *d = m->debug;
+    if (!d || !d->log)
+        return;
+    terminal_flush(d->log);
+    int e = terminal_take_error(d->log);
+    if (e)
+        machine_note(m, "--console-log %s: write error: %s; the log stops here", m->cfg.console_log, strerror(e));
 }
 
 bool machine_debug_round(struct machine *m, int *status, char *err, size_t errlen)
 {
     struct machine_debug *d = m->debug;
+    machine_debug_flush(m); /* the log is written once per round, like the console */
     if (d->expect && expect_step(d->expect, status, err, errlen))
         return true;
     if (d->gdb && gdbstub_round(d->gdb, status)) {

@@ -31,6 +31,10 @@ void machine_debug_destroy(struct machine *m);
  * with *status (err says why, or is empty). */
 bool machine_debug_round(struct machine *m, int *status, char *err, size_t errlen);
 
+/* Writes the --console-log output gathered so far (every round, and when
+ * the run ends); a write error is noted once. */
+void machine_debug_flush(struct machine *m);
+
 /* Every hart waits: with -icount, jumps virtual time to the next deadline
  * and returns true (no sleep); false = sleep as usual. */
 bool machine_debug_idle(struct machine *m);

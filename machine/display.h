@@ -33,6 +33,7 @@
 #define RIVET_DISPLAY_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -94,8 +95,11 @@ void display_sdl_close(struct display_sdl *d);
 /* The framebuffer as an RGB PNG (libpng). Call with no display thread
  * running (before open or after close), or from the display thread. */
 bool screenshot_write_png(struct framebuffer *fb, const char *path, char *err, size_t errlen);
-/* --screenshot-on-exit: refreshes the framebuffer and writes it (no display
- * thread may be running). false and err filled on failure or no framebuffer. */
-bool screenshot_on_exit(struct machine *m, const char *path, char *err, size_t errlen);
+/* --screenshot-on-exit: refreshes the framebuffer and writes it to f, the
+ * file the front end opened (hostfile.h) before the run, so a bad path is
+ * a start-up error; f is closed, `path` names it in messages (no display
+ * thread may be running). false and err filled on failure or no
+ * framebuffer. */
+bool screenshot_on_exit(struct machine *m, FILE *f, const char *path, char *err, size_t errlen);
 
 #endif

@@ -11,9 +11,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "machine/hostfile.h"
 #include "rivet.h"
+#include "rivet/errfmt.h"
 
 #define EXPECT_SEEN_MAX (1u << 20) /* console bytes kept for matching */
+#define EXPECT_SCRIPT_MAX (16u << 20) /* the longest script read */
 
 enum expect_op { OP_WAIT, OP_SEND, OP_SLEEP, OP_EXIT };
 
@@ -149,7 +152,7 @@ static bool add_line(struct expect *e, const char *line, unsigned lineno, char *
         return true;
     struct expect_cmd *cmds = realloc(e->cmds, (e->ncmds + 1) * sizeof *cmds);
     if (!cmds) {
-        snprintf(err, errlen, "%s: out of memory", e->name);
+        err_format(err, errlen, "%s: out of memory", e->name);
         return false;
     }
     e->cmds = cmds;
@@ -157,7 +160,7 @@ static bool add_line(struct expect *e, const char *line, unsigned lineno, char *
     memset(c, 0, sizeof *c);
     c->line = lineno;
     if (!parse_line(s, c)) {
-        snprintf(err, errlen, "%s:%u: bad line (wait \"TEXT\" [SECONDS], send \"TEXT\", sleep S, exit N)",
+        err_format(err, errlen, "%s:%u: bad line (wait \"TEXT\" [SECONDS], send \"TEXT\", sleep S, exit N)",
                  e->name, lineno);
         return false;
     }
@@ -171,7 +174,7 @@ struct expect *expect_parse(const char *name, const char *text, char *err, size_
     if (e)
         e->name = strdup(name);
     if (!e || !copy || !e->name) {
-        snprintf(err, errlen, "%s: out of memory", name);
+        err_format(err, errlen, "%s: out of memory", name);
         free(copy);
         expect_destroy(e);
         return NULL;
@@ -198,26 +201,24 @@ struct expect *expect_parse(const char *name, const char *text, char *err, size_
 
 struct expect *expect_load(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "--expect-script: cannot open '%s': %s", path, strerror(errno));
+    uint8_t *data;
+    size_t len;
+    if (!hostfile_read_all("--expect-script", path, EXPECT_SCRIPT_MAX, &data, &len, err, errlen))
         return NULL;
+    char *text = (char *)data;
+    struct expect *e = NULL;
+    if (memchr(text, '\0', len)) {
+        err_format(err, errlen, "--expect-script %s: not a text file", path);
+    } else {
+        char *z = realloc(text, len + 1); /* the parser wants a C string */
+        if (z) {
+            text = z;
+            text[len] = '\0';
+            e = expect_parse(path, text, err, errlen);
+        } else {
+            err_format(err, errlen, "--expect-script %s: out of memory", path);
+        }
     }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    int c;
-    while (mem && (c = getc(f)) != EOF)
-        putc(c, mem);
-    fclose(f);
-    if (!mem || fclose(mem) != 0) {
-        snprintf(err, errlen, "--expect-script: cannot read '%s'", path);
-        free(text);
-        return NULL;
-    }
-    struct expect *e = memchr(text, '\0', len) ? NULL : expect_parse(path, text, err, errlen);
-    if (!e && memchr(text, '\0', len))
-        snprintf(err, errlen, "--expect-script: '%s' is not a text file", path);
     free(text);
     return e;
 }
@@ -316,7 +317,7 @@ bool expect_step(struct expect *e, int *status, char *err, size_t errlen)
             if (!matched(e, c)) {
                 if (t - e->started < c->seconds)
                     return false;
-                snprintf(err, errlen, "%s:%u: timed out after %g s waiting for \"%.*s\"", e->name, c->line,
+                err_format(err, errlen, "%s:%u: timed out after %g s waiting for \"%.*s\"", e->name, c->line,
                          c->seconds, (int)(c->len > 200 ? 200 : c->len), c->text);
                 *status = RIVET_EXIT_EXPECT;
                 return true;
@@ -324,7 +325,7 @@ bool expect_step(struct expect *e, int *status, char *err, size_t errlen)
             break;
         case OP_SEND:
             if (!queue_input(e, c->text, c->len)) {
-                snprintf(err, errlen, "%s:%u: out of memory", e->name, c->line);
+                err_format(err, errlen, "%s:%u: out of memory", e->name, c->line);
                 *status = RIVET_EXIT_INTERNAL;
                 return true;
             }

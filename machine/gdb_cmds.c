@@ -61,26 +61,15 @@ static void csr_name(unsigned num, char *buf, size_t len)
 
 /* ---- hex helpers ---- */
 
-static int hex_val(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* A hex number of 1..16 digits at *p (before end); advances *p. */
 static bool parse_hex(const char **p, const char *end, uint64_t *v)
 {
     uint64_t x = 0;
     unsigned n = 0;
-    while (*p < end && hex_val(**p) >= 0) {
+    while (*p < end && gdb_hex_digit(**p) >= 0) {
         if (++n > 16)
             return false;
-        x = x << 4 | (uint64_t)hex_val(*(*p)++);
+        x = x << 4 | (uint64_t)gdb_hex_digit(*(*p)++);
     }
     *v = x;
     return n > 0;
@@ -114,7 +103,7 @@ static bool get_le(const char **p, const char *end, unsigned n, uint64_t *v)
     if ((size_t)(end - *p) < 2u * n)
         return false;
     for (unsigned i = 0; i < n; i++) {
-        int hi = hex_val((*p)[2 * i]), lo = hex_val((*p)[2 * i + 1]);
+        int hi = gdb_hex_digit((*p)[2 * i]), lo = gdb_hex_digit((*p)[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return false;
         x |= (uint64_t)(hi << 4 | lo) << (8 * i);

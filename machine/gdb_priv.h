@@ -21,6 +21,18 @@
 
 #define GDB_XML_SIZE 32768 /* the target description, generated once */
 
+/* The value of a hex digit, or -1 (packets, checksums, operands). */
+static inline int gdb_hex_digit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 enum gdb_watch_type { GDB_WATCH_WRITE = 2, GDB_WATCH_READ = 3, GDB_WATCH_ACCESS = 4 };
 
 struct gdb_watch {

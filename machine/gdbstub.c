@@ -27,17 +27,6 @@ void gdb_rx_init(struct gdb_rx *rx)
     rx->state = RX_IDLE;
 }
 
-static int hex_digit(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* "$body#cc": the checksum is the sum of the body bytes mod 256 (E.1). A body
  * longer than GDB_PACKET_SIZE is counted but not stored, then refused. */
 enum gdb_rx_event gdb_rx_byte(struct gdb_rx *rx, uint8_t c)
@@ -61,7 +50,7 @@ enum gdb_rx_event gdb_rx_byte(struct gdb_rx *rx, uint8_t c)
         return GDB_RX_NONE;
     case RX_SUM1:
     case RX_SUM2:
-        d = hex_digit(c);
+        d = gdb_hex_digit(c);
         if (d < 0) {
             rx->state = RX_IDLE;
             return GDB_RX_BAD;

@@ -5,6 +5,8 @@
  * - Only loader.c includes libelf.
  * - Every check is done against the file's real size and the bus's RAM, so a
  *   hostile or damaged file ends in an error message, never a host fault.
+ * - Only a regular file is loaded (a FIFO or device would hang or never
+ *   end), and no more of it is read than fits in the guest's RAM.
  * - On failure err holds one line naming the file and the problem (no
  *   "rivet: " prefix, no newline); RAM may have been partly written.
  */
@@ -32,16 +34,15 @@ struct load_info {
 bool load_image(struct bus *bus, const char *path, struct load_info *info,
                 char *err, size_t errlen);
 
-/* Like load_image, but a non-ELF file goes to raw_base; with linux_image, a
+/* Like load_image, for option `what` ("-kernel"; NULL: none), which
+ * messages name ("-kernel PATH: not a regular file"): a non-ELF file goes
+ * to raw_base; with linux_image, a
  * file carrying the RISC-V Linux Image header (magic "RISCV\0\0\0" at 0x30
  * and "RSC\x05" at 0x38, Documentation/riscv/boot-image-header.rst) goes to
  * ram_base + text_offset when text_offset is nonzero, and occupies
  * max(file size, image_size) bytes (the kernel's BSS). */
-bool load_image_at(struct bus *bus, const char *path, uint64_t raw_base, bool linux_image,
+bool load_image_at(struct bus *bus, const char *what, const char *path, uint64_t raw_base, bool linux_image,
                    struct load_info *info, char *err, size_t errlen);
-
-/* Reads a whole file into a malloc'd buffer (the caller frees it). */
-bool load_read_file(const char *path, uint8_t **data, size_t *size, char *err, size_t errlen);
 
 /* The same from a file already in memory; `name` is used in messages. libelf
  * may use `data` as scratch space, hence not const. */

@@ -27,22 +27,36 @@
 #include "devices/virtio_net.h"
 #include "devices/virtio_rng.h"
 #include "machine/display.h"
+#include "machine/hostfile.h"
 #include "machine/debug.h"
 #include "machine/memmap.h"
+#include "machine/net.h"
 #include "machine/net_user.h"
 #include "machine/semihosting.h"
 #include "machine/terminal.h"
+#include "rivet/errfmt.h"
 
 #define RIVET_PAGE_SIZE 4096ull
 #define NS_PER_S 1000000000ull
 #define NS_PER_TICK (NS_PER_S / RIVET_TIMEBASE_HZ)
 
+void machine_note(struct machine *m, const char *fmt, ...)
+{
+    char msg[RIVET_ERR_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    err_vformat(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    terminal_flush(m->term); /* after the guest output that came before it */
+    /* The console may have the terminal in raw mode: CR LF ends the line. */
+    fprintf(stderr, "rivet: %s%s", msg, isatty(STDERR_FILENO) ? "\r\n" : "\n");
+}
+
 void machine_err(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    if (err && errlen)
-        vsnprintf(err, errlen, fmt, ap);
+    err_vformat(err, errlen, fmt, ap);
     va_end(ap);
 }
 
@@ -221,13 +235,16 @@ static bool open_console(struct machine *m, char *err, size_t errlen)
             machine_err(err, errlen, "cannot open the console on stdio (already in use by another machine?)");
         break;
     case RIVET_SERIAL_FILE:
-        m->term = terminal_open_file(m->cfg.serial_path, err, errlen);
+        m->term = terminal_open_file("-serial file:", m->cfg.serial_path, err, errlen);
         break;
     }
     if (m->term)
         m->console = terminal_chardev(m->term);
     return m->term != NULL;
 }
+
+/* A device's or backend's runtime problem, as one note (machine_note). */
+static void device_note(void *opaque, const char *line) { machine_note(opaque, "%s", line); }
 
 static bool create_disks(struct machine *m, char *err, size_t errlen)
 {
@@ -237,6 +254,7 @@ static bool create_disks(struct machine *m, char *err, size_t errlen)
         if (!bd)
             return false;
         m->disks[d->slot] = bd;
+        blockdev_set_note(bd, device_note, m);
         m->vdevs[d->slot] = virtio_blk_create(bd, NULL);
         if (!m->vdevs[d->slot]) {
             machine_err(err, errlen, "out of memory creating the disk for %s", d->path);
@@ -246,8 +264,8 @@ static bool create_disks(struct machine *m, char *err, size_t errlen)
     return true;
 }
 
-/* splitmix64: the fixed-seed stream virtio-rng gives under -icount, and
- * the fallback should the host's source fail. */
+/* splitmix64: the fixed-seed stream virtio-rng gives under -icount
+ * without a file (documented as repeatable, not as entropy). */
 static uint64_t rng_next(uint64_t *state)
 {
     uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
@@ -265,36 +283,51 @@ static void rng_stream(uint64_t *state, uint8_t *buf, size_t n)
 }
 
 /* virtio-rng's source (rivet.h, cfg.rng): the file, the host's getrandom(),
- * or the seeded stream. A file at its end or a failing read falls back to
- * the stream rather than give the guest nothing. */
-static void rng_fill(void *opaque, uint8_t *buf, size_t n)
+ * or the seeded stream. What the source cannot give now, nobody gives: a
+ * file at its end (or failing) leaves the guest's request waiting
+ * (virtio_rng.h), with one note on stderr. The file is read without
+ * blocking, so a slow device never stalls the guest. */
+static size_t rng_fill(void *opaque, uint8_t *buf, size_t n)
 {
     struct machine *m = opaque;
-    size_t got = 0;
-    while (!m->rng_seeded_only && got < n) {
-        ssize_t r = m->rng_fd >= 0 ? read(m->rng_fd, buf + got, n - got) : getrandom(buf + got, n - got, 0);
+    if (m->rng_seeded_only) {
+        rng_stream(&m->rng_state, buf, n);
+        return n;
+    }
+    for (;;) {
+        ssize_t r = m->rng_fd >= 0 ? read(m->rng_fd, buf, n) : getrandom(buf, n, 0);
+        if (r > 0)
+            return (size_t)r;
         if (r < 0 && errno == EINTR)
             continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return 0; /* a device with nothing yet: the next request asks again */
+        if (!m->rng_failed) {
+            m->rng_failed = true;
+            if (r == 0)
+                machine_note(m, "rng-random %s: end of file; the guest's entropy requests wait from now on",
+                             m->cfg.rng_file);
+            else
+                machine_note(m, "virtio-rng: cannot read %s: %s; the guest's entropy requests wait from now on",
+                             m->cfg.rng_file ? m->cfg.rng_file : "getrandom()", strerror(errno));
+        }
+        return 0;
     }
-    if (got < n)
-        rng_stream(&m->rng_state, buf + got, n - got);
 }
 
+/* -object rng-random,filename=F: a regular file or a character device
+ * (/dev/urandom, /dev/hwrng), opened without blocking and kept so. */
 static bool create_rng(struct machine *m, char *err, size_t errlen)
 {
     if (!m->cfg.rng)
         return true;
     m->rng_seeded_only = m->cfg.icount && !m->cfg.rng_file;
-    m->rng_state = m->rng_seeded_only ? RIVET_ICOUNT_RTC_BASE : (uint64_t)m->start.tv_nsec ^ (uint64_t)getpid() << 32;
+    m->rng_state = RIVET_ICOUNT_RTC_BASE;
     if (m->cfg.rng_file) {
-        m->rng_fd = open(m->cfg.rng_file, O_RDONLY | O_CLOEXEC);
-        if (m->rng_fd < 0) {
-            machine_err(err, errlen, "%s: cannot open the entropy source: %s", m->cfg.rng_file, strerror(errno));
+        m->rng_fd = hostfile_open_input("rng-random", m->cfg.rng_file, HOSTFILE_CHARDEV | HOSTFILE_KEEP_NONBLOCK, err,
+                                        errlen);
+        if (m->rng_fd < 0)
             return false;
-        }
     }
     m->rng = virtio_rng_create(rng_fill, m);
     if (!m->rng) {
@@ -305,7 +338,8 @@ static bool create_rng(struct machine *m, char *err, size_t errlen)
     return true;
 }
 
-/* virtio-net on the user-mode network (cfg.net). */
+/* virtio-net on the user-mode network (cfg.net): the frame filter, then
+ * slirp in the helper process when cfg.net_helper names one (net.h). */
 static bool create_net(struct machine *m, char *err, size_t errlen)
 {
     if (!m->cfg.net)
@@ -314,18 +348,20 @@ static bool create_net(struct machine *m, char *err, size_t errlen)
         machine_err(err, errlen, "%u hostfwd rules given; rivet takes %d", m->cfg.net_nhostfwd, RIVET_MAX_HOSTFWD);
         return false;
     }
-    m->net = net_user_create(m->cfg.net_hostfwd, m->cfg.net_nhostfwd, m->cfg.net_restrict, err, errlen);
+    struct net_config nc = { m->cfg.net_hostfwd, m->cfg.net_nhostfwd, m->cfg.net_restrict, m->cfg.net_helper,
+                             device_note, m, NULL };
+    m->net = net_create(&nc, err, errlen);
     if (!m->net)
         return false;
     static const uint8_t qemu_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
     static const uint8_t zero[6];
     const uint8_t *mac = memcmp(m->cfg.net_mac, zero, 6) ? m->cfg.net_mac : qemu_mac;
-    m->nic = virtio_net_create(mac, net_user_send, m->net);
+    m->nic = virtio_net_create(mac, net_send, m->net);
     if (!m->nic) {
         machine_err(err, errlen, "out of memory creating the virtio-net device");
         return false;
     }
-    net_user_attach(m->net, m->nic);
+    net_attach(m->net, m->nic);
     m->vdevs[m->cfg.net_slot] = m->nic;
     return true;
 }
@@ -433,7 +469,7 @@ static void destroy_devices(struct machine *m)
         m->vdevs[m->cfg.net_slot] = NULL;
         virtio_net_destroy(m->nic);
     }
-    net_user_destroy(m->net);
+    net_destroy(m->net);
     for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++) {
         virtio_mmio_destroy(m->virtio[i]);
         virtio_blk_destroy(m->vdevs[i]);
@@ -472,6 +508,8 @@ void rivet_request_stop(struct machine *m, int signo)
 {
     m->stop_signal = signo > 0 ? signo : 1;
 }
+
+void rivet_restore_terminal(void) { terminal_restore_now(); }
 
 void rivet_code_stats(const struct machine *m, struct rivet_code_stats *s) { code_cache_stats(m->cache, s); }
 
@@ -524,6 +562,29 @@ static bool all_waiting(const struct machine *m)
     return true;
 }
 
+/* Between rounds: failed console writes (terminal.h). The console's reader
+ * gone (EPIPE, `rivet ... | head`) ends the run, as SIGPIPE would end
+ * another program, but with the tty restored and a message (rivet_run);
+ * any other error is noted once and the console output dropped. */
+static void note_console_error(struct machine *m, int e)
+{
+    if (m->cfg.serial == RIVET_SERIAL_FILE)
+        machine_note(m, "-serial file:%s: write error: %s; the guest's console output is dropped from now on",
+                     m->cfg.serial_path, strerror(e));
+    else
+        machine_note(m, "console output: write error: %s; the guest's console output is dropped from now on",
+                     strerror(e));
+}
+
+static void check_outputs(struct machine *m)
+{
+    int e = terminal_take_error(m->term);
+    if (e == EPIPE || (m->has_htif && m->htif.out_closed))
+        m->console_closed = true;
+    else if (e)
+        note_console_error(m, e);
+}
+
 /* Time-driven device state, between rounds (machine.h). */
 static void update_devices(struct machine *m)
 {
@@ -531,9 +592,10 @@ static void update_devices(struct machine *m)
     goldfish_rtc_update(m->rtc);
     uart_poll(m->uart);
     terminal_flush(m->term); /* the round's console output in one write() */
+    check_outputs(m);
     display_board_poll(m); /* queued keys and pointer moves into the guest */
     if (m->net)
-        net_user_service(m->net);
+        net_service(m->net);
     for (unsigned i = 0; i < m->cfg.nharts; i++) {
         m->harts[i].yield = false;
         hart_tick(&m->harts[i]);
@@ -586,15 +648,15 @@ static uint64_t idle_wait_ns(const struct machine *m)
 }
 
 /* Whether anything outside the harts may still wake a machine whose harts
- * all wait with no timer deadline ahead: console input, the window's keys
+ * all wait with no timer deadline ahead: console input (not at EOF: stdin
+ * from /dev/null or a finished pipe can bring nothing more), the window's keys
  * and pointer (virtio-input, the power button), gdb's Ctrl-C, an
  * --expect-script send. Devices answer the guest synchronously (a virtio
  * notify completes at once), so without these nothing else ever raises an
  * interrupt. */
 static bool input_possible(const struct machine *m)
 {
-    return m->cfg.serial == RIVET_SERIAL_STDIO || m->cfg.serial == RIVET_SERIAL_MUX_STDIO || m->display ||
-           m->cfg.gdb || m->cfg.expect_script || m->net;
+    return terminal_input_open(m->term) || m->display || m->cfg.gdb || m->cfg.expect_script || m->net;
 }
 
 /* With every hart waiting: no timer deadline is ahead, so only input can
@@ -621,10 +683,10 @@ static void idle_sleep(const struct machine *m, uint64_t elapsed_ns, uint64_t li
     if (limit_ns && limit_ns > elapsed_ns && limit_ns - elapsed_ns < step)
         step = limit_ns - elapsed_ns;
     struct pollfd net_fds[NET_MAX_FDS];
-    unsigned nnet = m->net ? net_user_pollfds(m->net, net_fds, NET_MAX_FDS, &step) : 0;
+    unsigned nnet = m->net ? net_pollfds(m->net, net_fds, NET_MAX_FDS, &step) : 0;
     bool slept = terminal_wait_input(m->term, step, net_fds, nnet);
     if (m->net)
-        net_user_dispatch(m->net, net_fds, nnet, false);
+        net_dispatch(m->net, net_fds, nnet, false);
     if (slept)
         return;
     struct timespec ts = { .tv_sec = (time_t)(step / NS_PER_S), .tv_nsec = (long)(step % NS_PER_S) };
@@ -648,12 +710,31 @@ static int guest_exit(struct machine *m, char *err, size_t errlen)
     return rivet_guest_status(m->exit_code);
 }
 
+/* When the run ends, whatever the reason: the console output and the log
+ * still gathered are written, and a write error is noted once (EPIPE
+ * quietly: the reader has gone, the run was over anyway). */
+static int end_run(struct machine *m, int status)
+{
+    terminal_flush(m->term);
+    int e = terminal_take_error(m->term);
+    if (e && e != EPIPE)
+        note_console_error(m, e);
+    machine_debug_flush(m);
+    return status;
+}
+
+static int run_loop(struct machine *m, char *err, size_t errlen);
+
 int rivet_run(struct machine *m, char *err, size_t errlen)
 {
-    struct timespec t0;
+    return end_run(m, run_loop(m, err, errlen));
+}
+
+static int run_loop(struct machine *m, char *err, size_t errlen)
+{
+    const struct timespec *t0 = &m->start; /* --timeout counts the start-up too */
     uint64_t limit_ns = timeout_ns(m->cfg.timeout);
     machine_err(err, errlen, "%s", "");
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
         int debug_status; /* gdb stub, --expect-script: between rounds, before the first */
         if (m->debug && machine_debug_round(m, &debug_status, err, errlen))
@@ -670,7 +751,7 @@ int rivet_run(struct machine *m, char *err, size_t errlen)
                         (unsigned long long)m->cfg.max_insns);
             return RIVET_EXIT_LIMIT;
         }
-        uint64_t elapsed = ns_since(&t0);
+        uint64_t elapsed = ns_since(t0);
         if (limit_ns && elapsed >= limit_ns) {
             machine_err(err, errlen, "time limit of %g s reached", m->cfg.timeout);
             return RIVET_EXIT_LIMIT;
@@ -678,6 +759,10 @@ int rivet_run(struct machine *m, char *err, size_t errlen)
         update_devices(m);
         if (m->exit_requested) /* Ctrl-A x, read by uart_poll */
             return guest_exit(m, err, errlen);
+        if (m->console_closed) {
+            machine_err(err, errlen, "the console output was closed (its reader went away); stopping");
+            return RIVET_EXIT_SIGNAL + SIGPIPE;
+        }
         if (!all_waiting(m) || (m->debug && machine_debug_idle(m)))
             continue;
         bool only_input_can_wake = no_deadline_ahead(m);

@@ -27,6 +27,12 @@
  *   hart_tick() runs for every hart (Sstc STIP, also the built-in SBI timer).
  * - A device wanting the loop's attention sets h->yield on every hart, so the
  *   current hart_run() returns at its next block boundary.
+ * - The console's output is written once per round; a failed write is
+ *   checked then (terminal.h): the reader gone (EPIPE) ends the run with
+ *   RIVET_EXIT_SIGNAL + SIGPIPE and a message, other errors are noted once.
+ * - A machine whose harts all wait with no timer ahead and no input that can
+ *   still come (a console at EOF counts as none) ends its run (deadlock).
+ * - --timeout counts from rivet_create, so loading the guest counts too.
  * - When every hart sits in WFI (or is halted) with no enabled interrupt
  *   pending, the loop sleeps until the earliest timer deadline (CLINT
  *   mtimecmp, Sstc stimecmp, RTC alarm) or until console input arrives
@@ -87,9 +93,10 @@ struct machine {
     struct virtio_device *rng;    /* virtio-rng (cfg.rng), also in vdevs[cfg.rng_slot] */
     int rng_fd;                   /* cfg.rng_file, or -1 */
     bool rng_seeded_only;         /* -icount without a file: the seeded stream alone */
+    bool rng_failed;              /* the source ran out or failed (noted once) */
     uint64_t rng_state;           /* the seeded stream (machine.c, rng_fill) */
     struct virtio_device *nic;    /* virtio-net (cfg.net), also in vdevs[cfg.net_slot] */
-    struct net_user *net;         /* its user-mode network (machine/net_user.h) */
+    struct net *net;              /* its user-mode network (machine/net.h) */
     uint8_t *rom;                 /* boot ROM contents (virt_memmap[VIRT_MROM].size bytes) */
     struct display_board *display; /* framebuffer and input devices (display.c); NULL: none */
 
@@ -104,6 +111,7 @@ struct machine {
     bool exit_requested;
     uint64_t exit_code;
     enum machine_exit exit_kind;
+    bool console_closed;          /* the console's reader went away (EPIPE): the run ends */
     /* Set by rivet_request_stop (any thread, signal handlers): the signal number. */
     volatile sig_atomic_t stop_signal;
 
@@ -135,8 +143,16 @@ bool machine_run_round(struct machine *m);
 /* HTIF exit callback: records the code and yields every hart. */
 void machine_request_exit(void *opaque, uint64_t code);
 
-/* Fills err (when non-NULL) with one formatted line. */
+/* Fills err (when non-NULL) with one formatted line (rivet/errfmt.h: an
+ * overlong one keeps its start and its reason). */
 void machine_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* A problem during the run that does not end it (the network helper
+ * restarted, a log or overlay that cannot be written, an entropy file at
+ * its end): one line "rivet: ..." on stderr, after the console output
+ * written so far. Callers report each kind of problem once. Emulation
+ * thread. */
+void machine_note(struct machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* sbi_glue.c: fills m->sbi and sets every hart's env.sbi_ecall hook. */
 void machine_attach_sbi(struct machine *m);

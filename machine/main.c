@@ -1,20 +1,32 @@
 /*
  * rivet: the command-line front end, a thin layer over include/rivet.h.
  * Exit statuses are listed in cli_usage() (machine/cli.c).
+ *
+ * Signals (the program's own, documented in README "Exit statuses"):
+ * SIGINT/SIGTERM stop the run (128+N); SIGPIPE is ignored, so a console
+ * whose reader went away is a write error (EPIPE) that ends the run with a
+ * message and 141 and the tty restored (machine.c), never a silent death;
+ * SIGALRM ends a start-up that outlasts --timeout (124).
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "machine/cli.h"
 #include "machine/display.h"
+#include "machine/hostfile.h"
+#include "machine/net.h"
 #include "rivet.h"
 
-/* The one global: the machine a signal handler should stop. */
+/* The globals a signal handler needs: the machine to stop, and whether the
+ * start-up (before rivet_run, which keeps --timeout itself) is under way. */
 static struct machine *volatile running;
+static volatile sig_atomic_t starting;
+static char startup_timeout_msg[96];
 
 /* Installed before the machine (and its terminal) exists, as terminal.h
  * asks, so the terminal's own handler restores the tty and then calls this. */
@@ -27,6 +39,19 @@ static void on_signal(int signo)
         _exit(RIVET_EXIT_SIGNAL + signo);
 }
 
+/* --timeout covers loading too: a start-up still under way when it runs
+ * out ends here (async-signal-safe: write and _exit, after the library
+ * restored the tty). */
+static void on_startup_alarm(int signo)
+{
+    if (!starting)
+        return;
+    rivet_restore_terminal();
+    ssize_t n = write(STDERR_FILENO, startup_timeout_msg, strlen(startup_timeout_msg));
+    (void)n;
+    _exit(RIVET_EXIT_LIMIT);
+}
+
 static void install_signals(void)
 {
     struct sigaction sa;
@@ -35,6 +60,30 @@ static void install_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_startup_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static void arm_startup_timer(double seconds)
+{
+    if (seconds <= 0)
+        return;
+    snprintf(startup_timeout_msg, sizeof startup_timeout_msg, "rivet: time limit of %g s reached during start-up\n",
+             seconds);
+    struct itimerval it = { .it_value = { .tv_sec = (time_t)seconds,
+                                          .tv_usec = (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6) } };
+    if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
+        it.it_value.tv_usec = 1;
+    starting = 1;
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void disarm_startup_timer(void)
+{
+    struct itimerval off = { 0 };
+    setitimer(ITIMER_REAL, &off, NULL);
+    starting = 0;
 }
 
 static int fail(int status, const char *msg)
@@ -76,22 +125,30 @@ static int dump_dtb(struct machine *m, const struct cli_options *o, char *err, s
     return 0;
 }
 
-static int run(const struct cli_options *o, FILE *trace)
+/* The files rivet writes, opened before the guest starts so that a bad
+ * path is a start-up error (125), not a surprise at exit (hostfile.h). */
+struct outputs {
+    FILE *trace, *screenshot;
+};
+
+static FILE *open_output(const char *what, const char *path, char *err, size_t errlen)
+{
+    int fd = hostfile_open_output(what, path, err, errlen);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (fd >= 0 && !f) {
+        snprintf(err, errlen, "%s %s: out of memory", what, path);
+        close(fd);
+    }
+    return f;
+}
+
+static int run_machine(const struct cli_options *o, struct rivet_config *cfg, enum display_kind display,
+                       struct outputs *out)
 {
     char err[RIVET_ERR_LEN];
-    struct rivet_config cfg = o->cfg;
     struct timespec t0;
-    cfg.trace = trace;
-    const char *note;
-    enum display_kind display = display_setup(o->display, o->boot.firmware != RIVET_FW_NONE && !o->dumpdtb,
-                                              o->screenshot != NULL, &cfg, &note);
-    if (note && display == DISPLAY_SDL)
-        return fail(RIVET_EXIT_USAGE, note);
-    if (note && isatty(STDERR_FILENO)) /* a hint for a person; scripts keep a clean stderr */
-        fprintf(stderr, "rivet: %s\n", note);
-    install_signals();
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    struct machine *m = rivet_create(&cfg, err, sizeof err);
+    struct machine *m = rivet_create(cfg, err, sizeof err);
     if (!m)
         return fail(RIVET_EXIT_USAGE, err);
     running = m;
@@ -104,35 +161,54 @@ static int run(const struct cli_options *o, FILE *trace)
     else if (display == DISPLAY_SDL && !(window = display_sdl_open(m, err, sizeof err)))
         status = fail(RIVET_EXIT_USAGE, err);
     else {
+        disarm_startup_timer(); /* rivet_run keeps --timeout from here */
         status = rivet_run(m, err, sizeof err);
         fflush(stdout);
         if (err[0])
             fprintf(stderr, "rivet: %s\n", err);
         display_sdl_close(window);
-        if (o->screenshot && !screenshot_on_exit(m, o->screenshot, err, sizeof err))
+        if (out->screenshot && !screenshot_on_exit(m, out->screenshot, o->screenshot, err, sizeof err))
             status = fail(RIVET_EXIT_INTERNAL, err);
+        out->screenshot = NULL; /* closed by screenshot_on_exit */
         if (o->stats)
             print_stats(m, &t0);
     }
+    disarm_startup_timer();
     running = NULL;
     rivet_destroy(m);
     return status;
 }
 
-static int run_options(struct cli_options *o)
+static int run(const struct cli_options *o)
 {
     char err[RIVET_ERR_LEN];
-    FILE *trace = NULL;
-    if (o->trace) {
-        trace = o->trace_path ? fopen(o->trace_path, "w") : stderr;
-        if (!trace) {
-            snprintf(err, sizeof err, "--trace: cannot open '%s': %s", o->trace_path, strerror(errno));
-            return fail(RIVET_EXIT_USAGE, err);
-        }
+    struct rivet_config cfg = o->cfg;
+    struct outputs out = { NULL, NULL };
+    const char *note;
+    install_signals();
+    arm_startup_timer(cfg.timeout);
+    enum display_kind display = display_setup(o->display, o->boot.firmware != RIVET_FW_NONE && !o->dumpdtb,
+                                              o->screenshot != NULL, &cfg, &note);
+    if (note && display == DISPLAY_SDL)
+        return fail(RIVET_EXIT_USAGE, note);
+    if (note && isatty(STDERR_FILENO)) /* a hint for a person; scripts keep a clean stderr */
+        fprintf(stderr, "rivet: %s\n", note);
+    if (o->trace)
+        out.trace = o->trace_path ? open_output("--trace", o->trace_path, err, sizeof err) : stderr;
+    if (o->trace && !out.trace)
+        return fail(RIVET_EXIT_USAGE, err);
+    if (o->screenshot && !(out.screenshot = open_output("--screenshot-on-exit", o->screenshot, err, sizeof err))) {
+        if (out.trace && out.trace != stderr)
+            fclose(out.trace);
+        return fail(RIVET_EXIT_USAGE, err);
     }
-    int status = run(o, trace);
-    if (trace && trace != stderr && fclose(trace) != 0) {
-        snprintf(err, sizeof err, "--trace: error writing '%s': %s", o->trace_path, strerror(errno));
+    cfg.trace = out.trace;
+    cfg.net_helper = net_helper_self(); /* the user network in a process of its own (net.h) */
+    int status = run_machine(o, &cfg, display, &out);
+    if (out.screenshot)
+        fclose(out.screenshot);
+    if (out.trace && out.trace != stderr && fclose(out.trace) != 0) {
+        snprintf(err, sizeof err, "--trace %s: write error: %s", o->trace_path, strerror(errno));
         return fail(RIVET_EXIT_INTERNAL, err);
     }
     return status;
@@ -140,6 +216,8 @@ static int run_options(struct cli_options *o)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], NET_HELPER_ARG)) /* rivet re-executed as its own network helper */
+        return net_helper_main(argc, argv);
     struct cli_options o;
     char err[RIVET_ERR_LEN];
     int status;
@@ -156,7 +234,7 @@ int main(int argc, char **argv)
         status = fail(RIVET_EXIT_USAGE, err);
         break;
     default:
-        status = run_options(&o);
+        status = run(&o);
         break;
     }
     cli_free(&o);

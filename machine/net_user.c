@@ -14,7 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "devices/virtio_net.h"
 #include "machine/machine.h"
 
 struct net_timer {
@@ -27,7 +26,8 @@ struct net_timer {
 
 struct net_user {
     Slirp *slirp;
-    struct virtio_device *nic;
+    net_user_out_fn out;      /* where slirp's frames for the guest go */
+    void *out_opaque;
     struct pollfd fds[NET_MAX_FDS];
     unsigned nfds;
     struct net_timer *timers;
@@ -44,8 +44,7 @@ static int64_t clock_ns(void *opaque)
 static ssize_t send_packet(const void *buf, size_t len, void *opaque)
 {
     struct net_user *n = opaque;
-    if (n->nic)
-        virtio_net_receive(n->nic, buf, len); /* a dropped frame is what a full card does */
+    n->out(n->out_opaque, buf, len); /* a dropped frame is what a full card does */
     return (ssize_t)len;
 }
 
@@ -184,13 +183,11 @@ void net_user_service(struct net_user *n)
     net_user_dispatch(n, fds, k, r < 0 && errno != EINTR);
 }
 
-void net_user_send(void *opaque, const uint8_t *frame, size_t len)
+void net_user_input(struct net_user *n, const uint8_t *frame, size_t len)
 {
-    struct net_user *n = opaque;
-    slirp_input(n->slirp, frame, (int)len);
+    if (len <= INT32_MAX)
+        slirp_input(n->slirp, frame, (int)len);
 }
-
-void net_user_attach(struct net_user *n, struct virtio_device *nic) { n->nic = nic; }
 
 /* "addr:port" with addr optional; false when malformed. */
 static bool parse_endpoint(char *s, struct in_addr *addr, int *port)
@@ -244,14 +241,16 @@ static bool add_hostfwd(struct net_user *n, const char *rule, char *err, size_t 
     return true;
 }
 
-struct net_user *net_user_create(const char *const *hostfwd, unsigned nhostfwd, bool restrict_guest, char *err,
-                                 size_t errlen)
+struct net_user *net_user_create(const char *const *hostfwd, unsigned nhostfwd, bool restrict_guest,
+                                 net_user_out_fn out, void *out_opaque, char *err, size_t errlen)
 {
     struct net_user *n = calloc(1, sizeof *n);
     if (!n) {
         machine_err(err, errlen, "out of memory creating the user network");
         return NULL;
     }
+    n->out = out;
+    n->out_opaque = out_opaque;
     SlirpConfig cfg = { .version = 4, .in_enabled = true, .restricted = restrict_guest };
     inet_aton("10.0.2.0", &cfg.vnetwork);
     inet_aton("255.255.255.0", &cfg.vnetmask);
@@ -264,7 +263,8 @@ struct net_user *net_user_create(const char *const *hostfwd, unsigned nhostfwd, 
         free(n);
         return NULL;
     }
-    /* A guest's TCP peer that goes away must not kill rivet with SIGPIPE. */
+    /* A guest's TCP peer that goes away must not kill the process with
+     * SIGPIPE (slirp writes to its sockets without MSG_NOSIGNAL). */
     struct sigaction sa;
     if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL)
         signal(SIGPIPE, SIG_IGN);

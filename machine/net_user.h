@@ -6,12 +6,17 @@
  * needed. hostfwd rules let host ports reach guest ports.
  *
  * Contract
- * - Everything runs on the emulation thread. The board calls
- *   net_user_service() between rounds (it polls at most once per
- *   NET_POLL_NS) and, when idle, adds net_user_pollfds() to its sleep and
- *   calls net_user_dispatch() after it.
- * - Frames from the guest reach slirp at once (net_user_send, the
- *   virtio-net backend); frames for the guest go to virtio_net_receive.
+ * - Everything runs on one thread: the emulation thread when the network
+ *   runs in rivet's own process, the helper's loop when it runs in the
+ *   helper process (net.h). That thread calls net_user_service() now and
+ *   then (it polls at most once per NET_POLL_NS) or adds
+ *   net_user_pollfds() to its own poll and calls net_user_dispatch() after.
+ * - Frames reach slirp through net_user_input, after the frame filter
+ *   (net_filter.h: slirp never sees a frame rivet has not checked);
+ *   frames for the guest go to the out() function given at creation.
+ * - In-process, slirp's writes to a socket whose peer went away would raise
+ *   SIGPIPE: net_user_create sets SIGPIPE to SIG_IGN when it finds the
+ *   default there (documented process-wide signal handling).
  * - This is the only file that includes libslirp.
  */
 #ifndef RIVET_NET_USER_H
@@ -22,27 +27,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "devices/virtio.h"
-
 #define NET_POLL_NS 1000000ull /* busy machine: slirp's sockets polled every 1 ms */
 #define NET_MAX_FDS 64
 #define NET_MAX_HOSTFWD 8
 
 struct net_user;
 
+typedef void (*net_user_out_fn)(void *opaque, const uint8_t *frame, size_t len);
+
 /* hostfwd: QEMU's "[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT"
  * rules. restrict_guest (QEMU's restrict=on): the guest's own connections
- * go nowhere, only forwarded ones come in. NULL (err filled) on failure: a
- * bad rule, a host port in use. */
-struct net_user *net_user_create(const char *const *hostfwd, unsigned nhostfwd, bool restrict_guest, char *err,
-                                 size_t errlen);
+ * go nowhere, only forwarded ones come in. out(): slirp's frames for the
+ * guest. NULL (err filled) on failure: a bad rule, a host port in use. */
+struct net_user *net_user_create(const char *const *hostfwd, unsigned nhostfwd, bool restrict_guest,
+                                 net_user_out_fn out, void *out_opaque, char *err, size_t errlen);
 void net_user_destroy(struct net_user *n);
 
-/* Where frames for the guest go (a virtio-net device). */
-void net_user_attach(struct net_user *n, struct virtio_device *nic);
-
-/* virtio-net's send(): a frame from the guest. */
-void net_user_send(void *opaque, const uint8_t *frame, size_t len);
+/* A frame from the guest, already through the filter. */
+void net_user_input(struct net_user *n, const uint8_t *frame, size_t len);
 
 /* Between rounds: polls slirp's sockets (without blocking) and runs its
  * timers, at most once per NET_POLL_NS. */

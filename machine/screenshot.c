@@ -42,13 +42,9 @@ static bool encode(FILE *f, png_structp png, png_infop info, const struct frameb
     return true;
 }
 
-bool screenshot_write_png(struct framebuffer *fb, const char *path, char *err, size_t errlen)
+/* Writes the PNG to f and closes it. */
+static bool write_png(struct framebuffer *fb, FILE *f, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        machine_err(err, errlen, "screenshot: cannot create '%s': %s", path, strerror(errno));
-        return false;
-    }
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     uint8_t *row = malloc((size_t)framebuffer_width(fb) * 3);
@@ -58,18 +54,29 @@ bool screenshot_write_png(struct framebuffer *fb, const char *path, char *err, s
     if (fclose(f) != 0)
         ok = false;
     if (!ok)
-        machine_err(err, errlen, "screenshot: error writing '%s'", path);
+        machine_err(err, errlen, "screenshot %s: write error", path);
     return ok;
 }
 
-bool screenshot_on_exit(struct machine *m, const char *path, char *err, size_t errlen)
+bool screenshot_write_png(struct framebuffer *fb, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        machine_err(err, errlen, "screenshot: cannot create '%s': %s", path, strerror(errno));
+        return false;
+    }
+    return write_png(fb, f, path, err, errlen);
+}
+
+bool screenshot_on_exit(struct machine *m, FILE *f, const char *path, char *err, size_t errlen)
 {
     struct framebuffer *fb = display_framebuffer(m);
     unsigned first, end;
     if (!fb) {
+        fclose(f);
         machine_err(err, errlen, "--screenshot-on-exit: the machine has no framebuffer");
         return false;
     }
     framebuffer_refresh(fb, &first, &end);
-    return screenshot_write_png(fb, path, err, errlen);
+    return write_png(fb, f, path, err, errlen);
 }

@@ -16,6 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "machine/hostfile.h"
+#include "rivet/errfmt.h"
+
 #define TERM_INBUF 1024
 #define TERM_REFILL_NS 1000000ull /* at most one read() per millisecond */
 #define TERM_OUTBUF 4096          /* guest output gathered between flushes */
@@ -26,30 +29,45 @@ struct terminal {
     bool stdio;              /* owns the process-wide tty state below */
     bool in_eof;
     bool use_mux;
+    bool out_failed;         /* a write failed: output is dropped from now on */
+    int out_err;             /* that write's errno, until terminal_take_error */
     struct mux_state mux;
     uint64_t last_refill_ns;
     size_t in_head, in_len;
     uint8_t in[TERM_INBUF];
-    size_t out_len;          /* guest output not yet written (terminal_flush) */
+    volatile size_t out_len; /* guest output not yet written (terminal_flush; read by the crash handler) */
     uint8_t out[TERM_OUTBUF];
 };
 
 /*
- * Process-wide: the saved tty mode, so that the atexit hook and the signal
- * handlers (which get no context pointer) can restore it. Only one stdio
- * terminal exists at a time; this is host state, not machine state.
+ * Process-wide: the saved tty mode, the open terminals and the signal
+ * dispositions found before ours, so that the atexit hook and the signal
+ * handlers (which get no context pointer) can restore the tty and write
+ * out the guest output still buffered. Only one stdio terminal exists at a
+ * time; this is host state, not machine state.
+ *
+ * Two sets of signals: the tty set (terminal.h) while a tty is raw, and
+ * the crash set while any terminal is open, so that a crash (a bug in
+ * rivet or in a library it calls) still shows what the guest printed.
  */
-static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-#define NFATAL (sizeof fatal_signals / sizeof fatal_signals[0])
+enum { SIGSET_TTY, SIGSET_CRASH };
+static const struct { int signo, set; } term_signals[] = {
+    { SIGINT, SIGSET_TTY },   { SIGTERM, SIGSET_TTY }, { SIGHUP, SIGSET_TTY },  { SIGQUIT, SIGSET_TTY },
+    { SIGPIPE, SIGSET_TTY },  { SIGSEGV, SIGSET_CRASH }, { SIGBUS, SIGSET_CRASH }, { SIGILL, SIGSET_CRASH },
+    { SIGFPE, SIGSET_CRASH }, { SIGABRT, SIGSET_CRASH }, { SIGSYS, SIGSET_CRASH },
+};
+#define NSIGNALS (sizeof term_signals / sizeof term_signals[0])
+#define TERM_MAX_OPEN 16
 
 static struct {
     volatile sig_atomic_t raw;   /* the tty is in raw mode and must be restored */
     int fd;
     struct termios saved;
-    struct sigaction old[NFATAL];
-    bool installed[NFATAL];
+    struct sigaction old[NSIGNALS];
+    volatile sig_atomic_t installed[NSIGNALS];
     bool atexit_done;
     struct terminal *open;       /* the stdio terminal, if any */
+    struct terminal *volatile all[TERM_MAX_OPEN]; /* every open terminal, for the crash handler */
 } tty;
 
 /* Async-signal-safe: tcsetattr is on the POSIX list. */
@@ -66,46 +84,102 @@ static void tty_atexit(void)
     tty_restore();
 }
 
-/* Restore the tty, put back the disposition that was there before us, and
- * deliver the signal again to it (on return, since it is blocked here). */
-static void tty_fatal_signal(int sig)
+/* Async-signal-safe: one write() pass over each terminal's buffer. */
+static void flush_all_unsafe(void)
+{
+    for (size_t i = 0; i < TERM_MAX_OPEN; i++) {
+        struct terminal *t = tty.all[i];
+        if (!t || t->out_failed)
+            continue;
+        size_t done = 0, len = t->out_len;
+        while (done < len) {
+            ssize_t n = write(t->out_fd, t->out + done, len - done);
+            if (n > 0)
+                done += (size_t)n;
+            else if (!(n < 0 && errno == EINTR))
+                break;
+        }
+        t->out_len = 0;
+    }
+}
+
+void terminal_restore_now(void)
+{
+    flush_all_unsafe();
+    tty_restore();
+}
+
+/* Write out what the guest printed, restore the tty, put back the
+ * disposition that was there before us, and deliver the signal again to it
+ * (on return, since it is blocked here; a fault re-executes and faults
+ * again into the restored disposition). */
+static void term_fatal_signal(int sig)
 {
     int saved_errno = errno;
+    flush_all_unsafe();
     tty_restore();
-    for (size_t i = 0; i < NFATAL; i++) {
-        if (fatal_signals[i] == sig && tty.installed[i]) {
+    for (size_t i = 0; i < NSIGNALS; i++) {
+        if (term_signals[i].signo == sig && tty.installed[i]) {
             sigaction(sig, &tty.old[i], NULL);
-            tty.installed[i] = false;
+            tty.installed[i] = 0;
         }
     }
     raise(sig);
     errno = saved_errno;
 }
 
-static void install_signal_handlers(void)
+static void install_signal_handlers(int set)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = tty_fatal_signal;
+    sa.sa_handler = term_fatal_signal;
     sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < NFATAL; i++) {
-        if (sigaction(fatal_signals[i], NULL, &tty.old[i]) != 0)
+    for (size_t i = 0; i < NSIGNALS; i++) {
+        if (term_signals[i].set != set || tty.installed[i] || sigaction(term_signals[i].signo, NULL, &tty.old[i]) != 0)
             continue;
-        /* A signal ignored by our parent (nohup) stays ignored. */
+        /* A signal ignored by our parent (nohup) or by the program stays ignored. */
         if (tty.old[i].sa_handler == SIG_IGN && !(tty.old[i].sa_flags & SA_SIGINFO))
             continue;
-        tty.installed[i] = sigaction(fatal_signals[i], &sa, NULL) == 0;
+        tty.installed[i] = sigaction(term_signals[i].signo, &sa, NULL) == 0;
     }
 }
 
-static void remove_signal_handlers(void)
+static void remove_signal_handlers(int set)
 {
-    for (size_t i = 0; i < NFATAL; i++) {
-        if (tty.installed[i]) {
-            sigaction(fatal_signals[i], &tty.old[i], NULL);
-            tty.installed[i] = false;
+    for (size_t i = 0; i < NSIGNALS; i++) {
+        if (term_signals[i].set == set && tty.installed[i]) {
+            sigaction(term_signals[i].signo, &tty.old[i], NULL);
+            tty.installed[i] = 0;
         }
     }
+}
+
+/* Enters t in the crash handler's table (the first one installs the crash
+ * set); a full table just leaves t out of the crash flush. */
+static void register_terminal(struct terminal *t)
+{
+    bool first = true;
+    for (size_t i = 0; i < TERM_MAX_OPEN; i++)
+        first = first && !tty.all[i];
+    for (size_t i = 0; i < TERM_MAX_OPEN; i++)
+        if (!tty.all[i]) {
+            tty.all[i] = t;
+            break;
+        }
+    if (first)
+        install_signal_handlers(SIGSET_CRASH);
+}
+
+static void unregister_terminal(struct terminal *t)
+{
+    bool last = true;
+    for (size_t i = 0; i < TERM_MAX_OPEN; i++) {
+        if (tty.all[i] == t)
+            tty.all[i] = NULL;
+        last = last && !tty.all[i];
+    }
+    if (last)
+        remove_signal_handlers(SIGSET_CRASH);
 }
 
 /* Raw mode: bytes pass unchanged both ways, ^C/^Z/^\ reach the guest. */
@@ -125,9 +199,9 @@ static bool tty_make_raw(int fd)
     if (!tty.atexit_done)
         tty.atexit_done = atexit(tty_atexit) == 0;
     /* Handlers first, so no window exists where raw mode could leak. */
-    install_signal_handlers();
+    install_signal_handlers(SIGSET_TTY);
     if (tcsetattr(fd, TCSANOW, &t) != 0) {
-        remove_signal_handlers();
+        remove_signal_handlers(SIGSET_TTY);
         return false;
     }
     tty.raw = 1;
@@ -135,8 +209,8 @@ static bool tty_make_raw(int fd)
 }
 
 /* Writes everything, retrying partial writes and EINTR; waits when the
- * descriptor is non-blocking and full. Bytes are dropped on a real error. */
-static void write_all(int fd, const uint8_t *buf, size_t len)
+ * descriptor is non-blocking and full. 0, or the errno of a real error. */
+static int write_all(int fd, const uint8_t *buf, size_t len)
 {
     while (len > 0) {
         ssize_t n = write(fd, buf, len);
@@ -148,26 +222,54 @@ static void write_all(int fd, const uint8_t *buf, size_t len)
         } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             struct pollfd p = { .fd = fd, .events = POLLOUT };
             if (poll(&p, 1, -1) < 0 && errno != EINTR)
-                return;
+                return errno;
         } else {
-            return;
+            return n < 0 ? errno : EIO;
         }
+    }
+    return 0;
+}
+
+/* Output to a terminal whose writes failed is dropped; the first failure
+ * waits in out_err for terminal_take_error. */
+static void term_write_out(struct terminal *t, const uint8_t *buf, size_t len)
+{
+    if (t->out_failed)
+        return;
+    int e = write_all(t->out_fd, buf, len);
+    if (e) {
+        t->out_failed = true;
+        t->out_err = e;
     }
 }
 
 void terminal_flush(struct terminal *t)
 {
     if (t && t->out_len) {
-        write_all(t->out_fd, t->out, t->out_len);
+        term_write_out(t, t->out, t->out_len);
         t->out_len = 0;
     }
+}
+
+int terminal_take_error(struct terminal *t)
+{
+    if (!t)
+        return 0;
+    int e = t->out_err;
+    t->out_err = 0;
+    return e;
+}
+
+bool terminal_input_open(const struct terminal *t)
+{
+    return t && t->in_fd >= 0 && !(t->in_eof && t->in_len == 0);
 }
 
 static void term_msg(void *opaque, const char *text)
 {
     struct terminal *t = opaque;
     terminal_flush(t); /* after the guest output that came before it */
-    write_all(t->out_fd, (const uint8_t *)text, strlen(text));
+    term_write_out(t, (const uint8_t *)text, strlen(text));
 }
 
 /* A guest writes its console a byte at a time (one UART store each): the
@@ -180,7 +282,7 @@ static void term_write(void *opaque, const uint8_t *buf, size_t len)
     if (t->out_len + len > sizeof t->out)
         terminal_flush(t);
     if (len > sizeof t->out) {
-        write_all(t->out_fd, buf, len);
+        term_write_out(t, buf, len);
         return;
     }
     memcpy(t->out + t->out_len, buf, len);
@@ -293,6 +395,8 @@ struct terminal *terminal_open_fds(int in_fd, int out_fd, bool mux,
     t->mux.quit_opaque = opaque;
     t->mux.msg = term_msg;
     t->mux.msg_opaque = t;
+    if (out_fd >= 0)
+        register_terminal(t);
     return t;
 }
 
@@ -312,17 +416,15 @@ struct terminal *terminal_open_stdio(bool mux, void (*quit)(void *opaque), void 
     return t;
 }
 
-struct terminal *terminal_open_file(const char *path, char *err, size_t errlen)
+struct terminal *terminal_open_file(const char *what, const char *path, char *err, size_t errlen)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot open serial output %s: %s", path, strerror(errno));
+    int fd = hostfile_open_output(what, path, err, errlen);
+    if (fd < 0)
         return NULL;
-    }
     struct terminal *t = terminal_open_fds(-1, fd, false, NULL, NULL);
     if (!t) {
         close(fd);
-        snprintf(err, errlen, "out of memory opening serial output %s", path);
+        err_format(err, errlen, "%s %s: out of memory", what, path);
         return NULL;
     }
     t->close_out = true;
@@ -339,9 +441,11 @@ void terminal_close(struct terminal *t)
     if (!t)
         return;
     terminal_flush(t);
+    if (t->out_fd >= 0)
+        unregister_terminal(t);
     if (t->stdio) {
         tty_restore();
-        remove_signal_handlers();
+        remove_signal_handlers(SIGSET_TTY);
         tty.open = NULL;
     }
     if (t->close_out)

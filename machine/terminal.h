@@ -7,13 +7,24 @@
  * - terminal_open_stdio: when stdin is a tty it goes into raw mode (no echo,
  *   no canonical mode, no signals from ^C, which the guest receives) and the
  *   saved mode is restored on every exit path: terminal_close, exit() (atexit)
- *   and the fatal signals SIGINT, SIGTERM, SIGHUP, SIGQUIT (restore, put
- *   back the disposition found at open, re-raise). So a handler the board
+ *   and the fatal signals SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE (restore,
+ *   put back the disposition found at open, re-raise). So a handler the board
  *   installed before opening (say SIGTERM -> rivet_request_stop) still runs,
  *   after the tty is restored; one installed after opening replaces ours and
  *   must restore the tty itself (terminal_close). A signal found ignored
- *   (nohup) stays ignored. When stdin is not a tty, termios and the signals
- *   are left alone and EOF simply means "no more input".
+ *   (nohup, or the rivet program's SIGPIPE) stays ignored. When stdin is not
+ *   a tty, termios and those signals are left alone and EOF simply means "no
+ *   more input" (terminal_input_open).
+ * - While any terminal is open, the crash signals SIGSEGV, SIGBUS, SIGILL,
+ *   SIGFPE, SIGABRT and SIGSYS are caught the same way: the guest output
+ *   still buffered in every open terminal is written out (async-signal-safe
+ *   write()s), the tty restored, and the signal delivered again to the
+ *   disposition found before (SIG_DFL, or a sanitizer's handler). So a
+ *   crash never eats what the guest printed just before it.
+ * - A failed write (EPIPE: the reader went away; ENOSPC: -serial
+ *   file:/dev/full) drops the terminal's output from then on; its errno waits
+ *   for terminal_take_error(), so the board reports it once (and ends the run
+ *   on EPIPE: rivet.h).
  * - With `mux`, Ctrl-A is an escape key: Ctrl-A x calls quit(opaque),
  *   Ctrl-A h lists the keys, Ctrl-A Ctrl-A sends one Ctrl-A to the guest,
  *   Ctrl-A c says that rivet has no monitor; other keys after Ctrl-A are
@@ -50,8 +61,9 @@ struct terminal;
 /* NULL on failure (another stdio terminal open, out of memory). */
 struct terminal *terminal_open_stdio(bool mux, void (*quit)(void *opaque), void *opaque);
 /* A backend writing guest output to a file (-serial file:PATH, created or
- * truncated) and reading nothing. NULL + err on failure. */
-struct terminal *terminal_open_file(const char *path, char *err, size_t errlen);
+ * truncated; a FIFO or character device too, hostfile.h) and reading
+ * nothing; `what` names the option in messages. NULL + err on failure. */
+struct terminal *terminal_open_file(const char *what, const char *path, char *err, size_t errlen);
 /* The stdio behaviour (input buffer, rate limit, EOF, mux) on any pair of
  * descriptors, without touching termios or signals: for tests and for front
  * ends with their own descriptors. in_fd may be -1 (no input). The
@@ -73,7 +85,15 @@ struct chardev terminal_chardev(struct terminal *t);
 bool terminal_wait_input(struct terminal *t, uint64_t timeout_ns, struct pollfd *extra, unsigned nextra);
 /* Writes the guest output gathered so far (the run loop: every round). */
 void terminal_flush(struct terminal *t);
+/* The errno of the first failed write not yet taken (0: none); NULL is fine. */
+int terminal_take_error(struct terminal *t);
+/* Whether input can still come: an input descriptor not at EOF, or bytes
+ * read and not yet taken. false for NULL and the file backend. */
+bool terminal_input_open(const struct terminal *t);
 void terminal_close(struct terminal *t); /* restores the tty; NULL is fine */
+/* Async-signal-safe, any thread: writes out every open terminal's buffer
+ * and restores the tty (rivet_restore_terminal). */
+void terminal_restore_now(void);
 
 /*
  * The Ctrl-A escape state machine, separate from any file descriptor so it

@@ -49,6 +49,25 @@ struct mmio_region {
     const uint8_t *fetch;
 };
 
+/* The callbacks of a region of 32-bit registers that accepts 4-byte
+ * accesses only (the bus refuses the rest, so size is always 4): they call
+ * PREFIX_read32(TYPE *, offset) -> uint32_t and
+ * PREFIX_write32(TYPE *, offset, uint32_t), and are named PREFIX_mmio_read
+ * and PREFIX_mmio_write. */
+#define MMIO_REG32_CALLBACKS(prefix, type)                                                         \
+    static bus_status prefix##_mmio_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value) \
+    {                                                                                              \
+        (void)size;                                                                                \
+        *value = prefix##_read32((type *)opaque, offset);                                          \
+        return BUS_OK;                                                                             \
+    }                                                                                              \
+    static bus_status prefix##_mmio_write(void *opaque, uint64_t offset, unsigned size, uint64_t value) \
+    {                                                                                              \
+        (void)size;                                                                                \
+        prefix##_write32((type *)opaque, offset, (uint32_t)value);                                 \
+        return BUS_OK;                                                                             \
+    }
+
 #define BUS_MAX_REGIONS 32
 #define BUS_PAGE_CODE  0x01
 #define BUS_PAGE_WATCH 0x02

@@ -11,6 +11,8 @@
 - readonly: with readonly=on the image is unchanged too.
 Exit 0 = pass, 1 = fail."""
 import os
+import resource
+import signal
 import subprocess
 import sys
 import time
@@ -48,11 +50,12 @@ def drive(path, extra=""):
 
 def test_lock():
     path, _ = image("locked.img")
-    # The holder idles in WFI; with a console that input could wake it, it
-    # waits for --timeout (with -serial none rivet would end it as deadlocked).
+    # The holder idles in WFI; with a console that input could wake it (a
+    # pipe kept open: stdin at EOF brings no more input), it waits for
+    # --timeout (with -serial none rivet would end it as deadlocked).
     first = subprocess.Popen([rivet, "-bios", "none", "-serial", "stdio", "--timeout", "5",
                               "-kernel", wfi] + drive(path),
-                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         time.sleep(0.5)
         if first.poll() is not None:
@@ -69,24 +72,45 @@ def test_lock():
     finally:
         first.kill()  # by its own pid: the process this test started
         first.wait()
+        first.stdin.close()
 
 
-def run_guest_unchanged(label, extra, drive_opts, want_status):
+def run_guest_unchanged(label, extra, drive_opts, want_status, preexec_fn=None):
     path, before = image(label + ".img")
     r = subprocess.run([rivet, "-machine", "virt", "-bios", "none", "-serial", "none",
                         "--timeout", "20", "-kernel", vguest] + extra + drive(path, drive_opts),
-                       stdin=subprocess.DEVNULL, capture_output=True, timeout=40)
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=40, preexec_fn=preexec_fn)
     if want_status is not None and r.returncode != want_status:
         fail("%s: guest status %d, expected %d (%s)" % (label, r.returncode, want_status, r.stderr.decode()))
     with open(path, "rb") as f:
         if f.read() != before:
             fail("%s: the image changed" % label)
+    return r
+
+
+def small_files():
+    """A file size limit of 1 KiB, as a full disk would stop the -snapshot
+    overlay (SIGXFSZ ignored, so the write fails with EFBIG)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1024, resource.RLIM_INFINITY))
+
+
+def test_snapshot_full():
+    """The overlay cannot grow: the guest's write of sectors 1-2 fails with
+    VIRTIO_BLK_S_IOERR (the guest's check 25 fails), rivet says so once on
+    stderr and does not die."""
+    r = run_guest_unchanged("snapshot-full", ["-snapshot"], "", 25, small_files)
+    err = r.stderr.decode()
+    lines = [l for l in err.splitlines() if "temporary overlay" in l]
+    if len(lines) != 1 or not lines[0].startswith("rivet: -snapshot: ") or "File too large" not in lines[0]:
+        fail("snapshot-full: expected one 'rivet: -snapshot: ... File too large' line, got %r" % err)
 
 
 test_lock()
 if vguest and os.path.exists(vguest):
     run_guest_unchanged("snapshot", ["-snapshot"], "", 0)
     run_guest_unchanged("readonly", [], ",readonly=on", None)
+    test_snapshot_full()
 else:
     print("virtio guest not built: snapshot/readonly checks skipped")
 print("disk tests " + ("failed" if failed else "ok"))

@@ -4,7 +4,9 @@
 # millisecond, whatever stdin is.
 #   idle_wakeups.sh RIVET WFI_ELF STDIN
 # STDIN: null (/dev/null), eof (a pipe already closed, as `echo | rivet`) or
-# open (a pipe whose writer stays silent).
+# open (a pipe whose writer stays silent). With stdin at EOF no input can
+# come, so null and eof end at once as deadlocked (124); they must not spin
+# on the way either.
 rivet=$1 elf=$2 mode=$3
 run() {
     /usr/bin/time -f '%e %U %S %w' "$rivet" --timeout 1 -bios none -kernel "$elf"

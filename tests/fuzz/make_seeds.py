@@ -6,7 +6,8 @@
 Each seed drives one device or one kind of guest code the way a driver
 would, so the fuzzer starts from inputs that reach deep into a device
 instead of stopping at its first register check. The formats are described
-at the top of fuzz_machine.c, fuzz_jit.c and fuzz_load.c. Guest code is
+at the top of fuzz_machine.c, fuzz_jit.c, fuzz_load.c, fuzz_virtio.c and
+fuzz_net.c. Guest code is
 assembled with riscv64-unknown-elf-as (or riscv64-linux-gnu-as); the
 checked-in corpus holds the output, so the tests never need this script.
 """
@@ -320,6 +321,80 @@ def virtio_seeds():
             "rng": bytes([1]) + rng, "blk": bytes([2]) + blk}
 
 
+def inet_sum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+GUEST_MAC, GW_MAC, BCAST = bytes.fromhex("525400123456"), bytes.fromhex("52550a000202"), b"\xff" * 6
+GUEST_IP, GW_IP, DNS_IP = bytes([10, 0, 2, 15]), bytes([10, 0, 2, 2]), bytes([10, 0, 2, 3])
+
+
+def eth(dst, etype, payload):
+    return dst + GUEST_MAC + struct.pack("!H", etype) + payload
+
+
+def ipv4(proto, payload, dst=GW_IP, ident=1, off=0, more=False, src=GUEST_IP):
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident, (0x2000 if more else 0) | off // 8,
+                      64, proto, 0, src, dst)
+    hdr = hdr[:10] + struct.pack("!H", inet_sum(hdr)) + hdr[12:]
+    return eth(GW_MAC if dst != b"\xff" * 4 else BCAST, 0x0800, hdr + payload)
+
+
+def echo(ident, size=56):
+    body = struct.pack("!BBHHH", 8, 0, 0, ident, 1) + bytes((i * 7) & 0xFF for i in range(size))
+    return body[:2] + struct.pack("!H", inet_sum(body)) + body[4:]
+
+
+def udp(sport, dport, data):
+    return struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
+
+
+def net_seeds():
+    """fuzz_net: options byte (bit 0: header and data in two descriptors),
+    then ops: NOP_FRAME u16 length + bytes, NOP_TICK u8 seconds, NOP_SERVICE,
+    NOP_RXPOST."""
+    FRAME, TICK, SERVICE, RXPOST = range(4)
+
+    def frame(f):
+        return bytes([FRAME]) + struct.pack("<H", len(f)) + f
+
+    arp = eth(BCAST, 0x0806, struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, GUEST_MAC, GUEST_IP, b"\0" * 6, GW_IP))
+    bootp = bytearray(240)
+    bootp[0:4] = bytes([1, 1, 6, 0])
+    bootp[4:8] = b"\x12\x34\x56\x78"
+    bootp[28:34] = GUEST_MAC
+    bootp[236:240] = b"\x63\x82\x53\x63"
+    dhcp = ipv4(17, udp(68, 67, bytes(bootp) + bytes([53, 1, 1, 255])), dst=b"\xff" * 4, src=b"\0" * 4)
+    ping = echo(0x100)
+    tcp_syn = struct.pack("!HHIIBBHHH", 40000, 80, 1, 0, 0x50, 0x02, 8192, 0, 0)
+    dns = udp(40001, 53, bytes.fromhex("abcd01000001000000000000") + b"\x07example\x03com\x00\x00\x01\x00\x01")
+    ns6 = bytes([0x60, 0, 0, 0]) + struct.pack("!HBB", 32, 58, 255) + bytes(16) + bytes.fromhex("ff0200000000000000000001ff000002")
+    ns6 += bytes([135, 0, 0, 0]) + bytes(28)
+    issue16 = bytes.fromhex("52550a00020252540012345608004500002812340001401150800a00020f0a000202") + bytes(20)
+    seeds = {
+        "arp": frame(arp) + bytes([SERVICE]),
+        "dhcp": frame(dhcp) + bytes([SERVICE, RXPOST]),
+        "ping": frame(arp) + frame(ipv4(1, ping)) + bytes([SERVICE]),
+        "ping_fragments": frame(arp) + frame(ipv4(1, ping[:32], ident=7, more=True)) +
+                          frame(ipv4(1, ping[32:], ident=7, off=32)),
+        "ping_overlap": frame(ipv4(1, ping[:32], ident=8, more=True)) + frame(ipv4(1, ping[24:40], ident=8, off=24, more=True)) +
+                        frame(ipv4(1, ping[40:], ident=8, off=40)),
+        "fragment_timeout": frame(ipv4(1, ping[:32], ident=9, more=True)) + bytes([TICK, 31]) +
+                            frame(ipv4(1, ping[32:], ident=9, off=32)),
+        "tcp_syn": frame(arp) + frame(ipv4(6, tcp_syn)) + bytes([SERVICE]),
+        "dns": frame(ipv4(17, dns, dst=DNS_IP)) + bytes([SERVICE]),
+        "ipv6_ns": frame(eth(bytes.fromhex("3333ff000002"), 0x86DD, ns6)),
+        "split_descriptors": bytes([1]) + frame(arp) + frame(ipv4(1, ping)),
+    }
+    return {name: (data if name == "split_descriptors" else bytes([0]) + data) for name, data in seeds.items()}, \
+        {"issue16-frame": bytes([0]) + frame(issue16) + bytes([SERVICE]) + frame(arp) + bytes([SERVICE])}
+
+
 # fuzz_semihost (fuzz_semihost.c): SOP_RAM, SOP_CALL; a1 kinds: even = RAM + value, odd = value
 SOP_RAM, SOP_CALL = range(2)
 
@@ -402,12 +477,17 @@ def semihost_seeds():
 def main():
     outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
     for target, seeds in (("fuzz_machine", machine_seeds()), ("fuzz_jit", jit_seeds()), ("fuzz_load", load_seeds()),
-                          ("fuzz_virtio", virtio_seeds()), ("fuzz_semihost", semihost_seeds())):
+                          ("fuzz_virtio", virtio_seeds()), ("fuzz_net", net_seeds()),
+                          ("fuzz_semihost", semihost_seeds())):
         d = os.path.join(outdir, target)
         os.makedirs(d, exist_ok=True)
-        for name, data in seeds.items():
-            with open(os.path.join(d, "seed-" + name), "wb") as f:
-                f.write(data)
+        regress = {}
+        if isinstance(seeds, tuple):
+            seeds, regress = seeds
+        for prefix, files in (("seed-", seeds), ("regress-", regress)):
+            for name, data in files.items():
+                with open(os.path.join(d, prefix + name), "wb") as f:
+                    f.write(data)
         print("%s: %d seeds in %s" % (target, len(seeds), d))
 
 

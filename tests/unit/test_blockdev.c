@@ -1,7 +1,11 @@
 /* Block backend: sizes, reads/writes against a temporary image, read-only
  * and snapshot modes, the image lock, and error messages. */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +110,111 @@ START_TEST(snapshot_overlay)
 }
 END_TEST
 
+/* Resident memory of this process, in bytes. */
+static uint64_t rss_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long size = 0, resident = 0;
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fscanf(f, "%lu %lu", &size, &resident), 2);
+    fclose(f);
+    return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+static int dir_entries(const char *dir)
+{
+    int n = 0;
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+/* Issue 16: the -snapshot overlay lives on disk, in an unnamed file in
+ * $TMPDIR; a guest writing one sector into each of 8192 blocks (32 MiB of
+ * blocks) costs the host a bitmap, not 4 KiB of memory per block. */
+START_TEST(snapshot_overlay_on_disk)
+{
+    char big[] = "/tmp/rivet_bd_big_XXXXXX", dir[] = "/tmp/rivet_bd_tmp_XXXXXX", err[256];
+    int fd = mkstemp(big);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(ftruncate(fd, 1ll << 30), 0); /* 1 GiB, sparse */
+    close(fd);
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    setenv("TMPDIR", dir, 1);
+    struct blockdev *b = blockdev_open(big, false, true, err, sizeof(err));
+    ck_assert_msg(b != NULL, "%s", err);
+    ck_assert_int_eq(dir_entries(dir), 0); /* the overlay has no name */
+    uint8_t sector[512];
+    uint64_t before = rss_bytes();
+    for (uint64_t blk = 0; blk < 8192; blk++) {
+        memset(sector, (int)(blk & 0xff), sizeof sector);
+        ck_assert_int_eq(blockdev_write(b, blk * 4096 + 512, sector, sizeof sector), 0);
+    }
+    uint64_t grown = rss_bytes() - before;
+    ck_assert_msg(grown < (8u << 20), "resident memory grew by %llu bytes for 8192 written blocks",
+                  (unsigned long long)grown);
+    uint8_t got[4096];
+    ck_assert_int_eq(blockdev_read(b, 77 * 4096, got, sizeof got), 0);
+    for (unsigned i = 0; i < sizeof got; i++)
+        ck_assert_uint_eq(got[i], i >= 512 && i < 1024 ? 77 : 0);
+    blockdev_close(b);
+    ck_assert_int_eq(dir_entries(dir), 0);
+    struct stat st;
+    ck_assert_int_eq(stat(big, &st), 0);
+    ck_assert_int_eq(st.st_blocks, 0); /* the image itself untouched */
+    unlink(big);
+    rmdir(dir);
+    unsetenv("TMPDIR");
+}
+END_TEST
+
+static int notes;
+static char note_line[512];
+static void on_note(void *opaque, const char *line)
+{
+    notes++;
+    snprintf(note_line, sizeof note_line, "%s", line);
+}
+
+/* When the overlay cannot be written (here a file size limit, as a full
+ * disk would), the guest's write fails and the first failure is noted. */
+START_TEST(snapshot_overlay_write_error)
+{
+    char err[256];
+    struct blockdev *b = blockdev_open(path, false, true, err, sizeof(err));
+    ck_assert_msg(b != NULL, "%s", err);
+    blockdev_set_note(b, on_note, NULL);
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit old, lim;
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+    lim = (struct rlimit){ 16384, old.rlim_max };
+    uint8_t buf[512];
+    memset(buf, 0x5a, sizeof buf);
+    /* No assertion while the limit stands: Check writes files too. */
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    int rc1 = blockdev_write(b, 4096, buf, sizeof buf);
+    int rc2 = blockdev_write(b, 32768, buf, sizeof buf);
+    int rc3 = blockdev_write(b, 40960, buf, sizeof buf);
+    setrlimit(RLIMIT_FSIZE, &old);
+    ck_assert_int_eq(rc1, 0);
+    ck_assert_int_eq(rc2, -EFBIG);
+    ck_assert_int_eq(rc3, -EFBIG);
+    ck_assert_int_eq(notes, 1);
+    ck_assert_ptr_nonnull(strstr(note_line, path));
+    ck_assert_ptr_nonnull(strstr(note_line, "File too large"));
+    uint8_t got[512];
+    ck_assert_int_eq(blockdev_read(b, 4096, got, sizeof got), 0);
+    ck_assert_mem_eq(got, buf, sizeof buf);
+    ck_assert_int_eq(blockdev_read(b, 32768, got, sizeof got), 0); /* the image's bytes: the write never happened */
+    for (unsigned i = 0; i < sizeof got; i++)
+        ck_assert_uint_eq(got[i], pattern(32768 + i));
+    blockdev_close(b);
+}
+END_TEST
+
 START_TEST(lock_refuses_second_user)
 {
     char err[256] = "", want[256];
@@ -156,6 +265,8 @@ int main(void)
     tcase_add_test(tc, read_write_flush);
     tcase_add_test(tc, readonly_refuses_writes);
     tcase_add_test(tc, snapshot_overlay);
+    tcase_add_test(tc, snapshot_overlay_on_disk);
+    tcase_add_test(tc, snapshot_overlay_write_error);
     tcase_add_test(tc, lock_refuses_second_user);
     tcase_add_test(tc, open_errors_name_the_file);
     suite_add_tcase(s, tc);

@@ -3,8 +3,12 @@
  * the idle machine's wait for input. */
 #define _GNU_SOURCE
 #include <check.h>
+#include <errno.h>
 #include <poll.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,7 +258,7 @@ START_TEST(test_file_backend)
     ck_assert_int_ge(fd, 0);
     close(fd);
     char err[128] = "";
-    struct terminal *t = terminal_open_file(path, err, sizeof err);
+    struct terminal *t = terminal_open_file("-serial file:", path, err, sizeof err);
     ck_assert_ptr_nonnull(t);
     struct chardev c = terminal_chardev(t);
     c.write(c.opaque, (const uint8_t *)"boot\r\n", 6);
@@ -269,9 +273,9 @@ START_TEST(test_file_backend)
     unlink(path);
     ck_assert_str_eq(got, "boot\r\n");
 
-    t = terminal_open_file("/nonexistent-dir/x", err, sizeof err);
+    t = terminal_open_file("-serial file:", "/nonexistent-dir/x", err, sizeof err);
     ck_assert_ptr_null(t);
-    ck_assert_ptr_nonnull(strstr(err, "/nonexistent-dir/x"));
+    ck_assert_ptr_nonnull(strstr(err, "-serial file: /nonexistent-dir/x: cannot create"));
 }
 END_TEST
 
@@ -428,6 +432,99 @@ START_TEST(test_wait_on_extra_fds)
 }
 END_TEST
 
+/* A write that fails drops the terminal's output from then on, and its
+ * errno is handed out once: EPIPE when the reader went away (the board
+ * ends the run), ENOSPC for -serial file:/dev/full (the board notes it). */
+START_TEST(test_write_errors_reported_once)
+{
+    signal(SIGPIPE, SIG_IGN); /* as the rivet program does */
+    int out[2];
+    ck_assert_int_eq(pipe(out), 0);
+    struct terminal *t = terminal_open_fds(-1, out[1], false, NULL, NULL);
+    struct chardev c = terminal_chardev(t);
+    c.write(c.opaque, (const uint8_t *)"one", 3);
+    terminal_flush(t);
+    ck_assert_int_eq(terminal_take_error(t), 0);
+    close(out[0]); /* `| head` has exited */
+    c.write(c.opaque, (const uint8_t *)"two", 3);
+    terminal_flush(t);
+    ck_assert_int_eq(terminal_take_error(t), EPIPE);
+    c.write(c.opaque, (const uint8_t *)"three", 5);
+    terminal_flush(t);
+    ck_assert_int_eq(terminal_take_error(t), 0); /* once */
+    terminal_close(t);
+    close(out[1]);
+    char err[256] = "";
+    t = terminal_open_file("--console-log", "/dev/full", err, sizeof err);
+    ck_assert_msg(t != NULL, "%s", err);
+    c = terminal_chardev(t);
+    c.write(c.opaque, (const uint8_t *)"x", 1);
+    terminal_flush(t);
+    ck_assert_int_eq(terminal_take_error(t), ENOSPC);
+    terminal_close(t);
+}
+END_TEST
+
+/* Input ends at EOF, once the bytes read before it are taken: then the
+ * board knows nothing more can come from the console (stdin </dev/null). */
+START_TEST(test_input_open_until_eof)
+{
+    int in[2];
+    ck_assert_int_eq(pipe(in), 0);
+    struct terminal *t = terminal_open_fds(in[0], STDERR_FILENO, false, NULL, NULL);
+    struct chardev c = terminal_chardev(t);
+    uint8_t buf[8];
+    ck_assert(terminal_input_open(t));
+    ck_assert_int_eq(write(in[1], "ab", 2), 2);
+    close(in[1]);
+    ck_assert(terminal_wait_input(t, WAIT_LONG_NS, NULL, 0));
+    ck_assert_uint_eq(c.read(c.opaque, buf, 1), 1);
+    ck_assert(terminal_input_open(t)); /* "b" still waits */
+    ck_assert_uint_eq(c.read(c.opaque, buf, 1), 1);
+    for (int i = 0; i < 100 && terminal_input_open(t); i++) { /* the next refill, past the rate limit, reads EOF */
+        sleep_ms(2);
+        ck_assert_uint_eq(c.read(c.opaque, buf, 1), 0);
+    }
+    ck_assert(!terminal_input_open(t));
+    terminal_close(t);
+    close(in[0]);
+    ck_assert(!terminal_input_open(NULL));
+    t = terminal_open_fds(-1, STDERR_FILENO, false, NULL, NULL);
+    ck_assert(!terminal_input_open(t));
+    terminal_close(t);
+}
+END_TEST
+
+/* A crash (here abort(), as a failed assert in a library would) still
+ * writes out what the guest printed and was waiting in the buffer, then
+ * dies of the same signal. */
+START_TEST(test_crash_flushes_output)
+{
+    int out[2];
+    ck_assert_int_eq(pipe(out), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        struct rlimit no_core = { 0, 0 };
+        setrlimit(RLIMIT_CORE, &no_core);
+        close(out[0]);
+        struct terminal *t = terminal_open_fds(-1, out[1], false, NULL, NULL);
+        struct chardev c = terminal_chardev(t);
+        c.write(c.opaque, (const uint8_t *)"last words\n", 11);
+        abort();
+    }
+    close(out[1]);
+    int st;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert(WIFSIGNALED(st));
+    ck_assert_int_eq(WTERMSIG(st), SIGABRT);
+    char got[32] = { 0 };
+    ck_assert_int_eq(read(out[0], got, sizeof got - 1), 11);
+    ck_assert_str_eq(got, "last words\n");
+    close(out[0]);
+}
+END_TEST
+
 static Suite *terminal_suite(void)
 {
     Suite *s = suite_create("terminal");
@@ -452,6 +549,9 @@ static Suite *terminal_suite(void)
     tcase_add_test(tc, test_wait_after_eof);
     tcase_add_test(tc, test_wait_without_input);
     tcase_add_test(tc, test_wait_on_extra_fds);
+    tcase_add_test(tc, test_write_errors_reported_once);
+    tcase_add_test(tc, test_input_open_until_eof);
+    tcase_add_test(tc, test_crash_flushes_output);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -23,15 +23,20 @@ struct fix {
     uint16_t avail_idx;
     uint8_t next; /* the source's next byte */
     size_t asked; /* bytes the device took from the source */
+    size_t left;  /* bytes the source still has (SIZE_MAX: endless) */
 };
 static struct fix F;
 
-static void count_fill(void *opaque, uint8_t *buf, size_t n)
+static size_t count_fill(void *opaque, uint8_t *buf, size_t n)
 {
     struct fix *f = opaque;
+    if (n > f->left)
+        n = f->left;
     for (size_t i = 0; i < n; i++)
         buf[i] = f->next++;
     f->asked += n;
+    f->left -= n;
+    return n;
 }
 
 static void irq_cb(void *ctrl, unsigned src, bool level) { ((struct fix *)ctrl)->level = level; }
@@ -49,6 +54,7 @@ static void wreg(uint64_t off, uint32_t v) { ck_assert_int_eq(virtio_mmio_write(
 static void setup(void)
 {
     memset(&F, 0, sizeof F);
+    F.left = SIZE_MAX;
     ck_assert(bus_init(&F.bus, RAM_BASE, RAM_SIZE));
     F.dev = virtio_rng_create(count_fill, &F);
     ck_assert_ptr_nonnull(F.dev);
@@ -154,6 +160,36 @@ START_TEST(read_only_chain_gets_nothing)
 }
 END_TEST
 
+/* A source that runs out never hands the guest anything else: a request
+ * gets what is left, the next one waits, unanswered, until the source has
+ * bytes again and the driver notifies (virtio 1.2 5.4.6.1: a used buffer
+ * holds at least one random byte). */
+START_TEST(exhausted_source_keeps_the_request)
+{
+    F.left = 6;
+    desc(0, BUF, 4, VIRTQ_DESC_F_WRITE, 0);
+    ck_assert_uint_eq(offer(0), 4);
+    desc(1, BUF + 0x100, 4, VIRTQ_DESC_F_WRITE, 0);
+    ck_assert_uint_eq(offer(1), 2); /* the last two bytes */
+    ck_assert_uint_eq(get(BUF + 0x100 + 1, 1), 5);
+    ck_assert_uint_eq(get(BUF + 0x100 + 2, 1), 0xee);
+    desc(2, BUF + 0x200, 4, VIRTQ_DESC_F_WRITE, 0);
+    put(QAVAIL + 4 + 2u * (F.avail_idx % QSIZE), 2, 2);
+    put(QAVAIL + 2, 2, ++F.avail_idx);
+    wreg(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+    ck_assert_uint_eq(get(QUSED + 2, 2), 2); /* not answered */
+    wreg(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+    ck_assert_uint_eq(get(QUSED + 2, 2), 2);
+    ck_assert_uint_eq(get(BUF + 0x200, 1), 0xee);
+    F.left = 1; /* the source has a byte again: the held request gets it */
+    wreg(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+    ck_assert_uint_eq(get(QUSED + 2, 2), 3);
+    ck_assert_uint_eq(get(QUSED + 4 + 8u * 2 + 4, 4), 1);
+    ck_assert_uint_eq(get(BUF + 0x200, 1), 6);
+    ck_assert_uint_eq(rreg(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET, 0);
+}
+END_TEST
+
 /* A chain pointing outside RAM is the driver's fault: NEEDS_RESET, and the
  * source is never asked. */
 START_TEST(bad_chain_needs_reset)
@@ -177,6 +213,7 @@ int main(void)
     tcase_add_test(tc, large_buffer_is_capped);
     tcase_add_test(tc, read_only_chain_gets_nothing);
     tcase_add_test(tc, bad_chain_needs_reset);
+    tcase_add_test(tc, exhausted_source_keeps_the_request);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -49,14 +49,14 @@ static int negotiate(struct vblk *d)
     return 0;
 }
 
-static int setup_queue(struct vblk *d)
+static int setup_queue(struct vblk *d, unsigned index, struct vq_mem *vq)
 {
-    vreg_w(d, VIRTIO_QUEUE_SEL, 0);
+    vreg_w(d, VIRTIO_QUEUE_SEL, index);
     uint32_t max = vreg_r(d, VIRTIO_QUEUE_NUM_MAX);
     if (max < VQ_SIZE)
         return 5;
     vreg_w(d, VIRTIO_QUEUE_NUM, VQ_SIZE);
-    uintptr_t q = (uintptr_t)d->vq;
+    uintptr_t q = (uintptr_t)vq;
     if (d->version == 1) {
         vreg_w(d, VIRTIO_QUEUE_ALIGN, PAGE);
         vreg_w(d, VIRTIO_QUEUE_PFN, (uint32_t)(q / PAGE));
@@ -64,7 +64,7 @@ static int setup_queue(struct vblk *d)
     }
     if (vreg_r(d, VIRTIO_QUEUE_READY) != 0)
         return 6;
-    uintptr_t avail = (uintptr_t)&d->vq->avail, used = (uintptr_t)&d->vq->used;
+    uintptr_t avail = (uintptr_t)&vq->avail, used = (uintptr_t)&vq->used;
     vreg_w(d, VIRTIO_QUEUE_DESC_LO, (uint32_t)q);
     vreg_w(d, VIRTIO_QUEUE_DESC_HI, (uint32_t)(q >> 32));
     vreg_w(d, VIRTIO_QUEUE_AVAIL_LO, (uint32_t)avail);
@@ -77,9 +77,16 @@ static int setup_queue(struct vblk *d)
 
 int vblk_init(struct vblk *d, struct vq_mem *vq)
 {
-    d->vq = vq;
+    struct vq_mem *one[1] = { vq };
+    return virtio_init_queues(d, one, 1);
+}
+
+int virtio_init_queues(struct vblk *d, struct vq_mem *const *vqs, unsigned n)
+{
+    d->vq = vqs[0];
     d->last_used = 0;
-    memset(vq, 0, sizeof *vq);
+    for (unsigned i = 0; i < n; i++)
+        memset(vqs[i], 0, sizeof *vqs[i]);
     vreg_w(d, VIRTIO_STATUS, 0);                     /* reset */
     if (vreg_r(d, VIRTIO_STATUS) != 0)
         return 1;
@@ -88,8 +95,8 @@ int vblk_init(struct vblk *d, struct vq_mem *vq)
     if (d->version == 1)
         vreg_w(d, VIRTIO_GUEST_PAGE_SIZE, PAGE);
     int e = negotiate(d);
-    if (!e)
-        e = setup_queue(d);
+    for (unsigned i = 0; !e && i < n; i++)
+        e = setup_queue(d, i, vqs[i]);
     if (e) {
         vreg_w(d, VIRTIO_STATUS, VS_FAILED);
         return e;

@@ -1,6 +1,7 @@
 /* A minimal virtio-mmio block driver for the device guests (virtio 1.2,
  * sections 2, 4.2 and 5.2), for both the modern (version 2) and legacy
- * (version 1) transports, with one queue of VQ_SIZE descriptors. */
+ * (version 1) transports, with one queue of VQ_SIZE descriptors (or more
+ * queues of that size: virtio_init_queues, for the network card). */
 #ifndef GUEST_VIRTIO_H
 #define GUEST_VIRTIO_H
 
@@ -37,6 +38,7 @@
 #define VIRTIO_CONFIG         0x100
 
 #define VIRTIO_MAGIC_VALUE    0x74726976   /* "virt" */
+#define VIRTIO_ID_NET         1
 #define VIRTIO_ID_BLOCK       2
 #define VIRTIO_ID_RNG         4
 
@@ -93,6 +95,8 @@ int virtio_find(struct vblk *d, uint32_t device_id);
 /* Resets and initialises the device and queue 0; returns 0 or a small error
  * number (1..9) naming the step that failed. */
 int vblk_init(struct vblk *d, struct vq_mem *vq);
+/* The same with queues 0..n-1 on vqs[0..n-1] (d->vq, d->last_used: queue 0). */
+int virtio_init_queues(struct vblk *d, struct vq_mem *const *vqs, unsigned n);
 /* Issues a read/write/flush of n sectors and waits; returns the status byte,
  * or -1 if no completion came within about a second. */
 int vblk_rw(struct vblk *d, uint32_t type, uint64_t sector, void *buf, uint32_t n);
