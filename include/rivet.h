@@ -147,6 +147,11 @@ struct rivet_config {
     bool semihosting_user;        /* ...from U-mode too (-semihosting-config userspace=on) */
     const char *semihosting_root; /* file operations only beneath this directory; NULL: none allowed */
     const char *semihosting_cmdline; /* SYS_GET_CMDLINE (arg=...); NULL: the kernel's path and -append */
+    /* Spike's signature dump (rivet_write_signature): with a path here,
+     * rivet_boot refuses a kernel without begin_signature/end_signature;
+     * signature_granularity bytes a line (0: Spike's default, 16). */
+    const char *signature;
+    unsigned signature_granularity;
 };
 
 /* What runs first (QEMU -bios). */
@@ -216,6 +221,13 @@ void rivet_code_stats(const struct machine *m, struct rivet_code_stats *s);
  * or expect script), nothing can wake them and the run ends at once with
  * RIVET_EXIT_LIMIT. */
 int rivet_run(struct machine *m, char *err, size_t errlen);
+
+/* With cfg.signature: writes the signature to f from guest RAM as it is
+ * now (call it once the run ended, whatever the way; rivet_boot checked the
+ * symbols). Spike's format: one line per granule, its bytes in hex from the
+ * highest address down, the last granule padded with zeros. false + err on
+ * a write error or when the kernel was never loaded. */
+bool rivet_write_signature(struct machine *m, FILE *f, char *err, size_t errlen);
 
 /* Async-signal-safe: makes rivet_run return RIVET_EXIT_SIGNAL + signo soon. */
 void rivet_request_stop(struct machine *m, int signo);

@@ -88,7 +88,7 @@ struct boot_state {
     uint64_t lo[3], hi[3]; /* occupied ranges: firmware, kernel, initrd */
     unsigned nused;
     struct load_info htif;  /* the image whose tohost HTIF uses */
-    struct load_info kernel; /* the kernel's (where it ends: SYS_HEAPINFO) */
+    struct load_info kernel; /* the kernel's: where it ends (SYS_HEAPINFO), its signature symbols */
     uint64_t initrd_start, initrd_end;
 };
 
@@ -275,7 +275,8 @@ bool rivet_boot(struct machine *m, const struct rivet_boot *b, char *err, size_t
         return false;
     }
     if (!load_programs(m, &st, err, errlen) || !load_initrd(m, &st, err, errlen) ||
-        !place_dtb(m, &st, err, errlen) || !attach_htif(m, &st.htif, err, errlen))
+        !place_dtb(m, &st, err, errlen) || !attach_htif(m, &st.htif, err, errlen) ||
+        !machine_signature_setup(m, &st.kernel, err, errlen))
         return false;
     if (m->semihost && !semihost_set_program(m->semihost, b->kernel, b->append, st.kernel.hi)) {
         machine_err(err, errlen, "out of memory");

@@ -25,7 +25,7 @@ enum flag_id {
     /* The window and its framebuffer (apply_display). */
     F_FB, F_SCREENSHOT,
     /* The test harness (apply_harness). */
-    F_SEMIHOSTING, F_SEMIHOSTING_CONFIG, F_SEMIHOSTING_ROOT,
+    F_SEMIHOSTING, F_SEMIHOSTING_CONFIG, F_SEMIHOSTING_ROOT, F_SIGNATURE, F_SIGNATURE_GRANULARITY,
 };
 
 enum flag_arg { ARG_NONE, ARG_REQUIRED, ARG_EQ_ONLY };
@@ -61,6 +61,7 @@ static const struct flag flags[] = {
     { "fb", F_FB, ARG_REQUIRED },             { "screenshot-on-exit", F_SCREENSHOT, ARG_REQUIRED },
     { "semihosting", F_SEMIHOSTING, ARG_NONE }, { "semihosting-config", F_SEMIHOSTING_CONFIG, ARG_REQUIRED },
     { "semihosting-root", F_SEMIHOSTING_ROOT, ARG_REQUIRED },
+    { "signature", F_SIGNATURE, ARG_REQUIRED }, { "signature-granularity", F_SIGNATURE_GRANULARITY, ARG_REQUIRED },
 };
 
 /* A -device (or -nic), kept in command-line order until the slots are
@@ -858,7 +859,16 @@ static enum cli_result set_semihosting_config(struct parse_state *st, const char
     return r;
 }
 
-/* The test harness: semihosting (include/rivet.h). */
+static enum cli_result set_granularity(struct parse_state *st, const char *flag, const char *v)
+{
+    uint64_t n;
+    if (!parse_u64(v, &n) || n < 1 || n > 4096)
+        return usage_error(st, "%s: bad granularity '%s' (bytes per line, 1 to 4096)", flag, v);
+    st->o->cfg.signature_granularity = (unsigned)n;
+    return CLI_RUN;
+}
+
+/* The test harness: semihosting and the signature dump (include/rivet.h). */
 static enum cli_result apply_harness(struct parse_state *st, enum flag_id id, const char *flag, const char *v)
 {
     struct cli_options *o = st->o;
@@ -866,6 +876,8 @@ static enum cli_result apply_harness(struct parse_state *st, enum flag_id id, co
     case F_SEMIHOSTING: o->cfg.semihosting = true; return CLI_RUN;
     case F_SEMIHOSTING_CONFIG: return set_semihosting_config(st, flag, v);
     case F_SEMIHOSTING_ROOT: o->cfg.semihosting_root = v; return CLI_RUN;
+    case F_SIGNATURE: o->cfg.signature = v; return CLI_RUN;
+    case F_SIGNATURE_GRANULARITY: return set_granularity(st, flag, v);
     default: return usage_error(st, "%s: internal error: unhandled flag", flag);
     }
 }
@@ -913,6 +925,11 @@ static const struct flag *find_flag(const char *name, size_t len)
 static enum cli_result parse_one(struct parse_state *st, int argc, char *const argv[], int *i)
 {
     const char *arg = argv[(*i)++];
+    static const char plus_sig[] = "+signature=", plus_gran[] = "+signature-granularity=";
+    if (!strncmp(arg, plus_sig, sizeof plus_sig - 1)) /* Spike's spelling */
+        return apply_harness(st, F_SIGNATURE, "+signature", arg + sizeof plus_sig - 1);
+    if (!strncmp(arg, plus_gran, sizeof plus_gran - 1))
+        return apply_harness(st, F_SIGNATURE_GRANULARITY, "+signature-granularity", arg + sizeof plus_gran - 1);
     if (arg[0] != '-' || arg[1] == '\0')
         return usage_error(st, "unexpected argument '%s' (the guest is given with -kernel FILE)", arg);
     const char *name = arg + (arg[1] == '-' ? 2 : 1);
@@ -1297,6 +1314,13 @@ const char *cli_usage(void)
         "--semihosting-root DIR\n"
         "                semihosting file operations only beneath DIR (no .., no\n"
         "                absolute paths, no symlink out); without it they fail\n"
+        "--signature FILE\n"
+        "                at the end of the run (any end), write the words between the\n"
+        "                kernel ELF's symbols begin_signature and end_signature as\n"
+        "                Spike does (also Spike's +signature=FILE)\n"
+        "--signature-granularity N\n"
+        "                bytes per signature line, 1 to 4096 (default 16, as Spike;\n"
+        "                also +signature-granularity=N)\n"
         "\n"
         "Input files (-kernel, -initrd, -dtb, -bios, --expect-script) must be regular\n"
         "files; outputs (-serial file:, --console-log, --trace=, --screenshot-on-exit,\n"

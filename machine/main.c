@@ -128,7 +128,7 @@ static int dump_dtb(struct machine *m, const struct cli_options *o, char *err, s
 /* The files rivet writes, opened before the guest starts so that a bad
  * path is a start-up error (125), not a surprise at exit (hostfile.h). */
 struct outputs {
-    FILE *trace, *screenshot;
+    FILE *trace, *screenshot, *signature;
 };
 
 static FILE *open_output(const char *what, const char *path, char *err, size_t errlen)
@@ -140,6 +140,17 @@ static FILE *open_output(const char *what, const char *path, char *err, size_t e
         close(fd);
     }
     return f;
+}
+
+/* Closes what a start-up error leaves open. */
+static void close_outputs(struct outputs *out)
+{
+    if (out->trace && out->trace != stderr)
+        fclose(out->trace);
+    if (out->screenshot)
+        fclose(out->screenshot);
+    if (out->signature)
+        fclose(out->signature);
 }
 
 static int run_machine(const struct cli_options *o, struct rivet_config *cfg, enum display_kind display,
@@ -167,6 +178,8 @@ static int run_machine(const struct cli_options *o, struct rivet_config *cfg, en
         if (err[0])
             fprintf(stderr, "rivet: %s\n", err);
         display_sdl_close(window);
+        if (out->signature && !rivet_write_signature(m, out->signature, err, sizeof err))
+            status = fail(RIVET_EXIT_INTERNAL, err);
         if (out->screenshot && !screenshot_on_exit(m, out->screenshot, o->screenshot, err, sizeof err))
             status = fail(RIVET_EXIT_INTERNAL, err);
         out->screenshot = NULL; /* closed by screenshot_on_exit */
@@ -183,7 +196,7 @@ static int run(const struct cli_options *o)
 {
     char err[RIVET_ERR_LEN];
     struct rivet_config cfg = o->cfg;
-    struct outputs out = { NULL, NULL };
+    struct outputs out = { NULL, NULL, NULL };
     const char *note;
     install_signals();
     arm_startup_timer(cfg.timeout);
@@ -197,9 +210,9 @@ static int run(const struct cli_options *o)
         out.trace = o->trace_path ? open_output("--trace", o->trace_path, err, sizeof err) : stderr;
     if (o->trace && !out.trace)
         return fail(RIVET_EXIT_USAGE, err);
-    if (o->screenshot && !(out.screenshot = open_output("--screenshot-on-exit", o->screenshot, err, sizeof err))) {
-        if (out.trace && out.trace != stderr)
-            fclose(out.trace);
+    if ((o->screenshot && !(out.screenshot = open_output("--screenshot-on-exit", o->screenshot, err, sizeof err))) ||
+        (cfg.signature && !o->dumpdtb && !(out.signature = open_output("--signature", cfg.signature, err, sizeof err)))) {
+        close_outputs(&out);
         return fail(RIVET_EXIT_USAGE, err);
     }
     cfg.trace = out.trace;
@@ -207,6 +220,10 @@ static int run(const struct cli_options *o)
     int status = run_machine(o, &cfg, display, &out);
     if (out.screenshot)
         fclose(out.screenshot);
+    if (out.signature && fclose(out.signature) != 0) {
+        snprintf(err, sizeof err, "--signature %s: write error: %s", cfg.signature, strerror(errno));
+        status = fail(RIVET_EXIT_INTERNAL, err);
+    }
     if (out.trace && out.trace != stderr && fclose(out.trace) != 0) {
         snprintf(err, sizeof err, "--trace %s: write error: %s", o->trace_path, strerror(errno));
         return fail(RIVET_EXIT_INTERNAL, err);
