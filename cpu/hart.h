@@ -80,6 +80,11 @@ struct hart_env {
      * the ebreak) or SEMIHOST_AGAIN (not served yet: the ebreak runs again
      * later; the hook has yielded the hart). */
     int (*semihost)(void *opaque, struct hart *h, uint64_t pc);
+    /* Called for every trap the hart takes (exceptions and interrupts, not
+     * ecalls the built-in firmware serves), before delegation, with h->pc
+     * at the trapping instruction: -d int and unimp (machine/log.h). A slow
+     * path only; NULL when nothing is logged. */
+    void (*trap_hook)(void *opaque, struct hart *h, uint64_t cause, uint64_t tval);
 };
 enum { SEMIHOST_NONE, SEMIHOST_DONE, SEMIHOST_AGAIN };
 
@@ -242,6 +247,8 @@ int csr_read(struct hart *h, unsigned csr, uint64_t *value);
 int csr_write(struct hart *h, unsigned csr, uint64_t value);
 /* Privilege/existence check only, for csrrs/csrrc with rs1 = x0 (no write). */
 bool csr_exists(const struct hart *h, unsigned csr);
+/* Whether rivet has CSR `csr` at all, whatever the privilege (-d unimp). */
+bool csr_implemented(unsigned csr);
 /* Counter values as the guest sees them. */
 uint64_t hart_time(const struct hart *h);
 

@@ -152,7 +152,21 @@ struct rivet_config {
      * signature_granularity bytes a line (0: Spike's default, 16). */
     const char *signature;
     unsigned signature_granularity;
+    /* -d ITEMS: RIVET_LOG_* bits, lines to log_file (NULL: stderr). in_asm,
+     * exec and cpu are --trace's lines: the caller sets `trace` for them. */
+    unsigned log_items;
+    FILE *log_file;
 };
+
+/* -d items (QEMU's names; machine/log.h). */
+#define RIVET_LOG_INT          0x01u /* traps and interrupts taken */
+#define RIVET_LOG_CPU_RESET    0x02u /* the harts' state at reset */
+#define RIVET_LOG_GUEST_ERRORS 0x04u /* refused MMIO: unmapped, bad size, a register the device refuses */
+#define RIVET_LOG_UNIMP        0x08u /* instructions and CSRs rivet does not implement */
+#define RIVET_LOG_IN_ASM       0x10u /* the three trace items: --trace's lines */
+#define RIVET_LOG_EXEC         0x20u
+#define RIVET_LOG_CPU          0x40u
+#define RIVET_LOG_TRACE        (RIVET_LOG_IN_ASM | RIVET_LOG_EXEC | RIVET_LOG_CPU)
 
 /* What runs first (QEMU -bios). */
 enum rivet_firmware {

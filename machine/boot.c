@@ -14,6 +14,7 @@
 #include "machine/fdt.h"
 #include "machine/hostfile.h"
 #include "machine/loader.h"
+#include "machine/log.h"
 #include "machine/machine.h"
 #include "machine/memmap.h"
 #include "machine/semihosting.h"
@@ -283,6 +284,7 @@ bool rivet_boot(struct machine *m, const struct rivet_boot *b, char *err, size_t
         return false;
     }
     reset_harts(m, &st);
+    machine_log_reset(m);
     m->booted = true;
     return true;
 }

@@ -25,7 +25,8 @@ enum flag_id {
     /* The window and its framebuffer (apply_display). */
     F_FB, F_SCREENSHOT,
     /* The test harness (apply_harness). */
-    F_SEMIHOSTING, F_SEMIHOSTING_CONFIG, F_SEMIHOSTING_ROOT, F_SIGNATURE, F_SIGNATURE_GRANULARITY,
+    F_SEMIHOSTING, F_SEMIHOSTING_CONFIG, F_SEMIHOSTING_ROOT, F_SIGNATURE, F_SIGNATURE_GRANULARITY, F_LOG_ITEMS,
+    F_LOG_FILE,
 };
 
 enum flag_arg { ARG_NONE, ARG_REQUIRED, ARG_EQ_ONLY };
@@ -62,6 +63,7 @@ static const struct flag flags[] = {
     { "semihosting", F_SEMIHOSTING, ARG_NONE }, { "semihosting-config", F_SEMIHOSTING_CONFIG, ARG_REQUIRED },
     { "semihosting-root", F_SEMIHOSTING_ROOT, ARG_REQUIRED },
     { "signature", F_SIGNATURE, ARG_REQUIRED }, { "signature-granularity", F_SIGNATURE_GRANULARITY, ARG_REQUIRED },
+    { "d", F_LOG_ITEMS, ARG_REQUIRED },       { "D", F_LOG_FILE, ARG_REQUIRED },
 };
 
 /* A -device (or -nic), kept in command-line order until the slots are
@@ -859,6 +861,30 @@ static enum cli_result set_semihosting_config(struct parse_state *st, const char
     return r;
 }
 
+/* -d ITEM[,ITEM]... (QEMU's names) or -d help. */
+static const struct { const char *name; unsigned bit; } log_items[] = {
+    { "int", RIVET_LOG_INT }, { "cpu_reset", RIVET_LOG_CPU_RESET }, { "guest_errors", RIVET_LOG_GUEST_ERRORS },
+    { "unimp", RIVET_LOG_UNIMP }, { "in_asm", RIVET_LOG_IN_ASM }, { "exec", RIVET_LOG_EXEC }, { "cpu", RIVET_LOG_CPU },
+};
+
+static enum cli_result set_log_items(struct parse_state *st, const char *flag, const char *v)
+{
+    if (!strcmp(v, "help"))
+        return CLI_LOG_HELP;
+    while (*v) {
+        size_t n = strcspn(v, ",");
+        size_t i = 0;
+        while (i < sizeof log_items / sizeof log_items[0] &&
+               (strlen(log_items[i].name) != n || strncmp(log_items[i].name, v, n)))
+            i++;
+        if (i == sizeof log_items / sizeof log_items[0])
+            return usage_error(st, "%s: unknown log item '%.*s' (rivet -d help lists them)", flag, (int)n, v);
+        st->o->cfg.log_items |= log_items[i].bit;
+        v += n + (v[n] == ',');
+    }
+    return CLI_RUN;
+}
+
 static enum cli_result set_granularity(struct parse_state *st, const char *flag, const char *v)
 {
     uint64_t n;
@@ -868,7 +894,7 @@ static enum cli_result set_granularity(struct parse_state *st, const char *flag,
     return CLI_RUN;
 }
 
-/* The test harness: semihosting and the signature dump (include/rivet.h). */
+/* The test harness: semihosting, the signature dump, -d/-D (include/rivet.h). */
 static enum cli_result apply_harness(struct parse_state *st, enum flag_id id, const char *flag, const char *v)
 {
     struct cli_options *o = st->o;
@@ -878,8 +904,24 @@ static enum cli_result apply_harness(struct parse_state *st, enum flag_id id, co
     case F_SEMIHOSTING_ROOT: o->cfg.semihosting_root = v; return CLI_RUN;
     case F_SIGNATURE: o->cfg.signature = v; return CLI_RUN;
     case F_SIGNATURE_GRANULARITY: return set_granularity(st, flag, v);
+    case F_LOG_ITEMS: return set_log_items(st, flag, v);
+    case F_LOG_FILE: o->log_path = v; return CLI_RUN;
     default: return usage_error(st, "%s: internal error: unhandled flag", flag);
     }
+}
+
+const char *cli_log_help(void)
+{
+    return "Log items (comma separated):\n"
+           "int             traps and interrupts taken, one line each\n"
+           "cpu_reset       every hart's registers at reset\n"
+           "guest_errors    memory accesses the bus refuses: nothing mapped, a size or\n"
+           "                register the device does not take\n"
+           "unimp           illegal-instruction traps on instructions and CSRs rivet does\n"
+           "                not implement\n"
+           "in_asm          --trace's line per instruction (as are exec and cpu)\n"
+           "exec            the same\n"
+           "cpu             the same\n";
 }
 
 static enum cli_result apply(struct parse_state *st, enum flag_id id, const char *flag, const char *v)
@@ -1321,6 +1363,11 @@ const char *cli_usage(void)
         "--signature-granularity N\n"
         "                bytes per signature line, 1 to 4096 (default 16, as Spike;\n"
         "                also +signature-granularity=N)\n"
+        "-d ITEM[,ITEM]...\n"
+        "                log QEMU's items: int (traps taken), cpu_reset, guest_errors\n"
+        "                (refused MMIO), unimp (instructions and CSRs rivet lacks);\n"
+        "                in_asm, exec, cpu: --trace's lines. -d help lists them\n"
+        "-D FILE         the -d log goes to FILE (default stderr)\n"
         "\n"
         "Input files (-kernel, -initrd, -dtb, -bios, --expect-script) must be regular\n"
         "files; outputs (-serial file:, --console-log, --trace=, --screenshot-on-exit,\n"

@@ -29,6 +29,7 @@
 #include "machine/display.h"
 #include "machine/hostfile.h"
 #include "machine/debug.h"
+#include "machine/log.h"
 #include "machine/memmap.h"
 #include "machine/net.h"
 #include "machine/net_user.h"
@@ -449,6 +450,7 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
     if (cfg->jit)
         code_cache_set_jit(m->cache, cfg->jit < 0 ? 0 : 1);
     if (!create_harts(m, err, errlen) || !create_devices(m, err, errlen) || !map_devices(m, err, errlen) ||
+        !machine_log_create(m, err, errlen) ||
         (cfg->semihosting && !(m->semihost = semihost_create(m, err, errlen)))) {
         rivet_destroy(m);
         return NULL;
@@ -494,6 +496,7 @@ void rivet_destroy(struct machine *m)
     if (!m)
         return;
     semihost_destroy(m->semihost);
+    machine_log_destroy(m);
     destroy_devices(m);
     machine_debug_destroy(m);
     if (m->cache)

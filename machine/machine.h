@@ -123,6 +123,8 @@ struct machine {
 
     /* Semihosting (semihosting.h); NULL when not asked for. */
     struct semihost *semihost;
+    /* -d logging (log.h); NULL when no item is asked for. */
+    struct machine_log *log;
     /* --signature: the kernel's [begin_signature, end_signature) (signature.c). */
     bool has_signature;
     uint64_t sig_begin, sig_end;

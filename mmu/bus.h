@@ -87,6 +87,12 @@ struct bus {
     void *code_write_opaque;
     bus_watch_fn watch;
     void *watch_opaque;
+    /* Called when bus_read or bus_write refuses an access (-d guest_errors):
+     * `region` is the device's name or NULL (nothing mapped there), `reason`
+     * says why. The error paths only; NULL = nobody listens. */
+    void (*refused)(void *opaque, uint64_t paddr, unsigned size, bool write, const char *region,
+                    const char *reason);
+    void *refused_opaque;
 };
 
 /* Allocates RAM (zeroed). Returns false (with errno) on failure. */
