@@ -7,6 +7,7 @@
 #include "cpu/decode.h"
 #include "cpu/dispatch.h"
 #include "cpu/jit.h"
+#include "cpu/resv.h"
 #include "rivet.h"
 
 #define HASH_BITS 16
@@ -22,12 +23,20 @@ struct code_cache {
     size_t arena_used;
     struct hart *harts[MAX_HARTS];
     unsigned nharts;
+    struct isa_set isa;     /* the machine's ISA (cpu/isa.h) */
+    struct decode_ctx dec;  /* what decode() may produce with it */
     struct jit *jit; /* NULL: no translation */
     unsigned jit_hot; /* entries before a block is translated */
     uint64_t nblocks, ntranslated, nrefused, nflushes, ninvalidated;
 };
 
 static void on_code_write(void *opaque, uint64_t pa) { cache_invalidate_page(opaque, pa); }
+
+static void on_resv_write(void *opaque, uint64_t pa, uint64_t len)
+{
+    struct code_cache *c = opaque;
+    resv_note_store(c->harts, c->nharts, c->bus, pa, len);
+}
 
 struct code_cache *code_cache_create(struct bus *bus)
 {
@@ -44,6 +53,10 @@ struct code_cache *code_cache_create(struct bus *bus)
     }
     bus->code_write = on_code_write;
     bus->code_write_opaque = c;
+    bus->resv_write = on_resv_write;
+    bus->resv_write_opaque = c;
+    isa_model(ISA_DEFAULT_MODEL, &c->isa);
+    decode_ctx_init(&c->dec, &c->isa);
     c->jit = jit_create();
     c->jit_hot = JIT_HOT;
     return c;
@@ -61,6 +74,17 @@ bool code_cache_set_jit(struct code_cache *c, unsigned hot)
     return c->jit != NULL;
 }
 
+bool code_cache_set_isa(struct code_cache *c, const struct isa_set *isa)
+{
+    if (c->nblocks)
+        return false;
+    c->isa = *isa;
+    decode_ctx_init(&c->dec, isa);
+    return true;
+}
+
+const struct isa_set *code_cache_isa(const struct code_cache *c) { return &c->isa; }
+
 void code_cache_destroy(struct code_cache *c)
 {
     if (!c)
@@ -68,6 +92,10 @@ void code_cache_destroy(struct code_cache *c)
     if (c->bus && c->bus->code_write_opaque == c) {
         c->bus->code_write = NULL;
         c->bus->code_write_opaque = NULL;
+    }
+    if (c->bus && c->bus->resv_write_opaque == c) {
+        c->bus->resv_write = NULL;
+        c->bus->resv_write_opaque = NULL;
     }
     jit_destroy(c->jit);
     free(c->page_blocks);
@@ -152,16 +180,24 @@ void cache_invalidate_page(struct code_cache *c, uint64_t pa)
     c->bus->page_flags[p] &= (uint8_t)~BUS_PAGE_CODE;
 }
 
-/* Flags the page as code; stores to it must now leave the fast path. */
-static void mark_code_page(struct code_cache *c, uint64_t pa)
+/* Gives the page a bus flag (code, or a WRS reservation); stores to it must
+ * now leave the fast path. */
+static void flag_page(struct code_cache *c, uint64_t pa, uint8_t flag)
 {
     uint64_t p = page_of(c, pa);
-    if (c->bus->page_flags[p] & BUS_PAGE_CODE)
+    if (c->bus->page_flags[p] & flag)
         return;
-    c->bus->page_flags[p] |= BUS_PAGE_CODE;
+    c->bus->page_flags[p] |= flag;
     for (unsigned i = 0; i < c->nharts; i++)
         mmu_flush_store(&c->harts[i]->mmu);
 }
+
+void code_cache_watch_stores(struct code_cache *c, uint64_t pa)
+{
+    if (bus_is_ram(c->bus, pa))
+        flag_page(c, pa, BUS_PAGE_RESV);
+}
+
 
 /* The fetch of one instruction at page offset pgoff: false when it would
  * cross the page end (it then ends the block and runs on its own, run.c). */
@@ -209,7 +245,8 @@ static void link_branches(struct insn *insns, unsigned n)
  * writes its link (thr_jal_followed); a plain j leaves no trace but its count
  * in the idx of what follows. The page's code flag covers the whole trace.
  */
-static unsigned decode_run(uint64_t pa, const uint8_t *host, struct insn *insns, unsigned *n)
+static unsigned decode_run(const struct decode_ctx *dec, uint64_t pa, const uint8_t *host, struct insn *insns,
+                           unsigned *n)
 {
     unsigned start = (unsigned)(pa & (PAGE_SIZE - 1)), pgoff = start, retired = 0;
     const uint8_t *page = host - start;
@@ -217,7 +254,7 @@ static unsigned decode_run(uint64_t pa, const uint8_t *host, struct insn *insns,
     *n = 0;
     while (retired < MAX_BLOCK_INSNS && fetch_in_page(page, pgoff, &bits)) {
         struct insn *in = &insns[*n];
-        unsigned flags = decode(bits, in);
+        unsigned flags = decode(bits, in, dec);
         in->off = (int16_t)((int)pgoff - (int)start);
         in->idx = (uint8_t)retired++;
         in->pos = (uint8_t)*n;
@@ -275,7 +312,7 @@ struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host
         cache_flush_all(c);
     struct block *b = (struct block *)(c->arena + c->arena_used);
     unsigned n;
-    if (decode_run(pa, host, b->insns, &n) == 0)
+    if (decode_run(&c->dec, pa, host, b->insns, &n) == 0)
         return NULL;
     c->nblocks++;
     b->n = n;
@@ -290,6 +327,6 @@ struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host
     uint64_t p = page_of(c, pa);
     b->pnext = c->page_blocks[p];
     c->page_blocks[p] = b;
-    mark_code_page(c, pa);
+    flag_page(c, pa, BUS_PAGE_CODE);
     return b;
 }

@@ -18,6 +18,12 @@
  *   block it is running in does not pull memory from under the run loop.
  * - When the arena is full, everything is dropped at once (cache_flush_all).
  *
+ * The ISA: the cache holds the machine's set of extensions (cpu/isa.h) and
+ * decodes every block with it, so all harts of a machine share one ISA and
+ * an instruction of a disabled extension is decoded as illegal once, when
+ * its block is built. code_cache_set_isa() may be called only before any
+ * block is built and before the harts are made (hart_init copies the set).
+ *
  * Threading: today only the single emulation thread touches the cache. With
  * one thread per hart, building and invalidating will take the cache lock and
  * stop the world before recycling the arena.
@@ -29,6 +35,7 @@
 #include <stdint.h>
 
 #include "cpu/hart.h"
+#include "cpu/isa.h"
 #include "mmu/bus.h"
 
 #define MAX_BLOCK_INSNS 64
@@ -56,14 +63,23 @@ static inline const struct block *block_of_insns(const struct insn *first)
  * Returns whether translation is on. */
 bool code_cache_set_jit(struct code_cache *c, unsigned hot);
 
+/* A cache with the default model's ISA (ISA_DEFAULT_MODEL). */
 struct code_cache *code_cache_create(struct bus *bus);
 void code_cache_destroy(struct code_cache *c);
+/* Sets the ISA (see above); false when blocks were built already. */
+bool code_cache_set_isa(struct code_cache *c, const struct isa_set *isa);
+const struct isa_set *code_cache_isa(const struct code_cache *c);
 /* Registers a hart whose store TLB must drop pages that become code. */
 bool code_cache_add_hart(struct code_cache *c, struct hart *h);
 
 struct rivet_code_stats;
 /* Counters since creation (include/rivet.h). */
 void code_cache_stats(const struct code_cache *c, struct rivet_code_stats *s);
+
+/* Flags pa's RAM page BUS_PAGE_RESV and drops it from every hart's store
+ * TLB: a hart waits in WRS on it (cpu/resv.h). The cache also routes the
+ * bus's reservation hook to resv_note_store. */
+void code_cache_watch_stores(struct code_cache *c, uint64_t pa);
 
 /* The valid block starting at physical address pa, or NULL. */
 struct block *cache_lookup(struct code_cache *c, uint64_t pa);

@@ -1,6 +1,7 @@
 /*
  * Control and status registers (privileged spec 20211203 ch. 2-4, Zicntr,
- * Sstc).
+ * Sstc). CSRs of an extension the machine's ISA leaves out (cpu/isa.h) do
+ * not exist, and envcfg fields of such extensions read 0.
  *
  * Every CSR rivet implements is one row of csr_table: a number range, the
  * lowest privilege that may access it, an optional extra access rule (FS,
@@ -57,8 +58,6 @@
 #define TVEC_VECTORED    1ull
 #define COUNTEREN_MASK   0xffffffffull
 #define MCOUNTINHIBIT_WRITABLE ((1ull << COUNTER_CY) | (1ull << COUNTER_IR))
-#define MENVCFG_WRITABLE (MENVCFG_FIOM | MENVCFG_STCE)
-#define SENVCFG_WRITABLE MENVCFG_FIOM
 #define PMPADDR_MASK     ((1ull << 54) - 1) /* bits 53:0 (priv. spec 3.7.1) */
 #define PMP_CFG_BITS     (PMP_R | PMP_W | PMP_X | PMP_A | PMP_L)
 #define FFLAGS_MASK      0x1f
@@ -239,7 +238,6 @@ REG_ACCESSORS(mcause, mcause, ~0ull)
 REG_ACCESSORS(mtval, mtval, ~0ull)
 REG_ACCESSORS(mcounteren, mcounteren, COUNTEREN_MASK)
 REG_ACCESSORS(scounteren, scounteren, COUNTEREN_MASK)
-REG_ACCESSORS(senvcfg, senvcfg, SENVCFG_WRITABLE)
 REG_ACCESSORS(sscratch, sscratch, ~0ull)
 REG_ACCESSORS(sepc, sepc, ~1ull)
 REG_ACCESSORS(scause, scause, ~0ull)
@@ -264,10 +262,91 @@ static void stvec_write(struct hart *h, unsigned csr, uint64_t v) { h->stvec = t
 
 static uint64_t menvcfg_read(struct hart *h, unsigned csr) { return h->menvcfg; }
 
+/* menvcfg and senvcfg (priv. spec 3.1.18, 4.1.10) share their low fields:
+ * FIOM, and the CMO enables of Zicbom and Zicboz; and PMM, pointer masking
+ * of the next mode down (Smnpm in menvcfg, Ssnpm in senvcfg). Fields of
+ * extensions the ISA leaves out read 0. */
+static uint64_t envcfg_common(const struct hart *h, enum isa_ext pm)
+{
+    uint64_t w = MENVCFG_FIOM;
+    if (isa_has(&h->isa, EXT_ZICBOM))
+        w |= MENVCFG_CBIE | MENVCFG_CBCFE;
+    if (isa_has(&h->isa, EXT_ZICBOZ))
+        w |= MENVCFG_CBZE;
+    if (isa_has(&h->isa, pm))
+        w |= MENVCFG_PMM;
+    return w;
+}
+
+/* WARL fields with reserved values, which keep the old value: CBIE 10 (CMO
+ * 1.0) and PMM 01 (pointer masking 1.0). */
+static uint64_t envcfg_value(uint64_t old, uint64_t v, uint64_t writable)
+{
+    v &= writable;
+    if ((v & MENVCFG_CBIE) == MENVCFG_CBIE_RESERVED)
+        v = (v & ~MENVCFG_CBIE) | (old & MENVCFG_CBIE);
+    if (((v & MENVCFG_PMM) >> MENVCFG_PMM_SHIFT) == PMM_RESERVED)
+        v = (v & ~MENVCFG_PMM) | (old & MENVCFG_PMM);
+    return v;
+}
+
+static uint64_t menvcfg_writable(const struct hart *h)
+{
+    uint64_t w = envcfg_common(h, EXT_SMNPM);
+    if (isa_has(&h->isa, EXT_SSTC))
+        w |= MENVCFG_STCE;
+    if (isa_has(&h->isa, EXT_SVPBMT))
+        w |= MENVCFG_PBMTE;
+    if (isa_has(&h->isa, EXT_SVADU))
+        w |= MENVCFG_ADUE;
+    return w;
+}
+
+/* The translation rules follow PBMTE, ADUE and PMM (hart_update_walk). A
+ * PMM change flushes the TLB even when it is not the current mode's: the
+ * other modes' entries may have been filled under the old length (mmu.h). */
+static void envcfg_set(struct hart *h, uint64_t *reg, uint64_t v)
+{
+    bool pmm_changed = ((*reg ^ v) & MENVCFG_PMM) != 0;
+    *reg = v;
+    if (pmm_changed)
+        hart_flush_tlb(h);
+    hart_update_walk(h);
+}
+
 static void menvcfg_write(struct hart *h, unsigned csr, uint64_t v)
 {
-    h->menvcfg = v & MENVCFG_WRITABLE;
+    envcfg_set(h, &h->menvcfg, envcfg_value(h->menvcfg, v, menvcfg_writable(h)));
     hart_tick(h);
+}
+
+static uint64_t senvcfg_read(struct hart *h, unsigned csr) { return h->senvcfg; }
+static void senvcfg_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    envcfg_set(h, &h->senvcfg, envcfg_value(h->senvcfg, v, envcfg_common(h, EXT_SSNPM)));
+}
+
+/* ---- State enables (Smstateen, Ssstateen) ----
+ * rivet has none of the state mstateen0 can hide but senvcfg (and
+ * sstateen0 through SE0), so mstateen0 holds SE0 and ENVCFG, mstateen1-3
+ * their SE bit, and sstateen0-3 nothing. */
+
+static uint64_t mstateen_read(struct hart *h, unsigned csr) { return h->mstateen[csr - CSR_MSTATEEN0]; }
+static void mstateen_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    h->mstateen[csr - CSR_MSTATEEN0] = v & (csr == CSR_MSTATEEN0 ? MSTATEEN_SE | MSTATEEN_ENVCFG : MSTATEEN_SE);
+}
+
+/* Below M, sstateenN needs mstateenN.SE. */
+static bool sstateen_ok(const struct hart *h, unsigned csr)
+{
+    return h->priv == PRV_M || (h->mstateen[csr - CSR_SSTATEEN0] & MSTATEEN_SE);
+}
+
+/* With Smstateen, S-mode reaches senvcfg only through mstateen0.ENVCFG. */
+static bool senvcfg_ok(const struct hart *h, unsigned csr)
+{
+    return h->priv == PRV_M || !isa_has(&h->isa, EXT_SMSTATEEN) || (h->mstateen[0] & MSTATEEN_ENVCFG);
 }
 
 static uint64_t stimecmp_read(struct hart *h, unsigned csr) { return h->stimecmp; }
@@ -385,7 +464,8 @@ static const struct csr_def csr_table[] = {
     ROW(CSR_SIE, NULL, sie_read, sie_write),
     ROW(CSR_STVEC, NULL, stvec_read, stvec_write),
     ROW(CSR_SCOUNTEREN, NULL, scounteren_read, scounteren_write),
-    ROW(CSR_SENVCFG, NULL, senvcfg_read, senvcfg_write),
+    ROW(CSR_SENVCFG, senvcfg_ok, senvcfg_read, senvcfg_write),
+    RANGE(CSR_SSTATEEN0, CSR_SSTATEEN3, sstateen_ok, zero_read, NULL),
     ROW(CSR_SSCRATCH, NULL, sscratch_read, sscratch_write),
     ROW(CSR_SEPC, NULL, sepc_read, sepc_write),
     ROW(CSR_SCAUSE, NULL, scause_read, scause_write),
@@ -405,6 +485,7 @@ static const struct csr_def csr_table[] = {
     ROW(CSR_MTVEC, NULL, mtvec_read, mtvec_write),
     ROW(CSR_MCOUNTEREN, NULL, mcounteren_read, mcounteren_write),
     ROW(CSR_MENVCFG, NULL, menvcfg_read, menvcfg_write),
+    RANGE(CSR_MSTATEEN0, CSR_MSTATEEN3, NULL, mstateen_read, mstateen_write),
     ROW(CSR_MCOUNTINHIBIT, NULL, mcountinhibit_read, mcountinhibit_write),
     RANGE(CSR_MHPMEVENT3, CSR_MHPMEVENT31, NULL, zero_read, NULL),
     ROW(CSR_MSCRATCH, NULL, mscratch_read, mscratch_write),
@@ -450,11 +531,31 @@ static const struct csr_def *csr_find(unsigned csr)
     return row ? &csr_table[row - 1] : NULL;
 }
 
+/* CSRs that exist only with an extension of the machine's ISA (cpu/isa.h). */
+static const struct {
+    uint16_t lo, hi;
+    uint8_t ext;
+} csr_needs[] = {
+    { CSR_FFLAGS, CSR_FCSR, EXT_F },
+    { CSR_CYCLE, CSR_INSTRET, EXT_ZICNTR },
+    { CSR_STIMECMP, CSR_STIMECMP, EXT_SSTC },
+    { CSR_SSTATEEN0, CSR_SSTATEEN3, EXT_SSSTATEEN },
+    { CSR_MSTATEEN0, CSR_MSTATEEN3, EXT_SMSTATEEN },
+};
+
+static bool csr_in_isa(const struct hart *h, unsigned csr)
+{
+    for (size_t i = 0; i < sizeof csr_needs / sizeof csr_needs[0]; i++)
+        if (csr >= csr_needs[i].lo && csr <= csr_needs[i].hi)
+            return isa_has(&h->isa, csr_needs[i].ext);
+    return true;
+}
+
 /* The row for csr when the current privilege may access it, else NULL. */
 static const struct csr_def *csr_lookup(const struct hart *h, unsigned csr)
 {
     const struct csr_def *d = csr_find(csr);
-    if (!d || h->priv < d->priv)
+    if (!d || h->priv < d->priv || !csr_in_isa(h, csr))
         return NULL;
     if (d->ok && !d->ok(h, csr))
         return NULL;
@@ -492,6 +593,8 @@ uint64_t hart_time(const struct hart *h)
  * (time >= stimecmp) and no longer software-writable. */
 void hart_tick(struct hart *h)
 {
+    if (h->wfi && h->wrs && hart_time(h) >= h->wrs_deadline) /* WRS.STO's timeout (cpu/resv.h) */
+        h->wfi = h->wrs = false;
     if (!(h->menvcfg & MENVCFG_STCE))
         return;
     bool due = hart_time(h) >= h->stimecmp;

@@ -5,12 +5,14 @@
 #include "cpu/decode.h"
 
 #include <pthread.h>
+#include <string.h>
 
 #include "cpu/rvc.h"
 
 static const struct insn_info table[INSN_COUNT] = {
-#define X(name, mn, match_, mask_, fmt_, flags_) \
-    [INSN_##name] = { .mnemonic = mn, .match = match_, .mask = mask_, .format = fmt_, .flags = flags_, .fn = thr_##name, .exec = exec_##name },
+#define X(name, mn, match_, mask_, fmt_, flags_, need_)                                                          \
+    [INSN_##name] = { .mnemonic = mn, .match = match_, .mask = mask_, .format = fmt_, .flags = flags_,          \
+                      .fn = thr_##name, .exec = exec_##name, .need = need_ },
     RV_INSN_TABLE(X)
 #undef X
 };
@@ -43,7 +45,7 @@ static inline int32_t imm_j(uint32_t b)
 }
 
 /* Rows grouped by major opcode (bits 6:2) so a lookup scans a handful. */
-#define MAX_ROWS_PER_OPCODE 96
+#define MAX_ROWS_PER_OPCODE 192
 static uint16_t by_opcode[32][MAX_ROWS_PER_OPCODE];
 static uint8_t by_opcode_count[32];
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -57,16 +59,32 @@ static void build_index(void)
     }
 }
 
-unsigned decode_lookup(uint32_t bits)
+static bool need_met(const struct insn_need *n, const struct isa_set *isa)
+{
+    bool a = isa_has(isa, n->a), b = isa_has(isa, n->b);
+    return n->all ? a && b : a || b;
+}
+
+void decode_ctx_init(struct decode_ctx *d, const struct isa_set *isa)
+{
+    memset(d, 0, sizeof *d);
+    for (unsigned id = 0; id < INSN_COUNT; id++)
+        if (!isa || need_met(&table[id].need, isa))
+            d->rows[id / 64] |= 1ull << (id % 64);
+    d->rvc = isa ? rvc_flags(isa) : RVC_ALL;
+}
+
+unsigned decode_lookup(uint32_t bits, const struct decode_ctx *d)
 {
     pthread_once(&init_once, build_index);
     if ((bits & 3) != 3)
         return INSN_ILLEGAL;
     unsigned op = (bits >> 2) & 31;
     for (unsigned i = 0; i < by_opcode_count[op]; i++) {
-        const struct insn_info *r = &table[by_opcode[op][i]];
-        if ((bits & r->mask) == r->match)
-            return by_opcode[op][i];
+        unsigned id = by_opcode[op][i];
+        const struct insn_info *r = &table[id];
+        if ((bits & r->mask) == r->match && decode_row_enabled(d, id))
+            return id;
     }
     return INSN_ILLEGAL;
 }
@@ -108,17 +126,17 @@ static void extract_operands(uint32_t b, const struct insn_info *r, struct insn 
         in->rd = 32;
 }
 
-unsigned decode(uint32_t bits, struct insn *in)
+unsigned decode(uint32_t bits, struct insn *in, const struct decode_ctx *d)
 {
     uint32_t full = bits;
     in->len = (uint8_t)insn_length(bits);
     if (in->len == 2) {
         bits &= 0xffff;
-        full = rvc_expand((uint16_t)bits);
+        full = rvc_expand((uint16_t)bits, d->rvc);
     }
     in->bits = bits;
     in->tidx = TIDX_NONE;
-    unsigned id = full ? decode_lookup(full) : INSN_ILLEGAL;
+    unsigned id = full ? decode_lookup(full, d) : INSN_ILLEGAL;
     in->id = (uint16_t)id;
     if (id == INSN_ILLEGAL) {
         in->fn = exec_illegal;

@@ -1,6 +1,7 @@
 /* Disassembly for --trace, driven by the instruction table's formats. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cpu/decode.h"
 
@@ -12,6 +13,15 @@ const char *const freg_abi_name[32] = {
     "ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7", "fs0", "fs1", "fa0", "fa1", "fa2", "fa3", "fa4", "fa5",
     "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
 };
+
+/* The n of mop.r.n (bits 30, 27:26, 21:20) and mop.rr.n (30, 27:26). A
+ * compressed c.mop.n expands to a nop and never reaches here. */
+static unsigned mop_number(const struct insn *in)
+{
+    uint32_t b = in->bits;
+    unsigned n = ((b >> 30) & 1) << 2 | ((b >> 26) & 3);
+    return in->id == INSN_mop_r ? n << 2 | ((b >> 20) & 3) : n;
+}
 
 static const char *reg(unsigned r, bool fp) { return fp ? freg_abi_name[r & 31] : reg_abi_name[r & 31]; }
 
@@ -45,6 +55,11 @@ void insn_disasm(const struct insn *in, uint64_t pc, char *buf, size_t size)
     case FMT_AMO: snprintf(buf, size, "%-7s %s,%s,(%s)", mn, rd, rs2, rs1); break;
     case FMT_LR: snprintf(buf, size, "%-7s %s,(%s)", mn, rd, rs1); break;
     case FMT_SFENCE: snprintf(buf, size, "%-7s %s,%s", mn, rs1, rs2); break;
+    case FMT_CBO: snprintf(buf, size, "%-7s (%s)", mn, rs1); break;
+    case FMT_FLI: snprintf(buf, size, "%-7s %s,%u", mn, rd, in->rs1); break;
+    case FMT_MOPR: snprintf(buf, size, "%s.%-*u %s,%s", mn, (int)(6 - strlen(mn)), mop_number(in), rd, rs1); break;
+    case FMT_MOPRR: snprintf(buf, size, "%s.%-*u %s,%s,%s", mn, (int)(6 - strlen(mn)), mop_number(in), rd, rs1, rs2);
+        break;
     default: snprintf(buf, size, "%s", mn); break;
     }
 }

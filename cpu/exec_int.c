@@ -1,5 +1,11 @@
 /*
- * Integer instruction semantics: RV64I, M, A, Zba, Zbb, Zbs.
+ * Integer instruction semantics: RV64I, M, A, Zba, Zbb, Zbs, Zbc, Zbkb,
+ * Zbkc, Zbkx, Zicond, Zimop.
+ *
+ * Zkt: the guest sees every one of these take one cycle (mcycle counts
+ * instructions), whatever its operands; the helpers below also avoid
+ * operand-dependent branches (clmul, xperm, brev8 loop a fixed number of
+ * times over masks), so host time does not depend on them either.
  *
  * Each handler is the body of one row of cpu/insn_table.h. Operands were
  * extracted by the decoder (in->rd, in->rs1, in->rs2, in->imm); rd = x0 was
@@ -37,6 +43,53 @@ static inline uint64_t orc_b(uint64_t x)
     for (unsigned i = 0; i < 64; i += 8)
         if ((x >> i) & 0xff)
             r |= 0xffull << i;
+    return r;
+}
+
+/* Carry-less products of a and b (Zbc 2.x): bits 63:0, 127:64 and 126:63 of
+ * the 128-bit product. A bit of b selects a shifted copy of a through a mask. */
+static inline uint64_t clmul_lo(uint64_t a, uint64_t b)
+{
+    uint64_t r = 0;
+    for (unsigned i = 0; i < 64; i++)
+        r ^= (a << i) & (0 - ((b >> i) & 1));
+    return r;
+}
+
+static inline uint64_t clmul_hi(uint64_t a, uint64_t b)
+{
+    uint64_t r = 0;
+    for (unsigned i = 1; i < 64; i++)
+        r ^= (a >> (64 - i)) & (0 - ((b >> i) & 1));
+    return r;
+}
+
+static inline uint64_t clmul_rev(uint64_t a, uint64_t b)
+{
+    uint64_t r = 0;
+    for (unsigned i = 0; i < 64; i++)
+        r ^= (a >> (63 - i)) & (0 - ((b >> i) & 1));
+    return r;
+}
+
+/* Zbkb brev8: the bits of every byte reversed. */
+static inline uint64_t brev8(uint64_t x)
+{
+    x = ((x & 0x5555555555555555ull) << 1) | ((x >> 1) & 0x5555555555555555ull);
+    x = ((x & 0x3333333333333333ull) << 2) | ((x >> 2) & 0x3333333333333333ull);
+    return ((x & 0x0f0f0f0f0f0f0f0full) << 4) | ((x >> 4) & 0x0f0f0f0f0f0f0f0full);
+}
+
+/* Zbkx: element i of the result is element idx[i] of a, or 0 when idx[i] is
+ * out of range; elements of `bits` bits (4 for xperm4, 8 for xperm8). */
+static inline uint64_t xperm(uint64_t a, uint64_t idx, unsigned bits)
+{
+    uint64_t r = 0, emask = (1ull << bits) - 1;
+    for (unsigned i = 0; i < 64; i += bits) {
+        uint64_t k = (idx >> i) & emask, pos = k * bits;
+        uint64_t in_range = 0 - (uint64_t)(pos < 64);
+        r |= ((a >> (pos & 63)) & emask & in_range) << i;
+    }
     return r;
 }
 
@@ -312,17 +365,28 @@ static inline int atomic_ptr(struct hart *h, uint64_t va, unsigned size, enum mm
     return EXEC_NEXT;
 }
 
+/* A store through a host pointer bypasses the bus: when a hart waits in WRS
+ * on that page (cpu/resv.h), the bus hears of it once the bytes changed. */
+static inline void atomic_stored(struct hart *h, const uint8_t *host, unsigned size)
+{
+    struct bus *bus = h->mmu.bus;
+    uint64_t off = (uint64_t)(host - bus->ram);
+    if (__builtin_expect((bus->page_flags[off >> PAGE_SHIFT] & BUS_PAGE_RESV) != 0, 0))
+        bus_note_store(bus, bus->ram_base + off, size);
+}
+
 static inline int load_reserved(struct hart *h, const struct insn *in, unsigned size)
 {
     uint8_t *host;
     int r = atomic_ptr(h, h->x[in->rs1], size, ACC_LOAD, &host);
     if (r != EXEC_NEXT)
         return r;
-    if (size == 4)
-        h->x[in->rd] = sext32(__atomic_load_n((uint32_t *)host, __ATOMIC_SEQ_CST));
-    else
-        h->x[in->rd] = __atomic_load_n((uint64_t *)host, __ATOMIC_SEQ_CST);
+    uint64_t v = size == 4 ? __atomic_load_n((uint32_t *)host, __ATOMIC_SEQ_CST)
+                           : __atomic_load_n((uint64_t *)host, __ATOMIC_SEQ_CST);
+    h->x[in->rd] = size == 4 ? sext32(v) : v;
     h->resv_addr = (uint64_t)(uintptr_t)host;
+    h->resv_value = v; /* for WRS (cpu/resv.h) */
+    h->resv_size = (uint8_t)size;
     h->resv_valid = true;
     return EXEC_NEXT;
 }
@@ -345,6 +409,7 @@ static inline int store_conditional(struct hart *h, const struct insn *in, unsig
         __atomic_store_n((uint32_t *)host, (uint32_t)h->x[in->rs2], __ATOMIC_SEQ_CST);
     else
         __atomic_store_n((uint64_t *)host, h->x[in->rs2], __ATOMIC_SEQ_CST);
+    atomic_stored(h, host, size);
     h->x[in->rd] = 0;
     return EXEC_NEXT;
 }
@@ -371,6 +436,7 @@ INSN(sc_d) { return store_conditional(h, in, 8); }
         while (!__atomic_compare_exchange_n(p, &old, (T)(expr), false,                 \
                                             __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))       \
             ;                                                                          \
+        atomic_stored(h, host, size);                                                  \
         h->x[in->rd] = ext(old);                                                       \
         return EXEC_NEXT;                                                              \
     }
@@ -440,3 +506,36 @@ OP_I(bclri, a & ~(1ull << (b & 63)))
 OP_I(bexti, (a >> (b & 63)) & 1)
 OP_I(binvi, a ^ (1ull << (b & 63)))
 OP_I(bseti, a | (1ull << (b & 63)))
+
+/* ---- Zbc, Zbkc ---- */
+
+OP_R(clmul, clmul_lo(a, b))
+OP_R(clmulh, clmul_hi(a, b))
+OP_R(clmulr, clmul_rev(a, b))
+
+/* ---- Zbkb (rol/ror/andn/... and rev8 are the Zbb rows) ---- */
+
+OP_R(pack, (uint64_t)(uint32_t)a | b << 32)
+OP_R(packh, (a & 0xff) | (b & 0xff) << 8)
+OP_RW(packw, (a & 0xffff) | (b & 0xffff) << 16)
+OP_R1(brev8, brev8(a))
+
+/* ---- Zbkx ---- */
+
+OP_R(xperm4, xperm(a, b, 4))
+OP_R(xperm8, xperm(a, b, 8))
+
+/* ---- Zicond: rd = rs1, or 0 when rs2 is zero (eqz) or nonzero (nez) ---- */
+
+OP_R(czero_eqz, a & (0 - (uint64_t)(b != 0)))
+OP_R(czero_nez, a & (0 - (uint64_t)(b == 0)))
+
+/* ---- Zimop: until another extension redefines them, MOPs write 0 to rd ---- */
+
+INSN(mop_r)
+{
+    h->x[in->rd] = 0;
+    return EXEC_NEXT;
+}
+
+INSN(mop_rr) { return exec_mop_r(h, in); }

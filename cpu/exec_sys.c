@@ -1,10 +1,11 @@
 /*
- * System instructions: ecall, ebreak, xRET, wfi, fences that end a block,
- * and the Zicsr instructions (privileged spec 20211203 3.3, unpriv. spec 9).
+ * System instructions: ecall, ebreak, xRET, wfi, Zawrs, fences that end a
+ * block, and the Zicsr instructions (privileged spec 20211203 3.3, unpriv. spec 9).
  */
 #include "cpu/dispatch.h"
 #include "cpu/hart.h"
 #include "cpu/insn_table.h"
+#include "cpu/resv.h"
 
 #define MSTATUS_SPP_SHIFT 8
 #define RD_X0 32 /* the decoder's write sink for rd = x0 */
@@ -116,10 +117,30 @@ INSN(wfi)
      * while nothing at all is pending, so a guest that polls mip after WFI
      * with the interrupt masked in mie does not hang. A sleeping hart wakes
      * on a pending interrupt that is enabled in mie. */
-    if (hart_pending(h) == 0)
+    if (hart_pending(h) == 0) {
         h->wfi = true;
+        h->wrs = false;
+    }
     return EXEC_STOP;
 }
+
+/* Zawrs 1.01: with a valid reservation and no interrupt pending, the hart
+ * sleeps (cpu/resv.h) until the reservation set is written, an interrupt
+ * is pending (the WFI rules) or, for WRS.STO, RESV_STO_TICKS pass; without
+ * one, or when memory changed since the LR, it goes on at once. TW makes
+ * WRS.NTO below M illegal when it does not complete within a bounded time:
+ * rivet's bound is 0, so the trap comes before it would sleep. */
+static int wrs(struct hart *h, const struct insn *in, bool timeout)
+{
+    if (!h->resv_valid || hart_pending(h) != 0)
+        return EXEC_NEXT;
+    if (!timeout && h->priv != PRV_M && (h->mstatus & MSTATUS_TW))
+        return hart_illegal(h, in);
+    return resv_wait(h, timeout ? hart_time(h) + RESV_STO_TICKS : UINT64_MAX) ? EXEC_STOP : EXEC_NEXT;
+}
+
+INSN(wrs_nto) { return wrs(h, in, false); }
+INSN(wrs_sto) { return wrs(h, in, true); }
 
 /* SFENCE.VMA: illegal in U, and in S when TVM is set. With an address
  * (rs1 != x0) only that page's cached translations go, unless superpages
@@ -135,6 +156,14 @@ INSN(sfence_vma)
         hart_flush_tlb(h);
     return EXEC_STOP;
 }
+
+/* Svinval: sinval.vma invalidates at once what sfence.vma would (with the
+ * same checks), so the fences around a batch of them have nothing left to
+ * order; they are illegal in U only (mstatus.TVM does not trap them). */
+INSN(sinval_vma) { return exec_sfence_vma(h, in); }
+
+INSN(sfence_w_inval) { return h->priv == PRV_U ? hart_illegal(h, in) : EXEC_NEXT; }
+INSN(sfence_inval_ir) { return exec_sfence_w_inval(h, in); }
 
 /* Stores to pages holding decoded code already invalidate their blocks, so
  * FENCE.I only has to end the block. */

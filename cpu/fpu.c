@@ -1,5 +1,6 @@
 /*
- * F and D extensions: unprivileged spec 20191213, chapters 11 (F) and 12 (D).
+ * F and D extensions: unprivileged spec 20191213, chapters 11 (F) and 12 (D);
+ * Zfh and Zfhmin (half precision, ch. "Zfh"), and Zfa.
  *
  * How results are computed
  * - Arithmetic runs on the host FPU inside a window (host_begin/host_end):
@@ -23,8 +24,14 @@
  *   canonical NaN and NV is raised for a signalling NaN (11.3), so host NaN
  *   propagation rules never matter. NaNs produced by invalid operations are
  *   replaced by the canonical NaN too.
- * - Singles live NaN-boxed in the 64-bit registers (12.2): a single read from
- *   a register whose upper 32 bits are not all ones is the canonical NaN.
+ * - Singles and halves live NaN-boxed in the 64-bit registers (12.2): a
+ *   single (half) read from a register whose upper 32 (48) bits are not all
+ *   ones is the canonical NaN.
+ * - Halves have no host type: every half operation is done in long double
+ *   with round-toward-zero (exact, or truncated with the sticky bit, as for
+ *   RMM above), then rounded to half in software (round_to) in the
+ *   instruction's mode, which also decides the flags. Half values convert
+ *   to and from double exactly (half_value, half_bits).
  */
 #include <fenv.h>
 #include <float.h>
@@ -58,8 +65,10 @@ struct fpfmt {
     uint64_t canon;     /* canonical NaN (11.3) */
 };
 
+static const struct fpfmt fmt_h = {16, 10, 11, -14, 15, 0x7e00ull};
 static const struct fpfmt fmt_s = {32, 23, 24, -126, 127, 0x7fc00000ull};
 static const struct fpfmt fmt_d = {64, 52, 53, -1022, 1023, 0x7ff8000000000000ull};
+#define F16 (&fmt_h)
 #define F32 (&fmt_s)
 #define F64 (&fmt_d)
 
@@ -77,21 +86,68 @@ static inline double f64_of(uint64_t bits) { double v; memcpy(&v, &bits, 8); ret
 static inline uint64_t bits_f32(float v) { uint32_t b; memcpy(&b, &v, 4); return isnan(v) ? fmt_s.canon : b; }
 static inline uint64_t bits_f64(double v) { uint64_t b; memcpy(&b, &v, 8); return isnan(v) ? fmt_d.canon : b; }
 
-/* Value of a non-NaN operand as a double (exact for both formats). */
-static inline double fmt_value(const struct fpfmt *f, uint64_t v) { return f == F32 ? (double)f32_of(v) : f64_of(v); }
+#define HALF_FRAC_MASK 0x3ffull
+#define HALF_EXP_MASK  0x1fu
+#define HALF_SIGN      0x8000ull
 
-/* Register access in a format: singles are unboxed / NaN-boxed (12.2). */
+/* The value of a non-NaN half, exactly. */
+static double half_value(uint64_t v)
+{
+    unsigned exp = (unsigned)(v >> fmt_h.frac_bits) & HALF_EXP_MASK;
+    uint64_t frac = v & HALF_FRAC_MASK;
+    double m = exp == HALF_EXP_MASK ? HUGE_VAL
+             : exp == 0             ? ldexp((double)frac, fmt_h.emin - fmt_h.frac_bits)
+                                    : ldexp((double)(frac | (HALF_FRAC_MASK + 1)), (int)exp - fmt_h.emax - fmt_h.frac_bits);
+    return (v & HALF_SIGN) ? -m : m;
+}
+
+/* The bits of x, which is a half value exactly (or infinite, or NaN). */
+static uint64_t half_bits(double x)
+{
+    if (isnan(x))
+        return fmt_h.canon;
+    uint64_t sign = signbit(x) ? HALF_SIGN : 0, mag;
+    double ax = fabs(x);
+    int e;
+    frexp(ax, &e); /* ax = m * 2^e, 0.5 <= m < 1 */
+    if (isinf(ax))
+        mag = fmt_inf(F16);
+    else if (ax == 0)
+        mag = 0;
+    else if (e - 1 < fmt_h.emin) /* subnormal: a multiple of 2^(emin - frac_bits) */
+        mag = (uint64_t)ldexp(ax, fmt_h.frac_bits - fmt_h.emin);
+    else
+        mag = (uint64_t)(e - 1 + fmt_h.emax) << fmt_h.frac_bits |
+              ((uint64_t)ldexp(ax, fmt_h.frac_bits - (e - 1)) & HALF_FRAC_MASK);
+    return sign | mag;
+}
+
+/* Value of a non-NaN operand as a double (exact for every format). */
+static inline double fmt_value(const struct fpfmt *f, uint64_t v)
+{
+    return f == F32 ? (double)f32_of(v) : f == F64 ? f64_of(v) : half_value(v);
+}
+
+/* The bits of x in format f, x being exactly representable there (or NaN). */
+static uint64_t fmt_bits(const struct fpfmt *f, double x)
+{
+    return f == F32 ? bits_f32((float)x) : f == F64 ? bits_f64(x) : half_bits(x);
+}
+
+/* Register access in a format: singles and halves are unboxed / NaN-boxed
+ * (12.2): the bits above the format must all be ones. */
 static inline uint64_t fp_get(const struct hart *h, unsigned r, const struct fpfmt *f)
 {
     uint64_t v = h->f[r];
     if (f == F64)
         return v;
-    return (v & NAN_BOX) == NAN_BOX ? (uint32_t)v : fmt_s.canon;
+    uint64_t box = ~0ull << f->width;
+    return (v & box) == box ? v & ~box : f->canon;
 }
 
 static inline void fp_set(struct hart *h, unsigned r, const struct fpfmt *f, uint64_t bits)
 {
-    h->f[r] = f == F64 ? bits : NAN_BOX | bits;
+    h->f[r] = f == F64 ? bits : (~0ull << f->width) | bits;
     hart_fp_dirty(h);
 }
 
@@ -183,47 +239,61 @@ static inline unsigned fenv_end(void)
     return host_to_fflags(ex);
 }
 
-/* ---- RMM in software ---- */
+/* ---- Rounding in software: RMM, and everything for halves ---- */
 
-/* ax (> 0) rounded to a multiple of 2^q, ties away from zero. */
-static long double quantize_rmm(long double ax, int q, bool *inexact)
+/* ax (> 0) rounded to a multiple of 2^q in mode rm, for a value of sign
+ * `neg`; `sticky`: nonzero bits below ax were dropped (ax is then a
+ * truncation with at least prec + 2 significant bits, so a tie is exact). */
+static long double quantize(long double ax, int q, int rm, bool neg, bool sticky, bool *inexact)
 {
     long double s = ldexpl(ax, -q);
-    long double n = floorl(s);
-    *inexact = s != n;
-    if (s - n >= 0.5L)
-        n += 1;
-    return ldexpl(n, q);
+    long double n = floorl(s), rem = s - n;
+    bool up;
+    *inexact = rem != 0 || sticky;
+    switch (rm) {
+    case FRM_RNE: up = rem > 0.5L || (rem == 0.5L && (sticky || fmodl(n, 2) != 0)); break;
+    case FRM_RMM: up = rem >= 0.5L; break;
+    case FRM_RDN: up = neg && *inexact; break;
+    case FRM_RUP: up = !neg && *inexact; break;
+    default: up = false; break; /* RTZ */
+    }
+    return ldexpl(up ? n + 1 : n, q);
 }
 
-static uint64_t ld_bits(const struct fpfmt *f, long double v) { return f == F32 ? bits_f32((float)v) : bits_f64((double)v); }
+/* What overflow gives in mode rm (IEEE 754 7.4): infinity, or the largest
+ * finite number when the mode rounds towards zero for this sign. */
+static long double overflow_value(const struct fpfmt *f, int rm, bool neg)
+{
+    bool to_max = rm == FRM_RTZ || (rm == FRM_RDN && !neg) || (rm == FRM_RUP && neg);
+    return to_max ? ldexpl(2.0L - ldexpl(1.0L, 1 - f->prec), f->emax) : HUGE_VALL;
+}
 
-/* Rounds x to format f with RMM. x is the exact result, or its truncation
+/* Rounds x to format f in mode rm. x is the exact result, or its truncation
  * towards zero with `sticky` set when nonzero bits were dropped (x then has at
  * least prec + 2 significant bits). Accrues NX/UF/OF into *flags. Tininess is
  * detected after rounding, as RISC-V requires (11.6 refers to IEEE 754-2008). */
-static uint64_t round_rmm(unsigned *flags, long double x, bool sticky, const struct fpfmt *f)
+static uint64_t round_to(unsigned *flags, long double x, bool sticky, const struct fpfmt *f, int rm)
 {
     if (isnan(x) || isinf(x) || x == 0)
-        return ld_bits(f, x);
+        return fmt_bits(f, (double)x);
     long double ax = fabsl(x);
+    bool neg = signbit(x) != 0;
     int e;
     frexpl(ax, &e);
     int exp = e - 1; /* 2^exp <= ax < 2^(exp+1) */
     int q = (exp < f->emin ? f->emin : exp) - (f->prec - 1);
     bool inexact, unused;
-    long double r = quantize_rmm(ax, q, &inexact);
-    inexact |= sticky;
+    long double r = quantize(ax, q, rm, neg, sticky, &inexact);
     if (r >= ldexpl(1.0L, f->emax + 1)) {
         *flags |= FFLAG_OF | FFLAG_NX;
-        r = HUGE_VALL;
+        r = overflow_value(f, rm, neg);
     } else if (inexact) {
         *flags |= FFLAG_NX;
         /* Tiny: rounded with an unbounded exponent range, still below 2^emin. */
-        if (exp < f->emin && quantize_rmm(ax, exp - (f->prec - 1), &unused) < ldexpl(1.0L, f->emin))
+        if (exp < f->emin && quantize(ax, exp - (f->prec - 1), rm, neg, sticky, &unused) < ldexpl(1.0L, f->emin))
             *flags |= FFLAG_UF;
     }
-    return ld_bits(f, signbit(x) ? -r : r);
+    return fmt_bits(f, (double)(neg ? -r : r));
 }
 
 /* ---- Arithmetic: add, sub, mul, div, sqrt and the fused multiply-adds ---- */
@@ -348,7 +418,8 @@ static uint64_t arith_host(struct hart *h, const struct fpfmt *f, enum fop op, i
     return res;
 }
 
-static uint64_t arith_rmm(struct hart *h, const struct fpfmt *f, enum fop op, const uint64_t *v)
+/* RMM, and halves in every mode: see the header comment. */
+static uint64_t arith_wide(struct hart *h, const struct fpfmt *f, enum fop op, int rm, const uint64_t *v)
 {
     /* Non-NaN values widen exactly and silently. */
     long double a = fmt_value(f, v[0]), b = fmt_value(f, v[1]), c = fmt_value(f, v[2]);
@@ -358,7 +429,7 @@ static uint64_t arith_rmm(struct hart *h, const struct fpfmt *f, enum fop op, co
     FP_PIN(r);
     unsigned host = fenv_end();
     unsigned flags = host & (FFLAG_NV | FFLAG_DZ);
-    uint64_t res = round_rmm(&flags, r, host & FFLAG_NX, f);
+    uint64_t res = round_to(&flags, r, host & FFLAG_NX, f, rm);
     fp_raise(h, flags);
     return res;
 }
@@ -387,7 +458,7 @@ static __attribute__((noinline)) int fp_arith_general(struct hart *h, const stru
         fp_raise(h, snan ? FFLAG_NV : 0);
         r = f->canon;
     } else {
-        r = rm == FRM_RMM ? arith_rmm(h, f, op, v) : arith_host(h, f, op, rm, v);
+        r = rm == FRM_RMM || f == F16 ? arith_wide(h, f, op, rm, v) : arith_host(h, f, op, rm, v);
     }
     fp_set(h, in->rd, f, r);
     return EXEC_NEXT;
@@ -400,7 +471,7 @@ static inline __attribute__((always_inline)) int fp_arith(struct hart *h, const 
     unsigned n = fop_arity(op);
     const uint64_t v[3] = {fp_get(h, in->rs1, f), n > 1 ? fp_get(h, in->rs2, f) : 0, n > 2 ? fp_get(h, in->rs3, f) : 0};
     uint64_t r;
-    if (fp_rm(h, in) == FRM_RNE && arith_fast(h, f, op, v, n, &r)) {
+    if (f != F16 && fp_rm(h, in) == FRM_RNE && arith_fast(h, f, op, v, n, &r)) {
         fp_set(h, in->rd, f, r);
         return EXEC_NEXT;
     }
@@ -437,15 +508,19 @@ static int fp_minmax(struct hart *h, const struct insn *in, const struct fpfmt *
     return EXEC_NEXT;
 }
 
-enum fcmp { CMP_EQ, CMP_LT, CMP_LE };
+enum fcmp { CMP_EQ, CMP_LT, CMP_LE, CMP_LTQ, CMP_LEQ };
 
-/* feq is a quiet compare (NV only for sNaN); flt and fle signal on any NaN. */
+/* feq, and Zfa's fltq and fleq, are quiet compares (NV only for sNaN); flt
+ * and fle signal on any NaN. */
 static int fp_compare(struct hart *h, const struct insn *in, const struct fpfmt *f, enum fcmp cmp)
 {
     uint64_t a = fp_get(h, in->rs1, f), b = fp_get(h, in->rs2, f);
     uint64_t r = 0;
+    bool quiet = cmp == CMP_EQ || cmp >= CMP_LTQ;
+    if (cmp >= CMP_LTQ)
+        cmp = cmp == CMP_LTQ ? CMP_LT : CMP_LE;
     if (fmt_is_nan(f, a) || fmt_is_nan(f, b)) {
-        if (cmp != CMP_EQ || fmt_is_snan(f, a) || fmt_is_snan(f, b))
+        if (!quiet || fmt_is_snan(f, a) || fmt_is_snan(f, b))
             fp_raise(h, FFLAG_NV);
     } else {
         double x = fmt_value(f, a), y = fmt_value(f, b);
@@ -560,8 +635,8 @@ static int fp_cvt_from_int(struct hart *h, const struct insn *in, const struct f
         return hart_illegal(h, in);
     uint64_t x = h->x[in->rs1], res;
     unsigned flags = 0;
-    if (rm == FRM_RMM) {
-        res = round_rmm(&flags, int_value(x, k), false, f); /* exact in long double */
+    if (rm == FRM_RMM || f == F16) {
+        res = round_to(&flags, int_value(x, k), false, f, rm); /* exact in long double */
     } else if (f == F32) {
         host_begin(h, rm);
         FP_PIN(x);
@@ -582,7 +657,8 @@ static int fp_cvt_from_int(struct hart *h, const struct insn *in, const struct f
     return EXEC_NEXT;
 }
 
-/* fcvt.s.d rounds; fcvt.d.s is exact. NaNs become canonical, sNaN raises NV. */
+/* Narrowing conversions round; widening ones are exact. NaNs become
+ * canonical, sNaN raises NV. */
 static int fp_cvt_fmt(struct hart *h, const struct insn *in, const struct fpfmt *to, const struct fpfmt *from)
 {
     int rm = fp_rm(h, in);
@@ -593,10 +669,10 @@ static int fp_cvt_fmt(struct hart *h, const struct insn *in, const struct fpfmt 
     if (fmt_is_nan(from, v)) {
         flags = fmt_is_snan(from, v) ? FFLAG_NV : 0;
         res = to->canon;
-    } else if (to == F64) {
-        res = bits_f64(fmt_value(from, v));
-    } else if (rm == FRM_RMM) {
-        res = round_rmm(&flags, f64_of(v), false, to);
+    } else if (to->prec > from->prec) {
+        res = fmt_bits(to, fmt_value(from, v));
+    } else if (rm == FRM_RMM || to == F16) {
+        res = round_to(&flags, fmt_value(from, v), false, to, rm);
     } else {
         double d = f64_of(v);
         host_begin(h, rm);
@@ -619,11 +695,11 @@ static int fp_load(struct hart *h, const struct insn *in, unsigned size)
     int cause = mmu_load(&h->mmu, va, size, &value, &tval);
     if (cause)
         return hart_raise(h, (uint64_t)cause, tval);
-    fp_set(h, in->rd, size == 4 ? F32 : F64, value);
+    fp_set(h, in->rd, size == 2 ? F16 : size == 4 ? F32 : F64, value);
     return EXEC_NEXT;
 }
 
-/* fsw stores the low 32 bits as they are, boxed or not. */
+/* fsw (fsh) stores the low 32 (16) bits as they are, boxed or not. */
 static int fp_store(struct hart *h, const struct insn *in, unsigned size)
 {
     uint64_t va = insn_va(h, in), tval;
@@ -667,8 +743,10 @@ static int fp_store(struct hart *h, const struct insn *in, unsigned size)
         return next_insn(h, in);                                                     \
     }
 
+FP_LOAD(flh, 2, F16)
 FP_LOAD(flw, 4, F32)
 FP_LOAD(fld, 8, F64)
+FP_STORE(fsh, 2)
 FP_STORE(fsw, 4)
 FP_STORE(fsd, 8)
 
@@ -679,6 +757,13 @@ FP_HANDLER(fmv_x_d, (h->x[in->rd] = h->f[in->rs1], EXEC_NEXT))
 FP_HANDLER(fmv_d_x, (fp_set(h, in->rd, F64, h->x[in->rs1]), EXEC_NEXT))
 FP_HANDLER(fcvt_s_d, fp_cvt_fmt(h, in, F32, F64))
 FP_HANDLER(fcvt_d_s, fp_cvt_fmt(h, in, F64, F32))
+/* Zfhmin: fmv.x.h sign-extends the raw low 16 bits; fmv.h.x NaN-boxes. */
+FP_HANDLER(fmv_x_h, (h->x[in->rd] = (uint64_t)(int64_t)(int16_t)(uint16_t)h->f[in->rs1], EXEC_NEXT))
+FP_HANDLER(fmv_h_x, (fp_set(h, in->rd, F16, (uint16_t)h->x[in->rs1]), EXEC_NEXT))
+FP_HANDLER(fcvt_s_h, fp_cvt_fmt(h, in, F32, F16))
+FP_HANDLER(fcvt_h_s, fp_cvt_fmt(h, in, F16, F32))
+FP_HANDLER(fcvt_d_h, fp_cvt_fmt(h, in, F64, F16))
+FP_HANDLER(fcvt_h_d, fp_cvt_fmt(h, in, F16, F64))
 
 #define FP_FORMAT_HANDLERS(s, F)                                \
     FP_HANDLER(fadd_##s, fp_arith(h, in, F, FOP_ADD))           \
@@ -708,5 +793,101 @@ FP_HANDLER(fcvt_d_s, fp_cvt_fmt(h, in, F64, F32))
     FP_HANDLER(fcvt_##s##_l, fp_cvt_from_int(h, in, F, IK_L))   \
     FP_HANDLER(fcvt_##s##_lu, fp_cvt_from_int(h, in, F, IK_LU))
 
+FP_FORMAT_HANDLERS(h, F16)
 FP_FORMAT_HANDLERS(s, F32)
 FP_FORMAT_HANDLERS(d, F64)
+
+/* ---- Zfa ---- */
+
+/* fli: the constants of Zfa's table, entry i; entry 1 is the format's
+ * smallest normal number and 31 its canonical NaN (not in this array),
+ * and for halves, which cannot hold 2^16, entry 29 is infinity. */
+static const double fli_values[32] = {
+    -1.0, 0, 0x1p-16, 0x1p-15, 0x1p-8, 0x1p-7, 0.0625, 0.125, 0.25, 0.3125, 0.375, 0.4375, 0.5, 0.625, 0.75, 0.875,
+    1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0, 8.0, 16.0, 128.0, 256.0, 0x1p15, 0x1p16, HUGE_VAL, 0,
+};
+#define FLI_MIN_NORMAL 1
+#define FLI_2_16       29
+#define FLI_NAN        31
+
+/* No flags, ever. */
+static int fp_fli(struct hart *h, const struct insn *in, const struct fpfmt *f)
+{
+    unsigned i = in->rs1 & 31;
+    uint64_t bits;
+    if (i == FLI_MIN_NORMAL)
+        bits = 1ull << f->frac_bits; /* exponent field 1, fraction 0 */
+    else if (i == FLI_NAN)
+        bits = f->canon;
+    else
+        bits = fmt_bits(f, f == F16 && i == FLI_2_16 ? HUGE_VAL : fli_values[i]);
+    fp_set(h, in->rd, f, bits);
+    return EXEC_NEXT;
+}
+
+/* fminm/fmaxm: fmin/fmax, but a NaN operand gives the canonical NaN. */
+static int fp_minmax_nan(struct hart *h, const struct insn *in, const struct fpfmt *f, bool max)
+{
+    uint64_t a = fp_get(h, in->rs1, f), b = fp_get(h, in->rs2, f);
+    if (!fmt_is_nan(f, a) && !fmt_is_nan(f, b))
+        return fp_minmax(h, in, f, max);
+    fp_raise(h, fmt_is_snan(f, a) || fmt_is_snan(f, b) ? FFLAG_NV : 0);
+    fp_set(h, in->rd, f, f->canon);
+    return EXEC_NEXT;
+}
+
+/* fround (fround.nx with exact = true): rs1 rounded to an integral value in
+ * the format. Zeros and infinities are copied; NaNs give the canonical NaN
+ * (NV for a signalling one); froundnx alone raises NX, when the value
+ * changed. */
+static int fp_round(struct hart *h, const struct insn *in, const struct fpfmt *f, bool exact)
+{
+    int rm = fp_rm(h, in);
+    if (rm < 0)
+        return hart_illegal(h, in);
+    uint64_t v = fp_get(h, in->rs1, f), res = v;
+    if (fmt_is_nan(f, v)) {
+        fp_raise(h, fmt_is_snan(f, v) ? FFLAG_NV : 0);
+        res = f->canon;
+    } else if (!fmt_is_inf(f, v) && !fmt_is_zero(f, v)) {
+        double x = fmt_value(f, v), r = copysign(round_integral(x, rm), x);
+        if (exact && r != x)
+            fp_raise(h, FFLAG_NX);
+        res = fmt_bits(f, r);
+    }
+    fp_set(h, in->rd, f, res);
+    return EXEC_NEXT;
+}
+
+/* fcvtmod.w.d: rs1 truncated, modulo 2^32, sign-extended; infinities and
+ * NaNs give 0. The flags are those of fcvt.w.d rtz on the same value. */
+static int fp_cvtmod(struct hart *h, const struct insn *in)
+{
+    uint64_t v = fp_get(h, in->rs1, F64);
+    unsigned flags = 0;
+    double r = 0;
+    if (fmt_is_nan(F64, v) || fmt_is_inf(F64, v)) {
+        flags = FFLAG_NV;
+    } else {
+        double x = f64_of(v), t = trunc(x);
+        flags = t >= 0x1p31 || t < -0x1p31 ? FFLAG_NV : t != x ? FFLAG_NX : 0;
+        r = fmod(t, 0x1p32); /* exact, and below 2^32 in magnitude */
+    }
+    fp_raise(h, flags);
+    h->x[in->rd] = (uint64_t)(int64_t)(int32_t)(uint32_t)(int64_t)r;
+    return EXEC_NEXT;
+}
+
+#define ZFA_HANDLERS(s, F)                                      \
+    FP_HANDLER(fli_##s, fp_fli(h, in, F))                       \
+    FP_HANDLER(fminm_##s, fp_minmax_nan(h, in, F, false))       \
+    FP_HANDLER(fmaxm_##s, fp_minmax_nan(h, in, F, true))        \
+    FP_HANDLER(fround_##s, fp_round(h, in, F, false))           \
+    FP_HANDLER(froundnx_##s, fp_round(h, in, F, true))          \
+    FP_HANDLER(fleq_##s, fp_compare(h, in, F, CMP_LEQ))         \
+    FP_HANDLER(fltq_##s, fp_compare(h, in, F, CMP_LTQ))
+
+ZFA_HANDLERS(h, F16)
+ZFA_HANDLERS(s, F32)
+ZFA_HANDLERS(d, F64)
+FP_HANDLER(fcvtmod_w_d, fp_cvtmod(h, in))

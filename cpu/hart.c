@@ -3,14 +3,9 @@
  */
 #include <string.h>
 
+#include "cpu/cache.h"
+#include "cpu/decode.h"
 #include "cpu/hart.h"
-
-#define MISA_MXL_SHIFT 62
-
-/* RV64 with exactly I, M, A, F, D, C, S, U: Zba/Zbb/Zbs have no misa bit. */
-#define RIVET_MISA (((uint64_t)XLEN_64 << MISA_MXL_SHIFT) | MISA_EXT('I') | MISA_EXT('M') | \
-                    MISA_EXT('A') | MISA_EXT('F') | MISA_EXT('D') | MISA_EXT('C') |       \
-                    MISA_EXT('S') | MISA_EXT('U'))
 
 void hart_init(struct hart *h, struct bus *bus, struct code_cache *cache, uint64_t hartid)
 {
@@ -18,10 +13,31 @@ void hart_init(struct hart *h, struct bus *bus, struct code_cache *cache, uint64
     mmu_init(&h->mmu, bus);
     h->cache = cache;
     h->mhartid = hartid;
-    h->misa = RIVET_MISA;
+    /* The machine's ISA comes with its code cache (cache.h); a hart made
+     * without one (unit tests) gets the default model's. */
+    struct isa_set isa;
+    if (cache)
+        isa = *code_cache_isa(cache);
+    else
+        isa_model(ISA_DEFAULT_MODEL, &isa);
+    hart_set_isa(h, &isa);
     /* UXL and SXL are read-only 64-bit (priv. spec 3.1.6.2). */
     h->mstatus = ((uint64_t)XLEN_64 << 32) | ((uint64_t)XLEN_64 << 34);
     hart_reset(h, 0);
+}
+
+/* menvcfg.ADUE resets to 1 when hardware A/D updating is all there is (Svadu
+ * without Svade), so that rv64 updates A and D as rivet always did; with
+ * both, software chooses, starting with Svade's page faults. */
+void hart_set_isa(struct hart *h, const struct isa_set *isa)
+{
+    h->isa = *isa;
+    decode_ctx_init(&h->dec, isa);
+    h->misa = isa_misa(isa);
+    h->menvcfg &= ~MENVCFG_ADUE;
+    if (isa_has(isa, EXT_SVADU) && !isa_has(isa, EXT_SVADE))
+        h->menvcfg |= MENVCFG_ADUE;
+    hart_update_walk(h);
 }
 
 /* Reset state (priv. spec 3.4): M-mode, MIE = MPRV = 0, mcause = 0, and the

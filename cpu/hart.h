@@ -25,6 +25,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cpu/insn_table.h"
+#include "cpu/isa.h"
 #include "mmu/mmu.h"
 #include "rivet/encoding.h"
 
@@ -175,6 +177,23 @@ struct hart {
     uint64_t jc_gen;     /* a multiple of 4: the low bits of a key are the privilege */
     uint64_t jc_pages[4]; /* bit (vpn & 255): the jump cache may hold pcs of such a page */
     struct jcache_entry jcache[JCACHE_ENTRIES];
+
+    /* Cold, last so that the hot fields keep their places: the machine's ISA
+     * (cpu/isa.h), copied from the cache by hart_init, and the decoder
+     * context of one-instruction blocks (run.c) made from it. */
+    struct isa_set isa;
+    struct decode_ctx dec;
+
+    /* Zawrs (cpu/resv.h): what the last LR read, and the wait of WRS. wrs
+     * means something only while wfi is set: the hart sleeps until its
+     * reservation set is written, an interrupt is pending or, for WRS.STO,
+     * time reaches wrs_deadline (mtime ticks). */
+    uint64_t resv_value;
+    uint8_t resv_size;
+    bool wrs;
+    uint64_t wrs_deadline;
+
+    uint64_t mstateen[4]; /* Smstateen (csr.c) */
 };
 
 static inline uint64_t jcache_key(const struct hart *h) { return h->jc_gen | h->priv; }
@@ -192,6 +211,9 @@ static inline struct jcache_entry *jcache_slot(struct hart *h, uint64_t pc)
 }
 
 void hart_init(struct hart *h, struct bus *bus, struct code_cache *cache, uint64_t hartid);
+/* Gives a hart made without a code cache (unit tests) another ISA; a
+ * machine's harts keep the one of their cache (cpu/cache.h). */
+void hart_set_isa(struct hart *h, const struct isa_set *isa);
 void hart_reset(struct hart *h, uint64_t pc);
 
 static inline uint64_t insn_pc(const struct hart *h, const struct insn *in) { return h->pc + (uint64_t)(int64_t)in->off; }
@@ -233,13 +255,18 @@ static inline uint64_t hart_pending(const struct hart *h) { return __atomic_load
 void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval);
 /* If an enabled interrupt is pending, takes it and returns true. */
 bool hart_check_interrupts(struct hart *h);
-/* Recomputes the mmu context (priv, ls_priv, sum, mxr, satp) after a change to
- * priv, mstatus or satp, flushing the TLB when it changed. */
+/* Recomputes the mmu context (priv, ls_priv, sum, mxr, satp, the pointer
+ * masking length) after a change to priv, mstatus or satp, flushing the
+ * TLB when it changed. */
 void hart_update_mmu(struct hart *h);
+/* Recomputes the page-table rules and pointer masking from the ISA and
+ * menvcfg/senvcfg (mmu.h: MMU_WALK_*, pmlen) after a write to either,
+ * flushing the TLB when they changed. */
+void hart_update_walk(struct hart *h);
 
 /* Called by the run loop between slices and after CSR writes that matter:
- * recomputes time-derived pending bits (Sstc: STIP from stimecmp vs time when
- * menvcfg.STCE is set). */
+ * recomputes time-derived state (Sstc: STIP from stimecmp vs time when
+ * menvcfg.STCE is set; the end of a WRS.STO wait, cpu/resv.h). */
 void hart_tick(struct hart *h);
 
 /* csr.c: returns 0 or an exception cause (illegal instruction). */

@@ -142,9 +142,9 @@ static bool fetch_bits(struct hart *h, const uint8_t *host, uint32_t *bits)
 }
 
 /* A one-instruction block: the instruction and its end marker. */
-static void make_single(struct insn pair[2], uint32_t bits)
+static void make_single(const struct hart *h, struct insn pair[2], uint32_t bits)
 {
-    decode(bits, &pair[0]);
+    decode(bits, &pair[0], &h->dec);
     pair[0].off = 0;
     pair[0].idx = 0;
     pair[0].pos = 0;
@@ -164,7 +164,7 @@ static void exec_single(struct hart *h, const uint8_t *host)
     uint32_t bits;
     if (!fetch_bits(h, host, &bits))
         return;
-    make_single(pair, bits);
+    make_single(h, pair, bits);
     exec_block(h, pair[0].fn, pair);
 }
 
@@ -226,9 +226,10 @@ static bool at_break(struct hart *h)
 }
 
 /* The target of the plain j (jal x0) at page offset off, which the decoder
- * followed (cache.c); false when there is none (cannot happen while the
- * block is valid: then the caller assumes the worst). */
-static bool followed_j(const uint8_t *page, int64_t off, int64_t *target)
+ * followed (cache.c) with the machine's ISA (d); false when there is none
+ * (cannot happen while the block is valid: then the caller assumes the
+ * worst). */
+static bool followed_j(const uint8_t *page, int64_t off, const struct decode_ctx *d, int64_t *target)
 {
     uint32_t bits;
     struct insn in;
@@ -240,7 +241,7 @@ static bool followed_j(const uint8_t *page, int64_t off, int64_t *target)
             return false;
         bits = (uint32_t)load_le(page + off, 4);
     }
-    decode(bits, &in);
+    decode(bits, &in, d);
     *target = off + in.imm;
     return in.id == INSN_jal && in.rd == 32;
 }
@@ -265,7 +266,7 @@ static bool block_breaks(const struct hart *h, const struct block *b, const uint
     for (unsigned i = 0; i <= b->n; i++) {
         const struct insn *in = &b->insns[i];
         for (; retired < in->idx; retired++) { /* followed j's before this one */
-            if (hart_breaks_has(br, start - (uint64_t)off + (uint64_t)next) || !followed_j(page, next, &next))
+            if (hart_breaks_has(br, start - (uint64_t)off + (uint64_t)next) || !followed_j(page, next, &h->dec, &next))
                 return true;
         }
         if (i == b->n)
@@ -423,7 +424,7 @@ static void step_insn(struct hart *h)
         return;
     }
     struct insn pair[2];
-    make_single(pair, bits);
+    make_single(h, pair, bits);
     struct trace_csrs c_before;
     memcpy(x_before, h->x, sizeof(x_before));
     memcpy(f_before, h->f, sizeof(f_before));

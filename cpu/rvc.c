@@ -1,6 +1,8 @@
 /*
  * Expansion of RV64 compressed instructions to their 32-bit equivalents
- * (unpriv. spec 20191213, ch. 16; the opcode map is table 16.4-16.6).
+ * (unpriv. spec 20191213, ch. 16; the opcode map is table 16.4-16.6), and
+ * of the Zcb and Zcmop forms in encodings C leaves reserved (Zc 1.0,
+ * Zimop 1.0).
  *
  * Reserved encodings expand to 0, which the decoder treats as illegal. HINT
  * encodings (rd = x0 forms, c.nop with a non-zero immediate, shifts by 0)
@@ -24,11 +26,21 @@
 #define F3_SR   5 /* srli, srai */
 #define F3_OR   6
 #define F3_AND  7
+#define F3_B    0 /* lb, sb */
+#define F3_H    1 /* lh, sh */
+#define F3_LBU  4
+#define F3_LHU  5
 #define F3_BEQ  0
 #define F3_BNE  1
 #define F7_ALT  0x20      /* sub, subw */
 #define IMM_SRAI 0x400    /* srai: imm[11:6] = 010000 */
 #define IMM_EBREAK 1
+#define F7_MUL  0x01
+#define F7_ZBA_W 0x04     /* add.uw */
+#define F7_ZBB_H 0x04     /* zext.h: packw rd, rs1, x0 */
+#define IMM_SEXT_B 0x604
+#define IMM_SEXT_H 0x605
+#define NOP 0x00000013u   /* addi x0, x0, 0 */
 
 /* ---- Fields of the 16-bit instruction ---- */
 
@@ -112,7 +124,21 @@ static uint32_t enc_j(uint32_t rd, uint32_t imm)
 
 /* ---- Quadrant 0: stack-pointer-based addi, register-based loads/stores ---- */
 
-static uint32_t expand_q0(uint16_t c)
+/* Zcb byte and halfword loads and stores: funct3 100, the kind in bits
+ * 12:10, bit 6 the low offset bit (bytes) or signedness (halfwords). */
+static uint32_t expand_zcb_mem(uint16_t c)
+{
+    uint32_t rdp = c_rs2p(c), rs1p = c_rs1p(c), off_b = cbit(c, 6) | cbit(c, 5) << 1, off_h = cbit(c, 5) << 1;
+    switch (cbits(c, 12, 10)) {
+    case 0: return enc_i(OP_LOAD, F3_LBU, rdp, rs1p, off_b);                                /* c.lbu */
+    case 1: return enc_i(OP_LOAD, cbit(c, 6) ? F3_H : F3_LHU, rdp, rs1p, off_h);            /* c.lh, c.lhu */
+    case 2: return enc_s(OP_STORE, F3_B, rs1p, rdp, off_b);                                 /* c.sb */
+    case 3: return cbit(c, 6) ? 0 : enc_s(OP_STORE, F3_H, rs1p, rdp, off_h);                /* c.sh */
+    default: return 0;
+    }
+}
+
+static uint32_t expand_q0(uint16_t c, unsigned ext)
 {
     uint32_t rdp = c_rs2p(c), rs1p = c_rs1p(c);
     switch (c_funct3(c)) {
@@ -124,14 +150,32 @@ static uint32_t expand_q0(uint16_t c)
     case 5: return enc_s(OP_STORE_FP, F3_D, rs1p, rdp, uimm_cl_d(c));  /* c.fsd */
     case 6: return enc_s(OP_STORE, F3_W, rs1p, rdp, uimm_cl_w(c));     /* c.sw */
     case 7: return enc_s(OP_STORE, F3_D, rs1p, rdp, uimm_cl_d(c));     /* c.sd */
-    default: return 0;                                                 /* 100: reserved */
+    default: return ext & RVC_ZCB ? expand_zcb_mem(c) : 0;             /* 100: Zcb, else reserved */
     }
 }
 
 /* ---- Quadrant 1: immediates, register-register ALU, jumps, branches ---- */
 
-/* funct6 = 100011: c.sub/xor/or/and, and 100111: c.subw/addw (+ two reserved). */
-static uint32_t expand_ca(uint16_t c)
+/* Zcb's one-register forms, funct6 100111 with bits 6:5 = 11: the kind in
+ * bits 4:2. The sign and zero extensions of Zbb need Zbb too. */
+static uint32_t expand_zcb_unary(uint16_t c, unsigned ext)
+{
+    uint32_t rd = c_rs1p(c);
+    bool zbb = ext & RVC_ZCB_ZBB;
+    switch (cbits(c, 4, 2)) {
+    case 0: return enc_i(OP_IMM, F3_AND, rd, rd, 0xff);                              /* c.zext.b */
+    case 1: return zbb ? enc_i(OP_IMM, F3_SLL, rd, rd, IMM_SEXT_B) : 0;              /* c.sext.b */
+    case 2: return zbb ? enc_r(OP_OP_32, F3_XOR, F7_ZBB_H, rd, rd, REG_ZERO) : 0;    /* c.zext.h */
+    case 3: return zbb ? enc_i(OP_IMM, F3_SLL, rd, rd, IMM_SEXT_H) : 0;              /* c.sext.h */
+    case 4: return enc_r(OP_OP_32, F3_ADD, F7_ZBA_W, rd, rd, REG_ZERO);              /* c.zext.w */
+    case 5: return enc_i(OP_IMM, F3_XOR, rd, rd, 0xfff);                             /* c.not */
+    default: return 0;
+    }
+}
+
+/* funct6 = 100011: c.sub/xor/or/and, and 100111: c.subw/addw, then Zcb's
+ * c.mul and one-register forms where C has two reserved slots. */
+static uint32_t expand_ca(uint16_t c, unsigned ext)
 {
     uint32_t rd = c_rs1p(c), rs2 = c_rs2p(c);
     switch (cbit(c, 12) << 2 | cbits(c, 6, 5)) {
@@ -141,24 +185,36 @@ static uint32_t expand_ca(uint16_t c)
     case 3: return enc_r(OP_OP, F3_AND, 0, rd, rd, rs2);       /* c.and */
     case 4: return enc_r(OP_OP_32, F3_ADD, F7_ALT, rd, rd, rs2); /* c.subw */
     case 5: return enc_r(OP_OP_32, F3_ADD, 0, rd, rd, rs2);    /* c.addw */
-    default: return 0;                                         /* reserved */
+    case 6: return ext & RVC_ZCB ? enc_r(OP_OP, F3_ADD, F7_MUL, rd, rd, rs2) : 0; /* c.mul */
+    default: return ext & RVC_ZCB ? expand_zcb_unary(c, ext) : 0;
     }
 }
 
 /* funct3 = 100: shifts and andi on rd', or the CA group. On RV64 shamt[5]
  * is allowed; shamt = 0 is a HINT (16.5). */
-static uint32_t expand_misc_alu(uint16_t c)
+static uint32_t expand_misc_alu(uint16_t c, unsigned ext)
 {
     uint32_t rd = c_rs1p(c);
     switch (cbits(c, 11, 10)) {
     case 0: return enc_i(OP_IMM, F3_SR, rd, rd, shamt_ci(c));            /* c.srli */
     case 1: return enc_i(OP_IMM, F3_SR, rd, rd, IMM_SRAI | shamt_ci(c)); /* c.srai */
     case 2: return enc_i(OP_IMM, F3_AND, rd, rd, imm_ci(c));             /* c.andi */
-    default: return expand_ca(c);
+    default: return expand_ca(c, ext);
     }
 }
 
-static uint32_t expand_q1(uint16_t c)
+/* c.lui with a zero immediate is reserved, except that Zcmop makes those
+ * with an odd rd below 16 c.mop.N, which write nothing: a nop (the
+ * expansion Zimop's note allows). */
+static uint32_t expand_lui(uint16_t c, unsigned ext)
+{
+    uint32_t rd = c_rd(c);
+    if (imm_lui(c))
+        return enc_u(OP_LUI, rd, imm_lui(c));
+    return (ext & RVC_ZCMOP) && (rd & 1) && rd < 16 ? NOP : 0;
+}
+
+static uint32_t expand_q1(uint16_t c, unsigned ext)
 {
     uint32_t rd = c_rd(c), rs1p = c_rs1p(c);
     switch (c_funct3(c)) {
@@ -168,8 +224,8 @@ static uint32_t expand_q1(uint16_t c)
     case 3:
         if (rd == REG_SP) /* c.addi16sp; nzimm = 0 reserved */
             return imm_addi16sp(c) ? enc_i(OP_IMM, F3_ADD, REG_SP, REG_SP, imm_addi16sp(c)) : 0;
-        return imm_lui(c) ? enc_u(OP_LUI, rd, imm_lui(c)) : 0;            /* c.lui; nzimm = 0 reserved */
-    case 4: return expand_misc_alu(c);
+        return expand_lui(c, ext);                                         /* c.lui, c.mop.N */
+    case 4: return expand_misc_alu(c, ext);
     case 5: return enc_j(REG_ZERO, imm_cj(c));                             /* c.j */
     case 6: return enc_b(F3_BEQ, rs1p, REG_ZERO, imm_cb(c));               /* c.beqz */
     default: return enc_b(F3_BNE, rs1p, REG_ZERO, imm_cb(c));              /* c.bnez */
@@ -209,11 +265,21 @@ static uint32_t expand_q2(uint16_t c)
     }
 }
 
-uint32_t rvc_expand(uint16_t c)
+unsigned rvc_flags(const struct isa_set *isa)
+{
+    unsigned f = 0;
+    if (isa_has(isa, EXT_ZCB))
+        f |= RVC_ZCB | (isa_has(isa, EXT_ZBB) ? RVC_ZCB_ZBB : 0);
+    if (isa_has(isa, EXT_ZCMOP))
+        f |= RVC_ZCMOP;
+    return f;
+}
+
+uint32_t rvc_expand(uint16_t c, unsigned ext)
 {
     switch (c & 3) {
-    case 0: return expand_q0(c);
-    case 1: return expand_q1(c);
+    case 0: return expand_q0(c, ext);
+    case 1: return expand_q1(c, ext);
     case 2: return expand_q2(c);
     default: return 0; /* 11: a 32-bit instruction, not compressed */
     }

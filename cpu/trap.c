@@ -123,6 +123,18 @@ bool hart_check_interrupts(struct hart *h)
     return false;
 }
 
+/* Pointer masking of the effective privilege (Smnpm for S, Ssnpm for U;
+ * rivet has no Smmpm): none while MXR is set (pointer masking 1.0). */
+static uint8_t pm_len(const struct hart *h, int ls_priv, bool mxr)
+{
+    uint64_t cfg = ls_priv == PRV_S ? h->menvcfg : ls_priv == PRV_U ? h->senvcfg : 0;
+    switch (mxr ? PMM_OFF : (cfg & MENVCFG_PMM) >> MENVCFG_PMM_SHIFT) {
+    case PMM_LEN7: return 7;
+    case PMM_LEN16: return 16;
+    default: return 0;
+    }
+}
+
 void hart_update_mmu(struct hart *h)
 {
     struct mmu *m = &h->mmu;
@@ -134,6 +146,9 @@ void hart_update_mmu(struct hart *h)
 
     if (m->priv == h->priv && m->ls_priv == ls_priv && m->sum == sum && m->mxr == mxr)
         return;
+    /* Each context's pointer masking is fixed until an envcfg write
+     * (hart_update_walk), which flushes: no flush for it here. */
+    m->pmlen = pm_len(h, ls_priv, mxr);
     /* Each (privilege, SUM) context keeps its own TLBs, so switching needs no
      * flush; MXR widens what loads may read in every context, so changing it
      * does. The jump cache keys its entries by privilege (hart.h) and fetches
@@ -143,4 +158,22 @@ void hart_update_mmu(struct hart *h)
         m->mxr = mxr;
         mmu_flush(m);
     }
+}
+
+void hart_update_walk(struct hart *h)
+{
+    struct mmu *m = &h->mmu;
+    uint8_t walk = 0;
+    if (isa_has(&h->isa, EXT_SVADU) && (h->menvcfg & MENVCFG_ADUE))
+        walk |= MMU_WALK_HWAD;
+    if (isa_has(&h->isa, EXT_SVPBMT) && (h->menvcfg & MENVCFG_PBMTE))
+        walk |= MMU_WALK_PBMT;
+    if (isa_has(&h->isa, EXT_SVNAPOT))
+        walk |= MMU_WALK_NAPOT;
+    uint8_t pmlen = pm_len(h, m->ls_priv, m->mxr);
+    if (walk == m->walk && pmlen == m->pmlen)
+        return;
+    m->walk = walk;
+    m->pmlen = pmlen;
+    hart_flush_tlb(h);
 }

@@ -25,6 +25,7 @@ struct clint {
     struct hart_port *harts;
     uint64_t *mtimecmp;
     uint32_t *msip;         /* bit 0 only */
+    uint64_t updated_at;    /* mtime when the MTIP levels were last driven */
 };
 
 enum clint_reg { CLINT_REG_NONE, CLINT_REG_MSIP, CLINT_REG_MTIMECMP, CLINT_REG_MTIME };
@@ -73,18 +74,21 @@ uint64_t clint_mtime(void *clint)
 void clint_update(struct clint *c)
 {
     uint64_t now = clint_mtime(c);
+    c->updated_at = now;
     /* Drive the level every time rather than caching it: MTIP is a level
      * owned by the CLINT, and re-asserting it is harmless (priv spec 3.1.9). */
     for (unsigned i = 0; i < c->nharts; i++)
         hart_port_set(&c->harts[i], MIP_MTIP, now >= c->mtimecmp[i]);
 }
 
+/* Measured against the last update, not a fresh read of mtime: a compare
+ * value reached between the two reads has no MTIP yet, and leaving it out
+ * would make an idle machine look as if no timer could ever wake it. */
 uint64_t clint_next_deadline(const struct clint *c)
 {
-    uint64_t now = clint_mtime((void *)c);
     uint64_t best = UINT64_MAX;
     for (unsigned i = 0; i < c->nharts; i++)
-        if (c->mtimecmp[i] > now && c->mtimecmp[i] < best)
+        if (c->mtimecmp[i] > c->updated_at && c->mtimecmp[i] < best)
             best = c->mtimecmp[i];
     return best;
 }

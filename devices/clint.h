@@ -42,9 +42,10 @@ uint64_t clint_mtime(void *clint);
 /* MTIP of each hart = (mtime >= mtimecmp); called by the board between rounds
  * and internally after mtimecmp/mtime writes. */
 void clint_update(struct clint *c);
-/* Smallest mtimecmp not yet reached, as an absolute mtime value (compare
- * with clint_mtime(); the wait is the difference, in timebase ticks);
- * UINT64_MAX when no hart has a future deadline (idle sleep). */
+/* Smallest mtimecmp whose MTIP the last clint_update() has not raised, as
+ * an absolute mtime value (compare with clint_mtime(): the wait is the
+ * difference in timebase ticks, or none when it is already reached and the
+ * next update raises it); UINT64_MAX when no hart has one (idle sleep). */
 uint64_t clint_next_deadline(const struct clint *c);
 
 #endif

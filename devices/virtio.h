@@ -119,6 +119,9 @@ struct virtio_device {
     void (*notify)(struct virtio_device *d, struct virtqueue *q);   /* the driver notified queue q */
     void (*reset)(struct virtio_device *d);                         /* optional */
     void *opaque;
+    bool modern_only;                   /* no legacy interface (virtio 1.2 5.8: input came with
+                                         * 1.0; Linux's driver wants VERSION_1): the transport
+                                         * is version 2 even when asked for legacy */
 };
 
 /* Next available chain (direct or indirect), validated. false when none, or

@@ -191,6 +191,7 @@ struct virtio_device *virtio_input_create(enum virtio_input_kind kind)
     atomic_init(&in->dropped, 0);
     struct virtio_device *d = &in->vdev;
     d->device_id = VIRTIO_ID_INPUT;
+    d->modern_only = true;
     d->features = VIRTIO_F_BIT(VIRTIO_F_VERSION_1);   /* Linux's driver requires it */
     d->num_queues = 2;
     d->queue_max = VIRTIO_INPUT_QUEUE_MAX;

@@ -97,7 +97,7 @@ struct virtio_mmio *virtio_mmio_create(struct bus *bus, struct irq_line irq, str
     t->bus = bus;
     t->irq = irq;
     t->dev = dev;
-    t->legacy = legacy;
+    t->legacy = legacy && !(dev && dev->modern_only);
     t->tr.interrupt = tr_interrupt;
     t->tr.error = tr_error;
     t->guest_page_size = 4096;

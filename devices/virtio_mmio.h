@@ -61,6 +61,7 @@
 
 struct virtio_mmio;
 
+/* legacy: version 1 (force-legacy), unless dev is modern_only (virtio.h). */
 struct virtio_mmio *virtio_mmio_create(struct bus *bus, struct irq_line irq, struct virtio_device *dev, bool legacy);
 void virtio_mmio_destroy(struct virtio_mmio *t);   /* NULL is accepted */
 /* The region to register on the bus (name "virtio_mmio"). */

@@ -85,6 +85,10 @@ enum rivet_rtc_mode { RIVET_RTC_DEFAULT = 0, RIVET_RTC_HOST, RIVET_RTC_FIXED };
 struct rivet_config {
     uint64_t ram_size;  /* bytes, a multiple of 4 KiB */
     unsigned nharts;    /* 1..RIVET_MAX_HARTS */
+    /* The harts' ISA in QEMU's -cpu spelling, MODEL[,EXT=on|off]... (models
+     * rv64, rva22s64, rva23s64, max); NULL = rv64, what rivet implemented
+     * before -cpu. A bad one makes rivet_create fail. */
+    const char *cpu;
     FILE *trace;        /* non-NULL: one line per retired instruction; not closed by rivet */
     double timeout;     /* wall-clock seconds from rivet_create (loading the guest counts); 0 = no limit */
     uint64_t max_insns; /* instructions retired over all harts; 0 = no limit */
@@ -92,8 +96,9 @@ struct rivet_config {
     /* The virt board. */
     enum rivet_serial serial;
     const char *serial_path;     /* RIVET_SERIAL_FILE */
-    bool virtio_legacy;          /* virtio-mmio version 1 (force-legacy=true); default version 2 */
-    bool snapshot;               /* every drive: writes go to a RAM overlay, the image is untouched */
+    bool virtio_legacy;          /* virtio-mmio version 1 (force-legacy=true, rivet_config_default's
+                                    choice, as QEMU's); false: version 2 */
+    bool snapshot;               /* every drive: writes go to an overlay file, the image is untouched */
     bool no_reboot;              /* a guest reset request ends the run quietly (rivet never reboots) */
     unsigned ndrives;
     struct rivet_drive drives[RIVET_VIRTIO_SLOTS];

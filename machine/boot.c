@@ -190,7 +190,7 @@ static bool load_initrd(struct machine *m, struct boot_state *st, char *err, siz
 static void *base_dtb(struct machine *m, const struct rivet_boot *b, char *err, size_t errlen)
 {
     if (!b->dtb) {
-        struct dtb_params p = { m->cfg.nharts, m->bus.ram_base, m->bus.ram_size, m->harts[0].misa };
+        struct dtb_params p = { m->cfg.nharts, m->bus.ram_base, m->bus.ram_size, &m->harts[0].isa };
         size_t size;
         void *blob = dtb_build_virt(&p, &size, err, errlen);
         return blob ? display_board_dtb(m, blob, err, errlen) : NULL;

@@ -11,13 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include "cpu/isa.h"
 #include "devices/framebuffer.h"
 #include "rivet/errfmt.h"
 
 enum flag_id {
-    F_MACHINE, F_OBJECT, F_NETDEV, F_NIC, F_NET, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
+    F_MACHINE, F_CPU, F_OBJECT, F_NETDEV, F_NIC, F_NET, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
     F_SERIAL, F_DISPLAY, F_NO_REBOOT, F_SNAPSHOT, F_DRIVE, F_DEVICE, F_GLOBAL,
     F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_JIT, F_HELP, F_VERSION,
     /* Debugging and determinism (apply_debug). */
@@ -39,6 +41,7 @@ struct flag {
 
 static const struct flag flags[] = {
     { "machine", F_MACHINE, ARG_REQUIRED },   { "M", F_MACHINE, ARG_REQUIRED },
+    { "cpu", F_CPU, ARG_REQUIRED },
     { "bios", F_BIOS, ARG_REQUIRED },         { "kernel", F_KERNEL, ARG_REQUIRED },
     { "initrd", F_INITRD, ARG_REQUIRED },     { "append", F_APPEND, ARG_REQUIRED },
     { "dtb", F_DTB, ARG_REQUIRED },
@@ -360,6 +363,19 @@ static enum cli_result set_machine(struct parse_state *st, const char *flag, con
         first = false;
     }
     return r;
+}
+
+/* -cpu MODEL[,EXT=on|off]... or -cpu help; checked here so that a bad one is
+ * refused before anything starts (rivet_create parses it again). */
+static enum cli_result set_cpu(struct parse_state *st, const char *v)
+{
+    struct isa_set isa;
+    if (strcasecmp(v, "help") == 0)
+        return CLI_CPU_HELP;
+    if (!isa_parse_cpu(v, &isa, st->err, st->errlen))
+        return CLI_ERROR;
+    st->o->cfg.cpu = v;
+    return CLI_RUN;
 }
 
 static enum cli_result drive_item(struct parse_state *st, struct cli_drive *d, const char *key, char **val)
@@ -728,6 +744,7 @@ static enum cli_result apply_board(struct parse_state *st, enum flag_id id, cons
     struct cli_options *o = st->o;
     switch (id) {
     case F_MACHINE: return set_machine(st, flag, v);
+    case F_CPU: return set_cpu(st, v);
     case F_BIOS: st->bios = v; return CLI_RUN;
     case F_KERNEL: o->kernel = o->boot.kernel = v; return CLI_RUN;
     case F_INITRD: o->boot.initrd = v; return CLI_RUN;
@@ -1257,6 +1274,10 @@ const char *cli_usage(void)
         "-M virt[,...]   the same as -machine\n"
         "\n"
         "Board:\n"
+        "-cpu MODEL[,EXT=on|off]...\n"
+        "                the harts' ISA: rv64 (the default: RV64GC, Zba, Zbb,\n"
+        "                Zbs, Sstc, Svadu), rva22s64, rva23s64 or max, with\n"
+        "                extensions switched on or off; -cpu help lists them\n"
         "-m SIZE         RAM size: MiB, or with a K/M/G suffix (default 128M, at\n"
         "                least 3M)\n"
         "-smp [cpus=]N[,maxcpus=N][,sockets=S][,cores=C][,threads=T][,dies=1][,clusters=1]\n"
@@ -1303,7 +1324,7 @@ const char *cli_usage(void)
         "                requests wait;\n"
         "                rng-builtin,id=ID: getrandom()\n"
         "-global virtio-mmio.force-legacy=true|false\n"
-        "                virtio-mmio version 1 (legacy) instead of 2 (default false)\n"
+        "                virtio-mmio version 1 (legacy, the default, as QEMU's) or 2\n"
         "-snapshot       disk writes go to a temporary file in $TMPDIR (else\n"
         "                /var/tmp); the images stay untouched\n"
         "-no-reboot      a guest reboot request ends rivet quietly\n"

@@ -58,6 +58,7 @@ enum cli_result {
     CLI_RUN,      /* options filled: run the machine */
     CLI_HELP,     /* -h/--help: print cli_usage() to stdout, exit 0 */
     CLI_VERSION,  /* --version: print cli_version() to stdout, exit 0 */
+    CLI_CPU_HELP, /* -cpu help: print isa_help() (cpu/isa.h) to stdout, exit 0 */
     CLI_ERROR,    /* err filled: exit RIVET_EXIT_USAGE */
     CLI_LOG_HELP, /* -d help: print cli_log_help() to stdout, exit 0 */
 };

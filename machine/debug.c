@@ -173,12 +173,14 @@ bool machine_debug_idle(struct machine *m)
     if (!m->cfg.icount)
         return false;
     uint64_t now = clint_mtime(m->clint);
-    uint64_t deadline = machine_next_deadline(m, now);
+    uint64_t deadline = machine_next_deadline(m);
     /* Virtual time is a 64-bit count of nanoseconds: a deadline further
      * away than it can reach (a guest may set mtime or mtimecmp anywhere)
      * never fires, like no deadline at all. */
     uint64_t room = UINT64_MAX - machine_debug_virtual_ns(m);
     uint64_t wait_ns = UINT64_MAX;
+    if (deadline <= now)
+        return true; /* reached since the last update: the next round raises it */
     if (deadline != UINT64_MAX && deadline > now && deadline - now <= room / NS_PER_TICK)
         wait_ns = (deadline - now) * NS_PER_TICK;
     uint64_t alarm = goldfish_rtc_ns_until_alarm(m->rtc);

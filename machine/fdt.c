@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mmu/mmu.h"
 #include "rivet/encoding.h"
 #include "machine/memmap.h"
 
@@ -22,28 +23,6 @@
 #define TEST_POWEROFF    0x5555
 #define TEST_RESET       0x7777
 #define MAX_CELLS        (4 * 8)  /* interrupts-extended of the PLIC: 4 cells per hart */
-
-/* Multi-letter extensions cpu/ implements and misa cannot show (Zicntr:
- * cycle/time/instret; Zihintpause: pause is a FENCE hint; Sstc: stimecmp). */
-static const char *const isa_z_extensions[] = {
-    "zicntr", "zicsr", "zifencei", "zihintpause", "zba", "zbb", "zbs", "sstc",
-};
-
-/* Canonical order of the single-letter extensions (unpriv. spec 27.11). */
-static const char isa_letters[] = "iemafdqcbkjtpvh";
-
-void dtb_isa_string(uint64_t misa, char *buf, size_t len)
-{
-    size_t n = (size_t)snprintf(buf, len, "rv64");
-    for (const char *c = isa_letters; *c && n + 1 < len; c++)
-        if (misa & (1ull << (*c - 'a')))
-            buf[n++] = *c;
-    buf[n < len ? n : len - 1] = '\0';
-    for (size_t i = 0; i < sizeof isa_z_extensions / sizeof isa_z_extensions[0]; i++) {
-        size_t used = strlen(buf);
-        snprintf(buf + used, len - used, "_%s", isa_z_extensions[i]);
-    }
-}
 
 /* A tree being written: the first libfdt error sticks and later calls do nothing. */
 struct dt {
@@ -111,18 +90,37 @@ static void node_name(char *buf, size_t len, const char *name, uint64_t addr)
     snprintf(buf, len, "%s@%llx", name, (unsigned long long)addr);
 }
 
+/* The ISA three ways: the riscv,isa string (what Linux 6.1 reads), and the
+ * base and extension list of the newer binding (riscv/extensions.yaml). */
+static void add_isa(struct dt *d, const struct isa_set *isa)
+{
+    char str[ISA_STRING_MAX], list[ISA_STRING_MAX];
+    isa_string(isa, str, sizeof str);
+    size_t n = isa_name_list(isa, list, sizeof list);
+    dt_str(d, "riscv,isa", str);
+    dt_str(d, "riscv,isa-base", "rv64i");
+    if (n <= sizeof list)
+        dt_strs(d, "riscv,isa-extensions", list, n);
+    /* The cache block of the CMO extensions (riscv/cpus.yaml). */
+    if (isa_has(isa, EXT_ZICBOM))
+        dt_u32(d, "riscv,cbom-block-size", MMU_CBO_BLOCK);
+    if (isa_has(isa, EXT_ZICBOP))
+        dt_u32(d, "riscv,cbop-block-size", MMU_CBO_BLOCK);
+    if (isa_has(isa, EXT_ZICBOZ))
+        dt_u32(d, "riscv,cboz-block-size", MMU_CBO_BLOCK);
+}
+
 static void add_cpu(struct dt *d, const struct dtb_params *p, unsigned i)
 {
-    char name[32], isa[128];
+    char name[32];
     snprintf(name, sizeof name, "cpu@%u", i);
-    dtb_isa_string(p->misa, isa, sizeof isa);
     dt_begin(d, name);
     dt_u32(d, "phandle", ph_cpu(p, i));
     dt_str(d, "device_type", "cpu");
     dt_u32(d, "reg", i);
     dt_str(d, "status", "okay");
     dt_str(d, "compatible", "riscv");
-    dt_str(d, "riscv,isa", isa);
+    add_isa(d, p->isa);
     dt_str(d, "mmu-type", "riscv,sv57"); /* satp accepts Sv39, Sv48 and Sv57 */
     dt_begin(d, "interrupt-controller");
     dt_u32(d, "#address-cells", 0);

@@ -16,10 +16,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpu/isa.h"
+
 struct dtb_params {
     unsigned nharts;
     uint64_t ram_base, ram_size;
-    uint64_t misa;     /* single-letter extensions of the riscv,isa string */
+    const struct isa_set *isa; /* the harts' extensions (riscv,isa and kin) */
 };
 
 /* The generated tree; /chosen holds stdout-path only. */
@@ -44,8 +46,5 @@ void *dtb_add_framebuffer(const void *blob, const struct dtb_framebuffer *fb, si
 /* True when data[0..size) is a complete, well-formed device tree blob
  * (fdt_check_full), so a user's -dtb file can be handed to libfdt safely. */
 bool dtb_valid(const void *data, size_t size);
-
-/* The riscv,isa string for a hart with this misa, e.g. "rv64imafdc_zicntr_...". */
-void dtb_isa_string(uint64_t misa, char *buf, size_t len);
 
 #endif

@@ -99,6 +99,7 @@ void rivet_config_default(struct rivet_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->ram_size = 128ull << 20;
     cfg->nharts = 1;
+    cfg->virtio_legacy = true; /* QEMU's virt board: virtio-mmio.force-legacy defaults to true */
 }
 
 int rivet_guest_status(uint64_t code)
@@ -427,6 +428,9 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
     machine_err(err, errlen, "%s", "");
     if (!check_config(cfg, err, errlen))
         return NULL;
+    struct isa_set isa;
+    if (!isa_parse_cpu(cfg->cpu ? cfg->cpu : ISA_DEFAULT_MODEL, &isa, err, errlen))
+        return NULL;
     struct machine *m = calloc(1, sizeof *m);
     if (!m) {
         machine_err(err, errlen, "out of memory creating the machine");
@@ -447,6 +451,7 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
         rivet_destroy(m);
         return NULL;
     }
+    code_cache_set_isa(m->cache, &isa); /* before the harts, which copy it */
     if (cfg->jit)
         code_cache_set_jit(m->cache, cfg->jit < 0 ? 0 : 1);
     if (!create_harts(m, err, errlen) || !create_devices(m, err, errlen) || !map_devices(m, err, errlen) ||
@@ -536,7 +541,7 @@ bool machine_run_round(struct machine *m)
             if (m->cfg.max_insns - m->retired < budget)
                 budget = m->cfg.max_insns - m->retired;
         }
-        if (m->cfg.nharts > 1)
+        if (m->cfg.nharts > 1 && !(h->wfi && h->wrs)) /* a WRS waiter's is watched (cpu/resv.h) */
             h->resv_valid = false;
         bool held = h->debug_hold;
         uint64_t n = hart_run(h, budget);
@@ -607,15 +612,17 @@ static void update_devices(struct machine *m)
 
 static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
-uint64_t machine_next_deadline(const struct machine *m, uint64_t now)
+uint64_t machine_next_deadline(const struct machine *m)
 {
     uint64_t deadline = clint_next_deadline(m->clint);
-    if (deadline <= now)
-        deadline = UINT64_MAX; /* reached since now was read: its interrupt is pending */
     for (unsigned i = 0; i < m->cfg.nharts; i++) {
         const struct hart *h = &m->harts[i];
-        if (!h->halted && (h->menvcfg & MENVCFG_STCE) && h->stimecmp > now)
+        /* With Sstc, STIP is the timer's level (hart_tick): while it is low
+         * the compare is still ahead of the last tick. */
+        if (!h->halted && (h->menvcfg & MENVCFG_STCE) && !(hart_pending(h) & MIP_STIP))
             deadline = min_u64(deadline, h->stimecmp);
+        if (h->wfi && h->wrs) /* WRS.STO: hart_tick ends the wait when reached (cpu/resv.h) */
+            deadline = min_u64(deadline, h->wrs_deadline);
     }
     return deadline;
 }
@@ -632,15 +639,16 @@ static uint64_t idle_cap_ns(const struct machine *m)
     return MACHINE_IDLE_MAX_NS;
 }
 
-/* How long an idle machine may sleep: until the earliest future timer
- * deadline (CLINT mtimecmp, a running hart's Sstc stimecmp, the RTC alarm),
- * but at most idle_cap_ns. Deadlines already reached are left out: their
- * interrupt is pending, and a hart that masks it must not turn the sleep
- * into a spin. */
+/* How long an idle machine may sleep: until the earliest timer deadline not
+ * yet raised (machine_next_deadline, the RTC alarm), but at most
+ * idle_cap_ns. Deadlines raised are left out: their interrupt is pending,
+ * and a hart that masks it must not turn the sleep into a spin. */
 static uint64_t idle_wait_ns(const struct machine *m)
 {
     uint64_t now = clint_mtime(m->clint);
-    uint64_t deadline = machine_next_deadline(m, now);
+    uint64_t deadline = machine_next_deadline(m);
+    if (deadline <= now)
+        return 0; /* reached since the last update: the next one raises it */
     uint64_t wait = idle_cap_ns(m);
     if (deadline != UINT64_MAX && deadline > now && deadline - now < wait / NS_PER_TICK)
         wait = (deadline - now) * NS_PER_TICK;
@@ -671,9 +679,9 @@ static bool no_deadline_ahead(const struct machine *m)
 {
     if (m->cfg.icount)
         return true; /* machine_debug_idle found no deadline virtual time can reach */
-    uint64_t now = clint_mtime(m->clint), deadline = machine_next_deadline(m, now);
-    if (deadline != UINT64_MAX && deadline > now)
-        return false;
+    uint64_t deadline = machine_next_deadline(m);
+    if (deadline != UINT64_MAX)
+        return false; /* ahead, or reached and raised at the next update */
     return goldfish_rtc_ns_until_alarm(m->rtc) == UINT64_MAX;
 }
 

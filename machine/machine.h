@@ -8,7 +8,9 @@
  *   --max-insns is near). With more than one hart, each hart's LR/SC
  *   reservation is dropped before it runs, since another hart may have
  *   written the reserved address in its slice (an SC may always fail
- *   spuriously, unprivileged spec "Zalrsc", so this is allowed).
+ *   spuriously, unprivileged spec "Zalrsc", so this is allowed), except
+ *   that of a hart sleeping in WRS, whose reservation set is watched
+ *   (cpu/resv.h).
  * - A hart the gdb stub holds (h->debug_hold: stopped while gdb runs others,
  *   vCont with per-thread actions) runs nothing and counts as waiting. When
  *   the stub stops a hart in its slice (a breakpoint, a watchpoint: it holds
@@ -133,10 +135,13 @@ struct machine {
 /* mtime in RIVET_TIMEBASE_HZ ticks since the machine was created (hart_env.read_time). */
 uint64_t machine_read_time(void *opaque);
 
-/* The earliest timer deadline after now, in mtime ticks: the CLINT's
- * mtimecmp not yet reached, or a running hart's Sstc stimecmp; UINT64_MAX
- * when none is armed. (The RTC alarm is in nanoseconds: goldfish_rtc.h.) */
-uint64_t machine_next_deadline(const struct machine *m, uint64_t now);
+/* The earliest timer deadline not yet raised, in mtime ticks: a CLINT
+ * mtimecmp whose MTIP the last update left low, a running hart's Sstc
+ * stimecmp with STIP low, or the end of a WRS.STO wait; UINT64_MAX when
+ * none is armed. It may already be behind clint_mtime() (reached since the
+ * last update, which the next one raises): callers treat that as no wait,
+ * never as no deadline. (The RTC alarm is in nanoseconds: goldfish_rtc.h.) */
+uint64_t machine_next_deadline(const struct machine *m);
 
 /* One round of the run loop (above): every hart one slice. Returns false
  * when the instruction limit leaves nothing to run. m->retired counts

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cpu/isa.h"
 #include "machine/cli.h"
 #include "machine/display.h"
 #include "machine/hostfile.h"
@@ -271,6 +272,10 @@ int main(int argc, char **argv)
         break;
     case CLI_LOG_HELP:
         fputs(cli_log_help(), stdout);
+        status = 0;
+        break;
+    case CLI_CPU_HELP:
+        isa_help(stdout);
         status = 0;
         break;
     case CLI_ERROR:

@@ -124,8 +124,10 @@ static void hart_stop(void *opaque, unsigned hartid)
 static void hart_suspend(void *opaque, unsigned hartid)
 {
     struct hart *h = hart_of(opaque, hartid);
-    if ((hart_pending(h) & h->mie) == 0)
+    if ((hart_pending(h) & h->mie) == 0) {
         h->wfi = true;
+        h->wrs = false;
+    }
 }
 
 /* Shutdown ends the run with 0, or 1 when the guest reports a system
@@ -180,7 +182,17 @@ void machine_sbi_prepare_hart(struct hart *h)
     /* OpenSBI's mstatus_init lets U-mode read cycle, time and instret
      * (Linux's vDSO reads time with rdtime). */
     csr_write(h, CSR_SCOUNTEREN, 7);
-    csr_write(h, CSR_MENVCFG, MENVCFG_STCE);
+    /* What OpenSBI enables for S and U when the ISA has it: cache-block
+     * management (cbo.inval flushes) and zero, page-based memory types;
+     * csr_write drops the fields of extensions the ISA leaves out, and ADUE
+     * keeps its reset value (cpu/hart.c). */
+    csr_write(h, CSR_MENVCFG, h->menvcfg | MENVCFG_CBIE_FLUSH | MENVCFG_CBCFE | MENVCFG_CBZE | MENVCFG_PBMTE);
+    /* Smstateen: S may use senvcfg and sstateen0 (OpenSBI's choice too). */
+    csr_write(h, CSR_MSTATEEN0, MSTATEEN_SE | MSTATEEN_ENVCFG);
+    /* The SBI timer runs on stimecmp (see the top), so STCE is set even
+     * when the guest's ISA has no Sstc: nothing below M sees menvcfg, and
+     * stimecmp then stays out of the guest's reach (cpu/csr.c). */
+    h->menvcfg |= MENVCFG_STCE;
     csr_write(h, CSR_PMPADDR0, PMPADDR_ALL);
     csr_write(h, CSR_PMPCFG0, PMP_A_NAPOT | PMP_R | PMP_W | PMP_X);
     /* FP on, as OpenSBI's mstatus_init leaves it; Linux turns it off itself. */

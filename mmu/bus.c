@@ -171,9 +171,19 @@ static void notify_ram_write(struct bus *bus, uint64_t paddr, uint64_t len, bool
             bus->code_write(bus->code_write_opaque, page);
         if (watch && (flags & BUS_PAGE_WATCH) && bus->watch)
             bus->watch(bus->watch_opaque, paddr, (unsigned)len);
+        if ((flags & BUS_PAGE_RESV) && bus->resv_write) {
+            uint64_t lo = paddr > page ? paddr : page, end = paddr + len;
+            uint64_t hi = end < page + PAGE_SIZE ? end : page + PAGE_SIZE;
+            bus->resv_write(bus->resv_write_opaque, lo, hi - lo); /* this page's part */
+        }
     }
 }
 
+void bus_note_store(struct bus *bus, uint64_t paddr, uint64_t len)
+{
+    if (bus_ram_ptr(bus, paddr, len) && len && (bus_page_flags(bus, paddr) & BUS_PAGE_RESV) && bus->resv_write)
+        bus->resv_write(bus->resv_write_opaque, paddr, len);
+}
 
 /* A refused access: tells the listener why (bus.h), returns BUS_ERROR. */
 static bus_status refuse(const struct bus *bus, uint64_t paddr, unsigned size, bool write, bool device_said_no)

@@ -16,9 +16,12 @@
  *   callbacks see only sizes they implement, and never check. Devices never
  *   touch hart state.
  * - Every RAM page has a flags byte. BUS_PAGE_CODE marks a page holding decoded
- *   blocks, BUS_PAGE_WATCH a page with a store watcher (HTIF tohost). The
- *   software TLB never maps such a page for stores, so every store to it goes
- *   through bus_write(), which calls the code-write hook or the watcher.
+ *   blocks, BUS_PAGE_WATCH a page with a store watcher (HTIF tohost),
+ *   BUS_PAGE_RESV a page holding the reservation set of a hart waiting in
+ *   WRS (cpu/resv.h). The software TLB never maps such a page for stores, so
+ *   every store to it goes through bus_write(), which calls the code-write
+ *   hook, the watcher or the reservation hook. DMA writes call the code and
+ *   reservation hooks too, atomics bus_note_store().
  * - Threading: today every caller runs on the single emulation thread. When
  *   harts get their own threads, page_flags and the hooks are read by all of
  *   them and written only with the machine stopped or under the code lock.
@@ -71,11 +74,15 @@ struct mmio_region {
 #define BUS_MAX_REGIONS 32
 #define BUS_PAGE_CODE  0x01
 #define BUS_PAGE_WATCH 0x02
+#define BUS_PAGE_RESV  0x04
 
 /* Called after a store or DMA write changed bytes in a page flagged CODE. */
 typedef void (*bus_code_write_fn)(void *opaque, uint64_t paddr_page);
 /* Called after a store to a watched page; addr/size describe the store. */
 typedef void (*bus_watch_fn)(void *opaque, uint64_t paddr, unsigned size);
+/* Called after a store or DMA write changed [paddr, paddr + len) in a page
+ * flagged RESV. */
+typedef void (*bus_resv_write_fn)(void *opaque, uint64_t paddr, uint64_t len);
 
 struct bus {
     uint8_t *ram;
@@ -87,6 +94,8 @@ struct bus {
     void *code_write_opaque;
     bus_watch_fn watch;
     void *watch_opaque;
+    bus_resv_write_fn resv_write;
+    void *resv_write_opaque;
     /* Called when bus_read or bus_write refuses an access (-d guest_errors):
      * `region` is the device's name or NULL (nothing mapped there), `reason`
      * says why. The error paths only; NULL = nobody listens. */
@@ -131,6 +140,10 @@ bus_status bus_write(struct bus *bus, uint64_t paddr, unsigned size, uint64_t va
 /* Checked DMA for devices: the whole range must be RAM. Writes notify code pages. */
 bool bus_dma_read(struct bus *bus, uint64_t paddr, void *dst, uint64_t len);
 bool bus_dma_write(struct bus *bus, uint64_t paddr, const void *src, uint64_t len);
+
+/* For stores that bypass bus_write() (atomics through a host pointer):
+ * calls the reservation hook after [paddr, paddr + len) changed in RAM. */
+void bus_note_store(struct bus *bus, uint64_t paddr, uint64_t len);
 
 /* Marks RAM page(s) for a store watcher. */
 void bus_watch_page(struct bus *bus, uint64_t paddr);

@@ -33,6 +33,7 @@ void mmu_init(struct mmu *m, struct bus *bus)
     mmu_set_context(m, PRV_M, PRV_M, false);
     m->sets_used = (1u << TLB_SETS) - 1; /* zeroed entries are not invalid ones */
     m->fill_overflow = true;
+    m->walk = MMU_WALK_HWAD;
     mmu_flush(m);
 }
 
@@ -57,6 +58,7 @@ void mmu_flush(struct mmu *m)
     m->sets_used = 0;
     m->super_lo = UINT64_MAX;
     m->super_hi = 0;
+    m->pm_tagged = false;
     memset(m->pmp_cache, 0xff, sizeof(m->pmp_cache)); /* ~0 is no tag: its access field is 3 */
 }
 
@@ -65,7 +67,7 @@ void mmu_flush(struct mmu *m)
  * superpage pieces span, everything goes. */
 bool mmu_flush_page(struct mmu *m, uint64_t va)
 {
-    if (va >= m->super_lo && va < m->super_hi) {
+    if ((va >= m->super_lo && va < m->super_hi) || m->pm_tagged) {
         mmu_flush(m);
         return true;
     }
@@ -150,11 +152,19 @@ static void note_code_store(struct bus *bus, uint64_t pa)
 }
 
 /* 4.3.1 and 4.3.2 step 3: V=0 and W-without-R are invalid; bits 60:54 are
- * reserved, and PBMT and N are too since Svpbmt and Svnapot are absent. */
-static bool pte_invalid(uint64_t pte)
+ * reserved. PBMT and N are reserved in pointers, and in leaves unless
+ * Svpbmt (with PBMTE; the type 3 is reserved) or Svnapot allow them
+ * (walk_leaf checks the NAPOT size). */
+static bool pte_invalid(const struct mmu *m, uint64_t pte)
 {
-    return !(pte & PTE_V) || (pte & (PTE_R | PTE_W)) == PTE_W ||
-           (pte & (PTE_RESERVED_MASK | PTE_PBMT_MASK | PTE_N)) != 0;
+    if (!(pte & PTE_V) || (pte & (PTE_R | PTE_W)) == PTE_W || (pte & PTE_RESERVED_MASK))
+        return true;
+    if (!(pte & (PTE_R | PTE_X)))
+        return (pte & (PTE_PBMT_MASK | PTE_N)) != 0;
+    uint64_t pbmt = pte & PTE_PBMT_MASK;
+    if (pbmt && (!(m->walk & MMU_WALK_PBMT) || pbmt == PTE_PBMT_MASK))
+        return true;
+    return (pte & PTE_N) && !(m->walk & MMU_WALK_NAPOT);
 }
 
 /* 4.3.2 step 5 with the U/SUM/MXR rules of 4.3.1 and 3.1.6.3: S-mode never
@@ -167,9 +177,11 @@ static bool leaf_permits(const struct mmu *m, uint64_t pte, enum mmu_access acc,
     } else if (priv == PRV_U) {
         return false;
     }
+    bool load = (pte & PTE_R) || (m->mxr && (pte & PTE_X));
     switch (acc) {
     case ACC_FETCH: return (pte & PTE_X) != 0;
-    case ACC_LOAD:  return (pte & PTE_R) || (m->mxr && (pte & PTE_X));
+    case ACC_LOAD:  return load;
+    case ACC_CBO:   return load || (pte & PTE_W); /* CMO 1.0: a load or a store will do */
     default:        return (pte & PTE_W) != 0;
     }
 }
@@ -184,17 +196,33 @@ static uint64_t *pte_slot(struct mmu *m, uint64_t pte_addr)
     return (uint64_t *)(void *)bus_ram_ptr(m->bus, pte_addr, PTE_BYTES);
 }
 
+/* Svnapot: a 4 KiB leaf with N set and PPN[3:0] = 1000 maps the 64 KiB
+ * region its PPN names with bits 3:0 cleared; any other N leaf is reserved. */
+#define NAPOT_SHIFT 16
+#define NAPOT_PPN_LOW 0xfull
+#define NAPOT_PPN_64K 0x8ull
+static bool napot_leaf(uint64_t *ppn, unsigned *shift)
+{
+    if (*shift != PAGE_SHIFT || (*ppn & NAPOT_PPN_LOW) != NAPOT_PPN_64K)
+        return false;
+    *ppn &= ~NAPOT_PPN_LOW;
+    *shift = NAPOT_SHIFT;
+    return true;
+}
+
 /*
- * A leaf found at the level whose pages are 2^shift bytes. A and D are set
- * here by hardware (as with Svadu, and QEMU) rather than by a page fault: the
- * update is a compare-and-swap so that a PTE changed since it was read
- * (another hart, later) is never overwritten; the caller then walks again
- * (4.3.2 step 7).
+ * A leaf found at the level whose pages are 2^shift bytes. With hardware
+ * A/D updates (MMU_WALK_HWAD), A and D are set here by a compare-and-swap,
+ * so that a PTE changed since it was read (another hart, later) is never
+ * overwritten; the caller then walks again (4.3.2 step 7). Without, a
+ * missing A (or D for a store) is a page fault (Svade).
  */
 static int walk_leaf(struct mmu *m, uint64_t va, enum mmu_access acc, int priv, uint64_t *slot,
                      uint64_t pte_addr, uint64_t pte, unsigned shift, uint64_t *pa)
 {
     uint64_t ppn = (pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK;
+    if ((pte & PTE_N) && !napot_leaf(&ppn, &shift))
+        return page_fault(acc);
     uint64_t offset_mask = (1ull << shift) - 1;
     if (((ppn << PAGE_SHIFT) & offset_mask) != 0) /* misaligned superpage, step 6 */
         return page_fault(acc);
@@ -202,6 +230,8 @@ static int walk_leaf(struct mmu *m, uint64_t va, enum mmu_access acc, int priv, 
         return page_fault(acc);
     uint64_t need = PTE_A | (acc == ACC_STORE ? PTE_D : 0);
     if ((pte & need) != need) {
+        if (!(m->walk & MMU_WALK_HWAD))
+            return page_fault(acc);
         if (!pmp_allows(m, pte_addr, PTE_BYTES, ACC_STORE, PRV_S))
             return access_fault(acc);
         if (!__atomic_compare_exchange_n(slot, &pte, pte | need, false, __ATOMIC_SEQ_CST,
@@ -227,7 +257,7 @@ static int walk_once(struct mmu *m, uint64_t va, enum mmu_access acc, int priv, 
         if (!slot)
             return access_fault(acc); /* of the original access type, step 2 */
         uint64_t pte = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-        if (pte_invalid(pte))
+        if (pte_invalid(m, pte))
             return page_fault(acc);
         if (pte & (PTE_R | PTE_X))
             return walk_leaf(m, va, acc, priv, slot, pte_addr, pte, shift, pa);
@@ -236,25 +266,45 @@ static int walk_once(struct mmu *m, uint64_t va, enum mmu_access acc, int priv, 
     return page_fault(acc); /* a pointer at the last level, step 4 */
 }
 
+/* The translation alone, PMP on the result left to the caller: 0 with *pa,
+ * or an exception cause. */
+static int translate_va(struct mmu *m, uint64_t va, enum mmu_access acc, int priv, uint64_t *pa)
+{
+    int levels = satp_levels(m->satp);
+    int cause;
+    m->leaf_shift = PAGE_SHIFT;
+    if (priv == PRV_M || levels == 0) {
+        *pa = va; /* M-mode and Bare are never translated (4.1.11) */
+        return 0;
+    }
+    if (!va_canonical(va, levels))
+        return page_fault(acc);
+    while ((cause = walk_once(m, va, acc, priv, levels, pa)) == WALK_RETRY)
+        ;
+    return cause;
+}
+
 int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, unsigned size,
                   uint64_t *pa, uint64_t *tval)
 {
     int priv = acc == ACC_FETCH ? m->priv : m->ls_priv;
-    int levels = satp_levels(m->satp);
-    int cause = 0;
-    m->leaf_shift = PAGE_SHIFT;
-    if (priv == PRV_M || levels == 0)
-        *pa = va; /* M-mode and Bare are never translated (4.1.11) */
-    else if (!va_canonical(va, levels))
-        cause = page_fault(acc);
-    else
-        while ((cause = walk_once(m, va, acc, priv, levels, pa)) == WALK_RETRY)
-            ;
+    int cause = translate_va(m, va, acc, priv, pa);
     if (!cause && !pmp_allows(m, *pa, size, acc, priv))
         cause = access_fault(acc);
     if (cause)
         *tval = va;
     return cause;
+}
+
+/* Pointer masking (mmu.h): the address an explicit access goes to. */
+static inline uint64_t pm_transform(const struct mmu *m, uint64_t va)
+{
+    unsigned n = m->pmlen;
+    if (!n)
+        return va;
+    if (m->ls_priv != PRV_M && satp_levels(m->satp))
+        return (uint64_t)((int64_t)(va << n) >> n); /* virtual: sign-extended */
+    return (va << n) >> n;                          /* physical: zero-extended */
 }
 
 /* Records a filled entry for mmu_flush (a full log means "clear all"). */
@@ -345,16 +395,26 @@ static bus_status phys_access(struct bus *bus, uint64_t pa, unsigned size, enum 
     return acc == ACC_STORE ? bus_write(bus, pa, size, *value) : bus_read(bus, pa, size, value);
 }
 
-static int access_aligned(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc,
+/* The TLB entry of an access at va that went to eva (pointer masking) is
+ * kept under va's page (mmu.h). */
+static void tlb_fill_masked(struct mmu *m, struct tlb_entry *tlb, uint64_t va, uint64_t eva, uint64_t pa,
+                            enum mmu_access acc)
+{
+    if ((va ^ eva) & PAGE_MASK)
+        m->pm_tagged = true;
+    tlb_fill(m, tlb, va, pa, acc, m->ls_priv);
+}
+
+static int access_aligned(struct mmu *m, uint64_t va, uint64_t eva, unsigned size, enum mmu_access acc,
                           uint64_t *value, uint64_t *tval)
 {
     uint64_t pa;
-    int cause = mmu_translate(m, va, acc, size, &pa, tval);
+    int cause = mmu_translate(m, eva, acc, size, &pa, tval);
     if (cause)
         return cause;
-    tlb_fill(m, acc == ACC_STORE ? m->tlb_store : m->tlb_load, va, pa, acc, m->ls_priv);
+    tlb_fill_masked(m, acc == ACC_STORE ? m->tlb_store : m->tlb_load, va, eva, pa, acc);
     if (phys_access(m->bus, pa, size, acc, value) != BUS_OK) {
-        *tval = va;
+        *tval = eva;
         return access_fault(acc);
     }
     return 0;
@@ -426,20 +486,21 @@ static void note_watch(struct mmu *m, uint64_t va, unsigned size, enum mmu_acces
 static int access_slow(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc,
                        uint64_t *value, uint64_t *tval)
 {
+    uint64_t eva = pm_transform(m, va);
     if (!valid_size(size)) {
-        *tval = va;
+        *tval = eva;
         return access_fault(acc);
     }
-    if (watch_defer(m, va, size, acc)) {
-        *tval = va;
+    if (watch_defer(m, eva, size, acc)) {
+        *tval = eva;
         return MMU_WATCH_DEFER;
     }
     if (!(va & (size - 1)) && victim_access(m, va, size, acc, value))
         return 0;
-    int cause = (va & (size - 1)) ? access_split(m, va, size, acc, value, tval)
-                                  : access_aligned(m, va, size, acc, value, tval);
+    int cause = (va & (size - 1)) ? access_split(m, eva, size, acc, value, tval)
+                                  : access_aligned(m, va, eva, size, acc, value, tval);
     if (!cause && m->watch)
-        note_watch(m, va, size, acc);
+        note_watch(m, eva, size, acc);
     return cause;
 }
 
@@ -498,24 +559,75 @@ int mmu_atomic_ptr(struct mmu *m, uint64_t va, unsigned size, enum mmu_access ac
         *host = (uint8_t *)(uintptr_t)(va + e->addend);
         return 0;
     }
-    if (watch_defer(m, va, size, acc)) {
-        *tval = va;
+    uint64_t pa, eva = pm_transform(m, va);
+    if (watch_defer(m, eva, size, acc)) {
+        *tval = eva;
         return MMU_WATCH_DEFER;
     }
-    uint64_t pa;
-    int cause = mmu_translate(m, va, acc, size, &pa, tval);
+    int cause = mmu_translate(m, eva, acc, size, &pa, tval);
     if (cause)
         return cause;
-    tlb_fill(m, tlb, va, pa, acc, m->ls_priv);
+    tlb_fill_masked(m, tlb, va, eva, pa, acc);
     uint8_t *p = bus_ram_ptr(m->bus, pa, size);
     if (!p) {
-        *tval = va;
+        *tval = eva;
         return access_fault(acc);
     }
     if (acc == ACC_STORE)
         note_code_store(m->bus, pa);
     if (m->watch) /* the hart stops after the atomic, before its next instruction */
-        note_watch(m, va, size, acc);
+        note_watch(m, eva, size, acc);
     *host = p;
+    return 0;
+}
+
+/* CMO 1.0, "Page-Fault, Guest-Page-Fault, and Access-Fault Exceptions": the
+ * block is checked as one access of its size; cbo.zero needs what a store
+ * needs (A and D set), a management operation what a load or a store needs
+ * (A set, D not looked at); every fault is a store fault with tval = rs1. */
+static int cbo_translate(struct mmu *m, uint64_t va, bool zero, uint64_t *pa, uint64_t *tval)
+{
+    int priv = m->ls_priv;
+    int cause = translate_va(m, va & ~(uint64_t)(MMU_CBO_BLOCK - 1), zero ? ACC_STORE : ACC_CBO, priv, pa);
+    if (!cause && !pmp_allows(m, *pa, MMU_CBO_BLOCK, ACC_STORE, priv) &&
+        (zero || !pmp_allows(m, *pa, MMU_CBO_BLOCK, ACC_LOAD, priv)))
+        cause = CAUSE_STORE_ACCESS;
+    if (cause)
+        *tval = va;
+    return cause;
+}
+
+/* Memory (RAM or a device) is there; elsewhere no load or store is allowed. */
+int mmu_cbo_manage(struct mmu *m, uint64_t va, uint64_t *tval)
+{
+    va = pm_transform(m, va);
+    uint64_t pa;
+    int cause = cbo_translate(m, va, false, &pa, tval);
+    if (cause)
+        return cause;
+    if (!bus_ram_ptr(m->bus, pa, MMU_CBO_BLOCK) && !bus_find_region(m->bus, pa)) {
+        *tval = va;
+        return CAUSE_STORE_ACCESS;
+    }
+    return 0;
+}
+
+/* Devices do not take cbo.zero (its PMA is RAM's only). The write goes
+ * through the bus's DMA path, which tells the code cache and the
+ * reservation monitor (cpu/resv.h) after the bytes changed. */
+int mmu_cbo_zero(struct mmu *m, uint64_t va, uint64_t *tval)
+{
+    static const uint8_t zeros[MMU_CBO_BLOCK];
+    va = pm_transform(m, va);
+    uint64_t pa;
+    int cause = cbo_translate(m, va, true, &pa, tval);
+    if (cause)
+        return cause;
+    if (!bus_dma_write(m->bus, pa, zeros, MMU_CBO_BLOCK)) {
+        *tval = va;
+        return CAUSE_STORE_ACCESS;
+    }
+    if (m->watch)
+        note_watch(m, va & ~(uint64_t)(MMU_CBO_BLOCK - 1), MMU_CBO_BLOCK, ACC_STORE);
     return 0;
 }

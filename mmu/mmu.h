@@ -12,9 +12,23 @@
  * Exceptions: every function returns 0 on success or an exception cause
  * (CAUSE_* from rivet/encoding.h) with the trap value stored in *tval.
  *
- * A/D bits: the walker sets A (and D on a store) itself, with an atomic
- * compare-and-swap on the PTE (the behaviour of Svadu / QEMU), rather than
- * raising page faults for the guest to fix up.
+ * A/D bits: with MMU_WALK_HWAD the walker sets A (and D on a store) itself,
+ * with an atomic compare-and-swap on the PTE (Svadu with menvcfg.ADUE);
+ * without it, an access that would need them set is a page fault (Svade).
+ *
+ * Page table extensions (m->walk, from the ISA and menvcfg): MMU_WALK_PBMT
+ * lets leaf PTEs carry PBMT 0-2 (Svpbmt with menvcfg.PBMTE; rivet has no
+ * caches, so the types change nothing else), MMU_WALK_NAPOT lets 4 KiB
+ * leaves with N = 1 and PPN[3:0] = 1000 map 64 KiB (Svnapot). Otherwise
+ * those bits are reserved: page fault.
+ *
+ * Pointer masking (Ssnpm, Smnpm): m->pmlen (0, 7 or 16) is that of the
+ * effective load/store privilege; loads, stores, atomics and cache-block
+ * operations use the transformed address (upper pmlen bits sign-extended
+ * when translated, zeroed when not), and a fault's tval is the transformed
+ * address. The TLB keeps such accesses' entries under the untransformed
+ * page, so the inline fast path stays one compare; m->pm_tagged then says a
+ * page flush must flush everything.
  *
  * Misaligned loads and stores are carried out here (split into byte accesses,
  * each translated and PMP-checked); the guest never sees a misaligned trap for
@@ -39,7 +53,17 @@
 #define PMP_CACHE_ENTRIES 64
 #define TLB_FILL_LOG 256
 
-enum mmu_access { ACC_FETCH = 0, ACC_LOAD = 1, ACC_STORE = 2 };
+/* ACC_CBO is a cache-block management operation's walk (mmu_cbo_manage):
+ * a load's or a store's permission will do; PMP is asked for loads and
+ * stores only, never for ACC_CBO. */
+enum mmu_access { ACC_FETCH = 0, ACC_LOAD = 1, ACC_STORE = 2, ACC_CBO = 3 };
+
+#define MMU_WALK_HWAD  0x01
+#define MMU_WALK_PBMT  0x02
+#define MMU_WALK_NAPOT 0x04
+
+/* The cache block of Zicbom/Zicboz (riscv,cbom-block-size in the device tree). */
+#define MMU_CBO_BLOCK 64
 
 /* Not an exception: a watched access refused before it happened (see
  * struct mmu, watch). Above every exception code. */
@@ -118,9 +142,14 @@ struct mmu {
     uint64_t super_lo, super_hi; /* virtual range spanned by superpage pieces in the TLB */
     uint8_t ls_set, fetch_set; /* indexes of the current sets */
     uint8_t sets_used;         /* bit per set that may hold entries: flushes skip the rest */
+    uint8_t walk;              /* MMU_WALK_* (see the top) */
+    uint8_t pmlen;             /* pointer masking of the effective privilege: 0, 7 or 16 */
+    bool pm_tagged;            /* the TLB holds an entry under an untransformed address */
     struct tlb_set sets[TLB_SETS];
 };
 
+/* Starts with hardware A/D updates and no other page-table extension (what
+ * rivet did before -cpu); the hart sets m->walk from its ISA. */
 void mmu_init(struct mmu *m, struct bus *bus);
 void mmu_flush(struct mmu *m);          /* every TLB of every context */
 /* What SFENCE.VMA with rs1 = va needs: the translations of va's leaf PTE.
@@ -206,6 +235,15 @@ static inline int mmu_store(struct mmu *m, uint64_t va, unsigned size, uint64_t 
 {
     return mmu_store_fast(m, va, size, value) ? 0 : mmu_store_slow(m, va, size, value, tval);
 }
+
+/* Cache-block operations on the 64-byte block holding va (CMO 1.0): the
+ * management instructions (clean, flush, invalidate) need a load's or a
+ * store's permission and do nothing else (rivet has no caches); cbo.zero
+ * needs a store's and writes 64 zero bytes to RAM (anything else is a
+ * store access fault). Faults are store faults with *tval = va (as pointer
+ * masking transforms it). */
+int mmu_cbo_manage(struct mmu *m, uint64_t va, uint64_t *tval);
+int mmu_cbo_zero(struct mmu *m, uint64_t va, uint64_t *tval);
 
 /* Host pointer for an access that must not be split (atomics): translates for
  * ACC_STORE (AMOs need write permission) and returns a RAM pointer, or an

@@ -26,6 +26,8 @@
 #define CSR_STVEC         0x105
 #define CSR_SCOUNTEREN    0x106
 #define CSR_SENVCFG       0x10a
+#define CSR_SSTATEEN0     0x10c
+#define CSR_SSTATEEN3     0x10f
 #define CSR_SSCRATCH      0x140
 #define CSR_SEPC          0x141
 #define CSR_SCAUSE        0x142
@@ -47,6 +49,8 @@
 #define CSR_MTVEC         0x305
 #define CSR_MCOUNTEREN    0x306
 #define CSR_MENVCFG       0x30a
+#define CSR_MSTATEEN0     0x30c
+#define CSR_MSTATEEN3     0x30f
 #define CSR_MCOUNTINHIBIT 0x320
 #define CSR_MHPMEVENT3    0x323
 #define CSR_MHPMEVENT31   0x33f
@@ -178,10 +182,24 @@
 /* menvcfg (priv. spec 3.1.18). */
 #define MENVCFG_FIOM  (1ull << 0)
 #define MENVCFG_CBIE  (3ull << 4)
+#define MENVCFG_CBIE_FLUSH    (1ull << 4)
+#define MENVCFG_CBIE_RESERVED (2ull << 4)
 #define MENVCFG_CBCFE (1ull << 6)
 #define MENVCFG_CBZE  (1ull << 7)
+#define MENVCFG_PMM   (3ull << 32)
+#define MENVCFG_PMM_SHIFT 32
+#define PMM_OFF      0
+#define PMM_RESERVED 1
+#define PMM_LEN7     2
+#define PMM_LEN16    3
+#define MENVCFG_ADUE  (1ull << 61)
 #define MENVCFG_PBMTE (1ull << 62)
 #define MENVCFG_STCE  (1ull << 63)
+
+/* mstateen0 (Smstateen 1.0): SE0 gates sstateen0, ENVCFG gates senvcfg;
+ * bit 63 of mstateen1..3 gates sstateen1..3. */
+#define MSTATEEN_SE     (1ull << 63)
+#define MSTATEEN_ENVCFG (1ull << 62)
 
 /* fcsr (unpriv. spec 11.2). */
 #define FFLAG_NX 0x01

@@ -21,7 +21,9 @@ for n in 0 1 2; do
     need "cpu@$n \{"
     need "core$n \{"
 done
-need 'riscv,isa = "rv64imafdc_zicntr_zicsr_zifencei_zihintpause_zba_zbb_zbs_sstc"'
+need 'riscv,isa = "rv64imafdc_zicntr_zicsr_zifencei_zihintpause_zba_zbb_zbs_sstc_svadu"'
+need 'riscv,isa-base = "rv64i"'
+need 'riscv,isa-extensions = "i.0m.0a.0f.0d.0c.0zicntr.0zicsr.0zifencei.0zihintpause.0zba.0zbb.0zbs.0sstc.0svadu"'
 need 'mmu-type = "riscv,sv(39|48|57)"'
 need 'compatible = "riscv,cpu-intc"'
 need 'cpu-map \{'
@@ -55,6 +57,16 @@ need 'stdout-path = "/soc/serial@10000000"'
 # three harts: the CLINT and PLIC name every hart's interrupt controller
 need 'interrupts-extended = <(0x0[1-3] 0x03 0x0[1-3] 0x07 ?){3}>'
 need 'interrupts-extended = <(0x0[1-3] 0x0b 0x0[1-3] 0x09 ?){3}>'
+# -cpu: the ISA string and list name exactly the enabled extensions
+"$rivet" -cpu rv64,zbb=off,d=off,zihintntl=on -machine virt,dumpdtb="$out/cpu.dtb" || { echo "FAIL: -cpu dumpdtb"; fail=1; }
+dtc -I dtb -O dts "$out/cpu.dtb" 2>/dev/null | grep -q 'riscv,isa = "rv64imafc_zicntr_zicsr_zifencei_zihintntl_zihintpause_zba_zbs_sstc_svadu"' ||
+    { echo "FAIL: -cpu rv64,zbb=off,d=off,zihintntl=on: wrong riscv,isa"; fail=1; }
+# rva23s64: the cache-block sizes of Zicbom, Zicbop and Zicboz
+"$rivet" -cpu rva23s64 -machine virt,dumpdtb="$out/rva23.dtb" || { echo "FAIL: -cpu rva23s64 dumpdtb"; fail=1; }
+rva23=$(dtc -I dtb -O dts "$out/rva23.dtb" 2>/dev/null)
+for p in cbom cbop cboz; do
+    echo "$rva23" | grep -q "riscv,$p-block-size = <0x40>" || { echo "FAIL: rva23s64 has no riscv,$p-block-size"; fail=1; }
+done
 # -dtb: the blob just written is accepted back, and /chosen gets -append
 "$rivet" -dtb "$dtb" -machine virt,dumpdtb="$out/again.dtb" -append "again" || { echo "FAIL: -dtb rejected a good blob"; fail=1; }
 dtc -I dtb -O dts "$out/again.dtb" 2>/dev/null | grep -q 'bootargs = "again"' || { echo "FAIL: -append not in a -dtb tree"; fail=1; }

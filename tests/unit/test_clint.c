@@ -121,9 +121,13 @@ START_TEST(next_deadline)
     wr(CLINT_MTIMECMP_BASE, 8, 4000);
     wr(CLINT_MTIMECMP_BASE + 8, 8, 2500);
     ck_assert_uint_eq(clint_next_deadline(clint), 2500);
-    fake_now = 2500; /* hart 1's deadline reached: only hart 0's remains */
+    fake_now = 2500; /* hart 1's deadline reached, but its MTIP not yet raised */
+    ck_assert_uint_eq(clint_next_deadline(clint), 2500);
+    clint_update(clint); /* raised: only hart 0's remains */
+    ck_assert_uint_eq(mip[1] & MIP_MTIP, MIP_MTIP);
     ck_assert_uint_eq(clint_next_deadline(clint), 4000);
     fake_now = 5000;
+    clint_update(clint);
     ck_assert_uint_eq(clint_next_deadline(clint), UINT64_MAX);
 }
 END_TEST

@@ -64,6 +64,27 @@ START_TEST(test_misa_exact)
 }
 END_TEST
 
+/* CSRs of extensions the ISA leaves out do not exist; misa shows the
+ * letters that are there. */
+START_TEST(test_csrs_follow_the_isa)
+{
+    struct isa_set isa;
+    uint64_t v;
+    ck_assert(isa_parse_cpu("rv64,f=off,d=off,m=off,zicntr=off,sstc=off", &isa, NULL, 0));
+    hart_set_isa(h, &isa);
+    ck_assert_uint_eq(rd_csr(CSR_MISA), (2ull << 62) | MISA_EXT('I') | MISA_EXT('A') | MISA_EXT('C') |
+                                            MISA_EXT('S') | MISA_EXT('U'));
+    ck_assert_int_eq(csr_read(h, CSR_FFLAGS, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_read(h, CSR_FCSR, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_read(h, CSR_CYCLE, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_read(h, CSR_INSTRET, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_read(h, CSR_STIMECMP, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_read(h, CSR_MCYCLE, &v), 0); /* M-mode counters are not Zicntr's */
+    ck_assert_int_eq(csr_write(h, CSR_MENVCFG, MENVCFG_STCE | MENVCFG_FIOM), 0);
+    ck_assert_uint_eq(rd_csr(CSR_MENVCFG), MENVCFG_FIOM);
+}
+END_TEST
+
 START_TEST(test_nonexistent_and_privilege)
 {
     uint64_t v;
@@ -211,7 +232,7 @@ START_TEST(test_deleg_and_tvec_and_epc)
     csr_write(h, CSR_MCOUNTEREN, ~0ull);
     ck_assert_uint_eq(rd_csr(CSR_MCOUNTEREN), 0xffffffffull);
     csr_write(h, CSR_MENVCFG, ~0ull);
-    ck_assert_uint_eq(rd_csr(CSR_MENVCFG), MENVCFG_FIOM | MENVCFG_STCE);
+    ck_assert_uint_eq(rd_csr(CSR_MENVCFG), MENVCFG_FIOM | MENVCFG_STCE | MENVCFG_ADUE); /* rv64 has Svadu */
     csr_write(h, CSR_SENVCFG, ~0ull);
     ck_assert_uint_eq(rd_csr(CSR_SENVCFG), MENVCFG_FIOM);
     csr_write(h, CSR_TSELECT, 1ull << 63);
@@ -403,12 +424,72 @@ START_TEST(test_sstc)
 }
 END_TEST
 
+/* Smstateen/Ssstateen: mstateen0 keeps SE0 and ENVCFG, mstateen1-3 their
+ * SE bit; below M, sstateenN needs mstateenN.SE and senvcfg needs
+ * mstateen0.ENVCFG; sstateen0-3 have no state to hide and read 0. */
+START_TEST(test_stateen)
+{
+    struct isa_set isa;
+    uint64_t v;
+    ck_assert_int_eq(csr_read(h, CSR_MSTATEEN0, &v), CAUSE_ILLEGAL_INSTRUCTION); /* rv64 has none */
+    ck_assert_int_eq(csr_read(h, CSR_SSTATEEN0, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert(isa_parse_cpu("rv64,ssstateen=on", &isa, NULL, 0));
+    hart_set_isa(h, &isa);
+    ck_assert_uint_eq(rd_csr(CSR_MSTATEEN0), 0);
+    ck_assert_int_eq(csr_write(h, CSR_MSTATEEN0, ~0ull), 0);
+    ck_assert_uint_eq(rd_csr(CSR_MSTATEEN0), MSTATEEN_SE | MSTATEEN_ENVCFG);
+    ck_assert_int_eq(csr_write(h, CSR_MSTATEEN0 + 2, ~0ull), 0);
+    ck_assert_uint_eq(rd_csr(CSR_MSTATEEN0 + 2), MSTATEEN_SE);
+    ck_assert_int_eq(csr_write(h, CSR_MSTATEEN0, 0), 0);
+
+    h->priv = PRV_S;
+    ck_assert_int_eq(csr_read(h, CSR_SSTATEEN0, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_read(h, CSR_SSTATEEN0 + 1, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_read(h, CSR_SENVCFG, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_write(h, CSR_SSTATEEN0 + 2, ~0ull), 0);
+    ck_assert_uint_eq(rd_csr(CSR_SSTATEEN0 + 2), 0);
+    ck_assert_int_eq(csr_read(h, CSR_MSTATEEN0, &v), CAUSE_ILLEGAL_INSTRUCTION);
+
+    h->priv = PRV_M;
+    ck_assert_int_eq(csr_write(h, CSR_MSTATEEN0, MSTATEEN_SE | MSTATEEN_ENVCFG), 0);
+    h->priv = PRV_S;
+    ck_assert_uint_eq(rd_csr(CSR_SSTATEEN0), 0);
+    ck_assert_int_eq(csr_write(h, CSR_SENVCFG, MENVCFG_FIOM), 0);
+    ck_assert_uint_eq(rd_csr(CSR_SENVCFG), MENVCFG_FIOM);
+    h->priv = PRV_U;
+    ck_assert_int_eq(csr_read(h, CSR_SSTATEEN0, &v), CAUSE_ILLEGAL_INSTRUCTION);
+}
+END_TEST
+
+/* menvcfg's fields follow the ISA: PBMTE with Svpbmt, ADUE with Svadu
+ * (reset 1 without Svade, 0 with it), PMM with Smnpm and senvcfg's PMM
+ * with Ssnpm, whose reserved 01 keeps the old value. */
+START_TEST(test_envcfg_fields)
+{
+    struct isa_set isa;
+    ck_assert_uint_eq(rd_csr(CSR_MENVCFG), MENVCFG_ADUE); /* rv64: Svadu alone */
+    ck_assert(isa_parse_cpu("rv64,svade=on,svpbmt=on,smnpm=on,ssnpm=on", &isa, NULL, 0));
+    hart_set_isa(h, &isa);
+    ck_assert_uint_eq(rd_csr(CSR_MENVCFG), 0);
+    ck_assert_int_eq(csr_write(h, CSR_MENVCFG, ~0ull), 0);
+    ck_assert_uint_eq(rd_csr(CSR_MENVCFG),
+                      MENVCFG_FIOM | MENVCFG_STCE | MENVCFG_ADUE | MENVCFG_PBMTE | MENVCFG_PMM);
+    ck_assert_int_eq(csr_write(h, CSR_MENVCFG, (uint64_t)PMM_RESERVED << MENVCFG_PMM_SHIFT), 0);
+    ck_assert_uint_eq(rd_csr(CSR_MENVCFG), MENVCFG_PMM); /* PMM kept */
+    ck_assert_int_eq(csr_write(h, CSR_SENVCFG, ~0ull), 0);
+    ck_assert_uint_eq(rd_csr(CSR_SENVCFG), MENVCFG_FIOM | MENVCFG_PMM);
+    ck_assert_int_eq(csr_write(h, CSR_SENVCFG, (uint64_t)PMM_LEN7 << MENVCFG_PMM_SHIFT), 0);
+    ck_assert_uint_eq(rd_csr(CSR_SENVCFG), (uint64_t)PMM_LEN7 << MENVCFG_PMM_SHIFT);
+}
+END_TEST
+
 static Suite *csr_suite(void)
 {
     Suite *s = suite_create("csr");
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_misa_exact);
+    tcase_add_test(tc, test_csrs_follow_the_isa);
     tcase_add_test(tc, test_nonexistent_and_privilege);
     tcase_add_test(tc, test_read_only_numbers);
     tcase_add_test(tc, test_csr_instructions);
@@ -423,6 +504,8 @@ static Suite *csr_suite(void)
     tcase_add_test(tc, test_satp);
     tcase_add_test(tc, test_pmp);
     tcase_add_test(tc, test_sstc);
+    tcase_add_test(tc, test_stateen);
+    tcase_add_test(tc, test_envcfg_fields);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -116,7 +116,36 @@ static const struct rvc_case hint_cases[] = {
     { 0x8501, 0x40055513 }, /* c.srai a0, 0 (srai64) -> srai a0, a0, 0 */
 };
 
-/* Illegal or reserved encodings: rvc_expand returns 0. */
+/* Zcb (Zc 1.0) and Zcmop (Zimop 1.0) forms, hand-encoded from the specs'
+ * figures (binutils 2.40 knows neither), with every Zc flag on. */
+static const struct rvc_case zc_cases[] = {
+    { 0x81e8, 0x0035c503 }, /* c.lbu a0, 3(a1)    -> lbu a0, 3(a1) */
+    { 0x85a8, 0x0025d503 }, /* c.lhu a0, 2(a1)    -> lhu a0, 2(a1) */
+    { 0x85e8, 0x00259503 }, /* c.lh a0, 2(a1)     -> lh a0, 2(a1) */
+    { 0x89c8, 0x00a580a3 }, /* c.sb a0, 1(a1)     -> sb a0, 1(a1) */
+    { 0x8da8, 0x00a59123 }, /* c.sh a0, 2(a1)     -> sh a0, 2(a1) */
+    { 0x9d61, 0x0ff57513 }, /* c.zext.b a0        -> andi a0, a0, 255 */
+    { 0x9d65, 0x60451513 }, /* c.sext.b a0        -> sext.b a0, a0 */
+    { 0x9d69, 0x0805453b }, /* c.zext.h a0        -> zext.h a0, a0 */
+    { 0x9d6d, 0x60551513 }, /* c.sext.h a0        -> sext.h a0, a0 */
+    { 0x9d71, 0x0805053b }, /* c.zext.w a0        -> add.uw a0, a0, zero */
+    { 0x9d75, 0xfff54513 }, /* c.not a0           -> xori a0, a0, -1 */
+    { 0x9d4d, 0x02b50533 }, /* c.mul a0, a1       -> mul a0, a0, a1 */
+    { 0x6081, 0x00000013 }, /* c.mop.1            -> nop (writes nothing) */
+    { 0x6781, 0x00000013 }, /* c.mop.15           -> nop */
+};
+
+/* Reserved even with Zcb and Zcmop. */
+static const uint16_t zc_reserved_cases[] = {
+    0x8de8, /* c.sh with bit 6 set */
+    0x9000, /* quadrant 0, funct3 100, bits 12:10 = 100 */
+    0x9d79, /* c.zext.b's row, kind 110 */
+    0x9d7d, /* kind 111 */
+    0x6201, /* c.lui x4, 0: c.mop.N has odd N */
+    0x6881, /* c.lui x17, 0: N < 16 */
+};
+
+/* Illegal or reserved encodings of C alone: rvc_expand returns 0. */
 static const uint16_t reserved_cases[] = {
     0x0000, /* all-zero instruction (c.addi4spn x8, 0, defined illegal) */
     0x0004, /* c.addi4spn s1, sp, 0: nzuimm = 0 */
@@ -143,42 +172,78 @@ static const uint16_t reserved_cases[] = {
 START_TEST(test_valid_forms)
 {
     const struct rvc_case *t = &valid_cases[_i];
-    ck_assert_msg(rvc_expand(t->c) == t->expanded, "rvc_expand(0x%04x) = 0x%08x, want 0x%08x",
-                  t->c, rvc_expand(t->c), t->expanded);
+    ck_assert_msg(rvc_expand(t->c, RVC_ALL) == t->expanded, "rvc_expand(0x%04x) = 0x%08x, want 0x%08x",
+                  t->c, rvc_expand(t->c, RVC_ALL), t->expanded);
 }
 END_TEST
 
 START_TEST(test_hints)
 {
     const struct rvc_case *t = &hint_cases[_i];
-    ck_assert_msg(rvc_expand(t->c) == t->expanded, "rvc_expand(0x%04x) = 0x%08x, want 0x%08x",
-                  t->c, rvc_expand(t->c), t->expanded);
+    ck_assert_msg(rvc_expand(t->c, RVC_ALL) == t->expanded, "rvc_expand(0x%04x) = 0x%08x, want 0x%08x",
+                  t->c, rvc_expand(t->c, RVC_ALL), t->expanded);
 }
 END_TEST
 
 START_TEST(test_reserved)
 {
     uint16_t c = reserved_cases[_i];
-    ck_assert_msg(rvc_expand(c) == 0, "rvc_expand(0x%04x) = 0x%08x, want 0", c, rvc_expand(c));
+    ck_assert_msg(rvc_expand(c, 0) == 0, "rvc_expand(0x%04x) = 0x%08x, want 0", c, rvc_expand(c, 0));
+}
+END_TEST
+
+START_TEST(test_zc_forms)
+{
+    const struct rvc_case *t = &zc_cases[_i];
+    ck_assert_msg(rvc_expand(t->c, RVC_ALL) == t->expanded, "rvc_expand(0x%04x) = 0x%08x, want 0x%08x",
+                  t->c, rvc_expand(t->c, RVC_ALL), t->expanded);
+    ck_assert_msg(rvc_expand(t->c, 0) == 0, "0x%04x expands without its extension", t->c);
+}
+END_TEST
+
+START_TEST(test_zc_reserved)
+{
+    uint16_t c = zc_reserved_cases[_i];
+    ck_assert_msg(rvc_expand(c, RVC_ALL) == 0, "rvc_expand(0x%04x) = 0x%08x, want 0", c, rvc_expand(c, RVC_ALL));
+}
+END_TEST
+
+/* The Zbb forms of Zcb need Zbb too; the others do not. */
+START_TEST(test_zcb_needs_zbb)
+{
+    ck_assert_uint_eq(rvc_expand(0x9d65, RVC_ZCB), 0); /* c.sext.b */
+    ck_assert_uint_eq(rvc_expand(0x9d69, RVC_ZCB), 0); /* c.zext.h */
+    ck_assert_uint_eq(rvc_expand(0x9d6d, RVC_ZCB), 0); /* c.sext.h */
+    ck_assert_uint_eq(rvc_expand(0x9d61, RVC_ZCB), 0x0ff57513); /* c.zext.b */
+    ck_assert_uint_eq(rvc_expand(0x6081, RVC_ZCB), 0);          /* c.mop.1 needs Zcmop */
 }
 END_TEST
 
 /* Whole encoding space: every result is 0 or a 32-bit encoding (low bits 11),
- * and exactly 2409 of the 49152 quadrant 0-2 encodings are illegal: the 2407
- * that GNU objdump 2.40 (rv64gc) rejects, plus the all-zero instruction and
- * c.addi16sp with nzimm = 0, which objdump accepts but the spec reserves.
- * (Every legal one was compared with objdump's decoding while writing rvc.c.) */
-START_TEST(test_whole_space)
+ * and exactly 2409 of the 49152 quadrant 0-2 encodings are illegal in C
+ * alone: the 2407 that GNU objdump 2.40 (rv64gc) rejects, plus the all-zero
+ * instruction and c.addi16sp with nzimm = 0, which objdump accepts but the
+ * spec reserves. (Every legal one was compared with objdump's decoding while
+ * writing rvc.c.) Zcb adds 896 loads and stores (c.lbu and c.sb: 8 x 8 x 4
+ * offsets; c.lh, c.lhu, c.sh: 8 x 8 x 2), 64 c.mul and 48 one-register
+ * forms, Zcmop 8 c.mop.N: 1016 in all. */
+static unsigned count_legal(unsigned ext)
 {
     unsigned legal = 0;
     for (uint32_t v = 0; v < 0x10000; v++) {
-        uint32_t x = rvc_expand((uint16_t)v);
+        uint32_t x = rvc_expand((uint16_t)v, ext);
         ck_assert_msg(x == 0 || (x & 3) == 3, "rvc_expand(0x%04x) = 0x%08x", v, x);
         if ((v & 3) == 3)
             ck_assert_uint_eq(x, 0);
         legal += x != 0;
     }
-    ck_assert_uint_eq(legal, 49152 - 2409);
+    return legal;
+}
+
+START_TEST(test_whole_space)
+{
+    ck_assert_uint_eq(count_legal(0), 49152 - 2409);
+    ck_assert_uint_eq(count_legal(RVC_ALL), 49152 - 2409 + 1016);
 }
 END_TEST
 
@@ -191,6 +256,9 @@ static Suite *rvc_suite(void)
     tcase_add_loop_test(tc, test_valid_forms, 0, N(valid_cases));
     tcase_add_loop_test(tc, test_hints, 0, N(hint_cases));
     tcase_add_loop_test(tc, test_reserved, 0, N(reserved_cases));
+    tcase_add_loop_test(tc, test_zc_forms, 0, N(zc_cases));
+    tcase_add_loop_test(tc, test_zc_reserved, 0, N(zc_reserved_cases));
+    tcase_add_test(tc, test_zcb_needs_zbb);
     tcase_add_test(tc, test_whole_space);
     suite_add_tcase(s, tc);
     return s;

@@ -175,6 +175,21 @@ START_TEST(identification)
 }
 END_TEST
 
+/* force-legacy gives version 1, except to a device with no legacy
+ * interface (virtio-input), which stays version 2 with VERSION_1 offered. */
+START_TEST(modern_only_stays_version_2)
+{
+    new_transport(true);
+    ck_assert_uint_eq(rreg(VIRTIO_MMIO_VERSION), 1);
+    F.dev->modern_only = true;
+    new_transport(true);
+    ck_assert_uint_eq(rreg(VIRTIO_MMIO_VERSION), 2);
+    wreg(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+    ck_assert_uint_eq(rreg(VIRTIO_MMIO_DEVICE_FEATURES) & 1, 1); /* bit 32: VERSION_1 */
+    F.dev->modern_only = false;
+}
+END_TEST
+
 START_TEST(empty_slot)
 {
     virtio_mmio_destroy(F.t);
@@ -428,6 +443,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, identification);
     tcase_add_test(tc, empty_slot);
+    tcase_add_test(tc, modern_only_stays_version_2);
     tcase_add_test(tc, feature_negotiation);
     tcase_add_test(tc, modern_read_and_interrupt);
     tcase_add_test(tc, legacy_layout);

@@ -195,6 +195,13 @@ trap_resume: .dword 0;                                                        \
     li t6, (0xffffffff00000000 | ((bits) & 0xffffffff));                      \
     bne t5, t6, fail
 
+/* Fail with n unless the half in freg (NaN-boxed) has bits `bits`. */
+#define CHECK_FH(n, freg, bits)                                               \
+    li TESTNUM, n;                                                            \
+    fmv.x.d t5, freg;                                                         \
+    li t6, (0xffffffffffff0000 | ((bits) & 0xffff));                          \
+    bne t5, t6, fail
+
 /* Fail with n unless the double in freg has bits `bits`. */
 #define CHECK_FD(n, freg, bits)                                               \
     li TESTNUM, n;                                                            \
@@ -315,6 +322,11 @@ trap_resume: .dword 0;                                                        \
     li t6, bits;                                                              \
     fmv.w.x freg, t6
 
+/* Halves (Zfh): boxed by fmv.h.x. */
+#define LOAD_FH(freg, bits)                                                   \
+    li t6, bits;                                                              \
+    fmv.h.x freg, t6
+
 #define LOAD_FD(freg, bits)                                                   \
     li t6, bits;                                                              \
     fmv.d.x freg, t6
@@ -433,5 +445,60 @@ trap_resume: .dword 0;                                                        \
     op fa0, a1, rm;                                                           \
     CHECK_FFLAGS(n, flags);                                                   \
     CHECK_FD(n, fa0, result)
+
+/* Half-precision forms of the above (Zfh). */
+#define TEST_FRR_H(n, op, rm, result, flags, a, b)                            \
+    LOAD_FH(fa1, a);                                                          \
+    LOAD_FH(fa2, b);                                                          \
+    csrwi fflags, 0;                                                          \
+    op fa0, fa1, fa2, rm;                                                     \
+    CHECK_FFLAGS(n, flags);                                                   \
+    CHECK_FH(n, fa0, result)
+
+#define TEST_FR1_H(n, op, rm, result, flags, a)                               \
+    LOAD_FH(fa1, a);                                                          \
+    csrwi fflags, 0;                                                          \
+    op fa0, fa1, rm;                                                          \
+    CHECK_FFLAGS(n, flags);                                                   \
+    CHECK_FH(n, fa0, result)
+
+#define TEST_FR4_H(n, op, rm, result, flags, a, b, c)                         \
+    LOAD_FH(fa1, a);                                                          \
+    LOAD_FH(fa2, b);                                                          \
+    LOAD_FH(fa3, c);                                                          \
+    csrwi fflags, 0;                                                          \
+    op fa0, fa1, fa2, fa3, rm;                                                \
+    CHECK_FFLAGS(n, flags);                                                   \
+    CHECK_FH(n, fa0, result)
+
+#define TEST_FRR_H_NORM(n, op, result, flags, a, b)                           \
+    LOAD_FH(fa1, a);                                                          \
+    LOAD_FH(fa2, b);                                                          \
+    csrwi fflags, 0;                                                          \
+    op fa0, fa1, fa2;                                                         \
+    CHECK_FFLAGS(n, flags);                                                   \
+    CHECK_FH(n, fa0, result)
+
+#define TEST_FCMP_H(n, op, result, flags, a, b)                               \
+    LOAD_FH(fa1, a);                                                          \
+    LOAD_FH(fa2, b);                                                          \
+    csrwi fflags, 0;                                                          \
+    op a0, fa1, fa2;                                                          \
+    CHECK_FFLAGS(n, flags);                                                   \
+    CHECK(n, a0, result)
+
+#define TEST_FCVT_X_H(n, op, rm, result, flags, a)                            \
+    LOAD_FH(fa1, a);                                                          \
+    csrwi fflags, 0;                                                          \
+    op a0, fa1, rm;                                                           \
+    CHECK_FFLAGS(n, flags);                                                   \
+    CHECK(n, a0, result)
+
+#define TEST_FCVT_H_X(n, op, rm, result, flags, a)                            \
+    li a1, a;                                                                 \
+    csrwi fflags, 0;                                                          \
+    op fa0, a1, rm;                                                           \
+    CHECK_FFLAGS(n, flags);                                                   \
+    CHECK_FH(n, fa0, result)
 
 #endif

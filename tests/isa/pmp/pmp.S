@@ -16,14 +16,6 @@
 
 #define MAGIC 0x600d600d600d600d
 
-#define TRY_MODE(n, mode, cause, tval, insn...)                               \
-    li TESTNUM, n;                                                            \
-    EXPECT_TRAP_AT(cause, 2f);                                                \
-    GO_MODE(mode, 1f);                                                        \
-1:  insn;                                                                     \
-    ecall;                                                                    \
-2:  CHECK_TRAP_REG(n, cause, tval)
-
 #define S_ECALL CAUSE_SUPERVISOR_ECALL
 #define U_ECALL CAUSE_USER_ECALL
 
@@ -67,32 +59,32 @@ PRIV_BEGIN
     li a5, 0                /* tval 0 for the ecalls */
     /* 2-3: TOR R-only: S loads, S store faults (entry 15 allows it, but
      * entry 3 is the lowest match) */
-    TRY_MODE(2, PRV_S, S_ECALL, a5, ld a0, 0(s0))
+    TRY_MODE_REG(2, PRV_S, S_ECALL, a5, ld a0, 0(s0))
     CHECK(3, a0, MAGIC)
     mv a4, s0
-    TRY_MODE(4, PRV_S, CAUSE_STORE_ACCESS, a4, sd a0, 0(s0))
+    TRY_MODE_REG(4, PRV_S, CAUSE_STORE_ACCESS, a4, sd a0, 0(s0))
     /* 5-7: NA4 RW word: store ok; the next word is TOR R-only; an 8-byte
      * store covering both fails (entry 0 matches only part of it) */
     li a0, 0x1234
-    TRY_MODE(5, PRV_S, S_ECALL, a5, sw a0, 0x10(s0))
+    TRY_MODE_REG(5, PRV_S, S_ECALL, a5, sw a0, 0x10(s0))
     lw a1, 0x10(s0)
     CHECK(6, a1, 0x1234)
     addi a4, s0, 0x14
-    TRY_MODE(7, PRV_S, CAUSE_STORE_ACCESS, a4, sw a0, 0x14(s0))
+    TRY_MODE_REG(7, PRV_S, CAUSE_STORE_ACCESS, a4, sw a0, 0x14(s0))
     addi a4, s0, 0x10
-    TRY_MODE(8, PRV_S, CAUSE_STORE_ACCESS, a4, sd a0, 0x10(s0))
-    TRY_MODE(9, PRV_S, CAUSE_LOAD_ACCESS, a4, ld a0, 0x10(s0))
+    TRY_MODE_REG(8, PRV_S, CAUSE_STORE_ACCESS, a4, sd a0, 0x10(s0))
+    TRY_MODE_REG(9, PRV_S, CAUSE_LOAD_ACCESS, a4, ld a0, 0x10(s0))
     /* 10-12: NAPOT without permissions: both ends fault, just past is ok */
     addi a4, s0, 0x7f0
     addi a4, a4, 0x10
-    TRY_MODE(10, PRV_S, CAUSE_LOAD_ACCESS, a4, lw a0, 0(a4))
+    TRY_MODE_REG(10, PRV_S, CAUSE_LOAD_ACCESS, a4, lw a0, 0(a4))
     addi a4, a4, 0xff
-    TRY_MODE(11, PRV_S, CAUSE_LOAD_ACCESS, a4, lbu a0, 0(a4); j fail)
+    TRY_MODE_REG(11, PRV_S, CAUSE_LOAD_ACCESS, a4, lbu a0, 0(a4); j fail)
     li a0, 0
-    TRY_MODE(12, PRV_S, S_ECALL, a5, ld a0, 0x100(s3))
+    TRY_MODE_REG(12, PRV_S, S_ECALL, a5, ld a0, 0x100(s3))
     CHECK(13, a0, MAGIC)
     /* 14-15: fetch from a region without X */
-    TRY_MODE(14, PRV_S, CAUSE_FETCH_ACCESS, s0, jr s0)
+    TRY_MODE_REG(14, PRV_S, CAUSE_FETCH_ACCESS, s0, jr s0)
     li TESTNUM, 15
     la t6, trap_epc
     ld t5, 0(t6)
@@ -101,9 +93,9 @@ PRIV_BEGIN
     /* 16-18: U obeys the same rules */
     addi a4, s0, 0x7f0
     addi a4, a4, 0x10
-    TRY_MODE(16, PRV_U, CAUSE_LOAD_ACCESS, a4, lw a0, 0(a4))
-    TRY_MODE(17, PRV_U, CAUSE_STORE_ACCESS, s0, sd a0, 0(s0))
-    TRY_MODE(18, PRV_U, U_ECALL, a5, ld a0, 0(s0))
+    TRY_MODE_REG(16, PRV_U, CAUSE_LOAD_ACCESS, a4, lw a0, 0(a4))
+    TRY_MODE_REG(17, PRV_U, CAUSE_STORE_ACCESS, s0, sd a0, 0(s0))
+    TRY_MODE_REG(18, PRV_U, U_ECALL, a5, ld a0, 0(s0))
 
     /* 19: M is not restricted by unlocked entries */
     li TESTNUM, 19
@@ -131,9 +123,9 @@ back_mprv:
     sfence.vma
     li t0, 0x2000
     add a4, s0, t0
-    TRY_MODE(21, PRV_S, CAUSE_LOAD_ACCESS, a4, ld a0, 0(a4))
-    TRY_MODE(22, PRV_S, CAUSE_FETCH_ACCESS, a4, jr a4)
-    TRY_MODE(23, PRV_S, S_ECALL, a5, ld a0, 0(s0))
+    TRY_MODE_REG(21, PRV_S, CAUSE_LOAD_ACCESS, a4, ld a0, 0(a4))
+    TRY_MODE_REG(22, PRV_S, CAUSE_FETCH_ACCESS, a4, jr a4)
+    TRY_MODE_REG(23, PRV_S, S_ECALL, a5, ld a0, 0(s0))
     /* M still may */
     li TESTNUM, 24
     ld a0, 0(a4)

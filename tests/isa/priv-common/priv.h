@@ -99,6 +99,26 @@
     EXPECT_TRAP(cause);                                                       \
     TRAP_RESUME_AT(label)
 
+/* Run `insn` in `mode` (S or U, code at its own address: Bare, or identity
+ * mapped); expect an M trap of `cause` with tval `tval` (that mode's ecall,
+ * tval 0, when insn must not fault). */
+#define TRY_MODE(n, mode, cause, tval, insn...)                               \
+    li TESTNUM, n;                                                            \
+    EXPECT_TRAP_AT(cause, 2f);                                                \
+    GO_MODE(mode, 1f);                                                        \
+1:  insn;                                                                     \
+    ecall;                                                                    \
+2:  CHECK_TRAP(n, cause, tval)
+
+/* The same with the expected tval in a register. */
+#define TRY_MODE_REG(n, mode, cause, tvalreg, insn...)                        \
+    li TESTNUM, n;                                                            \
+    EXPECT_TRAP_AT(cause, 2f);                                                \
+    GO_MODE(mode, 1f);                                                        \
+1:  insn;                                                                     \
+    ecall;                                                                    \
+2:  CHECK_TRAP_REG(n, cause, tvalreg)
+
 /* Fail with n unless the recorded mepc equals the address of `label`. */
 #define CHECK_EPC(n, label)                                                   \
     li TESTNUM, n;                                                            \

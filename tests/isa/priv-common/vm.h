@@ -44,15 +44,38 @@
     li a3, level;                                                             \
     call pt_map
 
+/* MAP a 4 KiB page and keep the address of its leaf PTE in the dword at
+ * `slot` (for CHECK_PTE and for changing it later). */
+#define MAP_KEEP(va, pa, flags, slot)                                         \
+    MAP(va, pa, flags, 0);                                                    \
+    la t0, slot;                                                              \
+    sd a0, 0(t0)
+
+/* The PTE whose address is at slot (MAP_KEEP) becomes an RWAD leaf of pa;
+ * no fence. */
+#define SET_PTE(slot, pa)                                                     \
+    la t0, slot;                                                              \
+    ld t0, 0(t0);                                                             \
+    la t1, pa;                                                                \
+    srli t1, t1, 12;                                                          \
+    slli t1, t1, 10;                                                          \
+    ori t1, t1, RWAD;                                                         \
+    sd t1, 0(t0)
+
+/* Fail with n unless (the PTE whose address is at slot & mask) == value. */
+#define CHECK_PTE(n, slot, mask, value)                                       \
+    li TESTNUM, n;                                                            \
+    la t6, slot;                                                              \
+    ld t6, 0(t6);                                                             \
+    ld t5, 0(t6);                                                             \
+    li t6, mask;                                                              \
+    and t5, t5, t6;                                                           \
+    li t6, value;                                                             \
+    bne t5, t6, fail
+
 /* Run `insn` in S (identity-mapped code); expect an M trap of `cause` with
  * tval `tval` (ecall, cause 9 and tval 0, when insn must not fault). */
-#define TRY_S(n, cause, tval, insn...)                                        \
-    li TESTNUM, n;                                                            \
-    EXPECT_TRAP_AT(cause, 2f);                                                \
-    GO_MODE(PRV_S, 1f);                                                       \
-1:  insn;                                                                     \
-    ecall;                                                                    \
-2:  CHECK_TRAP(n, cause, tval)
+#define TRY_S(n, cause, tval, insn...) TRY_MODE(n, PRV_S, cause, tval, insn)
 
 /* The same in U: the code runs at its alias U_ALIAS + (pc - 0x80000000). */
 #define TRY_U(n, cause, tval, insn...)                                        \

@@ -127,13 +127,7 @@ PRIV_BEGIN
     li s1, VA_A + 0x9000
     TRY_S(38, CAUSE_SUPERVISOR_ECALL, 0, ld a0, 0(s1))
     CHECK(39, a0, P0_MAGIC)
-    la t0, pte_sfence
-    ld t0, 0(t0)
-    la t1, page1
-    srli t1, t1, 12
-    slli t1, t1, 10
-    ori t1, t1, RWAD
-    sd t1, 0(t0)
+    SET_PTE(pte_sfence, page1)
     TRY_S(40, CAUSE_SUPERVISOR_ECALL, 0, sfence.vma; ld a0, 0(s1))
     CHECK(41, a0, P1_MAGIC)
     la t0, pte_sfence
@@ -312,9 +306,7 @@ vm_setup:
     MAP(VA_A + 0x4000, page1, PTE_V | PTE_W | PTE_A | PTE_D, 0)
     MAP(VA_A + 0x5000, page0, RWAD | PTE_U, 0)
     MAP(VA_A + 0x6000, cross1, PTE_V | PTE_X | PTE_A | PTE_U, 0)
-    MAP(VA_A + 0x9000, page0, RWAD, 0)
-    la t0, pte_sfence
-    sd a0, 0(t0)
+    MAP_KEEP(VA_A + 0x9000, page0, RWAD, pte_sfence)
     MAP(VA_A + 0xa000, cross1, PTE_V | PTE_X | PTE_A, 0)
     MAP(VA_A + 0xb000, cross2, PTE_V | PTE_X | PTE_A, 0)
     MAP(VA_A + 0xc000, cross1, PTE_V | PTE_X | PTE_A, 0)

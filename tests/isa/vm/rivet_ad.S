@@ -10,32 +10,12 @@
 #define VM_EXTRA
 #include "../priv-common/vm.h"
 
-/* Fail with n unless (*pte_slot & mask) == value. */
-#define CHECK_PTE(n, slot, mask, value)                                       \
-    li TESTNUM, n;                                                            \
-    la t6, slot;                                                              \
-    ld t6, 0(t6);                                                             \
-    ld t5, 0(t6);                                                             \
-    andi t5, t5, mask;                                                        \
-    li t6, value;                                                             \
-    bne t5, t6, fail
-
     .macro vm_extra_setup
-    MAP(VA_A + 0x12000, page1, PTE_V | PTE_R | PTE_W, 0)
-    la t0, pte_ad0
-    sd a0, 0(t0)
-    MAP(VA_A + 0x13000, page1, PTE_V | PTE_R | PTE_W | PTE_A, 0)
-    la t0, pte_ad1
-    sd a0, 0(t0)
-    MAP(VA_A + 0x14000, cross2, PTE_V | PTE_X, 0)
-    la t0, pte_ad2
-    sd a0, 0(t0)
-    MAP(VA_A + 0x15000, page1, PTE_V | PTE_R, 0)
-    la t0, pte_ad3
-    sd a0, 0(t0)
-    MAP(VA_A + 0x16000, page1, PTE_V | PTE_R | PTE_W | PTE_U, 0)
-    la t0, pte_ad4
-    sd a0, 0(t0)
+    MAP_KEEP(VA_A + 0x12000, page1, PTE_V | PTE_R | PTE_W, pte_ad0)
+    MAP_KEEP(VA_A + 0x13000, page1, PTE_V | PTE_R | PTE_W | PTE_A, pte_ad1)
+    MAP_KEEP(VA_A + 0x14000, cross2, PTE_V | PTE_X, pte_ad2)
+    MAP_KEEP(VA_A + 0x15000, page1, PTE_V | PTE_R, pte_ad3)
+    MAP_KEEP(VA_A + 0x16000, page1, PTE_V | PTE_R | PTE_W | PTE_U, pte_ad4)
     .endm
 
     .macro vm_extra_tests

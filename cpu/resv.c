@@ -1,0 +1,55 @@
+/* Zawrs's reservation monitor: see resv.h for the rules. */
+#include "cpu/resv.h"
+
+#include "cpu/cache.h"
+
+static uint64_t set_of(uint64_t host) { return host & ~(uint64_t)(RESV_SET_BYTES - 1); }
+
+bool resv_wait(struct hart *h, uint64_t deadline)
+{
+    struct bus *bus = h->mmu.bus;
+    const uint8_t *host = (const uint8_t *)(uintptr_t)h->resv_addr;
+    if (h->cache)
+        code_cache_watch_stores(h->cache, bus->ram_base + (uint64_t)(host - bus->ram));
+    uint64_t now = h->resv_size == 4 ? __atomic_load_n((const uint32_t *)host, __ATOMIC_SEQ_CST)
+                                     : __atomic_load_n((const uint64_t *)host, __ATOMIC_SEQ_CST);
+    if (now != h->resv_value) { /* written before the page was watched */
+        h->resv_valid = false;
+        return false;
+    }
+    h->wrs_deadline = deadline;
+    h->wrs = true;
+    h->wfi = true;
+    return true;
+}
+
+/* Wakes the waiters on the written bytes; true when a hart still waits on
+ * another set in the same page, which then keeps its flag. */
+static bool wake_waiters(struct hart *const *harts, unsigned n, uint64_t lo, uint64_t hi)
+{
+    bool others = false;
+    for (unsigned i = 0; i < n; i++) {
+        struct hart *h = harts[i];
+        if (!h->wfi || !h->wrs)
+            continue;
+        uint64_t set = set_of(h->resv_addr);
+        if (set < hi && lo < set + RESV_SET_BYTES) {
+            h->resv_valid = false;
+            h->wrs = false;
+            h->wfi = false; /* with a thread per hart: signal it here (resv.h) */
+        } else if ((set >> PAGE_SHIFT) == (lo >> PAGE_SHIFT)) {
+            others = true;
+        }
+    }
+    return others;
+}
+
+void resv_note_store(struct hart *const *harts, unsigned n, struct bus *bus, uint64_t paddr, uint64_t len)
+{
+    uint8_t *host = bus_ram_ptr(bus, paddr, len);
+    if (!host || !len)
+        return;
+    uint64_t lo = (uint64_t)(uintptr_t)host;
+    if (!wake_waiters(harts, n, lo, lo + len))
+        bus->page_flags[(paddr - bus->ram_base) >> PAGE_SHIFT] &= (uint8_t)~BUS_PAGE_RESV;
+}
