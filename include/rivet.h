@@ -50,6 +50,7 @@
  * zero becomes 1, so a failing guest never looks like a pass. */
 enum rivet_exit {
     RIVET_EXIT_PASS = 0,
+    RIVET_EXIT_STUCK = 122,    /* --stuck=exit: a hart is stuck (machine/log.h) */
     RIVET_EXIT_EXPECT = 123,   /* an --expect-script wait timed out */
     RIVET_EXIT_LIMIT = 124,    /* --timeout or --max-insns reached, or a deadlock (rivet_run) */
     RIVET_EXIT_USAGE = 125,    /* bad flag, bad file */
@@ -161,7 +162,11 @@ struct rivet_config {
      * exec and cpu are --trace's lines: the caller sets `trace` for them. */
     unsigned log_items;
     FILE *log_file;
+    int stuck; /* enum rivet_stuck: what a stuck hart makes rivet do (machine/log.h) */
 };
+
+/* What rivet does when a hart is stuck (--stuck). */
+enum rivet_stuck { RIVET_STUCK_WARN = 0, RIVET_STUCK_EXIT, RIVET_STUCK_OFF };
 
 /* -d items (QEMU's names; machine/log.h). */
 #define RIVET_LOG_INT          0x01u /* traps and interrupts taken */

@@ -28,7 +28,7 @@ enum flag_id {
     F_FB, F_SCREENSHOT,
     /* The test harness (apply_harness). */
     F_SEMIHOSTING, F_SEMIHOSTING_CONFIG, F_SEMIHOSTING_ROOT, F_SIGNATURE, F_SIGNATURE_GRANULARITY, F_LOG_ITEMS,
-    F_LOG_FILE,
+    F_LOG_FILE, F_STUCK,
 };
 
 enum flag_arg { ARG_NONE, ARG_REQUIRED, ARG_EQ_ONLY };
@@ -67,6 +67,7 @@ static const struct flag flags[] = {
     { "semihosting-root", F_SEMIHOSTING_ROOT, ARG_REQUIRED },
     { "signature", F_SIGNATURE, ARG_REQUIRED }, { "signature-granularity", F_SIGNATURE_GRANULARITY, ARG_REQUIRED },
     { "d", F_LOG_ITEMS, ARG_REQUIRED },       { "D", F_LOG_FILE, ARG_REQUIRED },
+    { "stuck", F_STUCK, ARG_REQUIRED },
 };
 
 /* A -device (or -nic), kept in command-line order until the slots are
@@ -911,7 +912,20 @@ static enum cli_result set_granularity(struct parse_state *st, const char *flag,
     return CLI_RUN;
 }
 
-/* The test harness: semihosting, the signature dump, -d/-D (include/rivet.h). */
+static enum cli_result set_stuck(struct parse_state *st, const char *flag, const char *v)
+{
+    static const char *const names[] = { [RIVET_STUCK_WARN] = "warn", [RIVET_STUCK_EXIT] = "exit",
+                                         [RIVET_STUCK_OFF] = "off" };
+    for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++) {
+        if (!strcmp(v, names[i])) {
+            st->o->cfg.stuck = i;
+            return CLI_RUN;
+        }
+    }
+    return usage_error(st, "%s: expected warn, exit or off, not '%s'", flag, v);
+}
+
+/* The test harness: semihosting, the signature dump, -d/-D, --stuck (include/rivet.h). */
 static enum cli_result apply_harness(struct parse_state *st, enum flag_id id, const char *flag, const char *v)
 {
     struct cli_options *o = st->o;
@@ -923,6 +937,7 @@ static enum cli_result apply_harness(struct parse_state *st, enum flag_id id, co
     case F_SIGNATURE_GRANULARITY: return set_granularity(st, flag, v);
     case F_LOG_ITEMS: return set_log_items(st, flag, v);
     case F_LOG_FILE: o->log_path = v; return CLI_RUN;
+    case F_STUCK: return set_stuck(st, flag, v);
     default: return usage_error(st, "%s: internal error: unhandled flag", flag);
     }
 }
@@ -1389,6 +1404,11 @@ const char *cli_usage(void)
         "                (refused MMIO), unimp (instructions and CSRs rivet lacks);\n"
         "                in_asm, exec, cpu: --trace's lines. -d help lists them\n"
         "-D FILE         the -d log goes to FILE (default stderr)\n"
+        "--stuck warn|exit|off\n"
+        "                a hart trapping 1000 times in a row on the same instruction,\n"
+        "                or jumping where there is no memory: say so once on stderr\n"
+        "                (warn, the default), or say so and end the run (exit, status\n"
+        "                122), or watch nothing (off)\n"
         "\n"
         "Input files (-kernel, -initrd, -dtb, -bios, --expect-script) must be regular\n"
         "files; outputs (-serial file:, --console-log, --trace=, --screenshot-on-exit,\n"
@@ -1410,6 +1430,7 @@ const char *cli_usage(void)
         "  0        the guest passed (exit code 0), powered off, or reset; gdb's kill\n"
         "  1-255    the guest's exit code, low 8 bits (a nonzero code whose low 8 bits\n"
         "           are 0 gives 1)\n"
+        "  122      --stuck=exit: a hart is stuck (the message says where and why)\n"
         "  123      an --expect-script wait timed out (the message names the line)\n"
         "  124      --timeout or --max-insns reached, or every hart waits for an\n"
         "           interrupt nothing can raise (no timer armed, no input: stdin\n"

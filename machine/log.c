@@ -1,22 +1,40 @@
 /*
- * -d logging (contract in log.h).
+ * -d logging and the stuck-guest watch (contract in log.h).
  */
 #include "machine/log.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cpu/decode.h"
 #include "machine/machine.h"
+#include "machine/terminal.h"
 
+#define MAX_REPORTED 32
 #define CSR_NUMBER(imm) ((unsigned)(imm) & 0xfff)
+
+/* The run of identical exceptions a hart is in (log.h). */
+struct stuck_row {
+    uint64_t cause, epc, tval, count;
+};
+
+/* A condition already reported (each is reported once). */
+struct reported {
+    uint64_t hart, cause, epc, tval;
+};
 
 struct machine_log {
     struct machine *m;
     unsigned items;
     FILE *f;
+    int stuck;
+    struct stuck_row rows[RIVET_MAX_HARTS];
+    unsigned nreported;
+    struct reported reported[MAX_REPORTED];
 };
 
 /* ---- encodings of extensions rivet does not implement ---- */
@@ -90,7 +108,7 @@ static bool describe_disabled(uint32_t bits, char *buf, size_t size)
     return true;
 }
 
-/* What an illegal instruction is, for the unimp line.
+/* What an illegal instruction is, for the unimp line and the stuck report.
  * Returns whether this machine lacks it (as opposed to the guest using
  * something it has in a way that is illegal). */
 static bool describe_illegal(const struct hart *h, uint32_t bits, char *buf, size_t size)
@@ -175,6 +193,151 @@ static void on_refused(void *opaque, uint64_t paddr, unsigned size, bool write, 
             paddr, size, region ? region : "(none)", reason);
 }
 
+/* ---- stuck harts ---- */
+
+/* One line of rivet's own on stderr, after the guest's console output. */
+static void note(struct machine_log *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct machine_log *l, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    terminal_flush(l->m->term);
+    fflush(stdout);
+    fprintf(stderr, "rivet: %s%s", line, isatty(STDERR_FILENO) ? "\r\n" : "\n");
+}
+
+/* Reports a condition once; with --stuck=exit, ends the run. */
+static bool first_report(struct machine_log *l, const struct hart *h, uint64_t cause, uint64_t tval)
+{
+    for (unsigned i = 0; i < l->nreported; i++) {
+        const struct reported *r = &l->reported[i];
+        if (r->hart == h->mhartid && r->cause == cause && r->epc == h->pc && r->tval == tval)
+            return false;
+    }
+    if (l->nreported == MAX_REPORTED)
+        return false; /* so many distinct ones: the guest is beyond help, stop talking */
+    l->reported[l->nreported++] = (struct reported){ h->mhartid, cause, h->pc, tval };
+    return true;
+}
+
+static void stuck_end(struct machine_log *l)
+{
+    if (l->stuck != RIVET_STUCK_EXIT)
+        return;
+    l->m->exit_kind = MACHINE_EXIT_STUCK;
+    machine_request_exit(l->m, 1);
+}
+
+/* The 32-bit (or 16-bit) instruction at va as the hart fetches it. */
+static bool fetch_insn(struct hart *h, uint64_t va, struct insn *in)
+{
+    uint64_t pa, tval;
+    uint8_t *host;
+    if (mmu_fetch_slow(&h->mmu, va, &pa, &host, &tval) != 0 || !host)
+        return false;
+    uint32_t bits = (uint32_t)load_le(host, 2);
+    if (insn_length(bits) == 4) {
+        if ((va & (PAGE_SIZE - 1)) > PAGE_SIZE - 4)
+            return false;
+        bits = (uint32_t)load_le(host, 4);
+    }
+    decode(bits, in, &h->dec);
+    return true;
+}
+
+/* The call that jumped to `target` and left its return address in ra: the
+ * jal or jalr (also c.jalr) just before ra, when it lands there. Nothing on
+ * the hot path records jumps, so this is all rivet can know. */
+static bool find_caller(struct hart *h, uint64_t target, uint64_t *from)
+{
+    uint64_t ra = h->x[1];
+    for (unsigned back = 2; back <= 4; back += 2) {
+        struct insn in;
+        if (!fetch_insn(h, ra - back, &in) || in.len != back || in.rd != 1)
+            continue;
+        uint64_t at = ra - back, to;
+        if (in.id == INSN_jal)
+            to = at + (uint64_t)(int64_t)in.imm;
+        else if (in.id == INSN_jalr && in.rs1 != 1)
+            to = (h->x[in.rs1] + (uint64_t)(int64_t)in.imm) & ~1ull;
+        else
+            continue;
+        if (to == target) {
+            *from = at;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A fetch access fault where nothing is: neither RAM nor the boot ROM. */
+static bool fetch_outside_memory(struct hart *h)
+{
+    uint64_t pa, tval;
+    if (mmu_translate(&h->mmu, h->pc, ACC_FETCH, 2, &pa, &tval) != 0)
+        return false; /* PMP or the page table said no: not a jump into nothing */
+    const struct mmio_region *r = bus_find_region(h->mmu.bus, pa);
+    return !bus_is_ram(h->mmu.bus, pa) && !(r && r->fetch);
+}
+
+static void report_jump(struct machine_log *l, struct hart *h, uint64_t tval)
+{
+    uint64_t from;
+    if (!first_report(l, h, CAUSE_FETCH_ACCESS, tval))
+        return;
+    if (find_caller(h, h->pc, &from))
+        note(l, "hart %" PRIu64 " jumped to 0x%" PRIx64 " from 0x%" PRIx64 ", where there is no memory",
+             h->mhartid, h->pc, from);
+    else
+        note(l, "hart %" PRIu64 " jumped to 0x%" PRIx64 ", where there is no memory (ra = 0x%" PRIx64 ")",
+             h->mhartid, h->pc, h->x[1]);
+    stuck_end(l);
+}
+
+static void report_loop(struct machine_log *l, struct hart *h, uint64_t cause, uint64_t tval)
+{
+    if (!first_report(l, h, cause, tval))
+        return;
+    bool to_s = h->priv <= PRV_S && ((h->medeleg >> cause) & 1);
+    uint64_t vector = (to_s ? h->stvec : h->mtvec) & ~3ull;
+    char what[200], self[96] = "";
+    if (h->pc == vector)
+        snprintf(self, sizeof self, " (its %s-mode trap handler starts there and traps again)", to_s ? "S" : "M");
+    if (cause == CAUSE_ILLEGAL_INSTRUCTION) {
+        uint32_t bits = (uint32_t)tval;
+        describe_illegal(h, bits, what, sizeof what);
+        bool c = insn_length(bits & 0xffff) == 2;
+        note(l, "hart %" PRIu64 " traps %u times on 0x%0*x at 0x%" PRIx64 "%s: %s", h->mhartid, STUCK_REPEATS,
+             c ? 4 : 8, c ? bits & 0xffff : bits, h->pc, self, what);
+    } else {
+        note(l, "hart %" PRIu64 " traps %u times at 0x%" PRIx64 "%s: %s, tval 0x%" PRIx64, h->mhartid,
+             STUCK_REPEATS, h->pc, self, cause < 16 ? exception_name[cause] : "exception", tval);
+    }
+    stuck_end(l);
+}
+
+static void watch(struct machine_log *l, struct hart *h, uint64_t cause, uint64_t tval)
+{
+    if (cause & CAUSE_INTERRUPT)
+        return;
+    struct stuck_row *row = &l->rows[h - l->m->harts];
+    if (cause == CAUSE_USER_ECALL || cause == CAUSE_SUPERVISOR_ECALL || cause == CAUSE_MACHINE_ECALL) {
+        row->count = 0;
+        return;
+    }
+    if (cause == CAUSE_FETCH_ACCESS && fetch_outside_memory(h))
+        report_jump(l, h, tval);
+    if (row->count && row->cause == cause && row->epc == h->pc && row->tval == tval) {
+        if (++row->count == STUCK_REPEATS)
+            report_loop(l, h, cause, tval);
+        return;
+    }
+    *row = (struct stuck_row){ cause, h->pc, tval, 1 };
+}
+
 static void on_trap(void *opaque, struct hart *h, uint64_t cause, uint64_t tval)
 {
     struct machine *m = opaque;
@@ -183,6 +346,8 @@ static void on_trap(void *opaque, struct hart *h, uint64_t cause, uint64_t tval)
         log_int(l, h, cause, tval);
     if ((l->items & RIVET_LOG_UNIMP) && cause == CAUSE_ILLEGAL_INSTRUCTION)
         log_unimp(l, h, tval);
+    if (l->stuck != RIVET_STUCK_OFF)
+        watch(l, h, cause, tval);
 }
 
 /* ---- cpu_reset ---- */
@@ -224,7 +389,7 @@ void machine_log_reset(struct machine *m)
 bool machine_log_create(struct machine *m, char *err, size_t errlen)
 {
     unsigned items = m->cfg.log_items & ~RIVET_LOG_TRACE;
-    if (!items)
+    if (!items && m->cfg.stuck == RIVET_STUCK_OFF)
         return true;
     struct machine_log *l = calloc(1, sizeof *l);
     if (!l) {
@@ -234,8 +399,10 @@ bool machine_log_create(struct machine *m, char *err, size_t errlen)
     l->m = m;
     l->items = items;
     l->f = m->cfg.log_file ? m->cfg.log_file : stderr;
+    l->stuck = m->cfg.stuck;
     m->log = l;
-    for (unsigned i = 0; i < m->cfg.nharts && (items & (RIVET_LOG_INT | RIVET_LOG_UNIMP)); i++)
+    bool traps = (items & (RIVET_LOG_INT | RIVET_LOG_UNIMP)) || l->stuck != RIVET_STUCK_OFF;
+    for (unsigned i = 0; i < m->cfg.nharts && traps; i++)
         m->harts[i].env.trap_hook = on_trap;
     if (items & RIVET_LOG_GUEST_ERRORS) {
         m->bus.refused = on_refused;

@@ -716,6 +716,10 @@ static uint64_t timeout_ns(double seconds)
 static int guest_exit(struct machine *m, char *err, size_t errlen)
 {
     fflush(stdout);
+    if (m->exit_kind == MACHINE_EXIT_STUCK) {
+        machine_err(err, errlen, "a hart is stuck (--stuck=exit)");
+        return RIVET_EXIT_STUCK;
+    }
     if (m->exit_kind == MACHINE_EXIT_RESET && !m->cfg.no_reboot)
         machine_err(err, errlen, "the guest requested a reset; rivet does not reboot, so the run ends");
     return rivet_guest_status(m->exit_code);

@@ -69,7 +69,7 @@
 #define MACHINE_IDLE_MAX_NS 100000000ull    /* otherwise: 100 ms */
 
 /* Why the guest ended the run. */
-enum machine_exit { MACHINE_EXIT_GUEST, MACHINE_EXIT_RESET };
+enum machine_exit { MACHINE_EXIT_GUEST, MACHINE_EXIT_RESET, MACHINE_EXIT_STUCK /* --stuck=exit (log.h) */ };
 
 struct machine {
     struct rivet_config cfg;
@@ -125,7 +125,7 @@ struct machine {
 
     /* Semihosting (semihosting.h); NULL when not asked for. */
     struct semihost *semihost;
-    /* -d logging (log.h); NULL when no item is asked for. */
+    /* -d logging and the stuck watch (log.h); NULL when neither is asked for. */
     struct machine_log *log;
     /* --signature: the kernel's [begin_signature, end_signature) (signature.c). */
     bool has_signature;
