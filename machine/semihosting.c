@@ -332,15 +332,25 @@ static uint64_t op_open(struct semihost *s, struct hart *h, uint64_t a1)
     return open_host(s, path, f[1]);
 }
 
+/* The open file of a {handle} block (SYS_CLOSE, FLEN, ISTTY); NULL with
+ * s->err set (EFAULT, EBADF) otherwise. */
+static struct sh_file *handle_block(struct semihost *s, struct hart *h, uint64_t a1)
+{
+    uint64_t f;
+    struct sh_file *file = NULL;
+    if (!read_fields(h, a1, &f, 1))
+        fail(s, EFAULT);
+    else if (!(file = handle(s, f)))
+        fail(s, EBADF);
+    return file;
+}
+
 /* SYS_CLOSE {handle}. */
 static uint64_t op_close(struct semihost *s, struct hart *h, uint64_t a1)
 {
-    uint64_t f;
-    if (!read_fields(h, a1, &f, 1))
-        return fail(s, EFAULT);
-    struct sh_file *file = handle(s, f);
+    struct sh_file *file = handle_block(s, h, a1);
     if (!file)
-        return fail(s, EBADF);
+        return RET_ERR;
     if (file->kind == SH_HOST) {
         close(file->fd);
         s->nhost--;
@@ -386,18 +396,39 @@ static uint64_t write_out(struct semihost *s, struct hart *h, int fd, uint64_t v
     return done;
 }
 
+#define KIND(k) (1u << (k))
+
+/* The {handle, buffer, length} block of SYS_WRITE and SYS_READ: the open
+ * file, which must be of a kind in `kinds` (KIND bits), and the length
+ * clamped to SEMIHOST_MAX_IO, with every byte of the buffer accessible
+ * (written to when to_guest). NULL with s->err set otherwise. */
+static struct sh_file *io_block(struct semihost *s, struct hart *h, uint64_t a1, unsigned kinds, bool to_guest,
+                                uint64_t f[3], uint64_t *len)
+{
+    struct sh_file *file;
+    if (!read_fields(h, a1, f, 3)) {
+        fail(s, EFAULT);
+        return NULL;
+    }
+    if (!(file = handle(s, f[0])) || !(kinds & KIND(file->kind))) {
+        fail(s, EBADF);
+        return NULL;
+    }
+    *len = f[2] < SEMIHOST_MAX_IO ? f[2] : SEMIHOST_MAX_IO;
+    if (!guest_range_ok(h, f[1], *len, to_guest)) {
+        fail(s, EFAULT);
+        return NULL;
+    }
+    return file;
+}
+
 /* SYS_WRITE {handle, buffer, length}: 0, or the bytes not written. */
 static uint64_t op_write(struct semihost *s, struct hart *h, uint64_t a1)
 {
-    uint64_t f[3];
-    if (!read_fields(h, a1, f, 3))
-        return fail(s, EFAULT);
-    struct sh_file *file = handle(s, f[0]);
-    if (!file || file->kind == SH_TT_IN || file->kind == SH_FEATURES)
-        return fail(s, EBADF);
-    uint64_t len = f[2] < SEMIHOST_MAX_IO ? f[2] : SEMIHOST_MAX_IO;
-    if (!guest_range_ok(h, f[1], len, false))
-        return fail(s, EFAULT);
+    uint64_t f[3], len;
+    struct sh_file *file = io_block(s, h, a1, KIND(SH_HOST) | KIND(SH_TT_OUT) | KIND(SH_TT_ERR), false, f, &len);
+    if (!file)
+        return RET_ERR;
     return f[2] - write_out(s, h, file->kind == SH_HOST ? file->fd : -1, f[1], len);
 }
 
@@ -437,16 +468,10 @@ static uint64_t read_features(struct sh_file *file, struct hart *h, uint64_t va,
  * is there now, at most a line. */
 static uint64_t op_read(struct semihost *s, struct hart *h, uint64_t a1)
 {
-    uint64_t f[3];
-    if (!read_fields(h, a1, f, 3))
-        return fail(s, EFAULT);
-    struct sh_file *file = handle(s, f[0]);
-    if (!file || file->kind == SH_TT_OUT || file->kind == SH_TT_ERR)
-        return fail(s, EBADF);
-    uint64_t len = f[2] < SEMIHOST_MAX_IO ? f[2] : SEMIHOST_MAX_IO;
-    if (!guest_range_ok(h, f[1], len, true))
-        return fail(s, EFAULT);
-    uint64_t done = 0;
+    uint64_t f[3], len, done = 0;
+    struct sh_file *file = io_block(s, h, a1, KIND(SH_HOST) | KIND(SH_TT_IN) | KIND(SH_FEATURES), true, f, &len);
+    if (!file)
+        return RET_ERR;
     if (file->kind == SH_HOST) {
         done = read_in(s, h, file->fd, f[1], len);
     } else if (file->kind == SH_FEATURES) {
@@ -539,26 +564,22 @@ static uint64_t op_seek(struct semihost *s, struct hart *h, uint64_t a1)
 
 static uint64_t op_flen(struct semihost *s, struct hart *h, uint64_t a1)
 {
-    uint64_t f;
     struct stat st;
-    if (!read_fields(h, a1, &f, 1))
-        return fail(s, EFAULT);
-    struct sh_file *file = handle(s, f);
-    if (file && file->kind == SH_FEATURES)
+    struct sh_file *file = handle_block(s, h, a1);
+    if (!file)
+        return RET_ERR;
+    if (file->kind == SH_FEATURES)
         return sizeof features;
-    if (!file || file->kind != SH_HOST)
-        return fail(s, file ? EINVAL : EBADF);
+    if (file->kind != SH_HOST)
+        return fail(s, EINVAL);
     return fstat(file->fd, &st) == 0 ? (uint64_t)st.st_size : fail(s, errno);
 }
 
 static uint64_t op_istty(struct semihost *s, struct hart *h, uint64_t a1)
 {
-    uint64_t f;
-    if (!read_fields(h, a1, &f, 1))
-        return fail(s, EFAULT);
-    struct sh_file *file = handle(s, f);
+    struct sh_file *file = handle_block(s, h, a1);
     if (!file)
-        return fail(s, EBADF);
+        return RET_ERR;
     return file->kind == SH_TT_IN || file->kind == SH_TT_OUT || file->kind == SH_TT_ERR;
 }
 

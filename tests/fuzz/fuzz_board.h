@@ -125,6 +125,18 @@ static inline uint64_t fuzz_take(struct fuzz_in *in, unsigned bytes)
     return v;
 }
 
+/* The RAM-store operation the scripts share: u16 offset, u8 length, then
+ * that many bytes (fewer when the input ends), stored at RAM + offset. */
+static inline void fuzz_ram_store(struct machine *m, struct fuzz_in *in)
+{
+    uint64_t off = fuzz_take(in, 2);
+    size_t len = (size_t)fuzz_take(in, 1);
+    if (len > in->left)
+        len = in->left;
+    bus_dma_write(&m->bus, RIVET_RAM_BASE + off, in->p, len);
+    in->p += len, in->left -= len;
+}
+
 /* The modern virtio-mmio bring-up of one queue, as a driver does it (reset,
  * ACKNOWLEDGE, DRIVER, features with VERSION_1, FEATURES_OK, the queue's
  * size and addresses, ready, DRIVER_OK), through wreg(ctx, register,

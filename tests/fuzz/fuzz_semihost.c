@@ -96,12 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct hart *h = &m->harts[0];
     for (unsigned op = 0; in.left && op < MAX_OPS; op++) {
         if (fuzz_take(&in, 1) % SOP_COUNT == SOP_RAM) {
-            uint64_t off = fuzz_take(&in, 2);
-            size_t len = (size_t)fuzz_take(&in, 1);
-            if (len > in.left)
-                len = in.left;
-            bus_dma_write(&m->bus, RIVET_RAM_BASE + off, in.p, len);
-            in.p += len, in.left -= len;
+            fuzz_ram_store(m, &in);
             continue;
         }
         uint64_t call = fuzz_take(&in, 1), kind = fuzz_take(&in, 1), value = fuzz_take(&in, 8);

@@ -13,6 +13,8 @@ import subprocess
 import sys
 import tempfile
 
+from run_guest import report
+
 TIME_LIMIT = 20
 
 
@@ -42,14 +44,8 @@ def main():
         hits = [l for l in lines if re.search(bad, l)]
         if hits:
             problems.append("log line %r matches %r" % (hits[0], bad))
-    if problems:
-        print("FAIL: " + "; ".join(problems))
-        print("--- command: " + " ".join(cmd))
-        print("--- log (first 40 lines):\n" + "\n".join(lines[:40]))
-        print("--- stderr:\n" + p.stderr.decode("latin-1"))
-        return 1
-    print("PASS: " + " ".join(cmd))
-    return 0
+    return report(problems, cmd, [("log (first 40 lines)", "\n".join(lines[:40])),
+                                  ("stderr", p.stderr.decode("latin-1"))])
 
 
 if __name__ == "__main__":

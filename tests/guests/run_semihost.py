@@ -16,6 +16,8 @@ import subprocess
 import sys
 import tempfile
 
+from run_guest import report, stdout_problems
+
 TIME_LIMIT = 20
 
 
@@ -70,21 +72,10 @@ def main():
             problems.append("no exit within %d s" % (TIME_LIMIT + 5))
         if status is not None and status != args.status:
             problems.append("exit status %d, expected %d" % (status, args.status))
-        text = out.decode("latin-1").replace("\r\n", "\n")
-        for want in args.stdout_has:
-            want = want.encode().decode("unicode_escape")
-            if want not in text:
-                problems.append("stdout lacks %r" % want)
+        problems += stdout_problems(out, args.stdout_has)
         if args.check_files:
             problems += check_files(tmp)
-    if problems:
-        print("FAIL: " + "; ".join(problems))
-        print("--- command: " + " ".join(cmd))
-        print("--- stdout:\n" + out.decode("latin-1"))
-        print("--- stderr:\n" + err.decode("latin-1"))
-        return 1
-    print("PASS: " + " ".join(cmd))
-    return 0
+    return report(problems, cmd, [("stdout", out.decode("latin-1")), ("stderr", err.decode("latin-1"))])
 
 
 if __name__ == "__main__":
