@@ -70,6 +70,20 @@ static inline const char *fuzz_disk(void)
     return fuzz_disk_path;
 }
 
+/* The board cfg describes, booted with nothing loaded; exits the process
+ * when it cannot be made (the harness failing, not an input's fault). */
+static inline struct machine *fuzz_boot(const struct rivet_config *cfg)
+{
+    char err[RIVET_ERR_LEN];
+    struct machine *m = rivet_create(cfg, err, sizeof err);
+    struct rivet_boot boot = { .firmware = RIVET_FW_NONE };
+    if (!m || !rivet_boot(m, &boot, err, sizeof err)) {
+        fprintf(stderr, "fuzz: cannot make the board: %s\n", err);
+        exit(2);
+    }
+    return m;
+}
+
 /* A board with `opts` (FUZZ_OPT_*) and translator mode `jit` (rivet_config
  * .jit), booted with nothing loaded. Exits the process when the board cannot
  * be made: that is the harness failing, not an input's fault. */
@@ -92,14 +106,7 @@ static inline struct machine *fuzz_board(unsigned opts, int jit)
     cfg.rng_slot = 1;
     if (opts & FUZZ_OPT_DISPLAY)
         cfg.fb_width = 64, cfg.fb_height = 48;
-    char err[RIVET_ERR_LEN];
-    struct machine *m = rivet_create(&cfg, err, sizeof err);
-    struct rivet_boot boot = { .firmware = RIVET_FW_NONE };
-    if (!m || !rivet_boot(m, &boot, err, sizeof err)) {
-        fprintf(stderr, "fuzz: cannot make the board: %s\n", err);
-        exit(2);
-    }
-    return m;
+    return fuzz_boot(&cfg);
 }
 
 /* Runs the board until `n` more instructions have retired (or the guest

@@ -74,13 +74,7 @@ static struct machine *board(unsigned opts)
     cfg.semihosting_user = (opts & 2) != 0;
     cfg.semihosting_root = root();
     cfg.semihosting_cmdline = "prog arg";
-    char err[RIVET_ERR_LEN];
-    struct machine *m = rivet_create(&cfg, err, sizeof err);
-    struct rivet_boot boot = { .firmware = RIVET_FW_NONE };
-    if (!m || !rivet_boot(m, &boot, err, sizeof err)) {
-        fprintf(stderr, "fuzz: cannot make the board: %s\n", err);
-        exit(2);
-    }
+    struct machine *m = fuzz_boot(&cfg);
     semihost_force_walk(m->semihost, opts & 1);
     if (opts & 2)
         m->harts[0].priv = PRV_U;
