@@ -563,6 +563,7 @@ static const struct csr_def *csr_lookup(const struct hart *h, unsigned csr)
 }
 
 bool csr_exists(const struct hart *h, unsigned csr) { return csr_lookup(h, csr) != NULL; }
+bool csr_implemented(unsigned csr) { return csr_find(csr) != NULL; }
 
 int csr_read(struct hart *h, unsigned csr, uint64_t *value)
 {

@@ -18,8 +18,49 @@ INSN(ecall)
     return hart_raise(h, cause, 0);
 }
 
-/* tval = the address of the ebreak, as Spike does (priv. spec 3.1.16). */
-INSN(ebreak) { return hart_raise(h, CAUSE_BREAKPOINT, insn_pc(h, in)); }
+/* The RISC-V semihosting sequence around an ebreak (RISC-V semihosting
+ * spec 1.1): all three uncompressed, in one page, as QEMU requires. */
+#define SEMIHOST_ENTRY 0x01f01013u /* slli x0, x0, 0x1f */
+#define SEMIHOST_EXIT  0x40705013u /* srai x0, x0, 7 */
+
+/* The 32-bit word at va, fetched as the hart would fetch it; false when it
+ * cannot be (not executable, not RAM). */
+static bool fetch_word(struct hart *h, uint64_t va, uint32_t *w)
+{
+    uint64_t pa, tval;
+    uint8_t *host;
+    if (mmu_fetch_slow(&h->mmu, va, &pa, &host, &tval) != 0 || !host)
+        return false;
+    *w = (uint32_t)load_le(host, 4);
+    return true;
+}
+
+static bool semihost_sequence(struct hart *h, uint64_t pc)
+{
+    uint64_t off = pc & (PAGE_SIZE - 1);
+    uint32_t before, after;
+    return off >= 4 && off <= PAGE_SIZE - 8 && fetch_word(h, pc - 4, &before) && before == SEMIHOST_ENTRY &&
+           fetch_word(h, pc + 4, &after) && after == SEMIHOST_EXIT;
+}
+
+/* tval = the address of the ebreak, as Spike does (priv. spec 3.1.16).
+ * With semihosting on, the board serves an ebreak in the semihosting
+ * sequence instead (hart.h, hart_env.semihost); ebreaks are rare, so the
+ * neighbours are read here, not at decode time. */
+INSN(ebreak)
+{
+    uint64_t pc = insn_pc(h, in);
+    if (__builtin_expect(h->env.semihost != NULL, 0) && in->len == 4 && semihost_sequence(h, pc)) {
+        int r = h->env.semihost(h->env.opaque, h, pc);
+        if (r == SEMIHOST_DONE)
+            return EXEC_STOP;
+        if (r == SEMIHOST_AGAIN) {
+            h->pc = pc;
+            return EXEC_JUMP;
+        }
+    }
+    return hart_raise(h, CAUSE_BREAKPOINT, pc);
+}
 
 /* MRET (priv. spec 3.1.6.1): MIE <- MPIE, MPIE <- 1, MPP <- U, and leaving
  * M clears MPRV. */

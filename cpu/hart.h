@@ -74,7 +74,21 @@ struct hart_env {
      * of trapping to M. Returns true when it handled the call (it then sets
      * a0/a1 and h->pc itself); false lets the trap happen. */
     bool (*sbi_ecall)(void *opaque, struct hart *h);
+    /* Semihosting (machine/semihosting.h): called for an uncompressed
+     * ebreak between `slli x0,x0,0x1f` and `srai x0,x0,7` in the same page
+     * (the RISC-V semihosting sequence), with the ebreak's address in pc
+     * (h->pc is the running block's start). Returns SEMIHOST_NONE (the ebreak traps
+     * as usual), SEMIHOST_DONE (served: a0 is set, the hart goes on after
+     * the ebreak) or SEMIHOST_AGAIN (not served yet: the ebreak runs again
+     * later; the hook has yielded the hart). */
+    int (*semihost)(void *opaque, struct hart *h, uint64_t pc);
+    /* Called for every trap the hart takes (exceptions and interrupts, not
+     * ecalls the built-in firmware serves), before delegation, with h->pc
+     * at the trapping instruction: -d int and unimp (machine/log.h). A slow
+     * path only; NULL when nothing is logged. */
+    void (*trap_hook)(void *opaque, struct hart *h, uint64_t cause, uint64_t tval);
 };
+enum { SEMIHOST_NONE, SEMIHOST_DONE, SEMIHOST_AGAIN };
 
 /* Per-hart block lookup by virtual pc (run.c). An entry is valid while its
  * gen equals jcache_key(): the hart's jc_gen, which every translation change,
@@ -260,6 +274,8 @@ int csr_read(struct hart *h, unsigned csr, uint64_t *value);
 int csr_write(struct hart *h, unsigned csr, uint64_t value);
 /* Privilege/existence check only, for csrrs/csrrc with rs1 = x0 (no write). */
 bool csr_exists(const struct hart *h, unsigned csr);
+/* Whether rivet has CSR `csr` at all, whatever the privilege (-d unimp). */
+bool csr_implemented(unsigned csr);
 /* Counter values as the guest sees them. */
 uint64_t hart_time(const struct hart *h);
 

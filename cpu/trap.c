@@ -71,6 +71,8 @@ void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval)
 
     if (cause == CAUSE_SUPERVISOR_ECALL && h->env.sbi_ecall && h->env.sbi_ecall(h->env.opaque, h))
         return;
+    if (h->env.trap_hook)
+        h->env.trap_hook(h->env.opaque, h, cause, tval);
     if (trap_to_s(h, interrupt, code))
         enter_s(h, cause, tval, interrupt, code);
     else

@@ -298,3 +298,13 @@ void uart_poll(struct uart16550 *u)
     }
     update_irq(u);
 }
+
+bool uart_take_input(struct uart16550 *u, uint8_t *byte)
+{
+    uart_poll(u);
+    if (!u->rx_count)
+        return false;
+    *byte = rx_pop(u);
+    update_irq(u);
+    return true;
+}

@@ -36,6 +36,7 @@
 #ifndef RIVET_UART16550_H
 #define RIVET_UART16550_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "devices/chardev.h"
@@ -124,5 +125,10 @@ struct mmio_region uart_region(struct uart16550 *u, uint64_t base, uint64_t size
  * read at most) and updates the irq line. Called by the board between
  * rounds; cheap when there is no input. */
 void uart_poll(struct uart16550 *u);
+
+/* Host input for a reader other than the guest's driver (semihosting
+ * SYS_READC): polls, then takes the oldest received byte as a read of RBR
+ * would. false when there is none now. */
+bool uart_take_input(struct uart16550 *u, uint8_t *byte);
 
 #endif

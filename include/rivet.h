@@ -50,6 +50,7 @@
  * zero becomes 1, so a failing guest never looks like a pass. */
 enum rivet_exit {
     RIVET_EXIT_PASS = 0,
+    RIVET_EXIT_STUCK = 122,    /* --stuck=exit: a hart is stuck (machine/log.h) */
     RIVET_EXIT_EXPECT = 123,   /* an --expect-script wait timed out */
     RIVET_EXIT_LIMIT = 124,    /* --timeout or --max-insns reached, or a deadlock (rivet_run) */
     RIVET_EXIT_USAGE = 125,    /* bad flag, bad file */
@@ -146,7 +147,36 @@ struct rivet_config {
      * returns RIVET_EXIT_LIMIT ("every hart waits for input") when every hart
      * waits with no timer deadline ahead, instead of sleeping for input. */
     bool return_on_idle;
+
+    /* The headless test harness. All zero = off. */
+    bool semihosting;             /* -semihosting: serve the semihosting sequence (machine/semihosting.h) */
+    bool semihosting_user;        /* ...from U-mode too (-semihosting-config userspace=on) */
+    const char *semihosting_root; /* file operations only beneath this directory; NULL: none allowed */
+    const char *semihosting_cmdline; /* SYS_GET_CMDLINE (arg=...); NULL: the kernel's path and -append */
+    /* Spike's signature dump (rivet_write_signature): with a path here,
+     * rivet_boot refuses a kernel without begin_signature/end_signature;
+     * signature_granularity bytes a line (0: Spike's default, 16). */
+    const char *signature;
+    unsigned signature_granularity;
+    /* -d ITEMS: RIVET_LOG_* bits, lines to log_file (NULL: stderr). in_asm,
+     * exec and cpu are --trace's lines: the caller sets `trace` for them. */
+    unsigned log_items;
+    FILE *log_file;
+    int stuck; /* enum rivet_stuck: what a stuck hart makes rivet do (machine/log.h) */
 };
+
+/* What rivet does when a hart is stuck (--stuck). */
+enum rivet_stuck { RIVET_STUCK_WARN = 0, RIVET_STUCK_EXIT, RIVET_STUCK_OFF };
+
+/* -d items (QEMU's names; machine/log.h). */
+#define RIVET_LOG_INT          0x01u /* traps and interrupts taken */
+#define RIVET_LOG_CPU_RESET    0x02u /* the harts' state at reset */
+#define RIVET_LOG_GUEST_ERRORS 0x04u /* refused MMIO: unmapped, bad size, a register the device refuses */
+#define RIVET_LOG_UNIMP        0x08u /* instructions and CSRs rivet does not implement */
+#define RIVET_LOG_IN_ASM       0x10u /* the three trace items: --trace's lines */
+#define RIVET_LOG_EXEC         0x20u
+#define RIVET_LOG_CPU          0x40u
+#define RIVET_LOG_TRACE        (RIVET_LOG_IN_ASM | RIVET_LOG_EXEC | RIVET_LOG_CPU)
 
 /* What runs first (QEMU -bios). */
 enum rivet_firmware {
@@ -215,6 +245,13 @@ void rivet_code_stats(const struct machine *m, struct rivet_code_stats *s);
  * or expect script), nothing can wake them and the run ends at once with
  * RIVET_EXIT_LIMIT. */
 int rivet_run(struct machine *m, char *err, size_t errlen);
+
+/* With cfg.signature: writes the signature to f from guest RAM as it is
+ * now (call it once the run ended, whatever the way; rivet_boot checked the
+ * symbols). Spike's format: one line per granule, its bytes in hex from the
+ * highest address down, the last granule padded with zeros. false + err on
+ * a write error or when the kernel was never loaded. */
+bool rivet_write_signature(struct machine *m, FILE *f, char *err, size_t errlen);
 
 /* Async-signal-safe: makes rivet_run return RIVET_EXIT_SIGNAL + signo soon. */
 void rivet_request_stop(struct machine *m, int signo);

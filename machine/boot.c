@@ -14,8 +14,10 @@
 #include "machine/fdt.h"
 #include "machine/hostfile.h"
 #include "machine/loader.h"
+#include "machine/log.h"
 #include "machine/machine.h"
 #include "machine/memmap.h"
+#include "machine/semihosting.h"
 
 #define REG_T0 5
 #define REG_A0 10
@@ -87,6 +89,7 @@ struct boot_state {
     uint64_t lo[3], hi[3]; /* occupied ranges: firmware, kernel, initrd */
     unsigned nused;
     struct load_info htif;  /* the image whose tohost HTIF uses */
+    struct load_info kernel; /* the kernel's: where it ends (SYS_HEAPINFO), its signature symbols */
     uint64_t initrd_start, initrd_end;
 };
 
@@ -136,6 +139,7 @@ static bool load_programs(struct machine *m, struct boot_state *st, char *err, s
         if (!load_one(m, st, "-kernel", b->kernel, kernel_base, honour_header, &info, err, errlen))
             return false;
         st->has_kernel = true;
+        st->kernel = info;
         st->kernel_entry = info.entry;
         st->kernel_lo = info.lo;
     }
@@ -272,9 +276,15 @@ bool rivet_boot(struct machine *m, const struct rivet_boot *b, char *err, size_t
         return false;
     }
     if (!load_programs(m, &st, err, errlen) || !load_initrd(m, &st, err, errlen) ||
-        !place_dtb(m, &st, err, errlen) || !attach_htif(m, &st.htif, err, errlen))
+        !place_dtb(m, &st, err, errlen) || !attach_htif(m, &st.htif, err, errlen) ||
+        !machine_signature_setup(m, &st.kernel, err, errlen))
         return false;
+    if (m->semihost && !semihost_set_program(m->semihost, b->kernel, b->append, st.kernel.hi)) {
+        machine_err(err, errlen, "out of memory");
+        return false;
+    }
     reset_harts(m, &st);
+    machine_log_reset(m);
     m->booted = true;
     return true;
 }

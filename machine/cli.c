@@ -26,6 +26,9 @@ enum flag_id {
     F_GDB, F_GDB_DEFAULT, F_GDB_PORT, F_GDB_WAIT, F_ICOUNT, F_RTC, F_EXPECT_SCRIPT, F_CONSOLE_LOG,
     /* The window and its framebuffer (apply_display). */
     F_FB, F_SCREENSHOT,
+    /* The test harness (apply_harness). */
+    F_SEMIHOSTING, F_SEMIHOSTING_CONFIG, F_SEMIHOSTING_ROOT, F_SIGNATURE, F_SIGNATURE_GRANULARITY, F_LOG_ITEMS,
+    F_LOG_FILE, F_STUCK,
 };
 
 enum flag_arg { ARG_NONE, ARG_REQUIRED, ARG_EQ_ONLY };
@@ -60,6 +63,11 @@ static const struct flag flags[] = {
     { "rtc", F_RTC, ARG_REQUIRED },
     { "expect-script", F_EXPECT_SCRIPT, ARG_REQUIRED }, { "console-log", F_CONSOLE_LOG, ARG_REQUIRED },
     { "fb", F_FB, ARG_REQUIRED },             { "screenshot-on-exit", F_SCREENSHOT, ARG_REQUIRED },
+    { "semihosting", F_SEMIHOSTING, ARG_NONE }, { "semihosting-config", F_SEMIHOSTING_CONFIG, ARG_REQUIRED },
+    { "semihosting-root", F_SEMIHOSTING_ROOT, ARG_REQUIRED },
+    { "signature", F_SIGNATURE, ARG_REQUIRED }, { "signature-granularity", F_SIGNATURE_GRANULARITY, ARG_REQUIRED },
+    { "d", F_LOG_ITEMS, ARG_REQUIRED },       { "D", F_LOG_FILE, ARG_REQUIRED },
+    { "stuck", F_STUCK, ARG_REQUIRED },
 };
 
 /* A -device (or -nic), kept in command-line order until the slots are
@@ -834,8 +842,124 @@ static enum cli_result apply_debug(struct parse_state *st, enum flag_id id, cons
     }
 }
 
+/* -semihosting-config [enable=]on|off[,target=native|auto][,userspace=on|off][,arg=STR]...
+ * (QEMU 7.2): the arg= strings, joined by spaces, are SYS_GET_CMDLINE's. */
+static enum cli_result set_semihosting_config(struct parse_state *st, const char *flag, const char *v)
+{
+    struct cli_options *o = st->o;
+    char key[32], *val;
+    enum cli_result r = CLI_RUN;
+    bool enable = true;
+    while (r == CLI_RUN && *v) {
+        if (!next_item(&v, key, sizeof key, &val))
+            return no_memory(st);
+        if (!key[0] || !strcmp(key, "enable")) {
+            r = set_on_off(st, flag, "enable", val, &enable);
+        } else if (!strcmp(key, "userspace")) {
+            r = set_on_off(st, flag, key, val, &o->cfg.semihosting_user);
+        } else if (!strcmp(key, "target")) {
+            if (strcmp(val, "native") && strcmp(val, "auto"))
+                r = usage_error(st, "%s: target=%s: rivet has no gdb semihosting (native or auto)", flag, val);
+        } else if (!strcmp(key, "arg")) {
+            size_t have = o->semihost_args ? strlen(o->semihost_args) : 0;
+            char *joined = realloc(o->semihost_args, have + strlen(val) + 2);
+            if (!joined) {
+                free(val);
+                return no_memory(st);
+            }
+            snprintf(joined + have, strlen(val) + 2, "%s%s", have ? " " : "", val);
+            o->semihost_args = joined;
+            o->cfg.semihosting_cmdline = joined;
+        } else {
+            r = usage_error(st, "%s: unsupported option '%s'", flag, key);
+        }
+        free(val);
+    }
+    o->cfg.semihosting = enable;
+    return r;
+}
+
+/* -d ITEM[,ITEM]... (QEMU's names) or -d help. */
+static const struct { const char *name; unsigned bit; } log_items[] = {
+    { "int", RIVET_LOG_INT }, { "cpu_reset", RIVET_LOG_CPU_RESET }, { "guest_errors", RIVET_LOG_GUEST_ERRORS },
+    { "unimp", RIVET_LOG_UNIMP }, { "in_asm", RIVET_LOG_IN_ASM }, { "exec", RIVET_LOG_EXEC }, { "cpu", RIVET_LOG_CPU },
+};
+
+static enum cli_result set_log_items(struct parse_state *st, const char *flag, const char *v)
+{
+    if (!strcmp(v, "help"))
+        return CLI_LOG_HELP;
+    while (*v) {
+        size_t n = strcspn(v, ",");
+        size_t i = 0;
+        while (i < sizeof log_items / sizeof log_items[0] &&
+               (strlen(log_items[i].name) != n || strncmp(log_items[i].name, v, n)))
+            i++;
+        if (i == sizeof log_items / sizeof log_items[0])
+            return usage_error(st, "%s: unknown log item '%.*s' (rivet -d help lists them)", flag, (int)n, v);
+        st->o->cfg.log_items |= log_items[i].bit;
+        v += n + (v[n] == ',');
+    }
+    return CLI_RUN;
+}
+
+static enum cli_result set_granularity(struct parse_state *st, const char *flag, const char *v)
+{
+    uint64_t n;
+    if (!parse_u64(v, &n) || n < 1 || n > 4096)
+        return usage_error(st, "%s: bad granularity '%s' (bytes per line, 1 to 4096)", flag, v);
+    st->o->cfg.signature_granularity = (unsigned)n;
+    return CLI_RUN;
+}
+
+static enum cli_result set_stuck(struct parse_state *st, const char *flag, const char *v)
+{
+    static const char *const names[] = { [RIVET_STUCK_WARN] = "warn", [RIVET_STUCK_EXIT] = "exit",
+                                         [RIVET_STUCK_OFF] = "off" };
+    for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++) {
+        if (!strcmp(v, names[i])) {
+            st->o->cfg.stuck = i;
+            return CLI_RUN;
+        }
+    }
+    return usage_error(st, "%s: expected warn, exit or off, not '%s'", flag, v);
+}
+
+/* The test harness: semihosting, the signature dump, -d/-D, --stuck (include/rivet.h). */
+static enum cli_result apply_harness(struct parse_state *st, enum flag_id id, const char *flag, const char *v)
+{
+    struct cli_options *o = st->o;
+    switch (id) {
+    case F_SEMIHOSTING: o->cfg.semihosting = true; return CLI_RUN;
+    case F_SEMIHOSTING_CONFIG: return set_semihosting_config(st, flag, v);
+    case F_SEMIHOSTING_ROOT: o->cfg.semihosting_root = v; return CLI_RUN;
+    case F_SIGNATURE: o->cfg.signature = v; return CLI_RUN;
+    case F_SIGNATURE_GRANULARITY: return set_granularity(st, flag, v);
+    case F_LOG_ITEMS: return set_log_items(st, flag, v);
+    case F_LOG_FILE: o->log_path = v; return CLI_RUN;
+    case F_STUCK: return set_stuck(st, flag, v);
+    default: return usage_error(st, "%s: internal error: unhandled flag", flag);
+    }
+}
+
+const char *cli_log_help(void)
+{
+    return "Log items (comma separated):\n"
+           "int             traps and interrupts taken, one line each\n"
+           "cpu_reset       every hart's registers at reset\n"
+           "guest_errors    memory accesses the bus refuses: nothing mapped, a size or\n"
+           "                register the device does not take\n"
+           "unimp           illegal-instruction traps on instructions and CSRs rivet does\n"
+           "                not implement\n"
+           "in_asm          --trace's line per instruction (as are exec and cpu)\n"
+           "exec            the same\n"
+           "cpu             the same\n";
+}
+
 static enum cli_result apply(struct parse_state *st, enum flag_id id, const char *flag, const char *v)
 {
+    if (id >= F_SEMIHOSTING)
+        return apply_harness(st, id, flag, v);
     switch (id) {
     case F_TRACE:
         st->o->trace = true;
@@ -875,6 +999,11 @@ static const struct flag *find_flag(const char *name, size_t len)
 static enum cli_result parse_one(struct parse_state *st, int argc, char *const argv[], int *i)
 {
     const char *arg = argv[(*i)++];
+    static const char plus_sig[] = "+signature=", plus_gran[] = "+signature-granularity=";
+    if (!strncmp(arg, plus_sig, sizeof plus_sig - 1)) /* Spike's spelling */
+        return apply_harness(st, F_SIGNATURE, "+signature", arg + sizeof plus_sig - 1);
+    if (!strncmp(arg, plus_gran, sizeof plus_gran - 1))
+        return apply_harness(st, F_SIGNATURE_GRANULARITY, "+signature-granularity", arg + sizeof plus_gran - 1);
     if (arg[0] != '-' || arg[1] == '\0')
         return usage_error(st, "unexpected argument '%s' (the guest is given with -kernel FILE)", arg);
     const char *name = arg + (arg[1] == '-' ? 2 : 1);
@@ -1103,6 +1232,9 @@ enum cli_result cli_parse(int argc, char *const argv[], struct cli_options *o,
 
 void cli_free(struct cli_options *o)
 {
+    free(o->semihost_args);
+    o->semihost_args = NULL;
+    o->cfg.semihosting_cmdline = NULL;
     for (unsigned i = 0; i < o->ndrives; i++) {
         free(o->drives[i].file);
         free(o->drives[i].id);
@@ -1249,6 +1381,35 @@ const char *cli_usage(void)
         "--screenshot-on-exit FILE.png\n"
         "                at exit, the framebuffer as a PNG\n"
         "\n"
+        "Test harness:\n"
+        "-semihosting    serve RISC-V semihosting calls (slli x0,x0,0x1f; ebreak;\n"
+        "                srai x0,x0,7) from M and S mode: console I/O on the UART's\n"
+        "                host side, SYS_EXIT ends the run with the guest's code\n"
+        "-semihosting-config [enable=]on|off[,target=native][,userspace=on][,arg=STR]...\n"
+        "                QEMU's spelling; userspace=on serves U-mode too; the arg=\n"
+        "                strings are SYS_GET_CMDLINE's (default: the kernel and\n"
+        "                -append)\n"
+        "--semihosting-root DIR\n"
+        "                semihosting file operations only beneath DIR (no .., no\n"
+        "                absolute paths, no symlink out); without it they fail\n"
+        "--signature FILE\n"
+        "                at the end of the run (any end), write the words between the\n"
+        "                kernel ELF's symbols begin_signature and end_signature as\n"
+        "                Spike does (also Spike's +signature=FILE)\n"
+        "--signature-granularity N\n"
+        "                bytes per signature line, 1 to 4096 (default 16, as Spike;\n"
+        "                also +signature-granularity=N)\n"
+        "-d ITEM[,ITEM]...\n"
+        "                log QEMU's items: int (traps taken), cpu_reset, guest_errors\n"
+        "                (refused MMIO), unimp (instructions and CSRs rivet lacks);\n"
+        "                in_asm, exec, cpu: --trace's lines. -d help lists them\n"
+        "-D FILE         the -d log goes to FILE (default stderr)\n"
+        "--stuck warn|exit|off\n"
+        "                a hart trapping 1000 times in a row on the same instruction,\n"
+        "                or jumping where there is no memory: say so once on stderr\n"
+        "                (warn, the default), or say so and end the run (exit, status\n"
+        "                122), or watch nothing (off)\n"
+        "\n"
         "Input files (-kernel, -initrd, -dtb, -bios, --expect-script) must be regular\n"
         "files; outputs (-serial file:, --console-log, --trace=, --screenshot-on-exit,\n"
         "dumpdtb=) may also be FIFOs or character devices such as /dev/stdout, but a\n"
@@ -1260,7 +1421,8 @@ const char *cli_usage(void)
         "-version        the version (also --version)\n"
         "\n"
         "The guest ends rivet through HTIF, the sifive test device (poweroff, fail\n"
-        "code, reset), SBI system reset or Ctrl-A x. rivet does not reboot: a reset\n"
+        "code, reset), SBI system reset, semihosting SYS_EXIT (ApplicationExit: its\n"
+        "code; any other reason: 1) or Ctrl-A x. rivet does not reboot: a reset\n"
         "or reboot request ends the run with status 0 (with a note on stderr unless\n"
         "-no-reboot). An image in use by another rivet is refused (locked).\n"
         "\n"
@@ -1268,6 +1430,7 @@ const char *cli_usage(void)
         "  0        the guest passed (exit code 0), powered off, or reset; gdb's kill\n"
         "  1-255    the guest's exit code, low 8 bits (a nonzero code whose low 8 bits\n"
         "           are 0 gives 1)\n"
+        "  122      --stuck=exit: a hart is stuck (the message says where and why)\n"
         "  123      an --expect-script wait timed out (the message names the line)\n"
         "  124      --timeout or --max-insns reached, or every hart waits for an\n"
         "           interrupt nothing can raise (no timer armed, no input: stdin\n"

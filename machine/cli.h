@@ -50,6 +50,8 @@ struct cli_options {
     enum display_kind display;  /* -display / -nographic; default DISPLAY_AUTO */
     const char *screenshot;     /* --screenshot-on-exit FILE */
     char gdb_spec[16];          /* cfg.gdb's storage for -s -p PORT */
+    char *semihost_args;        /* cfg.semihosting_cmdline's storage (malloc'd) */
+    const char *log_path;       /* -D FILE; NULL = stderr (main opens it) */
 };
 
 enum cli_result {
@@ -58,6 +60,7 @@ enum cli_result {
     CLI_VERSION,  /* --version: print cli_version() to stdout, exit 0 */
     CLI_CPU_HELP, /* -cpu help: print isa_help() (cpu/isa.h) to stdout, exit 0 */
     CLI_ERROR,    /* err filled: exit RIVET_EXIT_USAGE */
+    CLI_LOG_HELP, /* -d help: print cli_log_help() to stdout, exit 0 */
 };
 
 /* Fills o (which cli_free releases, whatever the result). */
@@ -74,5 +77,7 @@ bool cli_parse_size(const char *s, uint64_t *bytes);
  * Makefile runs `$(QEMU) -help | grep -q '^-gdb'`). */
 const char *cli_usage(void);
 const char *cli_version(void);
+/* The -d items, as -d help lists them. */
+const char *cli_log_help(void);
 
 #endif

@@ -202,6 +202,12 @@ static void scan_symtab(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, struct load
         } else if (strcmp(nm, "fromhost") == 0) {
             info->has_fromhost = true;
             info->fromhost = sym.st_value;
+        } else if (strcmp(nm, "begin_signature") == 0) {
+            info->has_sig_begin = true;
+            info->sig_begin = sym.st_value;
+        } else if (strcmp(nm, "end_signature") == 0) {
+            info->has_sig_end = true;
+            info->sig_end = sym.st_value;
         }
     }
 }
@@ -215,8 +221,9 @@ static bool section_ok(Elf *elf, size_t index, const struct load_src *s, uint64_
     return scn && gelf_getshdr(scn, &sh) && in_file(sh.sh_offset, sh.sh_size, s->size) && sh.sh_size <= max;
 }
 
-/* Looks for the HTIF symbols; a missing, damaged or oversized symbol table
- * just means no HTIF (a stripped kernel is fine). */
+/* Looks for the HTIF and signature symbols; a missing, damaged or oversized
+ * symbol table just means no HTIF and no signature (a stripped kernel is
+ * fine; --signature then refuses it at start-up). */
 static void find_htif_symbols(Elf *elf, const struct load_src *s, uint64_t max, struct load_info *info)
 {
     Elf_Scn *scn = NULL;

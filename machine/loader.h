@@ -26,6 +26,8 @@ struct load_info {
     bool is_linux_image;            /* raw file with the RISC-V Linux Image header */
     bool has_tohost, has_fromhost;  /* the ELF defines these symbols (HTIF) */
     uint64_t tohost, fromhost;
+    bool has_sig_begin, has_sig_end; /* begin_signature, end_signature (--signature) */
+    uint64_t sig_begin, sig_end;
 };
 
 /* Loads path into bus RAM: an ELF's PT_LOAD segments at p_paddr (p_filesz

@@ -29,9 +29,11 @@
 #include "machine/display.h"
 #include "machine/hostfile.h"
 #include "machine/debug.h"
+#include "machine/log.h"
 #include "machine/memmap.h"
 #include "machine/net.h"
 #include "machine/net_user.h"
+#include "machine/semihosting.h"
 #include "machine/terminal.h"
 #include "rivet/errfmt.h"
 
@@ -452,7 +454,9 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
     code_cache_set_isa(m->cache, &isa); /* before the harts, which copy it */
     if (cfg->jit)
         code_cache_set_jit(m->cache, cfg->jit < 0 ? 0 : 1);
-    if (!create_harts(m, err, errlen) || !create_devices(m, err, errlen) || !map_devices(m, err, errlen)) {
+    if (!create_harts(m, err, errlen) || !create_devices(m, err, errlen) || !map_devices(m, err, errlen) ||
+        !machine_log_create(m, err, errlen) ||
+        (cfg->semihosting && !(m->semihost = semihost_create(m, err, errlen)))) {
         rivet_destroy(m);
         return NULL;
     }
@@ -496,6 +500,8 @@ void rivet_destroy(struct machine *m)
 {
     if (!m)
         return;
+    semihost_destroy(m->semihost);
+    machine_log_destroy(m);
     destroy_devices(m);
     machine_debug_destroy(m);
     if (m->cache)
@@ -710,6 +716,10 @@ static uint64_t timeout_ns(double seconds)
 static int guest_exit(struct machine *m, char *err, size_t errlen)
 {
     fflush(stdout);
+    if (m->exit_kind == MACHINE_EXIT_STUCK) {
+        machine_err(err, errlen, "a hart is stuck (--stuck=exit)");
+        return RIVET_EXIT_STUCK;
+    }
     if (m->exit_kind == MACHINE_EXIT_RESET && !m->cfg.no_reboot)
         machine_err(err, errlen, "the guest requested a reset; rivet does not reboot, so the run ends");
     return rivet_guest_status(m->exit_code);

@@ -69,7 +69,7 @@
 #define MACHINE_IDLE_MAX_NS 100000000ull    /* otherwise: 100 ms */
 
 /* Why the guest ended the run. */
-enum machine_exit { MACHINE_EXIT_GUEST, MACHINE_EXIT_RESET };
+enum machine_exit { MACHINE_EXIT_GUEST, MACHINE_EXIT_RESET, MACHINE_EXIT_STUCK /* --stuck=exit (log.h) */ };
 
 struct machine {
     struct rivet_config cfg;
@@ -122,6 +122,14 @@ struct machine {
     /* gdb stub, -icount clock, --expect-script, --console-log (machine/debug.c);
      * NULL when none of them is asked for. */
     struct machine_debug *debug;
+
+    /* Semihosting (semihosting.h); NULL when not asked for. */
+    struct semihost *semihost;
+    /* -d logging and the stuck watch (log.h); NULL when neither is asked for. */
+    struct machine_log *log;
+    /* --signature: the kernel's [begin_signature, end_signature) (signature.c). */
+    bool has_signature;
+    uint64_t sig_begin, sig_end;
 };
 
 /* mtime in RIVET_TIMEBASE_HZ ticks since the machine was created (hart_env.read_time). */
@@ -155,6 +163,12 @@ void machine_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((
  * written so far. Callers report each kind of problem once. Emulation
  * thread. */
 void machine_note(struct machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* signature.c: checks the kernel's begin_signature/end_signature when
+ * cfg.signature asks for a dump, and records them; false + err when they
+ * are missing or not RAM. */
+struct load_info;
+bool machine_signature_setup(struct machine *m, const struct load_info *kernel, char *err, size_t errlen);
 
 /* sbi_glue.c: fills m->sbi and sets every hart's env.sbi_ecall hook. */
 void machine_attach_sbi(struct machine *m);

@@ -129,7 +129,7 @@ static int dump_dtb(struct machine *m, const struct cli_options *o, char *err, s
 /* The files rivet writes, opened before the guest starts so that a bad
  * path is a start-up error (125), not a surprise at exit (hostfile.h). */
 struct outputs {
-    FILE *trace, *screenshot;
+    FILE *trace, *screenshot, *signature, *log;
 };
 
 static FILE *open_output(const char *what, const char *path, char *err, size_t errlen)
@@ -141,6 +141,43 @@ static FILE *open_output(const char *what, const char *path, char *err, size_t e
         close(fd);
     }
     return f;
+}
+
+/* Closes what a start-up error leaves open. */
+static void close_outputs(struct outputs *out)
+{
+    if (out->trace && out->trace != stderr && out->trace != out->log)
+        fclose(out->trace);
+    if (out->screenshot)
+        fclose(out->screenshot);
+    if (out->signature)
+        fclose(out->signature);
+    if (out->log)
+        fclose(out->log);
+}
+
+/* Opens every output file before the guest starts. -d in_asm, exec and cpu
+ * are --trace's lines, written into the -D log unless --trace says where. */
+static bool open_outputs(const struct cli_options *o, struct rivet_config *cfg, struct outputs *out, char *err,
+                         size_t errlen)
+{
+    if (o->log_path && !(out->log = open_output("-D", o->log_path, err, errlen)))
+        return false;
+    if (out->log)
+        setvbuf(out->log, NULL, _IOLBF, 0); /* whole lines survive a killed run */
+    if (o->trace)
+        out->trace = o->trace_path ? open_output("--trace", o->trace_path, err, errlen) : stderr;
+    else if (cfg->log_items & RIVET_LOG_TRACE)
+        out->trace = out->log ? out->log : stderr;
+    if ((o->trace && !out->trace) ||
+        (o->screenshot && !(out->screenshot = open_output("--screenshot-on-exit", o->screenshot, err, errlen))) ||
+        (cfg->signature && !o->dumpdtb && !(out->signature = open_output("--signature", cfg->signature, err, errlen)))) {
+        close_outputs(out);
+        return false;
+    }
+    cfg->trace = out->trace;
+    cfg->log_file = out->log;
+    return true;
 }
 
 static int run_machine(const struct cli_options *o, struct rivet_config *cfg, enum display_kind display,
@@ -168,6 +205,8 @@ static int run_machine(const struct cli_options *o, struct rivet_config *cfg, en
         if (err[0])
             fprintf(stderr, "rivet: %s\n", err);
         display_sdl_close(window);
+        if (out->signature && !rivet_write_signature(m, out->signature, err, sizeof err))
+            status = fail(RIVET_EXIT_INTERNAL, err);
         if (out->screenshot && !screenshot_on_exit(m, out->screenshot, o->screenshot, err, sizeof err))
             status = fail(RIVET_EXIT_INTERNAL, err);
         out->screenshot = NULL; /* closed by screenshot_on_exit */
@@ -184,7 +223,7 @@ static int run(const struct cli_options *o)
 {
     char err[RIVET_ERR_LEN];
     struct rivet_config cfg = o->cfg;
-    struct outputs out = { NULL, NULL };
+    struct outputs out = { NULL, NULL, NULL, NULL };
     const char *note;
     install_signals();
     arm_startup_timer(cfg.timeout);
@@ -194,23 +233,23 @@ static int run(const struct cli_options *o)
         return fail(RIVET_EXIT_USAGE, note);
     if (note && isatty(STDERR_FILENO)) /* a hint for a person; scripts keep a clean stderr */
         fprintf(stderr, "rivet: %s\n", note);
-    if (o->trace)
-        out.trace = o->trace_path ? open_output("--trace", o->trace_path, err, sizeof err) : stderr;
-    if (o->trace && !out.trace)
+    if (!open_outputs(o, &cfg, &out, err, sizeof err))
         return fail(RIVET_EXIT_USAGE, err);
-    if (o->screenshot && !(out.screenshot = open_output("--screenshot-on-exit", o->screenshot, err, sizeof err))) {
-        if (out.trace && out.trace != stderr)
-            fclose(out.trace);
-        return fail(RIVET_EXIT_USAGE, err);
-    }
-    cfg.trace = out.trace;
     cfg.net_helper = net_helper_self(); /* the user network in a process of its own (net.h) */
     int status = run_machine(o, &cfg, display, &out);
     if (out.screenshot)
         fclose(out.screenshot);
-    if (out.trace && out.trace != stderr && fclose(out.trace) != 0) {
+    if (out.signature && fclose(out.signature) != 0) {
+        snprintf(err, sizeof err, "--signature %s: write error: %s", cfg.signature, strerror(errno));
+        status = fail(RIVET_EXIT_INTERNAL, err);
+    }
+    if (out.trace && out.trace != stderr && out.trace != out.log && fclose(out.trace) != 0) {
         snprintf(err, sizeof err, "--trace %s: write error: %s", o->trace_path, strerror(errno));
-        return fail(RIVET_EXIT_INTERNAL, err);
+        status = fail(RIVET_EXIT_INTERNAL, err);
+    }
+    if (out.log && fclose(out.log) != 0) {
+        snprintf(err, sizeof err, "-D %s: write error: %s", o->log_path, strerror(errno));
+        status = fail(RIVET_EXIT_INTERNAL, err);
     }
     return status;
 }
@@ -229,6 +268,10 @@ int main(int argc, char **argv)
         break;
     case CLI_VERSION:
         fputs(cli_version(), stdout);
+        status = 0;
+        break;
+    case CLI_LOG_HELP:
+        fputs(cli_log_help(), stdout);
         status = 0;
         break;
     case CLI_CPU_HELP:

@@ -185,10 +185,31 @@ void bus_note_store(struct bus *bus, uint64_t paddr, uint64_t len)
         bus->resv_write(bus->resv_write_opaque, paddr, len);
 }
 
+/* A refused access: tells the listener why (bus.h), returns BUS_ERROR. */
+static bus_status refuse(const struct bus *bus, uint64_t paddr, unsigned size, bool write, bool device_said_no)
+{
+    if (!bus->refused)
+        return BUS_ERROR;
+    const struct mmio_region *r = bus_find_region(bus, paddr);
+    const char *reason = "unmapped";
+    if (bus_is_ram(bus, paddr))
+        reason = "crosses the end of RAM";
+    else if (r && device_said_no)
+        reason = "the device refused it";
+    else if (r && (!valid_access_size(size) || size < r->min_access || size > r->max_access))
+        reason = "invalid size";
+    else if (r && (paddr & (size - 1)))
+        reason = "unaligned";
+    else if (r)
+        reason = write ? "read-only" : "write-only, or past the end";
+    bus->refused(bus->refused_opaque, paddr, size, write, r ? r->name : NULL, reason);
+    return BUS_ERROR;
+}
+
 bus_status bus_read(struct bus *bus, uint64_t paddr, unsigned size, uint64_t *value)
 {
     if (!valid_access_size(size))
-        return BUS_ERROR;
+        return refuse(bus, paddr, size, false, false);
     const uint8_t *p = bus_ram_ptr(bus, paddr, size);
     if (p) {
         *value = load_le(p, size);
@@ -196,15 +217,17 @@ bus_status bus_read(struct bus *bus, uint64_t paddr, unsigned size, uint64_t *va
     }
     uint64_t offset;
     const struct mmio_region *r = mmio_target(bus, paddr, size, &offset);
-    if (!r || !r->read || mmio_read(r, offset, size, value) != BUS_OK)
-        return BUS_ERROR;
+    if (!r || !r->read)
+        return refuse(bus, paddr, size, false, false);
+    if (mmio_read(r, offset, size, value) != BUS_OK)
+        return refuse(bus, paddr, size, false, true);
     return BUS_OK;
 }
 
 bus_status bus_write(struct bus *bus, uint64_t paddr, unsigned size, uint64_t value)
 {
     if (!valid_access_size(size))
-        return BUS_ERROR;
+        return refuse(bus, paddr, size, true, false);
     uint8_t *p = bus_ram_ptr(bus, paddr, size);
     if (p) {
         store_le(p, size, value);
@@ -214,8 +237,10 @@ bus_status bus_write(struct bus *bus, uint64_t paddr, unsigned size, uint64_t va
     uint64_t offset;
     const struct mmio_region *r = mmio_target(bus, paddr, size, &offset);
     if (!r || !r->write)
-        return BUS_ERROR;
-    return mmio_write(r, offset, size, value & size_mask(size));
+        return refuse(bus, paddr, size, true, false);
+    if (mmio_write(r, offset, size, value & size_mask(size)) != BUS_OK)
+        return refuse(bus, paddr, size, true, true);
+    return BUS_OK;
 }
 
 bool bus_dma_read(struct bus *bus, uint64_t paddr, void *dst, uint64_t len)

@@ -96,6 +96,12 @@ struct bus {
     void *watch_opaque;
     bus_resv_write_fn resv_write;
     void *resv_write_opaque;
+    /* Called when bus_read or bus_write refuses an access (-d guest_errors):
+     * `region` is the device's name or NULL (nothing mapped there), `reason`
+     * says why. The error paths only; NULL = nobody listens. */
+    void (*refused)(void *opaque, uint64_t paddr, unsigned size, bool write, const char *region,
+                    const char *reason);
+    void *refused_opaque;
 };
 
 /* Allocates RAM (zeroed). Returns false (with errno) on failure. */

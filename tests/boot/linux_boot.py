@@ -6,7 +6,9 @@ failure says how far the guest got:
   10 rivet failed to start        11 no kernel banner        12 init marker missing
   13 no shell prompt              14 a command's output was wrong
   15 poweroff did not end rivet   16 the disk image does not hold the file
-The console log is written to --log (kept by CTest as an artifact).
+The console log is written to --log (kept by CTest as an artifact). rivet
+runs with --stuck exit: its stuck-guest watch must stay quiet through a
+healthy boot (a report would end the run with status 122, failing a stage).
 """
 import argparse
 import functools
@@ -123,6 +125,7 @@ def boot_and_check(args, disk, log):
         "-drive", f"file={disk},format=raw,id=hd0,if=none",
         "-device", "virtio-blk-device,drive=hd0",
         "--timeout", str(args.timeout),
+        "--stuck", "exit",  # a false stuck alarm on a healthy boot ends the run: the stage fails
     ] + (["-device", "virtio-rng-device"] if args.rng else []) + (
         ["-nic", f"user,hostfwd=tcp:127.0.0.1:{args.net.fwd_port}-:8080" + (",restrict=on" if args.net_restrict else "")]
         if args.net else [])

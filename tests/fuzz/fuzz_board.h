@@ -71,6 +71,20 @@ static inline const char *fuzz_disk(void)
     return fuzz_disk_path;
 }
 
+/* The board cfg describes, booted with nothing loaded; exits the process
+ * when it cannot be made (the harness failing, not an input's fault). */
+static inline struct machine *fuzz_boot(const struct rivet_config *cfg)
+{
+    char err[RIVET_ERR_LEN];
+    struct machine *m = rivet_create(cfg, err, sizeof err);
+    struct rivet_boot boot = { .firmware = RIVET_FW_NONE };
+    if (!m || !rivet_boot(m, &boot, err, sizeof err)) {
+        fprintf(stderr, "fuzz: cannot make the board: %s\n", err);
+        exit(2);
+    }
+    return m;
+}
+
 /* A board with `opts` (FUZZ_OPT_*) and translator mode `jit` (rivet_config
  * .jit), booted with nothing loaded. Exits the process when the board cannot
  * be made: that is the harness failing, not an input's fault. */
@@ -95,14 +109,7 @@ static inline struct machine *fuzz_board(unsigned opts, int jit)
         cfg.cpu = "max";
     if (opts & FUZZ_OPT_DISPLAY)
         cfg.fb_width = 64, cfg.fb_height = 48;
-    char err[RIVET_ERR_LEN];
-    struct machine *m = rivet_create(&cfg, err, sizeof err);
-    struct rivet_boot boot = { .firmware = RIVET_FW_NONE };
-    if (!m || !rivet_boot(m, &boot, err, sizeof err)) {
-        fprintf(stderr, "fuzz: cannot make the board: %s\n", err);
-        exit(2);
-    }
-    return m;
+    return fuzz_boot(&cfg);
 }
 
 /* Runs the board until `n` more instructions have retired (or the guest
@@ -126,6 +133,18 @@ static inline uint64_t fuzz_take(struct fuzz_in *in, unsigned bytes)
     for (unsigned i = 0; i < bytes && in->left; i++, in->p++, in->left--)
         v |= (uint64_t)*in->p << (8 * i);
     return v;
+}
+
+/* The RAM-store operation the scripts share: u16 offset, u8 length, then
+ * that many bytes (fewer when the input ends), stored at RAM + offset. */
+static inline void fuzz_ram_store(struct machine *m, struct fuzz_in *in)
+{
+    uint64_t off = fuzz_take(in, 2);
+    size_t len = (size_t)fuzz_take(in, 1);
+    if (len > in->left)
+        len = in->left;
+    bus_dma_write(&m->bus, RIVET_RAM_BASE + off, in->p, len);
+    in->p += len, in->left -= len;
 }
 
 /* The modern virtio-mmio bring-up of one queue, as a driver does it (reset,

@@ -123,15 +123,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t insns = 0;
     for (unsigned op = 0; in.left && op < FUZZ_MAX_OPS; op++) {
         switch (fuzz_take(&in, 1) % FOP_COUNT) {
-        case FOP_RAM: {
-            uint64_t off = fuzz_take(&in, 2);
-            size_t len = (size_t)fuzz_take(&in, 1);
-            if (len > in.left)
-                len = in.left;
-            bus_dma_write(&m->bus, RIVET_RAM_BASE + off, in.p, len);
-            in.p += len, in.left -= len;
+        case FOP_RAM:
+            fuzz_ram_store(m, &in);
             break;
-        }
         case FOP_STORE: {
             const struct target *tg = &t[fuzz_take(&in, 1) % nt];
             uint64_t off = fuzz_take(&in, 3);

@@ -418,10 +418,90 @@ def net_seeds():
         {"issue16-frame": bytes([0]) + frame(issue16) + bytes([SERVICE]) + frame(arp) + bytes([SERVICE])}
 
 
+# fuzz_semihost (fuzz_semihost.c): SOP_RAM, SOP_CALL; a1 kinds: even = RAM + value, odd = value
+SOP_RAM, SOP_CALL = range(2)
+
+
+class Semi:
+    """A fuzz_semihost input."""
+
+    def __init__(self, opts=0):
+        self.b = bytearray([opts])
+
+    def ram(self, off, data):
+        self.b += bytes([SOP_RAM]) + struct.pack("<HB", off, len(data)) + data
+        return self
+
+    def call(self, op, a1, raw=False):
+        self.b += bytes([SOP_CALL, op, 1 if raw else 0]) + struct.pack("<Q", a1 & (2**64 - 1))
+        return self
+
+
+def semi_block(*fields):
+    return b"".join(struct.pack("<Q", f & (2**64 - 1)) for f in fields)
+
+
+def semihost_seeds():
+    S = {}
+    name = 0x100   # strings at RAM + 0x100.., blocks at RAM + 0x10.., buffers at RAM + 0x800
+    blk = 0x10
+    buf = 0x800
+
+    def open_read(opts, path):
+        s = Semi(opts).ram(name, path)
+        s.ram(blk, semi_block(RAM + name, 1, len(path)))
+        s.call(0x01, blk)                      # SYS_OPEN, handle 1
+        s.ram(0x40, semi_block(1, RAM + buf, 64))
+        s.call(0x06, 0x40)                     # SYS_READ
+        s.ram(0x60, semi_block(1))
+        s.call(0x0c, 0x60).call(0x09, 0x60)    # SYS_FLEN, SYS_ISTTY
+        s.ram(0x70, semi_block(1, 3))
+        s.call(0x0a, 0x70)                     # SYS_SEEK
+        s.call(0x02, 0x60).call(0x13, 0)       # SYS_CLOSE, SYS_ERRNO
+        return bytes(s.b)
+
+    S["open-read"] = open_read(0, b"in.txt")
+    S["open-read-walk"] = open_read(1, b"in.txt")
+    S["symlink-out"] = open_read(0, b"link_out")
+    S["symlink-out-walk"] = open_read(1, b"link_out")
+    S["dotdot"] = open_read(0, b"sub/../in.txt")
+    S["absolute"] = open_read(0, b"/etc/passwd")
+    S["fifo"] = open_read(0, b"fifo")
+    S["features"] = open_read(0, b":semihosting-features")
+    s = Semi().ram(name, b"new.txt").ram(name + 0x20, b"renamed.txt")
+    s.ram(blk, semi_block(RAM + name, 4, 7)).call(0x01, blk)
+    s.ram(0x40, semi_block(1, RAM + name, 7)).call(0x05, 0x40)            # SYS_WRITE
+    s.ram(0x60, semi_block(1)).call(0x02, 0x60)
+    s.ram(0x80, semi_block(RAM + name, 7, RAM + name + 0x20, 11)).call(0x0f, 0x80)  # SYS_RENAME
+    s.ram(0xc0, semi_block(RAM + name + 0x20, 11)).call(0x0e, 0xc0)      # SYS_REMOVE
+    S["write-rename-remove"] = bytes(s.b)
+    s = Semi().ram(name, b"console\n\0")
+    s.call(0x04, name).call(0x03, name)                                   # SYS_WRITE0, SYS_WRITEC
+    s.ram(name + 0x20, b":tt").ram(blk, semi_block(RAM + name + 0x20, 4, 3)).call(0x01, blk)
+    s.ram(0x40, semi_block(1, RAM + name, 8)).call(0x05, 0x40).call(0x07, 0)  # SYS_WRITE, SYS_READC
+    s.ram(0x60, semi_block(RAM + buf, 64)).call(0x15, 0x60)              # SYS_GET_CMDLINE
+    s.ram(0x80, semi_block(RAM + buf)).call(0x16, 0x80)                  # SYS_HEAPINFO
+    s.call(0x10, 0).call(0x11, 0).call(0x31, 0).call(0x30, 0x90)         # CLOCK, TIME, TICKFREQ, ELAPSED
+    s.ram(0xa0, semi_block(2**64 - 1)).call(0x08, 0xa0)                  # SYS_ISERROR
+    S["console-clocks"] = bytes(s.b)
+    s = Semi()
+    s.call(0x04, 0, raw=True).call(0x04, 2**64 - 8, raw=True)            # WRITE0 at 0, at the top
+    s.ram(blk, semi_block(1, RAM + (1 << 20) - 4, 2**63)).call(0x05, blk)  # a length past RAM
+    s.ram(0x40, semi_block(2**64 - 16, 2**32)).call(0x15, 0x40)          # GET_CMDLINE to nowhere
+    s.call(0x01, 0xfffff, raw=False)                                      # a block across RAM's end
+    S["bad-pointers"] = bytes(s.b)
+    s = Semi().ram(blk, semi_block(0x20026, 3)).call(0x18, blk).call(0x20, blk)
+    s.call(0x18, 0x20026, raw=True).call(0x18, 0x20023, raw=True)
+    S["exits"] = bytes(s.b)
+    S["user-mode"] = bytes(Semi(2).ram(name, b"user\0").call(0x04, name).b)
+    return S
+
+
 def main():
     outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
     for target, seeds in (("fuzz_machine", machine_seeds()), ("fuzz_jit", jit_seeds()), ("fuzz_load", load_seeds()),
-                          ("fuzz_virtio", virtio_seeds()), ("fuzz_net", net_seeds())):
+                          ("fuzz_virtio", virtio_seeds()), ("fuzz_net", net_seeds()),
+                          ("fuzz_semihost", semihost_seeds())):
         d = os.path.join(outdir, target)
         os.makedirs(d, exist_ok=True)
         regress = {}

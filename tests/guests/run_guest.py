@@ -73,6 +73,25 @@ def run(args, extra, tmp):
     return cmd, p.returncode, p.stdout, p.stderr
 
 
+def stdout_problems(out, wanted):
+    """The --stdout-has texts (backslash escapes allowed) missing from out."""
+    text = out.decode("latin-1").replace("\r\n", "\n")
+    return ["stdout lacks %r" % w for w in (x.encode().decode("unicode_escape") for x in wanted) if w not in text]
+
+
+def report(problems, cmd, sections):
+    """Prints PASS, or FAIL with the command and each (title, text) section;
+    returns the driver's exit status (0 or 1)."""
+    if problems:
+        print("FAIL: " + "; ".join(problems))
+        print("--- command: " + " ".join(cmd))
+        for title, text in sections:
+            print("--- %s:\n%s" % (title, text))
+        return 1
+    print("PASS: " + " ".join(cmd))
+    return 0
+
+
 def status_ok(status, want):
     if want == "nonzero":
         return 1 <= status <= 123
@@ -102,23 +121,12 @@ def main():
             problems.append("no exit within %d s" % (TIME_LIMIT + 5))
         elif not status_ok(status, args.status):
             problems.append("exit status %d, expected %s" % (status, args.status))
-        text = out.decode("latin-1").replace("\r\n", "\n")
-        for want in args.stdout_has:
-            want = want.encode().decode("unicode_escape")
-            if want not in text:
-                problems.append("stdout lacks %r" % want)
+        problems += stdout_problems(out, args.stdout_has)
         if args.check_disk and status_ok(status, args.status):
             bad = check_image(os.path.join(tmp, "disk.img"))
             if bad:
                 problems.append(bad)
-    if problems:
-        print("FAIL: " + "; ".join(problems))
-        print("--- command: " + " ".join(cmd))
-        print("--- stdout:\n" + out.decode("latin-1"))
-        print("--- stderr:\n" + err.decode("latin-1"))
-        return 1
-    print("PASS: " + " ".join(cmd))
-    return 0
+    return report(problems, cmd, [("stdout", out.decode("latin-1")), ("stderr", err.decode("latin-1"))])
 
 
 if __name__ == "__main__":
