@@ -19,6 +19,7 @@
  */
 #include <pthread.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "cpu/hart.h"
 
@@ -510,27 +511,6 @@ static const struct csr_def csr_table[] = {
     RANGE(CSR_TSELECT, CSR_TDATA3, NULL, zero_read, NULL),
 };
 
-/* Row index + 1 of every CSR number (0: none), built once from the table:
- * kernels access CSRs all through their trap paths. */
-#define CSR_NUMBERS 4096
-static uint16_t csr_index[CSR_NUMBERS];
-static pthread_once_t csr_index_once = PTHREAD_ONCE_INIT;
-
-static void build_csr_index(void)
-{
-    _Static_assert(sizeof csr_table / sizeof csr_table[0] < UINT16_MAX, "row numbers fit");
-    for (size_t i = sizeof csr_table / sizeof csr_table[0]; i-- > 0;) /* the first row wins */
-        for (unsigned c = csr_table[i].lo; c <= csr_table[i].hi && c < CSR_NUMBERS; c++)
-            csr_index[c] = (uint16_t)(i + 1);
-}
-
-static const struct csr_def *csr_find(unsigned csr)
-{
-    pthread_once(&csr_index_once, build_csr_index);
-    unsigned row = csr < CSR_NUMBERS ? csr_index[csr] : 0;
-    return row ? &csr_table[row - 1] : NULL;
-}
-
 /* CSRs that exist only with an extension of the machine's ISA (cpu/isa.h). */
 static const struct {
     uint16_t lo, hi;
@@ -543,12 +523,40 @@ static const struct {
     { CSR_MSTATEEN0, CSR_MSTATEEN3, EXT_SMSTATEEN },
 };
 
+/* Row index + 1 of every CSR number (0: none), and the extension it needs
+ * (CSR_EXT_NONE: none), built once from the tables: kernels access CSRs all
+ * through their trap paths, so a lookup is two loads, never a scan. */
+#define CSR_NUMBERS 4096
+#define CSR_EXT_NONE UINT8_MAX
+static uint16_t csr_index[CSR_NUMBERS];
+static uint8_t csr_ext[CSR_NUMBERS];
+static pthread_once_t csr_index_once = PTHREAD_ONCE_INIT;
+
+static void build_csr_index(void)
+{
+    _Static_assert(sizeof csr_table / sizeof csr_table[0] < UINT16_MAX, "row numbers fit");
+    _Static_assert(EXT_COUNT < CSR_EXT_NONE, "extension numbers fit");
+    for (size_t i = sizeof csr_table / sizeof csr_table[0]; i-- > 0;) /* the first row wins */
+        for (unsigned c = csr_table[i].lo; c <= csr_table[i].hi && c < CSR_NUMBERS; c++)
+            csr_index[c] = (uint16_t)(i + 1);
+    memset(csr_ext, CSR_EXT_NONE, sizeof csr_ext);
+    for (size_t i = 0; i < sizeof csr_needs / sizeof csr_needs[0]; i++)
+        for (unsigned c = csr_needs[i].lo; c <= csr_needs[i].hi; c++)
+            csr_ext[c] = csr_needs[i].ext;
+}
+
+static const struct csr_def *csr_find(unsigned csr)
+{
+    pthread_once(&csr_index_once, build_csr_index);
+    unsigned row = csr < CSR_NUMBERS ? csr_index[csr] : 0;
+    return row ? &csr_table[row - 1] : NULL;
+}
+
+/* Whether the machine's ISA has the extension csr needs (csr_find found it). */
 static bool csr_in_isa(const struct hart *h, unsigned csr)
 {
-    for (size_t i = 0; i < sizeof csr_needs / sizeof csr_needs[0]; i++)
-        if (csr >= csr_needs[i].lo && csr <= csr_needs[i].hi)
-            return isa_has(&h->isa, csr_needs[i].ext);
-    return true;
+    uint8_t e = csr_ext[csr];
+    return e == CSR_EXT_NONE || isa_has(&h->isa, (enum isa_ext)e);
 }
 
 /* The row for csr when the current privilege may access it, else NULL. */

@@ -44,18 +44,27 @@ static inline int32_t imm_j(uint32_t b)
     return sext(((b >> 31) << 20) | (((b >> 12) & 0xff) << 12) | (((b >> 20) & 1) << 11) | (((b >> 21) & 0x3ff) << 1), 21);
 }
 
-/* Rows grouped by major opcode (bits 6:2) so a lookup scans a handful. */
-#define MAX_ROWS_PER_OPCODE 192
-static uint16_t by_opcode[32][MAX_ROWS_PER_OPCODE];
-static uint8_t by_opcode_count[32];
+/* Rows grouped by major opcode (bits 6:2) and funct3 (bits 14:12) so a
+ * lookup scans a handful: with the RVA23 rows OP alone has dozens. A row
+ * whose mask leaves funct3 free (lui, jal) is in all eight of its groups;
+ * within a group rows keep table order. */
+#define MAX_ROWS_PER_GROUP 96
+#define F3_SHIFT 12
+static uint16_t by_group[32][8][MAX_ROWS_PER_GROUP];
+static uint8_t by_group_count[32][8];
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 static void build_index(void)
 {
     for (unsigned id = 0; id < INSN_COUNT; id++) {
         unsigned op = (table[id].match >> 2) & 31;
-        if (by_opcode_count[op] < MAX_ROWS_PER_OPCODE)
-            by_opcode[op][by_opcode_count[op]++] = (uint16_t)id;
+        for (uint32_t f3 = 0; f3 < 8; f3++) {
+            if (((f3 << F3_SHIFT) ^ table[id].match) & table[id].mask & (7u << F3_SHIFT))
+                continue;
+            uint8_t *n = &by_group_count[op][f3];
+            if (*n < MAX_ROWS_PER_GROUP) /* checked by test_decode's every-row lookup */
+                by_group[op][f3][(*n)++] = (uint16_t)id;
+        }
     }
 }
 
@@ -79,9 +88,9 @@ unsigned decode_lookup(uint32_t bits, const struct decode_ctx *d)
     pthread_once(&init_once, build_index);
     if ((bits & 3) != 3)
         return INSN_ILLEGAL;
-    unsigned op = (bits >> 2) & 31;
-    for (unsigned i = 0; i < by_opcode_count[op]; i++) {
-        unsigned id = by_opcode[op][i];
+    unsigned op = (bits >> 2) & 31, f3 = (bits >> F3_SHIFT) & 7;
+    for (unsigned i = 0; i < by_group_count[op][f3]; i++) {
+        unsigned id = by_group[op][f3][i];
         const struct insn_info *r = &table[id];
         if ((bits & r->mask) == r->match && decode_row_enabled(d, id))
             return id;
