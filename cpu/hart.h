@@ -74,7 +74,7 @@ struct hart_env {
      * of trapping to M. Returns true when it handled the call (it then sets
      * a0/a1 and h->pc itself); false lets the trap happen. */
     bool (*sbi_ecall)(void *opaque, struct hart *h);
-    /* Semihosting (machine/semihosting.h): called for an uncompressed
+    /* Semihosting (machine/board/semihosting.h): called for an uncompressed
      * ebreak between `slli x0,x0,0x1f` and `srai x0,x0,7` in the same page
      * (the RISC-V semihosting sequence), with the ebreak's address in pc
      * (h->pc is the running block's start). Returns SEMIHOST_NONE (the ebreak traps
@@ -84,7 +84,7 @@ struct hart_env {
     int (*semihost)(void *opaque, struct hart *h, uint64_t pc);
     /* Called for every trap the hart takes (exceptions and interrupts, not
      * ecalls the built-in firmware serves), before delegation, with h->pc
-     * at the trapping instruction: -d int and unimp (machine/log.h). A slow
+     * at the trapping instruction: -d int and unimp (machine/debug/log.h). A slow
      * path only; NULL when nothing is logged. */
     void (*trap_hook)(void *opaque, struct hart *h, uint64_t cause, uint64_t tval);
 };
@@ -157,7 +157,7 @@ struct hart {
     FILE *trace;               /* non-NULL: one line per retired instruction */
     struct hart *next;         /* list of the machine's harts (code cache flushes) */
 
-    /* Debugger (machine/gdbstub.c), cold; see "Breakpoints and watchpoints"
+    /* Debugger (machine/debug/gdbstub.c), cold; see "Breakpoints and watchpoints"
      * in run.c. `breaks` (NULL: none) is the machine's breakpoint set: no
      * block holding one of its addresses enters the jump cache, and such
      * blocks run one instruction at a time, each checked. debug_stop is

@@ -23,7 +23,7 @@
  *   was restarted, a log or the -snapshot overlay cannot be written, the
  *   entropy file ran out) are reported once each, as one "rivet: " line on
  *   stderr after the console output written so far.
- * - Files named in the config are checked before use (machine/hostfile.h):
+ * - Files named in the config are checked before use (machine/host/hostfile.h):
  *   inputs must be regular files (never a FIFO or device that could hang or
  *   never end) and are read no further than the guest's RAM; outputs may be
  *   regular files, FIFOs or character devices, opened without blocking.
@@ -50,7 +50,7 @@
  * zero becomes 1, so a failing guest never looks like a pass. */
 enum rivet_exit {
     RIVET_EXIT_PASS = 0,
-    RIVET_EXIT_STUCK = 122,    /* --stuck=exit: a hart is stuck (machine/log.h) */
+    RIVET_EXIT_STUCK = 122,    /* --stuck=exit: a hart is stuck (machine/debug/log.h) */
     RIVET_EXIT_EXPECT = 123,   /* an --expect-script wait timed out */
     RIVET_EXIT_LIMIT = 124,    /* --timeout or --max-insns reached, or a deadlock (rivet_run) */
     RIVET_EXIT_USAGE = 125,    /* bad flag, bad file */
@@ -121,17 +121,17 @@ struct rivet_config {
     bool net_restrict;          /* restrict=on: the guest reaches nothing outside; hostfwd still works */
     /* An executable to run libslirp in, a process of its own, so that a
      * crash there takes the link down for a moment instead of the emulator
-     * (machine/net.h: the rivet program gives "/proc/self/exe", itself,
+     * (machine/host/net.h: the rivet program gives "/proc/self/exe", itself,
      * which then runs as `--net-helper`). NULL: slirp runs in this process.
      * Either way every guest frame passes rivet's frame filter first. */
     const char *net_helper;
 
-    /* The display devices (machine/display.h): nonzero sizes give the guest a
+    /* The display devices (machine/host/display.h): nonzero sizes give the guest a
      * fb_width x fb_height simple framebuffer in reserved RAM and a
      * virtio-input keyboard and tablet in the highest free virtio-mmio slots. */
     unsigned fb_width, fb_height;
 
-    /* Debugging and determinism (machine/debug.c). All zero = off. */
+    /* Debugging and determinism (machine/debug/debug.c). All zero = off. */
     const char *gdb;            /* gdb stub: "tcp:[HOST]:PORT" (-s = "tcp::1234"), loopback by default */
     bool gdb_wait;              /* -S: wait for gdb before the first instruction */
     bool icount;                /* -icount: virtual time = instructions << icount_shift ns */
@@ -149,7 +149,7 @@ struct rivet_config {
     bool return_on_idle;
 
     /* The headless test harness. All zero = off. */
-    bool semihosting;             /* -semihosting: serve the semihosting sequence (machine/semihosting.h) */
+    bool semihosting;             /* -semihosting: serve the semihosting sequence (machine/board/semihosting.h) */
     bool semihosting_user;        /* ...from U-mode too (-semihosting-config userspace=on) */
     const char *semihosting_root; /* file operations only beneath this directory; NULL: none allowed */
     const char *semihosting_cmdline; /* SYS_GET_CMDLINE (arg=...); NULL: the kernel's path and -append */
@@ -162,13 +162,13 @@ struct rivet_config {
      * exec and cpu are --trace's lines: the caller sets `trace` for them. */
     unsigned log_items;
     FILE *log_file;
-    int stuck; /* enum rivet_stuck: what a stuck hart makes rivet do (machine/log.h) */
+    int stuck; /* enum rivet_stuck: what a stuck hart makes rivet do (machine/debug/log.h) */
 };
 
 /* What rivet does when a hart is stuck (--stuck). */
 enum rivet_stuck { RIVET_STUCK_WARN = 0, RIVET_STUCK_EXIT, RIVET_STUCK_OFF };
 
-/* -d items (QEMU's names; machine/log.h). */
+/* -d items (QEMU's names; machine/debug/log.h). */
 #define RIVET_LOG_INT          0x01u /* traps and interrupts taken */
 #define RIVET_LOG_CPU_RESET    0x02u /* the harts' state at reset */
 #define RIVET_LOG_GUEST_ERRORS 0x04u /* refused MMIO: unmapped, bad size, a register the device refuses */

@@ -115,7 +115,7 @@ struct mmu {
      * PMP change calls (pmp.c). */
     uint64_t pmp_cache[PMP_CACHE_ENTRIES];
 
-    /* Debugger watchpoints (machine/gdbstub.c), cold. When set, watch() says
+    /* Debugger watchpoints (machine/debug/gdbstub.c), cold. When set, watch() says
      * whether [va, va+len) overlaps a range watched for acc (a pure query).
      * Loads and stores to such pages are never entered in the TLB (the setter
      * flushes it), so they take the slow paths; every other access stays on

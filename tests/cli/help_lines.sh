@@ -1,6 +1,6 @@
 #!/bin/sh
 # The help as scripts read QEMU's (issue 17): every option the parser knows
-# (its flag table in machine/cli.c) and every QEMU flag rivet documents has a
+# (its flag table in machine/cli/cli.c) and every QEMU flag rivet documents has a
 # line starting at column 0 with the option, and xv6-riscv's Makefile probe
 # `$(QEMU) -help | grep -q '^-gdb'` picks the modern -gdb spelling.
 #   help_lines.sh RIVET CLI_SOURCE

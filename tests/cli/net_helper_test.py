@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The user network's helper process (machine/net.h, issue 16).
+"""The user network's helper process (machine/host/net.h, issue 16).
 
     net_helper_test.py RIVET ARP_LOOP_ELF
 

@@ -1,5 +1,5 @@
 /* Guests that hang without a word on other emulators; rivet's stuck watch
- * (machine/log.h) must name each one, once.
+ * (machine/debug/log.h) must name each one, once.
  *   (default)   a trap handler that returns to the faulting cbo.zero: the
  *               same illegal instruction 1000 times in a row (Zicboz is not
  *               in the default -cpu)

@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "firmware/sbi.h"
-#include "machine/boot.h"
-#include "machine/cli.h"
-#include "machine/fdt.h"
-#include "machine/machine.h"
+#include "machine/board/boot.h"
+#include "machine/cli/cli.h"
+#include "machine/board/fdt.h"
+#include "machine/board/machine.h"
 
 static enum cli_result parse(struct cli_options *o, char **argv)
 {

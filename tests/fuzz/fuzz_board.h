@@ -30,7 +30,7 @@
 
 #include "devices/virtio.h"
 #include "devices/virtio_mmio.h"
-#include "machine/machine.h"
+#include "machine/board/machine.h"
 #include "rivet.h"
 
 #define FUZZ_RAM_SIZE (1u << 20)

@@ -33,8 +33,8 @@
 
 #include "devices/virtio.h"
 #include "devices/virtio_mmio.h"
-#include "machine/display.h"
-#include "machine/memmap.h"
+#include "machine/host/display.h"
+#include "machine/board/memmap.h"
 
 enum { FOP_RAM, FOP_STORE, FOP_STORE_PTR, FOP_LOAD, FOP_RUN, FOP_INPUT, FOP_QUEUE, FOP_NOTIFY, FOP_COUNT };
 

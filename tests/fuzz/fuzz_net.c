@@ -1,7 +1,7 @@
 /*
  * Fuzz target: the guest's frames through the real virtio-net card, the
- * real frame filter (machine/net_filter.h) and the real libslirp, all in
- * this process (machine/net.h without a helper), with restrict=on and no
+ * real frame filter (machine/host/net_filter.h) and the real libslirp, all in
+ * this process (machine/host/net.h without a helper), with restrict=on and no
  * hostfwd, so slirp opens no socket to the outside. slirp's answers go back
  * into the card's receive buffers. A crash, sanitizer report, leak or hang
  * anywhere on that path fails.
@@ -26,7 +26,7 @@
 #include "devices/virtio_mmio.h"
 #include "devices/virtio_net.h"
 #include "fuzz_board.h"
-#include "machine/net.h"
+#include "machine/host/net.h"
 
 enum { NOP_FRAME, NOP_TICK, NOP_SERVICE, NOP_RXPOST, NOP_COUNT };
 

@@ -1,6 +1,6 @@
 /*
  * Fuzz target: semihosting calls with any operation and any parameter
- * block (machine/semihosting.h). Every pointer, length, handle, mode and
+ * block (machine/board/semihosting.h). Every pointer, length, handle, mode and
  * path a guest can pass reaches the host here; none may crash it, leak, or
  * touch a file outside the root.
  *
@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 
 #include "fuzz_board.h"
-#include "machine/semihosting.h"
+#include "machine/board/semihosting.h"
 
 enum { SOP_RAM, SOP_CALL, SOP_COUNT };
 #define MAX_OPS 128

@@ -1,4 +1,4 @@
-/* What -d int,guest_errors,unimp must log (machine/log.h): an M-mode guest
+/* What -d int,guest_errors,unimp must log (machine/debug/log.h): an M-mode guest
  * that loads and stores where nothing is mapped, reads a CSR rivet does not
  * have, executes cbo.zero (Zicboz, which the default -cpu leaves out) and
  * vsetvli (V, which rivet lacks), and takes a machine timer interrupt. Its handler skips each faulting instruction; it checks

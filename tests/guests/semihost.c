@@ -1,4 +1,4 @@
-/* Semihosting from the guest's side (machine/semihosting.h): the console
+/* Semihosting from the guest's side (machine/board/semihosting.h): the console
  * calls, the clocks, SYS_GET_CMDLINE, SYS_HEAPINFO, bad pointers, files
  * beneath --semihosting-root (and the paths that must be refused), then the
  * exit form chosen at build time:

@@ -7,9 +7,9 @@
 
 #include "devices/framebuffer.h"
 #include "devices/virtio_mmio.h"
-#include "machine/boot.h"
-#include "machine/display.h"
-#include "machine/machine.h"
+#include "machine/board/boot.h"
+#include "machine/host/display.h"
+#include "machine/board/machine.h"
 
 #define W 64
 #define H 32

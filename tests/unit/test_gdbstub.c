@@ -11,8 +11,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "machine/gdbstub.h"
-#include "machine/machine.h"
+#include "machine/debug/gdbstub.h"
+#include "machine/board/machine.h"
 
 static struct machine *m;
 static struct gdbstub *g;

@@ -5,7 +5,7 @@
 #include <check.h>
 #include <linux/input-event-codes.h>
 
-#include "machine/keymap.h"
+#include "machine/host/keymap.h"
 
 struct pair {
     unsigned usage, code;

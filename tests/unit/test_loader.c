@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "machine/loader.h"
+#include "machine/board/loader.h"
 #include "mmu/bus.h"
 
 #define RAM_BASE 0x80000000ull

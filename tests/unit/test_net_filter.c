@@ -1,11 +1,11 @@
-/* The frame filter in front of libslirp (machine/net_filter.h): what
+/* The frame filter in front of libslirp (machine/host/net_filter.h): what
  * passes, what is dropped, and IPv4 reassembly with its bounds. Frames are
  * built here by hand; out() records what the filter hands on. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "machine/net_filter.h"
+#include "machine/host/net_filter.h"
 
 #define SEC 1000000000ull
 

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "machine/terminal.h"
+#include "machine/host/terminal.h"
 
 #define CA "\x01"
 

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stddef.h>
 
-/* The virt board's address map (QEMU hw/riscv/virt.c, rivet machine/memmap.h). */
+/* The virt board's address map (QEMU hw/riscv/virt.c, rivet machine/board/memmap.h). */
 #define TEST_BASE      0x100000UL
 #define CLINT_BASE     0x2000000UL
 #define CLINT_MSIP(h)      (CLINT_BASE + 4UL * (h))

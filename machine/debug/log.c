@@ -1,7 +1,7 @@
 /*
  * -d logging and the stuck-guest watch (contract in log.h).
  */
-#include "machine/log.h"
+#include "machine/debug/log.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "cpu/decode.h"
-#include "machine/machine.h"
-#include "machine/terminal.h"
+#include "machine/board/machine.h"
+#include "machine/host/terminal.h"
 
 #define MAX_REPORTED 32
 #define CSR_NUMBER(imm) ((unsigned)(imm) & 0xfff)

@@ -3,7 +3,7 @@
  * are from the HID Usage Tables, section 10; key codes are Linux's
  * input-event-codes.h, the guest ABI.
  */
-#include "machine/keymap.h"
+#include "machine/host/keymap.h"
 
 #include <linux/input-event-codes.h>
 

@@ -5,7 +5,7 @@
  * kernels find the devices they expect; every address and interrupt number
  * comes from virt_memmap[].
  */
-#include "machine/fdt.h"
+#include "machine/board/fdt.h"
 
 #include <libfdt.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@
 
 #include "mmu/mmu.h"
 #include "rivet/encoding.h"
-#include "machine/memmap.h"
+#include "machine/board/memmap.h"
 
 #define DTB_FIRST_SIZE   (16 * 1024)
 #define DTB_MAX_SIZE     (1024 * 1024)

@@ -4,7 +4,7 @@
  * section "Semihosting operations", 64-bit forms.
  */
 #define _GNU_SOURCE /* O_PATH */
-#include "machine/semihosting.h"
+#include "machine/board/semihosting.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,9 +18,9 @@
 
 #include "cpu/hart.h"
 #include "devices/uart16550.h"
-#include "machine/machine.h"
-#include "machine/memmap.h"
-#include "machine/terminal.h"
+#include "machine/board/machine.h"
+#include "machine/board/memmap.h"
+#include "machine/host/terminal.h"
 
 /* Operation numbers. */
 #define SYS_OPEN          0x01

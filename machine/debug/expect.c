@@ -1,7 +1,7 @@
 /*
  * --expect-script (see expect.h): the parser and the script's state machine.
  */
-#include "machine/expect.h"
+#include "machine/debug/expect.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "machine/hostfile.h"
+#include "machine/host/hostfile.h"
 #include "rivet.h"
 #include "rivet/errfmt.h"
 

@@ -4,7 +4,7 @@
  * (contract in net.h; the helper's side is net_helper.c).
  */
 #define _GNU_SOURCE
-#include "machine/net.h"
+#include "machine/host/net.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "devices/virtio_net.h"
-#include "machine/net_user.h"
+#include "machine/host/net_user.h"
 #include "rivet.h"
 #include "rivet/errfmt.h"
 

@@ -8,8 +8,8 @@
  */
 #include <stdio.h>
 
-#include "machine/loader.h"
-#include "machine/machine.h"
+#include "machine/board/loader.h"
+#include "machine/board/machine.h"
 
 #define SPIKE_GRANULARITY 16
 

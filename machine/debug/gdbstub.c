@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "machine/gdb_priv.h"
+#include "machine/debug/gdb_priv.h"
 
 #define GDB_POLL_MS 100 /* while stopped: how often a stop signal is noticed */
 

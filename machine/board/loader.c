@@ -7,7 +7,7 @@
  * headers and a symbol table no bigger than RAM), so a huge or corrupt file
  * is an error, never a read past the end or a host allocation of its size.
  */
-#include "machine/loader.h"
+#include "machine/board/loader.h"
 
 #include <gelf.h>
 #include <libelf.h>
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "machine/hostfile.h"
+#include "machine/host/hostfile.h"
 #include "rivet/errfmt.h"
 
 #ifndef EM_RISCV

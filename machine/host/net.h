@@ -44,7 +44,7 @@
 #include <stdint.h>
 
 #include "devices/virtio.h"
-#include "machine/net_filter.h"
+#include "machine/host/net_filter.h"
 
 #define NET_HELPER_ARG "--net-helper"
 #define NET_HELPER_START_NS (10ull * 1000000000ull)        /* longest wait for the helper's set-up */

@@ -98,7 +98,7 @@ struct machine {
     bool rng_failed;              /* the source ran out or failed (noted once) */
     uint64_t rng_state;           /* the seeded stream (machine.c, rng_fill) */
     struct virtio_device *nic;    /* virtio-net (cfg.net), also in vdevs[cfg.net_slot] */
-    struct net *net;              /* its user-mode network (machine/net.h) */
+    struct net *net;              /* its user-mode network (machine/host/net.h) */
     uint8_t *rom;                 /* boot ROM contents (virt_memmap[VIRT_MROM].size bytes) */
     struct display_board *display; /* framebuffer and input devices (display.c); NULL: none */
 
@@ -119,7 +119,7 @@ struct machine {
 
     uint64_t retired;             /* instructions retired over all harts by rivet_run */
 
-    /* gdb stub, -icount clock, --expect-script, --console-log (machine/debug.c);
+    /* gdb stub, -icount clock, --expect-script, --console-log (machine/debug/debug.c);
      * NULL when none of them is asked for. */
     struct machine_debug *debug;
 

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "devices/framebuffer.h"
-#include "machine/display.h"
-#include "machine/machine.h"
+#include "machine/host/display.h"
+#include "machine/board/machine.h"
 
 /* x8r8g8b8 little-endian (bytes B, G, R, X) to R, G, B. */
 static void to_rgb(uint8_t *dst, const uint8_t *src, unsigned width)

@@ -3,7 +3,7 @@
  * See terminal.h for the contract.
  */
 #define _GNU_SOURCE
-#include "machine/terminal.h"
+#include "machine/host/terminal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "machine/hostfile.h"
+#include "machine/host/hostfile.h"
 #include "rivet/errfmt.h"
 
 #define TERM_INBUF 1024

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "machine/display.h"
+#include "machine/host/display.h"
 #include "rivet.h"
 
 #define CLI_MAX_DRIVES 16
@@ -46,7 +46,7 @@ struct cli_options {
     bool serial_given;
     unsigned ndrives;
     struct cli_drive drives[CLI_MAX_DRIVES];
-    /* The window (machine/display.h); -fb sets cfg.fb_width/fb_height. */
+    /* The window (machine/host/display.h); -fb sets cfg.fb_width/fb_height. */
     enum display_kind display;  /* -display / -nographic; default DISPLAY_AUTO */
     const char *screenshot;     /* --screenshot-on-exit FILE */
     char gdb_spec[16];          /* cfg.gdb's storage for -s -p PORT */

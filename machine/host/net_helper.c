@@ -16,8 +16,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "machine/net.h"
-#include "machine/net_user.h"
+#include "machine/host/net.h"
+#include "machine/host/net_user.h"
 #include "rivet.h"
 
 #define HELPER_IDLE_MS 1000 /* the longest poll when slirp has no timer due */

@@ -1,5 +1,5 @@
 /*
- * The board's debugging and determinism services (machine/debug.c): the gdb
+ * The board's debugging and determinism services (machine/debug/debug.c): the gdb
  * stub (gdbstub.h), the -icount clock, --expect-script (expect.h) and
  * --console-log. machine.c calls these few hooks; m->debug stays NULL, and
  * nothing here runs, unless one of them was asked for.

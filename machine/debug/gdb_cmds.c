@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cpu/decode.h"
-#include "machine/gdb_priv.h"
+#include "machine/debug/gdb_priv.h"
 
 /* CSR names for the target description (the privileged spec's, which gdb
  * knows): single CSRs, then numbered families. */

@@ -1,7 +1,7 @@
 /*
  * Debugging and determinism services of the board (contract in debug.h).
  */
-#include "machine/debug.h"
+#include "machine/debug/debug.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,10 +11,10 @@
 
 #include "devices/clint.h"
 #include "devices/goldfish_rtc.h"
-#include "machine/expect.h"
-#include "machine/gdbstub.h"
-#include "machine/machine.h"
-#include "machine/terminal.h"
+#include "machine/debug/expect.h"
+#include "machine/debug/gdbstub.h"
+#include "machine/board/machine.h"
+#include "machine/host/terminal.h"
 
 #define NS_PER_S 1000000000ull
 #define NS_PER_TICK (NS_PER_S / RIVET_TIMEBASE_HZ)

@@ -2,7 +2,7 @@
  * Boot: firmware, kernel, initrd and device tree into RAM, the boot ROM, and
  * the harts' reset state (see boot.h and rivet_boot in include/rivet.h).
  */
-#include "machine/boot.h"
+#include "machine/board/boot.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,14 +10,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "machine/display.h"
-#include "machine/fdt.h"
-#include "machine/hostfile.h"
-#include "machine/loader.h"
-#include "machine/log.h"
-#include "machine/machine.h"
-#include "machine/memmap.h"
-#include "machine/semihosting.h"
+#include "machine/host/display.h"
+#include "machine/board/fdt.h"
+#include "machine/host/hostfile.h"
+#include "machine/board/loader.h"
+#include "machine/debug/log.h"
+#include "machine/board/machine.h"
+#include "machine/board/memmap.h"
+#include "machine/board/semihosting.h"
 
 #define REG_T0 5
 #define REG_A0 10

@@ -4,7 +4,7 @@
  * from the one address map (memmap.h); boot.c loads the guest and fdt.c
  * describes the same devices to it.
  */
-#include "machine/machine.h"
+#include "machine/board/machine.h"
 
 #include <errno.h>
 #include <math.h>
@@ -26,15 +26,15 @@
 #include "devices/virtio_mmio.h"
 #include "devices/virtio_net.h"
 #include "devices/virtio_rng.h"
-#include "machine/display.h"
-#include "machine/hostfile.h"
-#include "machine/debug.h"
-#include "machine/log.h"
-#include "machine/memmap.h"
-#include "machine/net.h"
-#include "machine/net_user.h"
-#include "machine/semihosting.h"
-#include "machine/terminal.h"
+#include "machine/host/display.h"
+#include "machine/host/hostfile.h"
+#include "machine/debug/debug.h"
+#include "machine/debug/log.h"
+#include "machine/board/memmap.h"
+#include "machine/host/net.h"
+#include "machine/host/net_user.h"
+#include "machine/board/semihosting.h"
+#include "machine/host/terminal.h"
 #include "rivet/errfmt.h"
 
 #define RIVET_PAGE_SIZE 4096ull

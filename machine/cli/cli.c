@@ -1,7 +1,7 @@
 /*
  * Command-line parser: see cli.h.
  */
-#include "machine/cli.h"
+#include "machine/cli/cli.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -696,7 +696,7 @@ static enum cli_result set_display(struct parse_state *st, const char *flag, con
     return CLI_RUN;
 }
 
-/* -fb WxH: the framebuffer's size in pixels (machine/display.h). */
+/* -fb WxH: the framebuffer's size in pixels (machine/host/display.h). */
 static enum cli_result set_fb(struct parse_state *st, const char *flag, const char *v)
 {
     char *x = strchr(v, 'x');
@@ -818,7 +818,7 @@ static enum cli_result set_rtc(struct parse_state *st, const char *flag, const c
 }
 
 /* The gdb stub (-gdb tcp:[HOST]:PORT, -s, -S), -icount, --expect-script,
- * --console-log: see machine/debug.h. */
+ * --console-log: see machine/debug/debug.h. */
 static enum cli_result apply_debug(struct parse_state *st, enum flag_id id, const char *flag, const char *v)
 {
     struct rivet_config *c = &st->o->cfg;

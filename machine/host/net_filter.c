@@ -3,7 +3,7 @@
  * (contract in net_filter.h). Every length is checked against the bytes
  * actually present before it is used; fragments go into a bounded table.
  */
-#include "machine/net_filter.h"
+#include "machine/host/net_filter.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * thread (net_user.h). slirp gives us its sockets to poll and timers to
  * run; we hand it the guest's frames and pass its frames to the card.
  */
-#include "machine/net_user.h"
+#include "machine/host/net_user.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "machine/machine.h"
+#include "machine/board/machine.h"
 
 struct net_timer {
     SlirpTimerCb cb;          /* timer_new's callback, or NULL: a SlirpTimerId timer */

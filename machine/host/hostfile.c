@@ -2,7 +2,7 @@
  * Files named by the user: open without blocking, check the kind, bound
  * the reads (contract in hostfile.h).
  */
-#include "machine/hostfile.h"
+#include "machine/host/hostfile.h"
 
 #include <errno.h>
 #include <fcntl.h>

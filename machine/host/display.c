@@ -3,7 +3,7 @@
  * display.h): framebuffer placement, the two virtio-input devices, the
  * device-tree nodes, and the poll that feeds input to the guest.
  */
-#include "machine/display.h"
+#include "machine/host/display.h"
 
 #include <linux/input-event-codes.h>
 #include <stdatomic.h>
@@ -12,9 +12,9 @@
 
 #include "devices/framebuffer.h"
 #include "devices/virtio_input.h"
-#include "machine/boot.h"
-#include "machine/fdt.h"
-#include "machine/machine.h"
+#include "machine/board/boot.h"
+#include "machine/board/fdt.h"
+#include "machine/board/machine.h"
 
 #define NS_PER_MS 1000000ull
 

@@ -17,9 +17,9 @@
 #include <time.h>
 
 #include "devices/framebuffer.h"
-#include "machine/display.h"
-#include "machine/keymap.h"
-#include "machine/machine.h"
+#include "machine/host/display.h"
+#include "machine/host/keymap.h"
+#include "machine/board/machine.h"
 
 #define FRAME_MS   16   /* up to 60 Hz */
 #define TITLE      "rivet - " DISPLAY_MACHINE_NAME

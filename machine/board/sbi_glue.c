@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "machine/machine.h"
+#include "machine/board/machine.h"
 
 #define REG_A0 10
 #define REG_A1 11

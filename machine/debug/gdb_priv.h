@@ -5,8 +5,8 @@
 #ifndef RIVET_GDB_PRIV_H
 #define RIVET_GDB_PRIV_H
 
-#include "machine/gdbstub.h"
-#include "machine/machine.h"
+#include "machine/debug/gdbstub.h"
+#include "machine/board/machine.h"
 
 #define GDB_MAX_WATCHES 16
 

@@ -1,6 +1,6 @@
 /*
  * rivet: the command-line front end, a thin layer over include/rivet.h.
- * Exit statuses are listed in cli_usage() (machine/cli.c).
+ * Exit statuses are listed in cli_usage() (machine/cli/cli.c).
  *
  * Signals (the program's own, documented in README "Exit statuses"):
  * SIGINT/SIGTERM stop the run (128+N); SIGPIPE is ignored, so a console
@@ -17,10 +17,10 @@
 #include <unistd.h>
 
 #include "cpu/isa.h"
-#include "machine/cli.h"
-#include "machine/display.h"
-#include "machine/hostfile.h"
-#include "machine/net.h"
+#include "machine/cli/cli.h"
+#include "machine/host/display.h"
+#include "machine/host/hostfile.h"
+#include "machine/host/net.h"
 #include "rivet.h"
 
 /* The globals a signal handler needs: the machine to stop, and whether the
