@@ -12,7 +12,6 @@
 
 #define HASH_BITS 16
 #define ARENA_BYTES (32u << 20)
-#define MAX_HARTS 64
 
 struct code_cache {
     struct bus *bus;
@@ -21,7 +20,7 @@ struct code_cache {
     uint64_t npages;
     uint8_t *arena;
     size_t arena_used;
-    struct hart *harts[MAX_HARTS];
+    struct hart *harts[RIVET_MAX_HARTS];
     unsigned nharts;
     struct isa_set isa;     /* the machine's ISA (cpu/isa.h) */
     struct decode_ctx dec;  /* what decode() may produce with it */
@@ -105,7 +104,7 @@ void code_cache_destroy(struct code_cache *c)
 
 bool code_cache_add_hart(struct code_cache *c, struct hart *h)
 {
-    if (c->nharts >= MAX_HARTS)
+    if (c->nharts >= RIVET_MAX_HARTS)
         return false;
     c->harts[c->nharts++] = h;
     hart_jcache_flush(h); /* zeroed entries (gen 0) never match */

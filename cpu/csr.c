@@ -55,8 +55,6 @@
                           (1ull << CAUSE_STORE_PAGE_FAULT))
 #define S_INTERRUPTS     (MIP_SSIP | MIP_STIP | MIP_SEIP)
 #define ALL_INTERRUPTS   (S_INTERRUPTS | MIP_MSIP | MIP_MTIP | MIP_MEIP)
-#define TVEC_MODE_MASK   3ull
-#define TVEC_VECTORED    1ull
 #define COUNTEREN_MASK   0xffffffffull
 #define MCOUNTINHIBIT_WRITABLE ((1ull << COUNTER_CY) | (1ull << COUNTER_IR))
 #define PMPADDR_MASK     ((1ull << 54) - 1) /* bits 53:0 (priv. spec 3.7.1) */

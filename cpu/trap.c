@@ -10,8 +10,6 @@
 #include "cpu/hart.h"
 
 #define MSTATUS_SPP_SHIFT 8
-#define TVEC_MODE_MASK    3ull
-#define TVEC_VECTORED     1ull
 
 /* Interrupt priority, highest first (priv. spec 3.1.9). */
 static const unsigned irq_priority[] = {

@@ -75,6 +75,10 @@
 #define CSR_TDATA2        0x7a2
 #define CSR_TDATA3        0x7a3
 
+/* mtvec / stvec: MODE in the low two bits (priv. spec 3.1.7). */
+#define TVEC_MODE_MASK 3ull
+#define TVEC_VECTORED  1ull
+
 /* mstatus / sstatus fields (priv. spec 3.1.6). */
 #define MSTATUS_SIE   (1ull << 1)
 #define MSTATUS_MIE   (1ull << 3)

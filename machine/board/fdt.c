@@ -143,7 +143,7 @@ static void add_cpus(struct dt *d, const struct dtb_params *p)
     dt_begin(d, "cpus");
     dt_u32(d, "#address-cells", 1);
     dt_u32(d, "#size-cells", 0);
-    dt_u32(d, "timebase-frequency", VIRT_TIMEBASE_HZ);
+    dt_u32(d, "timebase-frequency", RIVET_TIMEBASE_HZ);
     for (unsigned i = 0; i < p->nharts; i++)
         add_cpu(d, p, i);
     dt_begin(d, "cpu-map");
@@ -220,7 +220,7 @@ static void add_soc_devices(struct dt *d, const struct dtb_params *p)
     dt_end(d);
     /* Highest slot first, as QEMU's tree lists them: Linux probes in tree
      * order, so the slot QEMU gives the first -device becomes /dev/vda. */
-    for (unsigned i = VIRT_VIRTIO_COUNT; i-- > 0;) {
+    for (unsigned i = RIVET_VIRTIO_SLOTS; i-- > 0;) {
         begin_dev(d, VIRT_VIRTIO, mm[VIRT_VIRTIO].base + (uint64_t)i * VIRT_VIRTIO_STRIDE, mm[VIRT_VIRTIO].size);
         dt_str(d, "compatible", "virtio,mmio");
         plic_irq(d, p, mm[VIRT_VIRTIO].irq + i);

@@ -38,8 +38,6 @@
 #include "rivet/errfmt.h"
 
 #define RIVET_PAGE_SIZE 4096ull
-#define NS_PER_S 1000000000ull
-#define NS_PER_TICK (NS_PER_S / RIVET_TIMEBASE_HZ)
 
 void machine_note(struct machine *m, const char *fmt, ...)
 {

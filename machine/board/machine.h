@@ -132,6 +132,9 @@ struct machine {
     uint64_t sig_begin, sig_end;
 };
 
+#define NS_PER_S 1000000000ull
+#define NS_PER_TICK (NS_PER_S / RIVET_TIMEBASE_HZ) /* one mtime tick */
+
 /* mtime in RIVET_TIMEBASE_HZ ticks since the machine was created (hart_env.read_time). */
 uint64_t machine_read_time(void *opaque);
 

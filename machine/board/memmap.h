@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "rivet.h"
+
 enum virt_dev {
     VIRT_MROM,   /* boot ROM with the reset vector */
     VIRT_TEST,   /* sifive test: poweroff / reboot */
@@ -16,7 +18,7 @@ enum virt_dev {
     VIRT_CLINT,
     VIRT_PLIC,
     VIRT_UART0,
-    VIRT_VIRTIO, /* first of VIRT_VIRTIO_COUNT slots, VIRT_VIRTIO_STRIDE apart */
+    VIRT_VIRTIO, /* first of RIVET_VIRTIO_SLOTS slots, VIRT_VIRTIO_STRIDE apart */
     VIRT_DRAM,
     VIRT_DEV_COUNT,
 };
@@ -27,10 +29,10 @@ struct virt_memmap_entry {
     unsigned irq; /* PLIC source, 0 = none */
 };
 
-#define VIRT_VIRTIO_COUNT 8
+/* The slot count, the timebase and the RAM base are the library's
+ * (include/rivet.h: RIVET_VIRTIO_SLOTS, RIVET_TIMEBASE_HZ, RIVET_RAM_BASE). */
 #define VIRT_VIRTIO_STRIDE 0x1000
 #define VIRT_PLIC_SOURCES 96      /* sources 1..95; 0 is "no interrupt" */
-#define VIRT_TIMEBASE_HZ 10000000
 
 static const struct virt_memmap_entry virt_memmap[VIRT_DEV_COUNT] = {
     [VIRT_MROM]   = { "mrom",        0x1000,     0xf000,    0 },
@@ -40,7 +42,7 @@ static const struct virt_memmap_entry virt_memmap[VIRT_DEV_COUNT] = {
     [VIRT_PLIC]   = { "plic",        0xc000000,  0x600000,  0 },
     [VIRT_UART0]  = { "serial",      0x10000000, 0x100,     10 },
     [VIRT_VIRTIO] = { "virtio_mmio", 0x10001000, 0x1000,    1 }, /* slot i: base + i*stride, irq 1 + i */
-    [VIRT_DRAM]   = { "memory",      0x80000000, 0,         0 }, /* size from -m */
+    [VIRT_DRAM]   = { "memory",      RIVET_RAM_BASE, 0,     0 }, /* size from -m */
 };
 
 #endif

@@ -16,8 +16,6 @@
 #include "machine/board/machine.h"
 #include "machine/host/terminal.h"
 
-#define NS_PER_S 1000000000ull
-#define NS_PER_TICK (NS_PER_S / RIVET_TIMEBASE_HZ)
 
 struct machine_debug {
     struct machine *m;

@@ -54,7 +54,7 @@ static unsigned targets(struct target *t)
     t[n++] = (struct target){ virt_memmap[VIRT_CLINT].base, virt_memmap[VIRT_CLINT].size };
     t[n++] = (struct target){ virt_memmap[VIRT_PLIC].base, virt_memmap[VIRT_PLIC].size };
     t[n++] = (struct target){ virt_memmap[VIRT_UART0].base, virt_memmap[VIRT_UART0].size };
-    for (unsigned s = 0; s < VIRT_VIRTIO_COUNT; s++)
+    for (unsigned s = 0; s < RIVET_VIRTIO_SLOTS; s++)
         t[n++] = (struct target){ virt_memmap[VIRT_VIRTIO].base + s * VIRT_VIRTIO_STRIDE, VIRT_VIRTIO_STRIDE };
     t[n++] = (struct target){ RIVET_RAM_BASE, 64u << 10 };
     t[n++] = (struct target){ 0x3000000, 0x1000 }; /* nothing there: a bus error */
@@ -90,7 +90,7 @@ static void slot_store(void *ctx, unsigned reg, uint32_t v)
 
 static void queue_setup(struct machine *m, struct fuzz_in *in)
 {
-    unsigned slot = (unsigned)fuzz_take(in, 1) % VIRT_VIRTIO_COUNT;
+    unsigned slot = (unsigned)fuzz_take(in, 1) % RIVET_VIRTIO_SLOTS;
     struct slot_ref s = { m, virt_memmap[VIRT_VIRTIO].base + slot * VIRT_VIRTIO_STRIDE };
     fuzz_queue_bringup(slot_store, &s, in);
 }
@@ -157,7 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case FOP_INPUT: input_event(m, &in); break;
         case FOP_QUEUE: queue_setup(m, &in); break;
         default: {
-            unsigned slot = (unsigned)fuzz_take(&in, 1) % VIRT_VIRTIO_COUNT;
+            unsigned slot = (unsigned)fuzz_take(&in, 1) % RIVET_VIRTIO_SLOTS;
             mmio_store(m, virt_memmap[VIRT_VIRTIO].base + slot * VIRT_VIRTIO_STRIDE, VIRTIO_MMIO_QUEUE_NOTIFY,
                        (uint32_t)fuzz_take(&in, 1));
             break;
