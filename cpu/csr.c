@@ -316,7 +316,7 @@ static void envcfg_set(struct hart *h, uint64_t *reg, uint64_t v)
 static void menvcfg_write(struct hart *h, unsigned csr, uint64_t v)
 {
     envcfg_set(h, &h->menvcfg, envcfg_value(h->menvcfg, v, menvcfg_writable(h)));
-    hart_tick(h);
+    hart_update_timer_irqs(h);
 }
 
 static uint64_t senvcfg_read(struct hart *h, unsigned csr) { return h->senvcfg; }
@@ -353,7 +353,7 @@ static uint64_t stimecmp_read(struct hart *h, unsigned csr) { return h->stimecmp
 static void stimecmp_write(struct hart *h, unsigned csr, uint64_t v)
 {
     h->stimecmp = v;
-    hart_tick(h);
+    hart_update_timer_irqs(h);
 }
 
 /* ---- Interrupt enable / pending ---- */
@@ -376,7 +376,7 @@ static void mip_update(struct hart *h, uint64_t mask, uint64_t v)
 
 static uint64_t mip_read(struct hart *h, unsigned csr)
 {
-    hart_tick(h);
+    hart_update_timer_irqs(h);
     return hart_pending(h) & ALL_INTERRUPTS;
 }
 
@@ -597,7 +597,7 @@ uint64_t hart_time(const struct hart *h)
 
 /* Sstc (priv. spec 20211203 + Sstc 1.0): with menvcfg.STCE set, STIP is
  * (time >= stimecmp) and no longer software-writable. */
-void hart_tick(struct hart *h)
+void hart_update_timer_irqs(struct hart *h)
 {
     if (h->wfi && h->wrs && hart_time(h) >= h->wrs_deadline) /* WRS.STO's timeout (cpu/resv.h) */
         h->wfi = h->wrs = false;

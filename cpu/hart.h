@@ -267,7 +267,7 @@ void hart_update_walk(struct hart *h);
 /* Called by the run loop between slices and after CSR writes that matter:
  * recomputes time-derived state (Sstc: STIP from stimecmp vs time when
  * menvcfg.STCE is set; the end of a WRS.STO wait, cpu/resv.h). */
-void hart_tick(struct hart *h);
+void hart_update_timer_irqs(struct hart *h);
 
 /* csr.c: returns 0 or an exception cause (illegal instruction). */
 int csr_read(struct hart *h, unsigned csr, uint64_t *value);

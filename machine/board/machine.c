@@ -59,29 +59,6 @@ void machine_err(char *err, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
-static uint64_t ns_since(const struct timespec *t0)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    int64_t ns = (int64_t)(now.tv_sec - t0->tv_sec) * (int64_t)NS_PER_S + (now.tv_nsec - t0->tv_nsec);
-    return ns > 0 ? (uint64_t)ns : 0;
-}
-
-/* The board's clock in timebase ticks since creation: the CLINT's time source. */
-static uint64_t machine_clock(void *opaque)
-{
-    const struct machine *m = opaque;
-    if (m->cfg.icount) /* -icount: time follows the instruction count */
-        return machine_debug_virtual_ns(m) / NS_PER_TICK;
-    return ns_since(&m->start) / NS_PER_TICK;
-}
-
-/* Every hart's `time` is the CLINT's mtime, so a guest write to mtime moves it too. */
-uint64_t machine_read_time(void *opaque)
-{
-    const struct machine *m = opaque;
-    return m->clint ? clint_mtime(m->clint) : machine_clock(opaque);
-}
 
 void machine_request_exit(void *opaque, uint64_t code)
 {
@@ -594,7 +571,7 @@ static void check_outputs(struct machine *m)
 /* Time-driven device state, between rounds (machine.h). */
 static void update_devices(struct machine *m)
 {
-    clint_update(m->clint);
+    machine_update_timers(m);
     goldfish_rtc_update(m->rtc);
     uart_poll(m->uart);
     terminal_flush(m->term); /* the round's console output in one write() */
@@ -602,28 +579,11 @@ static void update_devices(struct machine *m)
     display_board_poll(m); /* queued keys and pointer moves into the guest */
     if (m->net)
         net_service(m->net);
-    for (unsigned i = 0; i < m->cfg.nharts; i++) {
+    for (unsigned i = 0; i < m->cfg.nharts; i++)
         m->harts[i].yield = false;
-        hart_tick(&m->harts[i]);
-    }
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
-
-uint64_t machine_next_deadline(const struct machine *m)
-{
-    uint64_t deadline = clint_next_deadline(m->clint);
-    for (unsigned i = 0; i < m->cfg.nharts; i++) {
-        const struct hart *h = &m->harts[i];
-        /* With Sstc, STIP is the timer's level (hart_tick): while it is low
-         * the compare is still ahead of the last tick. */
-        if (!h->halted && (h->menvcfg & MENVCFG_STCE) && !(hart_pending(h) & MIP_STIP))
-            deadline = min_u64(deadline, h->stimecmp);
-        if (h->wfi && h->wrs) /* WRS.STO: hart_tick ends the wait when reached (cpu/resv.h) */
-            deadline = min_u64(deadline, h->wrs_deadline);
-    }
-    return deadline;
-}
 
 /* The longest idle sleep: console input ends it early, but some sources
  * can only be polled between rounds (machine.h). A stop request from a
@@ -764,7 +724,7 @@ static int run_loop(struct machine *m, char *err, size_t errlen)
                         (unsigned long long)m->cfg.max_insns);
             return RIVET_EXIT_LIMIT;
         }
-        uint64_t elapsed = ns_since(t0);
+        uint64_t elapsed = machine_ns_since(t0);
         if (limit_ns && elapsed >= limit_ns) {
             machine_err(err, errlen, "time limit of %g s reached", m->cfg.timeout);
             return RIVET_EXIT_LIMIT;

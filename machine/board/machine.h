@@ -25,8 +25,8 @@
  * - Between rounds, never inside one: the exit request, a stop request, the
  *   instruction limit and the wall clock (read once per round) are checked,
  *   every hart's yield flag is cleared, the time-driven devices are brought
- *   up to date (clint_update, goldfish_rtc_update, uart_poll for input) and
- *   hart_tick() runs for every hart (Sstc STIP, also the built-in SBI timer).
+ *   up to date: machine_update_timers (MTIP, Sstc STIP, also the built-in
+ *   SBI timer, WRS.STO: timer.c), goldfish_rtc_update, uart_poll for input.
  * - A device wanting the loop's attention sets h->yield on every hart, so the
  *   current hart_run() returns at its next block boundary.
  * - The console's output is written once per round; a failed write is
@@ -135,8 +135,16 @@ struct machine {
 #define NS_PER_S 1000000000ull
 #define NS_PER_TICK (NS_PER_S / RIVET_TIMEBASE_HZ) /* one mtime tick */
 
-/* mtime in RIVET_TIMEBASE_HZ ticks since the machine was created (hart_env.read_time). */
+/* Time (timer.c, where the whole path is described). */
+/* Nanoseconds of host time since t0 (CLOCK_MONOTONIC; 0 if before it). */
+uint64_t machine_ns_since(const struct timespec *t0);
+/* The time source in RIVET_TIMEBASE_HZ ticks since creation (the CLINT's). */
+uint64_t machine_clock(void *opaque);
+/* mtime in RIVET_TIMEBASE_HZ ticks (hart_env.read_time). */
 uint64_t machine_read_time(void *opaque);
+/* Drives every timer interrupt line from the current time: MTIP, Sstc's
+ * STIP, WRS.STO's end. Between rounds (update_devices). */
+void machine_update_timers(struct machine *m);
 
 /* The earliest timer deadline not yet raised, in mtime ticks: a CLINT
  * mtimecmp whose MTIP the last update left low, a running hart's Sstc

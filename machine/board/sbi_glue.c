@@ -3,7 +3,7 @@
  * it needs, the hart hook that serves an S-mode ecall in the emulator, and
  * the M-mode state OpenSBI would leave behind it.
  *
- * Timers: SBI set_timer writes the hart's stimecmp and lets hart_tick()
+ * Timers: SBI set_timer writes the hart's stimecmp and lets hart_update_timer_irqs()
  * drive STIP from it (menvcfg.STCE is set for the guest), so the SBI timer
  * and a guest using Sstc directly share one mechanism, and the idle sleep
  * already bounds itself by stimecmp.
@@ -88,7 +88,7 @@ static void set_timer(void *opaque, unsigned hartid, uint64_t deadline)
 {
     struct hart *h = hart_of(opaque, hartid);
     h->stimecmp = deadline;
-    hart_tick(h);
+    hart_update_timer_irqs(h);
 }
 
 static void send_ipi(void *opaque, unsigned hartid) { hart_set_pending(hart_of(opaque, hartid), MIP_SSIP); }
@@ -198,7 +198,7 @@ void machine_sbi_prepare_hart(struct hart *h)
     /* FP on, as OpenSBI's mstatus_init leaves it; Linux turns it off itself. */
     h->mstatus = (h->mstatus & ~MSTATUS_FS) | ((uint64_t)FS_INITIAL << MSTATUS_FS_SHIFT);
     h->stimecmp = UINT64_MAX; /* no S timer until the guest sets one */
-    hart_tick(h);
+    hart_update_timer_irqs(h);
 }
 
 void machine_sbi_enter_s(struct hart *h, uint64_t pc, uint64_t a0, uint64_t a1)

@@ -410,7 +410,7 @@ START_TEST(test_sstc)
     ck_assert_int_eq(csr_write(h, CSR_STIMECMP, 100), 0);
     ck_assert_uint_eq(hart_pending(h) & MIP_STIP, 0);
     fake_time = 100;
-    hart_tick(h);
+    hart_update_timer_irqs(h);
     ck_assert_uint_eq(hart_pending(h) & MIP_STIP, MIP_STIP);
     ck_assert_int_eq(csr_write(h, CSR_STIMECMP, ~0ull), 0);
     ck_assert_uint_eq(hart_pending(h) & MIP_STIP, 0);

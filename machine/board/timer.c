@@ -1,0 +1,70 @@
+/*
+ * The board's one timer path (machine.h, "Time"), in order:
+ *   machine_clock      the time source: the host's monotonic clock since
+ *                      creation, or under -icount the instruction count
+ *                      (debug.c), in RIVET_TIMEBASE_HZ ticks;
+ *   the CLINT's mtime  that source plus the guest's writes (clint.c); every
+ *                      hart's `time` CSR reads it (machine_read_time);
+ *   machine_update_timers  between rounds: MTIP from mtimecmp (clint_update),
+ *                      STIP from Sstc's stimecmp and the end of WRS.STO waits
+ *                      (hart_update_timer_irqs, also called where the guest
+ *                      or the built-in SBI writes stimecmp or menvcfg);
+ *   machine_next_deadline  the earliest compare none of these raised yet: how
+ *                      long an idle machine sleeps (machine.c), how far
+ *                      -icount skips (debug.c), and whether a machine whose
+ *                      harts all wait can ever wake.
+ * The RTC's alarm is in nanoseconds of host time (goldfish_rtc.c).
+ */
+#include <time.h>
+
+#include "cpu/hart.h"
+#include "devices/clint.h"
+#include "machine/board/machine.h"
+#include "machine/debug/debug.h"
+
+uint64_t machine_ns_since(const struct timespec *t0)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t ns = (int64_t)(now.tv_sec - t0->tv_sec) * (int64_t)NS_PER_S + (now.tv_nsec - t0->tv_nsec);
+    return ns > 0 ? (uint64_t)ns : 0;
+}
+
+uint64_t machine_clock(void *opaque)
+{
+    const struct machine *m = opaque;
+    if (m->cfg.icount) /* -icount: time follows the instruction count */
+        return machine_debug_virtual_ns(m) / NS_PER_TICK;
+    return machine_ns_since(&m->start) / NS_PER_TICK;
+}
+
+/* Every hart's `time` is the CLINT's mtime, so a guest write to mtime moves it too. */
+uint64_t machine_read_time(void *opaque)
+{
+    const struct machine *m = opaque;
+    return m->clint ? clint_mtime(m->clint) : machine_clock(opaque);
+}
+
+void machine_update_timers(struct machine *m)
+{
+    clint_update(m->clint);
+    for (unsigned i = 0; i < m->cfg.nharts; i++)
+        hart_update_timer_irqs(&m->harts[i]);
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+uint64_t machine_next_deadline(const struct machine *m)
+{
+    uint64_t deadline = clint_next_deadline(m->clint);
+    for (unsigned i = 0; i < m->cfg.nharts; i++) {
+        const struct hart *h = &m->harts[i];
+        /* With Sstc, STIP is the timer's level (hart_update_timer_irqs):
+         * while it is low the compare is still ahead of the last update. */
+        if (!h->halted && (h->menvcfg & MENVCFG_STCE) && !(hart_pending(h) & MIP_STIP))
+            deadline = min_u64(deadline, h->stimecmp);
+        if (h->wfi && h->wrs) /* WRS.STO: the update ends the wait when reached (cpu/resv.h) */
+            deadline = min_u64(deadline, h->wrs_deadline);
+    }
+    return deadline;
+}
