@@ -315,6 +315,62 @@ int blockdev_write(struct blockdev *b, uint64_t offset, const void *buf, size_t 
     return file_write(b->fd, offset, buf, len);
 }
 
+static const uint8_t zero_block[OVL_BLOCK];
+
+/* Zeros through write(), a block at a time: where holes cannot be punched. */
+static int zero_by_writing(struct blockdev *b, uint64_t offset, uint64_t len)
+{
+    while (len) {
+        size_t n = len < OVL_BLOCK ? (size_t)len : OVL_BLOCK;
+        int rc = b->snapshot ? ovl_write(b, offset, zero_block, n) : file_write(b->fd, offset, zero_block, n);
+        if (rc)
+            return rc;
+        offset += n, len -= n;
+    }
+    return 0;
+}
+
+static bool punch(int fd, uint64_t offset, uint64_t len)
+{
+    return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)offset, (off_t)len) == 0;
+}
+
+/* Under snapshot: a whole block becomes a hole in the overlay (a hole reads
+ * as zeros) and counts as the overlay's; a partial one gets zeros written. */
+static int ovl_zero(struct blockdev *b, uint64_t offset, uint64_t len)
+{
+    while (len) {
+        uint64_t block = offset / OVL_BLOCK, start = block * OVL_BLOCK;
+        size_t in = (size_t)(offset % OVL_BLOCK);
+        size_t n = OVL_BLOCK - in < len ? OVL_BLOCK - in : (size_t)len;
+        uint64_t span = b->size - start < OVL_BLOCK ? b->size - start : OVL_BLOCK;
+        if (in == 0 && n == span && punch(b->ovl_fd, start, OVL_BLOCK)) {
+            b->ovl_map[block / 8] |= (uint8_t)(1u << (block % 8));
+        } else {
+            int rc = ovl_write_block(b, block, in, zero_block, n);
+            if (rc)
+                return rc;
+        }
+        offset += n, len -= n;
+    }
+    return 0;
+}
+
+int blockdev_zero(struct blockdev *b, uint64_t offset, uint64_t len)
+{
+    if (b->readonly)
+        return -EROFS;
+    if (offset > b->size || len > b->size - offset)
+        return -EINVAL;
+    if (b->snapshot)
+        return ovl_zero(b, offset, len);
+    if (len == 0 || punch(b->fd, offset, len))
+        return 0;
+    if (errno != EOPNOTSUPP && errno != ENOSYS)
+        return -errno;
+    return zero_by_writing(b, offset, len);
+}
+
 int blockdev_flush(struct blockdev *b)
 {
     if (b->snapshot || b->readonly)

@@ -4,6 +4,8 @@
  *              then the data for OUT
  *   writable:  the data for IN / GET_ID, then one status byte (the last
  *              writable byte)
+ * DISCARD and WRITE_ZEROES carry their ranges in the readable bytes after
+ * the header (virtio 1.2 5.2.6).
  * Data moves through a bounded bounce buffer with checked DMA, so neither a
  * huge guest length nor a code page in the target range is a problem.
  */
@@ -73,6 +75,35 @@ static uint8_t blk_write(struct virtio_blk *b, const struct blk_req *r)
             return VIRTIO_BLK_S_IOERR;
         pos += n;
     }
+    if (!b->config[VIRTIO_BLK_CFG_WRITEBACK] && blockdev_flush(b->bd) != 0)
+        return VIRTIO_BLK_S_IOERR; /* writethrough: on the file before the request completes */
+    return VIRTIO_BLK_S_OK;
+}
+
+/* DISCARD / WRITE_ZEROES: each range reads as zeros afterwards (a hole in
+ * the image where the host can punch one). Section 5.2.6.2: reserved flag
+ * bits, and UNMAP on a discard, are UNSUPP; a range outside the disk or
+ * beyond the advertised maxima is IOERR. */
+static uint8_t blk_discard_zeroes(struct virtio_blk *b, uint32_t type)
+{
+    const struct virtq_chain *c = &b->chain;
+    uint64_t bytes = c->out_len - BLK_HDR_BYTES, nseg = bytes / VIRTIO_BLK_DWZ_BYTES;
+    uint64_t sectors = blockdev_size(b->bd) / VIRTIO_BLK_SECTOR_SIZE;
+    if (blockdev_readonly(b->bd) || bytes % VIRTIO_BLK_DWZ_BYTES || nseg == 0 || nseg > VIRTIO_BLK_DWZ_MAX_SEG)
+        return VIRTIO_BLK_S_IOERR;
+    for (uint64_t i = 0; i < nseg; i++) {
+        uint8_t seg[VIRTIO_BLK_DWZ_BYTES];
+        if (virtq_chain_read(c, BLK_HDR_BYTES + i * VIRTIO_BLK_DWZ_BYTES, seg, sizeof seg) != sizeof seg)
+            return VIRTIO_BLK_S_IOERR;
+        uint64_t sector = load_le(seg, 8);
+        uint32_t num = (uint32_t)load_le(seg + 8, 4), flags = (uint32_t)load_le(seg + 12, 4);
+        if ((flags & ~VIRTIO_BLK_DWZ_F_UNMAP) || (type == VIRTIO_BLK_T_DISCARD && flags))
+            return VIRTIO_BLK_S_UNSUPP;
+        if (num > VIRTIO_BLK_DWZ_MAX_SECTORS || sector > sectors || num > sectors - sector)
+            return VIRTIO_BLK_S_IOERR;
+        if (blockdev_zero(b->bd, sector * VIRTIO_BLK_SECTOR_SIZE, (uint64_t)num * VIRTIO_BLK_SECTOR_SIZE) != 0)
+            return VIRTIO_BLK_S_IOERR;
+    }
     return VIRTIO_BLK_S_OK;
 }
 
@@ -102,6 +133,9 @@ static uint8_t blk_execute(struct virtio_blk *b, struct blk_req *r, uint64_t *do
     case VIRTIO_BLK_T_GET_ID:
         r->data_len = c->in_len - 1;
         return blk_get_id(b, r, done);
+    case VIRTIO_BLK_T_DISCARD:
+    case VIRTIO_BLK_T_WRITE_ZEROES:
+        return blk_discard_zeroes(b, r->type);
     default:
         return VIRTIO_BLK_S_UNSUPP;
     }
@@ -127,6 +161,21 @@ static void blk_request(struct virtio_blk *b, struct virtqueue *q)
     virtq_push(q, c, written > UINT32_MAX ? UINT32_MAX : (uint32_t)written);
 }
 
+/* CONFIG_WCE: the driver switches the cache mode through the writeback
+ * byte; the rest of the configuration is read-only. */
+static void blk_config_write(struct virtio_device *d, uint32_t offset, unsigned size, uint64_t value)
+{
+    struct virtio_blk *b = (struct virtio_blk *)d;
+    for (unsigned i = 0; i < size && i < 8; i++)
+        if (offset + i == VIRTIO_BLK_CFG_WRITEBACK)
+            b->config[VIRTIO_BLK_CFG_WRITEBACK] = (uint8_t)((value >> (8 * i)) & 1);
+}
+
+static void blk_reset(struct virtio_device *d)
+{
+    ((struct virtio_blk *)d)->config[VIRTIO_BLK_CFG_WRITEBACK] = 1;
+}
+
 static void blk_notify(struct virtio_device *d, struct virtqueue *q)
 {
     struct virtio_blk *b = (struct virtio_blk *)d;
@@ -147,17 +196,29 @@ struct virtio_device *virtio_blk_create(struct blockdev *bd, const char *serial)
     store_le(b->config + VIRTIO_BLK_CFG_CAPACITY, 8, blockdev_size(bd) / VIRTIO_BLK_SECTOR_SIZE);
     store_le(b->config + VIRTIO_BLK_CFG_SEG_MAX, 4, VIRTIO_BLK_SEG_MAX);
     store_le(b->config + VIRTIO_BLK_CFG_BLK_SIZE, 4, VIRTIO_BLK_SECTOR_SIZE);
+    b->config[VIRTIO_BLK_CFG_WRITEBACK] = 1;
+    store_le(b->config + VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS, 4, VIRTIO_BLK_DWZ_MAX_SECTORS);
+    store_le(b->config + VIRTIO_BLK_CFG_MAX_DISCARD_SEG, 4, VIRTIO_BLK_DWZ_MAX_SEG);
+    store_le(b->config + VIRTIO_BLK_CFG_DISCARD_ALIGN, 4, 4096 / VIRTIO_BLK_SECTOR_SIZE);
+    store_le(b->config + VIRTIO_BLK_CFG_MAX_WZ_SECTORS, 4, VIRTIO_BLK_DWZ_MAX_SECTORS);
+    store_le(b->config + VIRTIO_BLK_CFG_MAX_WZ_SEG, 4, VIRTIO_BLK_DWZ_MAX_SEG);
+    b->config[VIRTIO_BLK_CFG_WZ_MAY_UNMAP] = 1;
     struct virtio_device *d = &b->vdev;
     d->device_id = VIRTIO_ID_BLOCK;
     d->features = VIRTIO_F_BIT(VIRTIO_BLK_F_SEG_MAX) | VIRTIO_F_BIT(VIRTIO_BLK_F_BLK_SIZE) |
-                  VIRTIO_F_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_F_BIT(VIRTIO_F_VERSION_1);
+                  VIRTIO_F_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_F_BIT(VIRTIO_BLK_F_TOPOLOGY) |
+                  VIRTIO_F_BIT(VIRTIO_BLK_F_CONFIG_WCE) | VIRTIO_F_BIT(VIRTIO_F_VERSION_1);
     if (blockdev_readonly(bd))
         d->features |= VIRTIO_F_BIT(VIRTIO_BLK_F_RO);
+    else
+        d->features |= VIRTIO_F_BIT(VIRTIO_BLK_F_DISCARD) | VIRTIO_F_BIT(VIRTIO_BLK_F_WRITE_ZEROES);
     d->num_queues = 1;
     d->queue_max = VIRTIO_BLK_QUEUE_MAX;
     d->config_size = VIRTIO_BLK_CFG_BYTES;
     d->config = b->config;
     d->notify = blk_notify;
+    d->config_write = blk_config_write;
+    d->reset = blk_reset;
     d->opaque = b;
     return d;
 }

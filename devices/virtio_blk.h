@@ -2,9 +2,16 @@
  * virtio-blk (virtio 1.2 section 5.2) over a struct blockdev.
  *
  * Contract
- * - Offers FLUSH, SEG_MAX (128), BLK_SIZE (512) and RO for a read-only
- *   backend; one request queue of QueueNumMax 256.
- * - Requests (IN, OUT, FLUSH, GET_ID; others UNSUPP) are served synchronously
+ * - Offers FLUSH, SEG_MAX (128), BLK_SIZE (512), TOPOLOGY (512-byte
+ *   physical blocks, as QEMU's default), CONFIG_WCE (writeback = 1; a driver
+ *   that writes 0 gets every OUT flushed to the file before it completes),
+ *   and for a writable backend DISCARD and WRITE_ZEROES (up to
+ *   VIRTIO_BLK_DWZ_MAX_SEG ranges of VIRTIO_BLK_DWZ_MAX_SECTORS each; both
+ *   punch holes in the image, so fstrim keeps a sparse image small:
+ *   blockdev_zero), or RO for a read-only one; one request queue of
+ *   QueueNumMax 256.
+ * - Requests (IN, OUT, FLUSH, GET_ID, DISCARD, WRITE_ZEROES; others UNSUPP)
+ *   are served synchronously
  *   inside notify, moving data in bounded chunks through checked DMA. A
  *   request outside the disk, misaligned, or malformed answers
  *   VIRTIO_BLK_S_IOERR; a chain with no room for the status byte puts the
@@ -23,11 +30,24 @@
 #define VIRTIO_BLK_F_RO        5
 #define VIRTIO_BLK_F_BLK_SIZE  6
 #define VIRTIO_BLK_F_FLUSH     9
+#define VIRTIO_BLK_F_TOPOLOGY  10
+#define VIRTIO_BLK_F_CONFIG_WCE 11
+#define VIRTIO_BLK_F_DISCARD   13
+#define VIRTIO_BLK_F_WRITE_ZEROES 14
 
 #define VIRTIO_BLK_T_IN        0
 #define VIRTIO_BLK_T_OUT       1
 #define VIRTIO_BLK_T_FLUSH     4
 #define VIRTIO_BLK_T_GET_ID    8
+#define VIRTIO_BLK_T_DISCARD   11
+#define VIRTIO_BLK_T_WRITE_ZEROES 13
+
+/* DISCARD / WRITE_ZEROES: after the header, ranges of
+ * struct virtio_blk_discard_write_zeroes { le64 sector; le32 num_sectors; le32 flags; } */
+#define VIRTIO_BLK_DWZ_BYTES       16
+#define VIRTIO_BLK_DWZ_F_UNMAP     1u
+#define VIRTIO_BLK_DWZ_MAX_SECTORS (1u << 16)   /* 32 MiB per range */
+#define VIRTIO_BLK_DWZ_MAX_SEG     32
 
 #define VIRTIO_BLK_S_OK        0
 #define VIRTIO_BLK_S_IOERR     1
@@ -43,6 +63,14 @@
 #define VIRTIO_BLK_CFG_SIZE_MAX 8
 #define VIRTIO_BLK_CFG_SEG_MAX  12
 #define VIRTIO_BLK_CFG_BLK_SIZE 20
+#define VIRTIO_BLK_CFG_TOPOLOGY 24  /* u8 physical_block_exp, u8 alignment_offset, le16 min_io, le32 opt_io */
+#define VIRTIO_BLK_CFG_WRITEBACK 32 /* u8: 1 writeback, 0 writethrough (CONFIG_WCE) */
+#define VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS 36
+#define VIRTIO_BLK_CFG_MAX_DISCARD_SEG     40
+#define VIRTIO_BLK_CFG_DISCARD_ALIGN       44  /* sectors */
+#define VIRTIO_BLK_CFG_MAX_WZ_SECTORS      48
+#define VIRTIO_BLK_CFG_MAX_WZ_SEG          52
+#define VIRTIO_BLK_CFG_WZ_MAY_UNMAP        56
 #define VIRTIO_BLK_CFG_BYTES    60
 
 struct virtio_device *virtio_blk_create(struct blockdev *bd, const char *serial);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "devices/blockdev.h"
@@ -137,7 +138,8 @@ static int request(uint32_t type, uint64_t sector, uint64_t data, uint32_t len)
 {
     put(HDR, 4, type), put(HDR + 4, 4, 0), put(HDR + 8, 8, sector);
     put(STATUS, 1, 0xff);
-    uint16_t wr = type == VIRTIO_BLK_T_OUT ? 0 : VIRTQ_DESC_F_WRITE;
+    bool to_device = type == VIRTIO_BLK_T_OUT || type == VIRTIO_BLK_T_DISCARD || type == VIRTIO_BLK_T_WRITE_ZEROES;
+    uint16_t wr = to_device ? 0 : VIRTQ_DESC_F_WRITE;
     desc(0, HDR, 16, VIRTQ_DESC_F_NEXT, 1);
     desc(1, data, len, VIRTQ_DESC_F_NEXT | wr, 2);
     desc(2, STATUS, 1, VIRTQ_DESC_F_WRITE, 0);
@@ -229,7 +231,7 @@ START_TEST(bad_requests_ioerr)
     ck_assert_int_eq(request(VIRTIO_BLK_T_OUT, UINT64_MAX / 256, DATA, 512), VIRTIO_BLK_S_IOERR);
     ck_assert_int_eq(request(VIRTIO_BLK_T_IN, 0, DATA, 100), VIRTIO_BLK_S_IOERR);    /* partial sector */
     ck_assert_int_eq(request(VIRTIO_BLK_T_IN, 0, DATA, 2u << 20), VIRTIO_BLK_S_IOERR); /* past the disk */
-    ck_assert_int_eq(request(11, 0, DATA, 512), VIRTIO_BLK_S_UNSUPP);
+    ck_assert_int_eq(request(99, 0, DATA, 512), VIRTIO_BLK_S_UNSUPP); /* no such type */
     /* A header shorter than 16 bytes. */
     put(STATUS, 1, 0xff);
     desc(0, HDR, 8, VIRTQ_DESC_F_NEXT, 1);
@@ -306,6 +308,154 @@ START_TEST(snapshot_keeps_file)
 }
 END_TEST
 
+/* One struct virtio_blk_discard_write_zeroes at guest address `at`. */
+static void dwz_range(uint64_t at, uint64_t sector, uint32_t num, uint32_t flags)
+{
+    put(at, 8, sector), put(at + 8, 4, num), put(at + 12, 4, flags);
+}
+
+static uint64_t file_blocks(void)
+{
+    struct stat st;
+    ck_assert_int_eq(stat(F.path, &st), 0);
+    return (uint64_t)st.st_blocks;
+}
+
+/* Whether image sector s holds the pattern (true) or zeros (false); fails on anything else. */
+static bool sector_has_pattern(uint64_t s)
+{
+    uint8_t got[512];
+    FILE *f = fopen(F.path, "rb");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, (long)(s * 512), SEEK_SET);
+    ck_assert_uint_eq(fread(got, 1, sizeof got, f), sizeof got);
+    fclose(f);
+    bool zero = true, pat = true;
+    for (unsigned i = 0; i < sizeof got; i++) {
+        zero = zero && got[i] == 0;
+        pat = pat && got[i] == pattern(s * 512 + i);
+    }
+    ck_assert_msg(zero || pat, "sector %llu is neither zeros nor the pattern", (unsigned long long)s);
+    return pat;
+}
+
+/* DISCARD and WRITE_ZEROES: the ranges read as zeros, the rest is intact,
+ * and the image file gets holes (fstrim keeps a sparse image small). */
+START_TEST(discard_and_write_zeroes_punch_holes)
+{
+    wreg(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+    uint32_t lo = rreg(VIRTIO_MMIO_DEVICE_FEATURES);
+    ck_assert(lo & (1u << VIRTIO_BLK_F_DISCARD));
+    ck_assert(lo & (1u << VIRTIO_BLK_F_WRITE_ZEROES));
+    ck_assert(lo & (1u << VIRTIO_BLK_F_CONFIG_WCE));
+    ck_assert(lo & (1u << VIRTIO_BLK_F_TOPOLOGY));
+    uint64_t v = 0;
+    ck_assert_int_eq(virtio_mmio_read(F.t, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_MAX_DISCARD_SEG, 4, &v), BUS_OK);
+    ck_assert_uint_eq(v, VIRTIO_BLK_DWZ_MAX_SEG);
+    ck_assert_int_eq(virtio_mmio_read(F.t, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_WZ_MAY_UNMAP, 1, &v), BUS_OK);
+    ck_assert_uint_eq(v, 1);
+    uint64_t before = file_blocks();
+    dwz_range(DATA, 8, 16, 0);
+    dwz_range(DATA + 16, 64, 8, 0);
+    ck_assert_int_eq(request(VIRTIO_BLK_T_DISCARD, 0, DATA, 32), VIRTIO_BLK_S_OK);
+    dwz_range(DATA, 40, 3, VIRTIO_BLK_DWZ_F_UNMAP);
+    ck_assert_int_eq(request(VIRTIO_BLK_T_WRITE_ZEROES, 0, DATA, 16), VIRTIO_BLK_S_OK);
+    for (uint64_t s = 0; s < 80; s++) {
+        bool zeroed = (s >= 8 && s < 24) || (s >= 64 && s < 72) || (s >= 40 && s < 43);
+        ck_assert_msg(sector_has_pattern(s) != zeroed, "sector %llu", (unsigned long long)s);
+    }
+    ck_assert_uint_lt(file_blocks(), before);
+}
+END_TEST
+
+START_TEST(discard_bad_requests)
+{
+    dwz_range(DATA, 8, 8, VIRTIO_BLK_DWZ_F_UNMAP); /* UNMAP is for WRITE_ZEROES only */
+    ck_assert_int_eq(request(VIRTIO_BLK_T_DISCARD, 0, DATA, 16), VIRTIO_BLK_S_UNSUPP);
+    dwz_range(DATA, 8, 8, 2);                      /* a reserved flag */
+    ck_assert_int_eq(request(VIRTIO_BLK_T_WRITE_ZEROES, 0, DATA, 16), VIRTIO_BLK_S_UNSUPP);
+    dwz_range(DATA, IMG_BYTES / 512 - 4, 8, 0);    /* past the end */
+    ck_assert_int_eq(request(VIRTIO_BLK_T_DISCARD, 0, DATA, 16), VIRTIO_BLK_S_IOERR);
+    dwz_range(DATA, UINT64_MAX - 2, 8, 0);         /* sector + num wraps */
+    ck_assert_int_eq(request(VIRTIO_BLK_T_WRITE_ZEROES, 0, DATA, 16), VIRTIO_BLK_S_IOERR);
+    dwz_range(DATA, 0, VIRTIO_BLK_DWZ_MAX_SECTORS + 1, 0);
+    ck_assert_int_eq(request(VIRTIO_BLK_T_DISCARD, 0, DATA, 16), VIRTIO_BLK_S_IOERR);
+    dwz_range(DATA, 8, 8, 0);
+    ck_assert_int_eq(request(VIRTIO_BLK_T_DISCARD, 0, DATA, 24), VIRTIO_BLK_S_IOERR); /* not whole ranges */
+    ck_assert_int_eq(request(VIRTIO_BLK_T_DISCARD, 0, DATA, 0), VIRTIO_BLK_S_IOERR);  /* no range */
+    for (unsigned i = 0; i <= VIRTIO_BLK_DWZ_MAX_SEG; i++)
+        dwz_range(DATA + 16u * i, 8, 8, 0);
+    ck_assert_int_eq(request(VIRTIO_BLK_T_DISCARD, 0, DATA, 16u * (VIRTIO_BLK_DWZ_MAX_SEG + 1)), VIRTIO_BLK_S_IOERR);
+    for (uint64_t s = 0; s < 24; s++)
+        ck_assert(sector_has_pattern(s));
+}
+END_TEST
+
+START_TEST(readonly_refuses_discard)
+{
+    detach();
+    attach(true, false);
+    wreg(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+    ck_assert(!(rreg(VIRTIO_MMIO_DEVICE_FEATURES) & (1u << VIRTIO_BLK_F_DISCARD)));
+    dwz_range(DATA, 8, 8, 0);
+    ck_assert_int_eq(request(VIRTIO_BLK_T_DISCARD, 0, DATA, 16), VIRTIO_BLK_S_IOERR);
+    ck_assert_int_eq(request(VIRTIO_BLK_T_WRITE_ZEROES, 0, DATA, 16), VIRTIO_BLK_S_IOERR);
+    ck_assert(sector_has_pattern(8));
+}
+END_TEST
+
+/* -snapshot: zeros for the guest (a whole overlay block as a hole, a partial
+ * one written), the image untouched. */
+START_TEST(snapshot_write_zeroes_keeps_file)
+{
+    detach();
+    attach(false, true);
+    dwz_range(DATA, 8, 8, VIRTIO_BLK_DWZ_F_UNMAP);
+    dwz_range(DATA + 16, 41, 1, 0);
+    ck_assert_int_eq(request(VIRTIO_BLK_T_WRITE_ZEROES, 0, DATA, 32), VIRTIO_BLK_S_OK);
+    memset(ram(DATA + 0x2000), 0xee, 18 * 512);
+    ck_assert_int_eq(request(VIRTIO_BLK_T_IN, 7, DATA + 0x2000, 36 * 512), VIRTIO_BLK_S_OK);
+    for (unsigned s = 7; s < 43; s++)
+        for (unsigned i = 0; i < 512; i += 51) {
+            bool zeroed = (s >= 8 && s < 16) || s == 41;
+            ck_assert_uint_eq(get(DATA + 0x2000 + (s - 7) * 512 + i, 1), zeroed ? 0 : pattern(s * 512 + i));
+        }
+    detach();
+    for (uint64_t s = 0; s < 48; s++)
+        ck_assert(sector_has_pattern(s));
+    attach(false, false);
+}
+END_TEST
+
+/* CONFIG_WCE: the driver can choose writethrough (every OUT flushed before
+ * it completes); a reset brings writeback back. */
+START_TEST(write_cache_mode)
+{
+    uint64_t v = 0;
+    ck_assert_int_eq(virtio_mmio_read(F.t, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_WRITEBACK, 1, &v), BUS_OK);
+    ck_assert_uint_eq(v, 1);
+    ck_assert_int_eq(virtio_mmio_write(F.t, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_WRITEBACK, 1, 0), BUS_OK);
+    ck_assert_int_eq(virtio_mmio_write(F.t, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_CAPACITY, 4, 7), BUS_OK);
+    ck_assert_int_eq(virtio_mmio_read(F.t, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_WRITEBACK, 1, &v), BUS_OK);
+    ck_assert_uint_eq(v, 0);
+    ck_assert_int_eq(virtio_mmio_read(F.t, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_CAPACITY, 8, &v), BUS_OK);
+    ck_assert_uint_eq(v, IMG_BYTES / 512); /* read-only */
+    memset(ram(DATA), 0x5a, 512);
+    ck_assert_int_eq(request(VIRTIO_BLK_T_OUT, 2, DATA, 512), VIRTIO_BLK_S_OK);
+    uint8_t got[512];
+    FILE *f = fopen(F.path, "rb");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 2 * 512, SEEK_SET);
+    ck_assert_uint_eq(fread(got, 1, sizeof got, f), sizeof got);
+    fclose(f);
+    for (unsigned i = 0; i < sizeof got; i++)
+        ck_assert_uint_eq(got[i], 0x5a);
+    wreg(VIRTIO_MMIO_STATUS, 0);
+    ck_assert_int_eq(virtio_mmio_read(F.t, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_WRITEBACK, 1, &v), BUS_OK);
+    ck_assert_uint_eq(v, 1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("virtio_blk");
@@ -320,6 +470,11 @@ int main(void)
     tcase_add_test(tc, huge_length_no_crash);
     tcase_add_test(tc, readonly_refuses_writes);
     tcase_add_test(tc, snapshot_keeps_file);
+    tcase_add_test(tc, discard_and_write_zeroes_punch_holes);
+    tcase_add_test(tc, discard_bad_requests);
+    tcase_add_test(tc, readonly_refuses_discard);
+    tcase_add_test(tc, snapshot_write_zeroes_keeps_file);
+    tcase_add_test(tc, write_cache_mode);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
