@@ -121,6 +121,12 @@ def machine_seeds():
                                         chain=desc(0x5000, 48, 4, 0)).ram(
         0x5000, desc(0x2000, 16, 1, 1) + desc(0x3000, 512, 3, 2) + desc(0x4000, 1, 2, 0))
     seeds["blk_huge_len"] = blk_request(Script(), 0, 0, 0xfffffff0)
+    # DISCARD (two ranges) then WRITE_ZEROES with UNMAP and one with a reserved flag.
+    ranges = struct.pack("<QII", 8, 16, 0) + struct.pack("<QII", 64, 8, 0)
+    seeds["blk_discard"] = blk_request(Script().ram(0x3000, ranges), 11, 0, 32, True)
+    seeds["blk_write_zeroes"] = blk_request(Script().ram(0x3000, struct.pack("<QII", 40, 3, 1)), 13, 0, 16, True)
+    seeds["blk_write_zeroes_reserved"] = blk_request(Script().ram(0x3000, struct.pack("<QII", 40, 3, 2)),
+                                                     13, 0, 16, True)
     # virtio-rng in slot 1: a readable and two writable buffers, then a huge one.
     s = Script()
     s.ram(0x1000, desc(0x2000, 8, 1, 1) + desc(0x3000, 16, 3, 2) + desc(0x3100, 40, 2, 0) +
