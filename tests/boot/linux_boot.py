@@ -145,8 +145,8 @@ def boot_and_check(args, disk, log):
         isa = re.findall(r"^isa\s*:\s*(\S+)", cpuinfo, re.M)
         check(len(isa) == args.smp, f"expected {args.smp} harts in /proc/cpuinfo, saw {len(isa)}")
         # Linux 6.1 prints the base letters and the multi-letter extensions it
-        # knows of: of rivet's, that is Sstc and Zihintpause.
-        check(all(i == "rv64imafdc_sstc_zihintpause" for i in isa), f"unexpected isa line {isa}")
+        # knows of: of the default model's, that is Sstc and Zihintpause.
+        check(all(i == args.isa for i in isa), f"unexpected isa line {isa}, expected {args.isa}")
 
         guest_now = int(run(child, "date +%s").splitlines()[-1])
         check(abs(guest_now - time.time()) < 60, f"guest clock {guest_now} is off from the host's {time.time():.0f}")
@@ -225,6 +225,10 @@ def main():
     p.add_argument("--bios", default=None, help="firmware file (default: rivet's built-in SBI)")
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--jit", default=None, help="rivet's --jit (default: rivet's own default)")
+    p.add_argument("--cpu", default=None,
+                   help="rivet's -cpu MODEL and the isa line Linux 6.1 must print for it")
+    p.add_argument("--isa", default="rv64imafdc_sstc_zihintpause",
+                   help="the isa line /proc/cpuinfo must show for every hart")
     p.add_argument("--rng", action="store_true", help="add a virtio-rng device and check /dev/hwrng")
     p.add_argument("--net", action="store_true", help="add a user-network card and check both directions")
     p.add_argument("--net-restrict", action="store_true",
@@ -235,6 +239,8 @@ def main():
     args.firmware = ["-bios", args.bios] if args.bios else []
     if args.jit:
         args.firmware += ["--jit", args.jit]
+    if args.cpu:
+        args.firmware += ["-cpu", args.cpu]
     for path in [args.kernel, args.initrd, args.disk] + ([args.bios] if args.bios else []):
         if not os.path.exists(path):
             print(f"skipped: {path} is missing (scripts/build-guest builds the guest)")
