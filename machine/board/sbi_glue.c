@@ -27,7 +27,9 @@
                      (1ull << CAUSE_MISALIGNED_STORE) | (1ull << CAUSE_STORE_ACCESS) |        \
                      (1ull << CAUSE_USER_ECALL) | (1ull << CAUSE_FETCH_PAGE_FAULT) |          \
                      (1ull << CAUSE_LOAD_PAGE_FAULT) | (1ull << CAUSE_STORE_PAGE_FAULT))
-#define SBI_MIDELEG (MIP_SSIP | MIP_STIP | MIP_SEIP)
+/* Interrupts it hands to S: LCOFI too, as OpenSBI does with Sscofpmf
+ * (csr_write drops it from ISAs without). */
+#define SBI_MIDELEG (MIP_SSIP | MIP_STIP | MIP_SEIP | MIP_LCOFIP)
 /* PMP entry 0 as NAPOT over the whole physical address space (priv. spec
  * 3.7.1: pmpaddr all ones with A = NAPOT covers 2^64 bytes). */
 #define PMPADDR_ALL (~0ull >> 10)
@@ -175,7 +177,7 @@ void machine_attach_sbi(struct machine *m)
 
 void machine_sbi_prepare_hart(struct hart *h)
 {
-    h->priv = PRV_M;
+    hart_set_priv(h, PRV_M, h->instret);
     csr_write(h, CSR_MEDELEG, SBI_MEDELEG);
     csr_write(h, CSR_MIDELEG, SBI_MIDELEG);
     csr_write(h, CSR_MCOUNTEREN, ~0ull);
@@ -203,7 +205,7 @@ void machine_sbi_prepare_hart(struct hart *h)
 
 void machine_sbi_enter_s(struct hart *h, uint64_t pc, uint64_t a0, uint64_t a1)
 {
-    h->priv = PRV_S;
+    hart_set_priv(h, PRV_S, h->instret);
     h->pc = pc;
     h->wfi = false;
     h->resv_valid = false;
