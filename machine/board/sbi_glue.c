@@ -142,6 +142,29 @@ static void system_reset(void *opaque, uint32_t type, uint32_t reason)
     machine_request_exit(m, reason == SBI_SRST_REASON_SYSTEM_FAILURE ? 1 : 0);
 }
 
+/* The PMU's CSR access, as M-mode code: the calling hart is in the ecall
+ * hook, with instret counting the instructions before the ecall, which
+ * retires after (cpu/csr.c's view of a CSR instruction). */
+static uint64_t pmu_csr_read(void *opaque, unsigned hartid, unsigned csr)
+{
+    struct hart *h = hart_of(opaque, hartid);
+    uint8_t priv = h->priv;
+    uint64_t v = 0;
+    h->priv = PRV_M;
+    csr_read(h, csr, &v);
+    h->priv = priv;
+    return v;
+}
+
+static void pmu_csr_write(void *opaque, unsigned hartid, unsigned csr, uint64_t value)
+{
+    struct hart *h = hart_of(opaque, hartid);
+    uint8_t priv = h->priv;
+    h->priv = PRV_M;
+    csr_write(h, csr, value);
+    h->priv = priv;
+}
+
 /* env.sbi_ecall: h->pc is the ecall; the result goes to a0 (and a1). */
 static bool sbi_ecall_hook(void *opaque, struct hart *h)
 {
@@ -170,6 +193,9 @@ void machine_attach_sbi(struct machine *m)
         .remote_sfence = remote_sfence, .remote_fence_i = remote_fence_i,
         .hart_state = hart_state, .hart_start = hart_start, .hart_stop = hart_stop,
         .hart_suspend = hart_suspend, .system_reset = system_reset,
+        .csr_read = pmu_csr_read, .csr_write = pmu_csr_write,
+        /* The PMU extension where the harts have programmable counters. */
+        .pmu_counters = isa_has(&m->harts[0].isa, EXT_ZIHPM) ? 0xfffffff8u : 0,
     };
     for (unsigned i = 0; i < m->cfg.nharts; i++)
         m->harts[i].env.sbi_ecall = sbi_ecall_hook;
