@@ -22,6 +22,18 @@
 #define LCOF  (1 << 13)
 #define SCOUNTOVF 0xda0
 
+/* Check n: mhpmcounter3 from 0, `nops` nops run in `mode` (entered by
+ * mret, left by ecall: `cause`), then it reads `expect` back in M. */
+#define COUNT_IN(n, mode, cause, nops, expect)                                \
+    csrw mhpmcounter3, zero;                                                  \
+    EXPECT_TRAP_AT(cause, 2f);                                                \
+    GO_MODE(mode, 1f);                                                        \
+1:  .rept nops; nop; .endr;                                                   \
+    ecall;                                                                    \
+2:  csrr a0, mhpmcounter3;                                                    \
+    CHECK_TRAP(n, cause, 0);                                                  \
+    CHECK(n, a0, expect)
+
 PRIV_BEGIN
     /* 1-3: precise counts of both events; an unknown event counts nothing */
     csrw mcountinhibit, zero
@@ -71,61 +83,16 @@ PRIV_BEGIN
 
     /* 8: MINH: the five S instructions count; the mret, the ecall (which
      * does not retire) and the M handler do not */
-    csrw mhpmcounter3, zero
-    EXPECT_TRAP_AT(CAUSE_SUPERVISOR_ECALL, back8)
-    GO_MODE(PRV_S, s8)
-s8:
-    nop
-    nop
-    nop
-    nop
-    nop
-    ecall
-back8:
-    csrr a0, mhpmcounter3
-    CHECK_TRAP(8, CAUSE_SUPERVISOR_ECALL, 0)
-    CHECK(8, a0, 5)
-
+    COUNT_IN(8, PRV_S, CAUSE_SUPERVISOR_ECALL, 5, 5)
     /* 9: MINH|SINH in S: nothing; 10: in U: the four U instructions */
     li a0, EV_INSNS | MINH | SINH
     csrw mhpmevent3, a0
-    csrw mhpmcounter3, zero
-    EXPECT_TRAP_AT(CAUSE_SUPERVISOR_ECALL, back9)
-    GO_MODE(PRV_S, s9)
-s9:
-    nop
-    nop
-    ecall
-back9:
-    csrr a0, mhpmcounter3
-    CHECK_TRAP(9, CAUSE_SUPERVISOR_ECALL, 0)
-    CHECK(9, a0, 0)
-    EXPECT_TRAP_AT(CAUSE_USER_ECALL, back10)
-    GO_MODE(PRV_U, u10)
-u10:
-    nop
-    nop
-    nop
-    nop
-    ecall
-back10:
-    csrr a0, mhpmcounter3
-    CHECK_TRAP(10, CAUSE_USER_ECALL, 0)
-    CHECK(10, a0, 4)
+    COUNT_IN(9, PRV_S, CAUSE_SUPERVISOR_ECALL, 2, 0)
+    COUNT_IN(10, PRV_U, CAUSE_USER_ECALL, 4, 4)
     /* 11: MINH|UINH in U: nothing */
     li a0, EV_INSNS | MINH | UINH
     csrw mhpmevent3, a0
-    csrw mhpmcounter3, zero
-    EXPECT_TRAP_AT(CAUSE_USER_ECALL, back11)
-    GO_MODE(PRV_U, u11)
-u11:
-    nop
-    nop
-    ecall
-back11:
-    csrr a0, mhpmcounter3
-    CHECK_TRAP(11, CAUSE_USER_ECALL, 0)
-    CHECK(11, a0, 0)
+    COUNT_IN(11, PRV_U, CAUSE_USER_ECALL, 2, 0)
 
     /* 12-16: a wrap sets OF, LCOFIP and scountovf, no interrupt while
      * LCOFIE is clear; the counter goes on from 0 */
