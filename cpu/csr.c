@@ -13,7 +13,7 @@
  * hardwired-zero counters and PMP entries, the trigger registers).
  *
  * Counters: cycle and instret are both derived from h->instret (rivet counts
- * one cycle per instruction). csr.c assumes that, while a handler runs,
+ * one cycle per instruction); so are the Zihpm counters (pmu.c). csr.c assumes that, while a handler runs,
  * h->instret counts every instruction retired before it, and that the run loop
  * counts the current instruction after its handler returns.
  */
@@ -57,6 +57,7 @@
 #define ALL_INTERRUPTS   (S_INTERRUPTS | MIP_MSIP | MIP_MTIP | MIP_MEIP)
 #define COUNTEREN_MASK   0xffffffffull
 #define MCOUNTINHIBIT_WRITABLE ((1ull << COUNTER_CY) | (1ull << COUNTER_IR))
+#define MCOUNTINHIBIT_HPM      0xfffffff8ull /* mhpmcounter3..31 */
 #define PMPADDR_MASK     ((1ull << 54) - 1) /* bits 53:0 (priv. spec 3.7.1) */
 #define PMP_CFG_BITS     (PMP_R | PMP_W | PMP_X | PMP_A | PMP_L)
 #define FFLAGS_MASK      0x1f
@@ -156,9 +157,14 @@ static uint64_t counter_read(struct hart *h, unsigned csr)
     case COUNTER_CY: return counter_value(h, COUNTER_CY, h->mcycle_offset);
     case COUNTER_TM: return hart_time(h);
     case COUNTER_IR: return counter_value(h, COUNTER_IR, h->minstret_offset);
-    default: return 0; /* hpmcounter3..31: no events */
+    default: return pmu_counter_read(h, csr & 0x1f, h->instret); /* Zihpm (pmu.c) */
     }
 }
+
+static void mhpmcounter_write(struct hart *h, unsigned csr, uint64_t v) { pmu_counter_write(h, csr & 0x1f, v, h->instret); }
+static uint64_t mhpmevent_read(struct hart *h, unsigned csr) { return pmu_event_read(h, csr & 0x1f, h->instret); }
+static void mhpmevent_write(struct hart *h, unsigned csr, uint64_t v) { pmu_event_write(h, csr & 0x1f, v, h->instret); }
+static uint64_t scountovf_read(struct hart *h, unsigned csr) { return pmu_overflows(h, h->instret); }
 
 static void mcycle_write(struct hart *h, unsigned csr, uint64_t v)
 {
@@ -183,12 +189,13 @@ static void inhibit_switch(struct hart *h, unsigned bit, uint64_t *offset, bool 
 
 static uint64_t mcountinhibit_read(struct hart *h, unsigned csr) { return h->mcountinhibit; }
 
+/* Zihpm adds the bits of mhpmcounter3..31. */
 static void mcountinhibit_write(struct hart *h, unsigned csr, uint64_t v)
 {
-    v &= MCOUNTINHIBIT_WRITABLE;
+    v &= MCOUNTINHIBIT_WRITABLE | (isa_has(&h->isa, EXT_ZIHPM) ? MCOUNTINHIBIT_HPM : 0);
     inhibit_switch(h, COUNTER_CY, &h->mcycle_offset, (v >> COUNTER_CY) & 1);
     inhibit_switch(h, COUNTER_IR, &h->minstret_offset, (v >> COUNTER_IR) & 1);
-    h->mcountinhibit = v;
+    pmu_set_inhibit(h, v, h->instret);
 }
 
 /* ---- Status ---- */
@@ -229,8 +236,6 @@ static void sstatus_write(struct hart *h, unsigned csr, uint64_t v)
     static void name##_write(struct hart *h, unsigned csr, uint64_t v) { h->field = v & (mask); }
 
 REG_ACCESSORS(medeleg, medeleg, MEDELEG_WRITABLE)
-REG_ACCESSORS(mideleg, mideleg, S_INTERRUPTS)
-REG_ACCESSORS(mie, mie, ALL_INTERRUPTS)
 REG_ACCESSORS(mscratch, mscratch, ~0ull)
 REG_ACCESSORS(mepc, mepc, ~1ull) /* IALIGN = 16: only bit 0 is clear (priv. spec 3.1.14) */
 REG_ACCESSORS(mcause, mcause, ~0ull)
@@ -358,10 +363,21 @@ static void stimecmp_write(struct hart *h, unsigned csr, uint64_t v)
 
 /* ---- Interrupt enable / pending ---- */
 
-/* mip bits software may write: SSIP, STIP (unless Sstc drives it), SEIP. */
+/* Sscofpmf adds LCOFI, an S-level interrupt (priv. spec 3.1.9). */
+static uint64_t lcofi(const struct hart *h) { return isa_has(&h->isa, EXT_SSCOFPMF) ? MIP_LCOFIP : 0; }
+static uint64_t s_interrupts(const struct hart *h) { return S_INTERRUPTS | lcofi(h); }
+static uint64_t all_interrupts(const struct hart *h) { return ALL_INTERRUPTS | lcofi(h); }
+
+static uint64_t mideleg_read(struct hart *h, unsigned csr) { return h->mideleg; }
+static void mideleg_write(struct hart *h, unsigned csr, uint64_t v) { h->mideleg = v & s_interrupts(h); }
+static uint64_t mie_read(struct hart *h, unsigned csr) { return h->mie; }
+static void mie_write(struct hart *h, unsigned csr, uint64_t v) { h->mie = v & all_interrupts(h); }
+
+/* mip bits software may write: SSIP, STIP (unless Sstc drives it), SEIP,
+ * LCOFIP (Sscofpmf: set on overflow, cleared by software). */
 static uint64_t mip_writable(const struct hart *h)
 {
-    uint64_t w = S_INTERRUPTS;
+    uint64_t w = s_interrupts(h);
     if (h->menvcfg & MENVCFG_STCE)
         w &= ~MIP_STIP;
     return w;
@@ -377,14 +393,16 @@ static void mip_update(struct hart *h, uint64_t mask, uint64_t v)
 static uint64_t mip_read(struct hart *h, unsigned csr)
 {
     hart_update_timer_irqs(h);
-    return hart_pending(h) & ALL_INTERRUPTS;
+    if (h->instret >= h->pmu.deadline) /* LCOFIP as of this instruction (pmu.c) */
+        pmu_sync(h, h->instret);
+    return hart_pending(h) & all_interrupts(h);
 }
 
 static void mip_write(struct hart *h, unsigned csr, uint64_t v) { mip_update(h, mip_writable(h), v); }
 
 /* sip/sie show only the interrupts delegated to S (priv. spec 4.1.3). */
 static uint64_t sip_read(struct hart *h, unsigned csr) { return mip_read(h, csr) & h->mideleg; }
-static void sip_write(struct hart *h, unsigned csr, uint64_t v) { mip_update(h, h->mideleg & MIP_SSIP, v); }
+static void sip_write(struct hart *h, unsigned csr, uint64_t v) { mip_update(h, h->mideleg & (MIP_SSIP | MIP_LCOFIP), v); }
 static uint64_t sie_read(struct hart *h, unsigned csr) { return h->mie & h->mideleg; }
 static void sie_write(struct hart *h, unsigned csr, uint64_t v) { h->mie = (h->mie & ~h->mideleg) | (v & h->mideleg); }
 
@@ -472,6 +490,7 @@ static const struct csr_def csr_table[] = {
     ROW(CSR_SIP, NULL, sip_read, sip_write),
     ROW(CSR_STIMECMP, stimecmp_ok, stimecmp_read, stimecmp_write),
     ROW(CSR_SATP, satp_ok, satp_read, satp_write),
+    ROW(CSR_SCOUNTOVF, NULL, scountovf_read, NULL),
 
     RANGE(CSR_MVENDORID, CSR_MIMPID, NULL, zero_read, NULL),
     ROW(CSR_MHARTID, NULL, mhartid_read, NULL),
@@ -486,7 +505,7 @@ static const struct csr_def csr_table[] = {
     ROW(CSR_MENVCFG, NULL, menvcfg_read, menvcfg_write),
     RANGE(CSR_MSTATEEN0, CSR_MSTATEEN3, NULL, mstateen_read, mstateen_write),
     ROW(CSR_MCOUNTINHIBIT, NULL, mcountinhibit_read, mcountinhibit_write),
-    RANGE(CSR_MHPMEVENT3, CSR_MHPMEVENT31, NULL, zero_read, NULL),
+    RANGE(CSR_MHPMEVENT3, CSR_MHPMEVENT31, NULL, mhpmevent_read, mhpmevent_write),
     ROW(CSR_MSCRATCH, NULL, mscratch_read, mscratch_write),
     ROW(CSR_MEPC, NULL, mepc_read, mepc_write),
     ROW(CSR_MCAUSE, NULL, mcause_read, mcause_write),
@@ -504,7 +523,7 @@ static const struct csr_def csr_table[] = {
     RANGE(CSR_PMPADDR0 + PMP_COUNT, CSR_PMPADDR63, NULL, zero_read, NULL),
     ROW(CSR_MCYCLE, NULL, counter_read, mcycle_write),
     ROW(CSR_MINSTRET, NULL, counter_read, minstret_write),
-    RANGE(CSR_MHPMCOUNTER3, CSR_MHPMCOUNTER31, NULL, zero_read, NULL),
+    RANGE(CSR_MHPMCOUNTER3, CSR_MHPMCOUNTER31, NULL, counter_read, mhpmcounter_write),
     /* Sdtrig with no triggers: tselect reads 0, tdata* read 0, writes ignored. */
     RANGE(CSR_TSELECT, CSR_TDATA3, NULL, zero_read, NULL),
 };
@@ -517,6 +536,7 @@ static const struct {
     { CSR_FFLAGS, CSR_FCSR, EXT_F },
     { CSR_CYCLE, CSR_INSTRET, EXT_ZICNTR },
     { CSR_STIMECMP, CSR_STIMECMP, EXT_SSTC },
+    { CSR_SCOUNTOVF, CSR_SCOUNTOVF, EXT_SSCOFPMF },
     { CSR_SSTATEEN0, CSR_SSTATEEN3, EXT_SSSTATEEN },
     { CSR_MSTATEEN0, CSR_MSTATEEN3, EXT_SMSTATEEN },
 };

@@ -78,7 +78,7 @@ INSN(mret)
     if (mpp != PRV_M)
         s &= ~MSTATUS_MPRV;
     h->mstatus = s;
-    h->priv = (uint8_t)mpp;
+    hart_set_priv(h, mpp, h->instret + in->idx + 1u); /* the mret retires in M */
     h->pc = h->mepc;
     hart_update_mmu(h);
     hart_end_chain(h); /* interrupts it enabled are taken before the target runs */
@@ -99,7 +99,7 @@ INSN(sret)
         s |= MSTATUS_SIE;
     s |= MSTATUS_SPIE;
     h->mstatus = s;
-    h->priv = spp ? PRV_S : PRV_U;
+    hart_set_priv(h, spp ? PRV_S : PRV_U, h->instret + in->idx + 1u);
     h->pc = h->sepc;
     hart_update_mmu(h);
     hart_end_chain(h); /* interrupts it enabled are taken before the target runs */

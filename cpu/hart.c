@@ -21,6 +21,7 @@ void hart_init(struct hart *h, struct bus *bus, struct code_cache *cache, uint64
     else
         isa_model(ISA_DEFAULT_MODEL, &isa);
     hart_set_isa(h, &isa);
+    pmu_reset(h);
     /* UXL and SXL are read-only 64-bit (priv. spec 3.1.6.2). */
     h->mstatus = ((uint64_t)XLEN_64 << 32) | ((uint64_t)XLEN_64 << 34);
     hart_reset(h, 0);
@@ -45,7 +46,7 @@ void hart_set_isa(struct hart *h, const struct isa_set *isa)
  * A and L fields of every PMP entry cleared. a0/a1 are left to the loader. */
 void hart_reset(struct hart *h, uint64_t pc)
 {
-    h->priv = PRV_M;
+    hart_set_priv(h, PRV_M, h->instret);
     h->pc = pc;
     h->mstatus &= ~(MSTATUS_MIE | MSTATUS_MPRV);
     h->mcause = 0;

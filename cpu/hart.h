@@ -114,6 +114,27 @@ struct hart_breaks {
     uint64_t addr[HART_MAX_BREAKS];
 };
 
+/*
+ * Zihpm and Sscofpmf (cpu/pmu.c). Counters are computed, never counted:
+ * the hart keeps how many instructions retired in each privilege mode, in
+ * stretches that end at every privilege change (hart_set_priv), and counter
+ * N reads offset[N] + the instructions retired in the modes it counts.
+ * `deadline` is the earliest instret at which a counter armed for overflow
+ * may wrap; the run loop ends chains there and calls pmu_sync (UINT64_MAX:
+ * nothing armed).
+ */
+#define PMU_FIRST 3  /* mhpmcounter3 */
+#define PMU_LAST  31 /* mhpmcounter31 */
+struct hart_pmu {
+    uint64_t mode_ret[4];    /* instructions retired in each privilege before `since` */
+    uint64_t since;          /* instret at which the stretch in `mode` began */
+    uint8_t mode;            /* the privilege of the current stretch */
+    uint64_t deadline;       /* instret at which pmu_sync must look (see above) */
+    uint64_t event[32];      /* mhpmevent3..31 as read */
+    uint64_t offset[32];     /* counter = offset + events counted */
+    uint64_t wrap[32];       /* events counted at which the counter wraps (UINT64_MAX: not armed) */
+};
+
 struct hart {
     /* Hot: touched by nearly every instruction. */
     uint64_t x[33];
@@ -194,6 +215,8 @@ struct hart {
     uint64_t wrs_deadline;
 
     uint64_t mstateen[4]; /* Smstateen (csr.c) */
+
+    struct hart_pmu pmu;  /* Zihpm, Sscofpmf (cpu/pmu.c) */
 };
 
 static inline uint64_t jcache_key(const struct hart *h) { return h->jc_gen | h->priv; }
@@ -278,6 +301,39 @@ bool csr_exists(const struct hart *h, unsigned csr);
 bool csr_implemented(unsigned csr);
 /* Counter values as the guest sees them. */
 uint64_t hart_time(const struct hart *h);
+
+/* Sets the privilege; `retired` is the instret at the change: the
+ * instructions before it retired in the old mode (Zihpm's mode filters). */
+static inline void hart_set_priv(struct hart *h, unsigned priv, uint64_t retired)
+{
+    struct hart_pmu *p = &h->pmu;
+    p->mode_ret[p->mode] += retired - p->since;
+    p->since = retired;
+    p->mode = (uint8_t)priv;
+    h->priv = (uint8_t)priv;
+}
+
+/* pmu.c. `now` is the instret csr.c sees (every instruction before the
+ * current one). Counter N is 3..31. */
+/* Marks the counters that wrapped by `now` (OF, LCOFIP) and computes the
+ * next deadline. */
+void pmu_sync(struct hart *h, uint64_t now);
+/* The run loop's check, between blocks: an overflow interrupt comes at the
+ * first block boundary at or after the instruction that overflowed. */
+static inline void pmu_poll(struct hart *h)
+{
+    if (__builtin_expect(h->instret >= h->pmu.deadline, 0))
+        pmu_sync(h, h->instret);
+}
+uint64_t pmu_counter_read(struct hart *h, unsigned n, uint64_t now);
+void pmu_counter_write(struct hart *h, unsigned n, uint64_t value, uint64_t now);
+uint64_t pmu_event_read(struct hart *h, unsigned n, uint64_t now);
+void pmu_event_write(struct hart *h, unsigned n, uint64_t value, uint64_t now);
+/* Sets mcountinhibit (bits 3..31 go to the counters here). */
+void pmu_set_inhibit(struct hart *h, uint64_t inhibit, uint64_t now);
+/* scountovf: the OF bits, those mcounteren hides from S cleared. */
+uint64_t pmu_overflows(struct hart *h, uint64_t now);
+void pmu_reset(struct hart *h);
 
 /* FP state helpers (fpu.c). FS=Off makes FP instructions illegal. */
 static inline bool hart_fp_enabled(const struct hart *h) { return (h->mstatus & MSTATUS_FS) != 0; }

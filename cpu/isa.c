@@ -35,9 +35,9 @@ static const uint8_t model_rv64[] = {
 /* RVA22U64's mandatory extensions, and RVA22S64's on top (RISC-V Profiles
  * 1.0); Svbare and Sv39 are the satp modes every rivet hart has. */
 #define RVA22U64                                                                                    \
-    EXT_I, EXT_M, EXT_A, EXT_F, EXT_D, EXT_C, EXT_ZICSR, EXT_ZICNTR, EXT_ZICCIF, EXT_ZICCRSE,       \
-    EXT_ZICCAMOA, EXT_ZICCLSM, EXT_ZA64RS, EXT_ZIHINTPAUSE, EXT_ZBA, EXT_ZBB, EXT_ZBS, EXT_ZIC64B, \
-    EXT_ZICBOM, EXT_ZICBOP, EXT_ZICBOZ, EXT_ZFHMIN, EXT_ZKT
+    EXT_I, EXT_M, EXT_A, EXT_F, EXT_D, EXT_C, EXT_ZICSR, EXT_ZICNTR, EXT_ZIHPM, EXT_ZICCIF,         \
+    EXT_ZICCRSE, EXT_ZICCAMOA, EXT_ZICCLSM, EXT_ZA64RS, EXT_ZIHINTPAUSE, EXT_ZBA, EXT_ZBB, EXT_ZBS, \
+    EXT_ZIC64B, EXT_ZICBOM, EXT_ZICBOP, EXT_ZICBOZ, EXT_ZFHMIN, EXT_ZKT
 #define RVA22S64 EXT_ZIFENCEI, EXT_SVADE, EXT_SSCCPTR, EXT_SSTVECD, EXT_SSTVALA
 
 static const uint8_t model_rva22s64[] = { RVA22U64, RVA22S64, END };
@@ -47,7 +47,7 @@ static const uint8_t model_rva22s64[] = { RVA22U64, RVA22S64, END };
 static const uint8_t model_rva23s64[] = {
     RVA22U64, RVA22S64, EXT_ZIHINTNTL, EXT_ZICOND, EXT_ZIMOP, EXT_ZCMOP, EXT_ZCB, EXT_ZFA, EXT_ZAWRS,
     EXT_SUPM, EXT_SSCOUNTERENW, EXT_SVPBMT, EXT_SVINVAL, EXT_SVNAPOT, EXT_SSTC, EXT_SSNPM, EXT_SSU64XL,
-    EXT_SSSTATEEN, EXT_SMSTATEEN, END,
+    EXT_SSSTATEEN, EXT_SMSTATEEN, EXT_SSCOFPMF, END,
 };
 
 static const struct {
@@ -85,6 +85,7 @@ static const struct {
     { EXT_D, EXT_F }, { EXT_F, EXT_ZICSR }, { EXT_ZICNTR, EXT_ZICSR }, { EXT_SSTC, EXT_ZICSR },
     { EXT_ZCB, EXT_C }, { EXT_ZCMOP, EXT_C }, { EXT_ZAWRS, EXT_A }, { EXT_ZFA, EXT_F }, { EXT_ZFHMIN, EXT_F },
     { EXT_ZFH, EXT_ZFHMIN }, { EXT_SSSTATEEN, EXT_SMSTATEEN }, { EXT_SUPM, EXT_SSNPM },
+    { EXT_ZIHPM, EXT_ZICSR }, { EXT_SSCOFPMF, EXT_ZIHPM },
 };
 
 /* `ext` brings `implied` with it (a switch turning `implied` off then fails
@@ -93,6 +94,7 @@ static const struct {
     uint8_t ext, implied;
 } implies[] = {
     { EXT_ZFH, EXT_ZFHMIN }, { EXT_SSSTATEEN, EXT_SMSTATEEN }, { EXT_SUPM, EXT_SSNPM },
+    { EXT_SSCOFPMF, EXT_ZIHPM },
 };
 
 /* Extensions a switch may not turn off, and why. */

@@ -36,6 +36,7 @@
     X(ZICSR, "zicsr", "CSR instructions")                                                     \
     X(ZIFENCEI, "zifencei", "fence.i")                                                        \
     X(ZICNTR, "zicntr", "cycle, time and instret counters")                                   \
+    X(ZIHPM, "zihpm", "performance counters (mhpmcounter3-31: cycles, instructions)")         \
     X(ZIHINTPAUSE, "zihintpause", "the pause hint")                                           \
     X(ZIHINTNTL, "zihintntl", "non-temporal locality hints (no-ops)")                         \
     X(ZICBOM, "zicbom", "cache-block management (cbo.clean, cbo.flush, cbo.inval)")           \
@@ -66,6 +67,7 @@
     X(SMNPM, "smnpm", "pointer masking for S (menvcfg.PMM)")                                  \
     X(SMSTATEEN, "smstateen", "state enables for S (mstateen0-3)")                            \
     X(SSCCPTR, "ssccptr", "property: page tables may live in main memory")                    \
+    X(SSCOFPMF, "sscofpmf", "counter overflow interrupt (LCOFI) and mode filtering")          \
     X(SSCOUNTERENW, "sscounterenw", "property: scounteren bits of counters are writable")     \
     X(SSNPM, "ssnpm", "pointer masking for U (senvcfg.PMM)")                                  \
     X(SSSTATEEN, "ssstateen", "state enables for U (sstateen0-3)")                            \

@@ -3,7 +3,8 @@
  *
  * Rules of the hot loop
  * - Interrupts are looked at between blocks only: a pending-and-enabled check
- *   (one load and an AND) here, before each block the loop starts. Blocks that
+ *   (one load and an AND) here, before each block the loop starts, after
+ *   the Zihpm overflow check (a compare; chains end at its deadline, pmu.c). Blocks that
  *   jump chain straight into the next one (dispatch.h) while instret is below
  *   h->chain_end, which anything needing this loop's attention zeroes. A CSR
  *   write that may make an interrupt deliverable, mret/sret and wfi end their
@@ -335,6 +336,7 @@ uint64_t hart_run(struct hart *h, uint64_t budget)
                 break;
             if (h->breaks && at_break(h))
                 break;
+            pmu_poll(h);
             hart_step(h);
             if (h->mmu.watch_hit)
                 watch_stop(h);
@@ -343,6 +345,7 @@ uint64_t hart_run(struct hart *h, uint64_t budget)
     }
     /* Iterations are bounded too: a guest trapping in a loop retires nothing. */
     for (uint64_t iter = 0; h->instret < end && iter < budget && !h->yield; iter++) {
+        pmu_poll(h); /* a counter overflow raises LCOFI, taken below */
         if (__builtin_expect(interrupt_ready(h), 0)) {
             h->wfi = false;
             if (hart_check_interrupts(h))
@@ -350,8 +353,8 @@ uint64_t hart_run(struct hart *h, uint64_t budget)
         }
         if (h->wfi)
             break;
-        __atomic_store_n(&h->chain_end, end - h->instret > CHAIN_INSNS ? h->instret + CHAIN_INSNS : end,
-                         __ATOMIC_RELAXED);
+        uint64_t stop = end - h->instret > CHAIN_INSNS ? h->instret + CHAIN_INSNS : end;
+        __atomic_store_n(&h->chain_end, stop < h->pmu.deadline ? stop : h->pmu.deadline, __ATOMIC_RELAXED);
         run_one_block(h);
     }
     return h->instret - start;

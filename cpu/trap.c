@@ -4,7 +4,7 @@
  *
  * Handlers never enter a trap themselves: they record it with hart_raise()
  * and the run loop calls hart_take_trap() with h->pc at the faulting
- * instruction. Interrupts are looked at between blocks by
+ * instruction and h->instret counting every instruction before it. Interrupts are looked at between blocks by
  * hart_check_interrupts().
  */
 #include "cpu/hart.h"
@@ -13,7 +13,7 @@
 
 /* Interrupt priority, highest first (priv. spec 3.1.9). */
 static const unsigned irq_priority[] = {
-    IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER,
+    IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER, IRQ_LCOF,
 };
 
 /* Where a trap handler starts: BASE, plus 4 * cause for an interrupt when
@@ -44,7 +44,7 @@ static void enter_s(struct hart *h, uint64_t cause, uint64_t tval, bool interrup
     h->sepc = h->pc;
     h->scause = cause;
     h->stval = tval;
-    h->priv = PRV_S;
+    hart_set_priv(h, PRV_S, h->instret);
     h->pc = trap_vector(h->stvec, interrupt, code);
 }
 
@@ -58,7 +58,7 @@ static void enter_m(struct hart *h, uint64_t cause, uint64_t tval, bool interrup
     h->mepc = h->pc;
     h->mcause = cause;
     h->mtval = tval;
-    h->priv = PRV_M;
+    hart_set_priv(h, PRV_M, h->instret);
     h->pc = trap_vector(h->mtvec, interrupt, code);
 }
 

@@ -11,7 +11,7 @@ static const struct {
     { SBI_EXT_BASE, sbi_ext_base },     { SBI_EXT_TIME, sbi_ext_time },
     { SBI_EXT_IPI, sbi_ext_ipi },       { SBI_EXT_RFENCE, sbi_ext_rfence },
     { SBI_EXT_HSM, sbi_ext_hsm },       { SBI_EXT_SRST, sbi_ext_srst },
-    { SBI_EXT_DBCN, sbi_ext_dbcn },
+    { SBI_EXT_DBCN, sbi_ext_dbcn },     { SBI_EXT_PMU, sbi_ext_pmu },
 };
 
 #define SBI_NUM_EXTENSIONS (sizeof sbi_extensions / sizeof sbi_extensions[0])
@@ -24,8 +24,10 @@ static sbi_ext_handler find_extension(uint64_t ext)
     return NULL;
 }
 
-bool sbi_ext_supported(uint64_t ext)
+bool sbi_ext_supported(const struct sbi_services *s, uint64_t ext)
 {
+    if (ext == SBI_EXT_PMU)
+        return s->pmu_counters != 0 && s->csr_read && s->csr_write;
     return sbi_is_legacy(ext) || find_extension(ext) != NULL;
 }
 
@@ -46,7 +48,7 @@ struct sbi_ret sbi_call(const struct sbi_services *s, unsigned hartid, uint64_t 
     if (sbi_is_legacy(ext))
         return sbi_ext_legacy(s, hartid, ext, args);
     sbi_ext_handler handler = find_extension(ext);
-    if (!handler)
+    if (!handler || !sbi_ext_supported(s, ext))
         return sbi_err(SBI_ERR_NOT_SUPPORTED);
     return handler(s, hartid, fid, args);
 }
@@ -65,7 +67,7 @@ struct sbi_ret sbi_ext_base(const struct sbi_services *s, unsigned hartid, uint6
     case SBI_BASE_GET_IMPL_VERSION:
         return sbi_ok(SBI_IMPL_VERSION);
     case SBI_BASE_PROBE_EXTENSION:
-        return sbi_ok(sbi_ext_supported(args[0]) ? 1 : 0);
+        return sbi_ok(sbi_ext_supported(s, args[0]) ? 1 : 0);
     case SBI_BASE_GET_MVENDORID:
         return sbi_ok((int64_t)s->mvendorid);
     case SBI_BASE_GET_MARCHID:

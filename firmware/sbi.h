@@ -41,6 +41,7 @@
 #define SBI_EXT_HSM 0x48534D
 #define SBI_EXT_SRST 0x53525354
 #define SBI_EXT_DBCN 0x4442434E
+#define SBI_EXT_PMU 0x504D55
 
 /* Base extension function IDs (SBI spec, section 4). */
 #define SBI_BASE_GET_SPEC_VERSION 0
@@ -84,6 +85,27 @@
 #define SBI_DBCN_CONSOLE_WRITE 0
 #define SBI_DBCN_CONSOLE_READ 1
 #define SBI_DBCN_CONSOLE_WRITE_BYTE 2
+
+/* PMU function IDs, event types and flags (SBI spec, section 11). */
+#define SBI_PMU_NUM_COUNTERS 0
+#define SBI_PMU_COUNTER_GET_INFO 1
+#define SBI_PMU_COUNTER_CFG_MATCH 2
+#define SBI_PMU_COUNTER_START 3
+#define SBI_PMU_COUNTER_STOP 4
+#define SBI_PMU_COUNTER_FW_READ 5
+#define SBI_PMU_EVENT_TYPE_HW 0
+#define SBI_PMU_EVENT_TYPE_RAW 2
+#define SBI_PMU_HW_CPU_CYCLES 1
+#define SBI_PMU_HW_INSTRUCTIONS 2
+#define SBI_PMU_CFG_SKIP_MATCH (1u << 0)
+#define SBI_PMU_CFG_CLEAR_VALUE (1u << 1)
+#define SBI_PMU_CFG_AUTO_START (1u << 2)
+#define SBI_PMU_CFG_SET_UINH (1u << 5)
+#define SBI_PMU_CFG_SET_SINH (1u << 6)
+#define SBI_PMU_CFG_SET_MINH (1u << 7)
+#define SBI_PMU_START_SET_INIT_VALUE (1u << 0)
+#define SBI_PMU_STOP_RESET (1u << 0)
+#define SBI_PMU_COUNTERS 32 /* counter N is the hart's counter N (0 cycle, 1 time, 2 instret) */
 
 /* What this firmware reports from the Base extension (SBI spec, section 4.9). The
  * implementation ID is 0x7269 ("ri"): the registered IDs are small integers (BBL = 0,
@@ -134,6 +156,14 @@ struct sbi_services {
     void (*hart_stop)(void *opaque, unsigned hartid);    /* the calling hart stops (does not return to the guest) */
     void (*hart_suspend)(void *opaque, unsigned hartid); /* default retentive suspend: behave like WFI */
     void (*system_reset)(void *opaque, uint32_t type, uint32_t reason); /* shutdown / cold / warm reboot: ends the run */
+    /* PMU: the calling hart's M-mode CSRs (mcountinhibit, mhpmeventN,
+     * mhpmcounterN), read and written as M-mode code would, the write
+     * counted as the ecall's (it retires after). pmu_counters is the mask of
+     * the harts' programmable counters (bits 3..31: Zihpm; 0: no PMU
+     * extension, and these two may be NULL). */
+    uint32_t pmu_counters;
+    uint64_t (*csr_read)(void *opaque, unsigned hartid, unsigned csr);
+    void (*csr_write)(void *opaque, unsigned hartid, unsigned csr, uint64_t value);
 };
 
 struct sbi_ret {

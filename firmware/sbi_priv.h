@@ -44,7 +44,11 @@ struct sbi_ret sbi_ext_srst(const struct sbi_services *s, unsigned hartid, uint6
 struct sbi_ret sbi_ext_dbcn(const struct sbi_services *s, unsigned hartid, uint64_t fid,
                             const uint64_t args[6]);
 
-/* True when the EID names an extension this firmware serves (probe_extension). */
-bool sbi_ext_supported(uint64_t ext);
+struct sbi_ret sbi_ext_pmu(const struct sbi_services *s, unsigned hartid, uint64_t fid,
+                           const uint64_t args[6]);
+
+/* True when the EID names an extension this firmware serves to this board
+ * (probe_extension): PMU only with programmable counters. */
+bool sbi_ext_supported(const struct sbi_services *s, uint64_t ext);
 
 #endif

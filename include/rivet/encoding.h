@@ -54,6 +54,7 @@
 #define CSR_MCOUNTINHIBIT 0x320
 #define CSR_MHPMEVENT3    0x323
 #define CSR_MHPMEVENT31   0x33f
+#define CSR_SCOUNTOVF     0xda0 /* Sscofpmf */
 #define CSR_MSCRATCH      0x340
 #define CSR_MEPC          0x341
 #define CSR_MCAUSE        0x342
@@ -119,12 +120,23 @@
 #define IRQ_M_TIMER 7
 #define IRQ_S_EXT   9
 #define IRQ_M_EXT   11
+#define IRQ_LCOF    13 /* Sscofpmf: local counter overflow */
 #define MIP_SSIP (1ull << IRQ_S_SOFT)
 #define MIP_MSIP (1ull << IRQ_M_SOFT)
 #define MIP_STIP (1ull << IRQ_S_TIMER)
 #define MIP_MTIP (1ull << IRQ_M_TIMER)
 #define MIP_SEIP (1ull << IRQ_S_EXT)
 #define MIP_MEIP (1ull << IRQ_M_EXT)
+#define MIP_LCOFIP (1ull << IRQ_LCOF)
+
+/* mhpmevent fields of Sscofpmf; the event selector is the rest (cpu/pmu.c). */
+#define MHPMEVENT_OF    (1ull << 63)
+#define MHPMEVENT_MINH  (1ull << 62)
+#define MHPMEVENT_SINH  (1ull << 61)
+#define MHPMEVENT_UINH  (1ull << 60)
+#define MHPMEVENT_VSINH (1ull << 59)
+#define MHPMEVENT_VUINH (1ull << 58)
+#define MHPMEVENT_SEL   ((1ull << 56) - 1)
 
 /* Exception causes (priv. spec 3.1.15, table 3.6). */
 #define CAUSE_MISALIGNED_FETCH    0

@@ -27,7 +27,9 @@
                      (1ull << CAUSE_MISALIGNED_STORE) | (1ull << CAUSE_STORE_ACCESS) |        \
                      (1ull << CAUSE_USER_ECALL) | (1ull << CAUSE_FETCH_PAGE_FAULT) |          \
                      (1ull << CAUSE_LOAD_PAGE_FAULT) | (1ull << CAUSE_STORE_PAGE_FAULT))
-#define SBI_MIDELEG (MIP_SSIP | MIP_STIP | MIP_SEIP)
+/* Interrupts it hands to S: LCOFI too, as OpenSBI does with Sscofpmf
+ * (csr_write drops it from ISAs without). */
+#define SBI_MIDELEG (MIP_SSIP | MIP_STIP | MIP_SEIP | MIP_LCOFIP)
 /* PMP entry 0 as NAPOT over the whole physical address space (priv. spec
  * 3.7.1: pmpaddr all ones with A = NAPOT covers 2^64 bytes). */
 #define PMPADDR_ALL (~0ull >> 10)
@@ -140,6 +142,29 @@ static void system_reset(void *opaque, uint32_t type, uint32_t reason)
     machine_request_exit(m, reason == SBI_SRST_REASON_SYSTEM_FAILURE ? 1 : 0);
 }
 
+/* The PMU's CSR access, as M-mode code: the calling hart is in the ecall
+ * hook, with instret counting the instructions before the ecall, which
+ * retires after (cpu/csr.c's view of a CSR instruction). */
+static uint64_t pmu_csr_read(void *opaque, unsigned hartid, unsigned csr)
+{
+    struct hart *h = hart_of(opaque, hartid);
+    uint8_t priv = h->priv;
+    uint64_t v = 0;
+    h->priv = PRV_M;
+    csr_read(h, csr, &v);
+    h->priv = priv;
+    return v;
+}
+
+static void pmu_csr_write(void *opaque, unsigned hartid, unsigned csr, uint64_t value)
+{
+    struct hart *h = hart_of(opaque, hartid);
+    uint8_t priv = h->priv;
+    h->priv = PRV_M;
+    csr_write(h, csr, value);
+    h->priv = priv;
+}
+
 /* env.sbi_ecall: h->pc is the ecall; the result goes to a0 (and a1). */
 static bool sbi_ecall_hook(void *opaque, struct hart *h)
 {
@@ -168,6 +193,9 @@ void machine_attach_sbi(struct machine *m)
         .remote_sfence = remote_sfence, .remote_fence_i = remote_fence_i,
         .hart_state = hart_state, .hart_start = hart_start, .hart_stop = hart_stop,
         .hart_suspend = hart_suspend, .system_reset = system_reset,
+        .csr_read = pmu_csr_read, .csr_write = pmu_csr_write,
+        /* The PMU extension where the harts have programmable counters. */
+        .pmu_counters = isa_has(&m->harts[0].isa, EXT_ZIHPM) ? 0xfffffff8u : 0,
     };
     for (unsigned i = 0; i < m->cfg.nharts; i++)
         m->harts[i].env.sbi_ecall = sbi_ecall_hook;
@@ -175,7 +203,7 @@ void machine_attach_sbi(struct machine *m)
 
 void machine_sbi_prepare_hart(struct hart *h)
 {
-    h->priv = PRV_M;
+    hart_set_priv(h, PRV_M, h->instret);
     csr_write(h, CSR_MEDELEG, SBI_MEDELEG);
     csr_write(h, CSR_MIDELEG, SBI_MIDELEG);
     csr_write(h, CSR_MCOUNTEREN, ~0ull);
@@ -203,7 +231,7 @@ void machine_sbi_prepare_hart(struct hart *h)
 
 void machine_sbi_enter_s(struct hart *h, uint64_t pc, uint64_t a0, uint64_t a1)
 {
-    h->priv = PRV_S;
+    hart_set_priv(h, PRV_S, h->instret);
     h->pc = pc;
     h->wfi = false;
     h->resv_valid = false;

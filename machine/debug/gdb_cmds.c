@@ -183,7 +183,7 @@ static bool reg_write(struct hart *h, unsigned n, uint64_t v)
     else if (n == GDB_REG_PRIV) {
         if (v > PRV_M || v == 2) /* no hypervisor mode */
             return false;
-        h->priv = (uint8_t)v;
+        hart_set_priv(h, (unsigned)v, h->instret);
         hart_update_mmu(h);
         hart_flush_tlb(h);
     } else

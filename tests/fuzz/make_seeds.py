@@ -285,6 +285,19 @@ def jit_seeds():
             ebreak""", "rv64gc_zba_zbb_zbs_zbc_zbkb_zbkx_zfh_zicbom_zicboz")
     out["ext_loop_max"] = bytes([MAX]) + ext
     out["ext_loop_default"] = bytes([0]) + ext
+    # -cpu max: Zihpm and Sscofpmf (cpu/pmu.c): counters with mode filters
+    # wrapping inside a loop, the LCOFI taken in M (mtvec at RAM's base: the
+    # program starts over with OF set, then runs to the ebreak)
+    hpm = assemble("""
+            csrr t0, mhpmevent3; bltz t0, 2f
+            li t0, 2; csrw mhpmevent3, t0; li t0, 1 | (1 << 61); csrw mhpmevent4, t0
+            li t0, 1 << 13; csrw mie, t0; csrsi mstatus, 8
+            li t0, -40; csrw mhpmcounter3, t0; csrw mhpmcounter4, t0
+            li x30, 100
+        1:  addi x30, x30, -1; csrr a0, mhpmcounter3; bnez x30, 1b
+        2:  csrr a1, 0xda0; csrr a2, mip; li t0, 0x18; csrw mcountinhibit, t0
+            csrr a3, mhpmcounter4; ebreak""")
+    out["hpm_overflow_max"] = bytes([MAX]) + hpm
     return out
 
 

@@ -486,6 +486,114 @@ START_TEST(test_envcfg_fields)
 }
 END_TEST
 
+/* Without Zihpm (the rv64 model) the HPM counters and events are
+ * read-only 0, and Sscofpmf's CSR and interrupt bit are absent. */
+START_TEST(test_hpm_absent)
+{
+    uint64_t v;
+    ck_assert_int_eq(csr_write(h, CSR_MHPMEVENT3, 2), 0);
+    ck_assert_int_eq(csr_write(h, CSR_MHPMCOUNTER3, 5), 0);
+    h->instret += 10;
+    ck_assert_uint_eq(rd_csr(CSR_MHPMEVENT3), 0);
+    ck_assert_uint_eq(rd_csr(CSR_MHPMCOUNTER3), 0);
+    ck_assert_int_eq(csr_write(h, CSR_MCOUNTINHIBIT, ~0ull), 0);
+    ck_assert_uint_eq(rd_csr(CSR_MCOUNTINHIBIT), 5);
+    ck_assert_int_eq(csr_read(h, CSR_SCOUNTOVF, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    ck_assert_int_eq(csr_write(h, CSR_MIE, MIP_LCOFIP), 0);
+    ck_assert_int_eq(csr_write(h, CSR_MIDELEG, MIP_LCOFIP), 0);
+    ck_assert_uint_eq(rd_csr(CSR_MIE) | rd_csr(CSR_MIDELEG), 0);
+    ck_assert_uint_eq(h->pmu.deadline, UINT64_MAX);
+}
+END_TEST
+
+/* Zihpm counters are computed from the instructions retired in each mode
+ * (cpu/pmu.c): the writing instruction is not counted, SINH leaves S out,
+ * mcountinhibit freezes, an unknown event counts nothing. */
+START_TEST(test_hpm_counting)
+{
+    struct isa_set isa;
+    ck_assert(isa_parse_cpu("rv64,sscofpmf=on", &isa, NULL, 0));
+    hart_set_isa(h, &isa);
+    ck_assert(isa_has(&h->isa, EXT_ZIHPM)); /* implied */
+    h->instret = 100;
+    ck_assert_int_eq(csr_write(h, CSR_MHPMEVENT3 + 2, 2 | MHPMEVENT_SINH), 0); /* counter 5 */
+    ck_assert_int_eq(csr_write(h, CSR_MHPMCOUNTER3 + 2, 1000), 0);
+    ck_assert_int_eq(csr_write(h, CSR_MHPMEVENT3, 0x10019), 0); /* counter 3: nothing */
+    h->instret = 111; /* the write, then 10 in M */
+    hart_set_priv(h, PRV_S, h->instret);
+    h->instret = 118; /* 7 in S */
+    hart_set_priv(h, PRV_M, h->instret);
+    h->instret = 121; /* 3 in M */
+    ck_assert_uint_eq(rd_csr(CSR_MHPMCOUNTER3 + 2), 1013);
+    ck_assert_uint_eq(rd_csr(CSR_MHPMCOUNTER3), 0);
+    ck_assert_int_eq(csr_write(h, CSR_MCOUNTINHIBIT, 1u << 5), 0);
+    ck_assert_uint_eq(rd_csr(CSR_MCOUNTINHIBIT), 1u << 5);
+    h->instret = 200;
+    ck_assert_uint_eq(rd_csr(CSR_MHPMCOUNTER3 + 2), 1013);
+    ck_assert_int_eq(csr_write(h, CSR_MCOUNTINHIBIT, 0), 0);
+    h->instret = 211; /* the write, then 10 */
+    ck_assert_uint_eq(rd_csr(CSR_MHPMCOUNTER3 + 2), 1023);
+    /* VSINH and VUINH are read-only 0 without H */
+    ck_assert_int_eq(csr_write(h, CSR_MHPMEVENT3, ~0ull), 0);
+    ck_assert_uint_eq(rd_csr(CSR_MHPMEVENT3),
+                      MHPMEVENT_OF | MHPMEVENT_MINH | MHPMEVENT_SINH | MHPMEVENT_UINH | MHPMEVENT_SEL);
+}
+END_TEST
+
+/* Sscofpmf: the deadline is the earliest instret a counter may wrap at;
+ * pmu_poll there sets OF and LCOFIP when it did, and only then; scountovf
+ * shows OF to S through mcounteren; LCOFI can be delegated. */
+START_TEST(test_hpm_overflow)
+{
+    struct isa_set isa;
+    uint64_t v;
+    ck_assert(isa_parse_cpu("rva23s64", &isa, NULL, 0));
+    hart_set_isa(h, &isa);
+    h->instret = 50;
+    ck_assert_int_eq(csr_write(h, CSR_MHPMEVENT3 + 3, 2), 0); /* counter 6 */
+    ck_assert_int_eq(csr_write(h, CSR_MHPMCOUNTER3 + 3, (uint64_t)-5), 0);
+    ck_assert_uint_eq(h->pmu.deadline, 56); /* the write retires at 51, 5 more wrap */
+    h->instret = 55;
+    pmu_poll(h);
+    ck_assert_uint_eq(hart_pending(h) & MIP_LCOFIP, 0);
+    ck_assert_uint_eq(rd_csr(CSR_SCOUNTOVF), 0);
+    h->instret = 56;
+    pmu_poll(h);
+    ck_assert_uint_eq(hart_pending(h) & MIP_LCOFIP, MIP_LCOFIP);
+    ck_assert_uint_eq(rd_csr(CSR_MHPMEVENT3 + 3), MHPMEVENT_OF | 2);
+    ck_assert_uint_eq(rd_csr(CSR_MHPMCOUNTER3 + 3), 0);
+    ck_assert_uint_eq(rd_csr(CSR_SCOUNTOVF), 1u << 6);
+    ck_assert_uint_eq(h->pmu.deadline, UINT64_MAX); /* OF set: not armed */
+    h->priv = PRV_S;
+    ck_assert_uint_eq(rd_csr(CSR_SCOUNTOVF), 0); /* mcounteren hides it */
+    h->mcounteren = 1u << 6;
+    ck_assert_uint_eq(rd_csr(CSR_SCOUNTOVF), 1u << 6);
+    h->priv = PRV_U;
+    ck_assert_int_eq(csr_read(h, CSR_SCOUNTOVF, &v), CAUSE_ILLEGAL_INSTRUCTION);
+    h->priv = PRV_M;
+
+    /* Mode filtering: events in an inhibited mode move the deadline on. */
+    ck_assert_int_eq(csr_write(h, CSR_MHPMEVENT3 + 3, 2 | MHPMEVENT_UINH), 0);
+    ck_assert_int_eq(csr_write(h, CSR_MHPMCOUNTER3 + 3, (uint64_t)-2), 0);
+    ck_assert_uint_eq(h->pmu.deadline, 59);
+    h->instret = 57;
+    hart_set_priv(h, PRV_U, h->instret);
+    h->instret = 70;
+    pmu_poll(h);
+    ck_assert_uint_eq(h->pmu.event[6] & MHPMEVENT_OF, 0);
+    ck_assert_uint_eq(h->pmu.deadline, 72);
+    hart_set_priv(h, PRV_M, h->instret);
+
+    /* LCOFI: mideleg, mie, sip and sie have bit 13 */
+    ck_assert_int_eq(csr_write(h, CSR_MIDELEG, ~0ull), 0);
+    ck_assert_uint_eq(rd_csr(CSR_MIDELEG), MIP_SSIP | MIP_STIP | MIP_SEIP | MIP_LCOFIP);
+    ck_assert_int_eq(csr_write(h, CSR_SIE, MIP_LCOFIP), 0);
+    ck_assert_uint_eq(rd_csr(CSR_MIE), MIP_LCOFIP);
+    ck_assert_int_eq(csr_write(h, CSR_SIP, 0), 0);
+    ck_assert_uint_eq(rd_csr(CSR_MIP) & MIP_LCOFIP, 0);
+}
+END_TEST
+
 static Suite *csr_suite(void)
 {
     Suite *s = suite_create("csr");
@@ -509,6 +617,9 @@ static Suite *csr_suite(void)
     tcase_add_test(tc, test_sstc);
     tcase_add_test(tc, test_stateen);
     tcase_add_test(tc, test_envcfg_fields);
+    tcase_add_test(tc, test_hpm_absent);
+    tcase_add_test(tc, test_hpm_counting);
+    tcase_add_test(tc, test_hpm_overflow);
     suite_add_tcase(s, tc);
     return s;
 }

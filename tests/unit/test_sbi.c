@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "firmware/sbi.h"
+#include "rivet/encoding.h"
 
 #define NHARTS 4
 #define RAM_BASE 0x80000000ull
@@ -26,6 +27,7 @@ struct fake {
     unsigned start_hart, stop_hart, suspend_hart;
     uint64_t start_addr, start_arg;
     uint32_t reset_type, reset_reason;
+    uint64_t csr[4096]; /* the calling hart's M-mode CSRs (PMU), stored as written */
 };
 
 static struct fake fk;
@@ -130,6 +132,18 @@ static void f_system_reset(void *o, uint32_t type, uint32_t reason)
     f->reset_calls++;
     f->reset_type = type;
     f->reset_reason = reason;
+}
+
+static uint64_t f_csr_read(void *o, unsigned hartid, unsigned csr)
+{
+    ck_assert_uint_lt(csr, 4096);
+    return ((struct fake *)o)->csr[csr];
+}
+
+static void f_csr_write(void *o, unsigned hartid, unsigned csr, uint64_t v)
+{
+    ck_assert_uint_lt(csr, 4096);
+    ((struct fake *)o)->csr[csr] = v;
 }
 
 static void setup(void)
@@ -505,6 +519,57 @@ START_TEST(test_legacy_ipi_and_fences)
 }
 END_TEST
 
+/* PMU (firmware/sbi_pmu.c): only offered with programmable counters; the
+ * state of a counter is its mhpmevent (in use) and mcountinhibit bit. */
+START_TEST(test_pmu)
+{
+    const uint64_t hw_insns = SBI_PMU_HW_INSTRUCTIONS, hw_cycles = SBI_PMU_HW_CPU_CYCLES;
+    ck_ret(CALL(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, SBI_EXT_PMU, 0, 0, 0), 0, 0);
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_NUM_COUNTERS, 0, 0, 0, 0), SBI_ERR_NOT_SUPPORTED, 0);
+    svc.pmu_counters = 0xfffffff8u;
+    svc.csr_read = f_csr_read;
+    svc.csr_write = f_csr_write;
+    ck_ret(CALL(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, SBI_EXT_PMU, 0, 0, 0), 0, 1);
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_NUM_COUNTERS, 0, 0, 0, 0), 0, 32);
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_GET_INFO, 3, 0, 0, 0), 0, 0xc03 | (63 << 12));
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_GET_INFO, 2, 0, 0, 0), 0, 0xc02 | (63 << 12));
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_GET_INFO, 32, 0, 0, 0), SBI_ERR_INVALID_PARAM, 0);
+
+    /* cfg_match: the first free programmable counter, stopped, filtered, cleared, started */
+    fk.csr[CSR_MHPMCOUNTER3] = 77;
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_CFG_MATCH, 0, UINT32_MAX,
+                SBI_PMU_CFG_CLEAR_VALUE | SBI_PMU_CFG_AUTO_START | SBI_PMU_CFG_SET_MINH, hw_insns), 0, 3);
+    ck_assert_uint_eq(fk.csr[CSR_MHPMEVENT3], 2 | MHPMEVENT_MINH);
+    ck_assert_uint_eq(fk.csr[CSR_MHPMCOUNTER3], 0);
+    ck_assert_uint_eq(fk.csr[CSR_MCOUNTINHIBIT], 0);
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_CFG_MATCH, 3, 3, 0, hw_cycles), 0, 4);
+    ck_assert_uint_eq(fk.csr[CSR_MHPMEVENT3 + 1], 1);
+    ck_assert_uint_eq(fk.csr[CSR_MCOUNTINHIBIT], 1u << 4); /* no AUTO_START: stopped */
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_CFG_MATCH, 3, 3, 0, hw_cycles), SBI_ERR_NOT_SUPPORTED, 0);
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_CFG_MATCH, 0, UINT32_MAX, 0, 3 /* cache refs */),
+           SBI_ERR_NOT_SUPPORTED, 0);
+    /* a raw event with a selector rivet counts */
+    ck_assert_int_eq(call_from(0, SBI_EXT_PMU, SBI_PMU_COUNTER_CFG_MATCH, 5, 1, 0,
+                               (uint64_t)SBI_PMU_EVENT_TYPE_RAW << 16, 2).value, 5);
+
+    /* stop, start with a value, stop with reset frees */
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_STOP, 3, 1, 0, 0), 0, 0);
+    ck_assert_uint_eq(fk.csr[CSR_MCOUNTINHIBIT], (1u << 3) | (1u << 4) | (1u << 5));
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_STOP, 3, 1, 0, 0), SBI_ERR_ALREADY_STOPPED, 0);
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_START, 3, 3, SBI_PMU_START_SET_INIT_VALUE, 1234), 0, 0);
+    ck_assert_uint_eq(fk.csr[CSR_MHPMCOUNTER3], 1234);
+    ck_assert_uint_eq(fk.csr[CSR_MHPMCOUNTER3 + 1], 1234);
+    ck_assert_uint_eq(fk.csr[CSR_MCOUNTINHIBIT], 1u << 5);
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_START, 3, 1, 0, 0), SBI_ERR_ALREADY_STARTED, 0);
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_STOP, 3, 1, SBI_PMU_STOP_RESET, 0), 0, 0);
+    ck_assert_uint_eq(fk.csr[CSR_MHPMEVENT3], 0);
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_START, 3, 1, 0, 0), SBI_ERR_INVALID_PARAM, 0);
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_START, 0, 1, 0, 0), SBI_ERR_INVALID_PARAM, 0); /* fixed */
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_STOP, 30, 4, 0, 0), SBI_ERR_INVALID_PARAM, 0); /* 32 */
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_FW_READ, 3, 0, 0, 0), SBI_ERR_INVALID_PARAM, 0);
+}
+END_TEST
+
 static Suite *sbi_suite(void)
 {
     Suite *s = suite_create("sbi");
@@ -512,6 +577,7 @@ static Suite *sbi_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_base_values);
     tcase_add_test(tc, test_probe);
+    tcase_add_test(tc, test_pmu);
     tcase_add_test(tc, test_unknown_extension_and_function);
     tcase_add_test(tc, test_incomplete_services_or_bad_caller_fail);
     tcase_add_test(tc, test_set_timer);

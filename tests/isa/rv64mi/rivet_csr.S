@@ -12,7 +12,8 @@
  * - mret to a mode below M clears MPRV (3.1.6.3);
  * - time is readable in M and gated by mcounteren.TM/scounteren.TM;
  * - mcountinhibit reads back CY and IR (bit 1 is read-only 0);
- * - mhpmcounter31/mhpmevent31 exist; minstret wraps around.
+ * - mhpmcounter31/mhpmevent31 exist; minstret wraps around;
+ * - the default model's HPM counters are hardwired to 0 (no Zihpm).
  */
 #include "../priv-common/priv.h"
 
@@ -133,4 +134,24 @@ back_t4:
     li TESTNUM, 22
     li t0, 10
     bgeu a1, t0, fail
+
+    /* 23-27: the default model has no Zihpm or Sscofpmf: the HPM counters
+     * and events are read-only 0, mcountinhibit has only CY and IR, mie
+     * no LCOFIE (bit 13), and scountovf does not exist */
+    li a0, -1
+    csrw mcountinhibit, a0
+    CHECK_CSR(23, mcountinhibit, -1, 5)
+    csrw mcountinhibit, zero
+    li a0, 2
+    csrw mhpmevent3, a0
+    csrw mhpmcounter3, a0
+    CHECK_CSR(24, mhpmevent3, -1, 0)
+    CHECK_CSR(25, mhpmcounter3, -1, 0)
+    li a0, -1
+    csrw mie, a0
+    CHECK_CSR(26, mie, -1, 0xaaa)
+    csrw mie, zero
+    EXPECT_TRAP(CAUSE_ILLEGAL_INSN)
+    csrr a0, 0xda0
+    CHECK_TRAP(27, CAUSE_ILLEGAL_INSN, 0xda002573)
 PRIV_END
