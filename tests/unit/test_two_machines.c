@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "machine/board/machine.h"
+#include "rv_encode.h"
 
 /* The code in the first page, the data in the next: a store to the code's
  * page would invalidate its blocks (cpu/cache.h) before they grow hot. */
@@ -91,30 +92,10 @@ static void emit(struct code *c, uint32_t insn)
     ck_assert_uint_lt(c->n, sizeof c->w / sizeof c->w[0]);
     c->w[c->n++] = insn;
 }
-static uint32_t r_type(unsigned f7, unsigned f3, unsigned rd, unsigned rs1, unsigned rs2)
+/* OP rows (opcode 0x33). */
+static uint32_t op(unsigned f7, unsigned f3, unsigned rd, unsigned rs1, unsigned rs2)
 {
-    return f7 << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | rd << 7 | 0x33;
-}
-static uint32_t i_type(unsigned op, unsigned f3, unsigned rd, unsigned rs1, int imm)
-{
-    return ((uint32_t)imm & 0xfff) << 20 | rs1 << 15 | f3 << 12 | rd << 7 | op;
-}
-static uint32_t s_type(unsigned f3, unsigned rs1, unsigned rs2, int imm)
-{
-    uint32_t i = (uint32_t)imm;
-    return ((i >> 5) & 0x7f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | (i & 31) << 7 | 0x23;
-}
-static uint32_t b_type(unsigned f3, unsigned rs1, unsigned rs2, int off)
-{
-    uint32_t o = (uint32_t)off;
-    return ((o >> 12) & 1) << 31 | ((o >> 5) & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 |
-           ((o >> 1) & 0xf) << 8 | ((o >> 11) & 1) << 7 | 0x63;
-}
-static uint32_t jal(unsigned rd, int off)
-{
-    uint32_t o = (uint32_t)off;
-    return ((o >> 20) & 1) << 31 | ((o >> 1) & 0x3ff) << 21 | ((o >> 11) & 1) << 20 | ((o >> 12) & 0xff) << 12 |
-           rd << 7 | 0x6f;
+    return r_type(0x33, f3, f7, rd, rs1, rs2);
 }
 static uint32_t addi(unsigned rd, unsigned rs1, int imm) { return i_type(0x13, 0, rd, rs1, imm); }
 static uint32_t csrr(unsigned rd, unsigned csr) { return i_type(0x73, 2, rd, ZERO, (int)csr); }
@@ -133,12 +114,12 @@ static void li32(struct code *c, unsigned rd, uint32_t value)
 static void assemble(const struct program *p, struct code *c)
 {
     memset(c, 0, sizeof *c);
-    emit(c, 0x00000417);                      /* auipc s0, 0: the image's base */
-    emit(c, csrr(A1, 0xf14));                 /* mhartid */
+    emit(c, 0x00000417);                         /* auipc s0, 0: the image's base */
+    emit(c, csrr(A1, 0xf14));                    /* mhartid */
     unsigned to_park = c->n;
-    emit(c, 0);                               /* bnez a1, park (patched) */
+    emit(c, 0);                                  /* bnez a1, park (patched) */
     emit(c, lui(T0, DATA_OFF));
-    emit(c, r_type(0, 0, S1, S0, T0));           /* s1 = s0 + DATA_OFF */
+    emit(c, op(0, 0, S1, S0, T0));               /* s1 = s0 + DATA_OFF */
     li32(c, T0, p->n);
     li32(c, T5, (uint32_t)p->mul);
     emit(c, addi(A0, ZERO, (int)p->seed));
@@ -149,7 +130,7 @@ static void assemble(const struct program *p, struct code *c)
     unsigned loop = c->n;
     emit(c, 0);                                  /* jal ra, step (patched) */
     emit(c, addi(T1, T1, 1));
-    emit(c, b_type(4, T1, T0, (int)(loop - c->n) * 4));     /* blt t1, t0, loop */
+    emit(c, b_type(4, T1, T0, (int)(loop - c->n) * 4)); /* blt t1, t0, loop */
     emit(c, sd(A0, S1, RESULT_OFF - DATA_OFF));
     if (p->read_time) {
         emit(c, csrr(T4, 0xc01));                /* rdtime t4 */
@@ -164,28 +145,28 @@ static void assemble(const struct program *p, struct code *c)
     emit(c, lui(T1, 0x100000));                  /* the finisher: fail with code */
     li32(c, T2, p->code << 16 | 0x3333);
     emit(c, s_type(2, T1, T2, 0));               /* sw t2, 0(t1) */
-    emit(c, jal(ZERO, 0));                       /* done: j done */
+    emit(c, j_type(ZERO, 0));                    /* done: j done */
     unsigned park = c->n;
     emit(c, 0x10500073);                         /* park: wfi */
-    emit(c, jal(ZERO, -4));                      /*       j park */
+    emit(c, j_type(ZERO, -4));                   /*       j park */
     unsigned step = c->n;
     emit(c, i_type(0x13, 7, T2, T1, TABLE - 1)); /* step: andi t2, t1, 63 */
     emit(c, i_type(0x13, 1, T2, T2, 3));         /* slli t2, t2, 3 */
-    emit(c, r_type(0, 0, T2, T2, S1));           /* add t2, t2, s1 */
+    emit(c, op(0, 0, T2, T2, S1));               /* add t2, t2, s1 */
     emit(c, i_type(0x03, 3, T3, T2, 0));         /* ld t3, 0(t2) */
-    emit(c, r_type(1, 0, A0, A0, T5));           /* mul a0, a0, t5 */
-    emit(c, r_type(0, 0, A0, A0, T1));           /* add a0, a0, t1 */
+    emit(c, op(1, 0, A0, A0, T5));               /* mul a0, a0, t5 */
+    emit(c, op(0, 0, A0, A0, T1));               /* add a0, a0, t1 */
     if (p->czero) {
         emit(c, i_type(0x13, 7, T6, T1, 1));     /* andi t6, t1, 1 */
-        emit(c, r_type(7, 5, T6, T3, T6));       /* czero.eqz t6, t3, t6 */
-        emit(c, r_type(0, 0, A0, A0, T6));       /* add a0, a0, t6 */
+        emit(c, op(7, 5, T6, T3, T6));           /* czero.eqz t6, t3, t6 */
+        emit(c, op(0, 0, A0, A0, T6));           /* add a0, a0, t6 */
     } else {
-        emit(c, r_type(0, 0, A0, A0, T3));       /* add a0, a0, t3 */
+        emit(c, op(0, 0, A0, A0, T3));           /* add a0, a0, t3 */
     }
     emit(c, sd(A0, T2, OUT_OFF - DATA_OFF));     /* out[k] = acc */
     emit(c, i_type(0x67, 0, ZERO, RA, 0));       /* ret */
     c->w[to_park] = b_type(1, A1, ZERO, (int)(park - to_park) * 4);
-    c->w[loop] = jal(RA, (int)(step - loop) * 4);
+    c->w[loop] = j_type(RA, (int)(step - loop) * 4);
     ck_assert_uint_le(c->n * 4, 0x1000);
 }
 
