@@ -24,10 +24,11 @@
  * The loops run for hundreds of thousands of instructions, dozens of
  * run-loop rounds (MACHINE_SLICE), so the two machines alternate mid-loop.
  *
- * Checks: the interleaved runs (rounds alternating on one thread, and the
- * two machines on two threads at once) against the values computed here in
- * C, and against each machine run alone: registers, pc, instret, the image's
- * RAM, the UART file, the exit status, and that blocks were translated.
+ * Checks, for rounds alternating on one thread and for the two machines
+ * each created, run and destroyed on a thread of its own at once: the
+ * values computed here in C (result, out[], UART text, exit status) and
+ * that blocks were translated; for the alternating rounds also every
+ * register, pc, instret and the image's RAM against each machine run alone.
  */
 #include <check.h>
 #include <pthread.h>
