@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,11 @@ struct terminal {
  * Two sets of signals: the tty set (terminal.h) while a tty is raw, and
  * the crash set while any terminal is open, so that a crash (a bug in
  * rivet or in a library it calls) still shows what the guest printed.
+ *
+ * Machines on different threads open and close their terminals at the
+ * same time: `lock` serialises every change to this record (the tables,
+ * the handlers' installation, the stdio terminal). The signal handlers
+ * take no lock: they only read, and a pointer is written whole.
  */
 enum { SIGSET_TTY, SIGSET_CRASH };
 static const struct { int signo, set; } term_signals[] = {
@@ -68,7 +74,8 @@ static struct {
     bool atexit_done;
     struct terminal *open;       /* the stdio terminal, if any */
     struct terminal *volatile all[TERM_MAX_OPEN]; /* every open terminal, for the crash handler */
-} tty;
+    pthread_mutex_t lock;
+} tty = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* Async-signal-safe: tcsetattr is on the POSIX list. */
 static void tty_restore(void)
@@ -155,8 +162,8 @@ static void remove_signal_handlers(int set)
 }
 
 /* Enters t in the crash handler's table (the first one installs the crash
- * set); a full table just leaves t out of the crash flush. */
-static void register_terminal(struct terminal *t)
+ * set); a full table just leaves t out of the crash flush. Under tty.lock. */
+static void register_terminal_locked(struct terminal *t)
 {
     bool first = true;
     for (size_t i = 0; i < TERM_MAX_OPEN; i++)
@@ -170,7 +177,7 @@ static void register_terminal(struct terminal *t)
         install_signal_handlers(SIGSET_CRASH);
 }
 
-static void unregister_terminal(struct terminal *t)
+static void unregister_terminal_locked(struct terminal *t)
 {
     bool last = true;
     for (size_t i = 0; i < TERM_MAX_OPEN; i++) {
@@ -382,8 +389,7 @@ bool terminal_wait_input(struct terminal *t, uint64_t timeout_ns, struct pollfd 
     return true; /* one of the extra descriptors */
 }
 
-struct terminal *terminal_open_fds(int in_fd, int out_fd, bool mux,
-                                   void (*quit)(void *opaque), void *opaque)
+static struct terminal *terminal_new(int in_fd, int out_fd, bool mux, void (*quit)(void *opaque), void *opaque)
 {
     struct terminal *t = calloc(1, sizeof *t);
     if (!t)
@@ -395,24 +401,35 @@ struct terminal *terminal_open_fds(int in_fd, int out_fd, bool mux,
     t->mux.quit_opaque = opaque;
     t->mux.msg = term_msg;
     t->mux.msg_opaque = t;
-    if (out_fd >= 0)
-        register_terminal(t);
+    return t;
+}
+
+struct terminal *terminal_open_fds(int in_fd, int out_fd, bool mux,
+                                   void (*quit)(void *opaque), void *opaque)
+{
+    struct terminal *t = terminal_new(in_fd, out_fd, mux, quit, opaque);
+    if (t && out_fd >= 0) {
+        pthread_mutex_lock(&tty.lock);
+        register_terminal_locked(t);
+        pthread_mutex_unlock(&tty.lock);
+    }
     return t;
 }
 
 struct terminal *terminal_open_stdio(bool mux, void (*quit)(void *opaque), void *opaque)
 {
-    if (tty.open)
-        return NULL;
-    struct terminal *t = terminal_open_fds(STDIN_FILENO, STDOUT_FILENO, mux, quit, opaque);
-    if (!t)
-        return NULL;
-    t->stdio = true;
-    tty.open = t;
-    /* Not a tty (pipe, /dev/null, file): termios stays untouched. A tty
-     * that refuses raw mode still works, only cooked. */
-    if (isatty(STDIN_FILENO))
-        tty_make_raw(STDIN_FILENO);
+    pthread_mutex_lock(&tty.lock);
+    struct terminal *t = tty.open ? NULL : terminal_new(STDIN_FILENO, STDOUT_FILENO, mux, quit, opaque);
+    if (t) {
+        register_terminal_locked(t);
+        t->stdio = true;
+        tty.open = t;
+        /* Not a tty (pipe, /dev/null, file): termios stays untouched. A
+         * tty that refuses raw mode still works, only cooked. */
+        if (isatty(STDIN_FILENO))
+            tty_make_raw(STDIN_FILENO);
+    }
+    pthread_mutex_unlock(&tty.lock);
     return t;
 }
 
@@ -441,13 +458,15 @@ void terminal_close(struct terminal *t)
     if (!t)
         return;
     terminal_flush(t);
+    pthread_mutex_lock(&tty.lock);
     if (t->out_fd >= 0)
-        unregister_terminal(t);
+        unregister_terminal_locked(t);
     if (t->stdio) {
         tty_restore();
         remove_signal_handlers(SIGSET_TTY);
         tty.open = NULL;
     }
+    pthread_mutex_unlock(&tty.lock);
     if (t->close_out)
         close(t->out_fd);
     free(t);

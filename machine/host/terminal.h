@@ -42,7 +42,10 @@
  * - Only one stdio terminal may be open at a time (the signal handlers need a
  *   process-wide record of the saved tty mode); terminal_open_stdio returns
  *   NULL while another one is open.
- * - Threading: the emulation thread only, except the signal handlers.
+ * - Threading: a terminal is used by the emulation thread of its machine
+ *   only, except by the signal handlers. Opening and closing may happen on
+ *   several threads at once (machines on threads of their own): the
+ *   process-wide record they change is locked.
  */
 #ifndef RIVET_TERMINAL_H
 #define RIVET_TERMINAL_H

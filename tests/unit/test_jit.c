@@ -35,6 +35,7 @@
 #include "cpu/insn_table.h"
 #include "cpu/jit.h"
 #include "rivet.h"
+#include "rv_encode.h"
 
 #define RAM_BASE 0x80000000ull
 #define RAM_SIZE (1ull << 20)
@@ -85,31 +86,6 @@ static uint64_t rnd(void)
 }
 static unsigned pick(unsigned n) { return (unsigned)(rnd() % n); }
 
-static uint32_t r_type(unsigned op, unsigned f3, unsigned f7, unsigned rd, unsigned rs1, unsigned rs2)
-{
-    return f7 << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | rd << 7 | op;
-}
-static uint32_t i_type(unsigned op, unsigned f3, unsigned rd, unsigned rs1, int imm)
-{
-    return ((uint32_t)imm & 0xfff) << 20 | rs1 << 15 | f3 << 12 | rd << 7 | op;
-}
-static uint32_t s_type(unsigned f3, unsigned rs1, unsigned rs2, int imm)
-{
-    uint32_t i = (uint32_t)imm;
-    return ((i >> 5) & 0x7f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | (i & 31) << 7 | 0x23;
-}
-static uint32_t b_type(unsigned f3, unsigned rs1, unsigned rs2, int off)
-{
-    uint32_t o = (uint32_t)off;
-    return ((o >> 12) & 1) << 31 | ((o >> 5) & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 |
-           ((o >> 1) & 0xf) << 8 | ((o >> 11) & 1) << 7 | 0x63;
-}
-static uint32_t j_type(unsigned rd, int off)
-{
-    uint32_t o = (uint32_t)off;
-    return ((o >> 20) & 1) << 31 | ((o >> 1) & 0x3ff) << 21 | ((o >> 11) & 1) << 20 | ((o >> 12) & 0xff) << 12 |
-           rd << 7 | 0x6f;
-}
 #define EBREAK 0x00100073u
 
 /* Registers the body may write: x30 counts the loop, x31 is the data base.

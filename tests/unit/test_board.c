@@ -99,16 +99,15 @@ START_TEST(placement_follows_qemu)
 }
 END_TEST
 
-/* A tiny raw "kernel" in a temporary file. */
-static char *write_kernel(void)
+/* A tiny raw "kernel" in a temporary file named in path. */
+static void write_kernel(char path[static 32])
 {
-    static char path[] = "/tmp/rivet-board-XXXXXX";
+    snprintf(path, 32, "/tmp/rivet-board-XXXXXX");
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
     const uint8_t wfi_loop[8] = { 0x73, 0x00, 0x50, 0x10, 0x6f, 0xf0, 0xdf, 0xff };
     ck_assert_int_eq(write(fd, wfi_loop, sizeof wfi_loop), sizeof wfi_loop);
     close(fd);
-    return path;
 }
 
 static struct machine *boot_builtin(unsigned nharts)
@@ -119,7 +118,8 @@ static struct machine *boot_builtin(unsigned nharts)
     char err[RIVET_ERR_LEN];
     struct machine *m = rivet_create(&cfg, err, sizeof err);
     ck_assert_msg(m != NULL, "%s", err);
-    char *k = write_kernel();
+    char k[32];
+    write_kernel(k);
     struct rivet_boot b = { .firmware = RIVET_FW_BUILTIN, .kernel = k };
     ck_assert_msg(rivet_boot(m, &b, err, sizeof err), "%s", err);
     unlink(k);
