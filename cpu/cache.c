@@ -29,7 +29,7 @@ struct code_cache {
     uint64_t nblocks, ntranslated, nrefused, nflushes, ninvalidated;
 };
 
-static void on_code_write(void *opaque, uint64_t pa) { cache_invalidate_page(opaque, pa); }
+static void on_code_write(void *opaque, uint64_t pa, uint64_t len) { cache_invalidate_range(opaque, pa, len); }
 
 static void on_resv_write(void *opaque, uint64_t pa, uint64_t len)
 {
@@ -159,24 +159,32 @@ static void hash_remove(struct code_cache *c, struct block *b)
     }
 }
 
-void cache_invalidate_page(struct code_cache *c, uint64_t pa)
+void cache_invalidate_range(struct code_cache *c, uint64_t pa, uint64_t len)
 {
-    if (!bus_is_ram(c->bus, pa))
+    if (!bus_is_ram(c->bus, pa) || len == 0)
         return;
-    uint64_t p = page_of(c, pa);
-    if (!c->page_blocks[p])
-        return;
-    for (struct block *b = c->page_blocks[p]; b; b = b->pnext) {
-        b->valid = false;
-        hash_remove(c, b);
+    uint64_t p = page_of(c, pa), lo = pa & (PAGE_SIZE - 1), hi = lo + len;
+    bool dropped = false;
+    for (struct block **pp = &c->page_blocks[p]; *pp;) {
+        struct block *b = *pp;
+        if (b->lo < hi && lo < b->hi) {
+            b->valid = false;
+            hash_remove(c, b);
+            *pp = b->pnext;
+            dropped = true;
+        } else {
+            pp = &b->pnext;
+        }
     }
-    c->page_blocks[p] = NULL;
+    if (!c->page_blocks[p])
+        c->bus->page_flags[p] &= (uint8_t)~BUS_PAGE_CODE;
+    if (!dropped)
+        return;
     c->ninvalidated++;
     /* No jump cache may keep an invalid block: chained jumps do not look at
      * b->valid (dispatch.h). Rare: a Linux boot invalidates about 30 pages. */
     for (unsigned i = 0; i < c->nharts; i++)
         hart_jcache_flush(c->harts[i]);
-    c->bus->page_flags[p] &= (uint8_t)~BUS_PAGE_CODE;
 }
 
 /* Gives the page a bus flag (code, or a WRS reservation); stores to it must
@@ -242,18 +250,24 @@ static void link_branches(struct insn *insns, unsigned n)
  * is each instruction's pc minus the start pc, negative after a backward
  * jump. A followed jal that links (rd != x0) stays in the array and only
  * writes its link (thr_jal_followed); a plain j leaves no trace but its count
- * in the idx of what follows. The page's code flag covers the whole trace.
+ * in the idx of what follows. The page's code flag covers the whole trace,
+ * and [*lo, *hi) every byte it was decoded from, the jumps left out included
+ * (the gaps between the pieces of a trace too: invalidation may drop the
+ * block a little too often, never too rarely).
  */
 static unsigned decode_run(const struct decode_ctx *dec, uint64_t pa, const uint8_t *host, struct insn *insns,
-                           unsigned *n)
+                           unsigned *n, unsigned *lo, unsigned *hi)
 {
     unsigned start = (unsigned)(pa & (PAGE_SIZE - 1)), pgoff = start, retired = 0;
     const uint8_t *page = host - start;
     uint32_t bits;
     *n = 0;
+    *lo = start, *hi = start;
     while (retired < MAX_BLOCK_INSNS && fetch_in_page(page, pgoff, &bits)) {
         struct insn *in = &insns[*n];
         unsigned flags = decode(bits, in, dec);
+        *lo = pgoff < *lo ? pgoff : *lo;
+        *hi = pgoff + in->len > *hi ? pgoff + in->len : *hi;
         in->off = (int16_t)((int)pgoff - (int)start);
         in->idx = (uint8_t)retired++;
         in->pos = (uint8_t)*n;
@@ -310,12 +324,14 @@ struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host
     if (c->arena_used + need > ARENA_BYTES || (c->jit && jit_room(c->jit) < (size_t)8 * JIT_MAX_BLOCK_BYTES))
         cache_flush_all(c);
     struct block *b = (struct block *)(c->arena + c->arena_used);
-    unsigned n;
-    if (decode_run(&c->dec, pa, host, b->insns, &n) == 0)
+    unsigned n, lo, hi;
+    if (decode_run(&c->dec, pa, host, b->insns, &n, &lo, &hi) == 0)
         return NULL;
     c->nblocks++;
     b->n = n;
     b->pa = pa;
+    b->lo = (uint16_t)lo;
+    b->hi = (uint16_t)hi;
     b->valid = true;
     b->heat = 0;
     b->entry = c->jit ? enter_counting : b->insns[0].fn;

@@ -10,9 +10,12 @@
  * Invalidation rules (what keeps decoded code equal to memory):
  * - Building a block flags its page BUS_PAGE_CODE on the bus and drops that
  *   page from every hart's store TLB, so every later store to the page takes the
- *   bus slow path, which calls cache_invalidate_page() through the bus hook.
- *   DMA writes do the same. Hence fence.i has nothing left to do but end the
- *   block.
+ *   bus slow path, which calls cache_invalidate_range() through the bus hook
+ *   with the bytes written. DMA writes do the same. Only the blocks whose
+ *   bytes ([lo, hi)) the write touches are dropped: data sharing a page with
+ *   code costs a slow-path store, not a rebuilt block on every store. The
+ *   page stays flagged while it has blocks. Hence fence.i has nothing left
+ *   to do but end the block.
  * - Invalidated blocks stay readable until the arena is recycled, which only
  *   happens in cache_build() between blocks: a store that invalidates the
  *   block it is running in does not pull memory from under the run loop.
@@ -47,6 +50,8 @@ struct block {
     insn_fn entry;         /* runs the block: called as entry(h, insns) (dispatch.h) */
     uint32_t n;            /* instructions, not counting the end marker */
     uint32_t heat;         /* entries counted before translation (cpu/jit.h) */
+    uint16_t lo, hi;       /* page offsets: every byte the block was decoded from
+                            * lies in [lo, hi) (followed jumps included) */
     bool valid;
     struct insn insns[];   /* n instructions, then the end marker */
 };
@@ -86,7 +91,9 @@ struct block *cache_lookup(struct code_cache *c, uint64_t pa);
 /* Decodes and inserts the block at (pc, pa); host points at pa's bytes in RAM.
  * Returns NULL when the first instruction crosses the page end. */
 struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host);
-void cache_invalidate_page(struct code_cache *c, uint64_t pa);
+/* Drops the blocks decoded from any byte of [pa, pa + len), which lies in
+ * one page; the page loses its CODE flag when none is left. */
+void cache_invalidate_range(struct code_cache *c, uint64_t pa, uint64_t len);
 void cache_flush_all(struct code_cache *c);
 
 #endif

@@ -228,7 +228,7 @@ struct rivet_code_stats {
     uint64_t refused;      /* translations that did not fit (those blocks stay threaded) */
     uint64_t host_bytes;   /* host code written, all translations */
     uint64_t flushes;      /* times both arenas were recycled at once */
-    uint64_t invalidations; /* pages whose blocks a write invalidated */
+    uint64_t invalidations; /* writes that invalidated blocks (only those they touched) */
 };
 void rivet_code_stats(const struct machine *m, struct rivet_code_stats *s);
 

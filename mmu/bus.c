@@ -167,13 +167,13 @@ static void notify_ram_write(struct bus *bus, uint64_t paddr, uint64_t len, bool
     for (uint64_t p = first; p <= last; p++) {
         uint8_t flags = bus->page_flags[p];
         uint64_t page = bus->ram_base + (p << PAGE_SHIFT);
+        uint64_t lo = paddr > page ? paddr : page, end = paddr + len;
+        uint64_t hi = end < page + PAGE_SIZE ? end : page + PAGE_SIZE;
         if ((flags & BUS_PAGE_CODE) && bus->code_write)
-            bus->code_write(bus->code_write_opaque, page);
+            bus->code_write(bus->code_write_opaque, lo, hi - lo);
         if (watch && (flags & BUS_PAGE_WATCH) && bus->watch)
             bus->watch(bus->watch_opaque, paddr, (unsigned)len);
         if ((flags & BUS_PAGE_RESV) && bus->resv_write) {
-            uint64_t lo = paddr > page ? paddr : page, end = paddr + len;
-            uint64_t hi = end < page + PAGE_SIZE ? end : page + PAGE_SIZE;
             bus->resv_write(bus->resv_write_opaque, lo, hi - lo); /* this page's part */
         }
     }

@@ -76,8 +76,9 @@ struct mmio_region {
 #define BUS_PAGE_WATCH 0x02
 #define BUS_PAGE_RESV  0x04
 
-/* Called after a store or DMA write changed bytes in a page flagged CODE. */
-typedef void (*bus_code_write_fn)(void *opaque, uint64_t paddr_page);
+/* Called after a store or DMA write changed [paddr, paddr + len), within
+ * one page, in a page flagged CODE. */
+typedef void (*bus_code_write_fn)(void *opaque, uint64_t paddr, uint64_t len);
 /* Called after a store to a watched page; addr/size describe the store. */
 typedef void (*bus_watch_fn)(void *opaque, uint64_t paddr, unsigned size);
 /* Called after a store or DMA write changed [paddr, paddr + len) in a page

@@ -144,11 +144,12 @@ static bool va_canonical(uint64_t va, int levels)
 }
 
 /* Tells the code cache a store is about to change (or just changed) RAM at
- * pa, for writes that bypass bus_write(): PTE updates and atomics. */
-static void note_code_store(struct bus *bus, uint64_t pa)
+ * [pa, pa + size), for writes that bypass bus_write(): PTE updates and
+ * atomics (naturally aligned, so within one page). */
+static void note_code_store(struct bus *bus, uint64_t pa, unsigned size)
 {
     if ((bus_page_flags(bus, pa) & BUS_PAGE_CODE) && bus->code_write)
-        bus->code_write(bus->code_write_opaque, pa & PAGE_MASK);
+        bus->code_write(bus->code_write_opaque, pa, size);
 }
 
 /* 4.3.1 and 4.3.2 step 3: V=0 and W-without-R are invalid; bits 60:54 are
@@ -237,7 +238,7 @@ static int walk_leaf(struct mmu *m, uint64_t va, enum mmu_access acc, int priv, 
         if (!__atomic_compare_exchange_n(slot, &pte, pte | need, false, __ATOMIC_SEQ_CST,
                                          __ATOMIC_SEQ_CST))
             return WALK_RETRY;
-        note_code_store(m->bus, pte_addr);
+        note_code_store(m->bus, pte_addr, 8);
     }
     *pa = (ppn << PAGE_SHIFT) | (va & offset_mask);
     m->leaf_shift = (uint8_t)shift;
@@ -574,7 +575,7 @@ int mmu_atomic_ptr(struct mmu *m, uint64_t va, unsigned size, enum mmu_access ac
         return access_fault(acc);
     }
     if (acc == ACC_STORE)
-        note_code_store(m->bus, pa);
+        note_code_store(m->bus, pa, size);
     if (m->watch) /* the hart stops after the atomic, before its next instruction */
         note_watch(m, eva, size, acc);
     *host = p;

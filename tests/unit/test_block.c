@@ -10,6 +10,7 @@
 #include "cpu/cache.h"
 #include "cpu/hart.h"
 #include "cpu/insn_table.h"
+#include "rivet.h"
 
 #define RAM_BASE 0x80000000ull
 #define RAM_SIZE (1ull << 20)
@@ -239,6 +240,42 @@ static void setup_translated(void)
     setup();
 }
 
+/* A store to data that shares a page with code leaves the code's blocks in
+ * place (only the bytes a block was decoded from count); one into a block's
+ * bytes drops that block alone; a block that followed a jump owns the jump's
+ * bytes too. */
+START_TEST(stores_drop_only_the_blocks_they_touch)
+{
+    const uint32_t code[] = {
+        addi(1, 0, 1), EBREAK,    /* 0: block A */
+        addi(2, 0, 2), jal(0, 0), /* 8: block B: addi, then j to itself (followed, not in the array) */
+    };
+    put(RAM_BASE, code, 4);
+    uint8_t *page = bus_ram_ptr(&bus, RAM_BASE, 4);
+    struct block *a = cache_build(cache, RAM_BASE, page);
+    struct block *b = cache_build(cache, RAM_BASE + 8, page + 8);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    struct rivet_code_stats s0, s1;
+    code_cache_stats(cache, &s0);
+    ck_assert_int_eq(bus_write(&bus, RAM_BASE + 0x800, 8, 42), BUS_OK); /* data on the code page */
+    ck_assert_ptr_eq(cache_lookup(cache, RAM_BASE), a);
+    ck_assert_ptr_eq(cache_lookup(cache, RAM_BASE + 8), b);
+    ck_assert(bus.page_flags[0] & BUS_PAGE_CODE);
+    code_cache_stats(cache, &s1);
+    ck_assert_uint_eq(s1.invalidations, s0.invalidations);
+    ck_assert_int_eq(bus_write(&bus, RAM_BASE + 14, 2, 0), BUS_OK); /* the upper half of B's followed j */
+    ck_assert_ptr_null(cache_lookup(cache, RAM_BASE + 8));
+    ck_assert_ptr_eq(cache_lookup(cache, RAM_BASE), a);
+    ck_assert(bus.page_flags[0] & BUS_PAGE_CODE);
+    ck_assert_int_eq(bus_write(&bus, RAM_BASE + 4, 4, EBREAK), BUS_OK); /* A's own bytes */
+    ck_assert_ptr_null(cache_lookup(cache, RAM_BASE));
+    ck_assert(!(bus.page_flags[0] & BUS_PAGE_CODE)); /* no block left: stores go fast again */
+    code_cache_stats(cache, &s1);
+    ck_assert_uint_eq(s1.invalidations, s0.invalidations + 2);
+}
+END_TEST
+
 static void add_tests(TCase *tc)
 {
     tcase_add_test(tc, jal_in_page_is_followed);
@@ -250,6 +287,7 @@ static void add_tests(TCase *tc)
     tcase_add_test(tc, spin_on_j_self);
     tcase_add_test(tc, branch_into_a_trace);
     tcase_add_test(tc, store_into_a_chained_block);
+    tcase_add_test(tc, stores_drop_only_the_blocks_they_touch);
 }
 
 int main(void)

@@ -47,16 +47,16 @@ static const struct mmio_region dev_region = {
 };
 
 /* Hook recorders. */
-static uint64_t code_pages[8];
+static uint64_t code_pages[8], code_lens[8];
 static int ncode;
 static uint64_t watch_addr;
 static unsigned watch_size;
 static int nwatch;
 
-static void on_code_write(void *opaque, uint64_t page)
+static void on_code_write(void *opaque, uint64_t paddr, uint64_t len)
 {
     if (ncode < 8)
-        code_pages[ncode] = page;
+        code_pages[ncode] = paddr, code_lens[ncode] = len;
     ncode++;
 }
 
@@ -312,7 +312,8 @@ START_TEST(test_code_and_watch_hooks)
 
     ck_assert_int_eq(bus_write(&bus, RAM_BASE + 2 * PAGE_SIZE + 8, 4, 1), BUS_OK);
     ck_assert_int_eq(ncode, 1);
-    ck_assert_uint_eq(code_pages[0], RAM_BASE + 2 * PAGE_SIZE);
+    ck_assert_uint_eq(code_pages[0], RAM_BASE + 2 * PAGE_SIZE + 8); /* the bytes written */
+    ck_assert_uint_eq(code_lens[0], 4);
     ck_assert_int_eq(nwatch, 0);
 
     ck_assert_int_eq(bus_write(&bus, RAM_BASE + 3 * PAGE_SIZE + 16, 8, 7), BUS_OK);
@@ -356,8 +357,10 @@ START_TEST(test_dma_write_notifies_code_pages)
     /* Covers pages 0..3 partly: pages 1 and 3 are code. */
     ck_assert(bus_dma_write(&bus, RAM_BASE + 100, buf, 3 * PAGE_SIZE));
     ck_assert_int_eq(ncode, 2);
-    ck_assert_uint_eq(code_pages[0], RAM_BASE + PAGE_SIZE);
+    ck_assert_uint_eq(code_pages[0], RAM_BASE + PAGE_SIZE); /* each code page's part */
+    ck_assert_uint_eq(code_lens[0], PAGE_SIZE);
     ck_assert_uint_eq(code_pages[1], RAM_BASE + 3 * PAGE_SIZE);
+    ck_assert_uint_eq(code_lens[1], 100);
     ck_assert_int_eq(nwatch, 0); /* the watcher hears CPU stores only */
     ck_assert(bus_dma_write(&bus, RAM_BASE + 2 * PAGE_SIZE, buf, PAGE_SIZE));
     ck_assert_int_eq(ncode, 2); /* page 2 only: not code */

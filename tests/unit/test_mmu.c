@@ -20,7 +20,7 @@ static uint64_t next_table;
 static int ncode_writes;
 static uint32_t dev_reg;
 
-static void on_code_write(void *opaque, uint64_t page) { ncode_writes++; }
+static void on_code_write(void *opaque, uint64_t paddr, uint64_t len) { ncode_writes++; }
 
 static bus_status dev_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value)
 {
