@@ -185,7 +185,7 @@ void blockdev_set_note(struct blockdev *b, void (*note)(void *opaque, const char
 uint64_t blockdev_size(const struct blockdev *b) { return b->size; }
 bool blockdev_readonly(const struct blockdev *b) { return b->readonly; }
 
-static bool range_ok(const struct blockdev *b, uint64_t offset, size_t len)
+static bool range_ok(const struct blockdev *b, uint64_t offset, uint64_t len)
 {
     return offset <= b->size && len <= b->size - offset;
 }
@@ -360,7 +360,7 @@ int blockdev_zero(struct blockdev *b, uint64_t offset, uint64_t len)
 {
     if (b->readonly)
         return -EROFS;
-    if (offset > b->size || len > b->size - offset)
+    if (!range_ok(b, offset, len))
         return -EINVAL;
     if (b->snapshot)
         return ovl_zero(b, offset, len);

@@ -88,20 +88,19 @@ static uint8_t blk_discard_zeroes(struct virtio_blk *b, uint32_t type)
 {
     const struct virtq_chain *c = &b->chain;
     uint64_t bytes = c->out_len - BLK_HDR_BYTES, nseg = bytes / VIRTIO_BLK_DWZ_BYTES;
-    uint64_t sectors = blockdev_size(b->bd) / VIRTIO_BLK_SECTOR_SIZE;
     if (blockdev_readonly(b->bd) || bytes % VIRTIO_BLK_DWZ_BYTES || nseg == 0 || nseg > VIRTIO_BLK_DWZ_MAX_SEG)
         return VIRTIO_BLK_S_IOERR;
     for (uint64_t i = 0; i < nseg; i++) {
         uint8_t seg[VIRTIO_BLK_DWZ_BYTES];
         if (virtq_chain_read(c, BLK_HDR_BYTES + i * VIRTIO_BLK_DWZ_BYTES, seg, sizeof seg) != sizeof seg)
             return VIRTIO_BLK_S_IOERR;
-        uint64_t sector = load_le(seg, 8);
         uint32_t num = (uint32_t)load_le(seg + 8, 4), flags = (uint32_t)load_le(seg + 12, 4);
+        struct blk_req r = { .sector = load_le(seg, 8), .data_len = (uint64_t)num * VIRTIO_BLK_SECTOR_SIZE };
+        uint64_t offset;
         if ((flags & ~VIRTIO_BLK_DWZ_F_UNMAP) || (type == VIRTIO_BLK_T_DISCARD && flags))
             return VIRTIO_BLK_S_UNSUPP;
-        if (num > VIRTIO_BLK_DWZ_MAX_SECTORS || sector > sectors || num > sectors - sector)
-            return VIRTIO_BLK_S_IOERR;
-        if (blockdev_zero(b->bd, sector * VIRTIO_BLK_SECTOR_SIZE, (uint64_t)num * VIRTIO_BLK_SECTOR_SIZE) != 0)
+        if (num > VIRTIO_BLK_DWZ_MAX_SECTORS || !blk_range(b, &r, &offset) ||
+            blockdev_zero(b->bd, offset, r.data_len) != 0)
             return VIRTIO_BLK_S_IOERR;
     }
     return VIRTIO_BLK_S_OK;

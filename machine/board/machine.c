@@ -583,8 +583,6 @@ static void update_devices(struct machine *m)
         m->harts[i].yield = false;
 }
 
-static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
-
 /* The longest idle sleep: console input ends it early, but some sources
  * can only be polled between rounds (machine.h). A stop request from a
  * signal interrupts the sleep; one from another thread waits for the cap. */
@@ -608,7 +606,7 @@ static uint64_t idle_wait_ns(const struct machine *m)
     if (deadline <= now)
         return 0; /* reached since the last update: the next one raises it */
     uint64_t wait = idle_cap_ns(m);
-    if (deadline != UINT64_MAX && deadline > now && deadline - now < wait / NS_PER_TICK)
+    if (deadline != UINT64_MAX && deadline - now < wait / NS_PER_TICK)
         wait = (deadline - now) * NS_PER_TICK;
     uint64_t alarm = goldfish_rtc_ns_until_alarm(m->rtc);
     if (alarm > 0)

@@ -135,6 +135,8 @@ struct machine {
 #define NS_PER_S 1000000000ull
 #define NS_PER_TICK (NS_PER_S / RIVET_TIMEBASE_HZ) /* one mtime tick */
 
+static inline uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
 /* Time (timer.c, where the whole path is described). */
 /* Nanoseconds of host time since t0 (CLOCK_MONOTONIC; 0 if before it). */
 uint64_t machine_ns_since(const struct timespec *t0);

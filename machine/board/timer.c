@@ -52,8 +52,6 @@ void machine_update_timers(struct machine *m)
         hart_update_timer_irqs(&m->harts[i]);
 }
 
-static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
-
 uint64_t machine_next_deadline(const struct machine *m)
 {
     uint64_t deadline = clint_next_deadline(m->clint);

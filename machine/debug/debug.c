@@ -163,8 +163,6 @@ bool machine_debug_round(struct machine *m, int *status, char *err, size_t errle
     return false;
 }
 
-static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
-
 bool machine_debug_idle(struct machine *m)
 {
     struct machine_debug *d = m->debug;
@@ -179,7 +177,7 @@ bool machine_debug_idle(struct machine *m)
     uint64_t wait_ns = UINT64_MAX;
     if (deadline <= now)
         return true; /* reached since the last update: the next round raises it */
-    if (deadline != UINT64_MAX && deadline > now && deadline - now <= room / NS_PER_TICK)
+    if (deadline != UINT64_MAX && deadline - now <= room / NS_PER_TICK)
         wait_ns = (deadline - now) * NS_PER_TICK;
     uint64_t alarm = goldfish_rtc_ns_until_alarm(m->rtc);
     if (alarm > 0 && alarm <= room)
