@@ -80,6 +80,8 @@ struct rivet_drive {
     unsigned slot; /* 0..RIVET_VIRTIO_SLOTS-1, distinct per drive */
 };
 
+enum rivet_thread_mode { RIVET_THREAD_DEFAULT = 0, RIVET_THREAD_SINGLE, RIVET_THREAD_MULTI };
+
 enum rivet_rtc_mode { RIVET_RTC_DEFAULT = 0, RIVET_RTC_HOST, RIVET_RTC_FIXED };
 #define RIVET_ICOUNT_RTC_BASE 1767225600 /* 2026-01-01T00:00:00Z */
 
@@ -93,6 +95,11 @@ struct rivet_config {
     FILE *trace;        /* non-NULL: one line per retired instruction; not closed by rivet */
     double timeout;     /* wall-clock seconds from rivet_create (loading the guest counts); 0 = no limit */
     uint64_t max_insns; /* instructions retired over all harts; 0 = no limit */
+    /* -accel tcg,thread=: how the harts map to host threads (machine.h,
+     * "Threads"). RIVET_THREAD_DEFAULT is multi for nharts > 1 and single
+     * otherwise; -icount always runs single (multi with icount: rivet_create
+     * refuses it). */
+    int thread;         /* enum rivet_thread_mode */
 
     /* The virt board. */
     enum rivet_serial serial;
@@ -220,6 +227,16 @@ bool rivet_dump_dtb(struct machine *m, const char *path, char *err, size_t errle
 
 /* Instructions retired over all harts so far. */
 uint64_t rivet_instructions(const struct machine *m);
+/* One hart's share: instructions retired, and the host CPU time its thread
+ * used in the last rivet_run with thread=multi (0 with thread=single, where
+ * the harts share the caller's thread). After rivet_run; hart < nharts. */
+struct rivet_hart_stats {
+    uint64_t instructions;
+    uint64_t cpu_ns;
+};
+void rivet_hart_stats(const struct machine *m, unsigned hart, struct rivet_hart_stats *s);
+/* Whether the last rivet_run ran one host thread per hart. */
+bool rivet_threaded(const struct machine *m);
 
 /* What the decoded-block cache and the translator (cpu/jit.h) did so far. */
 struct rivet_code_stats {

@@ -21,7 +21,7 @@
 enum flag_id {
     F_MACHINE, F_CPU, F_OBJECT, F_NETDEV, F_NIC, F_NET, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
     F_SERIAL, F_DISPLAY, F_NO_REBOOT, F_SNAPSHOT, F_DRIVE, F_DEVICE, F_GLOBAL,
-    F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_JIT, F_HELP, F_VERSION,
+    F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_JIT, F_ACCEL, F_HELP, F_VERSION,
     /* Debugging and determinism (apply_debug). */
     F_GDB, F_GDB_DEFAULT, F_GDB_PORT, F_GDB_WAIT, F_ICOUNT, F_RTC, F_EXPECT_SCRIPT, F_CONSOLE_LOG,
     /* The window and its framebuffer (apply_display). */
@@ -67,7 +67,7 @@ static const struct flag flags[] = {
     { "semihosting-root", F_SEMIHOSTING_ROOT, ARG_REQUIRED },
     { "signature", F_SIGNATURE, ARG_REQUIRED }, { "signature-granularity", F_SIGNATURE_GRANULARITY, ARG_REQUIRED },
     { "d", F_LOG_ITEMS, ARG_REQUIRED },       { "D", F_LOG_FILE, ARG_REQUIRED },
-    { "stuck", F_STUCK, ARG_REQUIRED },
+    { "stuck", F_STUCK, ARG_REQUIRED },       { "accel", F_ACCEL, ARG_REQUIRED },
 };
 
 /* A -device (or -nic), kept in command-line order until the slots are
@@ -770,6 +770,33 @@ static enum cli_result apply_board(struct parse_state *st, enum flag_id id, cons
     }
 }
 
+/* -accel tcg[,thread=single|multi] (QEMU's spelling): rivet's one
+ * accelerator, its harts on one host thread or one each (machine.h). */
+static enum cli_result set_accel(struct parse_state *st, const char *flag, const char *v)
+{
+    char key[32], *val;
+    bool first = true;
+    enum cli_result r = CLI_RUN;
+    while (r == CLI_RUN && *v) {
+        if (!next_item(&v, key, sizeof key, &val))
+            return no_memory(st);
+        const char *name = first && !key[0] ? "accel" : key;
+        if (!strcmp(name, "accel") && strcmp(val, "tcg"))
+            r = usage_error(st, "%s: unsupported accelerator '%s' (rivet has tcg only)", flag, val);
+        else if (!strcmp(name, "thread") && !strcmp(val, "single"))
+            st->o->cfg.thread = RIVET_THREAD_SINGLE;
+        else if (!strcmp(name, "thread") && !strcmp(val, "multi"))
+            st->o->cfg.thread = RIVET_THREAD_MULTI;
+        else if (!strcmp(name, "thread"))
+            r = usage_error(st, "%s: bad value '%s' for thread (single or multi)", flag, val);
+        else if (strcmp(name, "accel"))
+            r = usage_error(st, "%s: unsupported option '%s'", flag, name);
+        free(val);
+        first = false;
+    }
+    return r;
+}
+
 /* -icount shift=N | -icount N (QEMU): 2^N ns of virtual time per instruction.
  * QEMU's shift=auto and sleep=/align= sub-options are refused. */
 static enum cli_result set_icount(struct parse_state *st, const char *flag, const char *v)
@@ -968,6 +995,7 @@ static enum cli_result apply(struct parse_state *st, enum flag_id id, const char
     case F_TIMEOUT: return set_timeout(st, flag, v);
     case F_MAX_INSNS: return set_max_insns(st, flag, v);
     case F_STATS: st->o->stats = true; return CLI_RUN;
+    case F_ACCEL: return set_accel(st, flag, v);
     case F_JIT:
         if (strcmp(v, "on") == 0)
             st->o->cfg.jit = 0;
@@ -1196,6 +1224,9 @@ static enum cli_result check_complete(struct parse_state *st)
      * wait for ever. */
     if (o->cfg.gdb_wait && !o->cfg.gdb)
         return usage_error(st, "-S waits for gdb: give it with -s or -gdb tcp::PORT");
+    /* As QEMU: -icount runs every hart on one thread (deterministic). */
+    if (o->cfg.icount && o->cfg.thread == RIVET_THREAD_MULTI)
+        return usage_error(st, "-accel tcg,thread=multi: -icount needs thread=single");
     return resolve_disks(st);
 }
 
@@ -1356,6 +1387,10 @@ const char *cli_usage(void)
         "                RTC follow it, idle time is skipped, so runs repeat exactly;\n"
         "                the RTC then starts at 2026-01-01 unless -rtc base= says\n"
         "                otherwise\n"
+        "-accel tcg[,thread=single|multi]\n"
+        "                multi (the default with -smp > 1): one host thread per\n"
+        "                hart; single: all harts take turns on one thread (the\n"
+        "                default with -smp 1, and always with -icount)\n"
         "-rtc base=utc|YYYY-MM-DD[THH:MM:SS]\n"
         "                the RTC's start: the host's time (default) or a fixed UTC date\n"
         "\n"
@@ -1364,7 +1399,8 @@ const char *cli_usage(void)
         "--timeout SECONDS\n"
         "                stop after this much wall-clock time from the start, loading\n"
         "                included (fractions ok)\n"
-        "--max-insns N   stop after N instructions retired over all harts\n"
+        "--max-insns N   stop after N instructions retired over all harts (with\n"
+        "                threads, approximately: up to one slice per hart beyond)\n"
         "--stats         at exit, print instructions, seconds and MIPS on stderr, and\n"
         "                what the block cache and the translator did\n"
         "--jit on|off|eager\n"
