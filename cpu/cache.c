@@ -1,6 +1,7 @@
 /* The decoded-block cache: see cache.h for the rules it keeps. */
 #include "cpu/cache.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,14 +28,21 @@ struct code_cache {
     struct jit *jit; /* NULL: no translation */
     unsigned jit_hot; /* entries before a block is translated */
     uint64_t nblocks, ntranslated, nrefused, nflushes, ninvalidated;
+    pthread_mutex_t lock;   /* everything above but the hash heads' readers (cache.h, "Threads") */
+    struct cache_world world; /* stops the other harts for a recycle (NULL hooks: one thread) */
 };
 
 static void on_code_write(void *opaque, uint64_t pa, uint64_t len) { cache_invalidate_range(opaque, pa, len); }
 
+/* Under the lock that code_cache_watch_stores flags pages with: a page
+ * loses its flag only while no hart can be between flagging it and
+ * looking at memory (cpu/resv.h). */
 static void on_resv_write(void *opaque, uint64_t pa, uint64_t len)
 {
     struct code_cache *c = opaque;
+    pthread_mutex_lock(&c->lock);
     resv_note_store(c->harts, c->nharts, c->bus, pa, len);
+    pthread_mutex_unlock(&c->lock);
 }
 
 struct code_cache *code_cache_create(struct bus *bus)
@@ -42,6 +50,7 @@ struct code_cache *code_cache_create(struct bus *bus)
     struct code_cache *c = calloc(1, sizeof(*c));
     if (!c)
         return NULL;
+    pthread_mutex_init(&c->lock, NULL);
     c->bus = bus;
     c->npages = bus->ram_size >> PAGE_SHIFT;
     c->page_blocks = calloc(c->npages ? c->npages : 1, sizeof(*c->page_blocks));
@@ -99,6 +108,7 @@ void code_cache_destroy(struct code_cache *c)
     jit_destroy(c->jit);
     free(c->page_blocks);
     free(c->arena);
+    pthread_mutex_destroy(&c->lock);
     free(c);
 }
 
@@ -114,10 +124,16 @@ bool code_cache_add_hart(struct code_cache *c, struct hart *h)
 static inline unsigned hash_pa(uint64_t pa) { return (unsigned)((pa >> 1) ^ (pa >> (HASH_BITS + 1))) & ((1u << HASH_BITS) - 1); }
 static inline uint64_t page_of(const struct code_cache *c, uint64_t pa) { return (pa - c->bus->ram_base) >> PAGE_SHIFT; }
 
+void code_cache_set_world(struct code_cache *c, const struct cache_world *w) { c->world = *w; }
+
+/* Lock-free: chains are published with release stores and a block leaves
+ * its chain with its own link intact, so a reader racing with a removal
+ * finds it still there, no longer valid. */
 struct block *cache_lookup(struct code_cache *c, uint64_t pa)
 {
-    for (struct block *b = c->hash[hash_pa(pa)]; b; b = b->hnext)
-        if (b->pa == pa)
+    for (struct block *b = __atomic_load_n(&c->hash[hash_pa(pa)], __ATOMIC_ACQUIRE); b;
+         b = __atomic_load_n(&b->hnext, __ATOMIC_ACQUIRE))
+        if (b->pa == pa && __atomic_load_n(&b->valid, __ATOMIC_ACQUIRE))
             return b;
     return NULL;
 }
@@ -139,36 +155,34 @@ void cache_flush_all(struct code_cache *c)
     for (uint64_t p = 0; p < c->npages; p++) {
         if (c->page_blocks[p]) {
             c->page_blocks[p] = NULL;
-            c->bus->page_flags[p] &= (uint8_t)~BUS_PAGE_CODE;
+            __atomic_fetch_and(&c->bus->page_flags[p], (uint8_t)~BUS_PAGE_CODE, __ATOMIC_SEQ_CST);
         }
     }
     c->arena_used = 0;
     if (c->jit)
         jit_reset(c->jit);
     for (unsigned i = 0; i < c->nharts; i++)
-        hart_jcache_flush(c->harts[i]);
+        hart_jcache_invalidate(c->harts[i]);
 }
 
 static void hash_remove(struct code_cache *c, struct block *b)
 {
     for (struct block **pp = &c->hash[hash_pa(b->pa)]; *pp; pp = &(*pp)->hnext) {
         if (*pp == b) {
-            *pp = b->hnext;
+            __atomic_store_n(pp, b->hnext, __ATOMIC_RELEASE);
             return;
         }
     }
 }
 
-void cache_invalidate_range(struct code_cache *c, uint64_t pa, uint64_t len)
+/* Drops the blocks of page p touching [lo, hi); with the lock held. */
+static bool drop_blocks(struct code_cache *c, uint64_t p, uint64_t lo, uint64_t hi)
 {
-    if (!bus_is_ram(c->bus, pa) || len == 0)
-        return;
-    uint64_t p = page_of(c, pa), lo = pa & (PAGE_SIZE - 1), hi = lo + len;
     bool dropped = false;
     for (struct block **pp = &c->page_blocks[p]; *pp;) {
         struct block *b = *pp;
         if (b->lo < hi && lo < b->hi) {
-            b->valid = false;
+            __atomic_store_n(&b->valid, false, __ATOMIC_RELEASE);
             hash_remove(c, b);
             *pp = b->pnext;
             dropped = true;
@@ -177,32 +191,48 @@ void cache_invalidate_range(struct code_cache *c, uint64_t pa, uint64_t len)
         }
     }
     if (!c->page_blocks[p])
-        c->bus->page_flags[p] &= (uint8_t)~BUS_PAGE_CODE;
+        __atomic_fetch_and(&c->bus->page_flags[p], (uint8_t)~BUS_PAGE_CODE, __ATOMIC_SEQ_CST);
+    return dropped;
+}
+
+void cache_invalidate_range(struct code_cache *c, uint64_t pa, uint64_t len)
+{
+    if (!bus_is_ram(c->bus, pa) || len == 0)
+        return;
+    uint64_t p = page_of(c, pa), lo = pa & (PAGE_SIZE - 1);
+    pthread_mutex_lock(&c->lock);
+    bool dropped = drop_blocks(c, p, lo, lo + len);
+    if (dropped)
+        c->ninvalidated++;
+    pthread_mutex_unlock(&c->lock);
     if (!dropped)
         return;
-    c->ninvalidated++;
     /* No jump cache may keep an invalid block: chained jumps do not look at
      * b->valid (dispatch.h). Rare: a Linux boot invalidates about 30 pages. */
     for (unsigned i = 0; i < c->nharts; i++)
-        hart_jcache_flush(c->harts[i]);
+        hart_jcache_invalidate(c->harts[i]);
 }
 
 /* Gives the page a bus flag (code, or a WRS reservation); stores to it must
- * now leave the fast path. */
+ * now leave the fast path: the flag first, then every hart's store TLB
+ * entries for it go (the Dekker half of cache.h, "Threads"). */
 static void flag_page(struct code_cache *c, uint64_t pa, uint8_t flag)
 {
     uint64_t p = page_of(c, pa);
-    if (c->bus->page_flags[p] & flag)
+    if (__atomic_fetch_or(&c->bus->page_flags[p], flag, __ATOMIC_SEQ_CST) & flag)
         return;
-    c->bus->page_flags[p] |= flag;
+    const uint8_t *host = c->bus->ram + (p << PAGE_SHIFT);
     for (unsigned i = 0; i < c->nharts; i++)
-        mmu_flush_store(&c->harts[i]->mmu);
+        mmu_drop_store_page(&c->harts[i]->mmu, host);
 }
 
 void code_cache_watch_stores(struct code_cache *c, uint64_t pa)
 {
-    if (bus_is_ram(c->bus, pa))
+    if (bus_is_ram(c->bus, pa)) {
+        pthread_mutex_lock(&c->lock);
         flag_page(c, pa, BUS_PAGE_RESV);
+        pthread_mutex_unlock(&c->lock);
+    }
 }
 
 
@@ -304,27 +334,74 @@ static unsigned decode_run(const struct decode_ctx *dec, uint64_t pa, const uint
 static int enter_counting(struct hart *h, const struct insn *first)
 {
     struct block *b = (struct block *)(uintptr_t)block_of_insns(first);
-    if (++b->heat < h->cache->jit_hot || !h->cache->jit)
+    struct code_cache *c = h->cache;
+    if (__atomic_add_fetch(&b->heat, 1, __ATOMIC_RELAXED) < c->jit_hot || !c->jit)
         return first->fn(h, first);
-    b->entry = first->fn;
-    if (jit_translate(h->cache->jit, b))
-        h->cache->ntranslated++;
-    else
-        h->cache->nrefused++;
-    return b->entry(h, first);
+    pthread_mutex_lock(&c->lock);
+    if (b->entry == enter_counting) { /* not translated by another hart meanwhile */
+        __atomic_store_n(&b->entry, first->fn, __ATOMIC_RELEASE);
+        if (__atomic_load_n(&b->valid, __ATOMIC_ACQUIRE) && jit_translate(c->jit, b))
+            c->ntranslated++;
+        else
+            c->nrefused++;
+    }
+    insn_fn entry = __atomic_load_n(&b->entry, __ATOMIC_ACQUIRE);
+    pthread_mutex_unlock(&c->lock);
+    return entry(h, first);
+}
+
+static struct block *build_locked(struct code_cache *c, uint64_t pa, const uint8_t *host);
+
+/* Both arenas are recycled together, between blocks: when a block might
+ * not fit, or when the code region has room for only a few more
+ * translations (blocks built earlier may still get hot; one that finds no
+ * room stays threaded until this flush). */
+static bool arena_full(const struct code_cache *c)
+{
+    size_t need = sizeof(struct block) + (MAX_BLOCK_INSNS + 1) * sizeof(struct insn);
+    return c->arena_used + need > ARENA_BYTES || (c->jit && jit_room(c->jit) < (size_t)8 * JIT_MAX_BLOCK_BYTES);
+}
+
+/* Recycles the arenas with every other hart stopped (cache.h, "Threads"):
+ * the lock is let go while they stop, since a hart waiting for it cannot
+ * park. Returns with the lock held again. */
+static void recycle(struct code_cache *c)
+{
+    if (!c->world.stop) {
+        cache_flush_all(c);
+        return;
+    }
+    pthread_mutex_unlock(&c->lock);
+    c->world.stop(c->world.opaque);
+    pthread_mutex_lock(&c->lock);
+    if (arena_full(c)) /* another hart may have recycled them first */
+        cache_flush_all(c);
+    pthread_mutex_unlock(&c->lock);
+    c->world.resume(c->world.opaque);
+    pthread_mutex_lock(&c->lock);
 }
 
 struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host)
 {
-    size_t need = sizeof(struct block) + (MAX_BLOCK_INSNS + 1) * sizeof(struct insn);
-    /* Both arenas are recycled together, here between blocks: when this
-     * block might not fit, or when the code region has room for only a few
-     * more translations (blocks built earlier may still get hot; one that
-     * finds no room stays threaded until this flush). */
-    if (c->arena_used + need > ARENA_BYTES || (c->jit && jit_room(c->jit) < (size_t)8 * JIT_MAX_BLOCK_BYTES))
-        cache_flush_all(c);
+    pthread_mutex_lock(&c->lock);
+    struct block *b = cache_lookup(c, pa); /* another hart may have built it meanwhile */
+    for (unsigned tries = 0; !b && arena_full(c) && tries < 4; tries++)
+        recycle(c);
+    if (!b && !arena_full(c))
+        b = build_locked(c, pa, host);
+    pthread_mutex_unlock(&c->lock);
+    return b;
+}
+
+/* Decodes and publishes the block at pa; with the lock held and room. */
+static struct block *build_locked(struct code_cache *c, uint64_t pa, const uint8_t *host)
+{
     struct block *b = (struct block *)(c->arena + c->arena_used);
     unsigned n, lo, hi;
+    /* The flag before the bytes are read: a store from now on reaches the
+     * bus (or was in flight: cache.h), so none is missed after decoding. A
+     * page left flagged without blocks loses the flag at its next store. */
+    flag_page(c, pa, BUS_PAGE_CODE);
     if (decode_run(&c->dec, pa, host, b->insns, &n, &lo, &hi) == 0)
         return NULL;
     c->nblocks++;
@@ -336,12 +413,11 @@ struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host
     b->heat = 0;
     b->entry = c->jit ? enter_counting : b->insns[0].fn;
     c->arena_used += (sizeof(struct block) + (b->n + 1) * sizeof(struct insn) + 15) & ~(size_t)15;
-    unsigned hsh = hash_pa(pa);
-    b->hnext = c->hash[hsh];
-    c->hash[hsh] = b;
     uint64_t p = page_of(c, pa);
     b->pnext = c->page_blocks[p];
     c->page_blocks[p] = b;
-    flag_page(c, pa, BUS_PAGE_CODE);
+    unsigned hsh = hash_pa(pa);
+    b->hnext = c->hash[hsh];
+    __atomic_store_n(&c->hash[hsh], b, __ATOMIC_RELEASE); /* published whole (cache_lookup) */
     return b;
 }

@@ -27,9 +27,35 @@
  * its block is built. code_cache_set_isa() may be called only before any
  * block is built and before the harts are made (hart_init copies the set).
  *
- * Threading: today only the single emulation thread touches the cache. With
- * one thread per hart, building and invalidating will take the cache lock and
- * stop the world before recycling the arena.
+ * Threads (one host thread per hart, machine/board/machine.h): the cache
+ * is shared.
+ * - c->lock guards building, translating (enter_counting), invalidating,
+ *   the page lists, the arenas and the counters. Lookups take no lock:
+ *   cache_lookup reads the hash chains with acquire loads (a block is
+ *   published whole by a release store; one removed keeps its link and
+ *   reads as invalid), and each hart's jump cache is its own. Another
+ *   thread's invalidation reaches a hart's jump cache by an atomic bump of
+ *   its jc_gen (hart_jcache_invalidate).
+ * - Blocks are never freed while another thread may run them: the arenas
+ *   are recycled only with every other hart stopped at a slice boundary
+ *   (the cache_world hooks, machine_stop_world), never inside a block.
+ * - The CODE flag against the store TLBs (a Dekker pair, all seq_cst):
+ *   flag_page sets the page's flag, then drops every hart's store TLB
+ *   entry for the page by compare-and-swap (mmu_drop_store_page); a hart
+ *   filling its store TLB installs the entry, then re-reads the page's
+ *   flags and takes the entry out again if one is set (mmu.c). Either the
+ *   filler sees the flag or the scan sees the entry, so no hart keeps a
+ *   fast-path store into a code page. The page is flagged before its bytes
+ *   are decoded.
+ * - The window left: a store another hart has already started on the fast
+ *   path (its TLB hit checked, the store not yet done) when the page is
+ *   flagged lands after the decode without invalidating the block. Only an
+ *   unsynchronised cross-modifying store races like that: a guest that
+ *   orders the store before its fence.i (through a fence and an IPI, or SBI
+ *   remote fence.i) has completed it before the block is built from it.
+ * - A hart may run an invalidated block until it next enters a block
+ *   through its jump cache; remote fence.i (SBI) makes the target reach a
+ *   slice boundary before the call returns (machine_hart_sync).
  */
 #ifndef RIVET_CACHE_H
 #define RIVET_CACHE_H
@@ -77,6 +103,17 @@ const struct isa_set *code_cache_isa(const struct code_cache *c);
 /* Registers a hart whose store TLB must drop pages that become code. */
 bool code_cache_add_hart(struct code_cache *c, struct hart *h);
 
+/* How the cache stops every other hart before recycling its arenas (see
+ * "Threads"): stop returns once none runs a block, resume lets them go.
+ * Called from the building hart's thread without the cache lock. Unset:
+ * one thread, nothing to stop. */
+struct cache_world {
+    void (*stop)(void *opaque);
+    void (*resume)(void *opaque);
+    void *opaque;
+};
+void code_cache_set_world(struct code_cache *c, const struct cache_world *w);
+
 struct rivet_code_stats;
 /* Counters since creation (include/rivet.h). */
 void code_cache_stats(const struct code_cache *c, struct rivet_code_stats *s);
@@ -86,14 +123,18 @@ void code_cache_stats(const struct code_cache *c, struct rivet_code_stats *s);
  * bus's reservation hook to resv_note_store. */
 void code_cache_watch_stores(struct code_cache *c, uint64_t pa);
 
-/* The valid block starting at physical address pa, or NULL. */
+/* The valid block starting at physical address pa, or NULL. Any thread,
+ * no lock. */
 struct block *cache_lookup(struct code_cache *c, uint64_t pa);
-/* Decodes and inserts the block at (pc, pa); host points at pa's bytes in RAM.
- * Returns NULL when the first instruction crosses the page end. */
+/* Decodes and inserts the block at (pc, pa) unless another hart did first
+ * (then returns that one); host points at pa's bytes in RAM. Returns NULL
+ * when the first instruction crosses the page end. A hart's thread, between
+ * blocks (it may stop the world to recycle the arenas). */
 struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host);
 /* Drops the blocks decoded from any byte of [pa, pa + len), which lies in
- * one page; the page loses its CODE flag when none is left. */
+ * one page; the page loses its CODE flag when none is left. Any thread. */
 void cache_invalidate_range(struct code_cache *c, uint64_t pa, uint64_t len);
+/* Drops every block: with the world stopped (or one thread). */
 void cache_flush_all(struct code_cache *c);
 
 #endif

@@ -323,9 +323,46 @@ OP_RW(sllw, (uint32_t)a << (b & 31))
 OP_RW(srlw, (uint32_t)a >> (b & 31))
 OP_RW(sraw, (uint32_t)((int32_t)a >> (b & 31)))
 
-/* A single hart interpreter is sequentially consistent; AMOs use seq_cst
- * host atomics, so fence orders nothing further. */
-INSN(fence) { return EXEC_NEXT; }
+/*
+ * The memory model: RVWMO guests on an x86-64 host (TSO), harts on host
+ * threads (machine/board/machine.h, "Threads").
+ * - Plain loads and stores are plain host loads and stores, one mov each
+ *   for aligned 1/2/4/8-byte accesses (interpreted through load_le/store_le
+ *   or translated, cpu/jit.c), so they never tear. TSO already keeps
+ *   load->load, load->store and store->store order, which is stronger than
+ *   RVWMO needs.
+ * - The one order TSO lacks is a store before a later load (the store
+ *   buffer). So `fence` with a prior write (PW) and a later read (SR) is a
+ *   host full barrier (__atomic_thread_fence(SEQ_CST), an mfence); every
+ *   other fence, and fence.tso (FM = 1000: no W->R order), only keeps the
+ *   compiler from moving accesses across it. fence.i and sfence.vma end the
+ *   block (exec_sys.c).
+ * - AMOs (both widths, every operation) are host atomic read-modify-writes
+ *   on RAM: a lock cmpxchg loop (AMO below), seq_cst, so .aq/.rl need
+ *   nothing more; the translator calls these handlers (it inlines no AMO).
+ * - LR/SC: LR reads the value (seq_cst) and keeps it with the stripe's SC
+ *   stamp (mmu/bus.h); SC succeeds only if its reservation is valid, the
+ *   stamp is unchanged and a cmpxchg from the value LR read succeeds, then
+ *   bumps the stamp. So another hart's write of a different value, or a
+ *   successful SC of another hart in the same 64-byte stripe (an LR/SC
+ *   A->B->A sequence included), fails it. ABA left: plain stores and AMOs
+ *   that restore the value between the LR and the SC, and an SC of another
+ *   hart landing between the stamp check and the cmpxchg; such an SC
+ *   succeeds as QEMU's value compare would let it.
+ */
+#define FENCE_PW (1u << 24) /* bits 27:24 pred = PI PO PR PW, 23:20 succ = SI SO SR SW */
+#define FENCE_SR (1u << 21)
+#define FENCE_FM_TSO (8u << 28)
+
+INSN(fence)
+{
+    uint32_t b = in->bits;
+    if ((b & FENCE_PW) && (b & FENCE_SR) && (b & (0xfu << 28)) != FENCE_FM_TSO)
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    else
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    return EXEC_NEXT;
+}
 
 /* ---- M ---- */
 
@@ -385,10 +422,33 @@ static inline int load_reserved(struct hart *h, const struct insn *in, unsigned 
                            : __atomic_load_n((uint64_t *)host, __ATOMIC_SEQ_CST);
     h->x[in->rd] = size == 4 ? sext32(v) : v;
     h->resv_addr = (uint64_t)(uintptr_t)host;
-    h->resv_value = v; /* for WRS (cpu/resv.h) */
+    h->resv_value = v; /* for SC and WRS (cpu/resv.h) */
+    h->resv_stamp = __atomic_load_n(&h->mmu.bus->sc_stamp[bus_sc_stripe(host)], __ATOMIC_SEQ_CST);
     h->resv_size = (uint8_t)size;
     h->resv_valid = true;
     return EXEC_NEXT;
+}
+
+/* The SC's store, if memory still holds what the LR read and no other SC
+ * hit the stripe since (see the memory model above). */
+static inline bool sc_store(struct hart *h, uint8_t *host, unsigned size, uint64_t value)
+{
+    uint32_t *stamp = &h->mmu.bus->sc_stamp[bus_sc_stripe(host)];
+    if (__atomic_load_n(stamp, __ATOMIC_SEQ_CST) != h->resv_stamp)
+        return false;
+    bool ok;
+    if (size == 4) {
+        uint32_t expect = (uint32_t)h->resv_value;
+        ok = __atomic_compare_exchange_n((uint32_t *)host, &expect, (uint32_t)value, false, __ATOMIC_SEQ_CST,
+                                         __ATOMIC_SEQ_CST);
+    } else {
+        uint64_t expect = h->resv_value;
+        ok = __atomic_compare_exchange_n((uint64_t *)host, &expect, value, false, __ATOMIC_SEQ_CST,
+                                         __ATOMIC_SEQ_CST);
+    }
+    if (ok)
+        __atomic_fetch_add(stamp, 1, __ATOMIC_SEQ_CST);
+    return ok;
 }
 
 /* SC clears the reservation whatever the outcome (unpriv. spec 8.2). */
@@ -401,14 +461,11 @@ static inline int store_conditional(struct hart *h, const struct insn *in, unsig
     r = atomic_ptr(h, h->x[in->rs1], size, ACC_STORE, &host);
     if (r != EXEC_NEXT)
         return r;
-    if (!reserved || h->resv_addr != (uint64_t)(uintptr_t)host) {
+    if (!reserved || h->resv_addr != (uint64_t)(uintptr_t)host || h->resv_size != size ||
+        !sc_store(h, host, size, h->x[in->rs2])) {
         h->x[in->rd] = 1;
         return EXEC_NEXT;
     }
-    if (size == 4)
-        __atomic_store_n((uint32_t *)host, (uint32_t)h->x[in->rs2], __ATOMIC_SEQ_CST);
-    else
-        __atomic_store_n((uint64_t *)host, h->x[in->rs2], __ATOMIC_SEQ_CST);
     atomic_stored(h, host, size);
     h->x[in->rd] = 0;
     return EXEC_NEXT;

@@ -1,7 +1,11 @@
 /*
  * Hart creation and reset (privileged spec 20211203 3.4).
  */
+#include <limits.h>
 #include <string.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "cpu/cache.h"
 #include "cpu/decode.h"
@@ -56,4 +60,10 @@ void hart_reset(struct hart *h, uint64_t pc)
         h->mmu.pmpcfg[i] &= (uint8_t)~(PMP_A | PMP_L);
     hart_update_mmu(h);
     hart_flush_tlb(h);
+}
+
+void hart_wake(struct hart *h)
+{
+    __atomic_fetch_add(&h->wake_seq, 1, __ATOMIC_SEQ_CST);
+    syscall(SYS_futex, &h->wake_seq, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 }

@@ -16,7 +16,10 @@
  *   x[rd] unconditionally and x[0] stays zero.
  * - Interrupt lines: devices call hart_set_pending/hart_clear_pending (atomic,
  *   any thread); the run loop looks at mip & mie between blocks.
- * - Everything else is touched only on the hart's own thread.
+ * - Everything else is touched only on the hart's own thread, except what
+ *   machine.h's "Threads" lists (yield, the wake and request words, the
+ *   jump-cache generation, a WRS waiter's wait flags, a stopped hart's
+ *   state before SBI HSM starts it).
  */
 #ifndef RIVET_HART_H
 #define RIVET_HART_H
@@ -210,6 +213,7 @@ struct hart {
      * reservation set is written, an interrupt is pending or, for WRS.STO,
      * time reaches wrs_deadline (mtime ticks). */
     uint64_t resv_value;
+    uint32_t resv_stamp;  /* the stripe's SC stamp at the LR (cpu/exec_int.c) */
     uint8_t resv_size;
     bool wrs;
     uint64_t wrs_deadline;
@@ -217,16 +221,33 @@ struct hart {
     uint64_t mstateen[4]; /* Smstateen (csr.c) */
 
     struct hart_pmu pmu;  /* Zihpm, Sscofpmf (cpu/pmu.c) */
+
+    /* Threads (machine/board/machine.h, "Threads"): with one host thread per
+     * hart, the hart's thread sleeps on wake_seq (a futex word) while
+     * `sleeping` is set; any thread that changes what it waits for
+     * (hart_set_pending, a request) calls hart_kick. req holds HART_REQ_*
+     * bits posted by other threads; req_seq/req_ack count the requests that
+     * want an answer (machine.h). All atomic. */
+    uint32_t wake_seq;
+    uint32_t sleeping;
+    uint32_t req;
+    uint32_t req_seq, req_ack;
 };
 
+/* Requests to a hart's thread (h->req), served between slices. */
+#define HART_REQ_TLB  1u /* flush the TLB and jump cache (remote sfence.vma) */
+
 static inline uint64_t jcache_key(const struct hart *h) { return h->jc_gen | h->priv; }
-/* Drops every jump-cache entry of the hart. */
+/* Drops every jump-cache entry of the hart: on its own thread. */
 static inline void hart_jcache_flush(struct hart *h)
 {
-    h->jc_gen += 4;
+    __atomic_fetch_add(&h->jc_gen, 4, __ATOMIC_RELAXED); /* another thread may bump it too */
     for (unsigned i = 0; i < 4; i++)
         h->jc_pages[i] = 0;
 }
+/* The same from any thread (the code cache's invalidation): jc_pages, the
+ * owner's, stay as they are (a bit too many is only a longer page flush). */
+static inline void hart_jcache_invalidate(struct hart *h) { __atomic_fetch_add(&h->jc_gen, 4, __ATOMIC_SEQ_CST); }
 
 static inline struct jcache_entry *jcache_slot(struct hart *h, uint64_t pc)
 {
@@ -257,20 +278,39 @@ static inline int hart_illegal(struct hart *h, const struct insn *in) { return h
  * run loop looks at interrupts and yield requests. Any thread. */
 static inline void hart_end_chain(struct hart *h) { __atomic_store_n(&h->chain_end, 0, __ATOMIC_RELAXED); }
 
+/* hart.c: wakes the hart's thread from its sleep (machine.h, "Threads").
+ * Any thread; a no-op for a hart whose thread does not sleep. */
+void hart_wake(struct hart *h);
+/* Ends the hart's chain and wakes its thread if it sleeps: after changing
+ * anything it waits for (seq_cst, so a sleeper that set `sleeping` before
+ * this sees the change, or is woken). Any thread. */
+static inline void hart_kick(struct hart *h)
+{
+    hart_end_chain(h);
+    if (__atomic_load_n(&h->sleeping, __ATOMIC_SEQ_CST))
+        hart_wake(h);
+}
+
 /* Asks hart_run to return at the next block boundary. Any thread. */
 static inline void hart_yield(struct hart *h)
 {
-    h->yield = true;
-    hart_end_chain(h);
+    __atomic_store_n(&h->yield, true, __ATOMIC_SEQ_CST);
+    hart_kick(h);
 }
 
-/* Interrupt lines (any thread). */
+/* Interrupt lines (any thread). Clearing wakes the thread too: a lowered
+ * timer line means a new deadline to sleep until (machine.h). */
 static inline void hart_set_pending(struct hart *h, uint64_t bits)
 {
     __atomic_fetch_or(&h->mip, bits, __ATOMIC_SEQ_CST);
-    hart_end_chain(h);
+    hart_kick(h);
 }
-static inline void hart_clear_pending(struct hart *h, uint64_t bits) { __atomic_fetch_and(&h->mip, ~bits, __ATOMIC_SEQ_CST); }
+static inline void hart_clear_pending(struct hart *h, uint64_t bits)
+{
+    __atomic_fetch_and(&h->mip, ~bits, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&h->sleeping, __ATOMIC_SEQ_CST))
+        hart_wake(h);
+}
 static inline uint64_t hart_pending(const struct hart *h) { return __atomic_load_n(&h->mip, __ATOMIC_SEQ_CST); }
 
 /* trap.c */

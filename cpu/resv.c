@@ -9,17 +9,21 @@ bool resv_wait(struct hart *h, uint64_t deadline)
 {
     struct bus *bus = h->mmu.bus;
     const uint8_t *host = (const uint8_t *)(uintptr_t)h->resv_addr;
+    /* Waiting before the flag and the look at memory (all seq_cst): a store
+     * after the look finds the flag and this hart waiting (resv.h). */
+    h->wrs_deadline = deadline;
+    __atomic_store_n(&h->wrs, true, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&h->wfi, true, __ATOMIC_SEQ_CST);
     if (h->cache)
         code_cache_watch_stores(h->cache, bus->ram_base + (uint64_t)(host - bus->ram));
     uint64_t now = h->resv_size == 4 ? __atomic_load_n((const uint32_t *)host, __ATOMIC_SEQ_CST)
                                      : __atomic_load_n((const uint64_t *)host, __ATOMIC_SEQ_CST);
-    if (now != h->resv_value) { /* written before the page was watched */
+    if (now != h->resv_value || !__atomic_load_n(&h->wfi, __ATOMIC_SEQ_CST)) { /* written meanwhile */
+        __atomic_store_n(&h->wfi, false, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&h->wrs, false, __ATOMIC_SEQ_CST);
         h->resv_valid = false;
         return false;
     }
-    h->wrs_deadline = deadline;
-    h->wrs = true;
-    h->wfi = true;
     return true;
 }
 
@@ -34,9 +38,12 @@ static bool wake_waiters(struct hart *const *harts, unsigned n, uint64_t lo, uin
             continue;
         uint64_t set = set_of(h->resv_addr);
         if (set < hi && lo < set + RESV_SET_BYTES) {
-            h->resv_valid = false;
-            h->wrs = false;
-            h->wfi = false; /* with a thread per hart: signal it here (resv.h) */
+            /* Maybe another hart's thread: a stale view only ends a
+             * reservation or a wait early, which both may do anyway. */
+            __atomic_store_n(&h->resv_valid, false, __ATOMIC_RELAXED);
+            __atomic_store_n(&h->wrs, false, __ATOMIC_RELAXED);
+            __atomic_store_n(&h->wfi, false, __ATOMIC_SEQ_CST);
+            hart_kick(h);
         } else if ((set >> PAGE_SHIFT) == (lo >> PAGE_SHIFT)) {
             others = true;
         }
@@ -51,5 +58,6 @@ void resv_note_store(struct hart *const *harts, unsigned n, struct bus *bus, uin
         return;
     uint64_t lo = (uint64_t)(uintptr_t)host;
     if (!wake_waiters(harts, n, lo, lo + len))
-        bus->page_flags[(paddr - bus->ram_base) >> PAGE_SHIFT] &= (uint8_t)~BUS_PAGE_RESV;
+        __atomic_fetch_and(&bus->page_flags[(paddr - bus->ram_base) >> PAGE_SHIFT], (uint8_t)~BUS_PAGE_RESV,
+                           __ATOMIC_SEQ_CST);
 }

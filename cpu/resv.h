@@ -18,15 +18,16 @@
  *   compares memory with what its LR read after flagging, and does not
  *   sleep when they differ. (A store of the same value leaves the hart
  *   waiting for a change, which is what it waits for anyway.)
- * - The machine runs harts round-robin and drops every hart's reservation
- *   before its slice (machine.h), since plain stores of other harts are not
+ * - With thread=single the machine drops every hart's reservation before
+ *   its slice (machine.h), since plain stores of other harts are not
  *   watched; a hart sleeping in WRS keeps its reservation, which is watched.
+ *   SC itself compares the reserved value (cpu/exec_int.c).
  *
- * Threads: today everything here runs on the single emulation thread. The
- * design holds with one thread per hart: the waiter flags the page before
- * it checks memory and storers notify after they write, so a store either
- * shows in the check or reaches resv_note_store, whose wake-up is then the
- * place to signal the waiting hart's thread.
+ * Threads (one per hart, machine/board/machine.h): the waiter flags the
+ * page before it checks memory and storers notify after they write (both
+ * seq_cst), so a store either shows in the check or reaches
+ * resv_note_store, which clears the waiter's flags atomically and kicks
+ * its thread (hart_kick). A page's RESV bit is cleared by an atomic AND.
  */
 #ifndef RIVET_RESV_H
 #define RIVET_RESV_H

@@ -8,6 +8,7 @@
 #include "devices/clint.h"
 
 #include <stdbool.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "rivet/encoding.h"
@@ -25,7 +26,8 @@ struct clint {
     struct hart_port *harts;
     uint64_t *mtimecmp;
     uint32_t *msip;         /* bit 0 only */
-    uint64_t updated_at;    /* mtime when the MTIP levels were last driven */
+    uint64_t *updated_at;   /* per hart: mtime when its MTIP level was last driven */
+    pthread_mutex_t lock;   /* mtimecmp, msip, updated_at, and the offset's writers */
 };
 
 enum clint_reg { CLINT_REG_NONE, CLINT_REG_MSIP, CLINT_REG_MTIMECMP, CLINT_REG_MTIME };
@@ -42,7 +44,9 @@ struct clint *clint_create(unsigned nharts, const struct hart_port *harts, struc
     c->harts = calloc(nharts, sizeof *c->harts);
     c->mtimecmp = calloc(nharts, sizeof *c->mtimecmp);
     c->msip = calloc(nharts, sizeof *c->msip);
-    if (!c->harts || !c->mtimecmp || !c->msip) {
+    c->updated_at = calloc(nharts, sizeof *c->updated_at);
+    pthread_mutex_init(&c->lock, NULL);
+    if (!c->harts || !c->mtimecmp || !c->msip || !c->updated_at) {
         clint_destroy(c);
         return NULL;
     }
@@ -61,6 +65,8 @@ void clint_destroy(struct clint *c)
     free(c->harts);
     free(c->mtimecmp);
     free(c->msip);
+    free(c->updated_at);
+    pthread_mutex_destroy(&c->lock);
     free(c);
 }
 
@@ -68,28 +74,62 @@ uint64_t clint_mtime(void *clint)
 {
     const struct clint *c = clint;
     uint64_t now = c->time.read ? c->time.read(c->time.opaque) : 0;
-    return now + c->mtime_offset;
+    return now + __atomic_load_n(&c->mtime_offset, __ATOMIC_RELAXED);
+}
+
+/* Drives hart i's MTIP from now; with c->lock held. Driving the level every
+ * time rather than caching it: MTIP is a level owned by the CLINT, and
+ * re-asserting it is harmless (priv spec 3.1.9). */
+static void update_hart_locked(struct clint *c, unsigned i, uint64_t now)
+{
+    c->updated_at[i] = now;
+    hart_port_set(&c->harts[i], MIP_MTIP, now >= c->mtimecmp[i]);
+}
+
+static void update_locked(struct clint *c)
+{
+    uint64_t now = clint_mtime(c);
+    for (unsigned i = 0; i < c->nharts; i++)
+        update_hart_locked(c, i, now);
 }
 
 void clint_update(struct clint *c)
 {
-    uint64_t now = clint_mtime(c);
-    c->updated_at = now;
-    /* Drive the level every time rather than caching it: MTIP is a level
-     * owned by the CLINT, and re-asserting it is harmless (priv spec 3.1.9). */
-    for (unsigned i = 0; i < c->nharts; i++)
-        hart_port_set(&c->harts[i], MIP_MTIP, now >= c->mtimecmp[i]);
+    pthread_mutex_lock(&c->lock);
+    update_locked(c);
+    pthread_mutex_unlock(&c->lock);
+}
+
+void clint_update_hart(struct clint *c, unsigned hart)
+{
+    if (hart >= c->nharts)
+        return;
+    pthread_mutex_lock(&c->lock);
+    update_hart_locked(c, hart, clint_mtime(c));
+    pthread_mutex_unlock(&c->lock);
 }
 
 /* Measured against the last update, not a fresh read of mtime: a compare
  * value reached between the two reads has no MTIP yet, and leaving it out
  * would make an idle machine look as if no timer could ever wake it. */
-uint64_t clint_next_deadline(const struct clint *c)
+uint64_t clint_next_deadline_hart(struct clint *c, unsigned hart)
+{
+    if (hart >= c->nharts)
+        return UINT64_MAX;
+    pthread_mutex_lock(&c->lock);
+    uint64_t cmp = c->mtimecmp[hart];
+    uint64_t best = cmp > c->updated_at[hart] ? cmp : UINT64_MAX;
+    pthread_mutex_unlock(&c->lock);
+    return best;
+}
+
+uint64_t clint_next_deadline(struct clint *c)
 {
     uint64_t best = UINT64_MAX;
-    for (unsigned i = 0; i < c->nharts; i++)
-        if (c->mtimecmp[i] > c->updated_at && c->mtimecmp[i] < best)
-            best = c->mtimecmp[i];
+    for (unsigned i = 0; i < c->nharts; i++) {
+        uint64_t d = clint_next_deadline_hart(c, i);
+        best = d < best ? d : best;
+    }
     return best;
 }
 
@@ -171,14 +211,14 @@ static bus_status clint_write(void *opaque, uint64_t offset, unsigned size, uint
     switch (clint_decode(c, offset, &hart)) {
     case CLINT_REG_MTIMECMP:
         c->mtimecmp[hart] = half_merge(c->mtimecmp[hart], offset, size, value);
-        clint_update(c);
+        update_hart_locked(c, hart, clint_mtime(c));
         break;
     case CLINT_REG_MTIME: {
         uint64_t now = c->time.read ? c->time.read(c->time.opaque) : 0;
         uint64_t mtime = half_merge(now + c->mtime_offset, offset, size, value);
         /* Unsigned wrap-around keeps mtime = now + offset exact. */
-        c->mtime_offset = mtime - now;
-        clint_update(c);
+        __atomic_store_n(&c->mtime_offset, mtime - now, __ATOMIC_RELAXED);
+        update_locked(c);
         break;
     }
     default:
@@ -194,6 +234,6 @@ struct mmio_region clint_region(struct clint *c, uint64_t base, uint64_t size)
 {
     return (struct mmio_region){
         .name = "clint", .base = base, .size = size, .min_access = 4, .max_access = 8,
-        .read = clint_read, .write = clint_write, .opaque = c,
+        .read = clint_read, .write = clint_write, .opaque = c, .lock = &c->lock,
     };
 }

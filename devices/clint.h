@@ -14,7 +14,9 @@
  * clint_next_deadline() how long an idle machine may sleep.
  *
  * Contract: drives harts only through the hart_port table (copied at
- * creation). Threading: every function runs on the emulation thread.
+ * creation). Threading: any thread. One mutex guards mtimecmp, msip and
+ * the update marks (the bus holds it around MMIO; the functions below take
+ * it); mtime's offset is read atomically, so clint_mtime takes no lock.
  */
 #ifndef RIVET_CLINT_H
 #define RIVET_CLINT_H
@@ -42,10 +44,15 @@ uint64_t clint_mtime(void *clint);
 /* MTIP of each hart = (mtime >= mtimecmp); called by the board between rounds
  * and internally after mtimecmp/mtime writes. */
 void clint_update(struct clint *c);
+/* The same for one hart (its own thread, with one thread per hart). */
+void clint_update_hart(struct clint *c, unsigned hart);
+/* Hart `hart`'s mtimecmp when its last update left MTIP low, else
+ * UINT64_MAX (see clint_next_deadline). */
+uint64_t clint_next_deadline_hart(struct clint *c, unsigned hart);
 /* Smallest mtimecmp whose MTIP the last clint_update() has not raised, as
  * an absolute mtime value (compare with clint_mtime(): the wait is the
  * difference in timebase ticks, or none when it is already reached and the
  * next update raises it); UINT64_MAX when no hart has one (idle sleep). */
-uint64_t clint_next_deadline(const struct clint *c);
+uint64_t clint_next_deadline(struct clint *c);
 
 #endif

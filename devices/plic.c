@@ -10,6 +10,7 @@
 #include "devices/plic.h"
 
 #include <stdbool.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "rivet/encoding.h"
@@ -35,6 +36,7 @@ struct plic {
     uint32_t *pending;
     uint32_t *in_service;
     uint32_t *enable_store;        /* ncontexts * nwords */
+    pthread_mutex_t lock;          /* all of the above: the region's lock, and plic_set_level's */
 };
 
 static inline bool bit_get(const uint32_t *a, unsigned i) { return (a[i / 32] >> (i % 32)) & 1; }
@@ -58,6 +60,7 @@ void plic_destroy(struct plic *p)
     free(p->pending);
     free(p->in_service);
     free(p->enable_store);
+    pthread_mutex_destroy(&p->lock);
     free(p);
 }
 
@@ -67,6 +70,8 @@ struct plic *plic_create(unsigned nsources, unsigned nharts, const struct hart_p
         nharts > PLIC_MAX_CONTEXTS / PLIC_CONTEXTS_PER_HART || !harts)
         return NULL;
     struct plic *p = calloc(1, sizeof *p);
+    if (p)
+        pthread_mutex_init(&p->lock, NULL);
     if (!p)
         return NULL;
     p->nsources = nsources;
@@ -133,9 +138,11 @@ static void plic_set_level(void *ctrl, unsigned source, bool level)
     struct plic *p = ctrl;
     if (!p || source == 0 || source >= p->nsources)
         return;
+    pthread_mutex_lock(&p->lock);
     bit_put(p->level, source, level);
     bit_put(p->pending, source, level && !bit_get(p->in_service, source));
     plic_update(p);
+    pthread_mutex_unlock(&p->lock);
 }
 
 struct irq_line plic_line(struct plic *p, unsigned source)
@@ -260,6 +267,6 @@ struct mmio_region plic_region(struct plic *p, uint64_t base, uint64_t size)
 {
     return (struct mmio_region){
         .name = "plic", .base = base, .size = size, .min_access = 4, .max_access = 4,
-        .read = plic_mmio_read, .write = plic_mmio_write, .opaque = p,
+        .read = plic_mmio_read, .write = plic_mmio_write, .opaque = p, .lock = &p->lock,
     };
 }

@@ -18,7 +18,9 @@
  * threshold", recomputed after every change.
  *
  * Contract: drives harts only through the hart_port table (copied). Devices
- * reach it only through plic_line(). Threading: emulation thread only.
+ * reach it only through plic_line(). Threading: any thread; one mutex
+ * guards the state (the bus holds it around MMIO, plic_line's callback
+ * takes it), taken after a device's own lock (mmu/bus.h).
  */
 #ifndef RIVET_PLIC_H
 #define RIVET_PLIC_H

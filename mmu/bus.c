@@ -162,6 +162,9 @@ static bus_status mmio_write(const struct mmio_region *r, uint64_t off, unsigned
  * bytes changed. The watcher hears only CPU stores (watch = true). */
 static void notify_ram_write(struct bus *bus, uint64_t paddr, uint64_t len, bool watch)
 {
+    /* The store before the look at the flags (a WRS waiter flags its page,
+     * then looks at memory: cpu/resv.h). */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     uint64_t first = (paddr - bus->ram_base) >> PAGE_SHIFT;
     uint64_t last = (paddr - bus->ram_base + len - 1) >> PAGE_SHIFT;
     for (uint64_t p = first; p <= last; p++) {
@@ -219,9 +222,12 @@ bus_status bus_read(struct bus *bus, uint64_t paddr, unsigned size, uint64_t *va
     const struct mmio_region *r = mmio_target(bus, paddr, size, &offset);
     if (!r || !r->read)
         return refuse(bus, paddr, size, false, false);
-    if (mmio_read(r, offset, size, value) != BUS_OK)
-        return refuse(bus, paddr, size, false, true);
-    return BUS_OK;
+    if (r->lock)
+        pthread_mutex_lock(r->lock);
+    bus_status st = mmio_read(r, offset, size, value);
+    if (r->lock)
+        pthread_mutex_unlock(r->lock);
+    return st != BUS_OK ? refuse(bus, paddr, size, false, true) : BUS_OK;
 }
 
 bus_status bus_write(struct bus *bus, uint64_t paddr, unsigned size, uint64_t value)
@@ -238,9 +244,12 @@ bus_status bus_write(struct bus *bus, uint64_t paddr, unsigned size, uint64_t va
     const struct mmio_region *r = mmio_target(bus, paddr, size, &offset);
     if (!r || !r->write)
         return refuse(bus, paddr, size, true, false);
-    if (mmio_write(r, offset, size, value & size_mask(size)) != BUS_OK)
-        return refuse(bus, paddr, size, true, true);
-    return BUS_OK;
+    if (r->lock)
+        pthread_mutex_lock(r->lock);
+    bus_status st = mmio_write(r, offset, size, value & size_mask(size));
+    if (r->lock)
+        pthread_mutex_unlock(r->lock);
+    return st != BUS_OK ? refuse(bus, paddr, size, true, true) : BUS_OK;
 }
 
 bool bus_dma_read(struct bus *bus, uint64_t paddr, void *dst, uint64_t len)

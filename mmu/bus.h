@@ -22,13 +22,25 @@
  *   every store to it goes through bus_write(), which calls the code-write
  *   hook, the watcher or the reservation hook. DMA writes call the code and
  *   reservation hooks too, atomics bus_note_store().
- * - Threading: today every caller runs on the single emulation thread. When
- *   harts get their own threads, page_flags and the hooks are read by all of
- *   them and written only with the machine stopped or under the code lock.
+ * - Threading (one host thread per hart, machine.h "Threads"): any hart's
+ *   thread and the main (I/O) thread call bus_read/bus_write/bus_dma_*.
+ *   MMIO is serialised per device: the bus holds region->lock around the
+ *   callbacks, and the main thread takes the same lock before it touches
+ *   the device (UART input, RTC alarm, virtio-net receive, display input).
+ *   Lock order: a device lock, then the PLIC's (a device raising its line),
+ *   then the code cache's (a DMA write into code), then the console lock
+ *   (machine.h); nothing is taken while holding a later one, and no lock is
+ *   held across guest code. RAM is plain memory shared by every thread:
+ *   aligned 1/2/4/8-byte accesses are single host loads and stores
+ *   (load_le/store_le compile to one mov), so they never tear; DMA copies
+ *   are byte ranges with no atomicity (as on hardware). page_flags bits are
+ *   set and cleared with atomic RMWs (the code cache's lock orders the CODE
+ *   bit, cpu/cache.h); the hooks are set before any hart runs.
  */
 #ifndef RIVET_BUS_H
 #define RIVET_BUS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,6 +62,10 @@ struct mmio_region {
      * instruction fetches read these `size` bytes. Such code is never
      * cached in blocks; it runs one instruction at a time. */
     const uint8_t *fetch;
+    /* Non-NULL: held around every callback (the device's lock, see
+     * "Threading" above); NULL: the device locks for itself (CLINT, PLIC)
+     * or has no state to guard (the boot ROM). */
+    pthread_mutex_t *lock;
 };
 
 /* The callbacks of a region of 32-bit registers that accepts 4-byte
@@ -85,6 +101,11 @@ typedef void (*bus_watch_fn)(void *opaque, uint64_t paddr, unsigned size);
  * flagged RESV. */
 typedef void (*bus_resv_write_fn)(void *opaque, uint64_t paddr, uint64_t len);
 
+/* LR/SC's store stamps (cpu/exec_int.c): one counter per 64-byte stripe
+ * of RAM, folded; bumped by every successful SC in it. Atomic. */
+#define BUS_SC_STRIPES 256
+static inline unsigned bus_sc_stripe(const void *host) { return (unsigned)((uintptr_t)host >> 6) & (BUS_SC_STRIPES - 1); }
+
 struct bus {
     uint8_t *ram;
     uint64_t ram_base, ram_size;
@@ -97,6 +118,7 @@ struct bus {
     void *watch_opaque;
     bus_resv_write_fn resv_write;
     void *resv_write_opaque;
+    uint32_t sc_stamp[BUS_SC_STRIPES];
     /* Called when bus_read or bus_write refuses an access (-d guest_errors):
      * `region` is the device's name or NULL (nothing mapped there), `reason`
      * says why. The error paths only; NULL = nobody listens. */

@@ -95,6 +95,44 @@ void mmu_flush_store(struct mmu *m)
     }
 }
 
+void mmu_drop_store_page(struct mmu *m, const uint8_t *host_page)
+{
+    for (unsigned s = 0; s < TLB_SETS; s++) {
+        struct tlb_entry *t = m->sets[s].store;
+        for (unsigned i = 0; i < TLB_ENTRIES; i++) {
+            uint64_t tag = __atomic_load_n(&t[i].tag, __ATOMIC_SEQ_CST);
+            if (tag == TLB_INVALID)
+                continue;
+            /* The filler writes addend before tag: a new tag comes with its addend. */
+            uintptr_t addend = __atomic_load_n(&t[i].addend, __ATOMIC_ACQUIRE);
+            if ((uintptr_t)tag + addend == (uintptr_t)host_page)
+                __atomic_compare_exchange_n(&t[i].tag, &tag, TLB_INVALID, false, __ATOMIC_SEQ_CST,
+                                            __ATOMIC_RELAXED);
+        }
+    }
+}
+
+/* The filler's half of the Dekker pair (cpu/cache.h, "Threads"): after
+ * installing a store entry for host_page, a flag set meanwhile takes it out
+ * again. Returns whether the entry stays. */
+static bool store_entry_stays(struct mmu *m, struct tlb_entry *e, const uint8_t *host_page)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    uint64_t p = (uint64_t)(host_page - m->bus->ram) >> PAGE_SHIFT;
+    if (__atomic_load_n(&m->bus->page_flags[p], __ATOMIC_SEQ_CST) == 0)
+        return true;
+    __atomic_store_n(&e->tag, TLB_INVALID, __ATOMIC_SEQ_CST);
+    return false;
+}
+
+/* Installs (tag, addend): addend first, so that another thread that reads
+ * the new tag reads its addend too (mmu_drop_store_page). */
+static void entry_set(struct tlb_entry *e, uint64_t tag, uintptr_t addend)
+{
+    __atomic_store_n(&e->addend, addend, __ATOMIC_RELAXED);
+    __atomic_store_n(&e->tag, tag, __ATOMIC_RELEASE);
+}
+
 void mmu_set_context(struct mmu *m, int priv, int ls_priv, bool sum)
 {
     m->ls_set = (uint8_t)((ls_priv == PRV_S && sum) ? TLB_SET_S_SUM : (unsigned)ls_priv & 3);
@@ -355,9 +393,10 @@ static void tlb_fill(struct mmu *m, struct tlb_entry *tlb, uint64_t va, uint64_t
         m->super_lo = lo < m->super_lo ? lo : m->super_lo;
         m->super_hi = hi > m->super_hi ? hi : m->super_hi;
     }
-    e->tag = va_page;
-    e->addend = (uintptr_t)host - (uintptr_t)va_page;
+    entry_set(e, va_page, (uintptr_t)host - (uintptr_t)va_page);
     log_fill(m, e);
+    if (acc == ACC_STORE)
+        store_entry_stays(m, e, host);
 }
 
 /* A load or store whose page lost its TLB entry to another: found in the
@@ -378,9 +417,11 @@ static bool victim_access(struct mmu *m, uint64_t va, unsigned size, enum mmu_ac
         *slot = out;
         log_fill(m, slot);
     }
-    *e = hit;
+    entry_set(e, hit.tag, hit.addend);
     log_fill(m, e);
     void *host = (void *)(uintptr_t)(va + hit.addend);
+    if (acc == ACC_STORE && !store_entry_stays(m, e, (const uint8_t *)(uintptr_t)(hit.tag + hit.addend)))
+        return false; /* the page became code meanwhile: the slow path does it */
     if (acc == ACC_STORE)
         store_le(host, size, *value);
     else

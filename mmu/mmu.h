@@ -37,8 +37,10 @@
  * The TLB caches translations for the current context (satp, effective
  * privilege, SUM, MXR, PMP). Whoever changes any of those calls mmu_flush().
  * Threading: an mmu belongs to one hart and is used only on that hart's thread,
- * except mmu_flush_store(), which the code cache may call for any hart with the
- * machine stopped (today: the single emulation thread).
+ * except mmu_drop_store_page(), which the code cache calls from any thread;
+ * every store-entry install re-checks the page's flags after it (cpu/cache.h,
+ * "Threads"). Other harts flush this TLB by request (remote sfence.vma,
+ * machine/board/machine.h).
  */
 #ifndef RIVET_MMU_H
 #define RIVET_MMU_H
@@ -160,6 +162,10 @@ bool mmu_flush_page(struct mmu *m, uint64_t va);
  * (an MXR change needs mmu_flush). */
 void mmu_set_context(struct mmu *m, int priv, int ls_priv, bool sum);
 void mmu_flush_store(struct mmu *m);    /* store TLBs only (a page became code) */
+/* Drops the store entries that map host_page (a RAM page becoming code or
+ * watched): by compare-and-swap, from any thread, while the owner runs
+ * (cpu/cache.h, "Threads"). */
+void mmu_drop_store_page(struct mmu *m, const uint8_t *host_page);
 
 /* Translates va for an access of the given kind and size at the current
  * context, including PMP. On success *pa is the physical address. */

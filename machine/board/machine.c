@@ -4,6 +4,7 @@
  * from the one address map (memmap.h); boot.c loads the guest and fdt.c
  * describes the same devices to it.
  */
+#define _GNU_SOURCE /* ppoll */
 #include "machine/board/machine.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -46,9 +48,11 @@ void machine_note(struct machine *m, const char *fmt, ...)
     va_start(ap, fmt);
     err_vformat(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    pthread_mutex_lock(&m->locks.console); /* any thread (machine.h, "Threads") */
     terminal_flush(m->term); /* after the guest output that came before it */
     /* The console may have the terminal in raw mode: CR LF ends the line. */
     fprintf(stderr, "rivet: %s%s", msg, isatty(STDERR_FILENO) ? "\r\n" : "\n");
+    pthread_mutex_unlock(&m->locks.console);
 }
 
 void machine_err(char *err, size_t errlen, const char *fmt, ...)
@@ -60,13 +64,27 @@ void machine_err(char *err, size_t errlen, const char *fmt, ...)
 }
 
 
+void machine_request_exit_kind(struct machine *m, enum machine_exit kind, uint64_t code)
+{
+    pthread_mutex_lock(&m->locks.exit);
+    bool first = !m->exit_requested;
+    if (first) {
+        m->exit_kind = kind;
+        m->exit_code = code;
+        __atomic_store_n(&m->exit_requested, true, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&m->locks.exit);
+    if (!first)
+        return;
+    for (unsigned i = 0; i < m->cfg.nharts; i++)
+        hart_yield(&m->harts[i]);
+    machine_threads_wake_io(m);
+}
+
 void machine_request_exit(void *opaque, uint64_t code)
 {
     struct machine *m = opaque;
-    m->exit_requested = true;
-    m->exit_code = code;
-    for (unsigned i = 0; i < m->cfg.nharts; i++)
-        hart_yield(&m->harts[i]);
+    machine_request_exit_kind(m, m->exit_kind, code);
 }
 
 void rivet_config_default(struct rivet_config *cfg)
@@ -124,6 +142,10 @@ static bool check_config(const struct rivet_config *cfg, char *err, size_t errle
                     (unsigned long long)cfg->ram_size);
         return false;
     }
+    if (cfg->icount && cfg->thread == RIVET_THREAD_MULTI) {
+        machine_err(err, errlen, "-accel tcg,thread=multi: -icount needs thread=single");
+        return false;
+    }
     if (!(cfg->timeout >= 0) || !isfinite(cfg->timeout)) {
         machine_err(err, errlen, "time limit must be a finite number of seconds");
         return false;
@@ -138,8 +160,18 @@ static bool check_config(const struct rivet_config *cfg, char *err, size_t errle
 static void port_set(void *hart, uint64_t bits) { hart_set_pending(hart, bits); }
 static void port_clear(void *hart, uint64_t bits) { hart_clear_pending(hart, bits); }
 
+/* The code cache's arena recycling (cpu/cache.h, "Threads"). */
+static void world_stop(void *opaque)
+{
+    struct machine *m = opaque;
+    machine_stop_world(m, machine_current_hart(m));
+}
+
+static void world_resume(void *opaque) { machine_resume_world(opaque); }
+
 static bool create_harts(struct machine *m, char *err, size_t errlen)
 {
+    code_cache_set_world(m->cache, &(struct cache_world){ world_stop, world_resume, m });
     m->harts = calloc(m->cfg.nharts, sizeof *m->harts);
     if (!m->harts) {
         machine_err(err, errlen, "out of memory creating %u harts", m->cfg.nharts);
@@ -166,9 +198,8 @@ static bool create_harts(struct machine *m, char *err, size_t errlen)
 static void on_test_finish(void *opaque, enum sifive_test_action action, unsigned code)
 {
     struct machine *m = opaque;
-    if (action == SIFIVE_TEST_RESET)
-        m->exit_kind = MACHINE_EXIT_RESET;
-    machine_request_exit(m, action == SIFIVE_TEST_FAIL ? code : 0);
+    machine_request_exit_kind(m, action == SIFIVE_TEST_RESET ? MACHINE_EXIT_RESET : MACHINE_EXIT_GUEST,
+                              action == SIFIVE_TEST_FAIL ? code : 0);
 }
 
 /* Ctrl-A x: QEMU quits with status 0. Called from inside uart_poll, so it
@@ -218,6 +249,26 @@ static bool open_console(struct machine *m, char *err, size_t errlen)
     if (m->term)
         m->console = terminal_chardev(m->term);
     return m->term != NULL;
+}
+
+/* The console as every device sees it: m->console_inner under
+ * locks.console, so that hart threads and the I/O thread share it. */
+static void console_locked_write(void *opaque, const uint8_t *buf, size_t len)
+{
+    struct machine *m = opaque;
+    pthread_mutex_lock(&m->locks.console);
+    chardev_write(&m->console_inner, buf, len);
+    pthread_mutex_unlock(&m->locks.console);
+    machine_threads_wake_io(m); /* the I/O thread writes it out now, not at its next tick */
+}
+
+static size_t console_locked_read(void *opaque, uint8_t *buf, size_t len)
+{
+    struct machine *m = opaque;
+    pthread_mutex_lock(&m->locks.console);
+    size_t n = chardev_read(&m->console_inner, buf, len);
+    pthread_mutex_unlock(&m->locks.console);
+    return n;
 }
 
 /* A device's or backend's runtime problem, as one note (machine_note). */
@@ -360,6 +411,8 @@ static bool create_devices(struct machine *m, char *err, size_t errlen)
         return false;
     if (!machine_debug_create(m, err, errlen)) /* may wrap m->console: before the UART copies it */
         return false;
+    m->console_inner = m->console; /* outermost: the console lock (machine.h, "Threads") */
+    m->console = (struct chardev){ console_locked_write, console_locked_read, m };
     m->uart = uart_create(&m->console, plic_line(m->plic, mm[VIRT_UART0].irq));
     if (!m->uart || !create_disks(m, err, errlen) || !create_rng(m, err, errlen) || !create_net(m, err, errlen)) {
         if (!m->uart)
@@ -385,17 +438,47 @@ static bool map_devices(struct machine *m, char *err, size_t errlen)
     struct mmio_region rom = { .name = mm[VIRT_MROM].name, .base = mm[VIRT_MROM].base, .size = mm[VIRT_MROM].size,
                                .min_access = 1, .max_access = 8, .read = rom_read, .write = rom_write,
                                .opaque = m->rom, .fetch = m->rom };
+    struct mmio_region rtc = goldfish_rtc_region(m->rtc, mm[VIRT_RTC].base, mm[VIRT_RTC].size);
+    struct mmio_region uart = uart_region(m->uart, mm[VIRT_UART0].base, mm[VIRT_UART0].size);
+    rtc.lock = &m->locks.rtc; /* the device locks (machine.h, "Threads") */
+    uart.lock = &m->locks.uart;
     bool ok = add_region(m, rom, err, errlen) &&
               add_region(m, test_region(m), err, errlen) &&
-              add_region(m, goldfish_rtc_region(m->rtc, mm[VIRT_RTC].base, mm[VIRT_RTC].size), err, errlen) &&
+              add_region(m, rtc, err, errlen) &&
               add_region(m, clint_region(m->clint, mm[VIRT_CLINT].base, mm[VIRT_CLINT].size), err, errlen) &&
               add_region(m, plic_region(m->plic, mm[VIRT_PLIC].base, mm[VIRT_PLIC].size), err, errlen) &&
-              add_region(m, uart_region(m->uart, mm[VIRT_UART0].base, mm[VIRT_UART0].size), err, errlen);
+              add_region(m, uart, err, errlen);
     for (unsigned i = 0; ok && i < RIVET_VIRTIO_SLOTS; i++) {
         uint64_t base = mm[VIRT_VIRTIO].base + (uint64_t)i * VIRT_VIRTIO_STRIDE;
-        ok = add_region(m, virtio_mmio_region(m->virtio[i], base, mm[VIRT_VIRTIO].size), err, errlen);
+        struct mmio_region r = virtio_mmio_region(m->virtio[i], base, mm[VIRT_VIRTIO].size);
+        r.lock = &m->locks.slot[i];
+        ok = add_region(m, r, err, errlen);
     }
     return ok;
+}
+
+static void init_locks(struct machine_locks *l)
+{
+    pthread_mutexattr_t rec; /* machine_note takes the console lock, also from under it */
+    pthread_mutexattr_init(&rec);
+    pthread_mutexattr_settype(&rec, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&l->uart, NULL);
+    pthread_mutex_init(&l->rtc, NULL);
+    pthread_mutex_init(&l->console, &rec);
+    pthread_mutexattr_destroy(&rec);
+    pthread_mutex_init(&l->exit, NULL);
+    for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++)
+        pthread_mutex_init(&l->slot[i], NULL);
+}
+
+static void destroy_locks(struct machine_locks *l)
+{
+    pthread_mutex_destroy(&l->uart);
+    pthread_mutex_destroy(&l->rtc);
+    pthread_mutex_destroy(&l->console);
+    pthread_mutex_destroy(&l->exit);
+    for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++)
+        pthread_mutex_destroy(&l->slot[i]);
 }
 
 struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t errlen)
@@ -413,6 +496,7 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
     }
     m->cfg = *cfg;
     m->rng_fd = -1;
+    init_locks(&m->locks);
     clock_gettime(CLOCK_MONOTONIC, &m->start);
     if (!bus_init(&m->bus, RIVET_RAM_BASE, cfg->ram_size)) {
         machine_err(err, errlen, "cannot allocate %llu MiB of guest RAM: %s",
@@ -481,9 +565,11 @@ void rivet_destroy(struct machine *m)
     machine_debug_destroy(m);
     if (m->cache)
         code_cache_destroy(m->cache);
+    machine_threads_free(m);
     free(m->harts);
     free(m->dtb);
     bus_destroy(&m->bus);
+    destroy_locks(&m->locks);
     free(m);
 }
 
@@ -495,6 +581,14 @@ void rivet_request_stop(struct machine *m, int signo)
 void rivet_restore_terminal(void) { terminal_restore_now(); }
 
 void rivet_code_stats(const struct machine *m, struct rivet_code_stats *s) { code_cache_stats(m->cache, s); }
+
+void rivet_hart_stats(const struct machine *m, unsigned hart, struct rivet_hart_stats *s)
+{
+    s->instructions = hart < m->cfg.nharts ? m->harts[hart].instret : 0;
+    s->cpu_ns = machine_hart_cpu_ns(m, hart);
+}
+
+bool rivet_threaded(const struct machine *m) { return m->mt != NULL; }
 
 uint64_t rivet_instructions(const struct machine *m)
 {
@@ -695,10 +789,163 @@ static int end_run(struct machine *m, int status)
 }
 
 static int run_loop(struct machine *m, char *err, size_t errlen);
+static int run_loop_threads(struct machine *m, char *err, size_t errlen);
 
 int rivet_run(struct machine *m, char *err, size_t errlen)
 {
-    return end_run(m, run_loop(m, err, errlen));
+    if (machine_threads_wanted(&m->cfg) && machine_threads_start(m)) {
+        int status = run_loop_threads(m, err, errlen);
+        machine_threads_end(m);
+        return end_run(m, status);
+    }
+    return end_run(m, run_loop(m, err, errlen)); /* also when no thread could start */
+}
+
+/* ---- thread=multi: the I/O thread (machine.h, "Threads") ---- */
+
+/* What ends a threaded run besides the console: the guest's exit, a
+ * signal, the instruction limit, the time limit. */
+static bool threads_should_end(struct machine *m, uint64_t elapsed, uint64_t limit_ns, int *status, char *err,
+                               size_t errlen)
+{
+    if (machine_exiting(m)) {
+        *status = guest_exit(m, err, errlen);
+    } else if (m->stop_signal) {
+        machine_err(err, errlen, "stopped by signal %d", (int)m->stop_signal);
+        *status = RIVET_EXIT_SIGNAL + m->stop_signal;
+    } else if (m->cfg.max_insns && __atomic_load_n(&m->retired, __ATOMIC_RELAXED) >= m->cfg.max_insns) {
+        machine_err(err, errlen, "instruction limit of %llu reached", (unsigned long long)m->cfg.max_insns);
+        *status = RIVET_EXIT_LIMIT;
+    } else if (limit_ns && elapsed >= limit_ns) {
+        machine_err(err, errlen, "time limit of %g s reached", m->cfg.timeout);
+        *status = RIVET_EXIT_LIMIT;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static void lock_slots(struct machine *m, bool lock)
+{
+    for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++)
+        (lock ? pthread_mutex_lock : pthread_mutex_unlock)(&m->locks.slot[i]);
+}
+
+/* update_devices' I/O part, each device under its lock; the harts drive
+ * their own timers. */
+static void update_io(struct machine *m)
+{
+    pthread_mutex_lock(&m->locks.rtc);
+    goldfish_rtc_update(m->rtc);
+    pthread_mutex_unlock(&m->locks.rtc);
+    pthread_mutex_lock(&m->locks.uart);
+    uart_poll(m->uart);
+    pthread_mutex_unlock(&m->locks.uart);
+    pthread_mutex_lock(&m->locks.console);
+    terminal_flush(m->term);
+    check_outputs(m);
+    pthread_mutex_unlock(&m->locks.console);
+    if (m->display) {
+        lock_slots(m, true);
+        display_board_poll(m);
+        lock_slots(m, false);
+    }
+    if (m->net) {
+        pthread_mutex_lock(&m->locks.slot[m->cfg.net_slot]);
+        net_service(m->net);
+        pthread_mutex_unlock(&m->locks.slot[m->cfg.net_slot]);
+    }
+}
+
+/* The I/O thread's sleep: until console input, a network descriptor, a
+ * wake-up (machine_threads_wake_io), the RTC alarm or idle_cap_ns. */
+static void io_sleep(struct machine *m, uint64_t elapsed_ns, uint64_t limit_ns)
+{
+    uint64_t step = idle_cap_ns(m);
+    pthread_mutex_lock(&m->locks.rtc);
+    uint64_t alarm = goldfish_rtc_ns_until_alarm(m->rtc);
+    pthread_mutex_unlock(&m->locks.rtc);
+    step = min_u64(step, alarm);
+    if (limit_ns && limit_ns > elapsed_ns && limit_ns - elapsed_ns < step)
+        step = limit_ns - elapsed_ns;
+    struct pollfd fds[NET_MAX_FDS + 2];
+    unsigned nnet = 0, n;
+    if (m->net) {
+        pthread_mutex_lock(&m->locks.slot[m->cfg.net_slot]);
+        nnet = net_pollfds(m->net, fds, NET_MAX_FDS, &step);
+        pthread_mutex_unlock(&m->locks.slot[m->cfg.net_slot]);
+    }
+    n = nnet;
+    fds[n++] = (struct pollfd){ .fd = machine_threads_wake_fd(m), .events = POLLIN };
+    pthread_mutex_lock(&m->locks.console);
+    int tfd = terminal_poll_fd(m->term);
+    pthread_mutex_unlock(&m->locks.console);
+    if (tfd >= 0)
+        fds[n++] = (struct pollfd){ .fd = tfd, .events = POLLIN };
+    struct timespec ts = { .tv_sec = (time_t)(step / NS_PER_S), .tv_nsec = (long)(step % NS_PER_S) };
+    int r = ppoll(fds, n, &ts, NULL); /* EINTR: a signal, checked next */
+    machine_threads_drain_wake(m);
+    if (r > 0 && tfd >= 0 && fds[n - 1].revents) {
+        pthread_mutex_lock(&m->locks.console);
+        terminal_refill(m->term);
+        pthread_mutex_unlock(&m->locks.console);
+    }
+    if (m->net) {
+        for (unsigned i = 0; i < nnet && r <= 0; i++)
+            fds[i].revents = 0;
+        pthread_mutex_lock(&m->locks.slot[m->cfg.net_slot]);
+        net_dispatch(m->net, fds, nnet, false);
+        pthread_mutex_unlock(&m->locks.slot[m->cfg.net_slot]);
+    }
+}
+
+/* Every hart waits, nothing can wake them (run_loop's rule), and no hart
+ * went to sleep while this looked (the activity count stayed). */
+static bool threads_dead(struct machine *m, char *err, size_t errlen, int *status)
+{
+    uint32_t before = machine_threads_activity(m);
+    if (!all_waiting(m) || !no_deadline_ahead(m))
+        return false;
+    if (input_possible(m) && !m->cfg.return_on_idle)
+        return false;
+    if (machine_threads_activity(m) != before || !all_waiting(m))
+        return false;
+    if (!input_possible(m))
+        machine_err(err, errlen, "every hart waits for an interrupt and nothing is left to raise one "
+                                 "(no timer armed, no input)");
+    else
+        machine_err(err, errlen, "every hart waits for input");
+    *status = RIVET_EXIT_LIMIT;
+    return true;
+}
+
+static int run_loop_threads(struct machine *m, char *err, size_t errlen)
+{
+    uint64_t limit_ns = timeout_ns(m->cfg.timeout);
+    machine_err(err, errlen, "%s", "");
+    for (;;) {
+        int status;
+        if (m->debug) { /* the expect script and the console log: the console's */
+            pthread_mutex_lock(&m->locks.console);
+            bool end = machine_debug_round(m, &status, err, errlen);
+            pthread_mutex_unlock(&m->locks.console);
+            if (end)
+                return status;
+        }
+        uint64_t elapsed = machine_ns_since(&m->start);
+        if (threads_should_end(m, elapsed, limit_ns, &status, err, errlen))
+            return status;
+        update_io(m);
+        if (machine_exiting(m)) /* Ctrl-A x, read by uart_poll */
+            return guest_exit(m, err, errlen);
+        if (m->console_closed) {
+            machine_err(err, errlen, "the console output was closed (its reader went away); stopping");
+            return RIVET_EXIT_SIGNAL + SIGPIPE;
+        }
+        if (threads_dead(m, err, errlen, &status))
+            return status;
+        io_sleep(m, elapsed, limit_ns);
+    }
 }
 
 static int run_loop(struct machine *m, char *err, size_t errlen)

@@ -45,10 +45,67 @@
  *   --expect-script clock, MACHINE_IDLE_NS. Under -icount a pending deadline
  *   is not slept for at all: machine_debug_idle jumps virtual time to it.
  * - No global state: everything hangs off struct machine.
+ *
+ * Threads (-accel tcg,thread=multi, the default for -smp > 1; threads.c)
+ * - One host thread per hart runs it free (no rounds): each loop serves the
+ *   hart's requests (h->req), drives its own timer lines (clint_update_hart,
+ *   hart_update_timer_irqs), runs MACHINE_SLICE instructions with
+ *   hart_run, adds what retired to m->retired (atomic), and when the hart
+ *   waits (WFI, WRS, stopped by HSM) with nothing pending and enabled,
+ *   sleeps on its futex h->wake_seq until its own earliest deadline
+ *   (mtimecmp, stimecmp, WRS.STO) or a hart_kick (hart_set_pending,
+ *   hart_clear_pending, a request, the end).
+ * - The caller's thread (rivet_run) is the I/O thread: console input and
+ *   output, the RTC alarm, the network, display input, the expect script,
+ *   --timeout, signals (hart threads block them all), --max-insns, the exit
+ *   request, the deadlock check. It sleeps in ppoll on its input
+ *   descriptors and a wake-up pipe (machine_threads_wake_io: console
+ *   output, the exit request, the instruction limit) for at most
+ *   idle_cap_ns.
+ * - Shared state and its rule:
+ *     device state        the device's lock (mmu/bus.h): m->locks.uart for
+ *                         the UART, .rtc, .slot[i] for virtio-mmio slot i;
+ *                         CLINT and PLIC have their own.
+ *     m->console, the terminal buffers, the expect script, --console-log
+ *                         m->locks.console (the console chardev takes it;
+ *                         the I/O thread takes it to flush and script).
+ *                         Innermost: nothing is taken while holding it.
+ *     exit_requested, exit_code, exit_kind
+ *                         written once, under m->locks.exit, by
+ *                         machine_request_exit_kind (first request wins);
+ *                         exit_requested read atomically.
+ *     m->retired          atomic add by each hart thread.
+ *     a hart's mip, yield, chain_end, wake_seq, sleeping, req*, jc_gen
+ *                         atomics (cpu/hart.h).
+ *     a hart's TLB        its own thread only; other threads post
+ *                         HART_REQ_TLB (remote sfence.vma) and wait for the
+ *                         ack, or drop store entries of a page becoming
+ *                         code by CAS (cpu/cache.h).
+ *     a stopped hart's registers
+ *                         written by the hart that starts it (SBI HSM)
+ *                         before it clears `halted` (release) and kicks it.
+ *     the code cache      cpu/cache.h (its lock; arena recycling stops the
+ *                         world: machine_stop_world).
+ * - Lock order: device lock -> PLIC lock -> code cache lock -> console lock;
+ *   m->mt.lock (parking) is never held while taking another.
+ * - Stop the world: the requester marks itself parked, sets HART_REQ_PARK
+ *   on every other hart, kicks them and waits until each is parked (a hart
+ *   parks only at a slice boundary or while waiting for an ack, never inside
+ *   a block or holding a lock), works, then releases them.
+ * - Requests that want an answer (remote sfence.vma, remote fence.i): the
+ *   requester sets the bit, bumps req_seq, kicks the target and waits for
+ *   req_ack to reach its number, serving its own requests meanwhile, so two
+ *   harts shooting each other down never deadlock.
+ * - --max-insns with threads: each hart runs at most the instructions left
+ *   when its slice starts, so the total may overshoot by up to (harts - 1)
+ *   slices.
+ * - -gdb, -icount, --trace and semihosting run thread=single (interim for
+ *   -gdb: the stub's all-stop is written for the round-robin loop).
  */
 #ifndef RIVET_MACHINE_H
 #define RIVET_MACHINE_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdbool.h>
@@ -117,7 +174,15 @@ struct machine {
     /* Set by rivet_request_stop (any thread, signal handlers): the signal number. */
     volatile sig_atomic_t stop_signal;
 
-    uint64_t retired;             /* instructions retired over all harts by rivet_run */
+    uint64_t retired;             /* instructions retired over all harts by rivet_run (atomic) */
+
+    /* Threads (see "Threads" above). */
+    struct machine_locks {
+        pthread_mutex_t uart, rtc, slot[RIVET_VIRTIO_SLOTS];
+        pthread_mutex_t console, exit;
+    } locks;
+    struct chardev console_inner; /* what m->console wraps with locks.console */
+    struct machine_threads *mt;   /* NULL: thread=single */
 
     /* gdb stub, -icount clock, --expect-script, --console-log (machine/debug/debug.c);
      * NULL when none of them is asked for. */
@@ -163,8 +228,39 @@ uint64_t machine_next_deadline(const struct machine *m);
  * may too. */
 bool machine_run_round(struct machine *m);
 
-/* HTIF exit callback: records the code and yields every hart. */
+/* HTIF exit callback: records the code and yields every hart. Any thread;
+ * the first request of a run wins. */
 void machine_request_exit(void *opaque, uint64_t code);
+void machine_request_exit_kind(struct machine *m, enum machine_exit kind, uint64_t code);
+static inline bool machine_exiting(const struct machine *m) { return __atomic_load_n(&m->exit_requested, __ATOMIC_ACQUIRE); }
+
+/* threads.c (see "Threads" above). */
+/* Whether this run uses one thread per hart (cfg.thread resolved). */
+bool machine_threads_wanted(const struct rivet_config *cfg);
+/* Starts a thread per hart (false: none started, run single); ends and
+ * joins them. The caller's thread, which then serves I/O (machine.c). */
+bool machine_threads_start(struct machine *m);
+void machine_threads_end(struct machine *m);
+/* Wakes the I/O thread's sleep (any thread); its descriptor; emptying it. */
+void machine_threads_wake_io(struct machine *m);
+int machine_threads_wake_fd(struct machine *m);
+void machine_threads_drain_wake(struct machine *m);
+/* Bumped by every hart thread that goes to sleep (the deadlock check). */
+uint32_t machine_threads_activity(struct machine *m);
+/* Stops every other hart at a slice boundary (self: the calling hart, or
+ * NULL from a thread that is no hart) until machine_resume_world. No-op
+ * with one thread. */
+void machine_stop_world(struct machine *m, struct hart *self);
+void machine_resume_world(struct machine *m);
+/* Makes target reach a slice boundary (flushing its TLB first when tlb)
+ * before returning: remote sfence.vma / fence.i. self may be target (then
+ * done at once) or NULL (not a hart). Any hart's thread. */
+void machine_hart_sync(struct machine *m, struct hart *self, struct hart *target, bool tlb);
+/* The hart whose thread is calling, or NULL (thread=single: NULL too). */
+struct hart *machine_current_hart(struct machine *m);
+/* Per-hart host CPU time of the last run in ns (0 with thread=single). */
+uint64_t machine_hart_cpu_ns(const struct machine *m, unsigned hart);
+void machine_threads_free(struct machine *m);
 
 /* Fills err (when non-NULL) with one formatted line (rivet/errfmt.h: an
  * overlong one keeps its start and its reason). */

@@ -95,22 +95,39 @@ static void set_timer(void *opaque, unsigned hartid, uint64_t deadline)
 
 static void send_ipi(void *opaque, unsigned hartid) { hart_set_pending(hart_of(opaque, hartid), MIP_SSIP); }
 static void clear_ipi(void *opaque, unsigned hartid) { hart_clear_pending(hart_of(opaque, hartid), MIP_SSIP); }
-static void remote_sfence(void *opaque, unsigned hartid) { hart_flush_tlb(hart_of(opaque, hartid)); }
+/* The target's TLB is flushed before the call returns (SBI RFENCE): with
+ * a thread per hart, by a request it acknowledges (machine.h). */
+static void remote_sfence(void *opaque, unsigned hartid)
+{
+    struct machine *m = opaque;
+    machine_hart_sync(m, machine_current_hart(m), hart_of(opaque, hartid), true);
+}
 
-/* Nothing to do: the code cache drops decoded blocks on every store to
- * their page, so instruction fetch is always coherent with memory. */
-static void remote_fence_i(void *opaque, unsigned hartid) {}
+/* The code cache drops decoded blocks on every store to their page, so
+ * instruction fetch is coherent with memory; what is left is that the
+ * target leaves the block it may be running (a loop inside one block keeps
+ * running it): with a thread per hart it reaches a slice boundary before
+ * the call returns. */
+static void remote_fence_i(void *opaque, unsigned hartid)
+{
+    struct machine *m = opaque;
+    machine_hart_sync(m, machine_current_hart(m), hart_of(opaque, hartid), false);
+}
 
 static enum sbi_hart_state hart_state(void *opaque, unsigned hartid)
 {
-    return hart_of(opaque, hartid)->halted ? SBI_HSM_STOPPED : SBI_HSM_STARTED;
+    return __atomic_load_n(&hart_of(opaque, hartid)->halted, __ATOMIC_ACQUIRE) ? SBI_HSM_STOPPED
+                                                                                : SBI_HSM_STARTED;
 }
 
+/* The target is stopped: its thread sleeps and touches none of its state
+ * until `halted` clears (release), after which the kick wakes it. */
 static void hart_start(void *opaque, unsigned hartid, uint64_t start_addr, uint64_t arg)
 {
     struct hart *h = hart_of(opaque, hartid);
-    h->halted = false;
     machine_sbi_enter_s(h, start_addr, hartid, arg);
+    __atomic_store_n(&h->halted, false, __ATOMIC_RELEASE);
+    hart_kick(h);
 }
 
 /* The caller is the running hart: yield ends its slice at once. */
@@ -137,9 +154,8 @@ static void hart_suspend(void *opaque, unsigned hartid)
 static void system_reset(void *opaque, uint32_t type, uint32_t reason)
 {
     struct machine *m = opaque;
-    if (type != SBI_SRST_TYPE_SHUTDOWN)
-        m->exit_kind = MACHINE_EXIT_RESET;
-    machine_request_exit(m, reason == SBI_SRST_REASON_SYSTEM_FAILURE ? 1 : 0);
+    machine_request_exit_kind(m, type != SBI_SRST_TYPE_SHUTDOWN ? MACHINE_EXIT_RESET : MACHINE_EXIT_GUEST,
+                              reason == SBI_SRST_REASON_SYSTEM_FAILURE ? 1 : 0);
 }
 
 /* The PMU's CSR access, as M-mode code: the calling hart is in the ecall
@@ -173,7 +189,7 @@ static bool sbi_ecall_hook(void *opaque, struct hart *h)
     memcpy(args, &h->x[REG_A0], sizeof args);
     uint64_t ext = h->x[REG_A7];
     struct sbi_ret r = sbi_call(&m->sbi, (unsigned)h->mhartid, ext, h->x[REG_A6], args);
-    if (h->halted || m->exit_requested)
+    if (h->halted || machine_exiting(m))
         return true; /* hart stop / system reset: the guest never sees a result */
     h->x[REG_A0] = (uint64_t)r.error;
     if (!sbi_is_legacy(ext))

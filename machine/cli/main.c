@@ -100,12 +100,22 @@ static double seconds_since(const struct timespec *t0)
     return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static void print_stats(const struct machine *m, const struct timespec *t0)
+static void print_stats(const struct machine *m, unsigned nharts, const struct timespec *t0)
 {
     double s = seconds_since(t0);
     uint64_t n = rivet_instructions(m);
     fprintf(stderr, "rivet: instructions: %llu, seconds: %.3f, MIPS: %.1f\n", (unsigned long long)n, s,
             s > 0 ? (double)n / s / 1e6 : 0.0);
+    for (unsigned i = 0; i < nharts && nharts > 1; i++) {
+        struct rivet_hart_stats h;
+        rivet_hart_stats(m, i, &h);
+        if (rivet_threaded(m))
+            fprintf(stderr, "rivet: hart %u: instructions: %llu, CPU seconds: %.3f\n", i,
+                    (unsigned long long)h.instructions, (double)h.cpu_ns / 1e9);
+        else
+            fprintf(stderr, "rivet: hart %u: instructions: %llu (one thread for all harts)\n", i,
+                    (unsigned long long)h.instructions);
+    }
     struct rivet_code_stats c;
     rivet_code_stats(m, &c);
     fprintf(stderr,
@@ -211,7 +221,7 @@ static int run_machine(const struct cli_options *o, struct rivet_config *cfg, en
             status = fail(RIVET_EXIT_INTERNAL, err);
         out->screenshot = NULL; /* closed by screenshot_on_exit */
         if (o->stats)
-            print_stats(m, &t0);
+            print_stats(m, o->cfg.nharts, &t0);
     }
     disarm_startup_timer();
     running = NULL;

@@ -227,8 +227,7 @@ static void stuck_end(struct machine_log *l)
 {
     if (l->stuck != RIVET_STUCK_EXIT)
         return;
-    l->m->exit_kind = MACHINE_EXIT_STUCK;
-    machine_request_exit(l->m, 1);
+    machine_request_exit_kind(l->m, MACHINE_EXIT_STUCK, 1);
 }
 
 /* The 32-bit (or 16-bit) instruction at va as the hart fetches it. */
@@ -328,11 +327,19 @@ static void watch(struct machine_log *l, struct hart *h, uint64_t cause, uint64_
         row->count = 0;
         return;
     }
-    if (cause == CAUSE_FETCH_ACCESS && fetch_outside_memory(h))
+    /* Reports share the list of what was said and the console with the
+     * other harts' threads (machine.h, "Threads"); rows are per hart. */
+    if (cause == CAUSE_FETCH_ACCESS && fetch_outside_memory(h)) {
+        pthread_mutex_lock(&l->m->locks.console);
         report_jump(l, h, tval);
+        pthread_mutex_unlock(&l->m->locks.console);
+    }
     if (row->count && row->cause == cause && row->epc == h->pc && row->tval == tval) {
-        if (++row->count == STUCK_REPEATS)
+        if (++row->count == STUCK_REPEATS) {
+            pthread_mutex_lock(&l->m->locks.console);
             report_loop(l, h, cause, tval);
+            pthread_mutex_unlock(&l->m->locks.console);
+        }
         return;
     }
     *row = (struct stuck_row){ cause, h->pc, tval, 1 };

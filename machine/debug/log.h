@@ -6,8 +6,9 @@
  * Everything here runs on slow paths only: the hart's trap hook
  * (hart_env.trap_hook, cpu/trap.c), the bus's refused-access hook
  * (mmu/bus.h), and boot. Nothing is looked at per instruction, so logging
- * costs nothing while the guest does not trap. Threading: the emulation
- * thread, where every hart runs (the stuck rows are updated there).
+ * costs nothing while the guest does not trap. Threading: any hart's
+ * thread; each line is one fprintf (stdio locks the stream), the stuck
+ * rows are per hart, and reports take the console lock (machine.h).
  *
  * Lines (-d ITEMS, to -D FILE or stderr):
  *   int           riscv_cpu_do_interrupt: hart:0, async:1, cause:0000000000000007,

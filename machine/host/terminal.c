@@ -355,6 +355,17 @@ static size_t term_read(void *opaque, uint8_t *buf, size_t len)
     return n;
 }
 
+int terminal_poll_fd(const struct terminal *t)
+{
+    return t && t->in_fd >= 0 && !t->in_eof && t->in_len == 0 ? t->in_fd : -1;
+}
+
+void terminal_refill(struct terminal *t)
+{
+    if (terminal_poll_fd(t) >= 0)
+        refill_at(t, coarse_now_ns());
+}
+
 /*
  * The idle machine's sleep (terminal.h). The descriptor is polled only while
  * the buffer is empty: bytes still buffered mean the guest has not taken the

@@ -86,6 +86,12 @@ struct chardev terminal_chardev(struct terminal *t);
  * ended (EOF, a read error), earlier input still waits in the buffer, or
  * the descriptor was ready without data. */
 bool terminal_wait_input(struct terminal *t, uint64_t timeout_ns, struct pollfd *extra, unsigned nextra);
+/* For a loop that polls by itself (thread=multi's I/O thread): the input
+ * descriptor to wait on, or -1 when there is none to wait for (no input,
+ * EOF, bytes still buffered); after it polled readable, terminal_refill
+ * reads what came (terminal_wait_input's refill). */
+int terminal_poll_fd(const struct terminal *t);
+void terminal_refill(struct terminal *t);
 /* Writes the guest output gathered so far (the run loop: every round). */
 void terminal_flush(struct terminal *t);
 /* The errno of the first failed write not yet taken (0: none); NULL is fine. */

@@ -13,7 +13,8 @@
 #include "../priv-common/priv.h"
 
 #define WRS_NTO 0x00d00073
-#define PATIENCE 2000000 /* loops hart 0 waits for an answer: many rounds */
+#define PATIENCE 200000000 /* loops hart 0 waits for an answer: many rounds, or with a thread
+                            * per hart many host time slices (hart 1 may wait for a core) */
 
 /* Hart 0: wait until *(word) == value, or fail with n. */
 #define AWAIT(n, word, value)                                                 \

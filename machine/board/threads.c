@@ -1,0 +1,373 @@
+/*
+ * One host thread per hart (-accel tcg,thread=multi): the hart threads'
+ * loop, their sleep, requests between threads and stopping the world. The
+ * rules are in machine.h, "Threads"; the I/O thread's loop is machine.c's.
+ */
+#define _GNU_SOURCE /* pipe2 */
+#include "machine/board/machine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "devices/clint.h"
+
+#define HART_SLEEP_MAX_NS 1000000000ull /* a sleeping hart looks again at least once a second */
+
+struct hart_thread {
+    struct machine *m;
+    struct hart *h;
+    pthread_t tid;
+    bool started;
+};
+
+struct machine_threads {
+    struct hart_thread t[RIVET_MAX_HARTS];
+    uint64_t cpu_ns[RIVET_MAX_HARTS]; /* each hart thread's CPU time when it ended */
+    pthread_mutex_t lock;             /* nlive, nparked, and the wait for them */
+    pthread_cond_t cond;
+    unsigned nlive, nparked;
+    bool on;                          /* hart threads run (between start and end) */
+    uint32_t stop_req;                /* atomic: the world is (being) stopped */
+    uint32_t end;                     /* atomic: hart threads leave their loops */
+    uint32_t activity;                /* atomic: bumped by each hart going to sleep */
+    uint32_t io_woken;                /* atomic: a byte is in wake_pipe (one is enough) */
+    int wake_pipe[2];                 /* the I/O thread's wake-up (non-blocking) */
+};
+
+/* The machine's threads while they run, else NULL (thread=single). */
+static struct machine_threads *active(const struct machine *m) { return m->mt && m->mt->on ? m->mt : NULL; }
+
+bool machine_threads_wanted(const struct rivet_config *cfg)
+{
+    /* Interim (machine.h): these run on the round-robin loop. */
+    if (cfg->icount || cfg->gdb || cfg->trace || cfg->semihosting)
+        return false;
+    if (cfg->thread != RIVET_THREAD_DEFAULT)
+        return cfg->thread == RIVET_THREAD_MULTI;
+    return cfg->nharts > 1;
+}
+
+static struct machine_threads *threads_new(void)
+{
+    struct machine_threads *mt = calloc(1, sizeof *mt);
+    if (!mt)
+        return NULL;
+    if (pipe2(mt->wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+        free(mt);
+        return NULL;
+    }
+    pthread_mutex_init(&mt->lock, NULL);
+    pthread_cond_init(&mt->cond, NULL);
+    return mt;
+}
+
+void machine_threads_free(struct machine *m)
+{
+    struct machine_threads *mt = m->mt;
+    if (!mt)
+        return;
+    close(mt->wake_pipe[0]);
+    close(mt->wake_pipe[1]);
+    pthread_mutex_destroy(&mt->lock);
+    pthread_cond_destroy(&mt->cond);
+    free(mt);
+    m->mt = NULL;
+}
+
+/* ---- the I/O thread's wake-up ---- */
+
+void machine_threads_wake_io(struct machine *m)
+{
+    if (active(m) && !__atomic_exchange_n(&m->mt->io_woken, 1, __ATOMIC_SEQ_CST)) {
+        char c = 0;
+        ssize_t r = write(m->mt->wake_pipe[1], &c, 1); /* full: a wake-up is pending anyway */
+        (void)r;
+    }
+}
+
+int machine_threads_wake_fd(struct machine *m) { return m->mt ? m->mt->wake_pipe[0] : -1; }
+
+void machine_threads_drain_wake(struct machine *m)
+{
+    char buf[64];
+    if (!m->mt)
+        return;
+    __atomic_store_n(&m->mt->io_woken, 0, __ATOMIC_SEQ_CST); /* before emptying: no wake-up is lost */
+    while (read(m->mt->wake_pipe[0], buf, sizeof buf) > 0)
+        ;
+}
+
+uint32_t machine_threads_activity(struct machine *m)
+{
+    return m->mt ? __atomic_load_n(&m->mt->activity, __ATOMIC_SEQ_CST) : 0;
+}
+
+/* ---- parking and stopping the world ---- */
+
+/* A hart at a slice boundary while the world is stopped: counted, it
+ * waits until the stopper is done. */
+static void park(struct machine_threads *mt)
+{
+    pthread_mutex_lock(&mt->lock);
+    mt->nparked++;
+    pthread_cond_broadcast(&mt->cond);
+    while (__atomic_load_n(&mt->stop_req, __ATOMIC_ACQUIRE))
+        pthread_cond_wait(&mt->cond, &mt->lock);
+    mt->nparked--;
+    pthread_mutex_unlock(&mt->lock);
+}
+
+/* The hart's requests (machine.h): the TLB flush, the acknowledgement of
+ * every request seen, parking. Its own thread, at a slice boundary. */
+static void serve_requests(struct machine_threads *mt, struct hart *h)
+{
+    uint32_t seq = __atomic_load_n(&h->req_seq, __ATOMIC_SEQ_CST);
+    uint32_t bits = __atomic_exchange_n(&h->req, 0, __ATOMIC_SEQ_CST);
+    if (bits & HART_REQ_TLB)
+        hart_flush_tlb(h);
+    if (seq != __atomic_load_n(&h->req_ack, __ATOMIC_RELAXED))
+        __atomic_store_n(&h->req_ack, seq, __ATOMIC_RELEASE);
+    if (__atomic_load_n(&mt->stop_req, __ATOMIC_SEQ_CST))
+        park(mt);
+}
+
+void machine_stop_world(struct machine *m, struct hart *self)
+{
+    struct machine_threads *mt = active(m);
+    if (!mt)
+        return;
+    pthread_mutex_lock(&mt->lock);
+    while (__atomic_load_n(&mt->stop_req, __ATOMIC_ACQUIRE)) { /* another stopper first: be parked */
+        mt->nparked++;
+        pthread_cond_broadcast(&mt->cond);
+        while (__atomic_load_n(&mt->stop_req, __ATOMIC_ACQUIRE))
+            pthread_cond_wait(&mt->cond, &mt->lock);
+        mt->nparked--;
+    }
+    __atomic_store_n(&mt->stop_req, 1, __ATOMIC_SEQ_CST);
+    for (unsigned i = 0; i < m->cfg.nharts; i++)
+        if (&m->harts[i] != self)
+            hart_yield(&m->harts[i]); /* out of hart_run, or awake, to park */
+    unsigned others = mt->nlive - (self ? 1u : 0u);
+    while (mt->nparked < others) {
+        pthread_cond_wait(&mt->cond, &mt->lock);
+        others = mt->nlive - (self ? 1u : 0u);
+    }
+    pthread_mutex_unlock(&mt->lock);
+}
+
+void machine_resume_world(struct machine *m)
+{
+    struct machine_threads *mt = active(m);
+    if (!mt)
+        return;
+    pthread_mutex_lock(&mt->lock);
+    __atomic_store_n(&mt->stop_req, 0, __ATOMIC_SEQ_CST);
+    pthread_cond_broadcast(&mt->cond);
+    pthread_mutex_unlock(&mt->lock);
+}
+
+struct hart *machine_current_hart(struct machine *m)
+{
+    if (!active(m))
+        return NULL;
+    pthread_t me = pthread_self();
+    for (unsigned i = 0; i < m->cfg.nharts; i++)
+        if (m->mt->t[i].started && pthread_equal(m->mt->t[i].tid, me))
+            return &m->harts[i];
+    return NULL;
+}
+
+void machine_hart_sync(struct machine *m, struct hart *self, struct hart *target, bool tlb)
+{
+    struct machine_threads *mt = active(m);
+    if (!mt || target == self) {
+        if (tlb)
+            hart_flush_tlb(target);
+        return;
+    }
+    if (tlb)
+        __atomic_fetch_or(&target->req, HART_REQ_TLB, __ATOMIC_SEQ_CST);
+    uint32_t want = __atomic_add_fetch(&target->req_seq, 1, __ATOMIC_SEQ_CST);
+    hart_yield(target);
+    /* Serving our own requests meanwhile: two harts syncing each other, or
+     * a stop of the world, never deadlock. */
+    while ((int32_t)(__atomic_load_n(&target->req_ack, __ATOMIC_ACQUIRE) - want) < 0 &&
+           !__atomic_load_n(&mt->end, __ATOMIC_ACQUIRE)) {
+        if (self)
+            serve_requests(mt, self);
+        sched_yield();
+    }
+}
+
+/* ---- the hart thread ---- */
+
+static bool hart_waits(const struct hart *h)
+{
+    return __atomic_load_n(&h->halted, __ATOMIC_ACQUIRE) || (h->wfi && !(hart_pending(h) & h->mie));
+}
+
+/* Whether the run is over for the harts: the guest asked to exit, or the
+ * instruction limit is reached (the I/O thread ends the run). */
+static bool run_over(const struct machine *m)
+{
+    return machine_exiting(m) ||
+           (m->cfg.max_insns && __atomic_load_n(&m->retired, __ATOMIC_RELAXED) >= m->cfg.max_insns);
+}
+
+/* Anything that must end the hart's sleep now. */
+static bool must_wake(const struct machine *m, const struct hart *h)
+{
+    const struct machine_threads *mt = m->mt;
+    if (__atomic_load_n(&mt->end, __ATOMIC_SEQ_CST) || __atomic_load_n(&mt->stop_req, __ATOMIC_SEQ_CST) ||
+        __atomic_load_n(&h->req, __ATOMIC_SEQ_CST) ||
+        __atomic_load_n(&h->req_seq, __ATOMIC_SEQ_CST) != __atomic_load_n(&h->req_ack, __ATOMIC_RELAXED))
+        return true;
+    return !run_over(m) && !hart_waits(h);
+}
+
+/* Nanoseconds until the hart's own earliest deadline (timer.c's
+ * machine_next_deadline, for one hart), at most HART_SLEEP_MAX_NS. */
+static uint64_t own_wait_ns(const struct machine *m, const struct hart *h)
+{
+    if (run_over(m) || __atomic_load_n(&h->halted, __ATOMIC_ACQUIRE))
+        return HART_SLEEP_MAX_NS;
+    uint64_t now = clint_mtime(m->clint);
+    uint64_t deadline = clint_next_deadline_hart(m->clint, (unsigned)(h - m->harts));
+    if ((h->menvcfg & MENVCFG_STCE) && !(hart_pending(h) & MIP_STIP))
+        deadline = min_u64(deadline, h->stimecmp);
+    if (h->wfi && h->wrs)
+        deadline = min_u64(deadline, h->wrs_deadline);
+    if (deadline <= now)
+        return 0;
+    uint64_t ticks = deadline - now;
+    return ticks >= HART_SLEEP_MAX_NS / NS_PER_TICK ? HART_SLEEP_MAX_NS : ticks * NS_PER_TICK;
+}
+
+/* Sleeps until a kick (hart_kick: wake_seq moved) or ns pass. `sleeping`
+ * is set before the last look at what wakes it, and kickers change that
+ * before they look at `sleeping` (both seq_cst): no wake-up is lost. */
+static void hart_sleep(struct machine *m, struct hart *h, uint64_t ns)
+{
+    uint32_t seq = __atomic_load_n(&h->wake_seq, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&h->sleeping, 1, __ATOMIC_SEQ_CST);
+    if (ns && !must_wake(m, h)) {
+        __atomic_fetch_add(&m->mt->activity, 1, __ATOMIC_SEQ_CST);
+        struct timespec ts = { .tv_sec = (time_t)(ns / NS_PER_S), .tv_nsec = (long)(ns % NS_PER_S) };
+        syscall(SYS_futex, &h->wake_seq, FUTEX_WAIT_PRIVATE, seq, &ts, NULL, 0);
+    }
+    __atomic_store_n(&h->sleeping, 0, __ATOMIC_SEQ_CST);
+}
+
+/* One slice: at most what --max-insns leaves (machine.h: the overshoot). */
+static void run_slice(struct machine *m, struct hart *h)
+{
+    uint64_t budget = MACHINE_SLICE;
+    if (m->cfg.max_insns) {
+        uint64_t done = __atomic_load_n(&m->retired, __ATOMIC_RELAXED);
+        if (done >= m->cfg.max_insns)
+            return;
+        budget = min_u64(budget, m->cfg.max_insns - done);
+    }
+    uint64_t n = hart_run(h, budget);
+    /* A hart trapping in a loop retires nothing: charge the slice (machine.h). */
+    if (n == 0 && !h->wfi && !h->halted && !__atomic_load_n(&h->yield, __ATOMIC_RELAXED))
+        n = budget;
+    uint64_t total = __atomic_add_fetch(&m->retired, n, __ATOMIC_RELAXED);
+    if (m->cfg.max_insns && total >= m->cfg.max_insns)
+        machine_threads_wake_io(m);
+}
+
+static void *hart_main(void *arg)
+{
+    struct hart_thread *t = arg;
+    struct machine *m = t->m;
+    struct machine_threads *mt = m->mt;
+    struct hart *h = t->h;
+    unsigned id = (unsigned)(h - m->harts);
+    for (;;) {
+        __atomic_store_n(&h->yield, false, __ATOMIC_SEQ_CST); /* before looking at what yields it */
+        serve_requests(mt, h);
+        if (__atomic_load_n(&mt->end, __ATOMIC_ACQUIRE))
+            break;
+        if (run_over(m)) {
+            hart_sleep(m, h, HART_SLEEP_MAX_NS);
+            continue;
+        }
+        clint_update_hart(m->clint, id); /* its own timer lines: no round to wait for */
+        hart_update_timer_irqs(h);
+        if (hart_waits(h))
+            hart_sleep(m, h, own_wait_ns(m, h));
+        else
+            run_slice(m, h);
+    }
+    struct timespec cpu;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0)
+        mt->cpu_ns[id] = (uint64_t)cpu.tv_sec * NS_PER_S + (uint64_t)cpu.tv_nsec;
+    pthread_mutex_lock(&mt->lock);
+    mt->nlive--;
+    pthread_cond_broadcast(&mt->cond);
+    pthread_mutex_unlock(&mt->lock);
+    return NULL;
+}
+
+bool machine_threads_start(struct machine *m)
+{
+    if (!m->mt && !(m->mt = threads_new()))
+        return false;
+    struct machine_threads *mt = m->mt;
+    mt->end = 0;
+    mt->stop_req = 0;
+    mt->on = true;
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old); /* signals go to the I/O thread */
+    for (unsigned i = 0; i < m->cfg.nharts; i++) {
+        struct hart_thread *t = &mt->t[i];
+        *t = (struct hart_thread){ .m = m, .h = &m->harts[i] };
+        pthread_mutex_lock(&mt->lock);
+        mt->nlive++;
+        pthread_mutex_unlock(&mt->lock);
+        t->started = pthread_create(&t->tid, NULL, hart_main, t) == 0;
+        if (!t->started) {
+            pthread_mutex_lock(&mt->lock);
+            mt->nlive--;
+            pthread_mutex_unlock(&mt->lock);
+            break;
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!mt->t[m->cfg.nharts - 1].started) { /* out of threads: run on one */
+        machine_threads_end(m);
+        return false;
+    }
+    return true;
+}
+
+void machine_threads_end(struct machine *m)
+{
+    struct machine_threads *mt = m->mt;
+    if (!mt)
+        return;
+    __atomic_store_n(&mt->end, 1, __ATOMIC_SEQ_CST);
+    for (unsigned i = 0; i < m->cfg.nharts; i++)
+        hart_yield(&m->harts[i]);
+    for (unsigned i = 0; i < m->cfg.nharts; i++) {
+        if (mt->t[i].started)
+            pthread_join(mt->t[i].tid, NULL);
+        mt->t[i].started = false;
+    }
+    mt->on = false;
+}
+
+uint64_t machine_hart_cpu_ns(const struct machine *m, unsigned hart)
+{
+    return m->mt && hart < RIVET_MAX_HARTS ? m->mt->cpu_ns[hart] : 0;
+}
