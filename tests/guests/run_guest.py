@@ -3,17 +3,20 @@
 decides by exit status, plus optional checks of stdout and of a disk image.
 
   run_guest.py --emu PATH [--status N] [--stdin TEXT] [--stdout-has TEXT]...
-               [--disk [--check-disk]] [--needs-file PATH] -- EMULATOR-ARGS...
+               [--stderr-re REGEX]... [--disk [--check-disk]] [--needs-file PATH]
+               -- EMULATOR-ARGS...
 
 EMULATOR-ARGS use QEMU's spelling (-bios, -kernel, -smp, -global ...); the
-driver adds -machine virt -m 128M -nographic, and for rivet --timeout 20 (QEMU
-is killed after 20 s). --disk makes a 64 KiB raw image (sector 0 holds the
+driver adds -machine virt -m 128M -nographic, and for rivet --timeout 20 unless
+the test gives its own (QEMU is killed after 20 s). --disk makes a 64 KiB raw image (sector 0 holds the
 host pattern, sector 3 is 0xee, the rest zero), attaches it as virtio-blk on
 virtio-mmio-bus.0; --check-disk then checks after the run that sectors 1-2
 hold the guest pattern and nothing else changed. --stdin and --stdout-has
-take backslash escapes (\\n). Exit 0 = pass, 1 = fail, 77 = skipped."""
+take backslash escapes (\\n); each --stderr-re must match a line of stderr
+(Python re, searched). Exit 0 = pass, 1 = fail, 77 = skipped."""
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -62,7 +65,7 @@ def run(args, extra, tmp):
             f.write(initial_image())
         cmd += ["-drive", "file=%s,if=none,format=raw,id=x0" % img,
                 "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"]
-    if not is_qemu:
+    if not is_qemu and "--timeout" not in extra:  # a test of --timeout gives its own
         cmd += ["--timeout", str(TIME_LIMIT)]
     stdin = (args.stdin or "").encode().decode("unicode_escape").encode("latin-1")
     try:
@@ -105,6 +108,7 @@ def main():
                     help="expected exit status, or 'nonzero' for a guest failure (1-123)")
     ap.add_argument("--stdin")
     ap.add_argument("--stdout-has", action="append", default=[])
+    ap.add_argument("--stderr-re", action="append", default=[])
     ap.add_argument("--disk", action="store_true")
     ap.add_argument("--check-disk", action="store_true")
     ap.add_argument("--needs-file")
@@ -122,6 +126,9 @@ def main():
         elif not status_ok(status, args.status):
             problems.append("exit status %d, expected %s" % (status, args.status))
         problems += stdout_problems(out, args.stdout_has)
+        lines = err.decode("latin-1").splitlines()
+        problems += ["stderr has no line matching %r" % r for r in args.stderr_re
+                     if not any(re.search(r, line) for line in lines)]
         if args.check_disk and status_ok(status, args.status):
             bad = check_image(os.path.join(tmp, "disk.img"))
             if bad:
