@@ -411,8 +411,10 @@ static bool create_devices(struct machine *m, char *err, size_t errlen)
         return false;
     if (!machine_debug_create(m, err, errlen)) /* may wrap m->console: before the UART copies it */
         return false;
-    m->console_inner = m->console; /* outermost: the console lock (machine.h, "Threads") */
-    m->console = (struct chardev){ console_locked_write, console_locked_read, m };
+    if (machine_threads_wanted(&m->cfg)) { /* outermost: the console lock (machine.h, "Threads") */
+        m->console_inner = m->console;
+        m->console = (struct chardev){ console_locked_write, console_locked_read, m };
+    }
     m->uart = uart_create(&m->console, plic_line(m->plic, mm[VIRT_UART0].irq));
     if (!m->uart || !create_disks(m, err, errlen) || !create_rng(m, err, errlen) || !create_net(m, err, errlen)) {
         if (!m->uart)

@@ -119,7 +119,9 @@ static int hart0(void)
 #endif
 
 #ifdef MODE_COMPUTE
-#define ROUNDS 5000000ull
+#ifndef ROUNDS
+#define ROUNDS 5000000ull /* -DROUNDS=...: a longer run, to time by hand */
+#endif
 static void hart1(void)
 {
     result[1] = mix(ROUNDS);
