@@ -11,10 +11,13 @@
  *             the same result (--stats: both harts' CPU time).
  *   WFI_IPI   hart 1 sleeps in WFI with MSIE on; hart 0 wakes it with an
  *             IPI after a while; hart 1 answers with one back.
+ *   BOTH_EXIT both harts power off at the same moment.
+ *   FAULT     hart 1 jumps where there is no memory (--stuck=exit ends the
+ *             run) while hart 0 computes.
  * Harts beyond 1 park (SPIN: they spin too). */
 #include "guest.h"
 
-static volatile uint64_t ready, done, fenced, result[2];
+static volatile uint64_t ready, done, fenced, result[2], go_exit;
 static volatile uint64_t ipis[2];
 
 static uint64_t mix(uint64_t rounds)
@@ -173,6 +176,39 @@ static int hart0(void)
     CHECK(1, ipis[1] == 1);
     puts_uart("wfi ipi ok\n");
     return 0;
+}
+#endif
+
+#ifdef MODE_BOTH_EXIT
+static void hart1(void)
+{
+    ready = 1;
+    while (!go_exit)
+        ;
+    guest_exit(0);
+}
+
+static int hart0(void)
+{
+    while (!ready)
+        ;
+    go_exit = 1;
+    guest_exit(0);
+    return 0;
+}
+#endif
+
+#ifdef MODE_FAULT
+static void hart1(void)
+{
+    mix(100000);
+    __asm__ volatile("jr %0" :: "r"(0UL)); /* nothing at 0: a fetch access fault, again and again */
+}
+
+static int hart0(void)
+{
+    spin_forever();
+    return 1;
 }
 #endif
 
