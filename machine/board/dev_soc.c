@@ -67,11 +67,7 @@ bool bd_clint_create(struct machine *m, char *err, size_t errlen)
     return m->clint || out_of_memory(err, errlen, "CLINT");
 }
 
-void bd_clint_destroy(struct machine *m)
-{
-    if (m->clint)
-        clint_destroy(m->clint);
-}
+void bd_clint_destroy(struct machine *m) { clint_destroy(m->clint); }
 
 struct mmio_region bd_clint_region(struct machine *m, unsigned i, uint64_t base, uint64_t size)
 {
@@ -94,11 +90,7 @@ bool bd_plic_create(struct machine *m, char *err, size_t errlen)
     return m->plic || out_of_memory(err, errlen, "PLIC");
 }
 
-void bd_plic_destroy(struct machine *m)
-{
-    if (m->plic)
-        plic_destroy(m->plic);
-}
+void bd_plic_destroy(struct machine *m) { plic_destroy(m->plic); }
 
 struct mmio_region bd_plic_region(struct machine *m, unsigned i, uint64_t base, uint64_t size)
 {
@@ -133,11 +125,7 @@ bool bd_uart_create(struct machine *m, char *err, size_t errlen)
     return m->uart || out_of_memory(err, errlen, "UART");
 }
 
-void bd_uart_destroy(struct machine *m)
-{
-    if (m->uart)
-        uart_destroy(m->uart);
-}
+void bd_uart_destroy(struct machine *m) { uart_destroy(m->uart); }
 
 struct mmio_region bd_uart_region(struct machine *m, unsigned i, uint64_t base, uint64_t size)
 {
@@ -200,11 +188,7 @@ bool bd_rtc_create(struct machine *m, char *err, size_t errlen)
     return true;
 }
 
-void bd_rtc_destroy(struct machine *m)
-{
-    if (m->rtc)
-        goldfish_rtc_destroy(m->rtc);
-}
+void bd_rtc_destroy(struct machine *m) { goldfish_rtc_destroy(m->rtc); }
 
 struct mmio_region bd_rtc_region(struct machine *m, unsigned i, uint64_t base, uint64_t size)
 {
@@ -235,11 +219,7 @@ bool bd_test_create(struct machine *m, char *err, size_t errlen)
     return m->test || out_of_memory(err, errlen, "test device");
 }
 
-void bd_test_destroy(struct machine *m)
-{
-    if (m->test)
-        sifive_test_destroy(m->test);
-}
+void bd_test_destroy(struct machine *m) { sifive_test_destroy(m->test); }
 
 struct mmio_region bd_test_region(struct machine *m, unsigned i, uint64_t base, uint64_t size)
 {
