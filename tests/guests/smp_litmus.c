@@ -110,16 +110,6 @@ static void barrier(uint64_t *sense)
     __asm__ volatile("fence r, rw" ::: "memory");
 }
 
-static void lrsc_add(volatile uint64_t *p)
-{
-    uint64_t v, fail;
-    __asm__ volatile("1: lr.d %0, (%2)\n"
-                     "   addi %0, %0, 1\n"
-                     "   sc.d %1, %0, (%2)\n"
-                     "   bnez %1, 1b"
-                     : "=&r"(v), "=&r"(fail) : "r"(p) : "memory");
-}
-
 static void lock_take(volatile uint64_t *l)
 {
     while (AMO(swap, w, .aq, l, 1UL) != 0)
@@ -225,7 +215,7 @@ static void counters(uint64_t h, uint64_t *sense)
         (void)AMO(add, d, , &amo_total.v, 1UL);
         (void)AMO(add, w, , &words.v, 1UL);                       /* low word */
         (void)AMO(add, w, , (volatile uint32_t *)&words.v + 1, 3UL); /* high word */
-        lrsc_add(&lrsc_total.v);
+        lrsc_inc(&lrsc_total.v);
     }
     for (uint64_t i = 0; i < LOCK_ITERS; i++) {
         lock_take(&lock.v);
