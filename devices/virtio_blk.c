@@ -202,24 +202,20 @@ struct virtio_device *virtio_blk_create(struct blockdev *bd, const char *serial)
     store_le(b->config + VIRTIO_BLK_CFG_MAX_WZ_SECTORS, 4, VIRTIO_BLK_DWZ_MAX_SECTORS);
     store_le(b->config + VIRTIO_BLK_CFG_MAX_WZ_SEG, 4, VIRTIO_BLK_DWZ_MAX_SEG);
     b->config[VIRTIO_BLK_CFG_WZ_MAY_UNMAP] = 1;
-    struct virtio_device *d = &b->vdev;
-    d->device_id = VIRTIO_ID_BLOCK;
-    d->features = VIRTIO_F_BIT(VIRTIO_BLK_F_SEG_MAX) | VIRTIO_F_BIT(VIRTIO_BLK_F_BLK_SIZE) |
-                  VIRTIO_F_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_F_BIT(VIRTIO_BLK_F_TOPOLOGY) |
-                  VIRTIO_F_BIT(VIRTIO_BLK_F_CONFIG_WCE) | VIRTIO_F_BIT(VIRTIO_F_VERSION_1);
+    uint64_t features = VIRTIO_F_BIT(VIRTIO_BLK_F_SEG_MAX) | VIRTIO_F_BIT(VIRTIO_BLK_F_BLK_SIZE) |
+                        VIRTIO_F_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_F_BIT(VIRTIO_BLK_F_TOPOLOGY) |
+                        VIRTIO_F_BIT(VIRTIO_BLK_F_CONFIG_WCE) | VIRTIO_F_BIT(VIRTIO_F_VERSION_1);
     if (blockdev_readonly(bd))
-        d->features |= VIRTIO_F_BIT(VIRTIO_BLK_F_RO);
+        features |= VIRTIO_F_BIT(VIRTIO_BLK_F_RO);
     else
-        d->features |= VIRTIO_F_BIT(VIRTIO_BLK_F_DISCARD) | VIRTIO_F_BIT(VIRTIO_BLK_F_WRITE_ZEROES);
-    d->num_queues = 1;
-    d->queue_max = VIRTIO_BLK_QUEUE_MAX;
-    d->config_size = VIRTIO_BLK_CFG_BYTES;
-    d->config = b->config;
-    d->notify = blk_notify;
-    d->config_write = blk_config_write;
-    d->reset = blk_reset;
-    d->opaque = b;
-    return d;
+        features |= VIRTIO_F_BIT(VIRTIO_BLK_F_DISCARD) | VIRTIO_F_BIT(VIRTIO_BLK_F_WRITE_ZEROES);
+    b->vdev = (struct virtio_device){
+        .device_id = VIRTIO_ID_BLOCK, .features = features,
+        .num_queues = 1, .queue_max = VIRTIO_BLK_QUEUE_MAX,
+        .config_size = VIRTIO_BLK_CFG_BYTES, .config = b->config,
+        .notify = blk_notify, .config_write = blk_config_write, .reset = blk_reset, .opaque = b,
+    };
+    return &b->vdev;
 }
 
 void virtio_blk_destroy(struct virtio_device *d)

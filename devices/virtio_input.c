@@ -189,19 +189,14 @@ struct virtio_device *virtio_input_create(enum virtio_input_kind kind)
     in->kind = kind;
     atomic_init(&in->count, 0);
     atomic_init(&in->dropped, 0);
-    struct virtio_device *d = &in->vdev;
-    d->device_id = VIRTIO_ID_INPUT;
-    d->modern_only = true;
-    d->features = VIRTIO_F_BIT(VIRTIO_F_VERSION_1);   /* Linux's driver requires it */
-    d->num_queues = 2;
-    d->queue_max = VIRTIO_INPUT_QUEUE_MAX;
-    d->config_size = VIRTIO_INPUT_CFG_BYTES;
-    d->config = in->config;
-    d->config_write = input_config_write;
-    d->notify = input_notify;
-    d->reset = input_reset;
-    d->opaque = in;
-    return d;
+    in->vdev = (struct virtio_device){
+        .device_id = VIRTIO_ID_INPUT, .modern_only = true,
+        .features = VIRTIO_F_BIT(VIRTIO_F_VERSION_1), /* Linux's driver requires it */
+        .num_queues = 2, .queue_max = VIRTIO_INPUT_QUEUE_MAX,
+        .config_size = VIRTIO_INPUT_CFG_BYTES, .config = in->config,
+        .config_write = input_config_write, .notify = input_notify, .reset = input_reset, .opaque = in,
+    };
+    return &in->vdev;
 }
 
 void virtio_input_destroy(struct virtio_device *d)

@@ -144,18 +144,15 @@ struct virtio_device *virtio_net_create(const uint8_t mac[6], virtio_net_send_fn
     n->send_opaque = opaque;
     memcpy(n->config + VIRTIO_NET_CFG_MAC, mac, 6);
     store_le(n->config + VIRTIO_NET_CFG_STATUS, 2, VIRTIO_NET_S_LINK_UP);
-    struct virtio_device *d = &n->vdev;
-    d->device_id = VIRTIO_ID_NET;
-    d->features = VIRTIO_F_BIT(VIRTIO_NET_F_MAC) | VIRTIO_F_BIT(VIRTIO_NET_F_STATUS) |
-                  VIRTIO_F_BIT(VIRTIO_F_VERSION_1);
-    d->num_queues = 2;
-    d->queue_max = VIRTIO_NET_QUEUE_MAX;
-    d->config_size = VIRTIO_NET_CFG_BYTES;
-    d->config = n->config;
-    d->notify = net_notify;
-    d->reset = net_reset;
-    d->opaque = n;
-    return d;
+    n->vdev = (struct virtio_device){
+        .device_id = VIRTIO_ID_NET,
+        .features = VIRTIO_F_BIT(VIRTIO_NET_F_MAC) | VIRTIO_F_BIT(VIRTIO_NET_F_STATUS) |
+                    VIRTIO_F_BIT(VIRTIO_F_VERSION_1),
+        .num_queues = 2, .queue_max = VIRTIO_NET_QUEUE_MAX,
+        .config_size = VIRTIO_NET_CFG_BYTES, .config = n->config,
+        .notify = net_notify, .reset = net_reset, .opaque = n,
+    };
+    return &n->vdev;
 }
 
 void virtio_net_destroy(struct virtio_device *d) { free(d); }

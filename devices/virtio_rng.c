@@ -54,15 +54,10 @@ struct virtio_device *virtio_rng_create(virtio_rng_fill_fn fill, void *opaque)
         return NULL;
     r->fill = fill;
     r->fill_opaque = opaque;
-    struct virtio_device *d = &r->vdev;
-    d->device_id = VIRTIO_ID_RNG;
-    d->features = VIRTIO_F_BIT(VIRTIO_F_VERSION_1);
-    d->num_queues = 1;
-    d->queue_max = VIRTIO_RNG_QUEUE_MAX;
-    d->notify = rng_notify;
-    d->reset = rng_reset;
-    d->opaque = r;
-    return d;
+    r->vdev = (struct virtio_device){ .device_id = VIRTIO_ID_RNG, .features = VIRTIO_F_BIT(VIRTIO_F_VERSION_1),
+                                      .num_queues = 1, .queue_max = VIRTIO_RNG_QUEUE_MAX,
+                                      .notify = rng_notify, .reset = rng_reset, .opaque = r };
+    return &r->vdev;
 }
 
 void virtio_rng_destroy(struct virtio_device *d) { free(d); }

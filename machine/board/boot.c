@@ -247,9 +247,9 @@ static void reset_harts(struct machine *m, const struct boot_state *st)
 {
     const struct rivet_boot *b = st->b;
     uint64_t next = st->has_kernel ? st->kernel_entry : 0;
-    boot_rom_build(m->rom, virt_memmap[VIRT_MROM].size, st->fw_entry, m->dtb_addr, next);
+    boot_rom_build(m->rom, virt_map(VIRT_MROM)->size, st->fw_entry, m->dtb_addr, next);
     for (unsigned i = 0; i < m->cfg.nharts; i++)
-        hart_reset(&m->harts[i], virt_memmap[VIRT_MROM].base); /* the reset vector sets a0, a1, a2 */
+        hart_reset(&m->harts[i], virt_map(VIRT_MROM)->base); /* the reset vector sets a0, a1, a2 */
     if (b->firmware != RIVET_FW_BUILTIN)
         return;
     machine_attach_sbi(m);

@@ -2,8 +2,9 @@
  * The device tree of the virt board (see fdt.h), written with libfdt's
  * sequential-write API. Node names, compatible strings and interrupt
  * wiring follow QEMU 7.2's hw/riscv/virt.c, so Linux, OpenSBI and xv6-style
- * kernels find the devices they expect; every address and interrupt number
- * comes from virt_memmap[].
+ * kernels find the devices they expect. The nodes under /soc are the board
+ * table's (board.h): each row writes its own through fdt_node.h's helpers,
+ * which this file implements (it alone includes libfdt).
  */
 #include "machine/board/fdt.h"
 
@@ -14,20 +15,22 @@
 
 #include "mmu/mmu.h"
 #include "rivet/encoding.h"
-#include "machine/board/memmap.h"
+#include "machine/board/board.h"
+#include "machine/board/fdt_node.h"
 
 #define DTB_FIRST_SIZE   (16 * 1024)
 #define DTB_MAX_SIZE     (1024 * 1024)
 #define DTB_CHOSEN_SLACK 1024
-#define NS16550_CLOCK    0x384000 /* QEMU's UART clock-frequency */
 #define TEST_POWEROFF    0x5555
 #define TEST_RESET       0x7777
 #define MAX_CELLS        (4 * 8)  /* interrupts-extended of the PLIC: 4 cells per hart */
 
-/* A tree being written: the first libfdt error sticks and later calls do nothing. */
+/* A tree being written (fdt_node.h): the first libfdt error sticks and
+ * later calls do nothing. */
 struct dt {
     void *fdt;
     int err;
+    const struct dtb_params *p;
 };
 
 static void dt_begin(struct dt *d, const char *name)
@@ -36,26 +39,25 @@ static void dt_begin(struct dt *d, const char *name)
         d->err = fdt_begin_node(d->fdt, name);
 }
 
-static void dt_end(struct dt *d)
+void dt_end(struct dt *d)
 {
     if (!d->err)
         d->err = fdt_end_node(d->fdt);
 }
 
-static void dt_str(struct dt *d, const char *name, const char *value)
+void dt_str(struct dt *d, const char *name, const char *value)
 {
     if (!d->err)
         d->err = fdt_property_string(d->fdt, name, value);
 }
 
-/* A string list given as "a\0b" with its length including the last NUL. */
-static void dt_strs(struct dt *d, const char *name, const char *list, size_t len)
+void dt_strs(struct dt *d, const char *name, const char *list, size_t len)
 {
     if (!d->err)
         d->err = fdt_property(d->fdt, name, list, (int)len);
 }
 
-static void dt_empty(struct dt *d, const char *name)
+void dt_empty(struct dt *d, const char *name)
 {
     if (!d->err)
         d->err = fdt_property(d->fdt, name, NULL, 0);
@@ -70,7 +72,7 @@ static void dt_cells(struct dt *d, const char *name, const uint32_t *cells, unsi
         d->err = fdt_property(d->fdt, name, be, (int)(n * sizeof be[0]));
 }
 
-static void dt_u32(struct dt *d, const char *name, uint32_t v) { dt_cells(d, name, &v, 1); }
+void dt_u32(struct dt *d, const char *name, uint32_t v) { dt_cells(d, name, &v, 1); }
 
 /* reg = <base size> with #address-cells = #size-cells = 2. */
 static void dt_reg(struct dt *d, uint64_t base, uint64_t size)
@@ -84,6 +86,8 @@ static uint32_t ph_intc(unsigned hart) { return 1 + hart; }
 static uint32_t ph_cpu(const struct dtb_params *p, unsigned hart) { return 1 + p->nharts + hart; }
 static uint32_t ph_plic(const struct dtb_params *p) { return 1 + 2 * p->nharts; }
 static uint32_t ph_test(const struct dtb_params *p) { return 2 + 2 * p->nharts; }
+uint32_t dt_phandle_plic(const struct dt *d) { return ph_plic(d->p); }
+uint32_t dt_phandle_test(const struct dt *d) { return ph_test(d->p); }
 
 static void node_name(char *buf, size_t len, const char *name, uint64_t addr)
 {
@@ -160,9 +164,9 @@ static void add_cpus(struct dt *d, const struct dtb_params *p)
     dt_end(d);
 }
 
-/* interrupts-extended = <intc(h) a intc(h) b> for every hart. */
-static void add_per_hart_irqs(struct dt *d, const struct dtb_params *p, uint32_t a, uint32_t b)
+void dt_per_hart_irqs(struct dt *d, uint32_t a, uint32_t b)
 {
+    const struct dtb_params *p = d->p;
     uint32_t c[MAX_CELLS];
     unsigned n = 0;
     for (unsigned i = 0; i < p->nharts && n + 4 <= MAX_CELLS; i++) {
@@ -174,77 +178,28 @@ static void add_per_hart_irqs(struct dt *d, const struct dtb_params *p, uint32_t
     dt_cells(d, "interrupts-extended", c, n);
 }
 
-static void begin_dev(struct dt *d, enum virt_dev dev, uint64_t base, uint64_t size)
+void dt_begin_dev(struct dt *d, const char *name, uint64_t base, uint64_t size)
 {
-    char name[48];
-    node_name(name, sizeof name, virt_memmap[dev].name, base);
-    dt_begin(d, name);
+    char node[48];
+    node_name(node, sizeof node, name, base);
+    dt_begin(d, node);
     dt_reg(d, base, size);
 }
 
-/* A device on a PLIC source. */
-static void plic_irq(struct dt *d, const struct dtb_params *p, unsigned irq)
+void dt_plic_irq(struct dt *d, unsigned irq)
 {
     dt_u32(d, "interrupts", irq);
-    dt_u32(d, "interrupt-parent", ph_plic(p));
+    dt_u32(d, "interrupt-parent", ph_plic(d->p));
 }
 
-static void add_intc_devices(struct dt *d, const struct dtb_params *p)
-{
-    const struct virt_memmap_entry *mm = virt_memmap;
-    static const char clint_compat[] = "sifive,clint0\0riscv,clint0";
-    static const char plic_compat[] = "sifive,plic-1.0.0\0riscv,plic0";
-    begin_dev(d, VIRT_CLINT, mm[VIRT_CLINT].base, mm[VIRT_CLINT].size);
-    dt_strs(d, "compatible", clint_compat, sizeof clint_compat);
-    add_per_hart_irqs(d, p, IRQ_M_SOFT, IRQ_M_TIMER);
-    dt_end(d);
-    begin_dev(d, VIRT_PLIC, mm[VIRT_PLIC].base, mm[VIRT_PLIC].size);
-    dt_u32(d, "phandle", ph_plic(p));
-    dt_strs(d, "compatible", plic_compat, sizeof plic_compat);
-    dt_u32(d, "riscv,ndev", VIRT_PLIC_SOURCES - 1);
-    add_per_hart_irqs(d, p, IRQ_M_EXT, IRQ_S_EXT); /* contexts 2h (M) and 2h+1 (S) */
-    dt_u32(d, "#interrupt-cells", 1);
-    dt_empty(d, "interrupt-controller");
-    dt_u32(d, "#address-cells", 0);
-    dt_end(d);
-}
-
-static void add_soc_devices(struct dt *d, const struct dtb_params *p)
-{
-    const struct virt_memmap_entry *mm = virt_memmap;
-    static const char test_compat[] = "sifive,test1\0sifive,test0\0syscon";
-    begin_dev(d, VIRT_UART0, mm[VIRT_UART0].base, mm[VIRT_UART0].size);
-    dt_str(d, "compatible", "ns16550a");
-    dt_u32(d, "clock-frequency", NS16550_CLOCK);
-    plic_irq(d, p, mm[VIRT_UART0].irq);
-    dt_end(d);
-    /* Highest slot first, as QEMU's tree lists them: Linux probes in tree
-     * order, so the slot QEMU gives the first -device becomes /dev/vda. */
-    for (unsigned i = RIVET_VIRTIO_SLOTS; i-- > 0;) {
-        begin_dev(d, VIRT_VIRTIO, mm[VIRT_VIRTIO].base + (uint64_t)i * VIRT_VIRTIO_STRIDE, mm[VIRT_VIRTIO].size);
-        dt_str(d, "compatible", "virtio,mmio");
-        plic_irq(d, p, mm[VIRT_VIRTIO].irq + i);
-        dt_end(d);
-    }
-    begin_dev(d, VIRT_RTC, mm[VIRT_RTC].base, mm[VIRT_RTC].size);
-    dt_str(d, "compatible", "google,goldfish-rtc");
-    plic_irq(d, p, mm[VIRT_RTC].irq);
-    dt_end(d);
-    begin_dev(d, VIRT_TEST, mm[VIRT_TEST].base, mm[VIRT_TEST].size);
-    dt_u32(d, "phandle", ph_test(p));
-    dt_strs(d, "compatible", test_compat, sizeof test_compat);
-    dt_end(d);
-}
-
-static void add_soc(struct dt *d, const struct dtb_params *p)
+static void add_soc(struct dt *d)
 {
     dt_begin(d, "soc");
     dt_u32(d, "#address-cells", 2);
     dt_u32(d, "#size-cells", 2);
     dt_str(d, "compatible", "simple-bus");
     dt_empty(d, "ranges");
-    add_intc_devices(d, p);
-    add_soc_devices(d, p);
+    board_fdt_soc(d); /* every device's node, in the board table's order */
     dt_end(d);
 }
 
@@ -269,17 +224,17 @@ static void add_root(struct dt *d, const struct dtb_params *p)
     dt_str(d, "compatible", "riscv-virtio");
     dt_str(d, "model", "riscv-virtio,qemu");
     dt_begin(d, "chosen");
-    node_name(name, sizeof name, virt_memmap[VIRT_UART0].name, virt_memmap[VIRT_UART0].base);
+    node_name(name, sizeof name, virt_map(VIRT_UART0)->name, virt_map(VIRT_UART0)->base);
     snprintf(serial, sizeof serial, "/soc/%s", name);
     dt_str(d, "stdout-path", serial);
     dt_end(d);
-    node_name(name, sizeof name, virt_memmap[VIRT_DRAM].name, p->ram_base);
+    node_name(name, sizeof name, virt_map(VIRT_DRAM)->name, p->ram_base);
     dt_begin(d, name);
     dt_str(d, "device_type", "memory");
     dt_reg(d, p->ram_base, p->ram_size);
     dt_end(d);
     add_cpus(d, p);
-    add_soc(d, p);
+    add_soc(d);
     add_syscon(d, p, "poweroff", "syscon-poweroff", TEST_POWEROFF);
     add_syscon(d, p, "reboot", "syscon-reboot", TEST_RESET);
     dt_end(d);
@@ -288,7 +243,7 @@ static void add_root(struct dt *d, const struct dtb_params *p)
 /* One attempt in a buffer of `size` bytes; the libfdt error, 0 on success. */
 static int build_in(void *buf, size_t size, const struct dtb_params *p)
 {
-    struct dt d = { buf, fdt_create(buf, (int)size) };
+    struct dt d = { buf, fdt_create(buf, (int)size), p };
     if (!d.err)
         d.err = fdt_finish_reservemap(buf);
     add_root(&d, p);

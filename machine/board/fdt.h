@@ -1,6 +1,7 @@
 /*
- * The virt board's device tree, built with libfdt from the one address map
- * (memmap.h) and the machine configuration: what QEMU 7.2's `virt` machine
+ * The virt board's device tree, built with libfdt from the board table
+ * (board.h: each row writes its own node under /soc through fdt_node.h) and
+ * the machine configuration: what QEMU 7.2's `virt` machine
  * describes (cpus with their interrupt controllers, memory, /soc with the
  * CLINT, PLIC, UART, virtio-mmio slots, RTC and test device, poweroff and
  * reboot through syscon, /chosen).

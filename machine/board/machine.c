@@ -1,7 +1,7 @@
 /*
  * The machine object and its run loop (rules in machine.h), behind the
- * public API of include/rivet.h. The virt board's devices are created here
- * from the one address map (memmap.h); boot.c loads the guest and fdt.c
+ * public API of include/rivet.h. The virt board's devices are created from
+ * the board table (board.h, board.c); boot.c loads the guest and fdt.c
  * describes the same devices to it.
  */
 #define _GNU_SOURCE /* ppoll */
@@ -12,27 +12,17 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include "cpu/cache.h"
-#include "devices/blockdev.h"
+#include "machine/board/board.h"
 #include "devices/clint.h"
 #include "devices/goldfish_rtc.h"
-#include "devices/plic.h"
-#include "devices/sifive_test.h"
 #include "devices/uart16550.h"
-#include "devices/virtio_blk.h"
-#include "devices/virtio_mmio.h"
-#include "devices/virtio_net.h"
-#include "devices/virtio_rng.h"
 #include "machine/host/display.h"
-#include "machine/host/hostfile.h"
 #include "machine/debug/debug.h"
 #include "machine/debug/log.h"
-#include "machine/board/memmap.h"
 #include "machine/host/net.h"
 #include "machine/host/net_user.h"
 #include "machine/board/semihosting.h"
@@ -193,43 +183,9 @@ static bool create_harts(struct machine *m, char *err, size_t errlen)
     return true;
 }
 
-/* The sifive test device: pass and fail end the run with the guest's code;
- * a reset request ends it too (rivet does not reboot), with status 0. */
-static void on_test_finish(void *opaque, enum sifive_test_action action, unsigned code)
-{
-    struct machine *m = opaque;
-    machine_request_exit_kind(m, action == SIFIVE_TEST_RESET ? MACHINE_EXIT_RESET : MACHINE_EXIT_GUEST,
-                              action == SIFIVE_TEST_FAIL ? code : 0);
-}
-
 /* Ctrl-A x: QEMU quits with status 0. Called from inside uart_poll, so it
  * only asks the loop to stop. */
 static void on_console_quit(void *opaque) { machine_request_exit(opaque, 0); }
-
-static bus_status rom_read(void *opaque, uint64_t off, unsigned size, uint64_t *value)
-{
-    *value = load_le((const uint8_t *)opaque + off, size);
-    return BUS_OK;
-}
-
-static bus_status rom_write(void *opaque, uint64_t off, unsigned size, uint64_t value)
-{
-    return BUS_OK; /* a ROM ignores stores, as QEMU's mrom */
-}
-
-static struct mmio_region test_region(struct machine *m)
-{
-    const struct virt_memmap_entry *e = &virt_memmap[VIRT_TEST];
-    return sifive_test_region(m->test, e->base, e->size);
-}
-
-static bool add_region(struct machine *m, struct mmio_region r, char *err, size_t errlen)
-{
-    if (bus_add_region(&m->bus, &r))
-        return true;
-    machine_err(err, errlen, "cannot map device %s at 0x%llx", r.name, (unsigned long long)r.base);
-    return false;
-}
 
 static bool open_console(struct machine *m, char *err, size_t errlen)
 {
@@ -271,192 +227,23 @@ static size_t console_locked_read(void *opaque, uint8_t *buf, size_t len)
     return n;
 }
 
-/* A device's or backend's runtime problem, as one note (machine_note). */
-static void device_note(void *opaque, const char *line) { machine_note(opaque, "%s", line); }
-
-static bool create_disks(struct machine *m, char *err, size_t errlen)
+/* The console under the console lock when threads may run (machine.h,
+ * "Threads"): outermost, after the debug layer's wrapping. */
+static bool lock_console(struct machine *m)
 {
-    for (unsigned i = 0; i < m->cfg.ndrives; i++) {
-        const struct rivet_drive *d = &m->cfg.drives[i];
-        struct blockdev *bd = blockdev_open(d->path, d->readonly, m->cfg.snapshot, err, errlen);
-        if (!bd)
-            return false;
-        m->disks[d->slot] = bd;
-        blockdev_set_note(bd, device_note, m);
-        m->vdevs[d->slot] = virtio_blk_create(bd, NULL);
-        if (!m->vdevs[d->slot]) {
-            machine_err(err, errlen, "out of memory creating the disk for %s", d->path);
-            return false;
-        }
-    }
-    return true;
-}
-
-/* splitmix64: the fixed-seed stream virtio-rng gives under -icount
- * without a file (documented as repeatable, not as entropy). */
-static uint64_t rng_next(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static void rng_stream(uint64_t *state, uint8_t *buf, size_t n)
-{
-    for (size_t i = 0; i < n; i += 8) {
-        uint64_t v = rng_next(state);
-        memcpy(buf + i, &v, n - i < 8 ? n - i : 8);
-    }
-}
-
-/* virtio-rng's source (rivet.h, cfg.rng): the file, the host's getrandom(),
- * or the seeded stream. What the source cannot give now, nobody gives: a
- * file at its end (or failing) leaves the guest's request waiting
- * (virtio_rng.h), with one note on stderr. The file is read without
- * blocking, so a slow device never stalls the guest. */
-static size_t rng_fill(void *opaque, uint8_t *buf, size_t n)
-{
-    struct machine *m = opaque;
-    if (m->rng_seeded_only) {
-        rng_stream(&m->rng_state, buf, n);
-        return n;
-    }
-    for (;;) {
-        ssize_t r = m->rng_fd >= 0 ? read(m->rng_fd, buf, n) : getrandom(buf, n, 0);
-        if (r > 0)
-            return (size_t)r;
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            return 0; /* a device with nothing yet: the next request asks again */
-        if (!m->rng_failed) {
-            m->rng_failed = true;
-            if (r == 0)
-                machine_note(m, "rng-random %s: end of file; the guest's entropy requests wait from now on",
-                             m->cfg.rng_file);
-            else
-                machine_note(m, "virtio-rng: cannot read %s: %s; the guest's entropy requests wait from now on",
-                             m->cfg.rng_file ? m->cfg.rng_file : "getrandom()", strerror(errno));
-        }
-        return 0;
-    }
-}
-
-/* -object rng-random,filename=F: a regular file or a character device
- * (/dev/urandom, /dev/hwrng), opened without blocking and kept so. */
-static bool create_rng(struct machine *m, char *err, size_t errlen)
-{
-    if (!m->cfg.rng)
-        return true;
-    m->rng_seeded_only = m->cfg.icount && !m->cfg.rng_file;
-    m->rng_state = RIVET_ICOUNT_RTC_BASE;
-    if (m->cfg.rng_file) {
-        m->rng_fd = hostfile_open_input("rng-random", m->cfg.rng_file, HOSTFILE_CHARDEV | HOSTFILE_KEEP_NONBLOCK, err,
-                                        errlen);
-        if (m->rng_fd < 0)
-            return false;
-    }
-    m->rng = virtio_rng_create(rng_fill, m);
-    if (!m->rng) {
-        machine_err(err, errlen, "out of memory creating the virtio-rng device");
-        return false;
-    }
-    m->vdevs[m->cfg.rng_slot] = m->rng;
-    return true;
-}
-
-/* virtio-net on the user-mode network (cfg.net): the frame filter, then
- * slirp in the helper process when cfg.net_helper names one (net.h). */
-static bool create_net(struct machine *m, char *err, size_t errlen)
-{
-    if (!m->cfg.net)
-        return true;
-    if (m->cfg.net_nhostfwd > RIVET_MAX_HOSTFWD) {
-        machine_err(err, errlen, "%u hostfwd rules given; rivet takes %d", m->cfg.net_nhostfwd, RIVET_MAX_HOSTFWD);
-        return false;
-    }
-    struct net_config nc = { m->cfg.net_hostfwd, m->cfg.net_nhostfwd, m->cfg.net_restrict, m->cfg.net_helper,
-                             device_note, m, NULL };
-    m->net = net_create(&nc, err, errlen);
-    if (!m->net)
-        return false;
-    static const uint8_t qemu_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-    static const uint8_t zero[6];
-    const uint8_t *mac = memcmp(m->cfg.net_mac, zero, 6) ? m->cfg.net_mac : qemu_mac;
-    m->nic = virtio_net_create(mac, net_send, m->net);
-    if (!m->nic) {
-        machine_err(err, errlen, "out of memory creating the virtio-net device");
-        return false;
-    }
-    net_attach(m->net, m->nic);
-    m->vdevs[m->cfg.net_slot] = m->nic;
-    return true;
-}
-
-/* The interrupt controllers, then every device wired to them. */
-static bool create_devices(struct machine *m, char *err, size_t errlen)
-{
-    const struct virt_memmap_entry *mm = virt_memmap;
-    m->clint = clint_create(m->cfg.nharts, m->ports, (struct time_source){ machine_clock, m });
-    m->plic = plic_create(VIRT_PLIC_SOURCES, m->cfg.nharts, m->ports);
-    m->rtc = m->plic ? goldfish_rtc_create(plic_line(m->plic, mm[VIRT_RTC].irq)) : NULL;
-    m->test = sifive_test_create(on_test_finish, m);
-    m->rom = calloc(1, mm[VIRT_MROM].size);
-    if (!m->clint || !m->plic || !m->rtc || !m->test || !m->rom) {
-        machine_err(err, errlen, "out of memory creating the board's devices");
-        return false;
-    }
-    if (!open_console(m, err, errlen))
-        return false;
-    if (!machine_debug_create(m, err, errlen)) /* may wrap m->console: before the UART copies it */
-        return false;
-    if (machine_threads_wanted(&m->cfg)) { /* outermost: the console lock (machine.h, "Threads") */
+    if (machine_threads_wanted(&m->cfg)) {
         m->console_inner = m->console;
         m->console = (struct chardev){ console_locked_write, console_locked_read, m };
     }
-    m->uart = uart_create(&m->console, plic_line(m->plic, mm[VIRT_UART0].irq));
-    if (!m->uart || !create_disks(m, err, errlen) || !create_rng(m, err, errlen) || !create_net(m, err, errlen)) {
-        if (!m->uart)
-            machine_err(err, errlen, "out of memory creating the UART");
-        return false;
-    }
-    if (!display_board_create(m, err, errlen)) /* fills free m->vdevs slots: before the transports */
-        return false;
-    for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++) {
-        m->virtio[i] = virtio_mmio_create(&m->bus, plic_line(m->plic, mm[VIRT_VIRTIO].irq + i), m->vdevs[i],
-                                          m->cfg.virtio_legacy);
-        if (!m->virtio[i]) {
-            machine_err(err, errlen, "out of memory creating virtio-mmio slot %u", i);
-            return false;
-        }
-    }
     return true;
 }
 
-static bool map_devices(struct machine *m, char *err, size_t errlen)
+/* The console first (the UART's host side; the debug layer may wrap it),
+ * then every device of the board table (board.c). */
+static bool create_devices(struct machine *m, char *err, size_t errlen)
 {
-    const struct virt_memmap_entry *mm = virt_memmap;
-    struct mmio_region rom = { .name = mm[VIRT_MROM].name, .base = mm[VIRT_MROM].base, .size = mm[VIRT_MROM].size,
-                               .min_access = 1, .max_access = 8, .read = rom_read, .write = rom_write,
-                               .opaque = m->rom, .fetch = m->rom };
-    struct mmio_region rtc = goldfish_rtc_region(m->rtc, mm[VIRT_RTC].base, mm[VIRT_RTC].size);
-    struct mmio_region uart = uart_region(m->uart, mm[VIRT_UART0].base, mm[VIRT_UART0].size);
-    rtc.lock = &m->locks.rtc; /* the device locks (machine.h, "Threads") */
-    uart.lock = &m->locks.uart;
-    bool ok = add_region(m, rom, err, errlen) &&
-              add_region(m, test_region(m), err, errlen) &&
-              add_region(m, rtc, err, errlen) &&
-              add_region(m, clint_region(m->clint, mm[VIRT_CLINT].base, mm[VIRT_CLINT].size), err, errlen) &&
-              add_region(m, plic_region(m->plic, mm[VIRT_PLIC].base, mm[VIRT_PLIC].size), err, errlen) &&
-              add_region(m, uart, err, errlen);
-    for (unsigned i = 0; ok && i < RIVET_VIRTIO_SLOTS; i++) {
-        uint64_t base = mm[VIRT_VIRTIO].base + (uint64_t)i * VIRT_VIRTIO_STRIDE;
-        struct mmio_region r = virtio_mmio_region(m->virtio[i], base, mm[VIRT_VIRTIO].size);
-        r.lock = &m->locks.slot[i];
-        ok = add_region(m, r, err, errlen);
-    }
-    return ok;
+    return open_console(m, err, errlen) && machine_debug_create(m, err, errlen) && lock_console(m) &&
+           board_create_devices(m, err, errlen) && board_map_devices(m, err, errlen);
 }
 
 static void init_locks(struct machine_locks *l)
@@ -515,7 +302,7 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
     code_cache_set_isa(m->cache, &isa); /* before the harts, which copy it */
     if (cfg->jit)
         code_cache_set_jit(m->cache, cfg->jit < 0 ? 0 : 1);
-    if (!create_harts(m, err, errlen) || !create_devices(m, err, errlen) || !map_devices(m, err, errlen) ||
+    if (!create_harts(m, err, errlen) || !create_devices(m, err, errlen) ||
         !machine_log_create(m, err, errlen) ||
         (cfg->semihosting && !(m->semihost = semihost_create(m, err, errlen)))) {
         rivet_destroy(m);
@@ -526,35 +313,8 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
 
 static void destroy_devices(struct machine *m)
 {
-    display_board_destroy(m); /* frees its virtio-input devices and clears their m->vdevs slots */
-    if (m->rng) {
-        m->vdevs[m->cfg.rng_slot] = NULL;
-        virtio_rng_destroy(m->rng);
-    }
-    if (m->rng_fd >= 0)
-        close(m->rng_fd);
-    if (m->nic) {
-        m->vdevs[m->cfg.net_slot] = NULL;
-        virtio_net_destroy(m->nic);
-    }
-    net_destroy(m->net);
-    for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++) {
-        virtio_mmio_destroy(m->virtio[i]);
-        virtio_blk_destroy(m->vdevs[i]);
-        blockdev_close(m->disks[i]);
-    }
-    if (m->uart)
-        uart_destroy(m->uart);
+    board_destroy_devices(m);
     terminal_close(m->term);
-    if (m->rtc)
-        goldfish_rtc_destroy(m->rtc);
-    if (m->test)
-        sifive_test_destroy(m->test);
-    if (m->plic)
-        plic_destroy(m->plic);
-    if (m->clint)
-        clint_destroy(m->clint);
-    free(m->rom);
 }
 
 void rivet_destroy(struct machine *m)

@@ -137,7 +137,7 @@ struct machine {
     bool has_htif;
     struct timespec start;        /* CLOCK_MONOTONIC at creation: time 0 of mtime */
 
-    /* The virt board's devices (machine.c creates them from virt_memmap). */
+    /* The virt board's devices (the board table creates them: board.h). */
     struct hart_port ports[RIVET_MAX_HARTS];
     struct clint *clint;
     struct plic *plic;
@@ -156,7 +156,7 @@ struct machine {
     uint64_t rng_state;           /* the seeded stream (machine.c, rng_fill) */
     struct virtio_device *nic;    /* virtio-net (cfg.net), also in vdevs[cfg.net_slot] */
     struct net *net;              /* its user-mode network (machine/host/net.h) */
-    uint8_t *rom;                 /* boot ROM contents (virt_memmap[VIRT_MROM].size bytes) */
+    uint8_t *rom;                 /* boot ROM contents (virt_map(VIRT_MROM)->size bytes) */
     struct display_board *display; /* framebuffer and input devices (display.c); NULL: none */
 
     /* Boot state (boot.c). */

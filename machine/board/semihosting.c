@@ -634,7 +634,7 @@ static uint64_t op_rename(struct semihost *s, struct hart *h, uint64_t a1)
  * reading TIME_LOW latches TIME_HIGH (goldfish RTC). */
 static uint64_t op_time(struct semihost *s)
 {
-    uint64_t lo = 0, hi = 0, base = virt_memmap[VIRT_RTC].base;
+    uint64_t lo = 0, hi = 0, base = virt_map(VIRT_RTC)->base;
     if (bus_read(&s->m->bus, base, 4, &lo) != BUS_OK || bus_read(&s->m->bus, base + 4, 4, &hi) != BUS_OK)
         return fail(s, EIO);
     return ((hi << 32) | lo) / 1000000000ull;

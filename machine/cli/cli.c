@@ -16,6 +16,7 @@
 
 #include "cpu/isa.h"
 #include "devices/framebuffer.h"
+#include "machine/board/board.h"
 #include "rivet/errfmt.h"
 
 enum flag_id {
@@ -72,9 +73,9 @@ static const struct flag flags[] = {
 
 /* A -device (or -nic), kept in command-line order until the slots are
  * resolved. */
-enum pd_kind { PD_BLK, PD_RNG, PD_NET };
 struct pending_device {
-    enum pd_kind kind;
+    const struct board_virtio_type *type; /* its row: name, backend option, options (board.h) */
+    enum board_backend kind; /* type->backend: how it is attached */
     char *ref;  /* the drive= (blk), rng= (rng, NULL: built-in source) or netdev= (net) id */
     char *mac;  /* net: mac=, or NULL */
     int bus;    /* virtio-mmio-bus.N, or -1 for "the next free one" */
@@ -436,12 +437,31 @@ static enum cli_result set_drive(struct parse_state *st, const char *v)
     return r;
 }
 
+/* The -device names the board table has (board.h), for an error message. */
+static void device_names(char *buf, size_t len)
+{
+    unsigned n, used = 0;
+    const struct board_virtio_type *t = board_virtio_types(&n);
+    buf[0] = 0;
+    for (unsigned i = 0; i < n; i++)
+        if (t[i].name && used < len)
+            used += (unsigned)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", t[i].name);
+}
+
+/* Whether a -device kind takes option key besides bus= and its backend's. */
+static bool takes_option(const struct board_virtio_type *t, const char *key)
+{
+    for (const char *const *o = t->options; o && *o; o++)
+        if (!strcmp(*o, key))
+            return true;
+    return false;
+}
+
 static enum cli_result device_item(struct parse_state *st, struct pending_device *d, const char *key,
                                    char **val)
 {
     static const char bus_prefix[] = "virtio-mmio-bus.";
-    static const char *const ref_key[] = { [PD_BLK] = "drive", [PD_RNG] = "rng", [PD_NET] = "netdev" };
-    if (!strcmp(key, ref_key[d->kind]) || (d->kind == PD_NET && !strcmp(key, "mac"))) {
+    if ((d->type->ref_key && !strcmp(key, d->type->ref_key)) || takes_option(d->type, key)) {
         char **slot = !strcmp(key, "mac") ? &d->mac : &d->ref;
         free(*slot);
         *slot = *val;
@@ -458,14 +478,16 @@ static enum cli_result device_item(struct parse_state *st, struct pending_device
     return CLI_RUN;
 }
 
-static struct pending_device *new_device(struct parse_state *st, enum pd_kind kind, enum cli_result *r)
+static struct pending_device *new_device(struct parse_state *st, const char *name, enum cli_result *r)
 {
+    const struct board_virtio_type *type = board_virtio_lookup(name);
     if (st->ndevices >= RIVET_VIRTIO_SLOTS) {
         *r = usage_error(st, "-device: more devices than the %d virtio-mmio slots", RIVET_VIRTIO_SLOTS);
         return NULL;
     }
     struct pending_device *d = &st->devices[st->ndevices++];
-    d->kind = kind;
+    d->type = type;
+    d->kind = type->backend;
     d->bus = -1;
     return d;
 }
@@ -478,17 +500,14 @@ static enum cli_result set_device(struct parse_state *st, const char *v)
     char key[32], *val;
     if (!next_item(&v, key, sizeof key, &val))
         return no_memory(st);
-    static const char *const names[] = { [PD_BLK] = "virtio-blk-device", [PD_RNG] = "virtio-rng-device",
-                                         [PD_NET] = "virtio-net-device" };
-    int kind = -1;
-    for (int k = 0; k < 3; k++)
-        if (!key[0] && !strcmp(val, names[k]))
-            kind = k;
-    enum cli_result r = kind >= 0 ? CLI_RUN
-                                  : usage_error(st, "-device: unsupported device '%s' (virtio-blk-device, "
-                                                    "virtio-rng-device, virtio-net-device)", val);
+    enum cli_result r = CLI_RUN;
+    if (key[0] || !board_virtio_lookup(val)) {
+        char names[256];
+        device_names(names, sizeof names);
+        r = usage_error(st, "-device: unsupported device '%s' (%s)", val, names);
+    }
+    struct pending_device *d = r == CLI_RUN ? new_device(st, val, &r) : NULL;
     free(val);
-    struct pending_device *d = r == CLI_RUN ? new_device(st, (enum pd_kind)kind, &r) : NULL;
     if (!d)
         return r;
     while (r == CLI_RUN && *v) {
@@ -497,10 +516,8 @@ static enum cli_result set_device(struct parse_state *st, const char *v)
         r = device_item(st, d, key, &val);
         free(val);
     }
-    if (r == CLI_RUN && d->kind == PD_BLK && !d->ref)
-        r = usage_error(st, "-device virtio-blk-device: no drive= given");
-    if (r == CLI_RUN && d->kind == PD_NET && !d->ref)
-        r = usage_error(st, "-device virtio-net-device: no netdev= given");
+    if (r == CLI_RUN && d->type->ref_required && !d->ref)
+        r = usage_error(st, "-device %s: no %s= given", d->type->name, d->type->ref_key);
     return r;
 }
 
@@ -554,7 +571,7 @@ static enum cli_result set_net(struct parse_state *st, const char *v)
     if (kind_len != 3 || strncmp(v, "nic", 3))
         return usage_error(st, "-net: unsupported '%.*s' (nic, user or none)", (int)kind_len, v);
     enum cli_result r = CLI_RUN;
-    struct pending_device *d = new_device(st, PD_NET, &r);
+    struct pending_device *d = new_device(st, "virtio-net-device", &r);
     if (!d)
         return r;
     if (!(d->ref = strdup(NET_HUB_ID)))
@@ -593,7 +610,7 @@ static enum cli_result set_netdev(struct parse_state *st, const char *flag, cons
     if (r != CLI_RUN || none)
         return r;
     struct pending_netdev *nd = new_netdev(st, flag, &r);
-    struct pending_device *d = nd && nic ? new_device(st, PD_NET, &r) : NULL;
+    struct pending_device *d = nd && nic ? new_device(st, "virtio-net-device", &r) : NULL;
     if (!nd || (nic && !d))
         return r;
     while (r == CLI_RUN && *v) {
@@ -1173,11 +1190,11 @@ static enum cli_result resolve_disks(struct parse_state *st)
         if (st->o->drives[i].virtio)
             r = attach(st, &st->o->drives[i], -1, &used);
     for (unsigned i = 0; r == CLI_RUN && i < st->ndevices; i++) {
-        if (st->devices[i].kind == PD_RNG) {
+        if (st->devices[i].kind == BOARD_BACKEND_RNG) {
             r = attach_rng(st, &st->devices[i], &used);
             continue;
         }
-        if (st->devices[i].kind == PD_NET) {
+        if (st->devices[i].kind == BOARD_BACKEND_NETDEV) {
             r = attach_net(st, &st->devices[i], &used);
             continue;
         }

@@ -120,11 +120,16 @@ bool machine_debug_create(struct machine *m, char *err, size_t errlen)
         return false;
     if (cfg->gdb && !(d->gdb = gdbstub_create(m, cfg->gdb, cfg->gdb_wait, err, errlen)))
         return false;
-    if (cfg->icount || cfg->rtc_mode == RIVET_RTC_FIXED) {
+    if (cfg->icount || cfg->rtc_mode == RIVET_RTC_FIXED)
         d->rtc_base_ns = rtc_start_ns(cfg);
-        goldfish_rtc_set_clock(m->rtc, cfg->icount ? rtc_virtual_ns : rtc_fixed_ns, d);
-    }
     return true;
+}
+
+void machine_debug_attach_rtc(struct machine *m)
+{
+    const struct rivet_config *cfg = &m->cfg;
+    if (m->debug && (cfg->icount || cfg->rtc_mode == RIVET_RTC_FIXED))
+        goldfish_rtc_set_clock(m->rtc, cfg->icount ? rtc_virtual_ns : rtc_fixed_ns, m->debug);
 }
 
 void machine_debug_destroy(struct machine *m)

@@ -25,6 +25,10 @@ struct machine;
  * asked for. false + err on failure. */
 bool machine_debug_create(struct machine *m, char *err, size_t errlen);
 void machine_debug_destroy(struct machine *m);
+/* The RTC's clock under -icount (virtual time) or -rtc clock=fixed; the
+ * host's otherwise (nothing to do). The RTC's board row calls it once the
+ * RTC exists (board.h: devices are created after machine_debug_create). */
+void machine_debug_attach_rtc(struct machine *m);
 
 /* Between rounds and before the first: the expect script and the gdb stub
  * (which may block while gdb holds the machine). true = end the run now

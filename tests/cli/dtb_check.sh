@@ -77,6 +77,37 @@ rva23=$(dtc -I dtb -O dts "$out/rva23.dtb" 2>/dev/null)
 for p in cbom cbop cboz; do
     echo "$rva23" | grep -q "riscv,$p-block-size = <0x40>" || { echo "FAIL: rva23s64 has no riscv,$p-block-size"; fail=1; }
 done
+# /soc as the board table writes it (machine/board/board.c: each row its own
+# node, rows in QEMU's order, virtio-mmio slots highest first), read back
+# property by property with fdtget
+if command -v fdtget >/dev/null 2>&1; then
+    get() { fdtget -t x "$dtb" "$@" 2>/dev/null; }
+    want='clint@2000000 plic@c000000 serial@10000000'
+    for a in 8 7 6 5 4 3 2 1; do want="$want virtio_mmio@1000${a}000"; done
+    want="$want rtc@101000 test@100000"
+    soc=$(fdtget -l "$dtb" /soc | tr '\n' ' ' | sed 's/ $//')
+    [ "$soc" = "$want" ] || { echo "FAIL: /soc lists '$soc', not '$want'"; fail=1; }
+    plic=$(get /soc/plic@c000000 phandle)
+    test=$(get /soc/test@100000 phandle)
+    [ -n "$plic" ] && [ -n "$test" ] && [ "$plic" != "$test" ] || { echo "FAIL: plic/test phandles '$plic' '$test'"; fail=1; }
+    node() { # NODE REG [IRQ]: reg, and interrupts wired to the PLIC
+        r=$(get "/soc/$1" reg)
+        [ "$r" = "$2" ] || { echo "FAIL: /soc/$1 reg = '$r', not '$2'"; fail=1; }
+        [ -z "$3" ] && return
+        i=$(get "/soc/$1" interrupts) p=$(get "/soc/$1" interrupt-parent)
+        [ "$i" = "$3" ] && [ "$p" = "$plic" ] || { echo "FAIL: /soc/$1 interrupts '$i' parent '$p', not '$3' '$plic'"; fail=1; }
+    }
+    node clint@2000000 '0 2000000 0 10000'
+    node plic@c000000 '0 c000000 0 600000'
+    node serial@10000000 '0 10000000 0 100' a
+    for a in 1 2 3 4 5 6 7 8; do node "virtio_mmio@1000${a}000" "0 1000${a}000 0 1000" "$a"; done
+    node rtc@101000 '0 101000 0 1000' b
+    node test@100000 '0 100000 0 1000'
+    [ "$(get /soc/plic@c000000 riscv,ndev)" = 5f ] || { echo "FAIL: plic riscv,ndev"; fail=1; }
+    for n in poweroff reboot; do
+        [ "$(get /$n regmap)" = "$test" ] || { echo "FAIL: /$n regmap is not the test device's phandle"; fail=1; }
+    done
+fi
 # -dtb: the blob just written is accepted back, and /chosen gets -append
 "$rivet" -dtb "$dtb" -machine virt,dumpdtb="$out/again.dtb" -append "again" || { echo "FAIL: -dtb rejected a good blob"; fail=1; }
 dtc -I dtb -O dts "$out/again.dtb" 2>/dev/null | grep -q 'bootargs = "again"' || { echo "FAIL: -append not in a -dtb tree"; fail=1; }

@@ -48,14 +48,14 @@ struct target {
 static unsigned targets(struct target *t)
 {
     unsigned n = 0;
-    t[n++] = (struct target){ virt_memmap[VIRT_MROM].base, virt_memmap[VIRT_MROM].size };
-    t[n++] = (struct target){ virt_memmap[VIRT_TEST].base, virt_memmap[VIRT_TEST].size };
-    t[n++] = (struct target){ virt_memmap[VIRT_RTC].base, virt_memmap[VIRT_RTC].size };
-    t[n++] = (struct target){ virt_memmap[VIRT_CLINT].base, virt_memmap[VIRT_CLINT].size };
-    t[n++] = (struct target){ virt_memmap[VIRT_PLIC].base, virt_memmap[VIRT_PLIC].size };
-    t[n++] = (struct target){ virt_memmap[VIRT_UART0].base, virt_memmap[VIRT_UART0].size };
+    t[n++] = (struct target){ virt_map(VIRT_MROM)->base, virt_map(VIRT_MROM)->size };
+    t[n++] = (struct target){ virt_map(VIRT_TEST)->base, virt_map(VIRT_TEST)->size };
+    t[n++] = (struct target){ virt_map(VIRT_RTC)->base, virt_map(VIRT_RTC)->size };
+    t[n++] = (struct target){ virt_map(VIRT_CLINT)->base, virt_map(VIRT_CLINT)->size };
+    t[n++] = (struct target){ virt_map(VIRT_PLIC)->base, virt_map(VIRT_PLIC)->size };
+    t[n++] = (struct target){ virt_map(VIRT_UART0)->base, virt_map(VIRT_UART0)->size };
     for (unsigned s = 0; s < RIVET_VIRTIO_SLOTS; s++)
-        t[n++] = (struct target){ virt_memmap[VIRT_VIRTIO].base + s * VIRT_VIRTIO_STRIDE, VIRT_VIRTIO_STRIDE };
+        t[n++] = (struct target){ virt_map(VIRT_VIRTIO)->base + s * VIRT_VIRTIO_STRIDE, VIRT_VIRTIO_STRIDE };
     t[n++] = (struct target){ RIVET_RAM_BASE, 64u << 10 };
     t[n++] = (struct target){ 0x3000000, 0x1000 }; /* nothing there: a bus error */
     return n;
@@ -91,7 +91,7 @@ static void slot_store(void *ctx, unsigned reg, uint32_t v)
 static void queue_setup(struct machine *m, struct fuzz_in *in)
 {
     unsigned slot = (unsigned)fuzz_take(in, 1) % RIVET_VIRTIO_SLOTS;
-    struct slot_ref s = { m, virt_memmap[VIRT_VIRTIO].base + slot * VIRT_VIRTIO_STRIDE };
+    struct slot_ref s = { m, virt_map(VIRT_VIRTIO)->base + slot * VIRT_VIRTIO_STRIDE };
     fuzz_queue_bringup(slot_store, &s, in);
 }
 
@@ -158,7 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case FOP_QUEUE: queue_setup(m, &in); break;
         default: {
             unsigned slot = (unsigned)fuzz_take(&in, 1) % RIVET_VIRTIO_SLOTS;
-            mmio_store(m, virt_memmap[VIRT_VIRTIO].base + slot * VIRT_VIRTIO_STRIDE, VIRTIO_MMIO_QUEUE_NOTIFY,
+            mmio_store(m, virt_map(VIRT_VIRTIO)->base + slot * VIRT_VIRTIO_STRIDE, VIRTIO_MMIO_QUEUE_NOTIFY,
                        (uint32_t)fuzz_take(&in, 1));
             break;
         }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "firmware/sbi.h"
+#include "machine/board/board.h"
 #include "machine/board/boot.h"
 #include "machine/cli/cli.h"
 #include "machine/board/fdt.h"
@@ -211,6 +212,71 @@ START_TEST(duplicate_slot_refused)
 }
 END_TEST
 
+/* The bus holds exactly the regions the board table's rows give: every
+ * instance at its row's base with its row's size, and nothing else. */
+START_TEST(table_rows_are_on_the_bus)
+{
+    struct machine *m = boot_builtin(2);
+    unsigned nrows, regions = 0;
+    const struct board_row *rows = board_rows(&nrows);
+    ck_assert_uint_eq(nrows, VIRT_DEV_COUNT);
+    for (unsigned d = 0; d < nrows; d++) {
+        const struct board_row *r = &rows[d];
+        ck_assert_ptr_eq(board_row((enum virt_dev)d), r);
+        unsigned n = r->count ? r->count : 1;
+        for (unsigned i = 0; r->region && i < n; i++, regions++) {
+            const struct mmio_region *g = bus_find_region(&m->bus, board_base(r, i));
+            ck_assert_msg(g != NULL, "%s.%u not on the bus", r->map.name, i);
+            ck_assert_uint_eq(g->base, board_base(r, i));
+            ck_assert_uint_eq(g->size, r->map.size);
+            ck_assert_ptr_null(r->save); /* no snapshots yet: the hooks are declared, not filled */
+        }
+    }
+    ck_assert_uint_eq(regions, (unsigned)m->bus.nregions);
+    ck_assert_uint_eq(board_base(board_row(VIRT_VIRTIO), 7), 0x10008000);
+    ck_assert_uint_eq(board_irq(board_row(VIRT_VIRTIO), 7), 8);
+    ck_assert_uint_eq(board_irq(board_row(VIRT_CLINT), 0), 0);
+    rivet_destroy(m);
+}
+END_TEST
+
+/* The command line takes exactly the -device names the table has, each
+ * with the backend option its row names; an unknown name is refused with
+ * the table's list. */
+START_TEST(device_lookup_reads_the_table)
+{
+    unsigned n, named = 0;
+    const struct board_virtio_type *t = board_virtio_types(&n);
+    for (unsigned i = 0; i < n; i++) {
+        if (!t[i].name) {
+            ck_assert_ptr_null(board_virtio_lookup(""));
+            continue;
+        }
+        named++;
+        ck_assert_ptr_eq(board_virtio_lookup(t[i].name), &t[i]);
+        char dev[128];
+        snprintf(dev, sizeof dev, "%s,%s=x", t[i].name, t[i].ref_key);
+        struct cli_options o;
+        char *argv[] = { "rivet", "-kernel", "k", "-device", dev, NULL };
+        char err[RIVET_ERR_LEN] = "";
+        enum cli_result r = cli_parse(5, argv, &o, err, sizeof err);
+        /* x names no backend: the parse gets as far as looking it up */
+        ck_assert_int_eq(r, CLI_ERROR);
+        ck_assert_msg(strstr(err, "id=x") != NULL, "%s: %s", t[i].name, err);
+        cli_free(&o);
+    }
+    ck_assert_uint_eq(named, 3);
+    struct cli_options o;
+    char *argv[] = { "rivet", "-kernel", "k", "-device", "virtio-gpu-device", NULL };
+    char err[RIVET_ERR_LEN] = "";
+    ck_assert_int_eq(cli_parse(5, argv, &o, err, sizeof err), CLI_ERROR);
+    cli_free(&o);
+    for (unsigned i = 0; i < n; i++)
+        if (t[i].name)
+            ck_assert_msg(strstr(err, t[i].name) != NULL, "%s", err);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("board");
@@ -223,6 +289,8 @@ int main(void)
     tcase_add_test(tc, builtin_sbi_serves_ecalls);
     tcase_add_test(tc, devices_on_the_bus);
     tcase_add_test(tc, duplicate_slot_refused);
+    tcase_add_test(tc, table_rows_are_on_the_bus);
+    tcase_add_test(tc, device_lookup_reads_the_table);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,44 @@
+/*
+ * The hooks of the board table's rows (board.h), one group per device, each
+ * in the device's board file: dev_soc.c (the ROM, CLINT, PLIC, UART,
+ * virtio-mmio transports, RTC and test device), dev_blk.c, dev_rng.c and
+ * dev_net.c (the virtio devices the configuration places in slots). Only
+ * board.c's tables call them.
+ */
+#ifndef RIVET_BOARD_DEVS_H
+#define RIVET_BOARD_DEVS_H
+
+#include "machine/board/board.h"
+
+#define BOARD_DEV_HOOKS(n)                                                                                   \
+    bool bd_##n##_create(struct machine *m, char *err, size_t errlen);                                       \
+    void bd_##n##_destroy(struct machine *m);                                                                \
+    struct mmio_region bd_##n##_region(struct machine *m, unsigned i, uint64_t base, uint64_t size);         \
+    void bd_##n##_fdt(struct dt *d, const struct board_row *row, unsigned i);
+
+BOARD_DEV_HOOKS(rom)
+BOARD_DEV_HOOKS(clint)
+BOARD_DEV_HOOKS(plic)
+BOARD_DEV_HOOKS(uart)
+BOARD_DEV_HOOKS(virtio)
+BOARD_DEV_HOOKS(rtc)
+BOARD_DEV_HOOKS(test)
+
+/* Kinds of virtio device (board_virtio_types). */
+bool bd_blk_create(struct machine *m, char *err, size_t errlen);
+void bd_blk_destroy(struct machine *m);
+bool bd_rng_create(struct machine *m, char *err, size_t errlen);
+void bd_rng_destroy(struct machine *m);
+bool bd_net_create(struct machine *m, char *err, size_t errlen);
+void bd_net_destroy(struct machine *m);
+
+/* The virtio-mmio row runs every kind's create before its transports, and
+ * every kind's destroy after them (board.c). */
+bool board_virtio_create_types(struct machine *m, char *err, size_t errlen);
+void board_virtio_destroy_types(struct machine *m);
+
+/* A device's or backend's runtime problem, as one note (machine_note):
+ * the note callback devices and host backends take. */
+void board_device_note(void *machine, const char *line);
+
+#endif
