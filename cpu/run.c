@@ -285,7 +285,11 @@ static bool block_breaks(const struct hart *h, const struct block *b, const uint
 static void run_one_block(struct hart *h)
 {
     struct jcache_entry *j = jcache_slot(h, h->pc);
-    if (__builtin_expect(j->vpc == h->pc && j->gen == jcache_key(h), 1)) {
+    /* The key before the lookup: another thread's invalidation marks the
+     * block invalid, then bumps jc_gen (cpu/cache.h, "Threads"), so a block
+     * found valid under this key is never entered under a newer one. */
+    uint64_t key = __atomic_load_n(&h->jc_gen, __ATOMIC_SEQ_CST) | h->priv;
+    if (__builtin_expect(j->vpc == h->pc && j->gen == key, 1)) {
         exec_block(h, j->b->entry, j->b->insns);
         return;
     }
@@ -311,7 +315,7 @@ static void run_one_block(struct hart *h)
     unsigned bit = jc_page_bit(h->pc);
     h->jc_pages[bit / 64] |= 1ull << (bit % 64);
     j->vpc = h->pc;
-    j->gen = jcache_key(h);
+    j->gen = key;
     j->b = b;
     exec_block(h, b->entry, b->insns);
 }
