@@ -35,7 +35,10 @@
  *   published whole by a release store; one removed keeps its link and
  *   reads as invalid), and each hart's jump cache is its own. Another
  *   thread's invalidation reaches a hart's jump cache by an atomic bump of
- *   its jc_gen (hart_jcache_invalidate).
+ *   its jc_gen (hart_jcache_invalidate), after the blocks are marked
+ *   invalid; a hart reads its jc_gen before it looks a block up and fills
+ *   its jump cache under that key (run.c), so no entry of the current
+ *   generation names a dropped block.
  * - Blocks are never freed while another thread may run them: the arenas
  *   are recycled only with every other hart stopped at a slice boundary
  *   (the cache_world hooks, machine_stop_world), never inside a block.
