@@ -338,7 +338,7 @@ static int enter_counting(struct hart *h, const struct insn *first)
     if (__atomic_add_fetch(&b->heat, 1, __ATOMIC_RELAXED) < c->jit_hot || !c->jit)
         return first->fn(h, first);
     pthread_mutex_lock(&c->lock);
-    if (b->entry == enter_counting) { /* not translated by another hart meanwhile */
+    if (__atomic_load_n(&b->entry, __ATOMIC_RELAXED) == enter_counting) { /* not translated by another hart meanwhile */
         __atomic_store_n(&b->entry, first->fn, __ATOMIC_RELEASE);
         if (__atomic_load_n(&b->valid, __ATOMIC_ACQUIRE) && jit_translate(c->jit, b))
             c->ntranslated++;

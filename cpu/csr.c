@@ -619,8 +619,10 @@ uint64_t hart_time(const struct hart *h)
  * (time >= stimecmp) and no longer software-writable. */
 void hart_update_timer_irqs(struct hart *h)
 {
-    if (h->wfi && h->wrs && hart_time(h) >= h->wrs_deadline) /* WRS.STO's timeout (cpu/resv.h) */
-        h->wfi = h->wrs = false;
+    if (hart_wfi(h) && hart_wrs(h) && hart_time(h) >= h->wrs_deadline) { /* WRS.STO's timeout (cpu/resv.h) */
+        hart_set_wfi(h, false);
+        hart_set_wrs(h, false);
+    }
     if (!(h->menvcfg & MENVCFG_STCE))
         return;
     bool due = hart_time(h) >= h->stimecmp;

@@ -53,7 +53,7 @@ static inline int chain_enter(struct hart *h)
     const struct jcache_entry *j = jcache_slot(h, h->pc);
     if (__builtin_expect(j->vpc == h->pc && j->gen == jcache_key(h) &&
                          h->instret < __atomic_load_n(&h->chain_end, __ATOMIC_RELAXED), 1))
-        return j->b->entry(h, j->b->insns);
+        return __atomic_load_n(&j->b->entry, __ATOMIC_RELAXED)(h, j->b->insns);
     return EXEC_LINKED;
 }
 

@@ -333,7 +333,7 @@ OP_RW(sraw, (uint32_t)((int32_t)a >> (b & 31)))
  *   RVWMO needs.
  * - The one order TSO lacks is a store before a later load (the store
  *   buffer). So `fence` with a prior write (PW) and a later read (SR) is a
- *   host full barrier (__atomic_thread_fence(SEQ_CST), an mfence); every
+ *   host full barrier (host_full_barrier, mmu/bus.h: an mfence); every
  *   other fence, and fence.tso (FM = 1000: no W->R order), only keeps the
  *   compiler from moving accesses across it. fence.i and sfence.vma end the
  *   block (exec_sys.c).
@@ -358,7 +358,7 @@ INSN(fence)
 {
     uint32_t b = in->bits;
     if ((b & FENCE_PW) && (b & FENCE_SR) && (b & (0xfu << 28)) != FENCE_FM_TSO)
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        host_full_barrier();
     else
         __atomic_signal_fence(__ATOMIC_SEQ_CST);
     return EXEC_NEXT;
@@ -408,7 +408,7 @@ static inline void atomic_stored(struct hart *h, const uint8_t *host, unsigned s
 {
     struct bus *bus = h->mmu.bus;
     uint64_t off = (uint64_t)(host - bus->ram);
-    if (__builtin_expect((bus->page_flags[off >> PAGE_SHIFT] & BUS_PAGE_RESV) != 0, 0))
+    if (__builtin_expect((__atomic_load_n(&bus->page_flags[off >> PAGE_SHIFT], __ATOMIC_RELAXED) & BUS_PAGE_RESV) != 0, 0))
         bus_note_store(bus, bus->ram_base + off, size);
 }
 

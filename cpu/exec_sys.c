@@ -118,8 +118,8 @@ INSN(wfi)
      * with the interrupt masked in mie does not hang. A sleeping hart wakes
      * on a pending interrupt that is enabled in mie. */
     if (hart_pending(h) == 0) {
-        h->wfi = true;
-        h->wrs = false;
+        hart_set_wrs(h, false);
+        hart_set_wfi(h, true);
     }
     return EXEC_STOP;
 }

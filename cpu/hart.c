@@ -54,7 +54,7 @@ void hart_reset(struct hart *h, uint64_t pc)
     h->pc = pc;
     h->mstatus &= ~(MSTATUS_MIE | MSTATUS_MPRV);
     h->mcause = 0;
-    h->wfi = false;
+    hart_set_wfi(h, false);
     h->resv_valid = false;
     for (unsigned i = 0; i < PMP_COUNT; i++)
         h->mmu.pmpcfg[i] &= (uint8_t)~(PMP_A | PMP_L);

@@ -237,7 +237,7 @@ struct hart {
 /* Requests to a hart's thread (h->req), served between slices. */
 #define HART_REQ_TLB  1u /* flush the TLB and jump cache (remote sfence.vma) */
 
-static inline uint64_t jcache_key(const struct hart *h) { return h->jc_gen | h->priv; }
+static inline uint64_t jcache_key(const struct hart *h) { return __atomic_load_n(&h->jc_gen, __ATOMIC_RELAXED) | h->priv; }
 /* Drops every jump-cache entry of the hart: on its own thread. */
 static inline void hart_jcache_flush(struct hart *h)
 {
@@ -277,6 +277,15 @@ static inline int hart_illegal(struct hart *h, const struct insn *in) { return h
 /* Ends the running chain of blocks at its next jump (dispatch.h), so that the
  * run loop looks at interrupts and yield requests. Any thread. */
 static inline void hart_end_chain(struct hart *h) { __atomic_store_n(&h->chain_end, 0, __ATOMIC_RELAXED); }
+
+/* WFI/WRS wait flags: another thread may end a WRS wait (cpu/resv.c),
+ * so they are read and written atomically (relaxed: a plain mov). */
+/* Stopped by SBI HSM: another hart's thread starts it (sbi_glue.c). */
+static inline bool hart_halted(const struct hart *h) { return __atomic_load_n(&h->halted, __ATOMIC_ACQUIRE); }
+static inline bool hart_wfi(const struct hart *h) { return __atomic_load_n(&h->wfi, __ATOMIC_RELAXED); }
+static inline bool hart_wrs(const struct hart *h) { return __atomic_load_n(&h->wrs, __ATOMIC_RELAXED); }
+static inline void hart_set_wfi(struct hart *h, bool on) { __atomic_store_n(&h->wfi, on, __ATOMIC_RELAXED); }
+static inline void hart_set_wrs(struct hart *h, bool on) { __atomic_store_n(&h->wrs, on, __ATOMIC_RELAXED); }
 
 /* hart.c: wakes the hart's thread from its sleep (machine.h, "Threads").
  * Any thread; a no-op for a hart whose thread does not sleep. */

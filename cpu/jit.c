@@ -966,7 +966,7 @@ bool jit_translate(struct jit *j, struct block *b)
     }
     j->used += (size_t)(a->p - a->start + 15) & ~(size_t)15;
     j->written += (unsigned long long)(a->p - a->start);
-    b->entry = (insn_fn)(void *)a->start;
+    __atomic_store_n(&b->entry, (insn_fn)(void *)a->start, __ATOMIC_RELEASE); /* other harts may be reading it */
     return true;
 }
 

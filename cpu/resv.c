@@ -34,13 +34,13 @@ static bool wake_waiters(struct hart *const *harts, unsigned n, uint64_t lo, uin
     bool others = false;
     for (unsigned i = 0; i < n; i++) {
         struct hart *h = harts[i];
-        if (!h->wfi || !h->wrs)
+        if (!__atomic_load_n(&h->wfi, __ATOMIC_SEQ_CST) || !__atomic_load_n(&h->wrs, __ATOMIC_SEQ_CST))
             continue;
         uint64_t set = set_of(h->resv_addr);
         if (set < hi && lo < set + RESV_SET_BYTES) {
-            /* Maybe another hart's thread: a stale view only ends a
-             * reservation or a wait early, which both may do anyway. */
-            __atomic_store_n(&h->resv_valid, false, __ATOMIC_RELAXED);
+            /* Maybe another hart's thread: a stale view only ends a wait
+             * early, which WRS may do anyway. The reservation stays: the
+             * SC compares the value (cpu/exec_int.c), which changed. */
             __atomic_store_n(&h->wrs, false, __ATOMIC_RELAXED);
             __atomic_store_n(&h->wfi, false, __ATOMIC_SEQ_CST);
             hart_kick(h);

@@ -11,8 +11,8 @@
  *   cache does it, as for code pages), so from then on every store to the
  *   page reaches the bus: stores and DMA through bus_write/bus_dma_write,
  *   atomics through bus_note_store. The bus calls resv_note_store after the
- *   bytes changed, which breaks the reservation of every hart waiting on
- *   that block and wakes it. A page with no waiter left loses its flag on
+ *   bytes changed, which ends the wait of every hart waiting on that block
+ *   and wakes it (its SC then fails on the changed value, cpu/exec_int.c). A page with no waiter left loses its flag on
  *   the next store that finds none, so its stores take the fast path again.
  * - A store between the LR and the flag is not seen that way: the hart
  *   compares memory with what its LR read after flagging, and does not
@@ -45,11 +45,12 @@
 
 /* The hart's reservation is valid: sleep until `deadline` (mtime ticks;
  * UINT64_MAX for none) unless memory no longer holds what the LR read.
- * Returns whether the hart sleeps (h->wfi and h->wrs set). Hart thread. */
+ * Returns whether the hart sleeps (hart_wfi and hart_wrs set). Hart thread. */
 bool resv_wait(struct hart *h, uint64_t deadline);
 
-/* [paddr, paddr + len), within one RAM page, was written: wakes the harts waiting on it,
- * whose reservations it breaks. harts is the machine's list of n. */
+/* [paddr, paddr + len), within one RAM page, was written: wakes the harts
+ * waiting on it. harts is the machine's list of n. Any thread, under the
+ * code cache's lock. */
 void resv_note_store(struct hart *const *harts, unsigned n, struct bus *bus, uint64_t paddr, uint64_t len);
 
 #endif

@@ -290,7 +290,7 @@ static void run_one_block(struct hart *h)
      * found valid under this key is never entered under a newer one. */
     uint64_t key = __atomic_load_n(&h->jc_gen, __ATOMIC_SEQ_CST) | h->priv;
     if (__builtin_expect(j->vpc == h->pc && j->gen == key, 1)) {
-        exec_block(h, j->b->entry, j->b->insns);
+        exec_block(h, __atomic_load_n(&j->b->entry, __ATOMIC_RELAXED), j->b->insns);
         return;
     }
     if (__builtin_expect(h->breaks != NULL, 0) && at_break(h))
@@ -317,7 +317,7 @@ static void run_one_block(struct hart *h)
     j->vpc = h->pc;
     j->gen = key;
     j->b = b;
-    exec_block(h, b->entry, b->insns);
+    exec_block(h, __atomic_load_n(&b->entry, __ATOMIC_RELAXED), b->insns);
 }
 
 /* The most instructions one chain of blocks (dispatch.h) may run: the whole
@@ -332,11 +332,11 @@ static void run_one_block(struct hart *h)
 uint64_t hart_run(struct hart *h, uint64_t budget)
 {
     uint64_t start = h->instret, end = start + budget;
-    if (h->halted || h->debug_hold)
+    if (hart_halted(h) || h->debug_hold)
         return 0;
     if (h->trace) {
-        for (uint64_t iter = 0; h->instret < end && iter < budget && !h->yield; iter++) {
-            if (h->wfi && !interrupt_ready(h))
+        for (uint64_t iter = 0; h->instret < end && iter < budget && !__atomic_load_n(&h->yield, __ATOMIC_RELAXED); iter++) {
+            if (hart_wfi(h) && !interrupt_ready(h))
                 break;
             if (h->breaks && at_break(h))
                 break;
@@ -348,14 +348,14 @@ uint64_t hart_run(struct hart *h, uint64_t budget)
         return h->instret - start;
     }
     /* Iterations are bounded too: a guest trapping in a loop retires nothing. */
-    for (uint64_t iter = 0; h->instret < end && iter < budget && !h->yield; iter++) {
+    for (uint64_t iter = 0; h->instret < end && iter < budget && !__atomic_load_n(&h->yield, __ATOMIC_RELAXED); iter++) {
         pmu_poll(h); /* a counter overflow raises LCOFI, taken below */
         if (__builtin_expect(interrupt_ready(h), 0)) {
-            h->wfi = false;
+            hart_set_wfi(h, false);
             if (hart_check_interrupts(h))
                 continue;
         }
-        if (h->wfi)
+        if (hart_wfi(h))
             break;
         uint64_t stop = end - h->instret > CHAIN_INSNS ? h->instret + CHAIN_INSNS : end;
         __atomic_store_n(&h->chain_end, stop < h->pmu.deadline ? stop : h->pmu.deadline, __ATOMIC_RELAXED);
@@ -448,7 +448,7 @@ void hart_step(struct hart *h)
 {
     hart_end_chain(h); /* exactly one instruction: no chaining (dispatch.h) */
     if (interrupt_ready(h)) {
-        h->wfi = false;
+        hart_set_wfi(h, false);
         uint64_t pc = h->pc;
         if (hart_check_interrupts(h)) {
             if (h->trace)
@@ -457,14 +457,14 @@ void hart_step(struct hart *h)
             return;
         }
     }
-    if (!h->wfi)
+    if (!hart_wfi(h))
         step_insn(h);
 }
 
 void hart_step_insn(struct hart *h)
 {
     hart_end_chain(h);
-    if (!h->wfi)
+    if (!hart_wfi(h))
         step_insn(h);
 }
 

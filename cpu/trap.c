@@ -75,7 +75,7 @@ void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval)
         enter_s(h, cause, tval, interrupt, code);
     else
         enter_m(h, cause, tval, interrupt, code);
-    h->wfi = false;
+    hart_set_wfi(h, false);
     hart_update_mmu(h);
 }
 
@@ -102,7 +102,7 @@ bool hart_check_interrupts(struct hart *h)
         return false;
     /* WFI wakes on any locally enabled pending interrupt, even when global
      * enables keep it from being taken (priv. spec 3.3.3). */
-    h->wfi = false;
+    hart_set_wfi(h, false);
 
     uint64_t take = enabled_interrupts(h, pending);
     /* Interrupts for M come before those delegated to S, whatever their

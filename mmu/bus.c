@@ -28,6 +28,7 @@ bool bus_init(struct bus *bus, uint64_t ram_base, uint64_t ram_size)
     if (ram == MAP_FAILED)
         return false;
     bus->page_flags = calloc((size_t)(ram_size >> PAGE_SHIFT), 1);
+    pthread_mutex_init(&bus->watch_lock, NULL);
     if (!bus->page_flags) {
         munmap(ram, (size_t)ram_size);
         errno = ENOMEM;
@@ -44,6 +45,8 @@ void bus_destroy(struct bus *bus)
     if (bus->ram)
         munmap(bus->ram, (size_t)bus->ram_size);
     free(bus->page_flags);
+    if (bus->ram)
+        pthread_mutex_destroy(&bus->watch_lock);
     memset(bus, 0, sizeof(*bus));
 }
 
@@ -164,18 +167,21 @@ static void notify_ram_write(struct bus *bus, uint64_t paddr, uint64_t len, bool
 {
     /* The store before the look at the flags (a WRS waiter flags its page,
      * then looks at memory: cpu/resv.h). */
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    host_full_barrier();
     uint64_t first = (paddr - bus->ram_base) >> PAGE_SHIFT;
     uint64_t last = (paddr - bus->ram_base + len - 1) >> PAGE_SHIFT;
     for (uint64_t p = first; p <= last; p++) {
-        uint8_t flags = bus->page_flags[p];
+        uint8_t flags = __atomic_load_n(&bus->page_flags[p], __ATOMIC_RELAXED);
         uint64_t page = bus->ram_base + (p << PAGE_SHIFT);
         uint64_t lo = paddr > page ? paddr : page, end = paddr + len;
         uint64_t hi = end < page + PAGE_SIZE ? end : page + PAGE_SIZE;
         if ((flags & BUS_PAGE_CODE) && bus->code_write)
             bus->code_write(bus->code_write_opaque, lo, hi - lo);
-        if (watch && (flags & BUS_PAGE_WATCH) && bus->watch)
+        if (watch && (flags & BUS_PAGE_WATCH) && bus->watch) {
+            pthread_mutex_lock(&bus->watch_lock);
             bus->watch(bus->watch_opaque, paddr, (unsigned)len);
+            pthread_mutex_unlock(&bus->watch_lock);
+        }
         if ((flags & BUS_PAGE_RESV) && bus->resv_write) {
             bus->resv_write(bus->resv_write_opaque, lo, hi - lo); /* this page's part */
         }
@@ -277,5 +283,5 @@ bool bus_dma_write(struct bus *bus, uint64_t paddr, const void *src, uint64_t le
 void bus_watch_page(struct bus *bus, uint64_t paddr)
 {
     if (bus_is_ram(bus, paddr))
-        bus->page_flags[(paddr - bus->ram_base) >> PAGE_SHIFT] |= BUS_PAGE_WATCH;
+        __atomic_fetch_or(&bus->page_flags[(paddr - bus->ram_base) >> PAGE_SHIFT], BUS_PAGE_WATCH, __ATOMIC_SEQ_CST);
 }

@@ -119,6 +119,7 @@ struct bus {
     bus_resv_write_fn resv_write;
     void *resv_write_opaque;
     uint32_t sc_stamp[BUS_SC_STRIPES];
+    pthread_mutex_t watch_lock; /* held around the watcher (HTIF's state): any hart may store to tohost */
     /* Called when bus_read or bus_write refuses an access (-d guest_errors):
      * `region` is the device's name or NULL (nothing mapped there), `reason`
      * says why. The error paths only; NULL = nobody listens. */
@@ -150,9 +151,10 @@ static inline bool bus_is_ram(const struct bus *bus, uint64_t paddr)
     return paddr >= bus->ram_base && paddr - bus->ram_base < bus->ram_size;
 }
 
+/* Relaxed: other threads set and clear the bits (atomic RMWs, see the top). */
 static inline uint8_t bus_page_flags(const struct bus *bus, uint64_t paddr)
 {
-    return bus->page_flags[(paddr - bus->ram_base) >> 12];
+    return __atomic_load_n(&bus->page_flags[(paddr - bus->ram_base) >> 12], __ATOMIC_RELAXED);
 }
 
 /* Slow-path physical accesses (size 1, 2, 4 or 8; must not cross a page).
@@ -171,10 +173,58 @@ void bus_note_store(struct bus *bus, uint64_t paddr, uint64_t len);
 /* Marks RAM page(s) for a store watcher. */
 void bus_watch_page(struct bus *bus, uint64_t paddr);
 
+/* A host full barrier (x86's StoreLoad order: mfence). ThreadSanitizer
+ * refuses atomic_thread_fence; there a locked read-modify-write, the same
+ * barrier on x86, stands in. */
+static inline void host_full_barrier(void)
+{
+#ifdef __SANITIZE_THREAD__
+    uint32_t x = 0;
+    __atomic_fetch_add(&x, 0, __ATOMIC_SEQ_CST);
+#else
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+}
+
 /* Little-endian host access helpers; memcpy keeps them alignment-safe under UBSan. */
 #include <string.h>
+/* Guest RAM is shared by the harts' threads without locks, as the RISC-V
+ * memory model allows (cpu/exec_int.c): under ThreadSanitizer its aligned
+ * accesses are relaxed atomics (the same single mov), so that the tool
+ * sees them as the atomic accesses they are. */
+#ifdef __SANITIZE_THREAD__
+static inline bool le_atomic_load(const void *p, unsigned size, uint64_t *v)
+{
+    if ((uintptr_t)p & (size - 1))
+        return false;
+    switch (size) {
+    case 1: *v = __atomic_load_n((const uint8_t *)p, __ATOMIC_RELAXED); return true;
+    case 2: *v = __atomic_load_n((const uint16_t *)p, __ATOMIC_RELAXED); return true;
+    case 4: *v = __atomic_load_n((const uint32_t *)p, __ATOMIC_RELAXED); return true;
+    default: *v = __atomic_load_n((const uint64_t *)p, __ATOMIC_RELAXED); return true;
+    }
+}
+static inline bool le_atomic_store(void *p, unsigned size, uint64_t v)
+{
+    if ((uintptr_t)p & (size - 1))
+        return false;
+    switch (size) {
+    case 1: __atomic_store_n((uint8_t *)p, (uint8_t)v, __ATOMIC_RELAXED); return true;
+    case 2: __atomic_store_n((uint16_t *)p, (uint16_t)v, __ATOMIC_RELAXED); return true;
+    case 4: __atomic_store_n((uint32_t *)p, (uint32_t)v, __ATOMIC_RELAXED); return true;
+    default: __atomic_store_n((uint64_t *)p, v, __ATOMIC_RELAXED); return true;
+    }
+}
+#else
+static inline bool le_atomic_load(const void *p, unsigned size, uint64_t *v) { return false; }
+static inline bool le_atomic_store(void *p, unsigned size, uint64_t v) { return false; }
+#endif
+
 static inline uint64_t load_le(const void *p, unsigned size)
 {
+    uint64_t a;
+    if (le_atomic_load(p, size, &a))
+        return a;
     switch (size) {
     case 1: { uint8_t v; memcpy(&v, p, 1); return v; }
     case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
@@ -184,6 +234,8 @@ static inline uint64_t load_le(const void *p, unsigned size)
 }
 static inline void store_le(void *p, unsigned size, uint64_t v)
 {
+    if (le_atomic_store(p, size, v))
+        return;
     switch (size) {
     case 1: { uint8_t t = (uint8_t)v; memcpy(p, &t, 1); break; }
     case 2: { uint16_t t = (uint16_t)v; memcpy(p, &t, 2); break; }

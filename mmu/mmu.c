@@ -20,9 +20,9 @@ _Static_assert(sizeof(uintptr_t) == sizeof(uint64_t), "rivet needs a 64-bit host
 
 static void tlb_clear(struct tlb_entry *tlb)
 {
-    for (unsigned i = 0; i < TLB_ENTRIES; i++) {
-        tlb[i].tag = TLB_INVALID;
-        tlb[i].addend = 0;
+    for (unsigned i = 0; i < TLB_ENTRIES; i++) { /* relaxed: other threads read tags (mmu_drop_store_page) */
+        __atomic_store_n(&tlb[i].tag, TLB_INVALID, __ATOMIC_RELAXED);
+        __atomic_store_n(&tlb[i].addend, 0, __ATOMIC_RELAXED);
     }
 }
 
@@ -41,7 +41,7 @@ void mmu_flush(struct mmu *m)
 {
     if (!m->fill_overflow) {
         for (unsigned i = 0; i < m->nfilled; i++)
-            m->filled[i]->tag = TLB_INVALID;
+            __atomic_store_n(&m->filled[i]->tag, TLB_INVALID, __ATOMIC_RELAXED);
     } else {
         for (unsigned i = 0; i < TLB_SETS; i++) {
             if (!(m->sets_used & (1u << i)))
@@ -79,8 +79,8 @@ bool mmu_flush_page(struct mmu *m, uint64_t va)
         struct tlb_set *t = &m->sets[s];
         struct tlb_entry *slots[5] = {&t->load[i], &t->store[i], &t->fetch[i], &t->vload[v], &t->vstore[v]};
         for (unsigned k = 0; k < 5; k++)
-            if (slots[k]->tag == page)
-                slots[k]->tag = TLB_INVALID;
+            if (__atomic_load_n(&slots[k]->tag, __ATOMIC_RELAXED) == page)
+                __atomic_store_n(&slots[k]->tag, TLB_INVALID, __ATOMIC_RELAXED);
     }
     return false;
 }
@@ -117,12 +117,18 @@ void mmu_drop_store_page(struct mmu *m, const uint8_t *host_page)
  * again. Returns whether the entry stays. */
 static bool store_entry_stays(struct mmu *m, struct tlb_entry *e, const uint8_t *host_page)
 {
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    host_full_barrier();
     uint64_t p = (uint64_t)(host_page - m->bus->ram) >> PAGE_SHIFT;
     if (__atomic_load_n(&m->bus->page_flags[p], __ATOMIC_SEQ_CST) == 0)
         return true;
     __atomic_store_n(&e->tag, TLB_INVALID, __ATOMIC_SEQ_CST);
     return false;
+}
+
+/* A main entry as another thread may be changing it (its tag only). */
+static struct tlb_entry entry_get(const struct tlb_entry *e)
+{
+    return (struct tlb_entry){ __atomic_load_n(&e->tag, __ATOMIC_RELAXED), __atomic_load_n(&e->addend, __ATOMIC_RELAXED) };
 }
 
 /* Installs (tag, addend): addend first, so that another thread that reads
@@ -383,9 +389,10 @@ static void tlb_fill(struct mmu *m, struct tlb_entry *tlb, uint64_t va, uint64_t
     struct tlb_entry *e = &tlb[tlb_index(va)];
     m->sets_used |= (uint8_t)(1u << (acc == ACC_FETCH ? m->fetch_set : m->ls_set));
     struct tlb_entry *victims = victims_of(m, tlb);
-    if (victims && e->tag != TLB_INVALID && e->tag != va_page) {
-        struct tlb_entry *v = &victims[victim_index(e->tag)];
-        *v = *e;
+    struct tlb_entry old = entry_get(e);
+    if (victims && old.tag != TLB_INVALID && old.tag != va_page) {
+        struct tlb_entry *v = &victims[victim_index(old.tag)];
+        *v = old;
         log_fill(m, v);
     }
     if (m->leaf_shift > PAGE_SHIFT) { /* a piece of a superpage: see mmu_flush_page */
@@ -410,7 +417,7 @@ static bool victim_access(struct mmu *m, uint64_t va, unsigned size, enum mmu_ac
     struct tlb_entry *v = &victims[victim_index(va)], *e = &tlb[tlb_index(va)];
     if (v->tag != (va & PAGE_MASK))
         return false;
-    struct tlb_entry hit = *v, out = *e;
+    struct tlb_entry hit = *v, out = entry_get(e);
     v->tag = TLB_INVALID;
     if (out.tag != TLB_INVALID) {
         struct tlb_entry *slot = &victims[victim_index(out.tag)];

@@ -207,7 +207,9 @@ static inline unsigned victim_index(uint64_t va)
 static inline const struct tlb_entry *tlb_hit(const struct tlb_entry *tlb, uint64_t va, unsigned size)
 {
     const struct tlb_entry *e = &tlb[tlb_index(va)];
-    return __builtin_expect(e->tag == (va & ~(uint64_t)(PAGE_SIZE - size)), 1) ? e : NULL;
+    /* Relaxed (one mov): another thread may drop a store entry (cache.h). */
+    uint64_t tag = __atomic_load_n(&e->tag, __ATOMIC_RELAXED);
+    return __builtin_expect(tag == (va & ~(uint64_t)(PAGE_SIZE - size)), 1) ? e : NULL;
 }
 
 /* TLB hits only: true when the access was done, false when it needs the

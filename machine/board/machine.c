@@ -372,7 +372,7 @@ bool machine_run_round(struct machine *m)
             if (m->cfg.max_insns - m->retired < budget)
                 budget = m->cfg.max_insns - m->retired;
         }
-        if (m->cfg.nharts > 1 && !(h->wfi && h->wrs)) /* a WRS waiter's is watched (cpu/resv.h) */
+        if (m->cfg.nharts > 1 && !(hart_wfi(h) && hart_wrs(h))) /* a WRS waiter's is watched (cpu/resv.h) */
             h->resv_valid = false;
         bool held = h->debug_hold;
         uint64_t n = hart_run(h, budget);
@@ -380,7 +380,7 @@ bool machine_run_round(struct machine *m)
             stop_limit = n;
         /* A hart trapping in a loop retires nothing; charge the slice to the
          * limit anyway, or --max-insns would never end such a run. */
-        if (n == 0 && !h->wfi && !h->halted && !h->yield && !h->debug_hold)
+        if (n == 0 && !hart_wfi(h) && !hart_halted(h) && !h->yield && !h->debug_hold)
             n = budget;
         m->retired += n;
         if (m->exit_requested || m->stop_signal)
@@ -395,7 +395,7 @@ static bool all_waiting(const struct machine *m)
         const struct hart *h = &m->harts[i];
         if (h->debug_hold) /* gdb holds it: it runs nothing, whatever is pending */
             continue;
-        if (!(h->wfi || h->halted) || (hart_pending(h) & h->mie))
+        if (!(hart_wfi(h) || hart_halted(h)) || (hart_pending(h) & h->mie))
             return false;
     }
     return true;
@@ -666,11 +666,14 @@ static void io_sleep(struct machine *m, uint64_t elapsed_ns, uint64_t limit_ns)
 static bool threads_dead(struct machine *m, char *err, size_t errlen, int *status)
 {
     uint32_t before = machine_threads_activity(m);
-    if (!all_waiting(m) || !no_deadline_ahead(m))
+    if (!machine_threads_all_idle(m))
         return false;
-    if (input_possible(m) && !m->cfg.return_on_idle)
+    pthread_mutex_lock(&m->locks.rtc);
+    uint64_t alarm = goldfish_rtc_ns_until_alarm(m->rtc);
+    pthread_mutex_unlock(&m->locks.rtc);
+    if (alarm != UINT64_MAX || (input_possible(m) && !m->cfg.return_on_idle))
         return false;
-    if (machine_threads_activity(m) != before || !all_waiting(m))
+    if (machine_threads_activity(m) != before || !machine_threads_all_idle(m))
         return false;
     if (!input_possible(m))
         machine_err(err, errlen, "every hart waits for an interrupt and nothing is left to raise one "

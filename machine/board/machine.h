@@ -247,6 +247,10 @@ int machine_threads_wake_fd(struct machine *m);
 void machine_threads_drain_wake(struct machine *m);
 /* Bumped by every hart thread that goes to sleep (the deadlock check). */
 uint32_t machine_threads_activity(struct machine *m);
+/* Every hart thread sleeps with no timer deadline of its own (a WFI, WRS
+ * or HSM stop that only an interrupt from outside can end). Any thread;
+ * each hart publishes its own state, nobody reads another's registers. */
+bool machine_threads_all_idle(struct machine *m);
 /* Stops every other hart at a slice boundary (self: the calling hart, or
  * NULL from a thread that is no hart) until machine_resume_world. No-op
  * with one thread. */

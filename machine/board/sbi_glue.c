@@ -134,8 +134,8 @@ static void hart_start(void *opaque, unsigned hartid, uint64_t start_addr, uint6
 static void hart_stop(void *opaque, unsigned hartid)
 {
     struct hart *h = hart_of(opaque, hartid);
-    h->halted = true;
-    h->wfi = false;
+    __atomic_store_n(&h->halted, true, __ATOMIC_RELEASE);
+    hart_set_wfi(h, false);
     hart_yield(h);
 }
 
@@ -144,8 +144,8 @@ static void hart_suspend(void *opaque, unsigned hartid)
 {
     struct hart *h = hart_of(opaque, hartid);
     if ((hart_pending(h) & h->mie) == 0) {
-        h->wfi = true;
-        h->wrs = false;
+        hart_set_wrs(h, false);
+        hart_set_wfi(h, true);
     }
 }
 
@@ -189,7 +189,7 @@ static bool sbi_ecall_hook(void *opaque, struct hart *h)
     memcpy(args, &h->x[REG_A0], sizeof args);
     uint64_t ext = h->x[REG_A7];
     struct sbi_ret r = sbi_call(&m->sbi, (unsigned)h->mhartid, ext, h->x[REG_A6], args);
-    if (h->halted || machine_exiting(m))
+    if (hart_halted(h) || machine_exiting(m))
         return true; /* hart stop / system reset: the guest never sees a result */
     h->x[REG_A0] = (uint64_t)r.error;
     if (!sbi_is_legacy(ext))
@@ -249,7 +249,7 @@ void machine_sbi_enter_s(struct hart *h, uint64_t pc, uint64_t a0, uint64_t a1)
 {
     hart_set_priv(h, PRV_S, h->instret);
     h->pc = pc;
-    h->wfi = false;
+    hart_set_wfi(h, false);
     h->resv_valid = false;
     h->x[REG_A0] = a0;
     h->x[REG_A1] = a1;

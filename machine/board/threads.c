@@ -24,7 +24,10 @@ struct hart_thread {
     struct machine *m;
     struct hart *h;
     pthread_t tid;
-    bool started;
+    bool started;      /* the I/O thread's: created, to join */
+    pthread_t self;    /* written by the thread itself before it runs the hart */
+    uint32_t running;  /* atomic: self is set */
+    uint32_t idle;     /* atomic: asleep with no deadline of its own (machine_threads_all_idle) */
 };
 
 struct machine_threads {
@@ -180,7 +183,7 @@ struct hart *machine_current_hart(struct machine *m)
         return NULL;
     pthread_t me = pthread_self();
     for (unsigned i = 0; i < m->cfg.nharts; i++)
-        if (m->mt->t[i].started && pthread_equal(m->mt->t[i].tid, me))
+        if (__atomic_load_n(&m->mt->t[i].running, __ATOMIC_ACQUIRE) && pthread_equal(m->mt->t[i].self, me))
             return &m->harts[i];
     return NULL;
 }
@@ -211,7 +214,7 @@ void machine_hart_sync(struct machine *m, struct hart *self, struct hart *target
 
 static bool hart_waits(const struct hart *h)
 {
-    return __atomic_load_n(&h->halted, __ATOMIC_ACQUIRE) || (h->wfi && !(hart_pending(h) & h->mie));
+    return hart_halted(h) || (hart_wfi(h) && !(hart_pending(h) & h->mie));
 }
 
 /* Whether the run is over for the harts: the guest asked to exit, or the
@@ -233,22 +236,36 @@ static bool must_wake(const struct machine *m, const struct hart *h)
     return !run_over(m) && !hart_waits(h);
 }
 
-/* Nanoseconds until the hart's own earliest deadline (timer.c's
- * machine_next_deadline, for one hart), at most HART_SLEEP_MAX_NS. */
-static uint64_t own_wait_ns(const struct machine *m, const struct hart *h)
+/* The hart's own earliest timer deadline not yet raised, in mtime ticks
+ * (timer.c's machine_next_deadline, for one hart); UINT64_MAX: none. */
+static uint64_t own_deadline(const struct machine *m, const struct hart *h)
 {
-    if (run_over(m) || __atomic_load_n(&h->halted, __ATOMIC_ACQUIRE))
-        return HART_SLEEP_MAX_NS;
-    uint64_t now = clint_mtime(m->clint);
+    if (hart_halted(h))
+        return UINT64_MAX;
     uint64_t deadline = clint_next_deadline_hart(m->clint, (unsigned)(h - m->harts));
     if ((h->menvcfg & MENVCFG_STCE) && !(hart_pending(h) & MIP_STIP))
         deadline = min_u64(deadline, h->stimecmp);
-    if (h->wfi && h->wrs)
+    if (hart_wfi(h) && hart_wrs(h))
         deadline = min_u64(deadline, h->wrs_deadline);
+    return deadline;
+}
+
+/* Nanoseconds until that deadline, at most HART_SLEEP_MAX_NS. */
+static uint64_t wait_ns(const struct machine *m, uint64_t deadline)
+{
+    uint64_t now = clint_mtime(m->clint);
     if (deadline <= now)
         return 0;
     uint64_t ticks = deadline - now;
     return ticks >= HART_SLEEP_MAX_NS / NS_PER_TICK ? HART_SLEEP_MAX_NS : ticks * NS_PER_TICK;
+}
+
+bool machine_threads_all_idle(struct machine *m)
+{
+    for (unsigned i = 0; i < m->cfg.nharts; i++)
+        if (!m->mt || !__atomic_load_n(&m->mt->t[i].idle, __ATOMIC_SEQ_CST))
+            return false;
+    return true;
 }
 
 /* Sleeps until a kick (hart_kick: wake_seq moved) or ns pass. `sleeping`
@@ -278,7 +295,7 @@ static void run_slice(struct machine *m, struct hart *h)
     }
     uint64_t n = hart_run(h, budget);
     /* A hart trapping in a loop retires nothing: charge the slice (machine.h). */
-    if (n == 0 && !h->wfi && !h->halted && !__atomic_load_n(&h->yield, __ATOMIC_RELAXED))
+    if (n == 0 && !hart_wfi(h) && !hart_halted(h) && !__atomic_load_n(&h->yield, __ATOMIC_RELAXED))
         n = budget;
     uint64_t total = __atomic_add_fetch(&m->retired, n, __ATOMIC_RELAXED);
     if (m->cfg.max_insns && total >= m->cfg.max_insns)
@@ -292,6 +309,8 @@ static void *hart_main(void *arg)
     struct machine_threads *mt = m->mt;
     struct hart *h = t->h;
     unsigned id = (unsigned)(h - m->harts);
+    t->self = pthread_self();
+    __atomic_store_n(&t->running, 1, __ATOMIC_RELEASE);
     for (;;) {
         __atomic_store_n(&h->yield, false, __ATOMIC_SEQ_CST); /* before looking at what yields it */
         serve_requests(mt, h);
@@ -303,14 +322,18 @@ static void *hart_main(void *arg)
         }
         clint_update_hart(m->clint, id); /* its own timer lines: no round to wait for */
         hart_update_timer_irqs(h);
-        if (hart_waits(h))
-            hart_sleep(m, h, own_wait_ns(m, h));
-        else
+        if (hart_waits(h)) {
+            uint64_t deadline = own_deadline(m, h);
+            __atomic_store_n(&t->idle, deadline == UINT64_MAX, __ATOMIC_SEQ_CST);
+            hart_sleep(m, h, wait_ns(m, deadline));
+            __atomic_store_n(&t->idle, 0, __ATOMIC_SEQ_CST);
+        } else
             run_slice(m, h);
     }
     struct timespec cpu;
     if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0)
         mt->cpu_ns[id] = (uint64_t)cpu.tv_sec * NS_PER_S + (uint64_t)cpu.tv_nsec;
+    __atomic_store_n(&t->running, 0, __ATOMIC_RELEASE);
     pthread_mutex_lock(&mt->lock);
     mt->nlive--;
     pthread_cond_broadcast(&mt->cond);

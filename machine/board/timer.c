@@ -59,9 +59,9 @@ uint64_t machine_next_deadline(const struct machine *m)
         const struct hart *h = &m->harts[i];
         /* With Sstc, STIP is the timer's level (hart_update_timer_irqs):
          * while it is low the compare is still ahead of the last update. */
-        if (!h->halted && (h->menvcfg & MENVCFG_STCE) && !(hart_pending(h) & MIP_STIP))
+        if (!hart_halted(h) && (h->menvcfg & MENVCFG_STCE) && !(hart_pending(h) & MIP_STIP))
             deadline = min_u64(deadline, h->stimecmp);
-        if (h->wfi && h->wrs) /* WRS.STO: the update ends the wait when reached (cpu/resv.h) */
+        if (hart_wfi(h) && hart_wrs(h)) /* WRS.STO: the update ends the wait when reached (cpu/resv.h) */
             deadline = min_u64(deadline, h->wrs_deadline);
     }
     return deadline;

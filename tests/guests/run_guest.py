@@ -66,11 +66,11 @@ def run(args, extra, tmp):
         cmd += ["-drive", "file=%s,if=none,format=raw,id=x0" % img,
                 "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"]
     if not is_qemu and "--timeout" not in extra:  # a test of --timeout gives its own
-        cmd += ["--timeout", str(TIME_LIMIT)]
+        cmd += ["--timeout", str(args.time_limit)]
     stdin = (args.stdin or "").encode().decode("unicode_escape").encode("latin-1")
     try:
         p = subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=TIME_LIMIT + 5)
+                           stderr=subprocess.PIPE, timeout=args.time_limit + 5)
     except subprocess.TimeoutExpired as e:
         return cmd, None, e.stdout or b"", e.stderr or b""
     return cmd, p.returncode, p.stdout, p.stderr
@@ -109,6 +109,8 @@ def main():
     ap.add_argument("--stdin")
     ap.add_argument("--stdout-has", action="append", default=[])
     ap.add_argument("--stderr-re", action="append", default=[])
+    ap.add_argument("--time-limit", type=int, default=TIME_LIMIT,
+                    help="seconds (default 20; the ThreadSanitizer build gives more)")
     ap.add_argument("--disk", action="store_true")
     ap.add_argument("--check-disk", action="store_true")
     ap.add_argument("--needs-file")
@@ -122,7 +124,7 @@ def main():
         cmd, status, out, err = run(args, extra, tmp)
         problems = []
         if status is None:
-            problems.append("no exit within %d s" % (TIME_LIMIT + 5))
+            problems.append("no exit within %d s" % (args.time_limit + 5))
         elif not status_ok(status, args.status):
             problems.append("exit status %d, expected %s" % (status, args.status))
         problems += stdout_problems(out, args.stdout_has)
