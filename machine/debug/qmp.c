@@ -270,8 +270,9 @@ static void dispatch(struct mon_chan *c, const char *text, size_t len)
     json_free(req);
 }
 
-/* Frames objects in the byte stream: one ends where its brackets close; a
- * line of anything else (junk, a bare value) ends at its newline. */
+/* Frames objects in the byte stream: one that starts with a bracket ends
+ * where its brackets close (it may span lines); anything else (junk, a
+ * bare value) ends at its line's end. */
 void qmp_input(struct mon_chan *c, const uint8_t *buf, size_t n)
 {
     for (size_t i = 0; i < n && !c->mon->quit; i++) {
@@ -283,7 +284,9 @@ void qmp_input(struct mon_chan *c, const uint8_t *buf, size_t n)
         else
             c->overflow = true;
         bool end = false;
-        if (c->in_str) {
+        if (c->buf[0] != '{' && c->buf[0] != '[') {
+            end = b == '\n'; /* not an object: junk (or a bare value) up to the line's end */
+        } else if (c->in_str) {
             if (c->esc)
                 c->esc = false;
             else if (b == '\\')

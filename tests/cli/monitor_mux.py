@@ -7,7 +7,11 @@ the guest and again to the monitor, then quit ends the run with status 0.
 """
 import sys
 
-import pexpect
+try:
+    import pexpect
+except ImportError:
+    print('SKIP: python3-pexpect is not installed')
+    sys.exit(77)
 
 rivet, elf = sys.argv[1], sys.argv[2]
 c = pexpect.spawn(rivet, ['-bios', 'none', '-kernel', elf, '--timeout', '60'], timeout=10)
