@@ -473,7 +473,7 @@ void monitor_hmp(struct monitor *mon, const char *line, size_t len, struct mon_t
     memcpy(buf, line, len);
     buf[len] = '\0';
     for (size_t i = 0; i < len; i++) /* echoed in messages: no control bytes reach the terminal */
-        if ((unsigned char)buf[i] < 0x20 && buf[i] != '\t')
+        if (((unsigned char)buf[i] < 0x20 && buf[i] != '\t') || buf[i] == 0x7f)
             buf[i] = '?';
     while (len && isspace((unsigned char)buf[len - 1]))
         buf[--len] = '\0';
