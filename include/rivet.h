@@ -149,6 +149,7 @@ struct rivet_config {
      * (Ctrl-A c). */
     const char *monitor;
     const char *qmp;
+    bool start_paused;          /* -S without gdb: paused (machine_pause) until a monitor's cont */
     /* Library callers that feed input themselves (display_key, ...): rivet_run
      * returns RIVET_EXIT_LIMIT ("every hart waits for input") when every hart
      * waits with no timer deadline ahead, instead of sleeping for input. */

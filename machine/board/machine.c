@@ -221,6 +221,8 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
         rivet_destroy(m);
         return NULL;
     }
+    if (cfg->start_paused)
+        machine_pause(m);
     return m;
 }
 
@@ -379,12 +381,13 @@ static uint64_t idle_wait_ns(const struct machine *m)
  * all wait with no timer deadline ahead: console input (not at EOF: stdin
  * from /dev/null or a finished pipe can bring nothing more), the window's keys
  * and pointer (virtio-input, the power button), gdb's Ctrl-C, an
- * --expect-script send. Devices answer the guest synchronously (a virtio
+ * --expect-script send, a monitor. Devices answer the guest synchronously (a virtio
  * notify completes at once), so without these nothing else ever raises an
  * interrupt. */
 static bool input_possible(const struct machine *m)
 {
-    return terminal_input_open(m->term) || m->display || m->cfg.gdb || m->cfg.expect_script || m->net;
+    return terminal_input_open(m->term) || m->display || m->cfg.gdb || m->cfg.expect_script || m->net ||
+           m->monitor; /* a user may still look (info registers) and quit */
 }
 
 /* With every hart waiting: no timer deadline is ahead, so only input can

@@ -1258,10 +1258,15 @@ static enum cli_result check_complete(struct parse_state *st)
         snprintf(o->gdb_spec, sizeof o->gdb_spec, "tcp::%ld", port);
         o->cfg.gdb = o->gdb_spec;
     }
-    /* QEMU's -S alone waits for its monitor; rivet has none, so it would
-     * wait for ever. */
-    if (o->cfg.gdb_wait && !o->cfg.gdb)
-        return usage_error(st, "-S waits for gdb: give it with -s or -gdb tcp::PORT");
+    /* QEMU's -S alone starts the machine stopped, for its monitor's cont;
+     * without gdb or a monitor other than the console's, nothing could
+     * start it but Ctrl-A c (refused: a script would wait for ever). */
+    if (o->cfg.gdb_wait && !o->cfg.gdb) {
+        if (!o->cfg.monitor && !o->cfg.qmp)
+            return usage_error(st, "-S waits for gdb or a monitor's cont: give -s, -gdb tcp::PORT, -monitor or -qmp");
+        o->cfg.gdb_wait = false;
+        o->cfg.start_paused = true;
+    }
     if (resolve_monitor(st) != CLI_RUN)
         return CLI_ERROR;
     return resolve_disks(st);
@@ -1424,7 +1429,8 @@ const char *cli_usage(void)
         "                127.0.0.1); each hart is a thread, all stop together\n"
         "-s              shorthand for -gdb tcp::1234\n"
         "-p PORT         with -s, gdb on PORT instead (old QEMU's spelling)\n"
-        "-S              with -gdb or -s: wait for gdb before the first instruction\n"
+        "-S              with -gdb or -s: wait for gdb before the first instruction;\n"
+        "                with -monitor or -qmp: start paused until cont\n"
         "-icount shift=N|N\n"
         "                virtual time: 2^N ns per instruction; timers, mtime and the\n"
         "                RTC follow it, idle time is skipped, so runs repeat exactly;\n"

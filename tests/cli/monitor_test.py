@@ -3,10 +3,11 @@
 and json, no QEMU code), on a guest that sets s1 = 0x5eed1234cafef00d,
 writes 0x1122334455667788 at 0x80001000 and counts for ever at 0x80001008.
 
-    monitor_test.py RIVET MONITOR_TARGET_ELF hmp|qmp|stdio
+    monitor_test.py RIVET MONITOR_TARGET_ELF hmp|qmp|stdio|paused
 
 stdio: -monitor stdio fed from a pipe (the console is then none, as QEMU's
-goes to its window), ended by quit.
+goes to its window), ended by quit. paused: -S without gdb starts the
+machine paused until cont.
 """
 import json
 import os
@@ -157,6 +158,20 @@ def test_qmp(q, proc):
     check(proc.wait(timeout=20) == 0, f'QMP quit ends the run with status 0 (got {proc.returncode})')
 
 
+def test_start_paused(hmp, proc):
+    check('VM status: paused' in hmp.cmd('info status'), '-S without gdb starts paused')
+    regs = hmp.cmd('info registers')
+    check(' pc       0000000000001000' in regs, f'no instruction ran: pc at the reset vector: {regs[:80]!r}')
+    hmp.cmd('cont')
+    for _ in range(500):
+        if xp_u64(hmp, COUNTER):
+            break
+        time.sleep(0.01)
+    check(xp_u64(hmp, COUNTER) != 0, 'cont starts the guest')
+    hmp.s.sendall(b'quit\n')
+    check(proc.wait(timeout=20) == 0, 'quit')
+
+
 def test_stdio():
     p = subprocess.run([rivet, '-bios', 'none', '-kernel', elf, '-serial', 'none', '-monitor', 'stdio',
                         '--timeout', '60'], input=f'info status\nxp /1xg {MARKER:#x}\nquit\n',
@@ -174,14 +189,17 @@ def main():
         sys.exit(1 if failures else 0)
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, 'mon.sock')
-        flag = '-monitor' if part == 'hmp' else '-qmp'
+        flag = '-qmp' if part == 'qmp' else '-monitor'
+        extra = ['-S'] if part == 'paused' else []
         proc = subprocess.Popen([rivet, '-bios', 'none', '-kernel', elf, '-serial', 'none', flag,
-                                 f'unix:{path},server,nowait', '--timeout', '120'],
+                                 f'unix:{path},server,nowait', '--timeout', '120'] + extra,
                                 stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             sock = connect(path, proc)
             if part == 'hmp':
                 test_hmp(Hmp(sock), proc)
+            elif part == 'paused':
+                test_start_paused(Hmp(sock), proc)
             else:
                 test_qmp(Qmp(sock), proc)
         finally:
