@@ -9,7 +9,11 @@ run by run):
   idle     host CPU over 10 s of an idle guest shell; peak RSS (VmHWM)
   cpu      the C programs in bench/programs inside the Linux guest, and native
   bare     the same programs bare-metal (-bios none), with rivet's MIPS
-  scaling  the integer program, one copy per hart, -smp 1, 2, 4
+  smp      -smp 1, 2, 4 (issue 19): every program, one copy per hart, and a
+           build-like load (xargs -P N over compress, 4 inputs per hart);
+           rivet (default threading), rivet -accel tcg,thread=single when it
+           takes that option, QEMU (MTTCG, its default). `scaling`, the
+           section's old name, selects it too
   window   rivet only: the integer program with the SDL window open (under
            Xvfb, -display sdl) against the same with -nographic (issue 5)
   net      user-mode networking (virtio-net on -netdev user): the guest's
@@ -56,8 +60,12 @@ PROGRAMS = {  # name: (guest scale, bare-metal scale)
     'compress': (14, 7),
     'recurse': (10, 5),
 }
-SCALING_PROGRAM, SCALING_SCALE, SCALING_SMP = 'int', 4, (1, 2, 4)
-SECTIONS = ('startup', 'boot', 'idle', 'cpu', 'bare', 'scaling', 'window', 'net', 'gdb')
+CLOCK_PROGRAM, CLOCK_SCALE = 'int', 4
+SMP_HARTS = (1, 2, 4)
+# The build-like load: BUILD_JOBS_PER_HART jobs per hart of compress at
+# BUILD_SCALE, xargs -P <harts> (like make -j over small compile jobs).
+BUILD_PROGRAM, BUILD_SCALE, BUILD_JOBS_PER_HART = 'compress', 3, 4
+SECTIONS = ('startup', 'boot', 'idle', 'cpu', 'bare', 'smp', 'window', 'net', 'gdb')
 NET_BYTES = 64 << 20
 WINDOW_PROGRAM, WINDOW_SCALE, WINDOW_REPEAT = 'int', 10, 2
 GDB_SMP, GDB_BREAK, INIT_LINE = 3, 'run_init_process', 'Run /init as init process'
@@ -152,8 +160,10 @@ def build_programs(out, guest_dir, sections):
         scales = {PROGRAMS[name][0]}
         if 'bare' in sections:
             scales.add(PROGRAMS[name][1])
-        if name == SCALING_PROGRAM:  # the scaling runs and the clock check
-            scales.add(SCALING_SCALE)
+        if name == CLOCK_PROGRAM:
+            scales.add(CLOCK_SCALE)
+        if name == BUILD_PROGRAM:
+            scales.add(BUILD_SCALE)
         for s in sorted(scales):
             expected[(name, s)] = host_checksum(host, s)
         if 'bare' in sections:
@@ -185,20 +195,24 @@ def build_programs(out, guest_dir, sections):
 class Emus:
     """Command lines for both emulators, from the same kernel and initrd."""
 
-    def __init__(self, rivet, qemu, guest_dir):
+    def __init__(self, rivet, qemu, guest_dir, exit_elf):
         self.rivet, self.qemu = rivet, qemu
         self.image = os.path.join(guest_dir, 'Image')
         self.initrd = os.path.join(guest_dir, 'initramfs.cpio.gz')
+        self.rivet_accel = accepts_accel(rivet, exit_elf)
 
     def linux(self, emu, initrd=None, smp=1, bios=None, window=False, net=False):
-        """window (rivet only): the SDL window on a private Xvfb, not -nographic.
-        net: a virtio-net card on -netdev user."""
+        """emu: rivet, rivet-single (all harts on one host thread: -accel
+        tcg,thread=single) or qemu. window (rivet only): the SDL window on a
+        private Xvfb, not -nographic. net: a virtio-net card on -netdev user."""
         display = ['-display', 'sdl'] if window else ['-nographic']
         common = [*display, '-m', MEM, '-smp', str(smp), '-kernel', self.image,
                   '-initrd', initrd or self.initrd, '-append', APPEND]
         if net:
             common += ['-netdev', 'user,id=n0', '-device', 'virtio-net-device,netdev=n0']
-        if emu == 'rivet':
+        if emu == 'rivet-single':
+            common += ['-accel', 'tcg,thread=single']
+        if emu.startswith('rivet'):
             return (['xvfb-run', '-a'] if window else []) + [self.rivet, *common] + (['-bios', bios] if bios else [])
         return [self.qemu, '-M', 'virt', '-bios', bios or OPENSBI, *common]
 
@@ -206,6 +220,18 @@ class Emus:
         if emu == 'rivet':
             return [self.rivet, '-bios', 'none', '-nographic', '-kernel', elf, '--stats']
         return [self.qemu, '-M', 'spike', '-bios', 'none', '-nographic', '-kernel', elf]
+
+
+def accepts_accel(rivet, exit_elf):
+    """Whether rivet takes -accel tcg,thread=single (issue 19): it runs a
+    bare ELF that exits at once, or refuses the option with status 125."""
+    try:
+        r = subprocess.run([rivet, '-accel', 'tcg,thread=single', '-bios', 'none', '-nographic',
+                            '-kernel', exit_elf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           timeout=60)
+    except subprocess.TimeoutExpired:
+        return False
+    return r.returncode == 0
 
 
 def proc_status(pid, key):
@@ -321,6 +347,7 @@ class Bench:
         self.a, self.emus = args, emus
         self.expected, self.bare_elfs = expected, bare
         self.exit_elf, self.bench_initrd = exit_elf, bench_initrd
+        self.smp_emus = ('rivet', 'rivet-single', 'qemu') if emus.rivet_accel else ('rivet', 'qemu')
         self.samples = {}   # key -> list of seconds (or other values)
         self.extra = {}     # key -> list of dicts (guest_s, insns, ...)
         self.failures = []
@@ -427,12 +454,12 @@ class Bench:
     def clock_check(self, g, emu):
         """The program timing itself (clock_gettime through the vDSO, which
         reads the time CSR from U-mode) against the host's clock."""
-        cmd = f'/bench/{SCALING_PROGRAM} {SCALING_SCALE} clock'
+        cmd = f'/bench/{CLOCK_PROGRAM} {CLOCK_SCALE} clock'
         what = f'{emu} guest clock check `{cmd}` (clock_gettime in U-mode)'
         dt, out, rc = g.command(cmd)
         if rc != 0:
             raise Fail(f'{what}: exit status {rc}: {out.strip()[-300:]!r}')
-        gs = self.check(what, out, SCALING_PROGRAM, SCALING_SCALE)[0]
+        gs = self.check(what, out, CLOCK_PROGRAM, CLOCK_SCALE)[0]
         if gs is None:
             raise Fail(f'{what}: no guest_s in {out.strip()!r}')
         self.add(('clock', emu), gs / dt)
@@ -454,27 +481,36 @@ class Bench:
             insns = int(m.group(1))
         self.add(('bare', emu, name), dt, **({'insns': insns} if insns else {}))
 
-    # scaling: one copy of the integer program per hart
-    def scaling_round(self, r):
-        for smp in SCALING_SMP:
-            for emu in ('rivet', 'qemu'):
-                self.attempt(self.scaling_one, r, emu, smp)
+    # smp: every program, one copy per hart, and the build-like load, at
+    # -smp 1, 2, 4; one guest session per (emulator, -smp), interleaved
+    def smp_round(self, r):
+        for smp in SMP_HARTS:
+            for emu in self.smp_emus:
+                self.attempt(self.smp_session, r, emu, smp)
 
-    def scaling_one(self, r, emu, smp):
+    def smp_session(self, r, emu, smp):
         g = Guest(self.emus.linux(emu, initrd=self.bench_initrd, smp=smp),
-                  f'scaling-{emu}-smp{smp}-{r}', self.logdir)
-        prog, s = f'/bench/{SCALING_PROGRAM}', SCALING_SCALE
-        cmd = f'{prog} {s}' if smp == 1 else \
-            f'for i in {" ".join(map(str, range(smp)))}; do {prog} {s} & done; wait'
+                  f'smp-{emu}-smp{smp}-{r}', self.logdir)
         try:
             g.boot()
-            dt, out, rc = g.command(cmd)
-            if rc != 0:
-                raise Fail(f'{emu} -smp {smp} `{cmd}`: exit status {rc}')
-            self.check(f'{emu} -smp {smp} `{cmd}`', out, SCALING_PROGRAM, s, smp)
+            for name, (scale, _) in PROGRAMS.items():
+                prog = f'/bench/{name} {scale}'
+                cmd = prog if smp == 1 else f'for i in {" ".join(map(str, range(smp)))}; do {prog} & done; wait'
+                self.smp_command(g, emu, smp, name, cmd, name, scale, smp)
+            jobs = BUILD_JOBS_PER_HART * smp
+            cmd = (f'printf "%s\\n" {" ".join([str(BUILD_SCALE)] * jobs)} | '
+                   f'xargs -P {smp} -n 1 /bench/{BUILD_PROGRAM}')
+            self.smp_command(g, emu, smp, 'build', cmd, BUILD_PROGRAM, BUILD_SCALE, jobs)
         finally:
             g.kill()
-        self.add(('scaling', emu, smp), dt)
+
+    def smp_command(self, g, emu, smp, key, cmd, name, scale, copies):
+        what = f'{emu} -smp {smp} `{cmd}`'
+        dt, out, rc = g.command(cmd)
+        if rc != 0:
+            raise Fail(f'{what}: exit status {rc}: {out.strip()[-300:]!r}')
+        self.check(what, out, name, scale, copies)
+        self.add(('smp', emu, key, smp), dt)
 
     # window: rivet with its SDL window open under Xvfb against -nographic
     def window_round(self, r):
@@ -693,18 +729,8 @@ def report(b, meta):
         lines.append(f'| -nographic | {cell(h_)} | 1.000 |')
         lines.append('')
         results['window'] = {'window': w_, 'headless': h_, 'window_over_headless': v}
-    if 'scaling' in sec:
-        lines.append(f'## Scaling: /bench/{SCALING_PROGRAM} {SCALING_SCALE}, one copy per hart\n')
-        lines.append('| -smp | rivet s | QEMU s | rivet/QEMU |')
-        lines.append('|---|---|---|---|')
-        res = {}
-        for smp in SCALING_SMP:
-            r_, q_ = g('scaling', 'rivet', smp), g('scaling', 'qemu', smp)
-            t, v = ratio(r_, q_)
-            lines.append(f'| {smp} | {cell(r_)} | {cell(q_)} | {t} |')
-            res[smp] = {'rivet': r_, 'qemu': q_, 'rivet_over_qemu': v}
-        lines.append('')
-        results['scaling'] = res
+    if 'smp' in sec:
+        lines += smp_report(b, g, results)
     if 'net' in sec:
         lines.append(f'## Network: a {NET_BYTES >> 20} MiB HTTP download in the guest (busybox wget, '
                      '-netdev user, virtio-net; the server on the host\'s loopback)\n')
@@ -746,6 +772,61 @@ def report(b, meta):
     return '\n'.join(lines), results
 
 
+def smp_report(b, g, results):
+    """The smp section's table: per program (and the build-like load) and
+    -smp, the times, rivet/QEMU, and each emulator's throughput against its
+    own -smp 1 (copies per second over copies per second at -smp 1)."""
+    single = 'rivet-single' in b.smp_emus
+    lines = ['## SMP: one copy per hart at -smp 1, 2, 4 (issue 19)\n',
+             'Each program at its cpu-section scale, one copy per hart (`for ...; do /bench/P S & done; '
+             f'wait`); build: {BUILD_JOBS_PER_HART} jobs per hart of `/bench/{BUILD_PROGRAM} {BUILD_SCALE}` '
+             'through `xargs -P <harts>`. Throughput: copies per second relative to the same emulator at '
+             '-smp 1. QEMU runs one thread per vCPU (MTTCG).\n',
+             '| program | -smp | rivet s | QEMU s | rivet/QEMU | rivet throughput | QEMU throughput |'
+             + (' rivet thread=single s | single throughput |' if single else ''),
+             '|---|---|---|---|---|---|---|' + ('---|---|' if single else '')]
+    res, gm = {}, {}
+    for name in list(PROGRAMS) + ['build']:
+        for smp in SMP_HARTS:
+            row = {e: g('smp', e, name, smp) for e in b.smp_emus}
+            t, v = ratio(row['rivet'], row['qemu'])
+            tp = {e: smp_throughput(g, e, name, smp) for e in b.smp_emus}
+            cells = f"| {name} | {smp} | {cell(row['rivet'])} | {cell(row['qemu'])} | {t} " \
+                    f"| {fmt_x(tp['rivet'])} | {fmt_x(tp['qemu'])} |"
+            if single:
+                cells += f" {cell(row['rivet-single'])} | {fmt_x(tp['rivet-single'])} |"
+            lines.append(cells)
+            res[f'{name}/{smp}'] = {**row, 'rivet_over_qemu': v, 'throughput': tp}
+            if name != 'build':
+                gm.setdefault(smp, {'ratio': [], **{e: [] for e in b.smp_emus}})
+                gm[smp]['ratio'].append(v)
+                for e in b.smp_emus:
+                    gm[smp][e].append(tp[e])
+    for smp in SMP_HARTS:
+        m = {k: geomean(v) for k, v in gm.get(smp, {}).items()}
+        cells = (f"| **geomean** | {smp} | | | **{fmt_x(m.get('ratio'), '{:.2f}')}** "
+                 f"| **{fmt_x(m.get('rivet'))}** | **{fmt_x(m.get('qemu'))}** |")
+        if single:
+            cells += f" | **{fmt_x(m.get('rivet-single'))}** |"
+        lines.append(cells)
+        res[f'geomean/{smp}'] = m
+    lines.append('')
+    results['smp'] = res
+    return lines
+
+
+def smp_throughput(g, emu, name, smp):
+    """Copies per second at -smp smp over copies per second at -smp 1."""
+    one, this = g('smp', emu, name, 1), g('smp', emu, name, smp)
+    if not one or not this or not this['median']:
+        return None
+    return smp * one['median'] / this['median']
+
+
+def fmt_x(v, fmt='{:.2f}x'):
+    return '-' if v is None else fmt.format(v)
+
+
 def targets(res):
     """Issue 6's targets, each met, missed or not measured."""
     rows = []
@@ -775,9 +856,16 @@ def targets(res):
         row('idle guest, % of one host core < 2', s and s['median'], lambda v: v < 2.0)
     if 'idle_x_rss_mib' in fp:
         row('peak RSS, rivet/QEMU <= 1', fp['idle_x_rss_mib']['ratio'], lambda v: v <= 1.0)
+    smp = res.get('smp', {})
+    if smp:
+        g2, g4 = smp.get('geomean/2', {}), smp.get('geomean/4', {})
+        row('-smp 2, two copies: throughput vs -smp 1 >= 1.8 (geomean, issue 19)', g2.get('rivet'),
+            lambda v: v >= 1.8)
+        row('-smp 2: rivet/QEMU time <= 0.7 (geomean, issue 19)', g2.get('ratio'), lambda v: v <= 0.7)
+        row('-smp 4 on 2 cores: rivet/QEMU time <= 1.0 (geomean, issue 19)', g4.get('ratio'), lambda v: v <= 1.0)
     if not rows:
         return []
-    return ['## Targets (issues 5, 6 and 17)\n', '| target | measured | |', '|---|---|---|'] + rows + ['']
+    return ['## Targets (issues 5, 6, 17 and 19)\n', '| target | measured | |', '|---|---|---|'] + rows + ['']
 
 
 def free_port():
@@ -834,7 +922,7 @@ def parse_args():
     a = p.parse_args()
     if a.quick:
         a.runs = a.idle_runs = 1
-    a.sections = [s for s in a.sections.split(',') if s]
+    a.sections = [('smp' if s == 'scaling' else s) for s in a.sections.split(',') if s]
     bad = [s for s in a.sections if s not in SECTIONS]
     if bad:
         p.error(f'unknown section(s) {bad}')
@@ -857,7 +945,7 @@ def main():
         built = build_programs(a.out, a.guest_dir, a.sections)
     except Fail as e:
         sys.exit(f'bench: error: {e}')
-    b = Bench(a, Emus(a.rivet, a.qemu, a.guest_dir), *built)
+    b = Bench(a, Emus(a.rivet, a.qemu, a.guest_dir, built[2]), *built)
     b.run()
     meta['load_end'] = '%.2f %.2f %.2f' % os.getloadavg()
     meta['seconds'] = round(time.monotonic() - started, 1)

@@ -233,12 +233,15 @@ def main():
     p.add_argument("--net", action="store_true", help="add a user-network card and check both directions")
     p.add_argument("--net-restrict", action="store_true",
                    help="with --net: restrict=on, so only the forwarded port works")
+    p.add_argument("--accel", default=None, help="rivet's -accel, e.g. tcg,thread=single (issue 19)")
     p.add_argument("--log", required=True)
     p.add_argument("--timeout", type=int, default=600)
     args = p.parse_args()
     args.firmware = ["-bios", args.bios] if args.bios else []
     if args.jit:
         args.firmware += ["--jit", args.jit]
+    if args.accel:
+        args.firmware += ["-accel", args.accel]
     if args.cpu:
         args.firmware += ["-cpu", args.cpu]
     for path in [args.kernel, args.initrd, args.disk] + ([args.bios] if args.bios else []):

@@ -29,22 +29,12 @@ static void amo_add(volatile uint64_t *p)
     __asm__ volatile("amoadd.d zero, %1, (%0)" :: "r"(p), "r"(1UL) : "memory");
 }
 
-static void lrsc_add(volatile uint64_t *p)
-{
-    uint64_t v, fail;
-    __asm__ volatile("1: lr.d %0, (%2)\n"
-                     "   addi %0, %0, 1\n"
-                     "   sc.d %1, %0, (%2)\n"
-                     "   bnez %1, 1b"
-                     : "=&r"(v), "=&r"(fail) : "r"(p) : "memory");
-}
-
 static void work(void)
 {
     /* Interleave the two kinds so they contend with each other too. */
     for (uint64_t i = 0; i < ITERS; i++) {
         amo_add(&amo_total);
-        lrsc_add(&lrsc_total);
+        lrsc_inc(&lrsc_total);
     }
 }
 

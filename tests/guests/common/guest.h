@@ -56,6 +56,16 @@ static inline void mmio_w32(uintptr_t a, uint32_t v) { *(volatile uint32_t *)a =
 static inline void mmio_w64(uintptr_t a, uint64_t v) { *(volatile uint64_t *)a = v; }
 static inline void wfi(void) { __asm__ volatile("wfi" ::: "memory"); }
 static inline void fence(void) { __asm__ volatile("fence rw, rw" ::: "memory"); }
+/* *p += 1 with an lr.d/sc.d loop (the SMP guests' shared counters). */
+static inline void lrsc_inc(volatile uint64_t *p)
+{
+    uint64_t v, fail;
+    __asm__ volatile("1: lr.d %0, (%2)\n"
+                     "   addi %0, %0, 1\n"
+                     "   sc.d %1, %0, (%2)\n"
+                     "   bnez %1, 1b"
+                     : "=&r"(v), "=&r"(fail) : "r"(p) : "memory");
+}
 
 /* Console (NS16550A THR, polled) and exit (SiFive test device). */
 void putc_uart(char c);
