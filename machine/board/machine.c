@@ -381,13 +381,14 @@ static uint64_t idle_wait_ns(const struct machine *m)
  * all wait with no timer deadline ahead: console input (not at EOF: stdin
  * from /dev/null or a finished pipe can bring nothing more), the window's keys
  * and pointer (virtio-input, the power button), gdb's Ctrl-C, an
- * --expect-script send, a monitor. Devices answer the guest synchronously (a virtio
+ * --expect-script send, a -monitor or -qmp client (the console's monitor
+ * needs console input, counted already). Devices answer the guest synchronously (a virtio
  * notify completes at once), so without these nothing else ever raises an
  * interrupt. */
 static bool input_possible(const struct machine *m)
 {
     return terminal_input_open(m->term) || m->display || m->cfg.gdb || m->cfg.expect_script || m->net ||
-           m->monitor; /* a user may still look (info registers) and quit */
+           m->cfg.monitor || m->cfg.qmp; /* a user may still look (info registers) and quit */
 }
 
 /* With every hart waiting: no timer deadline is ahead, so only input can
