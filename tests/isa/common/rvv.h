@@ -70,3 +70,29 @@ vbuf: .zero 1024;                                                             \
     .popsection
 
 #endif
+
+#ifndef RIVET_ISA_RVV_H2
+#define RIVET_ISA_RVV_H2
+/* vl = n for (sew, lmul), tail and mask undisturbed. */
+#define SETVL(n, sew, lmul)                                                   \
+    li t0, n;                                                                 \
+    vsetvli x0, t0, sew, lmul, tu, mu
+
+/* len bytes at label buf (a multiple of 8) = 0. */
+#define CLEAR(buf, len)                                                       \
+    la t0, buf;                                                               \
+    li t1, len;                                                               \
+1:  sd zero, 0(t0);                                                           \
+    addi t0, t0, 8;                                                           \
+    addi t1, t1, -8;                                                          \
+    bnez t1, 1b
+
+/* 256 bytes 0, 1, ..., 255 at label name. */
+#define COUNTING_BYTES(name)                                                  \
+name:;                                                                        \
+    .set cb_i, 0;                                                             \
+    .rept 256;                                                                \
+    .byte cb_i;                                                               \
+    .set cb_i, cb_i + 1;                                                      \
+    .endr
+#endif
