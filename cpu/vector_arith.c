@@ -67,12 +67,15 @@ static inline u128 clamp_u(s128 v, unsigned bits, unsigned *sat)
 
 /* ---- Loop generators ---- */
 
+/* The bounds in locals: the element stores may alias anything (may_alias),
+ * o->vl included, and the vectoriser needs a count it can compute. */
 #define VLOOP(...)                                                                 \
     do {                                                                           \
+        const uint64_t start_ = o->start, end_ = o->vl;                            \
         if (!mask) {                                                               \
-            for (uint64_t i = o->start; i < o->vl; i++) { __VA_ARGS__; }           \
+            for (uint64_t i = start_; i < end_; i++) { __VA_ARGS__; }              \
         } else {                                                                   \
-            for (uint64_t i = o->start; i < o->vl; i++)                            \
+            for (uint64_t i = start_; i < end_; i++)                               \
                 if (vmask_bit(mask, i)) { __VA_ARGS__; }                           \
         }                                                                          \
     } while (0)
