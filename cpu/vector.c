@@ -1,6 +1,9 @@
 /* V 1.0: state, CSRs, vset{i}vl{i} and the rows' entry points (vector.h). */
 #include "cpu/vector.h"
 
+#include <stdio.h>
+
+#include "cpu/decode.h"
 #include "cpu/dispatch.h"
 
 #define VXRM_MASK 3
@@ -140,3 +143,25 @@ INSN(vstore8) { return vector_load_store(h, in, 0, true); }
 INSN(vstore16) { return vector_load_store(h, in, 1, true); }
 INSN(vstore32) { return vector_load_store(h, in, 2, true); }
 INSN(vstore64) { return vector_load_store(h, in, 3, true); }
+
+/* ---- Disassembly ---- */
+
+void vector_disasm(const struct insn *in, const char *mn, char *buf, size_t size)
+{
+    uint32_t b = in->bits;
+    const char *rd = reg_abi_name[vf_vd(b)], *rs1 = reg_abi_name[vf_rs1(b)];
+    const char *mask = vf_vm(b) ? "" : ",v0.t";
+    switch (in->id) {
+    case INSN_vsetvli: snprintf(buf, size, "%-7s %s,%s,0x%x", mn, rd, rs1, (b >> 20) & 0x7ff); return;
+    case INSN_vsetivli: snprintf(buf, size, "%-7s %s,%u,0x%x", mn, rd, vf_rs1(b), (b >> 20) & 0x3ff); return;
+    case INSN_vsetvl: snprintf(buf, size, "%-7s %s,%s,%s", mn, rd, rs1, reg_abi_name[vf_vs2(b)]); return;
+    case INSN_vload8: case INSN_vload16: case INSN_vload32: case INSN_vload64:
+    case INSN_vstore8: case INSN_vstore16: case INSN_vstore32: case INSN_vstore64:
+        snprintf(buf, size, "%-7s v%u,(%s),nf=%u,mop=%u,%u%s", mn, vf_vd(b), rs1, vf_nf(b) + 1, vf_mop(b), vf_vs2(b),
+                 mask);
+        return;
+    default: /* OP-V: vs1 is a register, x register or immediate by category */
+        snprintf(buf, size, "%-7s f6=0x%02x v%u,v%u,%u%s", mn, vf_funct6(b), vf_vd(b), vf_vs2(b), vf_rs1(b), mask);
+        return;
+    }
+}

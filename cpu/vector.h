@@ -31,6 +31,7 @@
 #define RIVET_VECTOR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cpu/hart.h"
@@ -69,6 +70,10 @@ void vector_reset(struct hart *h);
 bool vector_csr_ok(const struct hart *h, unsigned csr);
 uint64_t vector_csr_read(struct hart *h, unsigned csr);
 void vector_csr_write(struct hart *h, unsigned csr, uint64_t value);
+
+/* --trace's text for a vector row `mn` (cpu/disasm.c): the row, then its
+ * fields (funct6, registers, vm; vtype for vset*). */
+void vector_disasm(const struct insn *in, const char *mn, char *buf, size_t size);
 
 /* ---- For cpu/vector*.c only ---- */
 
