@@ -10,7 +10,9 @@
  * whole in the page of the next one are copied through it, and only an
  * element the TLB does not hold (a miss, a device, a watched or code page
  * for stores) or one that straddles two pages goes the slow way, which
- * also fills the TLB for the rest of the page.
+ * also fills the TLB for the rest of the page. A watched access
+ * (MMU_WATCH_DEFER, mmu.h) stops the instruction like a fault, at vstart =
+ * its element, and the run loop runs it again with the access allowed.
  */
 #include <string.h>
 
@@ -126,8 +128,11 @@ static int run(struct hart *h, const struct vmem *m)
         if (!m->masked || vmask_bit(mask, i)) {
             uint64_t tval;
             int cause = seg_slow(h, m, i, &tval);
-            if (cause && m->ff && i > 0) {
-                h->vec.vl = i; /* fault-only-first: vl ends at the fault */
+            /* Fault-only-first: vl ends at a faulting element past the
+             * first. A debugger's watchpoint is no fault: the run loop
+             * runs the instruction again from vstart with it allowed. */
+            if (cause && cause != MMU_WATCH_DEFER && m->ff && i > 0) {
+                h->vec.vl = i;
                 break;
             }
             if (cause) {
