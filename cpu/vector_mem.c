@@ -81,8 +81,9 @@ static int seg_slow(struct hart *h, const struct vmem *m, uint64_t i, uint64_t *
  * does not hold the page, or segment i straddles two). */
 static uint64_t unit_chunk(struct hart *h, const struct vmem *m, uint64_t i)
 {
-    uint64_t va = m->base + i * m->stride;
-    uint64_t in_page = (PAGE_SIZE - (va & (PAGE_SIZE - 1))) / m->stride, n = m->evl - i;
+    uint64_t va = m->base + i * m->stride, left = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+    /* A division costs more than a 128-byte copy: one field is a shift. */
+    uint64_t in_page = m->nf == 1 ? left >> m->eew : left / m->stride, n = m->evl - i;
     if (n > in_page)
         n = in_page;
     const struct tlb_entry *e = n ? tlb_hit(m->store ? h->mmu.tlb_store : h->mmu.tlb_load, va, 1) : NULL;
