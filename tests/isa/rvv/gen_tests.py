@@ -157,6 +157,13 @@ def rand_bytes(rng, n):
     return bytes(out)
 
 
+def load_operands(c, t, a_regs, b_regs, d_regs):
+    """Check t's operands from its data: v8.. = a, v12.. = b, v4.. = d, v0 = m."""
+    for label, reg, regs in (("a", "v8", a_regs), ("b", "v12", b_regs), ("d", "v4", d_regs), ("m", "v0", 1)):
+        c.append("    la a0, %s%d" % (label, t))
+        c.append("    vl%dre8.v %s, (a0)" % (regs, reg))
+
+
 class Gen:
     def __init__(self, name, title, seed):
         self.name, self.title = name, title
@@ -218,14 +225,7 @@ class Gen:
         c.append("    /* %d: %s.%s e%d vl=%d%s%s */" % (t, op, form, n, vl, " masked" if masked else "",
                                                       "" if rm is None else " vxrm=%d" % rm))
         c.append("    SETVL(%d, e%d, m1)" % (vl, n))
-        c.append("    la a0, a%d" % t)
-        c.append("    vl%dre8.v v8, (a0)" % a_regs)
-        c.append("    la a0, b%d" % t)
-        c.append("    vl1re8.v v12, (a0)")
-        c.append("    la a0, d%d" % t)
-        c.append("    vl%dre8.v v4, (a0)" % d_regs)
-        c.append("    la a0, m%d" % t)
-        c.append("    vl1re8.v v0, (a0)")
+        load_operands(c, t, a_regs, 1, d_regs)
         if rm is not None:
             c.append("    csrwi vxrm, %d" % rm)
         c.append("    csrwi vxsat, 0")
@@ -364,14 +364,7 @@ def custom(g, title, vl, sew, lmul, insn, model, a_regs=1, d_regs=1, scalar=None
     c = g.code
     c.append("    /* %d: %s */" % (t, title))
     c.append("    SETVL(%d, e%d, %s)" % (vl, 8 * sew, lmul))
-    c.append("    la a0, a%d" % t)
-    c.append("    vl%dre8.v v8, (a0)" % a_regs)
-    c.append("    la a0, b%d" % t)
-    c.append("    vl2re8.v v12, (a0)")
-    c.append("    la a0, d%d" % t)
-    c.append("    vl%dre8.v v4, (a0)" % d_regs)
-    c.append("    la a0, m%d" % t)
-    c.append("    vl1re8.v v0, (a0)")
+    load_operands(c, t, a_regs, 2, d_regs)
     c.append("    li a1, 0x%x" % x)
     c.append("    " + insn)
     if xres:
