@@ -217,6 +217,16 @@ struct hart {
     uint64_t mstateen[4]; /* Smstateen (csr.c) */
 
     struct hart_pmu pmu;  /* Zihpm, Sscofpmf (cpu/pmu.c) */
+
+    /* V (cpu/vector.h): the vector CSRs and the 32 registers, register r
+     * at v[r * vlenb] (a register group is contiguous), elements in host
+     * (little-endian) order. vlenb is VLEN / 8 of the machine's ISA. */
+    struct {
+        uint64_t vl, vtype, vstart;
+        uint8_t vxrm, vxsat;
+        uint16_t vlenb;
+        _Alignas(64) uint8_t v[32 * (ISA_VLEN_MAX / 8)];
+    } vec;
 };
 
 static inline uint64_t jcache_key(const struct hart *h) { return h->jc_gen | h->priv; }
