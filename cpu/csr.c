@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "cpu/hart.h"
+#include "cpu/vector.h"
 
 /* Bits of a CSR number (priv. spec 2.1). */
 #define CSR_PRIV(n)      (((n) >> 8) & 3)
@@ -35,7 +36,8 @@
 #define MSTATUS_MPP_RESERVED 2ull
 
 /* Writable mstatus fields; UXL/SXL are fixed at 64 bits, UBE/SBE/MBE are 0
- * (little-endian only), VS and XS read 0 (no V, no custom state). */
+ * (little-endian only), XS reads 0 (no custom state), VS is writable with V
+ * (vs_writable) and reads 0 without. */
 #define MSTATUS_WRITABLE (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | \
                           MSTATUS_MPP | MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | \
                           MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR)
@@ -203,16 +205,19 @@ static void mcountinhibit_write(struct hart *h, unsigned csr, uint64_t v)
 static uint64_t status_with_sd(uint64_t s)
 {
     s &= ~MSTATUS_SD;
-    if (((s & MSTATUS_FS) >> MSTATUS_FS_SHIFT) == FS_DIRTY)
+    if (((s & MSTATUS_FS) >> MSTATUS_FS_SHIFT) == FS_DIRTY || ((s & MSTATUS_VS) >> MSTATUS_VS_SHIFT) == FS_DIRTY)
         s |= MSTATUS_SD;
     return s;
 }
+
+static uint64_t vs_writable(const struct hart *h) { return isa_has(&h->isa, EXT_V) ? MSTATUS_VS : 0; }
 
 static uint64_t mstatus_read(struct hart *h, unsigned csr) { return status_with_sd(h->mstatus); }
 
 static void mstatus_write(struct hart *h, unsigned csr, uint64_t v)
 {
-    uint64_t s = (h->mstatus & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE);
+    uint64_t w = MSTATUS_WRITABLE | vs_writable(h);
+    uint64_t s = (h->mstatus & ~w) | (v & w);
     /* MPP is WARL: 2 (reserved for H) keeps the previous mode. */
     if (((v & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT) == MSTATUS_MPP_RESERVED)
         s = (s & ~MSTATUS_MPP) | (h->mstatus & MSTATUS_MPP);
@@ -224,7 +229,8 @@ static uint64_t sstatus_read(struct hart *h, unsigned csr) { return status_with_
 
 static void sstatus_write(struct hart *h, unsigned csr, uint64_t v)
 {
-    uint64_t s = (h->mstatus & ~SSTATUS_WRITABLE) | (v & SSTATUS_WRITABLE);
+    uint64_t w = SSTATUS_WRITABLE | vs_writable(h);
+    uint64_t s = (h->mstatus & ~w) | (v & w);
     h->mstatus = status_with_sd(s);
     hart_update_mmu(h);
 }
@@ -475,6 +481,9 @@ static const struct csr_def csr_table[] = {
     ROW(CSR_FFLAGS, fp_ok, fflags_read, fflags_write),
     ROW(CSR_FRM, fp_ok, frm_read, frm_write),
     ROW(CSR_FCSR, fp_ok, fcsr_read, fcsr_write),
+    RANGE(CSR_VSTART, CSR_VXRM, vector_csr_ok, vector_csr_read, vector_csr_write),
+    ROW(CSR_VCSR, vector_csr_ok, vector_csr_read, vector_csr_write),
+    RANGE(CSR_VL, CSR_VLENB, vector_csr_ok, vector_csr_read, NULL),
     RANGE(CSR_CYCLE, CSR_HPMCOUNTER31, counter_ok, counter_read, NULL),
 
     ROW(CSR_SSTATUS, NULL, sstatus_read, sstatus_write),
@@ -534,6 +543,9 @@ static const struct {
     uint8_t ext;
 } csr_needs[] = {
     { CSR_FFLAGS, CSR_FCSR, EXT_F },
+    { CSR_VSTART, CSR_VXRM, EXT_V },
+    { CSR_VCSR, CSR_VCSR, EXT_V },
+    { CSR_VL, CSR_VLENB, EXT_V },
     { CSR_CYCLE, CSR_INSTRET, EXT_ZICNTR },
     { CSR_STIMECMP, CSR_STIMECMP, EXT_SSTC },
     { CSR_SCOUNTOVF, CSR_SCOUNTOVF, EXT_SSCOFPMF },

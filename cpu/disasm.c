@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cpu/decode.h"
+#include "cpu/vector.h"
 
 const char *const reg_abi_name[32] = {
     "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
@@ -60,6 +61,7 @@ void insn_disasm(const struct insn *in, uint64_t pc, char *buf, size_t size)
     case FMT_MOPR: snprintf(buf, size, "%s.%-*u %s,%s", mn, (int)(6 - strlen(mn)), mop_number(in), rd, rs1); break;
     case FMT_MOPRR: snprintf(buf, size, "%s.%-*u %s,%s,%s", mn, (int)(6 - strlen(mn)), mop_number(in), rd, rs1, rs2);
         break;
+    case FMT_V: vector_disasm(in, mn, buf, size); break;
     default: snprintf(buf, size, "%s", mn); break;
     }
 }

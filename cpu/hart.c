@@ -10,6 +10,7 @@
 #include "cpu/cache.h"
 #include "cpu/decode.h"
 #include "cpu/hart.h"
+#include "cpu/vector.h"
 
 void hart_init(struct hart *h, struct bus *bus, struct code_cache *cache, uint64_t hartid)
 {
@@ -40,6 +41,7 @@ void hart_set_isa(struct hart *h, const struct isa_set *isa)
     h->isa = *isa;
     decode_ctx_init(&h->dec, isa);
     h->misa = isa_misa(isa);
+    h->vec.vlenb = (uint16_t)(isa->vlen / 8);
     h->menvcfg &= ~MENVCFG_ADUE;
     if (isa_has(isa, EXT_SVADU) && !isa_has(isa, EXT_SVADE))
         h->menvcfg |= MENVCFG_ADUE;
@@ -56,6 +58,7 @@ void hart_reset(struct hart *h, uint64_t pc)
     h->mcause = 0;
     hart_set_wfi(h, false);
     h->resv_valid = false;
+    vector_reset(h);
     for (unsigned i = 0; i < PMP_COUNT; i++)
         h->mmu.pmpcfg[i] &= (uint8_t)~(PMP_A | PMP_L);
     hart_update_mmu(h);

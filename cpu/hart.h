@@ -232,6 +232,16 @@ struct hart {
     uint32_t sleeping;
     uint32_t req;
     uint32_t req_seq, req_ack;
+
+    /* V (cpu/vector.h): the vector CSRs and the 32 registers, register r
+     * at v[r * vlenb] (a register group is contiguous), elements in host
+     * (little-endian) order. vlenb is VLEN / 8 of the machine's ISA. */
+    struct {
+        uint64_t vl, vtype, vstart;
+        uint8_t vxrm, vxsat;
+        uint16_t vlenb;
+        _Alignas(64) uint8_t v[32 * (ISA_VLEN_MAX / 8)];
+    } vec;
 };
 
 /* Requests to a hart's thread (h->req), served between slices. */

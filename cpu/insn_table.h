@@ -49,6 +49,7 @@ enum insn_format {
     FMT_MOPR,   /* rd, rs1: mop.r.N, N in bits 30, 27:26, 21:20 */
     FMT_MOPRR,  /* rd, rs1, rs2: mop.rr.N, N in bits 30, 27:26 */
     FMT_FLI,    /* rd, constant number (in rs1) */
+    FMT_V,      /* a vector row: the handler decodes the rest (cpu/vector.h) */
 };
 
 /* Row flags. */
@@ -102,6 +103,7 @@ enum insn_format {
 #define OP_JALR     0x67
 #define OP_JAL      0x6f
 #define OP_SYSTEM   0x73
+#define OP_V        0x57
 
 #define RV_AMO_ROWS(X, sfx, f3)                                                              \
     X(lr_##sfx,      "lr." #sfx,      OPC(OP_AMO) | F3(f3) | F5(0x02), M_AMO | M_RS2, FMT_LR, 0, NEED(A)) \
@@ -341,7 +343,30 @@ enum insn_format {
     X(cbo_zero,  "cbo.zero",  OPC(OP_MISC_MEM) | F3(2) | IMM12(4), M_CBO, FMT_CBO, 0, NEED(ZICBOZ))        \
     /* Zawrs */                                                                                           \
     X(wrs_nto, "wrs.nto", 0x00d00073u, M_ALL, FMT_NONE, F_END, NEED(ZAWRS))                               \
-    X(wrs_sto, "wrs.sto", 0x01d00073u, M_ALL, FMT_NONE, F_END, NEED(ZAWRS))
+    X(wrs_sto, "wrs.sto", 0x01d00073u, M_ALL, FMT_NONE, F_END, NEED(ZAWRS))                               \
+    RV_VECTOR_ROWS(X)
+
+/* V: one row per configuration form, per OP-V category (funct3) and per
+ * memory element width; the handlers take funct6, vm, nf, mop and the
+ * operand fields from the bits (cpu/vector.h). mew (bit 28) = 1 is reserved. */
+#define M_VMEM (M_F3 | (1u << 28))
+#define RV_VECTOR_ROWS(X)                                                                                   \
+    X(vsetvli,  "vsetvli",  OPC(OP_V) | F3(7), 0x8000707fu, FMT_V, 0, NEED(V))                               \
+    X(vsetivli, "vsetivli", OPC(OP_V) | F3(7) | 0xc0000000u, 0xc000707fu, FMT_V, 0, NEED(V))                 \
+    X(vsetvl,   "vsetvl",   OPC(OP_V) | F3(7) | 0x80000000u, M_F7, FMT_V, 0, NEED(V))                        \
+    X(vopivv,   "v.ivv",    OPC(OP_V) | F3(0), M_F3, FMT_V, 0, NEED(V))                                      \
+    X(vopmvv,   "v.mvv",    OPC(OP_V) | F3(2), M_F3, FMT_V, 0, NEED(V))                                      \
+    X(vopivi,   "v.ivi",    OPC(OP_V) | F3(3), M_F3, FMT_V, 0, NEED(V))                                      \
+    X(vopivx,   "v.ivx",    OPC(OP_V) | F3(4), M_F3, FMT_V, 0, NEED(V))                                      \
+    X(vopmvx,   "v.mvx",    OPC(OP_V) | F3(6), M_F3, FMT_V, 0, NEED(V))                                      \
+    X(vload8,   "vl.e8",    OPC(OP_LOAD_FP) | F3(0), M_VMEM, FMT_V, 0, NEED(V))                              \
+    X(vload16,  "vl.e16",   OPC(OP_LOAD_FP) | F3(5), M_VMEM, FMT_V, 0, NEED(V))                              \
+    X(vload32,  "vl.e32",   OPC(OP_LOAD_FP) | F3(6), M_VMEM, FMT_V, 0, NEED(V))                              \
+    X(vload64,  "vl.e64",   OPC(OP_LOAD_FP) | F3(7), M_VMEM, FMT_V, 0, NEED(V))                              \
+    X(vstore8,  "vs.e8",    OPC(OP_STORE_FP) | F3(0), M_VMEM, FMT_V, 0, NEED(V))                             \
+    X(vstore16, "vs.e16",   OPC(OP_STORE_FP) | F3(5), M_VMEM, FMT_V, 0, NEED(V))                             \
+    X(vstore32, "vs.e32",   OPC(OP_STORE_FP) | F3(6), M_VMEM, FMT_V, 0, NEED(V))                             \
+    X(vstore64, "vs.e64",   OPC(OP_STORE_FP) | F3(7), M_VMEM, FMT_V, 0, NEED(V))
 
 enum insn_id {
 #define X(name, mn, match, mask, fmt, flags, need) INSN_##name,

@@ -42,10 +42,10 @@ static const uint8_t model_rv64[] = {
 
 static const uint8_t model_rva22s64[] = { RVA22U64, RVA22S64, END };
 
-/* RVA23U64 and RVA23S64 add these (V and H have issues of their own);
- * Smstateen is the M side of Ssstateen, and rivet has M. */
+/* RVA23U64 and RVA23S64 add these (H has an issue of its own); Smstateen
+ * is the M side of Ssstateen, and rivet has M. */
 static const uint8_t model_rva23s64[] = {
-    RVA22U64, RVA22S64, EXT_ZIHINTNTL, EXT_ZICOND, EXT_ZIMOP, EXT_ZCMOP, EXT_ZCB, EXT_ZFA, EXT_ZAWRS,
+    RVA22U64, RVA22S64, EXT_V, EXT_ZIHINTNTL, EXT_ZICOND, EXT_ZIMOP, EXT_ZCMOP, EXT_ZCB, EXT_ZFA, EXT_ZAWRS,
     EXT_SUPM, EXT_SSCOUNTERENW, EXT_SVPBMT, EXT_SVINVAL, EXT_SVNAPOT, EXT_SSTC, EXT_SSNPM, EXT_SSU64XL,
     EXT_SSSTATEEN, EXT_SMSTATEEN, EXT_SSCOFPMF, END,
 };
@@ -56,7 +56,7 @@ static const struct {
 } models[] = {
     { "rv64", "RV64GC with Zba, Zbb, Zbs and Sstc (the default)", model_rv64 },
     { "rva22s64", "the RVA22S64 profile's mandatory extensions", model_rva22s64 },
-    { "rva23s64", "the RVA23S64 profile's mandatory extensions but V and H", model_rva23s64 },
+    { "rva23s64", "the RVA23S64 profile's mandatory extensions but H", model_rva23s64 },
     { "max", "every extension rivet implements", NULL },
 };
 
@@ -66,6 +66,7 @@ bool isa_model(const char *name, struct isa_set *out)
         if (strcasecmp(name, models[i].name) != 0)
             continue;
         memset(out, 0, sizeof *out);
+        out->vlen = ISA_VLEN_DEFAULT;
         for (unsigned e = 0; e < EXT_COUNT; e++)
             if (!models[i].exts)
                 isa_add(out, e);
@@ -85,7 +86,7 @@ static const struct {
     { EXT_D, EXT_F }, { EXT_F, EXT_ZICSR }, { EXT_ZICNTR, EXT_ZICSR }, { EXT_SSTC, EXT_ZICSR },
     { EXT_ZCB, EXT_C }, { EXT_ZCMOP, EXT_C }, { EXT_ZAWRS, EXT_A }, { EXT_ZFA, EXT_F }, { EXT_ZFHMIN, EXT_F },
     { EXT_ZFH, EXT_ZFHMIN }, { EXT_SSSTATEEN, EXT_SMSTATEEN }, { EXT_SUPM, EXT_SSNPM },
-    { EXT_ZIHPM, EXT_ZICSR }, { EXT_SSCOFPMF, EXT_ZIHPM },
+    { EXT_ZIHPM, EXT_ZICSR }, { EXT_SSCOFPMF, EXT_ZIHPM }, { EXT_V, EXT_D },
 };
 
 /* `ext` brings `implied` with it (a switch turning `implied` off then fails
@@ -110,11 +111,7 @@ static const struct {
 static const struct {
     const char *name, *why;
 } absent[] = {
-    { "v", "rivet has no vector extension (V) yet" },
     { "h", "rivet has no hypervisor extension (H) yet" },
-    { "vlen", "vector options need the V extension, which rivet does not have yet" },
-    { "elen", "vector options need the V extension, which rivet does not have yet" },
-    { "vext_spec", "vector options need the V extension, which rivet does not have yet" },
 };
 
 /* ---- -cpu parsing ---- */
@@ -168,6 +165,30 @@ static bool apply_absent(const char *name, const char *value, bool *known, char 
     return false;
 }
 
+/* The vector parameters: vlen=N, elen=64 and vext_spec=v1.0 (QEMU's
+ * spellings). Sets *known when name is one of them. */
+static bool apply_vector_option(const char *name, const char *value, struct isa_set *s, bool *known, char *err,
+                                size_t errlen)
+{
+    char *end;
+    *known = true;
+    if (strcasecmp(name, "vlen") == 0) {
+        unsigned long n = strtoul(value, &end, 10);
+        if (!*value || *end || n < ISA_VLEN_MIN || n > ISA_VLEN_MAX || (n & (n - 1)))
+            return fail(err, errlen, "-cpu: vlen=%s: VLEN must be 128, 256, 512 or 1024", value);
+        s->vlen = (uint16_t)n;
+        return true;
+    }
+    if (strcasecmp(name, "elen") == 0)
+        return strcmp(value, "64") == 0 ||
+               fail(err, errlen, "-cpu: elen=%s: rivet's ELEN is 64", value);
+    if (strcasecmp(name, "vext_spec") == 0)
+        return strcasecmp(value, "v1.0") == 0 ||
+               fail(err, errlen, "-cpu: vext_spec=%s: rivet implements v1.0", value);
+    *known = false;
+    return false;
+}
+
 /* One NAME=VALUE switch, item[0..len), applied to *s. */
 static bool apply_switch(const char *item, size_t len, struct isa_set *s, char *err, size_t errlen)
 {
@@ -180,7 +201,10 @@ static bool apply_switch(const char *item, size_t len, struct isa_set *s, char *
     const char *value = eq + 1;
     int e = ext_by_name(buf);
     if (e < 0) {
-        bool ok = apply_absent(buf, value, &known, err, errlen);
+        bool ok = apply_vector_option(buf, value, s, &known, err, errlen);
+        if (known)
+            return ok;
+        ok = apply_absent(buf, value, &known, err, errlen);
         if (known)
             return ok;
         return fail(err, errlen, "-cpu: unknown extension '%s' (rivet -cpu help lists them)", buf);
@@ -246,7 +270,8 @@ uint64_t isa_misa(const struct isa_set *s)
     static const struct {
         uint8_t ext;
         char letter;
-    } letters[] = { { EXT_I, 'I' }, { EXT_M, 'M' }, { EXT_A, 'A' }, { EXT_F, 'F' }, { EXT_D, 'D' }, { EXT_C, 'C' } };
+    } letters[] = { { EXT_I, 'I' }, { EXT_M, 'M' }, { EXT_A, 'A' }, { EXT_F, 'F' }, { EXT_D, 'D' }, { EXT_C, 'C' },
+                    { EXT_V, 'V' } };
     uint64_t misa = ((uint64_t)XLEN_64 << MISA_MXL_SHIFT) | MISA_EXT('S') | MISA_EXT('U');
     for (size_t i = 0; i < sizeof letters / sizeof letters[0]; i++)
         if (isa_has(s, letters[i].ext))

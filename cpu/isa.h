@@ -33,6 +33,7 @@
     X(F, "f", "single-precision floating point")                                              \
     X(D, "d", "double-precision floating point")                                              \
     X(C, "c", "compressed instructions")                                                      \
+    X(V, "v", "vectors (V 1.0, ELEN 64; -cpu ...,vlen=128|256|512|1024)")                     \
     X(ZICSR, "zicsr", "CSR instructions")                                                     \
     X(ZIFENCEI, "zifencei", "fence.i")                                                        \
     X(ZICNTR, "zicntr", "cycle, time and instret counters")                                   \
@@ -93,10 +94,16 @@ enum isa_ext {
 #define ISA_WORDS 2
 _Static_assert(EXT_COUNT <= 64 * ISA_WORDS, "the set's bitmap holds every extension");
 
-/* A set of extensions. */
+/* A set of extensions, and the parameters of those that have some: VLEN,
+ * the bits of a vector register (V; ISA_VLEN_DEFAULT when the set was made
+ * from a model, whatever V says). */
 struct isa_set {
     uint64_t w[ISA_WORDS];
+    uint16_t vlen;
 };
+#define ISA_VLEN_DEFAULT 128 /* QEMU's default */
+#define ISA_VLEN_MIN     128 /* V needs VLEN >= 128 (Zvl128b) */
+#define ISA_VLEN_MAX     1024
 
 static inline bool isa_has(const struct isa_set *s, enum isa_ext e) { return (s->w[e / 64] >> (e % 64)) & 1; }
 static inline void isa_add(struct isa_set *s, enum isa_ext e) { s->w[e / 64] |= 1ull << (e % 64); }
@@ -106,7 +113,7 @@ static inline bool isa_equal(const struct isa_set *a, const struct isa_set *b)
     for (unsigned i = 0; i < ISA_WORDS; i++)
         if (a->w[i] != b->w[i])
             return false;
-    return true;
+    return a->vlen == b->vlen;
 }
 
 /* The name of an extension ("zba"), or NULL for an id out of range. */
@@ -120,10 +127,11 @@ bool isa_model(const char *name, struct isa_set *out);
 #define ISA_DEFAULT_MODEL "rv64"
 
 /* Parses a -cpu argument in QEMU's spelling: MODEL[,NAME=on|off|true|false
- * |yes|no]... (names in any case). Fills *out and returns true; on an
- * unknown model or extension, a conflict, or a switch rivet cannot honour
- * (v=on, c=off, ...) returns false with one line in err naming it (no
- * "rivet: " prefix). "help" is not a model: the caller asks isa_help(). */
+ * |yes|no]... (names in any case), and vlen=N (a power of two from
+ * ISA_VLEN_MIN to ISA_VLEN_MAX; elen=64 is accepted, as that is rivet's
+ * ELEN). Fills *out and returns true; on an unknown model or extension, a
+ * conflict, a bad vlen, or a switch rivet cannot honour (h=on, c=off, ...)
+ * returns false with one line in err naming it (no "rivet: " prefix). "help" is not a model: the caller asks isa_help(). */
 bool isa_parse_cpu(const char *spec, struct isa_set *out, char *err, size_t errlen);
 
 /* What `rivet -cpu help` prints: the models and the extensions, one line
@@ -131,7 +139,7 @@ bool isa_parse_cpu(const char *spec, struct isa_set *out, char *err, size_t errl
 void isa_help(FILE *out);
 
 /* The misa value of the set: MXL = 64 and the letters of I, M, A, F, D, C,
- * plus S and U, which every rivet hart has. */
+ * V, plus S and U, which every rivet hart has. */
 uint64_t isa_misa(const struct isa_set *s);
 
 /* The ISA string of the set in canonical order ("rv64imafdc_zicsr_..._sstc"):

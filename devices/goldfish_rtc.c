@@ -54,6 +54,12 @@ void goldfish_rtc_set_clock(struct goldfish_rtc *r, uint64_t (*now_ns)(void *opa
     r->clock_opaque = opaque;
 }
 
+void goldfish_rtc_shift(struct goldfish_rtc *r, uint64_t ns)
+{
+    if (r)
+        r->offset -= ns; /* unsigned wrap: host + offset moves back by ns */
+}
+
 static uint64_t rtc_now(const struct goldfish_rtc *r)
 {
     return r->now_ns(r->clock_opaque) + r->offset;

@@ -50,6 +50,9 @@ void goldfish_rtc_update(struct goldfish_rtc *r);
 /* Nanoseconds until the armed alarm is due: 0 when due, UINT64_MAX when no
  * alarm is armed (lets an idle board bound its sleep). */
 uint64_t goldfish_rtc_ns_until_alarm(struct goldfish_rtc *r);
+/* The machine stood still for ns (paused): the RTC goes on from where it
+ * was, its offset moved back by ns. NULL is fine. */
+void goldfish_rtc_shift(struct goldfish_rtc *r, uint64_t ns);
 /* Replaces the host clock (ns since the epoch) by another, for tests. */
 void goldfish_rtc_set_clock(struct goldfish_rtc *r, uint64_t (*now_ns)(void *opaque), void *opaque);
 

@@ -150,6 +150,13 @@ struct rivet_config {
     int64_t rtc_base;           /* RIVET_RTC_FIXED: seconds since 1970 at start-up */
     const char *expect_script;  /* --expect-script FILE: wait/send/sleep/exit on the UART console */
     const char *console_log;    /* --console-log FILE: every UART output byte teed to FILE */
+    /* The monitor (machine/debug/monitor.h): QEMU's -monitor and -qmp values,
+     * "stdio", "unix:PATH,server,nowait", "tcp:HOST:PORT,server,nowait";
+     * NULL = none. RIVET_SERIAL_MUX_STDIO also reaches the HMP monitor
+     * (Ctrl-A c). */
+    const char *monitor;
+    const char *qmp;
+    bool start_paused;          /* -S without gdb: paused (machine_pause) until a monitor's cont */
     /* Library callers that feed input themselves (display_key, ...): rivet_run
      * returns RIVET_EXIT_LIMIT ("every hart waits for input") when every hart
      * waits with no timer deadline ahead, instead of sleeping for input. */

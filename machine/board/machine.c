@@ -23,6 +23,7 @@
 #include "machine/host/display.h"
 #include "machine/debug/debug.h"
 #include "machine/debug/log.h"
+#include "machine/debug/monitor.h"
 #include "machine/host/net.h"
 #include "machine/host/net_user.h"
 #include "machine/board/semihosting.h"
@@ -242,7 +243,8 @@ static bool lock_console(struct machine *m)
  * then every device of the board table (board.c). */
 static bool create_devices(struct machine *m, char *err, size_t errlen)
 {
-    return open_console(m, err, errlen) && machine_debug_create(m, err, errlen) && lock_console(m) &&
+    return open_console(m, err, errlen) && monitor_create(m, err, errlen) && machine_debug_create(m, err, errlen) &&
+           lock_console(m) &&
            board_create_devices(m, err, errlen) && board_map_devices(m, err, errlen);
 }
 
@@ -308,6 +310,8 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
         rivet_destroy(m);
         return NULL;
     }
+    if (cfg->start_paused)
+        machine_pause(m);
     return m;
 }
 
@@ -321,6 +325,7 @@ void rivet_destroy(struct machine *m)
 {
     if (!m)
         return;
+    monitor_destroy(m); /* its last QMP event says why the run ended */
     semihost_destroy(m->semihost);
     machine_log_destroy(m);
     destroy_devices(m);
@@ -430,6 +435,7 @@ static void update_devices(struct machine *m)
     machine_update_timers(m);
     goldfish_rtc_update(m->rtc);
     uart_poll(m->uart);
+    monitor_poll(m);
     terminal_flush(m->term); /* the round's console output in one write() */
     check_outputs(m);
     display_board_poll(m); /* queued keys and pointer moves into the guest */
@@ -474,12 +480,14 @@ static uint64_t idle_wait_ns(const struct machine *m)
  * all wait with no timer deadline ahead: console input (not at EOF: stdin
  * from /dev/null or a finished pipe can bring nothing more), the window's keys
  * and pointer (virtio-input, the power button), gdb's Ctrl-C, an
- * --expect-script send. Devices answer the guest synchronously (a virtio
+ * --expect-script send, a -monitor or -qmp client (the console's monitor
+ * needs console input, counted already). Devices answer the guest synchronously (a virtio
  * notify completes at once), so without these nothing else ever raises an
  * interrupt. */
 static bool input_possible(const struct machine *m)
 {
-    return terminal_input_open(m->term) || m->display || m->cfg.gdb || m->cfg.expect_script || m->net;
+    return terminal_input_open(m->term) || m->display || m->cfg.gdb || m->cfg.expect_script || m->net ||
+           m->cfg.monitor || m->cfg.qmp; /* a user may still look (info registers) and quit */
 }
 
 /* With every hart waiting: no timer deadline is ahead, so only input can
@@ -505,9 +513,10 @@ static void idle_sleep(const struct machine *m, uint64_t elapsed_ns, uint64_t li
     uint64_t step = idle_wait_ns(m);
     if (limit_ns && limit_ns > elapsed_ns && limit_ns - elapsed_ns < step)
         step = limit_ns - elapsed_ns;
-    struct pollfd net_fds[NET_MAX_FDS];
+    struct pollfd net_fds[NET_MAX_FDS + MON_MAX_FDS];
     unsigned nnet = m->net ? net_pollfds(m->net, net_fds, NET_MAX_FDS, &step) : 0;
-    bool slept = terminal_wait_input(m->term, step, net_fds, nnet);
+    unsigned nmon = monitor_pollfds(m, net_fds + nnet, MON_MAX_FDS); /* a command wakes the machine */
+    bool slept = terminal_wait_input(m->term, step, net_fds, nnet + nmon);
     if (m->net)
         net_dispatch(m->net, net_fds, nnet, false);
     if (slept)
@@ -552,6 +561,7 @@ static int end_run(struct machine *m, int status)
 
 static int run_loop(struct machine *m, char *err, size_t errlen);
 static int run_loop_threads(struct machine *m, char *err, size_t errlen);
+static void paused_step(struct machine *m, uint64_t elapsed_ns, uint64_t limit_ns);
 
 int rivet_run(struct machine *m, char *err, size_t errlen)
 {
@@ -617,6 +627,7 @@ static void update_io(struct machine *m)
         net_service(m->net);
         pthread_mutex_unlock(&m->locks.slot[m->cfg.net_slot]);
     }
+    monitor_poll(m); /* interim: reads hart state while the harts run (machine.h) */
 }
 
 /* The I/O thread's sleep: until console input, a network descriptor, a
@@ -630,7 +641,7 @@ static void io_sleep(struct machine *m, uint64_t elapsed_ns, uint64_t limit_ns)
     step = min_u64(step, alarm);
     if (limit_ns && limit_ns > elapsed_ns && limit_ns - elapsed_ns < step)
         step = limit_ns - elapsed_ns;
-    struct pollfd fds[NET_MAX_FDS + 2];
+    struct pollfd fds[NET_MAX_FDS + MON_MAX_FDS + 2];
     unsigned nnet = 0, n;
     if (m->net) {
         pthread_mutex_lock(&m->locks.slot[m->cfg.net_slot]);
@@ -639,6 +650,7 @@ static void io_sleep(struct machine *m, uint64_t elapsed_ns, uint64_t limit_ns)
     }
     n = nnet;
     fds[n++] = (struct pollfd){ .fd = machine_threads_wake_fd(m), .events = POLLIN };
+    n += monitor_pollfds(m, fds + n, MON_MAX_FDS); /* a command wakes the I/O thread */
     pthread_mutex_lock(&m->locks.console);
     int tfd = terminal_poll_fd(m->term);
     pthread_mutex_unlock(&m->locks.console);
@@ -722,7 +734,7 @@ static int run_loop(struct machine *m, char *err, size_t errlen)
         int debug_status; /* gdb stub, --expect-script: between rounds, before the first */
         if (m->debug && machine_debug_round(m, &debug_status, err, errlen))
             return debug_status;
-        bool budget_left = machine_run_round(m);
+        bool budget_left = m->paused || machine_run_round(m); /* paused: no hart runs (machine.h) */
         if (m->exit_requested)
             return guest_exit(m, err, errlen);
         if (m->stop_signal) {
@@ -746,6 +758,10 @@ static int run_loop(struct machine *m, char *err, size_t errlen)
             machine_err(err, errlen, "the console output was closed (its reader went away); stopping");
             return RIVET_EXIT_SIGNAL + SIGPIPE;
         }
+        if (m->paused) {
+            paused_step(m, elapsed, limit_ns);
+            continue;
+        }
         if (!all_waiting(m) || (m->debug && machine_debug_idle(m)))
             continue;
         bool only_input_can_wake = no_deadline_ahead(m);
@@ -759,5 +775,25 @@ static int run_loop(struct machine *m, char *err, size_t errlen)
             return RIVET_EXIT_LIMIT;
         }
         idle_sleep(m, elapsed, limit_ns);
+    }
+}
+
+/* Paused (machine_pause): update_devices has served the I/O; sleep until a
+ * monitor command, console or network input, or the idle cap. The timers
+ * are not consulted: the guest's clocks stand still. */
+static void paused_step(struct machine *m, uint64_t elapsed_ns, uint64_t limit_ns)
+{
+    uint64_t step = MACHINE_IDLE_MAX_NS;
+    if (limit_ns && limit_ns > elapsed_ns && limit_ns - elapsed_ns < step)
+        step = limit_ns - elapsed_ns;
+    struct pollfd fds[NET_MAX_FDS + MON_MAX_FDS];
+    unsigned nnet = m->net ? net_pollfds(m->net, fds, NET_MAX_FDS, &step) : 0;
+    unsigned nmon = monitor_pollfds(m, fds + nnet, MON_MAX_FDS);
+    bool slept = terminal_wait_input(m->term, step, fds, nnet + nmon);
+    if (m->net)
+        net_dispatch(m->net, fds, nnet, false);
+    if (!slept) {
+        struct timespec ts = { .tv_sec = 0, .tv_nsec = 10000000 }; /* 10 ms: nothing to wait on */
+        nanosleep(&ts, NULL);
     }
 }

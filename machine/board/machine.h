@@ -44,6 +44,12 @@
  *   front end's thread), MACHINE_IDLE_DISPLAY_NS; the gdb socket and the
  *   --expect-script clock, MACHINE_IDLE_NS. Under -icount a pending deadline
  *   is not slept for at all: machine_debug_idle jumps virtual time to it.
+ * - The monitor (machine/debug/monitor.h) is served in the I/O step between
+ *   rounds (monitor_poll), and its descriptors wake the idle sleep.
+ * - While the machine is paused (machine_pause) no round runs: the loop only
+ *   serves I/O (console, monitor, network, gdb's socket is not polled) and
+ *   sleeps on those descriptors, still checking the exit request, a stop
+ *   request and --timeout (which counts wall-clock time, paused or not).
  * - No global state: everything hangs off struct machine.
  *
  * Threads (-accel tcg,thread=multi, the default for -smp > 1; threads.c)
@@ -101,6 +107,9 @@
  *   slices.
  * - -gdb, -icount, --trace and semihosting run thread=single (interim for
  *   -gdb: the stub's all-stop is written for the round-robin loop).
+ * - The monitor's stop/cont (machine_pause/resume) stop and release the
+ *   world from the I/O thread. Interim: its other commands (info
+ *   registers, x) read hart state while the harts run.
  */
 #ifndef RIVET_MACHINE_H
 #define RIVET_MACHINE_H
@@ -184,6 +193,14 @@ struct machine {
     struct chardev console_inner; /* what m->console wraps with locks.console */
     struct machine_threads *mt;   /* NULL: thread=single */
 
+    /* machine_pause: paused, since when (host ns since start), and the total
+     * time spent paused before that, which the guest's clocks leave out. */
+    bool paused;
+    uint64_t paused_at_ns;
+    uint64_t paused_total_ns;
+    /* -monitor, -qmp, Ctrl-A c (machine/debug/monitor.h); NULL when none. */
+    struct monitor *monitor;
+
     /* gdb stub, -icount clock, --expect-script, --console-log (machine/debug/debug.c);
      * NULL when none of them is asked for. */
     struct machine_debug *debug;
@@ -227,6 +244,26 @@ uint64_t machine_next_deadline(const struct machine *m);
  * runnable hart retired nothing. Emulation thread; rivet_run calls it, tests
  * may too. */
 bool machine_run_round(struct machine *m);
+
+/*
+ * Pausing (the monitor's stop and cont). Main (I/O) thread only, between
+ * rounds. machine_pause returns with no hart running an instruction, and
+ * none runs until machine_resume; the guest's clocks (mtime, so the timers,
+ * and the RTC's guest view) stand still meanwhile: on resume they go on
+ * from where they stopped, as though no time had passed (timer.c keeps the
+ * paused time as an offset; under -icount time only moves with
+ * instructions anyway). Devices keep their state; host-side I/O (console
+ * output, the network's sockets) is still served. With one host thread per
+ * hart, machine_pause will stop those threads before it returns: the
+ * contract stays the same. Pausing a paused machine, or resuming a running
+ * one, does nothing.
+ */
+void machine_pause(struct machine *m);
+void machine_resume(struct machine *m);
+bool machine_paused(const struct machine *m);
+/* Host nanoseconds since creation minus the time spent paused: the time
+ * the guest's clocks follow (timer.c). */
+uint64_t machine_guest_ns(const struct machine *m);
 
 /* HTIF exit callback: records the code and yields every hart. Any thread;
  * the first request of a run wins. */

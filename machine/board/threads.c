@@ -121,7 +121,7 @@ static void park(struct machine_threads *mt)
     pthread_mutex_lock(&mt->lock);
     mt->nparked++;
     pthread_cond_broadcast(&mt->cond);
-    while (__atomic_load_n(&mt->stop_req, __ATOMIC_ACQUIRE))
+    while (__atomic_load_n(&mt->stop_req, __ATOMIC_ACQUIRE) && !__atomic_load_n(&mt->end, __ATOMIC_ACQUIRE))
         pthread_cond_wait(&mt->cond, &mt->lock);
     mt->nparked--;
     pthread_mutex_unlock(&mt->lock);
@@ -147,12 +147,12 @@ void machine_stop_world(struct machine *m, struct hart *self)
     if (!mt)
         return;
     pthread_mutex_lock(&mt->lock);
-    while (__atomic_load_n(&mt->stop_req, __ATOMIC_ACQUIRE)) { /* another stopper first: be parked */
-        mt->nparked++;
+    while (__atomic_load_n(&mt->stop_req, __ATOMIC_ACQUIRE)) { /* another stopper first: a hart parks */
+        mt->nparked += self ? 1u : 0u; /* the I/O thread is no hart: it only waits */
         pthread_cond_broadcast(&mt->cond);
         while (__atomic_load_n(&mt->stop_req, __ATOMIC_ACQUIRE))
             pthread_cond_wait(&mt->cond, &mt->lock);
-        mt->nparked--;
+        mt->nparked -= self ? 1u : 0u;
     }
     __atomic_store_n(&mt->stop_req, 1, __ATOMIC_SEQ_CST);
     for (unsigned i = 0; i < m->cfg.nharts; i++)
@@ -347,7 +347,7 @@ bool machine_threads_start(struct machine *m)
         return false;
     struct machine_threads *mt = m->mt;
     mt->end = 0;
-    mt->stop_req = 0;
+    mt->stop_req = m->paused; /* -S with a monitor: the harts park until cont */
     mt->on = true;
     sigset_t all, old;
     sigfillset(&all);
@@ -379,7 +379,10 @@ void machine_threads_end(struct machine *m)
     struct machine_threads *mt = m->mt;
     if (!mt)
         return;
-    __atomic_store_n(&mt->end, 1, __ATOMIC_SEQ_CST);
+    pthread_mutex_lock(&mt->lock);
+    __atomic_store_n(&mt->end, 1, __ATOMIC_SEQ_CST); /* parked harts leave too (a paused machine ends) */
+    pthread_cond_broadcast(&mt->cond);
+    pthread_mutex_unlock(&mt->lock);
     for (unsigned i = 0; i < m->cfg.nharts; i++)
         hart_yield(&m->harts[i]);
     for (unsigned i = 0; i < m->cfg.nharts; i++) {

@@ -19,6 +19,7 @@
 
 #include "cpu/hart.h"
 #include "devices/clint.h"
+#include "devices/goldfish_rtc.h"
 #include "machine/board/machine.h"
 #include "machine/debug/debug.h"
 
@@ -30,13 +31,50 @@ uint64_t machine_ns_since(const struct timespec *t0)
     return ns > 0 ? (uint64_t)ns : 0;
 }
 
+uint64_t machine_guest_ns(const struct machine *m)
+{
+    uint64_t now = m->paused ? m->paused_at_ns : machine_ns_since(&m->start);
+    return now - m->paused_total_ns;
+}
+
 uint64_t machine_clock(void *opaque)
 {
     const struct machine *m = opaque;
     if (m->cfg.icount) /* -icount: time follows the instruction count */
         return machine_debug_virtual_ns(m) / NS_PER_TICK;
-    return machine_ns_since(&m->start) / NS_PER_TICK;
+    return machine_guest_ns(m) / NS_PER_TICK;
 }
+
+/* Between rounds: every hart is then outside hart_run, and stays so while
+ * paused (the run loop runs no round). */
+void machine_pause(struct machine *m)
+{
+    if (m->paused)
+        return;
+    m->paused = true;
+    m->paused_at_ns = machine_ns_since(&m->start);
+    for (unsigned i = 0; i < m->cfg.nharts; i++)
+        hart_yield(&m->harts[i]);
+    machine_stop_world(m, NULL); /* with a thread per hart: each parks (machine.h, "Threads") */
+}
+
+/* The CLINT reads machine_clock, which leaves the paused time out; the RTC
+ * reads a clock of its own (the host's, or -rtc base='s), so its offset is
+ * moved back by the pause instead. Under -icount neither moved. */
+void machine_resume(struct machine *m)
+{
+    if (!m->paused)
+        return;
+    uint64_t now = machine_ns_since(&m->start);
+    uint64_t paused = now > m->paused_at_ns ? now - m->paused_at_ns : 0;
+    m->paused_total_ns += paused;
+    m->paused = false;
+    if (!m->cfg.icount)
+        goldfish_rtc_shift(m->rtc, paused);
+    machine_resume_world(m);
+}
+
+bool machine_paused(const struct machine *m) { return m->paused; }
 
 /* Every hart's `time` is the CLINT's mtime, so a guest write to mtime moves it too. */
 uint64_t machine_read_time(void *opaque)

@@ -17,6 +17,7 @@
 #include "cpu/isa.h"
 #include "devices/framebuffer.h"
 #include "machine/board/board.h"
+#include "machine/debug/monitor.h"
 #include "rivet/errfmt.h"
 
 enum flag_id {
@@ -25,6 +26,7 @@ enum flag_id {
     F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_JIT, F_ACCEL, F_HELP, F_VERSION,
     /* Debugging and determinism (apply_debug). */
     F_GDB, F_GDB_DEFAULT, F_GDB_PORT, F_GDB_WAIT, F_ICOUNT, F_RTC, F_EXPECT_SCRIPT, F_CONSOLE_LOG,
+    F_MONITOR, F_QMP,
     /* The window and its framebuffer (apply_display). */
     F_FB, F_SCREENSHOT,
     /* The test harness (apply_harness). */
@@ -69,6 +71,7 @@ static const struct flag flags[] = {
     { "signature", F_SIGNATURE, ARG_REQUIRED }, { "signature-granularity", F_SIGNATURE_GRANULARITY, ARG_REQUIRED },
     { "d", F_LOG_ITEMS, ARG_REQUIRED },       { "D", F_LOG_FILE, ARG_REQUIRED },
     { "stuck", F_STUCK, ARG_REQUIRED },       { "accel", F_ACCEL, ARG_REQUIRED },
+    { "monitor", F_MONITOR, ARG_REQUIRED },   { "qmp", F_QMP, ARG_REQUIRED },
 };
 
 /* A -device (or -nic), kept in command-line order until the slots are
@@ -103,6 +106,8 @@ struct parse_state {
     const char *bios;
     bool gdb_s;            /* -s given */
     const char *gdb_port;  /* old QEMU's -p PORT */
+    bool nographic;        /* -nographic given */
+    bool monitor_given;    /* -monitor given (none included) */
     char *err;
     size_t errlen;
     unsigned ndevices;
@@ -772,6 +777,7 @@ static enum cli_result apply_board(struct parse_state *st, enum flag_id id, cons
     case F_SMP: return set_smp(st, flag, v);
     case F_NOGRAPHIC: /* no window; the console is on stdio unless -serial says otherwise */
         o->display = DISPLAY_NONE;
+        st->nographic = true;
         return CLI_RUN;
     case F_SERIAL: return set_serial(st, v);
     case F_DISPLAY: return set_display(st, flag, v);
@@ -863,6 +869,47 @@ static enum cli_result set_rtc(struct parse_state *st, const char *flag, const c
 
 /* The gdb stub (-gdb tcp:[HOST]:PORT, -s, -S), -icount, --expect-script,
  * --console-log: see machine/debug/debug.h. */
+/* -monitor and -qmp: one of each (QEMU takes several; rivet serves one
+ * client on each). The value is checked here, the socket opened by
+ * rivet_create. */
+static enum cli_result set_monitor(struct parse_state *st, enum flag_id id, const char *flag, const char *v)
+{
+    struct rivet_config *c = &st->o->cfg;
+    const char **slot = id == F_MONITOR ? &c->monitor : &c->qmp;
+    if (*slot || (id == F_MONITOR && st->monitor_given))
+        return usage_error(st, "%s %s: given twice (rivet has one of each)", flag, v);
+    if (!monitor_check_spec(flag, v, id == F_QMP, st->err, st->errlen))
+        return CLI_ERROR;
+    st->monitor_given = st->monitor_given || id == F_MONITOR;
+    *slot = strcmp(v, "none") ? v : NULL;
+    return CLI_RUN;
+}
+
+/* Where the serial console goes once -monitor or -qmp is given, as QEMU
+ * 7.2 decides (vl.c): the mux's monitor is only the default one, so the
+ * console becomes plain stdio (without -nographic QEMU puts it in the
+ * window's text console, which rivet does not have: then it is stdio too,
+ * or nothing when the monitor is on stdio). Two users of stdio is an
+ * error, as in QEMU ("cannot use stdio by multiple character devices"). */
+static enum cli_result resolve_monitor(struct parse_state *st)
+{
+    struct rivet_config *c = &st->o->cfg;
+    bool mon_stdio = c->monitor && !strcmp(c->monitor, "stdio"), qmp_stdio = c->qmp && !strcmp(c->qmp, "stdio");
+    const char *who = mon_stdio ? "-monitor stdio" : "-qmp stdio";
+    if (mon_stdio && qmp_stdio)
+        return usage_error(st, "-qmp stdio: stdio is already used by -monitor stdio");
+    if (!st->monitor_given && !c->qmp)
+        return CLI_RUN;
+    bool serial_stdio = c->serial == RIVET_SERIAL_STDIO || c->serial == RIVET_SERIAL_MUX_STDIO;
+    if ((mon_stdio || qmp_stdio) && ((st->o->serial_given && serial_stdio) || (!st->o->serial_given && st->nographic)))
+        return usage_error(st, "%s: stdio is already the serial console (%s); give -serial none or "
+                               "-serial file:PATH, or use -serial mon:stdio alone and Ctrl-A c",
+                           who, st->o->serial_given ? "-serial" : "-nographic");
+    if (!st->o->serial_given)
+        c->serial = mon_stdio || qmp_stdio ? RIVET_SERIAL_NONE : RIVET_SERIAL_STDIO;
+    return CLI_RUN;
+}
+
 static enum cli_result apply_debug(struct parse_state *st, enum flag_id id, const char *flag, const char *v)
 {
     struct rivet_config *c = &st->o->cfg;
@@ -882,6 +929,7 @@ static enum cli_result apply_debug(struct parse_state *st, enum flag_id id, cons
     case F_RTC: return set_rtc(st, flag, v);
     case F_EXPECT_SCRIPT: c->expect_script = v; return CLI_RUN;
     case F_CONSOLE_LOG: c->console_log = v; return CLI_RUN;
+    case F_MONITOR: case F_QMP: return set_monitor(st, id, flag, v);
     default: return usage_error(st, "%s: internal error: unhandled flag", flag);
     }
 }
@@ -1026,6 +1074,7 @@ static enum cli_result apply(struct parse_state *st, enum flag_id id, const char
     case F_HELP: return CLI_HELP;
     case F_VERSION: return CLI_VERSION;
     case F_GDB: case F_GDB_DEFAULT: case F_GDB_PORT: case F_GDB_WAIT: case F_ICOUNT: case F_RTC: case F_EXPECT_SCRIPT: case F_CONSOLE_LOG:
+    case F_MONITOR: case F_QMP:
         return apply_debug(st, id, flag, v);
     case F_FB: case F_SCREENSHOT: return apply_display(st, id, flag, v);
     default: return apply_board(st, id, flag, v);
@@ -1237,10 +1286,17 @@ static enum cli_result check_complete(struct parse_state *st)
         snprintf(o->gdb_spec, sizeof o->gdb_spec, "tcp::%ld", port);
         o->cfg.gdb = o->gdb_spec;
     }
-    /* QEMU's -S alone waits for its monitor; rivet has none, so it would
-     * wait for ever. */
-    if (o->cfg.gdb_wait && !o->cfg.gdb)
-        return usage_error(st, "-S waits for gdb: give it with -s or -gdb tcp::PORT");
+    /* QEMU's -S alone starts the machine stopped, for its monitor's cont;
+     * without gdb or a monitor other than the console's, nothing could
+     * start it but Ctrl-A c (refused: a script would wait for ever). */
+    if (o->cfg.gdb_wait && !o->cfg.gdb) {
+        if (!o->cfg.monitor && !o->cfg.qmp)
+            return usage_error(st, "-S waits for gdb or a monitor's cont: give -s, -gdb tcp::PORT, -monitor or -qmp");
+        o->cfg.gdb_wait = false;
+        o->cfg.start_paused = true;
+    }
+    if (resolve_monitor(st) != CLI_RUN)
+        return CLI_ERROR;
     /* As QEMU: -icount runs every hart on one thread (deterministic). */
     if (o->cfg.icount && o->cfg.thread == RIVET_THREAD_MULTI)
         return usage_error(st, "-accel tcg,thread=multi: -icount needs thread=single");
@@ -1356,8 +1412,14 @@ const char *cli_usage(void)
         "                the pointer, Ctrl-Alt-S writes rivet-DATE-TIME.png; closing\n"
         "                it presses the guest's power button\n"
         "-serial mon:stdio|stdio|file:PATH|none\n"
-        "                the UART (default mon:stdio: Ctrl-A x quits, Ctrl-A h lists\n"
-        "                the keys)\n"
+        "                the UART (default mon:stdio: Ctrl-A x quits, Ctrl-A c switches\n"
+        "                to the monitor and back, Ctrl-A h lists the keys)\n"
+        "-monitor stdio|unix:PATH,server,nowait|tcp:HOST:PORT,server,nowait|none\n"
+        "                the human monitor (help, info registers, x, stop, cont, quit);\n"
+        "                the console is then plain stdio, or none with -monitor stdio\n"
+        "-qmp unix:PATH,server,nowait|tcp:HOST:PORT,server,nowait|stdio\n"
+        "                QEMU's JSON protocol (qmp_capabilities, query-status, stop,\n"
+        "                cont, human-monitor-command, quit, ...)\n"
         "-drive file=F[,if=none|virtio][,format=raw][,id=ID][,readonly=on]\n"
         "                a raw disk image; if=virtio (the default) attaches it as a\n"
         "                virtio-blk device at once\n"
@@ -1398,7 +1460,8 @@ const char *cli_usage(void)
         "                127.0.0.1); each hart is a thread, all stop together\n"
         "-s              shorthand for -gdb tcp::1234\n"
         "-p PORT         with -s, gdb on PORT instead (old QEMU's spelling)\n"
-        "-S              with -gdb or -s: wait for gdb before the first instruction\n"
+        "-S              with -gdb or -s: wait for gdb before the first instruction;\n"
+        "                with -monitor or -qmp: start paused until cont\n"
         "-icount shift=N|N\n"
         "                virtual time: 2^N ns per instruction; timers, mtime and the\n"
         "                RTC follow it, idle time is skipped, so runs repeat exactly;\n"

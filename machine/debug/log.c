@@ -49,15 +49,11 @@ struct foreign_insn {
     const char *name;
 };
 
-static const struct foreign_insn foreign[] = { /* first match wins: flq/fsq before the vector rows */
+static const struct foreign_insn foreign[] = { /* first match wins */
     { 0x0000707fu, 0x00004007u, 4, "flq (Q)" },
     { 0x0000707fu, 0x00004027u, 4, "fsq (Q)" },
-    { 0x0000707fu, 0x00007057u, 4, "vsetvli/vsetivli/vsetvl (V)" },
-    { 0x0000007fu, 0x00000057u, 4, "a vector instruction (V)" },
-    { 0x0000607fu, 0x00000007u, 4, "a vector load (V)" },
-    { 0x0000407fu, 0x00004007u, 4, "a vector load (V)" },
-    { 0x0000607fu, 0x00000027u, 4, "a vector store (V)" },
-    { 0x0000407fu, 0x00004027u, 4, "a vector store (V)" },
+    { 0x0000707fu, 0x00001057u, 4, "a vector floating-point instruction (V)" },
+    { 0x0000707fu, 0x00005057u, 4, "a vector floating-point instruction (V)" },
     { 0xfe007fffu, 0x22000073u, 4, "hfence.vvma (H)" },
     { 0xfe007fffu, 0x62000073u, 4, "hfence.gvma (H)" },
     { 0x0000707fu, 0x00004073u, 4, "a hypervisor load or store (H)" },

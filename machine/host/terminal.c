@@ -272,11 +272,52 @@ bool terminal_input_open(const struct terminal *t)
     return t && t->in_fd >= 0 && !(t->in_eof && t->in_len == 0);
 }
 
-static void term_msg(void *opaque, const char *text)
+static bool refill_at(struct terminal *t, uint64_t now);
+static uint64_t coarse_now_ns(void);
+
+void terminal_write_host(struct terminal *t, const char *text, size_t len)
 {
-    struct terminal *t = opaque;
+    if (!t)
+        return;
     terminal_flush(t); /* after the guest output that came before it */
-    term_write_out(t, (const uint8_t *)text, strlen(text));
+    term_write_out(t, (const uint8_t *)text, len);
+}
+
+static void term_msg(void *opaque, const char *text) { terminal_write_host(opaque, text, strlen(text)); }
+
+void terminal_attach_monitor(struct terminal *t, void (*input)(void *opaque, const uint8_t *buf, size_t len),
+                             void (*focus)(void *opaque, bool monitor), void *opaque)
+{
+    t->mux.monitor = input;
+    t->mux.focus = focus;
+    t->mux.monitor_opaque = opaque;
+    if (!input)
+        t->mux.monitor_focus = false;
+}
+
+/* With the mux, input is read even while bytes for the guest wait in the
+ * buffer (a guest that does not read its console), so that Ctrl-A keys
+ * still arrive; only a full buffer stops it. */
+void terminal_poll_input(struct terminal *t)
+{
+    if (!t || t->in_eof || t->in_fd < 0)
+        return;
+    if (t->in_len == 0) {
+        refill_at(t, coarse_now_ns());
+        return;
+    }
+    if (!t->use_mux)
+        return;
+    memmove(t->in, t->in + t->in_head, t->in_len);
+    t->in_head = 0;
+    struct pollfd p = { .fd = t->in_fd, .events = POLLIN };
+    if (t->in_len == sizeof t->in || poll(&p, 1, 0) <= 0 || (p.revents & POLLNVAL))
+        return;
+    ssize_t n = read(t->in_fd, t->in + t->in_len, sizeof t->in - t->in_len);
+    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK))
+        t->in_eof = true;
+    if (n > 0)
+        t->in_len += mux_filter(&t->mux, t->in + t->in_len, (size_t)n, t->in + t->in_len);
 }
 
 /* A guest writes its console a byte at a time (one UART store each): the
@@ -489,7 +530,7 @@ static const char mux_help[] =
     "\r\n"
     "C-a h    print this help\r\n"
     "C-a x    exit emulator\r\n"
-    "C-a c    switch between console and monitor (rivet has no monitor)\r\n"
+    "C-a c    switch between console and monitor\r\n"
     "C-a C-a  sends C-a\r\n";
 
 static void mux_say(struct mux_state *m, const char *text)
@@ -506,15 +547,30 @@ size_t mux_filter(struct mux_state *m, const uint8_t *in, size_t len, uint8_t *o
         if (!m->escape) {
             if (c == TERMINAL_ESCAPE)
                 m->escape = true;
+            else if (m->monitor_focus)
+                m->monitor(m->monitor_opaque, &c, 1);
             else
                 out[n++] = c;
             continue;
         }
         m->escape = false;
         switch (c) {
-        case TERMINAL_ESCAPE: out[n++] = c; break;
+        case TERMINAL_ESCAPE:
+            if (m->monitor_focus)
+                m->monitor(m->monitor_opaque, &c, 1);
+            else
+                out[n++] = c;
+            break;
         case 'h': mux_say(m, mux_help); break;
-        case 'c': mux_say(m, "\r\nrivet: there is no monitor; the console stays on the guest\r\n"); break;
+        case 'c':
+            if (!m->monitor) {
+                mux_say(m, "\r\nrivet: there is no monitor; the console stays on the guest\r\n");
+                break;
+            }
+            m->monitor_focus = !m->monitor_focus;
+            if (m->focus)
+                m->focus(m->monitor_opaque, m->monitor_focus);
+            break;
         case 'x':
             m->quit_seen = true;
             mux_say(m, "\r\nrivet: terminated by C-a x\r\n");

@@ -26,10 +26,15 @@
  *   for terminal_take_error(), so the board reports it once (and ends the run
  *   on EPIPE: rivet.h).
  * - With `mux`, Ctrl-A is an escape key: Ctrl-A x calls quit(opaque),
- *   Ctrl-A h lists the keys, Ctrl-A Ctrl-A sends one Ctrl-A to the guest,
- *   Ctrl-A c says that rivet has no monitor; other keys after Ctrl-A are
- *   dropped. quit() is called on the emulation thread from the chardev read
- *   or from terminal_wait_input.
+ *   Ctrl-A h lists the keys, Ctrl-A Ctrl-A sends one Ctrl-A to the guest
+ *   (or to the monitor when it has the focus), Ctrl-A c switches the input
+ *   between the guest and the monitor attached with terminal_attach_monitor
+ *   (without one it says there is none); other keys after Ctrl-A are
+ *   dropped. While the monitor has the focus every other input byte goes to
+ *   its input hook instead of the guest; the guest's output is still
+ *   written as it comes (QEMU's mux does the same). quit() and the hooks
+ *   are called on the emulation thread from the chardev read, from
+ *   terminal_wait_input or from terminal_poll_input.
  * - The chardev read is non-blocking and makes at most one read() system call
  *   per millisecond (CLOCK_MONOTONIC_COARSE), so it may be called very often.
  *   Output is gathered in a buffer and written with write() (retried on
@@ -100,6 +105,19 @@ int terminal_take_error(struct terminal *t);
  * read and not yet taken. false for NULL and the file backend. */
 bool terminal_input_open(const struct terminal *t);
 void terminal_close(struct terminal *t); /* restores the tty; NULL is fine */
+/* The monitor behind Ctrl-A c (machine/debug/monitor.h): input(opaque) gets
+ * the bytes typed while it has the focus, focus(opaque, on) is told of each
+ * switch. NULL input detaches it (the focus goes back to the guest). */
+void terminal_attach_monitor(struct terminal *t, void (*input)(void *opaque, const uint8_t *buf, size_t len),
+                             void (*focus)(void *opaque, bool monitor), void *opaque);
+/* Text of rivet's own (the monitor's replies), written after the guest
+ * output gathered so far; NULL is fine. */
+void terminal_write_host(struct terminal *t, const char *text, size_t len);
+/* Reads input now (non-blocking): when none is buffered, or with the mux
+ * while the guest has not taken what is (it does not read its console),
+ * into the buffer's free room, so that Ctrl-A keys and the monitor's input
+ * still arrive until the buffer is full. */
+void terminal_poll_input(struct terminal *t);
 /* Async-signal-safe, any thread: writes out every open terminal's buffer
  * and restores the tty (rivet_restore_terminal). */
 void terminal_restore_now(void);
@@ -109,6 +127,8 @@ void terminal_restore_now(void);
  * can be tested. mux_filter consumes `len` input bytes from `in` and writes
  * the bytes meant for the guest to `out` (at most len; out may equal in).
  * Messages for the user (help, "no monitor") go to msg(msg_opaque, text);
+ * with a monitor hook set, Ctrl-A c switches the focus and input bytes go
+ * to monitor(monitor_opaque, ...) while it has it;
  * Ctrl-A x calls quit(quit_opaque) once and drops the rest of the buffer.
  */
 struct mux_state {
@@ -118,6 +138,10 @@ struct mux_state {
     void *quit_opaque;
     void (*msg)(void *opaque, const char *text);
     void *msg_opaque;
+    void (*monitor)(void *opaque, const uint8_t *buf, size_t len); /* NULL: no monitor */
+    void (*focus)(void *opaque, bool monitor);
+    void *monitor_opaque;
+    bool monitor_focus;     /* input goes to the monitor */
 };
 
 size_t mux_filter(struct mux_state *m, const uint8_t *in, size_t len, uint8_t *out);

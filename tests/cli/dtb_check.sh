@@ -67,6 +67,13 @@ printf "%s\n" "$cpu" | grep -q 'riscv,isa = "rv64imafc_zicntr_zicsr_zifencei_zih
 printf "%s\n" "$cpu" | grep -q 'riscv,isa-base = "rv64i"' || { echo "FAIL: -cpu rv64,...: no riscv,isa-base"; fail=1; }
 printf "%s\n" "$cpu" | grep -q 'riscv,isa-extensions = "i.0m.0a.0f.0c.0zicntr.0zicsr.0zifencei.0zihintntl.0zihintpause.0zba.0zbs.0sstc"' ||
     { echo "FAIL: -cpu rv64,zbb=off,d=off,zihintntl=on: wrong riscv,isa-extensions"; fail=1; }
+# V: the letter and the list entry only when it is on
+"$rivet" -cpu rv64,v=true,vlen=256 -machine virt,dumpdtb="$out/v.dtb" || { echo "FAIL: -cpu rv64,v=true dumpdtb"; fail=1; }
+vdt=$(dtc -I dtb -O dts "$out/v.dtb" 2>/dev/null)
+printf "%s\n" "$vdt" | grep -q 'riscv,isa = "rv64imafdcv_zicntr' || { echo "FAIL: -cpu rv64,v=true: no v in riscv,isa"; fail=1; }
+printf "%s\n" "$vdt" | grep -q 'riscv,isa-extensions = "i.0m.0a.0f.0d.0c.0v.0zicntr' ||
+    { echo "FAIL: -cpu rv64,v=true: no v in riscv,isa-extensions"; fail=1; }
+printf "%s\n" "$cpu" | grep -q 'riscv,isa = "rv64[a-z]*v' && { echo "FAIL: v in riscv,isa without V"; fail=1; }
 # -cpu rv64 is the default: the same bytes
 "$rivet" -cpu rv64 -smp 3 -m 256M -append "console=ttyS0 quiet" -machine virt,dumpdtb="$out/rv64.dtb" ||
     { echo "FAIL: -cpu rv64 dumpdtb"; fail=1; }

@@ -4,7 +4,7 @@
  * translating every block on first entry (--jit eager), one never (--jit
  * off); they run in equal steps, and after every step both must agree on
  * everything the guest can see: every register, pc, privilege, the CSRs, the
- * instruction count and all of RAM. Time comes from the instruction count
+ * instruction count, the vector state (on max) and all of RAM. Time comes from the instruction count
  * (-icount), so timer interrupts arrive at the same instruction on both. A
  * disagreement aborts with the first difference (a crash to libFuzzer).
  *
@@ -77,6 +77,13 @@ static void compare(const struct machine *j, const struct machine *t)
         SAME(senvcfg);
         SAME(mstateen[0]);
         SAME(resv_valid);
+        SAME(vec.vl);
+        SAME(vec.vtype);
+        SAME(vec.vstart);
+        SAME(vec.vxrm);
+        SAME(vec.vxsat);
+        if (memcmp(a->vec.v, b->vec.v, sizeof a->vec.v) != 0)
+            differ("vector registers", i, 0, 1);
     }
     const uint8_t *ra = j->bus.ram, *rb = t->bus.ram;
     if (memcmp(ra, rb, j->cfg.ram_size) != 0) {

@@ -285,6 +285,21 @@ def jit_seeds():
             ebreak""", "rv64gc_zba_zbb_zbs_zbc_zbkb_zbkx_zfh_zicbom_zicboz")
     out["ext_loop_max"] = bytes([MAX]) + ext
     out["ext_loop_default"] = bytes([0]) + ext
+    # -cpu max: vector rows (cpu/vector*.c): configuration, unit-stride,
+    # strided, segment, masked, fault-only-first and whole-register
+    # accesses of the data page, arithmetic, reductions, permutations
+    vec = assemble("""
+            li t0, 0x600; csrs mstatus, t0; li x30, 20; li a0, 37
+        1:  vsetvli t1, a0, e8, m2, ta, mu; vle8.v v2, (x31); vadd.vx v4, v2, a0; vmseq.vi v0, v4, 3
+            vse8.v v4, (x31), v0.t; vsetivli zero, 8, e16, m1, tu, mu; vlseg2e16.v v8, (x31)
+            vwmacc.vv v12, v8, v9; vredsum.vs v16, v8, v16; vsetivli zero, 2, e64, m1, tu, mu
+            vlse64.v v20, (x31), a0; vslideup.vi v21, v20, 1; vrgather.vv v22, v21, v20
+            vcompress.vm v23, v22, v0; vmv.x.s a1, v23; vle64ff.v v24, (x31); vsaddu.vv v25, v24, v23
+            vsetivli zero, 4, e32, m1, tu, mu; vnclip.wi v26, v24, 3; vs1r.v v26, (x31)
+            addi x31, x31, 16; addi a0, a0, 3; addi x30, x30, -1; bnez x30, 1b
+            ebreak""", "rv64gcv")
+    out["vector_loop_max"] = bytes([MAX]) + vec
+    out["vector_loop_default"] = bytes([0]) + vec
     # -cpu max: Zihpm and Sscofpmf (cpu/pmu.c): counters with mode filters
     # wrapping inside a loop, the LCOFI taken in M (mtvec at RAM's base: the
     # program starts over with OF set, then runs to the ebreak)

@@ -1,7 +1,7 @@
 /* What -d int,guest_errors,unimp must log (machine/debug/log.h): an M-mode guest
  * that loads and stores where nothing is mapped, reads a CSR rivet does not
  * have, executes cbo.zero (Zicboz, which the default -cpu leaves out) and
- * vsetvli (V, which rivet lacks), and takes a machine timer interrupt. Its handler skips each faulting instruction; it checks
+ * vsetvli (V, which the default -cpu leaves out too), and takes a machine timer interrupt. Its handler skips each faulting instruction; it checks
  * the causes it saw, then passes. run_log.py checks the log lines. */
 #include "guest.h"
 
@@ -31,7 +31,7 @@ int main(uint64_t hartid, uint64_t dtb)
     uint64_t v;
     __asm__ volatile("csrr %0, 0x7c0" : "=r"(v)); /* a custom CSR: not in rivet */
     __asm__ volatile(".word 0x0045200f" ::: "memory"); /* cbo.zero (a0): Zicboz, not in the default -cpu */
-    __asm__ volatile(".word 0x00007057" ::: "memory"); /* vsetvli zero, zero, e8: V, not in rivet */
+    __asm__ volatile(".word 0x00007057" ::: "memory"); /* vsetvli zero, zero, e8: V, not in the default -cpu */
     CHECK(1, seen[5] == 1 && seen[7] == 1 && seen[2] == 3);
     mmio_w64(CLINT_MTIMECMP(0), mmio_r64(CLINT_MTIME) + 1000);
     CSR_SET(mie, 1UL << IRQ_MTI);

@@ -304,6 +304,25 @@ static const struct {
     {0xcdf5c573u, "mop.r"},
     {0x82c5c573u, "mop.rr"},
     {0xcec5c573u, "mop.rr"},
+    /* V: vsetvli a0,zero,e8,m1,ta,ma; vsetivli a0,5,e16,m2,ta,ma; vsetvl
+     * a0,a1,a2; vadd.vv, vmul.vv, vadd.vi, vadd.vx, vmul.vx v1,v2,...;
+     * vle8/16/32/64.v and vse8/16/32/64.v v1,(a1). */
+    {0x0c007557u, "vsetvli"},
+    {0xcc92f557u, "vsetivli"},
+    {0x80c5f557u, "vsetvl"},
+    {0x022180d7u, "v.ivv"},
+    {0x9621a0d7u, "v.mvv"},
+    {0x0222b0d7u, "v.ivi"},
+    {0x022540d7u, "v.ivx"},
+    {0x962560d7u, "v.mvx"},
+    {0x02058087u, "vl.e8"},
+    {0x0205d087u, "vl.e16"},
+    {0x0205e087u, "vl.e32"},
+    {0x0205f087u, "vl.e64"},
+    {0x020580a7u, "vs.e8"},
+    {0x0205d0a7u, "vs.e16"},
+    {0x0205e0a7u, "vs.e32"},
+    {0x0205f0a7u, "vs.e64"},
 };
 
 /* Rows that deliberately match encodings of a row before them, which wins

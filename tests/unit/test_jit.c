@@ -34,6 +34,7 @@
 #include "cpu/hart.h"
 #include "cpu/insn_table.h"
 #include "cpu/jit.h"
+#include "cpu/vector.h"
 #include "rivet.h"
 #include "rv_encode.h"
 
@@ -156,6 +157,68 @@ static unsigned rm_any(void)
     return pick(128) ? rm[pick(8)] : 5;
 }
 
+/* A valid vtype (SEW <= LMUL * ELEN), tail and mask policies random. */
+static unsigned random_vtype(void)
+{
+    static const unsigned lmul[] = {0, 1, 2, 3, 5, 6, 7};
+    unsigned l = lmul[pick(7)], sew = pick(4);
+    if (l >= 5 && sew > l - 5)
+        sew = l - 5;
+    return pick(4) << 6 | sew << 3 | l;
+}
+
+/* A vector row (FMT_V). Wild ones take any funct6, vm, register and
+ * addressing mode (most trap); safe ones, always in programs focused on
+ * the row (which must run to the end now and then), pick legal forms:
+ * assigned funct6 that take any overlap, register groups at v0, v8, v16,
+ * v24, unmasked, unit-stride through x31 (the data area), vsetvl with
+ * rs2 = x0 (e8, m1). */
+static uint32_t random_vector(const struct insn_info *r, uint32_t bits)
+{
+    static const uint8_t safe_f6[5][24] = {
+        {0x00, 0x02, 0x04, 0x05, 0x06, 0x07, 0x09, 0x0a, 0x0b, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x20,
+         0x21, 0x22, 0x23, 0x25, 0x28, 0x29, 0x2a, 0x2b}, /* OPIVV */
+        {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x20, 0x21, 0x22, 0x23,
+         0x24, 0x25, 0x26, 0x27, 0x29, 0x2b, 0x2d, 0x2f}, /* OPMVV */
+        {0x00, 0x03, 0x09, 0x0a, 0x0b, 0x0f, 0x18, 0x19, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x25, 0x28,
+         0x29, 0x2a, 0x2b, 0x00, 0x03, 0x09, 0x0a, 0x0b}, /* OPIVI */
+        {0x00, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x09, 0x0a, 0x0b, 0x0f, 0x18, 0x19, 0x1a, 0x1b, 0x1c,
+         0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x25}, /* OPIVX */
+        {0x08, 0x09, 0x0a, 0x0b, 0x0f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x29, 0x2b, 0x2d,
+         0x2f, 0x08, 0x09, 0x0a, 0x0b, 0x24, 0x25, 0x2d}, /* OPMVX */
+    };
+    bool safe = focus_row >= 0 || pick(2);
+    unsigned op = r->match & 0x7f, f3 = (r->match >> 12) & 7;
+    if (op == OP_V && f3 == 7) {
+        if (r->match >> 30 == 0 && (safe || pick(8))) /* vsetvli */
+            bits = (bits & ~(0x7ffu << 20)) | random_vtype() << 20;
+        else if (r->match >> 30 == 3 && (safe || pick(8))) /* vsetivli */
+            bits = (bits & ~(0x3ffu << 20)) | random_vtype() << 20;
+        else if (safe) /* vsetvl: rs2 = x0 */
+            bits &= ~(31u << 20);
+        set_field(&bits, r->mask, 7, 5, rd_any());
+        set_field(&bits, r->mask, 15, 5, pick(4) ? pick(20) : rs_any());
+        return bits;
+    }
+    if (op == OP_LOAD_FP || op == OP_STORE_FP) {
+        static const unsigned umop[] = {0, 0, 0, 8, 11, 16};
+        unsigned mop = safe || pick(2) ? 0 : pick(4), nf = safe || pick(2) ? 0 : pick(8), vm = safe || pick(2);
+        unsigned rs2 = mop == 0 ? umop[pick(6)] : mop == 2 ? (pick(2) ? 0 : rs_any()) : pick(32);
+        if (safe && (((rs2 == 11 || (rs2 == 8 && op == OP_STORE_FP)) && f3 != 0) || (rs2 == 16 && op == OP_STORE_FP)))
+            rs2 = 0;
+        if (mop == 0 && rs2 == 8 && !safe)
+            nf = (1u << pick(4)) - 1;
+        return (r->match & ~(1u << 28)) | nf << 29 | mop << 26 | vm << 25 | rs2 << 20 | 31u << 15 |
+               (safe ? 8 * pick(4) : pick(32)) << 7;
+    }
+    if (!safe)
+        return bits; /* OP-V arithmetic: anything */
+    unsigned cat = f3 == 0 ? 0 : f3 == 2 ? 1 : f3 == 3 ? 2 : f3 == 4 ? 3 : 4;
+    unsigned src1 = f3 == 0 || f3 == 2 ? 8 * pick(4) : f3 == 3 ? pick(32) : rs_any();
+    return (uint32_t)safe_f6[cat][pick(24)] << 26 | 1u << 25 | 8 * pick(4) << 20 | src1 << 15 | f3 << 12 |
+           8 * pick(4) << 7 | OP_V;
+}
+
 /* An instance of row id with random operands: integer destinations spare
  * x30/x31, memory rows address the data area through x31. */
 static uint32_t random_row(unsigned id)
@@ -173,6 +236,8 @@ static uint32_t random_row(unsigned id)
     case FMT_FLI:
         set_field(&bits, r->mask, 7, 5, pick(32));
         return bits;
+    case FMT_V:
+        return random_vector(r, bits);
     default:
         set_field(&bits, r->mask, 7, 5, r->flags & F_RD_FP ? pick(32) : rd_any());
         set_field(&bits, r->mask, 15, 5, r->flags & F_RS1_FP ? pick(32) : rs_any());
@@ -417,6 +482,18 @@ static bool check_one(uint64_t seed)
     uint64_t fs = fs_states[pick(6)];
     for (unsigned k = 0; k < DATA_BYTES; k++)
         data[k] = (uint8_t)rnd();
+    /* V: mostly Dirty, sometimes Initial or Off; a valid vtype and vl (at
+     * most VLMAX, with VLEN 128), random registers. */
+    static const uint64_t vs_states[] = {MSTATUS_VS, MSTATUS_VS, 1ull << 9, 0};
+    uint64_t vs = vs_states[pick(4)];
+    uint64_t vtype = random_vtype();
+    int lmul = (vtype & 7) < 4 ? (int)(vtype & 7) : (int)(vtype & 7) - 8;
+    unsigned sew = (vtype >> 3) & 7;
+    uint64_t vlmax = lmul >= 0 ? (16u >> sew) << lmul : (16u >> sew) >> -lmul;
+    uint64_t vl = pick(vlmax + 1);
+    uint8_t vregs[32 * 16];
+    for (unsigned k = 0; k < sizeof vregs; k++)
+        vregs[k] = (uint8_t)rnd();
 
     struct machine m[2];
     for (unsigned k = 0; k < 2; k++) {
@@ -430,6 +507,12 @@ static bool check_one(uint64_t seed)
         for (unsigned r = 0; r < 32; r++)
             m[k].h->f[r] = fregs[r];
         m[k].h->mstatus = (m[k].h->mstatus & ~MSTATUS_FS) | fs | (fs == MSTATUS_FS ? MSTATUS_SD : 0);
+        if (ext_mode) {
+            m[k].h->mstatus |= vs | (vs == MSTATUS_VS ? MSTATUS_SD : 0);
+            m[k].h->vec.vtype = vtype;
+            m[k].h->vec.vl = vl;
+            memcpy(m[k].h->vec.v, vregs, sizeof vregs);
+        }
         m[k].h->fflags = (uint8_t)fflags;
         m[k].h->frm = (uint8_t)frm;
         m[k].h->x[31] = DATA;
@@ -443,6 +526,8 @@ static bool check_one(uint64_t seed)
         ck_assert_msg(a->f[r] == b->f[r], "seed %llu: f%u jit %#llx interp %#llx", (unsigned long long)seed, r,
                       (unsigned long long)a->f[r], (unsigned long long)b->f[r]);
     ck_assert_uint_eq(a->fflags, b->fflags);
+    ck_assert_msg(memcmp(&a->vec, &b->vec, sizeof a->vec) == 0, "seed %llu: vector state differs",
+                  (unsigned long long)seed);
     ck_assert_msg(a->mstatus == b->mstatus, "seed %llu: mstatus %#llx vs %#llx", (unsigned long long)seed,
                   (unsigned long long)a->mstatus, (unsigned long long)b->mstatus);
     ck_assert_msg(a->pc == b->pc, "seed %llu: pc %#llx vs %#llx", (unsigned long long)seed,
