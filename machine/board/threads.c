@@ -28,6 +28,7 @@ struct hart_thread {
     pthread_t self;    /* written by the thread itself before it runs the hart */
     uint32_t running;  /* atomic: self is set */
     uint32_t idle;     /* atomic: asleep with no deadline of its own (machine_threads_all_idle) */
+    uint32_t idle_seq; /* atomic: the hart's wake_seq it went idle at (a kick since moves it) */
 };
 
 struct machine_threads {
@@ -262,24 +263,32 @@ static uint64_t wait_ns(const struct machine *m, uint64_t deadline)
 
 bool machine_threads_all_idle(struct machine *m)
 {
-    for (unsigned i = 0; i < m->cfg.nharts; i++)
-        if (!m->mt || !__atomic_load_n(&m->mt->t[i].idle, __ATOMIC_SEQ_CST))
+    for (unsigned i = 0; i < m->cfg.nharts; i++) {
+        const struct hart_thread *t = m->mt ? &m->mt->t[i] : NULL;
+        /* Kicked since it went idle (an IPI on its way): not idle any more. */
+        if (!t || !__atomic_load_n(&t->idle, __ATOMIC_SEQ_CST) ||
+            __atomic_load_n(&m->harts[i].wake_seq, __ATOMIC_SEQ_CST) != __atomic_load_n(&t->idle_seq, __ATOMIC_SEQ_CST))
             return false;
+    }
     return true;
 }
 
 /* Sleeps until a kick (hart_kick: wake_seq moved) or ns pass. `sleeping`
  * is set before the last look at what wakes it, and kickers change that
  * before they look at `sleeping` (both seq_cst): no wake-up is lost. */
-static void hart_sleep(struct machine *m, struct hart *h, uint64_t ns)
+static void hart_sleep(struct machine *m, struct hart *h, uint64_t ns, bool idle)
 {
+    struct hart_thread *t = &m->mt->t[h - m->harts];
     uint32_t seq = __atomic_load_n(&h->wake_seq, __ATOMIC_SEQ_CST);
     __atomic_store_n(&h->sleeping, 1, __ATOMIC_SEQ_CST);
     if (ns && !must_wake(m, h)) {
+        __atomic_store_n(&t->idle_seq, seq, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&t->idle, idle, __ATOMIC_SEQ_CST);
         __atomic_fetch_add(&m->mt->activity, 1, __ATOMIC_SEQ_CST);
         struct timespec ts = { .tv_sec = (time_t)(ns / NS_PER_S), .tv_nsec = (long)(ns % NS_PER_S) };
         syscall(SYS_futex, &h->wake_seq, FUTEX_WAIT_PRIVATE, seq, &ts, NULL, 0);
     }
+    __atomic_store_n(&t->idle, 0, __ATOMIC_SEQ_CST);
     __atomic_store_n(&h->sleeping, 0, __ATOMIC_SEQ_CST);
 }
 
@@ -317,16 +326,14 @@ static void *hart_main(void *arg)
         if (__atomic_load_n(&mt->end, __ATOMIC_ACQUIRE))
             break;
         if (run_over(m)) {
-            hart_sleep(m, h, HART_SLEEP_MAX_NS);
+            hart_sleep(m, h, HART_SLEEP_MAX_NS, false);
             continue;
         }
         clint_update_hart(m->clint, id); /* its own timer lines: no round to wait for */
         hart_update_timer_irqs(h);
         if (hart_waits(h)) {
             uint64_t deadline = own_deadline(m, h);
-            __atomic_store_n(&t->idle, deadline == UINT64_MAX, __ATOMIC_SEQ_CST);
-            hart_sleep(m, h, wait_ns(m, deadline));
-            __atomic_store_n(&t->idle, 0, __ATOMIC_SEQ_CST);
+            hart_sleep(m, h, wait_ns(m, deadline), deadline == UINT64_MAX);
         } else
             run_slice(m, h);
     }
