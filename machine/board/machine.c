@@ -627,7 +627,7 @@ static void update_io(struct machine *m)
         net_service(m->net);
         pthread_mutex_unlock(&m->locks.slot[m->cfg.net_slot]);
     }
-    monitor_poll(m); /* interim: reads hart state while the harts run (machine.h) */
+    monitor_poll(m); /* its reads of hart state stop the world (machine.h) */
 }
 
 /* The I/O thread's sleep: until console input, a network descriptor, a
@@ -704,9 +704,9 @@ static int run_loop_threads(struct machine *m, char *err, size_t errlen)
         int status;
         if (m->debug) { /* the expect script and the console log: the console's */
             pthread_mutex_lock(&m->locks.console);
-            bool end = machine_debug_round(m, &status, err, errlen);
+            bool end = machine_debug_console_round(m, &status, err, errlen);
             pthread_mutex_unlock(&m->locks.console);
-            if (end)
+            if (end || machine_debug_gdb_round(m, &status, err, errlen))
                 return status;
         }
         uint64_t elapsed = machine_ns_since(&m->start);

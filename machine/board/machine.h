@@ -105,11 +105,21 @@
  * - --max-insns with threads: each hart runs at most the instructions left
  *   when its slice starts, so the total may overshoot by up to (harts - 1)
  *   slices.
- * - -gdb, -icount, --trace and semihosting run thread=single (interim for
- *   -gdb: the stub's all-stop is written for the round-robin loop).
+ * - -icount, --trace and semihosting run thread=single (-icount for
+ *   determinism; --trace writes one shared file per instruction and
+ *   semihosting's host calls are not serialised).
+ * - gdb with threads (gdbstub.h): the stub runs on the I/O thread; it stops
+ *   the world (self NULL) before it reports a stop, touches hart state or
+ *   serves a packet, and holds harts with h->debug_hold (written only while
+ *   the world is stopped, or by the hart itself in gdb_debug_stop): a held
+ *   hart sleeps like a waiting one.
+ * - The I/O thread may stop a world it already holds (the monitor while
+ *   paused, a step by gdb recycling the code cache): nested, only the
+ *   outermost resume releases it; machine_hart_sync from the I/O thread
+ *   while it holds the world flushes the (parked) target itself.
  * - The monitor's stop/cont (machine_pause/resume) stop and release the
- *   world from the I/O thread. Interim: its other commands (info
- *   registers, x) read hart state while the harts run.
+ *   world from the I/O thread; its reads of hart state (info registers,
+ *   info cpus, x, cpu) stop the world around the read.
  */
 #ifndef RIVET_MACHINE_H
 #define RIVET_MACHINE_H
@@ -289,9 +299,11 @@ uint32_t machine_threads_activity(struct machine *m);
  * each hart publishes its own state, nobody reads another's registers. */
 bool machine_threads_all_idle(struct machine *m);
 /* Stops every other hart at a slice boundary (self: the calling hart, or
- * NULL from a thread that is no hart) until machine_resume_world. No-op
- * with one thread. */
+ * NULL from the I/O thread, which may nest stops: "Threads" above) until
+ * machine_resume_world. No-op with one thread. */
 void machine_stop_world(struct machine *m, struct hart *self);
+/* Whether the hart threads run (between machine_threads_start and _end). */
+bool machine_threads_on(const struct machine *m);
 void machine_resume_world(struct machine *m);
 /* Makes target reach a slice boundary (flushing its TLB first when tlb)
  * before returning: remote sfence.vma / fence.i. self may be target (then

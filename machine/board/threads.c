@@ -39,6 +39,7 @@ struct machine_threads {
     unsigned nlive, nparked;
     bool on;                          /* hart threads run (between start and end) */
     uint32_t stop_req;                /* atomic: the world is (being) stopped */
+    unsigned io_depth;                /* under lock: the I/O thread's nested stops of the world it holds */
     uint32_t end;                     /* atomic: hart threads leave their loops */
     uint32_t activity;                /* atomic: bumped by each hart going to sleep */
     uint32_t io_woken;                /* atomic: a byte is in wake_pipe (one is enough) */
@@ -48,10 +49,12 @@ struct machine_threads {
 /* The machine's threads while they run, else NULL (thread=single). */
 static struct machine_threads *active(const struct machine *m) { return m->mt && m->mt->on ? m->mt : NULL; }
 
+bool machine_threads_on(const struct machine *m) { return active(m) != NULL; }
+
 bool machine_threads_wanted(const struct rivet_config *cfg)
 {
-    /* Interim (machine.h): these run on the round-robin loop. */
-    if (cfg->icount || cfg->gdb || cfg->trace || cfg->semihosting)
+    /* machine.h: these run on the round-robin loop. */
+    if (cfg->icount || cfg->trace || cfg->semihosting)
         return false;
     if (cfg->thread != RIVET_THREAD_DEFAULT)
         return cfg->thread == RIVET_THREAD_MULTI;
@@ -142,12 +145,28 @@ static void serve_requests(struct machine_threads *mt, struct hart *h)
         park(mt);
 }
 
+/* The I/O thread (self NULL) stopping a world it already holds (the gdb
+ * stub stepping a hart whose code recycles the cache arena, the monitor
+ * reading a paused machine): counted, so only the outermost resume
+ * releases it. Under mt->lock. */
+static bool io_nested(struct machine_threads *mt, const struct hart *self)
+{
+    if (self || !mt->io_depth)
+        return false;
+    mt->io_depth++;
+    return true;
+}
+
 void machine_stop_world(struct machine *m, struct hart *self)
 {
     struct machine_threads *mt = active(m);
     if (!mt)
         return;
     pthread_mutex_lock(&mt->lock);
+    if (io_nested(mt, self)) {
+        pthread_mutex_unlock(&mt->lock);
+        return;
+    }
     while (__atomic_load_n(&mt->stop_req, __ATOMIC_ACQUIRE)) { /* another stopper first: a hart parks */
         mt->nparked += self ? 1u : 0u; /* the I/O thread is no hart: it only waits */
         pthread_cond_broadcast(&mt->cond);
@@ -164,6 +183,8 @@ void machine_stop_world(struct machine *m, struct hart *self)
         pthread_cond_wait(&mt->cond, &mt->lock);
         others = mt->nlive - (self ? 1u : 0u);
     }
+    if (!self)
+        mt->io_depth = 1;
     pthread_mutex_unlock(&mt->lock);
 }
 
@@ -173,9 +194,24 @@ void machine_resume_world(struct machine *m)
     if (!mt)
         return;
     pthread_mutex_lock(&mt->lock);
+    if (mt->io_depth > 1) { /* an inner stop of the I/O thread's (io_nested) */
+        mt->io_depth--;
+        pthread_mutex_unlock(&mt->lock);
+        return;
+    }
+    mt->io_depth = 0;
     __atomic_store_n(&mt->stop_req, 0, __ATOMIC_SEQ_CST);
     pthread_cond_broadcast(&mt->cond);
     pthread_mutex_unlock(&mt->lock);
+}
+
+/* Whether the I/O thread holds the world stopped (every hart parked). */
+static bool io_holds_world(struct machine_threads *mt)
+{
+    pthread_mutex_lock(&mt->lock);
+    bool held = mt->io_depth > 0;
+    pthread_mutex_unlock(&mt->lock);
+    return held;
 }
 
 struct hart *machine_current_hart(struct machine *m)
@@ -192,7 +228,9 @@ struct hart *machine_current_hart(struct machine *m)
 void machine_hart_sync(struct machine *m, struct hart *self, struct hart *target, bool tlb)
 {
     struct machine_threads *mt = active(m);
-    if (!mt || target == self) {
+    /* The I/O thread running a parked hart's instruction (gdb's step) with
+     * the world held: every target is parked too, so it is done here. */
+    if (!mt || target == self || (!self && io_holds_world(mt))) {
         if (tlb)
             hart_flush_tlb(target);
         return;
@@ -213,9 +251,11 @@ void machine_hart_sync(struct machine *m, struct hart *self, struct hart *target
 
 /* ---- the hart thread ---- */
 
+/* Also a hart the gdb stub holds (h->debug_hold, written only while the
+ * world is stopped or by the hart itself): it sleeps until released. */
 static bool hart_waits(const struct hart *h)
 {
-    return hart_halted(h) || (hart_wfi(h) && !(hart_pending(h) & h->mie));
+    return hart_halted(h) || h->debug_hold || (hart_wfi(h) && !(hart_pending(h) & h->mie));
 }
 
 /* Whether the run is over for the harts: the guest asked to exit, or the
@@ -241,7 +281,7 @@ static bool must_wake(const struct machine *m, const struct hart *h)
  * (timer.c's machine_next_deadline, for one hart); UINT64_MAX: none. */
 static uint64_t own_deadline(const struct machine *m, const struct hart *h)
 {
-    if (hart_halted(h))
+    if (hart_halted(h) || h->debug_hold)
         return UINT64_MAX;
     uint64_t deadline = clint_next_deadline_hart(m->clint, (unsigned)(h - m->harts));
     if ((h->menvcfg & MENVCFG_STCE) && !(hart_pending(h) & MIP_STIP))
@@ -355,6 +395,7 @@ bool machine_threads_start(struct machine *m)
     struct machine_threads *mt = m->mt;
     mt->end = 0;
     mt->stop_req = m->paused; /* -S with a monitor: the harts park until cont */
+    mt->io_depth = m->paused ? 1u : 0u; /* held by the I/O thread (machine_pause's) */
     mt->on = true;
     sigset_t all, old;
     sigfillset(&all);

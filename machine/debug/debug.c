@@ -155,17 +155,26 @@ void machine_debug_flush(struct machine *m)
         machine_note(m, "--console-log %s: write error: %s; the log stops here", m->cfg.console_log, strerror(e));
 }
 
-bool machine_debug_round(struct machine *m, int *status, char *err, size_t errlen)
+bool machine_debug_console_round(struct machine *m, int *status, char *err, size_t errlen)
 {
     struct machine_debug *d = m->debug;
     machine_debug_flush(m); /* the log is written once per round, like the console */
-    if (d->expect && expect_step(d->expect, status, err, errlen))
-        return true;
+    return d->expect && expect_step(d->expect, status, err, errlen);
+}
+
+bool machine_debug_gdb_round(struct machine *m, int *status, char *err, size_t errlen)
+{
+    struct machine_debug *d = m->debug;
     if (d->gdb && gdbstub_round(d->gdb, status)) {
         machine_err(err, errlen, "killed by gdb");
         return true;
     }
     return false;
+}
+
+bool machine_debug_round(struct machine *m, int *status, char *err, size_t errlen)
+{
+    return machine_debug_console_round(m, status, err, errlen) || machine_debug_gdb_round(m, status, err, errlen);
 }
 
 bool machine_debug_idle(struct machine *m)

@@ -34,6 +34,12 @@ void machine_debug_attach_rtc(struct machine *m);
  * (which may block while gdb holds the machine). true = end the run now
  * with *status (err says why, or is empty). */
 bool machine_debug_round(struct machine *m, int *status, char *err, size_t errlen);
+/* Its two halves, for the I/O thread with hart threads: the expect script
+ * and the console log under m->locks.console, and the gdb stub with no lock
+ * held (it stops the world, which a hart holding the console lock could
+ * not join). */
+bool machine_debug_console_round(struct machine *m, int *status, char *err, size_t errlen);
+bool machine_debug_gdb_round(struct machine *m, int *status, char *err, size_t errlen);
 
 /* Writes the --console-log output gathered so far (every round, and when
  * the run ends); a write error is noted once. */

@@ -441,9 +441,10 @@ bool gdb_debug_stop(void *opaque, struct hart *h)
             snprintf(ev->reason, sizeof ev->reason, "swbreak:;");
         }
     }
-    g->stop_pending = true;
+    __atomic_store_n(&g->stop_pending, true, __ATOMIC_SEQ_CST);
     h->debug_hold = true;
     hart_yield(h);
+    machine_threads_wake_io(g->m); /* with hart threads: the stub reports at once */
     return true;
 }
 

@@ -1,6 +1,9 @@
 /*
  * The gdb stub's internal state, shared by gdbstub.c (socket, framing, run
- * control) and gdb_cmds.c (the packet commands). Emulation thread only.
+ * control) and gdb_cmds.c (the packet commands). The emulation thread, or
+ * with hart threads the I/O thread with the world stopped; gdb_debug_stop
+ * runs on the hart's thread (it writes only its own events[] slot and
+ * stop_pending, atomically).
  */
 #ifndef RIVET_GDB_PRIV_H
 #define RIVET_GDB_PRIV_H
@@ -60,7 +63,7 @@ struct gdbstub {
     bool wait_connect;       /* -S and nobody connected yet */
     unsigned rounds;
     unsigned g_hart, c_hart; /* Hg / Hc selections, hart indices; a stop reply sets both */
-    bool stop_pending;       /* a hart recorded an event: stop and report at the next round */
+    bool stop_pending;       /* atomic: a hart recorded an event: stop and report at the next round */
     struct gdb_event events[RIVET_MAX_HARTS];
     struct gdb_event last;   /* the stop gdb heard of last ('?') */
     unsigned last_hart;

@@ -165,6 +165,8 @@ struct gdbstub *gdbstub_create(struct machine *m, const char *spec, bool wait, c
         return NULL;
     }
     g->wait_connect = spec && wait;
+    for (unsigned i = 0; g->wait_connect && i < m->cfg.nharts; i++)
+        m->harts[i].debug_hold = true; /* hart threads start before the first round */
     g->last = (struct gdb_event){ .valid = true, .signal = GDB_SIGTRAP };
     for (unsigned i = 0; i < RIVET_MAX_HARTS; i++)
         g->run[i] = GDB_RUN_CONT;
@@ -200,7 +202,7 @@ static void stop_all(struct gdbstub *g)
 
 static void forget_events(struct gdbstub *g)
 {
-    g->stop_pending = false;
+    __atomic_store_n(&g->stop_pending, false, __ATOMIC_SEQ_CST);
     for (unsigned i = 0; i < g->m->cfg.nharts; i++) {
         g->events[i].valid = false;
         g->at_reported[i] = false;
@@ -265,7 +267,7 @@ static void step_one(struct gdbstub *g, unsigned id)
     struct gdb_event *ev = &g->events[id];
     if (!ev->valid)
         *ev = (struct gdb_event){ .valid = true, .signal = GDB_SIGTRAP, .pc = h->pc };
-    g->stop_pending = true;
+    __atomic_store_n(&g->stop_pending, true, __ATOMIC_SEQ_CST);
 }
 
 /* A hart resumed where it reported a breakpoint runs that instruction
@@ -292,7 +294,7 @@ static void resume(struct gdbstub *g)
         return;
     for (unsigned i = 0; i < g->m->cfg.nharts; i++) {
         struct hart *h = &g->m->harts[i];
-        h->yield = false;
+        __atomic_store_n(&h->yield, false, __ATOMIC_SEQ_CST);
         h->debug_hold = g->run[i] != GDB_RUN_CONT;
         if (g->run[i] == GDB_RUN_STEP) {
             step_one(g, i);
@@ -305,10 +307,8 @@ static void resume(struct gdbstub *g)
             g->at_reported[i] = false;
     }
     g->stopped = false;
-    if (!running && g->stop_pending) {
-        g->stop_pending = false;
+    if (!running && __atomic_exchange_n(&g->stop_pending, false, __ATOMIC_SEQ_CST))
         report_pending(g);
-    }
 }
 
 /* Ctrl-C while running: every hart stops; the current hart is reported if
@@ -427,19 +427,18 @@ static bool poll_socket(struct gdbstub *g, int timeout_ms)
     return false;
 }
 
-bool gdbstub_round(struct gdbstub *g, int *status)
+/* The stub's work between rounds (gdbstub_round); poll_now: look at the
+ * socket even when no event is pending. */
+static bool round_body(struct gdbstub *g, int *status, bool poll_now)
 {
-    if (g->listen_fd < 0 && g->fd < 0)
-        return false;
     if (g->wait_connect) { /* -S: nothing runs before gdb is here */
         while (g->fd < 0 && !g->m->stop_signal)
             poll_socket(g, GDB_POLL_MS);
         g->wait_connect = false;
     }
-    if (g->stop_pending) {
-        g->stop_pending = false;
+    if (__atomic_exchange_n(&g->stop_pending, false, __ATOMIC_SEQ_CST)) {
         report_pending(g);
-    } else if (++g->rounds % GDB_POLL_ROUNDS == 0 && poll_socket(g, 0)) {
+    } else if (poll_now && poll_socket(g, 0)) {
         *status = 0;
         return true;
     }
@@ -454,4 +453,28 @@ bool gdbstub_round(struct gdbstub *g, int *status)
         }
     }
     return false;
+}
+
+/* With hart threads: whether the stub has anything to do (a hart's event,
+ * the socket readable, -S), before it stops the world for it. */
+static bool wants_round(struct gdbstub *g)
+{
+    if (g->wait_connect || __atomic_load_n(&g->stop_pending, __ATOMIC_SEQ_CST))
+        return true;
+    struct pollfd p[2] = { { g->listen_fd, POLLIN, 0 }, { g->fd, POLLIN, 0 } };
+    return poll(p, 2, 0) > 0;
+}
+
+bool gdbstub_round(struct gdbstub *g, int *status)
+{
+    if (g->listen_fd < 0 && g->fd < 0)
+        return false;
+    if (!machine_threads_on(g->m))
+        return round_body(g, status, ++g->rounds % GDB_POLL_ROUNDS == 0);
+    if (!wants_round(g))
+        return false;
+    machine_stop_world(g->m, NULL); /* every hart parked: state is the stub's */
+    bool end = round_body(g, status, true);
+    machine_resume_world(g->m);
+    return end;
 }

@@ -19,13 +19,19 @@
  *   Hc hart while the others run, as on QEMU. A hart resumed at the pc where
  *   it reported a breakpoint first steps over it.
  * - Stopping harts: the stub holds a hart (h->debug_hold: hart_run runs
- *   nothing) and ends its slice (hart_yield). The stub runs between rounds,
- *   where no hart runs, so today every hart has stopped when it reports;
- *   with one host thread per hart it will wait for each hart to acknowledge.
- * - The stub runs on the emulation thread between rounds (gdbstub_round):
- *   while the machine runs it polls the socket with a zero timeout every
- *   GDB_POLL_ROUNDS rounds (for Ctrl-C and new connections); while stopped it
- *   blocks in poll() serving packets.
+ *   nothing) and ends its slice (hart_yield). On the round-robin loop the
+ *   stub runs between rounds, where no hart runs: while the machine runs it
+ *   polls the socket with a zero timeout every GDB_POLL_ROUNDS rounds (for
+ *   Ctrl-C and new connections); while stopped it blocks in poll() serving
+ *   packets.
+ * - With one host thread per hart (machine.h, "Threads") the stub runs on
+ *   the I/O thread (gdbstub_round, with no lock held): when a hart recorded
+ *   an event (it wakes the I/O thread), the socket is readable or -S waits,
+ *   it first stops the world, so every hart is parked while the stub
+ *   reports, reads or writes state and serves packets; then it releases the
+ *   world and held harts sleep. Steps run on the I/O thread with the world
+ *   stopped; harts that continue meanwhile run until the next I/O round
+ *   (about a millisecond) before the step is reported.
  * - Breakpoints (Z0, Z1) are virtual addresses, for every hart, compared
  *   with the pc: guest memory is never patched, so they work in any code,
  *   compressed or not, ROM included. Only blocks holding a breakpoint run one

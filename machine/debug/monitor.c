@@ -244,7 +244,9 @@ static void cmd_info(struct monitor *mon, const char *args, struct mon_text *o)
     }
     for (size_t i = 0; i < NINFOS; i++)
         if (!strcmp(args, infos[i].name)) {
+            machine_stop_world(mon->m, NULL); /* hart threads parked: a consistent read */
             infos[i].fn(mon, o);
+            machine_resume_world(mon->m);
             return;
         }
     mon_printf(o, "unknown command: 'info %.64s'\n", args);
@@ -393,10 +395,24 @@ static void cmd_memory(struct monitor *mon, const char *args, struct mon_text *o
 
 static void cmd_help(struct monitor *mon, const char *args, struct mon_text *o);
 
-static void cmd_x(struct monitor *mon, const char *a, struct mon_text *o) { cmd_memory(mon, a, o, true); }
-static void cmd_xp(struct monitor *mon, const char *a, struct mon_text *o) { cmd_memory(mon, a, o, false); }
+/* x, xp and cpu read harts' state: with hart threads, with the harts parked
+ * (the world stopped, nested within a pause: machine.h), so that what is
+ * read is consistent; the machine runs on afterwards if it ran. */
+static void cmd_x(struct monitor *mon, const char *a, struct mon_text *o)
+{
+    machine_stop_world(mon->m, NULL);
+    cmd_memory(mon, a, o, true);
+    machine_resume_world(mon->m);
+}
 
-static void cmd_cpu(struct monitor *mon, const char *args, struct mon_text *o)
+static void cmd_xp(struct monitor *mon, const char *a, struct mon_text *o)
+{
+    machine_stop_world(mon->m, NULL);
+    cmd_memory(mon, a, o, false);
+    machine_resume_world(mon->m);
+}
+
+static void cpu_select(struct monitor *mon, const char *args, struct mon_text *o)
 {
     uint64_t n;
     if (!parse_value(mon, args, &n) || *args == '$' || n >= mon->m->cfg.nharts) {
@@ -404,6 +420,13 @@ static void cmd_cpu(struct monitor *mon, const char *args, struct mon_text *o)
         return;
     }
     mon->cpu = (unsigned)n;
+}
+
+static void cmd_cpu(struct monitor *mon, const char *args, struct mon_text *o)
+{
+    machine_stop_world(mon->m, NULL); /* $register reads the current hart */
+    cpu_select(mon, args, o);
+    machine_resume_world(mon->m);
 }
 
 static void cmd_stop(struct monitor *mon, const char *args, struct mon_text *o)

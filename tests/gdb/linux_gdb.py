@@ -15,12 +15,13 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run_gdb import free_port, listening  # noqa: E402
+from run_gdb import accel_args, free_port, listening  # noqa: E402
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rivet", required=True)
+    ap.add_argument("--accel", help="-accel value, e.g. tcg,thread=single (default: rivet's)")
     args = ap.parse_args()
     gdir = os.environ.get("RIVET_GUEST_DIR", os.path.expanduser("~/.cache/rivet/guest"))
     image = os.path.join(gdir, "Image")
@@ -32,7 +33,7 @@ def main():
         print("skipped: missing %s" % (missing or "gdb-multiarch"))
         return 77
     port = free_port()
-    rivet = subprocess.Popen([args.rivet, "-m", "256M", "-smp", "2", "-serial", "none", "-kernel", image,
+    rivet = subprocess.Popen([args.rivet] + accel_args(args.accel) + ["-m", "256M", "-smp", "2", "-serial", "none", "-kernel", image,
                               "-initrd", initrd, "-append", "console=ttyS0", "-gdb", "tcp::%d" % port,
                               "--timeout", "120"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

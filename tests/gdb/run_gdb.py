@@ -39,19 +39,25 @@ def listening(port):
     return False
 
 
+def accel_args(accel):
+    """rivet's -accel option for the run, or none (the default: hart threads at -smp > 1)."""
+    return ["-accel", accel] if accel else []
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rivet", required=True)
     ap.add_argument("--elf", required=True)
     ap.add_argument("--script", default=os.path.join(HERE, "gdb_script.gdb"))
     ap.add_argument("--smp", default="2")
+    ap.add_argument("--accel", help="-accel value, e.g. tcg,thread=single (default: rivet's)")
     args = ap.parse_args()
     gdb = shutil.which("gdb-multiarch")
     if not gdb:
         print("gdb-multiarch not installed: skipped")
         return 77
     port = free_port()
-    rivet = subprocess.Popen([args.rivet, "-bios", "none", "-smp", args.smp, "-serial", "none",
+    rivet = subprocess.Popen([args.rivet] + accel_args(args.accel) + ["-bios", "none", "-smp", args.smp, "-serial", "none",
                               "-gdb", "tcp::%d" % port, "-S", "--timeout", "60", "-kernel", args.elf],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 10

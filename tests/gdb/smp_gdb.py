@@ -26,7 +26,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run_gdb import free_port, listening  # noqa: E402
+from run_gdb import accel_args, free_port, listening  # noqa: E402
 
 PROMPT = r"\(gdb\) "
 
@@ -147,6 +147,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rivet", required=True)
     ap.add_argument("--elf", required=True)
+    ap.add_argument("--accel", help="-accel value, e.g. tcg,thread=single (default: rivet's)")
     args = ap.parse_args()
     gdb = shutil.which("gdb-multiarch")
     try:
@@ -157,7 +158,7 @@ def main():
         print("gdb-multiarch or pexpect missing: skipped")
         return 77
     port = free_port()
-    rivet = subprocess.Popen([args.rivet, "-bios", "none", "-smp", "3", "-serial", "none", "-s", "-p", str(port),
+    rivet = subprocess.Popen([args.rivet] + accel_args(args.accel) + ["-bios", "none", "-smp", "3", "-serial", "none", "-s", "-p", str(port),
                               "-S", "--timeout", "120", "-kernel", args.elf],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 10
