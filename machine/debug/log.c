@@ -12,6 +12,7 @@
 
 #include "cpu/decode.h"
 #include "machine/board/machine.h"
+#include "machine/debug/regdump.h"
 #include "machine/host/terminal.h"
 
 #define MAX_REPORTED 32
@@ -355,6 +356,8 @@ static void on_trap(void *opaque, struct hart *h, uint64_t cause, uint64_t tval)
 
 /* ---- cpu_reset ---- */
 
+static void emit_line(void *f, const char *text) { fputs(text, f); }
+
 static void dump_hart(FILE *f, const struct hart *h)
 {
     const struct { const char *name; uint64_t v; } csrs[] = {
@@ -367,16 +370,7 @@ static void dump_hart(FILE *f, const struct hart *h)
     fprintf(f, "CPU Reset (CPU %" PRIu64 ")\n priv     %s\n", h->mhartid, priv_name[h->priv & 3]);
     for (size_t i = 0; i < sizeof csrs / sizeof csrs[0]; i++)
         fprintf(f, " %-8s %016" PRIx64 "\n", csrs[i].name, csrs[i].v);
-    for (int r = 0; r < 32; r++) {
-        char name[16];
-        snprintf(name, sizeof name, "x%d/%s", r, reg_abi_name[r]);
-        fprintf(f, " %-8s %016" PRIx64 "%s", name, h->x[r], r % 4 == 3 ? "\n" : "");
-    }
-    for (int r = 0; r < 32; r++) {
-        char name[16];
-        snprintf(name, sizeof name, "f%d/%s", r, freg_abi_name[r]);
-        fprintf(f, " %-8s %016" PRIx64 "%s", name, h->f[r], r % 4 == 3 ? "\n" : "");
-    }
+    regdump_gprs(h, true, emit_line, f);
 }
 
 void machine_log_reset(struct machine *m)

@@ -17,6 +17,7 @@
 #include "cpu/hart.h"
 #include "machine/board/board.h"
 #include "machine/board/machine.h"
+#include "machine/debug/regdump.h"
 #include "machine/host/display.h"
 #include "rivet/encoding.h"
 
@@ -126,6 +127,8 @@ static bool parse_value(struct monitor *mon, const char *s, uint64_t *v)
 
 /* ---- info ---- */
 
+static void emit_text(void *o, const char *text) { mon_printf(o, "%s", text); }
+
 static void info_registers(struct monitor *mon, struct mon_text *o)
 {
     struct hart *h = cur_hart(mon);
@@ -142,18 +145,10 @@ static void info_registers(struct monitor *mon, struct mon_text *o)
     };
     for (size_t i = 0; i < sizeof csrs / sizeof csrs[0]; i++)
         mon_printf(o, " %-8s %016" PRIx64 "\n", csrs[i].name, csrs[i].v);
-    for (unsigned i = 0; i < 32; i++) {
-        char name[16];
-        snprintf(name, sizeof name, "x%u/%s", i, reg_abi_name[i]);
-        mon_printf(o, " %-8s %016" PRIx64 "%s", name, h->x[i], i % 4 == 3 ? "\n" : "");
-    }
-    if (!isa_has(&h->isa, EXT_F))
+    bool fp = isa_has(&h->isa, EXT_F);
+    regdump_gprs(h, fp, emit_text, o);
+    if (!fp)
         return;
-    for (unsigned i = 0; i < 32; i++) {
-        char name[16];
-        snprintf(name, sizeof name, "f%u/%s", i, freg_abi_name[i]);
-        mon_printf(o, " %-8s %016" PRIx64 "%s", name, h->f[i], i % 4 == 3 ? "\n" : "");
-    }
     mon_printf(o, " %-8s %08x\n", "fcsr", (unsigned)(h->frm << 5 | h->fflags));
 }
 
