@@ -7,10 +7,12 @@ directly so that every packet and reply is checked:
   reply names a thread whose pc (read right after the stop, the stub having
   selected it, and again with Hg) is bp_here; both threads are reported;
   after each stop every hart's pc read twice gives the same value (the
-  harts are parked, not running on).
+  harts are parked, not running on), and every tenth stop the calls[]
+  counters read from memory twice, 100 ms apart, agree (no hart runs
+  while gdb looks).
 - ctrlc mode (-smp 4): continue, then Ctrl-C (0x03) while harts 0 and 1
-  run: the stop reply is SIGINT, qfThreadInfo lists 4 threads and their
-  pcs read twice agree.
+  run: the stop reply is SIGINT, qfThreadInfo lists 4 threads, their
+  pcs read twice agree, and so do the calls[] counters read 100 ms apart.
 Then k ends rivet with status 0. Exit 0 = pass, 1 = fail.
 
   allstop_gdb.py --rivet PATH --elf PATH --nm PATH --mode break|ctrlc [--accel A]"""
@@ -94,7 +96,25 @@ def threads_of(r):
     return ids
 
 
-def run_break(r, bp, fails):
+def counters(r, addr):
+    """calls[0] and calls[1], read from guest memory with an m packet."""
+    v = r.cmd("m%x,10" % addr)
+    if not re.fullmatch(r"[0-9a-f]{32}", v):
+        raise ValueError("m answered %r" % v)
+    raw = bytes.fromhex(v)
+    return [int.from_bytes(raw[0:8], "little"), int.from_bytes(raw[8:16], "little")]
+
+
+def still(r, calls, what, fails):
+    """The harts are parked: the counters they bump do not move."""
+    first = counters(r, calls)
+    time.sleep(0.1)
+    again = counters(r, calls)
+    if first != again:
+        fails.append("%s: calls[] %s then %s 100 ms later: a hart ran while stopped" % (what, first, again))
+
+
+def run_break(r, bp, calls, fails):
     if r.cmd("Z0,%x,2" % bp) != "OK":
         fails.append("Z0 refused")
         return
@@ -109,12 +129,14 @@ def run_break(r, bp, fails):
         again = pcs(r, [1, 2])
         if first[t - 1] != bp or first != again:
             fails.append("stop %d: pcs %s then %s (thread %d should be at %#x)" % (i, first, again, t, bp))
+        if i % 10 == 0:
+            still(r, calls, "stop %d" % i, fails)
     print("stops per thread:", seen)
     if set(seen) != {1, 2}:
         fails.append("both threads reported, saw %s" % seen)
 
 
-def run_ctrlc(r, fails):
+def run_ctrlc(r, calls, fails):
     r.send("vCont;c")
     time.sleep(0.3)
     r.sock.sendall(b"\x03")
@@ -127,11 +149,12 @@ def run_ctrlc(r, fails):
     first, again = pcs(r, ids), pcs(r, ids)
     if first != again:
         fails.append("Ctrl-C: pcs %s then %s" % (first, again))
+    still(r, calls, "Ctrl-C", fails)
 
 
-def symbol(nm, elf, name):
+def symbol(nm, elf, name, kind="T"):
     out = subprocess.run([nm, elf], stdout=subprocess.PIPE, text=True, check=True).stdout
-    m = re.search(r"^([0-9a-f]+) T %s$" % name, out, re.M)
+    m = re.search(r"^([0-9a-f]+) %s %s$" % (kind, name), out, re.M)
     return int(m.group(1), 16)
 
 
@@ -144,6 +167,7 @@ def main():
     ap.add_argument("--accel")
     args = ap.parse_args()
     bp = symbol(args.nm, args.elf, "bp_here")
+    calls = symbol(args.nm, args.elf, "calls", "[BbDd]")
     port = free_port()
     smp = "2" if args.mode == "break" else "4"
     rivet = subprocess.Popen([args.rivet] + accel_args(args.accel) +
@@ -160,9 +184,9 @@ def main():
         if sig is None:
             fails.append("no stop reply to ?")
         if args.mode == "break":
-            run_break(r, bp, fails)
+            run_break(r, bp, calls, fails)
         else:
-            run_ctrlc(r, fails)
+            run_ctrlc(r, calls, fails)
         r.send("k")
         status = rivet.wait(timeout=30)
     except (OSError, EOFError, ValueError, subprocess.TimeoutExpired) as e:

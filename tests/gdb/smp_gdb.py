@@ -81,11 +81,16 @@ def run(s, elf):
     out = s.cmd("info threads")
     s.check("info threads: thread 2 current, in only_others",
             re.search(r"^\*\s+2\s+Thread 2 \(hart 1\)\s+only_others \(h=1\)", out, re.M))
-    s.check("info threads: thread 1 in main", re.search(r"^\s+1\s+Thread 1 \(hart 0\)\s+.*main \(", out, re.M))
+    # Hart 0 spins in main; on a loaded host its own thread may not yet
+    # have left all_harts (deleted breakpoint, still running) by now.
+    s.check("info threads: thread 1 in main or all_harts",
+            re.search(r"^\s+1\s+Thread 1 \(hart 0\)\s+.*(main \(|all_harts \(h=0\))", out, re.M))
     s.check("info threads: thread 3 in all_harts or secondary_main",
             re.search(r"^\s+3\s+Thread 3 \(hart 2\)\s+.*(all_harts|secondary_main) \(h=2\)", out, re.M))
     pcs = re.findall(r"\$\d+ = (0x[0-9a-f]+)", s.cmd("thread apply all print/x $pc"))
-    s.check("three harts, three pcs %s" % pcs, len(pcs) == 3 and len(set(pcs)) == 3)
+    # gdb prints threads 3, 2, 1; harts 0 and 2 may share a spot in all_harts.
+    s.check("three harts, thread 2's pc its own %s" % pcs,
+            len(pcs) == 3 and pcs[1] != pcs[0] and pcs[1] != pcs[2])
 
     # Source-level stepping on thread 2 with the others running.
     out = s.cmd("step")
