@@ -11,7 +11,7 @@
 #include "cpu/resv.h"
 #include "rivet.h"
 
-#define HASH_BITS 16
+#define HASH_BITS   16
 #define ARENA_BYTES (32u << 20)
 
 struct code_cache {
@@ -23,12 +23,12 @@ struct code_cache {
     size_t arena_used;
     struct hart *harts[RIVET_MAX_HARTS];
     unsigned nharts;
-    struct isa_set isa;     /* the machine's ISA (cpu/isa.h) */
-    struct decode_ctx dec;  /* what decode() may produce with it */
-    struct jit *jit; /* NULL: no translation */
-    unsigned jit_hot; /* entries before a block is translated */
+    struct isa_set isa;    /* the machine's ISA (cpu/isa.h) */
+    struct decode_ctx dec; /* what decode() may produce with it */
+    struct jit *jit;       /* NULL: no translation */
+    unsigned jit_hot;      /* entries before a block is translated */
     uint64_t nblocks, ntranslated, nrefused, nflushes, ninvalidated;
-    pthread_mutex_t lock;   /* everything above but the hash heads' readers (cache.h, "Threads") */
+    pthread_mutex_t lock;     /* everything above but the hash heads' readers (cache.h, "Threads") */
     struct cache_world world; /* stops the other harts for a recycle (NULL hooks: one thread) */
 };
 
@@ -121,8 +121,10 @@ bool code_cache_add_hart(struct code_cache *c, struct hart *h)
     return true;
 }
 
+/* clang-format off */
 static inline unsigned hash_pa(uint64_t pa) { return (unsigned)((pa >> 1) ^ (pa >> (HASH_BITS + 1))) & ((1u << HASH_BITS) - 1); }
 static inline uint64_t page_of(const struct code_cache *c, uint64_t pa) { return (pa - c->bus->ram_base) >> PAGE_SHIFT; }
+/* clang-format on */
 
 void code_cache_set_world(struct code_cache *c, const struct cache_world *w) { c->world = *w; }
 

@@ -73,16 +73,16 @@
 #define MAX_BLOCK_INSNS 64
 
 struct block {
-    uint64_t pa;           /* physical address of the first instruction */
-    struct block *hnext;   /* hash chain */
-    struct block *pnext;   /* next block of the same page */
-    insn_fn entry;         /* runs the block: called as entry(h, insns) (dispatch.h) */
-    uint32_t n;            /* instructions, not counting the end marker */
-    uint32_t heat;         /* entries counted before translation (cpu/jit.h) */
-    uint16_t lo, hi;       /* page offsets: every byte the block was decoded from
+    uint64_t pa;         /* physical address of the first instruction */
+    struct block *hnext; /* hash chain */
+    struct block *pnext; /* next block of the same page */
+    insn_fn entry;       /* runs the block: called as entry(h, insns) (dispatch.h) */
+    uint32_t n;          /* instructions, not counting the end marker */
+    uint32_t heat;       /* entries counted before translation (cpu/jit.h) */
+    uint16_t lo, hi;     /* page offsets: every byte the block was decoded from
                             * lies in [lo, hi) (followed jumps included) */
     bool valid;
-    struct insn insns[];   /* n instructions, then the end marker */
+    struct insn insns[]; /* n instructions, then the end marker */
 };
 
 /* The block whose instruction array starts at `first`. */

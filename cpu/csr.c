@@ -38,16 +38,18 @@
 /* Writable mstatus fields; UXL/SXL are fixed at 64 bits, UBE/SBE/MBE are 0
  * (little-endian only), XS reads 0 (no custom state), VS is writable with V
  * (vs_writable) and reads 0 without. */
-#define MSTATUS_WRITABLE (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | \
-                          MSTATUS_MPP | MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | \
-                          MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR)
-#define SSTATUS_READABLE (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_UBE | MSTATUS_SPP | MSTATUS_VS | \
-                          MSTATUS_FS | MSTATUS_XS | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_UXL | MSTATUS_SD)
+#define MSTATUS_WRITABLE                                                                                               \
+    (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPP | MSTATUS_FS | MSTATUS_MPRV | \
+     MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR)
+#define SSTATUS_READABLE                                                                                           \
+    (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_UBE | MSTATUS_SPP | MSTATUS_VS | MSTATUS_FS | MSTATUS_XS | MSTATUS_SUM | \
+     MSTATUS_MXR | MSTATUS_UXL | MSTATUS_SD)
 #define SSTATUS_WRITABLE (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR)
 #define MSTATUS_FIXED    (((uint64_t)XLEN_64 << 32) | ((uint64_t)XLEN_64 << 34)) /* UXL, SXL */
 
 /* Exceptions that can be delegated: bit 11 (ecall from M) cannot, 10 and 14
  * are reserved (priv. spec 3.1.8). */
+/* clang-format off */
 #define MEDELEG_WRITABLE ((1ull << CAUSE_MISALIGNED_FETCH) | (1ull << CAUSE_FETCH_ACCESS) |           \
                           (1ull << CAUSE_ILLEGAL_INSTRUCTION) | (1ull << CAUSE_BREAKPOINT) |         \
                           (1ull << CAUSE_MISALIGNED_LOAD) | (1ull << CAUSE_LOAD_ACCESS) |            \
@@ -65,17 +67,18 @@
 #define FFLAGS_MASK      0x1f
 #define FRM_MASK         0x7
 #define FCSR_FRM_SHIFT   5
+/* clang-format on */
 
 typedef bool (*csr_ok_fn)(const struct hart *h, unsigned csr);
 typedef uint64_t (*csr_read_fn)(struct hart *h, unsigned csr);
 typedef void (*csr_write_fn)(struct hart *h, unsigned csr, uint64_t value);
 
 struct csr_def {
-    uint16_t lo, hi;     /* numbers lo..hi share this row */
-    uint8_t priv;        /* lowest privilege allowed */
-    csr_ok_fn ok;        /* extra access rule, NULL = none */
+    uint16_t lo, hi; /* numbers lo..hi share this row */
+    uint8_t priv;    /* lowest privilege allowed */
+    csr_ok_fn ok;    /* extra access rule, NULL = none */
     csr_read_fn read;
-    csr_write_fn write;  /* NULL = writes ignored */
+    csr_write_fn write; /* NULL = writes ignored */
 };
 
 /* ---- Access rules ---- */
@@ -103,10 +106,7 @@ static bool stimecmp_ok(const struct hart *h, unsigned csr)
 }
 
 /* mstatus.TVM traps S-mode satp accesses (priv. spec 3.1.6.5). */
-static bool satp_ok(const struct hart *h, unsigned csr)
-{
-    return !(h->priv == PRV_S && (h->mstatus & MSTATUS_TVM));
-}
+static bool satp_ok(const struct hart *h, unsigned csr) { return !(h->priv == PRV_S && (h->mstatus & MSTATUS_TVM)); }
 
 /* ---- Floating-point CSRs (unpriv. spec 11.2) ---- */
 
@@ -163,7 +163,10 @@ static uint64_t counter_read(struct hart *h, unsigned csr)
     }
 }
 
-static void mhpmcounter_write(struct hart *h, unsigned csr, uint64_t v) { pmu_counter_write(h, csr & 0x1f, v, h->instret); }
+static void mhpmcounter_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    pmu_counter_write(h, csr & 0x1f, v, h->instret);
+}
 static uint64_t mhpmevent_read(struct hart *h, unsigned csr) { return pmu_event_read(h, csr & 0x1f, h->instret); }
 static void mhpmevent_write(struct hart *h, unsigned csr, uint64_t v) { pmu_event_write(h, csr & 0x1f, v, h->instret); }
 static uint64_t scountovf_read(struct hart *h, unsigned csr) { return pmu_overflows(h, h->instret); }
@@ -237,9 +240,11 @@ static void sstatus_write(struct hart *h, unsigned csr, uint64_t v)
 
 /* ---- Plain registers ---- */
 
+/* clang-format off */
 #define REG_ACCESSORS(name, field, mask)                                                              \
     static uint64_t name##_read(struct hart *h, unsigned csr) { return h->field; }                  \
     static void name##_write(struct hart *h, unsigned csr, uint64_t v) { h->field = v & (mask); }
+/* clang-format on */
 
 REG_ACCESSORS(medeleg, medeleg, MEDELEG_WRITABLE)
 REG_ACCESSORS(mscratch, mscratch, ~0ull)
@@ -408,7 +413,10 @@ static void mip_write(struct hart *h, unsigned csr, uint64_t v) { mip_update(h, 
 
 /* sip/sie show only the interrupts delegated to S (priv. spec 4.1.3). */
 static uint64_t sip_read(struct hart *h, unsigned csr) { return mip_read(h, csr) & h->mideleg; }
-static void sip_write(struct hart *h, unsigned csr, uint64_t v) { mip_update(h, h->mideleg & (MIP_SSIP | MIP_LCOFIP), v); }
+static void sip_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    mip_update(h, h->mideleg & (MIP_SSIP | MIP_LCOFIP), v);
+}
 static uint64_t sie_read(struct hart *h, unsigned csr) { return h->mie & h->mideleg; }
 static void sie_write(struct hart *h, unsigned csr, uint64_t v) { h->mie = (h->mie & ~h->mideleg) | (v & h->mideleg); }
 
@@ -452,7 +460,7 @@ static void pmpcfg_write(struct hart *h, unsigned csr, uint64_t v)
         if (pmp_locked(h, first + i))
             continue;
         if ((cfg & PMP_W) && !(cfg & PMP_R)) /* R=0 W=1 is reserved */
-            cfg &= (uint8_t)~(PMP_R | PMP_W);
+            cfg &= (uint8_t) ~(PMP_R | PMP_W);
         h->mmu.pmpcfg[first + i] = cfg;
     }
     hart_flush_tlb(h);
@@ -464,8 +472,7 @@ static void pmpaddr_write(struct hart *h, unsigned csr, uint64_t v)
 {
     unsigned i = csr - CSR_PMPADDR0;
     /* A locked TOR entry also freezes the address below it (priv. spec 3.7.1). */
-    bool next_locks = i + 1 < PMP_COUNT && pmp_locked(h, i + 1) &&
-                      (h->mmu.pmpcfg[i + 1] & PMP_A) == PMP_A_TOR;
+    bool next_locks = i + 1 < PMP_COUNT && pmp_locked(h, i + 1) && (h->mmu.pmpcfg[i + 1] & PMP_A) == PMP_A_TOR;
     if (pmp_locked(h, i) || next_locks)
         return;
     h->mmu.pmpaddr[i] = v & PMPADDR_MASK;
@@ -474,8 +481,10 @@ static void pmpaddr_write(struct hart *h, unsigned csr, uint64_t v)
 
 /* ---- The table ---- */
 
+/* clang-format off */
 #define ROW(n, ok, rd, wr)        { (n), (n), CSR_PRIV(n), (ok), (rd), (wr) }
 #define RANGE(lo, hi, ok, rd, wr) { (lo), (hi), CSR_PRIV(lo), (ok), (rd), (wr) }
+/* clang-format on */
 
 static const struct csr_def csr_table[] = {
     ROW(CSR_FFLAGS, fp_ok, fflags_read, fflags_write),
@@ -556,7 +565,7 @@ static const struct {
 /* Row index + 1 of every CSR number (0: none), and the extension it needs
  * (CSR_EXT_NONE: none), built once from the tables: kernels access CSRs all
  * through their trap paths, so a lookup is two loads, never a scan. */
-#define CSR_NUMBERS 4096
+#define CSR_NUMBERS  4096
 #define CSR_EXT_NONE UINT8_MAX
 static uint16_t csr_index[CSR_NUMBERS];
 static uint8_t csr_ext[CSR_NUMBERS];
@@ -622,10 +631,7 @@ int csr_write(struct hart *h, unsigned csr, uint64_t value)
     return 0;
 }
 
-uint64_t hart_time(const struct hart *h)
-{
-    return h->env.read_time ? h->env.read_time(h->env.opaque) : 0;
-}
+uint64_t hart_time(const struct hart *h) { return h->env.read_time ? h->env.read_time(h->env.opaque) : 0; }
 
 /* Sstc (priv. spec 20211203 + Sstc 1.0): with menvcfg.STCE set, STIP is
  * (time >= stimecmp) and no longer software-writable. */

@@ -10,9 +10,11 @@
 #include "cpu/rvc.h"
 
 static const struct insn_info table[INSN_COUNT] = {
+/* clang-format off */
 #define X(name, mn, match_, mask_, fmt_, flags_, need_)                                                          \
     [INSN_##name] = { .mnemonic = mn, .match = match_, .mask = mask_, .format = fmt_, .flags = flags_,          \
                       .fn = thr_##name, .exec = exec_##name, .need = need_ },
+    /* clang-format on */
     RV_INSN_TABLE(X)
 #undef X
 };
@@ -41,7 +43,8 @@ static inline int32_t imm_b(uint32_t b)
 static inline int32_t imm_u(uint32_t b) { return (int32_t)(b & 0xfffff000u); }
 static inline int32_t imm_j(uint32_t b)
 {
-    return sext(((b >> 31) << 20) | (((b >> 12) & 0xff) << 12) | (((b >> 20) & 1) << 11) | (((b >> 21) & 0x3ff) << 1), 21);
+    return sext(((b >> 31) << 20) | (((b >> 12) & 0xff) << 12) | (((b >> 20) & 1) << 11) | (((b >> 21) & 0x3ff) << 1),
+                21);
 }
 
 /* Rows grouped by major opcode (bits 6:2) and funct3 (bits 14:12) so a
@@ -49,7 +52,7 @@ static inline int32_t imm_j(uint32_t b)
  * whose mask leaves funct3 free (lui, jal) is in all eight of its groups;
  * within a group rows keep table order. */
 #define MAX_ROWS_PER_GROUP 96
-#define F3_SHIFT 12
+#define F3_SHIFT           12
 static uint16_t by_group[32][8][MAX_ROWS_PER_GROUP];
 static uint8_t by_group_count[32][8];
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -119,15 +122,18 @@ static void extract_operands(uint32_t b, const struct insn_info *r, struct insn 
     in->rs3 = (uint8_t)f_rs3(b);
     in->rm = (uint8_t)f_funct3(b);
     switch (r->format) {
-    case FMT_I: case FMT_LOAD: in->imm = imm_i(b); break;
+    case FMT_I:
+    case FMT_LOAD: in->imm = imm_i(b); break;
     case FMT_STORE: in->imm = imm_s(b); break;
     case FMT_B: in->imm = imm_b(b); break;
     case FMT_U: in->imm = imm_u(b); break;
     case FMT_J: in->imm = imm_j(b); break;
     case FMT_SHIFT: in->imm = (int32_t)((b >> 20) & 63); break;
     case FMT_SHIFTW: in->imm = (int32_t)((b >> 20) & 31); break;
+    /* clang-format off */
     case FMT_CSR: case FMT_CSRI: case FMT_FENCE: in->imm = (int32_t)(b >> 20); break;
     case FMT_AMO: case FMT_LR: in->rm = (uint8_t)((b >> 25) & 3); in->imm = 0; break;
+    /* clang-format on */
     default: in->imm = 0; break;
     }
     /* Writes to x0 go to the sink x[32] (see hart.h). */

@@ -26,8 +26,8 @@ struct insn_info {
     uint32_t match, mask;
     uint8_t format; /* enum insn_format */
     uint8_t flags;  /* F_* */
-    insn_fn fn;   /* thr_<name>: runs it and the rest of its block */
-    insn_fn exec; /* exec_<name>: runs it alone */
+    insn_fn fn;     /* thr_<name>: runs it and the rest of its block */
+    insn_fn exec;   /* exec_<name>: runs it alone */
     struct insn_need need;
 };
 

@@ -52,7 +52,8 @@ static inline int chain_enter(struct hart *h)
 {
     const struct jcache_entry *j = jcache_slot(h, h->pc);
     if (__builtin_expect(j->vpc == h->pc && j->gen == jcache_key(h) &&
-                         h->instret < __atomic_load_n(&h->chain_end, __ATOMIC_RELAXED), 1))
+                             h->instret < __atomic_load_n(&h->chain_end, __ATOMIC_RELAXED),
+                         1))
         return __atomic_load_n(&j->b->entry, __ATOMIC_RELAXED)(h, j->b->insns);
     return EXEC_LINKED;
 }
@@ -77,8 +78,8 @@ static inline int branch_taken(struct hart *h, const struct insn *in)
     if (in->tidx != TIDX_NONE) {
         const struct insn *first = in - in->pos;
         uint64_t retired = h->instret + in->idx + 1u - in->tret;
-        if (__builtin_expect(retired < __atomic_load_n(&h->chain_end, __ATOMIC_RELAXED) &&
-                             block_of_insns(first)->valid, 1)) {
+        if (__builtin_expect(retired < __atomic_load_n(&h->chain_end, __ATOMIC_RELAXED) && block_of_insns(first)->valid,
+                             1)) {
             h->instret = retired;
             return first[in->tidx].fn(h, &first[in->tidx]);
         }
@@ -120,19 +121,21 @@ static __attribute__((noinline, unused)) int dispatch_slow(struct hart *h, const
 
 /* For rows whose threaded entry is written by hand (a fast path kept free of
  * a stack frame, see exec_int.c loads and stores): exec_<name> and the body. */
-#define INSN_SEM(name)                                                                               \
+#define INSN_SEM(name)                                                                                  \
     static inline __attribute__((always_inline)) int sem_##name(struct hart *h, const struct insn *in); \
-    int exec_##name(struct hart *h, const struct insn *in) { return sem_##name(h, in); }             \
+    int exec_##name(struct hart *h, const struct insn *in) { return sem_##name(h, in); }                \
     static inline __attribute__((always_inline)) int sem_##name(struct hart *h, const struct insn *in)
 
 /* Not a row: what a jal followed by the decoder runs (exec_int.c, cache.c). */
 int exec_jal_followed(struct hart *h, const struct insn *in);
 int thr_jal_followed(struct hart *h, const struct insn *in);
 
+/* clang-format off */
 #define INSN(name)                                                                                   \
     static inline __attribute__((always_inline)) int sem_##name(struct hart *h, const struct insn *in); \
     int exec_##name(struct hart *h, const struct insn *in) { return sem_##name(h, in); }             \
     int thr_##name(struct hart *h, const struct insn *in) { return dispatch_next(h, in, sem_##name(h, in)); } \
     static inline __attribute__((always_inline)) int sem_##name(struct hart *h, const struct insn *in)
+/* clang-format on */
 
 #endif

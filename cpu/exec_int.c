@@ -31,10 +31,12 @@ static inline uint64_t sext_bytes(uint64_t v, unsigned size)
     return (uint64_t)((int64_t)(v << shift) >> shift);
 }
 
+/* clang-format off */
 static inline uint64_t rotl64(uint64_t x, unsigned s) { s &= 63; return (x << s) | (x >> ((64 - s) & 63)); }
 static inline uint64_t rotr64(uint64_t x, unsigned s) { s &= 63; return (x >> s) | (x << ((64 - s) & 63)); }
 static inline uint32_t rotl32(uint32_t x, unsigned s) { s &= 31; return (x << s) | (x >> ((32 - s) & 31)); }
 static inline uint32_t rotr32(uint32_t x, unsigned s) { s &= 31; return (x >> s) | (x << ((32 - s) & 31)); }
+/* clang-format on */
 
 /* Zbb orc.b: each byte becomes 0xff when non-zero, else 0x00. */
 static inline uint64_t orc_b(uint64_t x)
@@ -99,6 +101,7 @@ static inline uint64_t xperm(uint64_t a, uint64_t idx, unsigned bits)
  * explicit cases also keep the host free of SIGFPE and of C undefined
  * behaviour. One definition per width.
  */
+/* clang-format off */
 #define DIV_HELPERS(N)                                                                 \
     static inline int##N##_t div_s##N(int##N##_t a, int##N##_t b)                      \
     {                                                                                  \
@@ -118,6 +121,7 @@ static inline uint64_t xperm(uint64_t a, uint64_t idx, unsigned bits)
     }                                                                                  \
     static inline uint##N##_t div_u##N(uint##N##_t a, uint##N##_t b) { return b ? a / b : UINT##N##_MAX; } \
     static inline uint##N##_t rem_u##N(uint##N##_t a, uint##N##_t b) { return b ? a % b : a; }
+/* clang-format on */
 
 DIV_HELPERS(32)
 DIV_HELPERS(64)
@@ -125,6 +129,7 @@ DIV_HELPERS(64)
 /* ---- Handler families ---- */
 
 /* rd = f(a = rs1, b = rs2) */
+/* clang-format off */
 #define OP_R(name, expr)                                              \
     INSN(name)                                                        \
     {                                                                 \
@@ -150,6 +155,7 @@ DIV_HELPERS(64)
         h->x[in->rd] = (expr);                                        \
         return EXEC_NEXT;                                             \
     }
+/* clang-format on */
 
 /* W forms: the 32-bit result is sign-extended to 64 bits. */
 #define OP_RW(name, expr)  OP_R(name, sext32(expr))
@@ -210,6 +216,7 @@ static inline int branch(struct hart *h, const struct insn *in, bool taken)
 
 /* The threaded entries are written out: a taken branch whose target is an
  * instruction of the same block loops within it (branch_taken, dispatch.h). */
+/* clang-format off */
 #define BRANCH(name, cond)                                            \
     INSN_SEM(name)                                                    \
     {                                                                 \
@@ -223,6 +230,7 @@ static inline int branch(struct hart *h, const struct insn *in, bool taken)
             return next_insn(h, in);                               \
         return branch_taken(h, in);                                   \
     }
+/* clang-format on */
 
 BRANCH(beq, a == b)
 BRANCH(bne, a != b)
@@ -238,7 +246,10 @@ BRANCH(bgeu, a >= b)
  * stack frame, and everything else (miss, MMIO, misaligned, fault) is one
  * tail call to dispatch_slow, which runs the exec_ semantics. */
 
-static inline uint64_t load_ext(uint64_t value, unsigned size, bool sign) { return sign ? sext_bytes(value, size) : value; }
+static inline uint64_t load_ext(uint64_t value, unsigned size, bool sign)
+{
+    return sign ? sext_bytes(value, size) : value;
+}
 
 static inline int load(struct hart *h, const struct insn *in, unsigned size, bool sign)
 {
@@ -259,6 +270,7 @@ static inline int store(struct hart *h, const struct insn *in, unsigned size)
     return EXEC_NEXT;
 }
 
+/* clang-format off */
 #define LOAD(name, size, sign)                                                  \
     INSN_SEM(name) { return load(h, in, size, sign); }                          \
     int thr_##name(struct hart *h, const struct insn *in)                       \
@@ -277,6 +289,7 @@ static inline int store(struct hart *h, const struct insn *in, unsigned size)
             return dispatch_slow(h, in, exec_##name);                           \
         return next_insn(h, in);                                             \
     }
+/* clang-format on */
 
 LOAD(lb, 1, true)
 LOAD(lh, 2, true)
@@ -297,7 +310,9 @@ OP_I(slti, (int64_t)a < (int64_t)b)
 OP_I(sltiu, a < b)
 OP_I(xori, a ^ b)
 OP_I(ori, a | b)
+/* clang-format off */
 OP_I(andi, a & b)
+/* clang-format on */
 OP_I(slli, a << (b & 63))
 OP_I(srli, a >> (b & 63))
 OP_I(srai, (uint64_t)((int64_t)a >> (b & 63)))
@@ -311,7 +326,9 @@ OP_R(xor, a ^ b)
 OP_R(srl, a >> (b & 63))
 OP_R(sra, (uint64_t)((int64_t)a >> (b & 63)))
 OP_R(or, a | b)
+/* clang-format off */
 OP_R(and, a & b)
+/* clang-format on */
 
 OP_IW(addiw, a + b)
 OP_IW(slliw, (uint32_t)a << (b & 31))
@@ -350,8 +367,8 @@ OP_RW(sraw, (uint32_t)((int32_t)a >> (b & 31)))
  *   hart landing between the stamp check and the cmpxchg; such an SC
  *   succeeds as QEMU's value compare would let it.
  */
-#define FENCE_PW (1u << 24) /* bits 27:24 pred = PI PO PR PW, 23:20 succ = SI SO SR SW */
-#define FENCE_SR (1u << 21)
+#define FENCE_PW     (1u << 24) /* bits 27:24 pred = PI PO PR PW, 23:20 succ = SI SO SR SW */
+#define FENCE_SR     (1u << 21)
 #define FENCE_FM_TSO (8u << 28)
 
 INSN(fence)
@@ -366,7 +383,9 @@ INSN(fence)
 
 /* ---- M ---- */
 
+/* clang-format off */
 OP_R(mul, a * b)
+/* clang-format on */
 OP_R(mulh, (uint64_t)(((__int128)(int64_t)a * (__int128)(int64_t)b) >> 64))
 OP_R(mulhsu, (uint64_t)(((__int128)(int64_t)a * (__int128)b) >> 64))
 OP_R(mulhu, (uint64_t)(((unsigned __int128)a * b) >> 64))
@@ -374,7 +393,9 @@ OP_R(div, (uint64_t)div_s64((int64_t)a, (int64_t)b))
 OP_R(divu, div_u64(a, b))
 OP_R(rem, (uint64_t)rem_s64((int64_t)a, (int64_t)b))
 OP_R(remu, rem_u64(a, b))
+/* clang-format off */
 OP_RW(mulw, (uint32_t)a * (uint32_t)b)
+/* clang-format on */
 OP_RW(divw, (uint32_t)div_s32((int32_t)a, (int32_t)b))
 OP_RW(divuw, div_u32((uint32_t)a, (uint32_t)b))
 OP_RW(remw, (uint32_t)rem_s32((int32_t)a, (int32_t)b))
@@ -408,7 +429,8 @@ static inline void atomic_stored(struct hart *h, const uint8_t *host, unsigned s
 {
     struct bus *bus = h->mmu.bus;
     uint64_t off = (uint64_t)(host - bus->ram);
-    if (__builtin_expect((__atomic_load_n(&bus->page_flags[off >> PAGE_SHIFT], __ATOMIC_RELAXED) & BUS_PAGE_RESV) != 0, 0))
+    if (__builtin_expect((__atomic_load_n(&bus->page_flags[off >> PAGE_SHIFT], __ATOMIC_RELAXED) & BUS_PAGE_RESV) != 0,
+                         0))
         bus_note_store(bus, bus->ram_base + off, size);
 }
 
@@ -443,8 +465,7 @@ static inline bool sc_store(struct hart *h, uint8_t *host, unsigned size, uint64
                                          __ATOMIC_SEQ_CST);
     } else {
         uint64_t expect = h->resv_value;
-        ok = __atomic_compare_exchange_n((uint64_t *)host, &expect, value, false, __ATOMIC_SEQ_CST,
-                                         __ATOMIC_SEQ_CST);
+        ok = __atomic_compare_exchange_n((uint64_t *)host, &expect, value, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
     }
     if (ok)
         __atomic_fetch_add(stamp, 1, __ATOMIC_SEQ_CST);
@@ -482,6 +503,7 @@ INSN(sc_d) { return store_conditional(h, in, 8); }
  * value in memory, `src` is rs2 (truncated to the width); `expr` is the new
  * value. .w results are sign-extended into rd (unpriv. spec 8.4).
  */
+/* clang-format off */
 #define AMO(name, T, size, ext, expr)                                                  \
     INSN(name)                                                                         \
     {                                                                                  \
@@ -497,10 +519,12 @@ INSN(sc_d) { return store_conditional(h, in, 8); }
         h->x[in->rd] = ext(old);                                                       \
         return EXEC_NEXT;                                                              \
     }
+/* clang-format on */
 
 #define AMO_NOEXT(v) ((uint64_t)(v))
 
 /* Both widths of every AMO; S is the signed type of the width. */
+/* clang-format off */
 #define AMO_OPS(sfx, T, S, size, ext)                                                  \
     AMO(amoswap_##sfx, T, size, ext, src)                                              \
     AMO(amoadd_##sfx, T, size, ext, old + src)                                         \
@@ -511,6 +535,7 @@ INSN(sc_d) { return store_conditional(h, in, 8); }
     AMO(amomax_##sfx, T, size, ext, (S)old > (S)src ? old : src)                       \
     AMO(amominu_##sfx, T, size, ext, old < src ? old : src)                            \
     AMO(amomaxu_##sfx, T, size, ext, old > src ? old : src)
+/* clang-format on */
 
 AMO_OPS(w, uint32_t, int32_t, 4, sext32)
 AMO_OPS(d, uint64_t, int64_t, 8, AMO_NOEXT)
@@ -584,8 +609,10 @@ OP_R(xperm8, xperm(a, b, 8))
 
 /* ---- Zicond: rd = rs1, or 0 when rs2 is zero (eqz) or nonzero (nez) ---- */
 
+/* clang-format off */
 OP_R(czero_eqz, a & (0 - (uint64_t)(b != 0)))
 OP_R(czero_nez, a & (0 - (uint64_t)(b == 0)))
+/* clang-format on */
 
 /* ---- Zimop: until another extension redefines them, MOPs write 0 to rd ---- */
 

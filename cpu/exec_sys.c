@@ -8,13 +8,13 @@
 #include "cpu/resv.h"
 
 #define MSTATUS_SPP_SHIFT 8
-#define RD_X0 32 /* the decoder's write sink for rd = x0 */
+#define RD_X0             32 /* the decoder's write sink for rd = x0 */
 
 INSN(ecall)
 {
-    uint64_t cause = h->priv == PRV_M ? CAUSE_MACHINE_ECALL
-                   : h->priv == PRV_S ? CAUSE_SUPERVISOR_ECALL
-                                      : CAUSE_USER_ECALL;
+    uint64_t cause = h->priv == PRV_M   ? CAUSE_MACHINE_ECALL
+                     : h->priv == PRV_S ? CAUSE_SUPERVISOR_ECALL
+                                        : CAUSE_USER_ECALL;
     return hart_raise(h, cause, 0);
 }
 

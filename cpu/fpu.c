@@ -48,7 +48,7 @@
 #pragma GCC diagnostic pop
 
 _Static_assert(LDBL_MANT_DIG >= DBL_MANT_DIG + 2, "RMM needs a long double with >= 55 significand bits");
-_Static_assert(LDBL_MIN_EXP < 2 * (DBL_MIN_EXP - DBL_MANT_DIG) && LDBL_MAX_EXP > 2 * DBL_MAX_EXP + 1,
+_Static_assert(LDBL_MIN_EXP<2 * (DBL_MIN_EXP - DBL_MANT_DIG) && LDBL_MAX_EXP> 2 * DBL_MAX_EXP + 1,
                "RMM needs long double products of doubles to be exact in range");
 
 /* Keeps v in memory at this point of the program: see the header comment. */
@@ -65,9 +65,9 @@ struct fpfmt {
     uint64_t canon;     /* canonical NaN (11.3) */
 };
 
-static const struct fpfmt fmt_h = {16, 10, 11, -14, 15, 0x7e00ull};
-static const struct fpfmt fmt_s = {32, 23, 24, -126, 127, 0x7fc00000ull};
-static const struct fpfmt fmt_d = {64, 52, 53, -1022, 1023, 0x7ff8000000000000ull};
+static const struct fpfmt fmt_h = { 16, 10, 11, -14, 15, 0x7e00ull };
+static const struct fpfmt fmt_s = { 32, 23, 24, -126, 127, 0x7fc00000ull };
+static const struct fpfmt fmt_d = { 64, 52, 53, -1022, 1023, 0x7ff8000000000000ull };
 #define F16 (&fmt_h)
 #define F32 (&fmt_s)
 #define F64 (&fmt_d)
@@ -81,10 +81,12 @@ static inline bool fmt_is_zero(const struct fpfmt *f, uint64_t v) { return fmt_a
 static inline bool fmt_quiet_bit(const struct fpfmt *f, uint64_t v) { return (v >> (f->frac_bits - 1)) & 1; }
 static inline bool fmt_is_snan(const struct fpfmt *f, uint64_t v) { return fmt_is_nan(f, v) && !fmt_quiet_bit(f, v); }
 
+/* clang-format off */
 static inline float f32_of(uint64_t bits) { uint32_t b = (uint32_t)bits; float v; memcpy(&v, &b, 4); return v; }
 static inline double f64_of(uint64_t bits) { double v; memcpy(&v, &bits, 8); return v; }
 static inline uint64_t bits_f32(float v) { uint32_t b; memcpy(&b, &v, 4); return isnan(v) ? fmt_s.canon : b; }
 static inline uint64_t bits_f64(double v) { uint64_t b; memcpy(&b, &v, 8); return isnan(v) ? fmt_d.canon : b; }
+/* clang-format on */
 
 #define HALF_FRAC_MASK 0x3ffull
 #define HALF_EXP_MASK  0x1fu
@@ -96,8 +98,8 @@ static double half_value(uint64_t v)
     unsigned exp = (unsigned)(v >> fmt_h.frac_bits) & HALF_EXP_MASK;
     uint64_t frac = v & HALF_FRAC_MASK;
     double m = exp == HALF_EXP_MASK ? HUGE_VAL
-             : exp == 0             ? ldexp((double)frac, fmt_h.emin - fmt_h.frac_bits)
-                                    : ldexp((double)(frac | (HALF_FRAC_MASK + 1)), (int)exp - fmt_h.emax - fmt_h.frac_bits);
+               : exp == 0           ? ldexp((double)frac, fmt_h.emin - fmt_h.frac_bits)
+                          : ldexp((double)(frac | (HALF_FRAC_MASK + 1)), (int)exp - fmt_h.emax - fmt_h.frac_bits);
     return (v & HALF_SIGN) ? -m : m;
 }
 
@@ -170,21 +172,19 @@ static inline int fp_rm(const struct hart *h, const struct insn *in)
 
 static const int host_round[FRM_RMM + 1] = {
     [FRM_RNE] = FE_TONEAREST, [FRM_RTZ] = FE_TOWARDZERO, [FRM_RDN] = FE_DOWNWARD,
-    [FRM_RUP] = FE_UPWARD, [FRM_RMM] = FE_TONEAREST, /* never used: RMM is done in software */
+    [FRM_RUP] = FE_UPWARD,    [FRM_RMM] = FE_TONEAREST, /* never used: RMM is done in software */
 };
 
 static inline unsigned host_to_fflags(int ex)
 {
-    return (ex & FE_INEXACT ? FFLAG_NX : 0) | (ex & FE_UNDERFLOW ? FFLAG_UF : 0) |
-           (ex & FE_OVERFLOW ? FFLAG_OF : 0) | (ex & FE_DIVBYZERO ? FFLAG_DZ : 0) |
-           (ex & FE_INVALID ? FFLAG_NV : 0);
+    return (ex & FE_INEXACT ? FFLAG_NX : 0) | (ex & FE_UNDERFLOW ? FFLAG_UF : 0) | (ex & FE_OVERFLOW ? FFLAG_OF : 0) |
+           (ex & FE_DIVBYZERO ? FFLAG_DZ : 0) | (ex & FE_INVALID ? FFLAG_NV : 0);
 }
 
 static inline int fflags_to_host(unsigned f)
 {
-    return (f & FFLAG_NX ? FE_INEXACT : 0) | (f & FFLAG_UF ? FE_UNDERFLOW : 0) |
-           (f & FFLAG_OF ? FE_OVERFLOW : 0) | (f & FFLAG_DZ ? FE_DIVBYZERO : 0) |
-           (f & FFLAG_NV ? FE_INVALID : 0);
+    return (f & FFLAG_NX ? FE_INEXACT : 0) | (f & FFLAG_UF ? FE_UNDERFLOW : 0) | (f & FFLAG_OF ? FE_OVERFLOW : 0) |
+           (f & FFLAG_DZ ? FE_DIVBYZERO : 0) | (f & FFLAG_NV ? FE_INVALID : 0);
 }
 
 /* Host flag access for float/double work. x86-64 does that work on SSE, whose
@@ -193,7 +193,8 @@ static inline int fflags_to_host(unsigned f)
 #if defined(__x86_64__) && defined(__SSE2_MATH__)
 #include <xmmintrin.h>
 _Static_assert(FE_INVALID == 0x01 && FE_DIVBYZERO == 0x04 && FE_OVERFLOW == 0x08 && FE_UNDERFLOW == 0x10 &&
-               FE_INEXACT == 0x20, "FE_* bits are MXCSR flag bits");
+                   FE_INEXACT == 0x20,
+               "FE_* bits are MXCSR flag bits");
 static inline int sse_flags(void) { return (int)(_mm_getcsr() & FE_ALL_EXCEPT); }
 static inline void sse_clear(void) { _mm_setcsr(_mm_getcsr() & ~(unsigned)FE_ALL_EXCEPT); }
 #else
@@ -303,6 +304,7 @@ enum fop { FOP_ADD, FOP_SUB, FOP_MUL, FOP_DIV, FOP_SQRT, FOP_MADD, FOP_MSUB, FOP
 static inline unsigned fop_arity(enum fop op) { return op == FOP_SQRT ? 1 : op >= FOP_MADD ? 3 : 2; }
 
 /* fmsub = a*b-c, fnmsub = -(a*b)+c, fnmadd = -(a*b)-c (11.6), one rounding. */
+/* clang-format off */
 #define FOP_SWITCH(op, a, b, c, SQRT, FMA)          \
     switch (op) {                                   \
     case FOP_ADD: return a + b;                     \
@@ -316,10 +318,14 @@ static inline unsigned fop_arity(enum fop op) { return op == FOP_SQRT ? 1 : op >
     case FOP_NMADD: return FMA(-a, b, -c);          \
     }                                               \
     return 0
+/* clang-format on */
 
 static inline float host_op_s(enum fop op, float a, float b, float c) { FOP_SWITCH(op, a, b, c, sqrtf, fmaf); }
 static inline double host_op_d(enum fop op, double a, double b, double c) { FOP_SWITCH(op, a, b, c, sqrt, fma); }
-static inline long double wide_op(enum fop op, long double a, long double b, long double c) { FOP_SWITCH(op, a, b, c, sqrtl, fmal); }
+static inline long double wide_op(enum fop op, long double a, long double b, long double c)
+{
+    FOP_SWITCH(op, a, b, c, sqrtl, fmal);
+}
 
 /*
  * The fast path (the idea of QEMU's "hardfloat"): once the guest's fflags
@@ -350,16 +356,18 @@ static inline bool fast_result_ok(const struct fpfmt *f, enum fop op, const uint
     if (fabs(r) > min_normal)
         return true;
     switch (op) {
-    case FOP_ADD: case FOP_SUB: return true;
+    case FOP_ADD:
+    case FOP_SUB: return true;
     case FOP_MUL: return r == 0 && (fmt_is_zero(f, v[0]) || fmt_is_zero(f, v[1]));
-    case FOP_DIV: case FOP_SQRT: return r == 0 && fmt_is_zero(f, v[0]);
+    case FOP_DIV:
+    case FOP_SQRT: return r == 0 && fmt_is_zero(f, v[0]);
     default: return false;
     }
 }
 
 /* true with *res when the fast path applies; false leaves everything as it was. */
-static inline __attribute__((always_inline)) bool arith_fast(struct hart *h, const struct fpfmt *f, enum fop op, const uint64_t *v, unsigned n,
-                       uint64_t *res)
+static inline __attribute__((always_inline)) bool arith_fast(struct hart *h, const struct fpfmt *f, enum fop op,
+                                                             const uint64_t *v, unsigned n, uint64_t *res)
 {
     if (!(h->fflags & FFLAG_NX))
         return false;
@@ -400,7 +408,9 @@ static uint64_t arith_host(struct hart *h, const struct fpfmt *f, enum fop op, i
     if (f == F32) {
         float a = f32_of(v[0]), b = f32_of(v[1]), c = f32_of(v[2]);
         host_begin(h, rm);
-        FP_PIN(a); FP_PIN(b); FP_PIN(c);
+        FP_PIN(a);
+        FP_PIN(b);
+        FP_PIN(c);
         float r = host_op_s(op, a, b, c);
         FP_PIN(r);
         flags = host_end(rm);
@@ -408,7 +418,9 @@ static uint64_t arith_host(struct hart *h, const struct fpfmt *f, enum fop op, i
     } else {
         double a = f64_of(v[0]), b = f64_of(v[1]), c = f64_of(v[2]);
         host_begin(h, rm);
-        FP_PIN(a); FP_PIN(b); FP_PIN(c);
+        FP_PIN(a);
+        FP_PIN(b);
+        FP_PIN(c);
         double r = host_op_d(op, a, b, c);
         FP_PIN(r);
         flags = host_end(rm);
@@ -424,7 +436,9 @@ static uint64_t arith_wide(struct hart *h, const struct fpfmt *f, enum fop op, i
     /* Non-NaN values widen exactly and silently. */
     long double a = fmt_value(f, v[0]), b = fmt_value(f, v[1]), c = fmt_value(f, v[2]);
     fenv_begin(FRM_RTZ); /* exact flags: NX is the sticky bit */
-    FP_PIN(a); FP_PIN(b); FP_PIN(c);
+    FP_PIN(a);
+    FP_PIN(b);
+    FP_PIN(c);
     long double r = wide_op(op, a, b, c);
     FP_PIN(r);
     unsigned host = fenv_end();
@@ -442,8 +456,8 @@ static __attribute__((noinline)) int fp_arith_general(struct hart *h, const stru
     if (rm < 0)
         return hart_illegal(h, in);
     unsigned n = fop_arity(op);
-    const uint8_t regs[3] = {in->rs1, in->rs2, in->rs3};
-    uint64_t v[3] = {0, 0, 0};
+    const uint8_t regs[3] = { in->rs1, in->rs2, in->rs3 };
+    uint64_t v[3] = { 0, 0, 0 };
     bool nan = false, snan = false;
     for (unsigned i = 0; i < n; i++) {
         v[i] = fp_get(h, regs[i], f);
@@ -466,10 +480,12 @@ static __attribute__((noinline)) int fp_arith_general(struct hart *h, const stru
 
 /* Inlined into each handler, so the fast path is specialised to its
  * operation and format; the rest goes to fp_arith_general. */
-static inline __attribute__((always_inline)) int fp_arith(struct hart *h, const struct insn *in, const struct fpfmt *f, enum fop op)
+static inline __attribute__((always_inline)) int fp_arith(struct hart *h, const struct insn *in, const struct fpfmt *f,
+                                                          enum fop op)
 {
     unsigned n = fop_arity(op);
-    const uint64_t v[3] = {fp_get(h, in->rs1, f), n > 1 ? fp_get(h, in->rs2, f) : 0, n > 2 ? fp_get(h, in->rs3, f) : 0};
+    const uint64_t v[3] = { fp_get(h, in->rs1, f), n > 1 ? fp_get(h, in->rs2, f) : 0,
+                            n > 2 ? fp_get(h, in->rs3, f) : 0 };
     uint64_t r;
     if (f != F16 && fp_rm(h, in) == FRM_RNE && arith_fast(h, f, op, v, n, &r)) {
         fp_set(h, in->rd, f, r);
@@ -582,10 +598,10 @@ static double round_integral(double x, int rm)
  * conversion, which therefore never sees an out-of-range value. */
 static uint64_t cvt_to_int(unsigned *flags, const struct fpfmt *f, uint64_t v, int rm, enum ikind k)
 {
-    static const double lim_hi[] = {0x1p31, 0x1p32, 0x1p63, 0x1p64}; /* exclusive */
-    static const double lim_lo[] = {-0x1p31, 0, -0x1p63, 0};         /* inclusive */
-    static const uint64_t sat_hi[] = {0x7fffffffull, ~0ull, 0x7fffffffffffffffull, ~0ull};
-    static const uint64_t sat_lo[] = {0xffffffff80000000ull, 0, 0x8000000000000000ull, 0};
+    static const double lim_hi[] = { 0x1p31, 0x1p32, 0x1p63, 0x1p64 }; /* exclusive */
+    static const double lim_lo[] = { -0x1p31, 0, -0x1p63, 0 };         /* inclusive */
+    static const uint64_t sat_hi[] = { 0x7fffffffull, ~0ull, 0x7fffffffffffffffull, ~0ull };
+    static const uint64_t sat_lo[] = { 0xffffffff80000000ull, 0, 0x8000000000000000ull, 0 };
     if (fmt_is_nan(f, v)) {
         *flags |= FFLAG_NV;
         return sat_hi[k];
@@ -712,6 +728,7 @@ static int fp_store(struct hart *h, const struct insn *in, unsigned size)
 /* ---- Handlers ---- */
 
 /* Every F/D instruction is illegal while mstatus.F32 is Off (priv. 3.1.6.6). */
+/* clang-format off */
 #define FP_HANDLER(name, body)                                  \
     INSN(name)                                                  \
     {                                                           \
@@ -719,9 +736,11 @@ static int fp_store(struct hart *h, const struct insn *in, unsigned size)
             return hart_illegal(h, in);                         \
         return body;                                            \
     }
+/* clang-format on */
 
 /* Loads and stores: hand-written threaded entries whose TLB hit needs no
  * stack frame, as for the integer ones (exec_int.c). */
+/* clang-format off */
 #define FP_LOAD(name, size, F)                                                          \
     INSN_SEM(name) { return hart_fp_enabled(h) ? fp_load(h, in, size) : hart_illegal(h, in); } \
     int thr_##name(struct hart *h, const struct insn *in)                               \
@@ -742,6 +761,7 @@ static int fp_store(struct hart *h, const struct insn *in, unsigned size)
             return dispatch_slow(h, in, exec_##name);                                   \
         return next_insn(h, in);                                                     \
     }
+/* clang-format on */
 
 FP_LOAD(flh, 2, F16)
 FP_LOAD(flw, 4, F32)
@@ -803,8 +823,9 @@ FP_FORMAT_HANDLERS(d, F64)
  * smallest normal number and 31 its canonical NaN (not in this array),
  * and for halves, which cannot hold 2^16, entry 29 is infinity. */
 static const double fli_values[32] = {
-    -1.0, 0, 0x1p-16, 0x1p-15, 0x1p-8, 0x1p-7, 0.0625, 0.125, 0.25, 0.3125, 0.375, 0.4375, 0.5, 0.625, 0.75, 0.875,
-    1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0, 8.0, 16.0, 128.0, 256.0, 0x1p15, 0x1p16, HUGE_VAL, 0,
+    -1.0,   0,   0x1p-16, 0x1p-15, 0x1p-8, 0x1p-7, 0.0625, 0.125,  0.25,     0.3125, 0.375,
+    0.4375, 0.5, 0.625,   0.75,    0.875,  1.0,    1.25,   1.5,    1.75,     2.0,    2.5,
+    3.0,    4.0, 8.0,     16.0,    128.0,  256.0,  0x1p15, 0x1p16, HUGE_VAL, 0,
 };
 #define FLI_MIN_NORMAL 1
 #define FLI_2_16       29
@@ -878,6 +899,7 @@ static int fp_cvtmod(struct hart *h, const struct insn *in)
     return EXEC_NEXT;
 }
 
+/* clang-format off */
 #define ZFA_HANDLERS(s, F)                                      \
     FP_HANDLER(fli_##s, fp_fli(h, in, F))                       \
     FP_HANDLER(fminm_##s, fp_minmax_nan(h, in, F, false))       \
@@ -886,6 +908,7 @@ static int fp_cvtmod(struct hart *h, const struct insn *in)
     FP_HANDLER(froundnx_##s, fp_round(h, in, F, true))          \
     FP_HANDLER(fleq_##s, fp_compare(h, in, F, CMP_LEQ))         \
     FP_HANDLER(fltq_##s, fp_compare(h, in, F, CMP_LTQ))
+/* clang-format on */
 
 ZFA_HANDLERS(h, F16)
 ZFA_HANDLERS(s, F32)

@@ -60,7 +60,7 @@ void hart_reset(struct hart *h, uint64_t pc)
     h->resv_valid = false;
     vector_reset(h);
     for (unsigned i = 0; i < PMP_COUNT; i++)
-        h->mmu.pmpcfg[i] &= (uint8_t)~(PMP_A | PMP_L);
+        h->mmu.pmpcfg[i] &= (uint8_t) ~(PMP_A | PMP_L);
     hart_update_mmu(h);
     hart_flush_tlb(h);
 }

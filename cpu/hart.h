@@ -51,21 +51,21 @@ typedef int (*insn_fn)(struct hart *h, const struct insn *in);
 /* A pre-decoded instruction. Fields are filled by decode.c from the table. */
 struct insn {
     insn_fn fn;
-    int32_t imm;       /* sign-extended immediate; CSR number for CSR ops; shamt for shifts */
-    uint8_t rd;        /* integer rd with x0 mapped to 32; FP rd as is */
+    int32_t imm; /* sign-extended immediate; CSR number for CSR ops; shamt for shifts */
+    uint8_t rd;  /* integer rd with x0 mapped to 32; FP rd as is */
     uint8_t rs1, rs2, rs3;
-    uint8_t rm;        /* rounding mode (funct3) for FP; aq/rl bits for AMOs */
-    uint8_t len;       /* 2 or 4 */
-    int16_t off;       /* pc of this instruction minus the block's start pc (negative
+    uint8_t rm;    /* rounding mode (funct3) for FP; aq/rl bits for AMOs */
+    uint8_t len;   /* 2 or 4 */
+    int16_t off;   /* pc of this instruction minus the block's start pc (negative
                         * after a followed backward jal, cache.c) */
-    uint32_t bits;     /* encoding as fetched (16 bits for compressed) */
-    uint16_t id;       /* row of the instruction table (enum insn_id) */
-    uint8_t idx;       /* instructions the block retires before this one (the
+    uint32_t bits; /* encoding as fetched (16 bits for compressed) */
+    uint16_t id;   /* row of the instruction table (enum insn_id) */
+    uint8_t idx;   /* instructions the block retires before this one (the
                         * followed j's it left out included, cache.c) */
-    uint8_t pos;       /* index of this instruction in the block's array */
-    uint8_t tidx;      /* conditional branches: array index of the target in the
+    uint8_t pos;   /* index of this instruction in the block's array */
+    uint8_t tidx;  /* conditional branches: array index of the target in the
                         * same block, or TIDX_NONE (cache.c, dispatch.h) */
-    uint8_t tret;      /* ... and the target's idx */
+    uint8_t tret;  /* ... and the target's idx */
 };
 #define TIDX_NONE 0xff
 
@@ -129,13 +129,13 @@ struct hart_breaks {
 #define PMU_FIRST 3  /* mhpmcounter3 */
 #define PMU_LAST  31 /* mhpmcounter31 */
 struct hart_pmu {
-    uint64_t mode_ret[4];    /* instructions retired in each privilege before `since` */
-    uint64_t since;          /* instret at which the stretch in `mode` began */
-    uint8_t mode;            /* the privilege of the current stretch */
-    uint64_t deadline;       /* instret at which pmu_sync must look (see above) */
-    uint64_t event[32];      /* mhpmevent3..31 as read */
-    uint64_t offset[32];     /* counter = offset + events counted */
-    uint64_t wrap[32];       /* events counted at which the counter wraps (UINT64_MAX: not armed) */
+    uint64_t mode_ret[4]; /* instructions retired in each privilege before `since` */
+    uint64_t since;       /* instret at which the stretch in `mode` began */
+    uint8_t mode;         /* the privilege of the current stretch */
+    uint64_t deadline;    /* instret at which pmu_sync must look (see above) */
+    uint64_t event[32];   /* mhpmevent3..31 as read */
+    uint64_t offset[32];  /* counter = offset + events counted */
+    uint64_t wrap[32];    /* events counted at which the counter wraps (UINT64_MAX: not armed) */
 };
 
 struct hart {
@@ -144,18 +144,18 @@ struct hart {
     uint64_t pc;
     const struct insn *stop_insn; /* the instruction that ended the running block (dispatch.h) */
     struct mmu mmu;
-    uint64_t f[32];      /* FP registers; singles are NaN-boxed */
-    uint8_t frm;         /* fcsr.frm */
-    uint8_t fflags;      /* fcsr.fflags */
-    uint8_t priv;        /* current privilege, PRV_* */
+    uint64_t f[32]; /* FP registers; singles are NaN-boxed */
+    uint8_t frm;    /* fcsr.frm */
+    uint8_t fflags; /* fcsr.fflags */
+    uint8_t priv;   /* current privilege, PRV_* */
 
     /* Warm: checked once per block. */
-    uint64_t mip;        /* pending interrupts; atomic access only */
+    uint64_t mip; /* pending interrupts; atomic access only */
     uint64_t mie;
-    uint64_t instret;    /* instructions retired (raw count) */
-    bool wfi;            /* sleeping in WFI until an interrupt is pending */
-    bool halted;         /* stopped (SBI HSM): runs nothing until started */
-    bool yield;          /* set by the board (any thread, hart_yield): hart_run returns at the next block boundary */
+    uint64_t instret; /* instructions retired (raw count) */
+    bool wfi;         /* sleeping in WFI until an interrupt is pending */
+    bool halted;      /* stopped (SBI HSM): runs nothing until started */
+    bool yield;       /* set by the board (any thread, hart_yield): hart_run returns at the next block boundary */
 
     /* Trap in flight, set by hart_raise(). */
     uint64_t exc_cause, exc_tval;
@@ -177,9 +177,9 @@ struct hart {
     uint64_t stimecmp;
 
     struct hart_env env;
-    struct code_cache *cache;  /* shared decoded-block cache */
-    FILE *trace;               /* non-NULL: one line per retired instruction */
-    struct hart *next;         /* list of the machine's harts (code cache flushes) */
+    struct code_cache *cache; /* shared decoded-block cache */
+    FILE *trace;              /* non-NULL: one line per retired instruction */
+    struct hart *next;        /* list of the machine's harts (code cache flushes) */
 
     /* Debugger (machine/debug/gdbstub.c), cold; see "Breakpoints and watchpoints"
      * in run.c. `breaks` (NULL: none) is the machine's breakpoint set: no
@@ -196,9 +196,9 @@ struct hart {
     bool (*debug_stop)(void *opaque, struct hart *h);
     void *debug_opaque;
 
-    uint64_t chain_end;  /* chained blocks may start while instret is below this (dispatch.h);
+    uint64_t chain_end;   /* chained blocks may start while instret is below this (dispatch.h);
                           * zeroed by any thread to end the chain (hart_end_chain) */
-    uint64_t jc_gen;     /* a multiple of 4: the low bits of a key are the privilege */
+    uint64_t jc_gen;      /* a multiple of 4: the low bits of a key are the privilege */
     uint64_t jc_pages[4]; /* bit (vpn & 255): the jump cache may hold pcs of such a page */
     struct jcache_entry jcache[JCACHE_ENTRIES];
 
@@ -213,14 +213,14 @@ struct hart {
      * reservation set is written, an interrupt is pending or, for WRS.STO,
      * time reaches wrs_deadline (mtime ticks). */
     uint64_t resv_value;
-    uint32_t resv_stamp;  /* the stripe's SC stamp at the LR (cpu/exec_int.c) */
+    uint32_t resv_stamp; /* the stripe's SC stamp at the LR (cpu/exec_int.c) */
     uint8_t resv_size;
     bool wrs;
     uint64_t wrs_deadline;
 
     uint64_t mstateen[4]; /* Smstateen (csr.c) */
 
-    struct hart_pmu pmu;  /* Zihpm, Sscofpmf (cpu/pmu.c) */
+    struct hart_pmu pmu; /* Zihpm, Sscofpmf (cpu/pmu.c) */
 
     /* Threads (machine/board/machine.h, "Threads"): with one host thread per
      * hart, the hart's thread sleeps on wake_seq (a futex word) while
@@ -245,9 +245,12 @@ struct hart {
 };
 
 /* Requests to a hart's thread (h->req), served between slices. */
-#define HART_REQ_TLB  1u /* flush the TLB and jump cache (remote sfence.vma) */
+#define HART_REQ_TLB 1u /* flush the TLB and jump cache (remote sfence.vma) */
 
-static inline uint64_t jcache_key(const struct hart *h) { return __atomic_load_n(&h->jc_gen, __ATOMIC_RELAXED) | h->priv; }
+static inline uint64_t jcache_key(const struct hart *h)
+{
+    return __atomic_load_n(&h->jc_gen, __ATOMIC_RELAXED) | h->priv;
+}
 /* Drops every jump-cache entry of the hart: on its own thread. */
 static inline void hart_jcache_flush(struct hart *h)
 {
@@ -270,9 +273,15 @@ void hart_init(struct hart *h, struct bus *bus, struct code_cache *cache, uint64
 void hart_set_isa(struct hart *h, const struct isa_set *isa);
 void hart_reset(struct hart *h, uint64_t pc);
 
-static inline uint64_t insn_pc(const struct hart *h, const struct insn *in) { return h->pc + (uint64_t)(int64_t)in->off; }
+static inline uint64_t insn_pc(const struct hart *h, const struct insn *in)
+{
+    return h->pc + (uint64_t)(int64_t)in->off;
+}
 /* The address a load or store accesses: rs1 + the sign-extended offset. */
-static inline uint64_t insn_va(const struct hart *h, const struct insn *in) { return h->x[in->rs1] + (uint64_t)(int64_t)in->imm; }
+static inline uint64_t insn_va(const struct hart *h, const struct insn *in)
+{
+    return h->x[in->rs1] + (uint64_t)(int64_t)in->imm;
+}
 
 static inline int hart_raise(struct hart *h, uint64_t cause, uint64_t tval)
 {
@@ -282,7 +291,10 @@ static inline int hart_raise(struct hart *h, uint64_t cause, uint64_t tval)
 }
 
 /* Illegal instruction with tval = the instruction bits (priv. spec 3.1.16). */
-static inline int hart_illegal(struct hart *h, const struct insn *in) { return hart_raise(h, CAUSE_ILLEGAL_INSTRUCTION, in->bits); }
+static inline int hart_illegal(struct hart *h, const struct insn *in)
+{
+    return hart_raise(h, CAUSE_ILLEGAL_INSTRUCTION, in->bits);
+}
 
 /* Ends the running chain of blocks at its next jump (dispatch.h), so that the
  * run loop looks at interrupts and yield requests. Any thread. */

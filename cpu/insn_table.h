@@ -21,9 +21,11 @@
 #include "cpu/isa.h"
 
 /* What a row needs of the machine's ISA (struct insn_need, cpu/decode.h). */
+/* clang-format off */
 #define NEED(e)        { EXT_##e, EXT_##e, false }
 #define NEED_ANY(e, f) { EXT_##e, EXT_##f, false }
 #define NEED_ALL(e, f) { EXT_##e, EXT_##f, true }
+/* clang-format on */
 
 /* Operand formats: which fields the decoder extracts and how disassembly reads. */
 enum insn_format {
@@ -53,6 +55,7 @@ enum insn_format {
 };
 
 /* Row flags. */
+/* clang-format off */
 #define F_END     0x01 /* ends a decoded block (jumps, system; CSR ops decide at run time) */
 #define F_RD_FP   0x02 /* rd names an FP register */
 #define F_RS1_FP  0x04
@@ -60,6 +63,7 @@ enum insn_format {
 #define F_RS3_FP  0x10
 #define F_FP      (F_RD_FP | F_RS1_FP | F_RS2_FP)
 #define F_RM      0x20 /* funct3 is a rounding mode */
+/* clang-format on */
 
 /* Field helpers for match values. */
 #define OPC(o)    ((uint32_t)(o))
@@ -105,6 +109,7 @@ enum insn_format {
 #define OP_SYSTEM   0x73
 #define OP_V        0x57
 
+/* clang-format off */
 #define RV_AMO_ROWS(X, sfx, f3)                                                              \
     X(lr_##sfx,      "lr." #sfx,      OPC(OP_AMO) | F3(f3) | F5(0x02), M_AMO | M_RS2, FMT_LR, 0, NEED(A)) \
     X(sc_##sfx,      "sc." #sfx,      OPC(OP_AMO) | F3(f3) | F5(0x03), M_AMO, FMT_AMO, 0, NEED(A))        \
@@ -345,11 +350,13 @@ enum insn_format {
     X(wrs_nto, "wrs.nto", 0x00d00073u, M_ALL, FMT_NONE, F_END, NEED(ZAWRS))                               \
     X(wrs_sto, "wrs.sto", 0x01d00073u, M_ALL, FMT_NONE, F_END, NEED(ZAWRS))                               \
     RV_VECTOR_ROWS(X)
+/* clang-format on */
 
 /* V: one row per configuration form, per OP-V category (funct3) and per
  * memory element width; the handlers take funct6, vm, nf, mop and the
  * operand fields from the bits (cpu/vector.h). mew (bit 28) = 1 is reserved. */
 #define M_VMEM (M_F3 | (1u << 28))
+/* clang-format off */
 #define RV_VECTOR_ROWS(X)                                                                                   \
     X(vsetvli,  "vsetvli",  OPC(OP_V) | F3(7), 0x8000707fu, FMT_V, 0, NEED(V))                               \
     X(vsetivli, "vsetivli", OPC(OP_V) | F3(7) | 0xc0000000u, 0xc000707fu, FMT_V, 0, NEED(V))                 \
@@ -367,12 +374,13 @@ enum insn_format {
     X(vstore16, "vs.e16",   OPC(OP_STORE_FP) | F3(5), M_VMEM, FMT_V, 0, NEED(V))                             \
     X(vstore32, "vs.e32",   OPC(OP_STORE_FP) | F3(6), M_VMEM, FMT_V, 0, NEED(V))                             \
     X(vstore64, "vs.e64",   OPC(OP_STORE_FP) | F3(7), M_VMEM, FMT_V, 0, NEED(V))
+/* clang-format on */
 
 enum insn_id {
 #define X(name, mn, match, mask, fmt, flags, need) INSN_##name,
     RV_INSN_TABLE(X)
 #undef X
-    INSN_COUNT,
+        INSN_COUNT,
     INSN_ILLEGAL = INSN_COUNT, /* decoder result for an unknown encoding */
     INSN_BLOCK_END,            /* block-end marker */
 };
@@ -395,9 +403,11 @@ struct hart;
 struct insn;
 /* exec_<name> runs one instruction; thr_<name> runs it and, when it returns
  * EXEC_NEXT, the instructions after it (cpu/dispatch.h). */
+/* clang-format off */
 #define X(name, mn, match, mask, fmt, flags, need)              \
     int exec_##name(struct hart *h, const struct insn *in);     \
     int thr_##name(struct hart *h, const struct insn *in);
+/* clang-format on */
 RV_INSN_TABLE(X)
 #undef X
 

@@ -28,16 +28,18 @@ const char *isa_ext_name(unsigned e) { return e < EXT_COUNT ? ext_rows[e].name :
  * menvcfg.ADUE, and the default machine stays exactly what it was (see
  * hart_update_walk in cpu/trap.c). */
 static const uint8_t model_rv64[] = {
-    EXT_I, EXT_M, EXT_A, EXT_F, EXT_D, EXT_C, EXT_ZICSR, EXT_ZIFENCEI, EXT_ZICNTR, EXT_ZIHINTPAUSE,
-    EXT_ZBA, EXT_ZBB, EXT_ZBS, EXT_SSTC, END,
+    EXT_I,      EXT_M,           EXT_A,   EXT_F,   EXT_D,   EXT_C,    EXT_ZICSR, EXT_ZIFENCEI,
+    EXT_ZICNTR, EXT_ZIHINTPAUSE, EXT_ZBA, EXT_ZBB, EXT_ZBS, EXT_SSTC, END,
 };
 
 /* RVA22U64's mandatory extensions, and RVA22S64's on top (RISC-V Profiles
  * 1.0); Svbare and Sv39 are the satp modes every rivet hart has. */
+/* clang-format off */
 #define RVA22U64                                                                                    \
     EXT_I, EXT_M, EXT_A, EXT_F, EXT_D, EXT_C, EXT_ZICSR, EXT_ZICNTR, EXT_ZIHPM, EXT_ZICCIF,         \
     EXT_ZICCRSE, EXT_ZICCAMOA, EXT_ZICCLSM, EXT_ZA64RS, EXT_ZIHINTPAUSE, EXT_ZBA, EXT_ZBB, EXT_ZBS, \
     EXT_ZIC64B, EXT_ZICBOM, EXT_ZICBOP, EXT_ZICBOZ, EXT_ZFHMIN, EXT_ZKT
+/* clang-format on */
 #define RVA22S64 EXT_ZIFENCEI, EXT_SVADE, EXT_SSCCPTR, EXT_SSTVECD, EXT_SSTVALA
 
 static const uint8_t model_rva22s64[] = { RVA22U64, RVA22S64, END };
@@ -45,9 +47,9 @@ static const uint8_t model_rva22s64[] = { RVA22U64, RVA22S64, END };
 /* RVA23U64 and RVA23S64 add these (H has an issue of its own); Smstateen
  * is the M side of Ssstateen, and rivet has M. */
 static const uint8_t model_rva23s64[] = {
-    RVA22U64, RVA22S64, EXT_V, EXT_ZIHINTNTL, EXT_ZICOND, EXT_ZIMOP, EXT_ZCMOP, EXT_ZCB, EXT_ZFA, EXT_ZAWRS,
-    EXT_SUPM, EXT_SSCOUNTERENW, EXT_SVPBMT, EXT_SVINVAL, EXT_SVNAPOT, EXT_SSTC, EXT_SSNPM, EXT_SSU64XL,
-    EXT_SSSTATEEN, EXT_SMSTATEEN, EXT_SSCOFPMF, END,
+    RVA22U64,  RVA22S64,    EXT_V,         EXT_ZIHINTNTL,    EXT_ZICOND,   EXT_ZIMOP,   EXT_ZCMOP,   EXT_ZCB,
+    EXT_ZFA,   EXT_ZAWRS,   EXT_SUPM,      EXT_SSCOUNTERENW, EXT_SVPBMT,   EXT_SVINVAL, EXT_SVNAPOT, EXT_SSTC,
+    EXT_SSNPM, EXT_SSU64XL, EXT_SSSTATEEN, EXT_SMSTATEEN,    EXT_SSCOFPMF, END,
 };
 
 static const struct {
@@ -83,10 +85,12 @@ bool isa_model(const char *name, struct isa_set *out)
 static const struct {
     uint8_t ext, needs;
 } requires[] = {
+    /* clang-format off */
     { EXT_D, EXT_F }, { EXT_F, EXT_ZICSR }, { EXT_ZICNTR, EXT_ZICSR }, { EXT_SSTC, EXT_ZICSR },
     { EXT_ZCB, EXT_C }, { EXT_ZCMOP, EXT_C }, { EXT_ZAWRS, EXT_A }, { EXT_ZFA, EXT_F }, { EXT_ZFHMIN, EXT_F },
     { EXT_ZFH, EXT_ZFHMIN }, { EXT_SSSTATEEN, EXT_SMSTATEEN }, { EXT_SUPM, EXT_SSNPM },
     { EXT_ZIHPM, EXT_ZICSR }, { EXT_SSCOFPMF, EXT_ZIHPM }, { EXT_V, EXT_D },
+    /* clang-format on */
 };
 
 /* `ext` brings `implied` with it (a switch turning `implied` off then fails
@@ -94,7 +98,9 @@ static const struct {
 static const struct {
     uint8_t ext, implied;
 } implies[] = {
-    { EXT_ZFH, EXT_ZFHMIN }, { EXT_SSSTATEEN, EXT_SMSTATEEN }, { EXT_SUPM, EXT_SSNPM },
+    { EXT_ZFH, EXT_ZFHMIN },
+    { EXT_SSSTATEEN, EXT_SMSTATEEN },
+    { EXT_SUPM, EXT_SSNPM },
     { EXT_SSCOFPMF, EXT_ZIHPM },
 };
 
@@ -180,11 +186,9 @@ static bool apply_vector_option(const char *name, const char *value, struct isa_
         return true;
     }
     if (strcasecmp(name, "elen") == 0)
-        return strcmp(value, "64") == 0 ||
-               fail(err, errlen, "-cpu: elen=%s: rivet's ELEN is 64", value);
+        return strcmp(value, "64") == 0 || fail(err, errlen, "-cpu: elen=%s: rivet's ELEN is 64", value);
     if (strcasecmp(name, "vext_spec") == 0)
-        return strcasecmp(value, "v1.0") == 0 ||
-               fail(err, errlen, "-cpu: vext_spec=%s: rivet implements v1.0", value);
+        return strcasecmp(value, "v1.0") == 0 || fail(err, errlen, "-cpu: vext_spec=%s: rivet implements v1.0", value);
     *known = false;
     return false;
 }
@@ -270,8 +274,8 @@ uint64_t isa_misa(const struct isa_set *s)
     static const struct {
         uint8_t ext;
         char letter;
-    } letters[] = { { EXT_I, 'I' }, { EXT_M, 'M' }, { EXT_A, 'A' }, { EXT_F, 'F' }, { EXT_D, 'D' }, { EXT_C, 'C' },
-                    { EXT_V, 'V' } };
+    } letters[] = { { EXT_I, 'I' }, { EXT_M, 'M' }, { EXT_A, 'A' }, { EXT_F, 'F' },
+                    { EXT_D, 'D' }, { EXT_C, 'C' }, { EXT_V, 'V' } };
     uint64_t misa = ((uint64_t)XLEN_64 << MISA_MXL_SHIFT) | MISA_EXT('S') | MISA_EXT('U');
     for (size_t i = 0; i < sizeof letters / sizeof letters[0]; i++)
         if (isa_has(s, letters[i].ext))

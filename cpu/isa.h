@@ -26,6 +26,7 @@
 
 /* X(ID, "name", "what it is"): every extension rivet implements. Order is
  * free: ISA strings are put in canonical order by isa_string(). */
+/* clang-format off */
 #define RV_EXTENSIONS(X)                                                                      \
     X(I, "i", "base integer instructions (RV64I)")                                            \
     X(M, "m", "integer multiply and divide")                                                  \
@@ -83,12 +84,13 @@
     X(SVINVAL, "svinval", "fine-grained TLB invalidation (sinval.vma, ...)")                  \
     X(SVNAPOT, "svnapot", "64 KiB NAPOT pages")                                               \
     X(SVPBMT, "svpbmt", "page-based memory types (menvcfg.PBMTE)")
+/* clang-format on */
 
 enum isa_ext {
 #define X(id, name, what) EXT_##id,
     RV_EXTENSIONS(X)
 #undef X
-    EXT_COUNT,
+        EXT_COUNT,
 };
 
 #define ISA_WORDS 2

@@ -52,8 +52,10 @@ struct asm_state {
      * then the exits, then out-of-line stubs. -1 = not placed yet. */
     ptrdiff_t label[MAX_LABELS];
     unsigned nlabels;
+    /* clang-format off */
     struct { enum stub_kind kind; unsigned insn; } stub[MAX_LABELS];
     struct { ptrdiff_t at; unsigned label; } fixup[MAX_FIXUPS]; /* rel32 field at `at` */
+    /* clang-format on */
     unsigned nfixups;
 };
 
@@ -61,7 +63,7 @@ struct jit {
     uint8_t *code;
     size_t used;
     unsigned long long written; /* bytes, over every reset */
-    bool fma; /* the host has FMA3 */
+    bool fma;                   /* the host has FMA3 */
     /* The translation being written: big, so it lives here rather than on
      * the stack; one translation at a time per jit (the cache's rule). */
     struct asm_state as;
@@ -234,10 +236,10 @@ static void far_transfer(struct asm_state *a, const void *fn, bool call)
 
 static void epilogue_pops(struct asm_state *a)
 {
-    b1(a, 0x5d);          /* pop rbp */
+    b1(a, 0x5d); /* pop rbp */
     b1(a, 0x41);
-    b1(a, 0x5c);          /* pop r12 */
-    b1(a, 0x5b);          /* pop rbx */
+    b1(a, 0x5c); /* pop r12 */
+    b1(a, 0x5b); /* pop rbx */
 }
 
 /* ---- Translation ---- */
@@ -254,7 +256,7 @@ struct exits {
 static void emit_call_exec(struct asm_state *a, const struct exits *x, unsigned i, insn_fn fn)
 {
     op_mem(a, true, 0x89, RBP, RBX, HOFF(instret)); /* the count in rbp to h->instret (see the prologue) */
-    op_reg(a, true, 0x89, RBX, RDI); /* mov rdi, rbx */
+    op_reg(a, true, 0x89, RBX, RDI);                /* mov rdi, rbx */
     lea_insn(a, i);
     far_transfer(a, (const void *)fn, true);
     op_mem(a, true, 0x8b, RBP, RBX, HOFF(instret));
@@ -284,7 +286,7 @@ static void emit_tlb(struct asm_state *a, const struct insn *in, unsigned size, 
     alu_imm(a, false, ALU_AND, RDX, (int32_t)((TLB_ENTRIES - 1) << 4));
     op_mem(a, true, 0x03, RDX, RBX, tlb_off); /* add rdx, [h->mmu.tlb_x] */
     op_reg(a, true, 0x89, RAX, RCX);          /* mov rcx, rax */
-    alu_imm(a, true, ALU_AND, RCX, (int32_t)~(uint32_t)(PAGE_SIZE - size));
+    alu_imm(a, true, ALU_AND, RCX, (int32_t) ~(uint32_t)(PAGE_SIZE - size));
     op_mem(a, true, 0x3b, RCX, RDX, 0); /* cmp rcx, [rdx] (tag) */
     jcc(a, CC_NE, miss);
     op_mem(a, true, 0x03, RAX, RDX, 8); /* add rax, [rdx + 8] (addend) */
@@ -295,6 +297,7 @@ static bool emit_load(struct asm_state *a, const struct insn *in, unsigned i)
     unsigned op, size;
     bool w;
     switch (in->id) {
+    /* clang-format off */
     case INSN_lb: op = 0x0fbe; w = true; size = 1; break;
     case INSN_lbu: op = 0x0fb6; w = false; size = 1; break;
     case INSN_lh: op = 0x0fbf; w = true; size = 2; break;
@@ -302,6 +305,7 @@ static bool emit_load(struct asm_state *a, const struct insn *in, unsigned i)
     case INSN_lw: op = 0x63; w = true; size = 4; break;
     case INSN_lwu: op = 0x8b; w = false; size = 4; break;
     case INSN_ld: op = 0x8b; w = true; size = 8; break;
+    /* clang-format on */
     default: return false;
     }
     unsigned miss = new_label(a, STUB_SLOW, i);
@@ -355,9 +359,9 @@ static void emit_normal_check(struct asm_state *a, bool zero_ok, unsigned slow)
         b1(a, 0x74); /* jz over the test (rel8, patched below) */
         b1(a, 0);
     }
-    shift_imm(a, true, SH_SHR, RAX, 53);     /* the exponent */
+    shift_imm(a, true, SH_SHR, RAX, 53); /* the exponent */
     alu_imm(a, false, ALU_SUB, RAX, 1);
-    alu_imm(a, false, ALU_CMP, RAX, 0x7fd);  /* exp - 1 < 0x7fe: normal */
+    alu_imm(a, false, ALU_CMP, RAX, 0x7fd); /* exp - 1 < 0x7fe: normal */
     jcc(a, 0x7 /* above */, slow);
     if (zero_ok && !a->overflow)
         skip[1] = (uint8_t)(a->p - (skip + 2));
@@ -382,9 +386,9 @@ static void emit_rne_check(struct asm_state *a, const struct insn *in, unsigned 
 static void emit_nan_check(struct asm_state *a, unsigned r, unsigned slow)
 {
     op_mem(a, true, 0x8b, RAX, RBX, foff(r));
-    op_reg(a, true, 0x01, RAX, RAX); /* add rax, rax: |v| << 1 */
+    op_reg(a, true, 0x01, RAX, RAX);          /* add rax, rax: |v| << 1 */
     mov_imm64(a, RCX, 0xffe0000000000000ull); /* inf << 1 */
-    op_reg(a, true, 0x39, RCX, RAX); /* cmp rax, rcx */
+    op_reg(a, true, 0x39, RCX, RAX);          /* cmp rax, rcx */
     jcc(a, 0x7 /* above */, slow);
 }
 
@@ -396,20 +400,22 @@ static void emit_nan_check(struct asm_state *a, unsigned r, unsigned slow)
 static bool emit_fp_other(struct asm_state *a, const struct insn *in, unsigned i)
 {
     switch (in->id) {
-    case INSN_fsgnj_d: case INSN_fsgnjn_d: case INSN_fsgnjx_d: {
+    case INSN_fsgnj_d:
+    case INSN_fsgnjn_d:
+    case INSN_fsgnjx_d: {
         unsigned slow = new_label(a, STUB_SLOW, i);
         emit_fs_check(a, false, slow);
         op_mem(a, true, 0x8b, RAX, RBX, foff(in->rs1));
         op_mem(a, true, 0x8b, RCX, RBX, foff(in->rs2));
         if (in->id == INSN_fsgnjn_d)
-            op_reg(a, true, 0xf7, 2, RCX);   /* not rcx */
+            op_reg(a, true, 0xf7, 2, RCX); /* not rcx */
         else if (in->id == INSN_fsgnjx_d)
             op_reg(a, true, 0x31, RAX, RCX); /* xor rcx, rax */
         shift_imm(a, true, SH_SHR, RCX, 63);
         shift_imm(a, true, SH_SHL, RCX, 63); /* rcx = the new sign */
         op_reg(a, true, 0x01, RAX, RAX);
-        shift_imm(a, true, SH_SHR, RAX, 1);  /* rax = |rs1| */
-        op_reg(a, true, 0x09, RCX, RAX);     /* or rax, rcx */
+        shift_imm(a, true, SH_SHR, RAX, 1); /* rax = |rs1| */
+        op_reg(a, true, 0x09, RCX, RAX);    /* or rax, rcx */
         op_mem(a, true, 0x89, RAX, RBX, foff(in->rd));
         return true;
     }
@@ -427,21 +433,24 @@ static bool emit_fp_other(struct asm_state *a, const struct insn *in, unsigned i
         op_mem(a, true, 0x89, RAX, RBX, foff(in->rd));
         return true;
     }
-    case INSN_feq_d: case INSN_flt_d: case INSN_fle_d: {
+    case INSN_feq_d:
+    case INSN_flt_d:
+    case INSN_fle_d: {
         unsigned slow = new_label(a, STUB_SLOW, i);
         emit_fs_check(a, true, slow);
         emit_nan_check(a, in->rs1, slow);
         emit_nan_check(a, in->rs2, slow);
-        op_reg(a, false, 0x31, RCX, RCX);                  /* xor ecx, ecx */
+        op_reg(a, false, 0x31, RCX, RCX); /* xor ecx, ecx */
         b1(a, 0xf3);
-        op_mem(a, false, 0x0f7e, 0, RBX, foff(in->rs1));   /* movq xmm0, [f rs1] */
+        op_mem(a, false, 0x0f7e, 0, RBX, foff(in->rs1)); /* movq xmm0, [f rs1] */
         b1(a, 0x66);
-        op_mem(a, false, 0x0f2e, 0, RBX, foff(in->rs2));   /* ucomisd xmm0, [f rs2] */
+        op_mem(a, false, 0x0f2e, 0, RBX, foff(in->rs2));                               /* ucomisd xmm0, [f rs2] */
         setcc_cl(a, in->id == INSN_feq_d ? 0x94 : in->id == INSN_flt_d ? 0x92 : 0x96); /* sete/setb/setbe */
         store_x(a, RCX, in->rd);
         return true;
     }
-    case INSN_fcvt_d_w: case INSN_fcvt_d_l: {
+    case INSN_fcvt_d_w:
+    case INSN_fcvt_d_l: {
         if (in->id == INSN_fcvt_d_l && in->rm != FRM_RNE && in->rm != FRM_DYN)
             return false;
         unsigned slow = new_label(a, STUB_SLOW, i);
@@ -452,14 +461,15 @@ static bool emit_fp_other(struct asm_state *a, const struct insn *in, unsigned i
         b1(a, 0xf2);
         op_mem(a, in->id == INSN_fcvt_d_l, 0x0f2a, 0, RBX, xoff(in->rs1)); /* cvtsi2sd xmm0, [x rs1] */
         b1(a, 0x66);
-        op_mem(a, false, 0x0fd6, 0, RBX, foff(in->rd));                    /* movq [f rd], xmm0 */
+        op_mem(a, false, 0x0fd6, 0, RBX, foff(in->rd)); /* movq [f rd], xmm0 */
         return true;
     }
-    case INSN_fcvt_w_d: case INSN_fcvt_l_d: {
+    case INSN_fcvt_w_d:
+    case INSN_fcvt_l_d: {
         if (in->rm != FRM_RTZ)
             return false;
         unsigned slow = new_label(a, STUB_SLOW, i);
-        emit_fs_check(a, false, slow); /* raising NX again dirties FS (fpu.c): Dirty already */
+        emit_fs_check(a, false, slow);                /* raising NX again dirties FS (fpu.c): Dirty already */
         op_mem(a, false, 0xf6, 0, RBX, HOFF(fflags)); /* inexact results set NX: only when set already */
         b1(a, FFLAG_NX);
         jcc(a, CC_E, slow);
@@ -478,8 +488,7 @@ static bool emit_fp_other(struct asm_state *a, const struct insn *in, unsigned i
         store_x(a, RAX, in->rd);
         return true;
     }
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -492,21 +501,23 @@ static bool emit_fp(struct asm_state *a, const struct insn *in, unsigned i)
 {
     unsigned sse = 0;
     switch (in->id) {
-    case INSN_fld: case INSN_flw: {
+    case INSN_fld:
+    case INSN_flw: {
         unsigned slow = new_label(a, STUB_SLOW, i), size = in->id == INSN_fld ? 8 : 4;
         emit_fs_check(a, false, slow);
         emit_tlb(a, in, size, HOFF(mmu.tlb_load), slow);
         if (size == 8) {
             op_mem(a, true, 0x8b, RCX, RAX, 0);
         } else {
-            op_mem(a, false, 0x8b, RCX, RAX, 0);            /* mov ecx, [rax] */
-            mov_imm64(a, RAX, 0xffffffff00000000ull);      /* the NaN box */
-            op_reg(a, true, 0x09, RAX, RCX);               /* or rcx, rax */
+            op_mem(a, false, 0x8b, RCX, RAX, 0);      /* mov ecx, [rax] */
+            mov_imm64(a, RAX, 0xffffffff00000000ull); /* the NaN box */
+            op_reg(a, true, 0x09, RAX, RCX);          /* or rcx, rax */
         }
         op_mem(a, true, 0x89, RCX, RBX, foff(in->rd));
         return true;
     }
-    case INSN_fsd: case INSN_fsw: {
+    case INSN_fsd:
+    case INSN_fsw: {
         unsigned slow = new_label(a, STUB_SLOW, i), size = in->id == INSN_fsd ? 8 : 4;
         emit_fs_check(a, true, slow);
         emit_tlb(a, in, size, HOFF(mmu.tlb_store), slow);
@@ -552,17 +563,17 @@ static bool emit_fp(struct asm_state *a, const struct insn *in, unsigned i)
         b1(a, 0xc4);                                     /* VEX.LIG.66.0F38.W1, vvvv = xmm1 */
         b1(a, 0xe2);
         b1(a, 0xf1);
-        op_mem(a, false, sse, 0, RBX, foff(in->rs2));    /* xmm0 = +-(xmm1 * [f rs2]) +- xmm0 */
+        op_mem(a, false, sse, 0, RBX, foff(in->rs2)); /* xmm0 = +-(xmm1 * [f rs2]) +- xmm0 */
     } else {
         b1(a, 0xf3);
         op_mem(a, false, 0x0f7e, 0, RBX, foff(in->rs1)); /* movq xmm0, [f rs1] */
         b1(a, 0xf2);
-        op_mem(a, false, sse, 0, RBX, foff(in->rs2));    /* op xmm0, [f rs2] */
+        op_mem(a, false, sse, 0, RBX, foff(in->rs2)); /* op xmm0, [f rs2] */
     }
 result:
     b1(a, 0x66);
-    op_reg(a, true, 0x0f7e, 0, RDX);                 /* movq rdx, xmm0 */
-    op_reg(a, true, 0x89, RDX, RAX);                 /* mov rax, rdx */
+    op_reg(a, true, 0x0f7e, 0, RDX); /* movq rdx, xmm0 */
+    op_reg(a, true, 0x89, RDX, RAX); /* mov rax, rdx */
     emit_normal_check(a, false, slow);
     op_mem(a, true, 0x89, RDX, RBX, foff(in->rd));
     return true;
@@ -598,16 +609,23 @@ static bool emit_op(struct asm_state *a, const struct insn *in)
     case INSN_and: op = 0x23; break;
     case INSN_or: op = 0x0b; break;
     case INSN_xor: op = 0x33; break;
+    /* clang-format off */
     case INSN_addw: op = 0x03; w32 = true; break;
     case INSN_subw: op = 0x2b; w32 = true; break;
+    /* clang-format on */
     case INSN_mul: mul = true; break;
-    case INSN_mulw: mul = true; w32 = true; break;
+    case INSN_mulw:
+        mul = true;
+        w32 = true;
+        break;
     case INSN_sll: sh = SH_SHL; break;
     case INSN_srl: sh = SH_SHR; break;
     case INSN_sra: sh = SH_SAR; break;
+    /* clang-format off */
     case INSN_sllw: sh = SH_SHL; w32 = true; break;
     case INSN_srlw: sh = SH_SHR; w32 = true; break;
     case INSN_sraw: sh = SH_SAR; w32 = true; break;
+    /* clang-format on */
     case INSN_slt: cc = 0x9c; break;  /* setl */
     case INSN_sltu: cc = 0x92; break; /* setb */
     default: return false;
@@ -637,19 +655,28 @@ static bool emit_muldiv(struct asm_state *a, const struct insn *in, unsigned i)
 {
     bool w32 = false, rem = false, sign = false;
     switch (in->id) {
-    case INSN_mulh: case INSN_mulhu:
+    case INSN_mulh:
+    case INSN_mulhu:
         load_x(a, RAX, in->rs1);
         op_mem(a, true, 0xf7, in->id == INSN_mulh ? 5 : 4, RBX, xoff(in->rs2)); /* imul/mul qword [rs2] */
         store_x(a, RDX, in->rd);
         return true;
     case INSN_div: sign = true; break;
     case INSN_divu: break;
-    case INSN_rem: sign = true; rem = true; break;
+    case INSN_rem:
+        sign = true;
+        rem = true;
+        break;
     case INSN_remu: rem = true; break;
-    case INSN_divw: sign = true; w32 = true; break;
+    case INSN_divw:
+        sign = true;
+        w32 = true;
+        break;
     case INSN_divuw: w32 = true; break;
+    /* clang-format off */
     case INSN_remw: sign = true; rem = true; w32 = true; break;
     case INSN_remuw: rem = true; w32 = true; break;
+    /* clang-format on */
     default: return false;
     }
     unsigned slow = new_label(a, STUB_SLOW, i);
@@ -664,7 +691,7 @@ static bool emit_muldiv(struct asm_state *a, const struct insn *in, unsigned i)
     if (sign) {
         if (!w32)
             b1(a, 0x48);
-        b1(a, 0x99);                    /* cqo / cdq */
+        b1(a, 0x99); /* cqo / cdq */
     } else {
         op_reg(a, false, 0x31, RDX, RDX); /* xor edx, edx */
     }
@@ -710,7 +737,9 @@ static bool emit_op_imm(struct asm_state *a, const struct insn *in)
             a->rax_next = in->rd;
             return true;
         }
-        alu = ALU_ADD; w32 = true; break;
+        alu = ALU_ADD;
+        w32 = true;
+        break;
     case INSN_addi: alu = ALU_ADD; break;
     case INSN_andi: alu = ALU_AND; break;
     case INSN_ori: alu = ALU_OR; break;
@@ -718,9 +747,11 @@ static bool emit_op_imm(struct asm_state *a, const struct insn *in)
     case INSN_slli: sh = SH_SHL; break;
     case INSN_srli: sh = SH_SHR; break;
     case INSN_srai: sh = SH_SAR; break;
+    /* clang-format off */
     case INSN_slliw: sh = SH_SHL; w32 = true; break;
     case INSN_srliw: sh = SH_SHR; w32 = true; break;
     case INSN_sraiw: sh = SH_SAR; w32 = true; break;
+    /* clang-format on */
     case INSN_slti: cc = 0x9c; break;
     case INSN_sltiu: cc = 0x92; break;
     default: return false;
@@ -786,11 +817,11 @@ static void emit_chain_tail(struct asm_state *a, const struct exits *x)
     alu_imm(a, false, ALU_AND, RDX, JCACHE_ENTRIES - 1);
     op_reg(a, false, 0x6b, RDX, RDX); /* imul edx, edx, 24 */
     b1(a, sizeof(struct jcache_entry));
-    op_reg(a, true, 0x01, RBX, RDX);  /* add rdx, rbx: &h->jcache[i] - jcache offset */
+    op_reg(a, true, 0x01, RBX, RDX); /* add rdx, rbx: &h->jcache[i] - jcache offset */
     op_mem(a, true, 0x3b, RAX, RDX, HOFF(jcache) + (int32_t)offsetof(struct jcache_entry, vpc));
     jcc(a, CC_NE, x->linked);
-    op_mem(a, false, 0x0fb6, RAX, RBX, HOFF(priv));  /* movzx eax, byte [priv] */
-    op_mem(a, true, 0x0b, RAX, RBX, HOFF(jc_gen));    /* or rax, [jc_gen]: jcache_key */
+    op_mem(a, false, 0x0fb6, RAX, RBX, HOFF(priv)); /* movzx eax, byte [priv] */
+    op_mem(a, true, 0x0b, RAX, RBX, HOFF(jc_gen));  /* or rax, [jc_gen]: jcache_key */
     op_mem(a, true, 0x3b, RAX, RDX, HOFF(jcache) + (int32_t)offsetof(struct jcache_entry, gen));
     jcc(a, CC_NE, x->linked);
     op_mem(a, true, 0x3b, RCX, RBX, HOFF(chain_end));
@@ -857,7 +888,7 @@ static void emit_taken(struct asm_state *a, const struct exits *x, const struct 
         b1(a, 0); /* cmp byte [block.valid], 0 */
         jcc(a, CC_E, out);
         op_reg(a, true, 0x89, RAX, RBP); /* mov rbp, rax */
-        jmp(a, in->tidx); /* instruction labels are their indexes */
+        jmp(a, in->tidx);                /* instruction labels are their indexes */
         place(a, out);
     }
     emit_pc_to(a, (int64_t)in->off + in->imm);
@@ -887,18 +918,18 @@ bool jit_translate(struct jit *j, struct block *b)
     struct exits x = { new_label(a, STUB_NONE, n), new_label(a, STUB_NONE, n), new_label(a, STUB_NONE, n),
                        new_label(a, STUB_NONE, n) };
 
-    b1(a, 0x53);                      /* push rbx */
+    b1(a, 0x53); /* push rbx */
     b1(a, 0x41);
-    b1(a, 0x54);                      /* push r12 */
-    b1(a, 0x55);                      /* push rbp (and rsp is 16-aligned for calls) */
-    op_reg(a, true, 0x89, RDI, RBX);  /* mov rbx, rdi (h) */
-    op_reg(a, true, 0x89, RSI, R12);  /* mov r12, rsi (b->insns) */
+    b1(a, 0x54);                     /* push r12 */
+    b1(a, 0x55);                     /* push rbp (and rsp is 16-aligned for calls) */
+    op_reg(a, true, 0x89, RDI, RBX); /* mov rbx, rdi (h) */
+    op_reg(a, true, 0x89, RSI, R12); /* mov r12, rsi (b->insns) */
     /* rbp holds h->instret while the block runs, so that an in-block loop
      * carries its count in a register rather than through memory; it is
      * stored before every call and every exit, and reloaded after calls. */
     op_mem(a, true, 0x8b, RBP, RBX, HOFF(instret));
 
-    bool merge[MAX_BLOCK_INSNS + 1] = {false}; /* in-block branch targets */
+    bool merge[MAX_BLOCK_INSNS + 1] = { false }; /* in-block branch targets */
     for (unsigned i = 0; i < n; i++)
         if (b->insns[i].tidx != TIDX_NONE && b->insns[i].tidx <= n)
             merge[b->insns[i].tidx] = true;
@@ -911,8 +942,7 @@ bool jit_translate(struct jit *j, struct block *b)
         unsigned nlabels = a->nlabels;
         a->rax_next = RAX_NONE;
         if (!emit_op(a, in) && !emit_op_imm(a, in) && !emit_load(a, in, i) && !emit_store(a, in, i) &&
-            !emit_branch(a, in, i) && !emit_jump(a, &x, in, i) && !emit_fp(a, in, i) &&
-            !emit_muldiv(a, in, i))
+            !emit_branch(a, in, i) && !emit_jump(a, &x, in, i) && !emit_fp(a, in, i) && !emit_muldiv(a, in, i))
             emit_call_exec(a, &x, i, exec_of(in));
         /* An out-of-line path of this instruction comes back to the next
          * with rax clobbered. */
@@ -1002,9 +1032,11 @@ void jit_reset(struct jit *j) { j->used = 0; }
 
 struct jit *jit_create(void) { return NULL; }
 void jit_destroy(struct jit *j) { (void)j; }
+/* clang-format off */
 bool jit_translate(struct jit *j, struct block *b) { (void)j; (void)b; return false; }
 size_t jit_room(const struct jit *j) { (void)j; return 0; }
 unsigned long long jit_bytes_written(const struct jit *j) { (void)j; return 0; }
+/* clang-format on */
 void jit_reset(struct jit *j) { (void)j; }
 
 #endif

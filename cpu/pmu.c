@@ -125,10 +125,7 @@ static void catch_up(struct hart *h, uint64_t now)
         pmu_sync(h, now);
 }
 
-uint64_t pmu_counter_read(struct hart *h, unsigned n, uint64_t now)
-{
-    return has_zihpm(h) ? value_at(h, n, now) : 0;
-}
+uint64_t pmu_counter_read(struct hart *h, unsigned n, uint64_t now) { return has_zihpm(h) ? value_at(h, n, now) : 0; }
 
 void pmu_counter_write(struct hart *h, unsigned n, uint64_t value, uint64_t now)
 {

@@ -83,11 +83,8 @@ static void exec_block(struct hart *h, insn_fn entry, const struct insn *first)
         h->pc = insn_pc(h, in);
         h->instret += in->idx;
         break;
-    case EXEC_JUMP:
-        h->instret += in->idx + 1u;
-        break;
-    case EXEC_LINKED:
-        break;
+    case EXEC_JUMP: h->instret += in->idx + 1u; break;
+    case EXEC_LINKED: break;
     case EXEC_STOP:
         h->pc = insn_pc(h, in) + in->len;
         h->instret += in->idx + 1u;
@@ -335,7 +332,8 @@ uint64_t hart_run(struct hart *h, uint64_t budget)
     if (hart_halted(h) || h->debug_hold)
         return 0;
     if (h->trace) {
-        for (uint64_t iter = 0; h->instret < end && iter < budget && !__atomic_load_n(&h->yield, __ATOMIC_RELAXED); iter++) {
+        for (uint64_t iter = 0; h->instret < end && iter < budget && !__atomic_load_n(&h->yield, __ATOMIC_RELAXED);
+             iter++) {
             if (hart_wfi(h) && !interrupt_ready(h))
                 break;
             if (h->breaks && at_break(h))
@@ -348,7 +346,8 @@ uint64_t hart_run(struct hart *h, uint64_t budget)
         return h->instret - start;
     }
     /* Iterations are bounded too: a guest trapping in a loop retires nothing. */
-    for (uint64_t iter = 0; h->instret < end && iter < budget && !__atomic_load_n(&h->yield, __ATOMIC_RELAXED); iter++) {
+    for (uint64_t iter = 0; h->instret < end && iter < budget && !__atomic_load_n(&h->yield, __ATOMIC_RELAXED);
+         iter++) {
         pmu_poll(h); /* a counter overflow raises LCOFI, taken below */
         if (__builtin_expect(interrupt_ready(h), 0)) {
             hart_set_wfi(h, false);
@@ -369,16 +368,17 @@ struct trace_csrs {
     uint64_t v[16];
 };
 static const char *const trace_csr_names[16] = {
-    "mstatus", "mepc", "mcause", "mtval", "mtvec", "mscratch", "sepc", "scause",
-    "stval", "stvec", "sscratch", "satp", "mie", "medeleg", "mideleg", "fcsr",
+    "mstatus", "mepc",  "mcause",   "mtval", "mtvec", "mscratch", "sepc",    "scause",
+    "stval",   "stvec", "sscratch", "satp",  "mie",   "medeleg",  "mideleg", "fcsr",
 };
 
 static void trace_snapshot(const struct hart *h, struct trace_csrs *s)
 {
     const uint64_t v[16] = {
-        h->mstatus, h->mepc, h->mcause, h->mtval, h->mtvec, h->mscratch, h->sepc, h->scause,
-        h->stval, h->stvec, h->sscratch, h->mmu.satp, h->mie, h->medeleg, h->mideleg,
-        (uint64_t)h->frm << 5 | h->fflags,
+        h->mstatus, h->mepc,     h->mcause,   h->mtval,
+        h->mtvec,   h->mscratch, h->sepc,     h->scause,
+        h->stval,   h->stvec,    h->sscratch, h->mmu.satp,
+        h->mie,     h->medeleg,  h->mideleg,  (uint64_t)h->frm << 5 | h->fflags,
     };
     memcpy(s->v, v, sizeof(v));
 }
@@ -426,8 +426,8 @@ static void step_insn(struct hart *h)
     unsigned priv = h->priv;
     if (!fetch_translate(h, &pa, &host) || !fetch_bits(h, host, &bits)) {
         if (h->trace)
-            fprintf(h->trace, "core %3" PRIu64 ": %u 0x%016" PRIx64 " fetch fault, to 0x%016" PRIx64 "\n",
-                    h->mhartid, priv, pc, h->pc);
+            fprintf(h->trace, "core %3" PRIu64 ": %u 0x%016" PRIx64 " fetch fault, to 0x%016" PRIx64 "\n", h->mhartid,
+                    priv, pc, h->pc);
         return;
     }
     struct insn pair[2];

@@ -6,7 +6,7 @@
 #include "cpu/decode.h"
 #include "cpu/dispatch.h"
 
-#define VXRM_MASK 3
+#define VXRM_MASK       3
 #define VCSR_VXRM_SHIFT 1
 
 void vector_reset(struct hart *h)
@@ -155,8 +155,10 @@ void vector_disasm(const struct insn *in, const char *mn, char *buf, size_t size
     case INSN_vsetvli: snprintf(buf, size, "%-7s %s,%s,0x%x", mn, rd, rs1, (b >> 20) & 0x7ff); return;
     case INSN_vsetivli: snprintf(buf, size, "%-7s %s,%u,0x%x", mn, rd, vf_rs1(b), (b >> 20) & 0x3ff); return;
     case INSN_vsetvl: snprintf(buf, size, "%-7s %s,%s,%s", mn, rd, rs1, reg_abi_name[vf_vs2(b)]); return;
+    /* clang-format off */
     case INSN_vload8: case INSN_vload16: case INSN_vload32: case INSN_vload64:
     case INSN_vstore8: case INSN_vstore16: case INSN_vstore32: case INSN_vstore64:
+        /* clang-format on */
         snprintf(buf, size, "%-7s v%u,(%s),nf=%u,mop=%u,%u%s", mn, vf_vd(b), rs1, vf_nf(b) + 1, vf_mop(b), vf_vs2(b),
                  mask);
         return;

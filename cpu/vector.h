@@ -39,13 +39,15 @@
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "vector elements are kept in host order");
 
 /* vtype fields (V 1.0 3.4). */
-#define VTYPE_VLMUL    0x7u
+#define VTYPE_VLMUL      0x7u
 #define VTYPE_VSEW_SHIFT 3
+/* clang-format off */
 #define VTYPE_VSEW     (0x7u << VTYPE_VSEW_SHIFT)
 #define VTYPE_VTA      0x40u
 #define VTYPE_VMA      0x80u
 #define VTYPE_VILL     (1ull << 63)
 #define VTYPE_DEFINED  0xffu /* bits 7:0; the rest but vill are reserved */
+/* clang-format on */
 
 /* CSR numbers (V 1.0 3). */
 #define CSR_VSTART 0x008
@@ -119,7 +121,10 @@ static inline bool vgroup_ok(unsigned r, int emul_log2)
 /* Registers of a group of 2^emul_log2 (fractional groups take one). */
 static inline unsigned vgroup_regs(int emul_log2) { return emul_log2 > 0 ? 1u << emul_log2 : 1; }
 /* Whether groups [a, a+na) and [b, b+nb) share a register. */
-static inline bool vgroups_overlap(unsigned a, unsigned na, unsigned b, unsigned nb) { return a < b + nb && b < a + na; }
+static inline bool vgroups_overlap(unsigned a, unsigned na, unsigned b, unsigned nb)
+{
+    return a < b + nb && b < a + na;
+}
 
 /* V 1.0 5.2: a destination group (EEW 2^d_eew bytes, EMUL 2^d_emul) may
  * overlap a source group when the EEWs are equal, when the destination is
@@ -162,8 +167,8 @@ static inline int vop_illegal(struct vop *o) { return hart_illegal(o->h, o->in);
 static inline bool vop_active(const struct vop *o, uint64_t i) { return !o->mask || vmask_bit(o->mask, i); }
 
 /* vector_perm.c: reductions, mask instructions, moves, slides, gathers. */
-int vop_redsum(struct vop *o);   /* vredsum..vredmax by funct6 */
-int vop_wredsum(struct vop *o);  /* vwredsum, vwredsumu */
+int vop_redsum(struct vop *o);  /* vredsum..vredmax by funct6 */
+int vop_wredsum(struct vop *o); /* vwredsum, vwredsumu */
 int vop_mask_logic(struct vop *o);
 int vop_wxunary0(struct vop *o); /* vmv.x.s, vcpop.m, vfirst.m; vmv.s.x */
 int vop_munary0(struct vop *o);  /* vmsbf, vmsof, vmsif, viota, vid */
@@ -172,10 +177,10 @@ int vop_slideup(struct vop *o);
 int vop_slidedown(struct vop *o);
 int vop_slide1up(struct vop *o);
 int vop_slide1down(struct vop *o);
-int vop_rgather(struct vop *o);   /* vrgather.vv/vx/vi */
+int vop_rgather(struct vop *o); /* vrgather.vv/vx/vi */
 int vop_rgatherei16(struct vop *o);
 int vop_slideup_or_gather16(struct vop *o);
-int vop_vmvr(struct vop *o);      /* vmv<nr>r.v */
+int vop_vmvr(struct vop *o); /* vmv<nr>r.v */
 
 /* The handlers of the rows (vector_mem.c, vector_arith.c). */
 int vector_load_store(struct hart *h, const struct insn *in, unsigned eew_log2, bool store);

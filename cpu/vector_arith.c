@@ -69,6 +69,7 @@ static inline u128 clamp_u(s128 v, unsigned bits, unsigned *sat)
 
 /* The bounds in locals: the element stores may alias anything (may_alias),
  * o->vl included, and the vectoriser needs a count it can compute. */
+/* clang-format off */
 #define VLOOP(...)                                                                 \
     do {                                                                           \
         const uint64_t start_ = o->start, end_ = o->vl;                            \
@@ -110,6 +111,7 @@ static inline u128 clamp_u(s128 v, unsigned bits, unsigned *sat)
         }                                                                          \
         VEND();                                                                    \
     }
+/* clang-format on */
 
 /* Expands the type lists before DEF_GEN splits its arguments. */
 #define DEF_GEN_(...) DEF_GEN(__VA_ARGS__)
@@ -120,6 +122,7 @@ static inline u128 clamp_u(s128 v, unsigned bits, unsigned *sat)
 #define T64 u64a, int64_t, u128, s128
 
 /* SEW op: d, a, b are SEW wide. */
+/* clang-format off */
 #define DEF_OP(name, ...)                                                          \
     DEF_GEN_(name, 8, T8, u8a, u8a, __VA_ARGS__)                                    \
     DEF_GEN_(name, 16, T16, u16a, u16a, __VA_ARGS__)                                \
@@ -144,9 +147,10 @@ static inline u128 clamp_u(s128 v, unsigned bits, unsigned *sat)
     DEF_GEN_(name, 16, T16, u16a, u32a, __VA_ARGS__)                                \
     DEF_GEN_(name, 32, T32, u32a, u64a, __VA_ARGS__)                                \
     static const vbin_fn name##_fns[4] = { name##_8, name##_16, name##_32, NULL };
+/* clang-format on */
 
 #define SHAMT(b) ((unsigned)(b) & (bits - 1))
-#define SMIN ((S)((T)1 << (bits - 1)))
+#define SMIN     ((S)((T)1 << (bits - 1)))
 
 /* Integer (V 1.0 11) */
 DEF_OP(vadd, a + b)
@@ -156,23 +160,29 @@ DEF_OP(vminu, a < b ? a : b)
 DEF_OP(vmin, (S)a < (S)b ? a : b)
 DEF_OP(vmaxu, a > b ? a : b)
 DEF_OP(vmax, (S)a > (S)b ? a : b)
+/* clang-format off */
 DEF_OP(vand, a & b)
+/* clang-format on */
 DEF_OP(vor, a | b)
 DEF_OP(vxor, a ^ b)
 DEF_OP(vsll, (uint64_t)a << SHAMT(b))
 DEF_OP(vsrl, a >> SHAMT(b))
 DEF_OP(vsra, (S)a >> SHAMT(b))
+/* clang-format off */
 DEF_OP(vmul, (uint64_t)a * b)
+/* clang-format on */
 DEF_OP(vmulhu, ((W)a * (W)b) >> bits)
 DEF_OP(vmulh, ((SW)(S)a * (SW)(S)b) >> bits)
 DEF_OP(vmulhsu, ((SW)(S)a * (SW)b) >> bits)
-DEF_OP(vdivu, b == 0 ? (T)~(T)0 : a / b)
-DEF_OP(vdiv, b == 0 ? (T)~(T)0 : ((S)a == SMIN && (S)b == -1) ? a : (T)((S)a / (S)b))
+DEF_OP(vdivu, b == 0 ? (T) ~(T)0 : a / b)
+DEF_OP(vdiv, b == 0 ? (T) ~(T)0 : ((S)a == SMIN && (S)b == -1) ? a : (T)((S)a / (S)b))
 DEF_OP(vremu, b == 0 ? a : a % b)
 DEF_OP(vrem, b == 0 ? a : ((S)a == SMIN && (S)b == -1) ? 0 : (T)((S)a % (S)b))
+/* clang-format off */
 DEF_OP(vmacc, (uint64_t)b * a + c)
 DEF_OP(vnmsac, c - (uint64_t)b * a)
 DEF_OP(vmadd, (uint64_t)b * c + a)
+/* clang-format on */
 DEF_OP(vnmsub, a - (uint64_t)b * c)
 DEF_OP(vmerge, vmask_bit(o->h->vec.v, i) ? b : a) /* run unmasked: v0 selects */
 DEF_OP(vmv, b)
@@ -184,9 +194,11 @@ DEF_WOP_W(vwaddu_w, a + (W)b)
 DEF_WOP_W(vwadd_w, (SW)a + (SW)(S)b)
 DEF_WOP_W(vwsubu_w, a - (W)b)
 DEF_WOP_W(vwsub_w, (SW)a - (SW)(S)b)
+/* clang-format off */
 DEF_WOP(vwmulu, (W)a * (W)b)
 DEF_WOP(vwmul, (SW)(S)a * (SW)(S)b)
 DEF_WOP(vwmulsu, (SW)(S)a * (SW)b)
+/* clang-format on */
 DEF_WOP(vwmaccu, c + (W)a * (W)b)
 DEF_WOP(vwmacc, c + (W)((SW)(S)a * (SW)(S)b))
 DEF_WOP(vwmaccsu, c + (W)((SW)(S)b * (SW)a))
@@ -203,11 +215,13 @@ DEF_OP(vaaddu, vround((s128)a + b, 1, rm))
 DEF_OP(vaadd, vround((s128)(S)a + (S)b, 1, rm))
 DEF_OP(vasubu, vround((s128)a - b, 1, rm))
 DEF_OP(vasub, vround((s128)(S)a - (S)b, 1, rm))
+/* clang-format off */
 DEF_OP(vsmul, clamp_s(vround((s128)(S)a * (S)b, bits - 1, rm), bits, &sat))
 DEF_OP(vssrl, vround((s128)a, SHAMT(b), rm))
 DEF_OP(vssra, vround((s128)(S)a, SHAMT(b), rm))
 DEF_NOP(vnclipu, clamp_u(vround((s128)a, (unsigned)b & (2 * bits - 1), rm), bits, &sat))
 DEF_NOP(vnclip, clamp_s(vround((s128)(SW)a, (unsigned)b & (2 * bits - 1), rm), bits, &sat))
+/* clang-format on */
 
 /* ---- Checks and runners ---- */
 
@@ -255,15 +269,16 @@ static int run_narrow(struct vop *o, const vbin_fn *fns)
     return vop_done(o);
 }
 
-#define OP_HANDLER(name)                                                           \
+#define OP_HANDLER(name) \
     static int op_##name(struct vop *o) { return run_op(o, name##_fns); }
-#define WOP_HANDLER(name)                                                          \
+#define WOP_HANDLER(name) \
     static int op_##name(struct vop *o) { return run_wide(o, name##_fns, false); }
-#define WOP_W_HANDLER(name)                                                        \
+#define WOP_W_HANDLER(name) \
     static int op_##name(struct vop *o) { return run_wide(o, name##_fns, true); }
-#define NOP_HANDLER(name)                                                          \
+#define NOP_HANDLER(name) \
     static int op_##name(struct vop *o) { return run_narrow(o, name##_fns); }
 
+/* clang-format off */
 OP_HANDLER(vadd) OP_HANDLER(vsub) OP_HANDLER(vrsub) OP_HANDLER(vminu) OP_HANDLER(vmin)
 OP_HANDLER(vmaxu) OP_HANDLER(vmax) OP_HANDLER(vand) OP_HANDLER(vor) OP_HANDLER(vxor)
 OP_HANDLER(vsll) OP_HANDLER(vsrl) OP_HANDLER(vsra) OP_HANDLER(vmul) OP_HANDLER(vmulhu)
@@ -277,10 +292,11 @@ WOP_HANDLER(vwmulu) WOP_HANDLER(vwmul) WOP_HANDLER(vwmulsu) WOP_HANDLER(vwmaccu)
 WOP_HANDLER(vwmacc) WOP_HANDLER(vwmaccsu) WOP_HANDLER(vwmaccus)
 WOP_W_HANDLER(vwaddu_w) WOP_W_HANDLER(vwadd_w) WOP_W_HANDLER(vwsubu_w) WOP_W_HANDLER(vwsub_w)
 NOP_HANDLER(vnsrl) NOP_HANDLER(vnsra) NOP_HANDLER(vnclipu) NOP_HANDLER(vnclip)
+    /* clang-format on */
 
-/* vmerge (vm = 0: v0 selects b or a, every element) and vmv.v.* (vm = 1,
+    /* vmerge (vm = 0: v0 selects b or a, every element) and vmv.v.* (vm = 1,
  * vs2 = v0). */
-static int op_vmerge(struct vop *o)
+    static int op_vmerge(struct vop *o)
 {
     if (!o->masked) {
         if (o->vs2 != 0)
@@ -307,6 +323,7 @@ static bool mask_dest_ok(const struct vop *o)
 
 typedef bool (*vcmp_fn)(const struct vop *o, const uint8_t *a, const uint8_t *b, uint64_t i);
 
+/* clang-format off */
 #define DEF_CMP_SEW(name, sfx, T_, S_, expr)                                       \
     static bool name##_##sfx(const struct vop *o, const uint8_t *ap, const uint8_t *bp, uint64_t i) \
     {                                                                              \
@@ -321,6 +338,7 @@ typedef bool (*vcmp_fn)(const struct vop *o, const uint8_t *a, const uint8_t *b,
     DEF_CMP_SEW(name, 32, u32a, int32_t, expr)                                     \
     DEF_CMP_SEW(name, 64, u64a, int64_t, expr)                                     \
     static int op_##name(struct vop *o) { return run_cmp(o, (const vcmp_fn[4]){ name##_8, name##_16, name##_32, name##_64 }); }
+/* clang-format on */
 
 /* Mask-producing: vd bit i = fn(i) for active i; the rest undisturbed. */
 static int run_cmp(struct vop *o, const vcmp_fn *fns)
@@ -382,6 +400,7 @@ static int op_vmsbc_all(struct vop *o) { return run_carry_out(o, op_vmsbc); }
 
 /* ---- vzext, vsext (VXUNARY0, V 1.0 11.3) ---- */
 
+/* clang-format off */
 #define DEF_EXT(name, DT, ST, expr)                                                \
     static void name(struct vop *o, uint8_t *dp, const uint8_t *ap)                \
     {                                                                              \
@@ -390,6 +409,7 @@ static int op_vmsbc_all(struct vop *o) { return run_carry_out(o, op_vmsbc); }
         const uint8_t *mask = o->mask;                                             \
         VLOOP(d[i] = (DT)(expr));                                                  \
     }
+/* clang-format on */
 DEF_EXT(zext_16_8, u16a, u8a, av[i])
 DEF_EXT(zext_32_8, u32a, u8a, av[i])
 DEF_EXT(zext_64_8, u64a, u8a, av[i])
@@ -406,8 +426,10 @@ DEF_EXT(sext_64_32, u64a, u32a, (int32_t)av[i])
 typedef void (*vext_fn)(struct vop *o, uint8_t *d, const uint8_t *a);
 /* [signed][log2 factor - 1][sew]: NULL where the source would be below 8 bits. */
 static const vext_fn ext_fns[2][3][4] = {
+    /* clang-format off */
     { { NULL, zext_16_8, zext_32_16, zext_64_32 }, { NULL, NULL, zext_32_8, zext_64_16 }, { NULL, NULL, NULL, zext_64_8 } },
     { { NULL, sext_16_8, sext_32_16, sext_64_32 }, { NULL, NULL, sext_32_8, sext_64_16 }, { NULL, NULL, NULL, sext_64_8 } },
+    /* clang-format on */
 };
 
 static int op_vxunary0(struct vop *o)
@@ -427,9 +449,9 @@ static int op_vxunary0(struct vop *o)
 
 /* ---- Dispatch by funct6 ---- */
 
-#define FV (1u << VFORM_VV)
-#define FX (1u << VFORM_VX)
-#define FI (1u << VFORM_VI)
+#define FV   (1u << VFORM_VV)
+#define FX   (1u << VFORM_VX)
+#define FI   (1u << VFORM_VI)
 #define UIMM 0x80 /* .vi takes the 5-bit immediate unsigned */
 
 struct vrow {
@@ -438,14 +460,17 @@ struct vrow {
 };
 
 static const struct vrow opi_rows[64] = {
+    /* clang-format off */
     [0x00] = { op_vadd, FV | FX | FI },   [0x02] = { op_vsub, FV | FX },
     [0x03] = { op_vrsub, FX | FI },       [0x04] = { op_vminu, FV | FX },
     [0x05] = { op_vmin, FV | FX },        [0x06] = { op_vmaxu, FV | FX },
     [0x07] = { op_vmax, FV | FX },        [0x09] = { op_vand, FV | FX | FI },
     [0x0a] = { op_vor, FV | FX | FI },    [0x0b] = { op_vxor, FV | FX | FI },
+    /* clang-format on */
     [0x0c] = { vop_rgather, FV | FX | FI | UIMM },
     [0x0e] = { vop_slideup_or_gather16, FV | FX | FI | UIMM },
     [0x0f] = { vop_slidedown, FX | FI | UIMM },
+    /* clang-format off */
     [0x10] = { op_vadc, FV | FX | FI },   [0x11] = { op_vmadc_all, FV | FX | FI },
     [0x12] = { op_vsbc, FV | FX },        [0x13] = { op_vmsbc_all, FV | FX },
     [0x17] = { op_vmerge, FV | FX | FI },
@@ -455,8 +480,9 @@ static const struct vrow opi_rows[64] = {
     [0x1e] = { op_vmsgtu, FX | FI },      [0x1f] = { op_vmsgt, FX | FI },
     [0x20] = { op_vsaddu, FV | FX | FI }, [0x21] = { op_vsadd, FV | FX | FI },
     [0x22] = { op_vssubu, FV | FX },      [0x23] = { op_vssub, FV | FX },
+    /* clang-format on */
     [0x25] = { op_vsll, FV | FX | FI | UIMM },
-    [0x27] = { op_vsmul, FV | FX },       /* .vi: vmv<nr>r.v, below */
+    [0x27] = { op_vsmul, FV | FX }, /* .vi: vmv<nr>r.v, below */
     [0x28] = { op_vsrl, FV | FX | FI | UIMM },
     [0x29] = { op_vsra, FV | FX | FI | UIMM },
     [0x2a] = { op_vssrl, FV | FX | FI | UIMM },
@@ -465,10 +491,12 @@ static const struct vrow opi_rows[64] = {
     [0x2d] = { op_vnsra, FV | FX | FI | UIMM },
     [0x2e] = { op_vnclipu, FV | FX | FI | UIMM },
     [0x2f] = { op_vnclip, FV | FX | FI | UIMM },
-    [0x30] = { vop_wredsum, FV },         [0x31] = { vop_wredsum, FV },
+    [0x30] = { vop_wredsum, FV },
+    [0x31] = { vop_wredsum, FV },
 };
 
 static const struct vrow opm_rows[64] = {
+    /* clang-format off */
     [0x00] = { vop_redsum, FV }, [0x01] = { vop_redsum, FV }, [0x02] = { vop_redsum, FV },
     [0x03] = { vop_redsum, FV }, [0x04] = { vop_redsum, FV }, [0x05] = { vop_redsum, FV },
     [0x06] = { vop_redsum, FV }, [0x07] = { vop_redsum, FV },
@@ -495,14 +523,16 @@ static const struct vrow opm_rows[64] = {
     [0x3b] = { op_vwmul, FV | FX },       [0x3c] = { op_vwmaccu, FV | FX },
     [0x3d] = { op_vwmacc, FV | FX },      [0x3e] = { op_vwmaccus, FX },
     [0x3f] = { op_vwmaccsu, FV | FX },
+    /* clang-format on */
 };
 
 /* Fills o from the bits and runs row r. vmv<nr>r.v needs no valid vtype. */
 static int run_row(struct hart *h, const struct insn *in, unsigned form, const struct vrow *r)
 {
     uint32_t b = in->bits;
-    struct vop o = { .h = h, .in = in, .vd = vf_vd(b), .vs1 = vf_rs1(b), .vs2 = vf_vs2(b), .form = form,
-                     .masked = !vf_vm(b) };
+    struct vop o = {
+        .h = h, .in = in, .vd = vf_vd(b), .vs1 = vf_rs1(b), .vs2 = vf_vs2(b), .form = form, .masked = !vf_vm(b)
+    };
     if (!r->fn || !(r->forms & (1u << form)))
         return hart_illegal(h, in);
     if (!vector_ready(h))
@@ -527,8 +557,10 @@ int vector_opi(struct hart *h, const struct insn *in, unsigned form)
             return hart_illegal(h, in);
         hart_vs_dirty(h);
         uint32_t b = in->bits;
+        /* clang-format off */
         struct vop o = { .h = h, .in = in, .vd = vf_vd(b), .vs1 = vf_rs1(b), .vs2 = vf_vs2(b), .form = form,
                          .masked = !vf_vm(b), .start = h->vec.vstart };
+        /* clang-format on */
         o.sew = (h->vec.vtype & VTYPE_VILL) ? 0 : vsew_log2(h);
         return vop_vmvr(&o);
     }

@@ -228,9 +228,9 @@ int vector_load_store(struct hart *h, const struct insn *in, unsigned eew, bool 
     /* The data's EMUL: EEW/SEW * LMUL, or LMUL for indexed (data EEW = SEW). */
     int emul = m.indexed ? lmul : (int)eew - sew + lmul, idx_emul = (int)eew - sew + lmul;
     m.regs = vgroup_regs(emul);
-    if (!emul_ok(emul) || (m.indexed && (!emul_ok(idx_emul) || !vgroup_ok(m.vs2, idx_emul))) ||
-        m.regs * m.nf > 8 || !vgroup_ok(m.vd, emul) || m.vd + m.regs * m.nf > 32 ||
-        (m.masked && !store && m.vd == 0) || (m.indexed && !index_overlap_ok(&m, emul, idx_emul)))
+    if (!emul_ok(emul) || (m.indexed && (!emul_ok(idx_emul) || !vgroup_ok(m.vs2, idx_emul))) || m.regs * m.nf > 8 ||
+        !vgroup_ok(m.vd, emul) || m.vd + m.regs * m.nf > 32 || (m.masked && !store && m.vd == 0) ||
+        (m.indexed && !index_overlap_ok(&m, emul, idx_emul)))
         return hart_illegal(h, in);
     m.evl = vl;
     m.start = h->vec.vstart;

@@ -18,6 +18,7 @@ static inline uint8_t *reg_of(struct vop *o, unsigned r) { return vreg(o->h, r);
 static inline unsigned esize(const struct vop *o) { return 1u << o->sew; }
 
 /* Element i of the group at p, zero-extended. */
+/* clang-format off */
 static inline uint64_t get_elem(const uint8_t *p, unsigned sew, uint64_t i) { return load_le(p + (i << sew), 1u << sew); }
 static inline void put_elem(uint8_t *p, unsigned sew, uint64_t i, uint64_t v) { store_le(p + (i << sew), 1u << sew, v); }
 
@@ -31,9 +32,11 @@ static inline void put_elem(uint8_t *p, unsigned sew, uint64_t i, uint64_t v) { 
                 if (vmask_bit(mask, i)) { __VA_ARGS__; }                           \
         }                                                                          \
     } while (0)
+/* clang-format on */
 
 /* ---- Reductions ---- */
 
+/* clang-format off */
 #define DEF_RED(sfx, T_, S_)                                                       \
     static void red_##sfx(struct vop *o, unsigned f6)                              \
     {                                                                              \
@@ -53,6 +56,7 @@ static inline void put_elem(uint8_t *p, unsigned sew, uint64_t i, uint64_t v) { 
         }                                                                          \
         ((T *)reg_of(o, o->vd))[0] = acc;                                          \
     }
+/* clang-format on */
 DEF_RED(8, u8a, int8_t)
 DEF_RED(16, u16a, int16_t)
 DEF_RED(32, u32a, int32_t)
@@ -69,6 +73,7 @@ int vop_redsum(struct vop *o)
     return vop_done(o);
 }
 
+/* clang-format off */
 #define DEF_WRED(sfx, T_, S_, W_, SW_)                                             \
     static void wred_##sfx(struct vop *o, bool sign)                               \
     {                                                                              \
@@ -80,6 +85,7 @@ int vop_redsum(struct vop *o)
             VLOOP(acc += a[i]);                                                    \
         ((W_ *)reg_of(o, o->vd))[0] = acc;                                         \
     }
+/* clang-format on */
 DEF_WRED(8, u8a, int8_t, u16a, int16_t)
 DEF_WRED(16, u16a, int16_t, u32a, int32_t)
 DEF_WRED(32, u32a, int32_t, u64a, int64_t)
@@ -310,6 +316,7 @@ int vop_slide1down(struct vop *o)
 
 /* ---- Gathers ---- */
 
+/* clang-format off */
 #define DEF_GATHER(sfx, T_, I_)                                                    \
     static void gather_##sfx(struct vop *o, const uint8_t *idx, uint64_t vlmax)    \
     {                                                                              \
@@ -323,6 +330,7 @@ int vop_slide1down(struct vop *o)
             VLOOP(d[i] = v);                                                       \
         }                                                                          \
     }
+/* clang-format on */
 DEF_GATHER(8, u8a, u8a)
 DEF_GATHER(16, u16a, u16a)
 DEF_GATHER(32, u32a, u32a)

@@ -30,12 +30,12 @@ struct blockdev {
     int fd;
     bool readonly, snapshot;
     uint64_t size;
-    char *path;                   /* for messages */
+    char *path; /* for messages */
     /* -snapshot: block b of the guest's writes lives at b * OVL_BLOCK in
      * an unlinked temporary file (sparse), ovl_map says which blocks. */
     int ovl_fd;
-    uint8_t *ovl_map;             /* one bit per block; calloc'd, so untouched pages cost nothing */
-    bool ovl_noted;               /* a failed overlay write was reported */
+    uint8_t *ovl_map; /* one bit per block; calloc'd, so untouched pages cost nothing */
+    bool ovl_noted;   /* a failed overlay write was reported */
     void (*note)(void *opaque, const char *line);
     void *note_opaque;
 };
@@ -75,8 +75,7 @@ static int open_image(const char *path, bool rdonly, char *err, size_t errlen)
 {
     int fd = open(path, (rdonly ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
-        set_err(err, errlen, path, errno == EISDIR ? "not a regular file or block device"
-                                                   : strerror(errno));
+        set_err(err, errlen, path, errno == EISDIR ? "not a regular file or block device" : strerror(errno));
         return -1;
     }
     struct stat st;
@@ -233,8 +232,10 @@ static int ovl_failed(struct blockdev *b, int rc)
 {
     if (!b->ovl_noted && b->note) {
         char line[512];
-        err_format(line, sizeof line, "-snapshot: %s: cannot write the temporary overlay: %s; "
-                   "the guest's disk writes fail while this lasts", b->path, strerror(-rc));
+        err_format(line, sizeof line,
+                   "-snapshot: %s: cannot write the temporary overlay: %s; "
+                   "the guest's disk writes fail while this lasts",
+                   b->path, strerror(-rc));
         b->note(b->note_opaque, line);
     }
     b->ovl_noted = true;

@@ -40,16 +40,16 @@ struct blockdev *blockdev_open(const char *path, bool readonly, bool snapshot, c
 /* Where a problem that does not stop the disk goes (one line, no "rivet: "
  * prefix): the overlay's first failed write. NULL (the default): nowhere. */
 void blockdev_set_note(struct blockdev *b, void (*note)(void *opaque, const char *line), void *opaque);
-uint64_t blockdev_size(const struct blockdev *b);          /* bytes */
-bool blockdev_readonly(const struct blockdev *b);          /* true for readonly, false for snapshot */
+uint64_t blockdev_size(const struct blockdev *b); /* bytes */
+bool blockdev_readonly(const struct blockdev *b); /* true for readonly, false for snapshot */
 int blockdev_read(struct blockdev *b, uint64_t offset, void *buf, size_t len);
 int blockdev_write(struct blockdev *b, uint64_t offset, const void *buf, size_t len);
-int blockdev_flush(struct blockdev *b);                    /* fdatasync; no-op for snapshot/readonly */
+int blockdev_flush(struct blockdev *b); /* fdatasync; no-op for snapshot/readonly */
 /* [offset, offset + len) reads as zeros afterwards and, where the host
  * allows, takes no space: a hole punched in the image (fallocate), else
  * zeros written. Under snapshot the overlay gets the zeros (whole blocks
  * as holes in its file); the image is never touched. -EROFS when readonly. */
 int blockdev_zero(struct blockdev *b, uint64_t offset, uint64_t len);
-void blockdev_close(struct blockdev *b);                   /* NULL is accepted */
+void blockdev_close(struct blockdev *b); /* NULL is accepted */
 
 #endif

@@ -20,8 +20,9 @@
 #include <stdint.h>
 
 struct chardev {
-    void (*write)(void *opaque, const uint8_t *buf, size_t len);   /* guest output */
-    size_t (*read)(void *opaque, uint8_t *buf, size_t len);         /* non-blocking guest input: bytes available now (0 = none) */
+    void (*write)(void *opaque, const uint8_t *buf, size_t len); /* guest output */
+    size_t (*read)(void *opaque, uint8_t *buf,
+                   size_t len); /* non-blocking guest input: bytes available now (0 = none) */
     void *opaque;
 };
 

@@ -22,12 +22,12 @@
 struct clint {
     unsigned nharts;
     struct time_source time;
-    uint64_t mtime_offset;  /* mtime = time source + offset (mod 2^64) */
+    uint64_t mtime_offset; /* mtime = time source + offset (mod 2^64) */
     struct hart_port *harts;
     uint64_t *mtimecmp;
-    uint32_t *msip;         /* bit 0 only */
-    uint64_t *updated_at;   /* per hart: mtime when its MTIP level was last driven */
-    pthread_mutex_t lock;   /* mtimecmp, msip, updated_at, and the offset's writers */
+    uint32_t *msip;       /* bit 0 only */
+    uint64_t *updated_at; /* per hart: mtime when its MTIP level was last driven */
+    pthread_mutex_t lock; /* mtimecmp, msip, updated_at, and the offset's writers */
 };
 
 enum clint_reg { CLINT_REG_NONE, CLINT_REG_MSIP, CLINT_REG_MTIMECMP, CLINT_REG_MTIME };
@@ -188,12 +188,8 @@ static bus_status clint_read(void *opaque, uint64_t offset, unsigned size, uint6
     struct clint *c = opaque;
     unsigned hart = 0;
     switch (clint_decode(c, offset, &hart)) {
-    case CLINT_REG_MTIMECMP:
-        *value = half_read(c->mtimecmp[hart], offset, size);
-        break;
-    case CLINT_REG_MTIME:
-        *value = half_read(clint_mtime(c), offset, size);
-        break;
+    case CLINT_REG_MTIMECMP: *value = half_read(c->mtimecmp[hart], offset, size); break;
+    case CLINT_REG_MTIME: *value = half_read(clint_mtime(c), offset, size); break;
     default:
         /* msip (one or two harts) or a hole: holes read as zero. */
         *value = clint_msip_read(c, offset);
@@ -233,7 +229,9 @@ static bus_status clint_write(void *opaque, uint64_t offset, unsigned size, uint
 struct mmio_region clint_region(struct clint *c, uint64_t base, uint64_t size)
 {
     return (struct mmio_region){
+        /* clang-format off */
         .name = "clint", .base = base, .size = size, .min_access = 4, .max_access = 8,
         .read = clint_read, .write = clint_write, .opaque = c, .lock = &c->lock,
+        /* clang-format on */
     };
 }

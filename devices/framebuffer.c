@@ -7,17 +7,14 @@
 #include <string.h>
 
 struct framebuffer {
-    const uint8_t *vram;   /* guest RAM, written by the guest at any time */
+    const uint8_t *vram; /* guest RAM, written by the guest at any time */
     uint64_t paddr;
     unsigned width, height, stride;
-    uint8_t *shadow;       /* what the viewer last saw */
-    bool invalid;          /* report every line at the next refresh */
+    uint8_t *shadow; /* what the viewer last saw */
+    bool invalid;    /* report every line at the next refresh */
 };
 
-uint64_t framebuffer_bytes(unsigned width, unsigned height)
-{
-    return (uint64_t)width * FB_BYTES_PER_PIXEL * height;
-}
+uint64_t framebuffer_bytes(unsigned width, unsigned height) { return (uint64_t)width * FB_BYTES_PER_PIXEL * height; }
 
 static bool side_ok(unsigned n) { return n >= FB_MIN_SIDE && n <= FB_MAX_SIDE; }
 

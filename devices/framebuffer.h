@@ -25,7 +25,7 @@
 #include <stdint.h>
 
 #define FB_BYTES_PER_PIXEL 4
-#define FB_FORMAT          "x8r8g8b8"   /* the simple-framebuffer format string */
+#define FB_FORMAT          "x8r8g8b8" /* the simple-framebuffer format string */
 #define FB_DEFAULT_WIDTH   1024
 #define FB_DEFAULT_HEIGHT  768
 #define FB_MIN_SIDE        16
@@ -40,11 +40,11 @@ uint64_t framebuffer_bytes(unsigned width, unsigned height);
  * The shadow starts equal to vram, so the first refresh reports nothing
  * until the guest draws; framebuffer_invalidate() forces a full redraw. */
 struct framebuffer *framebuffer_create(const uint8_t *vram, uint64_t paddr, unsigned width, unsigned height);
-void framebuffer_destroy(struct framebuffer *fb);   /* NULL is accepted */
+void framebuffer_destroy(struct framebuffer *fb); /* NULL is accepted */
 
 unsigned framebuffer_width(const struct framebuffer *fb);
 unsigned framebuffer_height(const struct framebuffer *fb);
-unsigned framebuffer_stride(const struct framebuffer *fb);   /* bytes per line */
+unsigned framebuffer_stride(const struct framebuffer *fb); /* bytes per line */
 uint64_t framebuffer_paddr(const struct framebuffer *fb);
 
 /* Copies every changed line into the shadow. Returns how many lines changed

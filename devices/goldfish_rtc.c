@@ -17,8 +17,8 @@ struct goldfish_rtc {
     struct irq_line irq;
     uint64_t (*now_ns)(void *opaque); /* the host clock */
     void *clock_opaque;
-    uint64_t offset;     /* RTC time = host clock + offset (mod 2^64) */
-    uint32_t time_high;  /* latched by the last TIME_LOW read */
+    uint64_t offset;    /* RTC time = host clock + offset (mod 2^64) */
+    uint32_t time_high; /* latched by the last TIME_LOW read */
     uint64_t alarm;
     bool alarm_armed;
     bool irq_pending;
@@ -43,10 +43,7 @@ struct goldfish_rtc *goldfish_rtc_create(struct irq_line irq)
     return r;
 }
 
-void goldfish_rtc_destroy(struct goldfish_rtc *r)
-{
-    free(r);
-}
+void goldfish_rtc_destroy(struct goldfish_rtc *r) { free(r); }
 
 void goldfish_rtc_set_clock(struct goldfish_rtc *r, uint64_t (*now_ns)(void *opaque), void *opaque)
 {
@@ -60,15 +57,9 @@ void goldfish_rtc_shift(struct goldfish_rtc *r, uint64_t ns)
         r->offset -= ns; /* unsigned wrap: host + offset moves back by ns */
 }
 
-static uint64_t rtc_now(const struct goldfish_rtc *r)
-{
-    return r->now_ns(r->clock_opaque) + r->offset;
-}
+static uint64_t rtc_now(const struct goldfish_rtc *r) { return r->now_ns(r->clock_opaque) + r->offset; }
 
-static void rtc_drive_irq(struct goldfish_rtc *r)
-{
-    irq_set(&r->irq, r->irq_pending && r->irq_enabled);
-}
+static void rtc_drive_irq(struct goldfish_rtc *r) { irq_set(&r->irq, r->irq_pending && r->irq_enabled); }
 
 void goldfish_rtc_update(struct goldfish_rtc *r)
 {
@@ -103,51 +94,36 @@ static uint32_t rtc_read32(struct goldfish_rtc *r, uint64_t offset)
         r->time_high = (uint32_t)(now >> 32);
         return (uint32_t)now;
     }
-    case GOLDFISH_RTC_TIME_HIGH:
-        return r->time_high;
-    case GOLDFISH_RTC_ALARM_LOW:
-        return (uint32_t)r->alarm;
-    case GOLDFISH_RTC_ALARM_HIGH:
-        return (uint32_t)(r->alarm >> 32);
-    case GOLDFISH_RTC_IRQ_ENABLED:
-        return r->irq_enabled;
-    case GOLDFISH_RTC_ALARM_STATUS:
-        return r->alarm_armed;
-    default:
-        return 0;
+    case GOLDFISH_RTC_TIME_HIGH: return r->time_high;
+    case GOLDFISH_RTC_ALARM_LOW: return (uint32_t)r->alarm;
+    case GOLDFISH_RTC_ALARM_HIGH: return (uint32_t)(r->alarm >> 32);
+    case GOLDFISH_RTC_IRQ_ENABLED: return r->irq_enabled;
+    case GOLDFISH_RTC_ALARM_STATUS: return r->alarm_armed;
+    default: return 0;
     }
 }
 
 static void rtc_write32(struct goldfish_rtc *r, uint64_t offset, uint32_t value)
 {
     switch (offset) {
-    case GOLDFISH_RTC_TIME_LOW:
-        rtc_set_time_bits(r, LOW_HALF, value);
-        break;
-    case GOLDFISH_RTC_TIME_HIGH:
-        rtc_set_time_bits(r, HIGH_HALF, (uint64_t)value << 32);
-        break;
+    case GOLDFISH_RTC_TIME_LOW: rtc_set_time_bits(r, LOW_HALF, value); break;
+    case GOLDFISH_RTC_TIME_HIGH: rtc_set_time_bits(r, HIGH_HALF, (uint64_t)value << 32); break;
     case GOLDFISH_RTC_ALARM_LOW:
         r->alarm = (r->alarm & HIGH_HALF) | value;
         r->alarm_armed = true;
         goldfish_rtc_update(r); /* an alarm in the past fires at once */
         break;
-    case GOLDFISH_RTC_ALARM_HIGH:
-        r->alarm = (r->alarm & LOW_HALF) | ((uint64_t)value << 32);
-        break;
+    case GOLDFISH_RTC_ALARM_HIGH: r->alarm = (r->alarm & LOW_HALF) | ((uint64_t)value << 32); break;
     case GOLDFISH_RTC_IRQ_ENABLED:
         r->irq_enabled = value & 1;
         rtc_drive_irq(r);
         break;
-    case GOLDFISH_RTC_CLEAR_ALARM:
-        r->alarm_armed = false;
-        break;
+    case GOLDFISH_RTC_CLEAR_ALARM: r->alarm_armed = false; break;
     case GOLDFISH_RTC_CLEAR_INTERRUPT:
         r->irq_pending = false;
         rtc_drive_irq(r);
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -156,7 +132,9 @@ MMIO_REG32_CALLBACKS(rtc, struct goldfish_rtc)
 struct mmio_region goldfish_rtc_region(struct goldfish_rtc *r, uint64_t base, uint64_t size)
 {
     return (struct mmio_region){
+        /* clang-format off */
         .name = "rtc", .base = base, .size = size, .min_access = 4, .max_access = 4,
         .read = rtc_mmio_read, .write = rtc_mmio_write, .opaque = r,
+        /* clang-format on */
     };
 }

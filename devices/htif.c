@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#define HTIF_WORD 8
+#define HTIF_WORD        8
 #define HTIF_MAGIC_WORDS 8
 
 static inline uint64_t htif_device(uint64_t v) { return v >> 56; }
@@ -18,8 +18,8 @@ static bool is_ram_word(const struct bus *bus, uint64_t addr)
     return (addr & (HTIF_WORD - 1)) == 0 && bus_ram_ptr(bus, addr, HTIF_WORD) != NULL;
 }
 
-bool htif_init(struct htif *d, struct bus *bus, uint64_t tohost, bool has_fromhost,
-               uint64_t fromhost, htif_exit_fn on_exit, void *opaque)
+bool htif_init(struct htif *d, struct bus *bus, uint64_t tohost, bool has_fromhost, uint64_t fromhost,
+               htif_exit_fn on_exit, void *opaque)
 {
     memset(d, 0, sizeof *d);
     if (!is_ram_word(bus, tohost) || (has_fromhost && !is_ram_word(bus, fromhost)))
@@ -89,15 +89,9 @@ static void htif_syscall(struct htif *d, uint64_t addr)
         return;
     int64_t ret;
     switch (mm[0]) {
-    case HTIF_SYS_WRITE:
-        ret = sys_write(d, mm[1], mm[2], mm[3]);
-        break;
-    case HTIF_SYS_EXIT:
-        htif_exit(d, mm[1]);
-        return;
-    default:
-        ret = -ENOSYS;
-        break;
+    case HTIF_SYS_WRITE: ret = sys_write(d, mm[1], mm[2], mm[3]); break;
+    case HTIF_SYS_EXIT: htif_exit(d, mm[1]); return;
+    default: ret = -ENOSYS; break;
     }
     uint8_t le[HTIF_WORD];
     store_le(le, HTIF_WORD, (uint64_t)ret);
@@ -130,8 +124,7 @@ static void htif_command(struct htif *d, uint64_t v)
         htif_syscall(d, payload);
         htif_reply(d, dev, cmd);
     } else if (dev == HTIF_DEV_CONSOLE && cmd == HTIF_CMD_PUTCHAR) {
-        if (fputc((int)(payload & 0xff), d->out) == EOF ||
-            ((payload & 0xff) == '\n' && fflush(d->out) != 0))
+        if (fputc((int)(payload & 0xff), d->out) == EOF || ((payload & 0xff) == '\n' && fflush(d->out) != 0))
             note_closed(d, d->out);
         htif_reply(d, dev, cmd);
     } else {

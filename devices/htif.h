@@ -44,17 +44,17 @@ struct htif {
     struct bus *bus;
     uint64_t tohost, fromhost;
     bool has_fromhost;
-    FILE *out, *err;        /* host streams for guest fd 1 and 2 */
+    FILE *out, *err; /* host streams for guest fd 1 and 2 */
     htif_exit_fn on_exit;
     void *exit_opaque;
-    bool busy;              /* guards against re-entry from our own writes */
-    bool out_closed;        /* a write to `out` failed with EPIPE: its reader is gone (the board ends the run) */
+    bool busy;       /* guards against re-entry from our own writes */
+    bool out_closed; /* a write to `out` failed with EPIPE: its reader is gone (the board ends the run) */
 };
 
 /* Sets up the device and claims the bus watch hook. false when tohost (or
  * fromhost) is not an 8-byte aligned word in RAM, or the hook is taken. */
-bool htif_init(struct htif *d, struct bus *bus, uint64_t tohost, bool has_fromhost,
-               uint64_t fromhost, htif_exit_fn on_exit, void *opaque);
+bool htif_init(struct htif *d, struct bus *bus, uint64_t tohost, bool has_fromhost, uint64_t fromhost,
+               htif_exit_fn on_exit, void *opaque);
 
 /* The bus watch callback (exposed for tests). */
 void htif_watch(void *opaque, uint64_t paddr, unsigned size);

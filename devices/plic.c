@@ -15,11 +15,11 @@
 
 #include "rivet/encoding.h"
 
-#define PLIC_THRESHOLD_OFFSET 0x0
+#define PLIC_THRESHOLD_OFFSET  0x0
 #define PLIC_CONTEXTS_PER_HART 2
 /* Enable blocks must end before the context blocks start. */
-#define PLIC_MAX_CONTEXTS ((PLIC_CONTEXT_BASE - PLIC_ENABLE_BASE) / PLIC_ENABLE_STRIDE)
-#define PLIC_NO_CONTEXT UINT32_MAX
+#define PLIC_MAX_CONTEXTS      ((PLIC_CONTEXT_BASE - PLIC_ENABLE_BASE) / PLIC_ENABLE_STRIDE)
+#define PLIC_NO_CONTEXT        UINT32_MAX
 
 struct plic_context {
     uint32_t threshold;
@@ -28,15 +28,15 @@ struct plic_context {
 
 struct plic {
     unsigned nsources, nwords, ncontexts;
-    struct hart_port *harts;       /* ncontexts / 2 */
+    struct hart_port *harts; /* ncontexts / 2 */
     struct plic_context *ctx;
-    uint32_t *priority;            /* nsources */
-    uint32_t *claimer;             /* nsources: context that claimed, or PLIC_NO_CONTEXT */
-    uint32_t *level;               /* nwords each */
+    uint32_t *priority; /* nsources */
+    uint32_t *claimer;  /* nsources: context that claimed, or PLIC_NO_CONTEXT */
+    uint32_t *level;    /* nwords each */
     uint32_t *pending;
     uint32_t *in_service;
-    uint32_t *enable_store;        /* ncontexts * nwords */
-    pthread_mutex_t lock;          /* all of the above: the region's lock, and plic_set_level's */
+    uint32_t *enable_store; /* ncontexts * nwords */
+    pthread_mutex_t lock;   /* all of the above: the region's lock, and plic_set_level's */
 };
 
 static inline bool bit_get(const uint32_t *a, unsigned i) { return (a[i / 32] >> (i % 32)) & 1; }
@@ -85,8 +85,8 @@ struct plic *plic_create(unsigned nsources, unsigned nharts, const struct hart_p
     p->pending = calloc(p->nwords, sizeof *p->pending);
     p->in_service = calloc(p->nwords, sizeof *p->in_service);
     p->enable_store = calloc((size_t)p->ncontexts * p->nwords, sizeof *p->enable_store);
-    if (!p->harts || !p->ctx || !p->priority || !p->claimer || !p->level || !p->pending ||
-        !p->in_service || !p->enable_store) {
+    if (!p->harts || !p->ctx || !p->priority || !p->claimer || !p->level || !p->pending || !p->in_service ||
+        !p->enable_store) {
         plic_destroy(p);
         return NULL;
     }
@@ -165,8 +165,7 @@ static uint32_t plic_claim(struct plic *p, unsigned ctx)
 /* Completion of a source this context did not claim is ignored. */
 static void plic_complete(struct plic *p, unsigned ctx, uint32_t source)
 {
-    if (source == 0 || source >= p->nsources || !bit_get(p->in_service, source) ||
-        p->claimer[source] != ctx)
+    if (source == 0 || source >= p->nsources || !bit_get(p->in_service, source) || p->claimer[source] != ctx)
         return;
     bit_put(p->in_service, source, false);
     p->claimer[source] = PLIC_NO_CONTEXT;
@@ -266,7 +265,9 @@ MMIO_REG32_CALLBACKS(plic, struct plic)
 struct mmio_region plic_region(struct plic *p, uint64_t base, uint64_t size)
 {
     return (struct mmio_region){
+        /* clang-format off */
         .name = "plic", .base = base, .size = size, .min_access = 4, .max_access = 4,
         .read = plic_mmio_read, .write = plic_mmio_write, .opaque = p, .lock = &p->lock,
+        /* clang-format on */
     };
 }

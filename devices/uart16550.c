@@ -10,27 +10,24 @@
 struct uart16550 {
     struct chardev backend;
     struct irq_line irq;
-    bool irq_level;          /* the level last driven on the line */
+    bool irq_level; /* the level last driven on the line */
 
     uint8_t rx[UART_FIFO_SIZE];
     unsigned rx_head, rx_count;
-    uint8_t rbr_last;        /* what RBR reads as once the FIFO is empty */
+    uint8_t rbr_last; /* what RBR reads as once the FIFO is empty */
 
     uint8_t ier, lcr, mcr, msr, scr, dll, dlm;
-    uint8_t lsr_err;         /* sticky error bits (OE), cleared by reading LSR */
-    bool fifo_on;            /* FCR.FIFOE: 16550 mode; otherwise 16450 mode */
-    uint8_t fcr_trig;        /* FCR bits 7:6 as written */
-    bool thr_ipending;       /* the THR-empty interrupt condition */
+    uint8_t lsr_err;   /* sticky error bits (OE), cleared by reading LSR */
+    bool fifo_on;      /* FCR.FIFOE: 16550 mode; otherwise 16450 mode */
+    uint8_t fcr_trig;  /* FCR bits 7:6 as written */
+    bool thr_ipending; /* the THR-empty interrupt condition */
 };
 
 /* Reset values: THR empty, no interrupt, modem lines "connected" (CTS, DSR
  * and DCD asserted, as a host terminal is always ready). */
 #define UART_MSR_IDLE (UART_MSR_CTS | UART_MSR_DSR | UART_MSR_DCD)
 
-static unsigned rx_capacity(const struct uart16550 *u)
-{
-    return u->fifo_on ? UART_FIFO_SIZE : 1;
-}
+static unsigned rx_capacity(const struct uart16550 *u) { return u->fifo_on ? UART_FIFO_SIZE : 1; }
 
 /* RX trigger level, datasheet table "FIFO Control Register" bits 7:6. */
 static unsigned rx_trigger(const struct uart16550 *u)
@@ -265,10 +262,7 @@ struct uart16550 *uart_create(const struct chardev *backend, struct irq_line irq
     return u;
 }
 
-void uart_destroy(struct uart16550 *u)
-{
-    free(u);
-}
+void uart_destroy(struct uart16550 *u) { free(u); }
 
 struct mmio_region uart_region(struct uart16550 *u, uint64_t base, uint64_t size)
 {

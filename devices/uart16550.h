@@ -63,6 +63,7 @@
 #define UART_IER_EDSSI 0x08 /* modem status */
 #define UART_IER_MASK  0x0f
 
+/* clang-format off */
 #define UART_IIR_NO_INT   0x01
 #define UART_IIR_MSI      0x00
 #define UART_IIR_THRI     0x02
@@ -76,6 +77,7 @@
 #define UART_FCR_RXRST    0x02
 #define UART_FCR_TXRST    0x04
 #define UART_FCR_DMA      0x08
+/* clang-format on */
 #define UART_FCR_TRIG_SHIFT 6
 
 #define UART_LCR_DLAB 0x80
@@ -87,6 +89,7 @@
 #define UART_MCR_LOOP 0x10
 #define UART_MCR_MASK 0x1f
 
+/* clang-format off */
 #define UART_LSR_DR   0x01
 #define UART_LSR_OE   0x02
 #define UART_LSR_PE   0x04
@@ -94,9 +97,11 @@
 #define UART_LSR_BI   0x10
 #define UART_LSR_THRE 0x20
 #define UART_LSR_TEMT 0x40
+/* clang-format on */
 #define UART_LSR_FIFOERR 0x80
-#define UART_LSR_ERRORS (UART_LSR_OE | UART_LSR_PE | UART_LSR_FE | UART_LSR_BI)
+#define UART_LSR_ERRORS  (UART_LSR_OE | UART_LSR_PE | UART_LSR_FE | UART_LSR_BI)
 
+/* clang-format off */
 #define UART_MSR_DCTS 0x01
 #define UART_MSR_DDSR 0x02
 #define UART_MSR_TERI 0x04
@@ -105,6 +110,7 @@
 #define UART_MSR_DSR  0x20
 #define UART_MSR_RI   0x40
 #define UART_MSR_DCD  0x80
+/* clang-format on */
 #define UART_MSR_DELTAS 0x0f
 
 #define UART_FIFO_SIZE 16

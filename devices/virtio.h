@@ -28,6 +28,7 @@
 #include "mmu/bus.h"
 
 /* Device status bits (virtio 1.2 section 2.1). */
+/* clang-format off */
 #define VIRTIO_STATUS_ACKNOWLEDGE  0x01
 #define VIRTIO_STATUS_DRIVER       0x02
 #define VIRTIO_STATUS_DRIVER_OK    0x04
@@ -50,6 +51,7 @@
 #define VIRTIO_ID_BLOCK            2
 #define VIRTIO_ID_RNG              4
 #define VIRTIO_ID_INPUT            18
+/* clang-format on */
 
 /* Split virtqueue layout (section 2.7). */
 #define VIRTQ_DESC_F_NEXT          1
@@ -59,7 +61,7 @@
 #define VIRTQ_USED_F_NO_NOTIFY     1
 #define VIRTQ_DESC_SIZE            16
 #define VIRTQ_USED_ELEM_SIZE       8
-#define VIRTQ_MAX_SIZE             32768  /* largest split queue size */
+#define VIRTQ_MAX_SIZE             32768 /* largest split queue size */
 /* Most buffers one chain may hold (direct plus indirect), as QEMU. */
 #define VIRTQ_CHAIN_MAX            1024
 
@@ -69,26 +71,26 @@ struct virtqueue;
  * a broken device. Embedded in the transport object. */
 struct virtio_transport {
     void (*interrupt)(struct virtio_transport *t, uint32_t isr_bits);
-    void (*error)(struct virtio_transport *t);   /* enter NEEDS_RESET */
-    bool broken;                                 /* NEEDS_RESET until reset */
+    void (*error)(struct virtio_transport *t); /* enter NEEDS_RESET */
+    bool broken;                               /* NEEDS_RESET until reset */
 };
 
 struct virtqueue {
     struct bus *bus;
     struct virtio_transport *transport;
     unsigned index;
-    uint16_t num;              /* QueueNum (driver-chosen size) */
+    uint16_t num; /* QueueNum (driver-chosen size) */
     bool ready;
-    bool event_idx;            /* VIRTIO_F_EVENT_IDX negotiated */
-    bool indirect;             /* VIRTIO_F_INDIRECT_DESC negotiated */
-    bool version_1;            /* VIRTIO_F_VERSION_1 negotiated (modern); false on a legacy transport */
-    uint64_t desc, avail, used;/* guest physical addresses of the three parts */
-    uint16_t last_avail;       /* next avail ring slot the device pops */
-    uint16_t used_idx;         /* device's copy of used->idx */
-    uint16_t signalled_used;   /* used_idx at the last interrupt (EVENT_IDX) */
+    bool event_idx;             /* VIRTIO_F_EVENT_IDX negotiated */
+    bool indirect;              /* VIRTIO_F_INDIRECT_DESC negotiated */
+    bool version_1;             /* VIRTIO_F_VERSION_1 negotiated (modern); false on a legacy transport */
+    uint64_t desc, avail, used; /* guest physical addresses of the three parts */
+    uint16_t last_avail;        /* next avail ring slot the device pops */
+    uint16_t used_idx;          /* device's copy of used->idx */
+    uint16_t signalled_used;    /* used_idx at the last interrupt (EVENT_IDX) */
     bool signalled_valid;
-    uint32_t legacy_pfn;       /* legacy transport: QueuePFN */
-    uint32_t legacy_align;     /* legacy transport: QueueAlign */
+    uint32_t legacy_pfn;   /* legacy transport: QueuePFN */
+    uint32_t legacy_align; /* legacy transport: QueueAlign */
 };
 
 struct virtq_seg {
@@ -102,24 +104,24 @@ struct virtq_chain {
     struct bus *bus;
     uint16_t head;
     unsigned nout, nin;
-    uint64_t out_len, in_len;  /* total readable / writable bytes */
+    uint64_t out_len, in_len; /* total readable / writable bytes */
     struct virtq_seg seg[VIRTQ_CHAIN_MAX];
 };
 
 struct virtio_device {
-    uint32_t device_id;                 /* VIRTIO_ID_*; 2 = block */
-    uint64_t features;                  /* device feature bits offered; the transport adds
+    uint32_t device_id; /* VIRTIO_ID_*; 2 = block */
+    uint64_t features;  /* device feature bits offered; the transport adds
                                          * INDIRECT_DESC, EVENT_IDX and (modern) VERSION_1
                                          * and removes VERSION_1 and bits >= 32 (legacy) */
     unsigned num_queues;
-    uint16_t queue_max;                 /* QueueNumMax, a power of 2 */
+    uint16_t queue_max; /* QueueNumMax, a power of 2 */
     uint32_t config_size;
-    uint8_t *config;                    /* device config space bytes (little-endian) */
+    uint8_t *config; /* device config space bytes (little-endian) */
     void (*config_write)(struct virtio_device *d, uint32_t offset, unsigned size, uint64_t value); /* optional */
-    void (*notify)(struct virtio_device *d, struct virtqueue *q);   /* the driver notified queue q */
-    void (*reset)(struct virtio_device *d);                         /* optional */
+    void (*notify)(struct virtio_device *d, struct virtqueue *q); /* the driver notified queue q */
+    void (*reset)(struct virtio_device *d);                       /* optional */
     void *opaque;
-    bool modern_only;                   /* no legacy interface (virtio 1.2 5.8: input came with
+    bool modern_only; /* no legacy interface (virtio 1.2 5.8: input came with
                                          * 1.0; Linux's driver wants VERSION_1): the transport
                                          * is version 2 even when asked for legacy */
 };

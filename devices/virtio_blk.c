@@ -18,7 +18,7 @@
 #define BLK_CHUNK     (64u * 1024)
 
 struct virtio_blk {
-    struct virtio_device vdev;   /* first: virtio_device * <-> virtio_blk * */
+    struct virtio_device vdev; /* first: virtio_device * <-> virtio_blk * */
     struct blockdev *bd;
     char serial[VIRTIO_BLK_ID_BYTES];
     uint8_t config[VIRTIO_BLK_CFG_BYTES];
@@ -29,7 +29,7 @@ struct virtio_blk {
 struct blk_req {
     uint32_t type;
     uint64_t sector;
-    uint64_t data_len;   /* bytes of data (without header / status byte) */
+    uint64_t data_len; /* bytes of data (without header / status byte) */
 };
 
 /* Checks [sector, sector + len) lies in the disk in whole sectors, and
@@ -53,8 +53,7 @@ static uint8_t blk_read(struct virtio_blk *b, const struct blk_req *r, uint64_t 
         return VIRTIO_BLK_S_IOERR;
     for (uint64_t pos = 0; pos < r->data_len;) {
         size_t n = r->data_len - pos < BLK_CHUNK ? (size_t)(r->data_len - pos) : BLK_CHUNK;
-        if (blockdev_read(b->bd, offset + pos, b->buf, n) != 0 ||
-            virtq_chain_write(&b->chain, pos, b->buf, n) != n)
+        if (blockdev_read(b->bd, offset + pos, b->buf, n) != 0 || virtq_chain_write(&b->chain, pos, b->buf, n) != n)
             return VIRTIO_BLK_S_IOERR;
         pos += n;
         *done = pos;
@@ -121,22 +120,13 @@ static uint8_t blk_execute(struct virtio_blk *b, struct blk_req *r, uint64_t *do
 {
     const struct virtq_chain *c = &b->chain;
     switch (r->type) {
-    case VIRTIO_BLK_T_IN:
-        r->data_len = c->in_len - 1;
-        return blk_read(b, r, done);
-    case VIRTIO_BLK_T_OUT:
-        r->data_len = c->out_len - BLK_HDR_BYTES;
-        return blk_write(b, r);
-    case VIRTIO_BLK_T_FLUSH:
-        return blockdev_flush(b->bd) == 0 ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
-    case VIRTIO_BLK_T_GET_ID:
-        r->data_len = c->in_len - 1;
-        return blk_get_id(b, r, done);
+    case VIRTIO_BLK_T_IN: r->data_len = c->in_len - 1; return blk_read(b, r, done);
+    case VIRTIO_BLK_T_OUT: r->data_len = c->out_len - BLK_HDR_BYTES; return blk_write(b, r);
+    case VIRTIO_BLK_T_FLUSH: return blockdev_flush(b->bd) == 0 ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
+    case VIRTIO_BLK_T_GET_ID: r->data_len = c->in_len - 1; return blk_get_id(b, r, done);
     case VIRTIO_BLK_T_DISCARD:
-    case VIRTIO_BLK_T_WRITE_ZEROES:
-        return blk_discard_zeroes(b, r->type);
-    default:
-        return VIRTIO_BLK_S_UNSUPP;
+    case VIRTIO_BLK_T_WRITE_ZEROES: return blk_discard_zeroes(b, r->type);
+    default: return VIRTIO_BLK_S_UNSUPP;
     }
 }
 
@@ -145,7 +135,7 @@ static void blk_request(struct virtio_blk *b, struct virtqueue *q)
 {
     const struct virtq_chain *c = &b->chain;
     if (c->in_len == 0) {
-        virtq_error(q);   /* nowhere to put a status: the driver is broken */
+        virtq_error(q); /* nowhere to put a status: the driver is broken */
         return;
     }
     uint8_t hdr[BLK_HDR_BYTES];
@@ -170,10 +160,7 @@ static void blk_config_write(struct virtio_device *d, uint32_t offset, unsigned 
             b->config[VIRTIO_BLK_CFG_WRITEBACK] = (uint8_t)((value >> (8 * i)) & 1);
 }
 
-static void blk_reset(struct virtio_device *d)
-{
-    ((struct virtio_blk *)d)->config[VIRTIO_BLK_CFG_WRITEBACK] = 1;
-}
+static void blk_reset(struct virtio_device *d) { ((struct virtio_blk *)d)->config[VIRTIO_BLK_CFG_WRITEBACK] = 1; }
 
 static void blk_notify(struct virtio_device *d, struct virtqueue *q)
 {
@@ -210,15 +197,14 @@ struct virtio_device *virtio_blk_create(struct blockdev *bd, const char *serial)
     else
         features |= VIRTIO_F_BIT(VIRTIO_BLK_F_DISCARD) | VIRTIO_F_BIT(VIRTIO_BLK_F_WRITE_ZEROES);
     b->vdev = (struct virtio_device){
+        /* clang-format off */
         .device_id = VIRTIO_ID_BLOCK, .features = features,
         .num_queues = 1, .queue_max = VIRTIO_BLK_QUEUE_MAX,
         .config_size = VIRTIO_BLK_CFG_BYTES, .config = b->config,
         .notify = blk_notify, .config_write = blk_config_write, .reset = blk_reset, .opaque = b,
+        /* clang-format on */
     };
     return &b->vdev;
 }
 
-void virtio_blk_destroy(struct virtio_device *d)
-{
-    free(d);
-}
+void virtio_blk_destroy(struct virtio_device *d) { free(d); }

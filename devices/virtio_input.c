@@ -11,14 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KBD_KEYS       256   /* the keyboard offers every key code 1..255 */
-#define ABSINFO_FIELDS 5     /* min, max, fuzz, flat, res (le32 each) */
+#define KBD_KEYS       256 /* the keyboard offers every key code 1..255 */
+#define ABSINFO_FIELDS 5   /* min, max, fuzz, flat, res (le32 each) */
 
 struct virtio_input {
-    struct virtio_device vdev;   /* first: virtio_device * <-> virtio_input * */
+    struct virtio_device vdev; /* first: virtio_device * <-> virtio_input * */
     enum virtio_input_kind kind;
     uint8_t config[VIRTIO_INPUT_CFG_BYTES];
-    struct virtqueue *eventq;    /* seen at the driver's first notify */
+    struct virtqueue *eventq; /* seen at the driver's first notify */
     struct virtq_chain chain;
 
     /* Host-side event ring, filled by any thread under lock. `count` is also
@@ -55,7 +55,7 @@ static unsigned kbd_ev_bits(unsigned type, uint8_t *u)
         set_bit(u, LED_SCROLLL);
         break;
     case EV_REP:
-        u[0] = 1;   /* any nonzero size: the driver then sets EV_REP */
+        u[0] = 1; /* any nonzero size: the driver then sets EV_REP */
         break;
     }
     return bitmap_size(u, VIRTIO_INPUT_CFG_DATA_BYTES);
@@ -69,9 +69,7 @@ static unsigned tablet_ev_bits(unsigned type, uint8_t *u)
         set_bit(u, BTN_RIGHT);
         set_bit(u, BTN_MIDDLE);
         break;
-    case EV_REL:
-        set_bit(u, REL_WHEEL);
-        break;
+    case EV_REL: set_bit(u, REL_WHEEL); break;
     case EV_ABS:
         set_bit(u, ABS_X);
         set_bit(u, ABS_Y);
@@ -95,7 +93,7 @@ static unsigned copy_str(uint8_t *u, const char *s)
     size_t n = strlen(s);
     if (n > VIRTIO_INPUT_CFG_DATA_BYTES)
         n = VIRTIO_INPUT_CFG_DATA_BYTES;
-    memcpy(u, s, n);   /* not NUL-terminated: size says how long (5.8.5) */
+    memcpy(u, s, n); /* not NUL-terminated: size says how long (5.8.5) */
     return (unsigned)n;
 }
 
@@ -112,9 +110,7 @@ static void answer_query(struct virtio_input *in)
     case VIRTIO_INPUT_CFG_ID_NAME:
         size = sub ? 0 : copy_str(u, kbd ? "rivet virtio keyboard" : "rivet virtio tablet");
         break;
-    case VIRTIO_INPUT_CFG_ID_SERIAL:
-        size = sub ? 0 : copy_str(u, kbd ? "rivet-kbd-0" : "rivet-tablet-0");
-        break;
+    case VIRTIO_INPUT_CFG_ID_SERIAL: size = sub ? 0 : copy_str(u, kbd ? "rivet-kbd-0" : "rivet-tablet-0"); break;
     case VIRTIO_INPUT_CFG_ID_DEVIDS:
         if (sub)
             break;
@@ -124,14 +120,9 @@ static void answer_query(struct virtio_input *in)
         store_le(u + 6, 2, 1);
         size = 8;
         break;
-    case VIRTIO_INPUT_CFG_EV_BITS:
-        size = kbd ? kbd_ev_bits(sub, u) : tablet_ev_bits(sub, u);
-        break;
-    case VIRTIO_INPUT_CFG_ABS_INFO:
-        size = abs_info(in, sub, u);
-        break;
-    default:   /* UNSET, PROP_BITS (no properties), unknown selects */
-        break;
+    case VIRTIO_INPUT_CFG_EV_BITS: size = kbd ? kbd_ev_bits(sub, u) : tablet_ev_bits(sub, u); break;
+    case VIRTIO_INPUT_CFG_ABS_INFO: size = abs_info(in, sub, u); break;
+    default: /* UNSET, PROP_BITS (no properties), unknown selects */ break;
     }
     in->config[VIRTIO_INPUT_CFG_SIZE] = (uint8_t)size;
 }
@@ -166,7 +157,7 @@ static void input_notify(struct virtio_device *d, struct virtqueue *q)
         drain_statusq(in, q);
         return;
     }
-    in->eventq = q;   /* the driver just gave us buffers: deliver into them */
+    in->eventq = q; /* the driver just gave us buffers: deliver into them */
     virtio_input_deliver(d);
 }
 
@@ -190,11 +181,14 @@ struct virtio_device *virtio_input_create(enum virtio_input_kind kind)
     atomic_init(&in->count, 0);
     atomic_init(&in->dropped, 0);
     in->vdev = (struct virtio_device){
-        .device_id = VIRTIO_ID_INPUT, .modern_only = true,
+        .device_id = VIRTIO_ID_INPUT,
+        .modern_only = true,
         .features = VIRTIO_F_BIT(VIRTIO_F_VERSION_1), /* Linux's driver requires it */
+        /* clang-format off */
         .num_queues = 2, .queue_max = VIRTIO_INPUT_QUEUE_MAX,
         .config_size = VIRTIO_INPUT_CFG_BYTES, .config = in->config,
         .config_write = input_config_write, .notify = input_notify, .reset = input_reset, .opaque = in,
+        /* clang-format on */
     };
     return &in->vdev;
 }

@@ -31,6 +31,7 @@
 #include "devices/virtio.h"
 
 /* Config space (section 5.8.4): u8 select, u8 subsel, u8 size, u8 reserved[5], u8 u[128]. */
+/* clang-format off */
 #define VIRTIO_INPUT_CFG_UNSET      0x00
 #define VIRTIO_INPUT_CFG_ID_NAME    0x01
 #define VIRTIO_INPUT_CFG_ID_SERIAL  0x02
@@ -38,6 +39,7 @@
 #define VIRTIO_INPUT_CFG_PROP_BITS  0x10
 #define VIRTIO_INPUT_CFG_EV_BITS    0x11
 #define VIRTIO_INPUT_CFG_ABS_INFO   0x12
+/* clang-format on */
 
 #define VIRTIO_INPUT_CFG_SELECT     0
 #define VIRTIO_INPUT_CFG_SUBSEL     1
@@ -46,14 +48,16 @@
 #define VIRTIO_INPUT_CFG_DATA_BYTES 128
 #define VIRTIO_INPUT_CFG_BYTES      (VIRTIO_INPUT_CFG_DATA + VIRTIO_INPUT_CFG_DATA_BYTES)
 
+/* clang-format off */
 #define VIRTIO_INPUT_EVENT_BYTES    8
 #define VIRTIO_INPUT_QUEUE_MAX      64
 #define VIRTIO_INPUT_EVENTQ         0
 #define VIRTIO_INPUT_STATUSQ        1
 #define VIRTIO_INPUT_PENDING_MAX    256   /* events buffered on the host side */
+/* clang-format on */
 
 /* The tablet's absolute axes run 0..VIRTIO_INPUT_ABS_MAX over the screen. */
-#define VIRTIO_INPUT_ABS_MAX        32767
+#define VIRTIO_INPUT_ABS_MAX 32767
 
 /* ID_DEVIDS: bus type BUS_VIRTUAL, QEMU's vendor id, a product per kind. */
 #define VIRTIO_INPUT_BUS_VIRTUAL    0x06
@@ -71,7 +75,7 @@ struct virtio_input_event {
 
 /* NULL when out of memory. */
 struct virtio_device *virtio_input_create(enum virtio_input_kind kind);
-void virtio_input_destroy(struct virtio_device *d);   /* NULL is accepted */
+void virtio_input_destroy(struct virtio_device *d); /* NULL is accepted */
 
 /* Any thread: queues ev[0..n) plus SYN_REPORT as one packet; false when the
  * packet was dropped (no room, or n too large). */

@@ -12,7 +12,7 @@
 #define LEGACY_DEFAULT_ALIGN 4096u
 
 struct virtio_mmio {
-    struct virtio_transport tr;   /* first: the queues point at it */
+    struct virtio_transport tr; /* first: the queues point at it */
     struct bus *bus;
     struct irq_line irq;
     struct virtio_device *dev;
@@ -30,10 +30,7 @@ static struct virtio_mmio *from_tr(struct virtio_transport *t)
     return (struct virtio_mmio *)((char *)t - offsetof(struct virtio_mmio, tr));
 }
 
-static void update_irq(struct virtio_mmio *t)
-{
-    irq_set(&t->irq, t->isr != 0);
-}
+static void update_irq(struct virtio_mmio *t) { irq_set(&t->irq, t->isr != 0); }
 
 static void tr_interrupt(struct virtio_transport *tr, uint32_t bits)
 {
@@ -55,10 +52,9 @@ static void tr_error(struct virtio_transport *tr)
 
 static uint64_t offered_features(const struct virtio_mmio *t)
 {
-    uint64_t f = t->dev->features | VIRTIO_F_BIT(VIRTIO_F_INDIRECT_DESC) |
-                 VIRTIO_F_BIT(VIRTIO_F_EVENT_IDX);
+    uint64_t f = t->dev->features | VIRTIO_F_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_F_BIT(VIRTIO_F_EVENT_IDX);
     if (t->legacy)
-        return f & UINT32_MAX;   /* legacy features are 32 bits, no VERSION_1 */
+        return f & UINT32_MAX; /* legacy features are 32 bits, no VERSION_1 */
     return f | VIRTIO_F_BIT(VIRTIO_F_VERSION_1);
 }
 
@@ -129,9 +125,11 @@ void virtio_mmio_destroy(struct virtio_mmio *t)
 struct mmio_region virtio_mmio_region(struct virtio_mmio *t, uint64_t base, uint64_t size)
 {
     return (struct mmio_region){
+        /* clang-format off */
         .name = "virtio_mmio", .base = base, .size = size,
         .min_access = 1, .max_access = 8,
         .read = virtio_mmio_read, .write = virtio_mmio_write, .opaque = t,
+        /* clang-format on */
     };
 }
 
@@ -161,17 +159,19 @@ static uint32_t queue_reg_read(struct virtio_mmio *t, uint64_t off)
 {
     struct virtqueue *q = cur_queue(t);
     if (!q)
-        return 0;   /* QueueNumMax 0: the queue does not exist */
+        return 0; /* QueueNumMax 0: the queue does not exist */
     switch (off) {
     case VIRTIO_MMIO_QUEUE_NUM_MAX: return t->dev->queue_max;
+    /* clang-format off */
     case VIRTIO_MMIO_QUEUE_NUM:     return q->num;
     case VIRTIO_MMIO_QUEUE_READY:   return t->legacy ? 0 : q->ready;
     case VIRTIO_MMIO_QUEUE_PFN:     return t->legacy ? q->legacy_pfn : 0;
     case VIRTIO_MMIO_QUEUE_DESC_LOW:    return (uint32_t)q->desc;
     case VIRTIO_MMIO_QUEUE_DESC_HIGH:   return (uint32_t)(q->desc >> 32);
     case VIRTIO_MMIO_QUEUE_DRIVER_LOW:  return (uint32_t)q->avail;
+    /* clang-format on */
     case VIRTIO_MMIO_QUEUE_DRIVER_HIGH: return (uint32_t)(q->avail >> 32);
-    case VIRTIO_MMIO_QUEUE_DEVICE_LOW:  return (uint32_t)q->used;
+    case VIRTIO_MMIO_QUEUE_DEVICE_LOW: return (uint32_t)q->used;
     case VIRTIO_MMIO_QUEUE_DEVICE_HIGH: return (uint32_t)(q->used >> 32);
     default: return 0;
     }
@@ -181,9 +181,11 @@ static uint32_t reg_read(struct virtio_mmio *t, uint64_t off)
 {
     switch (off) {
     case VIRTIO_MMIO_MAGIC_VALUE: return VIRTIO_MMIO_MAGIC;
+    /* clang-format off */
     case VIRTIO_MMIO_VERSION:     return t->legacy ? 1 : 2;
     case VIRTIO_MMIO_DEVICE_ID:   return t->dev ? t->dev->device_id : 0;
     case VIRTIO_MMIO_VENDOR_ID:   return VIRTIO_MMIO_VENDOR;
+        /* clang-format on */
     }
     if (!t->dev)
         return 0;
@@ -191,11 +193,12 @@ static uint32_t reg_read(struct virtio_mmio *t, uint64_t off)
     case VIRTIO_MMIO_DEVICE_FEATURES:
         return t->dev_features_sel < 2 ? (uint32_t)(offered_features(t) >> (32 * t->dev_features_sel)) : 0;
     case VIRTIO_MMIO_INTERRUPT_STATUS: return t->isr;
-    case VIRTIO_MMIO_STATUS:           return t->status;
+    case VIRTIO_MMIO_STATUS: return t->status;
     case VIRTIO_MMIO_CONFIG_GENERATION: return t->legacy ? 0 : t->config_generation;
-    case VIRTIO_MMIO_SHM_LEN_LOW: case VIRTIO_MMIO_SHM_LEN_HIGH:
-    case VIRTIO_MMIO_SHM_BASE_LOW: case VIRTIO_MMIO_SHM_BASE_HIGH:
-        return UINT32_MAX;   /* no shared memory regions: length ~0 (section 4.2.2) */
+    case VIRTIO_MMIO_SHM_LEN_LOW:
+    case VIRTIO_MMIO_SHM_LEN_HIGH:
+    case VIRTIO_MMIO_SHM_BASE_LOW:
+    case VIRTIO_MMIO_SHM_BASE_HIGH: return UINT32_MAX; /* no shared memory regions: length ~0 (section 4.2.2) */
     default: return queue_reg_read(t, off);
     }
 }
@@ -213,10 +216,7 @@ bus_status virtio_mmio_read(void *opaque, uint64_t offset, unsigned size, uint64
 /* Section 3.1.1 step 5: FEATURES_OK sticks only for a subset of what was
  * offered. A missing VERSION_1 is tolerated, as QEMU does: xv6 writes only
  * the low feature word and still expects FEATURES_OK. */
-static bool features_acceptable(const struct virtio_mmio *t)
-{
-    return !(t->driver_features & ~offered_features(t));
-}
+static bool features_acceptable(const struct virtio_mmio *t) { return !(t->driver_features & ~offered_features(t)); }
 
 static void status_write(struct virtio_mmio *t, uint32_t value)
 {
@@ -242,7 +242,7 @@ static void driver_features_write(struct virtio_mmio *t, uint32_t value)
     unsigned shift = 32 * t->drv_features_sel;
     t->driver_features &= ~((uint64_t)UINT32_MAX << shift);
     t->driver_features |= (uint64_t)value << shift;
-    if (t->legacy)   /* no FEATURES_OK handshake: keep what we offered */
+    if (t->legacy) /* no FEATURES_OK handshake: keep what we offered */
         t->driver_features &= offered_features(t);
 }
 
@@ -262,7 +262,7 @@ static void legacy_pfn_write(struct virtio_mmio *t, struct virtqueue *q, uint32_
     q->legacy_pfn = pfn;
     q->desc = (uint64_t)pfn * t->guest_page_size;
     q->avail = q->desc + (uint64_t)VIRTQ_DESC_SIZE * q->num;
-    uint64_t avail_end = q->avail + 6 + 2ull * q->num;   /* flags, idx, ring, used_event */
+    uint64_t avail_end = q->avail + 6 + 2ull * q->num; /* flags, idx, ring, used_event */
     q->used = (avail_end + align - 1) / align * align;
     q->ready = true;
     sync_queue_features(t, q);
@@ -300,15 +300,18 @@ static void queue_reg_write(struct virtio_mmio *t, uint64_t off, uint32_t value)
             sync_queue_features(t, q);
         }
         break;
-    case VIRTIO_MMIO_QUEUE_DESC_LOW: case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+    case VIRTIO_MMIO_QUEUE_DESC_LOW:
+    case VIRTIO_MMIO_QUEUE_DESC_HIGH:
         if (!frozen && !t->legacy)
             set_half(&q->desc, off == VIRTIO_MMIO_QUEUE_DESC_HIGH, value);
         break;
-    case VIRTIO_MMIO_QUEUE_DRIVER_LOW: case VIRTIO_MMIO_QUEUE_DRIVER_HIGH:
+    case VIRTIO_MMIO_QUEUE_DRIVER_LOW:
+    case VIRTIO_MMIO_QUEUE_DRIVER_HIGH:
         if (!frozen && !t->legacy)
             set_half(&q->avail, off == VIRTIO_MMIO_QUEUE_DRIVER_HIGH, value);
         break;
-    case VIRTIO_MMIO_QUEUE_DEVICE_LOW: case VIRTIO_MMIO_QUEUE_DEVICE_HIGH:
+    case VIRTIO_MMIO_QUEUE_DEVICE_LOW:
+    case VIRTIO_MMIO_QUEUE_DEVICE_HIGH:
         if (!frozen && !t->legacy)
             set_half(&q->used, off == VIRTIO_MMIO_QUEUE_DEVICE_HIGH, value);
         break;
@@ -317,7 +320,7 @@ static void queue_reg_write(struct virtio_mmio *t, uint64_t off, uint32_t value)
 
 static void queue_notify(struct virtio_mmio *t, uint32_t value)
 {
-    unsigned index = value & 0xffff;   /* without NOTIFICATION_DATA: the queue index */
+    unsigned index = value & 0xffff; /* without NOTIFICATION_DATA: the queue index */
     if (index >= t->nqueues || t->tr.broken || !t->queues[index].ready || !t->dev->notify)
         return;
     t->dev->notify(t->dev, &t->queues[index]);
@@ -327,14 +330,16 @@ static void reg_write(struct virtio_mmio *t, uint64_t off, uint32_t value)
 {
     switch (off) {
     case VIRTIO_MMIO_DEVICE_FEATURES_SEL: t->dev_features_sel = value; break;
-    case VIRTIO_MMIO_DRIVER_FEATURES:     driver_features_write(t, value); break;
+    case VIRTIO_MMIO_DRIVER_FEATURES: driver_features_write(t, value); break;
     case VIRTIO_MMIO_DRIVER_FEATURES_SEL: t->drv_features_sel = value; break;
     case VIRTIO_MMIO_GUEST_PAGE_SIZE:
         if (t->legacy)
             t->guest_page_size = value;
         break;
+    /* clang-format off */
     case VIRTIO_MMIO_QUEUE_SEL:     t->queue_sel = value; break;
     case VIRTIO_MMIO_QUEUE_NOTIFY:  queue_notify(t, value); break;
+    /* clang-format on */
     case VIRTIO_MMIO_INTERRUPT_ACK:
         t->isr &= ~value;
         update_irq(t);
@@ -348,7 +353,7 @@ bus_status virtio_mmio_write(void *opaque, uint64_t offset, unsigned size, uint6
 {
     struct virtio_mmio *t = opaque;
     if (!t->dev)
-        return BUS_OK;   /* empty slot: writes are ignored */
+        return BUS_OK; /* empty slot: writes are ignored */
     if (offset >= VIRTIO_MMIO_CONFIG)
         config_write(t, offset - VIRTIO_MMIO_CONFIG, size, value);
     else if (size == 4)

@@ -31,12 +31,14 @@
 #define VIRTIO_MMIO_DEVICE_FEATURES_SEL 0x014
 #define VIRTIO_MMIO_DRIVER_FEATURES     0x020
 #define VIRTIO_MMIO_DRIVER_FEATURES_SEL 0x024
-#define VIRTIO_MMIO_GUEST_PAGE_SIZE     0x028   /* legacy */
+#define VIRTIO_MMIO_GUEST_PAGE_SIZE     0x028 /* legacy */
 #define VIRTIO_MMIO_QUEUE_SEL           0x030
 #define VIRTIO_MMIO_QUEUE_NUM_MAX       0x034
 #define VIRTIO_MMIO_QUEUE_NUM           0x038
+/* clang-format off */
 #define VIRTIO_MMIO_QUEUE_ALIGN         0x03c   /* legacy */
 #define VIRTIO_MMIO_QUEUE_PFN           0x040   /* legacy */
+/* clang-format on */
 #define VIRTIO_MMIO_QUEUE_READY         0x044
 #define VIRTIO_MMIO_QUEUE_NOTIFY        0x050
 #define VIRTIO_MMIO_INTERRUPT_STATUS    0x060
@@ -56,14 +58,14 @@
 #define VIRTIO_MMIO_CONFIG_GENERATION   0x0fc
 #define VIRTIO_MMIO_CONFIG              0x100
 
-#define VIRTIO_MMIO_MAGIC  0x74726976u  /* "virt" */
-#define VIRTIO_MMIO_VENDOR 0x554d4551u  /* "QEMU" */
+#define VIRTIO_MMIO_MAGIC  0x74726976u /* "virt" */
+#define VIRTIO_MMIO_VENDOR 0x554d4551u /* "QEMU" */
 
 struct virtio_mmio;
 
 /* legacy: version 1 (force-legacy), unless dev is modern_only (virtio.h). */
 struct virtio_mmio *virtio_mmio_create(struct bus *bus, struct irq_line irq, struct virtio_device *dev, bool legacy);
-void virtio_mmio_destroy(struct virtio_mmio *t);   /* NULL is accepted */
+void virtio_mmio_destroy(struct virtio_mmio *t); /* NULL is accepted */
 /* The region to register on the bus (name "virtio_mmio"). */
 struct mmio_region virtio_mmio_region(struct virtio_mmio *t, uint64_t base, uint64_t size);
 

@@ -20,7 +20,7 @@ struct virtio_net {
     struct virtio_device vdev; /* first: virtio_device * <-> virtio_net * */
     virtio_net_send_fn send;
     void *send_opaque;
-    struct virtqueue *rxq;     /* the transport's queue 0, once the driver kicked it */
+    struct virtqueue *rxq; /* the transport's queue 0, once the driver kicked it */
     uint8_t config[VIRTIO_NET_CFG_BYTES];
     /* One chain per direction: a transmitted frame may bring slirp's answer
      * (a receive) before its own chain is returned. */
@@ -146,11 +146,15 @@ struct virtio_device *virtio_net_create(const uint8_t mac[6], virtio_net_send_fn
     store_le(n->config + VIRTIO_NET_CFG_STATUS, 2, VIRTIO_NET_S_LINK_UP);
     n->vdev = (struct virtio_device){
         .device_id = VIRTIO_ID_NET,
-        .features = VIRTIO_F_BIT(VIRTIO_NET_F_MAC) | VIRTIO_F_BIT(VIRTIO_NET_F_STATUS) |
-                    VIRTIO_F_BIT(VIRTIO_F_VERSION_1),
-        .num_queues = 2, .queue_max = VIRTIO_NET_QUEUE_MAX,
-        .config_size = VIRTIO_NET_CFG_BYTES, .config = n->config,
-        .notify = net_notify, .reset = net_reset, .opaque = n,
+        .features =
+            VIRTIO_F_BIT(VIRTIO_NET_F_MAC) | VIRTIO_F_BIT(VIRTIO_NET_F_STATUS) | VIRTIO_F_BIT(VIRTIO_F_VERSION_1),
+        .num_queues = 2,
+        .queue_max = VIRTIO_NET_QUEUE_MAX,
+        .config_size = VIRTIO_NET_CFG_BYTES,
+        .config = n->config,
+        .notify = net_notify,
+        .reset = net_reset,
+        .opaque = n,
     };
     return &n->vdev;
 }

@@ -27,6 +27,7 @@
 
 #include "devices/virtio.h"
 
+/* clang-format off */
 #define VIRTIO_NET_F_MAC        5
 #define VIRTIO_NET_F_STATUS     16
 #define VIRTIO_NET_S_LINK_UP    1
@@ -40,6 +41,7 @@
 #define VIRTIO_NET_CFG_MAC      0
 #define VIRTIO_NET_CFG_STATUS   6
 #define VIRTIO_NET_CFG_BYTES    8
+/* clang-format on */
 
 typedef void (*virtio_net_send_fn)(void *opaque, const uint8_t *frame, size_t len);
 

@@ -12,7 +12,7 @@ struct virtio_rng {
     virtio_rng_fill_fn fill;
     void *fill_opaque;
     struct virtq_chain chain;
-    bool pending;              /* chain was popped but the source had nothing for it */
+    bool pending; /* chain was popped but the source had nothing for it */
     uint8_t buf[VIRTIO_RNG_MAX_BYTES];
 };
 
@@ -54,9 +54,13 @@ struct virtio_device *virtio_rng_create(virtio_rng_fill_fn fill, void *opaque)
         return NULL;
     r->fill = fill;
     r->fill_opaque = opaque;
-    r->vdev = (struct virtio_device){ .device_id = VIRTIO_ID_RNG, .features = VIRTIO_F_BIT(VIRTIO_F_VERSION_1),
-                                      .num_queues = 1, .queue_max = VIRTIO_RNG_QUEUE_MAX,
-                                      .notify = rng_notify, .reset = rng_reset, .opaque = r };
+    r->vdev = (struct virtio_device){ .device_id = VIRTIO_ID_RNG,
+                                      .features = VIRTIO_F_BIT(VIRTIO_F_VERSION_1),
+                                      .num_queues = 1,
+                                      .queue_max = VIRTIO_RNG_QUEUE_MAX,
+                                      .notify = rng_notify,
+                                      .reset = rng_reset,
+                                      .opaque = r };
     return &r->vdev;
 }
 

@@ -93,8 +93,8 @@ static bool add_seg(struct virtqueue *q, struct virtq_chain *c, const struct vde
  * itself not indirect, not chained onwards. */
 static bool check_indirect(const struct virtqueue *q, const struct vdesc *d, bool nested)
 {
-    return q->indirect && !nested && !(d->flags & VIRTQ_DESC_F_NEXT) && d->len &&
-           d->len % VIRTQ_DESC_SIZE == 0 && d->len / VIRTQ_DESC_SIZE <= VIRTQ_CHAIN_MAX;
+    return q->indirect && !nested && !(d->flags & VIRTQ_DESC_F_NEXT) && d->len && d->len % VIRTQ_DESC_SIZE == 0 &&
+           d->len / VIRTQ_DESC_SIZE <= VIRTQ_CHAIN_MAX;
 }
 
 /* Walks the chain from `head`. A table of `size` entries visited more than
@@ -125,10 +125,7 @@ static bool walk_chain(struct virtqueue *q, struct virtq_chain *c, uint16_t head
     }
 }
 
-static bool queue_live(const struct virtqueue *q)
-{
-    return q->ready && !(q->transport && q->transport->broken);
-}
+static bool queue_live(const struct virtqueue *q) { return q->ready && !(q->transport && q->transport->broken); }
 
 /* Split queue sizes are powers of 2 (section 2.7), so the free-running 16-bit
  * indices map onto ring slots consistently across wrap-around. */
@@ -146,7 +143,7 @@ bool virtq_pop(struct virtqueue *q, struct virtq_chain *c)
         goto bad;
     uint16_t pending = (uint16_t)(avail_idx - q->last_avail);
     if (pending > q->num)
-        goto bad;               /* the driver cannot have more than num outstanding */
+        goto bad; /* the driver cannot have more than num outstanding */
     if (pending == 0)
         return false;
     if (!rd16(q, q->avail + 4 + 2u * (q->last_avail % q->num), &head))
@@ -193,8 +190,7 @@ void virtq_push(struct virtqueue *q, const struct virtq_chain *c, uint32_t writt
     store_le(elem, 4, c->head);
     store_le(elem + 4, 4, written);
     uint64_t slot = q->used + 4 + (uint64_t)VIRTQ_USED_ELEM_SIZE * (q->used_idx % q->num);
-    if (!bus_dma_write(q->bus, slot, elem, sizeof(elem)) ||
-        !wr16(q, q->used + 2, (uint16_t)(q->used_idx + 1))) {
+    if (!bus_dma_write(q->bus, slot, elem, sizeof(elem)) || !wr16(q, q->used + 2, (uint16_t)(q->used_idx + 1))) {
         virtq_error(q);
         return;
     }
@@ -205,8 +201,8 @@ void virtq_push(struct virtqueue *q, const struct virtq_chain *c, uint32_t writt
 
 /* Copies between `buf` and the segments [first, first+n) starting `off`
  * bytes into them. */
-static size_t chain_copy(const struct virtq_chain *c, unsigned first, unsigned n, uint64_t off,
-                         uint8_t *rbuf, const uint8_t *wbuf, size_t len)
+static size_t chain_copy(const struct virtq_chain *c, unsigned first, unsigned n, uint64_t off, uint8_t *rbuf,
+                         const uint8_t *wbuf, size_t len)
 {
     size_t done = 0;
     for (unsigned i = first; i < first + n && done < len; i++) {

@@ -8,10 +8,13 @@ static const struct {
     uint64_t eid;
     sbi_ext_handler handler;
 } sbi_extensions[] = {
+    /* clang-format off */
     { SBI_EXT_BASE, sbi_ext_base },     { SBI_EXT_TIME, sbi_ext_time },
     { SBI_EXT_IPI, sbi_ext_ipi },       { SBI_EXT_RFENCE, sbi_ext_rfence },
     { SBI_EXT_HSM, sbi_ext_hsm },       { SBI_EXT_SRST, sbi_ext_srst },
-    { SBI_EXT_DBCN, sbi_ext_dbcn },     { SBI_EXT_PMU, sbi_ext_pmu },
+    /* clang-format on */
+    { SBI_EXT_DBCN, sbi_ext_dbcn },
+    { SBI_EXT_PMU, sbi_ext_pmu },
 };
 
 #define SBI_NUM_EXTENSIONS (sizeof sbi_extensions / sizeof sbi_extensions[0])
@@ -34,10 +37,9 @@ bool sbi_ext_supported(const struct sbi_services *s, uint64_t ext)
 /* A board that forgot a callback gets a failing firmware, not a NULL call. */
 static bool services_complete(const struct sbi_services *s)
 {
-    return s && s->console_write && s->console_read && s->phys_read && s->phys_write &&
-           s->virt_read && s->set_timer && s->send_ipi && s->clear_ipi && s->remote_sfence &&
-           s->remote_fence_i && s->hart_state && s->hart_start && s->hart_stop &&
-           s->hart_suspend && s->system_reset;
+    return s && s->console_write && s->console_read && s->phys_read && s->phys_write && s->virt_read && s->set_timer &&
+           s->send_ipi && s->clear_ipi && s->remote_sfence && s->remote_fence_i && s->hart_state && s->hart_start &&
+           s->hart_stop && s->hart_suspend && s->system_reset;
 }
 
 struct sbi_ret sbi_call(const struct sbi_services *s, unsigned hartid, uint64_t ext, uint64_t fid,
@@ -56,25 +58,16 @@ struct sbi_ret sbi_call(const struct sbi_services *s, unsigned hartid, uint64_t 
 /* Base extension (EID 0x10), section 4. get_spec_version encodes the major number
  * in bits 30:24 and the minor in bits 23:0; probe_extension answers 1 for an
  * available extension and 0 otherwise (it never fails). */
-struct sbi_ret sbi_ext_base(const struct sbi_services *s, unsigned hartid, uint64_t fid,
-                            const uint64_t args[6])
+struct sbi_ret sbi_ext_base(const struct sbi_services *s, unsigned hartid, uint64_t fid, const uint64_t args[6])
 {
     switch (fid) {
-    case SBI_BASE_GET_SPEC_VERSION:
-        return sbi_ok(((int64_t)SBI_SPEC_VERSION_MAJOR << 24) | SBI_SPEC_VERSION_MINOR);
-    case SBI_BASE_GET_IMPL_ID:
-        return sbi_ok(SBI_IMPL_ID_RIVET);
-    case SBI_BASE_GET_IMPL_VERSION:
-        return sbi_ok(SBI_IMPL_VERSION);
-    case SBI_BASE_PROBE_EXTENSION:
-        return sbi_ok(sbi_ext_supported(s, args[0]) ? 1 : 0);
-    case SBI_BASE_GET_MVENDORID:
-        return sbi_ok((int64_t)s->mvendorid);
-    case SBI_BASE_GET_MARCHID:
-        return sbi_ok((int64_t)s->marchid);
-    case SBI_BASE_GET_MIMPID:
-        return sbi_ok((int64_t)s->mimpid);
-    default:
-        return sbi_err(SBI_ERR_NOT_SUPPORTED);
+    case SBI_BASE_GET_SPEC_VERSION: return sbi_ok(((int64_t)SBI_SPEC_VERSION_MAJOR << 24) | SBI_SPEC_VERSION_MINOR);
+    case SBI_BASE_GET_IMPL_ID: return sbi_ok(SBI_IMPL_ID_RIVET);
+    case SBI_BASE_GET_IMPL_VERSION: return sbi_ok(SBI_IMPL_VERSION);
+    case SBI_BASE_PROBE_EXTENSION: return sbi_ok(sbi_ext_supported(s, args[0]) ? 1 : 0);
+    case SBI_BASE_GET_MVENDORID: return sbi_ok((int64_t)s->mvendorid);
+    case SBI_BASE_GET_MARCHID: return sbi_ok((int64_t)s->marchid);
+    case SBI_BASE_GET_MIMPID: return sbi_ok((int64_t)s->mimpid);
+    default: return sbi_err(SBI_ERR_NOT_SUPPORTED);
     }
 }

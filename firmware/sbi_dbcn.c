@@ -58,21 +58,17 @@ static struct sbi_ret dbcn_read(const struct sbi_services *s, const uint64_t arg
     return sbi_ok((int64_t)got);
 }
 
-struct sbi_ret sbi_ext_dbcn(const struct sbi_services *s, unsigned hartid, uint64_t fid,
-                            const uint64_t args[6])
+struct sbi_ret sbi_ext_dbcn(const struct sbi_services *s, unsigned hartid, uint64_t fid, const uint64_t args[6])
 {
     switch (fid) {
-    case SBI_DBCN_CONSOLE_WRITE:
-        return dbcn_write(s, args);
-    case SBI_DBCN_CONSOLE_READ:
-        return dbcn_read(s, args);
+    case SBI_DBCN_CONSOLE_WRITE: return dbcn_write(s, args);
+    case SBI_DBCN_CONSOLE_READ: return dbcn_read(s, args);
     case SBI_DBCN_CONSOLE_WRITE_BYTE: {
         /* Section 12.3: the low 8 bits of the argument. */
         uint8_t c = (uint8_t)args[0];
         s->console_write(s->opaque, &c, 1);
         return sbi_ok(0);
     }
-    default:
-        return sbi_err(SBI_ERR_NOT_SUPPORTED);
+    default: return sbi_err(SBI_ERR_NOT_SUPPORTED);
     }
 }

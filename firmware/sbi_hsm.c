@@ -24,8 +24,7 @@ static struct sbi_ret hsm_start(const struct sbi_services *s, const uint64_t arg
  * Reserved and platform-specific types are INVALID_PARAM (none is implemented);
  * the default non-retentive suspend is a valid type this firmware cannot do (the
  * board offers no resume-at-address), so NOT_SUPPORTED. */
-static struct sbi_ret hsm_suspend(const struct sbi_services *s, unsigned hartid,
-                                  const uint64_t args[6])
+static struct sbi_ret hsm_suspend(const struct sbi_services *s, unsigned hartid, const uint64_t args[6])
 {
     uint64_t type = args[0];
     if (type == SBI_HSM_SUSPEND_RET_DEFAULT) {
@@ -37,12 +36,10 @@ static struct sbi_ret hsm_suspend(const struct sbi_services *s, unsigned hartid,
     return sbi_err(SBI_ERR_INVALID_PARAM);
 }
 
-struct sbi_ret sbi_ext_hsm(const struct sbi_services *s, unsigned hartid, uint64_t fid,
-                           const uint64_t args[6])
+struct sbi_ret sbi_ext_hsm(const struct sbi_services *s, unsigned hartid, uint64_t fid, const uint64_t args[6])
 {
     switch (fid) {
-    case SBI_HSM_HART_START:
-        return hsm_start(s, args);
+    case SBI_HSM_HART_START: return hsm_start(s, args);
     case SBI_HSM_HART_STOP:
         /* Section 9.2: only a started hart calls this; it does not come back. */
         s->hart_stop(s->opaque, hartid);
@@ -51,9 +48,7 @@ struct sbi_ret sbi_ext_hsm(const struct sbi_services *s, unsigned hartid, uint64
         if (!sbi_hartid_valid(s, args[0]))
             return sbi_err(SBI_ERR_INVALID_PARAM);
         return sbi_ok(s->hart_state(s->opaque, (unsigned)args[0]));
-    case SBI_HSM_HART_SUSPEND:
-        return hsm_suspend(s, hartid, args);
-    default:
-        return sbi_err(SBI_ERR_NOT_SUPPORTED);
+    case SBI_HSM_HART_SUSPEND: return hsm_suspend(s, hartid, args);
+    default: return sbi_err(SBI_ERR_NOT_SUPPORTED);
     }
 }

@@ -8,8 +8,7 @@
  * A NULL pointer means every hart (as OpenSBI and BBL treat it). Bits for harts
  * that do not exist are ignored, since the legacy calls define no error for them.
  * Returns false when the vector cannot be read. */
-static bool legacy_mask(const struct sbi_services *s, unsigned hartid, uint64_t va, uint64_t *mask,
-                        uint64_t *base)
+static bool legacy_mask(const struct sbi_services *s, unsigned hartid, uint64_t va, uint64_t *mask, uint64_t *base)
 {
     if (va == 0) {
         *mask = 0;
@@ -30,8 +29,8 @@ static bool legacy_mask(const struct sbi_services *s, unsigned hartid, uint64_t 
 }
 
 /* Applies fn to the harts named by the legacy hart_mask pointer. */
-static int64_t legacy_for_mask(const struct sbi_services *s, unsigned hartid, uint64_t va,
-                               sbi_hart_fn fn, bool skip_stopped)
+static int64_t legacy_for_mask(const struct sbi_services *s, unsigned hartid, uint64_t va, sbi_hart_fn fn,
+                               bool skip_stopped)
 {
     uint64_t mask, base;
     if (!legacy_mask(s, hartid, va, &mask, &base))
@@ -39,13 +38,10 @@ static int64_t legacy_for_mask(const struct sbi_services *s, unsigned hartid, ui
     return sbi_for_mask(s, mask, base, fn, skip_stopped);
 }
 
-struct sbi_ret sbi_ext_legacy(const struct sbi_services *s, unsigned hartid, uint64_t ext,
-                              const uint64_t args[6])
+struct sbi_ret sbi_ext_legacy(const struct sbi_services *s, unsigned hartid, uint64_t ext, const uint64_t args[6])
 {
     switch (ext) {
-    case SBI_EXT_LEGACY_SET_TIMER:
-        s->set_timer(s->opaque, hartid, args[0]);
-        return sbi_ok(0);
+    case SBI_EXT_LEGACY_SET_TIMER: s->set_timer(s->opaque, hartid, args[0]); return sbi_ok(0);
     case SBI_EXT_LEGACY_CONSOLE_PUTCHAR: {
         uint8_t c = (uint8_t)args[0];
         s->console_write(s->opaque, &c, 1);
@@ -55,13 +51,9 @@ struct sbi_ret sbi_ext_legacy(const struct sbi_services *s, unsigned hartid, uin
         int c = s->console_read(s->opaque);
         return sbi_err(c < 0 ? -1 : (c & 0xff));
     }
-    case SBI_EXT_LEGACY_CLEAR_IPI:
-        s->clear_ipi(s->opaque, hartid);
-        return sbi_ok(0);
-    case SBI_EXT_LEGACY_SEND_IPI:
-        return sbi_err(legacy_for_mask(s, hartid, args[0], s->send_ipi, true));
-    case SBI_EXT_LEGACY_REMOTE_FENCE_I:
-        return sbi_err(legacy_for_mask(s, hartid, args[0], s->remote_fence_i, false));
+    case SBI_EXT_LEGACY_CLEAR_IPI: s->clear_ipi(s->opaque, hartid); return sbi_ok(0);
+    case SBI_EXT_LEGACY_SEND_IPI: return sbi_err(legacy_for_mask(s, hartid, args[0], s->send_ipi, true));
+    case SBI_EXT_LEGACY_REMOTE_FENCE_I: return sbi_err(legacy_for_mask(s, hartid, args[0], s->remote_fence_i, false));
     case SBI_EXT_LEGACY_REMOTE_SFENCE_VMA:
     case SBI_EXT_LEGACY_REMOTE_SFENCE_VMA_ASID:
         /* The range and ASID only narrow the flush; the board flushes it all. */
@@ -69,7 +61,6 @@ struct sbi_ret sbi_ext_legacy(const struct sbi_services *s, unsigned hartid, uin
     case SBI_EXT_LEGACY_SHUTDOWN:
         s->system_reset(s->opaque, SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_NONE);
         return sbi_ok(0);
-    default:
-        return sbi_err(SBI_ERR_NOT_SUPPORTED);
+    default: return sbi_err(SBI_ERR_NOT_SUPPORTED);
     }
 }

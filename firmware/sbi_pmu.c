@@ -16,7 +16,9 @@
 #include "firmware/sbi_priv.h"
 
 #define EVENT_TYPE(idx)  (((idx) >> 16) & 0xf)
+/* clang-format off */
 #define EVENT_CODE(idx)  ((idx) & 0xffff)
+/* clang-format on */
 #define SEL_CYCLES       1
 #define SEL_INSTRUCTIONS 2
 #define COUNTER_CSR_BITS 12
@@ -135,26 +137,19 @@ static struct sbi_ret start_stop(const struct sbi_services *s, unsigned hartid, 
     return sbi_ok(0);
 }
 
-struct sbi_ret sbi_ext_pmu(const struct sbi_services *s, unsigned hartid, uint64_t fid,
-                           const uint64_t args[6])
+struct sbi_ret sbi_ext_pmu(const struct sbi_services *s, unsigned hartid, uint64_t fid, const uint64_t args[6])
 {
     switch (fid) {
-    case SBI_PMU_NUM_COUNTERS:
-        return sbi_ok(SBI_PMU_COUNTERS);
+    case SBI_PMU_NUM_COUNTERS: return sbi_ok(SBI_PMU_COUNTERS);
     case SBI_PMU_COUNTER_GET_INFO:
         /* Section 11.7: hardware counters, the CSR and width - 1. */
         if (args[0] >= SBI_PMU_COUNTERS || (args[0] >= 3 && !programmable(s, args[0])))
             return sbi_err(SBI_ERR_INVALID_PARAM);
         return sbi_ok((int64_t)((CSR_CYCLE + args[0]) | (COUNTER_WIDTH_M1 << COUNTER_CSR_BITS)));
-    case SBI_PMU_COUNTER_CFG_MATCH:
-        return cfg_match(s, hartid, args);
-    case SBI_PMU_COUNTER_START:
-        return start_stop(s, hartid, args, true);
-    case SBI_PMU_COUNTER_STOP:
-        return start_stop(s, hartid, args, false);
-    case SBI_PMU_COUNTER_FW_READ:
-        return sbi_err(SBI_ERR_INVALID_PARAM); /* no firmware counters */
-    default:
-        return sbi_err(SBI_ERR_NOT_SUPPORTED);
+    case SBI_PMU_COUNTER_CFG_MATCH: return cfg_match(s, hartid, args);
+    case SBI_PMU_COUNTER_START: return start_stop(s, hartid, args, true);
+    case SBI_PMU_COUNTER_STOP: return start_stop(s, hartid, args, false);
+    case SBI_PMU_COUNTER_FW_READ: return sbi_err(SBI_ERR_INVALID_PARAM); /* no firmware counters */
+    default: return sbi_err(SBI_ERR_NOT_SUPPORTED);
     }
 }

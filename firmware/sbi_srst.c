@@ -5,8 +5,7 @@
  * implemented, with the two defined reasons; reserved and vendor-specific values
  * are INVALID_PARAM (section 10.1). The board ends the run, so on success the
  * guest never sees the return value. */
-struct sbi_ret sbi_ext_srst(const struct sbi_services *s, unsigned hartid, uint64_t fid,
-                            const uint64_t args[6])
+struct sbi_ret sbi_ext_srst(const struct sbi_services *s, unsigned hartid, uint64_t fid, const uint64_t args[6])
 {
     if (fid != SBI_SRST_SYSTEM_RESET)
         return sbi_err(SBI_ERR_NOT_SUPPORTED);

@@ -59,11 +59,11 @@ enum rivet_exit {
                                 * the console's reader went away (a failed write, EPIPE) */
 };
 
-#define RIVET_RAM_BASE 0x80000000ull
-#define RIVET_MAX_HARTS 8
-#define RIVET_TIMEBASE_HZ 10000000ull /* mtime frequency: 10 MHz */
-#define RIVET_VIRTIO_SLOTS 8          /* virtio-mmio transports, virtio-mmio-bus.0 .. .7 */
-#define RIVET_MAX_HOSTFWD 8           /* hostfwd rules of the user network */
+#define RIVET_RAM_BASE     0x80000000ull
+#define RIVET_MAX_HARTS    8
+#define RIVET_TIMEBASE_HZ  10000000ull /* mtime frequency: 10 MHz */
+#define RIVET_VIRTIO_SLOTS 8           /* virtio-mmio transports, virtio-mmio-bus.0 .. .7 */
+#define RIVET_MAX_HOSTFWD  8           /* hostfwd rules of the user network */
 
 /* Where the UART's bytes go (QEMU -serial). */
 enum rivet_serial {
@@ -86,8 +86,8 @@ enum rivet_rtc_mode { RIVET_RTC_DEFAULT = 0, RIVET_RTC_HOST, RIVET_RTC_FIXED };
 #define RIVET_ICOUNT_RTC_BASE 1767225600 /* 2026-01-01T00:00:00Z */
 
 struct rivet_config {
-    uint64_t ram_size;  /* bytes, a multiple of 4 KiB */
-    unsigned nharts;    /* 1..RIVET_MAX_HARTS */
+    uint64_t ram_size; /* bytes, a multiple of 4 KiB */
+    unsigned nharts;   /* 1..RIVET_MAX_HARTS */
     /* The harts' ISA in QEMU's -cpu spelling, MODEL[,EXT=on|off]... (models
      * rv64, rva22s64, rva23s64, max); NULL = rv64, what rivet implemented
      * before -cpu. A bad one makes rivet_create fail. */
@@ -99,15 +99,15 @@ struct rivet_config {
      * "Threads"). RIVET_THREAD_DEFAULT is multi for nharts > 1 and single
      * otherwise; -icount always runs single (multi with icount: rivet_create
      * refuses it). */
-    int thread;         /* enum rivet_thread_mode */
+    int thread; /* enum rivet_thread_mode */
 
     /* The virt board. */
     enum rivet_serial serial;
-    const char *serial_path;     /* RIVET_SERIAL_FILE */
-    bool virtio_legacy;          /* virtio-mmio version 1 (force-legacy=true, rivet_config_default's
+    const char *serial_path; /* RIVET_SERIAL_FILE */
+    bool virtio_legacy;      /* virtio-mmio version 1 (force-legacy=true, rivet_config_default's
                                     choice, as QEMU's); false: version 2 */
-    bool snapshot;               /* every drive: writes go to an overlay file, the image is untouched */
-    bool no_reboot;              /* a guest reset request ends the run quietly (rivet never reboots) */
+    bool snapshot;           /* every drive: writes go to an overlay file, the image is untouched */
+    bool no_reboot;          /* a guest reset request ends the run quietly (rivet never reboots) */
     unsigned ndrives;
     struct rivet_drive drives[RIVET_VIRTIO_SLOTS];
     /* A virtio-rng device in virtio-mmio slot rng_slot. Its bytes come from
@@ -125,7 +125,7 @@ struct rivet_config {
     uint8_t net_mac[6];
     unsigned net_nhostfwd;
     const char *net_hostfwd[RIVET_MAX_HOSTFWD];
-    bool net_restrict;          /* restrict=on: the guest reaches nothing outside; hostfwd still works */
+    bool net_restrict; /* restrict=on: the guest reaches nothing outside; hostfwd still works */
     /* An executable to run libslirp in, a process of its own, so that a
      * crash there takes the link down for a moment instead of the emulator
      * (machine/host/net.h: the rivet program gives "/proc/self/exe", itself,
@@ -139,33 +139,33 @@ struct rivet_config {
     unsigned fb_width, fb_height;
 
     /* Debugging and determinism (machine/debug/debug.c). All zero = off. */
-    const char *gdb;            /* gdb stub: "tcp:[HOST]:PORT" (-s = "tcp::1234"), loopback by default */
-    bool gdb_wait;              /* -S: wait for gdb before the first instruction */
-    bool icount;                /* -icount: virtual time = instructions << icount_shift ns */
-    int jit;                    /* --jit: 0 on (default), -1 off (all threaded), 1 eager (cpu/jit.h) */
-    unsigned icount_shift;      /* 0..20 */
+    const char *gdb;       /* gdb stub: "tcp:[HOST]:PORT" (-s = "tcp::1234"), loopback by default */
+    bool gdb_wait;         /* -S: wait for gdb before the first instruction */
+    bool icount;           /* -icount: virtual time = instructions << icount_shift ns */
+    int jit;               /* --jit: 0 on (default), -1 off (all threaded), 1 eager (cpu/jit.h) */
+    unsigned icount_shift; /* 0..20 */
     /* -rtc base=: RIVET_RTC_DEFAULT is the host's time, except under -icount,
      * where the RTC starts at RIVET_ICOUNT_RTC_BASE so runs repeat exactly. */
-    int rtc_mode;               /* enum rivet_rtc_mode */
-    int64_t rtc_base;           /* RIVET_RTC_FIXED: seconds since 1970 at start-up */
-    const char *expect_script;  /* --expect-script FILE: wait/send/sleep/exit on the UART console */
-    const char *console_log;    /* --console-log FILE: every UART output byte teed to FILE */
+    int rtc_mode;              /* enum rivet_rtc_mode */
+    int64_t rtc_base;          /* RIVET_RTC_FIXED: seconds since 1970 at start-up */
+    const char *expect_script; /* --expect-script FILE: wait/send/sleep/exit on the UART console */
+    const char *console_log;   /* --console-log FILE: every UART output byte teed to FILE */
     /* The monitor (machine/debug/monitor.h): QEMU's -monitor and -qmp values,
      * "stdio", "unix:PATH,server,nowait", "tcp:HOST:PORT,server,nowait";
      * NULL = none. RIVET_SERIAL_MUX_STDIO also reaches the HMP monitor
      * (Ctrl-A c). */
     const char *monitor;
     const char *qmp;
-    bool start_paused;          /* -S without gdb: paused (machine_pause) until a monitor's cont */
+    bool start_paused; /* -S without gdb: paused (machine_pause) until a monitor's cont */
     /* Library callers that feed input themselves (display_key, ...): rivet_run
      * returns RIVET_EXIT_LIMIT ("every hart waits for input") when every hart
      * waits with no timer deadline ahead, instead of sleeping for input. */
     bool return_on_idle;
 
     /* The headless test harness. All zero = off. */
-    bool semihosting;             /* -semihosting: serve the semihosting sequence (machine/board/semihosting.h) */
-    bool semihosting_user;        /* ...from U-mode too (-semihosting-config userspace=on) */
-    const char *semihosting_root; /* file operations only beneath this directory; NULL: none allowed */
+    bool semihosting;                /* -semihosting: serve the semihosting sequence (machine/board/semihosting.h) */
+    bool semihosting_user;           /* ...from U-mode too (-semihosting-config userspace=on) */
+    const char *semihosting_root;    /* file operations only beneath this directory; NULL: none allowed */
     const char *semihosting_cmdline; /* SYS_GET_CMDLINE (arg=...); NULL: the kernel's path and -append */
     /* Spike's signature dump (rivet_write_signature): with a path here,
      * rivet_boot refuses a kernel without begin_signature/end_signature;
@@ -247,11 +247,11 @@ bool rivet_threaded(const struct machine *m);
 
 /* What the decoded-block cache and the translator (cpu/jit.h) did so far. */
 struct rivet_code_stats {
-    uint64_t blocks;       /* blocks decoded */
-    uint64_t translated;   /* blocks translated to host code */
-    uint64_t refused;      /* translations that did not fit (those blocks stay threaded) */
-    uint64_t host_bytes;   /* host code written, all translations */
-    uint64_t flushes;      /* times both arenas were recycled at once */
+    uint64_t blocks;        /* blocks decoded */
+    uint64_t translated;    /* blocks translated to host code */
+    uint64_t refused;       /* translations that did not fit (those blocks stay threaded) */
+    uint64_t host_bytes;    /* host code written, all translations */
+    uint64_t flushes;       /* times both arenas were recycled at once */
     uint64_t invalidations; /* writes that invalidated blocks (only those they touched) */
 };
 void rivet_code_stats(const struct machine *m, struct rivet_code_stats *s);

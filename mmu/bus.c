@@ -17,14 +17,14 @@ bool bus_init(struct bus *bus, uint64_t ram_base, uint64_t ram_size)
     /* Page-aligned RAM keeps every page flag covering exactly one page and
      * every naturally aligned guest word naturally aligned on the host (the
      * page walker uses host atomics on PTEs). */
-    if (ram_size == 0 || (ram_base | ram_size) & (PAGE_SIZE - 1) ||
-        ram_base + ram_size < ram_base || ram_size > SIZE_MAX) {
+    if (ram_size == 0 || (ram_base | ram_size) & (PAGE_SIZE - 1) || ram_base + ram_size < ram_base ||
+        ram_size > SIZE_MAX) {
         errno = EINVAL;
         return false;
     }
     /* Anonymous mappings are zeroed and only backed once touched. */
-    void *ram = mmap(NULL, (size_t)ram_size, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *ram =
+        mmap(NULL, (size_t)ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (ram == MAP_FAILED)
         return false;
     bus->page_flags = calloc((size_t)(ram_size >> PAGE_SHIFT), 1);
@@ -56,10 +56,7 @@ static bool ranges_overlap(uint64_t a, uint64_t a_last, uint64_t b, uint64_t b_l
     return a <= b_last && b <= a_last;
 }
 
-static bool valid_access_size(unsigned size)
-{
-    return size == 1 || size == 2 || size == 4 || size == 8;
-}
+static bool valid_access_size(unsigned size) { return size == 1 || size == 2 || size == 4 || size == 8; }
 
 bool bus_add_region(struct bus *bus, const struct mmio_region *r)
 {
@@ -95,16 +92,12 @@ const struct mmio_region *bus_find_region(const struct bus *bus, uint64_t paddr)
     return NULL;
 }
 
-static uint64_t size_mask(unsigned size)
-{
-    return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
-}
+static uint64_t size_mask(unsigned size) { return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1; }
 
 /* The region and offset for an MMIO access, or NULL when no region takes it:
  * the size must be one the device accepts, naturally aligned, and the access
  * must lie wholly inside the region. */
-static const struct mmio_region *mmio_target(const struct bus *bus, uint64_t paddr, unsigned size,
-                                             uint64_t *offset)
+static const struct mmio_region *mmio_target(const struct bus *bus, uint64_t paddr, unsigned size, uint64_t *offset)
 {
     const struct mmio_region *r = bus_find_region(bus, paddr);
     if (!r || !valid_access_size(size) || size < r->min_access || size > r->max_access)

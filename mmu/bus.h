@@ -73,6 +73,7 @@ struct mmio_region {
  * PREFIX_read32(TYPE *, offset) -> uint32_t and
  * PREFIX_write32(TYPE *, offset, uint32_t), and are named PREFIX_mmio_read
  * and PREFIX_mmio_write. */
+/* clang-format off */
 #define MMIO_REG32_CALLBACKS(prefix, type)                                                         \
     static bus_status prefix##_mmio_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value) \
     {                                                                                              \
@@ -91,6 +92,7 @@ struct mmio_region {
 #define BUS_PAGE_CODE  0x01
 #define BUS_PAGE_WATCH 0x02
 #define BUS_PAGE_RESV  0x04
+/* clang-format on */
 
 /* Called after a store or DMA write changed [paddr, paddr + len), within
  * one page, in a page flagged CODE. */
@@ -104,7 +106,10 @@ typedef void (*bus_resv_write_fn)(void *opaque, uint64_t paddr, uint64_t len);
 /* LR/SC's store stamps (cpu/exec_int.c): one counter per 64-byte stripe
  * of RAM, folded; bumped by every successful SC in it. Atomic. */
 #define BUS_SC_STRIPES 256
-static inline unsigned bus_sc_stripe(const void *host) { return (unsigned)((uintptr_t)host >> 6) & (BUS_SC_STRIPES - 1); }
+static inline unsigned bus_sc_stripe(const void *host)
+{
+    return (unsigned)((uintptr_t)host >> 6) & (BUS_SC_STRIPES - 1);
+}
 
 struct bus {
     uint8_t *ram;
@@ -123,8 +128,7 @@ struct bus {
     /* Called when bus_read or bus_write refuses an access (-d guest_errors):
      * `region` is the device's name or NULL (nothing mapped there), `reason`
      * says why. The error paths only; NULL = nobody listens. */
-    void (*refused)(void *opaque, uint64_t paddr, unsigned size, bool write, const char *region,
-                    const char *reason);
+    void (*refused)(void *opaque, uint64_t paddr, unsigned size, bool write, const char *region, const char *reason);
     void *refused_opaque;
 };
 
@@ -226,10 +230,12 @@ static inline uint64_t load_le(const void *p, unsigned size)
     if (le_atomic_load(p, size, &a))
         return a;
     switch (size) {
+    /* clang-format off */
     case 1: { uint8_t v; memcpy(&v, p, 1); return v; }
     case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
     case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
     default: { uint64_t v; memcpy(&v, p, 8); return v; }
+        /* clang-format on */
     }
 }
 static inline void store_le(void *p, unsigned size, uint64_t v)
@@ -237,9 +243,11 @@ static inline void store_le(void *p, unsigned size, uint64_t v)
     if (le_atomic_store(p, size, v))
         return;
     switch (size) {
+    /* clang-format off */
     case 1: { uint8_t t = (uint8_t)v; memcpy(p, &t, 1); break; }
     case 2: { uint16_t t = (uint16_t)v; memcpy(p, &t, 2); break; }
     case 4: { uint32_t t = (uint32_t)v; memcpy(p, &t, 4); break; }
+    /* clang-format on */
     default: memcpy(p, &v, 8); break;
     }
 }

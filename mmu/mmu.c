@@ -12,8 +12,8 @@ _Static_assert(sizeof(uintptr_t) == sizeof(uint64_t), "rivet needs a 64-bit host
 
 #define PTE_INDEX_BITS 9
 #define PTE_INDEX_MASK ((1ull << PTE_INDEX_BITS) - 1)
-#define PTE_BYTES 8
-#define PAGE_MASK (~(PAGE_SIZE - 1))
+#define PTE_BYTES      8
+#define PAGE_MASK      (~(PAGE_SIZE - 1))
 
 /* walk_once() lost a race on the A/D update and must start over. */
 #define WALK_RETRY (-1)
@@ -77,7 +77,7 @@ bool mmu_flush_page(struct mmu *m, uint64_t va)
         if (!(m->sets_used & (1u << s)))
             continue;
         struct tlb_set *t = &m->sets[s];
-        struct tlb_entry *slots[5] = {&t->load[i], &t->store[i], &t->fetch[i], &t->vload[v], &t->vstore[v]};
+        struct tlb_entry *slots[5] = { &t->load[i], &t->store[i], &t->fetch[i], &t->vload[v], &t->vstore[v] };
         for (unsigned k = 0; k < 5; k++)
             if (__atomic_load_n(&slots[k]->tag, __ATOMIC_RELAXED) == page)
                 __atomic_store_n(&slots[k]->tag, TLB_INVALID, __ATOMIC_RELAXED);
@@ -106,8 +106,7 @@ void mmu_drop_store_page(struct mmu *m, const uint8_t *host_page)
             /* The filler writes addend before tag: a new tag comes with its addend. */
             uintptr_t addend = __atomic_load_n(&t[i].addend, __ATOMIC_ACQUIRE);
             if ((uintptr_t)tag + addend == (uintptr_t)host_page)
-                __atomic_compare_exchange_n(&t[i].tag, &tag, TLB_INVALID, false, __ATOMIC_SEQ_CST,
-                                            __ATOMIC_RELAXED);
+                __atomic_compare_exchange_n(&t[i].tag, &tag, TLB_INVALID, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
         }
     }
 }
@@ -128,7 +127,8 @@ static bool store_entry_stays(struct mmu *m, struct tlb_entry *e, const uint8_t 
 /* A main entry as another thread may be changing it (its tag only). */
 static struct tlb_entry entry_get(const struct tlb_entry *e)
 {
-    return (struct tlb_entry){ __atomic_load_n(&e->tag, __ATOMIC_RELAXED), __atomic_load_n(&e->addend, __ATOMIC_RELAXED) };
+    return (struct tlb_entry){ __atomic_load_n(&e->tag, __ATOMIC_RELAXED),
+                               __atomic_load_n(&e->addend, __ATOMIC_RELAXED) };
 }
 
 /* Installs (tag, addend): addend first, so that another thread that reads
@@ -153,20 +153,15 @@ void mmu_set_context(struct mmu *m, int priv, int ls_priv, bool sum)
 
 static int page_fault(enum mmu_access acc)
 {
-    return acc == ACC_FETCH ? CAUSE_FETCH_PAGE_FAULT
-         : acc == ACC_LOAD  ? CAUSE_LOAD_PAGE_FAULT : CAUSE_STORE_PAGE_FAULT;
+    return acc == ACC_FETCH ? CAUSE_FETCH_PAGE_FAULT : acc == ACC_LOAD ? CAUSE_LOAD_PAGE_FAULT : CAUSE_STORE_PAGE_FAULT;
 }
 
 static int access_fault(enum mmu_access acc)
 {
-    return acc == ACC_FETCH ? CAUSE_FETCH_ACCESS
-         : acc == ACC_LOAD  ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
+    return acc == ACC_FETCH ? CAUSE_FETCH_ACCESS : acc == ACC_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
 }
 
-static bool valid_size(unsigned size)
-{
-    return size == 1 || size == 2 || size == 4 || size == 8;
-}
+static bool valid_size(unsigned size) { return size == 1 || size == 2 || size == 4 || size == 8; }
 
 /* Levels of the page table for satp.MODE; 0 = Bare. csr.c keeps satp legal
  * (a write of an unsupported mode has no effect, 4.1.11). */
@@ -225,9 +220,11 @@ static bool leaf_permits(const struct mmu *m, uint64_t pte, enum mmu_access acc,
     bool load = (pte & PTE_R) || (m->mxr && (pte & PTE_X));
     switch (acc) {
     case ACC_FETCH: return (pte & PTE_X) != 0;
+    /* clang-format off */
     case ACC_LOAD:  return load;
     case ACC_CBO:   return load || (pte & PTE_W); /* CMO 1.0: a load or a store will do */
     default:        return (pte & PTE_W) != 0;
+        /* clang-format on */
     }
 }
 
@@ -243,7 +240,7 @@ static uint64_t *pte_slot(struct mmu *m, uint64_t pte_addr)
 
 /* Svnapot: a 4 KiB leaf with N set and PPN[3:0] = 1000 maps the 64 KiB
  * region its PPN names with bits 3:0 cleared; any other N leaf is reserved. */
-#define NAPOT_SHIFT 16
+#define NAPOT_SHIFT   16
 #define NAPOT_PPN_LOW 0xfull
 #define NAPOT_PPN_64K 0x8ull
 static bool napot_leaf(uint64_t *ppn, unsigned *shift)
@@ -262,8 +259,8 @@ static bool napot_leaf(uint64_t *ppn, unsigned *shift)
  * overwritten; the caller then walks again (4.3.2 step 7). Without, a
  * missing A (or D for a store) is a page fault (Svade).
  */
-static int walk_leaf(struct mmu *m, uint64_t va, enum mmu_access acc, int priv, uint64_t *slot,
-                     uint64_t pte_addr, uint64_t pte, unsigned shift, uint64_t *pa)
+static int walk_leaf(struct mmu *m, uint64_t va, enum mmu_access acc, int priv, uint64_t *slot, uint64_t pte_addr,
+                     uint64_t pte, unsigned shift, uint64_t *pa)
 {
     uint64_t ppn = (pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK;
     if ((pte & PTE_N) && !napot_leaf(&ppn, &shift))
@@ -279,8 +276,7 @@ static int walk_leaf(struct mmu *m, uint64_t va, enum mmu_access acc, int priv, 
             return page_fault(acc);
         if (!pmp_allows(m, pte_addr, PTE_BYTES, ACC_STORE, PRV_S))
             return access_fault(acc);
-        if (!__atomic_compare_exchange_n(slot, &pte, pte | need, false, __ATOMIC_SEQ_CST,
-                                         __ATOMIC_SEQ_CST))
+        if (!__atomic_compare_exchange_n(slot, &pte, pte | need, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
             return WALK_RETRY;
         note_code_store(m->bus, pte_addr, 8);
     }
@@ -291,8 +287,7 @@ static int walk_leaf(struct mmu *m, uint64_t va, enum mmu_access acc, int priv, 
 
 /* One walk of a table with `levels` levels (4.3.2 steps 1-4). Returns 0 with
  * *pa, an exception cause, or WALK_RETRY. */
-static int walk_once(struct mmu *m, uint64_t va, enum mmu_access acc, int priv, int levels,
-                     uint64_t *pa)
+static int walk_once(struct mmu *m, uint64_t va, enum mmu_access acc, int priv, int levels, uint64_t *pa)
 {
     uint64_t table = (m->satp & SATP_PPN_MASK) << PAGE_SHIFT;
     for (int i = levels - 1; i >= 0; i--) {
@@ -329,8 +324,7 @@ static int translate_va(struct mmu *m, uint64_t va, enum mmu_access acc, int pri
     return cause;
 }
 
-int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, unsigned size,
-                  uint64_t *pa, uint64_t *tval)
+int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, unsigned size, uint64_t *pa, uint64_t *tval)
 {
     int priv = acc == ACC_FETCH ? m->priv : m->ls_priv;
     int cause = translate_va(m, va, acc, priv, pa);
@@ -375,8 +369,7 @@ static struct tlb_entry *victims_of(struct mmu *m, const struct tlb_entry *tlb)
  * priv use for acc; a page only partly allowed keeps taking the slow path,
  * which checks each access. Stores also need a page without bus flags, so
  * that stores to code and watched pages keep reaching bus_write(). */
-static void tlb_fill(struct mmu *m, struct tlb_entry *tlb, uint64_t va, uint64_t pa,
-                     enum mmu_access acc, int priv)
+static void tlb_fill(struct mmu *m, struct tlb_entry *tlb, uint64_t va, uint64_t pa, enum mmu_access acc, int priv)
 {
     uint64_t pa_page = pa & PAGE_MASK, va_page = va & PAGE_MASK;
     uint8_t *host = bus_ram_ptr(m->bus, pa_page, PAGE_SIZE);
@@ -438,8 +431,7 @@ static bool victim_access(struct mmu *m, uint64_t va, unsigned size, enum mmu_ac
 
 /* The physical side of a translated, PMP-checked load or store. bus_read and
  * bus_write handle RAM (with its page flags) and MMIO alike. */
-static bus_status phys_access(struct bus *bus, uint64_t pa, unsigned size, enum mmu_access acc,
-                              uint64_t *value)
+static bus_status phys_access(struct bus *bus, uint64_t pa, unsigned size, enum mmu_access acc, uint64_t *value)
 {
     return acc == ACC_STORE ? bus_write(bus, pa, size, *value) : bus_read(bus, pa, size, value);
 }
@@ -454,8 +446,8 @@ static void tlb_fill_masked(struct mmu *m, struct tlb_entry *tlb, uint64_t va, u
     tlb_fill(m, tlb, va, pa, acc, m->ls_priv);
 }
 
-static int access_aligned(struct mmu *m, uint64_t va, uint64_t eva, unsigned size, enum mmu_access acc,
-                          uint64_t *value, uint64_t *tval)
+static int access_aligned(struct mmu *m, uint64_t va, uint64_t eva, unsigned size, enum mmu_access acc, uint64_t *value,
+                          uint64_t *tval)
 {
     uint64_t pa;
     int cause = mmu_translate(m, eva, acc, size, &pa, tval);
@@ -486,8 +478,7 @@ static bool byte_reachable(const struct bus *bus, uint64_t pa, enum mmu_access a
  * virtual address of the portion of the access that caused the fault, which
  * lets the guest's fault handler map the right page of a page-crossing access.
  */
-static int access_split(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc,
-                        uint64_t *value, uint64_t *tval)
+static int access_split(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc, uint64_t *value, uint64_t *tval)
 {
     uint64_t pa[8];
     for (unsigned i = 0; i < size; i++) {
@@ -532,8 +523,7 @@ static void note_watch(struct mmu *m, uint64_t va, unsigned size, enum mmu_acces
     m->watch_acc = acc;
 }
 
-static int access_slow(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc,
-                       uint64_t *value, uint64_t *tval)
+static int access_slow(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc, uint64_t *value, uint64_t *tval)
 {
     uint64_t eva = pm_transform(m, va);
     if (!valid_size(size)) {
@@ -594,8 +584,7 @@ int mmu_fetch_slow(struct mmu *m, uint64_t va, uint64_t *pa, uint8_t **host, uin
  * the stored value, which does not exist yet. rivet's watched page is HTIF's
  * tohost, which guests write with plain stores.
  */
-int mmu_atomic_ptr(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc,
-                   uint8_t **host, uint64_t *tval)
+int mmu_atomic_ptr(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc, uint8_t **host, uint64_t *tval)
 {
     if (acc != ACC_LOAD)
         acc = ACC_STORE;

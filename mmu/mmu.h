@@ -51,9 +51,9 @@
 #include "bus.h"
 #include "rivet/encoding.h"
 
-#define TLB_ENTRIES 1024
+#define TLB_ENTRIES       1024
 #define PMP_CACHE_ENTRIES 64
-#define TLB_FILL_LOG 256
+#define TLB_FILL_LOG      256
 
 /* ACC_CBO is a cache-block management operation's walk (mmu_cbo_manage):
  * a load's or a store's permission will do; PMP is asked for loads and
@@ -82,7 +82,7 @@ struct tlb_entry {
  * entries live in the set of the effective load/store privilege (with S-mode
  * split by SUM, in slot TLB_SET_S_SUM, the unused privilege number 2), fetch
  * entries in the set of the current privilege. */
-#define TLB_SETS 4
+#define TLB_SETS      4
 #define TLB_SET_S_SUM 2
 struct tlb_set {
     struct tlb_entry load[TLB_ENTRIES];
@@ -105,9 +105,9 @@ struct mmu {
     /* Translation context. The hart keeps these in step with its CSRs:
      * mmu_set_context() for privilege, MPRV and SUM (no flush needed), and
      * mmu_flush() after changing satp, MXR or PMP. */
-    uint64_t satp;      /* raw satp value */
-    int priv;           /* privilege for instruction fetch */
-    int ls_priv;        /* effective privilege for loads and stores (MPRV/MPP applied) */
+    uint64_t satp; /* raw satp value */
+    int priv;      /* privilege for instruction fetch */
+    int ls_priv;   /* effective privilege for loads and stores (MPRV/MPP applied) */
     bool sum, mxr;
 
     uint8_t pmpcfg[PMP_COUNT];
@@ -140,20 +140,20 @@ struct mmu {
     struct tlb_entry *filled[TLB_FILL_LOG];
     unsigned nfilled;
     bool fill_overflow;
-    uint8_t leaf_shift;        /* page size (log2) of the last translation */
+    uint8_t leaf_shift;          /* page size (log2) of the last translation */
     uint64_t super_lo, super_hi; /* virtual range spanned by superpage pieces in the TLB */
-    uint8_t ls_set, fetch_set; /* indexes of the current sets */
-    uint8_t sets_used;         /* bit per set that may hold entries: flushes skip the rest */
-    uint8_t walk;              /* MMU_WALK_* (see the top) */
-    uint8_t pmlen;             /* pointer masking of the effective privilege: 0, 7 or 16 */
-    bool pm_tagged;            /* the TLB holds an entry under an untransformed address */
+    uint8_t ls_set, fetch_set;   /* indexes of the current sets */
+    uint8_t sets_used;           /* bit per set that may hold entries: flushes skip the rest */
+    uint8_t walk;                /* MMU_WALK_* (see the top) */
+    uint8_t pmlen;               /* pointer masking of the effective privilege: 0, 7 or 16 */
+    bool pm_tagged;              /* the TLB holds an entry under an untransformed address */
     struct tlb_set sets[TLB_SETS];
 };
 
 /* Starts with hardware A/D updates and no other page-table extension (what
  * rivet did before -cpu); the hart sets m->walk from its ISA. */
 void mmu_init(struct mmu *m, struct bus *bus);
-void mmu_flush(struct mmu *m);          /* every TLB of every context */
+void mmu_flush(struct mmu *m); /* every TLB of every context */
 /* What SFENCE.VMA with rs1 = va needs: the translations of va's leaf PTE.
  * Returns true when that meant flushing everything (va lies where the TLB
  * holds pieces of superpages), as mmu_flush would. */
@@ -161,7 +161,7 @@ bool mmu_flush_page(struct mmu *m, uint64_t va);
 /* Switches to the TLBs of (priv, ls_priv, sum); mxr must not have changed
  * (an MXR change needs mmu_flush). */
 void mmu_set_context(struct mmu *m, int priv, int ls_priv, bool sum);
-void mmu_flush_store(struct mmu *m);    /* store TLBs only (a page became code) */
+void mmu_flush_store(struct mmu *m); /* store TLBs only (a page became code) */
 /* Drops the store entries that map host_page (a RAM page becoming code or
  * watched): by compare-and-swap, from any thread, while the owner runs
  * (cpu/cache.h, "Threads"). */
@@ -169,8 +169,7 @@ void mmu_drop_store_page(struct mmu *m, const uint8_t *host_page);
 
 /* Translates va for an access of the given kind and size at the current
  * context, including PMP. On success *pa is the physical address. */
-int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, unsigned size,
-                  uint64_t *pa, uint64_t *tval);
+int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, unsigned size, uint64_t *pa, uint64_t *tval);
 
 /* PMP check of a physical range for privilege priv (M-mode is checked only
  * against locked entries). true = allowed. */
@@ -256,7 +255,6 @@ int mmu_cbo_zero(struct mmu *m, uint64_t va, uint64_t *tval);
 /* Host pointer for an access that must not be split (atomics): translates for
  * ACC_STORE (AMOs need write permission) and returns a RAM pointer, or an
  * exception. Atomics to MMIO raise an access fault. */
-int mmu_atomic_ptr(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc,
-                   uint8_t **host, uint64_t *tval);
+int mmu_atomic_ptr(struct mmu *m, uint64_t va, unsigned size, enum mmu_access acc, uint8_t **host, uint64_t *tval);
 
 #endif

@@ -36,15 +36,11 @@ static bool pmp_entry_range(const struct mmu *m, int i, uint64_t *lo, uint64_t *
         *last = *lo + ((8ull << t) - 1);
         return true;
     }
-    default:
-        return false;
+    default: return false;
     }
 }
 
-static uint8_t pmp_perm(enum mmu_access acc)
-{
-    return acc == ACC_FETCH ? PMP_X : acc == ACC_LOAD ? PMP_R : PMP_W;
-}
+static uint8_t pmp_perm(enum mmu_access acc) { return acc == ACC_FETCH ? PMP_X : acc == ACC_LOAD ? PMP_R : PMP_W; }
 
 /* Whether any entry is on (A != OFF): every cfg byte's A field at once. */
 static inline bool pmp_any_active(const struct mmu *m)

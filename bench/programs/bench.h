@@ -37,10 +37,7 @@ void *memcpy(void *d, const void *s, unsigned long n)
 }
 
 uint64_t bench_main(void);
-uint64_t bench_main(void)
-{
-    return bench_run(BARE_SCALE);
-}
+uint64_t bench_main(void) { return bench_run(BARE_SCALE); }
 #else
 #include <inttypes.h>
 #include <stdio.h>
@@ -62,8 +59,7 @@ int main(int argc, char **argv)
     double t0 = timing ? now() : 0.0;
     uint64_t sum = bench_run(scale);
     if (timing)
-        printf("BENCH %s scale=%u checksum=%016" PRIx64 " guest_s=%.6f\n",
-               BENCH_NAME, scale, sum, now() - t0);
+        printf("BENCH %s scale=%u checksum=%016" PRIx64 " guest_s=%.6f\n", BENCH_NAME, scale, sum, now() - t0);
     else
         printf("BENCH %s scale=%u checksum=%016" PRIx64 "\n", BENCH_NAME, scale, sum);
     return 0;

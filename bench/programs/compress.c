@@ -3,15 +3,15 @@
 #define BENCH_NAME "compress"
 #include <stdint.h>
 
-#define SIZE (1u << 20)
+#define SIZE  (1u << 20)
 #define HBITS 14
 
 static uint8_t text[SIZE], packed[SIZE + SIZE / 8 + 16], unpacked[SIZE];
 static uint32_t table[1u << HBITS];
 
 static const char *const words[16] = {
-    "the ", "quick ", "brown ", "fox ", "jumps ", "over ", "lazy ", "dog ",
-    "emulator ", "rivet ", "risc ", "five ", "hart ", "trap ", "page ", "\n",
+    "the ",      "quick ", "brown ", "fox ",  "jumps ", "over ", "lazy ", "dog ",
+    "emulator ", "rivet ", "risc ",  "five ", "hart ",  "trap ", "page ", "\n",
 };
 
 static void make_text(uint32_t seed)
@@ -48,7 +48,8 @@ static uint32_t compress(void)
                 len++;
         if (len >= 4 || lit == 255) {
             if (lit) {
-                packed[o++] = 0; packed[o++] = (uint8_t)lit;
+                packed[o++] = 0;
+                packed[o++] = (uint8_t)lit;
                 for (uint32_t k = i - lit; k < i; k++)
                     packed[o++] = text[k];
                 lit = 0;
@@ -56,18 +57,22 @@ static uint32_t compress(void)
         }
         if (len >= 4) {
             uint32_t off = i - (c - 1);
-            packed[o++] = 1; packed[o++] = (uint8_t)len;
-            packed[o++] = (uint8_t)off; packed[o++] = (uint8_t)(off >> 8);
+            packed[o++] = 1;
+            packed[o++] = (uint8_t)len;
+            packed[o++] = (uint8_t)off;
+            packed[o++] = (uint8_t)(off >> 8);
             i += len;
         } else {
-            i++; lit++;
+            i++;
+            lit++;
         }
     }
     lit += SIZE - i;
     i = SIZE;
     while (lit) { /* the tail, in runs of at most 255 */
         uint32_t n = lit > 255 ? 255 : lit;
-        packed[o++] = 0; packed[o++] = (uint8_t)n;
+        packed[o++] = 0;
+        packed[o++] = (uint8_t)n;
         for (uint32_t k = i - lit; k < i - lit + n; k++)
             packed[o++] = text[k];
         lit -= n;

@@ -5,9 +5,11 @@
 #include <string.h>
 
 #define BODIES 16
-#define N 48
+#define N      48
 
-struct body { double x, y, z, vx, vy, vz, m; };
+struct body {
+    double x, y, z, vx, vy, vz, m;
+};
 
 static struct body bodies[BODIES];
 static double ma[N][N], mb[N][N], mc[N][N];
@@ -20,8 +22,10 @@ static void nbody_step(double dt)
             double dx = p->x - q->x, dy = p->y - q->y, dz = p->z - q->z;
             double d2 = dx * dx + dy * dy + dz * dz + 0.01;
             double mag = dt / (d2 * __builtin_sqrt(d2));
+            /* clang-format off */
             p->vx -= dx * q->m * mag; p->vy -= dy * q->m * mag; p->vz -= dz * q->m * mag;
             q->vx += dx * p->m * mag; q->vy += dy * p->m * mag; q->vz += dz * p->m * mag;
+            /* clang-format on */
         }
     for (int i = 0; i < BODIES; i++) {
         bodies[i].x += dt * bodies[i].vx;
@@ -58,8 +62,7 @@ static uint64_t bits(double d)
 static uint64_t bench_run(unsigned scale)
 {
     for (int i = 0; i < BODIES; i++) {
-        struct body b = { i * 1.5, (i % 4) * 0.75 - 1.0, (i % 3) * 0.5,
-                          0.01 * i, -0.02 * (i % 5), 0.0, 1.0 + i * 0.1 };
+        struct body b = { i * 1.5, (i % 4) * 0.75 - 1.0, (i % 3) * 0.5, 0.01 * i, -0.02 * (i % 5), 0.0, 1.0 + i * 0.1 };
         bodies[i] = b;
     }
     for (int i = 0; i < N; i++)

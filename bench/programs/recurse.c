@@ -6,18 +6,17 @@
 #define DEPTH 16
 #define NODES ((1u << DEPTH) - 1)
 
-struct node { struct node *l, *r; uint32_t v; };
+struct node {
+    struct node *l, *r;
+    uint32_t v;
+};
 
 static struct node pool[NODES];
 static unsigned used;
 
-__attribute__((noinline)) static uint64_t fib(unsigned n)
-{
-    return n < 2 ? n : fib(n - 1) + fib(n - 2);
-}
+__attribute__((noinline)) static uint64_t fib(unsigned n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
 
-__attribute__((noinline)) static unsigned queens(unsigned n, unsigned row,
-                                                 uint32_t cols, uint32_t d1, uint32_t d2)
+__attribute__((noinline)) static unsigned queens(unsigned n, unsigned row, uint32_t cols, uint32_t d1, uint32_t d2)
 {
     if (row == n)
         return 1;

@@ -12,6 +12,7 @@
 #define PRV_M 3
 
 /* CSR numbers (priv. spec 2.2). */
+/* clang-format off */
 #define CSR_FFLAGS        0x001
 #define CSR_FRM           0x002
 #define CSR_FCSR          0x003
@@ -35,6 +36,7 @@
 #define CSR_SIP           0x144
 #define CSR_STIMECMP      0x14d
 #define CSR_SATP          0x180
+/* clang-format on */
 
 #define CSR_MVENDORID     0xf11
 #define CSR_MARCHID       0xf12
@@ -81,6 +83,7 @@
 #define TVEC_VECTORED  1ull
 
 /* mstatus / sstatus fields (priv. spec 3.1.6). */
+/* clang-format off */
 #define MSTATUS_SIE   (1ull << 1)
 #define MSTATUS_MIE   (1ull << 3)
 #define MSTATUS_SPIE  (1ull << 5)
@@ -102,13 +105,16 @@
 #define MSTATUS_SBE   (1ull << 36)
 #define MSTATUS_MBE   (1ull << 37)
 #define MSTATUS_SD    (1ull << 63)
+/* clang-format on */
 
 #define MSTATUS_MPP_SHIFT 11
 #define MSTATUS_FS_SHIFT  13
+/* clang-format off */
 #define FS_OFF     0
 #define FS_INITIAL 1
 #define FS_CLEAN   2
 #define FS_DIRTY   3
+/* clang-format on */
 
 /* XLEN encoding in misa.MXL and mstatus.UXL/SXL. */
 #define XLEN_64 2
@@ -121,13 +127,13 @@
 #define IRQ_S_EXT   9
 #define IRQ_M_EXT   11
 #define IRQ_LCOF    13 /* Sscofpmf: local counter overflow */
-#define MIP_SSIP (1ull << IRQ_S_SOFT)
-#define MIP_MSIP (1ull << IRQ_M_SOFT)
-#define MIP_STIP (1ull << IRQ_S_TIMER)
-#define MIP_MTIP (1ull << IRQ_M_TIMER)
-#define MIP_SEIP (1ull << IRQ_S_EXT)
-#define MIP_MEIP (1ull << IRQ_M_EXT)
-#define MIP_LCOFIP (1ull << IRQ_LCOF)
+#define MIP_SSIP    (1ull << IRQ_S_SOFT)
+#define MIP_MSIP    (1ull << IRQ_M_SOFT)
+#define MIP_STIP    (1ull << IRQ_S_TIMER)
+#define MIP_MTIP    (1ull << IRQ_M_TIMER)
+#define MIP_SEIP    (1ull << IRQ_S_EXT)
+#define MIP_MEIP    (1ull << IRQ_M_EXT)
+#define MIP_LCOFIP  (1ull << IRQ_LCOF)
 
 /* mhpmevent fields of Sscofpmf; the event selector is the rest (cpu/pmu.c). */
 #define MHPMEVENT_OF    (1ull << 63)
@@ -166,36 +172,39 @@
 #define SATP_PPN_MASK   ((1ull << 44) - 1)
 
 /* Page table entries (priv. spec 4.3.1). */
-#define PTE_V (1ull << 0)
-#define PTE_R (1ull << 1)
-#define PTE_W (1ull << 2)
-#define PTE_X (1ull << 3)
-#define PTE_U (1ull << 4)
-#define PTE_G (1ull << 5)
-#define PTE_A (1ull << 6)
-#define PTE_D (1ull << 7)
-#define PTE_PPN_SHIFT 10
-#define PTE_PPN_MASK  ((1ull << 44) - 1)
+#define PTE_V             (1ull << 0)
+#define PTE_R             (1ull << 1)
+#define PTE_W             (1ull << 2)
+#define PTE_X             (1ull << 3)
+#define PTE_U             (1ull << 4)
+#define PTE_G             (1ull << 5)
+#define PTE_A             (1ull << 6)
+#define PTE_D             (1ull << 7)
+#define PTE_PPN_SHIFT     10
+#define PTE_PPN_MASK      ((1ull << 44) - 1)
 #define PTE_RESERVED_MASK (0x7full << 54) /* bits 60:54 must be zero */
-#define PTE_PBMT_MASK (3ull << 61)
-#define PTE_N (1ull << 63)
+#define PTE_PBMT_MASK     (3ull << 61)
+#define PTE_N             (1ull << 63)
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  (1ull << PAGE_SHIFT)
 
 /* PMP configuration (priv. spec 3.7.1). */
+/* clang-format off */
 #define PMP_R     0x01
 #define PMP_W     0x02
 #define PMP_X     0x04
 #define PMP_A     0x18
 #define PMP_L     0x80
+/* clang-format on */
 #define PMP_A_OFF   0x00
 #define PMP_A_TOR   0x08
 #define PMP_A_NA4   0x10
 #define PMP_A_NAPOT 0x18
-#define PMP_COUNT 16
+#define PMP_COUNT   16
 
 /* menvcfg (priv. spec 3.1.18). */
+/* clang-format off */
 #define MENVCFG_FIOM  (1ull << 0)
 #define MENVCFG_CBIE  (3ull << 4)
 #define MENVCFG_CBIE_FLUSH    (1ull << 4)
@@ -211,6 +220,7 @@
 #define MENVCFG_ADUE  (1ull << 61)
 #define MENVCFG_PBMTE (1ull << 62)
 #define MENVCFG_STCE  (1ull << 63)
+/* clang-format on */
 
 /* mstateen0 (Smstateen 1.0): SE0 gates sstateen0, ENVCFG gates senvcfg;
  * bit 63 of mstateen1..3 gates sstateen1..3. */
@@ -223,12 +233,12 @@
 #define FFLAG_OF 0x04
 #define FFLAG_DZ 0x08
 #define FFLAG_NV 0x10
-#define FRM_RNE 0
-#define FRM_RTZ 1
-#define FRM_RDN 2
-#define FRM_RUP 3
-#define FRM_RMM 4
-#define FRM_DYN 7
+#define FRM_RNE  0
+#define FRM_RTZ  1
+#define FRM_RDN  2
+#define FRM_RUP  3
+#define FRM_RMM  4
+#define FRM_DYN  7
 
 /* misa extension bits. */
 #define MISA_EXT(c) (1ull << ((c) - 'A'))

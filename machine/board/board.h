@@ -40,15 +40,13 @@
 #include "mmu/bus.h"
 
 struct machine;
-struct dt;             /* a device tree being written (fdt_node.h) */
+struct dt;              /* a device tree being written (fdt_node.h) */
 struct snapshot_writer; /* the snapshot stream (not yet: NULL hooks) */
 struct snapshot_reader;
 
 /* Instance i's state into / out of a snapshot; false + err on failure. */
-typedef bool (*board_save_fn)(const struct machine *m, unsigned i, struct snapshot_writer *w, char *err,
-                              size_t errlen);
-typedef bool (*board_restore_fn)(struct machine *m, unsigned i, struct snapshot_reader *r, char *err,
-                                 size_t errlen);
+typedef bool (*board_save_fn)(const struct machine *m, unsigned i, struct snapshot_writer *w, char *err, size_t errlen);
+typedef bool (*board_restore_fn)(struct machine *m, unsigned i, struct snapshot_reader *r, char *err, size_t errlen);
 
 struct board_row {
     struct virt_memmap_entry map; /* instance i: base + i * stride, irq + i (irq 0: none) */

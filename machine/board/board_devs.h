@@ -10,11 +10,13 @@
 
 #include "machine/board/board.h"
 
+/* clang-format off */
 #define BOARD_DEV_HOOKS(n)                                                                                   \
     bool bd_##n##_create(struct machine *m, char *err, size_t errlen);                                       \
     void bd_##n##_destroy(struct machine *m);                                                                \
     struct mmio_region bd_##n##_region(struct machine *m, unsigned i, uint64_t base, uint64_t size);         \
     void bd_##n##_fdt(struct dt *d, const struct board_row *row, unsigned i);
+/* clang-format on */
 
 BOARD_DEV_HOOKS(rom)
 BOARD_DEV_HOOKS(clint)

@@ -19,10 +19,10 @@
 #include "machine/board/memmap.h"
 #include "machine/board/semihosting.h"
 
-#define REG_T0 5
-#define REG_A0 10
-#define REG_A1 11
-#define REG_A2 12
+#define REG_T0    5
+#define REG_A0    10
+#define REG_A1    11
+#define REG_A2    12
 #define OP_AUIPC  0x17
 #define OP_OP_IMM 0x13
 #define OP_LOAD   0x03
@@ -49,7 +49,10 @@ void boot_rom_build(uint8_t *rom, size_t size, uint64_t entry, uint64_t dtb, uin
         enc_i(OP_JALR, 0, 0, REG_T0, 0),
     };
     const uint64_t fw_dynamic_info[6] = {
-        FW_DYNAMIC_INFO_MAGIC, FW_DYNAMIC_INFO_VERSION, next_addr, FW_DYNAMIC_INFO_NEXT_MODE_S,
+        FW_DYNAMIC_INFO_MAGIC,
+        FW_DYNAMIC_INFO_VERSION,
+        next_addr,
+        FW_DYNAMIC_INFO_NEXT_MODE_S,
         0, /* options */
         0, /* boot_hart */
     };
@@ -88,7 +91,7 @@ struct boot_state {
     uint64_t kernel_lo;
     uint64_t lo[3], hi[3]; /* occupied ranges: firmware, kernel, initrd */
     unsigned nused;
-    struct load_info htif;  /* the image whose tohost HTIF uses */
+    struct load_info htif;   /* the image whose tohost HTIF uses */
     struct load_info kernel; /* the kernel's: where it ends (SYS_HEAPINFO), its signature symbols */
     uint64_t initrd_start, initrd_end;
 };
@@ -231,8 +234,7 @@ static bool attach_htif(struct machine *m, const struct load_info *info, char *e
 {
     if (!info->has_tohost)
         return true;
-    if (!htif_init(&m->htif, &m->bus, info->tohost, info->has_fromhost, info->fromhost,
-                   machine_request_exit, m)) {
+    if (!htif_init(&m->htif, &m->bus, info->tohost, info->has_fromhost, info->fromhost, machine_request_exit, m)) {
         machine_err(err, errlen, "tohost/fromhost (0x%llx/0x%llx) are not aligned words in RAM",
                     (unsigned long long)info->tohost, (unsigned long long)info->fromhost);
         return false;
@@ -275,9 +277,8 @@ bool rivet_boot(struct machine *m, const struct rivet_boot *b, char *err, size_t
         machine_err(err, errlen, "the built-in SBI firmware needs a kernel (-kernel FILE)");
         return false;
     }
-    if (!load_programs(m, &st, err, errlen) || !load_initrd(m, &st, err, errlen) ||
-        !place_dtb(m, &st, err, errlen) || !attach_htif(m, &st.htif, err, errlen) ||
-        !machine_signature_setup(m, &st.kernel, err, errlen))
+    if (!load_programs(m, &st, err, errlen) || !load_initrd(m, &st, err, errlen) || !place_dtb(m, &st, err, errlen) ||
+        !attach_htif(m, &st.htif, err, errlen) || !machine_signature_setup(m, &st.kernel, err, errlen))
         return false;
     if (m->semihost && !semihost_set_program(m->semihost, b->kernel, b->append, st.kernel.hi)) {
         machine_err(err, errlen, "out of memory");

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* clang-format off */
 #define BOOT_KERNEL_OFFSET   0x200000ull    /* kernel at RAM + 2 MiB behind firmware */
 #define BOOT_FDT_ALIGN       0x200000ull    /* device tree: 2 MiB aligned ... */
 #define BOOT_FDT_LIMIT       0xc0000000ull  /* ... ending below 3 GiB, as QEMU */
@@ -30,6 +31,7 @@
 #define BOOT_ROM_FDT_OFF     32
 #define BOOT_ROM_FWDYN_OFF   40
 #define BOOT_ROM_USED        (BOOT_ROM_FWDYN_OFF + 6 * 8)
+/* clang-format on */
 
 /* OpenSBI include/sbi/fw_dynamic.h, version 2 (with boot_hart). */
 #define FW_DYNAMIC_INFO_MAGIC       0x4942534full /* "OSBI" */

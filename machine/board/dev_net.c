@@ -18,8 +18,9 @@ bool bd_net_create(struct machine *m, char *err, size_t errlen)
         machine_err(err, errlen, "%u hostfwd rules given; rivet takes %d", m->cfg.net_nhostfwd, RIVET_MAX_HOSTFWD);
         return false;
     }
-    struct net_config nc = { m->cfg.net_hostfwd, m->cfg.net_nhostfwd, m->cfg.net_restrict, m->cfg.net_helper,
-                             board_device_note, m, NULL };
+    struct net_config nc = {
+        m->cfg.net_hostfwd, m->cfg.net_nhostfwd, m->cfg.net_restrict, m->cfg.net_helper, board_device_note, m, NULL
+    };
     m->net = net_create(&nc, err, errlen);
     if (!m->net)
         return false;

@@ -73,8 +73,8 @@ bool bd_rng_create(struct machine *m, char *err, size_t errlen)
     m->rng_seeded_only = m->cfg.icount && !m->cfg.rng_file;
     m->rng_state = RIVET_ICOUNT_RTC_BASE;
     if (m->cfg.rng_file) {
-        m->rng_fd = hostfile_open_input("rng-random", m->cfg.rng_file, HOSTFILE_CHARDEV | HOSTFILE_KEEP_NONBLOCK, err,
-                                        errlen);
+        m->rng_fd =
+            hostfile_open_input("rng-random", m->cfg.rng_file, HOSTFILE_CHARDEV | HOSTFILE_KEEP_NONBLOCK, err, errlen);
         if (m->rng_fd < 0)
             return false;
     }

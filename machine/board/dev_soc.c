@@ -55,9 +55,11 @@ static bus_status rom_write(void *opaque, uint64_t off, unsigned size, uint64_t 
 
 struct mmio_region bd_rom_region(struct machine *m, unsigned i, uint64_t base, uint64_t size)
 {
+    /* clang-format off */
     return (struct mmio_region){ .name = virt_map(VIRT_MROM)->name, .base = base, .size = size,
                                  .min_access = 1, .max_access = 8, .read = rom_read, .write = rom_write,
                                  .opaque = m->rom, .fetch = m->rom };
+    /* clang-format on */
 }
 
 /* The CLINT: per-hart MSIP and mtimecmp, mtime from the machine's clock. */

@@ -23,7 +23,7 @@
 #define DTB_CHOSEN_SLACK 1024
 #define TEST_POWEROFF    0x5555
 #define TEST_RESET       0x7777
-#define MAX_CELLS        (4 * 8)  /* interrupts-extended of the PLIC: 4 cells per hart */
+#define MAX_CELLS        (4 * 8) /* interrupts-extended of the PLIC: 4 cells per hart */
 
 /* A tree being written (fdt_node.h): the first libfdt error sticks and
  * later calls do nothing. */
@@ -204,8 +204,7 @@ static void add_soc(struct dt *d)
 }
 
 /* /poweroff and /reboot: syscon writes to the test device. */
-static void add_syscon(struct dt *d, const struct dtb_params *p, const char *node, const char *compat,
-                       uint32_t value)
+static void add_syscon(struct dt *d, const struct dtb_params *p, const char *node, const char *compat, uint32_t value)
 {
     dt_begin(d, node);
     dt_str(d, "compatible", compat);
@@ -290,8 +289,8 @@ static int set_chosen(void *fdt, const char *bootargs, uint64_t start, uint64_t 
     return rc ? rc : fdt_pack(fdt);
 }
 
-void *dtb_set_chosen(const void *blob, const char *bootargs, uint64_t initrd_start,
-                     uint64_t initrd_end, size_t *size, char *err, size_t errlen)
+void *dtb_set_chosen(const void *blob, const char *bootargs, uint64_t initrd_start, uint64_t initrd_end, size_t *size,
+                     char *err, size_t errlen)
 {
     size_t cap = fdt_totalsize(blob) + DTB_CHOSEN_SLACK + (bootargs ? strlen(bootargs) : 0);
     void *buf = cap < INT32_MAX ? malloc(cap) : NULL;
@@ -369,8 +368,7 @@ static int add_fb_node(void *fdt, const struct dtb_framebuffer *fb, const char *
     return rc ? rc : fdt_setprop_string(fdt, node, "status", "okay");
 }
 
-void *dtb_add_framebuffer(const void *blob, const struct dtb_framebuffer *fb, size_t *size, char *err,
-                          size_t errlen)
+void *dtb_add_framebuffer(const void *blob, const struct dtb_framebuffer *fb, size_t *size, char *err, size_t errlen)
 {
     char name[48];
     size_t cap = fdt_totalsize(blob) + DTB_CHOSEN_SLACK;

@@ -30,8 +30,8 @@ void *dtb_build_virt(const struct dtb_params *p, size_t *size, char *err, size_t
 
 /* A copy of blob with /chosen (created when missing) holding bootargs (when
  * non-NULL) and linux,initrd-start/-end (when initrd_end > initrd_start). */
-void *dtb_set_chosen(const void *blob, const char *bootargs, uint64_t initrd_start,
-                     uint64_t initrd_end, size_t *size, char *err, size_t errlen);
+void *dtb_set_chosen(const void *blob, const char *bootargs, uint64_t initrd_start, uint64_t initrd_end, size_t *size,
+                     char *err, size_t errlen);
 
 /* A simple framebuffer (format x8r8g8b8) in the RAM range [base, base + size). */
 struct dtb_framebuffer {
@@ -41,8 +41,7 @@ struct dtb_framebuffer {
 
 /* A copy of blob with /reserved-memory/framebuffer@BASE (no-map) and a
  * /framebuffer@BASE simple-framebuffer node. */
-void *dtb_add_framebuffer(const void *blob, const struct dtb_framebuffer *fb, size_t *size, char *err,
-                          size_t errlen);
+void *dtb_add_framebuffer(const void *blob, const struct dtb_framebuffer *fb, size_t *size, char *err, size_t errlen);
 
 /* True when data[0..size) is a complete, well-formed device tree blob
  * (fdt_check_full), so a user's -dtb file can be handed to libfdt safely. */

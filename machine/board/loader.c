@@ -24,8 +24,7 @@
 #define EM_RISCV 243
 #endif
 
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static bool fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static bool fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -42,7 +41,7 @@ static bool fail(char *err, size_t errlen, const char *fmt, ...)
  * messages. */
 struct load_src {
     const char *name;
-    uint8_t *data;   /* NULL: read from fd */
+    uint8_t *data; /* NULL: read from fd */
     int fd;
     uint64_t size;
 };
@@ -59,21 +58,18 @@ static bool src_read(const struct load_src *s, uint64_t off, void *dst, uint64_t
 }
 
 /* True when [off, off + len) lies inside an image of `size` bytes (overflow-safe). */
-static bool in_file(uint64_t off, uint64_t len, uint64_t size)
-{
-    return off <= size && len <= size - off;
-}
+static bool in_file(uint64_t off, uint64_t len, uint64_t size) { return off <= size && len <= size - off; }
 
-static bool load_raw(struct bus *bus, const struct load_src *s, uint64_t base, uint64_t span,
-                     struct load_info *info, char *err, size_t errlen)
+static bool load_raw(struct bus *bus, const struct load_src *s, uint64_t base, uint64_t span, struct load_info *info,
+                     char *err, size_t errlen)
 {
     if (s->size == 0)
         return fail(err, errlen, "%s: file is empty", s->name);
     uint8_t *dst = bus_ram_ptr(bus, base, span);
     if (!dst)
-        return fail(err, errlen, "%s: raw image of %llu bytes at 0x%llx does not fit in RAM [0x%llx, +0x%llx)",
-                    s->name, (unsigned long long)span, (unsigned long long)base,
-                    (unsigned long long)bus->ram_base, (unsigned long long)bus->ram_size);
+        return fail(err, errlen, "%s: raw image of %llu bytes at 0x%llx does not fit in RAM [0x%llx, +0x%llx)", s->name,
+                    (unsigned long long)span, (unsigned long long)base, (unsigned long long)bus->ram_base,
+                    (unsigned long long)bus->ram_size);
     if (!src_read(s, 0, dst, s->size, err, errlen))
         return false;
     info->entry = base;
@@ -116,8 +112,8 @@ static bool check_ehdr(Elf *elf, const struct load_src *s, GElf_Ehdr *eh, char *
     if (gelf_getclass(elf) != ELFCLASS64)
         return fail(err, errlen, "%s: not a 64-bit ELF file (rivet runs RV64 only)", name);
     if (eh->e_machine != EM_RISCV)
-        return fail(err, errlen, "%s: ELF machine is %u, not RISC-V (%u)", name,
-                    (unsigned)eh->e_machine, (unsigned)EM_RISCV);
+        return fail(err, errlen, "%s: ELF machine is %u, not RISC-V (%u)", name, (unsigned)eh->e_machine,
+                    (unsigned)EM_RISCV);
     if (eh->e_ident[EI_DATA] != ELFDATA2LSB)
         return fail(err, errlen, "%s: not a little-endian ELF file", name);
     if (eh->e_phnum && !in_file(eh->e_phoff, (uint64_t)eh->e_phnum * eh->e_phentsize, s->size))
@@ -132,16 +128,15 @@ static bool load_segment(struct bus *bus, const struct load_src *s, const GElf_P
     if (ph->p_filesz > ph->p_memsz)
         return fail(err, errlen, "%s: corrupt segment (file size above memory size)", s->name);
     if (!in_file(ph->p_offset, ph->p_filesz, s->size))
-        return fail(err, errlen, "%s: truncated file: segment at offset 0x%llx beyond the end",
-                    s->name, (unsigned long long)ph->p_offset);
+        return fail(err, errlen, "%s: truncated file: segment at offset 0x%llx beyond the end", s->name,
+                    (unsigned long long)ph->p_offset);
     if (ph->p_memsz == 0)
         return true;
     uint8_t *dst = bus_ram_ptr(bus, ph->p_paddr, ph->p_memsz);
     if (!dst)
-        return fail(err, errlen,
-                    "%s: segment [0x%llx, +0x%llx) lies outside RAM [0x%llx, +0x%llx)", s->name,
-                    (unsigned long long)ph->p_paddr, (unsigned long long)ph->p_memsz,
-                    (unsigned long long)bus->ram_base, (unsigned long long)bus->ram_size);
+        return fail(err, errlen, "%s: segment [0x%llx, +0x%llx) lies outside RAM [0x%llx, +0x%llx)", s->name,
+                    (unsigned long long)ph->p_paddr, (unsigned long long)ph->p_memsz, (unsigned long long)bus->ram_base,
+                    (unsigned long long)bus->ram_size);
     if (!src_read(s, ph->p_offset, dst, ph->p_filesz, err, errlen))
         return false;
     memset(dst + ph->p_filesz, 0, ph->p_memsz - ph->p_filesz);
@@ -237,8 +232,8 @@ static void find_htif_symbols(Elf *elf, const struct load_src *s, uint64_t max, 
     }
 }
 
-static bool load_elf(struct bus *bus, const struct load_src *s, const uint8_t *hdr, struct load_info *info,
-                     char *err, size_t errlen)
+static bool load_elf(struct bus *bus, const struct load_src *s, const uint8_t *hdr, struct load_info *info, char *err,
+                     size_t errlen)
 {
     if (elf_version(EV_CURRENT) == EV_NONE)
         return fail(err, errlen, "libelf initialisation failed: %s", elf_errmsg(-1));
@@ -279,8 +274,8 @@ static bool load_any(struct bus *bus, const struct load_src *s, uint64_t raw_bas
     return load_raw(bus, s, raw_base, s->size, info, err, errlen);
 }
 
-bool load_image_mem(struct bus *bus, const char *name, uint8_t *data, size_t size,
-                    struct load_info *info, char *err, size_t errlen)
+bool load_image_mem(struct bus *bus, const char *name, uint8_t *data, size_t size, struct load_info *info, char *err,
+                    size_t errlen)
 {
     struct load_src s = { name, data, -1, size };
     return load_any(bus, &s, bus->ram_base, false, info, err, errlen);
@@ -301,8 +296,7 @@ bool load_image_at(struct bus *bus, const char *what, const char *path, uint64_t
     return ok;
 }
 
-bool load_image(struct bus *bus, const char *path, struct load_info *info,
-                char *err, size_t errlen)
+bool load_image(struct bus *bus, const char *path, struct load_info *info, char *err, size_t errlen)
 {
     return load_image_at(bus, NULL, path, bus->ram_base, false, info, err, errlen);
 }

@@ -21,10 +21,10 @@
 
 struct load_info {
     uint64_t entry;
-    uint64_t lo, hi;                /* guest RAM the image occupies: [lo, hi) */
+    uint64_t lo, hi; /* guest RAM the image occupies: [lo, hi) */
     bool is_elf;
-    bool is_linux_image;            /* raw file with the RISC-V Linux Image header */
-    bool has_tohost, has_fromhost;  /* the ELF defines these symbols (HTIF) */
+    bool is_linux_image;           /* raw file with the RISC-V Linux Image header */
+    bool has_tohost, has_fromhost; /* the ELF defines these symbols (HTIF) */
     uint64_t tohost, fromhost;
     bool has_sig_begin, has_sig_end; /* begin_signature, end_signature (--signature) */
     uint64_t sig_begin, sig_end;
@@ -33,8 +33,7 @@ struct load_info {
 /* Loads path into bus RAM: an ELF's PT_LOAD segments at p_paddr (p_filesz
  * bytes copied, the rest up to p_memsz zeroed), or a non-ELF file raw at the
  * start of RAM (entry = ram_base). */
-bool load_image(struct bus *bus, const char *path, struct load_info *info,
-                char *err, size_t errlen);
+bool load_image(struct bus *bus, const char *path, struct load_info *info, char *err, size_t errlen);
 
 /* Like load_image, for option `what` ("-kernel"; NULL: none), which
  * messages name ("-kernel PATH: not a regular file"): a non-ELF file goes
@@ -48,7 +47,7 @@ bool load_image_at(struct bus *bus, const char *what, const char *path, uint64_t
 
 /* The same from a file already in memory; `name` is used in messages. libelf
  * may use `data` as scratch space, hence not const. */
-bool load_image_mem(struct bus *bus, const char *name, uint8_t *data, size_t size,
-                    struct load_info *info, char *err, size_t errlen);
+bool load_image_mem(struct bus *bus, const char *name, uint8_t *data, size_t size, struct load_info *info, char *err,
+                    size_t errlen);
 
 #endif

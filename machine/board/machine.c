@@ -40,7 +40,7 @@ void machine_note(struct machine *m, const char *fmt, ...)
     err_vformat(msg, sizeof msg, fmt, ap);
     va_end(ap);
     pthread_mutex_lock(&m->locks.console); /* any thread (machine.h, "Threads") */
-    terminal_flush(m->term); /* after the guest output that came before it */
+    terminal_flush(m->term);               /* after the guest output that came before it */
     /* The console may have the terminal in raw mode: CR LF ends the line. */
     fprintf(stderr, "rivet: %s%s", msg, isatty(STDERR_FILENO) ? "\r\n" : "\n");
     pthread_mutex_unlock(&m->locks.console);
@@ -127,10 +127,8 @@ static bool check_config(const struct rivet_config *cfg, char *err, size_t errle
         machine_err(err, errlen, "%u harts requested; rivet supports 1 to %d", cfg->nharts, RIVET_MAX_HARTS);
         return false;
     }
-    if (cfg->ram_size == 0 || cfg->ram_size % RIVET_PAGE_SIZE ||
-        cfg->ram_size > UINT64_MAX - RIVET_RAM_BASE) {
-        machine_err(err, errlen, "RAM size %llu is not a nonzero multiple of 4 KiB",
-                    (unsigned long long)cfg->ram_size);
+    if (cfg->ram_size == 0 || cfg->ram_size % RIVET_PAGE_SIZE || cfg->ram_size > UINT64_MAX - RIVET_RAM_BASE) {
+        machine_err(err, errlen, "RAM size %llu is not a nonzero multiple of 4 KiB", (unsigned long long)cfg->ram_size);
         return false;
     }
     if (cfg->icount && cfg->thread == RIVET_THREAD_MULTI) {
@@ -191,17 +189,14 @@ static void on_console_quit(void *opaque) { machine_request_exit(opaque, 0); }
 static bool open_console(struct machine *m, char *err, size_t errlen)
 {
     switch (m->cfg.serial) {
-    case RIVET_SERIAL_NONE:
-        return true;
+    case RIVET_SERIAL_NONE: return true;
     case RIVET_SERIAL_STDIO:
     case RIVET_SERIAL_MUX_STDIO:
         m->term = terminal_open_stdio(m->cfg.serial == RIVET_SERIAL_MUX_STDIO, on_console_quit, m);
         if (!m->term)
             machine_err(err, errlen, "cannot open the console on stdio (already in use by another machine?)");
         break;
-    case RIVET_SERIAL_FILE:
-        m->term = terminal_open_file("-serial file:", m->cfg.serial_path, err, errlen);
-        break;
+    case RIVET_SERIAL_FILE: m->term = terminal_open_file("-serial file:", m->cfg.serial_path, err, errlen); break;
     }
     if (m->term)
         m->console = terminal_chardev(m->term);
@@ -244,8 +239,7 @@ static bool lock_console(struct machine *m)
 static bool create_devices(struct machine *m, char *err, size_t errlen)
 {
     return open_console(m, err, errlen) && monitor_create(m, err, errlen) && machine_debug_create(m, err, errlen) &&
-           lock_console(m) &&
-           board_create_devices(m, err, errlen) && board_map_devices(m, err, errlen);
+           lock_console(m) && board_create_devices(m, err, errlen) && board_map_devices(m, err, errlen);
 }
 
 static void init_locks(struct machine_locks *l)
@@ -290,8 +284,8 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
     init_locks(&m->locks);
     clock_gettime(CLOCK_MONOTONIC, &m->start);
     if (!bus_init(&m->bus, RIVET_RAM_BASE, cfg->ram_size)) {
-        machine_err(err, errlen, "cannot allocate %llu MiB of guest RAM: %s",
-                    (unsigned long long)(cfg->ram_size >> 20), strerror(errno));
+        machine_err(err, errlen, "cannot allocate %llu MiB of guest RAM: %s", (unsigned long long)(cfg->ram_size >> 20),
+                    strerror(errno));
         free(m);
         return NULL;
     }
@@ -304,8 +298,7 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
     code_cache_set_isa(m->cache, &isa); /* before the harts, which copy it */
     if (cfg->jit)
         code_cache_set_jit(m->cache, cfg->jit < 0 ? 0 : 1);
-    if (!create_harts(m, err, errlen) || !create_devices(m, err, errlen) ||
-        !machine_log_create(m, err, errlen) ||
+    if (!create_harts(m, err, errlen) || !create_devices(m, err, errlen) || !machine_log_create(m, err, errlen) ||
         (cfg->semihosting && !(m->semihost = semihost_create(m, err, errlen)))) {
         rivet_destroy(m);
         return NULL;
@@ -340,10 +333,7 @@ void rivet_destroy(struct machine *m)
     free(m);
 }
 
-void rivet_request_stop(struct machine *m, int signo)
-{
-    m->stop_signal = signo > 0 ? signo : 1;
-}
+void rivet_request_stop(struct machine *m, int signo) { m->stop_signal = signo > 0 ? signo : 1; }
 
 void rivet_restore_terminal(void) { terminal_restore_now(); }
 
@@ -688,8 +678,9 @@ static bool threads_dead(struct machine *m, char *err, size_t errlen, int *statu
     if (machine_threads_activity(m) != before || !machine_threads_all_idle(m))
         return false;
     if (!input_possible(m))
-        machine_err(err, errlen, "every hart waits for an interrupt and nothing is left to raise one "
-                                 "(no timer armed, no input)");
+        machine_err(err, errlen,
+                    "every hart waits for an interrupt and nothing is left to raise one "
+                    "(no timer armed, no input)");
     else
         machine_err(err, errlen, "every hart waits for input");
     *status = RIVET_EXIT_LIMIT;
@@ -742,8 +733,7 @@ static int run_loop(struct machine *m, char *err, size_t errlen)
             return RIVET_EXIT_SIGNAL + m->stop_signal;
         }
         if (!budget_left || (m->cfg.max_insns && m->retired >= m->cfg.max_insns)) {
-            machine_err(err, errlen, "instruction limit of %llu reached",
-                        (unsigned long long)m->cfg.max_insns);
+            machine_err(err, errlen, "instruction limit of %llu reached", (unsigned long long)m->cfg.max_insns);
             return RIVET_EXIT_LIMIT;
         }
         uint64_t elapsed = machine_ns_since(t0);
@@ -766,8 +756,9 @@ static int run_loop(struct machine *m, char *err, size_t errlen)
             continue;
         bool only_input_can_wake = no_deadline_ahead(m);
         if (only_input_can_wake && !input_possible(m)) {
-            machine_err(err, errlen, "every hart waits for an interrupt and nothing is left to raise one "
-                                     "(no timer armed, no input)");
+            machine_err(err, errlen,
+                        "every hart waits for an interrupt and nothing is left to raise one "
+                        "(no timer armed, no input)");
             return RIVET_EXIT_LIMIT;
         }
         if (only_input_can_wake && m->cfg.return_on_idle) {

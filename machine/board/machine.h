@@ -139,10 +139,10 @@
 #include "mmu/bus.h"
 #include "rivet.h"
 
-#define MACHINE_SLICE 10000ull       /* instructions per hart per round */
-#define MACHINE_IDLE_NS 1000000ull          /* idle sleep cap with gdb or an expect script: 1 ms */
-#define MACHINE_IDLE_DISPLAY_NS 16000000ull /* with display devices: 16 ms, a 60 Hz frame */
-#define MACHINE_IDLE_MAX_NS 100000000ull    /* otherwise: 100 ms */
+#define MACHINE_SLICE           10000ull     /* instructions per hart per round */
+#define MACHINE_IDLE_NS         1000000ull   /* idle sleep cap with gdb or an expect script: 1 ms */
+#define MACHINE_IDLE_DISPLAY_NS 16000000ull  /* with display devices: 16 ms, a 60 Hz frame */
+#define MACHINE_IDLE_MAX_NS     100000000ull /* otherwise: 100 ms */
 
 /* Why the guest ended the run. */
 enum machine_exit { MACHINE_EXIT_GUEST, MACHINE_EXIT_RESET, MACHINE_EXIT_STUCK /* --stuck=exit (log.h) */ };
@@ -151,37 +151,37 @@ struct machine {
     struct rivet_config cfg;
     struct bus bus;
     struct code_cache *cache;
-    struct hart *harts;           /* cfg.nharts harts, linked through h->next */
+    struct hart *harts; /* cfg.nharts harts, linked through h->next */
     struct htif htif;
     bool has_htif;
-    struct timespec start;        /* CLOCK_MONOTONIC at creation: time 0 of mtime */
+    struct timespec start; /* CLOCK_MONOTONIC at creation: time 0 of mtime */
 
     /* The virt board's devices (the board table creates them: board.h). */
     struct hart_port ports[RIVET_MAX_HARTS];
     struct clint *clint;
     struct plic *plic;
-    struct terminal *term;        /* the UART's host side; NULL for -serial none */
-    struct chardev console;       /* terminal_chardev(term), or all NULL */
+    struct terminal *term;  /* the UART's host side; NULL for -serial none */
+    struct chardev console; /* terminal_chardev(term), or all NULL */
     struct uart16550 *uart;
     struct goldfish_rtc *rtc;
     struct sifive_test *test;
     struct blockdev *disks[RIVET_VIRTIO_SLOTS];
     struct virtio_device *vdevs[RIVET_VIRTIO_SLOTS];
     struct virtio_mmio *virtio[RIVET_VIRTIO_SLOTS];
-    struct virtio_device *rng;    /* virtio-rng (cfg.rng), also in vdevs[cfg.rng_slot] */
-    int rng_fd;                   /* cfg.rng_file, or -1 */
-    bool rng_seeded_only;         /* -icount without a file: the seeded stream alone */
-    bool rng_failed;              /* the source ran out or failed (noted once) */
-    uint64_t rng_state;           /* the seeded stream (machine.c, rng_fill) */
-    struct virtio_device *nic;    /* virtio-net (cfg.net), also in vdevs[cfg.net_slot] */
-    struct net *net;              /* its user-mode network (machine/host/net.h) */
-    uint8_t *rom;                 /* boot ROM contents (virt_map(VIRT_MROM)->size bytes) */
+    struct virtio_device *rng;     /* virtio-rng (cfg.rng), also in vdevs[cfg.rng_slot] */
+    int rng_fd;                    /* cfg.rng_file, or -1 */
+    bool rng_seeded_only;          /* -icount without a file: the seeded stream alone */
+    bool rng_failed;               /* the source ran out or failed (noted once) */
+    uint64_t rng_state;            /* the seeded stream (machine.c, rng_fill) */
+    struct virtio_device *nic;     /* virtio-net (cfg.net), also in vdevs[cfg.net_slot] */
+    struct net *net;               /* its user-mode network (machine/host/net.h) */
+    uint8_t *rom;                  /* boot ROM contents (virt_map(VIRT_MROM)->size bytes) */
     struct display_board *display; /* framebuffer and input devices (display.c); NULL: none */
 
     /* Boot state (boot.c). */
     bool booted;
-    struct sbi_services sbi;      /* the built-in SBI's view of the board (sbi_glue.c) */
-    void *dtb;                    /* the device tree the guest gets */
+    struct sbi_services sbi; /* the built-in SBI's view of the board (sbi_glue.c) */
+    void *dtb;               /* the device tree the guest gets */
     size_t dtb_size;
     uint64_t dtb_addr;
 
@@ -189,11 +189,11 @@ struct machine {
     bool exit_requested;
     uint64_t exit_code;
     enum machine_exit exit_kind;
-    bool console_closed;          /* the console's reader went away (EPIPE): the run ends */
+    bool console_closed; /* the console's reader went away (EPIPE): the run ends */
     /* Set by rivet_request_stop (any thread, signal handlers): the signal number. */
     volatile sig_atomic_t stop_signal;
 
-    uint64_t retired;             /* instructions retired over all harts by rivet_run (atomic) */
+    uint64_t retired; /* instructions retired over all harts by rivet_run (atomic) */
 
     /* Threads (see "Threads" above). */
     struct machine_locks {
@@ -224,7 +224,7 @@ struct machine {
     uint64_t sig_begin, sig_end;
 };
 
-#define NS_PER_S 1000000000ull
+#define NS_PER_S    1000000000ull
 #define NS_PER_TICK (NS_PER_S / RIVET_TIMEBASE_HZ) /* one mtime tick */
 
 static inline uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
@@ -279,7 +279,10 @@ uint64_t machine_guest_ns(const struct machine *m);
  * the first request of a run wins. */
 void machine_request_exit(void *opaque, uint64_t code);
 void machine_request_exit_kind(struct machine *m, enum machine_exit kind, uint64_t code);
-static inline bool machine_exiting(const struct machine *m) { return __atomic_load_n(&m->exit_requested, __ATOMIC_ACQUIRE); }
+static inline bool machine_exiting(const struct machine *m)
+{
+    return __atomic_load_n(&m->exit_requested, __ATOMIC_ACQUIRE);
+}
 
 /* threads.c (see "Threads" above). */
 /* Whether this run uses one thread per hart (cfg.thread resolved). */

@@ -14,7 +14,7 @@
 
 /* In device-tree order (board.h): the rows of the board table. */
 enum virt_dev {
-    VIRT_MROM,   /* boot ROM with the reset vector */
+    VIRT_MROM, /* boot ROM with the reset vector */
     VIRT_CLINT,
     VIRT_PLIC,
     VIRT_UART0,
@@ -34,7 +34,7 @@ struct virt_memmap_entry {
 /* The slot count, the timebase and the RAM base are the library's
  * (include/rivet.h: RIVET_VIRTIO_SLOTS, RIVET_TIMEBASE_HZ, RIVET_RAM_BASE). */
 #define VIRT_VIRTIO_STRIDE 0x1000
-#define VIRT_PLIC_SOURCES 96      /* sources 1..95; 0 is "no interrupt" */
+#define VIRT_PLIC_SOURCES  96 /* sources 1..95; 0 is "no interrupt" */
 
 /* The map entry of a device (its board row's, board.c). */
 const struct virt_memmap_entry *virt_map(enum virt_dev dev);

@@ -12,21 +12,23 @@
 
 #include "machine/board/machine.h"
 
-#define REG_A0 10
-#define REG_A1 11
-#define REG_A6 16
-#define REG_A7 17
+#define REG_A0    10
+#define REG_A1    11
+#define REG_A6    16
+#define REG_A7    17
 #define ECALL_LEN 4
 
 /* Exceptions OpenSBI hands to S-mode (it redirects what it does not
  * emulate); with no M-mode code behind the built-in SBI, every exception
  * but the ecalls from S and M goes to the guest directly. */
+/* clang-format off */
 #define SBI_MEDELEG ((1ull << CAUSE_MISALIGNED_FETCH) | (1ull << CAUSE_FETCH_ACCESS) |        \
                      (1ull << CAUSE_ILLEGAL_INSTRUCTION) | (1ull << CAUSE_BREAKPOINT) |       \
                      (1ull << CAUSE_MISALIGNED_LOAD) | (1ull << CAUSE_LOAD_ACCESS) |          \
                      (1ull << CAUSE_MISALIGNED_STORE) | (1ull << CAUSE_STORE_ACCESS) |        \
                      (1ull << CAUSE_USER_ECALL) | (1ull << CAUSE_FETCH_PAGE_FAULT) |          \
                      (1ull << CAUSE_LOAD_PAGE_FAULT) | (1ull << CAUSE_STORE_PAGE_FAULT))
+/* clang-format on */
 /* Interrupts it hands to S: LCOFI too, as OpenSBI does with Sscofpmf
  * (csr_write drops it from ISAs without). */
 #define SBI_MIDELEG (MIP_SSIP | MIP_STIP | MIP_SEIP | MIP_LCOFIP)
@@ -76,8 +78,7 @@ static bool virt_read(void *opaque, unsigned hartid, uint64_t va, void *buf, siz
         size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
         if (chunk > len)
             chunk = len;
-        if (mmu_translate(&h->mmu, va, ACC_LOAD, 1, &pa, &tval) != 0 ||
-            !bus_dma_read(h->mmu.bus, pa, out, chunk))
+        if (mmu_translate(&h->mmu, va, ACC_LOAD, 1, &pa, &tval) != 0 || !bus_dma_read(h->mmu.bus, pa, out, chunk))
             return false;
         va += chunk;
         out += chunk;
@@ -116,8 +117,7 @@ static void remote_fence_i(void *opaque, unsigned hartid)
 
 static enum sbi_hart_state hart_state(void *opaque, unsigned hartid)
 {
-    return __atomic_load_n(&hart_of(opaque, hartid)->halted, __ATOMIC_ACQUIRE) ? SBI_HSM_STOPPED
-                                                                                : SBI_HSM_STARTED;
+    return __atomic_load_n(&hart_of(opaque, hartid)->halted, __ATOMIC_ACQUIRE) ? SBI_HSM_STOPPED : SBI_HSM_STARTED;
 }
 
 /* The target is stopped: its thread sleeps and touches none of its state
@@ -202,6 +202,7 @@ static bool sbi_ecall_hook(void *opaque, struct hart *h)
 void machine_attach_sbi(struct machine *m)
 {
     m->sbi = (struct sbi_services){
+        /* clang-format off */
         .opaque = m, .nharts = m->cfg.nharts,
         .console_write = console_write, .console_read = console_read,
         .phys_read = phys_read, .phys_write = phys_write, .virt_read = virt_read,
@@ -210,6 +211,7 @@ void machine_attach_sbi(struct machine *m)
         .hart_state = hart_state, .hart_start = hart_start, .hart_stop = hart_stop,
         .hart_suspend = hart_suspend, .system_reset = system_reset,
         .csr_read = pmu_csr_read, .csr_write = pmu_csr_write,
+        /* clang-format on */
         /* The PMU extension where the harts have programmable counters. */
         .pmu_counters = isa_has(&m->harts[0].isa, EXT_ZIHPM) ? 0xfffffff8u : 0,
     };

@@ -52,14 +52,14 @@
 
 /* SYS_OPEN modes 0..11 are fopen's r, rb, r+, r+b, w, wb, w+, w+b, a, ab,
  * a+, a+b: mode / 4 is the kind, bit 1 the "+". */
-#define OPEN_MODES 12
-#define FIELD 8                  /* bytes of a parameter-block field (64-bit) */
-#define PATH_MAX_LEN 4096
-#define MAX_HANDLES 32
-#define CMDLINE_MAX 4096
-#define STACK_SIZE (64u << 10)   /* SYS_HEAPINFO: the stack at the top of RAM */
+#define OPEN_MODES    12
+#define FIELD         8 /* bytes of a parameter-block field (64-bit) */
+#define PATH_MAX_LEN  4096
+#define MAX_HANDLES   32
+#define CMDLINE_MAX   4096
+#define STACK_SIZE    (64u << 10) /* SYS_HEAPINFO: the stack at the top of RAM */
 #define READC_WAIT_NS 10000000ull
-#define RET_ERR UINT64_MAX        /* -1 */
+#define RET_ERR       UINT64_MAX /* -1 */
 
 /* ":semihosting-features": magic "SHFB", then feature byte 0:
  * SH_EXT_EXIT_EXTENDED (bit 0) and SH_EXT_STDOUT_STDERR (bit 1). */
@@ -74,14 +74,14 @@ struct sh_file {
 
 struct semihost {
     struct machine *m;
-    int root;          /* the root directory (O_PATH), or -1: no file access */
+    int root; /* the root directory (O_PATH), or -1: no file access */
     bool user;
     bool force_walk;
     const char *cfg_cmdline;
-    char *cmdline;     /* SYS_GET_CMDLINE's string */
+    char *cmdline; /* SYS_GET_CMDLINE's string */
     uint64_t image_end;
-    uint64_t err;      /* SYS_ERRNO */
-    unsigned nhost;    /* open SH_HOST handles */
+    uint64_t err;                      /* SYS_ERRNO */
+    unsigned nhost;                    /* open SH_HOST handles */
     struct sh_file files[MAX_HANDLES]; /* handle = index + 1 */
 };
 
@@ -238,7 +238,8 @@ static int open_beneath(struct semihost *s, const char *path, int flags, mode_t 
         return -1;
     }
     if (!s->force_walk) {
-        struct open_how how = { .flags = (uint64_t)flags, .mode = flags & O_CREAT ? mode : 0,
+        struct open_how how = { .flags = (uint64_t)flags,
+                                .mode = flags & O_CREAT ? mode : 0,
                                 .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
         long fd = syscall(SYS_openat2, s->root, path, &how, sizeof how);
         if (fd >= 0 || errno != ENOSYS)
@@ -721,7 +722,7 @@ static uint64_t dispatch(struct semihost *s, struct hart *h, uint64_t op, uint64
 int semihost_call(struct semihost *s, struct hart *h, uint64_t pc)
 {
     if (h->priv == PRV_U && !s->user)
-        return SEMIHOST_NONE; /* a plain breakpoint, as QEMU without userspace=on */
+        return SEMIHOST_NONE;                            /* a plain breakpoint, as QEMU without userspace=on */
     uint64_t op = h->x[10] & 0xffffffffu, a1 = h->x[11]; /* the operation is W0 */
     if (op == SYS_READC)
         return op_readc(s, h);

@@ -47,7 +47,7 @@ struct hart;
 struct semihost;
 
 #define SEMIHOST_MAX_FILES 16
-#define SEMIHOST_MAX_IO (1u << 20)
+#define SEMIHOST_MAX_IO    (1u << 20)
 
 /* NULL + err when the root cannot be opened or memory runs out. */
 struct semihost *semihost_create(struct machine *m, char *err, size_t errlen);

@@ -37,13 +37,13 @@ struct machine_threads {
     pthread_mutex_t lock;             /* nlive, nparked, and the wait for them */
     pthread_cond_t cond;
     unsigned nlive, nparked;
-    bool on;                          /* hart threads run (between start and end) */
-    uint32_t stop_req;                /* atomic: the world is (being) stopped */
-    unsigned io_depth;                /* under lock: the I/O thread's nested stops of the world it holds */
-    uint32_t end;                     /* atomic: hart threads leave their loops */
-    uint32_t activity;                /* atomic: bumped by each hart going to sleep */
-    uint32_t io_woken;                /* atomic: a byte is in wake_pipe (one is enough) */
-    int wake_pipe[2];                 /* the I/O thread's wake-up (non-blocking) */
+    bool on;           /* hart threads run (between start and end) */
+    uint32_t stop_req; /* atomic: the world is (being) stopped */
+    unsigned io_depth; /* under lock: the I/O thread's nested stops of the world it holds */
+    uint32_t end;      /* atomic: hart threads leave their loops */
+    uint32_t activity; /* atomic: bumped by each hart going to sleep */
+    uint32_t io_woken; /* atomic: a byte is in wake_pipe (one is enough) */
+    int wake_pipe[2];  /* the I/O thread's wake-up (non-blocking) */
 };
 
 /* The machine's threads while they run, else NULL (thread=single). */
@@ -168,7 +168,7 @@ void machine_stop_world(struct machine *m, struct hart *self)
         return;
     }
     while (__atomic_load_n(&mt->stop_req, __ATOMIC_ACQUIRE)) { /* another stopper first: a hart parks */
-        mt->nparked += self ? 1u : 0u; /* the I/O thread is no hart: it only waits */
+        mt->nparked += self ? 1u : 0u;                         /* the I/O thread is no hart: it only waits */
         pthread_cond_broadcast(&mt->cond);
         while (__atomic_load_n(&mt->stop_req, __ATOMIC_ACQUIRE))
             pthread_cond_wait(&mt->cond, &mt->lock);
@@ -394,7 +394,7 @@ bool machine_threads_start(struct machine *m)
         return false;
     struct machine_threads *mt = m->mt;
     mt->end = 0;
-    mt->stop_req = m->paused; /* -S with a monitor: the harts park until cont */
+    mt->stop_req = m->paused;           /* -S with a monitor: the harts park until cont */
     mt->io_depth = m->paused ? 1u : 0u; /* held by the I/O thread (machine_pause's) */
     mt->on = true;
     sigset_t all, old;

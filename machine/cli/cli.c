@@ -21,17 +21,22 @@
 #include "rivet/errfmt.h"
 
 enum flag_id {
+    /* clang-format off */
     F_MACHINE, F_CPU, F_OBJECT, F_NETDEV, F_NIC, F_NET, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
     F_SERIAL, F_DISPLAY, F_NO_REBOOT, F_SNAPSHOT, F_DRIVE, F_DEVICE, F_GLOBAL,
     F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_JIT, F_ACCEL, F_HELP, F_VERSION,
     /* Debugging and determinism (apply_debug). */
     F_GDB, F_GDB_DEFAULT, F_GDB_PORT, F_GDB_WAIT, F_ICOUNT, F_RTC, F_EXPECT_SCRIPT, F_CONSOLE_LOG,
     F_MONITOR, F_QMP,
+    /* clang-format on */
     /* The window and its framebuffer (apply_display). */
-    F_FB, F_SCREENSHOT,
+    F_FB,
+    F_SCREENSHOT,
     /* The test harness (apply_harness). */
+    /* clang-format off */
     F_SEMIHOSTING, F_SEMIHOSTING_CONFIG, F_SEMIHOSTING_ROOT, F_SIGNATURE, F_SIGNATURE_GRANULARITY, F_LOG_ITEMS,
     F_LOG_FILE, F_STUCK,
+    /* clang-format on */
 };
 
 enum flag_arg { ARG_NONE, ARG_REQUIRED, ARG_EQ_ONLY };
@@ -43,8 +48,10 @@ struct flag {
 };
 
 static const struct flag flags[] = {
-    { "machine", F_MACHINE, ARG_REQUIRED },   { "M", F_MACHINE, ARG_REQUIRED },
+    { "machine", F_MACHINE, ARG_REQUIRED },
+    { "M", F_MACHINE, ARG_REQUIRED },
     { "cpu", F_CPU, ARG_REQUIRED },
+    /* clang-format off */
     { "bios", F_BIOS, ARG_REQUIRED },         { "kernel", F_KERNEL, ARG_REQUIRED },
     { "initrd", F_INITRD, ARG_REQUIRED },     { "append", F_APPEND, ARG_REQUIRED },
     { "dtb", F_DTB, ARG_REQUIRED },
@@ -62,26 +69,32 @@ static const struct flag flags[] = {
     { "version", F_VERSION, ARG_NONE },
     { "gdb", F_GDB, ARG_REQUIRED },           { "s", F_GDB_DEFAULT, ARG_NONE },
     { "S", F_GDB_WAIT, ARG_NONE },            { "p", F_GDB_PORT, ARG_REQUIRED },
+    /* clang-format on */
     { "icount", F_ICOUNT, ARG_REQUIRED },
     { "rtc", F_RTC, ARG_REQUIRED },
-    { "expect-script", F_EXPECT_SCRIPT, ARG_REQUIRED }, { "console-log", F_CONSOLE_LOG, ARG_REQUIRED },
-    { "fb", F_FB, ARG_REQUIRED },             { "screenshot-on-exit", F_SCREENSHOT, ARG_REQUIRED },
-    { "semihosting", F_SEMIHOSTING, ARG_NONE }, { "semihosting-config", F_SEMIHOSTING_CONFIG, ARG_REQUIRED },
+    { "expect-script", F_EXPECT_SCRIPT, ARG_REQUIRED },
+    { "console-log", F_CONSOLE_LOG, ARG_REQUIRED },
+    { "fb", F_FB, ARG_REQUIRED },
+    { "screenshot-on-exit", F_SCREENSHOT, ARG_REQUIRED },
+    { "semihosting", F_SEMIHOSTING, ARG_NONE },
+    { "semihosting-config", F_SEMIHOSTING_CONFIG, ARG_REQUIRED },
     { "semihosting-root", F_SEMIHOSTING_ROOT, ARG_REQUIRED },
+    /* clang-format off */
     { "signature", F_SIGNATURE, ARG_REQUIRED }, { "signature-granularity", F_SIGNATURE_GRANULARITY, ARG_REQUIRED },
     { "d", F_LOG_ITEMS, ARG_REQUIRED },       { "D", F_LOG_FILE, ARG_REQUIRED },
     { "stuck", F_STUCK, ARG_REQUIRED },       { "accel", F_ACCEL, ARG_REQUIRED },
     { "monitor", F_MONITOR, ARG_REQUIRED },   { "qmp", F_QMP, ARG_REQUIRED },
+    /* clang-format on */
 };
 
 /* A -device (or -nic), kept in command-line order until the slots are
  * resolved. */
 struct pending_device {
     const struct board_virtio_type *type; /* its row: name, backend option, options (board.h) */
-    enum board_backend kind; /* type->backend: how it is attached */
-    char *ref;  /* the drive= (blk), rng= (rng, NULL: built-in source) or netdev= (net) id */
-    char *mac;  /* net: mac=, or NULL */
-    int bus;    /* virtio-mmio-bus.N, or -1 for "the next free one" */
+    enum board_backend kind;              /* type->backend: how it is attached */
+    char *ref;                            /* the drive= (blk), rng= (rng, NULL: built-in source) or netdev= (net) id */
+    char *mac;                            /* net: mac=, or NULL */
+    int bus;                              /* virtio-mmio-bus.N, or -1 for "the next free one" */
 };
 
 /* A -netdev user (or -nic user), until a -device names it. */
@@ -104,10 +117,10 @@ struct pending_object {
 struct parse_state {
     struct cli_options *o;
     const char *bios;
-    bool gdb_s;            /* -s given */
-    const char *gdb_port;  /* old QEMU's -p PORT */
-    bool nographic;        /* -nographic given */
-    bool monitor_given;    /* -monitor given (none included) */
+    bool gdb_s;           /* -s given */
+    const char *gdb_port; /* old QEMU's -p PORT */
+    bool nographic;       /* -nographic given */
+    bool monitor_given;   /* -monitor given (none included) */
     char *err;
     size_t errlen;
     unsigned ndevices;
@@ -118,8 +131,7 @@ struct parse_state {
     struct pending_netdev netdevs[CLI_MAX_NETDEVS];
 };
 
-static enum cli_result usage_error(struct parse_state *st, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static enum cli_result usage_error(struct parse_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static enum cli_result usage_error(struct parse_state *st, const char *fmt, ...)
 {
@@ -156,10 +168,14 @@ bool cli_parse_size(const char *s, uint64_t *bytes)
     unsigned shift;
     switch (*end) {
     case '\0': shift = 20; break; /* QEMU: a plain number is MiB */
-    case 'k': case 'K': shift = 10; break;
-    case 'm': case 'M': shift = 20; break;
-    case 'g': case 'G': shift = 30; break;
-    case 't': case 'T': shift = 40; break;
+    case 'k':
+    case 'K': shift = 10; break;
+    case 'm':
+    case 'M': shift = 20; break;
+    case 'g':
+    case 'G': shift = 30; break;
+    case 't':
+    case 'T': shift = 40; break;
     default: return false;
     }
     if (*end && end[1])
@@ -181,8 +197,10 @@ static enum cli_result set_mem(struct parse_state *st, const char *flag, const c
     if (!cli_parse_size(v, &bytes))
         return usage_error(st, "%s: bad size '%s' (a number of MiB, or with a K/M/G suffix)", flag, v);
     if (bytes < CLI_MIN_RAM || bytes % 4096)
-        return usage_error(st, "%s: RAM size '%s' must be at least 3M (the device tree goes above the first "
-                               "2 MiB) and a multiple of 4K", flag, v);
+        return usage_error(st,
+                           "%s: RAM size '%s' must be at least 3M (the device tree goes above the first "
+                           "2 MiB) and a multiple of 4K",
+                           flag, v);
     st->o->cfg.ram_size = bytes;
     return CLI_RUN;
 }
@@ -199,7 +217,10 @@ struct smp_topo {
 static enum cli_result smp_item(struct parse_state *st, const char *flag, struct smp_topo *t, const char *key,
                                 const char *val, bool first)
 {
-    static const struct { const char *name; size_t off; } keys[] = {
+    static const struct {
+        const char *name;
+        size_t off;
+    } keys[] = {
         { "cpus", offsetof(struct smp_topo, cpus) },         { "maxcpus", offsetof(struct smp_topo, maxcpus) },
         { "sockets", offsetof(struct smp_topo, sockets) },   { "dies", offsetof(struct smp_topo, dies) },
         { "clusters", offsetof(struct smp_topo, clusters) }, { "cores", offsetof(struct smp_topo, cores) },
@@ -250,10 +271,11 @@ static enum cli_result smp_resolve(struct parse_state *st, const char *flag, str
     if (!t->cpus)
         t->cpus = t->maxcpus;
     if (product != t->maxcpus)
-        return usage_error(st, "%s: the topology's product, sockets (%llu) * cores (%llu) * threads (%llu) = %llu, "
-                           "is not the %llu harts asked for", flag, (unsigned long long)t->sockets,
-                           (unsigned long long)t->cores, (unsigned long long)t->threads,
-                           (unsigned long long)product, (unsigned long long)t->maxcpus);
+        return usage_error(st,
+                           "%s: the topology's product, sockets (%llu) * cores (%llu) * threads (%llu) = %llu, "
+                           "is not the %llu harts asked for",
+                           flag, (unsigned long long)t->sockets, (unsigned long long)t->cores,
+                           (unsigned long long)t->threads, (unsigned long long)product, (unsigned long long)t->maxcpus);
     if (t->maxcpus != t->cpus)
         return usage_error(st, "%s: maxcpus=%llu differs from cpus=%llu; rivet has no CPU hotplug", flag,
                            (unsigned long long)t->maxcpus, (unsigned long long)t->cpus);
@@ -335,8 +357,7 @@ static bool next_item(const char **s, char *key, size_t keylen, char **val)
 
 static enum cli_result no_memory(struct parse_state *st) { return usage_error(st, "out of memory parsing options"); }
 
-static enum cli_result set_on_off(struct parse_state *st, const char *flag, const char *key, const char *v,
-                                  bool *out)
+static enum cli_result set_on_off(struct parse_state *st, const char *flag, const char *key, const char *v, bool *out)
 {
     if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "yes"))
         *out = true;
@@ -462,8 +483,7 @@ static bool takes_option(const struct board_virtio_type *t, const char *key)
     return false;
 }
 
-static enum cli_result device_item(struct parse_state *st, struct pending_device *d, const char *key,
-                                   char **val)
+static enum cli_result device_item(struct parse_state *st, struct pending_device *d, const char *key, char **val)
 {
     static const char bus_prefix[] = "virtio-mmio-bus.";
     if ((d->type->ref_key && !strcmp(key, d->type->ref_key)) || takes_option(d->type, key)) {
@@ -476,8 +496,7 @@ static enum cli_result device_item(struct parse_state *st, struct pending_device
     if (strcmp(key, "bus"))
         return usage_error(st, "-device: unsupported option '%s'", key[0] ? key : *val);
     const char *n = *val + sizeof bus_prefix - 1;
-    if (strncmp(*val, bus_prefix, sizeof bus_prefix - 1) || n[0] < '0' || n[0] >= '0' + RIVET_VIRTIO_SLOTS ||
-        n[1])
+    if (strncmp(*val, bus_prefix, sizeof bus_prefix - 1) || n[0] < '0' || n[0] >= '0' + RIVET_VIRTIO_SLOTS || n[1])
         return usage_error(st, "-device: no bus '%s' (virtio-mmio-bus.0 to .%d)", *val, RIVET_VIRTIO_SLOTS - 1);
     d->bus = n[0] - '0';
     return CLI_RUN;
@@ -608,9 +627,9 @@ static enum cli_result set_netdev(struct parse_state *st, const char *flag, cons
     if (!next_item(&v, key, sizeof key, &val))
         return no_memory(st);
     bool user = !key[0] && !strcmp(val, "user"), none = nic && !key[0] && !strcmp(val, "none");
-    enum cli_result r = user || none ? CLI_RUN
-                                     : usage_error(st, "%s: unsupported network '%s' (only user%s)", flag, val,
-                                                   nic ? " or none" : "");
+    enum cli_result r =
+        user || none ? CLI_RUN
+                     : usage_error(st, "%s: unsupported network '%s' (only user%s)", flag, val, nic ? " or none" : "");
     free(val);
     if (r != CLI_RUN || none)
         return r;
@@ -664,8 +683,10 @@ static enum cli_result set_object(struct parse_state *st, const char *v)
         return no_memory(st);
     bool random = !key[0] && !strcmp(val, "rng-random"), builtin = !key[0] && !strcmp(val, "rng-builtin");
     enum cli_result r = random || builtin ? CLI_RUN
-                                          : usage_error(st, "-object: unsupported object '%s' (rng-random, "
-                                                            "rng-builtin)", val);
+                                          : usage_error(st,
+                                                        "-object: unsupported object '%s' (rng-random, "
+                                                        "rng-builtin)",
+                                                        val);
     free(val);
     if (r == CLI_RUN && st->nobjects >= CLI_MAX_OBJECTS)
         r = usage_error(st, "-object: more than %d objects", CLI_MAX_OBJECTS);
@@ -702,8 +723,7 @@ static enum cli_result set_global(struct parse_state *st, const char *v)
     static const char legacy[] = "virtio-mmio.force-legacy=";
     if (strncmp(v, legacy, sizeof legacy - 1) != 0)
         return usage_error(st, "-global: unsupported property '%s'", v);
-    return set_on_off(st, "-global", "virtio-mmio.force-legacy", v + sizeof legacy - 1,
-                      &st->o->cfg.virtio_legacy);
+    return set_on_off(st, "-global", "virtio-mmio.force-legacy", v + sizeof legacy - 1, &st->o->cfg.virtio_legacy);
 }
 
 /* -display none|sdl (QEMU spelling, no sub-options). */
@@ -786,7 +806,8 @@ static enum cli_result apply_board(struct parse_state *st, enum flag_id id, cons
     case F_DRIVE: return set_drive(st, v);
     case F_DEVICE: return set_device(st, v);
     case F_OBJECT: return set_object(st, v);
-    case F_NETDEV: case F_NIC: return set_netdev(st, flag, v);
+    case F_NETDEV:
+    case F_NIC: return set_netdev(st, flag, v);
     case F_NET: return set_net(st, v);
     case F_GLOBAL: return set_global(st, v);
     default: return usage_error(st, "%s: internal error: unhandled flag", flag);
@@ -902,8 +923,9 @@ static enum cli_result resolve_monitor(struct parse_state *st)
         return CLI_RUN;
     bool serial_stdio = c->serial == RIVET_SERIAL_STDIO || c->serial == RIVET_SERIAL_MUX_STDIO;
     if ((mon_stdio || qmp_stdio) && ((st->o->serial_given && serial_stdio) || (!st->o->serial_given && st->nographic)))
-        return usage_error(st, "%s: stdio is already the serial console (%s); give -serial none or "
-                               "-serial file:PATH, or use -serial mon:stdio alone and Ctrl-A c",
+        return usage_error(st,
+                           "%s: stdio is already the serial console (%s); give -serial none or "
+                           "-serial file:PATH, or use -serial mon:stdio alone and Ctrl-A c",
                            who, st->o->serial_given ? "-serial" : "-nographic");
     if (!st->o->serial_given)
         c->serial = mon_stdio || qmp_stdio ? RIVET_SERIAL_NONE : RIVET_SERIAL_STDIO;
@@ -929,7 +951,8 @@ static enum cli_result apply_debug(struct parse_state *st, enum flag_id id, cons
     case F_RTC: return set_rtc(st, flag, v);
     case F_EXPECT_SCRIPT: c->expect_script = v; return CLI_RUN;
     case F_CONSOLE_LOG: c->console_log = v; return CLI_RUN;
-    case F_MONITOR: case F_QMP: return set_monitor(st, id, flag, v);
+    case F_MONITOR:
+    case F_QMP: return set_monitor(st, id, flag, v);
     default: return usage_error(st, "%s: internal error: unhandled flag", flag);
     }
 }
@@ -972,9 +995,13 @@ static enum cli_result set_semihosting_config(struct parse_state *st, const char
 }
 
 /* -d ITEM[,ITEM]... (QEMU's names) or -d help. */
-static const struct { const char *name; unsigned bit; } log_items[] = {
-    { "int", RIVET_LOG_INT }, { "cpu_reset", RIVET_LOG_CPU_RESET }, { "guest_errors", RIVET_LOG_GUEST_ERRORS },
-    { "unimp", RIVET_LOG_UNIMP }, { "in_asm", RIVET_LOG_IN_ASM }, { "exec", RIVET_LOG_EXEC }, { "cpu", RIVET_LOG_CPU },
+static const struct {
+    const char *name;
+    unsigned bit;
+} log_items[] = {
+    { "int", RIVET_LOG_INT },     { "cpu_reset", RIVET_LOG_CPU_RESET }, { "guest_errors", RIVET_LOG_GUEST_ERRORS },
+    { "unimp", RIVET_LOG_UNIMP }, { "in_asm", RIVET_LOG_IN_ASM },       { "exec", RIVET_LOG_EXEC },
+    { "cpu", RIVET_LOG_CPU },
 };
 
 static enum cli_result set_log_items(struct parse_state *st, const char *flag, const char *v)
@@ -1006,8 +1033,9 @@ static enum cli_result set_granularity(struct parse_state *st, const char *flag,
 
 static enum cli_result set_stuck(struct parse_state *st, const char *flag, const char *v)
 {
-    static const char *const names[] = { [RIVET_STUCK_WARN] = "warn", [RIVET_STUCK_EXIT] = "exit",
-                                         [RIVET_STUCK_OFF] = "off" };
+    static const char *const names[] = {
+        [RIVET_STUCK_WARN] = "warn", [RIVET_STUCK_EXIT] = "exit", [RIVET_STUCK_OFF] = "off"
+    };
     for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++) {
         if (!strcmp(v, names[i])) {
             st->o->cfg.stuck = i;
@@ -1073,10 +1101,12 @@ static enum cli_result apply(struct parse_state *st, enum flag_id id, const char
         return CLI_RUN;
     case F_HELP: return CLI_HELP;
     case F_VERSION: return CLI_VERSION;
+    /* clang-format off */
     case F_GDB: case F_GDB_DEFAULT: case F_GDB_PORT: case F_GDB_WAIT: case F_ICOUNT: case F_RTC: case F_EXPECT_SCRIPT: case F_CONSOLE_LOG:
     case F_MONITOR: case F_QMP:
         return apply_debug(st, id, flag, v);
     case F_FB: case F_SCREENSHOT: return apply_display(st, id, flag, v);
+    /* clang-format on */
     default: return apply_board(st, id, flag, v);
     }
 }
@@ -1279,8 +1309,8 @@ static enum cli_result check_complete(struct parse_state *st)
         char *end;
         long port = strtol(st->gdb_port, &end, 10);
         if (!st->gdb_s)
-            return usage_error(st, "-p %s: the gdb port of old QEMUs, only with -s; use -gdb tcp::%s",
-                               st->gdb_port, st->gdb_port);
+            return usage_error(st, "-p %s: the gdb port of old QEMUs, only with -s; use -gdb tcp::%s", st->gdb_port,
+                               st->gdb_port);
         if (!*st->gdb_port || *end || port < 1 || port > 65535)
             return usage_error(st, "-p: bad port '%s' (1 to 65535)", st->gdb_port);
         snprintf(o->gdb_spec, sizeof o->gdb_spec, "tcp::%ld", port);
@@ -1303,8 +1333,7 @@ static enum cli_result check_complete(struct parse_state *st)
     return resolve_disks(st);
 }
 
-enum cli_result cli_parse(int argc, char *const argv[], struct cli_options *o,
-                          char *err, size_t errlen)
+enum cli_result cli_parse(int argc, char *const argv[], struct cli_options *o, char *err, size_t errlen)
 {
     struct parse_state st = { .o = o, .err = err, .errlen = errlen };
     memset(o, 0, sizeof *o);
@@ -1358,15 +1387,13 @@ void cli_free(struct cli_options *o)
     o->cfg.net_nhostfwd = 0;
 }
 
-const char *cli_version(void)
-{
-    return "rivet " RIVET_VERSION " (RISC-V RV64GC system emulator)\n";
-}
+const char *cli_version(void) { return "rivet " RIVET_VERSION " (RISC-V RV64GC system emulator)\n"; }
 
 const char *cli_usage(void)
 {
     /* As in QEMU's help, every option's line starts at column 0 with the
      * option: scripts grep it (xv6-riscv: `$(QEMU) -help | grep '^-gdb'`). */
+    /* clang-format off */
     return
         "usage: rivet [options] -kernel FILE\n"
         "\n"
@@ -1556,4 +1583,5 @@ const char *cli_usage(void)
         "  141      the console's reader went away (rivet ... | head): one line on\n"
         "           stderr, the terminal restored (128 + SIGPIPE, which rivet ignores)\n"
         "  128+N    stopped by signal N\n";
+    /* clang-format on */
 }

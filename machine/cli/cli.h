@@ -27,31 +27,31 @@
 
 /* One -drive, until -device and the slots are resolved. */
 struct cli_drive {
-    char *file, *id;          /* malloc'd (cli_free) */
+    char *file, *id; /* malloc'd (cli_free) */
     bool readonly;
-    bool virtio;              /* if=virtio: a virtio-blk device of its own */
+    bool virtio; /* if=virtio: a virtio-blk device of its own */
     bool attached;
 };
 
 struct cli_options {
-    struct rivet_config cfg;  /* cfg.trace is left NULL: main opens trace_path */
-    struct rivet_boot boot;   /* firmware, kernel (-kernel), initrd, append, dtb */
-    const char *kernel;       /* = boot.kernel */
-    bool trace;               /* --trace given */
-    const char *trace_path;   /* --trace=FILE; NULL = stderr */
-    bool stats;               /* --stats */
-    char *dumpdtb;            /* -machine virt,dumpdtb=FILE (malloc'd) */
-    char *rng_file;           /* cfg.rng_file's storage (malloc'd) */
+    struct rivet_config cfg;          /* cfg.trace is left NULL: main opens trace_path */
+    struct rivet_boot boot;           /* firmware, kernel (-kernel), initrd, append, dtb */
+    const char *kernel;               /* = boot.kernel */
+    bool trace;                       /* --trace given */
+    const char *trace_path;           /* --trace=FILE; NULL = stderr */
+    bool stats;                       /* --stats */
+    char *dumpdtb;                    /* -machine virt,dumpdtb=FILE (malloc'd) */
+    char *rng_file;                   /* cfg.rng_file's storage (malloc'd) */
     char *hostfwd[RIVET_MAX_HOSTFWD]; /* cfg.net_hostfwd's storage (malloc'd) */
     bool serial_given;
     unsigned ndrives;
     struct cli_drive drives[CLI_MAX_DRIVES];
     /* The window (machine/host/display.h); -fb sets cfg.fb_width/fb_height. */
-    enum display_kind display;  /* -display / -nographic; default DISPLAY_AUTO */
-    const char *screenshot;     /* --screenshot-on-exit FILE */
-    char gdb_spec[16];          /* cfg.gdb's storage for -s -p PORT */
-    char *semihost_args;        /* cfg.semihosting_cmdline's storage (malloc'd) */
-    const char *log_path;       /* -D FILE; NULL = stderr (main opens it) */
+    enum display_kind display; /* -display / -nographic; default DISPLAY_AUTO */
+    const char *screenshot;    /* --screenshot-on-exit FILE */
+    char gdb_spec[16];         /* cfg.gdb's storage for -s -p PORT */
+    char *semihost_args;       /* cfg.semihosting_cmdline's storage (malloc'd) */
+    const char *log_path;      /* -D FILE; NULL = stderr (main opens it) */
 };
 
 enum cli_result {
@@ -64,8 +64,7 @@ enum cli_result {
 };
 
 /* Fills o (which cli_free releases, whatever the result). */
-enum cli_result cli_parse(int argc, char *const argv[], struct cli_options *o,
-                          char *err, size_t errlen);
+enum cli_result cli_parse(int argc, char *const argv[], struct cli_options *o, char *err, size_t errlen);
 void cli_free(struct cli_options *o);
 
 /* Parses a QEMU -m size: a plain number is MiB; a K, M, G or T suffix (either

@@ -181,7 +181,8 @@ static bool open_outputs(const struct cli_options *o, struct rivet_config *cfg, 
         out->trace = out->log ? out->log : stderr;
     if ((o->trace && !out->trace) ||
         (o->screenshot && !(out->screenshot = open_output("--screenshot-on-exit", o->screenshot, err, errlen))) ||
-        (cfg->signature && !o->dumpdtb && !(out->signature = open_output("--signature", cfg->signature, err, errlen)))) {
+        (cfg->signature && !o->dumpdtb &&
+         !(out->signature = open_output("--signature", cfg->signature, err, errlen)))) {
         close_outputs(out);
         return false;
     }
@@ -237,8 +238,8 @@ static int run(const struct cli_options *o)
     const char *note;
     install_signals();
     arm_startup_timer(cfg.timeout);
-    enum display_kind display = display_setup(o->display, o->boot.firmware != RIVET_FW_NONE && !o->dumpdtb,
-                                              o->screenshot != NULL, &cfg, &note);
+    enum display_kind display =
+        display_setup(o->display, o->boot.firmware != RIVET_FW_NONE && !o->dumpdtb, o->screenshot != NULL, &cfg, &note);
     if (note && display == DISPLAY_SDL)
         return fail(RIVET_EXIT_USAGE, note);
     if (note && isatty(STDERR_FILENO)) /* a hint for a person; scripts keep a clean stderr */
@@ -288,12 +289,8 @@ int main(int argc, char **argv)
         isa_help(stdout);
         status = 0;
         break;
-    case CLI_ERROR:
-        status = fail(RIVET_EXIT_USAGE, err);
-        break;
-    default:
-        status = run(&o);
-        break;
+    case CLI_ERROR: status = fail(RIVET_EXIT_USAGE, err); break;
+    default: status = run(&o); break;
     }
     cli_free(&o);
     return status;

@@ -21,11 +21,11 @@ struct machine_debug {
     struct machine *m;
     struct gdbstub *gdb;
     struct expect *expect;
-    struct terminal *log;  /* --console-log: an output-only terminal (buffered, flushed every round) */
+    struct terminal *log; /* --console-log: an output-only terminal (buffered, flushed every round) */
     struct chardev log_dev;
-    struct chardev inner;  /* the console the tee forwards to */
-    uint64_t skipped_ns;   /* -icount: virtual time jumped over while idle */
-    uint64_t rtc_base_ns;  /* the RTC's time at start-up (-icount, -rtc base=DATE) */
+    struct chardev inner; /* the console the tee forwards to */
+    uint64_t skipped_ns;  /* -icount: virtual time jumped over while idle */
+    uint64_t rtc_base_ns; /* the RTC's time at start-up (-icount, -rtc base=DATE) */
 };
 
 uint64_t machine_debug_virtual_ns(const struct machine *m)

@@ -15,7 +15,7 @@
 #include "rivet.h"
 #include "rivet/errfmt.h"
 
-#define EXPECT_SEEN_MAX (1u << 20) /* console bytes kept for matching */
+#define EXPECT_SEEN_MAX   (1u << 20)  /* console bytes kept for matching */
 #define EXPECT_SCRIPT_MAX (16u << 20) /* the longest script read */
 
 enum expect_op { OP_WAIT, OP_SEND, OP_SLEEP, OP_EXIT };
@@ -23,7 +23,7 @@ enum expect_op { OP_WAIT, OP_SEND, OP_SLEEP, OP_EXIT };
 struct expect_cmd {
     enum expect_op op;
     unsigned line;
-    char *text;     /* OP_WAIT, OP_SEND (malloc'd, unescaped) */
+    char *text; /* OP_WAIT, OP_SEND (malloc'd, unescaped) */
     size_t len;
     double seconds; /* OP_WAIT timeout, OP_SLEEP */
     int status;     /* OP_EXIT */
@@ -33,10 +33,10 @@ struct expect {
     char *name;
     struct expect_cmd *cmds;
     size_t ncmds, pc;
-    double started;      /* when the current command began (monotonic seconds); < 0: not yet */
-    uint8_t *seen;       /* console output not yet consumed by a match */
+    double started; /* when the current command began (monotonic seconds); < 0: not yet */
+    uint8_t *seen;  /* console output not yet consumed by a match */
     size_t seen_len;
-    uint8_t *input;      /* queued console input */
+    uint8_t *input; /* queued console input */
     size_t in_len, in_pos;
 };
 
@@ -49,7 +49,9 @@ static double now_s(void)
 
 static int hexv(char c)
 {
-    return isdigit((unsigned char)c) ? c - '0' : isxdigit((unsigned char)c) ? (tolower((unsigned char)c) - 'a' + 10) : -1;
+    return isdigit((unsigned char)c)    ? c - '0'
+           : isxdigit((unsigned char)c) ? (tolower((unsigned char)c) - 'a' + 10)
+                                        : -1;
 }
 
 /* A "quoted string" with C escapes at *p; out must hold strlen(*p) bytes. */
@@ -69,7 +71,9 @@ static bool parse_quoted(const char **p, char *out, size_t *len)
             case 't': c = '\t'; break;
             case 'e': c = 0x1b; break;
             case '0': c = '\0'; break;
-            case '\\': case '"': case '\'': break;
+            case '\\':
+            case '"':
+            case '\'': break;
             case 'x':
                 if (hexv(s[0]) < 0 || hexv(s[1]) < 0)
                     return false;
@@ -160,8 +164,8 @@ static bool add_line(struct expect *e, const char *line, unsigned lineno, char *
     memset(c, 0, sizeof *c);
     c->line = lineno;
     if (!parse_line(s, c)) {
-        err_format(err, errlen, "%s:%u: bad line (wait \"TEXT\" [SECONDS], send \"TEXT\", sleep S, exit N)",
-                 e->name, lineno);
+        err_format(err, errlen, "%s:%u: bad line (wait \"TEXT\" [SECONDS], send \"TEXT\", sleep S, exit N)", e->name,
+                   lineno);
         return false;
     }
     return true;
@@ -318,7 +322,7 @@ bool expect_step(struct expect *e, int *status, char *err, size_t errlen)
                 if (t - e->started < c->seconds)
                     return false;
                 err_format(err, errlen, "%s:%u: timed out after %g s waiting for \"%.*s\"", e->name, c->line,
-                         c->seconds, (int)(c->len > 200 ? 200 : c->len), c->text);
+                           c->seconds, (int)(c->len > 200 ? 200 : c->len), c->text);
                 *status = RIVET_EXIT_EXPECT;
                 return true;
             }

@@ -18,6 +18,7 @@ static const struct {
     const char *name;
     unsigned num;
 } csr_names[] = {
+    /* clang-format off */
     { "cycle", CSR_CYCLE }, { "time", CSR_TIME }, { "instret", CSR_INSTRET },
     { "sstatus", CSR_SSTATUS }, { "sie", CSR_SIE }, { "stvec", CSR_STVEC },
     { "scounteren", CSR_SCOUNTEREN }, { "senvcfg", CSR_SENVCFG }, { "sscratch", CSR_SSCRATCH },
@@ -31,6 +32,7 @@ static const struct {
     { "mcause", CSR_MCAUSE }, { "mtval", CSR_MTVAL }, { "mip", CSR_MIP }, { "mtinst", CSR_MTINST },
     { "mtval2", CSR_MTVAL2 }, { "mcycle", CSR_MCYCLE }, { "minstret", CSR_MINSTRET },
     { "tselect", CSR_TSELECT }, { "tdata1", CSR_TDATA1 }, { "tdata2", CSR_TDATA2 }, { "tdata3", CSR_TDATA3 },
+    /* clang-format on */
 };
 static const struct {
     const char *prefix;
@@ -119,10 +121,7 @@ static void reply_str(char *reply, const char *s) { snprintf(reply, GDB_REPLY_SI
 
 static struct hart *g_hart(struct gdbstub *g) { return &g->m->harts[g->g_hart]; }
 
-static unsigned reg_size(unsigned n)
-{
-    return n >= GDB_REG_CSR0 + CSR_FFLAGS && n <= GDB_REG_CSR0 + CSR_FCSR ? 4 : 8;
-}
+static unsigned reg_size(unsigned n) { return n >= GDB_REG_CSR0 + CSR_FFLAGS && n <= GDB_REG_CSR0 + CSR_FCSR ? 4 : 8; }
 
 /* CSR access as the debugger: M-mode rights whatever the hart's privilege. */
 static bool csr_access(struct hart *h, unsigned csr, uint64_t *v, bool write)
@@ -434,7 +433,10 @@ bool gdb_debug_stop(void *opaque, struct hart *h)
                 if (watch_overlaps(&g->watches[i], h->mmu.watch_addr, 1, h->mmu.watch_acc))
                     w = &g->watches[i];
             snprintf(ev->reason, sizeof ev->reason, "%s:%" PRIx64 ";",
-                     w ? kinds[w->type == GDB_WATCH_ACCESS ? 0 : w->type == GDB_WATCH_READ ? 1 : 2] : "awatch",
+                     w ? kinds[w->type == GDB_WATCH_ACCESS ? 0
+                               : w->type == GDB_WATCH_READ ? 1
+                                                           : 2]
+                       : "awatch",
                      h->mmu.watch_addr);
         } else {
             ev->is_break = true;
@@ -477,12 +479,15 @@ static size_t xml_regs(struct hart *h, char *o, size_t cap)
         "<architecture>riscv:rv64</architecture>\n<feature name=\"org.gnu.gdb.riscv.cpu\">\n");
     for (unsigned i = 0; i < 32; i++)
         XML("<reg name=\"%s\" bitsize=\"64\" type=\"%s\" regnum=\"%u\"/>\n", reg_abi_name[i],
-            i == 1 ? "code_ptr" : i == 2 ? "data_ptr" : "int", i);
+            i == 1   ? "code_ptr"
+            : i == 2 ? "data_ptr"
+                     : "int",
+            i);
     XML("<reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\" regnum=\"%u\"/>\n</feature>\n"
-        "<feature name=\"org.gnu.gdb.riscv.fpu\">\n", (unsigned)GDB_REG_PC);
+        "<feature name=\"org.gnu.gdb.riscv.fpu\">\n",
+        (unsigned)GDB_REG_PC);
     for (unsigned i = 0; i < 32; i++)
-        XML("<reg name=\"%s\" bitsize=\"64\" type=\"ieee_double\" regnum=\"%u\"/>\n", freg_abi_name[i],
-            GDB_REG_F0 + i);
+        XML("<reg name=\"%s\" bitsize=\"64\" type=\"ieee_double\" regnum=\"%u\"/>\n", freg_abi_name[i], GDB_REG_F0 + i);
     XML("<reg name=\"fflags\" bitsize=\"32\" type=\"int\" regnum=\"%u\"/>\n"
         "<reg name=\"frm\" bitsize=\"32\" type=\"int\" regnum=\"%u\"/>\n"
         "<reg name=\"fcsr\" bitsize=\"32\" type=\"int\" regnum=\"%u\"/>\n</feature>\n"
@@ -743,7 +748,10 @@ enum gdb_action gdbstub_command(struct gdbstub *g, const char *pkt, size_t len, 
     case 'H': cmd_H(g, arg, end, reply); break;
     case 'T': cmd_T(g, arg, end, reply); break;
     case 'v': return cmd_v(g, pkt, end, reply);
-    case 'c': case 's': case 'C': case 'S': return cmd_resume(g, pkt, end, reply);
+    case 'c':
+    case 's':
+    case 'C':
+    case 'S': return cmd_resume(g, pkt, end, reply);
     case 'k': return GDB_ACT_KILL;
     case 'D': reply_str(reply, "OK"); return GDB_ACT_DETACH;
     default: break; /* unsupported: the empty reply */

@@ -14,12 +14,12 @@
 #define GDB_MAX_WATCHES 16
 
 /* gdb's RISC-V register numbers (gdb/riscv-tdep.h), also our tdesc regnums. */
-#define GDB_REG_PC 32
-#define GDB_REG_F0 33
+#define GDB_REG_PC   32
+#define GDB_REG_F0   33
 #define GDB_REG_CSR0 65   /* CSR n is GDB_REG_CSR0 + n */
 #define GDB_REG_PRIV 4161 /* the virtual privilege register */
 
-#define GDB_SIGINT 2  /* gdb's signal numbers in stop replies */
+#define GDB_SIGINT  2 /* gdb's signal numbers in stop replies */
 #define GDB_SIGTRAP 5
 
 #define GDB_XML_SIZE 32768 /* the target description, generated once */
@@ -50,22 +50,22 @@ enum gdb_run { GDB_RUN_HOLD, GDB_RUN_CONT, GDB_RUN_STEP };
  * the last one reported (last). */
 struct gdb_event {
     bool valid;
-    bool is_break;     /* a breakpoint: stands only while the hart is still at pc and it is set */
-    unsigned signal;   /* GDB_SIGTRAP or GDB_SIGINT */
-    uint64_t pc;       /* the hart's pc when it stopped */
-    char reason[48];   /* stop reply fields after thread: "swbreak:;", "watch:ADDR;", "" */
+    bool is_break;   /* a breakpoint: stands only while the hart is still at pc and it is set */
+    unsigned signal; /* GDB_SIGTRAP or GDB_SIGINT */
+    uint64_t pc;     /* the hart's pc when it stopped */
+    char reason[48]; /* stop reply fields after thread: "swbreak:;", "watch:ADDR;", "" */
 };
 
 struct gdbstub {
     struct machine *m;
-    int listen_fd, fd;       /* -1 when absent */
-    bool stopped;            /* all-stop: gdb holds every hart */
-    bool wait_connect;       /* -S and nobody connected yet */
+    int listen_fd, fd; /* -1 when absent */
+    bool stopped;      /* all-stop: gdb holds every hart */
+    bool wait_connect; /* -S and nobody connected yet */
     unsigned rounds;
     unsigned g_hart, c_hart; /* Hg / Hc selections, hart indices; a stop reply sets both */
     bool stop_pending;       /* atomic: a hart recorded an event: stop and report at the next round */
     struct gdb_event events[RIVET_MAX_HARTS];
-    struct gdb_event last;   /* the stop gdb heard of last ('?') */
+    struct gdb_event last; /* the stop gdb heard of last ('?') */
     unsigned last_hart;
     enum gdb_run run[RIVET_MAX_HARTS]; /* the resume in progress */
     /* A hart that reported a breakpoint and has not run since steps over it
@@ -80,7 +80,7 @@ struct gdbstub {
     struct gdb_rx rx;
     char reply[GDB_REPLY_SIZE];
     char frame[GDB_REPLY_SIZE + 8]; /* "$reply#cc" */
-    size_t xml_len;          /* 0 until the target description is built */
+    size_t xml_len;                 /* 0 until the target description is built */
     char xml[GDB_XML_SIZE];
 };
 

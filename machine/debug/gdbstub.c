@@ -368,18 +368,13 @@ static bool on_packet(struct gdbstub *g)
 {
     send_raw(g, "+", 1);
     switch (gdbstub_command(g, g->rx.buf, g->rx.len, g->reply)) {
-    case GDB_ACT_RESUME:
-        resume(g);
-        return false;
-    case GDB_ACT_KILL:
-        return true;
+    case GDB_ACT_RESUME: resume(g); return false;
+    case GDB_ACT_KILL: return true;
     case GDB_ACT_DETACH:
         send_packet(g, g->reply);
         drop_client(g);
         return false;
-    default:
-        send_packet(g, g->reply);
-        return false;
+    default: send_packet(g, g->reply); return false;
     }
 }
 
@@ -400,15 +395,12 @@ static bool serve(struct gdbstub *g)
             if (on_packet(g))
                 return true;
             break;
-        case GDB_RX_BAD:
-            send_raw(g, "-", 1);
-            break;
+        case GDB_RX_BAD: send_raw(g, "-", 1); break;
         case GDB_RX_INTERRUPT:
             if (!g->stopped)
                 interrupt(g);
             break;
-        default:
-            break;
+        default: break;
         }
     }
     return false;

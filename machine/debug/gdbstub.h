@@ -55,9 +55,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GDB_PACKET_SIZE 4096  /* largest packet body accepted (qSupported PacketSize) */
-#define GDB_REPLY_SIZE (2 * GDB_PACKET_SIZE + 64)
-#define GDB_POLL_ROUNDS 16    /* rounds between socket polls while running */
+#define GDB_PACKET_SIZE  4096 /* largest packet body accepted (qSupported PacketSize) */
+#define GDB_REPLY_SIZE   (2 * GDB_PACKET_SIZE + 64)
+#define GDB_POLL_ROUNDS  16   /* rounds between socket polls while running */
 #define GDB_DEFAULT_PORT 1234 /* -s */
 
 struct machine;

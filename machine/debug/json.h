@@ -29,12 +29,12 @@ struct json {
     enum json_type type;
     bool boolean;
     double number;
-    bool integer;          /* a number written without fraction or exponent that fits int64 */
+    bool integer; /* a number written without fraction or exponent that fits int64 */
     int64_t i64;
-    char *str;             /* JSON_STRING: NUL-terminated */
-    char *key;             /* the member name, when this value is in an object */
-    struct json *child;    /* arrays and objects: the first element or member */
-    struct json *next;     /* the next sibling */
+    char *str;          /* JSON_STRING: NUL-terminated */
+    char *key;          /* the member name, when this value is in an object */
+    struct json *child; /* arrays and objects: the first element or member */
+    struct json *next;  /* the next sibling */
 };
 
 struct json *json_parse(const char *s, size_t len, char *err, size_t errlen);

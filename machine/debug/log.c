@@ -15,8 +15,10 @@
 #include "machine/debug/regdump.h"
 #include "machine/host/terminal.h"
 
+/* clang-format off */
 #define MAX_REPORTED 32
 #define CSR_NUMBER(imm) ((unsigned)(imm) & 0xfff)
+/* clang-format on */
 
 /* The run of identical exceptions a hart is in (log.h). */
 struct stuck_row {
@@ -50,7 +52,8 @@ struct foreign_insn {
     const char *name;
 };
 
-static const struct foreign_insn foreign[] = { /* first match wins */
+static const struct foreign_insn foreign[] = {
+    /* first match wins */
     { 0x0000707fu, 0x00004007u, 4, "flq (Q)" },
     { 0x0000707fu, 0x00004027u, 4, "fsq (Q)" },
     { 0x0000707fu, 0x00001057u, 4, "a vector floating-point instruction (V)" },
@@ -100,8 +103,8 @@ static bool describe_disabled(uint32_t bits, char *buf, size_t size)
     insn_disasm(&in, 0, text, sizeof text);
     unsigned ext = insn_info(in.id)->need.a;
     const char *model = model_with(ext);
-    snprintf(buf, size, "%s (%s), not enabled in this -cpu%s%s", text, isa_ext_name(ext),
-             model ? "; try -cpu " : "", model ? model : "");
+    snprintf(buf, size, "%s (%s), not enabled in this -cpu%s%s", text, isa_ext_name(ext), model ? "; try -cpu " : "",
+             model ? model : "");
     return true;
 }
 
@@ -143,21 +146,22 @@ static bool describe_illegal(const struct hart *h, uint32_t bits, char *buf, siz
 /* ---- -d int, unimp, guest_errors ---- */
 
 static const char *const exception_name[16] = {
-    "misaligned_fetch", "fault_fetch", "illegal_instruction", "breakpoint", "misaligned_load", "fault_load",
-    "misaligned_store", "fault_store", "user_ecall", "supervisor_ecall", "hypervisor_ecall", "machine_ecall",
-    "exec_page_fault", "load_page_fault", "reserved", "store_page_fault",
+    "misaligned_fetch", "fault_fetch",      "illegal_instruction", "breakpoint",      "misaligned_load",
+    "fault_load",       "misaligned_store", "fault_store",         "user_ecall",      "supervisor_ecall",
+    "hypervisor_ecall", "machine_ecall",    "exec_page_fault",     "load_page_fault", "reserved",
+    "store_page_fault",
 };
 static const char *const interrupt_name[12] = {
-    "u_software", "s_software", "vs_software", "m_software", "u_timer", "s_timer",
-    "vs_timer", "m_timer", "u_external", "s_external", "vs_external", "m_external",
+    "u_software", "s_software", "vs_software", "m_software", "u_timer",     "s_timer",
+    "vs_timer",   "m_timer",    "u_external",  "s_external", "vs_external", "m_external",
 };
 
 static void log_int(struct machine_log *l, const struct hart *h, uint64_t cause, uint64_t tval)
 {
     bool async = (cause & CAUSE_INTERRUPT) != 0;
     uint64_t code = cause & ~CAUSE_INTERRUPT;
-    const char *desc = async ? (code < 12 ? interrupt_name[code] : "(unknown)")
-                             : (code < 16 ? exception_name[code] : "(unknown)");
+    const char *desc =
+        async ? (code < 12 ? interrupt_name[code] : "(unknown)") : (code < 16 ? exception_name[code] : "(unknown)");
     fprintf(l->f,
             "riscv_cpu_do_interrupt: hart:%" PRIu64 ", async:%d, cause:%016" PRIx64 ", epc:0x%016" PRIx64
             ", tval:0x%016" PRIx64 ", desc=%s\n",
@@ -178,12 +182,11 @@ static void log_unimp(struct machine_log *l, const struct hart *h, uint64_t tval
                 CSR_NUMBER(in.imm), h->pc, what);
     else
         fprintf(l->f, "hart %" PRIu64 ": unimplemented instruction 0x%0*x at 0x%016" PRIx64 ": %s\n", h->mhartid,
-                insn_length(bits & 0xffff) == 2 ? 4 : 8, insn_length(bits & 0xffff) == 2 ? bits & 0xffff : bits,
-                h->pc, what);
+                insn_length(bits & 0xffff) == 2 ? 4 : 8, insn_length(bits & 0xffff) == 2 ? bits & 0xffff : bits, h->pc,
+                what);
 }
 
-static void on_refused(void *opaque, uint64_t paddr, unsigned size, bool write, const char *region,
-                       const char *reason)
+static void on_refused(void *opaque, uint64_t paddr, unsigned size, bool write, const char *region, const char *reason)
 {
     struct machine_log *l = opaque;
     fprintf(l->f, "Invalid %s at addr 0x%" PRIX64 ", size %u, region '%s', reason: %s\n", write ? "write" : "read",
@@ -285,11 +288,11 @@ static void report_jump(struct machine_log *l, struct hart *h, uint64_t tval)
     if (!first_report(l, h, CAUSE_FETCH_ACCESS, tval))
         return;
     if (find_caller(h, h->pc, &from))
-        note(l, "hart %" PRIu64 " jumped to 0x%" PRIx64 " from 0x%" PRIx64 ", where there is no memory",
-             h->mhartid, h->pc, from);
+        note(l, "hart %" PRIu64 " jumped to 0x%" PRIx64 " from 0x%" PRIx64 ", where there is no memory", h->mhartid,
+             h->pc, from);
     else
-        note(l, "hart %" PRIu64 " jumped to 0x%" PRIx64 ", where there is no memory (ra = 0x%" PRIx64 ")",
-             h->mhartid, h->pc, h->x[1]);
+        note(l, "hart %" PRIu64 " jumped to 0x%" PRIx64 ", where there is no memory (ra = 0x%" PRIx64 ")", h->mhartid,
+             h->pc, h->x[1]);
     stuck_end(l);
 }
 
@@ -309,8 +312,8 @@ static void report_loop(struct machine_log *l, struct hart *h, uint64_t cause, u
         note(l, "hart %" PRIu64 " traps %u times on 0x%0*x at 0x%" PRIx64 "%s: %s", h->mhartid, STUCK_REPEATS,
              c ? 4 : 8, c ? bits & 0xffff : bits, h->pc, self, what);
     } else {
-        note(l, "hart %" PRIu64 " traps %u times at 0x%" PRIx64 "%s: %s, tval 0x%" PRIx64, h->mhartid,
-             STUCK_REPEATS, h->pc, self, cause < 16 ? exception_name[cause] : "exception", tval);
+        note(l, "hart %" PRIu64 " traps %u times at 0x%" PRIx64 "%s: %s, tval 0x%" PRIx64, h->mhartid, STUCK_REPEATS,
+             h->pc, self, cause < 16 ? exception_name[cause] : "exception", tval);
     }
     stuck_end(l);
 }
@@ -360,12 +363,14 @@ static void emit_line(void *f, const char *text) { fputs(text, f); }
 
 static void dump_hart(FILE *f, const struct hart *h)
 {
+    /* clang-format off */
     const struct { const char *name; uint64_t v; } csrs[] = {
         { "pc", h->pc }, { "mhartid", h->mhartid }, { "mstatus", h->mstatus }, { "mip", hart_pending(h) },
         { "mie", h->mie }, { "mideleg", h->mideleg }, { "medeleg", h->medeleg }, { "mtvec", h->mtvec },
         { "stvec", h->stvec }, { "mepc", h->mepc }, { "sepc", h->sepc }, { "mcause", h->mcause },
         { "scause", h->scause }, { "mtval", h->mtval }, { "stval", h->stval }, { "mscratch", h->mscratch },
         { "sscratch", h->sscratch }, { "satp", h->mmu.satp },
+        /* clang-format on */
     };
     fprintf(f, "CPU Reset (CPU %" PRIu64 ")\n priv     %s\n", h->mhartid, priv_name[h->priv & 3]);
     for (size_t i = 0; i < sizeof csrs / sizeof csrs[0]; i++)

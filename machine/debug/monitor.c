@@ -135,6 +135,7 @@ static void info_registers(struct monitor *mon, struct mon_text *o)
     mon_printf(o, "CPU#%u\n", (unsigned)(h - mon->m->harts));
     mon_printf(o, " %-8s %016" PRIx64 "\n", "pc", h->pc);
     mon_printf(o, " %-8s %c\n", "priv", priv_letter[h->priv & 3]);
+    /* clang-format off */
     const struct { const char *name; uint64_t v; } csrs[] = {
         { "mhartid", h->mhartid }, { "mstatus", h->mstatus }, { "mip", hart_pending(h) },
         { "mie", h->mie },         { "mideleg", h->mideleg }, { "medeleg", h->medeleg },
@@ -142,6 +143,7 @@ static void info_registers(struct monitor *mon, struct mon_text *o)
         { "sepc", h->sepc },       { "mcause", h->mcause },   { "scause", h->scause },
         { "mtval", h->mtval },     { "stval", h->stval },     { "satp", h->mmu.satp },
         { "mscratch", h->mscratch }, { "sscratch", h->sscratch },
+        /* clang-format on */
     };
     for (size_t i = 0; i < sizeof csrs / sizeof csrs[0]; i++)
         mon_printf(o, " %-8s %016" PRIx64 "\n", csrs[i].name, csrs[i].v);
@@ -157,8 +159,8 @@ static void info_cpus(struct monitor *mon, struct mon_text *o)
     for (unsigned i = 0; i < mon->m->cfg.nharts; i++) {
         const struct hart *h = &mon->m->harts[i];
         const char *state = h->halted ? "halted" : h->wfi ? "waiting (wfi)" : "running";
-        mon_printf(o, "%c CPU #%u: pc=0x%016" PRIx64 " priv=%c %s thread_id=%d\n", i == mon->cpu ? '*' : ' ', i,
-                   h->pc, priv_letter[h->priv & 3], state, (int)gettid());
+        mon_printf(o, "%c CPU #%u: pc=0x%016" PRIx64 " priv=%c %s thread_id=%d\n", i == mon->cpu ? '*' : ' ', i, h->pc,
+                   priv_letter[h->priv & 3], state, (int)gettid());
     }
 }
 
@@ -358,8 +360,7 @@ static void cmd_memory(struct monitor *mon, const char *args, struct mon_text *o
         return;
     args = skip_space(args);
     if (!*args || !parse_value(mon, args, &addr)) {
-        mon_printf(o, "%s: bad or missing address '%.64s' (a number, 0x..., or $register)\n", virt ? "x" : "xp",
-                   args);
+        mon_printf(o, "%s: bad or missing address '%.64s' (a number, 0x..., or $register)\n", virt ? "x" : "xp", args);
         return;
     }
     if (f.count > MON_TEXT_MAX / 8) {

@@ -42,12 +42,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define MON_LINE_MAX 1024          /* longest HMP line */
-#define MON_TEXT_MAX (64 * 1024)   /* the output of one HMP command */
-#define MON_POLL_NS 1000000ull     /* monitor_poll looks at its sockets at most once a millisecond */
+#define MON_LINE_MAX        1024        /* longest HMP line */
+#define MON_TEXT_MAX        (64 * 1024) /* the output of one HMP command */
+#define MON_POLL_NS         1000000ull  /* monitor_poll looks at its sockets at most once a millisecond */
 #define MON_SEND_TIMEOUT_MS 2000
-#define MON_MAX_FDS 4
-#define MON_PROMPT "(rivet) "
+#define MON_MAX_FDS         4
+#define MON_PROMPT          "(rivet) "
 
 struct machine;
 struct monitor;

@@ -28,8 +28,8 @@
 struct mon_spec {
     enum mon_chan_kind kind; /* CHAN_NONE for "none" */
     bool tcp;
-    bool wait;               /* server without nowait: wait for the first client at start-up */
-    char addr[108];          /* unix: the path; tcp: the host ("" = loopback) */
+    bool wait;      /* server without nowait: wait for the first client at start-up */
+    char addr[108]; /* unix: the path; tcp: the host ("" = loopback) */
     char port[8];
 };
 
@@ -45,8 +45,10 @@ static bool parse_spec(const char *option, const char *spec, struct mon_spec *s,
     }
     s->tcp = !strncmp(spec, "tcp:", 4);
     if (!s->tcp && strncmp(spec, "unix:", 5)) {
-        err_format(err, errlen, "%s %s: unsupported value (stdio, unix:PATH,server,nowait, "
-                                "tcp:HOST:PORT,server,nowait or none)", option, spec);
+        err_format(err, errlen,
+                   "%s %s: unsupported value (stdio, unix:PATH,server,nowait, "
+                   "tcp:HOST:PORT,server,nowait or none)",
+                   option, spec);
         return false;
     }
     const char *a = spec + (s->tcp ? 4 : 5), *comma = strchr(a, ',');
@@ -435,9 +437,10 @@ void monitor_destroy(struct machine *m)
     struct monitor *mon = m->monitor;
     if (!mon)
         return;
-    qmp_event(mon, "SHUTDOWN", mon->quit ? "{\"guest\": false, \"reason\": \"host-qmp-quit\"}"
-                               : m->exit_requested ? "{\"guest\": true, \"reason\": \"guest-shutdown\"}"
-                                                   : "{\"guest\": false, \"reason\": \"host-signal\"}");
+    qmp_event(mon, "SHUTDOWN",
+              mon->quit           ? "{\"guest\": false, \"reason\": \"host-qmp-quit\"}"
+              : m->exit_requested ? "{\"guest\": true, \"reason\": \"guest-shutdown\"}"
+                                  : "{\"guest\": false, \"reason\": \"host-signal\"}");
     if (m->term)
         terminal_attach_monitor(m->term, NULL, NULL, NULL);
     monitor_free(mon);

@@ -23,31 +23,31 @@ struct mon_chan {
     struct monitor *mon;
     enum mon_proto proto;
     enum mon_chan_kind kind;
-    const char *option;     /* "-monitor", "-qmp": for messages */
-    int listen_fd;          /* CHAN_SOCKET: the listener; -1 otherwise */
-    int fd;                 /* the connected client, or stdin (CHAN_STDIO); -1: none */
-    int out_fd;             /* where replies go (the client, stdout); -1: none */
-    char unix_path[108];    /* a unix socket rivet created (removed at exit); "" otherwise */
-    mon_sink_fn sink;       /* CHAN_MUX, CHAN_SINK: replies go here instead */
+    const char *option;  /* "-monitor", "-qmp": for messages */
+    int listen_fd;       /* CHAN_SOCKET: the listener; -1 otherwise */
+    int fd;              /* the connected client, or stdin (CHAN_STDIO); -1: none */
+    int out_fd;          /* where replies go (the client, stdout); -1: none */
+    char unix_path[108]; /* a unix socket rivet created (removed at exit); "" otherwise */
+    mon_sink_fn sink;    /* CHAN_MUX, CHAN_SINK: replies go here instead */
     void *sink_opaque;
-    bool crlf;              /* "\n" written as "\r\n" (the raw tty behind the mux) */
-    bool echo;              /* typed characters echoed (the raw tty behind the mux) */
-    bool caps;              /* QMP: capabilities negotiated */
+    bool crlf; /* "\n" written as "\r\n" (the raw tty behind the mux) */
+    bool echo; /* typed characters echoed (the raw tty behind the mux) */
+    bool caps; /* QMP: capabilities negotiated */
     /* Input not yet complete: an HMP line, or a QMP object being framed. */
     char *buf;
     size_t cap, len;
-    bool overflow;          /* the current line or object outgrew buf: dropped at its end */
-    int depth;              /* QMP framing: brackets open outside strings */
+    bool overflow; /* the current line or object outgrew buf: dropped at its end */
+    int depth;     /* QMP framing: brackets open outside strings */
     bool in_str, esc;
 };
 
 struct monitor {
     struct machine *m;
-    unsigned cpu;           /* `cpu N`: the hart info registers and x use */
-    bool quit;              /* quit asked (the run ends with status 0) */
+    unsigned cpu; /* `cpu N`: the hart info registers and x use */
+    bool quit;    /* quit asked (the run ends with status 0) */
     uint64_t last_poll_ns;
     struct mon_chan chans[MON_NCHANS];
-    struct mon_text text;   /* the output of the command being run */
+    struct mon_text text; /* the output of the command being run */
 };
 
 /* Writes n bytes of reply to the channel (a no-op with no client). */

@@ -39,9 +39,9 @@ void qmp_event(struct monitor *mon, const char *name, const char *data)
     gettimeofday(&tv, NULL);
     char line[512];
     bool no_data = !strcmp(data, "{}");
-    int n = snprintf(line, sizeof line, "{\"timestamp\": {\"seconds\": %lld, \"microseconds\": %ld}, \"event\": \"%s\"%s%s%s}\r\n",
-                     (long long)tv.tv_sec, (long)tv.tv_usec, name, no_data ? "" : ", \"data\": ", no_data ? "" : data,
-                     "");
+    int n = snprintf(
+        line, sizeof line, "{\"timestamp\": {\"seconds\": %lld, \"microseconds\": %ld}, \"event\": \"%s\"%s%s%s}\r\n",
+        (long long)tv.tv_sec, (long)tv.tv_usec, name, no_data ? "" : ", \"data\": ", no_data ? "" : data, "");
     if (n < 0 || (size_t)n >= sizeof line)
         return;
     for (unsigned i = 0; i < MON_NCHANS; i++) {
@@ -151,9 +151,11 @@ static const struct {
     const char *name;
     bool (*fn)(struct qmp_call *q);
 } qcmds[] = {
+    /* clang-format off */
     { "qmp_capabilities", q_capabilities }, { "query-status", q_status },   { "query-version", q_version },
     { "query-cpus-fast", q_cpus_fast },     { "query-commands", q_commands }, { "stop", q_stop },
     { "cont", q_cont },                     { "system_powerdown", q_powerdown }, { "quit", q_quit },
+    /* clang-format on */
     { "human-monitor-command", q_hmp },
 };
 #define NQCMDS (sizeof qcmds / sizeof qcmds[0])

@@ -19,15 +19,13 @@ bool machine_signature_setup(struct machine *m, const struct load_info *kernel, 
     if (!path)
         return true;
     if (!kernel->is_elf || !kernel->has_sig_begin || !kernel->has_sig_end) {
-        machine_err(err, errlen, "--signature %s: the kernel has no begin_signature and end_signature symbols",
-                    path);
+        machine_err(err, errlen, "--signature %s: the kernel has no begin_signature and end_signature symbols", path);
         return false;
     }
     uint64_t lo = kernel->sig_begin, hi = kernel->sig_end;
     if (hi < lo || !bus_ram_ptr(&m->bus, lo, hi - lo)) {
-        machine_err(err, errlen,
-                    "--signature %s: [begin_signature 0x%llx, end_signature 0x%llx) is not a range of RAM", path,
-                    (unsigned long long)lo, (unsigned long long)hi);
+        machine_err(err, errlen, "--signature %s: [begin_signature 0x%llx, end_signature 0x%llx) is not a range of RAM",
+                    path, (unsigned long long)lo, (unsigned long long)hi);
         return false;
     }
     m->sig_begin = lo;

@@ -20,11 +20,11 @@
 
 struct display_board {
     struct framebuffer *fb;
-    uint64_t fb_base, fb_size;           /* the reserved RAM range */
+    uint64_t fb_base, fb_size; /* the reserved RAM range */
     struct virtio_device *kbd, *tablet;
     unsigned kbd_slot, tablet_slot;
-    atomic_bool power_pressed;           /* set by a front end, any thread */
-    bool power_sent;                     /* emulation thread only */
+    atomic_bool power_pressed; /* set by a front end, any thread */
+    bool power_sent;           /* emulation thread only */
     uint64_t power_deadline_ns;
 };
 
@@ -60,8 +60,8 @@ static int free_slot(const struct machine *m)
     return -1;
 }
 
-static bool add_input(struct machine *m, enum virtio_input_kind kind, struct virtio_device **dev,
-                      unsigned *slot, char *err, size_t errlen)
+static bool add_input(struct machine *m, enum virtio_input_kind kind, struct virtio_device **dev, unsigned *slot,
+                      char *err, size_t errlen)
 {
     int s = free_slot(m);
     if (s < 0) {
@@ -88,8 +88,8 @@ static bool create_fb(struct machine *m, struct display_board *d, char *err, siz
         return false;
     }
     if (!place_fb(m, framebuffer_bytes(w, h), &d->fb_base, &d->fb_size)) {
-        machine_err(err, errlen, "framebuffer %ux%u does not fit in the upper half of %llu MiB of RAM (more -m?)",
-                    w, h, (unsigned long long)(m->bus.ram_size >> 20));
+        machine_err(err, errlen, "framebuffer %ux%u does not fit in the upper half of %llu MiB of RAM (more -m?)", w, h,
+                    (unsigned long long)(m->bus.ram_size >> 20));
         return false;
     }
     d->fb = framebuffer_create(bus_ram_ptr(&m->bus, d->fb_base, d->fb_size), d->fb_base, w, h);
@@ -109,8 +109,7 @@ bool display_board_create(struct machine *m, char *err, size_t errlen)
     }
     atomic_init(&d->power_pressed, false);
     m->display = d;
-    return create_fb(m, d, err, errlen) &&
-           add_input(m, VIRTIO_INPUT_KEYBOARD, &d->kbd, &d->kbd_slot, err, errlen) &&
+    return create_fb(m, d, err, errlen) && add_input(m, VIRTIO_INPUT_KEYBOARD, &d->kbd, &d->kbd_slot, err, errlen) &&
            add_input(m, VIRTIO_INPUT_TABLET, &d->tablet, &d->tablet_slot, err, errlen);
 }
 
@@ -172,10 +171,7 @@ void display_board_poll(struct machine *m)
     virtio_input_deliver(d->tablet);
 }
 
-struct framebuffer *display_framebuffer(struct machine *m)
-{
-    return m->display ? m->display->fb : NULL;
-}
+struct framebuffer *display_framebuffer(struct machine *m) { return m->display ? m->display->fb : NULL; }
 
 bool display_key(struct machine *m, unsigned evdev_code, bool down)
 {
@@ -231,8 +227,8 @@ void display_power_button(struct machine *m)
         atomic_store(&m->display->power_pressed, true);
 }
 
-enum display_kind display_setup(enum display_kind asked, bool auto_ok, bool screenshot,
-                                struct rivet_config *cfg, const char **note)
+enum display_kind display_setup(enum display_kind asked, bool auto_ok, bool screenshot, struct rivet_config *cfg,
+                                const char **note)
 {
     enum display_kind kind = asked;
     bool have_display = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");

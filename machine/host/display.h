@@ -39,13 +39,13 @@
 
 #define DISPLAY_MACHINE_NAME      "virt"
 #define DISPLAY_POWEROFF_GRACE_MS 3000
-#define DISPLAY_FB_ALIGN          0x200000ull   /* 2 MiB: the reserved range's alignment */
+#define DISPLAY_FB_ALIGN          0x200000ull /* 2 MiB: the reserved range's alignment */
 
 struct machine;
 struct framebuffer;
 
 /* --- board side (machine.c, boot.c) --- */
-bool display_board_create(struct machine *m, char *err, size_t errlen);  /* no-op without fb */
+bool display_board_create(struct machine *m, char *err, size_t errlen); /* no-op without fb */
 void display_board_destroy(struct machine *m);
 void display_board_poll(struct machine *m);
 /* boot.c, on the generated tree: blob itself without a framebuffer, else a
@@ -54,19 +54,19 @@ void display_board_poll(struct machine *m);
 void *display_board_dtb(const struct machine *m, void *blob, char *err, size_t errlen);
 
 /* --- front-end side, any thread --- */
-struct framebuffer *display_framebuffer(struct machine *m);  /* NULL: no display devices */
+struct framebuffer *display_framebuffer(struct machine *m); /* NULL: no display devices */
 /* false when there is no such device or the input was dropped (queue full). */
 bool display_key(struct machine *m, unsigned evdev_code, bool down);
-bool display_pointer(struct machine *m, unsigned x, unsigned y);   /* framebuffer pixels */
-bool display_button(struct machine *m, unsigned evdev_button, bool down);  /* BTN_LEFT/RIGHT/MIDDLE */
-bool display_wheel(struct machine *m, int clicks);   /* positive: away from the user */
+bool display_pointer(struct machine *m, unsigned x, unsigned y);          /* framebuffer pixels */
+bool display_button(struct machine *m, unsigned evdev_button, bool down); /* BTN_LEFT/RIGHT/MIDDLE */
+bool display_wheel(struct machine *m, int clicks);                        /* positive: away from the user */
 void display_power_button(struct machine *m);
 
 /* --- the rivet program's front end (rivet_display library) --- */
 enum display_kind {
-    DISPLAY_AUTO,   /* a window when DISPLAY or WAYLAND_DISPLAY is set */
-    DISPLAY_NONE,   /* -display none, -nographic */
-    DISPLAY_SDL,    /* -display sdl: a window, or fail */
+    DISPLAY_AUTO, /* a window when DISPLAY or WAYLAND_DISPLAY is set */
+    DISPLAY_NONE, /* -display none, -nographic */
+    DISPLAY_SDL,  /* -display sdl: a window, or fail */
 };
 
 /* The rivet program's choice: DISPLAY_SDL or DISPLAY_NONE. AUTO gives a
@@ -78,8 +78,8 @@ enum display_kind {
  * screenshot needs a framebuffer and -fb gave none, cfg gets the default
  * FB_DEFAULT_WIDTH x FB_DEFAULT_HEIGHT. */
 struct rivet_config;
-enum display_kind display_setup(enum display_kind asked, bool auto_ok, bool screenshot,
-                                struct rivet_config *cfg, const char **note);
+enum display_kind display_setup(enum display_kind asked, bool auto_ok, bool screenshot, struct rivet_config *cfg,
+                                const char **note);
 
 struct display_sdl;
 

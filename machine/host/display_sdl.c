@@ -21,7 +21,7 @@
 #include "machine/host/keymap.h"
 #include "machine/board/machine.h"
 
-#define FRAME_MS   16   /* up to 60 Hz */
+#define FRAME_MS   16 /* up to 60 Hz */
 #define TITLE      "rivet - " DISPLAY_MACHINE_NAME
 #define TITLE_GRAB TITLE " - Ctrl-Alt-G releases the pointer"
 
@@ -63,11 +63,11 @@ static bool sdl_fail(struct display_sdl *d, const char *what)
 static bool ui_init(struct display_sdl *d)
 {
     unsigned w = framebuffer_width(d->fb), h = framebuffer_height(d->fb);
-    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");   /* SIGINT/SIGTERM stay rivet's */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1"); /* SIGINT/SIGTERM stay rivet's */
     if (SDL_Init(SDL_INIT_VIDEO) != 0)
         return sdl_fail(d, "cannot open the display");
-    d->win = SDL_CreateWindow(TITLE, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, (int)w, (int)h,
-                              SDL_WINDOW_RESIZABLE);
+    d->win =
+        SDL_CreateWindow(TITLE, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, (int)w, (int)h, SDL_WINDOW_RESIZABLE);
     if (!d->win)
         return sdl_fail(d, "cannot create the window");
     d->ren = SDL_CreateRenderer(d->win, -1, 0);
@@ -146,11 +146,13 @@ static unsigned clamp_pos(int v) { return v < 0 ? 0 : (unsigned)v; }
 static void on_button(struct display_sdl *d, const SDL_MouseButtonEvent *b)
 {
     static const unsigned buttons[] = {
-        [SDL_BUTTON_LEFT] = BTN_LEFT, [SDL_BUTTON_MIDDLE] = BTN_MIDDLE, [SDL_BUTTON_RIGHT] = BTN_RIGHT,
+        [SDL_BUTTON_LEFT] = BTN_LEFT,
+        [SDL_BUTTON_MIDDLE] = BTN_MIDDLE,
+        [SDL_BUTTON_RIGHT] = BTN_RIGHT,
     };
     bool down = b->type == SDL_MOUSEBUTTONDOWN;
     if (down && !d->grabbed)
-        set_grab(d, true);   /* a click in the window gives it keyboard and pointer */
+        set_grab(d, true); /* a click in the window gives it keyboard and pointer */
     display_pointer(d->m, clamp_pos(b->x), clamp_pos(b->y));
     if (b->button < sizeof buttons / sizeof buttons[0] && buttons[b->button])
         display_button(d->m, buttons[b->button], down);
@@ -172,26 +174,18 @@ static void on_close(struct display_sdl *d)
 static void on_event(struct display_sdl *d, const SDL_Event *ev)
 {
     switch (ev->type) {
-    case SDL_QUIT:
-        on_close(d);
-        break;
+    case SDL_QUIT: on_close(d); break;
     case SDL_WINDOWEVENT:
         if (ev->window.event == SDL_WINDOWEVENT_CLOSE)
             on_close(d);
         else
-            d->repaint = true;   /* exposed, resized, shown: draw the whole picture again */
+            d->repaint = true; /* exposed, resized, shown: draw the whole picture again */
         break;
     case SDL_KEYDOWN:
-    case SDL_KEYUP:
-        on_key(d, &ev->key);
-        break;
-    case SDL_MOUSEMOTION:
-        display_pointer(d->m, clamp_pos(ev->motion.x), clamp_pos(ev->motion.y));
-        break;
+    case SDL_KEYUP: on_key(d, &ev->key); break;
+    case SDL_MOUSEMOTION: display_pointer(d->m, clamp_pos(ev->motion.x), clamp_pos(ev->motion.y)); break;
     case SDL_MOUSEBUTTONDOWN:
-    case SDL_MOUSEBUTTONUP:
-        on_button(d, &ev->button);
-        break;
+    case SDL_MOUSEBUTTONUP: on_button(d, &ev->button); break;
     case SDL_MOUSEWHEEL:
         display_wheel(d->m, ev->wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? -ev->wheel.y : ev->wheel.y);
         break;

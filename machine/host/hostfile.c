@@ -56,8 +56,7 @@ int hostfile_open_input(const char *what, const char *path, unsigned flags, char
     return fd;
 }
 
-bool hostfile_size(const char *what, const char *path, int fd, uint64_t max, uint64_t *size, char *err,
-                   size_t errlen)
+bool hostfile_size(const char *what, const char *path, int fd, uint64_t max, uint64_t *size, char *err, size_t errlen)
 {
     struct stat st;
     char reason[160];

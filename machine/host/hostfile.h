@@ -28,15 +28,14 @@
 #include <stdint.h>
 
 /* File kinds an input may be besides a regular file. */
-#define HOSTFILE_CHARDEV  0x1  /* a character device (rng-random: /dev/urandom, /dev/hwrng) */
+#define HOSTFILE_CHARDEV       0x1 /* a character device (rng-random: /dev/urandom, /dev/hwrng) */
 #define HOSTFILE_KEEP_NONBLOCK 0x2 /* leave O_NONBLOCK set (a device read must not block the guest) */
 
 /* Opens path read-only for option `what`; the descriptor is O_CLOEXEC. */
 int hostfile_open_input(const char *what, const char *path, unsigned flags, char *err, size_t errlen);
 
 /* The size of the regular file behind fd; false + err when it exceeds max. */
-bool hostfile_size(const char *what, const char *path, int fd, uint64_t max, uint64_t *size, char *err,
-                   size_t errlen);
+bool hostfile_size(const char *what, const char *path, int fd, uint64_t max, uint64_t *size, char *err, size_t errlen);
 
 /* Reads exactly len bytes at offset; false + err ("cannot read", "file
  * shrank while loading") otherwise. */

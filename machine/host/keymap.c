@@ -9,6 +9,7 @@
 
 static const uint16_t hid_to_evdev[KEYMAP_HID_LIMIT] = {
     /* 0x04 - 0x1d: letters */
+    /* clang-format off */
     [0x04] = KEY_A, [0x05] = KEY_B, [0x06] = KEY_C, [0x07] = KEY_D, [0x08] = KEY_E,
     [0x09] = KEY_F, [0x0a] = KEY_G, [0x0b] = KEY_H, [0x0c] = KEY_I, [0x0d] = KEY_J,
     [0x0e] = KEY_K, [0x0f] = KEY_L, [0x10] = KEY_M, [0x11] = KEY_N, [0x12] = KEY_O,
@@ -55,9 +56,7 @@ static const uint16_t hid_to_evdev[KEYMAP_HID_LIMIT] = {
     /* 0xe0 - 0xe7: modifiers */
     [0xe0] = KEY_LEFTCTRL, [0xe1] = KEY_LEFTSHIFT, [0xe2] = KEY_LEFTALT, [0xe3] = KEY_LEFTMETA,
     [0xe4] = KEY_RIGHTCTRL, [0xe5] = KEY_RIGHTSHIFT, [0xe6] = KEY_RIGHTALT, [0xe7] = KEY_RIGHTMETA,
+    /* clang-format on */
 };
 
-unsigned keymap_hid_to_evdev(unsigned usage)
-{
-    return usage < KEYMAP_HID_LIMIT ? hid_to_evdev[usage] : 0;
-}
+unsigned keymap_hid_to_evdev(unsigned usage) { return usage < KEYMAP_HID_LIMIT ? hid_to_evdev[usage] : 0; }

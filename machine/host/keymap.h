@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#define KEYMAP_HID_LIMIT 0xe8   /* usages 0x00 .. 0xe7 (Right GUI) */
+#define KEYMAP_HID_LIMIT 0xe8 /* usages 0x00 .. 0xe7 (Right GUI) */
 
 /* The evdev KEY_* code for a HID usage; 0 (KEY_RESERVED) when unmapped. */
 unsigned keymap_hid_to_evdev(unsigned usage);

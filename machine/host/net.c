@@ -30,22 +30,22 @@ enum helper_state {
     HELPER_NONE,     /* slirp runs in this process */
     HELPER_STARTING, /* spawned, its set-up message not yet read */
     HELPER_UP,
-    HELPER_DOWN,     /* gave up: the link is down */
+    HELPER_DOWN, /* gave up: the link is down */
 };
 
 struct net {
     struct net_config cfg;
     struct net_filter *filter;
     struct virtio_device *nic;
-    struct net_user *user;          /* HELPER_NONE */
+    struct net_user *user; /* HELPER_NONE */
     enum helper_state state;
-    pid_t pid;                      /* the helper, or 0 */
-    int fd;                         /* our end of the socket pair, or -1 */
-    bool lost;                      /* a send found the helper gone */
+    pid_t pid;                              /* the helper, or 0 */
+    int fd;                                 /* our end of the socket pair, or -1 */
+    bool lost;                              /* a send found the helper gone */
     uint64_t deaths[NET_HELPER_MAX_DEATHS]; /* when the last helpers died, oldest first */
     unsigned ndeaths;
     uint64_t last_poll_ns;
-    char setup_err[RIVET_ERR_LEN];  /* a helper's set-up error */
+    char setup_err[RIVET_ERR_LEN]; /* a helper's set-up error */
     uint8_t msg[NET_FILTER_FRAME_MAX + 1];
 };
 
@@ -251,8 +251,7 @@ static void helper_lost(struct net *n)
         link_down(n);
         return;
     }
-    note(n, "user network: the helper process died (%s); restarting it (the guest's open connections are lost)",
-         why);
+    note(n, "user network: the helper process died (%s); restarting it (the guest's open connections are lost)", why);
     if (!helper_spawn(n, err, sizeof err)) {
         note(n, "%s; the network stays down", err);
         link_down(n);

@@ -46,20 +46,20 @@
 #include "devices/virtio.h"
 #include "machine/host/net_filter.h"
 
-#define NET_HELPER_ARG "--net-helper"
-#define NET_HELPER_START_NS (10ull * 1000000000ull)        /* longest wait for the helper's set-up */
-#define NET_HELPER_MAX_DEATHS 5
+#define NET_HELPER_ARG             "--net-helper"
+#define NET_HELPER_START_NS        (10ull * 1000000000ull) /* longest wait for the helper's set-up */
+#define NET_HELPER_MAX_DEATHS      5
 #define NET_HELPER_DEATH_WINDOW_NS (60ull * 1000000000ull)
 /* The helper's first message: NET_HELPER_READY, or NET_HELPER_ERROR and
  * the error line. Every later message, both ways, is one Ethernet frame. */
-#define NET_HELPER_READY 'R'
-#define NET_HELPER_ERROR 'E'
+#define NET_HELPER_READY           'R'
+#define NET_HELPER_ERROR           'E'
 
 struct net_config {
     const char *const *hostfwd; /* QEMU hostfwd rules (net_user.h) */
     unsigned nhostfwd;
     bool restrict_guest;
-    const char *helper;         /* the helper executable, or NULL: slirp in this process */
+    const char *helper; /* the helper executable, or NULL: slirp in this process */
     /* A problem during the run (the helper died, gave up): one line, no
      * "rivet: " prefix. NULL: stderr. */
     void (*note)(void *opaque, const char *line);

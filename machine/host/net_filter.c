@@ -11,10 +11,10 @@
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_ARP  0x0806
 #define ETHERTYPE_IPV6 0x86dd
-#define ARP_LEN        28      /* Ethernet/IPv4 ARP (RFC 826) */
+#define ARP_LEN        28 /* Ethernet/IPv4 ARP (RFC 826) */
 #define IPV4_HLEN_MIN  20
 #define IPV6_HLEN      40
-#define IP_RF          0x8000  /* IPv4 flags: reserved, more fragments */
+#define IP_RF          0x8000 /* IPv4 flags: reserved, more fragments */
 #define IP_MF          0x2000
 #define IP_OFFMASK     0x1fff
 #define PROTO_ICMP     1
@@ -22,22 +22,22 @@
 #define PROTO_UDP      17
 #define PROTO_ICMPV6   58
 #define FRAG_UNITS     (NET_IP_MAX / 8 + 1) /* 8-byte units of a datagram's payload */
-#define FRAG_HEAD_ROOM (NET_ETH_HLEN + 60)   /* Ethernet + the longest IPv4 header, before the payload */
+#define FRAG_HEAD_ROOM (NET_ETH_HLEN + 60)  /* Ethernet + the longest IPv4 header, before the payload */
 
 /* One datagram being reassembled. */
 struct frag_slot {
     bool used;
-    bool dead;                /* overlapping or inconsistent: dropped, its later fragments too */
+    bool dead; /* overlapping or inconsistent: dropped, its later fragments too */
     uint8_t proto;
     uint16_t id;
     uint32_t src, dst;
     uint64_t deadline_ns;
     bool have_first, have_last;
-    uint32_t end;             /* payload length, once the last fragment came */
-    uint32_t high;            /* the furthest payload byte received so far, + 1 */
-    uint32_t received;        /* payload bytes received (never overlapping, so complete at end) */
-    uint32_t hlen;            /* the first fragment's IP header length */
-    uint8_t *buf;             /* FRAG_HEAD_ROOM + NET_IP_MAX bytes: headers, then the payload */
+    uint32_t end;                      /* payload length, once the last fragment came */
+    uint32_t high;                     /* the furthest payload byte received so far, + 1 */
+    uint32_t received;                 /* payload bytes received (never overlapping, so complete at end) */
+    uint32_t hlen;                     /* the first fragment's IP header length */
+    uint8_t *buf;                      /* FRAG_HEAD_ROOM + NET_IP_MAX bytes: headers, then the payload */
     uint8_t units[FRAG_UNITS / 8 + 1]; /* which 8-byte units of the payload are here */
 };
 
@@ -115,8 +115,7 @@ static void verdict(struct net_filter *f, int ok, const uint8_t *frame, size_t l
 static void arp_input(struct net_filter *f, const uint8_t *frame, size_t len)
 {
     const uint8_t *a = frame + NET_ETH_HLEN;
-    bool ok = len >= NET_ETH_HLEN + ARP_LEN && be16(a) == 1 && be16(a + 2) == ETHERTYPE_IPV4 && a[4] == 6 &&
-              a[5] == 4;
+    bool ok = len >= NET_ETH_HLEN + ARP_LEN && be16(a) == 1 && be16(a + 2) == ETHERTYPE_IPV4 && a[4] == 6 && a[5] == 4;
     verdict(f, ok, frame, len, &f->stats.passed);
 }
 
@@ -162,8 +161,10 @@ static struct frag_slot *frag_slot(struct net_filter *f, uint32_t src, uint32_t 
         return NULL;
     uint8_t *buf = s->buf;
     memset(s, 0, sizeof *s);
+    /* clang-format off */
     *s = (struct frag_slot){ .used = true, .proto = proto, .id = id, .src = src, .dst = dst,
                              .deadline_ns = now_ns + NET_FRAG_TIMEOUT_NS, .buf = buf };
+    /* clang-format on */
     return s;
 }
 
@@ -211,8 +212,8 @@ static bool frag_store(struct frag_slot *s, uint32_t off, const uint8_t *data, u
 
 /* One IPv4 fragment (header checked by ipv4_input): hlen header bytes,
  * len payload bytes at byte offset off. */
-static void frag_input(struct net_filter *f, const uint8_t *frame, uint32_t hlen, uint32_t off, uint32_t len,
-                       bool more, uint64_t now_ns)
+static void frag_input(struct net_filter *f, const uint8_t *frame, uint32_t hlen, uint32_t off, uint32_t len, bool more,
+                       uint64_t now_ns)
 {
     const uint8_t *ip = frame + NET_ETH_HLEN;
     f->stats.fragments++;

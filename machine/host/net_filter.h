@@ -37,10 +37,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NET_FRAG_SLOTS 8
-#define NET_FRAG_TIMEOUT_NS (30ull * 1000000000ull) /* Linux's ipfrag_time; RFC 791 asks 15 s at least */
-#define NET_ETH_HLEN 14
-#define NET_IP_MAX 65535                          /* an IPv4 datagram, header included */
+#define NET_FRAG_SLOTS       8
+#define NET_FRAG_TIMEOUT_NS  (30ull * 1000000000ull) /* Linux's ipfrag_time; RFC 791 asks 15 s at least */
+#define NET_ETH_HLEN         14
+#define NET_IP_MAX           65535                       /* an IPv4 datagram, header included */
 #define NET_FILTER_FRAME_MAX (NET_ETH_HLEN + NET_IP_MAX) /* the longest frame out() may get */
 
 struct net_filter_stats {

@@ -21,7 +21,7 @@
 #include "rivet.h"
 
 #define HELPER_IDLE_MS 1000 /* the longest poll when slirp has no timer due */
-#define HELPER_BURST 256    /* frames taken from rivet before slirp's sockets get a turn */
+#define HELPER_BURST   256  /* frames taken from rivet before slirp's sockets get a turn */
 
 struct helper {
     int fd;

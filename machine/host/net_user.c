@@ -17,16 +17,16 @@
 #include "machine/board/machine.h"
 
 struct net_timer {
-    SlirpTimerCb cb;          /* timer_new's callback, or NULL: a SlirpTimerId timer */
+    SlirpTimerCb cb; /* timer_new's callback, or NULL: a SlirpTimerId timer */
     SlirpTimerId id;
     void *cb_opaque;
-    int64_t expire_ms;        /* on clock_ns's clock; -1 = not armed */
+    int64_t expire_ms; /* on clock_ns's clock; -1 = not armed */
     struct net_timer *next;
 };
 
 struct net_user {
     Slirp *slirp;
-    net_user_out_fn out;      /* where slirp's frames for the guest go */
+    net_user_out_fn out; /* where slirp's frames for the guest go */
     void *out_opaque;
     struct pollfd fds[NET_MAX_FDS];
     unsigned nfds;
@@ -85,7 +85,7 @@ static void timer_mod(void *timer, int64_t expire_ms, void *opaque)
 }
 
 static void no_fd(int fd, void *opaque) { (void)fd; } /* we ask slirp for its fds before every poll */
-static void no_notify(void *opaque) {}                 /* single-threaded: nothing to wake */
+static void no_notify(void *opaque) {}                /* single-threaded: nothing to wake */
 
 static const SlirpCb callbacks = {
     .send_packet = send_packet,

@@ -27,8 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NET_POLL_NS 1000000ull /* busy machine: slirp's sockets polled every 1 ms */
-#define NET_MAX_FDS 64
+#define NET_POLL_NS     1000000ull /* busy machine: slirp's sockets polled every 1 ms */
+#define NET_MAX_FDS     64
 #define NET_MAX_HOSTFWD 8
 
 struct net_user;

@@ -20,18 +20,18 @@
 #include "machine/host/hostfile.h"
 #include "rivet/errfmt.h"
 
-#define TERM_INBUF 1024
+#define TERM_INBUF     1024
 #define TERM_REFILL_NS 1000000ull /* at most one read() per millisecond */
-#define TERM_OUTBUF 4096          /* guest output gathered between flushes */
+#define TERM_OUTBUF    4096       /* guest output gathered between flushes */
 
 struct terminal {
-    int in_fd, out_fd;       /* in_fd -1: no input */
-    bool close_out;          /* the file backend owns out_fd */
-    bool stdio;              /* owns the process-wide tty state below */
+    int in_fd, out_fd; /* in_fd -1: no input */
+    bool close_out;    /* the file backend owns out_fd */
+    bool stdio;        /* owns the process-wide tty state below */
     bool in_eof;
     bool use_mux;
-    bool out_failed;         /* a write failed: output is dropped from now on */
-    int out_err;             /* that write's errno, until terminal_take_error */
+    bool out_failed; /* a write failed: output is dropped from now on */
+    int out_err;     /* that write's errno, until terminal_take_error */
     struct mux_state mux;
     uint64_t last_refill_ns;
     size_t in_head, in_len;
@@ -57,22 +57,24 @@ struct terminal {
  * take no lock: they only read, and a pointer is written whole.
  */
 enum { SIGSET_TTY, SIGSET_CRASH };
-static const struct { int signo, set; } term_signals[] = {
-    { SIGINT, SIGSET_TTY },   { SIGTERM, SIGSET_TTY }, { SIGHUP, SIGSET_TTY },  { SIGQUIT, SIGSET_TTY },
+static const struct {
+    int signo, set;
+} term_signals[] = {
+    { SIGINT, SIGSET_TTY },   { SIGTERM, SIGSET_TTY },   { SIGHUP, SIGSET_TTY },   { SIGQUIT, SIGSET_TTY },
     { SIGPIPE, SIGSET_TTY },  { SIGSEGV, SIGSET_CRASH }, { SIGBUS, SIGSET_CRASH }, { SIGILL, SIGSET_CRASH },
     { SIGFPE, SIGSET_CRASH }, { SIGABRT, SIGSET_CRASH }, { SIGSYS, SIGSET_CRASH },
 };
-#define NSIGNALS (sizeof term_signals / sizeof term_signals[0])
+#define NSIGNALS      (sizeof term_signals / sizeof term_signals[0])
 #define TERM_MAX_OPEN 16
 
 static struct {
-    volatile sig_atomic_t raw;   /* the tty is in raw mode and must be restored */
+    volatile sig_atomic_t raw; /* the tty is in raw mode and must be restored */
     int fd;
     struct termios saved;
     struct sigaction old[NSIGNALS];
     volatile sig_atomic_t installed[NSIGNALS];
     bool atexit_done;
-    struct terminal *open;       /* the stdio terminal, if any */
+    struct terminal *open;                        /* the stdio terminal, if any */
     struct terminal *volatile all[TERM_MAX_OPEN]; /* every open terminal, for the crash handler */
     pthread_mutex_t lock;
 } tty = { .lock = PTHREAD_MUTEX_INITIALIZER };
@@ -86,10 +88,7 @@ static void tty_restore(void)
     }
 }
 
-static void tty_atexit(void)
-{
-    tty_restore();
-}
+static void tty_atexit(void) { tty_restore(); }
 
 /* Async-signal-safe: one write() pass over each terminal's buffer. */
 static void flush_all_unsafe(void)
@@ -267,10 +266,7 @@ int terminal_take_error(struct terminal *t)
     return e;
 }
 
-bool terminal_input_open(const struct terminal *t)
-{
-    return t && t->in_fd >= 0 && !(t->in_eof && t->in_len == 0);
-}
+bool terminal_input_open(const struct terminal *t) { return t && t->in_fd >= 0 && !(t->in_eof && t->in_len == 0); }
 
 static bool refill_at(struct terminal *t, uint64_t now);
 static uint64_t coarse_now_ns(void);
@@ -456,8 +452,7 @@ static struct terminal *terminal_new(int in_fd, int out_fd, bool mux, void (*qui
     return t;
 }
 
-struct terminal *terminal_open_fds(int in_fd, int out_fd, bool mux,
-                                   void (*quit)(void *opaque), void *opaque)
+struct terminal *terminal_open_fds(int in_fd, int out_fd, bool mux, void (*quit)(void *opaque), void *opaque)
 {
     struct terminal *t = terminal_new(in_fd, out_fd, mux, quit, opaque);
     if (t && out_fd >= 0) {
@@ -526,12 +521,14 @@ void terminal_close(struct terminal *t)
 
 /* The Ctrl-A keys, as QEMU's mux documents them (QEMU manual, "Keys in
  * the character backend multiplexer"). */
+/* clang-format off */
 static const char mux_help[] =
     "\r\n"
     "C-a h    print this help\r\n"
     "C-a x    exit emulator\r\n"
     "C-a c    switch between console and monitor\r\n"
     "C-a C-a  sends C-a\r\n";
+/* clang-format on */
 
 static void mux_say(struct mux_state *m, const char *text)
 {

@@ -76,8 +76,7 @@ struct terminal *terminal_open_file(const char *what, const char *path, char *er
  * descriptors, without touching termios or signals: for tests and for front
  * ends with their own descriptors. in_fd may be -1 (no input). The
  * descriptors stay owned by the caller. NULL on allocation failure. */
-struct terminal *terminal_open_fds(int in_fd, int out_fd, bool mux,
-                                   void (*quit)(void *opaque), void *opaque);
+struct terminal *terminal_open_fds(int in_fd, int out_fd, bool mux, void (*quit)(void *opaque), void *opaque);
 struct chardev terminal_chardev(struct terminal *t);
 #define TERM_MAX_EXTRA_FDS 64
 /* Sleeps until input arrives or timeout_ns passes; input read now is kept
@@ -132,7 +131,7 @@ void terminal_restore_now(void);
  * Ctrl-A x calls quit(quit_opaque) once and drops the rest of the buffer.
  */
 struct mux_state {
-    bool escape;       /* the previous byte was a lone Ctrl-A */
+    bool escape; /* the previous byte was a lone Ctrl-A */
     bool quit_seen;
     void (*quit)(void *opaque);
     void *quit_opaque;
@@ -141,7 +140,7 @@ struct mux_state {
     void (*monitor)(void *opaque, const uint8_t *buf, size_t len); /* NULL: no monitor */
     void (*focus)(void *opaque, bool monitor);
     void *monitor_opaque;
-    bool monitor_focus;     /* input goes to the monitor */
+    bool monitor_focus; /* input goes to the monitor */
 };
 
 size_t mux_filter(struct mux_state *m, const uint8_t *in, size_t len, uint8_t *out);

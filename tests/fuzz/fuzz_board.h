@@ -33,9 +33,9 @@
 #include "machine/board/machine.h"
 #include "rivet.h"
 
-#define FUZZ_RAM_SIZE (1u << 20)
+#define FUZZ_RAM_SIZE         (1u << 20)
 #define FUZZ_RAM_SIZE_DISPLAY (8u << 20) /* the framebuffer goes in a 2 MiB slot of RAM's upper half */
-#define FUZZ_DISK_SIZE (64u << 10)
+#define FUZZ_DISK_SIZE        (64u << 10)
 
 /* Board options, from an input's first byte. */
 #define FUZZ_OPT_SMP2     0x01 /* two harts */
@@ -152,8 +152,7 @@ static inline void fuzz_ram_store(struct machine *m, struct fuzz_in *in)
  * size and addresses, ready, DRIVER_OK), through wreg(ctx, register,
  * value). From the input: u8 queue, u8 size, u16 desc, u16 avail, u16 used
  * (offsets into RAM) and u32 features. */
-static inline void fuzz_queue_bringup(void (*wreg)(void *ctx, unsigned reg, uint32_t v), void *ctx,
-                                      struct fuzz_in *in)
+static inline void fuzz_queue_bringup(void (*wreg)(void *ctx, unsigned reg, uint32_t v), void *ctx, struct fuzz_in *in)
 {
     uint32_t queue = (uint32_t)fuzz_take(in, 1) % 4, size = (uint32_t)fuzz_take(in, 1);
     uint64_t desc = RIVET_RAM_BASE + fuzz_take(in, 2), avail = RIVET_RAM_BASE + fuzz_take(in, 2),

@@ -19,9 +19,9 @@
 #include "fuzz_board.h"
 
 #define FUZZ_CODE_MAX (8u << 10)
-#define FUZZ_DATA (RIVET_RAM_BASE + (16u << 10))
-#define FUZZ_STEP 2000
-#define FUZZ_STEPS 10
+#define FUZZ_DATA     (RIVET_RAM_BASE + (16u << 10))
+#define FUZZ_STEP     2000
+#define FUZZ_STEPS    10
 
 static void differ(const char *what, unsigned hart, uint64_t a, uint64_t b)
 {
@@ -29,11 +29,13 @@ static void differ(const char *what, unsigned hart, uint64_t a, uint64_t b)
     abort();
 }
 
+/* clang-format off */
 #define SAME(field)                                                                                                  \
     do {                                                                                                             \
         if (a->field != b->field)                                                                                    \
             differ(#field, i, (uint64_t)a->field, (uint64_t)b->field);                                              \
     } while (0)
+/* clang-format on */
 
 static void compare(const struct machine *j, const struct machine *t)
 {

@@ -38,7 +38,7 @@
 
 enum { FOP_RAM, FOP_STORE, FOP_STORE_PTR, FOP_LOAD, FOP_RUN, FOP_INPUT, FOP_QUEUE, FOP_NOTIFY, FOP_COUNT };
 
-#define FUZZ_MAX_OPS 256
+#define FUZZ_MAX_OPS   256
 #define FUZZ_MAX_INSNS 200000ull /* over the whole input (a trap counts as one) */
 
 struct target {
@@ -123,9 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t insns = 0;
     for (unsigned op = 0; in.left && op < FUZZ_MAX_OPS; op++) {
         switch (fuzz_take(&in, 1) % FOP_COUNT) {
-        case FOP_RAM:
-            fuzz_ram_store(m, &in);
-            break;
+        case FOP_RAM: fuzz_ram_store(m, &in); break;
         case FOP_STORE: {
             const struct target *tg = &t[fuzz_take(&in, 1) % nt];
             uint64_t off = fuzz_take(&in, 3);

@@ -30,16 +30,16 @@
 
 enum { NOP_FRAME, NOP_TICK, NOP_SERVICE, NOP_RXPOST, NOP_COUNT };
 
-#define N_RAM_SIZE (128u << 10)
-#define N_QSIZE 16
+#define N_RAM_SIZE  (128u << 10)
+#define N_QSIZE     16
 #define NET_RX_BUFS N_QSIZE
-#define N_DESC(q) (RIVET_RAM_BASE + 0x1000u * (1 + 3 * (q)))
-#define N_AVAIL(q) (N_DESC(q) + 0x1000u)
-#define N_USED(q) (N_DESC(q) + 0x2000u)
-#define N_RXBUF (RIVET_RAM_BASE + 0x8000u) /* NET_RX_BUFS x 2 KiB */
-#define N_TXBUF (RIVET_RAM_BASE + 0x10000u)
-#define N_BUF 2048u
-#define N_MAX_OPS 256
+#define N_DESC(q)   (RIVET_RAM_BASE + 0x1000u * (1 + 3 * (q)))
+#define N_AVAIL(q)  (N_DESC(q) + 0x1000u)
+#define N_USED(q)   (N_DESC(q) + 0x2000u)
+#define N_RXBUF     (RIVET_RAM_BASE + 0x8000u) /* NET_RX_BUFS x 2 KiB */
+#define N_TXBUF     (RIVET_RAM_BASE + 0x10000u)
+#define N_BUF       2048u
+#define N_MAX_OPS   256
 
 static uint64_t fake_now;
 static uint64_t fake_clock(void) { return fake_now; }

@@ -34,7 +34,7 @@ enum { VOP_RAM, VOP_STORE, VOP_LOAD, VOP_QUEUE, VOP_NOTIFY, VOP_FRAME, VOP_COUNT
 
 #define V_RAM_BASE RIVET_RAM_BASE
 #define V_RAM_SIZE (128u << 10)
-#define V_MAX_OPS 512
+#define V_MAX_OPS  512
 
 struct vfuzz {
     struct bus bus;
@@ -92,9 +92,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         v.dev = bd ? virtio_blk_create(bd, "fuzz") : NULL;
         break;
     }
-    struct virtio_mmio *t = v.dev ? virtio_mmio_create(&v.bus, (struct irq_line){ no_irq, NULL, 1 }, v.dev,
-                                                       (opts & 4) != 0)
-                                  : NULL;
+    struct virtio_mmio *t =
+        v.dev ? virtio_mmio_create(&v.bus, (struct irq_line){ no_irq, NULL, 1 }, v.dev, (opts & 4) != 0) : NULL;
     if (!t) {
         fprintf(stderr, "fuzz_virtio: cannot make the device\n");
         exit(2);

@@ -8,10 +8,7 @@
 
 volatile uint64_t calls[LOOPING];
 
-__attribute__((noinline)) void bp_here(uint64_t h)
-{
-    calls[h]++;
-}
+__attribute__((noinline)) void bp_here(uint64_t h) { calls[h]++; }
 
 void secondary_main(uint64_t h)
 {

@@ -33,10 +33,7 @@ __attribute__((noinline)) void only_others(uint64_t h)
     result[h] += 1;
 }
 
-__attribute__((noinline)) void all_harts(uint64_t h)
-{
-    spins[h] = 0;
-}
+__attribute__((noinline)) void all_harts(uint64_t h) { spins[h] = 0; }
 
 void secondary_main(uint64_t h)
 {

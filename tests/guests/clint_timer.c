@@ -3,8 +3,10 @@
  * hart's msip register raises a machine software interrupt. */
 #include "guest.h"
 
+/* clang-format off */
 #define DELAY_TICKS  100000UL          /* 10 ms at 10 MHz */
 #define LATE_TICKS   TIMEBASE_HZ       /* 1 s */
+/* clang-format on */
 
 static volatile uint64_t timer_hits, timer_cause, timer_seen_at;
 static volatile uint64_t soft_hits, soft_cause;
@@ -15,11 +17,11 @@ void m_trap(uint64_t cause, uint64_t epc, uint64_t tval)
         timer_seen_at = mmio_r64(CLINT_MTIME);
         timer_cause = cause;
         timer_hits++;
-        mmio_w64(CLINT_MTIMECMP(0), ~0UL);     /* lowers MTIP */
+        mmio_w64(CLINT_MTIMECMP(0), ~0UL); /* lowers MTIP */
     } else if (cause == (CAUSE_INTR | IRQ_MSI)) {
         soft_cause = cause;
         soft_hits++;
-        mmio_w32(CLINT_MSIP(0), 0);            /* lowers MSIP */
+        mmio_w32(CLINT_MSIP(0), 0); /* lowers MSIP */
     } else {
         puts_uart("unexpected mcause ");
         puthex(cause);
@@ -35,7 +37,7 @@ static void test_timer(void)
     uint64_t t0 = mmio_r64(CLINT_MTIME);
     for (volatile int i = 0; i < 10000; i++)
         ;
-    CHECK(2, mmio_r64(CLINT_MTIME) > t0);      /* mtime advances */
+    CHECK(2, mmio_r64(CLINT_MTIME) > t0); /* mtime advances */
 
     uint64_t deadline = mmio_r64(CLINT_MTIME) + DELAY_TICKS;
     mmio_w64(CLINT_MTIMECMP(0), deadline);
@@ -49,8 +51,8 @@ static void test_timer(void)
     CSR_CLEAR(mstatus, MSTATUS_MIE);
     CHECK(5, timer_cause == (CAUSE_INTR | IRQ_MTI));
     CHECK(6, timer_hits == 1);
-    CHECK(7, timer_seen_at >= deadline);                 /* not early */
-    CHECK(8, timer_seen_at < deadline + LATE_TICKS);     /* not absurdly late */
+    CHECK(7, timer_seen_at >= deadline);             /* not early */
+    CHECK(8, timer_seen_at < deadline + LATE_TICKS); /* not absurdly late */
     CHECK(9, !(CSR_READ(mip) & (1UL << IRQ_MTI)));
 
     /* A deadline in the past raises MTIP at once, visible in mip. */
@@ -67,7 +69,7 @@ static void test_msip(void)
     mmio_w32(CLINT_MSIP(0), 1);
     CHECK(21, mmio_r32(CLINT_MSIP(0)) == 1);
     CHECK(22, CSR_READ(mip) & (1UL << IRQ_MSI));
-    CHECK(23, soft_hits == 0);               /* MIE still off: no trap yet */
+    CHECK(23, soft_hits == 0); /* MIE still off: no trap yet */
     CSR_SET(mstatus, MSTATUS_MIE);
     for (int i = 0; i < 1000 && !soft_hits; i++)
         __asm__ volatile("nop");

@@ -12,7 +12,9 @@
 #define FDT_END        9
 #define MAX_DTB        (1u << 20)
 
-struct found { int chosen, intc, uart, virtio, timebase; };
+struct found {
+    int chosen, intc, uart, virtio, timebase;
+};
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -31,8 +33,7 @@ static int has_string(const char *val, uint32_t len, const char *s)
     return 0;
 }
 
-static void prop(struct found *f, const char *node, int depth, const char *name,
-                 const uint8_t *val, uint32_t len)
+static void prop(struct found *f, const char *node, int depth, const char *name, const uint8_t *val, uint32_t len)
 {
     if (strcmp(name, "compatible") == 0 && len && val[len - 1] == 0) {
         const char *v = (const char *)val;
@@ -40,8 +41,8 @@ static void prop(struct found *f, const char *node, int depth, const char *name,
         f->uart |= has_string(v, len, "ns16550a");
         f->virtio += has_string(v, len, "virtio,mmio");
     }
-    if (depth == 1 && strcmp(node, "cpus") == 0 && strcmp(name, "timebase-frequency") == 0
-        && len == 4 && be32(val) == TIMEBASE_HZ)
+    if (depth == 1 && strcmp(node, "cpus") == 0 && strcmp(name, "timebase-frequency") == 0 && len == 4 &&
+        be32(val) == TIMEBASE_HZ)
         f->timebase = 1;
 }
 
@@ -51,7 +52,7 @@ static void prop(struct found *f, const char *node, int depth, const char *name,
 static int walk(const uint8_t *fdt, struct found *f)
 {
     uint32_t total = be32(fdt + 4), off = be32(fdt + 8), strs = be32(fdt + 12);
-    uint32_t end = off + be32(fdt + 36);      /* size_dt_struct */
+    uint32_t end = off + be32(fdt + 36); /* size_dt_struct */
     if (total > MAX_DTB || end > total || strs > total)
         return 3;
     const char *node = "";

@@ -106,21 +106,21 @@ static __attribute__((noinline)) void zfa(void)
     double two, nan = __builtin_nan(""), one = (double)in_n - 4.0, m, r, rn;
     float fone;
     uint64_t le, lt, mod;
-    __asm__ volatile(".insn r 0x53, 0, 0x79, %0, x20, x1" : "=f"(two));    /* fli.d 2.0 (index 20) */
-    __asm__ volatile(".insn r 0x53, 0, 0x78, %0, x16, x1" : "=f"(fone));   /* fli.s 1.0 (index 16) */
+    __asm__ volatile(".insn r 0x53, 0, 0x79, %0, x20, x1" : "=f"(two));  /* fli.d 2.0 (index 20) */
+    __asm__ volatile(".insn r 0x53, 0, 0x78, %0, x16, x1" : "=f"(fone)); /* fli.s 1.0 (index 16) */
     CHECK(40, two == 2.0 && fone == 1.0f);
     __asm__ volatile(".insn r 0x53, 2, 0x15, %0, %1, %2" : "=f"(m) : "f"(nan), "f"(one)); /* fminm.d */
-    CHECK(41, bits_of(m) == 0x7ff8000000000000ull);              /* NaN wins, canonical */
+    CHECK(41, bits_of(m) == 0x7ff8000000000000ull);                                       /* NaN wins, canonical */
     fflags_take();
     __asm__ volatile(".insn r 0x53, 0, 0x21, %0, %1, x4" : "=f"(r) : "f"(2.5 * one)); /* fround.d, rne */
     CHECK(42, r == 2.0 && fflags_take() == 0);
-    __asm__ volatile(".insn r 0x53, 3, 0x21, %0, %1, x5" : "=f"(rn) : "f"(-2.5 * one)); /* froundnx.d, rup */
-    CHECK(43, rn == -2.0 && fflags_take() == 1);                 /* NX */
-    __asm__ volatile(".insn r 0x53, 4, 0x51, %0, %1, %2" : "=r"(le) : "f"(one), "f"(two)); /* fleq.d */
-    __asm__ volatile(".insn r 0x53, 5, 0x51, %0, %1, %2" : "=r"(lt) : "f"(nan), "f"(two)); /* fltq.d */
-    CHECK(44, le == 1 && lt == 0 && fflags_take() == 0);         /* quiet: no NV */
+    __asm__ volatile(".insn r 0x53, 3, 0x21, %0, %1, x5" : "=f"(rn) : "f"(-2.5 * one));          /* froundnx.d, rup */
+    CHECK(43, rn == -2.0 && fflags_take() == 1);                                                 /* NX */
+    __asm__ volatile(".insn r 0x53, 4, 0x51, %0, %1, %2" : "=r"(le) : "f"(one), "f"(two));       /* fleq.d */
+    __asm__ volatile(".insn r 0x53, 5, 0x51, %0, %1, %2" : "=r"(lt) : "f"(nan), "f"(two));       /* fltq.d */
+    CHECK(44, le == 1 && lt == 0 && fflags_take() == 0);                                         /* quiet: no NV */
     __asm__ volatile(".insn r 0x53, 1, 0x61, %0, %1, x8" : "=r"(mod) : "f"(4294967301.0 * one)); /* fcvtmod.w.d */
-    CHECK(45, mod == 5 && fflags_take() == 0x10);                /* 2^32 + 5 wraps to 5; NV */
+    CHECK(45, mod == 5 && fflags_take() == 0x10); /* 2^32 + 5 wraps to 5; NV */
 }
 
 /* Zfhmin: conversions and moves of halves. */
@@ -135,12 +135,14 @@ static __attribute__((noinline)) void zfhmin(void)
 }
 
 /* Zcb: .2byte forms on fixed registers (a0 = x10 is rd'/rs1' 2, a1 = rs2' 3). */
+/* clang-format off */
 #define ZCB_UNARY(kind, x)                                                                   \
     ({                                                                                       \
         register uint64_t a0_ __asm__("a0") = (x);                                           \
         __asm__ volatile(".2byte 0x9c61 | (2 << 7) | (" #kind " << 2)" : "+r"(a0_));        \
         a0_;                                                                                 \
     })
+/* clang-format on */
 
 static __attribute__((noinline)) void zcb(void)
 {
@@ -148,12 +150,12 @@ static __attribute__((noinline)) void zcb(void)
     register uint64_t a0 __asm__("a0") = in_a, a1 __asm__("a1") = in_b;
     __asm__ volatile(".2byte 0x9c41 | (2 << 7) | (3 << 2)" : "+r"(a0) : "r"(a1)); /* c.mul a0, a1 */
     CHECK(60, a0 == in_a * in_b);
-    CHECK(61, ZCB_UNARY(0, in_a) == 0xef);                    /* c.zext.b */
-    CHECK(62, ZCB_UNARY(1, in_a) == 0xffffffffffffffefull);  /* c.sext.b */
-    CHECK(63, ZCB_UNARY(2, in_a) == 0xcdef);                  /* c.zext.h */
-    CHECK(64, ZCB_UNARY(3, in_a) == 0xffffffffffffcdefull);  /* c.sext.h */
-    CHECK(65, ZCB_UNARY(4, in_a) == 0x89abcdefull);           /* c.zext.w */
-    CHECK(66, ZCB_UNARY(5, in_a) == ~in_a);                   /* c.not */
+    CHECK(61, ZCB_UNARY(0, in_a) == 0xef);                  /* c.zext.b */
+    CHECK(62, ZCB_UNARY(1, in_a) == 0xffffffffffffffefull); /* c.sext.b */
+    CHECK(63, ZCB_UNARY(2, in_a) == 0xcdef);                /* c.zext.h */
+    CHECK(64, ZCB_UNARY(3, in_a) == 0xffffffffffffcdefull); /* c.sext.h */
+    CHECK(65, ZCB_UNARY(4, in_a) == 0x89abcdefull);         /* c.zext.w */
+    CHECK(66, ZCB_UNARY(5, in_a) == ~in_a);                 /* c.not */
     a0 = (uint64_t)buf;
     __asm__ volatile(".2byte 0x8000 | (2 << 7) | (1 << 6) | (3 << 2)" : "=r"(a1) : "r"(a0)); /* c.lbu a1, 1(a0) */
     CHECK(67, a1 == 0x92);
@@ -163,8 +165,10 @@ static __attribute__((noinline)) void zcb(void)
     CHECK(69, a1 == 0xb4a3);
     a1 = 0x1234;
     __asm__ volatile(".2byte 0x8c00 | (2 << 7) | (1 << 5) | (3 << 2)\n\t" /* c.sh a1, 2(a0) */
-                     ".2byte 0x8800 | (2 << 7) | (1 << 6) | (3 << 2)"      /* c.sb a1, 1(a0) */
-                     :: "r"(a0), "r"(a1) : "memory");
+                     ".2byte 0x8800 | (2 << 7) | (1 << 6) | (3 << 2)"     /* c.sb a1, 1(a0) */
+                     ::"r"(a0),
+                     "r"(a1)
+                     : "memory");
     CHECK(70, buf[1] == 0x34 && buf[2] == 0x34 && buf[3] == 0x12 && buf[4] == 0);
 }
 
@@ -172,7 +176,7 @@ static __attribute__((noinline)) void zcb(void)
 static __attribute__((noinline)) void mops(void)
 {
     uint64_t r = in_a, rr = in_a;
-    __asm__ volatile(".insn i 0x73, 4, %0, %1, -2020" : "=r"(r) : "r"(in_b));        /* mop.r.0 */
+    __asm__ volatile(".insn i 0x73, 4, %0, %1, -2020" : "=r"(r) : "r"(in_b));                /* mop.r.0 */
     __asm__ volatile(".insn r 0x73, 4, 0x41, %0, %1, %2" : "=r"(rr) : "r"(in_a), "r"(in_b)); /* mop.rr.0 */
     CHECK(80, r == 0 && rr == 0);
     register uint64_t a5 __asm__("a5") = in_a;
@@ -185,15 +189,17 @@ static __attribute__((noinline)) void cbo_zawrs(void)
 {
     static uint8_t blocks[192] __attribute__((aligned(64)));
     memset(blocks, 0xaa, sizeof blocks);
-    __asm__ volatile("cbo.zero (%0)" :: "r"(blocks + 64 + 17) : "memory");
+    __asm__ volatile("cbo.zero (%0)" ::"r"(blocks + 64 + 17) : "memory");
     for (unsigned i = 0; i < sizeof blocks; i++)
         CHECK(90, blocks[i] == (i >= 64 && i < 128 ? 0 : 0xaa));
-    __asm__ volatile("cbo.clean (%0)\n\tcbo.flush (%0)\n\tcbo.inval (%0)" :: "r"(blocks) : "memory");
+    __asm__ volatile("cbo.clean (%0)\n\tcbo.flush (%0)\n\tcbo.inval (%0)" ::"r"(blocks) : "memory");
     CHECK(91, blocks[0] == 0xaa && blocks[64] == 0);
     static volatile uint32_t word = 7;
     uint32_t v, sc;
     __asm__ volatile("lr.w %0, (%2)\n\twrs.sto\n\tsc.w %1, %0, (%2)\n\twrs.nto"
-                     : "=&r"(v), "=&r"(sc) : "r"(&word) : "memory");
+                     : "=&r"(v), "=&r"(sc)
+                     : "r"(&word)
+                     : "memory");
     CHECK(92, v == 7);
 }
 
@@ -224,6 +230,7 @@ static __attribute__((noinline)) void zbc_zbk(void)
 
 /* Half-precision arithmetic (gcc 12 has no _Float16 on RISC-V: asm). The
  * operands are half bit patterns; the result comes back as one. */
+/* clang-format off */
 #define ZFH_OP(insn, a, b)                                                                  \
     ({                                                                                      \
         uint64_t r_;                                                                        \
@@ -231,6 +238,7 @@ static __attribute__((noinline)) void zbc_zbk(void)
                          : "=r"(r_) : "r"(a), "r"(b) : "ft0", "ft1", "ft2");                \
         r_ & 0xffff;                                                                        \
     })
+/* clang-format on */
 
 static __attribute__((noinline)) void zfh(void)
 {
@@ -239,13 +247,13 @@ static __attribute__((noinline)) void zfh(void)
     CHECK(110, ZFH_OP("fmadd.h ft2, ft0, ft0, ft0", x, three) == 0x4380); /* 1.5 * 1.5 + 1.5 = 3.75 */
     CHECK(111, ZFH_OP("fdiv.h ft2, ft1, ft0", x, three) == 0x4000);       /* 3 / 1.5 = 2 */
     CHECK(112, fflags_take() == 0);
-    y = ZFH_OP("fdiv.h ft2, ft0, ft1", 0x3c00, three);                    /* 1 / 3 */
-    CHECK(113, y == 0x3555 && fflags_take() == 1);                         /* NX */
+    y = ZFH_OP("fdiv.h ft2, ft0, ft1", 0x3c00, three); /* 1 / 3 */
+    CHECK(113, y == 0x3555 && fflags_take() == 1);     /* NX */
     CHECK(114, ZFH_OP("fdiv.h ft2, ft0, ft1, rup", 0x3c00, three) == 0x3556);
     CHECK(115, ZFH_OP("fadd.h ft2, ft0, ft1", 0x7bff, 0x7bff) == 0x7c00 && fflags_take() == 5); /* OF, NX */
-    CHECK(116, ZFH_OP("fsqrt.h ft2, ft1", 0, 0x4400) == 0x4000);           /* sqrt(4) = 2 */
+    CHECK(116, ZFH_OP("fsqrt.h ft2, ft1", 0, 0x4400) == 0x4000);                                /* sqrt(4) = 2 */
     uint64_t h;
-    __asm__ volatile(".insn r 0x53, 0, 0x7a, ft0, x9, x1\n\tfmv.x.h %0, ft0" : "=r"(h) :: "ft0"); /* fli.h 0.3125 */
+    __asm__ volatile(".insn r 0x53, 0, 0x7a, ft0, x9, x1\n\tfmv.x.h %0, ft0" : "=r"(h)::"ft0"); /* fli.h 0.3125 */
     CHECK(117, h == 0x3500);
 }
 

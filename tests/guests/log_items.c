@@ -29,7 +29,7 @@ int main(uint64_t hartid, uint64_t dtb)
     __asm__ volatile(".option push\n.option norvc\nlw t0, 0(%0)\nsw t0, 0(%0)\n.option pop" ::"r"(hole)
                      : "t0", "memory"); /* uncompressed: the handler skips 4 bytes */
     uint64_t v;
-    __asm__ volatile("csrr %0, 0x7c0" : "=r"(v)); /* a custom CSR: not in rivet */
+    __asm__ volatile("csrr %0, 0x7c0" : "=r"(v));      /* a custom CSR: not in rivet */
     __asm__ volatile(".word 0x0045200f" ::: "memory"); /* cbo.zero (a0): Zicboz, not in the default -cpu */
     __asm__ volatile(".word 0x00007057" ::: "memory"); /* vsetvli zero, zero, e8: V, not in the default -cpu */
     CHECK(1, seen[5] == 1 && seen[7] == 1 && seen[2] == 3);

@@ -8,5 +8,5 @@ int main(uint64_t hartid, uint64_t dtb)
     mmio_w32(TEST_BASE, 0x3333 | (42u << 16));
     for (volatile int i = 0; i < 1000000; i++)
         ;
-    return 1;   /* exit 1, not 42: the driver tells them apart */
+    return 1; /* exit 1, not 42: the driver tells them apart */
 }

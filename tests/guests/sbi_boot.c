@@ -6,11 +6,13 @@
  * that fail exit through the test device directly with their number. */
 #include "guest.h"
 
+/* clang-format off */
 #define DELAY_TICKS  100000UL          /* 10 ms */
 #define LATE_TICKS   TIMEBASE_HZ       /* 1 s */
+/* clang-format on */
 #define SBI_PROBE_EXTENSION 3
-#define SRST_SHUTDOWN 0
-#define SRST_REASON_NONE 0
+#define SRST_SHUTDOWN       0
+#define SRST_REASON_NONE    0
 #define SRST_REASON_FAILURE 1
 
 static volatile uint64_t hits, seen_at;
@@ -21,7 +23,7 @@ void s_trap(uint64_t cause, uint64_t epc, uint64_t tval)
         fail(90);
     seen_at = CSR_READ(time);
     hits++;
-    sbi_call(SBI_EXT_TIME, 0, ~0UL, 0, 0);   /* far future: clears STIP */
+    sbi_call(SBI_EXT_TIME, 0, ~0UL, 0, 0); /* far future: clears STIP */
 }
 
 static void legacy_puts(const char *s)
@@ -91,5 +93,5 @@ int main(uint64_t hartid, uint64_t dtb)
     legacy_puts("sbi: srst shutdown\n");
     sbi_call(SBI_EXT_SRST, 0, SRST_SHUTDOWN, SRST_REASON_NONE, 0);
 #endif
-    fail(21);                               /* SRST returned */
+    fail(21); /* SRST returned */
 }

@@ -8,21 +8,21 @@
  * number. */
 #include "guest.h"
 
-#define SBI_EXT_PMU 0x504D55
+#define SBI_EXT_PMU         0x504D55
 #define SBI_PROBE_EXTENSION 3
-#define PMU_NUM_COUNTERS 0
-#define PMU_GET_INFO 1
-#define PMU_CFG_MATCH 2
-#define PMU_START 3
-#define PMU_STOP 4
-#define CFG_CLEAR_VALUE (1UL << 1)
-#define CFG_AUTO_START (1UL << 2)
-#define CFG_SET_UINH (1UL << 5)
-#define CFG_SET_MINH (1UL << 7)
-#define START_SET_INIT (1UL << 0)
-#define STOP_RESET (1UL << 0)
-#define HW_INSTRUCTIONS 2
-#define IRQ_LCOF 13
+#define PMU_NUM_COUNTERS    0
+#define PMU_GET_INFO        1
+#define PMU_CFG_MATCH       2
+#define PMU_START           3
+#define PMU_STOP            4
+#define CFG_CLEAR_VALUE     (1UL << 1)
+#define CFG_AUTO_START      (1UL << 2)
+#define CFG_SET_UINH        (1UL << 5)
+#define CFG_SET_MINH        (1UL << 7)
+#define START_SET_INIT      (1UL << 0)
+#define STOP_RESET          (1UL << 0)
+#define HW_INSTRUCTIONS     2
+#define IRQ_LCOF            13
 
 static struct sbiret sbi5(uint64_t fid, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {

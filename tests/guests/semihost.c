@@ -12,31 +12,31 @@
  * call is a plain ebreak, which start.S's default handler turns into 250. */
 #include "guest.h"
 
-#define SYS_OPEN 0x01
-#define SYS_CLOSE 0x02
-#define SYS_WRITEC 0x03
-#define SYS_WRITE0 0x04
-#define SYS_WRITE 0x05
-#define SYS_READ 0x06
-#define SYS_ISERROR 0x08
-#define SYS_ISTTY 0x09
-#define SYS_SEEK 0x0a
-#define SYS_FLEN 0x0c
-#define SYS_REMOVE 0x0e
-#define SYS_RENAME 0x0f
-#define SYS_CLOCK 0x10
-#define SYS_TIME 0x11
-#define SYS_ERRNO 0x13
-#define SYS_GET_CMDLINE 0x15
-#define SYS_HEAPINFO 0x16
-#define SYS_EXIT 0x18
-#define SYS_EXIT_EXTENDED 0x20
-#define SYS_ELAPSED 0x30
-#define SYS_TICKFREQ 0x31
-#define ADP_APPLICATION_EXIT 0x20026
+#define SYS_OPEN                  0x01
+#define SYS_CLOSE                 0x02
+#define SYS_WRITEC                0x03
+#define SYS_WRITE0                0x04
+#define SYS_WRITE                 0x05
+#define SYS_READ                  0x06
+#define SYS_ISERROR               0x08
+#define SYS_ISTTY                 0x09
+#define SYS_SEEK                  0x0a
+#define SYS_FLEN                  0x0c
+#define SYS_REMOVE                0x0e
+#define SYS_RENAME                0x0f
+#define SYS_CLOCK                 0x10
+#define SYS_TIME                  0x11
+#define SYS_ERRNO                 0x13
+#define SYS_GET_CMDLINE           0x15
+#define SYS_HEAPINFO              0x16
+#define SYS_EXIT                  0x18
+#define SYS_EXIT_EXTENDED         0x20
+#define SYS_ELAPSED               0x30
+#define SYS_TICKFREQ              0x31
+#define ADP_APPLICATION_EXIT      0x20026
 #define ADP_RUNTIME_ERROR_UNKNOWN 0x20023
 
-#define EBADF 9
+#define EBADF  9
 #define EACCES 13
 #define EFAULT 14
 
@@ -137,10 +137,7 @@ static void bad_pointers(void)
 }
 
 #ifndef NO_ROOT
-static void refused(const char *path, int n)
-{
-    CHECK(n, sh_open(path, 0) == -1 && sh_errno() != 0);
-}
+static void refused(const char *path, int n) { CHECK(n, sh_open(path, 0) == -1 && sh_errno() != 0); }
 
 static void files(void)
 {

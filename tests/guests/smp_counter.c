@@ -24,10 +24,7 @@ void m_trap(uint64_t cause, uint64_t epc, uint64_t tval)
     ipis[h]++;
 }
 
-static void amo_add(volatile uint64_t *p)
-{
-    __asm__ volatile("amoadd.d zero, %1, (%0)" :: "r"(p), "r"(1UL) : "memory");
-}
+static void amo_add(volatile uint64_t *p) { __asm__ volatile("amoadd.d zero, %1, (%0)" ::"r"(p), "r"(1UL) : "memory"); }
 
 static void work(void)
 {
@@ -65,7 +62,7 @@ void secondary_main(uint64_t h)
     sleep_until(&ipis[h], 1);
     work();
     amo_add(&done);
-    mmio_w32(CLINT_MSIP(0), 1);          /* tell hart 0 */
+    mmio_w32(CLINT_MSIP(0), 1); /* tell hart 0 */
     for (;;)
         wfi();
 }
@@ -78,7 +75,7 @@ int main(uint64_t hartid, uint64_t dtb)
     for (uint64_t h = 1; h < NHARTS; h++)
         mmio_w32(CLINT_MSIP(h), 1);
     work();
-    sleep_until(&done, NHARTS - 1);       /* woken by the secondaries' IPIs */
+    sleep_until(&done, NHARTS - 1); /* woken by the secondaries' IPIs */
     CHECK(3, ipis[1] == 1 && ipis[2] == 1);
     CHECK(4, ipis[0] >= 1);
     CHECK(5, amo_total == NHARTS * ITERS);

@@ -62,9 +62,9 @@
 #define ROUNDS 20000UL
 #endif
 #define LOCK_ITERS 20000UL
-#define MIX_ITERS 20000UL
+#define MIX_ITERS  20000UL
 #define ABA_ROUNDS 50UL
-#define NPAIRS (NHARTS / 2)
+#define NPAIRS     (NHARTS / 2)
 
 /* Every shared variable has a 64-byte block of its own: contention only
  * where a test wants it. */
@@ -75,12 +75,12 @@ struct shared {
 struct pair {
     struct shared x, y, flag, data, want[2], turn, peterson_total;
     uint64_t bad_sb, bad_mp, bad_coherence, sb_unfenced_zero;
-    uint64_t a[ROUNDS + 1], b[ROUNDS + 1];     /* sb: what each load saw */
+    uint64_t a[ROUNDS + 1], b[ROUNDS + 1]; /* sb: what each load saw */
 } __attribute__((aligned(64)));
 
 static struct pair pairs[NPAIRS];
 static struct shared amo_total, lrsc_total, lock, lock_total;
-static struct shared words;              /* two amoadd.w counters */
+static struct shared words; /* two amoadd.w counters */
 static struct shared swap_slot, max_v, min_v, bits;
 static struct shared swap_in[NHARTS], swap_out[NHARTS], mix_bad[NHARTS];
 static struct shared bar_count, bar_sense;
@@ -90,8 +90,10 @@ static uint64_t aba_sc_ok, control_sc_ok;
 /* Zihintpause's pause (a FENCE hint: a no-op where unknown), in every spin. */
 static inline void relax(void) { __asm__ volatile(".insn i 0x0f, 0, x0, x0, 0x010" ::: "memory"); }
 
+/* clang-format off */
 #define AMO(op, sz, ord, p, v) ({ uint64_t o_; \
     __asm__ volatile("amo" #op "." #sz #ord " %0, %2, (%1)" : "=r"(o_) : "r"(p), "r"(v) : "memory"); o_; })
+/* clang-format on */
 
 /* All NHARTS harts meet here. The last to arrive resets the count before it
  * flips the sense (fence rw,w), the others wait for the flip; the AMO's
@@ -116,10 +118,7 @@ static void lock_take(volatile uint64_t *l)
         relax();
 }
 
-static void lock_give(volatile uint64_t *l)
-{
-    (void)AMO(swap, w, .rl, l, 0UL);
-}
+static void lock_give(volatile uint64_t *l) { (void)AMO(swap, w, .rl, l, 0UL); }
 
 /* Store buffering, free running: for i = 1..ROUNDS the even hart of a pair
  * stores x = i, (fence rw,rw,) loads y into a[i]; the odd hart stores y = i,
@@ -213,7 +212,7 @@ static void counters(uint64_t h, uint64_t *sense)
     barrier(sense);
     for (uint64_t i = 0; i < ITERS; i++) {
         (void)AMO(add, d, , &amo_total.v, 1UL);
-        (void)AMO(add, w, , &words.v, 1UL);                       /* low word */
+        (void)AMO(add, w, , &words.v, 1UL);                          /* low word */
         (void)AMO(add, w, , (volatile uint32_t *)&words.v + 1, 3UL); /* high word */
         lrsc_inc(&lrsc_total.v);
     }
@@ -260,10 +259,10 @@ static int aba_lr_wait_sc(uint64_t round)
 {
     uint64_t v, fail, t;
     __asm__ volatile("   lr.d %0, (%3)\n"
-                     "   sd %5, (%4)\n"                /* go = round */
+                     "   sd %5, (%4)\n" /* go = round */
                      "1: .insn i 0x0f, 0, x0, x0, 0x010\n"
                      "   ld %2, (%6)\n"
-                     "   bne %2, %5, 1b\n"             /* until done = round */
+                     "   bne %2, %5, 1b\n" /* until done = round */
                      "   sc.d %1, %0, (%3)\n"
                      : "=&r"(v), "=&r"(fail), "=&r"(t)
                      : "r"(&aba_a.v), "r"(&aba_go.v), "r"(round), "r"(&aba_done.v)
@@ -304,8 +303,10 @@ static void aba(uint64_t h, uint64_t *sense)
 
 static uint64_t phase_ticks[6];
 
+/* clang-format off */
 #define PHASE(k, call) do { uint64_t t_ = mmio_r64(CLINT_MTIME); call; \
     if (h == 0) phase_ticks[k] = mmio_r64(CLINT_MTIME) - t_; } while (0)
+/* clang-format on */
 
 static void run_all(uint64_t h)
 {
@@ -335,7 +336,7 @@ static void check_mix(void)
         out += swap_out[h].v;
         union_bits |= 0x5aUL << (8 * h);
     }
-    CHECK(30, in == out + swap_slot.v);                 /* the slot started at 0 */
+    CHECK(30, in == out + swap_slot.v); /* the slot started at 0 */
     CHECK(31, max_v.v == NHARTS * MIX_ITERS - 1);
     CHECK(32, min_v.v == ~0UL - (NHARTS * MIX_ITERS - 1));
     CHECK(33, bits.v == union_bits);
@@ -354,7 +355,7 @@ static void report_pair(const struct pair *p, uint64_t k)
 
 int main(uint64_t hartid, uint64_t dtb)
 {
-    min_v.v = ~0UL;   /* .bss is 0; the first barrier orders this before the others' AMOs */
+    min_v.v = ~0UL; /* .bss is 0; the first barrier orders this before the others' AMOs */
     run_all(0);
     for (uint64_t k = 0; k < NPAIRS; k++) {
         CHECK(1 + 10 * k, pairs[k].bad_sb == 0);

@@ -15,19 +15,19 @@
  * mapping. */
 #include "guest.h"
 
-#define ROUNDS 200UL
-#define VA_PAGE 0x100000000UL           /* VPN[2] = 4: a table of its own */
-#define SBI_EXT_RFENCE 0x52464E43
-#define SBI_EXT_HSM 0x48534D
+#define ROUNDS                200UL
+#define VA_PAGE               0x100000000UL /* VPN[2] = 4: a table of its own */
+#define SBI_EXT_RFENCE        0x52464E43
+#define SBI_EXT_HSM           0x48534D
 #define SBI_RFENCE_SFENCE_VMA 1
-#define SBI_HSM_HART_START 0
+#define SBI_HSM_HART_START    0
 
-#define PTE_V (1UL << 0)
-#define PTE_R (1UL << 1)
-#define PTE_W (1UL << 2)
-#define PTE_X (1UL << 3)
-#define PTE_A (1UL << 6)
-#define PTE_D (1UL << 7)
+#define PTE_V     (1UL << 0)
+#define PTE_R     (1UL << 1)
+#define PTE_W     (1UL << 2)
+#define PTE_X     (1UL << 3)
+#define PTE_A     (1UL << 6)
+#define PTE_D     (1UL << 7)
 #define SATP_SV39 (8UL << 60)
 
 static uint64_t root[512] __attribute__((aligned(4096)));
@@ -36,10 +36,7 @@ static volatile uint64_t leaf[512] __attribute__((aligned(4096)));
 static volatile uint64_t pages[2][512] __attribute__((aligned(4096)));
 static volatile uint64_t published, acked, started, bad, first_bad_round, first_bad_value;
 
-static uint64_t pte_to(uintptr_t pa, uint64_t flags)
-{
-    return (pa >> 12) << 10 | flags;
-}
+static uint64_t pte_to(uintptr_t pa, uint64_t flags) { return (pa >> 12) << 10 | flags; }
 
 static void vm_on(void)
 {
@@ -48,15 +45,9 @@ static void vm_on(void)
 }
 
 /* The value P1 or P2 holds: round r maps page r % 2. */
-static uint64_t content(uint64_t page)
-{
-    return 0x1111UL * (page + 1);
-}
+static uint64_t content(uint64_t page) { return 0x1111UL * (page + 1); }
 
-static void map_page(uint64_t page)
-{
-    leaf[0] = pte_to((uintptr_t)pages[page], PTE_V | PTE_R | PTE_A);
-}
+static void map_page(uint64_t page) { leaf[0] = pte_to((uintptr_t)pages[page], PTE_V | PTE_R | PTE_A); }
 
 void secondary_main(uint64_t h)
 {
@@ -68,9 +59,9 @@ void secondary_main(uint64_t h)
         do {
             seen = published;
             __asm__ volatile("fence r, r" ::: "memory");
-            (void)*va;                   /* keeps the mapping in the TLB */
+            (void)*va; /* keeps the mapping in the TLB */
         } while (seen != r);
-        uint64_t v = *va;                /* the first read after seeing r */
+        uint64_t v = *va; /* the first read after seeing r */
         if (v != content(r % 2) && !bad++) {
             first_bad_round = r;
             first_bad_value = v;
@@ -108,7 +99,7 @@ int main(uint64_t hartid, uint64_t dtb)
     CHECK(1, hartid == 0);
     pages[0][0] = content(0);
     pages[1][0] = content(1);
-    root[0] = PTE_V | PTE_R | PTE_W | PTE_A | PTE_D;                  /* MMIO */
+    root[0] = PTE_V | PTE_R | PTE_W | PTE_A | PTE_D; /* MMIO */
     root[2] = pte_to(RAM_BASE, PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D);
     root[4] = pte_to((uintptr_t)mid, PTE_V);
     mid[0] = pte_to((uintptr_t)leaf, PTE_V);

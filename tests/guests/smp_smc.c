@@ -14,24 +14,24 @@
 #include "guest.h"
 
 #define VERSIONS 300UL
-#define F_WORDS 4
+#define F_WORDS  4
 
 /* F, in a writable page of its own: addi a0, zero, v; addi a1, zero, 2v;
  * add a0, a0, a1; ret. Starts as version 0. */
 static volatile uint32_t f_code[1024] __attribute__((aligned(4096))) = {
-    0x00000513, 0x00000593, 0x00b50533, 0x00008067,
+    0x00000513,
+    0x00000593,
+    0x00b50533,
+    0x00008067,
 };
 static volatile uint64_t published, acked, loop_calls, bad_loop, bad_handler;
 static volatile uint64_t first_bad_v, first_bad_r;
 
-static uint32_t addi(unsigned rd, uint64_t imm)
-{
-    return (uint32_t)(imm << 20 | rd << 7 | 0x13);
-}
+static uint32_t addi(unsigned rd, uint64_t imm) { return (uint32_t)(imm << 20 | rd << 7 | 0x13); }
 
 static uint64_t call_f(void)
 {
-    uint64_t (*f)(void) = (uint64_t (*)(void))(uintptr_t)f_code;
+    uint64_t (*f)(void) = (uint64_t(*)(void))(uintptr_t)f_code;
     return f();
 }
 
@@ -62,7 +62,7 @@ void secondary_main(uint64_t h)
     if (h != 1)
         for (;;)
             wfi();
-    while (loop_calls < 100)              /* hart 0 runs F: it is translated */
+    while (loop_calls < 100) /* hart 0 runs F: it is translated */
         ;
     for (uint64_t v = 1; v <= VERSIONS; v++) {
         f_code[0] = addi(10, v);

@@ -59,12 +59,12 @@ void m_trap(uint64_t cause, uint64_t epc, uint64_t tval)
 #ifdef MODE_FENCEI
 /* li a0, 1; ret   and   li a0, 2 (the rewrite). */
 #define LI_A0(n) (0x00000513u | ((uint32_t)(n) << 20))
-#define RET 0x00008067u
+#define RET      0x00008067u
 static uint32_t code[2] __attribute__((aligned(64))) = { LI_A0(1), RET };
 
 static void hart1(void)
 {
-    uint64_t (*f)(void) = (uint64_t (*)(void))(uintptr_t)code;
+    uint64_t (*f)(void) = (uint64_t(*)(void))(uintptr_t)code;
     CSR_WRITE(mie, 1UL << IRQ_MSI);
     CSR_SET(mstatus, MSTATUS_MIE);
     for (uint64_t n = 0;; n++) {
@@ -202,7 +202,7 @@ static int hart0(void)
 static void hart1(void)
 {
     mix(100000);
-    __asm__ volatile("jr %0" :: "r"(0UL)); /* nothing at 0: a fetch access fault, again and again */
+    __asm__ volatile("jr %0" ::"r"(0UL)); /* nothing at 0: a fetch access fault, again and again */
 }
 
 static int hart0(void)

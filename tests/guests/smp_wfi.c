@@ -27,7 +27,7 @@ void secondary_main(uint64_t h)
         wfi();
         wakeups++;
         if (!(CSR_READ(mip) & (1UL << IRQ_MSI)))
-            continue;                    /* a spurious wake-up: allowed */
+            continue; /* a spurious wake-up: allowed */
         mmio_w32(CLINT_MSIP(1), 0);
         CHECK(3, !(CSR_READ(mip) & (1UL << IRQ_MSI)));
         count++;

@@ -4,8 +4,10 @@
  * the future clears STIP (Sstc spec, "stimecmp"). */
 #include "guest.h"
 
+/* clang-format off */
 #define DELAY_TICKS  100000UL          /* 10 ms at 10 MHz */
 #define LATE_TICKS   TIMEBASE_HZ       /* 1 s */
+/* clang-format on */
 
 static volatile uint64_t hits, hit_cause, seen_at;
 
@@ -20,7 +22,7 @@ void s_trap(uint64_t cause, uint64_t epc, uint64_t tval)
     seen_at = CSR_READ(time);
     hit_cause = cause;
     hits++;
-    CSR_WRITE(stimecmp, ~0UL);             /* lowers STIP */
+    CSR_WRITE(stimecmp, ~0UL); /* lowers STIP */
 }
 
 static void s_main(uint64_t unused)
@@ -59,7 +61,7 @@ int main(uint64_t hartid, uint64_t dtb)
 {
     CSR_WRITE(mtvec, (uint64_t)m_trap_entry);
     CSR_SET(menvcfg, MENVCFG_STCE);
-    CHECK(1, CSR_READ(menvcfg) & MENVCFG_STCE);   /* Sstc implemented */
+    CHECK(1, CSR_READ(menvcfg) & MENVCFG_STCE); /* Sstc implemented */
     CSR_SET(mcounteren, MCOUNTEREN_TM);
     CSR_WRITE(mideleg, 1UL << IRQ_STI);
     CHECK(2, CSR_READ(mideleg) & (1UL << IRQ_STI));

@@ -4,14 +4,14 @@
  * echo "got: rivet". */
 #include "guest.h"
 
-#define UART_RBR 0
-#define UART_IER 1
-#define UART_IIR 2
-#define UART_LSR 5
-#define IER_ERBFI 0x01
-#define LSR_DR    0x01
+#define UART_RBR   0
+#define UART_IER   1
+#define UART_IIR   2
+#define UART_LSR   5
+#define IER_ERBFI  0x01
+#define LSR_DR     0x01
 #define IIR_NO_INT 0x01
-#define CTX_M0    0
+#define CTX_M0     0
 
 static const char want[] = "rivet\n";
 static volatile char got[16];
@@ -38,7 +38,7 @@ void m_trap(uint64_t cause, uint64_t epc, uint64_t tval)
         if (ngot < sizeof got)
             got[ngot++] = c;
     }
-    mmio_w32(PLIC_CLAIM(CTX_M0), src);     /* complete */
+    mmio_w32(PLIC_CLAIM(CTX_M0), src); /* complete */
 }
 
 int main(uint64_t hartid, uint64_t dtb)

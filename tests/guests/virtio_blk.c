@@ -11,7 +11,7 @@
 #ifndef EXPECT_VERSION
 #define EXPECT_VERSION 2
 #endif
-#define IMAGE_SECTORS 128     /* the driver makes a 64 KiB image */
+#define IMAGE_SECTORS 128 /* the driver makes a 64 KiB image */
 
 static struct vq_mem vq;
 static struct vblk dev;
@@ -36,10 +36,7 @@ static uint8_t host_byte(unsigned i)
 }
 
 /* Guest pattern over sectors 1-2 (byte i of the 1024): (i * 13 + 0x5a) & 0xff. */
-static uint8_t guest_byte(unsigned i)
-{
-    return (uint8_t)((i * 13 + 0x5a) & 0xff);
-}
+static uint8_t guest_byte(unsigned i) { return (uint8_t)((i * 13 + 0x5a) & 0xff); }
 
 int main(uint64_t hartid, uint64_t dtb)
 {
@@ -60,7 +57,7 @@ int main(uint64_t hartid, uint64_t dtb)
 
     memset(buf, 0, sizeof buf);
     CHECK(22, vblk_rw(&dev, VIRTIO_BLK_T_IN, 0, buf, 1) == VIRTIO_BLK_S_OK);
-    CHECK(23, dev.vq->used.ring[0].len >= SECTOR + 1);   /* data + status */
+    CHECK(23, dev.vq->used.ring[0].len >= SECTOR + 1); /* data + status */
     for (unsigned i = 0; i < SECTOR; i++)
         CHECK(24, buf[i] == host_byte(i));
 

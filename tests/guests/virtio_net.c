@@ -20,12 +20,14 @@
 
 /* virtio_net_hdr: 12 bytes with VERSION_1 (num_buffers included), 10 on
  * the legacy transport without MRG_RXBUF (virtio 1.2 5.1.6.1). */
+/* clang-format off */
 #define HDR       (dev.version == 2 ? 12u : 10u)
 #define BUF_SIZE  2048
 #define RX_QUEUE  0
 #define TX_QUEUE  1
 #define ETH_HLEN  14
 #define MS        (TIMEBASE_HZ / 1000)
+/* clang-format on */
 
 static struct vq_mem rxq, txq;
 static struct vblk dev;
@@ -139,8 +141,8 @@ static int arp_answered(uint64_t ms)
     unsigned len;
     const uint8_t *f;
     while ((f = recv_frame(ms, &len)) != NULL)
-        if (len >= ETH_HLEN + 28 && get16(f + 12) == 0x0806 && get16(f + 20) == 2 &&
-            memcmp(f + 22, gw_mac, 6) == 0 && memcmp(f + 28, gw_ip, 4) == 0)
+        if (len >= ETH_HLEN + 28 && get16(f + 12) == 0x0806 && get16(f + 20) == 2 && memcmp(f + 22, gw_mac, 6) == 0 &&
+            memcmp(f + 28, gw_ip, 4) == 0)
             return 1;
     return 0;
 }
@@ -178,8 +180,7 @@ static int echo_answered(uint16_t id, uint64_t ms)
     const uint8_t *f;
     while ((f = recv_frame(ms, &len)) != NULL) {
         const uint8_t *ip = f + ETH_HLEN, *icmp = ip + 20;
-        if (len < ETH_HLEN + 20 + 64 || get16(f + 12) != 0x0800 || ip[9] != 1 || icmp[0] != 0 ||
-            get16(icmp + 4) != id)
+        if (len < ETH_HLEN + 20 + 64 || get16(f + 12) != 0x0800 || ip[9] != 1 || icmp[0] != 0 || get16(icmp + 4) != id)
             continue;
         for (unsigned i = 8; i < 64; i++)
             CHECK(22, icmp[i] == (uint8_t)(i * 3 + id));

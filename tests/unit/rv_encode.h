@@ -28,8 +28,8 @@ static inline uint32_t s_type(unsigned f3, unsigned rs1, unsigned rs2, int imm)
 static inline uint32_t b_type(unsigned f3, unsigned rs1, unsigned rs2, int off)
 {
     uint32_t o = (uint32_t)off;
-    return ((o >> 12) & 1) << 31 | ((o >> 5) & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 |
-           ((o >> 1) & 0xf) << 8 | ((o >> 11) & 1) << 7 | 0x63;
+    return ((o >> 12) & 1) << 31 | ((o >> 5) & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | ((o >> 1) & 0xf) << 8 |
+           ((o >> 11) & 1) << 7 | 0x63;
 }
 /* jal rd, off. */
 static inline uint32_t j_type(unsigned rd, int off)

@@ -44,17 +44,21 @@ static void teardown(void)
 }
 
 /* ---- a few RV64I encodings ---- */
-static uint32_t addi(unsigned rd, unsigned rs1, int imm) { return ((uint32_t)imm & 0xfff) << 20 | rs1 << 15 | rd << 7 | 0x13; }
+static uint32_t addi(unsigned rd, unsigned rs1, int imm)
+{
+    return ((uint32_t)imm & 0xfff) << 20 | rs1 << 15 | rd << 7 | 0x13;
+}
 static uint32_t jal(unsigned rd, int off)
 {
     uint32_t o = (uint32_t)off;
-    return ((o >> 20) & 1) << 31 | ((o >> 1) & 0x3ff) << 21 | ((o >> 11) & 1) << 20 | ((o >> 12) & 0xff) << 12 | rd << 7 | 0x6f;
+    return ((o >> 20) & 1) << 31 | ((o >> 1) & 0x3ff) << 21 | ((o >> 11) & 1) << 20 | ((o >> 12) & 0xff) << 12 |
+           rd << 7 | 0x6f;
 }
 static uint32_t bne(unsigned rs1, unsigned rs2, int off)
 {
     uint32_t o = (uint32_t)off;
-    return ((o >> 12) & 1) << 31 | ((o >> 5) & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | 1u << 12 |
-           ((o >> 1) & 0xf) << 8 | ((o >> 11) & 1) << 7 | 0x63;
+    return ((o >> 12) & 1) << 31 | ((o >> 5) & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | 1u << 12 | ((o >> 1) & 0xf) << 8 |
+           ((o >> 11) & 1) << 7 | 0x63;
 }
 #define EBREAK 0x00100073u
 
@@ -81,7 +85,7 @@ START_TEST(jal_in_page_is_followed)
 {
     /* 0: addi x1,x0,1; 4: jal x5,+12 (to 16); 8: addi x1,x1,100 (skipped);
      * 12: ebreak; 16: addi x1,x1,2; 20: jal x0,-8 (back to 12) */
-    const uint32_t code[] = {addi(1, 0, 1), jal(5, 12), addi(1, 1, 100), EBREAK, addi(1, 1, 2), jal(0, -8)};
+    const uint32_t code[] = { addi(1, 0, 1), jal(5, 12), addi(1, 1, 100), EBREAK, addi(1, 1, 2), jal(0, -8) };
     put(RAM_BASE, code, 6);
     struct block *b = cache_build(cache, RAM_BASE, bus_ram_ptr(&bus, RAM_BASE, 4));
     ck_assert_ptr_nonnull(b);
@@ -100,9 +104,9 @@ END_TEST
 
 START_TEST(jal_out_of_page_ends_the_block)
 {
-    const uint32_t code[] = {addi(1, 0, 7), jal(0, 4096)};
+    const uint32_t code[] = { addi(1, 0, 7), jal(0, 4096) };
     put(RAM_BASE, code, 2);
-    const uint32_t there[] = {EBREAK};
+    const uint32_t there[] = { EBREAK };
     put(RAM_BASE + 4 + 4096, there, 1);
     struct block *b = cache_build(cache, RAM_BASE, bus_ram_ptr(&bus, RAM_BASE, 4));
     ck_assert_uint_eq(b->n, 2);
@@ -115,7 +119,7 @@ START_TEST(branch_loops_inside_its_block)
 {
     /* 0: addi x1,x0,1000; 4: addi x2,x2,3; 8: addi x1,x1,-1; 12: bne x1,x0,-8;
      * 16: ebreak. 1 + 3 * 1000 instructions before the ebreak. */
-    const uint32_t code[] = {addi(1, 0, 1000), addi(2, 2, 3), addi(1, 1, -1), bne(1, 0, -8), EBREAK};
+    const uint32_t code[] = { addi(1, 0, 1000), addi(2, 2, 3), addi(1, 1, -1), bne(1, 0, -8), EBREAK };
     put(RAM_BASE, code, 5);
     struct block *b = cache_build(cache, RAM_BASE, bus_ram_ptr(&bus, RAM_BASE, 4));
     ck_assert_uint_eq(b->insns[3].tidx, 1); /* the bne's target, found in the block */
@@ -130,7 +134,7 @@ START_TEST(slices_end_inside_a_loop)
 {
     /* The same loop, run 7 instructions at a time: every slice stops at a
      * block boundary past its budget, and the counts still add up. */
-    const uint32_t code[] = {addi(1, 0, 200), addi(2, 2, 3), addi(1, 1, -1), bne(1, 0, -8), EBREAK};
+    const uint32_t code[] = { addi(1, 0, 200), addi(2, 2, 3), addi(1, 1, -1), bne(1, 0, -8), EBREAK };
     put(RAM_BASE, code, 5);
     h->mtvec = RAM_BASE + 16;
     uint64_t slices = 0;
@@ -152,12 +156,12 @@ START_TEST(store_into_the_running_loop)
      * pass runs the new instruction. x3 holds the new encoding. */
     const uint32_t new_insn = addi(2, 2, 5);
     const uint32_t code[] = {
-        addi(1, 0, 10),           /* 0 */
-        addi(2, 2, 3),            /* 4: rewritten */
-        0x0032a023u,              /* 8: sw x3, 0(x5) */
-        addi(1, 1, -1),           /* 12 */
-        bne(1, 0, -12),           /* 16: to 4 */
-        EBREAK,                   /* 20 */
+        addi(1, 0, 10), /* 0 */
+        addi(2, 2, 3),  /* 4: rewritten */
+        0x0032a023u,    /* 8: sw x3, 0(x5) */
+        addi(1, 1, -1), /* 12 */
+        bne(1, 0, -12), /* 16: to 4 */
+        EBREAK,         /* 20 */
     };
     put(RAM_BASE, code, 6);
     h->x[3] = new_insn;
@@ -169,7 +173,7 @@ END_TEST
 
 START_TEST(flush_page_drops_its_jump_cache_entries)
 {
-    const uint32_t code[] = {addi(1, 0, 1), EBREAK};
+    const uint32_t code[] = { addi(1, 0, 1), EBREAK };
     put(RAM_BASE, code, 2);
     run_to(RAM_BASE + 4);
     ck_assert_uint_eq(jcache_slot(h, RAM_BASE)->vpc, RAM_BASE);
@@ -184,7 +188,7 @@ START_TEST(spin_on_j_self)
 {
     /* 0: j 0. Every trace of it is left out: the block is the end marker
      * alone, retiring MAX_BLOCK_INSNS jumps a pass, and budgets still hold. */
-    const uint32_t code[] = {jal(0, 0)};
+    const uint32_t code[] = { jal(0, 0) };
     put(RAM_BASE, code, 1);
     struct block *b = cache_build(cache, RAM_BASE, bus_ram_ptr(&bus, RAM_BASE, 4));
     ck_assert_ptr_nonnull(b);
@@ -202,14 +206,17 @@ START_TEST(branch_into_a_trace)
     /* 0: addi x1,x0,50; 4: j +8 (to 12, left out); 8: ebreak; 12: addi x2,x2,1;
      * 16: addi x1,x1,-1; 20: bne x1,x0,-8 (to 12, in the block); 24: ebreak.
      * The in-block loop's instret must count from the target's idx. */
-    const uint32_t code[] = {addi(1, 0, 50), jal(0, 8), EBREAK, addi(2, 2, 1), addi(1, 1, -1), bne(1, 0, -8), EBREAK};
+    const uint32_t code[] = { addi(1, 0, 50), jal(0, 8), EBREAK, addi(2, 2, 1), addi(1, 1, -1), bne(1, 0, -8), EBREAK };
     put(RAM_BASE, code, 7);
     ck_assert_uint_eq(run_to(RAM_BASE + 24), 2 + 3 * 50);
     ck_assert_uint_eq(h->x[2], 50);
 }
 END_TEST
 
-static uint32_t jalr(unsigned rd, unsigned rs1, int imm) { return ((uint32_t)imm & 0xfff) << 20 | rs1 << 15 | rd << 7 | 0x67; }
+static uint32_t jalr(unsigned rd, unsigned rs1, int imm)
+{
+    return ((uint32_t)imm & 0xfff) << 20 | rs1 << 15 | rd << 7 | 0x67;
+}
 
 START_TEST(store_into_a_chained_block)
 {
@@ -217,8 +224,8 @@ START_TEST(store_into_a_chained_block)
      * it again: the second call, a chained jump through the jump cache,
      * must run the new instruction. */
     const uint64_t sub = RAM_BASE + PAGE_SIZE;
-    const uint32_t code[] = {jalr(1, 6, 0), 0x00332023u /* sw x3, 0(x6) */, jalr(1, 6, 0), EBREAK};
-    const uint32_t routine[] = {addi(2, 2, 3), jalr(0, 1, 0)};
+    const uint32_t code[] = { jalr(1, 6, 0), 0x00332023u /* sw x3, 0(x6) */, jalr(1, 6, 0), EBREAK };
+    const uint32_t routine[] = { addi(2, 2, 3), jalr(0, 1, 0) };
     put(RAM_BASE, code, 4);
     put(sub, routine, 2);
     h->x[3] = addi(2, 2, 5);

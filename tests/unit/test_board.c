@@ -31,9 +31,11 @@ static enum cli_result parse(struct cli_options *o, char **argv)
 START_TEST(devices_fill_from_the_highest_slot)
 {
     struct cli_options o;
+    /* clang-format off */
     char *argv[] = { "rivet", "-kernel", "k", "-drive", "file=a.img,if=none,id=a", "-drive",
                      "file=b.img,if=none,id=b", "-device", "virtio-blk-device,drive=a", "-device",
                      "virtio-blk-device,drive=b", NULL };
+    /* clang-format on */
     ck_assert_int_eq(parse(&o, argv), CLI_RUN);
     ck_assert_uint_eq(o.cfg.ndrives, 2);
     ck_assert_str_eq(o.cfg.drives[0].path, "a.img");
@@ -48,10 +50,12 @@ END_TEST
 START_TEST(if_virtio_first_and_explicit_bus)
 {
     struct cli_options o;
+    /* clang-format off */
     char *argv[] = { "rivet", "-bios", "none", "-kernel", "k", "-drive", "file=x,,y.img,id=a,if=none,readonly=on",
                      "-device", "virtio-blk-device,drive=a,bus=virtio-mmio-bus.0", "-drive",
                      "file=c.img,format=raw,if=virtio", "-global", "virtio-mmio.force-legacy=true",
                      "-snapshot", "-serial", "file:out.txt", NULL };
+    /* clang-format on */
     ck_assert_int_eq(parse(&o, argv), CLI_RUN);
     ck_assert_uint_eq(o.cfg.ndrives, 2);
     ck_assert_str_eq(o.cfg.drives[0].path, "c.img");

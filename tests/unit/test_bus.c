@@ -42,8 +42,10 @@ static bus_status dev_write(void *opaque, uint64_t offset, unsigned size, uint64
 }
 
 static const struct mmio_region dev_region = {
+    /* clang-format off */
     .name = "fake", .base = DEV_BASE, .size = 64, .min_access = 4, .max_access = 4,
     .read = dev_read, .write = dev_write, .opaque = &dev,
+    /* clang-format on */
 };
 
 /* Hook recorders. */
@@ -76,10 +78,7 @@ static void setup(void)
     bus.watch = on_watch;
 }
 
-static void teardown(void)
-{
-    bus_destroy(&bus);
-}
+static void teardown(void) { bus_destroy(&bus); }
 
 START_TEST(test_init_rejects_bad_ram)
 {
@@ -146,7 +145,7 @@ START_TEST(test_region_overlap_refused)
     r.min_access = 1;
     r.max_access = 8;
     ck_assert(bus_add_region(&bus, &r)); /* adjacent to nothing: fine */
-    r.base = ~0ull - 15; /* ends exactly at the top of the address space */
+    r.base = ~0ull - 15;                 /* ends exactly at the top of the address space */
     ck_assert(bus_add_region(&bus, &r));
     ck_assert_int_eq(bus.nregions, 3);
     ck_assert_ptr_eq(bus_find_region(&bus, DEV_BASE + 63), &bus.regions[0]);
@@ -178,13 +177,13 @@ START_TEST(test_mmio_size_rules)
     ck_assert_uint_eq(v, 0x12345678); /* junk above 32 bits masked */
     ck_assert_uint_eq(dev.last_offset, 8);
     int reads = dev.reads, writes = dev.writes;
-    ck_assert_int_eq(bus_read(&bus, DEV_BASE + 8, 1, &v), BUS_ERROR);  /* below min */
-    ck_assert_int_eq(bus_read(&bus, DEV_BASE + 8, 8, &v), BUS_ERROR);  /* above max */
-    ck_assert_int_eq(bus_read(&bus, DEV_BASE + 6, 4, &v), BUS_ERROR);  /* misaligned */
+    ck_assert_int_eq(bus_read(&bus, DEV_BASE + 8, 1, &v), BUS_ERROR); /* below min */
+    ck_assert_int_eq(bus_read(&bus, DEV_BASE + 8, 8, &v), BUS_ERROR); /* above max */
+    ck_assert_int_eq(bus_read(&bus, DEV_BASE + 6, 4, &v), BUS_ERROR); /* misaligned */
     ck_assert_int_eq(bus_write(&bus, DEV_BASE + 2, 4, 0), BUS_ERROR);
     ck_assert_int_eq(bus_write(&bus, DEV_BASE, 2, 0), BUS_ERROR);
-    ck_assert_int_eq(bus_read(&bus, DEV_BASE, 3, &v), BUS_ERROR);      /* not a size */
-    ck_assert_int_eq(dev.reads, reads); /* the device never saw them */
+    ck_assert_int_eq(bus_read(&bus, DEV_BASE, 3, &v), BUS_ERROR); /* not a size */
+    ck_assert_int_eq(dev.reads, reads);                           /* the device never saw them */
     ck_assert_int_eq(dev.writes, writes);
     /* Unmapped addresses. */
     ck_assert_int_eq(bus_read(&bus, DEV_BASE + 64, 4, &v), BUS_ERROR);

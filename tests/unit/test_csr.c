@@ -11,7 +11,7 @@
 
 #define RAM_BASE 0x80000000ull
 #define RAM_SIZE (1ull << 20)
-#define RD_X0 32
+#define RD_X0    32
 
 static struct bus bus;
 static struct hart *h;
@@ -37,7 +37,7 @@ static void teardown(void)
 /* A hand-made CSR instruction: csrXX rd, csr, rs1/uimm. */
 static struct insn csr_insn(insn_fn fn, unsigned csr, unsigned rd, unsigned rs1)
 {
-    struct insn in = {0};
+    struct insn in = { 0 };
     in.fn = fn;
     in.imm = (int32_t)csr;
     in.rd = (uint8_t)(rd == 0 ? RD_X0 : rd);
@@ -56,8 +56,8 @@ static uint64_t rd_csr(unsigned csr)
 
 START_TEST(test_misa_exact)
 {
-    uint64_t want = (2ull << 62) | MISA_EXT('I') | MISA_EXT('M') | MISA_EXT('A') | MISA_EXT('F') |
-                    MISA_EXT('D') | MISA_EXT('C') | MISA_EXT('S') | MISA_EXT('U');
+    uint64_t want = (2ull << 62) | MISA_EXT('I') | MISA_EXT('M') | MISA_EXT('A') | MISA_EXT('F') | MISA_EXT('D') |
+                    MISA_EXT('C') | MISA_EXT('S') | MISA_EXT('U');
     ck_assert_uint_eq(rd_csr(CSR_MISA), want);
     ck_assert_int_eq(csr_write(h, CSR_MISA, 0), 0); /* WARL: accepted, ignored */
     ck_assert_uint_eq(rd_csr(CSR_MISA), want);
@@ -72,8 +72,8 @@ START_TEST(test_csrs_follow_the_isa)
     uint64_t v;
     ck_assert(isa_parse_cpu("rv64,f=off,d=off,m=off,zicntr=off,sstc=off", &isa, NULL, 0));
     hart_set_isa(h, &isa);
-    ck_assert_uint_eq(rd_csr(CSR_MISA), (2ull << 62) | MISA_EXT('I') | MISA_EXT('A') | MISA_EXT('C') |
-                                            MISA_EXT('S') | MISA_EXT('U'));
+    ck_assert_uint_eq(rd_csr(CSR_MISA),
+                      (2ull << 62) | MISA_EXT('I') | MISA_EXT('A') | MISA_EXT('C') | MISA_EXT('S') | MISA_EXT('U'));
     ck_assert_int_eq(csr_read(h, CSR_FFLAGS, &v), CAUSE_ILLEGAL_INSTRUCTION);
     ck_assert_int_eq(csr_read(h, CSR_FCSR, &v), CAUSE_ILLEGAL_INSTRUCTION);
     ck_assert_int_eq(csr_read(h, CSR_CYCLE, &v), CAUSE_ILLEGAL_INSTRUCTION);
@@ -181,8 +181,9 @@ START_TEST(test_mstatus_warl)
     ck_assert_uint_eq((s & MSTATUS_SXL) >> 34, 2);
 
     /* MPP = 2 is reserved: the old mode stays. UXL/SXL/XS/VS/xBE cannot be set. */
-    csr_write(h, CSR_MSTATUS, (2ull << MSTATUS_MPP_SHIFT) | MSTATUS_XS | MSTATUS_VS | MSTATUS_UBE |
-                              MSTATUS_SBE | MSTATUS_MBE | MSTATUS_UXL);
+    csr_write(h, CSR_MSTATUS,
+              (2ull << MSTATUS_MPP_SHIFT) | MSTATUS_XS | MSTATUS_VS | MSTATUS_UBE | MSTATUS_SBE | MSTATUS_MBE |
+                  MSTATUS_UXL);
     s = rd_csr(CSR_MSTATUS);
     ck_assert_uint_eq((s & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT, PRV_S);
     ck_assert_uint_eq(s & (MSTATUS_XS | MSTATUS_VS | MSTATUS_UBE | MSTATUS_SBE | MSTATUS_MBE), 0);
@@ -475,8 +476,7 @@ START_TEST(test_envcfg_fields)
     hart_set_isa(h, &isa);
     ck_assert_uint_eq(rd_csr(CSR_MENVCFG), 0);
     ck_assert_int_eq(csr_write(h, CSR_MENVCFG, ~0ull), 0);
-    ck_assert_uint_eq(rd_csr(CSR_MENVCFG),
-                      MENVCFG_FIOM | MENVCFG_STCE | MENVCFG_ADUE | MENVCFG_PBMTE | MENVCFG_PMM);
+    ck_assert_uint_eq(rd_csr(CSR_MENVCFG), MENVCFG_FIOM | MENVCFG_STCE | MENVCFG_ADUE | MENVCFG_PBMTE | MENVCFG_PMM);
     ck_assert_int_eq(csr_write(h, CSR_MENVCFG, (uint64_t)PMM_RESERVED << MENVCFG_PMM_SHIFT), 0);
     ck_assert_uint_eq(rd_csr(CSR_MENVCFG), MENVCFG_PMM); /* PMM kept */
     ck_assert_int_eq(csr_write(h, CSR_SENVCFG, ~0ull), 0);
@@ -519,7 +519,7 @@ START_TEST(test_hpm_counting)
     ck_assert_int_eq(csr_write(h, CSR_MHPMEVENT3 + 2, 2 | MHPMEVENT_SINH), 0); /* counter 5 */
     ck_assert_int_eq(csr_write(h, CSR_MHPMCOUNTER3 + 2, 1000), 0);
     ck_assert_int_eq(csr_write(h, CSR_MHPMEVENT3, 0x10019), 0); /* counter 3: nothing */
-    h->instret = 111; /* the write, then 10 in M */
+    h->instret = 111;                                           /* the write, then 10 in M */
     hart_set_priv(h, PRV_S, h->instret);
     h->instret = 118; /* 7 in S */
     hart_set_priv(h, PRV_M, h->instret);

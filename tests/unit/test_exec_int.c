@@ -16,9 +16,9 @@
 #define RAM_BASE 0x80000000ull
 #define RAM_SIZE 0x10000ull
 #define ALL_ONES UINT64_MAX
-#define RS1 1
-#define RS2 2
-#define RD  3
+#define RS1      1
+#define RS2      2
+#define RD       3
 
 static struct hart *h;
 static struct bus bus;
@@ -288,10 +288,7 @@ END_TEST
 
 /* ---- Memory: loads, stores, atomics ---- */
 
-static int mem(insn_fn fn, uint64_t base, int32_t imm, uint64_t value)
-{
-    return exec(fn, base, value, imm);
-}
+static int mem(insn_fn fn, uint64_t base, int32_t imm, uint64_t value) { return exec(fn, base, value, imm); }
 
 START_TEST(test_loads_stores)
 {

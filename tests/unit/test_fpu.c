@@ -8,13 +8,13 @@
 #include "cpu/hart.h"
 #include "cpu/insn_table.h"
 
-#define BOX 0xffffffff00000000ull
-#define CANON_S 0x7fc00000u
-#define CANON_D 0x7ff8000000000000ull
-#define SNAN_S 0x7f800001u
-#define QNAN_S 0x7fc12345u
-#define SNAN_D 0x7ff0000000000001ull
-#define QNAN_D 0xfff8000000000123ull
+#define BOX      0xffffffff00000000ull
+#define CANON_S  0x7fc00000u
+#define CANON_D  0x7ff8000000000000ull
+#define SNAN_S   0x7f800001u
+#define QNAN_S   0x7fc12345u
+#define SNAN_D   0x7ff0000000000001ull
+#define QNAN_D   0xfff8000000000123ull
 #define BITS_BAD 0x5a5a5a5a5a5a5a5aull /* what rd holds before the instruction */
 
 enum { RD = 10, RS1 = 1, RS2 = 2, RS3 = 3 };
@@ -34,19 +34,23 @@ static void teardown(void) { free(h); }
 
 static int run(insn_fn fn, unsigned rm)
 {
-    struct insn in = {.fn = fn, .rd = RD, .rs1 = RS1, .rs2 = RS2, .rs3 = RS3, .rm = (uint8_t)rm, .len = 4,
-                      .bits = 0xdeadbeefu};
+    struct insn in = {
+        .fn = fn, .rd = RD, .rs1 = RS1, .rs2 = RS2, .rs3 = RS3, .rm = (uint8_t)rm, .len = 4, .bits = 0xdeadbeefu
+    };
     h->fflags = 0;
     return fn(h, &in);
 }
 
+/* clang-format off */
 static uint32_t fbits(float v) { uint32_t b; memcpy(&b, &v, 4); return b; }
 static uint64_t dbits(double v) { uint64_t b; memcpy(&b, &v, 8); return b; }
+/* clang-format on */
 static void set_sb(unsigned r, uint32_t b) { h->f[r] = BOX | b; }
 static void set_s(unsigned r, float v) { set_sb(r, fbits(v)); }
 static void set_d(unsigned r, double v) { h->f[r] = dbits(v); }
 
 /* Runs fn and checks the NaN-boxed single in rd and fflags. */
+/* clang-format off */
 #define CHECK_S(fn, rm, want, flags)                              \
     do {                                                          \
         ck_assert_int_eq(run(fn, rm), EXEC_NEXT);                 \
@@ -73,6 +77,7 @@ static void set_d(unsigned r, double v) { h->f[r] = dbits(v); }
         ck_assert_uint_eq(h->f[RD], BITS_BAD);                    \
         ck_assert_uint_eq(h->x[RD], BITS_BAD);                    \
     } while (0)
+/* clang-format on */
 
 #define NX FFLAG_NX
 #define UF FFLAG_UF
@@ -441,7 +446,7 @@ START_TEST(flags_accrue)
     set_d(RS1, 1.0);
     set_d(RS2, 3.0);
     h->fflags = FFLAG_DZ;
-    struct insn in = {.rd = RD, .rs1 = RS1, .rs2 = RS2, .rm = FRM_RNE, .len = 4};
+    struct insn in = { .rd = RD, .rs1 = RS1, .rs2 = RS2, .rm = FRM_RNE, .len = 4 };
     ck_assert_int_eq(exec_fdiv_d(h, &in), EXEC_NEXT);
     ck_assert_uint_eq(h->fflags, DZ | NX);
     ck_assert_int_eq(exec_fdiv_d(h, &in), EXEC_NEXT);
@@ -456,17 +461,21 @@ END_TEST
 
 START_TEST(fclass_each_class)
 {
-    static const struct { uint32_t s; uint64_t d; unsigned bit; } cases[] = {
-        {0xff800000u, 0xfff0000000000000ull, 0}, /* -inf */
-        {0xbf800000u, 0xbff0000000000000ull, 1}, /* negative normal */
-        {0x807fffffu, 0x800fffffffffffffull, 2}, /* negative subnormal */
-        {0x80000000u, 0x8000000000000000ull, 3}, /* -0 */
-        {0x00000000u, 0x0000000000000000ull, 4}, /* +0 */
-        {0x00000001u, 0x0000000000000001ull, 5}, /* positive subnormal */
-        {0x00800000u, 0x0010000000000000ull, 6}, /* positive normal */
-        {0x7f800000u, 0x7ff0000000000000ull, 7}, /* +inf */
-        {SNAN_S, SNAN_D, 8},                     /* signalling NaN */
-        {CANON_S, CANON_D, 9},                   /* quiet NaN */
+    static const struct {
+        uint32_t s;
+        uint64_t d;
+        unsigned bit;
+    } cases[] = {
+        { 0xff800000u, 0xfff0000000000000ull, 0 }, /* -inf */
+        { 0xbf800000u, 0xbff0000000000000ull, 1 }, /* negative normal */
+        { 0x807fffffu, 0x800fffffffffffffull, 2 }, /* negative subnormal */
+        { 0x80000000u, 0x8000000000000000ull, 3 }, /* -0 */
+        { 0x00000000u, 0x0000000000000000ull, 4 }, /* +0 */
+        { 0x00000001u, 0x0000000000000001ull, 5 }, /* positive subnormal */
+        { 0x00800000u, 0x0010000000000000ull, 6 }, /* positive normal */
+        { 0x7f800000u, 0x7ff0000000000000ull, 7 }, /* +inf */
+        { SNAN_S, SNAN_D, 8 },                     /* signalling NaN */
+        { CANON_S, CANON_D, 9 },                   /* quiet NaN */
     };
     for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         set_sb(RS1, cases[i].s);
@@ -566,7 +575,7 @@ START_TEST(loads_and_stores)
     ck_assert(bus_init(&bus, 0x80000000ull, 1 << 16));
     mmu_init(&h->mmu, &bus);
     h->x[RS1] = 0x80000100ull;
-    struct insn in = {.rd = RD, .rs1 = RS1, .rs2 = RS2, .imm = -8, .len = 4};
+    struct insn in = { .rd = RD, .rs1 = RS1, .rs2 = RS2, .imm = -8, .len = 4 };
     h->f[RS2] = 0x00000000bf800000ull; /* fsw stores the low bits as they are */
     ck_assert_int_eq(exec_fsw(h, &in), EXEC_NEXT);
     ck_assert_uint_eq(load_le(bus.ram + 0xf8, 4), 0xbf800000u);
@@ -608,19 +617,19 @@ static void fast_matches_window(insn_fn fn, bool single, uint64_t a, uint64_t b,
     ck_assert_int_eq(run(fn, FRM_RNE), EXEC_NEXT);
     uint64_t want = h->f[RD];
     unsigned want_flags = h->fflags | NX;
-    struct insn in = {.fn = fn, .rd = RD, .rs1 = RS1, .rs2 = RS2, .rs3 = RS3, .rm = FRM_DYN, .len = 4};
+    struct insn in = { .fn = fn, .rd = RD, .rs1 = RS1, .rs2 = RS2, .rs3 = RS3, .rm = FRM_DYN, .len = 4 };
     h->frm = FRM_RNE;
     h->fflags = NX;
     ck_assert_int_eq(fn(h, &in), EXEC_NEXT);
     ck_assert_msg(h->f[RD] == want && h->fflags == want_flags,
                   "%s operands %#llx %#llx %#llx: got %#llx flags %#x, want %#llx flags %#x",
-                  single ? "single" : "double", (unsigned long long)a, (unsigned long long)b,
-                  (unsigned long long)c, (unsigned long long)h->f[RD], h->fflags,
-                  (unsigned long long)want, want_flags);
+                  single ? "single" : "double", (unsigned long long)a, (unsigned long long)b, (unsigned long long)c,
+                  (unsigned long long)h->f[RD], h->fflags, (unsigned long long)want, want_flags);
 }
 
 START_TEST(fast_path_matches_exact_flags)
 {
+    /* clang-format off */
     static const insn_fn ops_d[] = {exec_fadd_d, exec_fsub_d, exec_fmul_d, exec_fdiv_d, exec_fsqrt_d,
                                     exec_fmadd_d, exec_fmsub_d, exec_fnmsub_d, exec_fnmadd_d};
     static const insn_fn ops_s[] = {exec_fadd_s, exec_fsub_s, exec_fmul_s, exec_fdiv_s, exec_fsqrt_s,
@@ -632,6 +641,7 @@ START_TEST(fast_path_matches_exact_flags)
     const uint64_t special_s[] = {0, fbits(-0.0f), fbits(1.0f), fbits(-1.0f), fbits(3.0f), fbits(0x1p-126f),
                                   fbits(-0x1p-126f), fbits(0x1.8p-126f), fbits(0x1p-100f), fbits(0x1p-30f),
                                   0x7f7fffffu, fbits(-0x1p127f), fbits(0x1p80f), 1, 0x7f800000u, fbits(0.1f)};
+    /* clang-format on */
     const unsigned n = sizeof(special_d) / sizeof(special_d[0]);
     for (unsigned op = 0; op < 9; op++)
         for (unsigned i = 0; i < n; i++)

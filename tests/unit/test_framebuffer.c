@@ -52,19 +52,19 @@ START_TEST(clean_screen_reports_nothing)
 {
     unsigned first = 99, end = 99;
     ck_assert_uint_eq(framebuffer_refresh(fb, &first, &end), 0);
-    ck_assert_uint_eq(first, 99);   /* untouched when nothing changed */
+    ck_assert_uint_eq(first, 99); /* untouched when nothing changed */
 }
 END_TEST
 
 START_TEST(one_changed_line)
 {
     unsigned first, end;
-    poke(W - 1, 5, 0x00ffffff);   /* the last pixel of the line counts too */
+    poke(W - 1, 5, 0x00ffffff); /* the last pixel of the line counts too */
     ck_assert_uint_eq(framebuffer_refresh(fb, &first, &end), 1);
     ck_assert_uint_eq(first, 5);
     ck_assert_uint_eq(end, 6);
     ck_assert_uint_eq(load_le(framebuffer_shadow(fb) + 5 * framebuffer_stride(fb) + 4 * (W - 1), 4), 0x00ffffff);
-    ck_assert_uint_eq(framebuffer_refresh(fb, &first, &end), 0);   /* reported once */
+    ck_assert_uint_eq(framebuffer_refresh(fb, &first, &end), 0); /* reported once */
 }
 END_TEST
 
@@ -76,9 +76,9 @@ START_TEST(band_spans_changed_lines)
     ck_assert_uint_eq(framebuffer_refresh(fb, &first, &end), 2);
     ck_assert_uint_eq(first, 3);
     ck_assert_uint_eq(end, 21);
-    poke(7, 20, 0x654321);   /* the same value again is no change */
+    poke(7, 20, 0x654321); /* the same value again is no change */
     ck_assert_uint_eq(framebuffer_refresh(fb, &first, &end), 0);
-    poke(7, 20, 0);          /* back to black is a change */
+    poke(7, 20, 0); /* back to black is a change */
     ck_assert_uint_eq(framebuffer_refresh(fb, &first, &end), 1);
     ck_assert_uint_eq(first, 20);
 }
@@ -124,8 +124,8 @@ START_TEST(board_places_devices)
     ck_assert_uint_ge(base, RIVET_RAM_BASE + m->cfg.ram_size / 2);
     /* clear of the 2 MiB the device tree goes in at the end of RAM */
     ck_assert_uint_le(base + framebuffer_bytes(800, 600), (end & ~(BOOT_FDT_ALIGN - 1)) - BOOT_FDT_ALIGN);
-    ck_assert_uint_eq(slot_device_id(m, RIVET_VIRTIO_SLOTS - 1), VIRTIO_ID_INPUT);   /* keyboard */
-    ck_assert_uint_eq(slot_device_id(m, RIVET_VIRTIO_SLOTS - 2), VIRTIO_ID_INPUT);   /* tablet */
+    ck_assert_uint_eq(slot_device_id(m, RIVET_VIRTIO_SLOTS - 1), VIRTIO_ID_INPUT); /* keyboard */
+    ck_assert_uint_eq(slot_device_id(m, RIVET_VIRTIO_SLOTS - 2), VIRTIO_ID_INPUT); /* tablet */
     ck_assert_uint_eq(slot_device_id(m, 0), 0);
     /* A guest store reaches the viewer through the dirty tracking. */
     unsigned first, end_line;
@@ -155,7 +155,7 @@ START_TEST(board_refuses_too_little_ram)
     rivet_config_default(&cfg);
     cfg.ram_size = 8u << 20;
     cfg.fb_width = 4096;
-    cfg.fb_height = 4096;   /* 64 MiB of pixels in 8 MiB of RAM */
+    cfg.fb_height = 4096; /* 64 MiB of pixels in 8 MiB of RAM */
     ck_assert_ptr_null(rivet_create(&cfg, err, sizeof err));
     ck_assert_ptr_nonnull(strstr(err, "framebuffer 4096x4096"));
 }
@@ -165,13 +165,13 @@ START_TEST(input_is_queued)
 {
     struct machine *m = make_machine(640, 480);
     ck_assert(display_key(m, 30, true));
-    ck_assert(!display_key(m, 0, true));       /* KEY_RESERVED is no key */
+    ck_assert(!display_key(m, 0, true));        /* KEY_RESERVED is no key */
     ck_assert(display_pointer(m, 5000, 5000));  /* clamped to the screen */
     ck_assert(display_button(m, 0x110, true));  /* BTN_LEFT */
     ck_assert(!display_button(m, 0x120, true)); /* not a tablet button */
     ck_assert(display_wheel(m, -1));
     ck_assert(!display_wheel(m, 0));
-    display_board_poll(m);                      /* no driver yet: dropped, no crash */
+    display_board_poll(m); /* no driver yet: dropped, no crash */
     rivet_destroy(m);
 }
 END_TEST
@@ -187,9 +187,9 @@ START_TEST(window_decision)
     ck_assert_ptr_nonnull(note);
     ck_assert_uint_eq(cfg.fb_width, 0);
     ck_assert_int_eq(display_setup(DISPLAY_AUTO, false, false, &cfg, &note), DISPLAY_NONE);
-    ck_assert_ptr_null(note);   /* -bios none: no remark */
+    ck_assert_ptr_null(note); /* -bios none: no remark */
     ck_assert_int_eq(display_setup(DISPLAY_SDL, true, false, &cfg, &note), DISPLAY_SDL);
-    ck_assert_ptr_nonnull(note);   /* an error: asked for a window, no display */
+    ck_assert_ptr_nonnull(note); /* an error: asked for a window, no display */
     setenv("DISPLAY", ":99", 1);
     cfg.fb_width = cfg.fb_height = 0;
     ck_assert_int_eq(display_setup(DISPLAY_AUTO, true, false, &cfg, &note), DISPLAY_SDL);
@@ -198,10 +198,10 @@ START_TEST(window_decision)
     ck_assert_uint_eq(cfg.fb_height, FB_DEFAULT_HEIGHT);
     cfg.fb_width = cfg.fb_height = 0;
     ck_assert_int_eq(display_setup(DISPLAY_NONE, true, true, &cfg, &note), DISPLAY_NONE);
-    ck_assert_uint_eq(cfg.fb_width, FB_DEFAULT_WIDTH);   /* a screenshot needs a framebuffer */
+    ck_assert_uint_eq(cfg.fb_width, FB_DEFAULT_WIDTH); /* a screenshot needs a framebuffer */
     cfg.fb_width = 320, cfg.fb_height = 200;
     ck_assert_int_eq(display_setup(DISPLAY_AUTO, true, false, &cfg, &note), DISPLAY_SDL);
-    ck_assert_uint_eq(cfg.fb_width, 320);   /* -fb wins */
+    ck_assert_uint_eq(cfg.fb_width, 320); /* -fb wins */
     unsetenv("DISPLAY");
 }
 END_TEST

@@ -63,10 +63,10 @@ START_TEST(rx_good_and_bad)
     gdb_rx_init(&rx);
     ck_assert_int_eq(feed(&rx, "+$g#67"), GDB_RX_PACKET);
     ck_assert_str_eq(rx.buf, "g");
-    ck_assert_int_eq(feed(&rx, "$g#68"), GDB_RX_BAD);      /* wrong checksum */
-    ck_assert_int_eq(feed(&rx, "$g#6z"), GDB_RX_BAD);      /* not hex */
+    ck_assert_int_eq(feed(&rx, "$g#68"), GDB_RX_BAD);        /* wrong checksum */
+    ck_assert_int_eq(feed(&rx, "$g#6z"), GDB_RX_BAD);        /* not hex */
     ck_assert_int_eq(feed(&rx, "$qSupported"), GDB_RX_NONE); /* truncated: still waiting */
-    ck_assert_int_eq(feed(&rx, "$?#3f"), GDB_RX_PACKET);  /* a new '$' restarts */
+    ck_assert_int_eq(feed(&rx, "$?#3f"), GDB_RX_PACKET);     /* a new '$' restarts */
     ck_assert_str_eq(rx.buf, "?");
     ck_assert_int_eq(gdb_rx_byte(&rx, 0x03), GDB_RX_INTERRUPT);
 }
@@ -125,8 +125,7 @@ START_TEST(registers)
     ck_assert_uint_eq(strlen(reply), 16);
     cmd("p43"); /* fflags: 4 bytes */
     ck_assert_uint_eq(strlen(reply), 8);
-    const char *bad[] = { "p", "pxyz", "p12345678901234567", "P5", "P5=12", "P5=zz00000000000000", "G00",
-                          "pFFFFFFFF" };
+    const char *bad[] = { "p", "pxyz", "p12345678901234567", "P5", "P5=12", "P5=zz00000000000000", "G00", "pFFFFFFFF" };
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cmd(bad[i]);
         ck_assert_msg(reply[0] == 'E', "%s -> %s", bad[i], reply);
@@ -152,8 +151,10 @@ START_TEST(memory)
     ck_assert_str_eq(reply, "0000");
     cmd("M4,1:00");
     ck_assert_str_eq(reply, "E14");
+    /* clang-format off */
     const char *bad[] = { "m", "m80000000", "m80000000,", "m80000000,ffffffff", "M80000000,2:0",
                           "M80000000,1:0g", "X80000000,2:}", "M80000000,1:0000" };
+    /* clang-format on */
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cmd(bad[i]);
         ck_assert_msg(reply[0] == 'E', "%s -> %s", bad[i], reply);
@@ -164,7 +165,9 @@ END_TEST
 /* addi a0,a0,1 ; c.addi a0,1 ; sd a0,0(a1) ; j . */
 static void load_program(void)
 {
-    static const uint8_t code[] = { 0x13, 0x05, 0x15, 0x00, 0x05, 0x05, 0x23, 0xb0, 0xa5, 0x00, 0x6f, 0x00, 0x00, 0x00 };
+    static const uint8_t code[] = {
+        0x13, 0x05, 0x15, 0x00, 0x05, 0x05, 0x23, 0xb0, 0xa5, 0x00, 0x6f, 0x00, 0x00, 0x00
+    };
     uint8_t *ram = bus_ram_ptr(&m->bus, RIVET_RAM_BASE, sizeof code);
     memcpy(ram, code, sizeof code);
     for (unsigned i = 0; i < m->cfg.nharts; i++) {
@@ -336,7 +339,7 @@ START_TEST(smp_pending_event)
     send_pkt("p20");
     send_pkt("vCont;c:3"); /* scheduler-locking: only hart 2 */
     stub_round();
-    ck_assert_str_eq(recv_pkt(), "T05thread:1;");   /* the step first */
+    ck_assert_str_eq(recv_pkt(), "T05thread:1;");          /* the step first */
     ck_assert_str_eq(recv_pkt(), "T05thread:2;swbreak:;"); /* pending: reported without running */
     ck_assert_str_eq(recv_pkt(), "0400008000000000");
     ck_assert_uint_eq(m->harts[2].instret, ran2);
@@ -345,7 +348,7 @@ START_TEST(smp_pending_event)
     ck_assert_uint_eq(m->harts[0].instret, ran0); /* held */
     ck_assert_uint_eq(m->harts[1].pc, RIVET_RAM_BASE + 4);
     ck_assert_uint_eq(m->harts[2].pc, RIVET_RAM_BASE + 4); /* ran, hit it */
-    send_pkt("vCont;s:2"); /* hart 1 alone, one instruction, reported at once */
+    send_pkt("vCont;s:2");                                 /* hart 1 alone, one instruction, reported at once */
     send_pkt("vCont;c");
     stub_round();
     ck_assert_str_eq(recv_pkt(), "T05thread:3;swbreak:;");
@@ -409,9 +412,11 @@ END_TEST
 START_TEST(smp_random_sessions)
 {
     static const char *const forms[] = {
+        /* clang-format off */
         "vCont;c", "vCont;s:%x", "vCont;s:%x;c", "vCont;c:%x", "vCont;t:%x", "vCont;S05:%x;c", "vCont;C02",
         "c", "s", "Hg%x", "Hc%x", "Hc-1", "Z0,8000000%x,2", "z0,8000000%x,2", "Z0,80000004,2", "Z2,80000800,8",
         "z2,80000800,8", "?", "g", "qThreadExtraInfo,%x", "p20", "T%x", "qC", "vCont;s:-1", "vCont;x:1",
+        /* clang-format on */
     };
     load_program();
     srand(7);
@@ -445,8 +450,8 @@ END_TEST
  * 16: j 0. The decoder follows both j's: one block is the whole loop. */
 static void load_loop(void)
 {
-    static const uint8_t code[] = { 0x13, 0x05, 0x15, 0x00, 0x6f, 0x00, 0x80, 0x00, 0x13, 0x06, 0x16, 0x00,
-                                    0x93, 0x85, 0x15, 0x00, 0x6f, 0xf0, 0x1f, 0xff };
+    static const uint8_t code[] = { 0x13, 0x05, 0x15, 0x00, 0x6f, 0x00, 0x80, 0x00, 0x13, 0x06,
+                                    0x16, 0x00, 0x93, 0x85, 0x15, 0x00, 0x6f, 0xf0, 0x1f, 0xff };
     memcpy(bus_ram_ptr(&m->bus, RIVET_RAM_BASE, sizeof code), code, sizeof code);
     hart_reset(&m->harts[0], RIVET_RAM_BASE);
 }
@@ -479,8 +484,8 @@ START_TEST(breaks_cost_nothing_elsewhere)
     ck_assert_uint_eq(h->pc, RIVET_RAM_BASE + 4);
     ck_assert(!in_jcache(h, RIVET_RAM_BASE));
     cmd("z0,80000004,4");
-    cmd("Z0,80000010,4"); /* the backward j */
-    h->yield = false; /* as the board does between rounds */
+    cmd("Z0,80000010,4");  /* the backward j */
+    h->yield = false;      /* as the board does between rounds */
     h->debug_hold = false; /* as the stub does when it resumes the hart */
     hart_run(h, 100000);
     ck_assert_uint_eq(h->pc, RIVET_RAM_BASE + 16);
@@ -553,14 +558,16 @@ START_TEST(target_description_csrs)
     read_tdesc(xml, sizeof xml);
     const char *want[] = { "name=\"mstatus\" bitsize=\"64\" type=\"int\" regnum=\"833\"",
                            "name=\"mscratch\" bitsize=\"64\" type=\"int\" regnum=\"897\"",
+                           /* clang-format off */
                            "name=\"satp\"", "name=\"stimecmp\"", "name=\"mcountinhibit\"",
                            "name=\"pmpcfg0\"", "name=\"pmpaddr63\"", "name=\"mhpmcounter31\"",
                            "name=\"mhpmevent3\"", "name=\"hpmcounter3\"", "name=\"tselect\"",
                            "name=\"cycle\"", "name=\"fcsr\"",
+                           /* clang-format on */
                            "<feature name=\"org.gnu.gdb.riscv.virtual\">\n<reg name=\"priv\"" };
     for (unsigned i = 0; i < sizeof want / sizeof want[0]; i++)
         ck_assert_msg(strstr(xml, want[i]), "missing %s", want[i]);
-    ck_assert_ptr_null(strstr(xml, "name=\"csr")); /* every CSR has its name */
+    ck_assert_ptr_null(strstr(xml, "name=\"csr"));       /* every CSR has its name */
     ck_assert_ptr_null(strstr(xml, "name=\"ustatus\"")); /* and absent ones are absent */
     ck_assert_ptr_nonnull(strstr(xml, "</target>"));
     cmd("P381=0500000000000000"); /* mscratch = 5 */

@@ -38,11 +38,11 @@
 #include "rivet.h"
 #include "rv_encode.h"
 
-#define RAM_BASE 0x80000000ull
-#define RAM_SIZE (1ull << 20)
-#define DATA (RAM_BASE + 0x10000) /* x31 points here */
+#define RAM_BASE   0x80000000ull
+#define RAM_SIZE   (1ull << 20)
+#define DATA       (RAM_BASE + 0x10000) /* x31 points here */
 #define DATA_BYTES 4096
-#define BODY 48
+#define BODY       48
 
 struct machine {
     struct bus bus;
@@ -107,20 +107,20 @@ static uint32_t random_rvc(void)
         rs = 6;
     unsigned rdp = pick(8), rsp = pick(8); /* x8..x15 */
     switch (pick(7)) {
-    case 0: return 0x0001u | (imm >> 5) << 12 | rd << 7 | (imm & 31) << 2;          /* c.addi */
-    case 1: return 0x4001u | (imm >> 5) << 12 | rd << 7 | (imm & 31) << 2;          /* c.li */
-    case 2: return 0x0002u | (imm >> 5) << 12 | rd << 7 | (imm & 31) << 2;          /* c.slli */
-    case 3: return 0x8002u | rd << 7 | rs << 2;                                      /* c.mv */
-    case 4: return 0x9002u | rd << 7 | rs << 2;                                      /* c.add */
-    case 5: return 0x8c01u | rdp << 7 | pick(4) << 5 | rsp << 2;                     /* c.sub/xor/or/and */
-    default: return 0x9c01u | rdp << 7 | pick(2) << 5 | rsp << 2;                    /* c.subw/addw */
+    case 0: return 0x0001u | (imm >> 5) << 12 | rd << 7 | (imm & 31) << 2; /* c.addi */
+    case 1: return 0x4001u | (imm >> 5) << 12 | rd << 7 | (imm & 31) << 2; /* c.li */
+    case 2: return 0x0002u | (imm >> 5) << 12 | rd << 7 | (imm & 31) << 2; /* c.slli */
+    case 3: return 0x8002u | rd << 7 | rs << 2;                            /* c.mv */
+    case 4: return 0x9002u | rd << 7 | rs << 2;                            /* c.add */
+    case 5: return 0x8c01u | rdp << 7 | pick(4) << 5 | rsp << 2;           /* c.sub/xor/or/and */
+    default: return 0x9c01u | rdp << 7 | pick(2) << 5 | rsp << 2;          /* c.subw/addw */
     }
 }
 
 /* ---- Rows beyond RV64G (programs on the max model) ---- */
 
-static bool ext_mode;       /* this program runs on max and uses the rows below */
-static int focus_row = -1;  /* >= 0: half the body is this row */
+static bool ext_mode;      /* this program runs on max and uses the rows below */
+static int focus_row = -1; /* >= 0: half the body is this row */
 static unsigned ext_row[INSN_COUNT], n_ext_rows;
 
 /* Every row max enables and RV64G does not, but those that end a block
@@ -153,14 +153,14 @@ static void set_field(uint32_t *bits, uint32_t mask, unsigned shift, unsigned wi
  * rarely the reserved 5, which is illegal (focused programs hold dozens). */
 static unsigned rm_any(void)
 {
-    static const unsigned rm[] = {0, 1, 2, 3, 4, 7, 7, 7};
+    static const unsigned rm[] = { 0, 1, 2, 3, 4, 7, 7, 7 };
     return pick(128) ? rm[pick(8)] : 5;
 }
 
 /* A valid vtype (SEW <= LMUL * ELEN), tail and mask policies random. */
 static unsigned random_vtype(void)
 {
-    static const unsigned lmul[] = {0, 1, 2, 3, 5, 6, 7};
+    static const unsigned lmul[] = { 0, 1, 2, 3, 5, 6, 7 };
     unsigned l = lmul[pick(7)], sew = pick(4);
     if (l >= 5 && sew > l - 5)
         sew = l - 5;
@@ -176,16 +176,16 @@ static unsigned random_vtype(void)
 static uint32_t random_vector(const struct insn_info *r, uint32_t bits)
 {
     static const uint8_t safe_f6[5][24] = {
-        {0x00, 0x02, 0x04, 0x05, 0x06, 0x07, 0x09, 0x0a, 0x0b, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x20,
-         0x21, 0x22, 0x23, 0x25, 0x28, 0x29, 0x2a, 0x2b}, /* OPIVV */
-        {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x20, 0x21, 0x22, 0x23,
-         0x24, 0x25, 0x26, 0x27, 0x29, 0x2b, 0x2d, 0x2f}, /* OPMVV */
-        {0x00, 0x03, 0x09, 0x0a, 0x0b, 0x0f, 0x18, 0x19, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x25, 0x28,
-         0x29, 0x2a, 0x2b, 0x00, 0x03, 0x09, 0x0a, 0x0b}, /* OPIVI */
-        {0x00, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x09, 0x0a, 0x0b, 0x0f, 0x18, 0x19, 0x1a, 0x1b, 0x1c,
-         0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x25}, /* OPIVX */
-        {0x08, 0x09, 0x0a, 0x0b, 0x0f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x29, 0x2b, 0x2d,
-         0x2f, 0x08, 0x09, 0x0a, 0x0b, 0x24, 0x25, 0x2d}, /* OPMVX */
+        { 0x00, 0x02, 0x04, 0x05, 0x06, 0x07, 0x09, 0x0a, 0x0b, 0x18, 0x19, 0x1a,
+          0x1b, 0x1c, 0x1d, 0x20, 0x21, 0x22, 0x23, 0x25, 0x28, 0x29, 0x2a, 0x2b }, /* OPIVV */
+        { 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b,
+          0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x29, 0x2b, 0x2d, 0x2f }, /* OPMVV */
+        { 0x00, 0x03, 0x09, 0x0a, 0x0b, 0x0f, 0x18, 0x19, 0x1c, 0x1d, 0x1e, 0x1f,
+          0x20, 0x21, 0x25, 0x28, 0x29, 0x2a, 0x2b, 0x00, 0x03, 0x09, 0x0a, 0x0b }, /* OPIVI */
+        { 0x00, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x09, 0x0a, 0x0b, 0x0f, 0x18,
+          0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x25 }, /* OPIVX */
+        { 0x08, 0x09, 0x0a, 0x0b, 0x0f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26,
+          0x27, 0x29, 0x2b, 0x2d, 0x2f, 0x08, 0x09, 0x0a, 0x0b, 0x24, 0x25, 0x2d }, /* OPMVX */
     };
     bool safe = focus_row >= 0 || pick(2);
     unsigned op = r->match & 0x7f, f3 = (r->match >> 12) & 7;
@@ -201,7 +201,7 @@ static uint32_t random_vector(const struct insn_info *r, uint32_t bits)
         return bits;
     }
     if (op == OP_LOAD_FP || op == OP_STORE_FP) {
-        static const unsigned umop[] = {0, 0, 0, 8, 11, 16};
+        static const unsigned umop[] = { 0, 0, 0, 8, 11, 16 };
         unsigned mop = safe || pick(2) ? 0 : pick(4), nf = safe || pick(2) ? 0 : pick(8), vm = safe || pick(2);
         unsigned rs2 = mop == 0 ? umop[pick(6)] : mop == 2 ? (pick(2) ? 0 : rs_any()) : pick(32);
         if (safe && (((rs2 == 11 || (rs2 == 8 && op == OP_STORE_FP)) && f3 != 0) || (rs2 == 16 && op == OP_STORE_FP)))
@@ -227,17 +227,12 @@ static uint32_t random_row(unsigned id)
     uint32_t bits = r->match | ((uint32_t)rnd() & ~r->mask);
     int off = (int)pick(DATA_BYTES / 2 - 8) & ~(pick(8) ? 1 : 0);
     switch (r->format) {
-    case FMT_LOAD:
-        return r->match | i_type(0, 0, pick(32), 31, off);
-    case FMT_STORE:
-        return r->match | (s_type(0, 31, pick(32), off) & ~0x7fu);
+    case FMT_LOAD: return r->match | i_type(0, 0, pick(32), 31, off);
+    case FMT_STORE: return r->match | (s_type(0, 31, pick(32), off) & ~0x7fu);
     case FMT_CBO: /* x31 (a block of the data area), or rarely anywhere */
         return r->match | (pick(64) ? 31u : rs_any()) << 15;
-    case FMT_FLI:
-        set_field(&bits, r->mask, 7, 5, pick(32));
-        return bits;
-    case FMT_V:
-        return random_vector(r, bits);
+    case FMT_FLI: set_field(&bits, r->mask, 7, 5, pick(32)); return bits;
+    case FMT_V: return random_vector(r, bits);
     default:
         set_field(&bits, r->mask, 7, 5, r->flags & F_RD_FP ? pick(32) : rd_any());
         set_field(&bits, r->mask, 15, 5, r->flags & F_RS1_FP ? pick(32) : rs_any());
@@ -255,15 +250,15 @@ static uint32_t random_zc_slot(void)
 {
     unsigned rdp = pick(8), rsp = pick(8);
     if (pick(3) == 0) {
-        uint32_t mv = 0x8002u | 15u << 7 | 31u << 2; /* c.mv x15, x31 */
+        uint32_t mv = 0x8002u | 15u << 7 | 31u << 2;                                /* c.mv x15, x31 */
         uint32_t mem = 0x8000u | pick(4) << 10 | 7u << 7 | pick(4) << 5 | rdp << 2; /* c.lbu/lhu/lh/sb/sh */
         return mv | mem << 16;
     }
     uint32_t zc;
     switch (pick(3)) {
-    case 0: zc = 0x9c41u | rdp << 7 | rsp << 2; break;           /* c.mul */
-    case 1: zc = 0x9c61u | rdp << 7 | pick(8) << 2; break;       /* c.zext.b ... c.not; 6, 7 reserved */
-    default: zc = 0x6081u | pick(8) << 8; break;                 /* c.mop.N: c.lui x(2k+1), 0 */
+    case 0: zc = 0x9c41u | rdp << 7 | rsp << 2; break;     /* c.mul */
+    case 1: zc = 0x9c61u | rdp << 7 | pick(8) << 2; break; /* c.zext.b ... c.not; 6, 7 reserved */
+    default: zc = 0x6081u | pick(8) << 8; break;           /* c.mop.N: c.lui x(2k+1), 0 */
     }
     return pick(2) ? zc | random_rvc() << 16 : random_rvc() | zc << 16;
 }
@@ -272,61 +267,66 @@ static uint32_t random_zc_slot(void)
  * within the body). */
 static uint32_t random_insn(unsigned i, unsigned n)
 {
-    static const struct { unsigned f3, f7; } op[] = {
-        {0, 0}, {0, 0x20}, {1, 0}, {2, 0}, {3, 0}, {4, 0}, {5, 0}, {5, 0x20}, {6, 0}, {7, 0}, /* RV64I */
-        {0, 1}, {1, 1}, {3, 1}, {4, 1}, {5, 1}, {6, 1}, {7, 1},                               /* M */
+    static const struct {
+        unsigned f3, f7;
+    } op[] = {
+        { 0, 0 },    { 0, 0x20 }, { 1, 0 }, { 2, 0 }, { 3, 0 }, { 4, 0 }, { 5, 0 },
+        { 5, 0x20 }, { 6, 0 },    { 7, 0 },                                         /* RV64I */
+        { 0, 1 },    { 1, 1 },    { 3, 1 }, { 4, 1 }, { 5, 1 }, { 6, 1 }, { 7, 1 }, /* M */
     };
-    static const struct { unsigned f3, f7; } opw[] = {
-        {0, 0}, {0, 0x20}, {1, 0}, {5, 0}, {5, 0x20}, {0, 1}, {4, 1}, {5, 1}, {6, 1}, {7, 1},
+    static const struct {
+        unsigned f3, f7;
+    } opw[] = {
+        { 0, 0 }, { 0, 0x20 }, { 1, 0 }, { 5, 0 }, { 5, 0x20 }, { 0, 1 }, { 4, 1 }, { 5, 1 }, { 6, 1 }, { 7, 1 },
     };
-    static const unsigned branch_f3[] = {0, 1, 4, 5, 6, 7};
+    static const unsigned branch_f3[] = { 0, 1, 4, 5, 6, 7 };
     unsigned left = n - i - 1; /* instructions after this one in the body */
     if (focus_row >= 0 && pick(2))
         return random_row((unsigned)focus_row);
     switch (pick(ext_mode ? 26 : 21)) {
-    case 21: case 22: case 23: case 24:
-        return random_row(ext_row[pick(n_ext_rows)]);
-    case 25:
-        return random_zc_slot();
-    case 18: /* two compressed instructions in one 4-byte slot */
-        return random_rvc() | random_rvc() << 16;
+    case 21:
+    case 22:
+    case 23:
+    case 24: return random_row(ext_row[pick(n_ext_rows)]);
+    case 25: return random_zc_slot();
+    case 18: /* two compressed instructions in one 4-byte slot */ return random_rvc() | random_rvc() << 16;
     case 19: { /* CSRs: mscratch, the FP ones (which steer the FP fast paths), counters */
-        static const unsigned csr[] = {0x340, 0x001, 0x002, 0x003, 0xb02, 0xb00};
+        static const unsigned csr[] = { 0x340, 0x001, 0x002, 0x003, 0xb02, 0xb00 };
         unsigned c = csr[pick(6)];
         if (c == 0xb02 || c == 0xb00 || pick(3) == 0)
-            return i_type(0x73, 2, rd_any(), 0, (int)c);                        /* csrr */
-        if (c == 0x002 || c == 0x003) /* csrrwi: a valid frm (fcsr's uimm sets fflags, frm 0) */
+            return i_type(0x73, 2, rd_any(), 0, (int)c); /* csrr */
+        if (c == 0x002 || c == 0x003)                    /* csrrwi: a valid frm (fcsr's uimm sets fflags, frm 0) */
             return i_type(0x73, 5, rd_any(), c == 0x002 ? pick(5) : pick(32), (int)c);
         return i_type(0x73, pick(2) ? 1 : 5, rd_any(), pick(2) ? rs_any() : pick(32), (int)c); /* csrrw / csrrwi */
     }
     case 20: { /* AMOs and LR/SC on the data area (x31) */
-        static const unsigned f5[] = {0x00, 0x01, 0x04, 0x08, 0x0c, 0x10, 0x14, 0x18, 0x1c, 0x02, 0x03};
+        static const unsigned f5[] = { 0x00, 0x01, 0x04, 0x08, 0x0c, 0x10, 0x14, 0x18, 0x1c, 0x02, 0x03 };
         unsigned k = pick(11), f3 = pick(2) ? 3 : 2;
         return f5[k] << 27 | (k == 9 ? 0 : rs_any()) << 20 | 31u << 15 | f3 << 12 | rd_any() << 7 | 0x2f;
     }
     case 15: { /* fmadd/fmsub/fnmsub/fnmadd.d, rm RNE, dynamic or RTZ */
-        static const unsigned rm[] = {0, 7, 7, 1};
+        static const unsigned rm[] = { 0, 7, 7, 1 };
         return pick(32) << 27 | 1u << 25 | pick(32) << 20 | pick(32) << 15 | rm[pick(4)] << 12 | pick(32) << 7 |
                (0x43u + 4 * pick(4));
     }
     case 16: { /* sign injection, moves, compares (integer rd) */
         switch (pick(4)) {
         case 0: return r_type(0x53, pick(3), 0x11, pick(32), pick(32), pick(32));
-        case 1: return r_type(0x53, 0, 0x71, rd_any(), pick(32), 0);  /* fmv.x.d */
-        case 2: return r_type(0x53, 0, 0x79, pick(32), rs_any(), 0);  /* fmv.d.x */
+        case 1: return r_type(0x53, 0, 0x71, rd_any(), pick(32), 0); /* fmv.x.d */
+        case 2: return r_type(0x53, 0, 0x79, pick(32), rs_any(), 0); /* fmv.d.x */
         default: return r_type(0x53, pick(3), 0x51, rd_any(), pick(32), pick(32));
         }
     }
     case 17: { /* fcvt.d.w/l and fcvt.w/l.d */
-        static const unsigned rm[] = {1, 1, 0, 7};
+        static const unsigned rm[] = { 1, 1, 0, 7 };
         unsigned kind = pick(2) ? 0 : 2;
         if (pick(2))
             return r_type(0x53, rm[pick(4)], 0x69, pick(32), rs_any(), kind);
         return r_type(0x53, rm[pick(4)], 0x61, rd_any(), pick(32), kind);
     }
     case 12: { /* fadd/fsub/fmul/fdiv.d, rm RNE, dynamic or (not inlined) RTZ */
-        static const unsigned f7[] = {0x01, 0x05, 0x09, 0x0d, 0x2d};
-        static const unsigned rm[] = {0, 7, 7, 1};
+        static const unsigned f7[] = { 0x01, 0x05, 0x09, 0x0d, 0x2d };
+        static const unsigned rm[] = { 0, 7, 7, 1 };
         unsigned k = pick(5);
         return r_type(0x53, rm[pick(4)], f7[k], pick(32), pick(32), k == 4 ? 0 : pick(32)); /* fsqrt: rs2 = 0 */
     }
@@ -341,7 +341,8 @@ static uint32_t random_insn(unsigned i, unsigned n)
         uint32_t sv = s_type(f3, 31, pick(32), off);
         return (sv & ~0x7fu) | 0x27;
     }
-    case 0: case 1: {
+    case 0:
+    case 1: {
         unsigned k = pick(sizeof op / sizeof op[0]);
         return r_type(0x33, op[k].f3, op[k].f7, rd_any(), rs_any(), rs_any());
     }
@@ -349,7 +350,8 @@ static uint32_t random_insn(unsigned i, unsigned n)
         unsigned k = pick(sizeof opw / sizeof opw[0]);
         return r_type(0x3b, opw[k].f3, opw[k].f7, rd_any(), rs_any(), rs_any());
     }
-    case 3: case 4: {
+    case 3:
+    case 4: {
         unsigned f3 = pick(8);
         int imm = (int)pick(4096) - 2048;
         if (f3 == 1)
@@ -359,13 +361,12 @@ static uint32_t random_insn(unsigned i, unsigned n)
         return i_type(0x13, f3, rd_any(), rs_any(), imm);
     }
     case 5: {
-        static const unsigned f3s[] = {0, 1, 5};
+        static const unsigned f3s[] = { 0, 1, 5 };
         unsigned f3 = f3s[pick(3)];
         int imm = f3 == 0 ? (pick(4) ? (int)pick(4096) - 2048 : 0) : (int)pick(32) | (f3 == 5 && pick(2) ? 0x400 : 0);
         return i_type(0x1b, f3, rd_any(), rs_any(), imm);
     }
-    case 6: /* lui, auipc */
-        return ((uint32_t)rnd() & 0xfffff000u) | rd_any() << 7 | (pick(2) ? 0x37u : 0x17u);
+    case 6: /* lui, auipc */ return ((uint32_t)rnd() & 0xfffff000u) | rd_any() << 7 | (pick(2) ? 0x37u : 0x17u);
     case 7: { /* load: mostly from the data area, now and then misaligned or unmapped */
         unsigned f3 = pick(7);
         int off = (int)pick(DATA_BYTES / 2 - 8);
@@ -383,7 +384,8 @@ static uint32_t random_insn(unsigned i, unsigned n)
             off &= ~(int)((1u << f3) - 1);
         return s_type(f3, 31, rs_any(), off);
     }
-    case 9: case 10:
+    case 9:
+    case 10:
         if (left >= 1) {
             unsigned skip = 1 + pick(left < 3 ? left : 3);
             return b_type(branch_f3[pick(6)], rs_any(), rs_any(), 4 * (int)skip);
@@ -432,8 +434,10 @@ static void assert_translated(const struct machine *m)
  * singles and halves (any half: its 5-bit exponent makes every kind common). */
 static uint64_t random_freg(void)
 {
+    /* clang-format off */
     static const uint64_t special[] = {0, 1ull << 63, 0x7ff0000000000000ull, 0x7ff8000000000000ull,
                                        0x0000000000000001ull, 0x7fefffffffffffffull, 0x0010000000000000ull};
+    /* clang-format on */
     switch (ext_mode ? pick(3) : 0) {
     case 1: return 0xffffffff00000000ull | (uint64_t)(0x70 + pick(32)) << 23 | (rnd() & 0x807fffffu);
     case 2: return 0xffffffffffff0000ull | (rnd() & 0xffff);
@@ -455,7 +459,7 @@ static bool check_one(uint64_t seed)
     code[n++] = i_type(0x13, 0, 30, 0, 1 + (int)pick(6)); /* addi x30, x0, iterations */
     /* Mostly long bodies; short ones let a single instruction decide what
      * the end state shows (an FS that only it would dirty, say). */
-    static const unsigned lengths[] = {1, 2, 3, BODY, BODY, BODY};
+    static const unsigned lengths[] = { 1, 2, 3, BODY, BODY, BODY };
     unsigned body = lengths[focus_row >= 0 ? 3 + pick(3) : pick(6)];
     for (unsigned i = 0; i < body; i++)
         code[n++] = random_insn(i, body);
@@ -468,7 +472,8 @@ static bool check_one(uint64_t seed)
     uint8_t data[DATA_BYTES];
     for (unsigned r = 0; r < 32; r++)
         switch (pick(8)) { /* small values make shifts and compares interesting, -1 and MIN divisions */
-        case 0: case 1: regs[r] = rnd() % 64; break;
+        case 0:
+        case 1: regs[r] = rnd() % 64; break;
         case 2: regs[r] = pick(2) ? ~0ull : 1ull << 63; break;
         case 3: regs[r] = pick(2) ? 0xffffffff80000000ull : 0xffffffffull; break;
         default: regs[r] = rnd(); break;
@@ -478,13 +483,13 @@ static bool check_one(uint64_t seed)
     unsigned fflags = pick(3) ? FFLAG_NX : 0, frm = pick(4) ? FRM_RNE : 1;
     /* FS mostly Dirty; Initial and Clean make the first FP write dirty it,
      * Off makes FP illegal. */
-    static const uint64_t fs_states[] = {MSTATUS_FS, MSTATUS_FS, MSTATUS_FS, 1ull << 13, 2ull << 13, 0};
+    static const uint64_t fs_states[] = { MSTATUS_FS, MSTATUS_FS, MSTATUS_FS, 1ull << 13, 2ull << 13, 0 };
     uint64_t fs = fs_states[pick(6)];
     for (unsigned k = 0; k < DATA_BYTES; k++)
         data[k] = (uint8_t)rnd();
     /* V: mostly Dirty, sometimes Initial or Off; a valid vtype and vl (at
      * most VLMAX, with VLEN 128), random registers. */
-    static const uint64_t vs_states[] = {MSTATUS_VS, MSTATUS_VS, 1ull << 9, 0};
+    static const uint64_t vs_states[] = { MSTATUS_VS, MSTATUS_VS, 1ull << 9, 0 };
     uint64_t vs = vs_states[pick(4)];
     uint64_t vtype = random_vtype();
     int lmul = (vtype & 7) < 4 ? (int)(vtype & 7) : (int)(vtype & 7) - 8;
@@ -530,15 +535,15 @@ static bool check_one(uint64_t seed)
                   (unsigned long long)seed);
     ck_assert_msg(a->mstatus == b->mstatus, "seed %llu: mstatus %#llx vs %#llx", (unsigned long long)seed,
                   (unsigned long long)a->mstatus, (unsigned long long)b->mstatus);
-    ck_assert_msg(a->pc == b->pc, "seed %llu: pc %#llx vs %#llx", (unsigned long long)seed,
-                  (unsigned long long)a->pc, (unsigned long long)b->pc);
+    ck_assert_msg(a->pc == b->pc, "seed %llu: pc %#llx vs %#llx", (unsigned long long)seed, (unsigned long long)a->pc,
+                  (unsigned long long)b->pc);
     ck_assert_msg(a->instret == b->instret, "seed %llu: instret %llu vs %llu", (unsigned long long)seed,
                   (unsigned long long)a->instret, (unsigned long long)b->instret);
     ck_assert_uint_eq(a->mcause, b->mcause);
     ck_assert_uint_eq(a->mepc, b->mepc);
     ck_assert_uint_eq(a->mtval, b->mtval);
-    ck_assert_int_eq(memcmp(bus_ram_ptr(&m[0].bus, DATA, DATA_BYTES), bus_ram_ptr(&m[1].bus, DATA, DATA_BYTES),
-                            DATA_BYTES), 0);
+    ck_assert_int_eq(
+        memcmp(bus_ram_ptr(&m[0].bus, DATA, DATA_BYTES), bus_ram_ptr(&m[1].bus, DATA, DATA_BYTES), DATA_BYTES), 0);
     assert_translated(&m[0]);
     struct rivet_code_stats st;
     code_cache_stats(m[1].cache, &st);
@@ -615,15 +620,15 @@ START_TEST(worst_blocks_translate)
 {
 #if defined(__x86_64__)
     static const uint32_t rows[] = {
-        0x02b57543u,             /* fmadd.d f10, f10, f11, f0 (dynamic rm) */
-        0x1ab57553u,             /* fdiv.d f10, f10, f11 (dynamic rm) */
-        0x5a057553u,             /* fsqrt.d f10, f10 */
-        0xa2b52553u,             /* feq.d a0, f10, f11 */
-        0xc2257553u,             /* fcvt.l.d a0, f10, dyn: not inlined, a call */
-        0x0005b507u | 3u << 12,  /* fld f10, 0(a1) */
-        0x00a5b027u | 3u << 12,  /* fsd f10, 0(a1) */
-        0x02b54533u,             /* div a0, a0, a1 */
-        0x0005b503u,             /* ld a0, 0(a1) */
+        0x02b57543u,            /* fmadd.d f10, f10, f11, f0 (dynamic rm) */
+        0x1ab57553u,            /* fdiv.d f10, f10, f11 (dynamic rm) */
+        0x5a057553u,            /* fsqrt.d f10, f10 */
+        0xa2b52553u,            /* feq.d a0, f10, f11 */
+        0xc2257553u,            /* fcvt.l.d a0, f10, dyn: not inlined, a call */
+        0x0005b507u | 3u << 12, /* fld f10, 0(a1) */
+        0x00a5b027u | 3u << 12, /* fsd f10, 0(a1) */
+        0x02b54533u,            /* div a0, a0, a1 */
+        0x0005b503u,            /* ld a0, 0(a1) */
     };
     for (unsigned r = 0; r < sizeof rows / sizeof rows[0]; r++) {
         struct machine m;
@@ -665,16 +670,16 @@ START_TEST(rax_tracking_hazards)
     struct machine m;
     ck_assert(make(&m, 1));
     const uint32_t code[] = {
-        i_type(0x13, 0, 5, 0, 7),          /* addi x5, x0, 7: rax = x5 */
-        0x123452b7u,                       /* lui x5, 0x12345: x5 changes, rax does not */
-        i_type(0x13, 0, 6, 5, 1),          /* addi x6, x5, 1 = 0x12345001 */
-        i_type(0x13, 0, 10, 0, -3),        /* addi x10, x0, -3: rax = x10 */
-        r_type(0x33, 2, 0, 10, 10, 0),     /* slt x10, x10, x0 = 1: rd = rs1 */
-        i_type(0x13, 0, 11, 10, 5),        /* addi x11, x10, 5 = 6 */
-        i_type(0x13, 0, 8, 0, 5),          /* addi x8, x0, 5 */
-        b_type(0, 8, 8, 8),                /* beq x8, x8, +8: rax = x8 on the way */
-        i_type(0x13, 0, 9, 0, 100),        /* (skipped; would leave rax = x9) */
-        i_type(0x13, 0, 12, 9, 1),         /* addi x12, x9, 1 = 1, reached only by the branch */
+        i_type(0x13, 0, 5, 0, 7),      /* addi x5, x0, 7: rax = x5 */
+        0x123452b7u,                   /* lui x5, 0x12345: x5 changes, rax does not */
+        i_type(0x13, 0, 6, 5, 1),      /* addi x6, x5, 1 = 0x12345001 */
+        i_type(0x13, 0, 10, 0, -3),    /* addi x10, x0, -3: rax = x10 */
+        r_type(0x33, 2, 0, 10, 10, 0), /* slt x10, x10, x0 = 1: rd = rs1 */
+        i_type(0x13, 0, 11, 10, 5),    /* addi x11, x10, 5 = 6 */
+        i_type(0x13, 0, 8, 0, 5),      /* addi x8, x0, 5 */
+        b_type(0, 8, 8, 8),            /* beq x8, x8, +8: rax = x8 on the way */
+        i_type(0x13, 0, 9, 0, 100),    /* (skipped; would leave rax = x9) */
+        i_type(0x13, 0, 12, 9, 1),     /* addi x12, x9, 1 = 1, reached only by the branch */
         EBREAK,
     };
     uint64_t stop = write_program(&m, code, sizeof code / sizeof code[0]);

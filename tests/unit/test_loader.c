@@ -17,24 +17,24 @@
 #define IMG_SIZE 960
 
 /* File layout of the test image. */
-#define OFF_PHDR 64
-#define OFF_SEG1 256
-#define OFF_SEG2 272
-#define OFF_SYMTAB 512
-#define OFF_STRTAB 600
+#define OFF_PHDR     64
+#define OFF_SEG1     256
+#define OFF_SEG2     272
+#define OFF_SYMTAB   512
+#define OFF_STRTAB   600
 #define OFF_SHSTRTAB 640
-#define OFF_SHDR 704
+#define OFF_SHDR     704
 
-#define SEG1_ADDR RAM_BASE
-#define SEG2_ADDR (RAM_BASE + 0x1000)
+#define SEG1_ADDR  RAM_BASE
+#define SEG2_ADDR  (RAM_BASE + 0x1000)
 #define SEG2_MEMSZ 0x100
-#define TOHOST (RAM_BASE + 0x1040)
-#define FROMHOST (RAM_BASE + 0x1080)
-#define ENTRY (RAM_BASE + 4)
+#define TOHOST     (RAM_BASE + 0x1040)
+#define FROMHOST   (RAM_BASE + 0x1080)
+#define ENTRY      (RAM_BASE + 4)
 
 static const uint8_t seg1[16] = { 0x13, 0, 0, 0, 0x6f, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8 };
 static const uint8_t seg2[8] = { 0xde, 0xad, 0xbe, 0xef, 0x11, 0x22, 0x33, 0x44 };
-static const char strtab[] = "\0tohost\0fromhost";          /* names at 1 and 8 */
+static const char strtab[] = "\0tohost\0fromhost";              /* names at 1 and 8 */
 static const char shstrtab[] = "\0.symtab\0.strtab\0.shstrtab"; /* 1, 9, 17 */
 
 static struct bus bus;
@@ -49,10 +49,12 @@ static Elf64_Phdr *phdr(int i) { return (Elf64_Phdr *)(img + OFF_PHDR) + i; }
 
 static void build_headers(void)
 {
+    /* clang-format off */
     Elf64_Ehdr eh = { .e_type = ET_EXEC, .e_machine = EM_RISCV, .e_version = EV_CURRENT,
                       .e_entry = ENTRY, .e_phoff = OFF_PHDR, .e_shoff = OFF_SHDR,
                       .e_ehsize = sizeof(Elf64_Ehdr), .e_phentsize = sizeof(Elf64_Phdr),
                       .e_phnum = 2, .e_shentsize = sizeof(Elf64_Shdr), .e_shnum = 4,
+                      /* clang-format on */
                       .e_shstrndx = 3 };
     memcpy(eh.e_ident, ELFMAG, SELFMAG);
     eh.e_ident[EI_CLASS] = ELFCLASS64;
@@ -60,10 +62,12 @@ static void build_headers(void)
     eh.e_ident[EI_VERSION] = EV_CURRENT;
     put(0, &eh, sizeof eh);
     Elf64_Phdr ph[2] = {
+        /* clang-format off */
         { .p_type = PT_LOAD, .p_flags = PF_R | PF_X, .p_offset = OFF_SEG1, .p_vaddr = SEG1_ADDR,
           .p_paddr = SEG1_ADDR, .p_filesz = sizeof seg1, .p_memsz = sizeof seg1, .p_align = 4 },
         { .p_type = PT_LOAD, .p_flags = PF_R | PF_W, .p_offset = OFF_SEG2, .p_vaddr = SEG2_ADDR,
           .p_paddr = SEG2_ADDR, .p_filesz = sizeof seg2, .p_memsz = SEG2_MEMSZ, .p_align = 8 },
+        /* clang-format on */
     };
     put(OFF_PHDR, ph, sizeof ph);
     put(OFF_SEG1, seg1, sizeof seg1);
@@ -74,22 +78,29 @@ static void build_sections(void)
 {
     Elf64_Sym sym[3] = {
         { 0 },
+        /* clang-format off */
         { .st_name = 1, .st_info = ELF64_ST_INFO(STB_GLOBAL, STT_OBJECT), .st_shndx = 1,
           .st_value = TOHOST, .st_size = 8 },
         { .st_name = 8, .st_info = ELF64_ST_INFO(STB_GLOBAL, STT_OBJECT), .st_shndx = 1,
           .st_value = FROMHOST, .st_size = 8 },
+        /* clang-format on */
     };
     put(OFF_SYMTAB, sym, sizeof sym);
     put(OFF_STRTAB, strtab, sizeof strtab);
     put(OFF_SHSTRTAB, shstrtab, sizeof shstrtab);
     Elf64_Shdr sh[4] = {
         { 0 },
+        /* clang-format off */
         { .sh_name = 1, .sh_type = SHT_SYMTAB, .sh_offset = OFF_SYMTAB, .sh_size = sizeof sym,
           .sh_link = 2, .sh_info = 1, .sh_addralign = 8, .sh_entsize = sizeof(Elf64_Sym) },
         { .sh_name = 9, .sh_type = SHT_STRTAB, .sh_offset = OFF_STRTAB, .sh_size = sizeof strtab,
+          /* clang-format on */
           .sh_addralign = 1 },
-        { .sh_name = 17, .sh_type = SHT_STRTAB, .sh_offset = OFF_SHSTRTAB,
-          .sh_size = sizeof shstrtab, .sh_addralign = 1 },
+        { .sh_name = 17,
+          .sh_type = SHT_STRTAB,
+          .sh_offset = OFF_SHSTRTAB,
+          .sh_size = sizeof shstrtab,
+          .sh_addralign = 1 },
     };
     put(OFF_SHDR, sh, sizeof sh);
 }
@@ -205,16 +216,10 @@ START_TEST(error_wrong_machine)
 }
 END_TEST
 
-START_TEST(error_truncated_segment)
-{
-    expect_error(OFF_SEG2 + 4, "truncated file");
-}
+START_TEST(error_truncated_segment) { expect_error(OFF_SEG2 + 4, "truncated file"); }
 END_TEST
 
-START_TEST(error_truncated_header)
-{
-    expect_error(40, "truncated file");
-}
+START_TEST(error_truncated_header) { expect_error(40, "truncated file"); }
 END_TEST
 
 START_TEST(error_phdrs_beyond_end)

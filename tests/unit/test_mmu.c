@@ -38,8 +38,10 @@ static void setup(void)
 {
     ck_assert(bus_init(&bus, RAM_BASE, RAM_SIZE));
     static const struct mmio_region dev = {
+        /* clang-format off */
         .name = "dev", .base = DEV_BASE, .size = 0x1000, .min_access = 4, .max_access = 4,
         .read = dev_read, .write = dev_write,
+        /* clang-format on */
     };
     ck_assert(bus_add_region(&bus, &dev));
     bus.code_write = on_code_write;
@@ -49,10 +51,7 @@ static void setup(void)
     next_table = TABLES;
 }
 
-static void teardown(void)
-{
-    bus_destroy(&bus);
-}
+static void teardown(void) { bus_destroy(&bus); }
 
 /* ---- page-table building helpers ---- */
 
@@ -156,7 +155,7 @@ START_TEST(test_modes)
     for (int level = 1; level < n; level++) {
         unsigned shift = PAGE_SHIFT + 9 * level;
         uint64_t sva = (uint64_t)(level + 1) << (shift + 1); /* a fresh top-level slot region */
-        uint64_t spa = 1ull << (shift + 2);                   /* aligned to the superpage */
+        uint64_t spa = 1ull << (shift + 2);                  /* aligned to the superpage */
         uint64_t off = (1ull << shift) - 8;
         map(sva, spa, level, RWX_AD);
         expect_pa(sva + off, ACC_LOAD, spa + off);
@@ -188,13 +187,13 @@ START_TEST(test_invalid_ptes)
 {
     use_mode(3);
     static const uint64_t bad[] = {
-        PTE_R | PTE_A,                       /* V = 0 */
-        PTE_V | PTE_W | PTE_A | PTE_D,       /* W without R */
-        PTE_V | PTE_W | PTE_X | PTE_A,       /* W without R */
-        RWX_AD | (1ull << 54),               /* reserved */
+        PTE_R | PTE_A,                 /* V = 0 */
+        PTE_V | PTE_W | PTE_A | PTE_D, /* W without R */
+        PTE_V | PTE_W | PTE_X | PTE_A, /* W without R */
+        RWX_AD | (1ull << 54),         /* reserved */
         RWX_AD | (1ull << 60),
-        RWX_AD | (1ull << 61),               /* PBMT */
-        RWX_AD | PTE_N,                      /* Svnapot absent */
+        RWX_AD | (1ull << 61), /* PBMT */
+        RWX_AD | PTE_N,        /* Svnapot absent */
     };
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         uint64_t va = 0x10000 + i * PAGE_SIZE;
@@ -334,8 +333,8 @@ END_TEST
 
 START_TEST(test_pmp_na4_napot_priority)
 {
-    pmp_set(0, PMP_A_NA4, (RAM_BASE + 0x100) >> 2);                  /* 4 bytes, no access */
-    pmp_set(1, PMP_A_NAPOT | PMP_R | PMP_X, napot(RAM_BASE, 0x2000)); /* 8 KiB RX */
+    pmp_set(0, PMP_A_NA4, (RAM_BASE + 0x100) >> 2);                     /* 4 bytes, no access */
+    pmp_set(1, PMP_A_NAPOT | PMP_R | PMP_X, napot(RAM_BASE, 0x2000));   /* 8 KiB RX */
     ck_assert(!pmp_allows(&mmu, RAM_BASE + 0x100, 4, ACC_LOAD, PRV_S)); /* entry 0 wins */
     ck_assert(!pmp_allows(&mmu, RAM_BASE + 0x100, 8, ACC_LOAD, PRV_S)); /* partial on 0 */
     ck_assert(!pmp_allows(&mmu, RAM_BASE + 0xfc, 8, ACC_LOAD, PRV_S));
@@ -360,7 +359,7 @@ END_TEST
 START_TEST(test_pmp_lock_m_mode)
 {
     pmp_set(0, PMP_A_NAPOT | PMP_R, napot(RAM_BASE, PAGE_SIZE));
-    ck_assert(pmp_allows(&mmu, RAM_BASE, 8, ACC_STORE, PRV_M));  /* unlocked: M ignores */
+    ck_assert(pmp_allows(&mmu, RAM_BASE, 8, ACC_STORE, PRV_M)); /* unlocked: M ignores */
     ck_assert(!pmp_allows(&mmu, RAM_BASE, 8, ACC_STORE, PRV_S));
     mmu.pmpcfg[0] |= PMP_L;
     mmu_flush(&mmu);
@@ -639,8 +638,10 @@ START_TEST(test_fetch_rom)
 {
     static const uint8_t rom_bytes[0x1000] = { 0x97, 0x02, 0x00, 0x00 };
     const struct mmio_region rom = {
+        /* clang-format off */
         .name = "rom", .base = 0x1000, .size = sizeof rom_bytes, .min_access = 1, .max_access = 8,
         .read = dev_read, .write = dev_write, .fetch = rom_bytes,
+        /* clang-format on */
     };
     ck_assert(bus_add_region(&bus, &rom));
     uint64_t pa, tval;

@@ -40,8 +40,9 @@ END_TEST
 START_TEST(test_json_refused)
 {
     static const char *const bad[] = {
-        "", "{", "{\"a\" 1}", "[1,]", "{\"a\":1,}", "01", "1.", "-", "tru", "\"\\u0000\"", "\"\\ud800\"",
-        "\"\\udc00x\"", "\"a\nb\"", "\"\\q\"", "{} {}", "[1] x", "\"unterminated",
+        "",         "{",       "{\"a\" 1}", "[1,]",        "{\"a\":1,}",     "01",
+        "1.",       "-",       "tru",       "\"\\u0000\"", "\"\\ud800\"",    "\"\\udc00x\"",
+        "\"a\nb\"", "\"\\q\"", "{} {}",     "[1] x",       "\"unterminated",
     };
     char err[128];
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -134,12 +135,12 @@ START_TEST(test_hmp_memory)
     ck_assert_str_eq(feed("xp /2xw 0x80000000\n"), "0000000080000000: 0x44332211 0x88776655\n(rivet) ");
     ck_assert_str_eq(feed("xp /1xg 0x80000000\n"), "0000000080000000: 0x8877665544332211\n(rivet) ");
     ck_assert_str_eq(feed("x/2dh 0x80000008\n"), "0000000080000008:  -257     0\n(rivet) ");
-    ck_assert_str_eq(feed("xp /10xb 0x80000000\n"),
-                     "0000000080000000: 0x11 0x22 0x33 0x44 0x55 0x66 0x77 0x88\n"
-                     "0000000080000008: 0xff 0xfe\n(rivet) ");
+    ck_assert_str_eq(feed("xp /10xb 0x80000000\n"), "0000000080000000: 0x11 0x22 0x33 0x44 0x55 0x66 0x77 0x88\n"
+                                                    "0000000080000008: 0xff 0xfe\n(rivet) ");
     /* paging is off in M-mode: x reads the same bytes */
     ck_assert_str_eq(feed("x /1xw 0x80000004\n"), "0000000080000004: 0x88776655\n(rivet) ");
-    ck_assert_str_eq(feed("xp /2xg 0x800ffff8\n"), "00000000800ffff8: 0x0000000000000000\nCannot access memory\n(rivet) ");
+    ck_assert_str_eq(feed("xp /2xg 0x800ffff8\n"),
+                     "00000000800ffff8: 0x0000000000000000\nCannot access memory\n(rivet) ");
     ck_assert_str_eq(feed("xp /1xw 0x10000000\n"), "0000000010000000:\nCannot access memory\n(rivet) ");
     ck_assert_str_eq(feed("x /1z 0\n"), "invalid char in format: 'z'\n(rivet) ");
     teardown_machine();
@@ -166,8 +167,10 @@ START_TEST(test_hmp_commands)
     longline[sizeof longline - 2] = '\n';
     longline[sizeof longline - 1] = '\0';
     ck_assert_str_eq(feed(longline), "line too long (at most 1024 characters): ignored\n(rivet) ");
-    ck_assert_str_eq(feed("\x01\x02 info\x7f status\n"), "unknown command: '?" "?'\n(rivet) ");
-    ck_assert_str_eq(feed("in\x7f\x1b\n"), "unknown command: 'in?" "?'\n(rivet) ");
+    ck_assert_str_eq(feed("\x01\x02 info\x7f status\n"), "unknown command: '?"
+                                                         "?'\n(rivet) ");
+    ck_assert_str_eq(feed("in\x7f\x1b\n"), "unknown command: 'in?"
+                                           "?'\n(rivet) ");
     feed("quit\n");
     ck_assert(mon->quit && m->exit_requested && m->exit_code == 0);
     teardown_machine();
@@ -188,12 +191,15 @@ START_TEST(test_qmp_framing)
     ck_assert_str_eq(feed("status\", \"id\": [1, \"}\"]}{\"execute\": \"stop\"}"), out.text);
     ck_assert_msg(!strncmp(out.text, want, strlen(want)), "got %s", out.text);
     ck_assert_ptr_nonnull(strstr(out.text, "\"event\": \"STOP\"}\r\n{\"return\": {}}\r\n"));
-    ck_assert_str_eq(feed("junk { here\n"),
-                     "{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error, invalid token at offset 0\"}}\r\n");
-    ck_assert_str_eq(feed("{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"info status\"}}"),
-                     "{\"return\": \"VM status: paused\\n\"}\r\n");
-    ck_assert_str_eq(feed("{\"execute\": \"stop\", \"bogus\": 1}"),
-                     "{\"error\": {\"class\": \"GenericError\", \"desc\": \"QMP input member 'bogus' is unexpected\"}}\r\n");
+    ck_assert_str_eq(
+        feed("junk { here\n"),
+        "{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error, invalid token at offset 0\"}}\r\n");
+    ck_assert_str_eq(
+        feed("{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"info status\"}}"),
+        "{\"return\": \"VM status: paused\\n\"}\r\n");
+    ck_assert_str_eq(
+        feed("{\"execute\": \"stop\", \"bogus\": 1}"),
+        "{\"error\": {\"class\": \"GenericError\", \"desc\": \"QMP input member 'bogus' is unexpected\"}}\r\n");
     teardown_machine();
 }
 END_TEST
@@ -209,7 +215,10 @@ START_TEST(test_mux_focus)
 {
     struct mux_state st = { .monitor = mux_input, .focus = mux_focus, .monitor_opaque = &mux_seen };
     uint8_t buf[64];
-    const char in[] = "ab\x01" "cinfo\x01\x01" "x\x01" "cz";
+    const char in[] = "ab\x01"
+                      "cinfo\x01\x01"
+                      "x\x01"
+                      "cz";
     size_t n = mux_filter(&st, (const uint8_t *)in, sizeof in - 1, buf);
     ck_assert_int_eq(n, 3);
     ck_assert(!memcmp(buf, "abz", 3));

@@ -117,17 +117,17 @@ START_TEST(malformed_dropped)
 {
     make_icmp(64);
     size_t n = ipv4(1, 1, 0, false, icmp, 64);
-    net_filter_input(f, frame, 13, 0); /* no Ethernet header */
+    net_filter_input(f, frame, 13, 0);      /* no Ethernet header */
     net_filter_input(f, frame, 14 + 19, 0); /* IPv4 header cut */
-    net_filter_input(f, frame, n - 1, 0); /* total length beyond the frame */
-    frame[14 + 10] ^= 1; /* bad checksum */
+    net_filter_input(f, frame, n - 1, 0);   /* total length beyond the frame */
+    frame[14 + 10] ^= 1;                    /* bad checksum */
     net_filter_input(f, frame, n, 0);
     ipv4(1, 1, 0, false, icmp, 64);
     frame[14] = 0x44; /* header length 16 */
     put16(frame + 14 + 10, 0), put16(frame + 14 + 10, net_checksum(frame + 14, 16));
     net_filter_input(f, frame, n, 0);
     net_filter_input(f, frame, ipv4(6, 1, 0, false, icmp, 19), 0); /* TCP shorter than its header */
-    icmp[12] = 0xf0;                                                  /* data offset 60 in 40 bytes */
+    icmp[12] = 0xf0;                                               /* data offset 60 in 40 bytes */
     net_filter_input(f, frame, ipv4(6, 1, 0, false, icmp, 40), 0);
     make_icmp(16);
     put16(icmp + 4, 17); /* UDP length beyond the datagram */
@@ -205,7 +205,7 @@ START_TEST(inconsistent_lengths)
     net_filter_input(f, frame, ipv4(1, 22, 40, false, icmp, 8), 0);
     net_filter_input(f, frame, ipv4(1, 22, 16, false, icmp, 8), 0); /* a second, different end */
     net_filter_input(f, frame, ipv4(1, 23, 64, true, icmp, 8), 0);
-    net_filter_input(f, frame, ipv4(1, 23, 16, false, icmp, 8), 0); /* ends before data already seen */
+    net_filter_input(f, frame, ipv4(1, 23, 16, false, icmp, 8), 0);    /* ends before data already seen */
     net_filter_input(f, frame, ipv4(1, 24, 65512, false, icmp, 8), 0); /* past 65535 */
     ck_assert_uint_eq(got.count, 0);
     ck_assert_uint_eq(stats().frag_dropped, 3);

@@ -6,7 +6,7 @@
 #include "devices/plic.h"
 #include "rivet/encoding.h"
 
-#define NHARTS 2
+#define NHARTS   2
 #define NSOURCES 96
 #define CTX_M(h) (2 * (h))
 #define CTX_S(h) (2 * (h) + 1)
@@ -49,7 +49,10 @@ static void enable(unsigned ctx, unsigned src)
 }
 static void threshold(unsigned ctx, uint32_t t) { wr(PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE * ctx, t); }
 static uint32_t claim(unsigned ctx) { return rd(PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE * ctx + PLIC_CLAIM_OFFSET); }
-static void complete(unsigned ctx, uint32_t src) { wr(PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE * ctx + PLIC_CLAIM_OFFSET, src); }
+static void complete(unsigned ctx, uint32_t src)
+{
+    wr(PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE * ctx + PLIC_CLAIM_OFFSET, src);
+}
 static void line(unsigned src, bool level)
 {
     struct irq_line l = plic_line(plic, src);
@@ -69,12 +72,12 @@ START_TEST(pending_needs_enable_priority_threshold)
 {
     line(10, true);
     ck_assert_uint_eq(rd(PLIC_PENDING_BASE), 1u << 10);
-    ck_assert_uint_eq(mip[0], 0);         /* not enabled, priority 0 */
+    ck_assert_uint_eq(mip[0], 0); /* not enabled, priority 0 */
     enable(CTX_M(0), 10);
-    ck_assert_uint_eq(mip[0], 0);         /* priority 0 never interrupts */
+    ck_assert_uint_eq(mip[0], 0); /* priority 0 never interrupts */
     set_prio(10, 2);
     ck_assert_uint_eq(mip[0], MIP_MEIP);
-    threshold(CTX_M(0), 2);               /* needs priority > threshold */
+    threshold(CTX_M(0), 2); /* needs priority > threshold */
     ck_assert_uint_eq(mip[0], 0);
     ck_assert_uint_eq(claim(CTX_M(0)), 0);
     ck_assert_uint_eq(rd(PLIC_PENDING_BASE), 1u << 10); /* empty claim changes nothing */
@@ -105,11 +108,11 @@ START_TEST(claim_order_and_ties)
     ck_assert_uint_eq(mip[0], 0);
     ck_assert_uint_eq(rd(PLIC_PENDING_BASE + 8), 1u << 1); /* source 65 */
     ck_assert_uint_eq(claim(CTX_S(1)), 40);
-    ck_assert_uint_eq(claim(CTX_S(1)), 7);  /* tie at 4: lowest id */
+    ck_assert_uint_eq(claim(CTX_S(1)), 7); /* tie at 4: lowest id */
     ck_assert_uint_eq(claim(CTX_S(1)), 65);
     ck_assert_uint_eq(mip[1], MIP_SEIP);
     ck_assert_uint_eq(claim(CTX_S(1)), 3);
-    ck_assert_uint_eq(mip[1], 0);           /* all in service */
+    ck_assert_uint_eq(mip[1], 0); /* all in service */
     ck_assert_uint_eq(claim(CTX_S(1)), 0);
 }
 END_TEST
@@ -122,14 +125,14 @@ START_TEST(level_repending_after_complete)
     ck_assert_uint_eq(claim(CTX_M(0)), 9);
     ck_assert_uint_eq(rd(PLIC_PENDING_BASE), 0);
     ck_assert_uint_eq(mip[0], 0);
-    line(9, true);                          /* in service: not forwarded */
+    line(9, true); /* in service: not forwarded */
     ck_assert_uint_eq(rd(PLIC_PENDING_BASE), 0);
-    complete(CTX_M(0), 9);                  /* line still high: pending again */
+    complete(CTX_M(0), 9); /* line still high: pending again */
     ck_assert_uint_eq(rd(PLIC_PENDING_BASE), 1u << 9);
     ck_assert_uint_eq(mip[0], MIP_MEIP);
     ck_assert_uint_eq(claim(CTX_M(0)), 9);
     line(9, false);
-    complete(CTX_M(0), 9);                  /* line low: stays idle */
+    complete(CTX_M(0), 9); /* line low: stays idle */
     ck_assert_uint_eq(rd(PLIC_PENDING_BASE), 0);
     ck_assert_uint_eq(mip[0], 0);
 }
@@ -153,7 +156,7 @@ START_TEST(meip_vs_seip_per_context)
     ck_assert_uint_eq(claim(CTX_M(0)), 1);
     ck_assert_uint_eq(mip[0], 0);
     ck_assert_uint_eq(claim(CTX_S(0)), 0);
-    complete(CTX_S(0), 1);                  /* not its claim: ignored */
+    complete(CTX_S(0), 1); /* not its claim: ignored */
     ck_assert_uint_eq(mip[0], 0);
     complete(CTX_M(0), 1);
     ck_assert_uint_eq(mip[0], MIP_SEIP | MIP_MEIP);

@@ -9,7 +9,7 @@
 
 static struct goldfish_rtc *rtc;
 static struct mmio_region reg;
-static int irq_level = -1;  /* last level driven on the line, -1 = never */
+static int irq_level = -1; /* last level driven on the line, -1 = never */
 static unsigned irq_source;
 static uint64_t fake_ns;
 
@@ -115,7 +115,7 @@ START_TEST(alarm_needs_irq_enabled)
     fake_ns = 10000;
     wr(GOLDFISH_RTC_ALARM_LOW, 5000); /* in the past: fires at once */
     ck_assert_uint_eq(rd(GOLDFISH_RTC_ALARM_STATUS), 0);
-    ck_assert_int_ne(irq_level, 1);   /* interrupt pending but masked */
+    ck_assert_int_ne(irq_level, 1); /* interrupt pending but masked */
     wr(GOLDFISH_RTC_IRQ_ENABLED, 1);
     ck_assert_int_eq(irq_level, 1);
     wr(GOLDFISH_RTC_IRQ_ENABLED, 0);

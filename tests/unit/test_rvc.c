@@ -172,16 +172,16 @@ static const uint16_t reserved_cases[] = {
 START_TEST(test_valid_forms)
 {
     const struct rvc_case *t = &valid_cases[_i];
-    ck_assert_msg(rvc_expand(t->c, RVC_ALL) == t->expanded, "rvc_expand(0x%04x) = 0x%08x, want 0x%08x",
-                  t->c, rvc_expand(t->c, RVC_ALL), t->expanded);
+    ck_assert_msg(rvc_expand(t->c, RVC_ALL) == t->expanded, "rvc_expand(0x%04x) = 0x%08x, want 0x%08x", t->c,
+                  rvc_expand(t->c, RVC_ALL), t->expanded);
 }
 END_TEST
 
 START_TEST(test_hints)
 {
     const struct rvc_case *t = &hint_cases[_i];
-    ck_assert_msg(rvc_expand(t->c, RVC_ALL) == t->expanded, "rvc_expand(0x%04x) = 0x%08x, want 0x%08x",
-                  t->c, rvc_expand(t->c, RVC_ALL), t->expanded);
+    ck_assert_msg(rvc_expand(t->c, RVC_ALL) == t->expanded, "rvc_expand(0x%04x) = 0x%08x, want 0x%08x", t->c,
+                  rvc_expand(t->c, RVC_ALL), t->expanded);
 }
 END_TEST
 
@@ -195,8 +195,8 @@ END_TEST
 START_TEST(test_zc_forms)
 {
     const struct rvc_case *t = &zc_cases[_i];
-    ck_assert_msg(rvc_expand(t->c, RVC_ALL) == t->expanded, "rvc_expand(0x%04x) = 0x%08x, want 0x%08x",
-                  t->c, rvc_expand(t->c, RVC_ALL), t->expanded);
+    ck_assert_msg(rvc_expand(t->c, RVC_ALL) == t->expanded, "rvc_expand(0x%04x) = 0x%08x, want 0x%08x", t->c,
+                  rvc_expand(t->c, RVC_ALL), t->expanded);
     ck_assert_msg(rvc_expand(t->c, 0) == 0, "0x%04x expands without its extension", t->c);
 }
 END_TEST
@@ -211,9 +211,9 @@ END_TEST
 /* The Zbb forms of Zcb need Zbb too; the others do not. */
 START_TEST(test_zcb_needs_zbb)
 {
-    ck_assert_uint_eq(rvc_expand(0x9d65, RVC_ZCB), 0); /* c.sext.b */
-    ck_assert_uint_eq(rvc_expand(0x9d69, RVC_ZCB), 0); /* c.zext.h */
-    ck_assert_uint_eq(rvc_expand(0x9d6d, RVC_ZCB), 0); /* c.sext.h */
+    ck_assert_uint_eq(rvc_expand(0x9d65, RVC_ZCB), 0);          /* c.sext.b */
+    ck_assert_uint_eq(rvc_expand(0x9d69, RVC_ZCB), 0);          /* c.zext.h */
+    ck_assert_uint_eq(rvc_expand(0x9d6d, RVC_ZCB), 0);          /* c.sext.h */
     ck_assert_uint_eq(rvc_expand(0x9d61, RVC_ZCB), 0x0ff57513); /* c.zext.b */
     ck_assert_uint_eq(rvc_expand(0x6081, RVC_ZCB), 0);          /* c.mop.1 needs Zcmop */
 }

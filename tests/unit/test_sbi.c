@@ -7,11 +7,11 @@
 #include "firmware/sbi.h"
 #include "rivet/encoding.h"
 
-#define NHARTS 4
+#define NHARTS   4
 #define RAM_BASE 0x80000000ull
 #define RAM_SIZE 8192u
-#define VA_BASE 0x1000ull /* the one readable S-mode virtual page of the fake */
-#define VA_SIZE 64u
+#define VA_BASE  0x1000ull /* the one readable S-mode virtual page of the fake */
+#define VA_SIZE  64u
 
 struct fake {
     uint8_t ram[RAM_SIZE];
@@ -152,6 +152,7 @@ static void setup(void)
     for (unsigned h = 0; h < NHARTS; h++)
         fk.state[h] = SBI_HSM_STARTED;
     svc = (struct sbi_services){
+        /* clang-format off */
         .opaque = &fk, .nharts = NHARTS,
         .mvendorid = 0x489, .marchid = 0x8000000000000007ull, .mimpid = 0x20181004,
         .console_write = f_console_write, .console_read = f_console_read,
@@ -160,14 +161,15 @@ static void setup(void)
         .remote_sfence = f_remote_sfence, .remote_fence_i = f_remote_fence_i,
         .hart_state = f_hart_state, .hart_start = f_hart_start, .hart_stop = f_hart_stop,
         .hart_suspend = f_hart_suspend, .system_reset = f_system_reset,
+        /* clang-format on */
     };
 }
 
 static void teardown(void) {}
 
 /* One call with up to six arguments, from hart 0 unless `call_from` says otherwise. */
-static struct sbi_ret call_from(unsigned hart, uint64_t ext, uint64_t fid, uint64_t a0, uint64_t a1,
-                                uint64_t a2, uint64_t a3, uint64_t a4)
+static struct sbi_ret call_from(unsigned hart, uint64_t ext, uint64_t fid, uint64_t a0, uint64_t a1, uint64_t a2,
+                                uint64_t a3, uint64_t a4)
 {
     const uint64_t args[6] = { a0, a1, a2, a3, a4, 0xdeadbeef };
     return sbi_call(&svc, hart, ext, fid, args);
@@ -205,10 +207,9 @@ END_TEST
 
 START_TEST(test_probe)
 {
-    static const uint64_t yes[] = { SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE,
-                                    SBI_EXT_HSM,  SBI_EXT_SRST, SBI_EXT_DBCN, 0x00, 0x01, 0x08 };
-    static const uint64_t no[] = { 0x09, 0x0f, 0x504D55 /* PMU */, 0x4E41434C /* NACL */,
-                                   0x100000010ull, UINT64_MAX };
+    static const uint64_t yes[] = { SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE, SBI_EXT_HSM,
+                                    SBI_EXT_SRST, SBI_EXT_DBCN, 0x00,        0x01,           0x08 };
+    static const uint64_t no[] = { 0x09, 0x0f, 0x504D55 /* PMU */, 0x4E41434C /* NACL */, 0x100000010ull, UINT64_MAX };
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
         ck_ret(CALL(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, yes[i], 0, 0, 0), 0, 1);
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
@@ -281,8 +282,7 @@ START_TEST(test_ipi_out_of_range_harts)
     ck_ret(CALL(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 0x1, 4, 0, 0), SBI_ERR_INVALID_PARAM, 0);
     ck_ret(CALL(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1ull << 63, 0, 0, 0), SBI_ERR_INVALID_PARAM, 0);
     /* base + bit would wrap around to a small hart number. */
-    ck_ret(CALL(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 0x6, UINT64_MAX - 1, 0, 0), SBI_ERR_INVALID_PARAM,
-           0);
+    ck_ret(CALL(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 0x6, UINT64_MAX - 1, 0, 0), SBI_ERR_INVALID_PARAM, 0);
     ck_assert_int_eq(sum(fk.ipi), 0);
 }
 END_TEST
@@ -294,8 +294,7 @@ START_TEST(test_rfence_targets)
     ck_assert_int_eq(sum(fk.sfence), 0);
     ck_ret(CALL(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_SFENCE_VMA, 0x1, 3, 0x4000, 0x2000), 0, 0);
     ck_assert(fk.sfence[3] == 1 && sum(fk.sfence) == 1);
-    ck_ret(call_from(0, SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_SFENCE_VMA_ASID, 0, SBI_HART_MASK_BASE_ALL,
-                     0, UINT64_MAX, 7),
+    ck_ret(call_from(0, SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_SFENCE_VMA_ASID, 0, SBI_HART_MASK_BASE_ALL, 0, UINT64_MAX, 7),
            0, 0);
     ck_assert(fk.sfence[0] == 1 && fk.sfence[1] == 1 && fk.sfence[2] == 1 && fk.sfence[3] == 2);
     ck_assert_int_eq(sum(fk.fence_i), 2);
@@ -305,13 +304,11 @@ END_TEST
 START_TEST(test_rfence_errors)
 {
     ck_ret(CALL(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_FENCE_I, 0x10, 0, 0, 0), SBI_ERR_INVALID_PARAM, 0);
-    ck_ret(CALL(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_SFENCE_VMA, 0x3, 3, 0, 0), SBI_ERR_INVALID_PARAM,
-           0);
+    ck_ret(CALL(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_SFENCE_VMA, 0x3, 3, 0, 0), SBI_ERR_INVALID_PARAM, 0);
     /* A range that wraps past the top of the address space. */
     ck_ret(CALL(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_SFENCE_VMA, 0x1, 0, UINT64_MAX - 0xfff, 0x2000),
            SBI_ERR_INVALID_ADDRESS, 0);
-    for (uint64_t fid = SBI_RFENCE_REMOTE_HFENCE_GVMA_VMID; fid <= SBI_RFENCE_REMOTE_HFENCE_VVMA;
-         fid++)
+    for (uint64_t fid = SBI_RFENCE_REMOTE_HFENCE_GVMA_VMID; fid <= SBI_RFENCE_REMOTE_HFENCE_VVMA; fid++)
         ck_ret(CALL(SBI_EXT_RFENCE, fid, 0x1, 0, 0, 0), SBI_ERR_NOT_SUPPORTED, 0);
     ck_assert_int_eq(sum(fk.sfence) + sum(fk.fence_i), 0);
 }
@@ -325,10 +322,8 @@ START_TEST(test_hsm_status)
     ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, 2, 0, 0, 0), 0, SBI_HSM_STOPPED);
     ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, 3, 0, 0, 0), 0, SBI_HSM_SUSPENDED);
     ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, NHARTS, 0, 0, 0), SBI_ERR_INVALID_PARAM, 0);
-    ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, UINT64_MAX, 0, 0, 0), SBI_ERR_INVALID_PARAM,
-           0);
-    ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, 1ull << 32, 0, 0, 0), SBI_ERR_INVALID_PARAM,
-           0);
+    ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, UINT64_MAX, 0, 0, 0), SBI_ERR_INVALID_PARAM, 0);
+    ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, 1ull << 32, 0, 0, 0), SBI_ERR_INVALID_PARAM, 0);
 }
 END_TEST
 
@@ -355,11 +350,9 @@ START_TEST(test_hsm_start_errors)
 {
     fk.state[3] = SBI_HSM_STOPPED;
     ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_START, NHARTS, RAM_BASE, 0, 0), SBI_ERR_INVALID_PARAM, 0);
-    ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_START, 1ull << 32 | 3, RAM_BASE, 0, 0),
-           SBI_ERR_INVALID_PARAM, 0);
+    ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_START, 1ull << 32 | 3, RAM_BASE, 0, 0), SBI_ERR_INVALID_PARAM, 0);
     ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_START, 3, 0x1000, 0, 0), SBI_ERR_INVALID_ADDRESS, 0);
-    ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_START, 3, RAM_BASE + RAM_SIZE, 0, 0),
-           SBI_ERR_INVALID_ADDRESS, 0);
+    ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_START, 3, RAM_BASE + RAM_SIZE, 0, 0), SBI_ERR_INVALID_ADDRESS, 0);
     ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_START, 3, UINT64_MAX, 0, 0), SBI_ERR_INVALID_ADDRESS, 0);
     ck_assert_int_eq(fk.start_calls, 0);
     ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, 3, 0, 0, 0), 0, SBI_HSM_STOPPED);
@@ -368,16 +361,14 @@ END_TEST
 
 START_TEST(test_hsm_suspend)
 {
-    ck_ret(call_from(2, SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_RET_DEFAULT, 0, 0, 0, 0),
-           0, 0);
+    ck_ret(call_from(2, SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_RET_DEFAULT, 0, 0, 0, 0), 0, 0);
     ck_assert(fk.suspend_calls == 1 && fk.suspend_hart == 2);
     ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_NON_RET_DEFAULT, RAM_BASE, 0, 0),
            SBI_ERR_NOT_SUPPORTED, 0);
-    static const uint64_t bad[] = { 1, 0x0FFFFFFF, 0x10000000, 0x7FFFFFFF, 0x80000001,
-                                    0x90000000, 0xFFFFFFFF, 0x100000000ull };
+    static const uint64_t bad[] = { 1,          0x0FFFFFFF, 0x10000000, 0x7FFFFFFF,
+                                    0x80000001, 0x90000000, 0xFFFFFFFF, 0x100000000ull };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, bad[i], RAM_BASE, 0, 0),
-               SBI_ERR_INVALID_PARAM, 0);
+        ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, bad[i], RAM_BASE, 0, 0), SBI_ERR_INVALID_PARAM, 0);
     ck_assert_int_eq(fk.suspend_calls, 1);
 }
 END_TEST
@@ -385,8 +376,7 @@ END_TEST
 START_TEST(test_srst_types)
 {
     for (uint32_t type = 0; type <= SBI_SRST_TYPE_WARM_REBOOT; type++) {
-        ck_ret(CALL(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, type, SBI_SRST_REASON_SYSTEM_FAILURE, 0, 0),
-               0, 0);
+        ck_ret(CALL(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, type, SBI_SRST_REASON_SYSTEM_FAILURE, 0, 0), 0, 0);
         ck_assert_uint_eq(fk.reset_type, type);
         ck_assert_uint_eq(fk.reset_reason, SBI_SRST_REASON_SYSTEM_FAILURE);
     }
@@ -398,12 +388,13 @@ END_TEST
 
 START_TEST(test_srst_bad_types)
 {
+    /* clang-format off */
     static const uint64_t bad[][2] = { { 3, 0 },          { 0xF0000000, 0 }, { 0xFFFFFFFF, 0 },
                                        { 1ull << 32, 0 }, { 0, 2 },          { 0, 0xE0000000 },
                                        { 0, 1ull << 32 } };
+    /* clang-format on */
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        ck_ret(CALL(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, bad[i][0], bad[i][1], 0, 0),
-               SBI_ERR_INVALID_PARAM, 0);
+        ck_ret(CALL(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, bad[i][0], bad[i][1], 0, 0), SBI_ERR_INVALID_PARAM, 0);
     ck_assert_int_eq(fk.reset_calls, 0);
 }
 END_TEST
@@ -425,8 +416,7 @@ START_TEST(test_dbcn_write)
     ck_assert_uint_le(fk.max_read, SBI_DBCN_CHUNK);
     /* A huge count is a partial write of at most SBI_DBCN_MAX_PER_CALL bytes. */
     fk.outlen = 0;
-    ck_ret(CALL(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, UINT64_MAX, RAM_BASE, 0, 0), 0,
-           SBI_DBCN_MAX_PER_CALL);
+    ck_ret(CALL(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, UINT64_MAX, RAM_BASE, 0, 0), 0, SBI_DBCN_MAX_PER_CALL);
     ck_assert_uint_eq(fk.outlen, SBI_DBCN_MAX_PER_CALL);
     ck_assert_uint_le(fk.max_read, SBI_DBCN_CHUNK);
 }
@@ -436,14 +426,11 @@ START_TEST(test_dbcn_write_bad_address)
 {
     ck_ret(CALL(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, 5, 0x1000, 0, 0), SBI_ERR_INVALID_PARAM, 0);
     ck_ret(CALL(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, 5, RAM_BASE, 1, 0), SBI_ERR_INVALID_PARAM, 0);
-    ck_ret(CALL(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, 16, RAM_BASE + RAM_SIZE - 8, 0, 0),
-           SBI_ERR_INVALID_PARAM, 0);
-    ck_ret(CALL(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, 16, UINT64_MAX - 4, 0, 0),
-           SBI_ERR_INVALID_PARAM, 0);
+    ck_ret(CALL(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, 16, RAM_BASE + RAM_SIZE - 8, 0, 0), SBI_ERR_INVALID_PARAM, 0);
+    ck_ret(CALL(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, 16, UINT64_MAX - 4, 0, 0), SBI_ERR_INVALID_PARAM, 0);
     ck_assert_uint_eq(fk.outlen, 0);
     /* Valid memory followed by a hole: the valid chunk is written, and counted. */
-    ck_ret(CALL(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, 2 * SBI_DBCN_CHUNK,
-                RAM_BASE + RAM_SIZE - SBI_DBCN_CHUNK, 0, 0),
+    ck_ret(CALL(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, 2 * SBI_DBCN_CHUNK, RAM_BASE + RAM_SIZE - SBI_DBCN_CHUNK, 0, 0),
            0, SBI_DBCN_CHUNK);
     ck_assert_uint_eq(fk.outlen, SBI_DBCN_CHUNK);
 }
@@ -477,7 +464,8 @@ START_TEST(test_legacy_console_and_shutdown)
     ck_assert_uint_eq(fk.outlen, 2);
     ck_assert_mem_eq(fk.out, "xy", 2);
     ck_assert_int_eq(CALL(SBI_EXT_LEGACY_CONSOLE_GETCHAR, 0, 0, 0, 0, 0).error, -1);
-    fk.input = "\xff" "k";
+    fk.input = "\xff"
+               "k";
     ck_assert_int_eq(CALL(SBI_EXT_LEGACY_CONSOLE_GETCHAR, 0, 0, 0, 0, 0).error, 0xff);
     ck_assert_int_eq(CALL(SBI_EXT_LEGACY_CONSOLE_GETCHAR, 0, 0, 0, 0, 0).error, 'k');
     ck_assert_int_eq(CALL(SBI_EXT_LEGACY_CONSOLE_GETCHAR, 0, 0, 0, 0, 0).error, -1);
@@ -509,10 +497,8 @@ START_TEST(test_legacy_ipi_and_fences)
     ck_assert_int_eq(CALL(SBI_EXT_LEGACY_REMOTE_SFENCE_VMA_ASID, 0, VA_BASE + 8, 0, 0, 3).error, 0);
     ck_assert(fk.sfence[0] == 1 && fk.sfence[1] == 2 && fk.sfence[2] == 2 && fk.sfence[3] == 1);
     /* An unreadable mask pointer. */
-    ck_assert_int_eq(CALL(SBI_EXT_LEGACY_SEND_IPI, 0, 0xdead0000, 0, 0, 0).error,
-                     SBI_ERR_INVALID_ADDRESS);
-    ck_assert_int_eq(CALL(SBI_EXT_LEGACY_SEND_IPI, 0, VA_BASE + VA_SIZE - 4, 0, 0, 0).error,
-                     SBI_ERR_INVALID_ADDRESS);
+    ck_assert_int_eq(CALL(SBI_EXT_LEGACY_SEND_IPI, 0, 0xdead0000, 0, 0, 0).error, SBI_ERR_INVALID_ADDRESS);
+    ck_assert_int_eq(CALL(SBI_EXT_LEGACY_SEND_IPI, 0, VA_BASE + VA_SIZE - 4, 0, 0, 0).error, SBI_ERR_INVALID_ADDRESS);
     ck_assert_int_eq(sum(fk.ipi), 2);
     ck_assert_int_eq(call_from(3, SBI_EXT_LEGACY_CLEAR_IPI, 0, 0, 0, 0, 0, 0).error, 0);
     ck_assert(fk.clear_ipi[3] == 1 && sum(fk.clear_ipi) == 1);
@@ -538,7 +524,8 @@ START_TEST(test_pmu)
     /* cfg_match: the first free programmable counter, stopped, filtered, cleared, started */
     fk.csr[CSR_MHPMCOUNTER3] = 77;
     ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_CFG_MATCH, 0, UINT32_MAX,
-                SBI_PMU_CFG_CLEAR_VALUE | SBI_PMU_CFG_AUTO_START | SBI_PMU_CFG_SET_MINH, hw_insns), 0, 3);
+                SBI_PMU_CFG_CLEAR_VALUE | SBI_PMU_CFG_AUTO_START | SBI_PMU_CFG_SET_MINH, hw_insns),
+           0, 3);
     ck_assert_uint_eq(fk.csr[CSR_MHPMEVENT3], 2 | MHPMEVENT_MINH);
     ck_assert_uint_eq(fk.csr[CSR_MHPMCOUNTER3], 0);
     ck_assert_uint_eq(fk.csr[CSR_MCOUNTINHIBIT], 0);
@@ -546,11 +533,12 @@ START_TEST(test_pmu)
     ck_assert_uint_eq(fk.csr[CSR_MHPMEVENT3 + 1], 1);
     ck_assert_uint_eq(fk.csr[CSR_MCOUNTINHIBIT], 1u << 4); /* no AUTO_START: stopped */
     ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_CFG_MATCH, 3, 3, 0, hw_cycles), SBI_ERR_NOT_SUPPORTED, 0);
-    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_CFG_MATCH, 0, UINT32_MAX, 0, 3 /* cache refs */),
-           SBI_ERR_NOT_SUPPORTED, 0);
+    ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_CFG_MATCH, 0, UINT32_MAX, 0, 3 /* cache refs */), SBI_ERR_NOT_SUPPORTED,
+           0);
     /* a raw event with a selector rivet counts */
-    ck_assert_int_eq(call_from(0, SBI_EXT_PMU, SBI_PMU_COUNTER_CFG_MATCH, 5, 1, 0,
-                               (uint64_t)SBI_PMU_EVENT_TYPE_RAW << 16, 2).value, 5);
+    ck_assert_int_eq(
+        call_from(0, SBI_EXT_PMU, SBI_PMU_COUNTER_CFG_MATCH, 5, 1, 0, (uint64_t)SBI_PMU_EVENT_TYPE_RAW << 16, 2).value,
+        5);
 
     /* stop, start with a value, stop with reset frees */
     ck_ret(CALL(SBI_EXT_PMU, SBI_PMU_COUNTER_STOP, 3, 1, 0, 0), 0, 0);

@@ -24,10 +24,7 @@ struct sink {
     char msgs[1024];
 };
 
-static void on_quit(void *opaque)
-{
-    ((struct sink *)opaque)->quits++;
-}
+static void on_quit(void *opaque) { ((struct sink *)opaque)->quits++; }
 
 static void on_msg(void *opaque, const char *text)
 {
@@ -41,8 +38,7 @@ static struct mux_state mux;
 static void mux_setup(void)
 {
     memset(&sink, 0, sizeof sink);
-    mux = (struct mux_state){ .quit = on_quit, .quit_opaque = &sink,
-                              .msg = on_msg, .msg_opaque = &sink };
+    mux = (struct mux_state){ .quit = on_quit, .quit_opaque = &sink, .msg = on_msg, .msg_opaque = &sink };
 }
 
 /* Runs the filter over a string; returns what the guest gets. */
@@ -104,7 +100,10 @@ END_TEST
 
 START_TEST(test_mux_unknown_escape_dropped)
 {
-    ck_assert_str_eq(filter(CA "q" CA "\x7f" "w", 5), "w");
+    ck_assert_str_eq(filter(CA "q" CA "\x7f"
+                               "w",
+                            5),
+                     "w");
     ck_assert_int_eq(sink.quits, 0);
 }
 END_TEST
@@ -208,7 +207,11 @@ START_TEST(test_output_gathered)
     ck_assert_mem_eq(got, "abc", 3);
     /* Ctrl-A c answers with a message: after the output before it. */
     c.write(c.opaque, (const uint8_t *)"xy", 2);
-    ck_assert_int_eq(write(in[1], "\x01" "c", 2), 2);
+    ck_assert_int_eq(write(in[1],
+                           "\x01"
+                           "c",
+                           2),
+                     2);
     uint8_t buf[8];
     for (int i = 0; i < 50 && c.read(c.opaque, buf, sizeof buf) == 0; i++)
         sleep_ms(2);

@@ -8,11 +8,11 @@
 #include "cpu/hart.h"
 #include "cpu/insn_table.h"
 
-#define RAM_BASE 0x80000000ull
-#define RAM_SIZE (1ull << 20)
+#define RAM_BASE   0x80000000ull
+#define RAM_SIZE   (1ull << 20)
 #define MTVEC_BASE (RAM_BASE + 0x1000)
 #define STVEC_BASE (RAM_BASE + 0x2000)
-#define SPP_SHIFT 8
+#define SPP_SHIFT  8
 
 static struct bus bus;
 static struct hart *h;
@@ -35,7 +35,7 @@ static void teardown(void)
 
 static struct insn sys_insn(insn_fn fn, uint32_t bits)
 {
-    struct insn in = {0};
+    struct insn in = { 0 };
     in.fn = fn;
     in.bits = bits;
     in.len = 4;
@@ -135,7 +135,7 @@ START_TEST(test_interrupt_priority)
     h->priv = PRV_U;
     h->mie = 0xaaa;
     hart_set_pending(h, MIP_STIP | MIP_SSIP | MIP_SEIP | MIP_MTIP | MIP_MSIP | MIP_MEIP);
-    static const unsigned order[] = {IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER};
+    static const unsigned order[] = { IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER };
     for (unsigned i = 0; i < 6; i++) {
         h->priv = PRV_U;
         ck_assert(hart_check_interrupts(h));

@@ -43,10 +43,10 @@
 /* The code in the first page, the data in the next: a store to the code's
  * page would invalidate its blocks (cpu/cache.h) before they grow hot. */
 #define IMAGE_SIZE 0x2000
-#define DATA_OFF 0x1000   /* data[64] */
-#define OUT_OFF 0x1200    /* out[64] */
+#define DATA_OFF   0x1000 /* data[64] */
+#define OUT_OFF    0x1200 /* out[64] */
 #define RESULT_OFF 0x1400 /* result, then B's time */
-#define TABLE 64
+#define TABLE      64
 
 /* Registers. */
 enum { ZERO = 0, RA = 1, T0 = 5, T1 = 6, T2 = 7, S0 = 8, S1 = 9, A0 = 10, A1 = 11, T3 = 28, T4 = 29, T5 = 30, T6 = 31 };
@@ -55,10 +55,10 @@ struct program {
     const char *name;
     uint64_t mul, seed;
     uint32_t n;
-    unsigned code;   /* exit status (the finisher's fail code) */
-    char letter;     /* UART text: letter x3, newline */
-    bool czero;      /* B's loop: data only on odd i, through czero.eqz */
-    bool read_time;  /* store rdtime after the result */
+    unsigned code;  /* exit status (the finisher's fail code) */
+    char letter;    /* UART text: letter x3, newline */
+    bool czero;     /* B's loop: data only on odd i, through czero.eqz */
+    bool read_time; /* store rdtime after the result */
     uint64_t data_seed;
 };
 
@@ -74,11 +74,19 @@ struct setup {
 
 static const struct setup SETUP_A = {
     .prog = { "A", 31, 7, 30000, 3, 'a', false, false, 0x1234 },
-    .ram_size = 16 << 20, .nharts = 1, .cpu = NULL, .jit = 1,
+    .ram_size = 16 << 20,
+    .nharts = 1,
+    .cpu = NULL,
+    .jit = 1,
 };
 static const struct setup SETUP_B = {
     .prog = { "B", 0x10001, 99, 20000, 5, 'b', true, true, 0xbeef },
-    .ram_size = 32 << 20, .nharts = 2, .cpu = "max", .jit = 0, .icount = true, .icount_shift = 2,
+    .ram_size = 32 << 20,
+    .nharts = 2,
+    .cpu = "max",
+    .jit = 0,
+    .icount = true,
+    .icount_shift = 2,
 };
 
 /* ---- a tiny assembler ---- */
@@ -115,12 +123,12 @@ static void li32(struct code *c, unsigned rd, uint32_t value)
 static void assemble(const struct program *p, struct code *c)
 {
     memset(c, 0, sizeof *c);
-    emit(c, 0x00000417);                         /* auipc s0, 0: the image's base */
-    emit(c, csrr(A1, 0xf14));                    /* mhartid */
+    emit(c, 0x00000417);      /* auipc s0, 0: the image's base */
+    emit(c, csrr(A1, 0xf14)); /* mhartid */
     unsigned to_park = c->n;
-    emit(c, 0);                                  /* bnez a1, park (patched) */
+    emit(c, 0); /* bnez a1, park (patched) */
     emit(c, lui(T0, DATA_OFF));
-    emit(c, op(0, 0, S1, S0, T0));               /* s1 = s0 + DATA_OFF */
+    emit(c, op(0, 0, S1, S0, T0)); /* s1 = s0 + DATA_OFF */
     li32(c, T0, p->n);
     li32(c, T5, (uint32_t)p->mul);
     emit(c, addi(A0, ZERO, (int)p->seed));
@@ -129,27 +137,27 @@ static void assemble(const struct program *p, struct code *c)
      * entered every iteration and grow hot (a loop within one block would
      * be entered once per round). */
     unsigned loop = c->n;
-    emit(c, 0);                                  /* jal ra, step (patched) */
+    emit(c, 0); /* jal ra, step (patched) */
     emit(c, addi(T1, T1, 1));
     emit(c, b_type(4, T1, T0, (int)(loop - c->n) * 4)); /* blt t1, t0, loop */
     emit(c, sd(A0, S1, RESULT_OFF - DATA_OFF));
     if (p->read_time) {
-        emit(c, csrr(T4, 0xc01));                /* rdtime t4 */
+        emit(c, csrr(T4, 0xc01)); /* rdtime t4 */
         emit(c, sd(T4, S1, RESULT_OFF - DATA_OFF + 8));
     }
-    emit(c, lui(T1, 0x10000000));                /* the UART */
+    emit(c, lui(T1, 0x10000000)); /* the UART */
     emit(c, addi(T2, ZERO, p->letter));
     for (int i = 0; i < 3; i++)
         emit(c, sb(T2, T1));
     emit(c, addi(T2, ZERO, '\n'));
     emit(c, sb(T2, T1));
-    emit(c, lui(T1, 0x100000));                  /* the finisher: fail with code */
+    emit(c, lui(T1, 0x100000)); /* the finisher: fail with code */
     li32(c, T2, p->code << 16 | 0x3333);
-    emit(c, s_type(2, T1, T2, 0));               /* sw t2, 0(t1) */
-    emit(c, j_type(ZERO, 0));                    /* done: j done */
+    emit(c, s_type(2, T1, T2, 0)); /* sw t2, 0(t1) */
+    emit(c, j_type(ZERO, 0));      /* done: j done */
     unsigned park = c->n;
-    emit(c, 0x10500073);                         /* park: wfi */
-    emit(c, j_type(ZERO, -4));                   /*       j park */
+    emit(c, 0x10500073);       /* park: wfi */
+    emit(c, j_type(ZERO, -4)); /*       j park */
     unsigned step = c->n;
     emit(c, i_type(0x13, 7, T2, T1, TABLE - 1)); /* step: andi t2, t1, 63 */
     emit(c, i_type(0x13, 1, T2, T2, 3));         /* slli t2, t2, 3 */
@@ -158,14 +166,14 @@ static void assemble(const struct program *p, struct code *c)
     emit(c, op(1, 0, A0, A0, T5));               /* mul a0, a0, t5 */
     emit(c, op(0, 0, A0, A0, T1));               /* add a0, a0, t1 */
     if (p->czero) {
-        emit(c, i_type(0x13, 7, T6, T1, 1));     /* andi t6, t1, 1 */
-        emit(c, op(7, 5, T6, T3, T6));           /* czero.eqz t6, t3, t6 */
-        emit(c, op(0, 0, A0, A0, T6));           /* add a0, a0, t6 */
+        emit(c, i_type(0x13, 7, T6, T1, 1)); /* andi t6, t1, 1 */
+        emit(c, op(7, 5, T6, T3, T6));       /* czero.eqz t6, t3, t6 */
+        emit(c, op(0, 0, A0, A0, T6));       /* add a0, a0, t6 */
     } else {
-        emit(c, op(0, 0, A0, A0, T3));           /* add a0, a0, t3 */
+        emit(c, op(0, 0, A0, A0, T3)); /* add a0, a0, t3 */
     }
-    emit(c, sd(A0, T2, OUT_OFF - DATA_OFF));     /* out[k] = acc */
-    emit(c, i_type(0x67, 0, ZERO, RA, 0));       /* ret */
+    emit(c, sd(A0, T2, OUT_OFF - DATA_OFF)); /* out[k] = acc */
+    emit(c, i_type(0x67, 0, ZERO, RA, 0));   /* ret */
     c->w[to_park] = b_type(1, A1, ZERO, (int)(park - to_park) * 4);
     c->w[loop] = j_type(RA, (int)(step - loop) * 4);
     ck_assert_uint_le(c->n * 4, 0x1000);
@@ -342,8 +350,8 @@ static void check_same(const struct run *a, const struct run *alone)
     const struct outcome *x = &a->out, *y = &alone->out;
     for (unsigned i = 0; i < a->s->nharts; i++) {
         for (unsigned r = 0; r < 32; r++)
-            ck_assert_msg(x->x[i][r] == y->x[i][r], "%s hart %u x%u: %#llx vs %#llx alone", a->s->prog.name, i,
-                          r, (unsigned long long)x->x[i][r], (unsigned long long)y->x[i][r]);
+            ck_assert_msg(x->x[i][r] == y->x[i][r], "%s hart %u x%u: %#llx vs %#llx alone", a->s->prog.name, i, r,
+                          (unsigned long long)x->x[i][r], (unsigned long long)y->x[i][r]);
         ck_assert_uint_eq(x->pc[i], y->pc[i]);
         ck_assert_uint_eq(x->instret[i], y->instret[i]);
     }

@@ -75,10 +75,7 @@ static void setup(void)
     reg = uart_region(uart, UART_BASE, 0x100);
 }
 
-static void teardown(void)
-{
-    uart_destroy(uart);
-}
+static void teardown(void) { uart_destroy(uart); }
 
 static uint8_t rd(uint64_t off)
 {
@@ -88,10 +85,7 @@ static uint8_t rd(uint64_t off)
     return (uint8_t)v;
 }
 
-static void wr(uint64_t off, uint8_t v)
-{
-    ck_assert_int_eq(reg.write(reg.opaque, off, 1, v), BUS_OK);
-}
+static void wr(uint64_t off, uint8_t v) { ck_assert_int_eq(reg.write(reg.opaque, off, 1, v), BUS_OK); }
 
 START_TEST(test_region_shape)
 {
@@ -126,8 +120,7 @@ START_TEST(test_thr_output)
         wr(UART_THR, (uint8_t)*p);
     ck_assert_uint_eq(chr.out_len, 4);
     ck_assert_mem_eq(chr.out, msg, 4);
-    ck_assert_uint_eq(rd(UART_LSR) & (UART_LSR_THRE | UART_LSR_TEMT),
-                      UART_LSR_THRE | UART_LSR_TEMT);
+    ck_assert_uint_eq(rd(UART_LSR) & (UART_LSR_THRE | UART_LSR_TEMT), UART_LSR_THRE | UART_LSR_TEMT);
 }
 END_TEST
 
@@ -162,7 +155,7 @@ START_TEST(test_dlab_divisor_latch)
     wr(UART_DLM, 0x01);
     ck_assert_uint_eq(rd(UART_DLL), 0x0c);
     ck_assert_uint_eq(rd(UART_DLM), 0x01);
-    ck_assert_uint_eq(chr.out_len, 0);    /* DLL write did not transmit */
+    ck_assert_uint_eq(chr.out_len, 0); /* DLL write did not transmit */
     wr(UART_LCR, 0x03);
     ck_assert_uint_eq(rd(UART_LCR), 0x03);
     ck_assert_uint_eq(rd(UART_IER), UART_IER_ERBFI); /* IER kept apart from DLM */
@@ -192,10 +185,10 @@ START_TEST(test_poll_fills_only_room)
     wr(UART_FCR, UART_FCR_FIFOE);
     fake_input(&chr, "0123456789abcdefXYZ"); /* 19 bytes */
     uart_poll(uart);
-    ck_assert_uint_eq(chr.in_len, 3);       /* left in the backend, not overrun */
+    ck_assert_uint_eq(chr.in_len, 3); /* left in the backend, not overrun */
     ck_assert(!(rd(UART_LSR) & UART_LSR_OE));
     for (int i = 0; i < 16; i++)
-        ck_assert_uint_eq(rd(UART_RBR), (uint8_t)"0123456789abcdef"[i]);
+        ck_assert_uint_eq(rd(UART_RBR), (uint8_t) "0123456789abcdef"[i]);
     uart_poll(uart);
     ck_assert_uint_eq(rd(UART_RBR), 'X');
     ck_assert_uint_eq(rd(UART_RBR), 'Y');
@@ -288,9 +281,9 @@ START_TEST(test_thre_interrupt)
     wr(UART_IER, UART_IER_ETBEI); /* enabling with THR empty raises it */
     ck_assert(irq.level);
     ck_assert_uint_eq(rd(UART_IIR), UART_IIR_THRI);
-    ck_assert(!irq.level);        /* acknowledged by the IIR read */
+    ck_assert(!irq.level); /* acknowledged by the IIR read */
     ck_assert_uint_eq(rd(UART_IIR), UART_IIR_NO_INT);
-    wr(UART_THR, 'z');            /* THR empties again at once */
+    wr(UART_THR, 'z'); /* THR empties again at once */
     ck_assert(irq.level);
     wr(UART_IER, 0);
     ck_assert(!irq.level);
@@ -310,7 +303,7 @@ START_TEST(test_iir_priorities)
     wr(UART_THR, 'a');
     wr(UART_THR, 'b');
     for (int i = 0; i < 15; i++)
-        wr(UART_THR, 'c');                    /* overrun: OE */
+        wr(UART_THR, 'c'); /* overrun: OE */
     wr(UART_IER, UART_IER_MASK);
     ck_assert(irq.level);
     ck_assert_uint_eq(rd(UART_IIR) & UART_IIR_ID_MASK, UART_IIR_RLSI);

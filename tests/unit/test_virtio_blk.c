@@ -68,7 +68,7 @@ static void driver_init(void)
     wreg(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
     wreg(VIRTIO_MMIO_DRIVER_FEATURES, 1u << VIRTIO_BLK_F_FLUSH);
     wreg(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-    wreg(VIRTIO_MMIO_DRIVER_FEATURES, 1);   /* VERSION_1 */
+    wreg(VIRTIO_MMIO_DRIVER_FEATURES, 1); /* VERSION_1 */
     wreg(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
     ck_assert(rreg(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK);
     wreg(VIRTIO_MMIO_QUEUE_SEL, 0);
@@ -78,8 +78,8 @@ static void driver_init(void)
     wreg(VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)QAVAIL);
     wreg(VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)QUSED);
     wreg(VIRTIO_MMIO_QUEUE_READY, 1);
-    wreg(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-                             VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+    wreg(VIRTIO_MMIO_STATUS,
+         VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
 }
 
 static void attach(bool readonly, bool snapshot)
@@ -229,9 +229,9 @@ START_TEST(bad_requests_ioerr)
     ck_assert_int_eq(request(VIRTIO_BLK_T_IN, cap - 1, DATA, 1024), VIRTIO_BLK_S_IOERR);
     ck_assert_int_eq(request(VIRTIO_BLK_T_IN, cap, DATA, 512), VIRTIO_BLK_S_IOERR);
     ck_assert_int_eq(request(VIRTIO_BLK_T_OUT, UINT64_MAX / 256, DATA, 512), VIRTIO_BLK_S_IOERR);
-    ck_assert_int_eq(request(VIRTIO_BLK_T_IN, 0, DATA, 100), VIRTIO_BLK_S_IOERR);    /* partial sector */
+    ck_assert_int_eq(request(VIRTIO_BLK_T_IN, 0, DATA, 100), VIRTIO_BLK_S_IOERR);      /* partial sector */
     ck_assert_int_eq(request(VIRTIO_BLK_T_IN, 0, DATA, 2u << 20), VIRTIO_BLK_S_IOERR); /* past the disk */
-    ck_assert_int_eq(request(99, 0, DATA, 512), VIRTIO_BLK_S_UNSUPP); /* no such type */
+    ck_assert_int_eq(request(99, 0, DATA, 512), VIRTIO_BLK_S_UNSUPP);                  /* no such type */
     /* A header shorter than 16 bytes. */
     put(STATUS, 1, 0xff);
     desc(0, HDR, 8, VIRTQ_DESC_F_NEXT, 1);
@@ -372,11 +372,11 @@ START_TEST(discard_bad_requests)
 {
     dwz_range(DATA, 8, 8, VIRTIO_BLK_DWZ_F_UNMAP); /* UNMAP is for WRITE_ZEROES only */
     ck_assert_int_eq(request(VIRTIO_BLK_T_DISCARD, 0, DATA, 16), VIRTIO_BLK_S_UNSUPP);
-    dwz_range(DATA, 8, 8, 2);                      /* a reserved flag */
+    dwz_range(DATA, 8, 8, 2); /* a reserved flag */
     ck_assert_int_eq(request(VIRTIO_BLK_T_WRITE_ZEROES, 0, DATA, 16), VIRTIO_BLK_S_UNSUPP);
-    dwz_range(DATA, IMG_BYTES / 512 - 4, 8, 0);    /* past the end */
+    dwz_range(DATA, IMG_BYTES / 512 - 4, 8, 0); /* past the end */
     ck_assert_int_eq(request(VIRTIO_BLK_T_DISCARD, 0, DATA, 16), VIRTIO_BLK_S_IOERR);
-    dwz_range(DATA, UINT64_MAX - 2, 8, 0);         /* sector + num wraps */
+    dwz_range(DATA, UINT64_MAX - 2, 8, 0); /* sector + num wraps */
     ck_assert_int_eq(request(VIRTIO_BLK_T_WRITE_ZEROES, 0, DATA, 16), VIRTIO_BLK_S_IOERR);
     dwz_range(DATA, 0, VIRTIO_BLK_DWZ_MAX_SECTORS + 1, 0);
     ck_assert_int_eq(request(VIRTIO_BLK_T_DISCARD, 0, DATA, 16), VIRTIO_BLK_S_IOERR);

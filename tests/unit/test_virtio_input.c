@@ -62,7 +62,7 @@ static void driver_init(void)
     wreg(VIRTIO_MMIO_STATUS, 0);
     wreg(VIRTIO_MMIO_STATUS, base);
     wreg(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-    wreg(VIRTIO_MMIO_DRIVER_FEATURES, 1);   /* VERSION_1 */
+    wreg(VIRTIO_MMIO_DRIVER_FEATURES, 1); /* VERSION_1 */
     wreg(VIRTIO_MMIO_STATUS, base | VIRTIO_STATUS_FEATURES_OK);
     ck_assert(rreg(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK);
     wreg(VIRTIO_MMIO_QUEUE_SEL, VIRTIO_INPUT_EVENTQ);
@@ -143,7 +143,7 @@ START_TEST(keyboard_identity)
     ck_assert_uint_eq(rcfg(VIRTIO_INPUT_CFG_DATA + 4), VIRTIO_INPUT_PRODUCT_KBD);
     ck_assert_uint_eq(query(VIRTIO_INPUT_CFG_PROP_BITS, 0), 0);
     ck_assert_uint_eq(query(VIRTIO_INPUT_CFG_UNSET, 0), 0);
-    ck_assert_uint_eq(query(0x7f, 0), 0);   /* unknown select: size 0 */
+    ck_assert_uint_eq(query(0x7f, 0), 0); /* unknown select: size 0 */
     detach();
 }
 END_TEST
@@ -178,9 +178,9 @@ START_TEST(tablet_bits_and_abs_info)
     ck_assert_uint_eq(query(VIRTIO_INPUT_CFG_ABS_INFO, ABS_Y), 20);
     uint64_t v;
     ck_assert_int_eq(virtio_mmio_read(F.t, VIRTIO_MMIO_CONFIG + VIRTIO_INPUT_CFG_DATA + 4, 4, &v), BUS_OK);
-    ck_assert_uint_eq(v, VIRTIO_INPUT_ABS_MAX);   /* max; min at +0 is 0 */
+    ck_assert_uint_eq(v, VIRTIO_INPUT_ABS_MAX); /* max; min at +0 is 0 */
     ck_assert_uint_eq(query(VIRTIO_INPUT_CFG_ABS_INFO, ABS_PRESSURE), 0);
-    ck_assert_uint_eq(rcfg(VIRTIO_INPUT_CFG_DATA + 4), 0);   /* cleared with the answer */
+    ck_assert_uint_eq(rcfg(VIRTIO_INPUT_CFG_DATA + 4), 0); /* cleared with the answer */
     detach();
 }
 END_TEST
@@ -193,7 +193,7 @@ START_TEST(events_arrive_in_order_with_syn)
     ck_assert(virtio_input_send(F.dev, &down, 1));
     ck_assert(virtio_input_send(F.dev, &up, 1));
     ck_assert_uint_eq(virtio_input_pending(F.dev), 4);
-    ck_assert(!F.level);   /* nothing reaches the guest before the emulation thread delivers */
+    ck_assert(!F.level); /* nothing reaches the guest before the emulation thread delivers */
     virtio_input_deliver(F.dev);
     ck_assert(F.level);
     ck_assert_uint_eq(virtio_input_pending(F.dev), 0);
@@ -214,9 +214,9 @@ START_TEST(waits_for_buffers)
     const struct virtio_input_event ev[2] = { { EV_ABS, ABS_X, 100 }, { EV_ABS, ABS_Y, 200 } };
     ck_assert(virtio_input_send(F.dev, ev, 2));
     virtio_input_deliver(F.dev);
-    ck_assert_uint_eq(virtio_input_pending(F.dev), 2);   /* one buffer: one event out */
+    ck_assert_uint_eq(virtio_input_pending(F.dev), 2); /* one buffer: one event out */
     expect_event(EV_ABS, ABS_X, 100);
-    give_buffers(4);                                      /* the kick delivers the rest */
+    give_buffers(4); /* the kick delivers the rest */
     ck_assert_uint_eq(virtio_input_pending(F.dev), 0);
     expect_event(EV_ABS, ABS_Y, 200);
     expect_event(EV_SYN, SYN_REPORT, 0);
@@ -237,7 +237,7 @@ START_TEST(full_queue_drops_whole_packets)
     struct virtio_input_event big[VIRTIO_INPUT_PENDING_MAX];
     for (unsigned i = 0; i < VIRTIO_INPUT_PENDING_MAX; i++)
         big[i] = key;
-    ck_assert(!virtio_input_send(F.dev, big, VIRTIO_INPUT_PENDING_MAX));   /* can never fit */
+    ck_assert(!virtio_input_send(F.dev, big, VIRTIO_INPUT_PENDING_MAX)); /* can never fit */
     detach();
 }
 END_TEST
@@ -245,7 +245,7 @@ END_TEST
 START_TEST(no_driver_drops_stale_events)
 {
     attach(VIRTIO_INPUT_KEYBOARD);
-    wreg(VIRTIO_MMIO_STATUS, 0);   /* reset: no ready eventq */
+    wreg(VIRTIO_MMIO_STATUS, 0); /* reset: no ready eventq */
     const struct virtio_input_event key = { EV_KEY, KEY_C, 1 };
     ck_assert(virtio_input_send(F.dev, &key, 1));
     virtio_input_deliver(F.dev);
@@ -254,7 +254,7 @@ START_TEST(no_driver_drops_stale_events)
     F.avail_idx = F.used_seen = 0;
     give_buffers(4);
     struct virtio_input_event e;
-    ck_assert(!next_event(&e));   /* the old key press never arrives */
+    ck_assert(!next_event(&e)); /* the old key press never arrives */
     detach();
 }
 END_TEST
@@ -315,7 +315,7 @@ START_TEST(send_from_another_thread)
             got += !expect_syn;
             expect_syn ^= 1;
         }
-        F.avail_idx = F.used_seen;   /* every given buffer came back */
+        F.avail_idx = F.used_seen; /* every given buffer came back */
     }
     pthread_join(th, NULL);
     ck_assert_uint_eq(got, s.ok);

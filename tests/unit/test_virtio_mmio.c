@@ -33,7 +33,7 @@ static struct {
     struct virtio_mmio *t;
     bool level;
     uint16_t avail_idx;
-    uint64_t used;   /* where the used ring is (legacy puts it elsewhere) */
+    uint64_t used; /* where the used ring is (legacy puts it elsewhere) */
     char path[64];
 } F;
 
@@ -108,8 +108,8 @@ static bool modern_init(uint64_t features)
     wreg(VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)QAVAIL);
     wreg(VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)QUSED);
     wreg(VIRTIO_MMIO_QUEUE_READY, 1);
-    wreg(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-                             VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+    wreg(VIRTIO_MMIO_STATUS,
+         VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
     return true;
 }
 
@@ -207,12 +207,12 @@ END_TEST
 START_TEST(feature_negotiation)
 {
     wreg(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
-    ck_assert_uint_eq(rreg(VIRTIO_MMIO_DEVICE_FEATURES) & 1, 1);   /* VERSION_1 */
+    ck_assert_uint_eq(rreg(VIRTIO_MMIO_DEVICE_FEATURES) & 1, 1); /* VERSION_1 */
     wreg(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
     uint32_t lo = rreg(VIRTIO_MMIO_DEVICE_FEATURES);
     ck_assert(lo & F_INDIR);
     ck_assert(lo & F_EVIDX);
-    ck_assert(!modern_init(F_VER1 | (1u << 3)));   /* a bit not offered */
+    ck_assert(!modern_init(F_VER1 | (1u << 3)));       /* a bit not offered */
     ck_assert(modern_init(lo & ~(F_INDIR | F_EVIDX))); /* xv6: low word only */
     read_chain(QDESC, 0, 3);
     kick(0);
@@ -235,8 +235,8 @@ START_TEST(modern_read_and_interrupt)
     kick(0);
     ck_assert(sector_arrived(9));
     ck_assert_uint_eq(get(QUSED + 2, 2), 1);
-    ck_assert_uint_eq(get(QUSED + 4, 4), 0);     /* id = head */
-    ck_assert_uint_eq(get(QUSED + 8, 4), 513);   /* bytes written */
+    ck_assert_uint_eq(get(QUSED + 4, 4), 0);   /* id = head */
+    ck_assert_uint_eq(get(QUSED + 8, 4), 513); /* bytes written */
     ck_assert(F.level);
     wreg(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_ISR_USED_BUFFER);
     ck_assert(!F.level);
@@ -278,7 +278,7 @@ START_TEST(legacy_layout)
     ck_assert_uint_eq(get(used + 2, 2), 1);
     ck_assert_uint_eq(get(used + 8, 4), 513);
     ck_assert(F.level);
-    wreg(VIRTIO_MMIO_QUEUE_PFN, 0);   /* queue released */
+    wreg(VIRTIO_MMIO_QUEUE_PFN, 0); /* queue released */
     ck_assert_uint_eq(rreg(VIRTIO_MMIO_QUEUE_PFN), 0);
 }
 END_TEST
@@ -299,7 +299,7 @@ START_TEST(indirect_bad_size)
 {
     ck_assert(modern_init(F_VER1 | F_INDIR));
     read_chain(ITABLE, 0, 11);
-    desc(0, ITABLE, 24, VIRTQ_DESC_F_INDIRECT, 0);   /* not a multiple of 16 */
+    desc(0, ITABLE, 24, VIRTQ_DESC_F_INDIRECT, 0); /* not a multiple of 16 */
     kick(0);
     ck_assert(needs_reset());
     ck_assert_uint_eq(get(STATUS, 1), 0xff);
@@ -344,10 +344,10 @@ START_TEST(event_idx_suppression)
     read_chain(QDESC, 0, 1);
     kick(0);
     ck_assert(sector_arrived(1));
-    ck_assert(F.level);                            /* used idx passed 0 */
-    ck_assert_uint_eq(get(avail_event, 2), 1);     /* device wants a kick at 1 */
+    ck_assert(F.level);                        /* used idx passed 0 */
+    ck_assert_uint_eq(get(avail_event, 2), 1); /* device wants a kick at 1 */
     wreg(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_ISR_USED_BUFFER);
-    put(used_event, 2, 5);                         /* driver: not before entry 5 */
+    put(used_event, 2, 5); /* driver: not before entry 5 */
     for (unsigned i = 0; i < 3; i++) {
         read_chain(QDESC, 0, 2 + i);
         kick(0);
@@ -357,10 +357,10 @@ START_TEST(event_idx_suppression)
     ck_assert_uint_eq(get(QUSED + 2, 2), 4);
     read_chain(QDESC, 0, 6);
     kick(0);
-    ck_assert(!F.level);                           /* used idx 5 written: event 5 not yet passed */
+    ck_assert(!F.level); /* used idx 5 written: event 5 not yet passed */
     read_chain(QDESC, 0, 7);
     kick(0);
-    ck_assert(F.level);                            /* 5 -> 6 crosses used_event */
+    ck_assert(F.level); /* 5 -> 6 crosses used_event */
 }
 END_TEST
 
@@ -410,17 +410,17 @@ END_TEST
 START_TEST(bad_ring_values)
 {
     ck_assert(modern_init(F_VER1));
-    put(QAVAIL + 4, 2, QSIZE);        /* head index >= queue size */
+    put(QAVAIL + 4, 2, QSIZE); /* head index >= queue size */
     put(QAVAIL + 2, 2, 1);
     wreg(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
     ck_assert(needs_reset());
     ck_assert(modern_init(F_VER1));
-    put(QAVAIL + 2, 2, QSIZE + 1);    /* more available than the ring holds */
+    put(QAVAIL + 2, 2, QSIZE + 1); /* more available than the ring holds */
     wreg(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
     ck_assert(needs_reset());
     ck_assert(modern_init(F_VER1));
     wreg(VIRTIO_MMIO_QUEUE_READY, 0);
-    wreg(VIRTIO_MMIO_QUEUE_DESC_LOW, 0x1000);   /* rings outside RAM */
+    wreg(VIRTIO_MMIO_QUEUE_DESC_LOW, 0x1000); /* rings outside RAM */
     wreg(VIRTIO_MMIO_QUEUE_READY, 1);
     put(QAVAIL + 2, 2, 1);
     put(QAVAIL + 4, 2, 0);
@@ -428,11 +428,11 @@ START_TEST(bad_ring_values)
     ck_assert(needs_reset());
     ck_assert(modern_init(F_VER1));
     wreg(VIRTIO_MMIO_QUEUE_READY, 0);
-    wreg(VIRTIO_MMIO_QUEUE_NUM, 1024);          /* above QueueNumMax */
+    wreg(VIRTIO_MMIO_QUEUE_NUM, 1024); /* above QueueNumMax */
     wreg(VIRTIO_MMIO_QUEUE_READY, 1);
     wreg(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
     ck_assert(needs_reset());
-    wreg(VIRTIO_MMIO_QUEUE_NOTIFY, 77);         /* no such queue: ignored */
+    wreg(VIRTIO_MMIO_QUEUE_NOTIFY, 77); /* no such queue: ignored */
 }
 END_TEST
 

@@ -77,8 +77,8 @@ static void setup(void)
     wreg(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
     queue(0, RXQ);
     queue(1, TXQ);
-    wreg(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK |
-                                 VIRTIO_STATUS_DRIVER_OK);
+    wreg(VIRTIO_MMIO_STATUS,
+         VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
 }
 
 static void teardown(void)
@@ -117,7 +117,7 @@ START_TEST(identity_and_config)
     ck_assert_uint_eq(rreg(VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_NET);
     wreg(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
     ck_assert_uint_eq(rreg(VIRTIO_MMIO_DEVICE_FEATURES), 1u << VIRTIO_NET_F_MAC | 1u << VIRTIO_NET_F_STATUS |
-                                                            1u << VIRTIO_F_INDIRECT_DESC | 1u << VIRTIO_F_EVENT_IDX);
+                                                             1u << VIRTIO_F_INDIRECT_DESC | 1u << VIRTIO_F_EVENT_IDX);
     uint64_t v;
     ck_assert_int_eq(virtio_mmio_read(F.t, VIRTIO_MMIO_CONFIG + 3, 1, &v), BUS_OK);
     ck_assert_uint_eq(v, 0xab);

@@ -95,12 +95,12 @@ void enter_smode(void (*fn)(uint64_t), uint64_t arg)
 {
     /* Without a matching PMP entry S-mode may access nothing (priv 3.7.1). */
     CSR_WRITE(pmpaddr0, ~0UL >> 10);
-    CSR_WRITE(pmpcfg0, 0x1f);           /* NAPOT, R W X */
+    CSR_WRITE(pmpcfg0, 0x1f); /* NAPOT, R W X */
     CSR_CLEAR(mstatus, MSTATUS_MPP);
     CSR_SET(mstatus, MSTATUS_MPP_S);
     CSR_WRITE(mepc, (uint64_t)fn);
     register uint64_t a0 __asm__("a0") = arg;
-    __asm__ volatile("mret" :: "r"(a0) : "memory");
+    __asm__ volatile("mret" ::"r"(a0) : "memory");
     __builtin_unreachable();
 }
 
@@ -117,7 +117,7 @@ struct sbiret sbi_call(uint64_t eid, uint64_t fid, uint64_t a0, uint64_t a1, uin
 
 void *memset(void *d, int c, size_t n)
 {
-    volatile uint8_t *p = d;   /* volatile: keep gcc from calling memset here */
+    volatile uint8_t *p = d; /* volatile: keep gcc from calling memset here */
     while (n--)
         *p++ = (uint8_t)c;
     return d;

@@ -1,7 +1,7 @@
 /* The minimal virtio-mmio block driver (see virtio.h). */
 #include "virtio.h"
 
-#define PAGE 4096u
+#define PAGE   4096u
 #define CTX_M0 0
 
 volatile unsigned vblk_irqs;
@@ -87,7 +87,7 @@ int virtio_init_queues(struct vblk *d, struct vq_mem *const *vqs, unsigned n)
     d->last_used = 0;
     for (unsigned i = 0; i < n; i++)
         memset(vqs[i], 0, sizeof *vqs[i]);
-    vreg_w(d, VIRTIO_STATUS, 0);                     /* reset */
+    vreg_w(d, VIRTIO_STATUS, 0); /* reset */
     if (vreg_r(d, VIRTIO_STATUS) != 0)
         return 1;
     vreg_w(d, VIRTIO_STATUS, VS_ACKNOWLEDGE);
@@ -111,9 +111,9 @@ void vblk_submit(struct vblk *d, uint16_t head)
 {
     struct vq_avail *a = &d->vq->avail;
     a->ring[a->idx % VQ_SIZE] = head;
-    fence();                              /* ring entry before idx (2.7.13) */
+    fence(); /* ring entry before idx (2.7.13) */
     a->idx++;
-    fence();                              /* idx before the notify */
+    fence(); /* idx before the notify */
     vreg_w(d, VIRTIO_QUEUE_NOTIFY, 0);
 }
 

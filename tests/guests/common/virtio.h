@@ -11,6 +11,7 @@
 #define SECTOR  512
 
 /* MMIO registers (4.2.2; legacy names in 4.2.4 share the offsets). */
+/* clang-format off */
 #define VIRTIO_MAGIC          0x000
 #define VIRTIO_VERSION        0x004
 #define VIRTIO_DEVICE_ID      0x008
@@ -67,6 +68,7 @@ struct vq_avail { uint16_t flags, idx, ring[VQ_SIZE], used_event; };
 struct vq_used_elem { uint32_t id, len; };
 struct vq_used { uint16_t flags, idx; struct vq_used_elem ring[VQ_SIZE]; uint16_t avail_event; };
 struct blk_req { uint32_t type, reserved; uint64_t sector; };
+/* clang-format on */
 
 /* The legacy layout (2.7.2 with QueueAlign 4096): descriptors and the
  * avail ring in the first page, the used ring in the second. */
@@ -80,10 +82,10 @@ struct vq_mem {
 struct vblk {
     uintptr_t base;
     unsigned slot, version;
-    int use_irq;                 /* wait with wfi for the PLIC (M-mode) */
+    int use_irq; /* wait with wfi for the PLIC (M-mode) */
     uint16_t last_used;
     struct vq_mem *vq;
-    uint64_t capacity;           /* sectors */
+    uint64_t capacity; /* sectors */
     uint32_t features_lo;
 };
 

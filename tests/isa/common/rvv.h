@@ -23,6 +23,7 @@
 #define VTYPE_VILL       0x8000000000000000
 
 /* mstatus.VS = Initial. */
+/* clang-format off */
 #define VS_ON                                                                 \
     li t0, MSTATUS_VS_MASK;                                                   \
     csrc mstatus, t0;                                                         \
@@ -37,9 +38,11 @@
     li a2, len;                                                               \
     call mem_differs;                                                         \
     bnez a0, fail
+/* clang-format on */
 
 /* Fail with n unless the first len bytes of register vreg equal those at
  * label want (the register goes through vbuf with vs1r.v). */
+/* clang-format off */
 #define CHECK_V(n, vreg, want, len)                                           \
     la a0, vbuf;                                                              \
     vs1r.v vreg, (a0);                                                        \
@@ -68,12 +71,14 @@ mem_differs:                                                                  \
     .align 6;                                                                 \
 vbuf: .zero 1024;                                                             \
     .popsection
+/* clang-format on */
 
 #endif
 
 #ifndef RIVET_ISA_RVV_H2
 #define RIVET_ISA_RVV_H2
 /* vl = n for (sew, lmul), tail and mask undisturbed. */
+/* clang-format off */
 #define SETVL(n, sew, lmul)                                                   \
     li t0, n;                                                                 \
     vsetvli x0, t0, sew, lmul, tu, mu
@@ -95,4 +100,5 @@ name:;                                                                        \
     .byte cb_i;                                                               \
     .set cb_i, cb_i + 1;                                                      \
     .endr
+/* clang-format on */
 #endif

@@ -49,10 +49,12 @@
 #define CAUSE_LOAD_PAGE_FAULT  13
 #define CAUSE_STORE_PAGE_FAULT 15
 
+/* clang-format off */
 #define MSTATUS_FS_MASK   0x6000
 #define MSTATUS_FS_INIT   0x2000
 #define MSTATUS_FS_DIRTY  0x6000
 #define MSTATUS_SD        0x8000000000000000
+/* clang-format on */
 
 #define FFLAG_NX 0x01
 #define FFLAG_UF 0x02
@@ -73,6 +75,7 @@
 
 /* ---- start-up and end ---------------------------------------------------- */
 
+/* clang-format off */
 #define TEST_BEGIN                                                            \
     .section .text.init;                                                      \
     .align 6;                                                                 \
@@ -171,13 +174,17 @@ trap_epc:    .dword 0;                                                        \
 trap_count:  .dword 0;                                                        \
 trap_resume: .dword 0;                                                        \
     .popsection
+/* clang-format on */
 
 /* Your own data: put after TEST_END. */
-#define TEST_DATA_BEGIN .data; .align 4
+#define TEST_DATA_BEGIN \
+    .data;              \
+    .align 4
 
 /* ---- checks -------------------------------------------------------------- */
 
 /* Fail with number n unless register reg equals the constant expected. */
+/* clang-format off */
 #define CHECK(n, reg, expected)                                               \
     li TESTNUM, n;                                                            \
     li t6, expected;                                                          \
@@ -227,9 +234,11 @@ trap_resume: .dword 0;                                                        \
     la t6, trap_resume;                                                       \
     la t5, label;                                                             \
     sd t5, 0(t6)
+/* clang-format on */
 
 /* Fail with n unless exactly the armed trap happened (cause, tval). Resets
  * trap_count. Checks 3 things, all reported as n. */
+/* clang-format off */
 #define CHECK_TRAP(n, cause, tval)                                            \
     li TESTNUM, n;                                                            \
     la t6, trap_expect;                                                       \
@@ -248,9 +257,11 @@ trap_resume: .dword 0;                                                        \
     ld t5, 0(t6);                                                             \
     li t6, tval;                                                              \
     bne t5, t6, fail
+/* clang-format on */
 
 /* Fail with n unless exactly the armed trap happened with mepc == label
  * (mtval not checked: for some causes its value is implementation-defined). */
+/* clang-format off */
 #define CHECK_TRAP_AT(n, cause, label)                                        \
     li TESTNUM, n;                                                            \
     la t6, trap_expect;                                                       \
@@ -288,10 +299,12 @@ trap_resume: .dword 0;                                                        \
     la t6, trap_tval;                                                         \
     ld t5, 0(t6);                                                             \
     bne t5, tvalreg, fail
+/* clang-format on */
 
 /* ---- instruction test shorthands (riscv-tests style) --------------------- */
 
 /* rd = op(v1, v2) */
+/* clang-format off */
 #define TEST_RR(n, op, result, v1, v2)                                        \
     li a1, v1;                                                                \
     li a2, v2;                                                                \
@@ -500,5 +513,6 @@ trap_resume: .dword 0;                                                        \
     op fa0, a1, rm;                                                           \
     CHECK_FFLAGS(n, flags);                                                   \
     CHECK_FH(n, fa0, result)
+/* clang-format on */
 
 #endif

@@ -47,19 +47,19 @@
 #define MSTATUS_UXL  0x300000000
 #define MSTATUS_SXL  0xc00000000
 
-#define IRQ_SSI 1
-#define IRQ_MSI 3
-#define IRQ_STI 5
-#define IRQ_MTI 7
-#define IRQ_SEI 9
-#define IRQ_MEI 11
+#define IRQ_SSI  1
+#define IRQ_MSI  3
+#define IRQ_STI  5
+#define IRQ_MTI  7
+#define IRQ_SEI  9
+#define IRQ_MEI  11
 #define MIP_SSIP (1 << IRQ_SSI)
 #define MIP_MSIP (1 << IRQ_MSI)
 #define MIP_STIP (1 << IRQ_STI)
 #define MIP_MTIP (1 << IRQ_MTI)
 #define MIP_SEIP (1 << IRQ_SEI)
 #define MIP_MEIP (1 << IRQ_MEI)
-#define INTR 0x8000000000000000
+#define INTR     0x8000000000000000
 
 #define PTE_V 0x01
 #define PTE_R 0x02
@@ -85,6 +85,7 @@
 #define S_UNEXPECTED_BASE 230
 
 /* mret to `target` in privilege `mode` (MPP set, MPIE/MIE left alone). */
+/* clang-format off */
 #define GO_MODE(mode, target)                                                 \
     li t0, MSTATUS_MPP;                                                       \
     csrc mstatus, t0;                                                         \
@@ -98,10 +99,12 @@
 #define EXPECT_TRAP_AT(cause, label)                                          \
     EXPECT_TRAP(cause);                                                       \
     TRAP_RESUME_AT(label)
+/* clang-format on */
 
 /* Run `insn` in `mode` (S or U, code at its own address: Bare, or identity
  * mapped); expect an M trap of `cause` with tval `tval` (that mode's ecall,
  * tval 0, when insn must not fault). */
+/* clang-format off */
 #define TRY_MODE(n, mode, cause, tval, insn...)                               \
     li TESTNUM, n;                                                            \
     EXPECT_TRAP_AT(cause, 2f);                                                \
@@ -152,9 +155,11 @@
     and t5, t5, t6;                                                           \
     li t6, value;                                                             \
     bne t5, t6, fail
+/* clang-format on */
 
 /* ---- S-mode handler record ---------------------------------------------- */
 
+/* clang-format off */
 #define EXPECT_STRAP(cause)                                                   \
     la t6, s_expect;                                                          \
     li t5, (cause) + 1;                                                       \
@@ -210,9 +215,11 @@
     and t5, t5, t6;                                                           \
     li t6, value;                                                             \
     bne t5, t6, fail
+/* clang-format on */
 
 /* ---- start-up, handlers, end --------------------------------------------- */
 
+/* clang-format off */
 #define PRIV_BEGIN                                                            \
     .section .text.init;                                                      \
     .align 6;                                                                 \
@@ -334,9 +341,11 @@ strap_unexpected:                                                             \
     ori t1, t1, 1;                                                            \
     j write_tohost;                                                           \
 test_main:
+/* clang-format on */
 
 /* The M record reuses test.h's trap_* block (trap_save at offset 0) and adds
  * trap_mstatus right after it (offset 64), so TEST_END must come first. */
+/* clang-format off */
 #define PRIV_END                                                              \
     TEST_END;                                                                 \
     .pushsection .data;                                                       \
@@ -354,5 +363,6 @@ s_status:   .dword 0;                                                         \
 priv_stack: .skip 1024;                                                       \
 priv_stack_top:                                                               \
     .popsection
+/* clang-format on */
 
 #endif

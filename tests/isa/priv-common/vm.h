@@ -6,6 +6,7 @@
 #define RIVET_VM_H
 #include "priv.h"
 
+/* clang-format off */
 #define VA_A      0x40000000
 #define U_ALIAS   0x2000000000
 #define VA_2M     0x40200000
@@ -13,9 +14,10 @@
 #define PA_2M     0x80200000
 #define VA_1G     0x100000000
 #define VA_1G_BAD 0x140000000
+/* clang-format on */
 #define VA_512G     0x8000000000
 #define VA_512G_BAD 0x10000000000
-#define VA_256T   0x1000000000000
+#define VA_256T     0x1000000000000
 #if LEVELS == 3
 #define VA_NONCANON 0x4000000000
 #elif LEVELS == 4
@@ -23,13 +25,14 @@
 #else
 #define VA_NONCANON 0x100000000000000
 #endif
-#define RWAD (PTE_V | PTE_R | PTE_W | PTE_A | PTE_D)
-#define P0_MAGIC 0x0a0a0a0a0a0a0a0a
-#define P1_MAGIC 0x1b1b1b1b1b1b1b1b
+#define RWAD      (PTE_V | PTE_R | PTE_W | PTE_A | PTE_D)
+#define P0_MAGIC  0x0a0a0a0a0a0a0a0a
+#define P1_MAGIC  0x1b1b1b1b1b1b1b1b
 #define P2M_MAGIC 0x2c2c2c2c2c2c2c2c
-#define VM_MAGIC 0x3d3d3d3d3d3d3d3d
+#define VM_MAGIC  0x3d3d3d3d3d3d3d3d
 
 /* map(va, pa, flags, level): t-registers and a0-a3 clobbered */
+/* clang-format off */
 #define MAP(va, pa, flags, level)                                             \
     li a0, va;                                                                \
     la a1, pa;                                                                \
@@ -43,16 +46,20 @@
     li a2, flags;                                                             \
     li a3, level;                                                             \
     call pt_map
+/* clang-format on */
 
 /* MAP a 4 KiB page and keep the address of its leaf PTE in the dword at
  * `slot` (for CHECK_PTE and for changing it later). */
+/* clang-format off */
 #define MAP_KEEP(va, pa, flags, slot)                                         \
     MAP(va, pa, flags, 0);                                                    \
     la t0, slot;                                                              \
     sd a0, 0(t0)
+/* clang-format on */
 
 /* The PTE whose address is at slot (MAP_KEEP) becomes an RWAD leaf of pa;
  * no fence. */
+/* clang-format off */
 #define SET_PTE(slot, pa)                                                     \
     la t0, slot;                                                              \
     ld t0, 0(t0);                                                             \
@@ -72,12 +79,14 @@
     and t5, t5, t6;                                                           \
     li t6, value;                                                             \
     bne t5, t6, fail
+/* clang-format on */
 
 /* Run `insn` in S (identity-mapped code); expect an M trap of `cause` with
  * tval `tval` (ecall, cause 9 and tval 0, when insn must not fault). */
 #define TRY_S(n, cause, tval, insn...) TRY_MODE(n, PRV_S, cause, tval, insn)
 
 /* The same in U: the code runs at its alias U_ALIAS + (pc - 0x80000000). */
+/* clang-format off */
 #define TRY_U(n, cause, tval, insn...)                                        \
     li TESTNUM, n;                                                            \
     EXPECT_TRAP_AT(cause, 2f);                                                \
@@ -91,5 +100,6 @@
 1:  insn;                                                                     \
     ecall;                                                                    \
 2:  CHECK_TRAP(n, cause, tval)
+/* clang-format on */
 
 #endif
