@@ -162,7 +162,7 @@ struct sbi_services {
     void (*hart_stop)(void *opaque, unsigned hartid);    /* the calling hart stops (does not return to the guest) */
     void (*hart_suspend)(void *opaque, unsigned hartid); /* default retentive suspend: behave like WFI */
     void (*system_reset)(void *opaque, uint32_t type,
-                         uint32_t reason); /* shutdown / cold / warm reboot: ends the run */
+                         uint32_t reason); /* shutdown ends the run; cold / warm reboot reboots */
     /* PMU: the calling hart's M-mode CSRs (mcountinhibit, mhpmeventN,
      * mhpmcounterN), read and written as M-mode code would, the write
      * counted as the ecall's (it retires after). pmu_counters is the mask of
