@@ -3,16 +3,20 @@
 and json, no QEMU code), on a guest that sets s1 = 0x5eed1234cafef00d,
 writes 0x1122334455667788 at 0x80001000 and counts for ever at 0x80001008.
 
-    monitor_test.py RIVET MONITOR_TARGET_ELF hmp|qmp|stdio|paused|hmp_reset|qmp_reset|qmp_noreboot
+    monitor_test.py RIVET MONITOR_TARGET_ELF hmp|qmp|stdio|paused|hmp_reset|qmp_reset|qmp_noreboot|reload
 
 stdio: -monitor stdio fed from a pipe (the console is then none, as QEMU's
 goes to its window), ended by quit. paused: -S without gdb starts the
 machine paused until cont. hmp_reset, qmp_reset (-smp 2, hart threads):
 system_reset reboots, the counter starts over (qmp_reset: the RESET
-event); qmp_noreboot: with -no-reboot system_reset ends the run.
+event); qmp_noreboot: with -no-reboot system_reset ends the run. reload:
+a reboot loads the kernel file again (replaced by fail7.elf from the same
+directory: the new program runs and exits 7; removed: the run ends with
+125 and the loader's message).
 """
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -234,6 +238,44 @@ def test_qmp_noreboot(q, proc):
     check(proc.wait(timeout=20) == 0, f'-no-reboot: system_reset ends the run with status 0 (got {proc.returncode})')
 
 
+def start_paused(d, kernel):
+    path = os.path.join(d, 'r.sock')
+    proc = subprocess.Popen([rivet, '-bios', 'none', '-kernel', kernel, '-nographic', '-monitor',
+                             f'unix:{path},server,nowait', '-S', '--timeout', '60'],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return proc, Hmp(connect(path, proc))
+
+
+def test_reload():
+    with tempfile.TemporaryDirectory() as d:
+        kernel = os.path.join(d, 'kernel.elf')
+        shutil.copy(elf, kernel)
+        proc, hmp = start_paused(d, kernel)
+        try:
+            shutil.copy(os.path.join(os.path.dirname(elf), 'fail7.elf'), kernel + '.new')
+            os.replace(kernel + '.new', kernel)  # as a build replaces its output
+            hmp.cmd('system_reset')
+            hmp.s.sendall(b'cont\n')
+            status = proc.wait(timeout=30)
+            out = proc.stdout.read()
+            check(status == 7 and out == 'hi\n', f'the rebuilt kernel boots after system_reset: {status} {out!r}')
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        shutil.copy(elf, kernel)
+        proc, hmp = start_paused(d, kernel)
+        try:
+            os.unlink(kernel)
+            hmp.s.sendall(b'system_reset\n')
+            status = proc.wait(timeout=30)
+            err = proc.stderr.read()
+            check(status == 125, f'a kernel gone at reboot ends the run with 125 (got {status})')
+            check(f'rivet: reboot: -kernel {kernel}: ' in err, f'one line naming the file: {err!r}')
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+
+
 def test_start_paused(hmp, proc):
     check('VM status: paused' in hmp.cmd('info status'), '-S without gdb starts paused')
     regs = hmp.cmd('info registers')
@@ -262,6 +304,9 @@ def test_stdio():
 def main():
     if part == 'stdio':
         test_stdio()
+        sys.exit(1 if failures else 0)
+    if part == 'reload':
+        test_reload()
         sys.exit(1 if failures else 0)
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, 'mon.sock')
