@@ -32,6 +32,55 @@ void hart_init(struct hart *h, struct bus *bus, struct code_cache *cache, uint64
     hart_reset(h, 0);
 }
 
+/* What the board and the debugger attached, and the raw count, which
+ * survive a power-on reset (hart.h, hart_power_on). */
+struct hart_attached {
+    struct hart_env env;
+    FILE *trace;
+    struct hart *next;
+    const struct hart_breaks *breaks;
+    bool debug_hold;
+    bool (*debug_stop)(void *opaque, struct hart *h);
+    void *debug_opaque;
+    bool (*watch)(void *opaque, uint64_t va, uint64_t len, enum mmu_access acc);
+    void *watch_opaque;
+    uint64_t instret, jc_gen;
+};
+
+void hart_power_on(struct hart *h)
+{
+    struct hart_attached a = {
+        .env = h->env,
+        .trace = h->trace,
+        .next = h->next,
+        .breaks = h->breaks,
+        .debug_hold = h->debug_hold,
+        .debug_stop = h->debug_stop,
+        .debug_opaque = h->debug_opaque,
+        .watch = h->mmu.watch,
+        .watch_opaque = h->mmu.watch_opaque,
+        .instret = h->instret,
+        .jc_gen = h->jc_gen,
+    };
+    hart_init(h, h->mmu.bus, h->cache, h->mhartid);
+    h->env = a.env;
+    h->trace = a.trace;
+    h->next = a.next;
+    h->debug_hold = a.debug_hold;
+    h->debug_stop = a.debug_stop;
+    h->debug_opaque = a.debug_opaque;
+    h->mmu.watch = a.watch;
+    h->mmu.watch_opaque = a.watch_opaque;
+    h->jc_gen = a.jc_gen;
+    hart_jcache_flush(h); /* zeroed entries must not match the kept generation */
+    /* The raw count goes on; the counters read 0 as at the first start. */
+    h->instret = a.instret;
+    h->mcycle_offset = h->minstret_offset = 0 - a.instret;
+    pmu_reset(h);
+    hart_set_breaks(h, a.breaks);
+    hart_flush_tlb(h);
+}
+
 /* menvcfg.ADUE resets to 1 when hardware A/D updating is all there is (Svadu
  * without Svade); with both, software chooses, starting with Svade's page
  * faults. Without Svadu ADUE is read-only 0 (the walker's rule with neither

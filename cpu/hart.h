@@ -280,6 +280,15 @@ void hart_init(struct hart *h, struct bus *bus, struct code_cache *cache, uint64
  * machine's harts keep the one of their cache (cpu/cache.h). */
 void hart_set_isa(struct hart *h, const struct isa_set *isa);
 void hart_reset(struct hart *h, uint64_t pc);
+/* A machine's power-on reset of a hart already in use (a reboot): every
+ * register, CSR, the TLB, the jump cache, WFI/halted/reservation state as
+ * hart_init leaves them, keeping what the board and the debugger attached
+ * (env, trace, next, breakpoints, debug_hold and hooks, the watchpoint
+ * hook). instret (the raw count, which the machine's -icount clock and
+ * --max-insns follow) goes on, while mcycle, minstret and the hpm counters
+ * read 0 again. The hart's own thread or with it stopped; interrupt lines
+ * (mip) read low: the devices' resets drive them again. */
+void hart_power_on(struct hart *h);
 
 static inline uint64_t insn_pc(const struct hart *h, const struct insn *in)
 {

@@ -100,6 +100,20 @@ void clint_update(struct clint *c)
     pthread_mutex_unlock(&c->lock);
 }
 
+/* Power-on state (clint.h): no MSIP, no compare, mtime back on the time source. */
+void clint_reset(struct clint *c)
+{
+    pthread_mutex_lock(&c->lock);
+    __atomic_store_n(&c->mtime_offset, 0, __ATOMIC_RELAXED);
+    for (unsigned i = 0; i < c->nharts; i++) {
+        c->mtimecmp[i] = UINT64_MAX;
+        c->msip[i] = 0;
+        hart_port_set(&c->harts[i], MIP_MSIP, false);
+    }
+    update_locked(c);
+    pthread_mutex_unlock(&c->lock);
+}
+
 void clint_update_hart(struct clint *c, unsigned hart)
 {
     if (hart >= c->nharts)

@@ -36,6 +36,10 @@ struct clint;
 struct clint *clint_create(unsigned nharts, const struct hart_port *harts /* nharts entries, copied */,
                            struct time_source time);
 void clint_destroy(struct clint *c);
+/* Back to the state clint_create gives (a machine reset): every msip 0,
+ * every mtimecmp UINT64_MAX, mtime = the time source again (the offset of
+ * guest mtime writes dropped), MSIP and MTIP driven low. Any thread. */
+void clint_reset(struct clint *c);
 struct mmio_region clint_region(struct clint *c, uint64_t base, uint64_t size);
 /* Current mtime (time source + offset from guest writes to mtime); the board
  * uses it as every hart's `time`. Takes a struct clint * as void * so it can

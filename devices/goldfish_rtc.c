@@ -45,6 +45,16 @@ struct goldfish_rtc *goldfish_rtc_create(struct irq_line irq)
 
 void goldfish_rtc_destroy(struct goldfish_rtc *r) { free(r); }
 
+static void rtc_drive_irq(struct goldfish_rtc *r);
+
+void goldfish_rtc_reset(struct goldfish_rtc *r)
+{
+    r->alarm = 0;
+    r->alarm_armed = r->irq_pending = r->irq_enabled = false;
+    r->time_high = 0;
+    rtc_drive_irq(r);
+}
+
 void goldfish_rtc_set_clock(struct goldfish_rtc *r, uint64_t (*now_ns)(void *opaque), void *opaque)
 {
     r->now_ns = now_ns ? now_ns : host_realtime_ns;

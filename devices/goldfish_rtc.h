@@ -44,6 +44,10 @@ struct goldfish_rtc;
 
 struct goldfish_rtc *goldfish_rtc_create(struct irq_line irq);
 void goldfish_rtc_destroy(struct goldfish_rtc *r);
+/* A machine reset: the alarm disarmed, IRQ_ENABLED and the interrupt
+ * cleared, the line low. The time goes on (a battery-backed clock, as
+ * QEMU's keeps its offset across a reset). */
+void goldfish_rtc_reset(struct goldfish_rtc *r);
 struct mmio_region goldfish_rtc_region(struct goldfish_rtc *r, uint64_t base, uint64_t size);
 /* Alarm check, called by the board between rounds. */
 void goldfish_rtc_update(struct goldfish_rtc *r);

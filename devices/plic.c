@@ -150,6 +150,24 @@ struct irq_line plic_line(struct plic *p, unsigned source)
     return (struct irq_line){ .set_level = plic_set_level, .ctrl = p, .source = source };
 }
 
+void plic_reset(struct plic *p)
+{
+    pthread_mutex_lock(&p->lock);
+    for (unsigned s = 0; s < p->nsources; s++) {
+        p->priority[s] = 0;
+        p->claimer[s] = PLIC_NO_CONTEXT;
+    }
+    for (unsigned w = 0; w < p->nwords; w++)
+        p->pending[w] = p->in_service[w] = p->level[w] = 0; /* the devices' resets lower their lines next */
+    for (unsigned i = 0; i < p->ncontexts; i++) {
+        p->ctx[i].threshold = 0;
+        for (unsigned w = 0; w < p->nwords; w++)
+            p->ctx[i].enable[w] = 0;
+    }
+    plic_update(p);
+    pthread_mutex_unlock(&p->lock);
+}
+
 static uint32_t plic_claim(struct plic *p, unsigned ctx)
 {
     unsigned s = plic_best(p, ctx);

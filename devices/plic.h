@@ -46,6 +46,11 @@ struct plic;
  * allocation fails. harts has nharts entries and is copied. */
 struct plic *plic_create(unsigned nsources, unsigned nharts, const struct hart_port *harts);
 void plic_destroy(struct plic *p);
+/* Back to the state plic_create gives (a machine reset): priorities,
+ * enables and thresholds 0, nothing pending or in service, every line
+ * level forgotten (the devices' own resets lower them), MEIP and SEIP
+ * driven low. Any thread; takes the PLIC's lock. */
+void plic_reset(struct plic *p);
 struct mmio_region plic_region(struct plic *p, uint64_t base, uint64_t size);
 /* The input line of a source, for a device; source 1..nsources-1. An
  * out-of-range source gives a line whose changes are ignored. */

@@ -264,6 +264,14 @@ struct uart16550 *uart_create(const struct chardev *backend, struct irq_line irq
 
 void uart_destroy(struct uart16550 *u) { free(u); }
 
+void uart_reset(struct uart16550 *u)
+{
+    struct chardev backend = u->backend;
+    struct irq_line irq = u->irq;
+    *u = (struct uart16550){ .backend = backend, .irq = irq, .irq_level = true, .msr = UART_MSR_IDLE };
+    update_irq(u); /* irq_level true forces the line low now */
+}
+
 struct mmio_region uart_region(struct uart16550 *u, uint64_t base, uint64_t size)
 {
     return (struct mmio_region){

@@ -122,6 +122,10 @@ struct uart16550;
  * allocation failure. */
 struct uart16550 *uart_create(const struct chardev *backend, struct irq_line irq);
 void uart_destroy(struct uart16550 *u);
+/* Back to the state uart_create gives (a machine reset): registers at
+ * their reset values, the RX FIFO empty, the irq line low; the backend
+ * stays (input the host has not handed over yet comes later). */
+void uart_reset(struct uart16550 *u);
 
 /* The MMIO region at [base, base + size): 1-byte accesses; offsets past the 8
  * registers read 0 and ignore writes. */

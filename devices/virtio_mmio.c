@@ -114,6 +114,14 @@ struct virtio_mmio *virtio_mmio_create(struct bus *bus, struct irq_line irq, str
     return t;
 }
 
+void virtio_mmio_reset(struct virtio_mmio *t)
+{
+    if (!t)
+        return;
+    device_reset(t);
+    t->guest_page_size = 4096;
+}
+
 void virtio_mmio_destroy(struct virtio_mmio *t)
 {
     if (!t)

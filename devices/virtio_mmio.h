@@ -66,6 +66,10 @@ struct virtio_mmio;
 /* legacy: version 1 (force-legacy), unless dev is modern_only (virtio.h). */
 struct virtio_mmio *virtio_mmio_create(struct bus *bus, struct irq_line irq, struct virtio_device *dev, bool legacy);
 void virtio_mmio_destroy(struct virtio_mmio *t); /* NULL is accepted */
+/* A machine reset: what a guest's write of 0 to Status does (the device's
+ * own reset hook included), and the legacy page size back to 4096. NULL is
+ * accepted. */
+void virtio_mmio_reset(struct virtio_mmio *t);
 /* The region to register on the bus (name "virtio_mmio"). */
 struct mmio_region virtio_mmio_region(struct virtio_mmio *t, uint64_t base, uint64_t size);
 

@@ -160,7 +160,7 @@ struct sbi_services {
     bool (*hart_start)(void *opaque, unsigned hartid, uint64_t start_addr, uint64_t arg);
     void (*hart_stop)(void *opaque, unsigned hartid);    /* the calling hart stops (does not return to the guest) */
     void (*hart_suspend)(void *opaque, unsigned hartid); /* default retentive suspend: behave like WFI */
-    /* Shutdown / cold / warm reboot. */
+    /* Shutdown ends the run; cold / warm reboot reboots the machine. */
     void (*system_reset)(void *opaque, uint32_t type, uint32_t reason);
     /* PMU: the calling hart's M-mode CSRs (mcountinhibit, mhpmeventN,
      * mhpmcounterN), read and written as M-mode code would, the write

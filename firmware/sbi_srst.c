@@ -3,7 +3,7 @@
 
 /* system_reset(reset_type, reset_reason). Only shutdown, cold and warm reboot are
  * implemented, with the two defined reasons; reserved and vendor-specific values
- * are INVALID_PARAM (section 10.1). The board ends the run, so on success the
+ * are INVALID_PARAM (section 10.1). The board ends the run or reboots, so on success the
  * guest never sees the return value. */
 struct sbi_ret sbi_ext_srst(const struct sbi_services *s, unsigned hartid, uint64_t fid, const uint64_t args[6])
 {

@@ -107,7 +107,7 @@ struct rivet_config {
     bool virtio_legacy;      /* virtio-mmio version 1 (force-legacy=true, rivet_config_default's
                                     choice, as QEMU's); false: version 2 */
     bool snapshot;           /* every drive: writes go to an overlay file, the image is untouched */
-    bool no_reboot;          /* a guest reset request ends the run quietly (rivet never reboots) */
+    bool no_reboot;          /* a reset request ends the run quietly instead of rebooting */
     unsigned ndrives;
     struct rivet_drive drives[RIVET_VIRTIO_SLOTS];
     /* A virtio-rng device in virtio-mmio slot rng_slot. Its bytes come from
@@ -262,9 +262,13 @@ void rivet_code_stats(const struct machine *m, struct rivet_code_stats *s);
  * HTIF exit, the sifive test device (pass 0x5555 -> 0; fail 0x3333 with code
  * c -> rivet_guest_status(c); reset 0x7777 -> 0), SBI system reset (shutdown
  * or reboot -> 0, reason "system failure" -> 1), Ctrl-A x on the console
- * (-> 0). rivet never reboots: a reset request ends the run. When the run did
- * not end by the guest's verdict, err says why ("time limit of 5 s reached",
- * or a reset request without cfg.no_reboot); otherwise err is "". Harts that
+ * (-> 0). A reset request (the test device's reset, SBI SRST cold or warm
+ * reboot, the monitor's system_reset) reboots the machine and the run goes
+ * on, on the same threads' rules, with the same limits (machine.h,
+ * "Reboot"); with cfg.no_reboot it ends the run instead, with the status
+ * above. A reboot whose files cannot be loaded again ends the run with
+ * RIVET_EXIT_USAGE. When the run did not end by the guest's verdict, err
+ * says why ("time limit of 5 s reached"); otherwise err is "". Harts that
  * all wait (WFI, stopped) sleep until the next timer deadline or input; when
  * no deadline is ahead and no input can come (no stdio console, window, gdb
  * or expect script), nothing can wake them and the run ends at once with

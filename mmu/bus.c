@@ -2,6 +2,7 @@
  * The physical bus: guest RAM, the per-page flags, and the MMIO region table.
  * See bus.h for the contract.
  */
+#define _GNU_SOURCE /* mremap */
 #include "mmu/bus.h"
 
 #include <errno.h>
@@ -38,6 +39,24 @@ bool bus_init(struct bus *bus, uint64_t ram_base, uint64_t ram_size)
     bus->ram_base = ram_base;
     bus->ram_size = ram_size;
     return true;
+}
+
+bool bus_ram_reset(struct bus *bus)
+{
+    /* A fresh mapping moved over the old one: the old pages go back to the
+     * host and the new ones read zero when touched, whatever backed RAM
+     * before. Made elsewhere first, so a failure leaves the old RAM mapped. */
+    size_t size = (size_t)bus->ram_size;
+    void *ram = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    bool fresh = ram != MAP_FAILED;
+    if (fresh && mremap(ram, size, size, MREMAP_MAYMOVE | MREMAP_FIXED, bus->ram) == MAP_FAILED) {
+        munmap(ram, size);
+        fresh = false;
+    }
+    if (!fresh)
+        memset(bus->ram, 0, size); /* zero in place */
+    memset(bus->page_flags, 0, (size_t)(bus->ram_size >> PAGE_SHIFT));
+    return fresh;
 }
 
 void bus_destroy(struct bus *bus)

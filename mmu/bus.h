@@ -135,6 +135,12 @@ struct bus {
 /* Allocates RAM (zeroed). Returns false (with errno) on failure. */
 bool bus_init(struct bus *bus, uint64_t ram_base, uint64_t ram_size);
 void bus_destroy(struct bus *bus);
+/* A machine reset: RAM reads zero again (a fresh anonymous mapping at the
+ * same host address, so pointers into RAM stay valid) and every page flag
+ * is cleared. The caller has dropped every decoded block and TLB entry
+ * first, and nothing runs meanwhile. false when the kernel refused the new
+ * mapping: RAM was zeroed in place instead (the pages stay resident). */
+bool bus_ram_reset(struct bus *bus);
 
 /* Registers a region; false when it overlaps RAM or another region, or the table is full. */
 bool bus_add_region(struct bus *bus, const struct mmio_region *region);

@@ -28,6 +28,12 @@
  * - destroy hooks run in reverse table order.
  * - save/restore are NULL until snapshots exist (issue on snapshots); the
  *   signature is fixed here so that every device fills in the same one.
+ * - reset hooks (a machine reset, machine.h "Reboot") put every instance
+ *   back in the state create left it in, guest-visible state only: host
+ *   backends (the console, disk images, the network) stay as they are.
+ *   They run in table order, on the I/O thread, with no hart running, after
+ *   the harts' own reset; NULL: nothing to reset (the ROM, which boot.c
+ *   rewrites; the test device, which has no state).
  */
 #ifndef RIVET_BOARD_H
 #define RIVET_BOARD_H
@@ -60,6 +66,7 @@ struct board_row {
     void (*fdt_node)(struct dt *d, const struct board_row *row, unsigned i);
     board_save_fn save;
     board_restore_fn restore;
+    void (*reset)(struct machine *m); /* every instance to its power-on state; NULL: none */
 };
 
 /* The row of a device, and the whole table (VIRT_DEV_COUNT rows, indexed
@@ -106,6 +113,8 @@ const struct board_virtio_type *board_virtio_lookup(const char *name);
 /* rivet_create: every row's create hook, then every region on m->bus. */
 bool board_create_devices(struct machine *m, char *err, size_t errlen);
 bool board_map_devices(struct machine *m, char *err, size_t errlen);
+/* A machine reset: every row's reset hook, in table order. */
+void board_reset_devices(struct machine *m);
 /* rivet_destroy: every row's destroy hook, in reverse order. */
 void board_destroy_devices(struct machine *m);
 

@@ -26,6 +26,13 @@ BOARD_DEV_HOOKS(virtio)
 BOARD_DEV_HOOKS(rtc)
 BOARD_DEV_HOOKS(test)
 
+/* Reset hooks (board.h). */
+void bd_clint_reset(struct machine *m);
+void bd_plic_reset(struct machine *m);
+void bd_uart_reset(struct machine *m);
+void bd_virtio_reset(struct machine *m);
+void bd_rtc_reset(struct machine *m);
+
 /* Kinds of virtio device (board_virtio_types). */
 bool bd_blk_create(struct machine *m, char *err, size_t errlen);
 void bd_blk_destroy(struct machine *m);

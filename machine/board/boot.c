@@ -10,6 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cpu/cache.h"
+#include "machine/board/board.h"
+#include "machine/debug/monitor.h"
 #include "machine/host/display.h"
 #include "machine/board/fdt.h"
 #include "machine/host/hostfile.h"
@@ -265,18 +268,35 @@ static void reset_harts(struct machine *m, const struct boot_state *st)
     }
 }
 
-bool rivet_boot(struct machine *m, const struct rivet_boot *b, char *err, size_t errlen)
+/* A copy of b in one allocation (the struct, then its strings), which a
+ * reboot loads again; NULL when out of memory. */
+static struct rivet_boot *copy_boot(const struct rivet_boot *b)
+{
+    const char *const src[] = { b->bios, b->kernel, b->initrd, b->append, b->dtb };
+    size_t size = sizeof *b;
+    for (unsigned i = 0; i < 5; i++)
+        size += src[i] ? strlen(src[i]) + 1 : 0;
+    struct rivet_boot *c = malloc(size);
+    if (!c)
+        return NULL;
+    char *p = (char *)(c + 1);
+    const char *dst[5];
+    for (unsigned i = 0; i < 5; i++) {
+        dst[i] = src[i] ? p : NULL;
+        if (src[i]) {
+            size_t n = strlen(src[i]) + 1;
+            memcpy(p, src[i], n);
+            p += n;
+        }
+    }
+    *c = (struct rivet_boot){ b->firmware, dst[0], dst[1], dst[2], dst[3], dst[4] };
+    return c;
+}
+
+/* Loads everything b names and resets the harts (rivet_boot, a reboot). */
+static bool boot_from(struct machine *m, const struct rivet_boot *b, char *err, size_t errlen)
 {
     struct boot_state st = { .b = b };
-    machine_err(err, errlen, "%s", "");
-    if (m->booted) {
-        machine_err(err, errlen, "the machine was already booted");
-        return false;
-    }
-    if (b->firmware == RIVET_FW_BUILTIN && !b->kernel) {
-        machine_err(err, errlen, "the built-in SBI firmware needs a kernel (-kernel FILE)");
-        return false;
-    }
     if (!load_programs(m, &st, err, errlen) || !load_initrd(m, &st, err, errlen) || !place_dtb(m, &st, err, errlen) ||
         !attach_htif(m, &st.htif, err, errlen) || !machine_signature_setup(m, &st.kernel, err, errlen))
         return false;
@@ -288,6 +308,64 @@ bool rivet_boot(struct machine *m, const struct rivet_boot *b, char *err, size_t
     machine_log_reset(m);
     m->booted = true;
     return true;
+}
+
+bool rivet_boot(struct machine *m, const struct rivet_boot *b, char *err, size_t errlen)
+{
+    machine_err(err, errlen, "%s", "");
+    if (m->booted) {
+        machine_err(err, errlen, "the machine was already booted");
+        return false;
+    }
+    if (b->firmware == RIVET_FW_BUILTIN && !b->kernel) {
+        machine_err(err, errlen, "the built-in SBI firmware needs a kernel (-kernel FILE)");
+        return false;
+    }
+    if (!(m->boot = copy_boot(b))) {
+        machine_err(err, errlen, "out of memory");
+        return false;
+    }
+    return boot_from(m, m->boot, err, errlen);
+}
+
+/* Everything but the host side to power-on ("Reboot" in machine.h), with
+ * no hart running: blocks first (their pages' flags go with RAM's), the
+ * harts (TLBs pointing into RAM flushed), RAM, the devices. */
+static void power_on(struct machine *m)
+{
+    cache_flush_all(m->cache);
+    for (unsigned i = 0; i < m->cfg.nharts; i++)
+        hart_power_on(&m->harts[i]);
+    bus_ram_reset(&m->bus);
+    m->bus.watch = NULL; /* HTIF claims it again if the program has a tohost */
+    m->bus.watch_opaque = NULL;
+    m->has_htif = false;
+    board_reset_devices(m);
+    free(m->dtb);
+    m->dtb = NULL;
+    m->booted = false;
+}
+
+bool machine_reboot(struct machine *m, char *err, size_t errlen)
+{
+    machine_note(m, "%s", machine_reset_text(m->reset_cause));
+    monitor_reset_event(m);
+    power_on(m);
+    pthread_mutex_lock(&m->locks.exit);
+    m->exit_kind = MACHINE_EXIT_GUEST;
+    m->exit_code = 0;
+    __atomic_store_n(&m->exit_requested, false, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&m->locks.exit);
+    m->reboots++;
+    if (!m->boot) {
+        machine_err(err, errlen, "reboot: the machine was never booted");
+        return false;
+    }
+    char why[RIVET_ERR_LEN];
+    if (boot_from(m, m->boot, why, sizeof why))
+        return true;
+    machine_err(err, errlen, "reboot: %s", why);
+    return false;
 }
 
 bool rivet_load(struct machine *m, const char *path, char *err, size_t errlen)

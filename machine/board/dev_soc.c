@@ -71,6 +71,8 @@ bool bd_clint_create(struct machine *m, char *err, size_t errlen)
 
 void bd_clint_destroy(struct machine *m) { clint_destroy(m->clint); }
 
+void bd_clint_reset(struct machine *m) { clint_reset(m->clint); }
+
 struct mmio_region bd_clint_region(struct machine *m, unsigned i, uint64_t base, uint64_t size)
 {
     return clint_region(m->clint, base, size);
@@ -93,6 +95,8 @@ bool bd_plic_create(struct machine *m, char *err, size_t errlen)
 }
 
 void bd_plic_destroy(struct machine *m) { plic_destroy(m->plic); }
+
+void bd_plic_reset(struct machine *m) { plic_reset(m->plic); }
 
 struct mmio_region bd_plic_region(struct machine *m, unsigned i, uint64_t base, uint64_t size)
 {
@@ -128,6 +132,13 @@ bool bd_uart_create(struct machine *m, char *err, size_t errlen)
 }
 
 void bd_uart_destroy(struct machine *m) { uart_destroy(m->uart); }
+
+void bd_uart_reset(struct machine *m)
+{
+    pthread_mutex_lock(&m->locks.uart);
+    uart_reset(m->uart);
+    pthread_mutex_unlock(&m->locks.uart);
+}
 
 struct mmio_region bd_uart_region(struct machine *m, unsigned i, uint64_t base, uint64_t size)
 {
@@ -168,6 +179,15 @@ void bd_virtio_destroy(struct machine *m)
     board_virtio_destroy_types(m);
 }
 
+void bd_virtio_reset(struct machine *m)
+{
+    for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++) {
+        pthread_mutex_lock(&m->locks.slot[i]);
+        virtio_mmio_reset(m->virtio[i]);
+        pthread_mutex_unlock(&m->locks.slot[i]);
+    }
+}
+
 struct mmio_region bd_virtio_region(struct machine *m, unsigned i, uint64_t base, uint64_t size)
 {
     struct mmio_region r = virtio_mmio_region(m->virtio[i], base, size);
@@ -196,6 +216,13 @@ bool bd_rtc_create(struct machine *m, char *err, size_t errlen)
 
 void bd_rtc_destroy(struct machine *m) { goldfish_rtc_destroy(m->rtc); }
 
+void bd_rtc_reset(struct machine *m)
+{
+    pthread_mutex_lock(&m->locks.rtc);
+    goldfish_rtc_reset(m->rtc);
+    pthread_mutex_unlock(&m->locks.rtc);
+}
+
 struct mmio_region bd_rtc_region(struct machine *m, unsigned i, uint64_t base, uint64_t size)
 {
     struct mmio_region r = goldfish_rtc_region(m->rtc, base, size);
@@ -212,12 +239,14 @@ void bd_rtc_fdt(struct dt *d, const struct board_row *row, unsigned i)
 }
 
 /* The sifive test device: pass and fail end the run with the guest's code;
- * a reset request ends it too (rivet does not reboot), with status 0. */
+ * reset reboots the machine (with -no-reboot it ends the run, status 0). */
 static void on_test_finish(void *opaque, enum sifive_test_action action, unsigned code)
 {
     struct machine *m = opaque;
-    machine_request_exit_kind(m, action == SIFIVE_TEST_RESET ? MACHINE_EXIT_RESET : MACHINE_EXIT_GUEST,
-                              action == SIFIVE_TEST_FAIL ? code : 0);
+    if (action == SIFIVE_TEST_RESET)
+        machine_request_reset(m, MACHINE_RESET_TEST, 0);
+    else
+        machine_request_exit_kind(m, MACHINE_EXIT_GUEST, action == SIFIVE_TEST_FAIL ? code : 0);
 }
 
 bool bd_test_create(struct machine *m, char *err, size_t errlen)

@@ -56,13 +56,14 @@ void machine_err(char *err, size_t errlen, const char *fmt, ...)
 }
 
 
-void machine_request_exit_kind(struct machine *m, enum machine_exit kind, uint64_t code)
+static void request_exit(struct machine *m, enum machine_exit kind, enum machine_reset_cause cause, uint64_t code)
 {
     pthread_mutex_lock(&m->locks.exit);
     bool first = !m->exit_requested;
     if (first) {
         m->exit_kind = kind;
         m->exit_code = code;
+        m->reset_cause = cause;
         __atomic_store_n(&m->exit_requested, true, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock(&m->locks.exit);
@@ -71,6 +72,34 @@ void machine_request_exit_kind(struct machine *m, enum machine_exit kind, uint64
     for (unsigned i = 0; i < m->cfg.nharts; i++)
         hart_yield(&m->harts[i]);
     machine_threads_wake_io(m);
+}
+
+void machine_request_exit_kind(struct machine *m, enum machine_exit kind, uint64_t code)
+{
+    request_exit(m, kind, MACHINE_RESET_MONITOR, code);
+}
+
+void machine_request_reset(struct machine *m, enum machine_reset_cause cause, uint64_t code)
+{
+    request_exit(m, MACHINE_EXIT_RESET, cause, code);
+}
+
+/* clang-format off */
+static const struct { const char *text; bool guest; } reset_causes[] = {
+    [MACHINE_RESET_SBI_COLD] = { "guest reboot (SBI system reset, cold)", true },
+    [MACHINE_RESET_SBI_WARM] = { "guest reboot (SBI system reset, warm)", true },
+    [MACHINE_RESET_TEST]     = { "guest reboot (sifive test device)",     true },
+    [MACHINE_RESET_MONITOR]  = { "system_reset (monitor)",                false },
+};
+/* clang-format on */
+
+const char *machine_reset_text(enum machine_reset_cause cause) { return reset_causes[cause].text; }
+bool machine_reset_by_guest(enum machine_reset_cause cause) { return reset_causes[cause].guest; }
+
+/* QEMU's ShutdownCause names (qapi/run-state.json). */
+const char *machine_reset_qmp_reason(enum machine_reset_cause cause)
+{
+    return reset_causes[cause].guest ? "guest-reset" : "host-qmp-system-reset";
 }
 
 void machine_request_exit(void *opaque, uint64_t code)
@@ -356,6 +385,7 @@ void rivet_destroy(struct machine *m)
     machine_threads_free(m);
     free(m->harts);
     free(m->dtb);
+    free(m->boot);
     bus_destroy(&m->bus);
     destroy_locks(&m->locks);
     free(m);
@@ -551,7 +581,11 @@ static uint64_t timeout_ns(double seconds)
     return ns >= 1.8e19 ? UINT64_MAX : (ns < 1 ? 1 : (uint64_t)ns);
 }
 
-/* The guest ended the run: its verdict, and a note when it asked for a reset. */
+/* A run loop's answer that is no status: reboot, then run again. */
+#define RUN_REBOOT (-1)
+
+/* The guest ended the run (its verdict), or asked for a reset: a reboot
+ * unless cfg.no_reboot, with which the run ends as the guest's verdict. */
 static int guest_exit(struct machine *m, char *err, size_t errlen)
 {
     fflush(stdout);
@@ -560,7 +594,7 @@ static int guest_exit(struct machine *m, char *err, size_t errlen)
         return RIVET_EXIT_STUCK;
     }
     if (m->exit_kind == MACHINE_EXIT_RESET && !m->cfg.no_reboot)
-        machine_err(err, errlen, "the guest requested a reset; rivet does not reboot, so the run ends");
+        return RUN_REBOOT;
     return rivet_guest_status(m->exit_code);
 }
 
@@ -581,14 +615,27 @@ static int run_loop(struct machine *m, char *err, size_t errlen);
 static int run_loop_threads(struct machine *m, char *err, size_t errlen);
 static void paused_step(struct machine *m, uint64_t elapsed_ns, uint64_t limit_ns);
 
-int rivet_run(struct machine *m, char *err, size_t errlen)
+/* One boot's run: on hart threads, or on this one (also when no thread
+ * could start). RUN_REBOOT, or the run's status. */
+static int run_once(struct machine *m, char *err, size_t errlen)
 {
     if (machine_threads_wanted(&m->cfg) && machine_threads_start(m)) {
         int status = run_loop_threads(m, err, errlen);
-        machine_threads_end(m);
-        return end_run(m, status);
+        machine_threads_end(m); /* every hart thread joined: a reboot touches no running hart */
+        return status;
     }
-    return end_run(m, run_loop(m, err, errlen)); /* also when no thread could start */
+    return run_loop(m, err, errlen);
+}
+
+int rivet_run(struct machine *m, char *err, size_t errlen)
+{
+    for (;;) {
+        int status = run_once(m, err, errlen);
+        if (status != RUN_REBOOT)
+            return end_run(m, status);
+        if (!machine_reboot(m, err, errlen))
+            return end_run(m, RIVET_EXIT_USAGE);
+    }
 }
 
 /* ---- thread=multi: the I/O thread (machine.h, "Threads") ---- */

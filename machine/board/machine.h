@@ -120,6 +120,31 @@
  * - The monitor's stop/cont (machine_pause/resume) stop and release the
  *   world from the I/O thread; its reads of hart state (info registers,
  *   info cpus, x, cpu) stop the world around the read.
+ *
+ * Reboot (boot.c, machine_reboot)
+ * - A reset request (the guest's SBI SRST cold or warm reboot, the sifive
+ *   test device's reset, the monitor's system_reset) is an exit request of
+ *   kind MACHINE_EXIT_RESET (first request wins, as any exit). With
+ *   cfg.no_reboot the run ends there, as it always did; otherwise rivet_run
+ *   ends the run loop (with hart threads: every hart thread is joined, so
+ *   no hart state, TLB or block is in use), reboots, and starts the loop
+ *   again (new hart threads).
+ * - The reboot, on the I/O thread with nothing running: one line on stderr
+ *   ("rivet: guest reboot (sifive test device)"), the QMP RESET event, every
+ *   decoded block dropped, every hart to its power-on state
+ *   (hart_power_on: what the board and gdb attached stays), RAM zero again
+ *   (bus_ram_reset: a fresh mapping), every device's reset hook (board.h),
+ *   then rivet_boot's loading again from the same files, read anew: a file
+ *   rebuilt meanwhile is what boots (a kernel developer's loop); one that
+ *   can no longer be loaded ends the run with RIVET_EXIT_USAGE and the
+ *   loader's message.
+ * - What stays: the host side (console, terminal mode, disk images open
+ *   and locked with their -snapshot overlays, the network helper and its
+ *   connections' host ends, the window), the monitor's and gdb's
+ *   connections and state (breakpoints, watchpoints, held harts),
+ *   --timeout's start, m->retired (--max-insns) and each hart's raw
+ *   instret (the -icount clock), the RTC's time, -S's pause (a machine
+ *   paused stays paused).
  */
 #ifndef RIVET_MACHINE_H
 #define RIVET_MACHINE_H
@@ -146,6 +171,15 @@
 
 /* Why the guest ended the run. */
 enum machine_exit { MACHINE_EXIT_GUEST, MACHINE_EXIT_RESET, MACHINE_EXIT_STUCK /* --stuck=exit (log.h) */ };
+
+/* Who asked for a reset (MACHINE_EXIT_RESET): the line on stderr and the
+ * QMP RESET event's data say it (machine_reset_text). */
+enum machine_reset_cause {
+    MACHINE_RESET_SBI_COLD, /* SBI SRST cold reboot (built-in SBI) */
+    MACHINE_RESET_SBI_WARM, /* SBI SRST warm reboot */
+    MACHINE_RESET_TEST,     /* the sifive test device's 0x7777 (OpenSBI, xv6-style guests) */
+    MACHINE_RESET_MONITOR,  /* system_reset, HMP or QMP */
+};
 
 struct machine {
     struct rivet_config cfg;
@@ -190,7 +224,10 @@ struct machine {
     bool exit_requested;
     uint64_t exit_code;
     enum machine_exit exit_kind;
-    bool console_closed; /* the console's reader went away (EPIPE): the run ends */
+    enum machine_reset_cause reset_cause; /* with MACHINE_EXIT_RESET */
+    struct rivet_boot *boot;              /* what rivet_boot loaded (a copy): a reboot loads it again */
+    unsigned reboots;                     /* reboots so far */
+    bool console_closed;                  /* the console's reader went away (EPIPE): the run ends */
     /* Set by rivet_request_stop (any thread, signal handlers): the signal number. */
     volatile sig_atomic_t stop_signal;
 
@@ -280,6 +317,17 @@ uint64_t machine_guest_ns(const struct machine *m);
  * the first request of a run wins. */
 void machine_request_exit(void *opaque, uint64_t code);
 void machine_request_exit_kind(struct machine *m, enum machine_exit kind, uint64_t code);
+/* A reset request ("Reboot" above); code is the run's status with
+ * cfg.no_reboot. Any thread; the first exit or reset request wins. */
+void machine_request_reset(struct machine *m, enum machine_reset_cause cause, uint64_t code);
+/* The cause as the stderr line says it ("guest reboot (SBI system reset,
+ * cold)"), whether the guest asked, and QEMU's reason for QMP events. */
+const char *machine_reset_text(enum machine_reset_cause cause);
+bool machine_reset_by_guest(enum machine_reset_cause cause);
+const char *machine_reset_qmp_reason(enum machine_reset_cause cause);
+/* boot.c: the reboot itself ("Reboot" above); I/O thread, nothing
+ * running. false + err when the files cannot be loaded again. */
+bool machine_reboot(struct machine *m, char *err, size_t errlen);
 static inline bool machine_exiting(const struct machine *m)
 {
     return __atomic_load_n(&m->exit_requested, __ATOMIC_ACQUIRE);

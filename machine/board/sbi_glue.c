@@ -146,12 +146,17 @@ static void hart_suspend(void *opaque, unsigned hartid)
 }
 
 /* Shutdown ends the run with 0, or 1 when the guest reports a system
- * failure; a reboot ends it too (rivet does not reboot yet). */
+ * failure; a cold or warm reboot reboots the machine (machine.h, "Reboot"),
+ * or with -no-reboot ends the run the same way. */
 static void system_reset(void *opaque, uint32_t type, uint32_t reason)
 {
     struct machine *m = opaque;
-    machine_request_exit_kind(m, type != SBI_SRST_TYPE_SHUTDOWN ? MACHINE_EXIT_RESET : MACHINE_EXIT_GUEST,
-                              reason == SBI_SRST_REASON_SYSTEM_FAILURE ? 1 : 0);
+    uint64_t code = reason == SBI_SRST_REASON_SYSTEM_FAILURE ? 1 : 0;
+    if (type == SBI_SRST_TYPE_SHUTDOWN)
+        machine_request_exit_kind(m, MACHINE_EXIT_GUEST, code);
+    else
+        machine_request_reset(m, type == SBI_SRST_TYPE_WARM_REBOOT ? MACHINE_RESET_SBI_WARM : MACHINE_RESET_SBI_COLD,
+                              code);
 }
 
 /* The PMU's CSR access, as M-mode code: the calling hart is in the ecall

@@ -46,21 +46,25 @@ uint64_t machine_clock(void *opaque)
 }
 
 /* Between rounds: every hart is then outside hart_run, and stays so while
- * paused (the run loop runs no round). */
+ * paused (the run loop runs no round). With hart threads, the world is
+ * stopped first: the hart threads read paused and paused_at_ns through
+ * machine_clock, so those change only while every hart thread is parked
+ * (park's lock orders the writes before their next read). */
 void machine_pause(struct machine *m)
 {
     if (m->paused)
         return;
-    m->paused = true;
-    m->paused_at_ns = machine_ns_since(&m->start);
     for (unsigned i = 0; i < m->cfg.nharts; i++)
         hart_yield(&m->harts[i]);
     machine_stop_world(m, NULL); /* with a thread per hart: each parks (machine.h, "Threads") */
+    m->paused = true;
+    m->paused_at_ns = machine_ns_since(&m->start);
 }
 
 /* The CLINT reads machine_clock, which leaves the paused time out; the RTC
  * reads a clock of its own (the host's, or -rtc base='s), so its offset is
- * moved back by the pause instead. Under -icount neither moved. */
+ * moved back by the pause instead. Under -icount neither moved. All before
+ * the hart threads are released (machine_pause). */
 void machine_resume(struct machine *m)
 {
     if (!m->paused)

@@ -66,6 +66,11 @@ bool mon_cont(struct monitor *mon)
     return true;
 }
 
+/* QEMU's system_reset: a reset request like the guest's (machine.h,
+ * "Reboot"); the RESET event comes when the reboot happens. With
+ * -no-reboot the run ends instead, as QEMU's does. */
+void mon_reset(struct monitor *mon) { machine_request_reset(mon->m, MACHINE_RESET_MONITOR, 0); }
+
 void mon_quit(struct monitor *mon)
 {
     mon->quit = true;
@@ -445,6 +450,12 @@ static void cmd_powerdown(struct monitor *mon, const char *args, struct mon_text
                       "KEY_POWER, present with a display); nothing was sent\n");
 }
 
+static void cmd_reset(struct monitor *mon, const char *args, struct mon_text *o)
+{
+    (void)args, (void)o;
+    mon_reset(mon);
+}
+
 static void cmd_quit(struct monitor *mon, const char *args, struct mon_text *o)
 {
     (void)args, (void)o;
@@ -462,6 +473,7 @@ static const struct {
     { "q", "quit", "", "quit the emulator", cmd_quit },
     { "stop", "s", "", "stop emulation", cmd_stop },
     { "system_powerdown", NULL, "", "send system power down event", cmd_powerdown },
+    { "system_reset", NULL, "", "reset the system", cmd_reset },
     { "x", NULL, "/fmt addr", "virtual memory dump starting at 'addr'", cmd_x },
     { "xp", NULL, "/fmt addr", "physical memory dump starting at 'addr'", cmd_xp },
 };

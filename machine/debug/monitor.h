@@ -5,10 +5,11 @@
  * and -qmp unix:...|tcp:... (cfg.monitor, cfg.qmp).
  *
  * HMP commands (monitor.c): help, info registers|cpus|mtree|status|version,
- * cpu N, x and xp /FMT ADDR, stop, cont, system_powerdown, quit. QMP
- * commands (qmp.c): qmp_capabilities, query-status, query-cpus-fast, stop,
- * cont, system_powerdown, quit, human-monitor-command; events STOP, RESUME,
- * POWERDOWN and SHUTDOWN.
+ * cpu N, x and xp /FMT ADDR, stop, cont, system_powerdown, system_reset,
+ * quit. QMP commands (qmp.c): qmp_capabilities, query-status,
+ * query-cpus-fast, stop, cont, system_powerdown, system_reset, quit,
+ * human-monitor-command; events STOP, RESUME, POWERDOWN, RESET and
+ * SHUTDOWN.
  *
  * Contract
  * - Everything here runs on the machine's I/O thread (today the emulation
@@ -32,6 +33,9 @@
  * - `quit` (HMP or QMP) asks the run to end with status 0, as QEMU's does
  *   (machine_request_exit); the terminal is restored by the usual exit path.
  * - `stop`/`cont` call machine_pause/machine_resume (machine.h).
+ * - `system_reset` is a reset request (machine_request_reset): the run
+ *   loop reboots the machine, the monitor's connections stay, and QMP
+ *   clients get RESET when it happens; with -no-reboot the run ends.
  * - The guest's console output while the mux's focus is on the monitor is
  *   written as it comes, interleaved with the monitor's, as QEMU's mux does.
  */
@@ -57,6 +61,9 @@ bool monitor_create(struct machine *m, char *err, size_t errlen);
  * channel and removes the unix sockets it created. */
 void monitor_destroy(struct machine *m);
 void monitor_poll(struct machine *m);
+/* The QMP RESET event (data: guest, reason as QEMU's) to every client:
+ * the machine is rebooting (machine.h, "Reboot"). I/O thread. */
+void monitor_reset_event(struct machine *m);
 unsigned monitor_pollfds(const struct machine *m, struct pollfd *fds, unsigned max);
 
 /* Checks a -monitor or -qmp value (option = "-monitor" or "-qmp") the way

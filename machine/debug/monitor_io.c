@@ -430,15 +430,35 @@ void monitor_free(struct monitor *mon)
     free(mon);
 }
 
-/* QEMU's SHUTDOWN reasons: a monitor's quit, the guest's poweroff, or the
- * host (a signal, a limit). */
+/* QEMU's data of RESET, and of SHUTDOWN after a reset with -no-reboot. */
+static void reset_data(const struct machine *m, char *buf, size_t len)
+{
+    snprintf(buf, len, "{\"guest\": %s, \"reason\": \"%s\"}", machine_reset_by_guest(m->reset_cause) ? "true" : "false",
+             machine_reset_qmp_reason(m->reset_cause));
+}
+
+void monitor_reset_event(struct machine *m)
+{
+    char data[128];
+    if (!m->monitor)
+        return;
+    reset_data(m, data, sizeof data);
+    qmp_event(m->monitor, "RESET", data);
+}
+
+/* QEMU's SHUTDOWN reasons: a monitor's quit, the guest's poweroff or reset
+ * (-no-reboot), or the host (a signal, a limit). */
 void monitor_destroy(struct machine *m)
 {
     struct monitor *mon = m->monitor;
     if (!mon)
         return;
+    char reset[128];
+    reset_data(m, reset, sizeof reset);
+    bool was_reset = m->exit_requested && m->exit_kind == MACHINE_EXIT_RESET;
     qmp_event(mon, "SHUTDOWN",
               mon->quit           ? "{\"guest\": false, \"reason\": \"host-qmp-quit\"}"
+              : was_reset         ? reset
               : m->exit_requested ? "{\"guest\": true, \"reason\": \"guest-shutdown\"}"
                                   : "{\"guest\": false, \"reason\": \"host-signal\"}");
     if (m->term)

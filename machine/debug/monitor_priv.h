@@ -65,6 +65,8 @@ bool mon_chan_alloc(struct mon_chan *c, enum mon_proto proto);
 bool mon_stop(struct monitor *mon);
 bool mon_cont(struct monitor *mon);
 void mon_quit(struct monitor *mon);
+/* system_reset: a reset request (no event here: monitor_reset_event). */
+void mon_reset(struct monitor *mon);
 /* The power button; false when the board has none the guest can see. */
 bool mon_powerdown(struct monitor *mon);
 

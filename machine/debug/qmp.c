@@ -97,6 +97,13 @@ static bool q_powerdown(struct qmp_call *q)
     return true;
 }
 
+static bool q_reset(struct qmp_call *q)
+{
+    mon_reset(q->c->mon);
+    jb_raw(q->ret, "{}", 2);
+    return true;
+}
+
 static bool q_quit(struct qmp_call *q)
 {
     mon_quit(q->c->mon);
@@ -155,6 +162,7 @@ static const struct {
     { "qmp_capabilities", q_capabilities }, { "query-status", q_status },   { "query-version", q_version },
     { "query-cpus-fast", q_cpus_fast },     { "query-commands", q_commands }, { "stop", q_stop },
     { "cont", q_cont },                     { "system_powerdown", q_powerdown }, { "quit", q_quit },
+    { "system_reset", q_reset },
     /* clang-format on */
     { "human-monitor-command", q_hmp },
 };

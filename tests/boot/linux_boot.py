@@ -6,6 +6,7 @@ failure says how far the guest got:
   10 rivet failed to start        11 no kernel banner        12 init marker missing
   13 no shell prompt              14 a command's output was wrong
   15 poweroff did not end rivet   16 the disk image does not hold the file
+  17 a reboot (--reboots) did not come back, or lost what the disk held
 The console log is written to --log (kept by CTest as an artifact). rivet
 runs with --stuck exit: its stuck-guest watch must stay quiet through a
 healthy boot (a report would end the run with status 122, failing a stage).
@@ -117,6 +118,42 @@ def check_net(child, args):
     check(got == token, f"hostfwd gave {got!r}, expected {token!r}")
 
 
+def reach_prompt(child):
+    expect(child, r"Linux version", 30, 11, "the kernel banner")
+    expect(child, r"rivet-guest: init started", 120, 12, "the init marker")
+    expect(child, PROMPT, 60, 13, "the shell prompt")
+    # No echo and wide lines: command output is all that comes back.
+    child.sendline("stty -echo cols 500")
+    expect(child, PROMPT, 30, 13, "the prompt after stty")
+
+
+def reboots(child, args):
+    """--reboots N: `reboot` in the guest N times (busybox init unmounts the
+    disk, Linux asks the SBI for a cold reboot: rivet's serves it, OpenSBI
+    writes the test device's reset), each back to the prompt
+    (issue 23). What one boot wrote to the disk is there after the reboot;
+    what it wrote to RAM (a tmpfs file, a marker in the kernel's memory as
+    /proc/uptime's) is not."""
+    for k in range(1, args.reboots + 1):
+        token = f"{args.token}-reboot-{k}"
+        run(child, "mountpoint -q /mnt || mount -t ext4 /dev/vda /mnt")
+        run(child, f"echo '{token}' > /mnt/home/reboot-{k}.txt && echo ram > /tmp/ram-{k} && sync")
+        child.sendline("reboot")
+        try:
+            child.expect(r"rivet: guest reboot \((SBI system reset, cold|sifive test device)\)", timeout=120)
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            raise StageFailed(17, f"reboot {k}: no reboot line from rivet")
+        reach_prompt(child)
+        got = run(child, f"cat /mnt/home/reboot-{k}.txt").splitlines()[-1:]
+        if got != [token]:
+            raise StageFailed(17, f"reboot {k}: the disk holds {got!r}, expected {token!r}")
+        if run(child, f"ls /tmp/ram-{k} 2>/dev/null; echo end").splitlines() != ["end"]:
+            raise StageFailed(17, f"reboot {k}: a tmpfs file survived the reboot")
+        up = float(run(child, "cut -d' ' -f1 /proc/uptime").splitlines()[-1])
+        if up > 300:
+            raise StageFailed(17, f"reboot {k}: uptime {up} s, the kernel did not start over")
+
+
 def boot_and_check(args, disk, log):
     cmd = [args.rivet] + args.firmware + [
         "-m", "256M", "-smp", str(args.smp), "-nographic",
@@ -133,12 +170,8 @@ def boot_and_check(args, disk, log):
     child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace", timeout=30)
     child.logfile_read = log
     try:
-        expect(child, r"Linux version", 30, 11, "the kernel banner")
-        expect(child, r"rivet-guest: init started", 120, 12, "the init marker")
-        expect(child, PROMPT, 60, 13, "the shell prompt")
-        # No echo and wide lines: command output is all that comes back.
-        child.sendline("stty -echo cols 500")
-        expect(child, PROMPT, 30, 13, "the prompt after stty")
+        reach_prompt(child)
+        reboots(child, args)
 
         check(run(child, "uname -m").splitlines()[-1].strip() == "riscv64", "uname -m is not riscv64")
         cpuinfo = run(child, "cat /proc/cpuinfo")
@@ -234,6 +267,7 @@ def main():
     p.add_argument("--net-restrict", action="store_true",
                    help="with --net: restrict=on, so only the forwarded port works")
     p.add_argument("--accel", default=None, help="rivet's -accel, e.g. tcg,thread=single (issue 19)")
+    p.add_argument("--reboots", type=int, default=0, help="reboot the guest this many times first (issue 23)")
     p.add_argument("--log", required=True)
     p.add_argument("--timeout", type=int, default=600)
     args = p.parse_args()

@@ -133,6 +133,13 @@ def machine_seeds():
           desc(0x4000, 0xfff00, 2, 0))
     s.ram(0x1800, struct.pack("<HHHH", 0, 2, 0, 3))
     seeds["rng"] = s.queue(1, 0, 8, 0x1000, 0x1800, 0x1c00).notify(1, 0).load(T_VIRTIO + 1, 0x60)
+    # Reboots (issue 23): the test device's reset with a disk request done,
+    # the rng's queue live and the window's devices present, on two harts;
+    # the board runs on after each (the reset hooks, RAM replaced).
+    for name, opts in (("reboot", SMP2 | DISPLAY), ("reboot_readonly", READONLY | LEGACY)):
+        s = blk_request(Script(opts), 1, 5, 512, True)
+        s.store(T_TEST, 0, 4, 0x7777).run(500).load(T_VIRTIO, 0x70).load(T_PLIC, 0x1000)
+        seeds[name] = s.store(T_TEST, 0, 2, 0x7777).run(500).store(T_TEST, 0, 4, 0x5555).run(10)
     # Legacy transport: page size, PFN, then the same request.
     s = Script(LEGACY)
     s.store(T_VIRTIO, 0x70, 4, 3).store(T_VIRTIO, 0x28, 4, 4096).store(T_VIRTIO, 0x30, 4, 0)

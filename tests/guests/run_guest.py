@@ -3,17 +3,21 @@
 decides by exit status, plus optional checks of stdout and of a disk image.
 
   run_guest.py --emu PATH [--status N] [--stdin TEXT] [--stdout-has TEXT]...
-               [--stderr-re REGEX]... [--disk [--check-disk]] [--needs-file PATH]
-               -- EMULATOR-ARGS...
+               [--stdout-lacks TEXT]... [--stderr-re REGEX]...
+               [--disk [--check-disk | --disk-count N | --disk-unchanged]]
+               [--needs-file PATH] -- EMULATOR-ARGS...
 
 EMULATOR-ARGS use QEMU's spelling (-bios, -kernel, -smp, -global ...); the
 driver adds -machine virt -m 128M -nographic, and for rivet --timeout 20 unless
 the test gives its own (QEMU is killed after 20 s). --disk makes a 64 KiB raw image (sector 0 holds the
 host pattern, sector 3 is 0xee, the rest zero), attaches it as virtio-blk on
 virtio-mmio-bus.0; --check-disk then checks after the run that sectors 1-2
-hold the guest pattern and nothing else changed. --stdin and --stdout-has
-take backslash escapes (\\n); each --stderr-re must match a line of stderr
-(Python re, searched). Exit 0 = pass, 1 = fail, 77 = skipped."""
+hold the guest pattern and nothing else changed; --disk-count N that the
+reboot guest's count in sector 1 is N and nothing else changed;
+--disk-unchanged that the image is as made (-snapshot). --stdin,
+--stdout-has and --stdout-lacks take backslash escapes (\\n); each
+--stderr-re must match a line of stderr (Python re, searched). Exit 0 =
+pass, 1 = fail, 77 = skipped."""
 import argparse
 import os
 import re
@@ -38,15 +42,25 @@ def initial_image():
     return img
 
 
+COUNT_MAGIC = 0x7265626F6F74  # reboot.c's tag of its boot count
+
+
+def count_image(n):
+    """The image after the reboot guest stored boot count n in sector 1."""
+    img = initial_image()
+    img[SECTOR:SECTOR + 16] = COUNT_MAGIC.to_bytes(8, "little") + n.to_bytes(8, "little")
+    return img
+
+
 def expected_image():
     img = initial_image()
     img[SECTOR:3 * SECTOR] = bytes((i * 13 + 0x5A) & 0xFF for i in range(2 * SECTOR))
     return img
 
 
-def check_image(path):
+def check_image(path, want=None):
     got = open(path, "rb").read()
-    want = expected_image()
+    want = expected_image() if want is None else want
     if len(got) != len(want):
         return "image size %d, expected %d" % (len(got), len(want))
     for i in range(len(want)):
@@ -82,6 +96,12 @@ def stdout_problems(out, wanted):
     return ["stdout lacks %r" % w for w in (x.encode().decode("unicode_escape") for x in wanted) if w not in text]
 
 
+def stdout_extras(out, unwanted):
+    """The --stdout-lacks texts found in out."""
+    text = out.decode("latin-1").replace("\r\n", "\n")
+    return ["stdout has %r" % w for w in (x.encode().decode("unicode_escape") for x in unwanted) if w in text]
+
+
 def report(problems, cmd, sections):
     """Prints PASS, or FAIL with the command and each (title, text) section;
     returns the driver's exit status (0 or 1)."""
@@ -113,6 +133,9 @@ def main():
                     help="seconds (default 20; the ThreadSanitizer build gives more)")
     ap.add_argument("--disk", action="store_true")
     ap.add_argument("--check-disk", action="store_true")
+    ap.add_argument("--disk-count", type=int)
+    ap.add_argument("--disk-unchanged", action="store_true")
+    ap.add_argument("--stdout-lacks", action="append", default=[])
     ap.add_argument("--needs-file")
     ap.add_argument("rest", nargs=argparse.REMAINDER)
     args = ap.parse_args()
@@ -128,11 +151,19 @@ def main():
         elif not status_ok(status, args.status):
             problems.append("exit status %d, expected %s" % (status, args.status))
         problems += stdout_problems(out, args.stdout_has)
+        problems += stdout_extras(out, args.stdout_lacks)
         lines = err.decode("latin-1").splitlines()
         problems += ["stderr has no line matching %r" % r for r in args.stderr_re
                      if not any(re.search(r, line) for line in lines)]
-        if args.check_disk and status_ok(status, args.status):
-            bad = check_image(os.path.join(tmp, "disk.img"))
+        want = None
+        if args.check_disk:
+            want = expected_image()
+        elif args.disk_count is not None:
+            want = count_image(args.disk_count)
+        elif args.disk_unchanged:
+            want = initial_image()
+        if want is not None and status is not None and status_ok(status, args.status):
+            bad = check_image(os.path.join(tmp, "disk.img"), want)
             if bad:
                 problems.append(bad)
     return report(problems, cmd, [("stdout", out.decode("latin-1")), ("stderr", err.decode("latin-1"))])

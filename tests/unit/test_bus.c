@@ -1,6 +1,7 @@
 /* Unit tests of the physical bus: RAM bounds, MMIO regions, DMA and hooks. */
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mmu/bus.h"
 #include "rivet/encoding.h"
@@ -366,6 +367,25 @@ START_TEST(test_dma_write_notifies_code_pages)
 }
 END_TEST
 
+/* A machine reset: RAM reads zero again at the same host address (pointers
+ * into it stay valid), every page flag cleared. */
+START_TEST(test_ram_reset)
+{
+    uint8_t *before = bus.ram;
+    memset(bus.ram, 0xa5, (size_t)RAM_SIZE);
+    bus_watch_page(&bus, RAM_BASE + PAGE_SIZE);
+    ck_assert(bus_page_flags(&bus, RAM_BASE + PAGE_SIZE) & BUS_PAGE_WATCH);
+    ck_assert(bus_ram_reset(&bus));
+    ck_assert_ptr_eq(bus.ram, before);
+    for (uint64_t off = 0; off < RAM_SIZE; off += 512)
+        ck_assert_uint_eq(bus.ram[off], 0);
+    ck_assert_uint_eq(bus.ram[RAM_SIZE - 1], 0);
+    ck_assert_uint_eq(bus_page_flags(&bus, RAM_BASE + PAGE_SIZE), 0);
+    bus.ram[7] = 1; /* still writable */
+    ck_assert_uint_eq(*bus_ram_ptr(&bus, RAM_BASE + 7, 1), 1);
+}
+END_TEST
+
 static Suite *bus_suite(void)
 {
     Suite *s = suite_create("bus");
@@ -385,6 +405,7 @@ static Suite *bus_suite(void)
     tcase_add_test(tc, test_code_and_watch_hooks);
     tcase_add_test(tc, test_dma_ranges);
     tcase_add_test(tc, test_dma_write_notifies_code_pages);
+    tcase_add_test(tc, test_ram_reset);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -164,6 +164,25 @@ START_TEST(create_rejects)
 }
 END_TEST
 
+/* A machine reset: msip, mtimecmp and the mtime offset as at creation,
+ * MSIP and MTIP low. */
+START_TEST(reset_to_power_on)
+{
+    wr(CLINT_MSIP_BASE, 4, 1);
+    wr(CLINT_MTIMECMP_BASE + 8, 8, 10); /* past: MTIP on hart 1 */
+    wr(CLINT_MTIME, 8, 5000);
+    ck_assert_uint_eq(mip[0], MIP_MSIP);
+    ck_assert_uint_eq(mip[1], MIP_MTIP);
+    clint_reset(clint);
+    ck_assert_uint_eq(mip[0], 0);
+    ck_assert_uint_eq(mip[1], 0);
+    ck_assert_uint_eq(rd(CLINT_MSIP_BASE, 4), 0);
+    ck_assert_uint_eq(rd(CLINT_MTIMECMP_BASE + 8, 8), UINT64_MAX);
+    ck_assert_uint_eq(rd(CLINT_MTIME, 8), fake_now); /* the guest's mtime write is forgotten */
+    ck_assert_uint_eq(clint_next_deadline(clint), UINT64_MAX);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("clint");
@@ -176,6 +195,7 @@ int main(void)
     tcase_add_test(tc, next_deadline);
     tcase_add_test(tc, out_of_range);
     tcase_add_test(tc, create_rejects);
+    tcase_add_test(tc, reset_to_power_on);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

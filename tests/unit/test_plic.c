@@ -211,6 +211,33 @@ START_TEST(create_rejects)
 }
 END_TEST
 
+/* A machine reset: priorities, enables and thresholds 0, nothing pending
+ * or claimed, MEIP/SEIP low; a line raised afterwards is seen again. */
+START_TEST(reset_to_power_on)
+{
+    set_prio(10, 3);
+    enable(CTX_M(0), 10);
+    enable(CTX_S(1), 11);
+    set_prio(11, 1);
+    threshold(CTX_S(1), 0);
+    line(10, true);
+    line(11, true);
+    ck_assert_uint_eq(claim(CTX_M(0)), 10); /* in service */
+    ck_assert_uint_eq(mip[1], MIP_SEIP);
+    plic_reset(plic);
+    ck_assert_uint_eq(mip[0], 0);
+    ck_assert_uint_eq(mip[1], 0);
+    ck_assert_uint_eq(rd(PLIC_PRIORITY_BASE + 4 * 10), 0);
+    ck_assert_uint_eq(rd(PLIC_PENDING_BASE), 0);
+    ck_assert_uint_eq(rd(PLIC_ENABLE_BASE + PLIC_ENABLE_STRIDE * CTX_M(0)), 0);
+    ck_assert_uint_eq(claim(CTX_M(0)), 0);
+    /* Source 10 is no longer in service: raised again, it is pending. */
+    line(10, false);
+    line(10, true);
+    ck_assert_uint_eq(rd(PLIC_PENDING_BASE), 1u << 10);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("plic");
@@ -223,6 +250,7 @@ int main(void)
     tcase_add_test(tc, meip_vs_seip_per_context);
     tcase_add_test(tc, out_of_range);
     tcase_add_test(tc, create_rejects);
+    tcase_add_test(tc, reset_to_power_on);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -131,6 +131,28 @@ START_TEST(alarm_needs_irq_enabled)
 }
 END_TEST
 
+/* A machine reset: the alarm and its interrupt gone, the time kept. */
+START_TEST(rtc_machine_reset)
+{
+    goldfish_rtc_set_clock(rtc, fake_clock, &fake_ns);
+    fake_ns = 10000;
+    wr(GOLDFISH_RTC_TIME_HIGH, 0x12);
+    wr(GOLDFISH_RTC_TIME_LOW, 0x34);
+    wr(GOLDFISH_RTC_IRQ_ENABLED, 1);
+    wr(GOLDFISH_RTC_ALARM_LOW, 5); /* in the past: pending at once */
+    ck_assert_int_eq(irq_level, 1);
+    wr(GOLDFISH_RTC_ALARM_HIGH, 0x13);
+    wr(GOLDFISH_RTC_ALARM_LOW, 0); /* armed, in the future */
+    ck_assert_uint_eq(rd(GOLDFISH_RTC_ALARM_STATUS), 1);
+    goldfish_rtc_reset(rtc);
+    ck_assert_int_eq(irq_level, 0);
+    ck_assert_uint_eq(rd(GOLDFISH_RTC_ALARM_STATUS), 0);
+    ck_assert_uint_eq(rd(GOLDFISH_RTC_IRQ_ENABLED), 0);
+    ck_assert_uint_eq(goldfish_rtc_ns_until_alarm(rtc), UINT64_MAX);
+    ck_assert_uint_eq(read_time(), 0x1200000034ull); /* a battery-backed clock */
+}
+END_TEST
+
 START_TEST(rtc_out_of_range)
 {
     wr(0x20, 1);
@@ -206,6 +228,7 @@ int main(void)
     tcase_add_test(tc, alarm_raises_irq);
     tcase_add_test(tc, alarm_needs_irq_enabled);
     tcase_add_test(tc, rtc_out_of_range);
+    tcase_add_test(tc, rtc_machine_reset);
     suite_add_tcase(s, tc);
     TCase *tt = tcase_create("sifive_test");
     tcase_add_test(tt, test_device_actions);

@@ -361,6 +361,33 @@ START_TEST(test_irq_line_only_on_change)
 }
 END_TEST
 
+/* A machine reset: the reset values, the RX FIFO emptied, the line low;
+ * the backend stays and its later input still arrives. */
+START_TEST(test_machine_reset)
+{
+    wr(UART_FCR, UART_FCR_FIFOE);
+    wr(UART_IER, UART_IER_ERBFI);
+    wr(UART_LCR, 0x03);
+    wr(UART_SCR, 0x5a);
+    fake_input(&chr, "ab");
+    uart_poll(uart);
+    ck_assert(irq.level);
+    uart_reset(uart);
+    ck_assert(!irq.level);
+    ck_assert_uint_eq(rd(UART_IER), 0);
+    ck_assert_uint_eq(rd(UART_LCR), 0);
+    ck_assert_uint_eq(rd(UART_SCR), 0);
+    ck_assert_uint_eq(rd(UART_IIR), UART_IIR_NO_INT);
+    ck_assert_uint_eq(rd(UART_LSR), UART_LSR_THRE | UART_LSR_TEMT); /* nothing received */
+    ck_assert_uint_eq(rd(UART_MSR), UART_MSR_CTS | UART_MSR_DSR | UART_MSR_DCD);
+    fake_input(&chr, "c");
+    uart_poll(uart);
+    ck_assert_uint_eq(rd(UART_RBR), 'c');
+    wr(UART_THR, 'z');
+    ck_assert_uint_eq(chr.out[chr.out_len - 1], 'z');
+}
+END_TEST
+
 static Suite *uart_suite(void)
 {
     Suite *s = suite_create("uart16550");
@@ -382,6 +409,7 @@ static Suite *uart_suite(void)
     tcase_add_test(tc, test_iir_priorities);
     tcase_add_test(tc, test_loopback_modem_lines);
     tcase_add_test(tc, test_irq_line_only_on_change);
+    tcase_add_test(tc, test_machine_reset);
     suite_add_tcase(s, tc);
     return s;
 }

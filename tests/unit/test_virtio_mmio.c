@@ -256,6 +256,31 @@ START_TEST(modern_read_and_interrupt)
 }
 END_TEST
 
+/* A machine reset: what status 0 does, also for a device in NEEDS_RESET
+ * and with the interrupt raised, and the device works again afterwards. */
+START_TEST(machine_reset)
+{
+    ck_assert(modern_init(F_VER1));
+    read_chain(QDESC, 0, 1);
+    kick(0);
+    ck_assert(F.level);
+    put(QAVAIL + 2, 2, (uint16_t)(F.avail_idx + 100)); /* more than the queue holds: broken */
+    wreg(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+    ck_assert(needs_reset());
+    virtio_mmio_reset(F.t);
+    ck_assert(!F.level);
+    ck_assert_uint_eq(rreg(VIRTIO_MMIO_STATUS), 0);
+    ck_assert_uint_eq(rreg(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
+    ck_assert_uint_eq(rreg(VIRTIO_MMIO_QUEUE_READY), 0);
+    memset(ram(QDESC), 0, 0x3000);
+    F.avail_idx = 0;
+    ck_assert(modern_init(F_VER1));
+    read_chain(QDESC, 0, 4);
+    kick(0);
+    ck_assert(sector_arrived(4));
+}
+END_TEST
+
 START_TEST(legacy_layout)
 {
     new_transport(true);
@@ -447,6 +472,7 @@ int main(void)
     tcase_add_test(tc, feature_negotiation);
     tcase_add_test(tc, modern_read_and_interrupt);
     tcase_add_test(tc, legacy_layout);
+    tcase_add_test(tc, machine_reset);
     tcase_add_test(tc, indirect_descriptors);
     tcase_add_test(tc, indirect_bad_size);
     tcase_add_test(tc, indirect_nested_or_not_negotiated);
