@@ -16,9 +16,8 @@
  *   aligned and misaligned.
  */
 #include "vm.h"
-
-/* Assembly: clang-format would join its lines. */
-/* clang-format off */
+/* Assembly, not C: clang-format would join its lines. */
+/* clang-format off */ /* to the end of the file */
 
 PRIV_BEGIN
     call vm_setup
@@ -359,4 +358,3 @@ pte_sfence: .dword 0
 page0:   .skip 4096
 page1:   .skip 4096
 pt_pool: .skip 4096 * 24
-                           /* clang-format on */
