@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "cpu/dispatch.h"
+#include "cpu/fpu.h"
 #include "cpu/hart.h"
 #include "cpu/insn_table.h"
 
@@ -299,8 +300,6 @@ static uint64_t round_to(unsigned *flags, long double x, bool sticky, const stru
 
 /* ---- Arithmetic: add, sub, mul, div, sqrt and the fused multiply-adds ---- */
 
-enum fop { FOP_ADD, FOP_SUB, FOP_MUL, FOP_DIV, FOP_SQRT, FOP_MADD, FOP_MSUB, FOP_NMSUB, FOP_NMADD };
-
 static inline unsigned fop_arity(enum fop op) { return op == FOP_SQRT ? 1 : op >= FOP_MADD ? 3 : 2; }
 
 /* fmsub = a*b-c, fnmsub = -(a*b)+c, fnmadd = -(a*b)-c (11.6), one rounding. */
@@ -401,9 +400,9 @@ static inline __attribute__((always_inline)) bool arith_fast(struct hart *h, con
 }
 
 /* Operands are non-NaN bit patterns of format f. */
-static uint64_t arith_host(struct hart *h, const struct fpfmt *f, enum fop op, int rm, const uint64_t *v)
+static uint64_t arith_host(struct hart *h, unsigned *flags, const struct fpfmt *f, enum fop op, int rm,
+                           const uint64_t *v)
 {
-    unsigned flags;
     uint64_t res;
     if (f == F32) {
         float a = f32_of(v[0]), b = f32_of(v[1]), c = f32_of(v[2]);
@@ -413,7 +412,7 @@ static uint64_t arith_host(struct hart *h, const struct fpfmt *f, enum fop op, i
         FP_PIN(c);
         float r = host_op_s(op, a, b, c);
         FP_PIN(r);
-        flags = host_end(rm);
+        *flags |= host_end(rm);
         res = bits_f32(r);
     } else {
         double a = f64_of(v[0]), b = f64_of(v[1]), c = f64_of(v[2]);
@@ -423,15 +422,14 @@ static uint64_t arith_host(struct hart *h, const struct fpfmt *f, enum fop op, i
         FP_PIN(c);
         double r = host_op_d(op, a, b, c);
         FP_PIN(r);
-        flags = host_end(rm);
+        *flags |= host_end(rm);
         res = bits_f64(r);
     }
-    fp_raise(h, flags);
     return res;
 }
 
 /* RMM, and halves in every mode: see the header comment. */
-static uint64_t arith_wide(struct hart *h, const struct fpfmt *f, enum fop op, int rm, const uint64_t *v)
+static uint64_t arith_wide(unsigned *flags, const struct fpfmt *f, enum fop op, int rm, const uint64_t *v)
 {
     /* Non-NaN values widen exactly and silently. */
     long double a = fmt_value(f, v[0]), b = fmt_value(f, v[1]), c = fmt_value(f, v[2]);
@@ -442,38 +440,43 @@ static uint64_t arith_wide(struct hart *h, const struct fpfmt *f, enum fop op, i
     long double r = wide_op(op, a, b, c);
     FP_PIN(r);
     unsigned host = fenv_end();
-    unsigned flags = host & (FFLAG_NV | FFLAG_DZ);
-    uint64_t res = round_to(&flags, r, host & FFLAG_NX, f, rm);
-    fp_raise(h, flags);
-    return res;
+    *flags |= host & (FFLAG_NV | FFLAG_DZ);
+    return round_to(flags, r, host & FFLAG_NX, f, rm);
 }
 
 /* Every case: NaN operands, the other rounding modes, exact flags. */
-static __attribute__((noinline)) int fp_arith_general(struct hart *h, const struct insn *in, const struct fpfmt *f,
-                                                      enum fop op)
+static uint64_t arith_any(struct hart *h, unsigned *flags, const struct fpfmt *f, enum fop op, int rm,
+                          const uint64_t *v)
 {
-    int rm = fp_rm(h, in);
-    if (rm < 0)
-        return hart_illegal(h, in);
     unsigned n = fop_arity(op);
-    const uint8_t regs[3] = { in->rs1, in->rs2, in->rs3 };
-    uint64_t v[3] = { 0, 0, 0 };
     bool nan = false, snan = false;
     for (unsigned i = 0; i < n; i++) {
-        v[i] = fp_get(h, regs[i], f);
         nan |= fmt_is_nan(f, v[i]);
         snan |= fmt_is_snan(f, v[i]);
     }
     /* 11.6: fma(inf, 0, c) is invalid even when c is a quiet NaN. */
     if (n == 3 && ((fmt_is_inf(f, v[0]) && fmt_is_zero(f, v[1])) || (fmt_is_zero(f, v[0]) && fmt_is_inf(f, v[1]))))
         snan = true;
-    uint64_t r;
     if (nan) {
-        fp_raise(h, snan ? FFLAG_NV : 0);
-        r = f->canon;
-    } else {
-        r = rm == FRM_RMM || f == F16 ? arith_wide(h, f, op, rm, v) : arith_host(h, f, op, rm, v);
+        *flags |= snan ? FFLAG_NV : 0;
+        return f->canon;
     }
+    return rm == FRM_RMM || f == F16 ? arith_wide(flags, f, op, rm, v) : arith_host(h, flags, f, op, rm, v);
+}
+
+static __attribute__((noinline)) int fp_arith_general(struct hart *h, const struct insn *in, const struct fpfmt *f,
+                                                      enum fop op)
+{
+    int rm = fp_rm(h, in);
+    if (rm < 0)
+        return hart_illegal(h, in);
+    unsigned n = fop_arity(op), flags = 0;
+    const uint8_t regs[3] = { in->rs1, in->rs2, in->rs3 };
+    uint64_t v[3] = { 0, 0, 0 };
+    for (unsigned i = 0; i < n; i++)
+        v[i] = fp_get(h, regs[i], f);
+    uint64_t r = arith_any(h, &flags, f, op, rm, v);
+    fp_raise(h, flags);
     fp_set(h, in->rd, f, r);
     return EXEC_NEXT;
 }
@@ -507,48 +510,55 @@ static int fp_sgnj(struct hart *h, const struct insn *in, const struct fpfmt *f,
     return EXEC_NEXT;
 }
 
+static uint64_t minmax_bits(unsigned *flags, const struct fpfmt *f, bool max, uint64_t a, uint64_t b)
+{
+    if (fmt_is_snan(f, a) || fmt_is_snan(f, b))
+        *flags |= FFLAG_NV;
+    if (fmt_is_nan(f, a))
+        return fmt_is_nan(f, b) ? f->canon : b;
+    if (fmt_is_nan(f, b))
+        return a;
+    if (fmt_value(f, a) == fmt_value(f, b))
+        return (((a & fmt_sign(f)) != 0) != max) ? a : b; /* -0.0 < +0.0 */
+    return ((fmt_value(f, a) < fmt_value(f, b)) != max) ? a : b;
+}
+
 static int fp_minmax(struct hart *h, const struct insn *in, const struct fpfmt *f, bool max)
 {
-    uint64_t a = fp_get(h, in->rs1, f), b = fp_get(h, in->rs2, f), r;
-    if (fmt_is_snan(f, a) || fmt_is_snan(f, b))
-        fp_raise(h, FFLAG_NV);
-    if (fmt_is_nan(f, a))
-        r = fmt_is_nan(f, b) ? f->canon : b;
-    else if (fmt_is_nan(f, b))
-        r = a;
-    else if (fmt_value(f, a) == fmt_value(f, b))
-        r = (((a & fmt_sign(f)) != 0) != max) ? a : b; /* -0.0 < +0.0 */
-    else
-        r = ((fmt_value(f, a) < fmt_value(f, b)) != max) ? a : b;
+    unsigned flags = 0;
+    uint64_t r = minmax_bits(&flags, f, max, fp_get(h, in->rs1, f), fp_get(h, in->rs2, f));
+    fp_raise(h, flags);
     fp_set(h, in->rd, f, r);
     return EXEC_NEXT;
 }
 
-enum fcmp { CMP_EQ, CMP_LT, CMP_LE, CMP_LTQ, CMP_LEQ };
-
 /* feq, and Zfa's fltq and fleq, are quiet compares (NV only for sNaN); flt
  * and fle signal on any NaN. */
-static int fp_compare(struct hart *h, const struct insn *in, const struct fpfmt *f, enum fcmp cmp)
+static bool compare_bits(unsigned *flags, const struct fpfmt *f, enum fcmp cmp, uint64_t a, uint64_t b)
 {
-    uint64_t a = fp_get(h, in->rs1, f), b = fp_get(h, in->rs2, f);
-    uint64_t r = 0;
     bool quiet = cmp == CMP_EQ || cmp >= CMP_LTQ;
     if (cmp >= CMP_LTQ)
         cmp = cmp == CMP_LTQ ? CMP_LT : CMP_LE;
     if (fmt_is_nan(f, a) || fmt_is_nan(f, b)) {
         if (!quiet || fmt_is_snan(f, a) || fmt_is_snan(f, b))
-            fp_raise(h, FFLAG_NV);
-    } else {
-        double x = fmt_value(f, a), y = fmt_value(f, b);
-        r = cmp == CMP_EQ ? x == y : cmp == CMP_LT ? x < y : x <= y;
+            *flags |= FFLAG_NV;
+        return false;
     }
-    h->x[in->rd] = r;
+    double x = fmt_value(f, a), y = fmt_value(f, b);
+    return cmp == CMP_EQ ? x == y : cmp == CMP_LT ? x < y : x <= y;
+}
+
+static int fp_compare(struct hart *h, const struct insn *in, const struct fpfmt *f, enum fcmp cmp)
+{
+    unsigned flags = 0;
+    h->x[in->rd] = compare_bits(&flags, f, cmp, fp_get(h, in->rs1, f), fp_get(h, in->rs2, f));
+    fp_raise(h, flags);
     return EXEC_NEXT;
 }
 
-static int fp_classify(struct hart *h, const struct insn *in, const struct fpfmt *f)
+static unsigned class_bits(const struct fpfmt *f, uint64_t v)
 {
-    uint64_t v = fp_get(h, in->rs1, f), mag = fmt_abs(f, v);
+    uint64_t mag = fmt_abs(f, v);
     bool neg = (v & fmt_sign(f)) != 0;
     unsigned bit;
     if (fmt_is_nan(f, v))
@@ -561,7 +571,12 @@ static int fp_classify(struct hart *h, const struct insn *in, const struct fpfmt
         bit = neg ? 2 : 5;
     else
         bit = neg ? 1 : 6;
-    h->x[in->rd] = 1ull << bit;
+    return 1u << bit;
+}
+
+static int fp_classify(struct hart *h, const struct insn *in, const struct fpfmt *f)
+{
+    h->x[in->rd] = class_bits(f, fp_get(h, in->rs1, f));
     return EXEC_NEXT;
 }
 
@@ -596,78 +611,75 @@ static double round_integral(double x, int rm)
 /* Saturating conversion (table 11.4). Results of the 32-bit forms are
  * sign-extended, fcvt.wu included. Every range check happens before the C
  * conversion, which therefore never sees an out-of-range value. */
-static uint64_t cvt_to_int(unsigned *flags, const struct fpfmt *f, uint64_t v, int rm, enum ikind k)
+/* To a `bits`-wide integer, saturating (table 11.4): sign-extended when
+ * signed, else zero-extended. Every range check happens before the C
+ * conversion, which therefore never sees an out-of-range value. */
+static uint64_t to_int_bits(unsigned *flags, const struct fpfmt *f, uint64_t v, int rm, unsigned bits, bool sign)
 {
-    static const double lim_hi[] = { 0x1p31, 0x1p32, 0x1p63, 0x1p64 }; /* exclusive */
-    static const double lim_lo[] = { -0x1p31, 0, -0x1p63, 0 };         /* inclusive */
-    static const uint64_t sat_hi[] = { 0x7fffffffull, ~0ull, 0x7fffffffffffffffull, ~0ull };
-    static const uint64_t sat_lo[] = { 0xffffffff80000000ull, 0, 0x8000000000000000ull, 0 };
+    double lim_hi = ldexp(1.0, (int)bits - sign), lim_lo = sign ? -lim_hi : 0; /* exclusive, inclusive */
+    uint64_t sat_hi = sign ? (1ull << (bits - 1)) - 1 : bits == 64 ? ~0ull : (1ull << bits) - 1;
+    uint64_t sat_lo = sign ? ~sat_hi : 0;
     if (fmt_is_nan(f, v)) {
         *flags |= FFLAG_NV;
-        return sat_hi[k];
+        return sat_hi;
     }
     double x = fmt_value(f, v), r = round_integral(x, rm);
-    if (r >= lim_hi[k] || r < lim_lo[k]) {
+    if (r >= lim_hi || r < lim_lo) {
         *flags |= FFLAG_NV;
-        return r < 0 ? sat_lo[k] : sat_hi[k];
+        return r < 0 ? sat_lo : sat_hi;
     }
     if (r != x)
         *flags |= FFLAG_NX;
-    if (k == IK_W || k == IK_L)
-        return (uint64_t)(int64_t)r;
-    uint64_t u = (uint64_t)r; /* r is in [0, lim) here; -0.0 converts to 0 */
-    return k == IK_WU ? (uint64_t)(int64_t)(int32_t)(uint32_t)u : u;
+    return sign ? (uint64_t)(int64_t)r : (uint64_t)r; /* -0.0 converts to 0 */
 }
 
+/* Results of the 32-bit forms are sign-extended, fcvt.wu included. */
 static int fp_cvt_to_int(struct hart *h, const struct insn *in, const struct fpfmt *f, enum ikind k)
 {
     int rm = fp_rm(h, in);
     if (rm < 0)
         return hart_illegal(h, in);
     unsigned flags = 0;
-    h->x[in->rd] = cvt_to_int(&flags, f, fp_get(h, in->rs1, f), rm, k);
+    bool word = k == IK_W || k == IK_WU;
+    uint64_t r = to_int_bits(&flags, f, fp_get(h, in->rs1, f), rm, word ? 32 : 64, k == IK_W || k == IK_L);
+    h->x[in->rd] = word ? (uint64_t)(int64_t)(int32_t)(uint32_t)r : r;
     fp_raise(h, flags);
     return EXEC_NEXT;
 }
 
-static long double int_value(uint64_t x, enum ikind k)
+/* x, sign- or zero-extended to 64 bits, in format f. */
+static uint64_t from_int_bits(struct hart *h, unsigned *flags, const struct fpfmt *f, uint64_t x, bool sign, int rm)
 {
-    switch (k) {
-    case IK_W: return (int32_t)x;
-    case IK_WU: return (uint32_t)x;
-    case IK_L: return (int64_t)x;
-    default: return x;
+    if (rm == FRM_RMM || f == F16) /* exact in long double */
+        return round_to(flags, sign ? (long double)(int64_t)x : (long double)x, false, f, rm);
+    if (f == F32) {
+        host_begin(h, rm);
+        FP_PIN(x);
+        float r = sign ? (float)(int64_t)x : (float)x;
+        FP_PIN(r);
+        *flags |= host_end(rm);
+        return bits_f32(r);
     }
+    host_begin(h, rm);
+    FP_PIN(x);
+    double r = sign ? (double)(int64_t)x : (double)x;
+    FP_PIN(r);
+    *flags |= host_end(rm);
+    return bits_f64(r);
 }
-
-/* Host integer-to-float conversion, rounded in the current host mode. */
-#define INT_CVT(T, x, k) \
-    ((k) == IK_W ? (T)(int32_t)(x) : (k) == IK_WU ? (T)(uint32_t)(x) : (k) == IK_L ? (T)(int64_t)(x) : (T)(x))
 
 static int fp_cvt_from_int(struct hart *h, const struct insn *in, const struct fpfmt *f, enum ikind k)
 {
     int rm = fp_rm(h, in);
     if (rm < 0)
         return hart_illegal(h, in);
-    uint64_t x = h->x[in->rs1], res;
+    uint64_t x = h->x[in->rs1];
     unsigned flags = 0;
-    if (rm == FRM_RMM || f == F16) {
-        res = round_to(&flags, int_value(x, k), false, f, rm); /* exact in long double */
-    } else if (f == F32) {
-        host_begin(h, rm);
-        FP_PIN(x);
-        float r = INT_CVT(float, x, k);
-        FP_PIN(r);
-        flags = host_end(rm);
-        res = bits_f32(r);
-    } else {
-        host_begin(h, rm);
-        FP_PIN(x);
-        double r = INT_CVT(double, x, k);
-        FP_PIN(r);
-        flags = host_end(rm);
-        res = bits_f64(r);
-    }
+    if (k == IK_W)
+        x = (uint64_t)(int64_t)(int32_t)x;
+    else if (k == IK_WU)
+        x = (uint32_t)x;
+    uint64_t res = from_int_bits(h, &flags, f, x, k == IK_W || k == IK_L, rm);
     fp_raise(h, flags);
     fp_set(h, in->rd, f, res);
     return EXEC_NEXT;
@@ -675,29 +687,33 @@ static int fp_cvt_from_int(struct hart *h, const struct insn *in, const struct f
 
 /* Narrowing conversions round; widening ones are exact. NaNs become
  * canonical, sNaN raises NV. */
+static uint64_t convert_bits(struct hart *h, unsigned *flags, const struct fpfmt *to, const struct fpfmt *from,
+                             uint64_t v, int rm)
+{
+    if (fmt_is_nan(from, v)) {
+        *flags |= fmt_is_snan(from, v) ? FFLAG_NV : 0;
+        return to->canon;
+    }
+    if (to->prec > from->prec)
+        return fmt_bits(to, fmt_value(from, v));
+    if (rm == FRM_RMM || to == F16)
+        return round_to(flags, fmt_value(from, v), false, to, rm);
+    double d = f64_of(v);
+    host_begin(h, rm);
+    FP_PIN(d);
+    float r = (float)d;
+    FP_PIN(r);
+    *flags |= host_end(rm);
+    return bits_f32(r);
+}
+
 static int fp_cvt_fmt(struct hart *h, const struct insn *in, const struct fpfmt *to, const struct fpfmt *from)
 {
     int rm = fp_rm(h, in);
     if (rm < 0)
         return hart_illegal(h, in);
-    uint64_t v = fp_get(h, in->rs1, from), res;
     unsigned flags = 0;
-    if (fmt_is_nan(from, v)) {
-        flags = fmt_is_snan(from, v) ? FFLAG_NV : 0;
-        res = to->canon;
-    } else if (to->prec > from->prec) {
-        res = fmt_bits(to, fmt_value(from, v));
-    } else if (rm == FRM_RMM || to == F16) {
-        res = round_to(&flags, fmt_value(from, v), false, to, rm);
-    } else {
-        double d = f64_of(v);
-        host_begin(h, rm);
-        FP_PIN(d);
-        float r = (float)d;
-        FP_PIN(r);
-        flags = host_end(rm);
-        res = bits_f32(r);
-    }
+    uint64_t res = convert_bits(h, &flags, to, from, fp_get(h, in->rs1, from), rm);
     fp_raise(h, flags);
     fp_set(h, in->rd, to, res);
     return EXEC_NEXT;
@@ -914,3 +930,45 @@ ZFA_HANDLERS(h, F16)
 ZFA_HANDLERS(s, F32)
 ZFA_HANDLERS(d, F64)
 FP_HANDLER(fcvtmod_w_d, fp_cvtmod(h, in))
+
+/* ---- Element operations for the vector unit (cpu/fpu.h) ---- */
+
+static const struct fpfmt *fmt_of(unsigned fmt) { return fmt == FPU_H ? F16 : fmt == FPU_S ? F32 : F64; }
+
+uint64_t fpu_arith(struct hart *h, unsigned *flags, unsigned fmt, enum fop op, int rm, const uint64_t v[3])
+{
+    return arith_any(h, flags, fmt_of(fmt), op, rm, v);
+}
+
+uint64_t fpu_minmax(unsigned *flags, unsigned fmt, bool max, uint64_t a, uint64_t b)
+{
+    return minmax_bits(flags, fmt_of(fmt), max, a, b);
+}
+
+bool fpu_compare(unsigned *flags, unsigned fmt, enum fcmp cmp, uint64_t a, uint64_t b)
+{
+    return compare_bits(flags, fmt_of(fmt), cmp, a, b);
+}
+
+unsigned fpu_class(unsigned fmt, uint64_t v) { return class_bits(fmt_of(fmt), v); }
+
+uint64_t fpu_to_int(unsigned *flags, unsigned fmt, uint64_t v, int rm, unsigned bits, bool is_signed)
+{
+    return to_int_bits(flags, fmt_of(fmt), v, rm, bits, is_signed);
+}
+
+uint64_t fpu_from_int(struct hart *h, unsigned *flags, unsigned fmt, uint64_t x, bool is_signed, int rm)
+{
+    return from_int_bits(h, flags, fmt_of(fmt), x, is_signed, rm);
+}
+
+uint64_t fpu_convert(struct hart *h, unsigned *flags, unsigned to, unsigned from, uint64_t v, int rm)
+{
+    return convert_bits(h, flags, fmt_of(to), fmt_of(from), v, rm);
+}
+
+uint64_t fpu_get_reg(const struct hart *h, unsigned r, unsigned fmt) { return fp_get(h, r, fmt_of(fmt)); }
+void fpu_set_reg(struct hart *h, unsigned r, unsigned fmt, uint64_t bits) { fp_set(h, r, fmt_of(fmt), bits); }
+void fpu_raise(struct hart *h, unsigned flags) { fp_raise(h, flags); }
+void fpu_host_begin(const struct hart *h, int rm) { host_begin(h, rm); }
+unsigned fpu_host_end(int rm) { return host_end(rm); }

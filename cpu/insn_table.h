@@ -366,6 +366,8 @@ enum insn_format {
     X(vopivi,   "v.ivi",    OPC(OP_V) | F3(3), M_F3, FMT_V, 0, NEED(V))                                      \
     X(vopivx,   "v.ivx",    OPC(OP_V) | F3(4), M_F3, FMT_V, 0, NEED(V))                                      \
     X(vopmvx,   "v.mvx",    OPC(OP_V) | F3(6), M_F3, FMT_V, 0, NEED(V))                                      \
+    X(vopfvv,   "v.fvv",    OPC(OP_V) | F3(1), M_F3, FMT_V, 0, NEED(V))                                      \
+    X(vopfvf,   "v.fvf",    OPC(OP_V) | F3(5), M_F3, FMT_V, 0, NEED(V))                                      \
     X(vload8,   "vl.e8",    OPC(OP_LOAD_FP) | F3(0), M_VMEM, FMT_V, 0, NEED(V))                              \
     X(vload16,  "vl.e16",   OPC(OP_LOAD_FP) | F3(5), M_VMEM, FMT_V, 0, NEED(V))                              \
     X(vload32,  "vl.e32",   OPC(OP_LOAD_FP) | F3(6), M_VMEM, FMT_V, 0, NEED(V))                              \

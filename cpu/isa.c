@@ -49,7 +49,7 @@ static const uint8_t model_rva22s64[] = { RVA22U64, RVA22S64, END };
 static const uint8_t model_rva23s64[] = {
     RVA22U64,  RVA22S64,    EXT_V,         EXT_ZIHINTNTL,    EXT_ZICOND,   EXT_ZIMOP,   EXT_ZCMOP,   EXT_ZCB,
     EXT_ZFA,   EXT_ZAWRS,   EXT_SUPM,      EXT_SSCOUNTERENW, EXT_SVPBMT,   EXT_SVINVAL, EXT_SVNAPOT, EXT_SSTC,
-    EXT_SSNPM, EXT_SSU64XL, EXT_SSSTATEEN, EXT_SMSTATEEN,    EXT_SSCOFPMF, END,
+    EXT_SSNPM, EXT_SSU64XL, EXT_SSSTATEEN, EXT_SMSTATEEN,    EXT_SSCOFPMF, EXT_ZVFHMIN, END,
 };
 
 static const struct {
@@ -89,7 +89,8 @@ static const struct {
     { EXT_D, EXT_F }, { EXT_F, EXT_ZICSR }, { EXT_ZICNTR, EXT_ZICSR }, { EXT_SSTC, EXT_ZICSR },
     { EXT_ZCB, EXT_C }, { EXT_ZCMOP, EXT_C }, { EXT_ZAWRS, EXT_A }, { EXT_ZFA, EXT_F }, { EXT_ZFHMIN, EXT_F },
     { EXT_ZFH, EXT_ZFHMIN }, { EXT_SSSTATEEN, EXT_SMSTATEEN }, { EXT_SUPM, EXT_SSNPM },
-    { EXT_ZIHPM, EXT_ZICSR }, { EXT_SSCOFPMF, EXT_ZIHPM }, { EXT_V, EXT_D },
+    { EXT_ZIHPM, EXT_ZICSR }, { EXT_SSCOFPMF, EXT_ZIHPM }, { EXT_V, EXT_D }, { EXT_ZVFHMIN, EXT_V },
+    { EXT_ZVFH, EXT_ZVFHMIN }, { EXT_ZVFH, EXT_ZFHMIN },
     /* clang-format on */
 };
 
@@ -98,10 +99,8 @@ static const struct {
 static const struct {
     uint8_t ext, implied;
 } implies[] = {
-    { EXT_ZFH, EXT_ZFHMIN },
-    { EXT_SSSTATEEN, EXT_SMSTATEEN },
-    { EXT_SUPM, EXT_SSNPM },
-    { EXT_SSCOFPMF, EXT_ZIHPM },
+    { EXT_ZFH, EXT_ZFHMIN },          { EXT_ZVFH, EXT_ZVFHMIN }, { EXT_ZVFH, EXT_ZFHMIN },
+    { EXT_SSSTATEEN, EXT_SMSTATEEN }, { EXT_SUPM, EXT_SSNPM },   { EXT_SSCOFPMF, EXT_ZIHPM },
 };
 
 /* Extensions a switch may not turn off, and why. */

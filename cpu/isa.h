@@ -54,6 +54,8 @@
     X(ZFA, "zfa", "more floating point (fli, fminm, fround, fleq, fcvtmod.w.d, ...)")         \
     X(ZFH, "zfh", "half-precision floating point")                                            \
     X(ZFHMIN, "zfhmin", "half-precision loads, stores, moves and conversions")                \
+    X(ZVFH, "zvfh", "vector half-precision floating point (SEW=16)")                          \
+    X(ZVFHMIN, "zvfhmin", "vector half-precision conversions (vfwcvt.f.f.v, vfncvt.f.f.w)")   \
     X(ZA64RS, "za64rs", "property: reservation sets are at most 64 bytes")                    \
     X(ZAWRS, "zawrs", "wait on reservation set (wrs.nto, wrs.sto)")                           \
     X(ZCB, "zcb", "more compressed instructions (c.lbu, c.mul, c.not, ...)")                  \

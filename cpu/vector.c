@@ -134,6 +134,8 @@ INSN(vopivx) { return vector_opi(h, in, VFORM_VX); }
 INSN(vopivi) { return vector_opi(h, in, VFORM_VI); }
 INSN(vopmvv) { return vector_opm(h, in, VFORM_VV); }
 INSN(vopmvx) { return vector_opm(h, in, VFORM_VX); }
+INSN(vopfvv) { return vector_opf(h, in, VFORM_VV); }
+INSN(vopfvf) { return vector_opf(h, in, VFORM_VX); }
 
 INSN(vload8) { return vector_load_store(h, in, 0, false); }
 INSN(vload16) { return vector_load_store(h, in, 1, false); }

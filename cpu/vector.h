@@ -154,6 +154,8 @@ struct vop {
     uint64_t vl, start;  /* elements [start, vl) */
     uint64_t x;          /* the scalar operand: x[rs1], simm5 or uimm5 */
     const uint8_t *mask; /* v0 when masked, else NULL */
+    int rm;              /* floating point (vector_fp.c): frm */
+    unsigned fflags;     /* floating point: flags raised so far */
 };
 typedef int (*vop_fn)(struct vop *o);
 
@@ -186,6 +188,8 @@ int vop_vmvr(struct vop *o); /* vmv<nr>r.v */
 int vector_load_store(struct hart *h, const struct insn *in, unsigned eew_log2, bool store);
 int vector_opi(struct hart *h, const struct insn *in, unsigned form);
 int vector_opm(struct hart *h, const struct insn *in, unsigned form);
+/* OPFVV (VFORM_VV) and OPFVF (VFORM_VX: the scalar is f[rs1]), vector_fp.c. */
+int vector_opf(struct hart *h, const struct insn *in, unsigned form);
 /* Forms of an OP-V instruction: its second operand. */
 enum { VFORM_VV, VFORM_VX, VFORM_VI };
 

@@ -74,6 +74,13 @@ printf "%s\n" "$vdt" | grep -q 'riscv,isa = "rv64imafdcv_zicntr' || { echo "FAIL
 printf "%s\n" "$vdt" | grep -q 'riscv,isa-extensions = "i.0m.0a.0f.0d.0c.0v.0zicntr' ||
     { echo "FAIL: -cpu rv64,v=true: no v in riscv,isa-extensions"; fail=1; }
 printf "%s\n" "$cpu" | grep -q 'riscv,isa = "rv64[a-z]*v' && { echo "FAIL: v in riscv,isa without V"; fail=1; }
+# Zvfh (which brings Zvfhmin and Zfhmin) is named when on, and only then
+printf "%s\n" "$vdt" | grep -q 'zvfh' && { echo "FAIL: zvfh named without zvfh=true"; fail=1; }
+"$rivet" -cpu rv64,v=true,zvfh=true -machine virt,dumpdtb="$out/zvfh.dtb" || { echo "FAIL: -cpu rv64,v=true,zvfh=true dumpdtb"; fail=1; }
+zdt=$(dtc -I dtb -O dts "$out/zvfh.dtb" 2>/dev/null)
+printf "%s\n" "$zdt" | grep -q 'riscv,isa = "rv64imafdcv_[a-z_]*_zfhmin_[a-z_]*_zvfh_zvfhmin' ||
+    { echo "FAIL: -cpu rv64,v=true,zvfh=true: no zfhmin, zvfh, zvfhmin in riscv,isa"; fail=1; }
+printf "%s\n" "$zdt" | grep -q 'zvfh.0zvfhmin.0' || { echo "FAIL: -cpu ...,zvfh=true: not in riscv,isa-extensions"; fail=1; }
 # -cpu rv64 is the default: the same bytes
 "$rivet" -cpu rv64 -smp 3 -m 256M -append "console=ttyS0 quiet" -machine virt,dumpdtb="$out/rv64.dtb" ||
     { echo "FAIL: -cpu rv64 dumpdtb"; fail=1; }
@@ -84,6 +91,9 @@ rva23=$(dtc -I dtb -O dts "$out/rva23.dtb" 2>/dev/null)
 for p in cbom cbop cboz; do
     echo "$rva23" | grep -q "riscv,$p-block-size = <0x40>" || { echo "FAIL: rva23s64 has no riscv,$p-block-size"; fail=1; }
 done
+# RVA23U64 has Zvfhmin (mandatory) but not Zvfh (optional)
+echo "$rva23" | grep -q 'riscv,isa = "[a-z0-9_]*_zvfhmin' || { echo "FAIL: rva23s64 has no zvfhmin"; fail=1; }
+echo "$rva23" | grep -q '_zvfh_' && { echo "FAIL: rva23s64 names zvfh"; fail=1; }
 # /soc as the board table writes it (machine/board/board.c: each row its own
 # node, rows in QEMU's order, virtio-mmio slots highest first), read back
 # property by property with fdtget

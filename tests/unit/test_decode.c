@@ -315,6 +315,8 @@ static const struct {
     { 0x0222b0d7u, "v.ivi" },
     { 0x022540d7u, "v.ivx" },
     { 0x962560d7u, "v.mvx" },
+    { 0x022190d7u, "v.fvv" }, /* vfadd.vv v1,v2,v3 */
+    { 0x022550d7u, "v.fvf" }, /* vfadd.vf v1,v2,fa0 */
     { 0x02058087u, "vl.e8" },
     { 0x0205d087u, "vl.e16" },
     { 0x0205e087u, "vl.e32" },
