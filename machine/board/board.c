@@ -15,17 +15,17 @@
 /* clang-format off */
 static const struct board_row rows[VIRT_DEV_COUNT] = {
     [VIRT_MROM]   = { { "mrom",        0x1000,         0xf000,   0 },  1, 0,
-                      bd_rom_create, bd_rom_destroy, bd_rom_region, NULL, NULL, NULL },
+                      bd_rom_create, bd_rom_destroy, bd_rom_region, NULL, bd_rom_save, bd_rom_restore },
     [VIRT_CLINT]  = { { "clint",       0x2000000,      0x10000,  0 },  1, 0,
-                      bd_clint_create, bd_clint_destroy, bd_clint_region, bd_clint_fdt, NULL, NULL },
+                      bd_clint_create, bd_clint_destroy, bd_clint_region, bd_clint_fdt, bd_clint_save, bd_clint_restore },
     [VIRT_PLIC]   = { { "plic",        0xc000000,      0x600000, 0 },  1, 0,
-                      bd_plic_create, bd_plic_destroy, bd_plic_region, bd_plic_fdt, NULL, NULL },
+                      bd_plic_create, bd_plic_destroy, bd_plic_region, bd_plic_fdt, bd_plic_save, bd_plic_restore },
     [VIRT_UART0]  = { { "serial",      0x10000000,     0x100,    10 }, 1, 0,
-                      bd_uart_create, bd_uart_destroy, bd_uart_region, bd_uart_fdt, NULL, NULL },
+                      bd_uart_create, bd_uart_destroy, bd_uart_region, bd_uart_fdt, bd_uart_save, bd_uart_restore },
     [VIRT_VIRTIO] = { { "virtio_mmio", 0x10001000,     0x1000,   1 },  RIVET_VIRTIO_SLOTS, VIRT_VIRTIO_STRIDE,
-                      bd_virtio_create, bd_virtio_destroy, bd_virtio_region, bd_virtio_fdt, NULL, NULL },
+                      bd_virtio_create, bd_virtio_destroy, bd_virtio_region, bd_virtio_fdt, bd_virtio_save, bd_virtio_restore },
     [VIRT_RTC]    = { { "rtc",         0x101000,       0x1000,   11 }, 1, 0,
-                      bd_rtc_create, bd_rtc_destroy, bd_rtc_region, bd_rtc_fdt, NULL, NULL },
+                      bd_rtc_create, bd_rtc_destroy, bd_rtc_region, bd_rtc_fdt, bd_rtc_save, bd_rtc_restore },
     [VIRT_TEST]   = { { "test",        0x100000,       0x1000,   0 },  1, 0,
                       bd_test_create, bd_test_destroy, bd_test_region, bd_test_fdt, NULL, NULL },
     /* RAM: the bus's own (bus_init), its size from -m; fdt.c writes /memory. */
