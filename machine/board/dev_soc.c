@@ -7,6 +7,7 @@
  * so Linux, OpenSBI and xv6-style kernels find what they expect).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "devices/clint.h"
 #include "devices/goldfish_rtc.h"
@@ -63,23 +64,29 @@ struct mmio_region bd_rom_region(struct machine *m, unsigned i, uint64_t base, u
     /* clang-format on */
 }
 
-/* The ROM's bytes are saved whole: boot.c wrote them from the command line
- * of the run that saved, which may have differed in what -loadvm ignores. */
+/* The ROM's bytes are saved (up to its last non-zero byte; the rest is
+ * zero): boot.c wrote them from the command line of the run that saved,
+ * which may have differed in what -loadvm does not compare. */
 bool bd_rom_save(const struct machine *m, unsigned i, struct snapshot_writer *w, char *err, size_t errlen)
 {
-    snap_put(w, m->rom, virt_map(VIRT_MROM)->size);
+    uint32_t n = virt_map(VIRT_MROM)->size;
+    while (n && !m->rom[n - 1])
+        n--;
+    snap_put_u32(w, n);
+    snap_put(w, m->rom, n);
     return true;
 }
 
 bool bd_rom_restore(struct machine *m, unsigned i, struct snapshot_reader *r, char *err, size_t errlen)
 {
-    size_t n = virt_map(VIRT_MROM)->size;
-    if (r->len - r->pos != n)
+    size_t size = virt_map(VIRT_MROM)->size, n = snap_get_u32(r);
+    if (n > size || n != r->len - r->pos)
         snap_bad(r, "boot ROM size differs");
-    else if (!r->dry)
+    if (!r->bad && !r->dry) {
         snap_get(r, m->rom, n);
-    else
-        r->pos += n;
+        memset(m->rom + n, 0, size - n);
+    }
+    r->pos = r->bad ? r->pos : r->len;
     return snap_end(r);
 }
 
