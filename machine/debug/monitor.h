@@ -5,7 +5,9 @@
  * and -qmp unix:...|tcp:... (cfg.monitor, cfg.qmp).
  *
  * HMP commands (monitor.c): help, info registers|cpus|mtree|status|version,
- * cpu N, x and xp /FMT ADDR, stop, cont, system_powerdown, quit. QMP
+ * info snapshots [FILE], cpu N, x and xp /FMT ADDR, stop, cont,
+ * savevm FILE, loadvm FILE (machine/board/snapshot.h), system_powerdown,
+ * quit. QMP
  * commands (qmp.c): qmp_capabilities, query-status, query-cpus-fast, stop,
  * cont, system_powerdown, quit, human-monitor-command; events STOP, RESUME,
  * POWERDOWN and SHUTDOWN.
