@@ -232,6 +232,13 @@ struct hart {
     uint32_t sleeping;
     uint32_t req;
     uint32_t req_seq, req_ack;
+    /* SBI HSM hart_start of this (stopped) hart: the starter wins
+     * start_claim (0 -> 1, atomic), writes start_pc/start_arg, then posts
+     * HART_REQ_START; the hart's own thread sets its registers from them,
+     * clears `halted`, then start_claim. Its state is written by its own
+     * thread only (machine_hart_start, machine.h). */
+    uint32_t start_claim;
+    uint64_t start_pc, start_arg;
 
     /* V (cpu/vector.h): the vector CSRs and the 32 registers, register r
      * at v[r * vlenb] (a register group is contiguous), elements in host
@@ -245,7 +252,8 @@ struct hart {
 };
 
 /* Requests to a hart's thread (h->req), served between slices. */
-#define HART_REQ_TLB 1u /* flush the TLB and jump cache (remote sfence.vma) */
+#define HART_REQ_TLB   1u /* flush the TLB and jump cache (remote sfence.vma) */
+#define HART_REQ_START 2u /* leave the HSM stopped state at start_pc (machine_hart_start) */
 
 static inline uint64_t jcache_key(const struct hart *h)
 {

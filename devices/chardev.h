@@ -21,8 +21,8 @@
 
 struct chardev {
     void (*write)(void *opaque, const uint8_t *buf, size_t len); /* guest output */
-    size_t (*read)(void *opaque, uint8_t *buf,
-                   size_t len); /* non-blocking guest input: bytes available now (0 = none) */
+    /* Non-blocking guest input: the bytes available now (0 = none). */
+    size_t (*read)(void *opaque, uint8_t *buf, size_t len);
     void *opaque;
 };
 

@@ -146,23 +146,22 @@ struct sbi_services {
     bool (*phys_write)(void *opaque, uint64_t pa, const void *buf, size_t len);
     /* Reads guest memory at an S-mode virtual address of the calling hart (legacy calls pass pointers). */
     bool (*virt_read)(void *opaque, unsigned hartid, uint64_t va, void *buf, size_t len);
-    void (*set_timer)(
-        void *opaque, unsigned hartid,
-        uint64_t deadline); /* clears the hart's pending S timer interrupt, then raises STIP when time >= deadline */
+    /* Clears the hart's pending S timer interrupt, then raises STIP when time >= deadline. */
+    void (*set_timer)(void *opaque, unsigned hartid, uint64_t deadline);
     void (*send_ipi)(void *opaque, unsigned hartid);  /* sets SSIP on that hart */
     void (*clear_ipi)(void *opaque, unsigned hartid); /* legacy clear_ipi: clears SSIP of the caller */
-    void (*remote_sfence)(
-        void *opaque, unsigned hartid); /* flush that hart's TLB (address/asid ranges may be widened to a full flush) */
+    /* Flushes that hart's TLB (address/asid ranges may be widened to a full flush). */
+    void (*remote_sfence)(void *opaque, unsigned hartid);
     void (*remote_fence_i)(void *opaque, unsigned hartid);
     enum sbi_hart_state (*hart_state)(void *opaque, unsigned hartid);
-    void (*hart_start)(
-        void *opaque, unsigned hartid, uint64_t start_addr,
-        uint64_t
-            arg); /* stopped hart begins in S-mode at start_addr with a0 = hartid, a1 = arg, satp = 0, sstatus.SIE = 0 */
+    /* A stopped hart begins in S-mode at start_addr with a0 = hartid, a1 = arg,
+     * satp = 0, sstatus.SIE = 0. false: the hart is not stopped (another
+     * hart's start came first), answered ALREADY_AVAILABLE. */
+    bool (*hart_start)(void *opaque, unsigned hartid, uint64_t start_addr, uint64_t arg);
     void (*hart_stop)(void *opaque, unsigned hartid);    /* the calling hart stops (does not return to the guest) */
     void (*hart_suspend)(void *opaque, unsigned hartid); /* default retentive suspend: behave like WFI */
-    void (*system_reset)(void *opaque, uint32_t type,
-                         uint32_t reason); /* shutdown / cold / warm reboot: ends the run */
+    /* Shutdown / cold / warm reboot. */
+    void (*system_reset)(void *opaque, uint32_t type, uint32_t reason);
     /* PMU: the calling hart's M-mode CSRs (mcountinhibit, mhpmeventN,
      * mhpmcounterN), read and written as M-mode code would, the write
      * counted as the ecall's (it retires after). pmu_counters is the mask of

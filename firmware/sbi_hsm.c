@@ -15,7 +15,8 @@ static struct sbi_ret hsm_start(const struct sbi_services *s, const uint64_t arg
         return sbi_err(SBI_ERR_INVALID_ADDRESS);
     if (s->hart_state(s->opaque, (unsigned)target) != SBI_HSM_STOPPED)
         return sbi_err(SBI_ERR_ALREADY_AVAILABLE);
-    s->hart_start(s->opaque, (unsigned)target, start_addr, args[2]);
+    if (!s->hart_start(s->opaque, (unsigned)target, start_addr, args[2]))
+        return sbi_err(SBI_ERR_ALREADY_AVAILABLE); /* another hart started it first */
     return sbi_ok(0);
 }
 

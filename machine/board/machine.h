@@ -312,6 +312,13 @@ void machine_resume_world(struct machine *m);
  * before returning: remote sfence.vma / fence.i. self may be target (then
  * done at once) or NULL (not a hart). Any hart's thread. */
 void machine_hart_sync(struct machine *m, struct hart *self, struct hart *target, bool tlb);
+/* SBI HSM hart_start: a stopped target leaves its stopped state at pc
+ * with a0 = its hart id, a1 = arg, its registers written by its own thread
+ * (HART_REQ_START, cpu/hart.h) when hart threads run, here otherwise.
+ * false: the target is not stopped, or another hart's start won it. Any
+ * thread. machine_hart_state gives STOPPED, START_PENDING or STARTED. */
+bool machine_hart_start(struct machine *m, struct hart *target, uint64_t pc, uint64_t arg);
+enum sbi_hart_state machine_hart_state(const struct hart *h);
 /* The hart whose thread is calling, or NULL (thread=single: NULL too). */
 struct hart *machine_current_hart(struct machine *m);
 /* Per-hart host CPU time of the last run in ns (0 with thread=single). */

@@ -117,17 +117,13 @@ static void remote_fence_i(void *opaque, unsigned hartid)
 
 static enum sbi_hart_state hart_state(void *opaque, unsigned hartid)
 {
-    return __atomic_load_n(&hart_of(opaque, hartid)->halted, __ATOMIC_ACQUIRE) ? SBI_HSM_STOPPED : SBI_HSM_STARTED;
+    return machine_hart_state(hart_of(opaque, hartid));
 }
 
-/* The target is stopped: its thread sleeps and touches none of its state
- * until `halted` clears (release), after which the kick wakes it. */
-static void hart_start(void *opaque, unsigned hartid, uint64_t start_addr, uint64_t arg)
+/* The target's registers are written by its own thread (machine.h). */
+static bool hart_start(void *opaque, unsigned hartid, uint64_t start_addr, uint64_t arg)
 {
-    struct hart *h = hart_of(opaque, hartid);
-    machine_sbi_enter_s(h, start_addr, hartid, arg);
-    __atomic_store_n(&h->halted, false, __ATOMIC_RELEASE);
-    hart_kick(h);
+    return machine_hart_start(opaque, hart_of(opaque, hartid), start_addr, arg);
 }
 
 /* The caller is the running hart: yield ends its slice at once. */

@@ -131,7 +131,48 @@ static void park(struct machine_threads *mt)
     pthread_mutex_unlock(&mt->lock);
 }
 
-/* The hart's requests (machine.h): the TLB flush, the acknowledgement of
+/* The HSM start of a claimed, stopped hart (cpu/hart.h): its registers,
+ * then `halted` (release: whoever sees it clear sees them), then the claim. */
+static void start_now(struct hart *h)
+{
+    machine_sbi_enter_s(h, h->start_pc, h->mhartid, h->start_arg);
+    __atomic_store_n(&h->halted, false, __ATOMIC_RELEASE);
+    __atomic_store_n(&h->start_claim, 0, __ATOMIC_RELEASE);
+}
+
+bool machine_hart_start(struct machine *m, struct hart *target, uint64_t pc, uint64_t arg)
+{
+    uint32_t unclaimed = 0;
+    if (!__atomic_compare_exchange_n(&target->start_claim, &unclaimed, 1, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+        return false;
+    if (!hart_halted(target)) {
+        __atomic_store_n(&target->start_claim, 0, __ATOMIC_RELEASE);
+        return false;
+    }
+    target->start_pc = pc;
+    target->start_arg = arg;
+    /* The target's thread sleeps while halted and wakes for the request; a
+     * target that is parked applies it once the world resumes. Without hart
+     * threads nothing else runs the target: done here. */
+    if (active(m))
+        __atomic_fetch_or(&target->req, HART_REQ_START, __ATOMIC_SEQ_CST);
+    else
+        start_now(target);
+    hart_kick(target);
+    return true;
+}
+
+/* The claim first: a start finishing between the two reads leaves the
+ * claim clear and `halted` clear, read as STARTED, as it is. */
+enum sbi_hart_state machine_hart_state(const struct hart *h)
+{
+    bool claimed = __atomic_load_n(&h->start_claim, __ATOMIC_ACQUIRE) != 0;
+    if (!hart_halted(h))
+        return SBI_HSM_STARTED;
+    return claimed ? SBI_HSM_START_PENDING : SBI_HSM_STOPPED;
+}
+
+/* The hart's requests (machine.h): the TLB flush, the HSM start, the acknowledgement of
  * every request seen, parking. Its own thread, at a slice boundary. */
 static void serve_requests(struct machine_threads *mt, struct hart *h)
 {
@@ -139,6 +180,8 @@ static void serve_requests(struct machine_threads *mt, struct hart *h)
     uint32_t bits = __atomic_exchange_n(&h->req, 0, __ATOMIC_SEQ_CST);
     if (bits & HART_REQ_TLB)
         hart_flush_tlb(h);
+    if (bits & HART_REQ_START)
+        start_now(h);
     if (seq != __atomic_load_n(&h->req_ack, __ATOMIC_RELAXED))
         __atomic_store_n(&h->req_ack, seq, __ATOMIC_RELEASE);
     if (__atomic_load_n(&mt->stop_req, __ATOMIC_SEQ_CST))

@@ -172,6 +172,24 @@ START_TEST(builtin_sbi_serves_ecalls)
     ck_assert_uint_eq(h1->pc, 0x80200000);
     ck_assert_uint_eq(h1->x[10], 1);
     ck_assert_uint_eq(h1->x[11], 0x1234);
+    /* Started: a second start is ALREADY_AVAILABLE and leaves it alone. */
+    h0->x[10] = 1;
+    h0->x[11] = 0x80400000;
+    ck_assert(h0->env.sbi_ecall(h0->env.opaque, h0));
+    ck_assert_int_eq((int64_t)h0->x[10], SBI_ERR_ALREADY_AVAILABLE);
+    ck_assert_uint_eq(h1->pc, 0x80200000);
+    ck_assert_int_eq(machine_hart_state(h1), SBI_HSM_STARTED);
+    ck_assert(!machine_hart_start(m, h1, 0x80400000, 0));
+    /* A stopped hart claimed by a start: START_PENDING, and a second
+     * start loses (the claim a hart thread holds until it has started). */
+    h1->halted = true;
+    h1->start_claim = 1;
+    ck_assert_int_eq(machine_hart_state(h1), SBI_HSM_START_PENDING);
+    ck_assert(!machine_hart_start(m, h1, 0x80400000, 0));
+    h1->start_claim = 0;
+    ck_assert_int_eq(machine_hart_state(h1), SBI_HSM_STOPPED);
+    ck_assert(machine_hart_start(m, h1, 0x80400000, 7));
+    ck_assert(!h1->halted && h1->start_claim == 0 && h1->pc == 0x80400000 && h1->x[11] == 7);
     /* IPI to hart 1 sets its SSIP */
     h0->x[17] = SBI_EXT_IPI;
     h0->x[16] = SBI_IPI_SEND_IPI;

@@ -24,6 +24,7 @@ struct fake {
     int timer_calls[NHARTS], ipi[NHARTS], clear_ipi[NHARTS], sfence[NHARTS], fence_i[NHARTS];
     enum sbi_hart_state state[NHARTS];
     int start_calls, stop_calls, suspend_calls, reset_calls;
+    bool start_lost; /* hart_start: another hart's start came first */
     unsigned start_hart, stop_hart, suspend_hart;
     uint64_t start_addr, start_arg;
     uint32_t reset_type, reset_reason;
@@ -101,14 +102,17 @@ static enum sbi_hart_state f_hart_state(void *o, unsigned h)
     return ((struct fake *)o)->state[h];
 }
 
-static void f_hart_start(void *o, unsigned h, uint64_t addr, uint64_t arg)
+static bool f_hart_start(void *o, unsigned h, uint64_t addr, uint64_t arg)
 {
     struct fake *f = o;
     f->start_calls++;
     f->start_hart = h;
     f->start_addr = addr;
     f->start_arg = arg;
+    if (f->start_lost)
+        return false;
     f->state[h] = SBI_HSM_START_PENDING;
+    return true;
 }
 
 static void f_hart_stop(void *o, unsigned h)
@@ -356,6 +360,10 @@ START_TEST(test_hsm_start_errors)
     ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_START, 3, UINT64_MAX, 0, 0), SBI_ERR_INVALID_ADDRESS, 0);
     ck_assert_int_eq(fk.start_calls, 0);
     ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, 3, 0, 0, 0), 0, SBI_HSM_STOPPED);
+    /* Stopped when asked, but another hart's start won it meanwhile. */
+    fk.start_lost = true;
+    ck_ret(CALL(SBI_EXT_HSM, SBI_HSM_HART_START, 3, RAM_BASE, 0, 0), SBI_ERR_ALREADY_AVAILABLE, 0);
+    ck_assert_int_eq(fk.start_calls, 1);
 }
 END_TEST
 
