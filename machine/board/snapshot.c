@@ -223,11 +223,12 @@ static struct snap_extent *ram_extents(const struct bus *bus, unsigned *n)
     return e;
 }
 
-static bool write_all(int fd, const void *buf, size_t len, uint64_t off)
+bool snapshot_io(int fd, void *buf, size_t len, uint64_t off, bool write)
 {
-    const uint8_t *p = buf;
+    uint8_t *p = buf;
     while (len) {
-        ssize_t k = pwrite(fd, p, len > (1u << 30) ? (1u << 30) : len, (off_t)off);
+        size_t n = len > (1u << 30) ? (1u << 30) : len;
+        ssize_t k = write ? pwrite(fd, p, n, (off_t)off) : pread(fd, p, n, (off_t)off);
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
@@ -235,6 +236,11 @@ static bool write_all(int fd, const void *buf, size_t len, uint64_t off)
         p += k, len -= (size_t)k, off += (uint64_t)k;
     }
     return true;
+}
+
+static bool write_all(int fd, const void *buf, size_t len, uint64_t off)
+{
+    return snapshot_io(fd, (void *)buf, len, off, true);
 }
 
 static void put_header(uint8_t *h, uint64_t meta_len, uint64_t ram_off, uint64_t file_size)

@@ -145,14 +145,16 @@ bool snapshot_restore_disk(struct machine *m, unsigned slot, struct snapshot_rea
     }
     int mode = snap_get_u8(r);
     uint64_t size = snap_get_u64(r), have;
-    uint32_t crc;
+    uint32_t crc, saved;
     bool same = mode == disk_mode(b) && size == blockdev_size(b);
-    if (same && mode == DISK_WRITABLE)
-        same = r->dry ? digest(b, &crc) && crc == snap_get_u32(r) : (snap_get_u32(r), true);
-    else if (same && mode == DISK_READONLY)
+    if (same && mode == DISK_WRITABLE) {
+        saved = snap_get_u32(r);
+        same = !r->dry || (digest(b, &crc) && crc == saved); /* read the whole image once, in the check */
+    } else if (same && mode == DISK_READONLY) {
         same = blockdev_mtime(b, &have) == 0 && have == snap_get_u64(r);
-    else if (same)
+    } else if (same) {
         same = restore_overlay(b, r);
+    }
     if (r->bad || !same || !snap_end(r)) {
         machine_err(err, errlen, "the drive in virtio-mmio-bus.%u: %s", slot,
                     r->bad ? r->why : "its image changed since the snapshot (a content or identity check failed)");

@@ -5,7 +5,8 @@
  * are not saved: restore flushes them. The LR/SC reservation is dropped
  * (an SC may always fail, unprivileged spec "Zalrsc"; its stamp belongs to
  * the code cache of the run that saved) and a WRS wait ends (Zawrs lets it
- * end at any time), so neither points into the old run.
+ * end at any time), so neither points into the old run. An SBI HSM start
+ * claimed but not yet applied by the hart's thread is posted again.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -47,7 +48,7 @@ static const struct hart_field fields[] = {
     HSCALAR(stvec), HSCALAR(sepc), HSCALAR(scause), HSCALAR(stval), HSCALAR(sscratch), HSCALAR(scounteren),
     HSCALAR(senvcfg), HSCALAR(stimecmp),
     HSCALAR(mmu.satp), HARRAY(mmu.pmpcfg), HARRAY(mmu.pmpaddr),
-    HFLAG(wrs), HSCALAR(wrs_deadline), HARRAY(mstateen),
+    HFLAG(wrs), HSCALAR(wrs_deadline), HARRAY(mstateen), HSCALAR(start_claim), HSCALAR(start_pc), HSCALAR(start_arg),
     HARRAY(pmu.mode_ret), HSCALAR(pmu.since), HSCALAR(pmu.mode), HSCALAR(pmu.deadline), HARRAY(pmu.event),
     HARRAY(pmu.offset), HARRAY(pmu.wrap),
     HSCALAR(vec.vl), HSCALAR(vec.vtype), HSCALAR(vec.vstart), HSCALAR(vec.vxrm), HSCALAR(vec.vxsat),
@@ -101,6 +102,8 @@ static void check_hart(const struct hart *t, const struct hart *h, struct snapsh
         snap_bad(r, "a privilege that does not exist");
     if (t->mhartid != h->mhartid || t->misa != h->misa || t->vec.vlenb != h->vec.vlenb)
         snap_bad(r, "hart id, misa or VLEN differs");
+    if (t->start_claim > 1 || (t->start_claim && !t->halted))
+        snap_bad(r, "an SBI HSM start pending for a running hart");
     if (t->frm > 7 || t->fflags > 0x1f || t->vec.vxrm > 3 || t->vec.vxsat > 1)
         snap_bad(r, "a register field out of range");
     if (mode != SATP_MODE_BARE && mode != SATP_MODE_SV39 && mode != SATP_MODE_SV48 && mode != SATP_MODE_SV57)
@@ -127,7 +130,7 @@ static void apply_fields(struct hart *h, const struct hart *t)
 
 /* The caches rebuilt from the restored state (the world is stopped: the
  * hart's own structures may be touched from here). */
-static void settle(struct hart *h)
+static void settle(struct machine *m, struct hart *h)
 {
     __atomic_store_n(&h->mip, h->mip, __ATOMIC_SEQ_CST);
     h->resv_valid = false;
@@ -141,6 +144,10 @@ static void settle(struct hart *h)
     mmu_flush(&h->mmu);
     hart_jcache_flush(h);
     hart_yield(h);
+    if (h->start_claim) { /* an SBI HSM start the hart had not applied yet: posted again */
+        h->start_claim = 0;
+        machine_hart_start(m, h, h->start_pc, h->start_arg);
+    }
 }
 
 bool snapshot_hart_restore(struct machine *m, unsigned i, struct snapshot_reader *r)
@@ -159,7 +166,7 @@ bool snapshot_hart_restore(struct machine *m, unsigned i, struct snapshot_reader
         snap_get(r, t->vec.v, (size_t)32 * t->vec.vlenb);
     if (snap_end(r) && !r->dry) {
         apply_fields(h, t);
-        settle(h);
+        settle(m, h);
     }
     free(t);
     return !r->bad;

@@ -50,19 +50,7 @@ static uint64_t le64(const uint8_t *p)
 }
 static uint32_t le32(const uint8_t *p) { return (uint32_t)le64((const uint8_t[8]){ p[0], p[1], p[2], p[3] }); }
 
-static bool read_at(int fd, void *buf, size_t len, uint64_t off)
-{
-    uint8_t *p = buf;
-    while (len) {
-        ssize_t k = pread(fd, p, len, (off_t)off);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return false;
-        p += k, len -= (size_t)k, off += (uint64_t)k;
-    }
-    return true;
-}
+static bool read_at(int fd, void *buf, size_t len, uint64_t off) { return snapshot_io(fd, buf, len, off, false); }
 
 static bool check_header(struct snap_file *f, const uint8_t *h, char *err, size_t errlen)
 {

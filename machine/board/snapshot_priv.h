@@ -23,6 +23,10 @@ struct snap_extent {
     uint64_t guest, len, file;
 };
 
+/* The whole of [off, off + len) of fd read into / written from buf
+ * (pread/pwrite, EINTR retried); false on an error or end of file. */
+bool snapshot_io(int fd, void *buf, size_t len, uint64_t off, bool write);
+
 /* Appends one section (kind, instance, length, CRC32, data padded to 8). */
 void snapshot_put_section(struct snapshot_writer *out, uint32_t kind, uint32_t inst,
                           const struct snapshot_writer *data);
