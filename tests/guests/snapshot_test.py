@@ -14,7 +14,8 @@ on from there (the timer fires), the guest's boot message is not printed
 again, and the snapshot file stores far less than RAM (zero pages are left
 out). refused: a snapshot loaded with another -smp or -m, truncated,
 corrupted, a file that is no snapshot, a FIFO, a missing file: each is one
-line on stderr naming the reason, status 125, before the guest runs; a
+line on stderr naming the reason, status 125, before the guest runs (and a
+writable disk image whose content changed since the save); a
 monitor's loadvm of such a file answers an error and the machine runs on
 unchanged. qmp: savevm and loadvm through human-monitor-command.
 """
@@ -26,6 +27,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'cli'))
+import monclient  # noqa: E402
 
 WORDS, TICKS = 0x80400000, 0x80400040
 rivet, elf, part = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -40,45 +44,13 @@ def check(cond, what):
         print('FAIL:', what)
 
 
-def connect(path, proc):
-    for _ in range(1000):
-        if proc.poll() is not None:
-            sys.exit(f'FAIL: rivet exited early with {proc.returncode}: {proc.stderr.read()}')
-        try:
-            s = socket.socket(socket.AF_UNIX)
-            s.connect(path)
-            s.settimeout(30)
-            return s
-        except OSError:
-            s.close()
-            time.sleep(0.02)
-    sys.exit(f'FAIL: no socket at {path}')
-
-
-class Hmp:
-    def __init__(self, sock):
-        self.s = sock
-        self.read_prompt()
-
-    def read_prompt(self):
-        data = b''
-        while not data.endswith(b'(rivet) '):
-            chunk = self.s.recv(65536)
-            if not chunk:
-                raise EOFError(data)
-            data += chunk
-        return data[:-8].decode(errors='replace')
-
-    def cmd(self, line):
-        self.s.sendall(line.encode() + b'\n')
-        return self.read_prompt()
-
-    def u64(self, addr):
-        out = self.cmd(f'xp /1xg {addr:#x}')
-        return int(out.split(':')[1].split()[0], 16)
-
+class Hmp(monclient.Hmp):
     def counts(self):
         return [self.u64(WORDS + 8 * h) for h in range(smp)], self.u64(TICKS)
+
+
+def connect(path, proc):
+    return monclient.connect(path, proc, timeout=30)
 
 
 def start(tmp, name, *extra, smp_n=None):
@@ -155,6 +127,32 @@ def refuse(tmp, snap, what, pattern, *extra, smp_n=None):
     check('started' not in r.stdout, f'{what}: the guest did not run: {r.stdout!r}')
 
 
+def disk_changed(tmp):
+    """A writable image: the snapshot records its content; an image changed
+    since is refused, the same content accepted."""
+    img = os.path.join(tmp, 'disk.img')
+    open(img, 'wb').write(bytes(range(256)) * 256)
+    drive = ('-drive', f'file={img},format=raw,id=d0,if=none', '-device', 'virtio-blk-device,drive=d0')
+    snap = os.path.join(tmp, 'disk.snap')
+    proc, s = start(tmp, 'd', *drive)
+    hmp = Hmp(s)
+    wait_output(proc, 'tick 10')
+    reply = hmp.cmd(f'savevm {snap}')
+    check(reply.strip() == '', f'savevm with a writable disk: {reply!r}')
+    hmp.s.sendall(b'quit\n')
+    proc.wait(timeout=20)
+    with open(img, 'r+b') as f:
+        f.seek(1000)
+        f.write(b'changed')
+    refuse(tmp, snap, 'a writable image changed since', r'virtio-mmio-bus.[0-7]: its image changed since the snapshot',
+           *drive)
+    open(img, 'wb').write(bytes(range(256)) * 256)  # the same content again: accepted
+    proc, s = start(tmp, 'e', '-loadvm', snap, *drive)
+    check(wait_output(proc, 'tick').count('tick') >= 1, 'the same image content is accepted')
+    Hmp(s).s.sendall(b'quit\n')
+    check(proc.wait(timeout=20) == 0, f'quit: {proc.returncode}')
+
+
 def refused(tmp):
     snap = os.path.join(tmp, 'guest.snap')
     save(tmp, snap)
@@ -178,6 +176,7 @@ def refused(tmp):
     os.mkfifo(fifo)
     refuse(tmp, fifo, 'a FIFO', r'not a regular file')
     refuse(tmp, os.path.join(tmp, 'missing'), 'a missing file', r'No such file')
+    disk_changed(tmp)
     # The monitor's loadvm of a bad file answers an error and changes nothing.
     proc, s = start(tmp, 'c')
     hmp = Hmp(s)
