@@ -1,6 +1,6 @@
 /*
  * Fuzz target: the snapshot loader (machine/board/snapshot.h). The input is
- * a snapshot file, loaded into the fuzz board with two harts (fuzz_board.h:
+ * a snapshot file (checksums recomputed: fix_checksums), loaded into the fuzz board with two harts (fuzz_board.h:
  * a -snapshot disk in slot 0, virtio-rng in slot 1). Whatever the bytes,
  * loadvm either refuses with one line in err, leaving the machine as it was
  * (hart 0's pc, instret and registers, and RAM's first page, are compared),
@@ -15,6 +15,8 @@
  */
 #include "fuzz_board.h"
 #include "machine/board/snapshot.h"
+
+#include <zlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -40,12 +42,44 @@ static void take(struct machine *m, struct before *b)
     memcpy(b->page, m->bus.ram, sizeof b->page);
 }
 
+static uint32_t get32(const uint8_t *p) { return (uint32_t)p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* So that mutations reach the sections' contents, not only the checksums
+ * that guard them: unless the header's reserved word (offset 56, which the
+ * loader ignores) is nonzero, every section's CRC32 and the header's are
+ * recomputed before the file is written. */
+static void fix_checksums(uint8_t *p, size_t n)
+{
+    if (n < 64 || get32(p + 56))
+        return;
+    uint64_t meta = get32(p + 32) | (uint64_t)get32(p + 36) << 32, pos = 64;
+    while (meta <= n - 64 && pos + 24 <= 64 + meta) {
+        uint64_t len = get32(p + pos + 8) | (uint64_t)get32(p + pos + 12) << 32;
+        if (len > 64 + meta - pos - 24)
+            break;
+        put32(p + pos + 16, (uint32_t)crc32(0, p + pos + 24, (uInt)len));
+        pos += 24 + (len + 7) / 8 * 8;
+    }
+    put32(p + 60, (uint32_t)crc32(0, p, 60));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static char file[64];
     if (!file[0])
         snprintf(file, sizeof file, "/tmp/rivet-fuzz-snapshot-%d", (int)getpid());
-    write_file(file, data, size);
+    uint8_t *copy = malloc(size ? size : 1);
+    if (!copy)
+        return 0;
+    memcpy(copy, data, size);
+    fix_checksums(copy, size);
+    write_file(file, copy, size);
+    free(copy);
     struct machine *m = fuzz_board(FUZZ_OPT_SMP2, 0);
     struct before b0, b1;
     take(m, &b0);
