@@ -26,6 +26,7 @@ struct code_cache {
     struct isa_set isa;    /* the machine's ISA (cpu/isa.h) */
     struct decode_ctx dec; /* what decode() may produce with it */
     struct jit *jit;       /* NULL: no translation */
+    FILE *perfmap;         /* code_cache_set_perfmap, or NULL */
     unsigned jit_hot;      /* entries before a block is translated */
     uint64_t nblocks, ntranslated, nrefused, nflushes, ninvalidated;
     pthread_mutex_t lock;     /* everything above but the hash heads' readers (cache.h, "Threads") */
@@ -72,14 +73,23 @@ struct code_cache *code_cache_create(struct bus *bus)
 
 bool code_cache_set_jit(struct code_cache *c, unsigned hot)
 {
-    if (hot && !c->jit)
+    if (hot && !c->jit) {
         c->jit = jit_create();
-    else if (!hot && c->jit) {
+        if (c->jit)
+            jit_set_perfmap(c->jit, c->perfmap);
+    } else if (!hot && c->jit) {
         jit_destroy(c->jit);
         c->jit = NULL;
     }
     c->jit_hot = hot;
     return c->jit != NULL;
+}
+
+void code_cache_set_perfmap(struct code_cache *c, FILE *f)
+{
+    c->perfmap = f;
+    if (c->jit)
+        jit_set_perfmap(c->jit, f);
 }
 
 bool code_cache_set_isa(struct code_cache *c, const struct isa_set *isa)

@@ -65,6 +65,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cpu/hart.h"
 #include "cpu/isa.h"
@@ -96,6 +97,10 @@ static inline const struct block *block_of_insns(const struct insn *first)
  * once); 0 runs every block threaded. Set before the first block is built.
  * Returns whether translation is on. */
 bool code_cache_set_jit(struct code_cache *c, unsigned hot);
+
+/* Names each translation in f for perf (jit_set_perfmap, cpu/jit.h), now
+ * and after --jit changes; NULL stops it. Before the harts run. */
+void code_cache_set_perfmap(struct code_cache *c, FILE *f);
 
 /* A cache with the default model's ISA (ISA_DEFAULT_MODEL). */
 struct code_cache *code_cache_create(struct bus *bus);

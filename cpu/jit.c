@@ -58,6 +58,7 @@ struct jit {
     size_t used;
     unsigned long long written; /* bytes, over every reset */
     bool fma;                   /* the host has FMA3 */
+    FILE *perfmap;              /* jit_set_perfmap, or NULL */
     /* The translation being written: big, so it lives here rather than on
      * the stack; one translation at a time per jit (the cache's rule). */
     struct asm_state as;
@@ -864,6 +865,9 @@ bool jit_translate(struct jit *j, struct block *b)
     size_t len = x86_len(&a->b);
     j->used += (len + 15) & ~(size_t)15;
     j->written += (unsigned long long)len;
+    if (j->perfmap)
+        fprintf(j->perfmap, "%lx %zx guest_pa_%llx\n", (unsigned long)(uintptr_t)a->b.start, len,
+                (unsigned long long)b->pa);
     __atomic_store_n(&b->entry, (insn_fn)(void *)a->b.start, __ATOMIC_RELEASE); /* other harts may be reading it */
     return true;
 }
@@ -895,6 +899,7 @@ void jit_destroy(struct jit *j)
 size_t jit_room(const struct jit *j) { return JIT_BYTES - j->used; }
 unsigned long long jit_bytes_written(const struct jit *j) { return j->written; }
 void jit_reset(struct jit *j) { j->used = 0; }
+void jit_set_perfmap(struct jit *j, FILE *f) { j->perfmap = f; }
 
 #else /* no translator for this host */
 
@@ -906,5 +911,10 @@ size_t jit_room(const struct jit *j) { (void)j; return 0; }
 unsigned long long jit_bytes_written(const struct jit *j) { (void)j; return 0; }
 /* clang-format on */
 void jit_reset(struct jit *j) { (void)j; }
+void jit_set_perfmap(struct jit *j, FILE *f)
+{
+    (void)j;
+    (void)f;
+}
 
 #endif

@@ -46,6 +46,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "cpu/cache.h"
 
@@ -66,5 +67,13 @@ size_t jit_room(const struct jit *j);
 void jit_reset(struct jit *j);
 /* Host code bytes written since creation, over every reset. */
 unsigned long long jit_bytes_written(const struct jit *j);
+/* Linux perf's JIT interface (tools/perf/Documentation/jit-interface.txt):
+ * each translation from now on adds "START SIZE guest_pa_PA" to f (hex,
+ * the host code's address and length, the block's guest physical
+ * address), so `perf report` names translated code. NULL stops it. The
+ * caller owns f; translations are serialised (the cache's lock), so are
+ * the lines. Addresses are reused after jit_reset: perf then sees two
+ * names for one range. */
+void jit_set_perfmap(struct jit *j, FILE *f);
 
 #endif

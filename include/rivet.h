@@ -143,6 +143,7 @@ struct rivet_config {
     bool gdb_wait;         /* -S: wait for gdb before the first instruction */
     bool icount;           /* -icount: virtual time = instructions << icount_shift ns */
     int jit;               /* --jit: 0 on (default), -1 off (all threaded), 1 eager (cpu/jit.h) */
+    bool perfmap;          /* -perfmap: /tmp/perf-PID.map names the translations for perf */
     unsigned icount_shift; /* 0..20 */
     /* -rtc base=: RIVET_RTC_DEFAULT is the host's time, except under -icount,
      * where the RTC starts at RIVET_ICOUNT_RTC_BASE so runs repeat exactly. */

@@ -8,6 +8,7 @@
 #include "machine/board/machine.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -266,6 +267,27 @@ static void destroy_locks(struct machine_locks *l)
         pthread_mutex_destroy(&l->slot[i]);
 }
 
+/* -perfmap: /tmp/perf-PID.map, where perf looks for it, written line by
+ * line (a run cut short by a signal or a time limit keeps what it wrote).
+ * A stale file of an earlier process with this pid is removed; O_EXCL with
+ * O_NOFOLLOW then refuses a file or symlink someone put there meanwhile. */
+static bool open_perfmap(struct machine *m, char *err, size_t errlen)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/perf-%ld.map", (long)getpid());
+    unlink(path);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 || !(m->perfmap = fdopen(fd, "w"))) {
+        machine_err(err, errlen, "-perfmap: %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    setvbuf(m->perfmap, NULL, _IOLBF, 0);
+    code_cache_set_perfmap(m->cache, m->perfmap);
+    return true;
+}
+
 struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t errlen)
 {
     machine_err(err, errlen, "%s", "");
@@ -298,6 +320,10 @@ struct machine *rivet_create(const struct rivet_config *cfg, char *err, size_t e
     code_cache_set_isa(m->cache, &isa); /* before the harts, which copy it */
     if (cfg->jit)
         code_cache_set_jit(m->cache, cfg->jit < 0 ? 0 : 1);
+    if (cfg->perfmap && !open_perfmap(m, err, errlen)) {
+        rivet_destroy(m);
+        return NULL;
+    }
     if (!create_harts(m, err, errlen) || !create_devices(m, err, errlen) || !machine_log_create(m, err, errlen) ||
         (cfg->semihosting && !(m->semihost = semihost_create(m, err, errlen)))) {
         rivet_destroy(m);
@@ -325,6 +351,8 @@ void rivet_destroy(struct machine *m)
     machine_debug_destroy(m);
     if (m->cache)
         code_cache_destroy(m->cache);
+    if (m->perfmap)
+        fclose(m->perfmap);
     machine_threads_free(m);
     free(m->harts);
     free(m->dtb);

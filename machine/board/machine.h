@@ -151,6 +151,7 @@ struct machine {
     struct rivet_config cfg;
     struct bus bus;
     struct code_cache *cache;
+    FILE *perfmap;      /* -perfmap's /tmp/perf-PID.map (written under the cache's lock), or NULL */
     struct hart *harts; /* cfg.nharts harts, linked through h->next */
     struct htif htif;
     bool has_htif;

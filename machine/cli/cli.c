@@ -24,7 +24,7 @@ enum flag_id {
     /* clang-format off */
     F_MACHINE, F_CPU, F_OBJECT, F_NETDEV, F_NIC, F_NET, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
     F_SERIAL, F_DISPLAY, F_NO_REBOOT, F_SNAPSHOT, F_LOADVM, F_DRIVE, F_DEVICE, F_GLOBAL,
-    F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_JIT, F_ACCEL, F_HELP, F_VERSION,
+    F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_JIT, F_PERFMAP, F_ACCEL, F_HELP, F_VERSION,
     /* Debugging and determinism (apply_debug). */
     F_GDB, F_GDB_DEFAULT, F_GDB_PORT, F_GDB_WAIT, F_ICOUNT, F_RTC, F_EXPECT_SCRIPT, F_CONSOLE_LOG,
     F_MONITOR, F_QMP,
@@ -66,6 +66,7 @@ static const struct flag flags[] = {
     { "trace", F_TRACE, ARG_EQ_ONLY },
     { "timeout", F_TIMEOUT, ARG_REQUIRED },   { "max-insns", F_MAX_INSNS, ARG_REQUIRED },
     { "stats", F_STATS, ARG_NONE },           { "jit", F_JIT, ARG_REQUIRED },
+    { "perfmap", F_PERFMAP, ARG_NONE },
     { "h", F_HELP, ARG_NONE },                { "help", F_HELP, ARG_NONE },
     { "version", F_VERSION, ARG_NONE },
     { "gdb", F_GDB, ARG_REQUIRED },           { "s", F_GDB_DEFAULT, ARG_NONE },
@@ -1101,6 +1102,7 @@ static enum cli_result apply(struct parse_state *st, enum flag_id id, const char
         else
             return usage_error(st, "%s: expected on, off or eager, not '%s'", flag, v);
         return CLI_RUN;
+    case F_PERFMAP: st->o->cfg.perfmap = true; return CLI_RUN;
     case F_HELP: return CLI_HELP;
     case F_VERSION: return CLI_VERSION;
     /* clang-format off */
@@ -1502,6 +1504,8 @@ const char *cli_usage(void)
         "                multi (the default with -smp > 1): one host thread per\n"
         "                hart; single: all harts take turns on one thread (the\n"
         "                default with -smp 1, and always with -icount)\n"
+        "-perfmap        write /tmp/perf-PID.map naming each translation by its guest\n"
+        "                physical address, for perf record / perf report\n"
         "-rtc base=utc|YYYY-MM-DD[THH:MM:SS]\n"
         "                the RTC's start: the host's time (default) or a fixed UTC date\n"
         "\n"
