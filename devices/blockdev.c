@@ -24,7 +24,7 @@
 
 #include "rivet/errfmt.h"
 
-#define OVL_BLOCK 4096u
+#define OVL_BLOCK BLOCKDEV_OVERLAY_BLOCK
 
 struct blockdev {
     int fd;
@@ -377,6 +377,41 @@ int blockdev_flush(struct blockdev *b)
     if (b->snapshot || b->readonly)
         return 0;
     return fdatasync(b->fd) == 0 ? 0 : -errno;
+}
+
+bool blockdev_snapshot(const struct blockdev *b) { return b->snapshot; }
+
+uint64_t blockdev_overlay_next(const struct blockdev *b, uint64_t from)
+{
+    uint64_t blocks = (b->size + OVL_BLOCK - 1) / OVL_BLOCK;
+    for (uint64_t k = from; b->snapshot && k < blocks; k++) {
+        if (!b->ovl_map[k / 8] && k % 8 == 0) { /* a byte of untouched blocks at once */
+            k += 7;
+            continue;
+        }
+        if (ovl_has(b, k))
+            return k;
+    }
+    return UINT64_MAX;
+}
+
+int blockdev_overlay_reset(struct blockdev *b)
+{
+    if (!b->snapshot)
+        return -EINVAL;
+    if (ftruncate(b->ovl_fd, 0) != 0)
+        return -errno;
+    memset(b->ovl_map, 0, (size_t)((b->size / OVL_BLOCK + 1) / 8 + 1));
+    return 0;
+}
+
+int blockdev_mtime(const struct blockdev *b, uint64_t *ns)
+{
+    struct stat st;
+    if (fstat(b->fd, &st) != 0)
+        return -errno;
+    *ns = (uint64_t)st.st_mtim.tv_sec * 1000000000ull + (uint64_t)st.st_mtim.tv_nsec;
+    return 0;
 }
 
 void blockdev_close(struct blockdev *b)

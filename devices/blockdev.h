@@ -52,4 +52,18 @@ int blockdev_flush(struct blockdev *b); /* fdatasync; no-op for snapshot/readonl
 int blockdev_zero(struct blockdev *b, uint64_t offset, uint64_t len);
 void blockdev_close(struct blockdev *b); /* NULL is accepted */
 
+/* For snapshots (machine/board/snapshot_disk.c). */
+bool blockdev_snapshot(const struct blockdev *b); /* opened with snapshot */
+/* The first block (BLOCKDEV_OVERLAY_BLOCK bytes; the last may be shorter)
+ * at or after `from` the overlay holds, or UINT64_MAX (also without
+ * snapshot). blockdev_read gives its bytes. */
+#define BLOCKDEV_OVERLAY_BLOCK 4096u
+uint64_t blockdev_overlay_next(const struct blockdev *b, uint64_t from);
+/* Drops every block of the overlay: the disk reads as the image again.
+ * -EINVAL without snapshot. */
+int blockdev_overlay_reset(struct blockdev *b);
+/* The image's modification time in ns since 1970 (a read-only image's
+ * identity); 0 or -errno. */
+int blockdev_mtime(const struct blockdev *b, uint64_t *ns);
+
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "rivet/encoding.h"
+#include "rivet/snapstream.h"
 
 #define CLINT_MSIP_SIZE     4
 #define CLINT_MTIMECMP_SIZE 8
@@ -145,6 +146,51 @@ uint64_t clint_next_deadline(struct clint *c)
         best = d < best ? d : best;
     }
     return best;
+}
+
+/* mtime as it reads now, then every hart's mtimecmp, msip and the mtime of
+ * its last update. */
+void clint_save(struct clint *c, struct snapshot_writer *w)
+{
+    pthread_mutex_lock(&c->lock);
+    snap_put_u32(w, c->nharts);
+    snap_put_u64(w, clint_mtime(c));
+    for (unsigned i = 0; i < c->nharts; i++) {
+        snap_put_u64(w, c->mtimecmp[i]);
+        snap_put_u32(w, c->msip[i]);
+        snap_put_u64(w, c->updated_at[i]);
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* mtime goes on from the saved value: the offset is set against the time
+ * source as it reads now. Staged in two passes over the section, the first
+ * only checking, so a bad section changes nothing. */
+bool clint_restore(struct clint *c, struct snapshot_reader *r)
+{
+    size_t start = r->pos;
+    if (snap_get_u32(r) != c->nharts)
+        snap_bad(r, "CLINT hart count differs");
+    uint64_t mtime = snap_get_u64(r);
+    for (unsigned i = 0; i < c->nharts && !r->bad; i++) {
+        snap_get_u64(r);
+        if (snap_get_u32(r) > 1)
+            snap_bad(r, "CLINT msip other than 0 or 1");
+        snap_get_u64(r);
+    }
+    if (!snap_end(r) || r->dry)
+        return !r->bad;
+    r->pos = start + 12;
+    pthread_mutex_lock(&c->lock);
+    uint64_t now = c->time.read ? c->time.read(c->time.opaque) : 0;
+    __atomic_store_n(&c->mtime_offset, mtime - now, __ATOMIC_RELAXED);
+    for (unsigned i = 0; i < c->nharts; i++) {
+        c->mtimecmp[i] = snap_get_u64(r);
+        c->msip[i] = snap_get_u32(r);
+        c->updated_at[i] = snap_get_u64(r);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return true;
 }
 
 /* Which register an offset falls in, and for per-hart registers which hart. */

@@ -21,6 +21,7 @@
 #ifndef RIVET_CLINT_H
 #define RIVET_CLINT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "devices/irq.h"
@@ -58,5 +59,14 @@ uint64_t clint_next_deadline_hart(struct clint *c, unsigned hart);
  * difference in timebase ticks, or none when it is already reached and the
  * next update raises it); UINT64_MAX when no hart has one (idle sleep). */
 uint64_t clint_next_deadline(struct clint *c);
+
+/* Snapshots (include/rivet/snapstream.h): the registers, mtime as it reads
+ * now; restore makes mtime go on from the saved value. Any thread, with no
+ * hart running (the world stopped). The harts' MTIP levels are part of the
+ * harts' state. */
+struct snapshot_writer;
+struct snapshot_reader;
+void clint_save(struct clint *c, struct snapshot_writer *w);
+bool clint_restore(struct clint *c, struct snapshot_reader *r);
 
 #endif

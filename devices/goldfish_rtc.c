@@ -5,6 +5,8 @@
  */
 #include "devices/goldfish_rtc.h"
 
+#include "rivet/snapstream.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
@@ -135,6 +137,35 @@ static void rtc_write32(struct goldfish_rtc *r, uint64_t offset, uint32_t value)
         break;
     default: break;
     }
+}
+
+/* The guest's time as it reads now, not the offset: restoring goes on from
+ * there whatever the host clock says then. */
+void goldfish_rtc_save(const struct goldfish_rtc *r, struct snapshot_writer *w)
+{
+    snap_put_u64(w, rtc_now(r));
+    snap_put_u32(w, r->time_high);
+    snap_put_u64(w, r->alarm);
+    snap_put_bool(w, r->alarm_armed);
+    snap_put_bool(w, r->irq_pending);
+    snap_put_bool(w, r->irq_enabled);
+}
+
+bool goldfish_rtc_restore(struct goldfish_rtc *r, struct snapshot_reader *rd)
+{
+    uint64_t now = snap_get_u64(rd);
+    uint32_t time_high = snap_get_u32(rd);
+    uint64_t alarm = snap_get_u64(rd);
+    bool armed = snap_get_bool(rd), pending = snap_get_bool(rd), enabled = snap_get_bool(rd);
+    if (!snap_end(rd) || rd->dry)
+        return !rd->bad;
+    r->offset = now - r->now_ns(r->clock_opaque);
+    r->time_high = time_high;
+    r->alarm = alarm;
+    r->alarm_armed = armed;
+    r->irq_pending = pending;
+    r->irq_enabled = enabled;
+    return true;
 }
 
 MMIO_REG32_CALLBACKS(rtc, struct goldfish_rtc)

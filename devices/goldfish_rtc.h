@@ -26,6 +26,7 @@
 #ifndef RIVET_GOLDFISH_RTC_H
 #define RIVET_GOLDFISH_RTC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "devices/irq.h"
@@ -59,5 +60,13 @@ uint64_t goldfish_rtc_ns_until_alarm(struct goldfish_rtc *r);
 void goldfish_rtc_shift(struct goldfish_rtc *r, uint64_t ns);
 /* Replaces the host clock (ns since the epoch) by another, for tests. */
 void goldfish_rtc_set_clock(struct goldfish_rtc *r, uint64_t (*now_ns)(void *opaque), void *opaque);
+
+/* Snapshots (include/rivet/snapstream.h): the guest's time as it reads now
+ * (restore makes it go on from there), the alarm and interrupt state. Under
+ * the caller's lock of the RTC, with no hart running. */
+struct snapshot_writer;
+struct snapshot_reader;
+void goldfish_rtc_save(const struct goldfish_rtc *r, struct snapshot_writer *w);
+bool goldfish_rtc_restore(struct goldfish_rtc *r, struct snapshot_reader *rd);
 
 #endif

@@ -12,8 +12,10 @@
 #include <stdbool.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rivet/encoding.h"
+#include "rivet/snapstream.h"
 
 #define PLIC_THRESHOLD_OFFSET  0x0
 #define PLIC_CONTEXTS_PER_HART 2
@@ -190,6 +192,103 @@ static void plic_complete(struct plic *p, unsigned ctx, uint32_t source)
     /* The gateway forwards a new request if the line is still high. */
     bit_put(p->pending, source, bit_get(p->level, source));
     plic_update(p);
+}
+
+/* ---- snapshots ---- */
+
+static uint32_t plic_enable_mask(const struct plic *p, unsigned word);
+
+static void put_words(struct snapshot_writer *w, const uint32_t *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        snap_put_u32(w, a[i]);
+}
+
+void plic_save(struct plic *p, struct snapshot_writer *w)
+{
+    pthread_mutex_lock(&p->lock);
+    snap_put_u32(w, p->nsources);
+    snap_put_u32(w, p->ncontexts);
+    put_words(w, p->priority, p->nsources);
+    put_words(w, p->claimer, p->nsources);
+    put_words(w, p->level, p->nwords);
+    put_words(w, p->pending, p->nwords);
+    put_words(w, p->in_service, p->nwords);
+    for (unsigned c = 0; c < p->ncontexts; c++) {
+        snap_put_u32(w, p->ctx[c].threshold);
+        put_words(w, p->ctx[c].enable, p->nwords);
+    }
+    pthread_mutex_unlock(&p->lock);
+}
+
+static void get_words(struct snapshot_reader *r, uint32_t *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        a[i] = snap_get_u32(r);
+}
+
+/* The PLIC's invariants (the top of this file) on a staged copy: bits only
+ * for sources that exist, never source 0, pending and in service apart,
+ * priorities and thresholds in range, a claimer for each source in service. */
+static void check_staged(const struct plic *p, struct snapshot_reader *r, const uint32_t *st)
+{
+    const uint32_t *prio = st, *claimer = st + p->nsources, *bits = claimer + p->nsources;
+    const uint32_t *level = bits, *pending = bits + p->nwords, *ins = pending + p->nwords;
+    for (unsigned s = 0; s < p->nsources; s++) {
+        if (prio[s] > PLIC_MAX_PRIORITY)
+            snap_bad(r, "PLIC priority out of range");
+        if (claimer[s] != PLIC_NO_CONTEXT && (claimer[s] >= p->ncontexts || !bit_get(ins, s)))
+            snap_bad(r, "PLIC claimer out of range");
+        if (bit_get(ins, s) && claimer[s] == PLIC_NO_CONTEXT)
+            snap_bad(r, "PLIC source in service without a claimer");
+    }
+    for (unsigned w = 0; w < p->nwords; w++) {
+        uint32_t mask = plic_enable_mask(p, w);
+        if (((level[w] | pending[w] | ins[w]) & ~mask) || (pending[w] & ins[w]))
+            snap_bad(r, "PLIC source bits inconsistent");
+    }
+    const uint32_t *ctx = ins + p->nwords;
+    for (unsigned c = 0; c < p->ncontexts; c++, ctx += 1 + p->nwords) {
+        if (ctx[0] > PLIC_MAX_PRIORITY)
+            snap_bad(r, "PLIC threshold out of range");
+        for (unsigned w = 0; w < p->nwords; w++)
+            if (ctx[1 + w] & ~plic_enable_mask(p, w))
+                snap_bad(r, "PLIC enable bits for no source");
+    }
+}
+
+bool plic_restore(struct plic *p, struct snapshot_reader *r)
+{
+    if (snap_get_u32(r) != p->nsources || snap_get_u32(r) != p->ncontexts) {
+        snap_bad(r, "PLIC size differs");
+        return false;
+    }
+    size_t n = 2 * (size_t)p->nsources + 3 * (size_t)p->nwords + (size_t)p->ncontexts * (1 + p->nwords);
+    uint32_t *st = malloc(n * sizeof *st);
+    if (!st) {
+        snap_bad(r, "out of memory");
+        return false;
+    }
+    get_words(r, st, n);
+    if (!r->bad)
+        check_staged(p, r, st);
+    if (snap_end(r) && !r->dry) {
+        pthread_mutex_lock(&p->lock);
+        const uint32_t *q = st;
+        memcpy(p->priority, q, p->nsources * sizeof *q), q += p->nsources;
+        memcpy(p->claimer, q, p->nsources * sizeof *q), q += p->nsources;
+        memcpy(p->level, q, p->nwords * sizeof *q), q += p->nwords;
+        memcpy(p->pending, q, p->nwords * sizeof *q), q += p->nwords;
+        memcpy(p->in_service, q, p->nwords * sizeof *q), q += p->nwords;
+        for (unsigned c = 0; c < p->ncontexts; c++) {
+            p->ctx[c].threshold = *q++;
+            memcpy(p->ctx[c].enable, q, p->nwords * sizeof *q), q += p->nwords;
+        }
+        plic_update(p);
+        pthread_mutex_unlock(&p->lock);
+    }
+    free(st);
+    return !r->bad;
 }
 
 /* Enable bits that name no source (0, or nsources and above) stay zero. */

@@ -25,6 +25,7 @@
 #ifndef RIVET_PLIC_H
 #define RIVET_PLIC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "devices/irq.h"
@@ -55,5 +56,12 @@ struct mmio_region plic_region(struct plic *p, uint64_t base, uint64_t size);
 /* The input line of a source, for a device; source 1..nsources-1. An
  * out-of-range source gives a line whose changes are ignored. */
 struct irq_line plic_line(struct plic *p, unsigned source);
+
+/* Snapshots (include/rivet/snapstream.h): every register and the gateway
+ * state; restore drives MEIP/SEIP from it. With no hart running. */
+struct snapshot_writer;
+struct snapshot_reader;
+void plic_save(struct plic *p, struct snapshot_writer *w);
+bool plic_restore(struct plic *p, struct snapshot_reader *r);
 
 #endif

@@ -4,6 +4,8 @@
  */
 #include "devices/uart16550.h"
 
+#include "rivet/snapstream.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -270,6 +272,42 @@ void uart_reset(struct uart16550 *u)
     struct irq_line irq = u->irq;
     *u = (struct uart16550){ .backend = backend, .irq = irq, .irq_level = true, .msr = UART_MSR_IDLE };
     update_irq(u); /* irq_level true forces the line low now */
+}
+
+void uart_save(const struct uart16550 *u, struct snapshot_writer *w)
+{
+    snap_put(w, u->rx, sizeof u->rx);
+    const uint8_t regs[] = {
+        (uint8_t)u->rx_head, (uint8_t)u->rx_count, u->rbr_last, u->ier, u->lcr, u->mcr, u->msr, u->scr, u->dll, u->dlm,
+        u->lsr_err,          u->fcr_trig
+    };
+    snap_put(w, regs, sizeof regs);
+    snap_put_bool(w, u->fifo_on);
+    snap_put_bool(w, u->thr_ipending);
+    snap_put_bool(w, u->irq_level);
+}
+
+/* Every value checked against what the registers' writes can make: the
+ * FIFO's indexes above all. */
+bool uart_restore(struct uart16550 *u, struct snapshot_reader *r)
+{
+    struct uart16550 t = *u;
+    snap_get(r, t.rx, sizeof t.rx);
+    uint8_t regs[12];
+    snap_get(r, regs, sizeof regs);
+    t.rx_head = regs[0], t.rx_count = regs[1], t.rbr_last = regs[2], t.ier = regs[3], t.lcr = regs[4];
+    t.mcr = regs[5], t.msr = regs[6], t.scr = regs[7], t.dll = regs[8], t.dlm = regs[9], t.lsr_err = regs[10];
+    t.fcr_trig = regs[11];
+    t.fifo_on = snap_get_bool(r);
+    t.thr_ipending = snap_get_bool(r);
+    t.irq_level = snap_get_bool(r);
+    if (t.rx_head >= UART_FIFO_SIZE || t.rx_count > rx_capacity(&t) || (t.ier & ~UART_IER_MASK) ||
+        (t.mcr & ~UART_MCR_MASK) || (t.lsr_err & ~UART_LSR_ERRORS) || t.fcr_trig > 3)
+        snap_bad(r, "UART registers out of range");
+    if (!snap_end(r) || r->dry)
+        return !r->bad;
+    *u = t;
+    return true;
 }
 
 struct mmio_region uart_region(struct uart16550 *u, uint64_t base, uint64_t size)

@@ -141,4 +141,12 @@ void uart_poll(struct uart16550 *u);
  * would. false when there is none now. */
 bool uart_take_input(struct uart16550 *u, uint8_t *byte);
 
+/* Snapshots (include/rivet/snapstream.h): the registers and the receive
+ * FIFO (the host side, the chardev, is not part of it). Under the caller's
+ * lock of the UART, with no hart running. */
+struct snapshot_writer;
+struct snapshot_reader;
+void uart_save(const struct uart16550 *u, struct snapshot_writer *w);
+bool uart_restore(struct uart16550 *u, struct snapshot_reader *r);
+
 #endif

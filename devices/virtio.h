@@ -120,6 +120,9 @@ struct virtio_device {
     void (*config_write)(struct virtio_device *d, uint32_t offset, unsigned size, uint64_t value); /* optional */
     void (*notify)(struct virtio_device *d, struct virtqueue *q); /* the driver notified queue q */
     void (*reset)(struct virtio_device *d);                       /* optional */
+    /* Snapshots (virtio_mmio.h): how many chains of queue q the device has
+     * popped and not yet answered (optional: none). */
+    unsigned (*held)(const struct virtio_device *d, unsigned q);
     void *opaque;
     bool modern_only; /* no legacy interface (virtio 1.2 5.8: input came with
                                          * 1.0; Linux's driver wants VERSION_1): the transport

@@ -4,8 +4,11 @@
  */
 #include "devices/virtio_mmio.h"
 
+#include "rivet/snapstream.h"
+
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Legacy rings: desc, avail right after it, used at the next QueueAlign
  * boundary (section 2.7, "Legacy Interfaces: A Note on Virtqueue Layout"). */
@@ -128,6 +131,125 @@ void virtio_mmio_destroy(struct virtio_mmio *t)
         return;
     free(t->queues);
     free(t);
+}
+
+/* ---- snapshots ---- */
+
+static void save_queue(const struct virtqueue *q, unsigned held, struct snapshot_writer *w)
+{
+    snap_put_u32(w, q->num);
+    snap_put_bool(w, q->ready);
+    snap_put_u64(w, q->desc);
+    snap_put_u64(w, q->avail);
+    snap_put_u64(w, q->used);
+    snap_put_u32(w, (uint16_t)(q->last_avail - held)); /* popped, not answered: popped again */
+    snap_put_u32(w, q->used_idx);
+    snap_put_u32(w, q->signalled_used);
+    snap_put_bool(w, q->signalled_valid);
+    snap_put_u32(w, q->legacy_pfn);
+    snap_put_u32(w, q->legacy_align);
+}
+
+void virtio_mmio_save(const struct virtio_mmio *t, struct snapshot_writer *w)
+{
+    snap_put_u32(w, t->dev ? t->dev->device_id : 0);
+    if (!t->dev)
+        return;
+    const uint32_t regs[] = { t->status,           t->isr,       t->dev_features_sel,
+                              t->drv_features_sel, t->queue_sel, t->guest_page_size,
+                              t->config_generation };
+    for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
+        snap_put_u32(w, regs[i]);
+    snap_put_u64(w, t->driver_features);
+    snap_put_bool(w, t->tr.broken);
+    snap_put_u32(w, t->nqueues);
+    for (unsigned i = 0; i < t->nqueues; i++)
+        save_queue(&t->queues[i], t->dev->held ? t->dev->held(t->dev, i) : 0, w);
+    snap_put_u32(w, t->dev->config_size);
+    snap_put(w, t->dev->config, t->dev->config_size);
+}
+
+static void read_queue(struct virtqueue *q, uint16_t queue_max, struct snapshot_reader *r)
+{
+    uint32_t num = snap_get_u32(r);
+    if (num > queue_max)
+        snap_bad(r, "virtqueue size above the device's maximum");
+    q->num = (uint16_t)num;
+    q->ready = snap_get_bool(r);
+    q->desc = snap_get_u64(r);
+    q->avail = snap_get_u64(r);
+    q->used = snap_get_u64(r);
+    q->last_avail = (uint16_t)snap_get_u32(r);
+    q->used_idx = (uint16_t)snap_get_u32(r);
+    q->signalled_used = (uint16_t)snap_get_u32(r);
+    q->signalled_valid = snap_get_bool(r);
+    q->legacy_pfn = snap_get_u32(r);
+    q->legacy_align = snap_get_u32(r);
+}
+
+/* The registers and queues of a staged copy, checked as the register
+ * writes would have left them. */
+static void read_transport(struct virtio_mmio *s, struct snapshot_reader *r)
+{
+    uint32_t *regs[] = { &s->status,           &s->isr,       &s->dev_features_sel,
+                         &s->drv_features_sel, &s->queue_sel, &s->guest_page_size,
+                         &s->config_generation };
+    for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
+        *regs[i] = snap_get_u32(r);
+    s->driver_features = snap_get_u64(r);
+    s->tr.broken = snap_get_bool(r);
+    if (s->status > 0xff || s->isr > 3 || (s->driver_features & ~offered_features(s)))
+        snap_bad(r, "virtio-mmio registers out of range");
+    if (snap_get_u32(r) != s->nqueues)
+        snap_bad(r, "virtqueue count differs");
+    for (unsigned i = 0; i < s->nqueues && !r->bad; i++)
+        read_queue(&s->queues[i], s->dev->queue_max, r);
+    if (snap_get_u32(r) != s->dev->config_size)
+        snap_bad(r, "config space size differs");
+}
+
+/* The device forgets what it held (its reset hook), the transport takes the
+ * saved registers, rings and config space, and every ready queue is kicked
+ * once so the device takes again what it had popped. */
+bool virtio_mmio_restore(struct virtio_mmio *t, struct snapshot_reader *r)
+{
+    if (snap_get_u32(r) != (t->dev ? t->dev->device_id : 0)) {
+        snap_bad(r, "another virtio device in this slot");
+        return false;
+    }
+    if (!t->dev)
+        return snap_end(r);
+    struct virtio_mmio s = *t;
+    s.queues = calloc(t->nqueues ? t->nqueues : 1, sizeof *s.queues);
+    uint8_t *config = malloc(t->dev->config_size ? t->dev->config_size : 1);
+    if (!s.queues || !config)
+        snap_bad(r, "out of memory");
+    else
+        read_transport(&s, r);
+    if (!r->bad)
+        snap_get(r, config, t->dev->config_size);
+    if (snap_end(r) && !r->dry) {
+        if (t->dev->reset)
+            t->dev->reset(t->dev);
+        for (unsigned i = 0; i < t->nqueues; i++) {
+            struct virtqueue keep = t->queues[i];
+            t->queues[i] = s.queues[i];
+            t->queues[i].bus = keep.bus, t->queues[i].transport = keep.transport, t->queues[i].index = keep.index;
+        }
+        memcpy(t->dev->config, config, t->dev->config_size);
+        struct virtqueue *queues = t->queues;
+        *t = s;
+        t->queues = queues;
+        for (unsigned i = 0; i < t->nqueues; i++)
+            sync_queue_features(t, &t->queues[i]);
+        update_irq(t);
+        for (unsigned i = 0; i < t->nqueues; i++)
+            if (t->queues[i].ready && !t->tr.broken && (t->status & VIRTIO_STATUS_DRIVER_OK))
+                t->dev->notify(t->dev, &t->queues[i]);
+    }
+    free(s.queues);
+    free(config);
+    return !r->bad;
 }
 
 struct mmio_region virtio_mmio_region(struct virtio_mmio *t, uint64_t base, uint64_t size)

@@ -77,4 +77,16 @@ struct mmio_region virtio_mmio_region(struct virtio_mmio *t, uint64_t base, uint
 bus_status virtio_mmio_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value);
 bus_status virtio_mmio_write(void *opaque, uint64_t offset, unsigned size, uint64_t value);
 
+/* Snapshots (include/rivet/snapstream.h): the registers, every queue's
+ * addresses and indexes, and the config space. A chain the device popped
+ * and has not answered (virtio_device.held) is saved as not yet popped.
+ * restore resets the device's own state (its reset hook: what it held is
+ * forgotten), then takes the saved state and kicks every ready queue of a
+ * running driver once, so the device pops again what it held. Under the
+ * slot's lock, with no hart running. */
+struct snapshot_writer;
+struct snapshot_reader;
+void virtio_mmio_save(const struct virtio_mmio *t, struct snapshot_writer *w);
+bool virtio_mmio_restore(struct virtio_mmio *t, struct snapshot_reader *r);
+
 #endif

@@ -47,6 +47,9 @@ static void rng_notify(struct virtio_device *d, struct virtqueue *q)
 /* A reset takes back every buffer, the held one too. */
 static void rng_reset(struct virtio_device *d) { ((struct virtio_rng *)d)->pending = false; }
 
+/* A request waiting for the source: in a snapshot it is still in the ring. */
+static unsigned rng_held(const struct virtio_device *d, unsigned q) { return ((const struct virtio_rng *)d)->pending; }
+
 struct virtio_device *virtio_rng_create(virtio_rng_fill_fn fill, void *opaque)
 {
     struct virtio_rng *r = calloc(1, sizeof *r);
@@ -60,6 +63,7 @@ struct virtio_device *virtio_rng_create(virtio_rng_fill_fn fill, void *opaque)
                                       .queue_max = VIRTIO_RNG_QUEUE_MAX,
                                       .notify = rng_notify,
                                       .reset = rng_reset,
+                                      .held = rng_held,
                                       .opaque = r };
     return &r->vdev;
 }

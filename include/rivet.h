@@ -230,6 +230,14 @@ bool rivet_boot(struct machine *m, const struct rivet_boot *boot, char *err, siz
  * segments at their physical addresses) or a raw image at RIVET_RAM_BASE. */
 bool rivet_load(struct machine *m, const char *path, char *err, size_t errlen);
 
+/* Snapshots (machine/board/snapshot.h): the whole machine to a file, and
+ * back. rivet_loadvm goes after rivet_boot (the same options as when the
+ * file was saved) and before rivet_run; it checks everything in the file
+ * before it changes anything, and err then names the option that differs
+ * ("-loadvm FILE: made with -smp 4, this machine has -smp 2"). */
+bool rivet_savevm(struct machine *m, const char *path, char *err, size_t errlen);
+bool rivet_loadvm(struct machine *m, const char *path, char *err, size_t errlen);
+
 /* Writes the device tree the guest gets (after rivet_boot) to path. */
 bool rivet_dump_dtb(struct machine *m, const char *path, char *err, size_t errlen);
 

@@ -26,8 +26,11 @@
  *   after the console is open; a false return has err filled and the machine
  *   is destroyed (every destroy hook must accept a half-created device).
  * - destroy hooks run in reverse table order.
- * - save/restore are NULL until snapshots exist (issue on snapshots); the
- *   signature is fixed here so that every device fills in the same one.
+ * - save/restore (snapshots: machine/board/snapshot.h) run on the I/O
+ *   thread with the world stopped; save writes instance i's state into w,
+ *   restore reads it back through the rules of include/rivet/snapstream.h
+ *   (everything checked, nothing changed when r->dry). NULL: the row has no
+ *   state (the test device, RAM, which the snapshot stores itself).
  * - reset hooks (a machine reset, machine.h "Reboot") put every instance
  *   back in the state create left it in, guest-visible state only: host
  *   backends (the console, disk images, the network) stay as they are.
@@ -47,7 +50,7 @@
 
 struct machine;
 struct dt;              /* a device tree being written (fdt_node.h) */
-struct snapshot_writer; /* the snapshot stream (not yet: NULL hooks) */
+struct snapshot_writer; /* a snapshot section's stream (include/rivet/snapstream.h) */
 struct snapshot_reader;
 
 /* Instance i's state into / out of a snapshot; false + err on failure. */

@@ -18,6 +18,20 @@
     void bd_##n##_fdt(struct dt *d, const struct board_row *row, unsigned i);
 /* clang-format on */
 
+/* The rows' snapshot hooks (board.h; the sifive test device has no state). */
+/* clang-format off */
+#define BOARD_DEV_SNAP(n)                                                                                    \
+    bool bd_##n##_save(const struct machine *m, unsigned i, struct snapshot_writer *w, char *err,           \
+                       size_t errlen);                                                                       \
+    bool bd_##n##_restore(struct machine *m, unsigned i, struct snapshot_reader *r, char *err, size_t errlen);
+/* clang-format on */
+BOARD_DEV_SNAP(rom)
+BOARD_DEV_SNAP(clint)
+BOARD_DEV_SNAP(plic)
+BOARD_DEV_SNAP(uart)
+BOARD_DEV_SNAP(virtio)
+BOARD_DEV_SNAP(rtc)
+
 BOARD_DEV_HOOKS(rom)
 BOARD_DEV_HOOKS(clint)
 BOARD_DEV_HOOKS(plic)

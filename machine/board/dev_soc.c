@@ -7,6 +7,7 @@
  * so Linux, OpenSBI and xv6-style kernels find what they expect).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "devices/clint.h"
 #include "devices/goldfish_rtc.h"
@@ -19,6 +20,7 @@
 #include "machine/board/machine.h"
 #include "machine/debug/debug.h"
 #include "rivet/encoding.h"
+#include "rivet/snapstream.h"
 
 #define NS16550_CLOCK 0x384000 /* QEMU's UART clock-frequency */
 
@@ -62,6 +64,32 @@ struct mmio_region bd_rom_region(struct machine *m, unsigned i, uint64_t base, u
     /* clang-format on */
 }
 
+/* The ROM's bytes are saved (up to its last non-zero byte; the rest is
+ * zero): boot.c wrote them from the command line of the run that saved,
+ * which may have differed in what -loadvm does not compare. */
+bool bd_rom_save(const struct machine *m, unsigned i, struct snapshot_writer *w, char *err, size_t errlen)
+{
+    uint32_t n = virt_map(VIRT_MROM)->size;
+    while (n && !m->rom[n - 1])
+        n--;
+    snap_put_u32(w, n);
+    snap_put(w, m->rom, n);
+    return true;
+}
+
+bool bd_rom_restore(struct machine *m, unsigned i, struct snapshot_reader *r, char *err, size_t errlen)
+{
+    size_t size = virt_map(VIRT_MROM)->size, n = snap_get_u32(r);
+    if (n > size || n != r->len - r->pos)
+        snap_bad(r, "boot ROM size differs");
+    if (!r->bad && !r->dry) {
+        snap_get(r, m->rom, n);
+        memset(m->rom + n, 0, size - n);
+    }
+    r->pos = r->bad ? r->pos : r->len;
+    return snap_end(r);
+}
+
 /* The CLINT: per-hart MSIP and mtimecmp, mtime from the machine's clock. */
 bool bd_clint_create(struct machine *m, char *err, size_t errlen)
 {
@@ -85,6 +113,17 @@ void bd_clint_fdt(struct dt *d, const struct board_row *row, unsigned i)
     dt_strs(d, "compatible", compat, sizeof compat);
     dt_per_hart_irqs(d, IRQ_M_SOFT, IRQ_M_TIMER);
     dt_end(d);
+}
+
+bool bd_clint_save(const struct machine *m, unsigned i, struct snapshot_writer *w, char *err, size_t errlen)
+{
+    clint_save(m->clint, w);
+    return true;
+}
+
+bool bd_clint_restore(struct machine *m, unsigned i, struct snapshot_reader *r, char *err, size_t errlen)
+{
+    return clint_restore(m->clint, r);
 }
 
 /* The PLIC: every device's interrupt goes through it. */
@@ -117,6 +156,17 @@ void bd_plic_fdt(struct dt *d, const struct board_row *row, unsigned i)
     dt_end(d);
 }
 
+bool bd_plic_save(const struct machine *m, unsigned i, struct snapshot_writer *w, char *err, size_t errlen)
+{
+    plic_save(m->plic, w);
+    return true;
+}
+
+bool bd_plic_restore(struct machine *m, unsigned i, struct snapshot_reader *r, char *err, size_t errlen)
+{
+    return plic_restore(m->plic, r);
+}
+
 /* A device on a PLIC source: instance i of its row. */
 static struct irq_line row_line(struct machine *m, enum virt_dev dev, unsigned i)
 {
@@ -145,6 +195,24 @@ struct mmio_region bd_uart_region(struct machine *m, unsigned i, uint64_t base, 
     struct mmio_region r = uart_region(m->uart, base, size);
     r.lock = &m->locks.uart; /* the device's lock (machine.h, "Threads") */
     return r;
+}
+
+/* The world is stopped, but the I/O thread's console input takes the lock. */
+bool bd_uart_save(const struct machine *m, unsigned i, struct snapshot_writer *w, char *err, size_t errlen)
+{
+    struct machine *mm = (struct machine *)m; /* the lock only */
+    pthread_mutex_lock(&mm->locks.uart);
+    uart_save(m->uart, w);
+    pthread_mutex_unlock(&mm->locks.uart);
+    return true;
+}
+
+bool bd_uart_restore(struct machine *m, unsigned i, struct snapshot_reader *r, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&m->locks.uart);
+    bool ok = uart_restore(m->uart, r);
+    pthread_mutex_unlock(&m->locks.uart);
+    return ok;
 }
 
 void bd_uart_fdt(struct dt *d, const struct board_row *row, unsigned i)
@@ -195,6 +263,23 @@ struct mmio_region bd_virtio_region(struct machine *m, unsigned i, uint64_t base
     return r;
 }
 
+bool bd_virtio_save(const struct machine *m, unsigned i, struct snapshot_writer *w, char *err, size_t errlen)
+{
+    struct machine *mm = (struct machine *)m; /* the lock only */
+    pthread_mutex_lock(&mm->locks.slot[i]);
+    virtio_mmio_save(m->virtio[i], w);
+    pthread_mutex_unlock(&mm->locks.slot[i]);
+    return true;
+}
+
+bool bd_virtio_restore(struct machine *m, unsigned i, struct snapshot_reader *r, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&m->locks.slot[i]);
+    bool ok = virtio_mmio_restore(m->virtio[i], r);
+    pthread_mutex_unlock(&m->locks.slot[i]);
+    return ok;
+}
+
 void bd_virtio_fdt(struct dt *d, const struct board_row *row, unsigned i)
 {
     begin_node(d, row, i);
@@ -228,6 +313,23 @@ struct mmio_region bd_rtc_region(struct machine *m, unsigned i, uint64_t base, u
     struct mmio_region r = goldfish_rtc_region(m->rtc, base, size);
     r.lock = &m->locks.rtc;
     return r;
+}
+
+bool bd_rtc_save(const struct machine *m, unsigned i, struct snapshot_writer *w, char *err, size_t errlen)
+{
+    struct machine *mm = (struct machine *)m; /* the lock only */
+    pthread_mutex_lock(&mm->locks.rtc);
+    goldfish_rtc_save(m->rtc, w);
+    pthread_mutex_unlock(&mm->locks.rtc);
+    return true;
+}
+
+bool bd_rtc_restore(struct machine *m, unsigned i, struct snapshot_reader *r, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&m->locks.rtc);
+    bool ok = goldfish_rtc_restore(m->rtc, r);
+    pthread_mutex_unlock(&m->locks.rtc);
+    return ok;
 }
 
 void bd_rtc_fdt(struct dt *d, const struct board_row *row, unsigned i)

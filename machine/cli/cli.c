@@ -23,7 +23,7 @@
 enum flag_id {
     /* clang-format off */
     F_MACHINE, F_CPU, F_OBJECT, F_NETDEV, F_NIC, F_NET, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
-    F_SERIAL, F_DISPLAY, F_NO_REBOOT, F_SNAPSHOT, F_DRIVE, F_DEVICE, F_GLOBAL,
+    F_SERIAL, F_DISPLAY, F_NO_REBOOT, F_SNAPSHOT, F_LOADVM, F_DRIVE, F_DEVICE, F_GLOBAL,
     F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_JIT, F_PERFMAP, F_ACCEL, F_HELP, F_VERSION,
     /* Debugging and determinism (apply_debug). */
     F_GDB, F_GDB_DEFAULT, F_GDB_PORT, F_GDB_WAIT, F_ICOUNT, F_RTC, F_EXPECT_SCRIPT, F_CONSOLE_LOG,
@@ -59,6 +59,7 @@ static const struct flag flags[] = {
     { "nographic", F_NOGRAPHIC, ARG_NONE },   { "serial", F_SERIAL, ARG_REQUIRED },
     { "display", F_DISPLAY, ARG_REQUIRED },   { "no-reboot", F_NO_REBOOT, ARG_NONE },
     { "snapshot", F_SNAPSHOT, ARG_NONE },     { "drive", F_DRIVE, ARG_REQUIRED },
+    { "loadvm", F_LOADVM, ARG_REQUIRED },
     { "device", F_DEVICE, ARG_REQUIRED },     { "global", F_GLOBAL, ARG_REQUIRED },
     { "object", F_OBJECT, ARG_REQUIRED },     { "netdev", F_NETDEV, ARG_REQUIRED },
     { "nic", F_NIC, ARG_REQUIRED },           { "net", F_NET, ARG_REQUIRED },
@@ -804,6 +805,7 @@ static enum cli_result apply_board(struct parse_state *st, enum flag_id id, cons
     case F_DISPLAY: return set_display(st, flag, v);
     case F_NO_REBOOT: o->cfg.no_reboot = true; return CLI_RUN;
     case F_SNAPSHOT: o->cfg.snapshot = true; return CLI_RUN;
+    case F_LOADVM: o->loadvm = v; return CLI_RUN;
     case F_DRIVE: return set_drive(st, v);
     case F_DEVICE: return set_device(st, v);
     case F_OBJECT: return set_object(st, v);
@@ -1481,6 +1483,8 @@ const char *cli_usage(void)
         "                virtio-mmio version 1 (legacy, the default, as QEMU's) or 2\n"
         "-snapshot       disk writes go to a temporary file in $TMPDIR (else\n"
         "                /var/tmp); the images stay untouched\n"
+        "-loadvm FILE    start from the snapshot FILE (made by the monitor's savevm\n"
+        "                FILE) instead of booting; give the options it was saved with\n"
         "-no-reboot      a reset or reboot request ends rivet quietly (status 0)\n"
         "                instead of rebooting the machine\n"
         "\n"

@@ -52,6 +52,7 @@ struct cli_options {
     char gdb_spec[16];         /* cfg.gdb's storage for -s -p PORT */
     char *semihost_args;       /* cfg.semihosting_cmdline's storage (malloc'd) */
     const char *log_path;      /* -D FILE; NULL = stderr (main opens it) */
+    const char *loadvm;        /* -loadvm FILE: restored after rivet_boot (rivet_loadvm) */
 };
 
 enum cli_result {

@@ -207,6 +207,8 @@ static int run_machine(const struct cli_options *o, struct rivet_config *cfg, en
         status = dump_dtb(m, o, err, sizeof err);
     else if (!rivet_boot(m, &o->boot, err, sizeof err))
         status = fail(RIVET_EXIT_USAGE, err);
+    else if (o->loadvm && !rivet_loadvm(m, o->loadvm, err, sizeof err))
+        status = fail(RIVET_EXIT_USAGE, err);
     else if (display == DISPLAY_SDL && !(window = display_sdl_open(m, err, sizeof err)))
         status = fail(RIVET_EXIT_USAGE, err);
     else {

@@ -17,6 +17,7 @@
 #include "cpu/hart.h"
 #include "machine/board/board.h"
 #include "machine/board/machine.h"
+#include "machine/board/snapshot.h"
 #include "machine/debug/regdump.h"
 #include "machine/host/display.h"
 #include "rivet/encoding.h"
@@ -225,6 +226,80 @@ static void info_version(struct monitor *mon, struct mon_text *o)
     mon_printf(o, "%s (rivet)\n", RIVET_VERSION);
 }
 
+/* Remembers a file savevm or loadvm used, for `info snapshots`. */
+static void note_snapshot(struct monitor *mon, const char *path)
+{
+    for (unsigned i = 0; i < mon->nsnaps; i++)
+        if (!strcmp(mon->snaps[i], path))
+            return;
+    char *copy = strdup(path);
+    if (!copy)
+        return;
+    if (mon->nsnaps == MON_MAX_SNAPS) {
+        free(mon->snaps[0]);
+        memmove(mon->snaps, mon->snaps + 1, (MON_MAX_SNAPS - 1) * sizeof mon->snaps[0]);
+        mon->nsnaps--;
+    }
+    mon->snaps[mon->nsnaps++] = copy;
+}
+
+static void describe_snapshot(const char *path, struct mon_text *o)
+{
+    char text[4096], err[RIVET_ERR_LEN];
+    if (snapshot_describe(path, text, sizeof text, err, sizeof err))
+        mon_printf(o, "%s", text);
+    else
+        mon_printf(o, "%s\n", err);
+}
+
+/* rivet's snapshots are files, not tags in a disk image: with FILE, what
+ * that file holds; without, the files savevm and loadvm used in this run. */
+static void info_snapshots(struct monitor *mon, const char *args, struct mon_text *o)
+{
+    if (*args) {
+        describe_snapshot(args, o);
+        return;
+    }
+    if (!mon->nsnaps)
+        mon_printf(o, "There is no snapshot available (savevm FILE makes one; info snapshots FILE describes one).\n");
+    for (unsigned i = 0; i < mon->nsnaps; i++)
+        describe_snapshot(mon->snaps[i], o);
+}
+
+bool mon_savevm(struct monitor *mon, const char *path, char *err, size_t errlen)
+{
+    if (!machine_savevm(mon->m, path, err, errlen))
+        return false;
+    note_snapshot(mon, path);
+    return true;
+}
+
+bool mon_loadvm(struct monitor *mon, const char *path, char *err, size_t errlen)
+{
+    if (!machine_loadvm(mon->m, path, err, errlen))
+        return false;
+    note_snapshot(mon, path);
+    return true;
+}
+
+static void cmd_savevm(struct monitor *mon, const char *args, struct mon_text *o)
+{
+    char err[RIVET_ERR_LEN];
+    if (!*args)
+        mon_printf(o, "savevm: a file name is needed (rivet's snapshots are files: savevm FILE)\n");
+    else if (!mon_savevm(mon, args, err, sizeof err))
+        mon_printf(o, "Error: %s\n", err);
+}
+
+static void cmd_loadvm(struct monitor *mon, const char *args, struct mon_text *o)
+{
+    char err[RIVET_ERR_LEN];
+    if (!*args)
+        mon_printf(o, "loadvm: a file name is needed (loadvm FILE)\n");
+    else if (!mon_loadvm(mon, args, err, sizeof err))
+        mon_printf(o, "Error: %s\n", err);
+}
+
 static const struct {
     const char *name, *help;
     void (*fn)(struct monitor *mon, struct mon_text *o);
@@ -242,6 +317,11 @@ static void cmd_info(struct monitor *mon, const char *args, struct mon_text *o)
     if (!*args) {
         for (size_t i = 0; i < NINFOS; i++)
             mon_printf(o, "info %-10s -- %s\n", infos[i].name, infos[i].help);
+        mon_printf(o, "info %-10s -- show the snapshot FILE holds, or those used in this run\n", "snapshots");
+        return;
+    }
+    if (!strncmp(args, "snapshots", 9) && (!args[9] || args[9] == ' ' || args[9] == '\t')) {
+        info_snapshots(mon, skip_space(args + 9), o);
         return;
     }
     for (size_t i = 0; i < NINFOS; i++)
@@ -470,7 +550,9 @@ static const struct {
     { "cpu", NULL, "index", "set the default CPU", cmd_cpu },
     { "help", "?", "[cmd]", "show the help", cmd_help },
     { "info", NULL, "[subcommand]", "show various information about the system state", cmd_info },
+    { "loadvm", NULL, "file", "restore the machine from a snapshot file (made by savevm)", cmd_loadvm },
     { "q", "quit", "", "quit the emulator", cmd_quit },
+    { "savevm", NULL, "file", "save the whole machine to a snapshot file", cmd_savevm },
     { "stop", "s", "", "stop emulation", cmd_stop },
     { "system_powerdown", NULL, "", "send system power down event", cmd_powerdown },
     { "system_reset", NULL, "", "reset the system", cmd_reset },

@@ -5,11 +5,12 @@
  * and -qmp unix:...|tcp:... (cfg.monitor, cfg.qmp).
  *
  * HMP commands (monitor.c): help, info registers|cpus|mtree|status|version,
- * cpu N, x and xp /FMT ADDR, stop, cont, system_powerdown, system_reset,
- * quit. QMP commands (qmp.c): qmp_capabilities, query-status,
- * query-cpus-fast, stop, cont, system_powerdown, system_reset, quit,
- * human-monitor-command; events STOP, RESUME, POWERDOWN, RESET and
- * SHUTDOWN.
+ * info snapshots [FILE], cpu N, x and xp /FMT ADDR, stop, cont,
+ * savevm FILE, loadvm FILE (machine/board/snapshot.h), system_powerdown,
+ * system_reset, quit. QMP commands (qmp.c): qmp_capabilities,
+ * query-status, query-cpus-fast, stop, cont, system_powerdown,
+ * system_reset, quit, human-monitor-command; events STOP, RESUME,
+ * POWERDOWN, RESET and SHUTDOWN.
  *
  * Contract
  * - Everything here runs on the machine's I/O thread (today the emulation

@@ -427,6 +427,8 @@ void monitor_free(struct monitor *mon)
             unlink(c->unix_path);
         free(c->buf);
     }
+    for (unsigned i = 0; i < mon->nsnaps; i++)
+        free(mon->snaps[i]);
     free(mon);
 }
 

@@ -41,8 +41,12 @@ struct mon_chan {
     bool in_str, esc;
 };
 
+#define MON_MAX_SNAPS 16 /* files `info snapshots` lists */
+
 struct monitor {
     struct machine *m;
+    char *snaps[MON_MAX_SNAPS]; /* the files savevm and loadvm used (info snapshots) */
+    unsigned nsnaps;
     unsigned cpu; /* `cpu N`: the hart info registers and x use */
     bool quit;    /* quit asked (the run ends with status 0) */
     uint64_t last_poll_ns;
@@ -69,6 +73,9 @@ void mon_quit(struct monitor *mon);
 void mon_reset(struct monitor *mon);
 /* The power button; false when the board has none the guest can see. */
 bool mon_powerdown(struct monitor *mon);
+/* savevm/loadvm FILE (machine/board/snapshot.h); false + err. */
+bool mon_savevm(struct monitor *mon, const char *path, char *err, size_t errlen);
+bool mon_loadvm(struct monitor *mon, const char *path, char *err, size_t errlen);
 
 /* qmp.c */
 void qmp_greeting(struct mon_chan *c);

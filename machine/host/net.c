@@ -352,6 +352,36 @@ struct net *net_create(const struct net_config *cfg, char *err, size_t errlen)
     return n;
 }
 
+/* loadvm: a fresh slirp (in process, or a new helper), the link down and
+ * up around it. A helper's set-up result arrives later, as at a restart. */
+void net_reset_connections(struct net *n)
+{
+    if (!n)
+        return;
+    if (n->nic)
+        virtio_net_set_link(n->nic, false);
+    char err[RIVET_ERR_LEN], why[96];
+    if (n->state == HELPER_NONE) {
+        struct net_user *u =
+            net_user_create(n->cfg.hostfwd, n->cfg.nhostfwd, n->cfg.restrict_guest, to_guest, n, err, sizeof err);
+        if (!u) {
+            note(n, "%s; the old connections stay", err);
+        } else {
+            net_user_destroy(n->user);
+            n->user = u;
+        }
+    } else if (n->state != HELPER_DOWN) {
+        helper_reap(n, why, sizeof why);
+        if (!helper_spawn(n, err, sizeof err)) {
+            note(n, "%s; the network stays down", err);
+            link_down(n);
+            return;
+        }
+    }
+    if (n->nic && n->state != HELPER_DOWN)
+        virtio_net_set_link(n->nic, true);
+}
+
 void net_destroy(struct net *n)
 {
     if (!n)

@@ -75,6 +75,11 @@ struct net;
  * on failure: a bad hostfwd rule, a port in use, no helper. */
 struct net *net_create(const struct net_config *cfg, char *err, size_t errlen);
 void net_destroy(struct net *n); /* NULL is accepted; ends the helper */
+/* loadvm (machine/board/snapshot.h): every connection of the guest's is
+ * dropped (a new slirp: a new helper, or a new in-process instance) and
+ * the card's link goes down and up, so the guest sees a link reset.
+ * NULL is accepted. The I/O thread. */
+void net_reset_connections(struct net *n);
 
 /* Where the guest's frames come back to (the virtio-net card). */
 void net_attach(struct net *n, struct virtio_device *nic);

@@ -23,6 +23,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from monclient import Hmp, connect  # noqa: E402
+
 MARKER, COUNTER = 0x80001000, 0x80001008
 rivet, elf, part = sys.argv[1], sys.argv[2], sys.argv[3]
 failures = []
@@ -34,43 +37,8 @@ def check(cond, what):
         print('FAIL:', what)
 
 
-def connect(path, proc):
-    for _ in range(500):
-        if proc.poll() is not None:
-            sys.exit(f'FAIL: rivet exited early with {proc.returncode}: {proc.stderr.read()}')
-        try:
-            s = socket.socket(socket.AF_UNIX)
-            s.connect(path)
-            s.settimeout(20)
-            return s
-        except OSError:
-            s.close()
-            time.sleep(0.02)
-    sys.exit(f'FAIL: no socket at {path}')
-
-
-class Hmp:
-    def __init__(self, sock):
-        self.s = sock
-        self.read_prompt()
-
-    def read_prompt(self):
-        data = b''
-        while not data.endswith(b'(rivet) '):
-            chunk = self.s.recv(65536)
-            if not chunk:
-                raise EOFError(data)
-            data += chunk
-        return data[:-8].decode(errors='replace')
-
-    def cmd(self, line):
-        self.s.sendall(line.encode() + b'\n')
-        return self.read_prompt()
-
-
 def xp_u64(hmp, addr):
-    out = hmp.cmd(f'xp /1xg {addr:#x}')
-    return int(out.split(':')[1].split()[0], 16)
+    return hmp.u64(addr)
 
 
 def test_hmp(hmp, proc):
