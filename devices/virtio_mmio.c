@@ -236,7 +236,8 @@ bool virtio_mmio_restore(struct virtio_mmio *t, struct snapshot_reader *r)
             t->queues[i] = s.queues[i];
             t->queues[i].bus = keep.bus, t->queues[i].transport = keep.transport, t->queues[i].index = keep.index;
         }
-        memcpy(t->dev->config, config, t->dev->config_size);
+        if (t->dev->config_size) /* rng has no config space (config NULL) */
+            memcpy(t->dev->config, config, t->dev->config_size);
         struct virtqueue *queues = t->queues;
         *t = s;
         t->queues = queues;
