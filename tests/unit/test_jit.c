@@ -932,6 +932,20 @@ static void *poke_later(void *arg)
     return NULL;
 }
 
+/* Spins the hart in the linked loop until another thread, 20 ms on,
+ * posts an interrupt (irq) and then a stop request, or only the latter. */
+static void spin_until_poked(struct machine *m, bool irq)
+{
+    ck_assert(make(m, 1));
+    spin_loop(m);
+    struct poke p = { m->h, irq };
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, poke_later, &p), 0);
+    hart_run(m->h, UINT64_MAX / 2);
+    pthread_join(t, NULL);
+    ck_assert(m->h->yield);
+}
+
 /* An interrupt posted by another thread while the hart spins in linked
  * blocks is taken (the link's check of link_end, which hart_set_pending
  * zeroes), and the handler runs. Without the check the loop would never
@@ -939,13 +953,7 @@ static void *poke_later(void *arg)
 START_TEST(interrupt_during_a_linked_loop)
 {
     struct machine m;
-    ck_assert(make(&m, 1));
-    spin_loop(&m);
-    struct poke p = { m.h, true };
-    pthread_t t;
-    ck_assert_int_eq(pthread_create(&t, NULL, poke_later, &p), 0);
-    hart_run(m.h, UINT64_MAX / 2);
-    pthread_join(t, NULL);
+    spin_until_poked(&m, true);
     ck_assert_uint_eq(m.h->mcause, CAUSE_INTERRUPT | IRQ_M_SOFT);
     ck_assert_uint_lt(m.h->mepc, RAM_BASE + 4 * 66); /* taken in the loop */
     ck_assert_uint_eq(m.h->x[20], 1);                /* the handler ran */
@@ -953,19 +961,13 @@ START_TEST(interrupt_during_a_linked_loop)
 }
 END_TEST
 
+/* A stop request (the debugger's, the monitor's: hart_yield) ends the run
+ * of a linked loop. */
 START_TEST(stop_request_during_a_linked_loop)
 {
     struct machine m;
-    ck_assert(make(&m, 1));
-    spin_loop(&m);
-    struct poke p = { m.h, false };
-    pthread_t t;
-    uint64_t x10 = m.h->x[10];
-    ck_assert_int_eq(pthread_create(&t, NULL, poke_later, &p), 0);
-    hart_run(m.h, UINT64_MAX / 2);
-    pthread_join(t, NULL);
-    ck_assert(m.h->yield);
-    ck_assert_uint_gt(m.h->x[10], x10); /* it did spin */
+    spin_until_poked(&m, false);
+    ck_assert_uint_gt(m.h->x[10], 100); /* it did spin */
     ck_assert_uint_lt(m.h->pc, RAM_BASE + 4 * 66);
     ck_assert_uint_eq(m.h->x[20], 0); /* no interrupt */
     unmake(&m);
