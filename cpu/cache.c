@@ -466,7 +466,7 @@ static struct block *build_locked(struct code_cache *c, uint64_t pa, const uint8
 const void *cache_link_exit(struct hart *h, struct jit_exit *e)
 {
     struct code_cache *c = h->cache;
-    struct block *b = cache_lookup(c, e->pa);
+    struct block *b = cache_lookup(c, __atomic_load_n(&e->pa, __ATOMIC_RELAXED));
     const void *to = b ? __atomic_load_n(&b->link_entry, __ATOMIC_ACQUIRE) : NULL;
     if (!to) {
         /* Not translated (yet): the jump cache's way counts its heat. An

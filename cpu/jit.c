@@ -762,9 +762,10 @@ static void emit_exit(struct asm_state *a, const struct exits *x, unsigned retir
     size_t at = x86_jmp32(&a->b);
     fixup(a, at, new_label(a, STUB_ASK, k));
     struct jit_exit *e = &a->exit[k];
-    *e = (struct jit_exit){ .pa = (a->pa & ~(uint64_t)(PAGE_SIZE - 1)) + (uint64_t)off,
-                            .slot = a->b.start + at,
-                            .tries = JIT_LINK_TRIES };
+    *e = (struct jit_exit){ .slot = a->b.start + at };
+    /* Read without the lock by harts that reach the code (cache_link_exit). */
+    __atomic_store_n(&e->pa, (a->pa & ~(uint64_t)(PAGE_SIZE - 1)) + (uint64_t)off, __ATOMIC_RELAXED);
+    __atomic_store_n(&e->tries, JIT_LINK_TRIES, __ATOMIC_RELAXED);
 }
 
 /* The stub of linkable exit k while it is not linked: asks the cache for a

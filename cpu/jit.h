@@ -99,7 +99,9 @@ size_t jit_room(const struct jit *j);
 
 /* An exit of a translation that may be linked (see "Block linking"). The
  * translator fills it; then only the cache's lock holder changes `to`,
- * `next` and the slot. */
+ * `next` and the slot. `pa` and `tries` are read without the lock (atomic
+ * accesses): a hart reaches the record through code it found by a relaxed
+ * load of b->entry, which orders nothing for the tools. */
 struct jit_exit {
     uint64_t pa;           /* the target's physical address */
     uint8_t *slot;         /* the rel32 field of the exit's jmp */
