@@ -762,8 +762,11 @@ static void emit_exit(struct asm_state *a, const struct exits *x, unsigned retir
     size_t at = x86_jmp32(&a->b);
     fixup(a, at, new_label(a, STUB_ASK, k));
     struct jit_exit *e = &a->exit[k];
-    *e = (struct jit_exit){ .slot = a->b.start + at };
-    /* Read without the lock by harts that reach the code (cache_link_exit). */
+    e->slot = a->b.start + at;
+    e->to = NULL;
+    e->next = NULL;
+    /* Read without the lock by harts that reach the code (cache_link_exit):
+     * never written plainly. */
     __atomic_store_n(&e->pa, (a->pa & ~(uint64_t)(PAGE_SIZE - 1)) + (uint64_t)off, __ATOMIC_RELAXED);
     __atomic_store_n(&e->tries, JIT_LINK_TRIES, __ATOMIC_RELAXED);
 }
