@@ -28,7 +28,7 @@ struct code_cache {
     struct jit *jit;       /* NULL: no translation */
     FILE *perfmap;         /* code_cache_set_perfmap, or NULL */
     unsigned jit_hot;      /* entries before a block is translated */
-    uint64_t nblocks, ntranslated, nrefused, nflushes, ninvalidated;
+    uint64_t nblocks, ntranslated, nrefused, nflushes, ninvalidated, nlinks, nunlinks;
     pthread_mutex_t lock;     /* everything above but the hash heads' readers (cache.h, "Threads") */
     struct cache_world world; /* stops the other harts for a recycle (NULL hooks: one thread) */
 };
@@ -158,6 +158,21 @@ void code_cache_stats(const struct code_cache *c, struct rivet_code_stats *s)
     s->host_bytes = c->jit ? jit_bytes_written(c->jit) : 0;
     s->flushes = c->nflushes;
     s->invalidations = c->ninvalidated;
+    s->links = c->nlinks;
+    s->unlinks = c->nunlinks;
+    s->helper_calls = s->exit_jc_hit = s->exit_jc_miss = s->exit_indirect = 0;
+    s->exit_limit = s->exit_trap = s->exit_end = s->exit_jump = 0;
+    for (unsigned i = 0; i < c->nharts; i++) { /* the harts do not run (hart_jit_stats) */
+        const struct hart_jit_stats *j = &c->harts[i]->jit_stats;
+        s->helper_calls += j->helper_calls;
+        s->exit_jc_hit += j->jc_hit;
+        s->exit_jc_miss += j->jc_miss;
+        s->exit_indirect += j->indirect;
+        s->exit_limit += j->limit;
+        s->exit_trap += j->trap;
+        s->exit_end += j->end;
+        s->exit_jump += j->jump;
+    }
 }
 
 void cache_flush_all(struct code_cache *c)
@@ -187,6 +202,17 @@ static void hash_remove(struct code_cache *c, struct block *b)
     }
 }
 
+/* Every exit linked to b goes back to asking (cache.h, "Threads"); with
+ * the lock held. */
+static void unlink_block(struct code_cache *c, struct block *b)
+{
+    for (struct jit_exit *e = b->links_in; e; e = e->next) {
+        jit_exit_unlink(e);
+        c->nunlinks++;
+    }
+    b->links_in = NULL;
+}
+
 /* Drops the blocks of page p touching [lo, hi); with the lock held. */
 static bool drop_blocks(struct code_cache *c, uint64_t p, uint64_t lo, uint64_t hi)
 {
@@ -195,6 +221,7 @@ static bool drop_blocks(struct code_cache *c, uint64_t p, uint64_t lo, uint64_t 
         struct block *b = *pp;
         if (b->lo < hi && lo < b->hi) {
             __atomic_store_n(&b->valid, false, __ATOMIC_RELEASE);
+            unlink_block(c, b);
             hash_remove(c, b);
             *pp = b->pnext;
             dropped = true;
@@ -423,6 +450,8 @@ static struct block *build_locked(struct code_cache *c, uint64_t pa, const uint8
     b->hi = (uint16_t)hi;
     b->valid = true;
     b->heat = 0;
+    b->link_entry = NULL;
+    b->links_in = NULL;
     b->entry = c->jit ? enter_counting : b->insns[0].fn;
     c->arena_used += (sizeof(struct block) + (b->n + 1) * sizeof(struct insn) + 15) & ~(size_t)15;
     uint64_t p = page_of(c, pa);
@@ -432,4 +461,34 @@ static struct block *build_locked(struct code_cache *c, uint64_t pa, const uint8
     b->hnext = c->hash[hsh];
     __atomic_store_n(&c->hash[hsh], b, __ATOMIC_RELEASE); /* published whole (cache_lookup) */
     return b;
+}
+
+const void *cache_link_exit(struct hart *h, struct jit_exit *e)
+{
+    struct code_cache *c = h->cache;
+    struct block *b = cache_lookup(c, __atomic_load_n(&e->pa, __ATOMIC_RELAXED));
+    const void *to = b ? __atomic_load_n(&b->link_entry, __ATOMIC_ACQUIRE) : NULL;
+    if (!to) {
+        /* Not translated (yet): the jump cache's way counts its heat. An
+         * exit whose target stays untranslated stops asking. */
+        if (__atomic_load_n(&e->tries, __ATOMIC_RELAXED) && __atomic_sub_fetch(&e->tries, 1, __ATOMIC_RELAXED) == 0) {
+            pthread_mutex_lock(&c->lock);
+            if (!e->to)
+                jit_exit_give_up(e);
+            pthread_mutex_unlock(&c->lock);
+        }
+        return NULL;
+    }
+    pthread_mutex_lock(&c->lock);
+    /* Valid under the lock: a drop after this finds e in links_in. */
+    if (!e->to && __atomic_load_n(&b->valid, __ATOMIC_RELAXED)) {
+        e->to = b;
+        e->next = b->links_in;
+        b->links_in = e;
+        jit_exit_link(e, to);
+        c->nlinks++;
+    }
+    to = e->to ? e->to->link_entry : NULL;
+    pthread_mutex_unlock(&c->lock);
+    return to;
 }

@@ -57,8 +57,16 @@
  *   orders the store before its fence.i (through a fence and an IPI, or SBI
  *   remote fence.i) has completed it before the block is built from it.
  * - A hart may run an invalidated block until it next enters a block
- *   through its jump cache; remote fence.i (SBI) makes the target reach a
- *   slice boundary before the call returns (machine_hart_sync).
+ *   through its jump cache or a link; remote fence.i (SBI) makes the target
+ *   reach a slice boundary before the call returns (machine_hart_sync).
+ * - Links between translations (cpu/jit.h, "Block linking") are made and
+ *   unmade under c->lock: cache_link_exit patches an exit to its target and
+ *   adds it to the target's links_in; dropping a block patches every exit in
+ *   its links_in back before the lock is let go, so no hart takes a link to
+ *   it afterwards (one already past the patched jump finishes the block it
+ *   entered, as with the jump cache). Blocks, translations and exits stay
+ *   in their arenas until cache_flush_all, so a patch never writes freed
+ *   memory. The counters of links made and unmade are under the lock too.
  */
 #ifndef RIVET_CACHE_H
 #define RIVET_CACHE_H
@@ -73,14 +81,18 @@
 
 #define MAX_BLOCK_INSNS 64
 
+struct jit_exit;
+
 struct block {
-    uint64_t pa;         /* physical address of the first instruction */
-    struct block *hnext; /* hash chain */
-    struct block *pnext; /* next block of the same page */
-    insn_fn entry;       /* runs the block: called as entry(h, insns) (dispatch.h) */
-    uint32_t n;          /* instructions, not counting the end marker */
-    uint32_t heat;       /* entries counted before translation (cpu/jit.h) */
-    uint16_t lo, hi;     /* page offsets: every byte the block was decoded from
+    uint64_t pa;               /* physical address of the first instruction */
+    struct block *hnext;       /* hash chain */
+    struct block *pnext;       /* next block of the same page */
+    insn_fn entry;             /* runs the block: called as entry(h, insns) (dispatch.h) */
+    const void *link_entry;    /* its translation's entry for links (cpu/jit.h), or NULL */
+    struct jit_exit *links_in; /* exits of translations linked to it; under the lock */
+    uint32_t n;                /* instructions, not counting the end marker */
+    uint32_t heat;             /* entries counted before translation (cpu/jit.h) */
+    uint16_t lo, hi;           /* page offsets: every byte the block was decoded from
                             * lies in [lo, hi) (followed jumps included) */
     bool valid;
     struct insn insns[]; /* n instructions, then the end marker */
@@ -144,5 +156,11 @@ struct block *cache_build(struct code_cache *c, uint64_t pa, const uint8_t *host
 void cache_invalidate_range(struct code_cache *c, uint64_t pa, uint64_t len);
 /* Drops every block: with the world stopped (or one thread). */
 void cache_flush_all(struct code_cache *c);
+
+/* Called by translated code at an exit not linked yet (cpu/jit.h, "Block
+ * linking"), on the hart's thread: links e to the translation of its target
+ * when there is one and returns that translation's link entry; else NULL
+ * (the exit goes on through the jump cache). */
+const void *cache_link_exit(struct hart *h, struct jit_exit *e);
 
 #endif

@@ -138,6 +138,20 @@ struct hart_pmu {
     uint64_t wrap[32];    /* events counted at which the counter wraps (UINT64_MAX: not armed) */
 };
 
+/* How translated code (cpu/jit.h) left or called out, for --stats. Counted
+ * by the translations on the hart's own thread (plain increments), read
+ * only while the hart does not run. */
+struct hart_jit_stats {
+    uint64_t helper_calls; /* exec_ semantics called (rows not inlined, slow paths) */
+    uint64_t jc_hit;       /* exits on through the inline jump-cache probe */
+    uint64_t jc_miss;      /* exits whose probe missed: back to the run loop */
+    uint64_t indirect;     /* of those exits, jalr's (also counted as a hit or a miss) */
+    uint64_t limit;        /* exits at the chain's end: slice end, interrupt, stop request */
+    uint64_t trap;         /* a helper trapped */
+    uint64_t end;          /* a helper ended the block (CSR write, fence.i, ecall, wfi...) */
+    uint64_t jump;         /* a helper jumped (xRET...): chained as the interpreter does */
+};
+
 struct hart {
     /* Hot: touched by nearly every instruction. */
     uint64_t x[33];
@@ -198,8 +212,11 @@ struct hart {
 
     uint64_t chain_end;   /* chained blocks may start while instret is below this (dispatch.h);
                           * zeroed by any thread to end the chain (hart_end_chain) */
+    uint64_t link_end;    /* the same for linked translations (cpu/jit.h), 0 while
+                          * breakpoints are set; zeroed with chain_end */
     uint64_t jc_gen;      /* a multiple of 4: the low bits of a key are the privilege */
     uint64_t jc_pages[4]; /* bit (vpn & 255): the jump cache may hold pcs of such a page */
+    struct hart_jit_stats jit_stats;
     struct jcache_entry jcache[JCACHE_ENTRIES];
 
     /* Cold, last so that the hot fields keep their places: the machine's ISA
@@ -315,7 +332,11 @@ static inline int hart_illegal(struct hart *h, const struct insn *in)
 
 /* Ends the running chain of blocks at its next jump (dispatch.h), so that the
  * run loop looks at interrupts and yield requests. Any thread. */
-static inline void hart_end_chain(struct hart *h) { __atomic_store_n(&h->chain_end, 0, __ATOMIC_RELAXED); }
+static inline void hart_end_chain(struct hart *h)
+{
+    __atomic_store_n(&h->chain_end, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&h->link_end, 0, __ATOMIC_RELAXED);
+}
 
 /* WFI/WRS wait flags: another thread may end a WRS wait (cpu/resv.c),
  * so they are read and written atomically (relaxed: a plain mov). */

@@ -23,13 +23,14 @@ static int jit_chain(struct hart *h, const struct insn *in) { return chain_jump(
 
 /* ---- Labels over the encoder (cpu/x86_emit.h) ---- */
 
-/* Enough for the worst block: an FP row takes up to 2 labels and 8 fixups
- * (tests/unit/test_jit.c translates such blocks). */
-#define MAX_LABELS (4 * MAX_BLOCK_INSNS + 8)
+/* Enough for the worst block: an FP row takes up to 2 labels and 8 fixups,
+ * a branch leaving the block 3 labels (tests/unit/test_jit.c translates
+ * such blocks). */
+#define MAX_LABELS (5 * MAX_BLOCK_INSNS + 16)
 #define MAX_FIXUPS (10 * MAX_BLOCK_INSNS + 8)
 
 /* What a label's out-of-line code does (emitted after the block's body). */
-enum stub_kind { STUB_NONE, STUB_SLOW, STUB_TAKEN };
+enum stub_kind { STUB_NONE, STUB_SLOW, STUB_TAKEN, STUB_ASK };
 
 struct asm_state {
     struct x86_buf b;
@@ -51,6 +52,11 @@ struct asm_state {
     struct { size_t at; unsigned label; } fixup[MAX_FIXUPS]; /* rel32 field at `at` */
     /* clang-format on */
     unsigned nfixups;
+    /* Exits that may be linked (jit.h, "Block linking"): their records,
+     * before the code in the region; a STUB_ASK label's insn is the index. */
+    uint64_t pa; /* the block's */
+    struct jit_exit *exit;
+    unsigned nexits, max_exits;
 };
 
 struct jit {
@@ -126,17 +132,26 @@ static void epilogue_pops(struct asm_state *a)
 
 /* ---- Translation ---- */
 
-/* Labels of the two exits every block has (after the n + 1 instruction labels). */
+/* Labels of the exits every block has (after the n + 1 instruction labels). */
 struct exits {
     unsigned common; /* eax = status, rsi = instruction: jump -> chain; else record and return */
     unsigned chain;  /* rsi = instruction, h->pc = target: jit_chain */
     unsigned linked; /* return EXEC_LINKED */
     unsigned tail;   /* the chain tail (emit_chain_tail) */
+    unsigned miss;   /* the tail's probe missed: counted, then `linked` */
+    unsigned limit;  /* rbp = the count (not stored yet): the chain's end, counted, then `linked` */
+    unsigned probe;  /* h->pc = the target, rbp = the count: the tail, for exits that are not linked */
+    unsigned link;   /* the link entry (after the prologue) */
 };
+#define EXIT_LABELS 8
+
+/* inc qword [h->jit_stats.field] (hart.h): no atomics, the hart's own counter. */
+#define COUNT(a, field) x86_inc_m64(&(a)->b, X86_RBX, HOFF(jit_stats.field))
 
 /* Calls exec_<row>(h, in_i); a status other than EXEC_NEXT leaves the block. */
 static void emit_call_exec(struct asm_state *a, const struct exits *x, unsigned i, insn_fn fn)
 {
+    COUNT(a, helper_calls);
     x86_mov_mr(&a->b, 8, X86_RBX, HOFF(instret), X86_RBP); /* the count in rbp to h->instret (see the prologue) */
     x86_mov_rr(&a->b, true, X86_RDI, X86_RBX);             /* mov rdi, rbx */
     lea_insn(a, i);
@@ -695,18 +710,77 @@ static void emit_chain_tail(struct asm_state *a, const struct exits *x)
     x86_imul_rri8(&a->b, false, X86_RDX, X86_RDX, (int8_t)sizeof(struct jcache_entry));
     x86_alu_rr(&a->b, X86_ADD, true, X86_RDX, X86_RBX); /* add rdx, rbx: &h->jcache[i] - jcache offset */
     x86_alu_rm(&a->b, X86_CMP, true, X86_RAX, X86_RDX, HOFF(jcache) + (int32_t)offsetof(struct jcache_entry, vpc));
-    jcc(a, X86_CC_NE, x->linked);
+    jcc(a, X86_CC_NE, x->miss);
     x86_movzx_rm(&a->b, 1, X86_RAX, X86_RBX, HOFF(priv));            /* movzx eax, byte [priv] */
     x86_alu_rm(&a->b, X86_OR, true, X86_RAX, X86_RBX, HOFF(jc_gen)); /* or rax, [jc_gen]: jcache_key */
     x86_alu_rm(&a->b, X86_CMP, true, X86_RAX, X86_RDX, HOFF(jcache) + (int32_t)offsetof(struct jcache_entry, gen));
-    jcc(a, X86_CC_NE, x->linked);
+    jcc(a, X86_CC_NE, x->miss);
+    x86_mov_rr(&a->b, true, X86_RBP, X86_RCX); /* mov rbp, rcx: the count, for `limit` */
     x86_alu_rm(&a->b, X86_CMP, true, X86_RCX, X86_RBX, HOFF(chain_end));
-    jcc(a, X86_CC_AE, x->linked);
+    jcc(a, X86_CC_AE, x->limit);
+    COUNT(a, jc_hit);
     x86_mov_rm(&a->b, true, X86_RSI, X86_RDX, HOFF(jcache) + (int32_t)offsetof(struct jcache_entry, b));
     x86_mov_rr(&a->b, true, X86_RDI, X86_RBX);
     x86_mov_rm(&a->b, true, X86_RAX, X86_RSI, (int32_t)offsetof(struct block, entry));
     x86_alu_ri(&a->b, X86_ADD, true, X86_RSI, (int32_t)offsetof(struct block, insns));
     epilogue_pops(a);
+    x86_jmp_r(&a->b, X86_RAX);
+    place(a, x->miss);
+    COUNT(a, jc_miss);
+    jmp(a, x->linked);
+    place(a, x->limit);
+    x86_mov_mr(&a->b, 8, X86_RBX, HOFF(instret), X86_RBP);
+    COUNT(a, limit);
+    jmp(a, x->linked);
+    place(a, x->probe);
+    x86_mov_rm(&a->b, true, X86_RAX, X86_RBX, HOFF(pc));
+    x86_alu_rr(&a->b, X86_XOR, false, X86_RCX, X86_RCX); /* xor ecx, ecx: rbp counts already */
+    jmp(a, x->tail);
+}
+
+/*
+ * Leaves the block for the pc in rax (already in h->pc), `retired`
+ * instructions counted, `delta` bytes from the block's start: linked when
+ * the target lies in the block's page (jit.h, "Block linking"), else
+ * through the chain tail. The linkable exit: count, check the chain's end,
+ * then the slot, a jmp aligned so that it lies in one 8-byte word.
+ */
+static void emit_exit(struct asm_state *a, const struct exits *x, unsigned retired, int64_t delta)
+{
+    int64_t off = (int64_t)(a->pa & (PAGE_SIZE - 1)) + delta;
+    if (off < 0 || off >= (int64_t)PAGE_SIZE || a->nexits == a->max_exits) {
+        emit_chain_to(a, x, retired);
+        return;
+    }
+    unsigned k = a->nexits++;
+    x86_lea(&a->b, X86_RBP, X86_RBP, (int32_t)retired); /* lea rbp, [rbp + retired] */
+    x86_alu_rm(&a->b, X86_CMP, true, X86_RBP, X86_RBX, HOFF(link_end));
+    jcc(a, X86_CC_AE, x->probe); /* the chain's end, or breakpoints: the probe decides */
+    unsigned pad = (unsigned)(3 - ((uintptr_t)a->b.p & 7)) & 7;
+    if (pad)
+        x86_nop(&a->b, pad);
+    size_t at = x86_jmp32(&a->b);
+    fixup(a, at, new_label(a, STUB_ASK, k));
+    struct jit_exit *e = &a->exit[k];
+    e->slot = a->b.start + at;
+    e->to = NULL;
+    e->next = NULL;
+    /* Read without the lock by harts that reach the code (cache_link_exit):
+     * never written plainly. */
+    __atomic_store_n(&e->pa, (a->pa & ~(uint64_t)(PAGE_SIZE - 1)) + (uint64_t)off, __ATOMIC_RELAXED);
+    __atomic_store_n(&e->tries, JIT_LINK_TRIES, __ATOMIC_RELAXED);
+}
+
+/* The stub of linkable exit k while it is not linked: asks the cache for a
+ * link, then takes it, or the probe. */
+static void emit_ask(struct asm_state *a, const struct exits *x, unsigned k)
+{
+    x86_mov_mr(&a->b, 8, X86_RBX, HOFF(instret), X86_RBP);
+    x86_mov_rr(&a->b, true, X86_RDI, X86_RBX);
+    x86_mov_ri64(&a->b, X86_RSI, (uint64_t)(uintptr_t)&a->exit[k]);
+    x86_call_abs(&a->b, (const void *)cache_link_exit);
+    x86_test_rr(&a->b, true, X86_RAX, X86_RAX);
+    jcc(a, X86_CC_E, x->probe);
     x86_jmp_r(&a->b, X86_RAX);
 }
 
@@ -741,6 +815,7 @@ static bool emit_jump(struct asm_state *a, const struct exits *x, const struct i
         x86_mov_rm(&a->b, true, X86_RCX, X86_RBX, HOFF(pc));
         x86_alu_ri(&a->b, X86_ADD, true, X86_RCX, in->off + in->len);
         store_x(a, X86_RCX, in->rd);
+        COUNT(a, indirect);
     } else {
         return false;
     }
@@ -766,7 +841,7 @@ static void emit_taken(struct asm_state *a, const struct exits *x, const struct 
         place(a, out);
     }
     emit_pc_to(a, (int64_t)in->off + in->imm);
-    emit_chain_to(a, x, in->idx + 1u);
+    emit_exit(a, x, in->idx + 1u, (int64_t)in->off + in->imm);
 }
 
 static void emit_slow(struct asm_state *a, const struct exits *x, const struct insn *in, unsigned i)
@@ -775,31 +850,26 @@ static void emit_slow(struct asm_state *a, const struct exits *x, const struct i
     jmp(a, i + 1);
 }
 
-bool jit_translate(struct jit *j, struct block *b)
+/* The prologue, then the link entry (jit.h, "Block linking"): a link
+ * comes in with rbx = h, rbp = the count and the frame pushed. */
+static void emit_prologue(struct asm_state *a, const struct exits *x, const struct block *b)
 {
-    struct asm_state *a = &j->as;
-    if (j->used + JIT_MAX_BLOCK_BYTES > JIT_BYTES)
-        return false;
-    x86_buf_init(&a->b, j->code + j->used, j->code + JIT_BYTES);
-    a->fma = j->fma;
-    a->nfixups = 0;
-    a->nlabels = 0;
-    unsigned n = b->n;
-    for (unsigned i = 0; i <= n; i++)
-        new_label(a, STUB_NONE, i);
-    struct exits x = { new_label(a, STUB_NONE, n), new_label(a, STUB_NONE, n), new_label(a, STUB_NONE, n),
-                       new_label(a, STUB_NONE, n) };
-
     x86_push(&a->b, X86_RBX);
     x86_push(&a->b, X86_R12);
     x86_push(&a->b, X86_RBP);                  /* and rsp is 16-aligned for calls */
     x86_mov_rr(&a->b, true, X86_RBX, X86_RDI); /* mov rbx, rdi (h) */
-    x86_mov_rr(&a->b, true, X86_R12, X86_RSI); /* mov r12, rsi (b->insns) */
     /* rbp holds h->instret while the block runs, so that an in-block loop
      * carries its count in a register rather than through memory; it is
      * stored before every call and every exit, and reloaded after calls. */
     x86_mov_rm(&a->b, true, X86_RBP, X86_RBX, HOFF(instret));
+    place(a, x->link);
+    x86_mov_ri64(&a->b, X86_R12, (uint64_t)(uintptr_t)b->insns); /* r12 = the decoded instructions */
+}
 
+/* The block's body: instruction i at label i, then the end marker's exit. */
+static void emit_body(struct asm_state *a, const struct exits *x, const struct block *b)
+{
+    unsigned n = b->n;
     bool merge[MAX_BLOCK_INSNS + 1] = { false }; /* in-block branch targets */
     for (unsigned i = 0; i < n; i++)
         if (b->insns[i].tidx != TIDX_NONE && b->insns[i].tidx <= n)
@@ -813,8 +883,8 @@ bool jit_translate(struct jit *j, struct block *b)
         unsigned nlabels = a->nlabels;
         a->rax_next = RAX_NONE;
         if (!emit_op(a, in) && !emit_op_imm(a, in) && !emit_load(a, in, i) && !emit_store(a, in, i) &&
-            !emit_branch(a, in, i) && !emit_jump(a, &x, in, i) && !emit_fp(a, in, i) && !emit_muldiv(a, in, i))
-            emit_call_exec(a, &x, i, exec_of(in));
+            !emit_branch(a, in, i) && !emit_jump(a, x, in, i) && !emit_fp(a, in, i) && !emit_muldiv(a, in, i))
+            emit_call_exec(a, x, i, exec_of(in));
         /* An out-of-line path of this instruction comes back to the next
          * with rax clobbered. */
         bool stub = false;
@@ -825,51 +895,142 @@ bool jit_translate(struct jit *j, struct block *b)
     /* The end marker: on at the next pc, chained. */
     place(a, n);
     emit_pc_to(a, b->insns[n].off);
-    emit_chain_to(a, &x, b->insns[n].idx);
+    emit_exit(a, x, b->insns[n].idx, b->insns[n].off);
+}
 
-    place(a, x.common);
+/* Where a helper's status other than EXEC_NEXT leaves the block (counted by
+ * kind), the jump to jit_chain, the chain tail and the plain return. */
+static void emit_block_exits(struct asm_state *a, const struct exits *x)
+{
+    place(a, x->common);
     x86_alu_ri(&a->b, X86_CMP, false, X86_RAX, EXEC_JUMP);
-    jcc(a, X86_CC_E, x.chain);
+    jcc(a, X86_CC_E, x->chain);
     x86_mov_mr(&a->b, 8, X86_RBX, HOFF(stop_insn), X86_RSI);
+    x86_alu_ri(&a->b, X86_CMP, false, X86_RAX, EXEC_TRAP);
+    size_t not_trap = x86_jcc8(&a->b, X86_CC_NE);
+    COUNT(a, trap);
     epilogue_pops(a);
     x86_ret(&a->b);
-    place(a, x.chain);
+    if (!x86_patch_rel8(&a->b, not_trap, x86_len(&a->b)))
+        a->b.overflow = true;
+    COUNT(a, end);
+    epilogue_pops(a);
+    x86_ret(&a->b);
+    place(a, x->chain);
+    COUNT(a, jump);
     x86_mov_rr(&a->b, true, X86_RDI, X86_RBX);
     epilogue_pops(a);
     x86_jmp_abs(&a->b, (const void *)jit_chain);
-    emit_chain_tail(a, &x);
-    place(a, x.linked);
+    emit_chain_tail(a, x);
+    place(a, x->linked);
     x86_mov_ri32(&a->b, X86_RAX, EXEC_LINKED);
     epilogue_pops(a);
     x86_ret(&a->b);
+}
 
-    /* Out-of-line code, in the order the body asked for it (it may add more). */
-    for (unsigned l = n + 5; l < a->nlabels && !a->b.overflow; l++) {
+/* Out-of-line code from label `first` on, in the order the body asked for
+ * it (it may add more). */
+static void emit_stubs(struct asm_state *a, const struct exits *x, const struct block *b, unsigned first)
+{
+    for (unsigned l = first; l < a->nlabels && !a->b.overflow; l++) {
         if (a->stub[l].kind == STUB_NONE)
             continue;
         place(a, l);
         const struct insn *in = &b->insns[a->stub[l].insn];
         if (a->stub[l].kind == STUB_SLOW)
-            emit_slow(a, &x, in, a->stub[l].insn);
+            emit_slow(a, x, in, a->stub[l].insn);
+        else if (a->stub[l].kind == STUB_TAKEN)
+            emit_taken(a, x, in, a->stub[l].insn);
         else
-            emit_taken(a, &x, in, a->stub[l].insn);
+            emit_ask(a, x, a->stub[l].insn);
     }
-    if (a->b.overflow)
-        return false;
+}
+
+/* Resolves the jumps to labels and the exit records' addresses; false
+ * when a label was never placed (a translator bug: interpret instead). */
+static bool finish(struct asm_state *a, const struct exits *x)
+{
     for (unsigned f = 0; f < a->nfixups; f++) {
         ptrdiff_t target = a->label[a->fixup[f].label];
-        /* A label never placed is a translator bug: interpret instead. */
         if (target < 0 || !x86_patch_rel32(&a->b, a->fixup[f].at, (size_t)target))
             return false;
     }
-    size_t len = x86_len(&a->b);
-    j->used += (len + 15) & ~(size_t)15;
+    for (unsigned l = 0; l < a->nlabels; l++)
+        if (a->stub[l].kind == STUB_ASK)
+            a->exit[a->stub[l].insn].ask = a->b.start + a->label[l];
+    for (unsigned k = 0; k < a->nexits; k++)
+        a->exit[k].probe = a->b.start + a->label[x->probe];
+    return true;
+}
+
+/* Room for the exit records before the code: one per branch that may leave
+ * the block, and the end marker's. Returns the code's start (64-aligned:
+ * records, written when linking, share no cache line with code). */
+static uint8_t *reserve_exits(struct jit *j, const struct block *b)
+{
+    struct asm_state *a = &j->as;
+    unsigned k = 1;
+    for (unsigned i = 0; i < b->n; i++) {
+        const struct insn_info *info = insn_info(b->insns[i].id);
+        k += info && info->format == FMT_B;
+    }
+    a->exit = (struct jit_exit *)(void *)(j->code + j->used);
+    a->nexits = 0;
+    a->max_exits = k;
+    a->pa = b->pa;
+    size_t code = (j->used + k * sizeof(struct jit_exit) + 63) & ~(size_t)63;
+    return j->code + code;
+}
+
+bool jit_translate(struct jit *j, struct block *b)
+{
+    struct asm_state *a = &j->as;
+    if (j->used + JIT_MAX_BLOCK_BYTES > JIT_BYTES)
+        return false;
+    x86_buf_init(&a->b, reserve_exits(j, b), j->code + JIT_BYTES);
+    a->fma = j->fma;
+    a->nfixups = 0;
+    a->nlabels = 0;
+    unsigned n = b->n;
+    for (unsigned i = 0; i <= n; i++)
+        new_label(a, STUB_NONE, i);
+    unsigned l[EXIT_LABELS];
+    for (unsigned k = 0; k < EXIT_LABELS; k++)
+        l[k] = new_label(a, STUB_NONE, n);
+    struct exits x = { l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7] };
+
+    emit_prologue(a, &x, b);
+    emit_body(a, &x, b);
+    emit_block_exits(a, &x);
+    emit_stubs(a, &x, b, n + 1 + EXIT_LABELS);
+    if (a->b.overflow || !finish(a, &x))
+        return false;
+    size_t len = x86_len(&a->b), end = (size_t)(a->b.p - j->code);
     j->written += (unsigned long long)len;
+    j->used = (end + 15) & ~(size_t)15;
     if (j->perfmap)
         fprintf(j->perfmap, "%lx %zx guest_pa_%llx\n", (unsigned long)(uintptr_t)a->b.start, len,
                 (unsigned long long)b->pa);
-    __atomic_store_n(&b->entry, (insn_fn)(void *)a->b.start, __ATOMIC_RELEASE); /* other harts may be reading it */
+    /* Other harts may be reading both: the link entry first. */
+    __atomic_store_n(&b->link_entry, (const void *)(a->b.start + a->label[x.link]), __ATOMIC_RELEASE);
+    __atomic_store_n(&b->entry, (insn_fn)(void *)a->b.start, __ATOMIC_RELEASE);
     return true;
+}
+
+/* A slot's rel32 is 4-byte aligned (emit_exit): one atomic store. */
+static void patch_slot(struct jit_exit *e, const void *to)
+{
+    int64_t rel = (int64_t)((intptr_t)to - (intptr_t)(e->slot + 4));
+    __atomic_store_n((uint32_t *)(void *)e->slot, (uint32_t)(int32_t)rel, __ATOMIC_RELEASE);
+}
+
+void jit_exit_link(struct jit_exit *e, const void *entry) { patch_slot(e, entry); }
+void jit_exit_give_up(struct jit_exit *e) { patch_slot(e, e->probe); }
+void jit_exit_unlink(struct jit_exit *e)
+{
+    e->to = NULL;
+    __atomic_store_n(&e->tries, JIT_LINK_TRIES, __ATOMIC_RELAXED);
+    patch_slot(e, e->ask);
 }
 
 struct jit *jit_create(void)
@@ -916,5 +1077,13 @@ void jit_set_perfmap(struct jit *j, FILE *f)
     (void)j;
     (void)f;
 }
+/* No translation, so no exit to patch. */
+void jit_exit_link(struct jit_exit *e, const void *entry)
+{
+    (void)e;
+    (void)entry;
+}
+void jit_exit_unlink(struct jit_exit *e) { (void)e; }
+void jit_exit_give_up(struct jit_exit *e) { (void)e; }
 
 #endif

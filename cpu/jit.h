@@ -26,9 +26,42 @@
  *   Dirty, a special operand), calls the row's exec_<name> semantics with
  *   the decoded instruction: one set of semantics for both ways of running
  *   a block, and test_jit checks the two agree on random programs.
- * - Every exit (jumps, taken branches leaving the block, the block end)
- *   goes through the block's copy of the jump-cache lookup and on into the
- *   next block's entry, as chain_jump does.
+ * - Exits to another page (jal, taken branches leaving the block, the
+ *   block end) and every jalr go through the block's copy of the jump-cache
+ *   lookup (an inline probe) and on into the next block's entry, as
+ *   chain_jump does. Exits within the page are linked (below).
+ *
+ * Block linking
+ * - A taken branch leaving the block, or the block end, whose target lies in
+ *   the page of the block's start, ends in a patchable `jmp rel32` (its
+ *   slot, an exit record struct jit_exit describes). The target's physical
+ *   address is the block's page plus the offset, whatever the mapping, so a
+ *   link needs no check of satp, the privilege or the TLB: the hart was
+ *   allowed to fetch from this page when it entered the block, and
+ *   whatever changes that (sfence.vma, a satp write, xRET, a trap) ends the
+ *   block without taking an exit. Exits to another page are never linked.
+ * - Before the slot, the exit stores the target pc in h->pc and adds its
+ *   instructions to the count (rbp); once that reaches h->link_end (the
+ *   chain's allowance, h->chain_end's value, zeroed with it by interrupts
+ *   and stop requests, and 0 while breakpoints are set) it takes the
+ *   jump-cache probe instead, which leaves for the run loop at the chain's
+ *   end and keeps blocks at breakpoints out: so a loop of linked blocks
+ *   still looks at interrupts within a slice, and at once after
+ *   hart_end_chain.
+ * - Unlinked, the slot jumps to the exit's stub, which asks
+ *   cache_link_exit: when the target block is translated, the slot is
+ *   patched to jump to its link entry (the body after the prologue: every
+ *   translation keeps the same registers and stack frame, so a link is
+ *   one jump), and the stub jumps there too. Otherwise it goes on through
+ *   the jump cache, where the target gets hot; after JIT_LINK_TRIES
+ *   refusals the slot jumps to the probe for good.
+ * - Patching: the slot's rel32 field is 4-byte aligned (the jmp lies in
+ *   one aligned 8-byte word), written with one atomic store under the
+ *   cache's lock, so a hart running the code on another thread executes
+ *   the old jump or the new one, never a mix. The code cache is shared by
+ *   the harts: a link made by one serves all. Dropping a block unlinks the
+ *   exits linked to it (cpu/cache.h, "Threads"). Exit records live in the
+ *   code region just before their block's code and go with it.
  *
  * When: a block is counted each time it is entered and translated on its
  * JIT_HOT-th entry (cache.c; `--jit eager` makes that the first, `--jit
@@ -62,7 +95,30 @@ void jit_destroy(struct jit *j);
 bool jit_translate(struct jit *j, struct block *b);
 /* Room left for translations, and the most one block can need. */
 size_t jit_room(const struct jit *j);
-#define JIT_MAX_BLOCK_BYTES (MAX_BLOCK_INSNS * 256 + 512)
+#define JIT_MAX_BLOCK_BYTES (MAX_BLOCK_INSNS * 384 + 512)
+
+/* An exit of a translation that may be linked (see "Block linking"). The
+ * translator fills it; then only the cache's lock holder changes `to`,
+ * `next` and the slot. `pa` and `tries` are read without the lock (atomic
+ * accesses): a hart reaches the record through code it found by a relaxed
+ * load of b->entry, which orders nothing for the tools. */
+struct jit_exit {
+    uint64_t pa;           /* the target's physical address */
+    uint8_t *slot;         /* the rel32 field of the exit's jmp */
+    const uint8_t *ask;    /* the slot's target while unlinked: the stub */
+    const uint8_t *probe;  /* its target after giving up: the jump-cache probe */
+    struct block *to;      /* the block linked to, or NULL */
+    struct jit_exit *next; /* the next exit linked to the same block */
+    uint32_t tries;        /* link attempts left before giving up (relaxed atomic) */
+};
+#define JIT_LINK_TRIES (2 * JIT_HOT + 16)
+
+/* Patch e's slot, with the cache's lock held: to `entry` (a block's
+ * link_entry), back to asking (to = NULL, tries renewed), or to the probe
+ * for good. */
+void jit_exit_link(struct jit_exit *e, const void *entry);
+void jit_exit_unlink(struct jit_exit *e);
+void jit_exit_give_up(struct jit_exit *e);
 /* Drops every translation (the block arena is being recycled). */
 void jit_reset(struct jit *j);
 /* Host code bytes written since creation, over every reset. */

@@ -357,7 +357,10 @@ uint64_t hart_run(struct hart *h, uint64_t budget)
         if (hart_wfi(h))
             break;
         uint64_t stop = end - h->instret > CHAIN_INSNS ? h->instret + CHAIN_INSNS : end;
-        __atomic_store_n(&h->chain_end, stop < h->pmu.deadline ? stop : h->pmu.deadline, __ATOMIC_RELAXED);
+        stop = stop < h->pmu.deadline ? stop : h->pmu.deadline;
+        __atomic_store_n(&h->chain_end, stop, __ATOMIC_RELAXED);
+        /* Links skip the jump cache, which keeps blocks at breakpoints out. */
+        __atomic_store_n(&h->link_end, h->breaks ? 0 : stop, __ATOMIC_RELAXED);
         run_one_block(h);
     }
     return h->instret - start;

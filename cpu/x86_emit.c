@@ -163,6 +163,8 @@ void x86_alu_m8i(struct x86_buf *b, enum x86_alu op, enum x86_gpr base, int32_t 
     x86_u8(b, imm);
 }
 
+void x86_inc_m64(struct x86_buf *b, enum x86_gpr base, int32_t disp) { op_mem(b, PFX_NONE, true, 0xff, 0, base, disp); }
+
 void x86_test_rr(struct x86_buf *b, bool w64, enum x86_gpr x, enum x86_gpr y) { op_reg(b, PFX_NONE, w64, 0x85, y, x); }
 
 void x86_test_m8i(struct x86_buf *b, enum x86_gpr base, int32_t disp, uint8_t imm)
@@ -298,6 +300,27 @@ void x86_pop(struct x86_buf *b, enum x86_gpr reg)
 }
 
 void x86_ret(struct x86_buf *b) { x86_u8(b, 0xc3); }
+
+void x86_nop(struct x86_buf *b, unsigned len)
+{
+    /* clang-format off */
+    static const uint8_t forms[7][7] = {
+        { 0x90 },
+        { 0x66, 0x90 },
+        { 0x0f, 0x1f, 0x00 },
+        { 0x0f, 0x1f, 0x40, 0x00 },
+        { 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+        { 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+        { 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+    };
+    /* clang-format on */
+    if (len == 0 || len > 7) {
+        b->overflow = true; /* a translator bug: the translation is refused */
+        return;
+    }
+    for (unsigned i = 0; i < len; i++)
+        x86_u8(b, forms[len - 1][i]);
+}
 
 /* ---- scalar double ---- */
 

@@ -96,6 +96,8 @@ void x86_shift_ri(struct x86_buf *b, enum x86_shift op, bool w64, enum x86_gpr r
 /* Shift by cl (masked to 5 or 6 bits by the CPU). */
 void x86_shift_rcl(struct x86_buf *b, enum x86_shift op, bool w64, enum x86_gpr reg);
 void x86_not(struct x86_buf *b, bool w64, enum x86_gpr reg);
+/* inc qword [base + disp] (the translator's counters). */
+void x86_inc_m64(struct x86_buf *b, enum x86_gpr base, int32_t disp);
 /* imul dst, [base + disp] (the low half). */
 void x86_imul_rm(struct x86_buf *b, bool w64, enum x86_gpr dst, enum x86_gpr base, int32_t disp);
 /* imul dst, src, imm8. */
@@ -129,6 +131,9 @@ void x86_call_r(struct x86_buf *b, enum x86_gpr reg);
 void x86_push(struct x86_buf *b, enum x86_gpr reg);
 void x86_pop(struct x86_buf *b, enum x86_gpr reg);
 void x86_ret(struct x86_buf *b);
+/* One no-op instruction of len bytes (1..7; the SDM's recommended forms),
+ * to align what follows. */
+void x86_nop(struct x86_buf *b, unsigned len);
 
 /* ---- scalar double (xmm registers are numbered 0-15) ---- */
 /* movq xmm, qword [base + disp] / movq qword [base + disp], xmm. */

@@ -264,6 +264,17 @@ struct rivet_code_stats {
     uint64_t host_bytes;    /* host code written, all translations */
     uint64_t flushes;       /* times both arenas were recycled at once */
     uint64_t invalidations; /* writes that invalidated blocks (only those they touched) */
+    uint64_t links;         /* exits of translations linked straight to their target's */
+    uint64_t unlinks;       /* links undone because their target was dropped */
+    /* Translated code, summed over the harts: */
+    uint64_t helper_calls;  /* calls of an instruction's general semantics */
+    uint64_t exit_jc_hit;   /* exits on into the next block through the inline jump-cache probe */
+    uint64_t exit_jc_miss;  /* exits whose probe missed (back to the run loop) */
+    uint64_t exit_indirect; /* of the probed exits, those of jalr */
+    uint64_t exit_limit;    /* exits at the end of a chain: slice end, interrupt or stop request */
+    uint64_t exit_trap;     /* exits by a trap */
+    uint64_t exit_end;      /* exits by an instruction that ends its block (CSR write, fence.i, ecall...) */
+    uint64_t exit_jump;     /* exits by a jump the semantics made (xRET) */
 };
 void rivet_code_stats(const struct machine *m, struct rivet_code_stats *s);
 

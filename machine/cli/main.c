@@ -124,6 +124,15 @@ static void print_stats(const struct machine *m, unsigned nharts, const struct t
             "%llu pages invalidated, %llu cache flushes\n",
             (unsigned long long)c.blocks, (unsigned long long)c.translated, (unsigned long long)(c.host_bytes >> 10),
             (unsigned long long)c.refused, (unsigned long long)c.invalidations, (unsigned long long)c.flushes);
+    if (c.translated)
+        fprintf(stderr,
+                "rivet: translated code: %llu links made, %llu undone; %llu helper calls; exits: %llu on through "
+                "the jump cache, %llu missed it (%llu of all probed by jalr), %llu at the chain's end, %llu traps, "
+                "%llu block ends, %llu helper jumps\n",
+                (unsigned long long)c.links, (unsigned long long)c.unlinks, (unsigned long long)c.helper_calls,
+                (unsigned long long)c.exit_jc_hit, (unsigned long long)c.exit_jc_miss,
+                (unsigned long long)c.exit_indirect, (unsigned long long)c.exit_limit, (unsigned long long)c.exit_trap,
+                (unsigned long long)c.exit_end, (unsigned long long)c.exit_jump);
 }
 
 /* -machine virt,dumpdtb=FILE: the tree the guest would get, then exit 0. */

@@ -26,8 +26,10 @@
  * that it ran to the end at least once.
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cpu/cache.h"
 #include "cpu/decode.h"
@@ -454,6 +456,8 @@ static uint64_t random_freg(void)
 /* Runs one random program (seed; focus_row, if set, fills half its body)
  * on a translating and an interpreting machine and compares them. Returns
  * whether the program ran to its end without a trap. */
+static uint64_t random_links; /* links the translating machines made */
+
 static bool check_one(uint64_t seed)
 {
     uint32_t code[BODY + 5];
@@ -551,6 +555,8 @@ static bool check_one(uint64_t seed)
         memcmp(bus_ram_ptr(&m[0].bus, DATA, DATA_BYTES), bus_ram_ptr(&m[1].bus, DATA, DATA_BYTES), DATA_BYTES), 0);
     assert_translated(&m[0]);
     struct rivet_code_stats st;
+    code_cache_stats(m[0].cache, &st);
+    random_links += st.links;
     code_cache_stats(m[1].cache, &st);
     ck_assert_uint_eq(st.translated, 0); /* the reference really interpreted */
     bool clean = b->x[31] == DATA + 1;
@@ -562,8 +568,12 @@ static bool check_one(uint64_t seed)
 START_TEST(random_programs_match_the_interpreter)
 {
     collect_ext_rows();
+    random_links = 0;
     for (uint64_t seed = 1; seed <= 1500; seed++)
         check_one(seed);
+#if defined(__x86_64__)
+    ck_assert_uint_gt(random_links, 0); /* blocks of more than 64 linked */
+#endif
 }
 END_TEST
 
@@ -716,6 +726,254 @@ START_TEST(translation_is_available)
 }
 END_TEST
 
+/* ---- Block linking (cpu/jit.h) ---- */
+
+#define NOP        0x00000013u
+#define SFENCE_VMA 0x12000073u
+#define MRET       0x30200073u
+static uint32_t csrw(unsigned csr, unsigned rs1) { return i_type(0x73, 1, 0, rs1, (int)csr); }
+
+static struct rivet_code_stats stats_of(const struct machine *m)
+{
+    struct rivet_code_stats st;
+    code_cache_stats(m->cache, &st);
+    return st;
+}
+
+/*
+ * A loop of two blocks in one page that link to each other, with a switch
+ * in the first that runs once, when x11 (counting down from 100) is 50:
+ *   [0] x11 = 100  [1] x10 = 0  [2] x15 = 50
+ *   [3] L: bne x11, x15, [6]  [4] sw1  [5] sw2  [6..66] nops
+ *   [67] B: addi x10, x10, 1  [68] x11 -= 1  [69] bne x11, x0, L  [70] ebreak
+ * L's block ends after 64 instructions and falls through to B (a linked
+ * exit); B's branch back to L leaves B (linked). A switch that makes [67]
+ * add 100 instead leaves x10 = 50 * 1 + 50 * 100.
+ */
+#define LOOP_INSNS 71
+#define LOOP_B     67
+static void linked_loop(uint32_t *code, uint32_t sw1, uint32_t sw2)
+{
+    code[0] = i_type(0x13, 0, 11, 0, 100);
+    code[1] = i_type(0x13, 0, 10, 0, 0);
+    code[2] = i_type(0x13, 0, 15, 0, 50);
+    code[3] = b_type(1, 11, 15, 12);
+    code[4] = sw1;
+    code[5] = sw2;
+    for (unsigned i = 6; i < LOOP_B; i++)
+        code[i] = NOP;
+    code[LOOP_B] = i_type(0x13, 0, 10, 10, 1);
+    code[LOOP_B + 1] = i_type(0x13, 0, 11, 11, -1);
+    code[LOOP_B + 2] = b_type(1, 11, 0, -4 * (LOOP_B + 2 - 3));
+    code[LOOP_B + 3] = EBREAK;
+}
+#define SWITCHED_X10 (50 + 50 * 100)
+
+/* SMC: the first block overwrites the next block of the linked chain; the
+ * link to it must go, and the new instruction run. */
+START_TEST(smc_into_a_linked_block)
+{
+    for (unsigned hot = 0; hot <= 1; hot++) {
+        struct machine m;
+        ck_assert(make(&m, hot));
+        uint32_t code[LOOP_INSNS];
+        linked_loop(code, s_type(2, 14, 13, 0), NOP); /* sw x13, 0(x14) */
+        uint64_t stop = write_program(&m, code, LOOP_INSNS);
+        hart_reset(m.h, RAM_BASE);
+        m.h->x[13] = i_type(0x13, 0, 10, 10, 100);
+        m.h->x[14] = RAM_BASE + 4 * LOOP_B;
+        run_parked(&m, stop);
+        ck_assert_uint_eq(m.h->mcause, CAUSE_BREAKPOINT);
+        ck_assert_uint_eq(m.h->x[11], 0);
+        ck_assert_uint_eq(m.h->x[10], SWITCHED_X10);
+#if defined(__x86_64__)
+        struct rivet_code_stats st = stats_of(&m);
+        if (hot) {
+            ck_assert_uint_gt(st.links, 0);
+            ck_assert_uint_gt(st.unlinks, 0); /* the link into [67]'s block went */
+            ck_assert_uint_gt(st.invalidations, 0);
+        } else {
+            ck_assert_uint_eq(st.links, 0);
+        }
+#endif
+        unmake(&m);
+    }
+}
+END_TEST
+
+/* Sv39 tables for the code page at virtual CODE_VA: root -> L1 -> L0,
+ * L0[0] = the code page, L0[1] = L0 itself (writable, so the guest can
+ * remap the code page). Returns satp. */
+#define CODE_VA 0x40000000ull
+#define PA1     (RAM_BASE + 0x30000)
+#define PA2     (RAM_BASE + 0x31000)
+static void put_pte(struct machine *m, uint64_t table, unsigned i, uint64_t pa, uint64_t flags)
+{
+    store_le(bus_ram_ptr(&m->bus, table + 8 * i, 8), 8, (pa >> 12) << PTE_PPN_SHIFT | flags | PTE_V);
+}
+static uint64_t sv39_tables(struct machine *m, uint64_t root, uint64_t code_pa)
+{
+    put_pte(m, root, 1, root + 0x1000, 0);
+    put_pte(m, root + 0x1000, 0, root + 0x2000, 0);
+    put_pte(m, root + 0x2000, 0, code_pa, PTE_R | PTE_X | PTE_A);
+    put_pte(m, root + 0x2000, 1, root + 0x2000, PTE_R | PTE_W | PTE_A | PTE_D);
+    return (uint64_t)SATP_MODE_SV39 << 60 | root >> 12;
+}
+
+/*
+ * The linked loop in S-mode at CODE_VA, mapped to PA1; PA2 holds the same
+ * code but for [67], which adds 100. The switch remaps CODE_VA to PA2: by a
+ * satp write (to tables that map PA2), or by rewriting the PTE and
+ * sfence.vma. Blocks are keyed by physical address, links never leave a
+ * page: what runs after the switch must be PA2's code.
+ */
+static void remap_between_linked_blocks(bool by_satp)
+{
+    for (unsigned hot = 0; hot <= 1; hot++) {
+        struct machine m;
+        ck_assert(make(&m, hot));
+        const uint32_t boot[] = { csrw(CSR_PMPADDR0, 16),
+                                  csrw(CSR_PMPCFG0, 17),
+                                  csrw(CSR_SATP, 5),
+                                  csrw(CSR_MEPC, 6),
+                                  csrw(CSR_MSTATUS, 8),
+                                  MRET,
+                                  j_type(0, 0) };
+        uint64_t spin = write_program(&m, boot, sizeof boot / sizeof boot[0]); /* j . */
+        uint32_t code[LOOP_INSNS];
+        if (by_satp)
+            linked_loop(code, csrw(CSR_SATP, 7), NOP);
+        else
+            linked_loop(code, s_type(3, 12, 9, 0), SFENCE_VMA); /* sd x9, 0(x12) */
+        for (unsigned i = 0; i < LOOP_INSNS; i++) {
+            store_le(bus_ram_ptr(&m.bus, PA1 + 4 * i, 4), 4, code[i]);
+            store_le(bus_ram_ptr(&m.bus, PA2 + 4 * i, 4), 4, code[i]);
+        }
+        store_le(bus_ram_ptr(&m.bus, PA2 + 4 * LOOP_B, 4), 4, i_type(0x13, 0, 10, 10, 100));
+        hart_reset(m.h, RAM_BASE);
+        struct hart *h = m.h;
+        h->x[5] = sv39_tables(&m, RAM_BASE + 0x40000, PA1);
+        h->x[7] = sv39_tables(&m, RAM_BASE + 0x50000, PA2);
+        h->x[6] = CODE_VA;
+        h->x[8] = (uint64_t)PRV_S << MSTATUS_MPP_SHIFT;
+        h->x[9] = (PA2 >> 12) << PTE_PPN_SHIFT | PTE_R | PTE_X | PTE_A | PTE_V;
+        h->x[12] = CODE_VA + 0x1000; /* L0[0] through L0's own mapping */
+        h->x[16] = ~0ull >> 10;      /* PMP: all of memory */
+        h->x[17] = 0x1f;             /* NAPOT, RWX */
+        h->mtvec = spin;             /* a trap from S ends there (run_parked would run the ebreak at `stop`) */
+        for (int i = 0; i < 200 && !(h->pc == spin && h->mcause == CAUSE_BREAKPOINT); i++)
+            hart_run(h, 10000);
+        ck_assert_uint_eq(h->pc, spin);
+        ck_assert_uint_eq(h->mcause, CAUSE_BREAKPOINT);
+        ck_assert_uint_eq(h->mepc, CODE_VA + 4 * (LOOP_B + 3)); /* S-mode's ebreak */
+        ck_assert_uint_eq(h->x[11], 0);
+        ck_assert_uint_eq(h->x[10], SWITCHED_X10);
+#if defined(__x86_64__)
+        if (hot)
+            ck_assert_uint_gt(stats_of(&m).links, 0);
+#endif
+        unmake(&m);
+    }
+}
+
+START_TEST(satp_switch_between_linked_blocks) { remap_between_linked_blocks(true); }
+END_TEST
+
+START_TEST(sfence_vma_between_linked_blocks) { remap_between_linked_blocks(false); }
+END_TEST
+
+/*
+ * A loop of two linked blocks that never ends: [0] x10 += 1, nops to [63];
+ * [64] x11 += 1, [65] beq x0, x0, [0], [66] ebreak. At [80] the interrupt
+ * handler: x20 = 1, then j . (a loop of its own). Returns the hart with
+ * links made and MSIP enabled (not pending).
+ */
+#define SPIN_HANDLER 80
+static void spin_loop(struct machine *m)
+{
+    uint32_t code[SPIN_HANDLER + 2];
+    for (unsigned i = 0; i < SPIN_HANDLER; i++)
+        code[i] = NOP;
+    code[0] = i_type(0x13, 0, 10, 10, 1);
+    code[64] = i_type(0x13, 0, 11, 11, 1);
+    code[65] = b_type(0, 0, 0, -4 * 65);
+    code[66] = EBREAK;
+    code[SPIN_HANDLER] = i_type(0x13, 0, 20, 0, 1);
+    code[SPIN_HANDLER + 1] = j_type(0, 0);
+    write_program(m, code, SPIN_HANDLER + 2);
+    hart_reset(m->h, RAM_BASE);
+    m->h->mtvec = RAM_BASE + 4 * SPIN_HANDLER;
+    m->h->mie = MIP_MSIP;
+    m->h->mstatus |= MSTATUS_MIE;
+    /* A slice's allowance bounds the linked loop like any chain. */
+    uint64_t n = hart_run(m->h, 10000);
+    ck_assert_uint_ge(n, 10000);
+    ck_assert_uint_lt(n, 10000 + 2 * MAX_BLOCK_INSNS);
+    ck_assert_uint_gt(m->h->x[11], 10);
+#if defined(__x86_64__)
+    ck_assert_uint_gt(stats_of(m).links, 0);
+#endif
+}
+
+struct poke {
+    struct hart *h;
+    bool irq; /* else a stop request */
+};
+static void *poke_later(void *arg)
+{
+    const struct poke *p = arg;
+    struct timespec ts = { 0, 20 * 1000 * 1000 };
+    nanosleep(&ts, NULL);
+    if (p->irq) {
+        hart_set_pending(p->h, MIP_MSIP);
+        nanosleep(&ts, NULL);
+    }
+    hart_yield(p->h); /* the handler spins too: this ends the run */
+    return NULL;
+}
+
+/* Spins the hart in the linked loop until another thread, 20 ms on,
+ * posts an interrupt (irq) and then a stop request, or only the latter. */
+static void spin_until_poked(struct machine *m, bool irq)
+{
+    ck_assert(make(m, 1));
+    spin_loop(m);
+    struct poke p = { m->h, irq };
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, poke_later, &p), 0);
+    hart_run(m->h, UINT64_MAX / 2);
+    pthread_join(t, NULL);
+    ck_assert(m->h->yield);
+}
+
+/* An interrupt posted by another thread while the hart spins in linked
+ * blocks is taken (the link's check of link_end, which hart_set_pending
+ * zeroes), and the handler runs. Without the check the loop would never
+ * leave the linked blocks (and the test would time out). */
+START_TEST(interrupt_during_a_linked_loop)
+{
+    struct machine m;
+    spin_until_poked(&m, true);
+    ck_assert_uint_eq(m.h->mcause, CAUSE_INTERRUPT | IRQ_M_SOFT);
+    ck_assert_uint_lt(m.h->mepc, RAM_BASE + 4 * 66); /* taken in the loop */
+    ck_assert_uint_eq(m.h->x[20], 1);                /* the handler ran */
+    unmake(&m);
+}
+END_TEST
+
+/* A stop request (the debugger's, the monitor's: hart_yield) ends the run
+ * of a linked loop. */
+START_TEST(stop_request_during_a_linked_loop)
+{
+    struct machine m;
+    spin_until_poked(&m, false);
+    ck_assert_uint_gt(m.h->x[10], 100); /* it did spin */
+    ck_assert_uint_lt(m.h->pc, RAM_BASE + 4 * 66);
+    ck_assert_uint_eq(m.h->x[20], 0); /* no interrupt */
+    unmake(&m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("jit");
@@ -727,6 +985,11 @@ int main(void)
     tcase_add_test(tc, a_full_region_refuses_translations);
     tcase_add_test(tc, worst_blocks_translate);
     tcase_add_test(tc, rax_tracking_hazards);
+    tcase_add_test(tc, smc_into_a_linked_block);
+    tcase_add_test(tc, satp_switch_between_linked_blocks);
+    tcase_add_test(tc, sfence_vma_between_linked_blocks);
+    tcase_add_test(tc, interrupt_during_a_linked_loop);
+    tcase_add_test(tc, stop_request_during_a_linked_loop);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

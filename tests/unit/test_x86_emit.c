@@ -230,6 +230,11 @@ START_TEST(arithmetic)
         start();
         x86_test_m8i(&buf, base, 100, 1);
         EXPECT("test %s, #1", mem(m, base, 100, 1));
+        for (unsigned d = 0; d < NDISPS; d++) {
+            start();
+            x86_inc_m64(&buf, base, disps[d]);
+            EXPECT("inc %s", mem(m, base, disps[d], 8));
+        }
     }
     start();
     x86_cqo(&buf, true);
@@ -285,6 +290,22 @@ START_TEST(control)
     start();
     x86_ret(&buf);
     EXPECT("ret");
+    /* No-ops of every length, each one instruction (decoded() checks the
+     * length); lengths outside 1..7 are refused. */
+    for (unsigned len = 1; len <= 7; len++) {
+        start();
+        x86_nop(&buf, len);
+        ZydisDecodedInstruction insn;
+        ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+        ck_assert(!buf.overflow);
+        ck_assert_uint_eq(x86_len(&buf), len);
+        ck_assert(ZYAN_SUCCESS(ZydisDecoderDecodeFull(&dec, code, len, &insn, ops)));
+        ck_assert_uint_eq(insn.length, len);
+        ck_assert_int_eq(insn.mnemonic, ZYDIS_MNEMONIC_NOP);
+    }
+    start();
+    x86_nop(&buf, 8);
+    ck_assert(buf.overflow);
     /* In rel32 reach of the buffer: one call/jmp to the address itself
      * (decoded as if at AT = 0x1000, the buffer's address is elsewhere: the
      * decoded target is 0x1000 + (fn - code)). */
