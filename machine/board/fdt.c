@@ -234,6 +234,7 @@ static void add_root(struct dt *d, const struct dtb_params *p)
     dt_end(d);
     add_cpus(d, p);
     add_soc(d);
+    board_fdt_root(d); /* fw-cfg: systemd-detect-virt looks for it at the root */
     add_syscon(d, p, "poweroff", "syscon-poweroff", TEST_POWEROFF);
     add_syscon(d, p, "reboot", "syscon-reboot", TEST_RESET);
     dt_end(d);

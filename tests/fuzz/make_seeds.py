@@ -538,11 +538,45 @@ def semihost_seeds():
     return S
 
 
+FW_RAM, FW_STORE, FW_LOAD, FW_DMA, FW_FILE = range(5)
+
+
+def fw_dma(desc_off, control, length, address):
+    return bytes([FW_DMA]) + struct.pack("<HIIQ", desc_off, control, length, address)
+
+
+def fw_select(key):
+    """The selector store: big-endian, so the register value is swapped."""
+    return bytes([FW_STORE]) + struct.pack("<BBQ", 8, 1, ((key & 0xff) << 8) | (key >> 8))
+
+
+def fwcfg_seeds():
+    """fuzz_fwcfg inputs (its format is at the top of fuzz_fwcfg.c)."""
+    reads = lambda n: bytes([FW_LOAD, 0, 0]) * n
+    seeds = {
+        "signature": fw_select(0) + reads(4) + bytes([FW_LOAD, 0x10, 3, FW_LOAD, 0x14, 2]),
+        "directory": fw_select(0x19) + reads(4 + 64 * 2) + bytes([FW_LOAD, 0, 3]) * 8,
+        # SELECT|READ of etc/fdt (key 0x21 after "bootorder") into RAM, past its end
+        "dma_read": fw_dma(0x100, 0x0021000a, 400, RAM + 0x1000),
+        "dma_skip_read": fw_dma(0x100, 0x0021000c, 8, 0) + fw_dma(0x100, 2, 16, RAM + 0x1000),
+        "dma_write": fw_dma(0x100, 0x00210018, 4, RAM + 0x1000),
+        "dma_bad_addr": fw_dma(0x100, 0x0021000a, 16, 0x1000) + fw_dma(0x100, 0x0021000a, 0xffffffff, RAM),
+        "dma_desc_outside": fw_dma(0xfff8, 0x0021000a, 16, RAM),
+        # the DMA register in halves: high then low
+        "dma_halves": bytes([FW_RAM]) + struct.pack("<HB", 0x200, 16) + struct.pack(">IIQ", 0x0001000a, 4, RAM + 0x800)
+        + bytes([FW_STORE]) + struct.pack("<BBQ", 0x10, 2, 0) + bytes([FW_STORE]) + struct.pack("<BBQ", 0x14, 2, 0x00020080),
+        "files": b"".join(bytes([FW_FILE]) + struct.pack("<BH", i, 100 + i) for i in range(40))
+        + fw_select(0x19) + reads(64),
+        "bad_keys": fw_select(0x8001) + reads(2) + fw_select(0x4000) + reads(4) + fw_select(0xffff) + reads(2),
+    }
+    return seeds
+
+
 def main():
     outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
     for target, seeds in (("fuzz_machine", machine_seeds()), ("fuzz_jit", jit_seeds()), ("fuzz_load", load_seeds()),
                           ("fuzz_virtio", virtio_seeds()), ("fuzz_net", net_seeds()),
-                          ("fuzz_semihost", semihost_seeds())):
+                          ("fuzz_semihost", semihost_seeds()), ("fuzz_fwcfg", fwcfg_seeds())):
         d = os.path.join(outdir, target)
         os.makedirs(d, exist_ok=True)
         regress = {}
