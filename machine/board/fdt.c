@@ -192,6 +192,29 @@ void dt_plic_irq(struct dt *d, unsigned irq)
     dt_u32(d, "interrupt-parent", ph_plic(d->p));
 }
 
+/* /soc/pmu (QEMU 7.2's place) where the harts have Zihpm (the default
+ * model has not: its tree stays as it was). The riscv,pmu binding, as
+ * OpenSBI reads it: which counters may count which SBI PMU event (cycles:
+ * mcycle or mhpmcounter3..31; instructions: minstret or those), the
+ * mhpmevent selector of each (cpu/pmu.c: rivet's selectors 1 and 2 are the
+ * events' own numbers), and the raw events 1 and 2 on mhpmcounter3..31. */
+#define PMU_PROGRAMMABLE 0xfffffff8u
+static void add_pmu(struct dt *d)
+{
+    static const uint32_t counters[] = { 1, 1, PMU_PROGRAMMABLE | 1u << 0, 2, 2, PMU_PROGRAMMABLE | 1u << 2 };
+    static const uint32_t selectors[] = { 1, 0, 1, 2, 0, 2 };
+    static const uint32_t raw[] = { 0, 1, UINT32_MAX, UINT32_MAX, PMU_PROGRAMMABLE,
+                                    0, 2, UINT32_MAX, UINT32_MAX, PMU_PROGRAMMABLE };
+    if (!isa_has(d->p->isa, EXT_ZIHPM))
+        return;
+    dt_begin(d, "pmu");
+    dt_str(d, "compatible", "riscv,pmu");
+    dt_cells(d, "riscv,event-to-mhpmevent", selectors, 6);
+    dt_cells(d, "riscv,event-to-mhpmcounters", counters, 6);
+    dt_cells(d, "riscv,raw-event-to-mhpmcounters", raw, 10);
+    dt_end(d);
+}
+
 static void add_soc(struct dt *d)
 {
     dt_begin(d, "soc");
@@ -200,6 +223,7 @@ static void add_soc(struct dt *d)
     dt_str(d, "compatible", "simple-bus");
     dt_empty(d, "ranges");
     board_fdt_soc(d); /* every device's node, in the board table's order */
+    add_pmu(d);
     dt_end(d);
 }
 
