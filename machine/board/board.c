@@ -37,6 +37,10 @@ static const struct board_row rows[VIRT_DEV_COUNT] = {
     [VIRT_FW_CFG] = { { "fw-cfg",      0x10100000,     FW_CFG_MMIO_SIZE, 0 }, 1, 0,
                       bd_fw_cfg_create, bd_fw_cfg_destroy, bd_fw_cfg_region, bd_fw_cfg_fdt, bd_fw_cfg_save,
                       bd_fw_cfg_restore, bd_fw_cfg_reset, true },
+    /* QEMU's window for -device sysbus devices: rivet has none, the node is
+     * there (empty) because QEMU's tree has it. Nothing is mapped. */
+    [VIRT_PLATFORM_BUS] = { { "platform-bus", 0x4000000, 0x2000000, 0 }, 1, 0,
+                      NULL, NULL, NULL, bd_platform_bus_fdt, NULL, NULL, NULL, true },
     /* RAM: the bus's own (bus_init), its size from -m; fdt.c writes /memory. */
     [VIRT_DRAM]   = { { "memory",      RIVET_RAM_BASE, 0,        0 },  1, 0,
                       NULL, NULL, NULL, NULL, NULL, NULL, NULL },

@@ -42,6 +42,9 @@ BOARD_DEV_HOOKS(rtc)
 BOARD_DEV_HOOKS(test)
 BOARD_DEV_HOOKS(fw_cfg)
 
+/* The empty platform-bus node (dev_fwcfg.c, with the other QEMU-only nodes). */
+void bd_platform_bus_fdt(struct dt *d, const struct board_row *row, unsigned i);
+
 /* Reset hooks (board.h). */
 void bd_clint_reset(struct machine *m);
 void bd_plic_reset(struct machine *m);

@@ -12,6 +12,7 @@
  * rivet's own "etc/fdt", the device tree the guest was given in a1 (set
  * at every boot). ACPI's etc/table-loader and etc/acpi/ and SMBIOS's
  * etc/smbios/ are absent, as on QEMU 7.2's RISC-V virt board.
+ * Also the other node only QEMU's tree needs, the empty platform-bus.
  */
 #include "devices/fw_cfg.h"
 #include "machine/board/board_devs.h"
@@ -89,5 +90,22 @@ void bd_fw_cfg_fdt(struct dt *d, const struct board_row *row, unsigned i)
     dt_begin_dev(d, row->map.name, board_base(row, i), row->map.size);
     dt_str(d, "compatible", "qemu,fw-cfg-mmio");
     dt_empty(d, "dma-coherent");
+    dt_end(d);
+}
+
+/* QEMU's platform-bus@4000000: a simple-bus for dynamically added sysbus
+ * devices, empty on a QEMU command line without them and always empty on
+ * rivet; its ranges map the window 1:1 with one address and size cell. */
+void bd_platform_bus_fdt(struct dt *d, const struct board_row *row, unsigned i)
+{
+    static const char compat[] = "qemu,platform\0simple-bus";
+    uint64_t base = board_base(row, i);
+    uint32_t ranges[] = { 0, (uint32_t)(base >> 32), (uint32_t)base, (uint32_t)row->map.size };
+    dt_begin_at(d, row->map.name, base);
+    dt_u32(d, "interrupt-parent", dt_phandle_plic(d));
+    dt_cells(d, "ranges", ranges, 4);
+    dt_u32(d, "#address-cells", 1);
+    dt_u32(d, "#size-cells", 1);
+    dt_strs(d, "compatible", compat, sizeof compat);
     dt_end(d);
 }

@@ -63,7 +63,7 @@ void dt_empty(struct dt *d, const char *name)
         d->err = fdt_property(d->fdt, name, NULL, 0);
 }
 
-static void dt_cells(struct dt *d, const char *name, const uint32_t *cells, unsigned n)
+void dt_cells(struct dt *d, const char *name, const uint32_t *cells, unsigned n)
 {
     fdt32_t be[MAX_CELLS];
     for (unsigned i = 0; i < n && i < MAX_CELLS; i++)
@@ -178,11 +178,16 @@ void dt_per_hart_irqs(struct dt *d, uint32_t a, uint32_t b)
     dt_cells(d, "interrupts-extended", c, n);
 }
 
-void dt_begin_dev(struct dt *d, const char *name, uint64_t base, uint64_t size)
+void dt_begin_at(struct dt *d, const char *name, uint64_t base)
 {
     char node[48];
     node_name(node, sizeof node, name, base);
     dt_begin(d, node);
+}
+
+void dt_begin_dev(struct dt *d, const char *name, uint64_t base, uint64_t size)
+{
+    dt_begin_at(d, name, base);
     dt_reg(d, base, size);
 }
 
@@ -192,7 +197,7 @@ void dt_plic_irq(struct dt *d, unsigned irq)
     dt_u32(d, "interrupt-parent", ph_plic(d->p));
 }
 
-/* /soc/pmu (QEMU 7.2's place) where the harts have Zihpm (the default
+/* /pmu (where QEMU 7.2's is) where the harts have Zihpm (the default
  * model has not: its tree stays as it was). The riscv,pmu binding, as
  * OpenSBI reads it: which counters may count which SBI PMU event (cycles:
  * mcycle or mhpmcounter3..31; instructions: minstret or those), the
@@ -223,7 +228,6 @@ static void add_soc(struct dt *d)
     dt_str(d, "compatible", "simple-bus");
     dt_empty(d, "ranges");
     board_fdt_soc(d); /* every device's node, in the board table's order */
-    add_pmu(d);
     dt_end(d);
 }
 
@@ -258,7 +262,8 @@ static void add_root(struct dt *d, const struct dtb_params *p)
     dt_end(d);
     add_cpus(d, p);
     add_soc(d);
-    board_fdt_root(d); /* fw-cfg: systemd-detect-virt looks for it at the root */
+    board_fdt_root(d); /* fw-cfg (systemd-detect-virt looks for it at the root), platform-bus */
+    add_pmu(d);
     add_syscon(d, p, "poweroff", "syscon-poweroff", TEST_POWEROFF);
     add_syscon(d, p, "reboot", "syscon-reboot", TEST_RESET);
     dt_end(d);
