@@ -86,10 +86,15 @@ class HostNet:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # The same files on ::1, where slirp takes the guest's connections to fec0::2.
+        v6 = type("V6Server", (http.server.ThreadingHTTPServer,), {"address_family": socket.AF_INET6})
+        self.server6 = v6(("::1", self.port), handler)
+        threading.Thread(target=self.server6.serve_forever, daemon=True).start()
         self.fwd_port = free_port()
 
     def close(self):
         self.server.shutdown()
+        self.server6.shutdown()
 
 
 def check_net(child, args):
@@ -106,6 +111,14 @@ def check_net(child, args):
     else:
         out = run(child, f"wget -q -O /tmp/blob http://10.0.2.2:{net.port}/blob && md5sum /tmp/blob", 120)
         check(out.split()[:1] == [net.md5], f"the fetched file's md5 is {out!r}, expected {net.md5}")
+        # IPv6 (issue 25): an fec0::/64 address from slirp's router
+        # advertisements (SLAAC; Linux calls the old fec0::/10 prefix "site"
+        # scope), and the host reached at fec0::2.
+        addr = run(child, "for i in 1 2 3 4 5 6 7 8 9 10; do ip -6 addr show dev eth0 | grep -q 'inet6 fec0:' "
+                          "&& break; sleep 1; done; ip -6 addr show dev eth0", 60)
+        check(re.search(r"inet6 fec0::[0-9a-f:]+/64 scope (global|site)", addr), f"no fec0::/64 address: {addr!r}")
+        out = run(child, f"wget -q -O /tmp/blob6 http://[fec0::2]:{net.port}/blob && md5sum /tmp/blob6", 120)
+        check(out.split()[:1] == [net.md5], f"over IPv6 the fetched file's md5 is {out!r}, expected {net.md5}")
     token = f"guest-{os.getpid()}"
     run(child, f"mkdir -p /www && echo {token} > /www/index.html && httpd -p 8080 -h /www")
     got = ""

@@ -86,15 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (unsigned op = 0; in.left && op < F_MAX_OPS; op++) {
         switch (fuzz_take(&in, 1) % FOP_COUNT) {
-        case FOP_RAM: {
-            uint64_t off = fuzz_take(&in, 2);
-            size_t len = (size_t)fuzz_take(&in, 1);
-            if (len > in.left)
-                len = in.left;
-            bus_dma_write(&bus, F_RAM_BASE + off, in.p, len);
-            in.p += len, in.left -= len;
-            break;
-        }
+        case FOP_RAM: fuzz_bus_store(&bus, &in); break;
         case FOP_STORE:
         case FOP_LOAD: {
             bool store = in.p[-1] % FOP_COUNT == FOP_STORE;

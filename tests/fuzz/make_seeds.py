@@ -439,6 +439,18 @@ def net_seeds():
     dns = udp(40001, 53, bytes.fromhex("abcd01000001000000000000") + b"\x07example\x03com\x00\x00\x01\x00\x01")
     ns6 = bytes([0x60, 0, 0, 0]) + struct.pack("!HBB", 32, 58, 255) + bytes(16) + bytes.fromhex("ff0200000000000000000001ff000002")
     ns6 += bytes([135, 0, 0, 0]) + bytes(28)
+    # IPv6 (issue 25: slirp's IPv6 is on): a router solicitation from the
+    # link-local address (slirp answers with fec0::/64) and a ping to fec0::2.
+    def ip6_icmp(src, dst, body):
+        pseudo = src + dst + struct.pack("!IxxxB", len(body), 58)
+        body = body[:2] + struct.pack("!H", inet_sum(pseudo + body)) + body[4:]
+        return bytes([0x60, 0, 0, 0]) + struct.pack("!HBB", len(body), 58, 255) + src + dst + body
+    ll6 = bytes.fromhex("fe800000000000005054" + "00fffe123456")
+    gl6 = bytes.fromhex("fec00000000000005054" + "00fffe123456")
+    rs6 = ip6_icmp(ll6, bytes.fromhex("ff020000000000000000000000000002"),
+                   bytes([133, 0, 0, 0, 0, 0, 0, 0, 1, 1]) + GUEST_MAC)
+    ping6 = ip6_icmp(gl6, bytes.fromhex("fec00000000000000000000000000002"),
+                     struct.pack("!BBHHH", 128, 0, 0, 0x200, 1) + bytes(range(32)))
     issue16 = bytes.fromhex("52550a00020252540012345608004500002812340001401150800a00020f0a000202") + bytes(20)
     seeds = {
         "arp": frame(arp) + bytes([SERVICE]),
@@ -453,6 +465,8 @@ def net_seeds():
         "tcp_syn": frame(arp) + frame(ipv4(6, tcp_syn)) + bytes([SERVICE]),
         "dns": frame(ipv4(17, dns, dst=DNS_IP)) + bytes([SERVICE]),
         "ipv6_ns": frame(eth(bytes.fromhex("3333ff000002"), 0x86DD, ns6)),
+        "ipv6_rs_ping": frame(eth(bytes.fromhex("333300000002"), 0x86DD, rs6)) + bytes([SERVICE]) +
+                        frame(eth(GW_MAC, 0x86DD, ping6)) + bytes([SERVICE, TICK, 2, SERVICE]),
         "split_descriptors": bytes([1]) + frame(arp) + frame(ipv4(1, ping)),
     }
     return {name: (data if name == "split_descriptors" else bytes([0]) + data) for name, data in seeds.items()}, \
