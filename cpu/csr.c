@@ -23,6 +23,7 @@
 
 #include "cpu/hart.h"
 #include "cpu/vector.h"
+#include "rivet.h"
 
 /* Bits of a CSR number (priv. spec 2.1). */
 #define CSR_PRIV(n)      (((n) >> 8) & 3)
@@ -259,6 +260,8 @@ REG_ACCESSORS(scause, scause, ~0ull)
 REG_ACCESSORS(stval, stval, ~0ull)
 
 static uint64_t zero_read(struct hart *h, unsigned csr) { return 0; }
+static uint64_t marchid_read(struct hart *h, unsigned csr) { return RIVET_MARCHID; }
+static uint64_t mimpid_read(struct hart *h, unsigned csr) { return RIVET_MIMPID; }
 static uint64_t misa_read(struct hart *h, unsigned csr) { return h->misa; }
 static uint64_t mhartid_read(struct hart *h, unsigned csr) { return h->mhartid; }
 
@@ -510,7 +513,9 @@ static const struct csr_def csr_table[] = {
     ROW(CSR_SATP, satp_ok, satp_read, satp_write),
     ROW(CSR_SCOUNTOVF, NULL, scountovf_read, NULL),
 
-    RANGE(CSR_MVENDORID, CSR_MIMPID, NULL, zero_read, NULL),
+    ROW(CSR_MVENDORID, NULL, zero_read, NULL),
+    ROW(CSR_MARCHID, NULL, marchid_read, NULL),
+    ROW(CSR_MIMPID, NULL, mimpid_read, NULL),
     ROW(CSR_MHARTID, NULL, mhartid_read, NULL),
     ROW(CSR_MCONFIGPTR, NULL, zero_read, NULL),
     ROW(CSR_MSTATUS, NULL, mstatus_read, mstatus_write),

@@ -43,6 +43,13 @@
 #include <stdio.h>
 
 #define RIVET_VERSION "0.1.0"
+/* The harts' machine ids (README, "Documented choices"): mvendorid 0 (no
+ * JEDEC vendor id, as QEMU), marchid "rivt" in ASCII (non-zero with the
+ * MSB clear, the open-source form; rivet holds no entry of RISC-V's
+ * registry, whose ids are small numbers, so it cannot be taken for one),
+ * mimpid the version as major << 16 | minor << 8 | patch (as QEMU does). */
+#define RIVET_MARCHID UINT64_C(0x72697674)
+#define RIVET_MIMPID  UINT64_C(0x000100) /* RIVET_VERSION */
 #define RIVET_ERR_LEN 1024 /* messages longer than this keep their start and their reason (rivet/errfmt.h) */
 
 /* Process exit statuses (documented in `rivet --help`). A guest verdict is

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "devices/fw_cfg.h"
 #include "machine/board/board_devs.h"
 #include "machine/board/machine.h"
 #include "machine/host/display.h"
@@ -33,6 +34,13 @@ static const struct board_row rows[VIRT_DEV_COUNT] = {
                       bd_rtc_reset },
     [VIRT_TEST]   = { { "test",        0x100000,       0x1000,   0 },  1, 0,
                       bd_test_create, bd_test_destroy, bd_test_region, bd_test_fdt, NULL, NULL, NULL },
+    [VIRT_FW_CFG] = { { "fw-cfg",      0x10100000,     FW_CFG_MMIO_SIZE, 0 }, 1, 0,
+                      bd_fw_cfg_create, bd_fw_cfg_destroy, bd_fw_cfg_region, bd_fw_cfg_fdt, bd_fw_cfg_save,
+                      bd_fw_cfg_restore, bd_fw_cfg_reset, true },
+    /* QEMU's window for -device sysbus devices: rivet has none, the node is
+     * there (empty) because QEMU's tree has it. Nothing is mapped. */
+    [VIRT_PLATFORM_BUS] = { { "platform-bus", 0x4000000, 0x2000000, 0 }, 1, 0,
+                      NULL, NULL, NULL, bd_platform_bus_fdt, NULL, NULL, NULL, true },
     /* RAM: the bus's own (bus_init), its size from -m; fdt.c writes /memory. */
     [VIRT_DRAM]   = { { "memory",      RIVET_RAM_BASE, 0,        0 },  1, 0,
                       NULL, NULL, NULL, NULL, NULL, NULL, NULL },
@@ -117,14 +125,18 @@ void board_destroy_devices(struct machine *m)
             rows[i].destroy(m);
 }
 
-void board_fdt_soc(struct dt *d)
+static void fdt_rows(struct dt *d, bool root)
 {
     for (unsigned k = 0; k < VIRT_DEV_COUNT; k++) {
         const struct board_row *r = &rows[k];
-        for (unsigned i = instances(r); r->fdt_node && i-- > 0;)
+        for (unsigned i = instances(r); r->fdt_node && r->root == root && i-- > 0;)
             r->fdt_node(d, r, i);
     }
 }
+
+void board_fdt_soc(struct dt *d) { fdt_rows(d, false); }
+
+void board_fdt_root(struct dt *d) { fdt_rows(d, true); }
 
 /* The virtio-mmio row's create: the slots' devices, each kind in turn,
  * then one transport per slot (an empty slot answers device ID 0). */

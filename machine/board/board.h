@@ -70,6 +70,7 @@ struct board_row {
     board_save_fn save;
     board_restore_fn restore;
     void (*reset)(struct machine *m); /* every instance to its power-on state; NULL: none */
+    bool root;                        /* fdt_node writes a node at the root, not under /soc (QEMU's fw-cfg) */
 };
 
 /* The row of a device, and the whole table (VIRT_DEV_COUNT rows, indexed
@@ -125,5 +126,7 @@ void board_destroy_devices(struct machine *m);
  * highest first, as QEMU's tree lists the virtio-mmio slots (Linux probes
  * in tree order, so the slot QEMU gives the first -device is /dev/vda). */
 void board_fdt_soc(struct dt *d);
+/* fdt.c: the nodes of the rows whose node sits at the root (row.root). */
+void board_fdt_root(struct dt *d);
 
 #endif

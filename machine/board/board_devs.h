@@ -1,6 +1,6 @@
 /*
  * The hooks of the board table's rows (board.h), one group per device, each
- * in the device's board file: dev_soc.c (the ROM, CLINT, PLIC, UART,
+ * in the device's board file: dev_fwcfg.c (fw_cfg), dev_soc.c (the ROM, CLINT, PLIC, UART,
  * virtio-mmio transports, RTC and test device), dev_blk.c, dev_rng.c and
  * dev_net.c (the virtio devices the configuration places in slots). Only
  * board.c's tables call them.
@@ -31,6 +31,7 @@ BOARD_DEV_SNAP(plic)
 BOARD_DEV_SNAP(uart)
 BOARD_DEV_SNAP(virtio)
 BOARD_DEV_SNAP(rtc)
+BOARD_DEV_SNAP(fw_cfg)
 
 BOARD_DEV_HOOKS(rom)
 BOARD_DEV_HOOKS(clint)
@@ -39,6 +40,10 @@ BOARD_DEV_HOOKS(uart)
 BOARD_DEV_HOOKS(virtio)
 BOARD_DEV_HOOKS(rtc)
 BOARD_DEV_HOOKS(test)
+BOARD_DEV_HOOKS(fw_cfg)
+
+/* The empty platform-bus node (dev_fwcfg.c, with the other QEMU-only nodes). */
+void bd_platform_bus_fdt(struct dt *d, const struct board_row *row, unsigned i);
 
 /* Reset hooks (board.h). */
 void bd_clint_reset(struct machine *m);
@@ -46,6 +51,10 @@ void bd_plic_reset(struct machine *m);
 void bd_uart_reset(struct machine *m);
 void bd_virtio_reset(struct machine *m);
 void bd_rtc_reset(struct machine *m);
+void bd_fw_cfg_reset(struct machine *m);
+
+/* boot.c, once the guest's device tree is placed: fw_cfg's etc/fdt. */
+bool bd_fw_cfg_set_dtb(struct machine *m, char *err, size_t errlen);
 
 /* Kinds of virtio device (board_virtio_types). */
 bool bd_blk_create(struct machine *m, char *err, size_t errlen);

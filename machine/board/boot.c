@@ -14,6 +14,7 @@
 #include "machine/board/board.h"
 #include "machine/debug/monitor.h"
 #include "machine/host/display.h"
+#include "machine/board/board_devs.h"
 #include "machine/board/fdt.h"
 #include "machine/host/hostfile.h"
 #include "machine/board/loader.h"
@@ -230,7 +231,7 @@ static bool place_dtb(struct machine *m, struct boot_state *st, char *err, size_
     }
     memcpy(dst, m->dtb, m->dtb_size);
     m->dtb_addr = addr;
-    return true;
+    return bd_fw_cfg_set_dtb(m, err, errlen); /* the same blob as fw_cfg's etc/fdt */
 }
 
 static bool attach_htif(struct machine *m, const struct load_info *info, char *err, size_t errlen)

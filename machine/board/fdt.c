@@ -63,7 +63,7 @@ void dt_empty(struct dt *d, const char *name)
         d->err = fdt_property(d->fdt, name, NULL, 0);
 }
 
-static void dt_cells(struct dt *d, const char *name, const uint32_t *cells, unsigned n)
+void dt_cells(struct dt *d, const char *name, const uint32_t *cells, unsigned n)
 {
     fdt32_t be[MAX_CELLS];
     for (unsigned i = 0; i < n && i < MAX_CELLS; i++)
@@ -178,11 +178,16 @@ void dt_per_hart_irqs(struct dt *d, uint32_t a, uint32_t b)
     dt_cells(d, "interrupts-extended", c, n);
 }
 
-void dt_begin_dev(struct dt *d, const char *name, uint64_t base, uint64_t size)
+void dt_begin_at(struct dt *d, const char *name, uint64_t base)
 {
     char node[48];
     node_name(node, sizeof node, name, base);
     dt_begin(d, node);
+}
+
+void dt_begin_dev(struct dt *d, const char *name, uint64_t base, uint64_t size)
+{
+    dt_begin_at(d, name, base);
     dt_reg(d, base, size);
 }
 
@@ -190,6 +195,29 @@ void dt_plic_irq(struct dt *d, unsigned irq)
 {
     dt_u32(d, "interrupts", irq);
     dt_u32(d, "interrupt-parent", ph_plic(d->p));
+}
+
+/* /pmu (where QEMU 7.2's is) where the harts have Zihpm (the default
+ * model has not: its tree stays as it was). The riscv,pmu binding, as
+ * OpenSBI reads it: which counters may count which SBI PMU event (cycles:
+ * mcycle or mhpmcounter3..31; instructions: minstret or those), the
+ * mhpmevent selector of each (cpu/pmu.c: rivet's selectors 1 and 2 are the
+ * events' own numbers), and the raw events 1 and 2 on mhpmcounter3..31. */
+#define PMU_PROGRAMMABLE 0xfffffff8u
+static void add_pmu(struct dt *d)
+{
+    static const uint32_t counters[] = { 1, 1, PMU_PROGRAMMABLE | 1u << 0, 2, 2, PMU_PROGRAMMABLE | 1u << 2 };
+    static const uint32_t selectors[] = { 1, 0, 1, 2, 0, 2 };
+    static const uint32_t raw[] = { 0, 1, UINT32_MAX, UINT32_MAX, PMU_PROGRAMMABLE,
+                                    0, 2, UINT32_MAX, UINT32_MAX, PMU_PROGRAMMABLE };
+    if (!isa_has(d->p->isa, EXT_ZIHPM))
+        return;
+    dt_begin(d, "pmu");
+    dt_str(d, "compatible", "riscv,pmu");
+    dt_cells(d, "riscv,event-to-mhpmevent", selectors, 6);
+    dt_cells(d, "riscv,event-to-mhpmcounters", counters, 6);
+    dt_cells(d, "riscv,raw-event-to-mhpmcounters", raw, 10);
+    dt_end(d);
 }
 
 static void add_soc(struct dt *d)
@@ -234,6 +262,8 @@ static void add_root(struct dt *d, const struct dtb_params *p)
     dt_end(d);
     add_cpus(d, p);
     add_soc(d);
+    board_fdt_root(d); /* fw-cfg (systemd-detect-virt looks for it at the root), platform-bus */
+    add_pmu(d);
     add_syscon(d, p, "poweroff", "syscon-poweroff", TEST_POWEROFF);
     add_syscon(d, p, "reboot", "syscon-reboot", TEST_RESET);
     dt_end(d);

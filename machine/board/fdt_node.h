@@ -21,7 +21,11 @@ struct dt;
 
 /* Node NAME@BASE (hex) with reg = <base size> (2 address and size cells). */
 void dt_begin_dev(struct dt *d, const char *name, uint64_t base, uint64_t size);
+/* Node NAME@BASE with no reg (a bus node: platform-bus). */
+void dt_begin_at(struct dt *d, const char *name, uint64_t base);
 void dt_end(struct dt *d);
+/* n cells (at most 32), big-endian as the tree stores them. */
+void dt_cells(struct dt *d, const char *name, const uint32_t *cells, unsigned n);
 void dt_str(struct dt *d, const char *name, const char *value);
 /* A string list given as "a\0b" with its length including the last NUL. */
 void dt_strs(struct dt *d, const char *name, const char *list, size_t len);

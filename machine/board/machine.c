@@ -279,6 +279,7 @@ static void init_locks(struct machine_locks *l)
     pthread_mutexattr_settype(&rec, PTHREAD_MUTEX_RECURSIVE);
     pthread_mutex_init(&l->uart, NULL);
     pthread_mutex_init(&l->rtc, NULL);
+    pthread_mutex_init(&l->fw_cfg, NULL);
     pthread_mutex_init(&l->console, &rec);
     pthread_mutexattr_destroy(&rec);
     pthread_mutex_init(&l->exit, NULL);
@@ -290,6 +291,7 @@ static void destroy_locks(struct machine_locks *l)
 {
     pthread_mutex_destroy(&l->uart);
     pthread_mutex_destroy(&l->rtc);
+    pthread_mutex_destroy(&l->fw_cfg);
     pthread_mutex_destroy(&l->console);
     pthread_mutex_destroy(&l->exit);
     for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++)

@@ -70,7 +70,7 @@
  *   idle_cap_ns.
  * - Shared state and its rule:
  *     device state        the device's lock (mmu/bus.h): m->locks.uart for
- *                         the UART, .rtc, .slot[i] for virtio-mmio slot i;
+ *                         the UART, .rtc, .fw_cfg, .slot[i] for virtio-mmio slot i;
  *                         CLINT and PLIC have their own.
  *     m->console, the terminal buffers, the expect script, --console-log
  *                         m->locks.console (the console chardev takes it;
@@ -200,6 +200,7 @@ struct machine {
     struct uart16550 *uart;
     struct goldfish_rtc *rtc;
     struct sifive_test *test;
+    struct fw_cfg *fw_cfg;
     struct blockdev *disks[RIVET_VIRTIO_SLOTS];
     struct virtio_device *vdevs[RIVET_VIRTIO_SLOTS];
     struct virtio_mmio *virtio[RIVET_VIRTIO_SLOTS];
@@ -235,7 +236,7 @@ struct machine {
 
     /* Threads (see "Threads" above). */
     struct machine_locks {
-        pthread_mutex_t uart, rtc, slot[RIVET_VIRTIO_SLOTS];
+        pthread_mutex_t uart, rtc, fw_cfg, slot[RIVET_VIRTIO_SLOTS];
         pthread_mutex_t console, exit;
     } locks;
     struct chardev console_inner; /* what m->console wraps with locks.console */

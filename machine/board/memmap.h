@@ -18,9 +18,11 @@ enum virt_dev {
     VIRT_CLINT,
     VIRT_PLIC,
     VIRT_UART0,
-    VIRT_VIRTIO, /* first of RIVET_VIRTIO_SLOTS slots, VIRT_VIRTIO_STRIDE apart */
-    VIRT_RTC,    /* goldfish RTC */
-    VIRT_TEST,   /* sifive test: poweroff / reboot */
+    VIRT_VIRTIO,       /* first of RIVET_VIRTIO_SLOTS slots, VIRT_VIRTIO_STRIDE apart */
+    VIRT_RTC,          /* goldfish RTC */
+    VIRT_TEST,         /* sifive test: poweroff / reboot */
+    VIRT_FW_CFG,       /* QEMU's fw_cfg (a node at the root, as QEMU's) */
+    VIRT_PLATFORM_BUS, /* QEMU's dynamic sysbus window: an empty node, no devices */
     VIRT_DRAM,
     VIRT_DEV_COUNT,
 };

@@ -212,6 +212,7 @@ void machine_attach_sbi(struct machine *m)
         .hart_state = hart_state, .hart_start = hart_start, .hart_stop = hart_stop,
         .hart_suspend = hart_suspend, .system_reset = system_reset,
         .csr_read = pmu_csr_read, .csr_write = pmu_csr_write,
+        .marchid = RIVET_MARCHID, .mimpid = RIVET_MIMPID,
         /* clang-format on */
         /* The PMU extension where the harts have programmable counters. */
         .pmu_counters = isa_has(&m->harts[0].isa, EXT_ZIHPM) ? 0xfffffff8u : 0,

@@ -257,6 +257,14 @@ struct net_user *net_user_create(const char *const *hostfwd, unsigned nhostfwd, 
     inet_aton("10.0.2.2", &cfg.vhost);
     inet_aton("10.0.2.15", &cfg.vdhcp_start);
     inet_aton("10.0.2.3", &cfg.vnameserver);
+    /* IPv6 as QEMU's user network: slirp answers router solicitations for
+     * fec0::/64 (the guest configures a global address by SLAAC) and is
+     * fec0::2 (the host) and fec0::3 (DNS). */
+    cfg.in6_enabled = true;
+    inet_pton(AF_INET6, "fec0::", &cfg.vprefix_addr6);
+    cfg.vprefix_len = 64;
+    inet_pton(AF_INET6, "fec0::2", &cfg.vhost6);
+    inet_pton(AF_INET6, "fec0::3", &cfg.vnameserver6);
     n->slirp = slirp_new(&cfg, &callbacks, n);
     if (!n->slirp) {
         machine_err(err, errlen, "cannot start the user network (libslirp)");

@@ -122,10 +122,15 @@ class HostNet:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # The same files on ::1, where slirp takes the guest's connections to fec0::2.
+        v6 = type("V6Server", (http.server.ThreadingHTTPServer,), {"address_family": socket.AF_INET6})
+        self.server6 = v6(("::1", self.port), handler)
+        threading.Thread(target=self.server6.serve_forever, daemon=True).start()
         self.fwd_port = free_port()
 
     def close(self):
         self.server.shutdown()
+        self.server6.shutdown()
 
 
 def check_net(child, args):
@@ -142,6 +147,14 @@ def check_net(child, args):
     else:
         out = run(child, f"wget -q -O /tmp/blob http://10.0.2.2:{net.port}/blob && md5sum /tmp/blob", 120)
         check(out.split()[:1] == [net.md5], f"the fetched file's md5 is {out!r}, expected {net.md5}")
+        # IPv6 (issue 25): an fec0::/64 address from slirp's router
+        # advertisements (SLAAC; Linux calls the old fec0::/10 prefix "site"
+        # scope), and the host reached at fec0::2.
+        addr = run(child, "for i in 1 2 3 4 5 6 7 8 9 10; do ip -6 addr show dev eth0 | grep -q 'inet6 fec0:' "
+                          "&& break; sleep 1; done; ip -6 addr show dev eth0", 60)
+        check(re.search(r"inet6 fec0::[0-9a-f:]+/64 scope (global|site)", addr), f"no fec0::/64 address: {addr!r}")
+        out = run(child, f"wget -q -O /tmp/blob6 http://[fec0::2]:{net.port}/blob && md5sum /tmp/blob6", 120)
+        check(out.split()[:1] == [net.md5], f"over IPv6 the fetched file's md5 is {out!r}, expected {net.md5}")
     token = f"guest-{os.getpid()}"
     run(child, f"mkdir -p /www && echo {token} > /www/index.html && httpd -p 8080 -h /www")
     got = ""
@@ -188,6 +201,49 @@ def reboots(child, args):
         up = float(run(child, "cut -d' ' -f1 /proc/uptime").splitlines()[-1])
         if up > 300:
             raise StageFailed(17, f"reboot {k}: uptime {up} s, the kernel did not start over")
+
+
+def cpio_newc(files):
+    """A newc cpio archive of {path: (mode, bytes)} (the kernel's initramfs
+    format: buffer-format.rst), with its TRAILER!!! entry."""
+    out = bytearray()
+    for ino, (name, (mode, data)) in enumerate(list(files.items()) + [("TRAILER!!!", (0, b""))], 1):
+        path = name.encode() + b"\0"
+        fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(path), 0]
+        out += b"070701" + b"".join(b"%08X" % f for f in fields) + path
+        out += b"\0" * (-len(out) % 4) + data
+        out += b"\0" * (-len(out) % 4)
+    return bytes(out)
+
+
+def initrd_with(initrd, files, tmp):
+    """The initramfs with files added: a second gzip'd cpio appended, which
+    the kernel unpacks over the first."""
+    import gzip
+    path = os.path.join(tmp, "initrd-extra.cpio.gz")
+    with open(initrd, "rb") as f, open(path, "wb") as out:
+        out.write(f.read())
+        out.write(gzip.compress(cpio_newc(files)))
+    return path
+
+
+def check_perf(child, args):
+    """--perf: the guest's perf_event_open counts a known loop's user-mode
+    instructions and cycles (issue 20's last item, issue 25)."""
+    n = 200000
+    out = run(child, f"/bin/perf_count {n}", 120)
+    m = re.search(r"perf: instructions=(\d+) cycles=(\d+) iterations=(\d+) user_only=(\d)", out)
+    check(m is not None, f"perf_count failed: {out!r}")
+    insns, cycles = int(m.group(1)), int(m.group(2))
+    check(insns >= 2 * n, f"perf counted {insns} instructions for a loop of {n} iterations (>= {2 * n} expected)")
+    check(cycles > 0, f"perf counted {cycles} cycles")
+    if args.cpu:
+        # A model with Zihpm: the SBI PMU (built-in or OpenSBI's), which
+        # filters by mode, so the count is the loop's and little else.
+        pmu = run(child, "dmesg | grep -E 'riscv-pmu-sbi|Legacy PMU'")
+        check("SBI PMU extension is available" in pmu, f"Linux did not take the SBI PMU: {pmu!r}")
+        check(m.group(4) == "1" and insns < 3 * n, f"perf counted {insns} user-mode instructions for {n} iterations")
+    print(f"perf: {insns} instructions, {cycles} cycles for {n} iterations (user only: {m.group(4)})", flush=True)
 
 
 def boot_and_check(args, disk, log):
@@ -243,6 +299,14 @@ def boot_and_check(args, disk, log):
 
         if args.net:
             check_net(child, args)
+
+        # rivet presents itself as QEMU's virt board: systemd-detect-virt
+        # looks for this node to say "qemu".
+        fwcfg = run(child, "ls /proc/device-tree | cat; cat /proc/device-tree/fw-cfg@10100000/compatible; echo")
+        check("fw-cfg@10100000" in fwcfg.split() and "qemu,fw-cfg-mmio" in fwcfg, f"no fw-cfg node: {fwcfg!r}")
+
+        if args.perf:
+            check_perf(child, args)
 
         bad = run(child, "dmesg | grep -E 'Oops|BUG|WARNING' | head -5")
         check(bad == "", f"dmesg reports problems:\n{bad}")
@@ -304,6 +368,8 @@ def main():
     p.add_argument("--net-restrict", action="store_true",
                    help="with --net: restrict=on, so only the forwarded port works")
     p.add_argument("--accel", default=None, help="rivet's -accel, e.g. tcg,thread=single (issue 19)")
+    p.add_argument("--perf", default=None,
+                   help="a static riscv64 perf_count program: added to the initramfs as /bin/perf_count and run")
     p.add_argument("--reboots", type=int, default=0, help="reboot the guest this many times first (issue 23)")
     p.add_argument("--log", required=True)
     p.add_argument("--timeout", type=int, default=600)
@@ -324,6 +390,9 @@ def main():
         disk = os.path.join(tmp, "disk.img")
         shutil.copyfile(args.disk, disk)
         args.net = HostNet(tmp) if args.net else None
+        if args.perf:
+            with open(args.perf, "rb") as f:
+                args.initrd = initrd_with(args.initrd, {"bin/perf_count": (0o100755, f.read())}, tmp)
         with open(args.log, "w") as log:
             try:
                 for attempt in range(5):

@@ -136,16 +136,19 @@ static inline uint64_t fuzz_take(struct fuzz_in *in, unsigned bytes)
 }
 
 /* The RAM-store operation the scripts share: u16 offset, u8 length, then
- * that many bytes (fewer when the input ends), stored at RAM + offset. */
-static inline void fuzz_ram_store(struct machine *m, struct fuzz_in *in)
+ * that many bytes (fewer when the input ends), stored at RAM + offset (on
+ * a machine's bus, or on a bare bus whose RAM starts at RIVET_RAM_BASE). */
+static inline void fuzz_bus_store(struct bus *bus, struct fuzz_in *in)
 {
     uint64_t off = fuzz_take(in, 2);
     size_t len = (size_t)fuzz_take(in, 1);
     if (len > in->left)
         len = in->left;
-    bus_dma_write(&m->bus, RIVET_RAM_BASE + off, in->p, len);
+    bus_dma_write(bus, RIVET_RAM_BASE + off, in->p, len);
     in->p += len, in->left -= len;
 }
+
+static inline void fuzz_ram_store(struct machine *m, struct fuzz_in *in) { fuzz_bus_store(&m->bus, in); }
 
 /* The modern virtio-mmio bring-up of one queue, as a driver does it (reset,
  * ACKNOWLEDGE, DRIVER, features with VERSION_1, FEATURES_OK, the queue's

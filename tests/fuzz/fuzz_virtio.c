@@ -101,15 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static uint8_t frame[VIRTIO_NET_MAX_FRAME + 8];
     for (unsigned op = 0; in.left && op < V_MAX_OPS; op++) {
         switch (fuzz_take(&in, 1) % VOP_COUNT) {
-        case VOP_RAM: {
-            uint64_t off = fuzz_take(&in, 2);
-            size_t len = (size_t)fuzz_take(&in, 1);
-            if (len > in.left)
-                len = in.left;
-            bus_dma_write(&v.bus, V_RAM_BASE + off, in.p, len);
-            in.p += len, in.left -= len;
-            break;
-        }
+        case VOP_RAM: fuzz_bus_store(&v.bus, &in); break;
         case VOP_STORE: {
             uint64_t off = fuzz_take(&in, 2) % 0x200;
             unsigned sz = 1u << (fuzz_take(&in, 1) % 3);

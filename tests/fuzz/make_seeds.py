@@ -439,6 +439,18 @@ def net_seeds():
     dns = udp(40001, 53, bytes.fromhex("abcd01000001000000000000") + b"\x07example\x03com\x00\x00\x01\x00\x01")
     ns6 = bytes([0x60, 0, 0, 0]) + struct.pack("!HBB", 32, 58, 255) + bytes(16) + bytes.fromhex("ff0200000000000000000001ff000002")
     ns6 += bytes([135, 0, 0, 0]) + bytes(28)
+    # IPv6 (issue 25: slirp's IPv6 is on): a router solicitation from the
+    # link-local address (slirp answers with fec0::/64) and a ping to fec0::2.
+    def ip6_icmp(src, dst, body):
+        pseudo = src + dst + struct.pack("!IxxxB", len(body), 58)
+        body = body[:2] + struct.pack("!H", inet_sum(pseudo + body)) + body[4:]
+        return bytes([0x60, 0, 0, 0]) + struct.pack("!HBB", len(body), 58, 255) + src + dst + body
+    ll6 = bytes.fromhex("fe800000000000005054" + "00fffe123456")
+    gl6 = bytes.fromhex("fec00000000000005054" + "00fffe123456")
+    rs6 = ip6_icmp(ll6, bytes.fromhex("ff020000000000000000000000000002"),
+                   bytes([133, 0, 0, 0, 0, 0, 0, 0, 1, 1]) + GUEST_MAC)
+    ping6 = ip6_icmp(gl6, bytes.fromhex("fec00000000000000000000000000002"),
+                     struct.pack("!BBHHH", 128, 0, 0, 0x200, 1) + bytes(range(32)))
     issue16 = bytes.fromhex("52550a00020252540012345608004500002812340001401150800a00020f0a000202") + bytes(20)
     seeds = {
         "arp": frame(arp) + bytes([SERVICE]),
@@ -453,6 +465,8 @@ def net_seeds():
         "tcp_syn": frame(arp) + frame(ipv4(6, tcp_syn)) + bytes([SERVICE]),
         "dns": frame(ipv4(17, dns, dst=DNS_IP)) + bytes([SERVICE]),
         "ipv6_ns": frame(eth(bytes.fromhex("3333ff000002"), 0x86DD, ns6)),
+        "ipv6_rs_ping": frame(eth(bytes.fromhex("333300000002"), 0x86DD, rs6)) + bytes([SERVICE]) +
+                        frame(eth(GW_MAC, 0x86DD, ping6)) + bytes([SERVICE, TICK, 2, SERVICE]),
         "split_descriptors": bytes([1]) + frame(arp) + frame(ipv4(1, ping)),
     }
     return {name: (data if name == "split_descriptors" else bytes([0]) + data) for name, data in seeds.items()}, \
@@ -538,11 +552,45 @@ def semihost_seeds():
     return S
 
 
+FW_RAM, FW_STORE, FW_LOAD, FW_DMA, FW_FILE = range(5)
+
+
+def fw_dma(desc_off, control, length, address):
+    return bytes([FW_DMA]) + struct.pack("<HIIQ", desc_off, control, length, address)
+
+
+def fw_select(key):
+    """The selector store: big-endian, so the register value is swapped."""
+    return bytes([FW_STORE]) + struct.pack("<BBQ", 8, 1, ((key & 0xff) << 8) | (key >> 8))
+
+
+def fwcfg_seeds():
+    """fuzz_fwcfg inputs (its format is at the top of fuzz_fwcfg.c)."""
+    reads = lambda n: bytes([FW_LOAD, 0, 0]) * n
+    seeds = {
+        "signature": fw_select(0) + reads(4) + bytes([FW_LOAD, 0x10, 3, FW_LOAD, 0x14, 2]),
+        "directory": fw_select(0x19) + reads(4 + 64 * 2) + bytes([FW_LOAD, 0, 3]) * 8,
+        # SELECT|READ of etc/fdt (key 0x21 after "bootorder") into RAM, past its end
+        "dma_read": fw_dma(0x100, 0x0021000a, 400, RAM + 0x1000),
+        "dma_skip_read": fw_dma(0x100, 0x0021000c, 8, 0) + fw_dma(0x100, 2, 16, RAM + 0x1000),
+        "dma_write": fw_dma(0x100, 0x00210018, 4, RAM + 0x1000),
+        "dma_bad_addr": fw_dma(0x100, 0x0021000a, 16, 0x1000) + fw_dma(0x100, 0x0021000a, 0xffffffff, RAM),
+        "dma_desc_outside": fw_dma(0xfff8, 0x0021000a, 16, RAM),
+        # the DMA register in halves: high then low
+        "dma_halves": bytes([FW_RAM]) + struct.pack("<HB", 0x200, 16) + struct.pack(">IIQ", 0x0001000a, 4, RAM + 0x800)
+        + bytes([FW_STORE]) + struct.pack("<BBQ", 0x10, 2, 0) + bytes([FW_STORE]) + struct.pack("<BBQ", 0x14, 2, 0x00020080),
+        "files": b"".join(bytes([FW_FILE]) + struct.pack("<BH", i, 100 + i) for i in range(40))
+        + fw_select(0x19) + reads(64),
+        "bad_keys": fw_select(0x8001) + reads(2) + fw_select(0x4000) + reads(4) + fw_select(0xffff) + reads(2),
+    }
+    return seeds
+
+
 def main():
     outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
     for target, seeds in (("fuzz_machine", machine_seeds()), ("fuzz_jit", jit_seeds()), ("fuzz_load", load_seeds()),
                           ("fuzz_virtio", virtio_seeds()), ("fuzz_net", net_seeds()),
-                          ("fuzz_semihost", semihost_seeds())):
+                          ("fuzz_semihost", semihost_seeds()), ("fuzz_fwcfg", fwcfg_seeds())):
         d = os.path.join(outdir, target)
         os.makedirs(d, exist_ok=True)
         regress = {}

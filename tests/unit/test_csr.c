@@ -8,6 +8,7 @@
 
 #include "cpu/hart.h"
 #include "cpu/insn_table.h"
+#include "rivet.h"
 
 #define RAM_BASE 0x80000000ull
 #define RAM_SIZE (1ull << 20)
@@ -118,6 +119,16 @@ START_TEST(test_read_only_numbers)
     in = csr_insn(exec_csrrs, CSR_MVENDORID, 10, 0);
     ck_assert_int_eq(in.fn(h, &in), EXEC_NEXT);
     ck_assert_uint_eq(h->x[10], 0);
+
+    /* rivet's ids (include/rivet.h): marchid and mimpid are not 0. */
+    uint64_t v;
+    ck_assert_int_eq(csr_read(h, CSR_MARCHID, &v), 0);
+    ck_assert_uint_eq(v, RIVET_MARCHID);
+    ck_assert_uint_ne(v, 0);
+    ck_assert_int_eq(csr_read(h, CSR_MIMPID, &v), 0);
+    ck_assert_uint_eq(v, RIVET_MIMPID);
+    ck_assert_uint_ne(v, 0);
+    ck_assert_int_eq(csr_write(h, CSR_MARCHID, 0), CAUSE_ILLEGAL_INSTRUCTION);
 
     /* csrrsi with uimm 0 on a nonexistent CSR still traps; rd untouched. */
     h->x[11] = 77;
