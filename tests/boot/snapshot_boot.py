@@ -190,20 +190,30 @@ def restore_and_check(args, tmp, snap, c1, log):
     print(f"ok: counter {c1} saved, {c2} -> {c3} after the restore")
 
 
-def main():
+def guest_parser():
+    """The options every snapshot boot test takes (snapshot_clones.py too)."""
     p = argparse.ArgumentParser()
-    p.add_argument("--rivet", required=True)
-    p.add_argument("--kernel", required=True)
-    p.add_argument("--initrd", required=True)
-    p.add_argument("--disk", required=True)
-    p.add_argument("--log", required=True)
-    p.add_argument("--smp", type=int, default=1)
-    p.add_argument("--big-overlay", action="store_true")
-    args = p.parse_args()
+    for opt in ("--rivet", "--kernel", "--initrd", "--disk", "--log"):
+        p.add_argument(opt, required=True)
+    return p
+
+
+def images_missing(args):
+    """Whether the guest images are missing (the test is then skipped)."""
     for path in (args.kernel, args.initrd, args.disk):
         if not os.path.exists(path):
             print(f"skipped: {path} is missing (scripts/build-guest builds the guest)")
-            return 77
+            return True
+    return False
+
+
+def main():
+    p = guest_parser()
+    p.add_argument("--smp", type=int, default=1)
+    p.add_argument("--big-overlay", action="store_true")
+    args = p.parse_args()
+    if images_missing(args):
+        return 77
     with tempfile.TemporaryDirectory() as tmp, open(args.log, "w") as log:
         snap = os.path.join(tmp, "boot.snap")
         if args.big_overlay:

@@ -18,7 +18,6 @@ printed, not asserted (bench/run's snapshot section has the target).
     snapshot_clones.py --rivet R --kernel Image --initrd I --disk D --log L [--clones N] [--mem 512M]
 
 Exit 0 pass, 1 fail, 77 skipped (no guest images)."""
-import argparse
 import os
 import socket
 import subprocess
@@ -29,7 +28,7 @@ import time
 import pexpect
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from snapshot_boot import PROMPT, fail, hmp, run  # noqa: E402
+from snapshot_boot import PROMPT, fail, guest_parser, hmp, images_missing, run  # noqa: E402
 
 
 def base_args(args):
@@ -107,19 +106,12 @@ def wait_all(clones, limit=300):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--rivet", required=True)
-    p.add_argument("--kernel", required=True)
-    p.add_argument("--initrd", required=True)
-    p.add_argument("--disk", required=True)
-    p.add_argument("--log", required=True)
+    p = guest_parser()
     p.add_argument("--clones", type=int, default=8)
     p.add_argument("--mem", default="512M")
     args = p.parse_args()
-    for path in (args.kernel, args.initrd, args.disk):
-        if not os.path.exists(path):
-            print(f"skipped: {path} is missing (scripts/build-guest builds the guest)")
-            return 77
+    if images_missing(args):
+        return 77
     with tempfile.TemporaryDirectory() as tmp, open(args.log, "w") as log:
         snap = os.path.join(tmp, "boot.snap")
         boot_and_save(args, tmp, snap, log)
