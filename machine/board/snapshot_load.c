@@ -97,9 +97,10 @@ static bool parse_sections(struct snap_file *f, char *err, size_t errlen)
     uint64_t pos = 0;
     while (pos < f->meta_len) {
         const uint8_t *h = f->meta + pos;
-        uint64_t len = le64(h + 8);
-        if (f->meta_len - pos < SNAP_SECTION_HEADER || len > f->meta_len - pos - SNAP_SECTION_HEADER ||
-            f->nsec == SNAP_MAX_SECTIONS) {
+        /* The header must fit before its length is read (a file may end
+         * its sections 8 or 16 bytes short of one). */
+        uint64_t len = f->meta_len - pos < SNAP_SECTION_HEADER ? UINT64_MAX : le64(h + 8);
+        if (len > f->meta_len - pos - SNAP_SECTION_HEADER || f->nsec == SNAP_MAX_SECTIONS) {
             machine_err(err, errlen, "corrupted section table");
             return false;
         }
