@@ -65,11 +65,12 @@ SMP_HARTS = (1, 2, 4)
 # The build-like load: BUILD_JOBS_PER_HART jobs per hart of compress at
 # BUILD_SCALE, xargs -P <harts> (like make -j over small compile jobs).
 BUILD_PROGRAM, BUILD_SCALE, BUILD_JOBS_PER_HART = 'compress', 3, 4
-SECTIONS = ('startup', 'boot', 'idle', 'cpu', 'bare', 'smp', 'window', 'net', 'gdb')
+SECTIONS = ('startup', 'boot', 'idle', 'cpu', 'bare', 'smp', 'window', 'net', 'gdb', 'snapshot')
 NET_BYTES = 64 << 20
 WINDOW_PROGRAM, WINDOW_SCALE, WINDOW_REPEAT = 'int', 10, 2
 GDB_SMP, GDB_BREAK, INIT_LINE = 3, 'run_init_process', 'Run /init as init process'
 MEM = '512M'
+SNAP_MEMS, CLONE_MEM, CLONES = ('256M', '2G'), '512M', 8
 APPEND = 'console=ttyS0'
 OPENSBI = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin'
 PROMPT = r'rivet:\S*# '
@@ -599,6 +600,66 @@ class Bench:
             raise Fail(f'{emu} gdb: no stop at {GDB_BREAK}: {out.strip()[-300:]!r}')
         self.add(('gdb', emu, 'break'), float(m.group(1)))
 
+    # snapshot (issue 23): savevm, restore to the first instruction and to a
+    # command's output, and the PSS of clones restored from one file
+    def snapshot_round(self, r):
+        for mem in SNAP_MEMS:
+            self.attempt(self.snapshot_one, r, mem)
+        self.attempt(self.clones_one, r)
+
+    def snap_argv(self, mem):
+        return [self.emus.rivet, '-nographic', '-m', mem, '-kernel', self.emus.image,
+                '-initrd', self.emus.initrd, '-append', APPEND]
+
+    def snap_save(self, r, mem):
+        """Boots to the prompt, starts a busy loop in the background (so the
+        hart is running at savevm: after the restore its first instruction
+        is not a wait for the guest's next timer tick), savevm through
+        -monitor unix:; the file and the seconds savevm took (the monitor's
+        round trip)."""
+        d = os.path.join(self.a.out, 'snap')
+        os.makedirs(d, exist_ok=True)
+        path, sock = os.path.join(d, f'{mem}.snap'), os.path.join(d, f'{mem}.sock')
+        g = Guest(self.snap_argv(mem) + ['-monitor', f'unix:{sock},server,nowait'], f'snapshot-save-{mem}-{r}',
+                  self.logdir)
+        try:
+            g.boot()
+            g.command('(while :; do :; done) & true', 30)
+            dt, reply = hmp_line(sock, f'savevm {path}')
+            if reply.strip():
+                raise Fail(f'snapshot {mem}: savevm answered {reply.strip()!r}')
+        finally:
+            g.kill()
+        return path, dt
+
+    def snapshot_one(self, r, mem):
+        path, dt = self.snap_save(r, mem)
+        self.add(('snapshot', mem, 'savevm'), dt)
+        self.add(('snapshot', mem, 'file_mib'), os.path.getsize(path) / 2**20)
+        # Process start to the first instruction (and exit): --max-insns 1
+        # ends the run after one instruction (status 124).
+        t0 = time.monotonic()
+        p = subprocess.run(self.snap_argv(mem) + ['-loadvm', path, '--max-insns', '1'], stdin=subprocess.DEVNULL,
+                           capture_output=True, text=True, timeout=60)
+        t = time.monotonic() - t0
+        if p.returncode != 124 or 'instruction limit of 1 reached' not in p.stderr:
+            raise Fail(f'snapshot {mem}: -loadvm --max-insns 1: status {p.returncode}: {p.stderr.strip()[-300:]!r}')
+        self.add(('snapshot', mem, 'first'), t)
+        g = Guest(self.snap_argv(mem) + ['-loadvm', path], f'snapshot-restore-{mem}-{r}', self.logdir)
+        try:
+            g.p.sendline('echo @@E$((6*7))@@')
+            t = g.expect(MARK, 60, 'a command after -loadvm')
+            if g.p.match.group(1) != '42':
+                raise Fail(f'snapshot {mem}: the restored shell printed {g.p.match.group(0)!r}')
+        finally:
+            g.kill()
+        self.add(('snapshot', mem, 'command'), t)
+
+    def clones_one(self, r):
+        path, _ = self.snap_save(r, CLONE_MEM)
+        for n in (1, CLONES):
+            self.add(('snapshot', 'clones', n), clones_pss(self.snap_argv(CLONE_MEM) + ['-loadvm', path], n))
+
     def run(self):
         for sec in SECTIONS:
             if sec not in self.a.sections:
@@ -760,6 +821,8 @@ def report(b, meta):
             res[emu] = {'plain': p_, 'break': b_, 'break_over_plain': v}
         lines.append('')
         results['gdb'] = res
+    if 'snapshot' in sec:
+        lines += snapshot_report(g, results)
     lines += targets(results)
     if b.failures:
         lines.append('## Failures\n')
@@ -815,6 +878,31 @@ def smp_report(b, g, results):
     return lines
 
 
+def snapshot_report(g, results):
+    lines = ['## Snapshots (issue 23): the booted Linux guest (no disk) saved at its prompt with a busy loop '
+             'running, rivet only\n',
+             'savevm: the monitor command\'s round trip. First instruction: `rivet ... -loadvm FILE --max-insns 1`, '
+             'process start to its exit after one guest instruction. Command: process start to the output of '
+             '`echo` sent to the restored shell. Clones: processes restored at once from one '
+             f'{CLONE_MEM} snapshot, each answering a command; summed PSS (smaps_rollup) while all run.\n',
+             '| -m | savevm s | file MiB | to first instruction ms | to a command\'s output s |',
+             '|---|---|---|---|---|']
+    res = {}
+    for mem in SNAP_MEMS:
+        sv, fm, fi, co = (g('snapshot', mem, k) for k in ('savevm', 'file_mib', 'first', 'command'))
+        fi_ms = {k: v * 1000 if k != 'n' else v for k, v in fi.items()} if fi else None
+        lines.append(f"| {mem} | {cell(sv)} | {cell(fm, '{:.1f}')} | {cell(fi_ms, '{:.1f}')} | {cell(co)} |")
+        res[mem] = {'savevm': sv, 'file_mib': fm, 'first_ms': fi_ms, 'command': co}
+    one, many = g('snapshot', 'clones', 1), g('snapshot', 'clones', CLONES)
+    t, v = ratio(many, one)
+    lines += ['', f'| clones of a {CLONE_MEM} guest | PSS MiB in all |', '|---|---|',
+              f"| 1 | {cell(one, '{:.1f}')} |", f"| {CLONES} | {cell(many, '{:.1f}')} |",
+              f'| {CLONES} / 1 | {t} |', '']
+    res['clones'] = {'one': one, 'many': many, 'ratio': v}
+    results['snapshot'] = res
+    return lines
+
+
 def smp_throughput(g, emu, name, smp):
     """Copies per second at -smp smp over copies per second at -smp 1."""
     one, this = g('smp', emu, name, 1), g('smp', emu, name, smp)
@@ -863,9 +951,17 @@ def targets(res):
             lambda v: v >= 1.8)
         row('-smp 2: rivet/QEMU time <= 0.7 (geomean, issue 19)', g2.get('ratio'), lambda v: v <= 0.7)
         row('-smp 4 on 2 cores: rivet/QEMU time <= 1.0 (geomean, issue 19)', g4.get('ratio'), lambda v: v <= 1.0)
+    snap = res.get('snapshot', {})
+    for mem in SNAP_MEMS if snap else ():
+        f = snap.get(mem, {}).get('first_ms')
+        row(f'-m {mem}: -loadvm to the first instruction < 20 ms (issue 23)', f and f['median'], lambda v: v < 20,
+            '{:.1f}')
+    if snap:
+        row(f'{CLONES} clones of a {CLONE_MEM} guest: PSS < 2x one clone\'s (issue 23)', snap['clones']['ratio'],
+            lambda v: v < 2.0)
     if not rows:
         return []
-    return ['## Targets (issues 5, 6, 17 and 19)\n', '| target | measured | |', '|---|---|---|'] + rows + ['']
+    return ['## Targets (issues 5, 6, 17, 19 and 23)\n', '| target | measured | |', '|---|---|---|'] + rows + ['']
 
 
 def free_port():
@@ -887,6 +983,72 @@ def wait_listening(port, proc, what):
                     return
         time.sleep(0.02)
     raise Fail(f'{what}: not listening (exit status {proc.poll()})')
+
+
+def hmp_line(path, line):
+    """One HMP command through a -monitor unix: socket: (seconds from the
+    command sent to its reply's prompt, the reply)."""
+    import socket
+    s = socket.socket(socket.AF_UNIX)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            s.connect(path)
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise Fail(f'monitor {path}: cannot connect')
+            time.sleep(0.02)
+    s.settimeout(120)
+    data = b''
+
+    def prompt():
+        nonlocal data
+        while not data.endswith(b'(rivet) '):
+            chunk = s.recv(65536)
+            if not chunk:
+                raise Fail(f'monitor {path}: closed')
+            data += chunk
+        out, data = data[:-8], b''
+        return out.decode(errors='replace')
+
+    prompt()
+    t0 = time.monotonic()
+    s.sendall(line.encode() + b'\n')
+    out = prompt()
+    dt = time.monotonic() - t0
+    s.close()
+    return dt, out
+
+
+def clones_pss(argv, n):
+    """n rivet processes restored from one file at once; each answers a
+    command on its console (stdin/stdout pipes); then the summed PSS in MiB
+    (/proc/PID/smaps_rollup) while all are alive."""
+    procs = [subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+             for _ in range(n)]
+    try:
+        outs = [b''] * n
+        for i, p in enumerate(procs):
+            os.set_blocking(p.stdout.fileno(), False)
+            p.stdin.write(f'echo clone-{i}-$((6*7))\n'.encode())
+            p.stdin.flush()
+        deadline = time.monotonic() + 120
+        while any(f'clone-{i}-42'.encode() not in o for i, o in enumerate(outs)):
+            if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+                raise Fail(f'snapshot clones: not all {n} answered: {[o[-80:] for o in outs]}')
+            for i, p in enumerate(procs):
+                outs[i] += p.stdout.read() or b''
+            time.sleep(0.02)
+        total = 0
+        for p in procs:
+            with open(f'/proc/{p.pid}/smaps_rollup') as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith('Pss:'))
+        return total / 1024
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
 
 
 def host_description():

@@ -173,7 +173,7 @@ static bool build_sections(struct machine *m, struct snapshot_writer *out, char 
         snapshot_put_section(out, SNAP_HART, i, &w);
         snap_writer_free(&w);
     }
-    if (!save_rows(m, out, err, errlen) || !snapshot_save_disks(m, out, err, errlen))
+    if (!save_rows(m, out, err, errlen))
         return false;
     if (out->failed) {
         machine_err(err, errlen, "out of memory");
@@ -265,18 +265,14 @@ static void put_header(uint8_t *h, uint64_t meta_len, uint64_t ram_off, uint64_t
     snap_writer_free(&w);
 }
 
-/* The sections, the RAM extent list last, then the RAM pages. */
-static bool write_file(struct machine *m, int fd, struct snapshot_writer *meta, char *err, size_t errlen)
+/* The RAM extent list appended to meta, file offsets set: RAM starts at the
+ * page after the sections, with room left for the disks' (made later, as
+ * their streams go after RAM). The offset where RAM ends. */
+static uint64_t place_ram(struct snapshot_writer *meta, struct snap_extent *e, unsigned n, uint64_t *ram_off)
 {
-    unsigned n = 0;
-    struct snap_extent *e = ram_extents(&m->bus, &n);
-    if (!e) {
-        machine_err(err, errlen, "out of memory");
-        return false;
-    }
-    /* RAM after the sections and the extent list's (its header, 8 + 24 n bytes). */
-    uint64_t ram_off = (SNAPSHOT_HEADER + meta->len + SNAP_SECTION_HEADER + 8 + 24ull * n + PAGE - 1) / PAGE * PAGE;
-    uint64_t at = ram_off;
+    uint64_t reserve = SNAP_SECTION_HEADER + 8 + 24ull * n + RIVET_VIRTIO_SLOTS * SNAP_DISK_SECTION_MAX;
+    *ram_off = (SNAPSHOT_HEADER + meta->len + reserve + PAGE - 1) / PAGE * PAGE;
+    uint64_t at = *ram_off;
     for (unsigned i = 0; i < n; i++)
         e[i].file = at, at += e[i].len;
     struct snapshot_writer w = { 0 };
@@ -285,15 +281,38 @@ static bool write_file(struct machine *m, int fd, struct snapshot_writer *meta, 
         snap_put_u64(&w, e[i].guest), snap_put_u64(&w, e[i].len), snap_put_u64(&w, e[i].file);
     snapshot_put_section(meta, SNAP_RAM, 0, &w);
     snap_writer_free(&w);
-    uint8_t h[SNAPSHOT_HEADER];
-    put_header(h, meta->len, ram_off, at);
-    bool ok = !meta->failed && write_all(fd, h, sizeof h, 0) && write_all(fd, meta->buf, meta->len, SNAPSHOT_HEADER);
+    return at;
+}
+
+/* The sections (the RAM extent list and the disks' last), the RAM pages,
+ * then the disks' streams. */
+static bool write_file(struct machine *m, int fd, struct snapshot_writer *meta, char *err, size_t errlen)
+{
+    unsigned n = 0;
+    struct snap_extent *e = ram_extents(&m->bus, &n);
+    if (!e) {
+        machine_err(err, errlen, "out of memory");
+        return false;
+    }
+    uint64_t ram_off;
+    struct snap_stream st = { .fd = fd };
+    st.at = place_ram(meta, e, n, &ram_off);
+    bool ok = true;
     for (unsigned i = 0; ok && i < n; i++)
         ok = write_all(fd, m->bus.ram + e[i].guest, e[i].len, e[i].file);
-    ok = ok && ftruncate(fd, (off_t)at) == 0 && fsync(fd) == 0;
+    free(e);
+    if (ok && !snapshot_save_disks(m, meta, &st, err, errlen))
+        return false;
+    if (ok && !meta->failed && SNAPSHOT_HEADER + meta->len > ram_off) { /* SNAP_DISK_SECTION_MAX is wrong */
+        machine_err(err, errlen, "internal error: the sections overran RAM's place");
+        return false;
+    }
+    uint8_t h[SNAPSHOT_HEADER];
+    put_header(h, meta->len, ram_off, st.at);
+    ok = ok && !meta->failed && write_all(fd, h, sizeof h, 0) && write_all(fd, meta->buf, meta->len, SNAPSHOT_HEADER);
+    ok = ok && ftruncate(fd, (off_t)st.at) == 0 && fsync(fd) == 0;
     if (!ok)
         machine_err(err, errlen, "write error: %s", meta->failed ? "out of memory" : strerror(errno));
-    free(e);
     return ok;
 }
 

@@ -14,12 +14,15 @@
  *              framebuffer, HTIF; each disk's identity), one per hart
  *              (snapshot_hart.c: every architectural register, CSR,
  *              privilege, the WFI state; caches are not saved), one per
- *              board-row instance with a save hook (board.h), the disks'
- *              state, and RAM's extent list.
+ *              board-row instance with a save hook (board.h), RAM's
+ *              extent list, and the disks' state.
  *   RAM        page-aligned extents of the pages that are not all zero
  *              (zero pages are not stored; runs of non-zero pages separated
  *              by a few zero pages are stored as one extent, so that there
  *              are at most SNAPSHOT_MAX_EXTENTS mappings).
+ *   disks      after RAM, each -snapshot disk's changed blocks as a stream
+ *              (snapshot_disk.c; no size limit, all-zero blocks not
+ *              stored), located and checksummed by its SNAP_DISK section.
  *
  * Contract
  * - Both run on the I/O thread with no hart running: they stop the world
@@ -53,7 +56,7 @@
 #include <stdint.h>
 
 #define SNAPSHOT_MAGIC       "RIVETSNP"
-#define SNAPSHOT_VERSION     1u
+#define SNAPSHOT_VERSION     2u
 #define SNAPSHOT_HEADER      64u
 #define SNAPSHOT_MAX_META    (64u << 20) /* the sections: far above any machine's */
 #define SNAPSHOT_MAX_EXTENTS 16384u      /* RAM mappings (vm.max_map_count is 65530) */

@@ -97,9 +97,10 @@ static bool parse_sections(struct snap_file *f, char *err, size_t errlen)
     uint64_t pos = 0;
     while (pos < f->meta_len) {
         const uint8_t *h = f->meta + pos;
-        uint64_t len = le64(h + 8);
-        if (f->meta_len - pos < SNAP_SECTION_HEADER || len > f->meta_len - pos - SNAP_SECTION_HEADER ||
-            f->nsec == SNAP_MAX_SECTIONS) {
+        /* The header must fit before its length is read (a file may end
+         * its sections 8 or 16 bytes short of one). */
+        uint64_t len = f->meta_len - pos < SNAP_SECTION_HEADER ? UINT64_MAX : le64(h + 8);
+        if (len > f->meta_len - pos - SNAP_SECTION_HEADER || f->nsec == SNAP_MAX_SECTIONS) {
             machine_err(err, errlen, "corrupted section table");
             return false;
         }
@@ -224,10 +225,11 @@ static bool restore_state(struct machine *m, const struct snap_file *f, bool dry
         for (unsigned i = 0; rows[r].restore && i < (rows[r].count ? rows[r].count : 1); i++)
             if (!restore_row(m, f, r, i, dry, err, errlen))
                 return false;
+    const struct snap_stream st = { .fd = f->fd, .lo = f->ram_off, .size = f->size };
     for (unsigned i = 0; i < f->nsec; i++) {
         const struct snap_section *s = &f->sec[i];
         struct snapshot_reader rd = { .p = s->data, .len = s->len, .dry = dry };
-        if (s->kind == SNAP_DISK && !snapshot_restore_disk(m, s->inst, &rd, err, errlen))
+        if (s->kind == SNAP_DISK && !snapshot_restore_disk(m, s->inst, &rd, &st, err, errlen))
             return false;
         bool known = s->kind == SNAP_DESC || s->kind == SNAP_HART || s->kind == SNAP_RAM || s->kind == SNAP_DISK ||
                      (s->kind >= SNAP_ROW_BASE && s->kind - SNAP_ROW_BASE < nrows);

@@ -41,12 +41,27 @@ bool snapshot_get_item(struct snapshot_reader *r, char *opt, char *val, size_t c
  * item that differs. */
 bool snapshot_compare_description(const struct machine *m, const uint8_t *data, size_t len, char *err, size_t errlen);
 
+/* The file's data area past the sections, for what is too big for them
+ * (a -snapshot overlay's blocks). Writing: streams go to fd at `at`, which
+ * advances. Reading: a stream must lie within [lo, size). */
+struct snap_stream {
+    int fd;
+    uint64_t at, lo, size;
+};
+
 /* snapshot_disk.c: each drive's identity as description items ("the drive
  * in slot N": its size and mode), and its state as SNAP_DISK sections (a
- * writable image's content digest, a -snapshot overlay's changed blocks). */
+ * writable image's content digest; a -snapshot overlay's changed blocks,
+ * streamed into st, the section saying where). */
 void snapshot_describe_disks(const struct machine *m, struct snapshot_writer *w);
-bool snapshot_save_disks(struct machine *m, struct snapshot_writer *out, char *err, size_t errlen);
-/* Checks (dry) or applies a SNAP_DISK section of slot `slot`. */
-bool snapshot_restore_disk(struct machine *m, unsigned slot, struct snapshot_reader *r, char *err, size_t errlen);
+bool snapshot_save_disks(struct machine *m, struct snapshot_writer *out, struct snap_stream *st, char *err,
+                         size_t errlen);
+/* A SNAP_DISK section's most bytes (its header included), so that the
+ * writer can place RAM before the disks' sections are made. */
+#define SNAP_DISK_SECTION_MAX (SNAP_SECTION_HEADER + 40u)
+/* Checks (dry: the overlay's stream is read whole and checked) or applies
+ * a SNAP_DISK section of slot `slot`. */
+bool snapshot_restore_disk(struct machine *m, unsigned slot, struct snapshot_reader *r, const struct snap_stream *st,
+                           char *err, size_t errlen);
 
 #endif

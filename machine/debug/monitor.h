@@ -9,8 +9,9 @@
  * savevm FILE, loadvm FILE (machine/board/snapshot.h), system_powerdown,
  * system_reset, quit. QMP commands (qmp.c): qmp_capabilities,
  * query-status, query-cpus-fast, stop, cont, system_powerdown,
- * system_reset, quit, human-monitor-command; events STOP, RESUME,
- * POWERDOWN, RESET and SHUTDOWN.
+ * system_reset, quit, human-monitor-command; snapshot-save,
+ * snapshot-load, snapshot-delete, query-jobs, job-dismiss (qmp_jobs.c);
+ * events STOP, RESUME, POWERDOWN, RESET, SHUTDOWN and JOB_STATUS_CHANGE.
  *
  * Contract
  * - Everything here runs on the machine's I/O thread (today the emulation

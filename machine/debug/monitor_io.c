@@ -429,6 +429,7 @@ void monitor_free(struct monitor *mon)
     }
     for (unsigned i = 0; i < mon->nsnaps; i++)
         free(mon->snaps[i]);
+    qmp_jobs_free(mon);
     free(mon);
 }
 

@@ -41,12 +41,26 @@ struct mon_chan {
     bool in_str, esc;
 };
 
-#define MON_MAX_SNAPS 16 /* files `info snapshots` lists */
+#define MON_MAX_SNAPS 16  /* files `info snapshots` lists */
+#define MON_MAX_JOBS  16  /* QMP snapshot jobs not yet dismissed */
+#define MON_JOB_ID    128 /* a job-id's most bytes, NUL included */
+
+/* A QMP snapshot job (qmp_jobs.c). rivet runs it to its end before the
+ * next command is read; it stays (concluded) until job-dismiss. */
+struct mon_job {
+    char id[MON_JOB_ID];
+    const char *type; /* "snapshot-save", "snapshot-load", "snapshot-delete" */
+    char *tag;        /* the snapshot file */
+    char *error;      /* NULL: it succeeded (or has not run) */
+    bool done;        /* concluded */
+};
 
 struct monitor {
     struct machine *m;
     char *snaps[MON_MAX_SNAPS]; /* the files savevm and loadvm used (info snapshots) */
     unsigned nsnaps;
+    struct mon_job jobs[MON_MAX_JOBS];
+    unsigned njobs;
     unsigned cpu; /* `cpu N`: the hart info registers and x use */
     bool quit;    /* quit asked (the run ends with status 0) */
     uint64_t last_poll_ns;
@@ -76,6 +90,29 @@ bool mon_powerdown(struct monitor *mon);
 /* savevm/loadvm FILE (machine/board/snapshot.h); false + err. */
 bool mon_savevm(struct monitor *mon, const char *path, char *err, size_t errlen);
 bool mon_loadvm(struct monitor *mon, const char *path, char *err, size_t errlen);
+
+/* One QMP command being run (qmp.c, qmp_jobs.c): its arguments, where its
+ * "return" value goes, and on failure the error's class and text. */
+struct json;
+struct json_buf;
+struct qmp_call {
+    struct mon_chan *c;
+    const struct json *args; /* NULL: none given */
+    struct json_buf *ret;    /* the "return" value */
+    const char *eclass;      /* on failure: the error class (GenericError unless set) */
+    char edesc[256];
+};
+
+/* qmp_jobs.c: snapshot-save, snapshot-load, snapshot-delete (they create
+ * a job; qmp_run_jobs runs it once the command's reply is out), query-jobs
+ * and job-dismiss. */
+bool qmp_snapshot_save(struct qmp_call *q);
+bool qmp_snapshot_load(struct qmp_call *q);
+bool qmp_snapshot_delete(struct qmp_call *q);
+bool qmp_query_jobs(struct qmp_call *q);
+bool qmp_job_dismiss(struct qmp_call *q);
+void qmp_run_jobs(struct monitor *mon);
+void qmp_jobs_free(struct monitor *mon);
 
 /* qmp.c */
 void qmp_greeting(struct mon_chan *c);

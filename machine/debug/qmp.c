@@ -53,14 +53,6 @@ void qmp_event(struct monitor *mon, const char *name, const char *data)
 
 /* ---- commands ---- */
 
-struct qmp_call {
-    struct mon_chan *c;
-    const struct json *args; /* NULL: none given */
-    struct json_buf *ret;    /* the "return" value */
-    const char *eclass;      /* on failure: the error class (GenericError unless set) */
-    char edesc[256];
-};
-
 static bool q_capabilities(struct qmp_call *q)
 {
     q->c->caps = true;
@@ -163,6 +155,9 @@ static const struct {
     { "query-cpus-fast", q_cpus_fast },     { "query-commands", q_commands }, { "stop", q_stop },
     { "cont", q_cont },                     { "system_powerdown", q_powerdown }, { "quit", q_quit },
     { "system_reset", q_reset },
+    { "snapshot-save", qmp_snapshot_save }, { "snapshot-load", qmp_snapshot_load },
+    { "snapshot-delete", qmp_snapshot_delete }, { "query-jobs", qmp_query_jobs },
+    { "job-dismiss", qmp_job_dismiss },
     /* clang-format on */
     { "human-monitor-command", q_hmp },
 };
@@ -254,6 +249,7 @@ static void run_command(struct mon_chan *c, const char *name, const struct json 
                 send_line(c, &ret);
         }
         free(ret.buf);
+        qmp_run_jobs(c->mon); /* a snapshot job starts once its command is answered */
         return;
     }
     char desc[160];

@@ -8,7 +8,14 @@ disk, /dev/hwrng and the network card work, the guest's
 clock runs, and `poweroff -f` ends the run with 0. Nothing is booted twice:
 the second console shows no kernel banner.
 
-    snapshot_boot.py --rivet R --kernel Image --initrd I --disk D --log L [--smp N]
+With --big-overlay a second -snapshot disk (a 96 MiB sparse image of zeros)
+gets 40 MiB of random data and 8 MiB of zeros written over it before the
+save, more than the 32 MiB the sections could hold: the snapshot file carries
+them (it is bigger than 40 MiB), the restored guest reads the same SHA-256
+of those 48 MiB from the disk (caches dropped), and the image is still all
+zeros afterwards.
+
+    snapshot_boot.py --rivet R --kernel Image --initrd I --disk D --log L [--smp N] [--big-overlay]
 
 Exit 0 pass, 1 fail, 77 skipped (no guest images)."""
 import argparse
@@ -75,6 +82,8 @@ def spawn(args, sock, log, *extra):
            "-drive", f"file={args.disk},format=raw,id=hd0,if=none", "-device", "virtio-blk-device,drive=hd0",
            "-snapshot", "-device", "virtio-rng-device", "-nic", "user,restrict=on",
            "-monitor", f"unix:{sock},server,nowait", "--timeout", "900", *extra]
+    if args.big_overlay:
+        cmd += ["-drive", f"file={args.big_overlay},format=raw,id=hd1,if=none", "-device", "virtio-blk-device,drive=hd1"]
     print("running:", " ".join(cmd), flush=True)
     child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace", timeout=60)
     child.logfile_read = log
@@ -84,6 +93,22 @@ def spawn(args, sock, log, *extra):
 def count(child):
     out = run(child, "cat /tmp/count").splitlines()
     return int(out[-1]) if out and out[-1].isdigit() else -1
+
+
+BIG_DEV = "$(for d in /sys/block/vd*; do [ $(cat $d/size) = 196608 ] && echo /dev/${d##*/}; done)"
+BIG_SUM = f"echo 3 > /proc/sys/vm/drop_caches; head -c 50331648 {BIG_DEV} | sha256sum"
+
+
+def big_overlay_write(child):
+    """40 MiB of random data, then 8 MiB of zeros, on the 96 MiB disk."""
+    out = run(child, f"dd if=/dev/urandom of={BIG_DEV} bs=1M count=40 conv=fsync 2>&1 | tail -1; "
+              f"dd if=/dev/zero of={BIG_DEV} bs=1M seek=40 count=8 conv=fsync 2>&1 | tail -1", timeout=300)
+    if out.count("copied") != 2:
+        fail(f"writing the big disk failed: {out!r}")
+    got = (run(child, BIG_SUM, timeout=120).splitlines() or [""])[-1].split()
+    if not got or len(got[0]) != 64:
+        fail(f"no SHA-256 of the big disk: {got!r}")
+    return got[0]
 
 
 def boot_and_save(args, tmp, snap, log):
@@ -98,6 +123,8 @@ def boot_and_save(args, tmp, snap, log):
     # A file on the -snapshot disk, flushed: it lives in the overlay, which
     # the snapshot carries.
     run(child, f"echo {args.token} > /mnt/home/snapshot.txt && sync")
+    if args.big_overlay:
+        args.big_sum = big_overlay_write(child)
     run(child, "(i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done) >/dev/null 2>&1 & true")
     time.sleep(2)
     c1 = count(child)
@@ -148,6 +175,10 @@ def restore_and_check(args, tmp, snap, c1, log):
     link = run(child, "cat /sys/class/net/eth0/operstate")
     if link.splitlines()[-1].strip() != "up":
         fail(f"eth0 is {link!r} after the restore (the link reset should end up)")
+    if args.big_overlay:
+        got = (run(child, BIG_SUM, timeout=120).splitlines() or [""])[-1].split()
+        if not got or got[0] != args.big_sum:
+            fail(f"the big -snapshot disk reads {got!r} after the restore, {args.big_sum} before the save")
     bad = run(child, "dmesg | grep -E 'Oops|BUG|WARNING' | head -5")
     if bad:
         fail(f"dmesg reports problems:\n{bad}")
@@ -159,24 +190,46 @@ def restore_and_check(args, tmp, snap, c1, log):
     print(f"ok: counter {c1} saved, {c2} -> {c3} after the restore")
 
 
-def main():
+def guest_parser():
+    """The options every snapshot boot test takes (snapshot_clones.py too)."""
     p = argparse.ArgumentParser()
-    p.add_argument("--rivet", required=True)
-    p.add_argument("--kernel", required=True)
-    p.add_argument("--initrd", required=True)
-    p.add_argument("--disk", required=True)
-    p.add_argument("--log", required=True)
-    p.add_argument("--smp", type=int, default=1)
-    args = p.parse_args()
+    for opt in ("--rivet", "--kernel", "--initrd", "--disk", "--log"):
+        p.add_argument(opt, required=True)
+    return p
+
+
+def images_missing(args):
+    """Whether the guest images are missing (the test is then skipped)."""
     for path in (args.kernel, args.initrd, args.disk):
         if not os.path.exists(path):
             print(f"skipped: {path} is missing (scripts/build-guest builds the guest)")
-            return 77
+            return True
+    return False
+
+
+def main():
+    p = guest_parser()
+    p.add_argument("--smp", type=int, default=1)
+    p.add_argument("--big-overlay", action="store_true")
+    args = p.parse_args()
+    if images_missing(args):
+        return 77
     with tempfile.TemporaryDirectory() as tmp, open(args.log, "w") as log:
         snap = os.path.join(tmp, "boot.snap")
+        if args.big_overlay:
+            args.big_overlay = os.path.join(tmp, "big.img")
+            with open(args.big_overlay, "wb") as f:
+                f.truncate(96 << 20)
         c1, _ = boot_and_save(args, tmp, snap, log)
-        print(f"snapshot: {os.path.getsize(snap)} bytes", flush=True)
+        size = os.path.getsize(snap)
+        print(f"snapshot: {size} bytes", flush=True)
+        if args.big_overlay and size < 40 << 20:
+            fail(f"the snapshot ({size} bytes) cannot hold the 40 MiB of changed blocks")
         restore_and_check(args, tmp, snap, c1, log)
+        if args.big_overlay:
+            with open(args.big_overlay, "rb") as f:
+                if f.read() != bytes(96 << 20):
+                    fail("the -snapshot image was written")
     return 0
 
 

@@ -10,8 +10,8 @@
  *
  * Built with -DFUZZ_SNAPSHOT_SEEDS (the fuzz_snapshot_seeds program) it
  * writes the seed corpus instead: snapshots of that board at work (a loop
- * counting with a timer armed, both virtio devices' queues brought up, a
- * block in the disk's overlay), into the directory named by its argument.
+ * counting with a timer armed, both virtio devices' queues brought up,
+ * blocks with data and zeroed blocks in the disk's overlay), into the directory named by its argument.
  */
 #include "fuzz_board.h"
 #include "machine/board/snapshot.h"
@@ -49,22 +49,40 @@ static void put32(uint8_t *p, uint32_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
+static uint64_t get64(const uint8_t *p) { return get32(p) | (uint64_t)get32(p + 4) << 32; }
+
+/* A -snapshot disk's section (kind 4, mode 2: snapshot_disk.c) names a
+ * stream of overlay blocks in the file and its CRC32: recomputed too, so
+ * that mutations of the stream reach its parser. */
+static void fix_stream(uint8_t *p, size_t n, uint32_t kind, uint8_t *d, uint64_t len)
+{
+    if (kind != 4 || len != 37 || d[0] != 2)
+        return;
+    uint64_t off = get64(d + 9), slen = get64(d + 17);
+    if (off <= n && slen <= n - off)
+        put32(d + 33, (uint32_t)crc32(0, p + off, (uInt)slen));
+}
+
 /* So that mutations reach the sections' contents, not only the checksums
  * that guard them: unless the header's reserved word (offset 56, which the
- * loader ignores) is nonzero, every section's CRC32 and the header's are
- * recomputed before the file is written. */
+ * loader ignores) is nonzero, every section's CRC32 (and an overlay
+ * stream's), the header's file size and its CRC32 are recomputed before
+ * the file is written. */
 static void fix_checksums(uint8_t *p, size_t n)
 {
     if (n < 64 || get32(p + 56))
         return;
-    uint64_t meta = get32(p + 32) | (uint64_t)get32(p + 36) << 32, pos = 64;
+    uint64_t meta = get64(p + 32), pos = 64;
     while (meta <= n - 64 && pos + 24 <= 64 + meta) {
-        uint64_t len = get32(p + pos + 8) | (uint64_t)get32(p + pos + 12) << 32;
+        uint64_t len = get64(p + pos + 8);
         if (len > 64 + meta - pos - 24)
             break;
+        fix_stream(p, n, get32(p + pos), p + pos + 24, len);
         put32(p + pos + 16, (uint32_t)crc32(0, p + pos + 24, (uInt)len));
         pos += 24 + (len + 7) / 8 * 8;
     }
+    put32(p + 48, (uint32_t)n); /* the file's size: a cut or grown file gets past the size check */
+    put32(p + 52, (uint32_t)((uint64_t)n >> 32));
     put32(p + 60, (uint32_t)crc32(0, p, 60));
 }
 
@@ -155,6 +173,8 @@ int main(int argc, char **argv)
     uint8_t block[512];
     memset(block, 0x5a, sizeof block);
     blockdev_write(m->disks[0], 4096, block, sizeof block);
+    blockdev_write(m->disks[0], 8192, block, sizeof block);
+    blockdev_zero(m->disks[0], 16384, 8192); /* a run of zero blocks */
     fuzz_run(m, 3000);
     save(m, argv[1], "seed-virtio");
     rivet_destroy(m);

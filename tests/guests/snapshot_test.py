@@ -17,7 +17,13 @@ corrupted, a file that is no snapshot, a FIFO, a missing file: each is one
 line on stderr naming the reason, status 125, before the guest runs (and a
 writable disk image whose content changed since the save); a
 monitor's loadvm of such a file answers an error and the machine runs on
-unchanged. qmp: savevm and loadvm through human-monitor-command.
+unchanged. qmp: savevm and loadvm through human-monitor-command; then
+QEMU's job-based snapshot-save, snapshot-load and snapshot-delete (tag = the
+file): each answers {} and then sends JOB_STATUS_CHANGE events in QEMU's
+order, query-jobs shows the concluded job (with its error when it failed),
+job-dismiss removes it; the machine restored holds the saved counts; bad
+arguments are refused as QEMU refuses them; snapshot-delete leaves a file
+that is not a snapshot alone.
 """
 import json
 import os
@@ -204,6 +210,8 @@ def qmp(tmp):
     hmp = Hmp(s)
     q = connect(qsock, proc).makefile('rwb')
 
+    events = []
+
     def call(obj):
         q.write(json.dumps(obj).encode() + b'\n')
         q.flush()
@@ -211,6 +219,7 @@ def qmp(tmp):
             msg = json.loads(q.readline())
             if 'event' not in msg:
                 return msg
+            events.append(msg)
 
     json.loads(q.readline())
     call({'execute': 'qmp_capabilities'})
@@ -229,8 +238,67 @@ def qmp(tmp):
     hmp.cmd('cont')
     time.sleep(0.3)
     check(hmp.counts()[1] > saved[1], 'and the timer fires on')
+    qmp_jobs(tmp, hmp, call, events)
     hmp.s.sendall(b'quit\n')
     check(proc.wait(timeout=20) == 0, f'quit: {proc.returncode}')
+
+
+def qmp_jobs(tmp, hmp, call, events):
+    """snapshot-save/-load/-delete as jobs, as a QMP client such as libvirt
+    drives them: the command's {} first, then the job's status events."""
+    snap = os.path.join(tmp, 'job.snap')
+
+    def job(cmd, job_id, **args):
+        del events[:]
+        r = call({'execute': cmd, 'arguments': {'job-id': job_id, **args}, 'id': job_id})
+        check(r == {'return': {}, 'id': job_id}, f'{cmd} {job_id} answers {{}}: {r}')
+        jobs = call({'execute': 'query-jobs'}).get('return', [])  # the events came before this reply
+        statuses = [e['data']['status'] for e in events
+                    if e['event'] == 'JOB_STATUS_CHANGE' and e['data']['id'] == job_id]
+        mine = [j for j in jobs if j['id'] == job_id]
+        check(len(mine) == 1 and mine[0]['type'] == cmd and mine[0]['status'] == 'concluded',
+              f'query-jobs lists {job_id} concluded: {jobs}')
+        r = call({'execute': 'job-dismiss', 'arguments': {'id': job_id}})
+        check(r == {'return': {}} and events[-1]['data'] == {'status': 'null', 'id': job_id},
+              f'job-dismiss {job_id}: {r} {events[-1:]}')
+        check(call({'execute': 'query-jobs'})['return'] == [], 'no job left after job-dismiss')
+        return statuses, (mine[0] if mine else {})
+
+    ok_run = ['created', 'running', 'waiting', 'pending', 'concluded']
+    hmp.cmd('stop')
+    saved = hmp.counts()
+    st, j = job('snapshot-save', 'save0', tag=snap, vmstate='vda', devices=['vda'])
+    check(st == ok_run and 'error' not in j, f'snapshot-save: events {st}, job {j}')
+    check(open(snap, 'rb').read(8) == b'RIVETSNP', 'snapshot-save wrote the file named by tag')
+    hmp.cmd('cont')
+    time.sleep(0.3)
+    hmp.cmd('stop')
+    check(hmp.counts() != saved, 'the machine ran on after snapshot-save')
+    st, j = job('snapshot-load', 'load0', tag=snap, vmstate='vda', devices=[])
+    check(st == ok_run and 'error' not in j, f'snapshot-load: events {st}, job {j}')
+    check(hmp.counts() == saved, f'snapshot-load brings back the saved counts: {hmp.counts()} {saved}')
+    missing = os.path.join(tmp, 'missing.snap')
+    st, j = job('snapshot-load', 'load1', tag=missing, vmstate='vda', devices=[])
+    check(st == ['created', 'running', 'aborting', 'concluded'] and 'No such file' in j.get('error', ''),
+          f'snapshot-load of a missing file fails the job: {st} {j}')
+    check(hmp.counts() == saved, 'a failed snapshot-load leaves the machine as it was')
+    other = os.path.join(tmp, 'not-a-snapshot')
+    open(other, 'w').write('precious data\n' * 10)
+    st, j = job('snapshot-delete', 'del0', tag=other, devices=[])
+    check('aborting' in st and 'not a rivet snapshot' in j.get('error', '') and os.path.exists(other),
+          f'snapshot-delete leaves a file that is not a snapshot alone: {st} {j}')
+    st, j = job('snapshot-delete', 'del1', tag=snap, devices=['vda'])
+    check(st == ok_run and not os.path.exists(snap), f'snapshot-delete removes the snapshot: {st} {j}')
+    for args, want in (({'tag': snap}, "Parameter 'job-id' is missing"),
+                       ({'job-id': 'x'}, "Parameter 'tag' is missing"),
+                       ({'job-id': '1x', 'tag': snap}, "Invalid job ID"),
+                       ({'job-id': 'x', 'tag': 5}, "Invalid parameter type for 'tag'"),
+                       ({'job-id': 'x', 'tag': snap, 'devices': 'vda'}, "'devices'")):
+        r = call({'execute': 'snapshot-save', 'arguments': args})
+        check(want in r.get('error', {}).get('desc', ''), f'snapshot-save {args} refused with {want!r}: {r}')
+    r = call({'execute': 'job-dismiss', 'arguments': {'id': 'nope'}})
+    check(r.get('error', {}).get('desc') == 'Job not found', f'job-dismiss of no job: {r}')
+    hmp.cmd('cont')
 
 
 with tempfile.TemporaryDirectory() as tmp:
