@@ -2,7 +2,8 @@
  * The hooks of the board table's rows (board.h), one group per device, each
  * in the device's board file: dev_soc.c (the ROM, CLINT, PLIC, UART,
  * virtio-mmio transports, RTC and test device), dev_blk.c, dev_rng.c and
- * dev_net.c (the virtio devices the configuration places in slots). Only
+ * dev_net.c (the virtio devices the configuration places in slots), dev_pci.c
+ * (the PCIe host bridge and its virtio-pci functions). Only
  * board.c's tables call them.
  */
 #ifndef RIVET_BOARD_DEVS_H
@@ -31,6 +32,7 @@ BOARD_DEV_SNAP(plic)
 BOARD_DEV_SNAP(uart)
 BOARD_DEV_SNAP(virtio)
 BOARD_DEV_SNAP(rtc)
+BOARD_DEV_SNAP(pci)
 
 BOARD_DEV_HOOKS(rom)
 BOARD_DEV_HOOKS(clint)
@@ -39,6 +41,11 @@ BOARD_DEV_HOOKS(uart)
 BOARD_DEV_HOOKS(virtio)
 BOARD_DEV_HOOKS(rtc)
 BOARD_DEV_HOOKS(test)
+BOARD_DEV_HOOKS(pci)
+/* The PCIe windows' regions (dev_pci.c). */
+struct mmio_region bd_pci_pio_region(struct machine *m, unsigned i, uint64_t base, uint64_t size);
+struct mmio_region bd_pci_mmio_region(struct machine *m, unsigned i, uint64_t base, uint64_t size);
+struct mmio_region bd_pci_mmio_high_region(struct machine *m, unsigned i, uint64_t base, uint64_t size);
 
 /* Reset hooks (board.h). */
 void bd_clint_reset(struct machine *m);
@@ -46,6 +53,7 @@ void bd_plic_reset(struct machine *m);
 void bd_uart_reset(struct machine *m);
 void bd_virtio_reset(struct machine *m);
 void bd_rtc_reset(struct machine *m);
+void bd_pci_reset(struct machine *m);
 
 /* Kinds of virtio device (board_virtio_types). */
 bool bd_blk_create(struct machine *m, char *err, size_t errlen);
