@@ -8,7 +8,7 @@ disk, /dev/hwrng and the network card work, the guest's
 clock runs, and `poweroff -f` ends the run with 0. Nothing is booted twice:
 the second console shows no kernel banner.
 
-    snapshot_boot.py --rivet R --kernel Image --initrd I --disk D --log L [--smp N]
+    snapshot_boot.py --rivet R --kernel Image --initrd I --disk D --log L [--smp N] [--pci]
 
 Exit 0 pass, 1 fail, 77 skipped (no guest images)."""
 import argparse
@@ -70,10 +70,14 @@ def hmp(path, line):
 
 
 def spawn(args, sock, log, *extra):
+    # --pci: the same three devices as virtio-pci functions (issue 25): their
+    # PCI headers, BARs and queues go through the snapshot too.
+    devs = (["-device", "virtio-blk-pci,drive=hd0", "-device", "virtio-rng-pci",
+             "-netdev", "user,id=n0,restrict=on", "-device", "virtio-net-pci,netdev=n0"] if args.pci else
+            ["-device", "virtio-blk-device,drive=hd0", "-device", "virtio-rng-device", "-nic", "user,restrict=on"])
     cmd = [args.rivet, "-m", "256M", "-smp", str(args.smp), "-nographic",
            "-kernel", args.kernel, "-initrd", args.initrd, "-append", "console=ttyS0 earlycon",
-           "-drive", f"file={args.disk},format=raw,id=hd0,if=none", "-device", "virtio-blk-device,drive=hd0",
-           "-snapshot", "-device", "virtio-rng-device", "-nic", "user,restrict=on",
+           "-drive", f"file={args.disk},format=raw,id=hd0,if=none", "-snapshot", *devs,
            "-monitor", f"unix:{sock},server,nowait", "--timeout", "900", *extra]
     print("running:", " ".join(cmd), flush=True)
     child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace", timeout=60)
@@ -138,6 +142,10 @@ def restore_and_check(args, tmp, snap, c1, log):
     got = run(child, "sync; echo 3 > /proc/sys/vm/drop_caches; cat /mnt/home/snapshot.txt").splitlines()[-1]
     if got != args.token:
         fail(f"the file written to the -snapshot disk before the save reads {got!r} after the restore")
+    if args.pci:
+        ids = run(child, "cat /sys/bus/pci/devices/0000:00:0[123].0/device").split()
+        if ids != ["0x1042", "0x1044", "0x1041"]:
+            fail(f"the PCI functions after the restore: {ids!r}")
     # New disk I/O after the restore: the queues' indexes went on.
     w = run(child, "dd if=/dev/vda of=/dev/null bs=64k count=64 skip=64 2>&1 | tail -1")
     if "copied" not in w:
@@ -167,6 +175,7 @@ def main():
     p.add_argument("--disk", required=True)
     p.add_argument("--log", required=True)
     p.add_argument("--smp", type=int, default=1)
+    p.add_argument("--pci", action="store_true", help="virtio-pci devices instead of virtio-mmio ones")
     args = p.parse_args()
     for path in (args.kernel, args.initrd, args.disk):
         if not os.path.exists(path):
