@@ -140,6 +140,11 @@ struct rivet_config {
      * Either way every guest frame passes rivet's frame filter first. */
     const char *net_helper;
 
+    /* virtio-keyboard-pci and virtio-tablet-pci (enum rivet_input_kind):
+     * each one's slot, RIVET_PCI_SLOT(d), or 0 for none. They get no host
+     * input: the display's own keyboard and tablet (below) do. */
+    unsigned input_slot[2];
+
     /* The display devices (machine/host/display.h): nonzero sizes give the guest a
      * fb_width x fb_height simple framebuffer in reserved RAM and a
      * virtio-input keyboard and tablet in the highest free virtio-mmio slots. */

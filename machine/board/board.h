@@ -87,7 +87,7 @@ enum board_backend {
     BOARD_BACKEND_DRIVE,  /* a -drive: cfg.drives[] */
     BOARD_BACKEND_RNG,    /* an -object rng-random/rng-builtin: cfg.rng* */
     BOARD_BACKEND_NETDEV, /* a -netdev: cfg.net* */
-    BOARD_BACKEND_NONE,   /* not a -device (the display's input devices) */
+    BOARD_BACKEND_NONE,   /* none: the display's input devices (not a -device), virtio-keyboard/tablet-pci */
 };
 
 /* A kind of device that sits in a virtio-mmio slot or, pci set, a PCI slot. name is its -device

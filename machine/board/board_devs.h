@@ -62,6 +62,8 @@ bool bd_rng_create(struct machine *m, char *err, size_t errlen);
 void bd_rng_destroy(struct machine *m);
 bool bd_net_create(struct machine *m, char *err, size_t errlen);
 void bd_net_destroy(struct machine *m);
+bool bd_input_create(struct machine *m, char *err, size_t errlen);
+void bd_input_destroy(struct machine *m);
 
 /* The virtio-mmio row runs every kind's create before its transports, and
  * every kind's destroy after them (board.c). */

@@ -12,6 +12,7 @@
 
 #include "devices/pci.h"
 #include "devices/plic.h"
+#include "devices/virtio_input.h"
 #include "devices/virtio_pci.h"
 #include "machine/board/board_devs.h"
 #include "machine/board/fdt_node.h"
@@ -88,6 +89,35 @@ struct mmio_region bd_pci_mmio_region(struct machine *m, unsigned i, uint64_t ba
 struct mmio_region bd_pci_mmio_high_region(struct machine *m, unsigned i, uint64_t base, uint64_t size)
 {
     return pci_host_window_region(m->pci, PCI_WIN_MMIO_HIGH, virt_pcie_high_base(base, size, m->cfg.ram_size), size);
+}
+
+/* virtio-keyboard-pci and virtio-tablet-pci (cfg.input_slot, kinds in
+ * enum virtio_input_kind's order): devices of their own, apart from the
+ * display's. */
+bool bd_input_create(struct machine *m, char *err, size_t errlen)
+{
+    for (unsigned k = 0; k < 2; k++) {
+        unsigned s = m->cfg.input_slot[k];
+        if (!s)
+            continue;
+        m->vdevs[s] = virtio_input_create(k ? VIRTIO_INPUT_TABLET : VIRTIO_INPUT_KEYBOARD);
+        if (!m->vdevs[s]) {
+            machine_err(err, errlen, "out of memory creating a virtio-input device");
+            return false;
+        }
+    }
+    return true;
+}
+
+void bd_input_destroy(struct machine *m)
+{
+    for (unsigned k = 0; k < 2; k++) {
+        unsigned s = m->cfg.input_slot[k];
+        if (s) {
+            virtio_input_destroy(m->vdevs[s]);
+            m->vdevs[s] = NULL;
+        }
+    }
 }
 
 /* ranges: <flags pci-addr(2) cpu-addr(2) size(2)> per window, identity-mapped. */

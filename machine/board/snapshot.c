@@ -46,7 +46,7 @@ static const char *slot_kind(const struct machine *m, unsigned slot)
     case VIRTIO_ID_BLOCK: return slot < RIVET_VIRTIO_SLOTS ? "virtio-blk-device" : "virtio-blk-pci";
     case VIRTIO_ID_NET: return slot < RIVET_VIRTIO_SLOTS ? "virtio-net-device" : "virtio-net-pci";
     case VIRTIO_ID_RNG: return slot < RIVET_VIRTIO_SLOTS ? "virtio-rng-device" : "virtio-rng-pci";
-    case VIRTIO_ID_INPUT: return "virtio-input (the display's)";
+    case VIRTIO_ID_INPUT: return slot < RIVET_VIRTIO_SLOTS ? "virtio-input (the display's)" : "virtio-input-pci";
     default: return "another device";
     }
 }

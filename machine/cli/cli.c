@@ -1269,6 +1269,19 @@ static enum cli_result attach_rng(struct parse_state *st, const struct pending_d
     return CLI_RUN;
 }
 
+/* virtio-keyboard-pci / virtio-tablet-pci: one of each. */
+static enum cli_result attach_input(struct parse_state *st, const struct pending_device *pd, uint64_t *used)
+{
+    unsigned k = strcmp(pd->type->name, "virtio-keyboard-pci") != 0;
+    if (st->o->cfg.input_slot[k])
+        return usage_error(st, "-device %s: only one is supported", pd->type->name);
+    int slot;
+    enum cli_result r = device_slot(st, pd, &slot, used);
+    if (r == CLI_RUN)
+        st->o->cfg.input_slot[k] = (unsigned)slot;
+    return r;
+}
+
 static struct cli_drive *find_drive(struct cli_options *o, const char *id)
 {
     for (unsigned i = 0; i < o->ndrives; i++)
@@ -1337,6 +1350,10 @@ static enum cli_result resolve_disks(struct parse_state *st)
         }
         if (st->devices[i].kind == BOARD_BACKEND_NETDEV) {
             r = attach_net(st, &st->devices[i], &used);
+            continue;
+        }
+        if (st->devices[i].kind == BOARD_BACKEND_NONE) {
+            r = attach_input(st, &st->devices[i], &used);
             continue;
         }
         struct cli_drive *d = find_drive(st->o, st->devices[i].ref);

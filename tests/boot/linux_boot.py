@@ -163,6 +163,8 @@ def device_args(args):
         rule = f"hostfwd=tcp:127.0.0.1:{args.net.fwd_port}-:8080" + (",restrict=on" if args.net_restrict else "")
         devs += (["-netdev", f"user,id=n0,{rule}", "-device", "virtio-net-pci,netdev=n0"] if args.pci
                  else ["-nic", f"user,{rule}"])
+    if args.pci:  # the input devices at fixed slots, after the others
+        devs += ["-device", "virtio-keyboard-pci,bus=pcie.0,addr=0x10", "-device", "virtio-tablet-pci,addr=11.0"]
     return devs
 
 
@@ -177,11 +179,15 @@ def check_pci(child, args):
         slot += 1
     if args.net:
         want.append(f"0000:00:{slot:02x}.0 0x1af4 0x1041 0x020000")
+    want += ["0000:00:10.0 0x1af4 0x1052 0x098000", "0000:00:11.0 0x1af4 0x1052 0x098000"]
     check(listing.splitlines() == want, f"PCI devices {listing.splitlines()}, expected {want}")
     vda = run(child, "readlink -f /sys/block/vda")
     check("/pci0000:00/0000:00:01.0/virtio" in vda, f"/dev/vda is not on the PCI disk: {vda!r}")
-    drivers = run(child, "ls /sys/bus/pci/drivers/virtio-pci")
-    check(len(re.findall(r"0000:00:0\d\.0", drivers)) == len(want) - 1, f"virtio-pci drives {drivers!r}")
+    bound = run(child, "ls -1 /sys/bus/pci/drivers/virtio-pci | grep -c ^0000:")
+    check(bound.splitlines()[-1] == str(len(want) - 1), f"virtio-pci drives {bound!r} functions, not {len(want) - 1}")
+    inputs = run(child, "grep '^N: Name' /proc/bus/input/devices")
+    for name in ("rivet virtio keyboard", "rivet virtio tablet"):
+        check(name in inputs, f"no {name} in /proc/bus/input/devices: {inputs!r}")
     irqs = run(child, "grep -c virtio /proc/interrupts")
     check(int(irqs.splitlines()[-1]) >= 1, f"no virtio interrupt in /proc/interrupts: {irqs!r}")
 

@@ -281,6 +281,8 @@ START_TEST(device_lookup_reads_the_table)
         }
         named++;
         ck_assert_ptr_eq(board_virtio_lookup(t[i].name), &t[i]);
+        if (!t[i].ref_key)
+            continue; /* the -pci input devices: no backend to name */
         char dev[128];
         snprintf(dev, sizeof dev, "%s,%s=x", t[i].name, t[i].ref_key);
         struct cli_options o;
@@ -292,7 +294,7 @@ START_TEST(device_lookup_reads_the_table)
         ck_assert_msg(strstr(err, "id=x") != NULL, "%s: %s", t[i].name, err);
         cli_free(&o);
     }
-    ck_assert_uint_eq(named, 6); /* three virtio-mmio kinds, three virtio-pci */
+    ck_assert_uint_eq(named, 8); /* three virtio-mmio kinds, five virtio-pci */
     struct cli_options o;
     char *argv[] = { "rivet", "-kernel", "k", "-device", "virtio-gpu-device", NULL };
     char err[RIVET_ERR_LEN] = "";
