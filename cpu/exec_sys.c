@@ -107,32 +107,35 @@ INSN(sret)
 }
 
 /* WFI: illegal in U (S is implemented) and in S when TW is set (priv. spec
- * 3.1.6.5). It returns at once when an interrupt is locally enabled and
- * pending; otherwise the hart sleeps until one is. */
+ * 3.1.6.5). It returns at once when an interrupt is locally enabled (in
+ * mie) and pending, whatever mstatus.MIE/SIE and mideleg say; otherwise the
+ * hart sleeps until one is. A pending interrupt that mie masks does not end
+ * it: priv. spec 3.3.3 says a hart "should avoid resuming" then, QEMU does
+ * not, and firmware relies on it. OpenSBI 1.1 makes a stopped hart wait in
+ * `while (state != START_PENDING) wfi();` with only MSIE and MEIE enabled,
+ * and its hart_start sets START_PENDING before it writes the start address:
+ * a hart that spun there through a masked MTIP could jump to the old
+ * address (smp_wfi.c). */
 INSN(wfi)
 {
     if (h->priv == PRV_U || (h->priv == PRV_S && (h->mstatus & MSTATUS_TW)))
         return hart_illegal(h, in);
-    /* WFI may complete for any reason (priv. spec 3.3.3): it sleeps only
-     * while nothing at all is pending, so a guest that polls mip after WFI
-     * with the interrupt masked in mie does not hang. A sleeping hart wakes
-     * on a pending interrupt that is enabled in mie. */
-    if (hart_pending(h) == 0) {
+    if ((hart_pending(h) & h->mie) == 0) {
         hart_set_wrs(h, false);
         hart_set_wfi(h, true);
     }
     return EXEC_STOP;
 }
 
-/* Zawrs 1.01: with a valid reservation and no interrupt pending, the hart
+/* Zawrs 1.01: with a valid reservation and no enabled interrupt pending, the hart
  * sleeps (cpu/resv.h) until the reservation set is written, an interrupt
- * is pending (the WFI rules) or, for WRS.STO, RESV_STO_TICKS pass; without
+ * enabled in mie is pending (the WFI rules) or, for WRS.STO, RESV_STO_TICKS pass; without
  * one, or when memory changed since the LR, it goes on at once. TW makes
  * WRS.NTO below M illegal when it does not complete within a bounded time:
  * rivet's bound is 0, so the trap comes before it would sleep. */
 static int wrs(struct hart *h, const struct insn *in, bool timeout)
 {
-    if (!h->resv_valid || hart_pending(h) != 0)
+    if (!h->resv_valid || (hart_pending(h) & h->mie) != 0)
         return EXEC_NEXT;
     if (!timeout && h->priv != PRV_M && (h->mstatus & MSTATUS_TW))
         return hart_illegal(h, in);

@@ -611,15 +611,14 @@ static double round_integral(double x, int rm)
     }
 }
 
-/* Saturating conversion (table 11.4). Results of the 32-bit forms are
- * sign-extended, fcvt.wu included. Every range check happens before the C
- * conversion, which therefore never sees an out-of-range value. */
 /* To a `bits`-wide integer, saturating (table 11.4): sign-extended when
  * signed, else zero-extended. Every range check happens before the C
  * conversion, which therefore never sees an out-of-range value. */
 static uint64_t to_int_bits(unsigned *flags, const struct fpfmt *f, uint64_t v, int rm, unsigned bits, bool sign)
 {
-    double lim_hi = ldexp(1.0, (int)bits - sign), lim_lo = sign ? -lim_hi : 0; /* exclusive, inclusive */
+    /* 2^(bits - sign) built from its exponent: ldexp would be a libm call
+     * on every conversion. Exclusive upper, inclusive lower limit. */
+    double lim_hi = f64_of((uint64_t)(1023 + bits - sign) << 52), lim_lo = sign ? -lim_hi : 0;
     uint64_t sat_hi = sign ? (1ull << (bits - 1)) - 1 : bits == 64 ? ~0ull : (1ull << bits) - 1;
     uint64_t sat_lo = sign ? ~sat_hi : 0;
     if (fmt_is_nan(f, v)) {

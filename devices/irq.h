@@ -8,8 +8,11 @@
  *   set or clear bits of the hart's mip. That is the only way a device reaches
  *   a hart; no device includes cpu/ headers. The board fills hart_port with
  *   hart_set_pending/hart_clear_pending.
- * - Threading: today all calls happen on the emulation thread. The hart side
- *   is atomic (it may later be called from device threads).
+ * - Threads (machine/board/machine.h): any thread may raise or lower a line
+ *   (a hart thread in a device's MMIO handler, the I/O thread for console
+ *   and network input). The controller serialises what it keeps (the
+ *   PLIC's lock); the hart side is atomic (hart_set_pending and
+ *   hart_clear_pending, which also wake a sleeping hart thread).
  */
 #ifndef RIVET_IRQ_H
 #define RIVET_IRQ_H

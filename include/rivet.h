@@ -261,6 +261,8 @@ uint64_t rivet_instructions(const struct machine *m);
 struct rivet_hart_stats {
     uint64_t instructions;
     uint64_t cpu_ns;
+    uint64_t sleeps;       /* the hart thread's sleeps (WFI, stopped, held) */
+    uint64_t late_wakeups; /* of those, ran to their timeout with a reason to wake: a lost wake-up */
 };
 void rivet_hart_stats(const struct machine *m, unsigned hart, struct rivet_hart_stats *s);
 /* Whether the last rivet_run ran one host thread per hart. */

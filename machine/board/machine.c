@@ -406,6 +406,7 @@ void rivet_hart_stats(const struct machine *m, unsigned hart, struct rivet_hart_
 {
     s->instructions = hart < m->cfg.nharts ? m->harts[hart].instret : 0;
     s->cpu_ns = machine_hart_cpu_ns(m, hart);
+    machine_hart_sleeps(m, hart, &s->sleeps, &s->late_wakeups);
 }
 
 bool rivet_threaded(const struct machine *m) { return m->mt != NULL; }

@@ -374,6 +374,9 @@ enum sbi_hart_state machine_hart_state(const struct hart *h);
 struct hart *machine_current_hart(struct machine *m);
 /* Per-hart host CPU time of the last run in ns (0 with thread=single). */
 uint64_t machine_hart_cpu_ns(const struct machine *m, unsigned hart);
+/* The hart thread's sleeps over the run, and those that ran to their
+ * timeout with a reason to wake and no kick (threads.c). After the join. */
+void machine_hart_sleeps(const struct machine *m, unsigned hart, uint64_t *sleeps, uint64_t *late);
 void machine_threads_free(struct machine *m);
 
 /* Fills err (when non-NULL) with one formatted line (rivet/errfmt.h: an

@@ -34,7 +34,12 @@ struct hart_thread {
 struct machine_threads {
     struct hart_thread t[RIVET_MAX_HARTS];
     uint64_t cpu_ns[RIVET_MAX_HARTS]; /* each hart thread's CPU time when it ended */
-    pthread_mutex_t lock;             /* nlive, nparked, and the wait for them */
+    /* Written by each hart's own thread, read after it is joined: its
+     * sleeps, and those that ran to their timeout although something that
+     * should have woken it (a request, a stop, an enabled pending
+     * interrupt) was there and no kick came (a lost wake-up: --stats). */
+    uint64_t sleeps[RIVET_MAX_HARTS], late_wakeups[RIVET_MAX_HARTS];
+    pthread_mutex_t lock; /* nlive, nparked, and the wait for them */
     pthread_cond_t cond;
     unsigned nlive, nparked;
     bool on;           /* hart threads run (between start and end) */
@@ -309,15 +314,19 @@ static bool run_over(const struct machine *m)
            (m->cfg.max_insns && __atomic_load_n(&m->retired, __ATOMIC_RELAXED) >= m->cfg.max_insns);
 }
 
+/* What a kicker posts before it kicks: a request, a stop, the end. */
+static bool kicked_for(const struct machine *m, const struct hart *h)
+{
+    const struct machine_threads *mt = m->mt;
+    return __atomic_load_n(&mt->end, __ATOMIC_SEQ_CST) || __atomic_load_n(&mt->stop_req, __ATOMIC_SEQ_CST) ||
+           __atomic_load_n(&h->req, __ATOMIC_SEQ_CST) ||
+           __atomic_load_n(&h->req_seq, __ATOMIC_SEQ_CST) != __atomic_load_n(&h->req_ack, __ATOMIC_RELAXED);
+}
+
 /* Anything that must end the hart's sleep now. */
 static bool must_wake(const struct machine *m, const struct hart *h)
 {
-    const struct machine_threads *mt = m->mt;
-    if (__atomic_load_n(&mt->end, __ATOMIC_SEQ_CST) || __atomic_load_n(&mt->stop_req, __ATOMIC_SEQ_CST) ||
-        __atomic_load_n(&h->req, __ATOMIC_SEQ_CST) ||
-        __atomic_load_n(&h->req_seq, __ATOMIC_SEQ_CST) != __atomic_load_n(&h->req_ack, __ATOMIC_RELAXED))
-        return true;
-    return !run_over(m) && !hart_waits(h);
+    return kicked_for(m, h) || (!run_over(m) && !hart_waits(h));
 }
 
 /* The hart's own earliest timer deadline not yet raised, in mtime ticks
@@ -369,7 +378,15 @@ static void hart_sleep(struct machine *m, struct hart *h, uint64_t ns, bool idle
         __atomic_store_n(&t->idle, idle, __ATOMIC_SEQ_CST);
         __atomic_fetch_add(&m->mt->activity, 1, __ATOMIC_SEQ_CST);
         struct timespec ts = { .tv_sec = (time_t)(ns / NS_PER_S), .tv_nsec = (long)(ns % NS_PER_S) };
-        syscall(SYS_futex, &h->wake_seq, FUTEX_WAIT_PRIVATE, seq, &ts, NULL, 0);
+        long r = syscall(SYS_futex, &h->wake_seq, FUTEX_WAIT_PRIVATE, seq, &ts, NULL, 0);
+        unsigned id = (unsigned)(h - m->harts);
+        m->mt->sleeps[id]++;
+        /* Timed out with no kick although a reason to wake was there: a
+         * kicker that posts and then kicks may still be between the two,
+         * so this is a diagnostic count, not an assertion. */
+        if (r < 0 && errno == ETIMEDOUT && __atomic_load_n(&h->wake_seq, __ATOMIC_SEQ_CST) == seq &&
+            (kicked_for(m, h) || (hart_wfi(h) && (hart_pending(h) & h->mie))))
+            m->mt->late_wakeups[id]++;
     }
     __atomic_store_n(&t->idle, 0, __ATOMIC_SEQ_CST);
     __atomic_store_n(&h->sleeping, 0, __ATOMIC_SEQ_CST);
@@ -487,4 +504,11 @@ void machine_threads_end(struct machine *m)
 uint64_t machine_hart_cpu_ns(const struct machine *m, unsigned hart)
 {
     return m->mt && hart < RIVET_MAX_HARTS ? m->mt->cpu_ns[hart] : 0;
+}
+
+void machine_hart_sleeps(const struct machine *m, unsigned hart, uint64_t *sleeps, uint64_t *late)
+{
+    bool ok = m->mt && hart < RIVET_MAX_HARTS;
+    *sleeps = ok ? m->mt->sleeps[hart] : 0;
+    *late = ok ? m->mt->late_wakeups[hart] : 0;
 }

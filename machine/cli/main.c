@@ -110,8 +110,9 @@ static void print_stats(const struct machine *m, unsigned nharts, const struct t
         struct rivet_hart_stats h;
         rivet_hart_stats(m, i, &h);
         if (rivet_threaded(m))
-            fprintf(stderr, "rivet: hart %u: instructions: %llu, CPU seconds: %.3f\n", i,
-                    (unsigned long long)h.instructions, (double)h.cpu_ns / 1e9);
+            fprintf(stderr, "rivet: hart %u: instructions: %llu, CPU seconds: %.3f, sleeps: %llu (woken late: %llu)\n",
+                    i, (unsigned long long)h.instructions, (double)h.cpu_ns / 1e9, (unsigned long long)h.sleeps,
+                    (unsigned long long)h.late_wakeups);
         else
             fprintf(stderr, "rivet: hart %u: instructions: %llu (one thread for all harts)\n", i,
                     (unsigned long long)h.instructions);

@@ -37,6 +37,42 @@ class StageFailed(Exception):
         self.status = status
 
 
+class FirmwareRace(Exception):
+    """OpenSBI 1.1 (Debian 12's) sets a stopped hart's HSM state to
+    START_PENDING before it stores the start address hart_start was given.
+    A secondary hart spinning in its HSM wait (an IPI left pending keeps WFI
+    from sleeping) can see the state and jump to the address it held from
+    the cold boot: the kernel's _start, where it loses the kernel's lottery
+    and spins with the MMU off, and Linux prints "CPU1: failed to come
+    online". QEMU 7.2 shows it too (1 boot in 40 of this test under load,
+    as rivet). Only this signature is retried; any other hart missing fails."""
+
+
+KERNEL_PA = (0x80200000, 0x80400000)  # where fw_jump puts the kernel; _start's spin loop lies in it
+
+
+def check_firmware_race(child, args):
+    """With --bios and a hart that did not come online: each hart's pc from
+    the monitor (Ctrl-A c). A hart in S-mode at a physical address in the
+    kernel's first pages, with the shell up, is in head.S's spin-wait loop:
+    the firmware race above, raised as FirmwareRace."""
+    child.logfile_read.flush()
+    with open(args.log, encoding="utf-8", errors="replace") as f:
+        if not args.bios or "failed to come online" not in f.read():
+            return
+    child.send("\x01c")
+    expect(child, r"\(rivet\) ", 30, 14, "the monitor prompt")
+    child.sendline("info cpus")
+    expect(child, r"\(rivet\) ", 30, 14, "the monitor prompt after info cpus")
+    cpus = child.before
+    child.send("\x01c")
+    stuck = [int(pc, 16) for pc, priv in re.findall(r"pc=0x([0-9a-f]+) priv=(\w)", cpus)
+             if priv == "S" and KERNEL_PA[0] <= int(pc, 16) < KERNEL_PA[1]]
+    if stuck:
+        child.terminate(force=True)
+        raise FirmwareRace(f"a hart spins at pc {stuck[0]:#x}, in the kernel's _start: OpenSBI 1.1's hart_start race")
+
+
 def expect(child, pattern, timeout, status, what):
     try:
         return child.expect(pattern, timeout=timeout)
@@ -206,6 +242,7 @@ def boot_and_check(args, disk, log):
     child.logfile_read = log
     try:
         reach_prompt(child)
+        check_firmware_race(child, args)
         reboots(child, args)
 
         check(run(child, "uname -m").splitlines()[-1].strip() == "riscv64", "uname -m is not riscv64")
@@ -329,7 +366,16 @@ def main():
         args.net = HostNet(tmp) if args.net else None
         with open(args.log, "w") as log:
             try:
-                boot_and_check(args, disk, log)
+                for attempt in range(5):
+                    try:
+                        boot_and_check(args, disk, log)
+                        break
+                    except FirmwareRace as e:
+                        if attempt == 4:
+                            raise StageFailed(14, f"{e}, five boots in a row")
+                        print(f"boot {attempt + 1}: {e}; booting again", flush=True)
+                        log.write(f"\n=== {e}; booting again ===\n")
+                        shutil.copyfile(args.disk, disk)
                 check_disk(disk, args.token)
             except StageFailed as e:
                 print(f"FAILED (stage status {e.status}): {e}; console log: {args.log}", flush=True)

@@ -257,6 +257,10 @@ START_TEST(test_wfi)
     ck_assert(h->wfi);
     h->wfi = false;
     hart_set_pending(h, MIP_MTIP);
+    h->mie = MIP_MSIP; /* pending but masked in mie: it still sleeps (priv. 3.3.3) */
+    ck_assert_int_eq(in.fn(h, &in), EXEC_STOP);
+    ck_assert(h->wfi);
+    h->wfi = false;
     h->mie = MIP_MTIP; /* pending and enabled in mie: a nop even with MIE = 0 */
     ck_assert_int_eq(in.fn(h, &in), EXEC_STOP);
     ck_assert(!h->wfi);

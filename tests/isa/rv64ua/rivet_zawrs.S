@@ -1,7 +1,8 @@
 /*
  * rv64ua/rivet_zawrs: Zawrs 1.01 on two harts.
  * Hart 0 checks that WRS.NTO and WRS.STO go on at once without a
- * reservation or with an interrupt pending (even a disabled one), that
+ * reservation or with an interrupt pending and enabled in mie (even with
+ * mstatus.MIE clear), that
  * WRS.STO ends by itself, that TW makes WRS.NTO below M illegal (not
  * WRS.STO, nor WRS.NTO that would not wait). Then hart 1 waits in WRS.NTO
  * on three words in turn, and hart 0 wakes it each time, once hart 1 is
@@ -51,13 +52,16 @@ PRIV_BEGIN
     wrs.sto
     lr.w t0, (a0)
     wrs.sto
-    /* 3: a pending interrupt, disabled in mie: on at once */
+    /* 3: a pending interrupt enabled in mie, with mstatus.MIE clear: on at
+     * once, and no trap (the WFI rules; one mie masks would not end it) */
     li TESTNUM, 3
-    csrw mie, zero
+    csrci mstatus, MSTATUS_MIE
+    csrwi mie, MIP_SSIP
     csrsi mip, MIP_SSIP
     lr.w t0, (a0)
     wrs.nto
     csrci mip, MIP_SSIP
+    csrw mie, zero
     /* 4-7: TW: WRS.NTO below M that would wait is illegal; WRS.STO is not,
      * nor WRS.NTO without a reservation */
     li t0, MSTATUS_TW
