@@ -39,7 +39,17 @@ static void unlock(pthread_mutex_t *l)
         pthread_mutex_unlock(l);
 }
 
-static uint16_t cfg16(const struct pci_function *fn, unsigned off) { return (uint16_t)load_le(fn->cfg + off, 2); }
+/* Little-endian bytes of the header, composed byte by byte (GCC's
+ * sanitizer build sees load_le's wider temporary as maybe uninitialised). */
+static uint32_t cfg_le(const uint8_t *p, unsigned n)
+{
+    uint32_t v = 0;
+    for (unsigned i = n; i-- > 0;)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static uint16_t cfg16(const struct pci_function *fn, unsigned off) { return (uint16_t)cfg_le(fn->cfg + off, 2); }
 
 static void set_ro(struct pci_function *fn, unsigned off, unsigned size, uint64_t value)
 {
@@ -137,7 +147,7 @@ uint32_t pci_config_read(struct pci_function *fn, unsigned off, unsigned size)
 {
     if (off >= PCI_CFG_SIZE || size > PCI_CFG_SIZE - off)
         return 0; /* extended config space: no capabilities there */
-    uint32_t v = (uint32_t)load_le(fn->cfg + off, size);
+    uint32_t v = cfg_le(fn->cfg + off, size);
     return fn->ops && fn->ops->cfg_read ? fn->ops->cfg_read(fn->opaque, off, size, v) : v;
 }
 
@@ -162,10 +172,12 @@ uint64_t pci_bar_address(const struct pci_function *fn, unsigned i)
     if (i >= PCI_NUM_BARS || fn->bar_kind[i] == PCI_BAR_NONE)
         return UINT64_MAX;
     uint16_t cmd = cfg16(fn, PCI_COMMAND);
-    uint64_t v = load_le(fn->cfg + PCI_BAR0 + 4 * i, 4);
+    uint64_t v = cfg_le(fn->cfg + PCI_BAR0 + 4 * i, 4);
     switch (fn->bar_kind[i]) {
     case PCI_BAR_KIND_IO: return cmd & PCI_CMD_IO ? v & ~UINT64_C(3) : UINT64_MAX;
-    case PCI_BAR_KIND_MEM64: v |= i + 1 < PCI_NUM_BARS ? load_le(fn->cfg + PCI_BAR0 + 4 * i + 4, 4) << 32 : 0; break;
+    case PCI_BAR_KIND_MEM64:
+        v |= i + 1 < PCI_NUM_BARS ? (uint64_t)cfg_le(fn->cfg + PCI_BAR0 + 4 * i + 4, 4) << 32 : 0;
+        break;
     }
     return cmd & PCI_CMD_MEM ? v & ~UINT64_C(0xf) : UINT64_MAX;
 }
