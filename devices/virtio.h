@@ -4,7 +4,8 @@
  *
  * Contract
  * - A device model fills a struct virtio_device (ids, features, queues,
- *   config bytes, callbacks) and knows nothing of the transport (MMIO today).
+ *   config bytes, callbacks) and knows nothing of the transport (virtio-mmio
+ *   or virtio-pci; both share virtio_core.h).
  * - The transport owns the struct virtqueue objects and calls dev->notify()
  *   when the driver kicks a ready queue. The model pops chains with
  *   virtq_pop(), moves data with virtq_chain_read/_write (offsets count over

@@ -70,7 +70,13 @@ enum rivet_exit {
 #define RIVET_MAX_HARTS    8
 #define RIVET_TIMEBASE_HZ  10000000ull /* mtime frequency: 10 MHz */
 #define RIVET_VIRTIO_SLOTS 8           /* virtio-mmio transports, virtio-mmio-bus.0 .. .7 */
-#define RIVET_MAX_HOSTFWD  8           /* hostfwd rules of the user network */
+/* Where a virtio device sits: a virtio-mmio slot (0..RIVET_VIRTIO_SLOTS-1),
+ * or PCI device d (1..31) on bus pcie.0 at RIVET_PCI_SLOT(d), a virtio-pci
+ * function 00:d.0 (device 0 is the host bridge). */
+#define RIVET_PCI_SLOTS    32
+#define RIVET_DEV_SLOTS    (RIVET_VIRTIO_SLOTS + RIVET_PCI_SLOTS)
+#define RIVET_PCI_SLOT(d)  (RIVET_VIRTIO_SLOTS + (d))
+#define RIVET_MAX_HOSTFWD  8 /* hostfwd rules of the user network */
 
 /* Where the UART's bytes go (QEMU -serial). */
 enum rivet_serial {
@@ -80,11 +86,12 @@ enum rivet_serial {
     RIVET_SERIAL_FILE,      /* output to serial_path (created or truncated), no input */
 };
 
-/* A raw disk image on a virtio-blk device in virtio-mmio slot `slot`. */
+/* A raw disk image on a virtio-blk device in slot `slot` (virtio-mmio, or
+ * RIVET_PCI_SLOT(d) for virtio-blk-pci). */
 struct rivet_drive {
     const char *path;
     bool readonly; /* opened read-only; the guest sees VIRTIO_BLK_F_RO */
-    unsigned slot; /* 0..RIVET_VIRTIO_SLOTS-1, distinct per drive */
+    unsigned slot; /* 0..RIVET_DEV_SLOTS-1 (above), distinct per device */
 };
 
 enum rivet_thread_mode { RIVET_THREAD_DEFAULT = 0, RIVET_THREAD_SINGLE, RIVET_THREAD_MULTI };
@@ -116,14 +123,14 @@ struct rivet_config {
     bool snapshot;           /* every drive: writes go to an overlay file, the image is untouched */
     bool no_reboot;          /* a reset request ends the run quietly instead of rebooting */
     unsigned ndrives;
-    struct rivet_drive drives[RIVET_VIRTIO_SLOTS];
-    /* A virtio-rng device in virtio-mmio slot rng_slot. Its bytes come from
+    struct rivet_drive drives[RIVET_DEV_SLOTS];
+    /* A virtio-rng device in slot rng_slot (virtio-mmio or PCI, as drives). Its bytes come from
      * rng_file when set (read as a stream), else the host's getrandom(); under
      * -icount without rng_file, from a fixed-seed generator, so runs repeat. */
     bool rng;
     unsigned rng_slot;
     const char *rng_file;
-    /* A virtio-net device in slot net_slot on user-mode networking (QEMU's
+    /* A virtio-net device in slot net_slot (virtio-mmio or PCI) on user-mode networking (QEMU's
      * -netdev user: 10.0.2.0/24, gateway 10.0.2.2, DNS 10.0.2.3, the guest
      * 10.0.2.15 by DHCP), with net_mac (all zero: 52:54:00:12:34:56) and
      * QEMU-style hostfwd rules "[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT". */
@@ -139,6 +146,11 @@ struct rivet_config {
      * which then runs as `--net-helper`). NULL: slirp runs in this process.
      * Either way every guest frame passes rivet's frame filter first. */
     const char *net_helper;
+
+    /* virtio-keyboard-pci and virtio-tablet-pci (enum rivet_input_kind):
+     * each one's slot, RIVET_PCI_SLOT(d), or 0 for none. They get no host
+     * input: the display's own keyboard and tablet (below) do. */
+    unsigned input_slot[2];
 
     /* The display devices (machine/host/display.h): nonzero sizes give the guest a
      * fb_width x fb_height simple framebuffer in reserved RAM and a

@@ -29,6 +29,17 @@ static const struct board_row rows[VIRT_DEV_COUNT] = {
     [VIRT_VIRTIO] = { { "virtio_mmio", 0x10001000,     0x1000,   1 },  RIVET_VIRTIO_SLOTS, VIRT_VIRTIO_STRIDE,
                       bd_virtio_create, bd_virtio_destroy, bd_virtio_region, bd_virtio_fdt, bd_virtio_save,
                       bd_virtio_restore, bd_virtio_reset },
+    /* PCIe (dev_pci.c): the ECAM row writes the node, makes the host and
+     * keeps the state; the windows' rows are its bus regions. */
+    [VIRT_PCIE_ECAM] = { { "pci",           0x30000000,     0x10000000,  32 }, 1, 0,
+                      bd_pci_create, bd_pci_destroy, bd_pci_region, bd_pci_fdt, bd_pci_save, bd_pci_restore,
+                      bd_pci_reset },
+    [VIRT_PCIE_PIO]  = { { "pcie-pio",      0x3000000,      0x10000,     0 },  1, 0,
+                      NULL, NULL, bd_pci_pio_region, NULL, NULL, NULL, NULL },
+    [VIRT_PCIE_MMIO] = { { "pcie-mmio",     0x40000000,     0x40000000,  0 },  1, 0,
+                      NULL, NULL, bd_pci_mmio_region, NULL, NULL, NULL, NULL },
+    [VIRT_PCIE_MMIO_HIGH] = { { "pcie-mmio-high", 0x400000000, 0x400000000, 0 }, 1, 0,
+                      NULL, NULL, bd_pci_mmio_high_region, NULL, NULL, NULL, NULL },
     [VIRT_RTC]    = { { "rtc",         0x101000,       0x1000,   11 }, 1, 0,
                       bd_rtc_create, bd_rtc_destroy, bd_rtc_region, bd_rtc_fdt, bd_rtc_save, bd_rtc_restore,
                       bd_rtc_reset },
@@ -50,13 +61,21 @@ static const char *const net_options[] = { "mac", NULL };
 
 static const struct board_virtio_type virtio_types[] = {
     { "virtio-blk-device", BOARD_BACKEND_DRIVE,  "drive",  true,  NULL,
-      bd_blk_create, bd_blk_destroy },
+      bd_blk_create, bd_blk_destroy, false },
     { "virtio-rng-device", BOARD_BACKEND_RNG,    "rng",    false, NULL,
-      bd_rng_create, bd_rng_destroy },
+      bd_rng_create, bd_rng_destroy, false },
     { "virtio-net-device", BOARD_BACKEND_NETDEV, "netdev", true,  net_options,
-      bd_net_create, bd_net_destroy },
+      bd_net_create, bd_net_destroy, false },
+    /* The same models behind virtio-pci (dev_pci.c): the rows above create
+     * them for PCI slots too; these only name them for -device. */
+    { "virtio-blk-pci",    BOARD_BACKEND_DRIVE,  "drive",  true,  NULL,        NULL, NULL, true },
+    { "virtio-rng-pci",    BOARD_BACKEND_RNG,    "rng",    false, NULL,        NULL, NULL, true },
+    { "virtio-net-pci",    BOARD_BACKEND_NETDEV, "netdev", true,  net_options, NULL, NULL, true },
+    /* A keyboard and a tablet on PCI (cfg.input_slot): dev_pci.c's hooks make both. */
+    { "virtio-keyboard-pci", BOARD_BACKEND_NONE, NULL,     false, NULL, bd_input_create, bd_input_destroy, true },
+    { "virtio-tablet-pci",   BOARD_BACKEND_NONE, NULL,     false, NULL, NULL, NULL, true },
     /* -display / -fb: a keyboard and a tablet in the highest free slots. */
-    { NULL,                BOARD_BACKEND_NONE,   NULL,     false, NULL, display_board_create, display_board_destroy },
+    { NULL,                BOARD_BACKEND_NONE,   NULL,     false, NULL, display_board_create, display_board_destroy, false },
 };
 /* clang-format on */
 
@@ -143,7 +162,7 @@ void board_fdt_root(struct dt *d) { fdt_rows(d, true); }
 bool board_virtio_create_types(struct machine *m, char *err, size_t errlen)
 {
     for (unsigned i = 0; i < NTYPES; i++)
-        if (!virtio_types[i].create(m, err, errlen))
+        if (virtio_types[i].create && !virtio_types[i].create(m, err, errlen))
             return false;
     return true;
 }
@@ -151,7 +170,8 @@ bool board_virtio_create_types(struct machine *m, char *err, size_t errlen)
 void board_virtio_destroy_types(struct machine *m)
 {
     for (unsigned i = NTYPES; i-- > 0;)
-        virtio_types[i].destroy(m);
+        if (virtio_types[i].destroy)
+            virtio_types[i].destroy(m);
 }
 
 void board_device_note(void *machine, const char *line) { machine_note(machine, "%s", line); }

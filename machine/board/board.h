@@ -88,10 +88,10 @@ enum board_backend {
     BOARD_BACKEND_DRIVE,  /* a -drive: cfg.drives[] */
     BOARD_BACKEND_RNG,    /* an -object rng-random/rng-builtin: cfg.rng* */
     BOARD_BACKEND_NETDEV, /* a -netdev: cfg.net* */
-    BOARD_BACKEND_NONE,   /* not a -device (the display's input devices) */
+    BOARD_BACKEND_NONE,   /* none: the display's input devices (not a -device), virtio-keyboard/tablet-pci */
 };
 
-/* A kind of device that sits in a virtio-mmio slot. name is its -device
+/* A kind of device that sits in a virtio-mmio slot or, pci set, a PCI slot. name is its -device
  * name (NULL: not a -device, created from other options); ref_key the
  * option naming its backend (drive=, rng=, netdev=; NULL: none), which the
  * device needs when ref_required. */
@@ -106,6 +106,10 @@ struct board_virtio_type {
     bool (*create)(struct machine *m, char *err, size_t errlen);
     /* Frees what create made and clears its m->vdevs slots. */
     void (*destroy)(struct machine *m);
+    /* A virtio-pci device (-device NAME-pci): it takes a PCI slot (addr=,
+     * bus=pcie.0), and the kind with the same backend creates it (create
+     * and destroy NULL here). */
+    bool pci;
 };
 
 /* The virtio device kinds in creation order (the display's devices take the

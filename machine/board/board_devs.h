@@ -2,7 +2,8 @@
  * The hooks of the board table's rows (board.h), one group per device, each
  * in the device's board file: dev_fwcfg.c (fw_cfg), dev_soc.c (the ROM, CLINT, PLIC, UART,
  * virtio-mmio transports, RTC and test device), dev_blk.c, dev_rng.c and
- * dev_net.c (the virtio devices the configuration places in slots). Only
+ * dev_net.c (the virtio devices the configuration places in slots), dev_pci.c
+ * (the PCIe host bridge and its virtio-pci functions). Only
  * board.c's tables call them.
  */
 #ifndef RIVET_BOARD_DEVS_H
@@ -32,6 +33,7 @@ BOARD_DEV_SNAP(uart)
 BOARD_DEV_SNAP(virtio)
 BOARD_DEV_SNAP(rtc)
 BOARD_DEV_SNAP(fw_cfg)
+BOARD_DEV_SNAP(pci)
 
 BOARD_DEV_HOOKS(rom)
 BOARD_DEV_HOOKS(clint)
@@ -44,6 +46,11 @@ BOARD_DEV_HOOKS(fw_cfg)
 
 /* The empty platform-bus node (dev_fwcfg.c, with the other QEMU-only nodes). */
 void bd_platform_bus_fdt(struct dt *d, const struct board_row *row, unsigned i);
+BOARD_DEV_HOOKS(pci)
+/* The PCIe windows' regions (dev_pci.c). */
+struct mmio_region bd_pci_pio_region(struct machine *m, unsigned i, uint64_t base, uint64_t size);
+struct mmio_region bd_pci_mmio_region(struct machine *m, unsigned i, uint64_t base, uint64_t size);
+struct mmio_region bd_pci_mmio_high_region(struct machine *m, unsigned i, uint64_t base, uint64_t size);
 
 /* Reset hooks (board.h). */
 void bd_clint_reset(struct machine *m);
@@ -55,6 +62,7 @@ void bd_fw_cfg_reset(struct machine *m);
 
 /* boot.c, once the guest's device tree is placed: fw_cfg's etc/fdt. */
 bool bd_fw_cfg_set_dtb(struct machine *m, char *err, size_t errlen);
+void bd_pci_reset(struct machine *m);
 
 /* Kinds of virtio device (board_virtio_types). */
 bool bd_blk_create(struct machine *m, char *err, size_t errlen);
@@ -63,6 +71,8 @@ bool bd_rng_create(struct machine *m, char *err, size_t errlen);
 void bd_rng_destroy(struct machine *m);
 bool bd_net_create(struct machine *m, char *err, size_t errlen);
 void bd_net_destroy(struct machine *m);
+bool bd_input_create(struct machine *m, char *err, size_t errlen);
+void bd_input_destroy(struct machine *m);
 
 /* The virtio-mmio row runs every kind's create before its transports, and
  * every kind's destroy after them (board.c). */

@@ -74,6 +74,18 @@ void dt_cells(struct dt *d, const char *name, const uint32_t *cells, unsigned n)
 
 void dt_u32(struct dt *d, const char *name, uint32_t v) { dt_cells(d, name, &v, 1); }
 
+void dt_u32s(struct dt *d, const char *name, const uint32_t *cells, unsigned n)
+{
+    fdt32_t *be = malloc(n * sizeof *be + 1);
+    for (unsigned i = 0; be && i < n; i++)
+        be[i] = cpu_to_fdt32(cells[i]);
+    if (!d->err)
+        d->err = be ? fdt_property(d->fdt, name, be, (int)(n * sizeof *be)) : -FDT_ERR_NOSPACE;
+    free(be);
+}
+
+uint64_t dt_ram_size(const struct dt *d) { return d->p->ram_size; }
+
 /* reg = <base size> with #address-cells = #size-cells = 2. */
 static void dt_reg(struct dt *d, uint64_t base, uint64_t size)
 {

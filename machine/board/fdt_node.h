@@ -31,6 +31,10 @@ void dt_str(struct dt *d, const char *name, const char *value);
 void dt_strs(struct dt *d, const char *name, const char *list, size_t len);
 void dt_empty(struct dt *d, const char *name);
 void dt_u32(struct dt *d, const char *name, uint32_t v);
+/* A property of n 32-bit cells (any n: the PCI interrupt-map). */
+void dt_u32s(struct dt *d, const char *name, const uint32_t *cells, unsigned n);
+/* The RAM size the tree describes (the high PCIe window sits above RAM). */
+uint64_t dt_ram_size(const struct dt *d);
 /* interrupts = <irq>, interrupt-parent = the PLIC. */
 void dt_plic_irq(struct dt *d, unsigned irq);
 /* interrupts-extended = <intc(h) a intc(h) b> for every hart h. */

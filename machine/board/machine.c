@@ -124,28 +124,33 @@ int rivet_guest_status(uint64_t code)
     return (code & 0xff) ? (int)(code & 0xff) : 1;
 }
 
-/* Marks virtio-mmio slot s used; false (err filled) when it is out of
- * range or already taken. */
-static bool claim_slot(unsigned *used, unsigned s, char *err, size_t errlen)
+/* Marks slot s (rivet.h: virtio-mmio, or a PCI device number) used; false
+ * (err filled) when it is out of range, the host bridge's, or taken. */
+static bool claim_slot(uint64_t *used, unsigned s, char *err, size_t errlen)
 {
-    if (s >= RIVET_VIRTIO_SLOTS || (*used >> s) & 1) {
-        machine_err(err, errlen, "virtio-mmio-bus.%u: no such slot, or already in use", s);
+    if (s >= RIVET_DEV_SLOTS || s == RIVET_PCI_SLOT(0) || (*used >> s) & 1) {
+        if (s < RIVET_VIRTIO_SLOTS)
+            machine_err(err, errlen, "virtio-mmio-bus.%u: no such slot, or already in use", s);
+        else
+            machine_err(err, errlen, "PCI slot %u: no such slot, or already in use", s - RIVET_VIRTIO_SLOTS);
         return false;
     }
-    *used |= 1u << s;
+    *used |= UINT64_C(1) << s;
     return true;
 }
 
 static bool check_drives(const struct rivet_config *cfg, char *err, size_t errlen)
 {
-    unsigned used = 0;
-    if (cfg->ndrives > RIVET_VIRTIO_SLOTS) {
-        machine_err(err, errlen, "%u disks given; the board has %d virtio-mmio slots", cfg->ndrives,
-                    RIVET_VIRTIO_SLOTS);
+    uint64_t used = 0;
+    if (cfg->ndrives > RIVET_DEV_SLOTS) {
+        machine_err(err, errlen, "%u disks given; the board has %d device slots", cfg->ndrives, RIVET_DEV_SLOTS);
         return false;
     }
     for (unsigned i = 0; i < cfg->ndrives; i++)
         if (!claim_slot(&used, cfg->drives[i].slot, err, errlen))
+            return false;
+    for (unsigned k = 0; k < 2; k++)
+        if (cfg->input_slot[k] && !claim_slot(&used, cfg->input_slot[k], err, errlen))
             return false;
     return (!cfg->rng || claim_slot(&used, cfg->rng_slot, err, errlen)) &&
            (!cfg->net || claim_slot(&used, cfg->net_slot, err, errlen));
@@ -283,7 +288,7 @@ static void init_locks(struct machine_locks *l)
     pthread_mutex_init(&l->console, &rec);
     pthread_mutexattr_destroy(&rec);
     pthread_mutex_init(&l->exit, NULL);
-    for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++)
+    for (unsigned i = 0; i < RIVET_DEV_SLOTS; i++)
         pthread_mutex_init(&l->slot[i], NULL);
 }
 
@@ -294,7 +299,7 @@ static void destroy_locks(struct machine_locks *l)
     pthread_mutex_destroy(&l->fw_cfg);
     pthread_mutex_destroy(&l->console);
     pthread_mutex_destroy(&l->exit);
-    for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++)
+    for (unsigned i = 0; i < RIVET_DEV_SLOTS; i++)
         pthread_mutex_destroy(&l->slot[i]);
 }
 
@@ -667,7 +672,7 @@ static bool threads_should_end(struct machine *m, uint64_t elapsed, uint64_t lim
 
 static void lock_slots(struct machine *m, bool lock)
 {
-    for (unsigned i = 0; i < RIVET_VIRTIO_SLOTS; i++)
+    for (unsigned i = 0; i < RIVET_DEV_SLOTS; i++)
         (lock ? pthread_mutex_lock : pthread_mutex_unlock)(&m->locks.slot[i]);
 }
 

@@ -92,7 +92,7 @@
  *                         before it clears `halted` (release) and kicks it.
  *     the code cache      cpu/cache.h (its lock; arena recycling stops the
  *                         world: machine_stop_world).
- * - Lock order: device lock -> PLIC lock -> code cache lock -> console lock;
+ * - Lock order: device lock -> (PCI INTx lock) -> PLIC lock -> code cache lock -> console lock;
  *   m->mt.lock (parking) is never held while taking another.
  * - Stop the world: the requester marks itself parked, sets HART_REQ_PARK
  *   on every other hart, kicks them and waits until each is parked (a hart
@@ -201,18 +201,20 @@ struct machine {
     struct goldfish_rtc *rtc;
     struct sifive_test *test;
     struct fw_cfg *fw_cfg;
-    struct blockdev *disks[RIVET_VIRTIO_SLOTS];
-    struct virtio_device *vdevs[RIVET_VIRTIO_SLOTS];
+    struct blockdev *disks[RIVET_DEV_SLOTS];      /* by slot (rivet.h: virtio-mmio, then PCI) */
+    struct virtio_device *vdevs[RIVET_DEV_SLOTS]; /* the device model in each slot */
     struct virtio_mmio *virtio[RIVET_VIRTIO_SLOTS];
-    struct virtio_device *rng;     /* virtio-rng (cfg.rng), also in vdevs[cfg.rng_slot] */
-    int rng_fd;                    /* cfg.rng_file, or -1 */
-    bool rng_seeded_only;          /* -icount without a file: the seeded stream alone */
-    bool rng_failed;               /* the source ran out or failed (noted once) */
-    uint64_t rng_state;            /* the seeded stream (machine.c, rng_fill) */
-    struct virtio_device *nic;     /* virtio-net (cfg.net), also in vdevs[cfg.net_slot] */
-    struct net *net;               /* its user-mode network (machine/host/net.h) */
-    uint8_t *rom;                  /* boot ROM contents (virt_map(VIRT_MROM)->size bytes) */
-    struct display_board *display; /* framebuffer and input devices (display.c); NULL: none */
+    struct pci_host *pci;                     /* the PCIe host bridge (dev_pci.c) */
+    struct virtio_pci *vpci[RIVET_PCI_SLOTS]; /* by PCI device number; NULL: none */
+    struct virtio_device *rng;                /* virtio-rng (cfg.rng), also in vdevs[cfg.rng_slot] */
+    int rng_fd;                               /* cfg.rng_file, or -1 */
+    bool rng_seeded_only;                     /* -icount without a file: the seeded stream alone */
+    bool rng_failed;                          /* the source ran out or failed (noted once) */
+    uint64_t rng_state;                       /* the seeded stream (machine.c, rng_fill) */
+    struct virtio_device *nic;                /* virtio-net (cfg.net), also in vdevs[cfg.net_slot] */
+    struct net *net;                          /* its user-mode network (machine/host/net.h) */
+    uint8_t *rom;                             /* boot ROM contents (virt_map(VIRT_MROM)->size bytes) */
+    struct display_board *display;            /* framebuffer and input devices (display.c); NULL: none */
 
     /* Boot state (boot.c). */
     bool booted;
@@ -236,7 +238,7 @@ struct machine {
 
     /* Threads (see "Threads" above). */
     struct machine_locks {
-        pthread_mutex_t uart, rtc, fw_cfg, slot[RIVET_VIRTIO_SLOTS];
+        pthread_mutex_t uart, rtc, fw_cfg, slot[RIVET_DEV_SLOTS];
         pthread_mutex_t console, exit;
     } locks;
     struct chardev console_inner; /* what m->console wraps with locks.console */

@@ -43,10 +43,10 @@ static const char *slot_kind(const struct machine *m, unsigned slot)
     if (!d)
         return "empty";
     switch (d->device_id) {
-    case VIRTIO_ID_BLOCK: return "virtio-blk-device";
-    case VIRTIO_ID_NET: return "virtio-net-device";
-    case VIRTIO_ID_RNG: return "virtio-rng-device";
-    case VIRTIO_ID_INPUT: return "virtio-input (the display's)";
+    case VIRTIO_ID_BLOCK: return slot < RIVET_VIRTIO_SLOTS ? "virtio-blk-device" : "virtio-blk-pci";
+    case VIRTIO_ID_NET: return slot < RIVET_VIRTIO_SLOTS ? "virtio-net-device" : "virtio-net-pci";
+    case VIRTIO_ID_RNG: return slot < RIVET_VIRTIO_SLOTS ? "virtio-rng-device" : "virtio-rng-pci";
+    case VIRTIO_ID_INPUT: return slot < RIVET_VIRTIO_SLOTS ? "virtio-input (the display's)" : "virtio-input-pci";
     default: return "another device";
     }
 }
@@ -67,6 +67,12 @@ void snapshot_describe_machine(const struct machine *m, struct snapshot_writer *
         char opt[40];
         snprintf(opt, sizeof opt, "virtio-mmio-bus.%u", s);
         put_str(w, opt), put_str(w, slot_kind(m, s));
+    }
+    for (unsigned d = 1; d < RIVET_PCI_SLOTS; d++) { /* only the slots in use: older files had none */
+        char opt[40];
+        snprintf(opt, sizeof opt, "pcie.0 addr=%02x.0", d);
+        if (m->vdevs[RIVET_PCI_SLOT(d)])
+            put_str(w, opt), put_str(w, slot_kind(m, RIVET_PCI_SLOT(d)));
     }
     snprintf(v, sizeof v, "%ux%u", m->cfg.fb_width, m->cfg.fb_height);
     put_str(w, "a framebuffer"), put_str(w, m->cfg.fb_width ? v : "none");

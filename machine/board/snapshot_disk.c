@@ -42,11 +42,14 @@ static int disk_mode(const struct blockdev *b)
 void snapshot_describe_disks(const struct machine *m, struct snapshot_writer *w)
 {
     static const char *const modes[] = { "writable", "read-only", "-snapshot" };
-    for (unsigned s = 0; s < RIVET_VIRTIO_SLOTS; s++) {
+    for (unsigned s = 0; s < RIVET_DEV_SLOTS; s++) {
         if (!m->disks[s])
             continue;
         char opt[64], val[96];
-        snprintf(opt, sizeof opt, "the drive in virtio-mmio-bus.%u", s);
+        if (s < RIVET_VIRTIO_SLOTS)
+            snprintf(opt, sizeof opt, "the drive in virtio-mmio-bus.%u", s);
+        else
+            snprintf(opt, sizeof opt, "the drive in pcie.0 addr=%02x.0", s - RIVET_VIRTIO_SLOTS);
         snprintf(val, sizeof val, "%" PRIu64 " bytes %s", blockdev_size(m->disks[s]), modes[disk_mode(m->disks[s])]);
         uint32_t n = (uint32_t)strlen(opt);
         snap_put_u32(w, n), snap_put(w, opt, n);
@@ -176,7 +179,7 @@ static bool save_disk(struct machine *m, unsigned s, struct snapshot_writer *w, 
 bool snapshot_save_disks(struct machine *m, struct snapshot_writer *out, struct snap_stream *st, char *err,
                          size_t errlen)
 {
-    for (unsigned s = 0; s < RIVET_VIRTIO_SLOTS; s++) {
+    for (unsigned s = 0; s < RIVET_DEV_SLOTS; s++) {
         if (!m->disks[s])
             continue;
         struct snapshot_writer w = { 0 };
@@ -261,9 +264,9 @@ static bool restore_overlay(struct blockdev *b, struct snapshot_reader *r, const
 bool snapshot_restore_disk(struct machine *m, unsigned slot, struct snapshot_reader *r, const struct snap_stream *st,
                            char *err, size_t errlen)
 {
-    struct blockdev *b = slot < RIVET_VIRTIO_SLOTS ? m->disks[slot] : NULL;
+    struct blockdev *b = slot < RIVET_DEV_SLOTS ? m->disks[slot] : NULL;
     if (!b) {
-        machine_err(err, errlen, "state of a drive in virtio-mmio-bus.%u, where this machine has none", slot);
+        machine_err(err, errlen, "state of a drive in device slot %u, where this machine has none", slot);
         return false;
     }
     int mode = snap_get_u8(r);

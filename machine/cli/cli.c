@@ -97,6 +97,7 @@ struct pending_device {
     char *ref;                            /* the drive= (blk), rng= (rng, NULL: built-in source) or netdev= (net) id */
     char *mac;                            /* net: mac=, or NULL */
     int bus;                              /* virtio-mmio-bus.N, or -1 for "the next free one" */
+    int addr;                             /* a -pci device's addr= slot, or -1 for the next free one */
 };
 
 /* A -netdev user (or -nic user), until a -device names it. */
@@ -126,7 +127,7 @@ struct parse_state {
     char *err;
     size_t errlen;
     unsigned ndevices;
-    struct pending_device devices[RIVET_VIRTIO_SLOTS];
+    struct pending_device devices[RIVET_DEV_SLOTS];
     unsigned nobjects;
     struct pending_object objects[CLI_MAX_OBJECTS];
     unsigned nnetdevs;
@@ -485,6 +486,29 @@ static bool takes_option(const struct board_virtio_type *t, const char *key)
     return false;
 }
 
+/* A -pci device's addr=SLOT[.0] (hex, QEMU's spelling; function 0 only)
+ * or bus=pcie.0. */
+static enum cli_result pci_item(struct parse_state *st, struct pending_device *d, const char *key, const char *val)
+{
+    if (!strcmp(key, "bus")) {
+        if (strcmp(val, "pcie.0"))
+            return usage_error(st, "-device %s: no bus '%s' (pcie.0)", d->type->name, val);
+        return CLI_RUN;
+    }
+    if (strcmp(key, "addr"))
+        return usage_error(st, "-device %s: unsupported option '%s'", d->type->name, key[0] ? key : val);
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(val, &end, 16);
+    if (end != val && !strcmp(end, ".0"))
+        end += 2;
+    if (!isxdigit((unsigned char)val[0]) || *end || errno || n == 0 || n >= RIVET_PCI_SLOTS)
+        return usage_error(st, "-device %s: bad addr '%s' (a PCI slot 1 to 0x%x, function 0: like addr=0x3 or 03.0)",
+                           d->type->name, val, RIVET_PCI_SLOTS - 1);
+    d->addr = (int)n;
+    return CLI_RUN;
+}
+
 static enum cli_result device_item(struct parse_state *st, struct pending_device *d, const char *key, char **val)
 {
     static const char bus_prefix[] = "virtio-mmio-bus.";
@@ -495,6 +519,8 @@ static enum cli_result device_item(struct parse_state *st, struct pending_device
         *val = NULL;
         return CLI_RUN;
     }
+    if (d->type->pci)
+        return pci_item(st, d, key, *val);
     if (strcmp(key, "bus"))
         return usage_error(st, "-device: unsupported option '%s'", key[0] ? key : *val);
     const char *n = *val + sizeof bus_prefix - 1;
@@ -507,14 +533,15 @@ static enum cli_result device_item(struct parse_state *st, struct pending_device
 static struct pending_device *new_device(struct parse_state *st, const char *name, enum cli_result *r)
 {
     const struct board_virtio_type *type = board_virtio_lookup(name);
-    if (st->ndevices >= RIVET_VIRTIO_SLOTS) {
-        *r = usage_error(st, "-device: more devices than the %d virtio-mmio slots", RIVET_VIRTIO_SLOTS);
+    if (st->ndevices >= RIVET_DEV_SLOTS) {
+        *r = usage_error(st, "-device: more than %d devices", RIVET_DEV_SLOTS);
         return NULL;
     }
     struct pending_device *d = &st->devices[st->ndevices++];
     d->type = type;
     d->kind = type->backend;
     d->bus = -1;
+    d->addr = -1;
     return d;
 }
 
@@ -1158,7 +1185,7 @@ static enum cli_result parse_one(struct parse_state *st, int argc, char *const a
  * such device takes slot 7, the next slot 6, ... (see the comment above the
  * transport loop in QEMU's hw/arm/virt.c; hw/riscv/virt.c creates them the
  * same way). Linux lists the slots in reverse too, so it is /dev/vda. */
-static enum cli_result take_slot(struct parse_state *st, const char *what, int *bus, unsigned *used)
+static enum cli_result take_slot(struct parse_state *st, const char *what, int *bus, uint64_t *used)
 {
     if (*bus < 0)
         for (*bus = RIVET_VIRTIO_SLOTS - 1; *bus >= 0 && ((*used >> *bus) & 1); --*bus)
@@ -1167,16 +1194,47 @@ static enum cli_result take_slot(struct parse_state *st, const char *what, int *
         return usage_error(st, "%s: no free virtio-mmio slot left", what);
     if ((*used >> *bus) & 1)
         return usage_error(st, "-device: virtio-mmio-bus.%d is already in use", *bus);
-    *used |= 1u << *bus;
+    *used |= UINT64_C(1) << *bus;
     return CLI_RUN;
 }
 
-static enum cli_result attach(struct parse_state *st, struct cli_drive *d, int bus, unsigned *used)
+/* QEMU's rule on a PCI bus: addr= where given, else the lowest free slot
+ * (00:00.0 is the host bridge), in command-line order. *slot gets the
+ * device's slot (rivet.h, RIVET_PCI_SLOT). */
+static enum cli_result take_pci_slot(struct parse_state *st, const char *what, int addr, int *slot, uint64_t *used)
+{
+    int d = addr;
+    if (d < 0)
+        for (d = 1; d < RIVET_PCI_SLOTS && ((*used >> RIVET_PCI_SLOT(d)) & 1); d++)
+            ;
+    if (d >= RIVET_PCI_SLOTS)
+        return usage_error(st, "%s: no free PCI slot left", what);
+    if ((*used >> RIVET_PCI_SLOT(d)) & 1)
+        return usage_error(st, "%s: PCI slot 00:%02x.0 is already in use", what, d);
+    *used |= UINT64_C(1) << RIVET_PCI_SLOT(d);
+    *slot = RIVET_PCI_SLOT(d);
+    return CLI_RUN;
+}
+
+/* The slot of a -device: a PCI one for a -pci kind, else virtio-mmio. */
+static enum cli_result device_slot(struct parse_state *st, const struct pending_device *pd, int *slot, uint64_t *used)
+{
+    char what[64];
+    snprintf(what, sizeof what, "-device %s", pd->type->name);
+    if (pd->type->pci)
+        return take_pci_slot(st, what, pd->addr, slot, used);
+    *slot = pd->bus;
+    return take_slot(st, what, slot, used);
+}
+
+static enum cli_result attach(struct parse_state *st, struct cli_drive *d, const struct pending_device *pd,
+                              uint64_t *used)
 {
     struct rivet_config *c = &st->o->cfg;
     char what[300];
     snprintf(what, sizeof what, "-drive %s", d->file);
-    enum cli_result r = take_slot(st, what, &bus, used);
+    int bus = -1;
+    enum cli_result r = pd ? device_slot(st, pd, &bus, used) : take_slot(st, what, &bus, used);
     if (r != CLI_RUN)
         return r;
     d->attached = true;
@@ -1185,19 +1243,19 @@ static enum cli_result attach(struct parse_state *st, struct cli_drive *d, int b
 }
 
 /* virtio-rng-device: one per board, its source from the -object it names. */
-static enum cli_result attach_rng(struct parse_state *st, const struct pending_device *pd, unsigned *used)
+static enum cli_result attach_rng(struct parse_state *st, const struct pending_device *pd, uint64_t *used)
 {
     struct cli_options *o = st->o;
     if (o->cfg.rng)
-        return usage_error(st, "-device virtio-rng-device: only one is supported");
+        return usage_error(st, "-device %s: only one is supported", pd->type->name);
     const struct pending_object *ob = NULL;
     for (unsigned i = 0; pd->ref && i < st->nobjects; i++)
         if (!strcmp(st->objects[i].id, pd->ref))
             ob = &st->objects[i];
     if (pd->ref && !ob)
-        return usage_error(st, "-device virtio-rng-device: no -object with id=%s", pd->ref);
-    int bus = pd->bus;
-    enum cli_result r = take_slot(st, "-device virtio-rng-device", &bus, used);
+        return usage_error(st, "-device %s: no -object with id=%s", pd->type->name, pd->ref);
+    int bus;
+    enum cli_result r = device_slot(st, pd, &bus, used);
     if (r != CLI_RUN)
         return r;
     o->cfg.rng = true;
@@ -1209,6 +1267,19 @@ static enum cli_result attach_rng(struct parse_state *st, const struct pending_d
         o->cfg.rng_file = o->rng_file;
     }
     return CLI_RUN;
+}
+
+/* virtio-keyboard-pci / virtio-tablet-pci: one of each. */
+static enum cli_result attach_input(struct parse_state *st, const struct pending_device *pd, uint64_t *used)
+{
+    unsigned k = strcmp(pd->type->name, "virtio-keyboard-pci") != 0;
+    if (st->o->cfg.input_slot[k])
+        return usage_error(st, "-device %s: only one is supported", pd->type->name);
+    int slot;
+    enum cli_result r = device_slot(st, pd, &slot, used);
+    if (r == CLI_RUN)
+        st->o->cfg.input_slot[k] = (unsigned)slot;
+    return r;
 }
 
 static struct cli_drive *find_drive(struct cli_options *o, const char *id)
@@ -1232,11 +1303,11 @@ static bool parse_mac(const char *s, uint8_t mac[6])
 }
 
 /* virtio-net-device: one per board, on the -netdev it names. */
-static enum cli_result attach_net(struct parse_state *st, const struct pending_device *pd, unsigned *used)
+static enum cli_result attach_net(struct parse_state *st, const struct pending_device *pd, uint64_t *used)
 {
     struct cli_options *o = st->o;
     if (o->cfg.net)
-        return usage_error(st, "-device virtio-net-device: only one network card is supported");
+        return usage_error(st, "-device %s: only one network card is supported", pd->type->name);
     struct pending_netdev *nd = NULL;
     for (unsigned i = 0; i < st->nnetdevs; i++)
         if (!strcmp(st->netdevs[i].id, pd->ref))
@@ -1244,11 +1315,11 @@ static enum cli_result attach_net(struct parse_state *st, const struct pending_d
     if (!nd && !strcmp(pd->ref, NET_HUB_ID))
         return usage_error(st, "-net nic: no -net user to connect it to");
     if (!nd)
-        return usage_error(st, "-device virtio-net-device: no -netdev with id=%s", pd->ref);
+        return usage_error(st, "-device %s: no -netdev with id=%s", pd->type->name, pd->ref);
     if (pd->mac && !parse_mac(pd->mac, o->cfg.net_mac))
-        return usage_error(st, "-device virtio-net-device: bad mac '%s' (like 52:54:00:12:34:57, unicast)", pd->mac);
-    int bus = pd->bus;
-    enum cli_result r = take_slot(st, "-device virtio-net-device", &bus, used);
+        return usage_error(st, "-device %s: bad mac '%s' (like 52:54:00:12:34:57, unicast)", pd->type->name, pd->mac);
+    int bus;
+    enum cli_result r = device_slot(st, pd, &bus, used);
     if (r != CLI_RUN)
         return r;
     o->cfg.net = true;
@@ -1267,11 +1338,11 @@ static enum cli_result attach_net(struct parse_state *st, const struct pending_d
  * then each -device in command-line order. */
 static enum cli_result resolve_disks(struct parse_state *st)
 {
-    unsigned used = 0;
+    uint64_t used = 0;
     enum cli_result r = CLI_RUN;
     for (unsigned i = 0; r == CLI_RUN && i < st->o->ndrives; i++)
         if (st->o->drives[i].virtio)
-            r = attach(st, &st->o->drives[i], -1, &used);
+            r = attach(st, &st->o->drives[i], NULL, &used);
     for (unsigned i = 0; r == CLI_RUN && i < st->ndevices; i++) {
         if (st->devices[i].kind == BOARD_BACKEND_RNG) {
             r = attach_rng(st, &st->devices[i], &used);
@@ -1281,13 +1352,17 @@ static enum cli_result resolve_disks(struct parse_state *st)
             r = attach_net(st, &st->devices[i], &used);
             continue;
         }
+        if (st->devices[i].kind == BOARD_BACKEND_NONE) {
+            r = attach_input(st, &st->devices[i], &used);
+            continue;
+        }
         struct cli_drive *d = find_drive(st->o, st->devices[i].ref);
         if (!d)
             r = usage_error(st, "-device: no -drive with id=%s and if=none", st->devices[i].ref);
         else if (d->attached)
             r = usage_error(st, "-device: drive %s is already attached to a device", d->id);
         else
-            r = attach(st, d, st->devices[i].bus, &used);
+            r = attach(st, d, &st->devices[i], &used);
     }
     return r;
 }
@@ -1465,6 +1540,9 @@ const char *cli_usage(void)
         "                a network card on that network (one per board); every guest\n"
         "                frame passes rivet's frame filter, and slirp runs in a\n"
         "                helper process (rivet --net-helper), restarted if it dies\n"
+        "-device virtio-{blk,rng,net,keyboard,tablet}-pci[,...][,addr=SLOT][,bus=pcie.0]\n"
+        "                the same devices as virtio-pci functions behind the PCIe\n"
+        "                host bridge, slot SLOT (hex, 1-0x1f; default: the lowest free)\n"
         "-netdev user,id=ID[,hostfwd=[tcp|udp]:[HOSTADDR]:PORT-[GUESTADDR]:PORT]...\n"
         "                user-mode networking: the guest is 10.0.2.15 (DHCP) behind a\n"
         "                gateway 10.0.2.2 (the host) and DNS 10.0.2.3; hostfwd\n"

@@ -246,18 +246,53 @@ def check_perf(child, args):
     print(f"perf: {insns} instructions, {cycles} cycles for {n} iterations (user only: {m.group(4)})", flush=True)
 
 
+def device_args(args):
+    """The disk, rng and network card: virtio-mmio, or with --pci the same
+    devices as virtio-pci functions (slots 1, 2, 3 in this order)."""
+    kind = "pci" if args.pci else "device"
+    devs = ["-device", f"virtio-blk-{kind},drive=hd0"] + (["-device", f"virtio-rng-{kind}"] if args.rng else [])
+    if args.net:
+        rule = f"hostfwd=tcp:127.0.0.1:{args.net.fwd_port}-:8080" + (",restrict=on" if args.net_restrict else "")
+        devs += (["-netdev", f"user,id=n0,{rule}", "-device", "virtio-net-pci,netdev=n0"] if args.pci
+                 else ["-nic", f"user,{rule}"])
+    if args.pci:  # the input devices at fixed slots, after the others
+        devs += ["-device", "virtio-keyboard-pci,bus=pcie.0,addr=0x10", "-device", "virtio-tablet-pci,addr=11.0"]
+    return devs
+
+
+def check_pci(child, args):
+    """--pci: the functions Linux found on the PCIe host bridge, as lspci
+    would list them from sysfs, and the disk, rng and card on them."""
+    listing = run(child, "for d in /sys/bus/pci/devices/*; do echo ${d##*/} $(cat $d/vendor $d/device $d/class); done")
+    want = ["0000:00:00.0 0x1b36 0x0008 0x060000", "0000:00:01.0 0x1af4 0x1042 0x010000"]
+    slot = 2
+    if args.rng:
+        want.append(f"0000:00:{slot:02x}.0 0x1af4 0x1044 0x00ff00")
+        slot += 1
+    if args.net:
+        want.append(f"0000:00:{slot:02x}.0 0x1af4 0x1041 0x020000")
+    want += ["0000:00:10.0 0x1af4 0x1052 0x098000", "0000:00:11.0 0x1af4 0x1052 0x098000"]
+    check(listing.splitlines() == want, f"PCI devices {listing.splitlines()}, expected {want}")
+    vda = run(child, "readlink -f /sys/block/vda")
+    check("/pci0000:00/0000:00:01.0/virtio" in vda, f"/dev/vda is not on the PCI disk: {vda!r}")
+    bound = run(child, "ls -1 /sys/bus/pci/drivers/virtio-pci | grep -c ^0000:")
+    check(bound.splitlines()[-1] == str(len(want) - 1), f"virtio-pci drives {bound!r} functions, not {len(want) - 1}")
+    inputs = run(child, "grep '^N: Name' /proc/bus/input/devices")
+    for name in ("rivet virtio keyboard", "rivet virtio tablet"):
+        check(name in inputs, f"no {name} in /proc/bus/input/devices: {inputs!r}")
+    irqs = run(child, "grep -c virtio /proc/interrupts")
+    check(int(irqs.splitlines()[-1]) >= 1, f"no virtio interrupt in /proc/interrupts: {irqs!r}")
+
+
 def boot_and_check(args, disk, log):
     cmd = [args.rivet] + args.firmware + [
         "-m", "256M", "-smp", str(args.smp), "-nographic",
         "-kernel", args.kernel, "-initrd", args.initrd,
         "-append", "console=ttyS0 earlycon",
         "-drive", f"file={disk},format=raw,id=hd0,if=none",
-        "-device", "virtio-blk-device,drive=hd0",
         "--timeout", str(args.timeout),
         "--stuck", "exit",  # a false stuck alarm on a healthy boot ends the run: the stage fails
-    ] + (["-device", "virtio-rng-device"] if args.rng else []) + (
-        ["-nic", f"user,hostfwd=tcp:127.0.0.1:{args.net.fwd_port}-:8080" + (",restrict=on" if args.net_restrict else "")]
-        if args.net else [])
+    ] + device_args(args)
     print("running:", " ".join(cmd), flush=True)
     child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace", timeout=30)
     child.logfile_read = log
@@ -288,6 +323,9 @@ def boot_and_check(args, disk, log):
         # CPU-bound, bounded for the sanitizer build on a loaded 2-core machine.
         loop = run(child, "i=0; s=0; while [ $i -lt 5000 ]; do i=$((i+1)); s=$((s+i*i%7)); done; echo sum=$s", 300)
         check(loop.splitlines()[-1].strip() == f"sum={sum(i * i % 7 for i in range(1, 5001))}", f"shell loop gave {loop!r}")
+
+        if args.pci:
+            check_pci(child, args)
 
         if args.rng:
             # Linux's virtio_rng driver takes the device as /dev/hwrng.
@@ -365,6 +403,8 @@ def main():
                    help="the isa line /proc/cpuinfo must show for every hart")
     p.add_argument("--rng", action="store_true", help="add a virtio-rng device and check /dev/hwrng")
     p.add_argument("--net", action="store_true", help="add a user-network card and check both directions")
+    p.add_argument("--pci", action="store_true",
+                   help="the disk, rng and card as virtio-pci functions, and check the PCI listing (issue 25)")
     p.add_argument("--net-restrict", action="store_true",
                    help="with --net: restrict=on, so only the forwarded port works")
     p.add_argument("--accel", default=None, help="rivet's -accel, e.g. tcg,thread=single (issue 19)")

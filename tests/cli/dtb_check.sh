@@ -101,7 +101,7 @@ if command -v fdtget >/dev/null 2>&1; then
     get() { fdtget -t x "$dtb" "$@" 2>/dev/null; }
     want='clint@2000000 plic@c000000 serial@10000000'
     for a in 8 7 6 5 4 3 2 1; do want="$want virtio_mmio@1000${a}000"; done
-    want="$want rtc@101000 test@100000"
+    want="$want pci@30000000 rtc@101000 test@100000"
     soc=$(fdtget -l "$dtb" /soc | tr '\n' ' ' | sed 's/ $//')
     [ "$soc" = "$want" ] || { echo "FAIL: /soc lists '$soc', not '$want'"; fail=1; }
     plic=$(get /soc/plic@c000000 phandle)
@@ -120,6 +120,25 @@ if command -v fdtget >/dev/null 2>&1; then
     for a in 1 2 3 4 5 6 7 8; do node "virtio_mmio@1000${a}000" "0 1000${a}000 0 1000" "$a"; done
     node rtc@101000 '0 101000 0 1000' b
     node test@100000 '0 100000 0 1000'
+    # The PCIe host bridge as QEMU 7.2's tree has it (issue 25): ECAM, the
+    # I/O, 32-bit and 64-bit windows, INTA..INTD swizzled over PLIC 32..35
+    node pci@30000000 '0 30000000 0 10000000'
+    pget() { p=$(get /soc/pci@30000000 "$1"); [ "$p" = "$2" ] || { echo "FAIL: pci $1 = '$p', not '$2'"; fail=1; }; }
+    [ "$(fdtget "$dtb" /soc/pci@30000000 compatible)" = pci-host-ecam-generic ] || { echo "FAIL: pci compatible"; fail=1; }
+    [ "$(fdtget "$dtb" /soc/pci@30000000 device_type)" = pci ] || { echo "FAIL: pci device_type"; fail=1; }
+    pget '#address-cells' 3
+    pget '#size-cells' 2
+    pget '#interrupt-cells' 1
+    pget bus-range '0 ff'
+    pget linux,pci-domain 0
+    pget ranges '1000000 0 0 0 3000000 0 10000 2000000 0 40000000 0 40000000 0 40000000 3000000 4 0 4 0 4 0'
+    pget interrupt-map-mask '1800 0 0 7'
+    imap=''
+    for slot in 0 1 2 3; do
+        for pin in 1 2 3 4; do imap="$imap $(printf '%x 0 0 %x %s %x' $((slot << 11)) $pin "$plic" $((32 + (slot + pin - 1) % 4)))"; done
+    done
+    pget interrupt-map "${imap# }"
+    fdtget -p "$dtb" /soc/pci@30000000 | grep -qx dma-coherent || { echo "FAIL: pci has no dma-coherent"; fail=1; }
     [ "$(get /soc/plic@c000000 riscv,ndev)" = 5f ] || { echo "FAIL: plic riscv,ndev"; fail=1; }
     for n in poweroff reboot; do
         [ "$(get /$n regmap)" = "$test" ] || { echo "FAIL: /$n regmap is not the test device's phandle"; fail=1; }

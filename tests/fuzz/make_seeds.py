@@ -385,6 +385,40 @@ def virtio_seeds():
             "rng": bytes([1]) + rng, "blk": bytes([2]) + blk}
 
 
+def pci_seeds():
+    """fuzz_pci: options byte (bit 0: net at 00:02.0, else blk), then ops."""
+    RAM, CFGW, CFGR, WINW, WINR, MAP, COMMON, QUEUE, NOTIFY, SNAP, RESET = range(11)
+
+    def ram(off, data):
+        return bytes([RAM]) + struct.pack("<HB", off, len(data)) + data
+
+    def cfgw(dev, reg, size_log2, v):
+        return bytes([CFGW]) + struct.pack("<IBI", dev << 15 | reg, size_log2, v)
+
+    def cfgr(dev, reg, size_log2):
+        return bytes([CFGR]) + struct.pack("<IB", dev << 15 | reg, size_log2)
+
+    def queue(f, q, size, d, a, u, feat=0):
+        return bytes([QUEUE, f, q, size]) + struct.pack("<HHHI", d, a, u, feat)
+
+    # an lspci-like walk: every device's ids, BAR sizing of 00:01.0, the caps
+    walk = b"".join(cfgr(d, 0, 2) for d in range(32))
+    walk += cfgw(1, 0x20, 2, 0xffffffff) + cfgr(1, 0x20, 2) + cfgw(1, 0x24, 2, 0xffffffff) + cfgr(1, 0x24, 2)
+    walk += b"".join(cfgr(1, r, 0) for r in range(0x34, 0x98))
+    walk += cfgr(0, 0x100, 2) + bytes([CFGR]) + struct.pack("<IB", 1 << 20, 2)
+    rng = ram(0x1000, desc(0x4000, 8, 1, 1) + desc(0x4100, 32, 2, 0)) + ram(0x1400, struct.pack("<HHH", 0, 1, 0))
+    rng = bytes([MAP, 0, 0]) + rng + queue(0, 0, 8, 0x1000, 0x1400, 0x1800) + bytes([NOTIFY, 0, 0, 0, 0])
+    rng += bytes([WINR, 1]) + struct.pack("<IB", 0x1000, 0) + bytes([SNAP, 0, RESET, 0])
+    blk = ram(0x3000, struct.pack("<IIQ", 0, 0, 2)) + ram(0x2000, desc(0x3000, 16, 1, 1) + desc(0x4000, 512, 3, 2) + desc(0x3100, 1, 2, 0))
+    blk += ram(0x2400, struct.pack("<HHH", 0, 1, 0))
+    blk = bytes([MAP, 1, 3]) + blk + queue(1, 0, 8, 0x2000, 0x2400, 0x2800) + bytes([NOTIFY, 1, 0, 0, 0])
+    blk += bytes([SNAP, 1]) + cfgw(2, 4, 1, 0x400) + cfgw(2, 4, 1, 0)
+    # the PCI cfg access capability, then a window store with nothing mapped
+    cap = cfgw(1, 0x88, 0, 4) + cfgw(1, 0x8c, 2, 0x12) + cfgw(1, 0x90, 2, 2) + cfgr(1, 0x94, 2)
+    cap += cfgw(1, 0x90, 2, 0xffffffff) + cfgw(1, 0x94, 2, 7) + bytes([WINW, 2]) + struct.pack("<IBQ", 0x10, 3, 1)
+    return {"walk": bytes([0]) + walk, "rng": bytes([0]) + rng, "blk": bytes([0]) + blk, "net-cap": bytes([1]) + cap}
+
+
 def inet_sum(data):
     if len(data) % 2:
         data += b"\0"
@@ -590,7 +624,8 @@ def main():
     outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
     for target, seeds in (("fuzz_machine", machine_seeds()), ("fuzz_jit", jit_seeds()), ("fuzz_load", load_seeds()),
                           ("fuzz_virtio", virtio_seeds()), ("fuzz_net", net_seeds()),
-                          ("fuzz_semihost", semihost_seeds()), ("fuzz_fwcfg", fwcfg_seeds())):
+                          ("fuzz_semihost", semihost_seeds()), ("fuzz_fwcfg", fwcfg_seeds()),
+                          ("fuzz_pci", pci_seeds())):
         d = os.path.join(outdir, target)
         os.makedirs(d, exist_ok=True)
         regress = {}
