@@ -129,7 +129,10 @@ def boot_and_save(args, tmp, snap, log):
     run(child, f"echo {args.token} > /mnt/home/snapshot.txt && sync")
     if args.big_overlay:
         args.big_sum = big_overlay_write(child)
-    run(child, "(i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done) >/dev/null 2>&1 & true")
+    # Each value goes in by rename: `echo > /tmp/count` truncates first, and
+    # a read between the truncation and the write saw an empty file.
+    run(child, "(i=0; while true; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done)"
+               " >/dev/null 2>&1 & true")
     time.sleep(2)
     c1 = count(child)
     if c1 < 2:
