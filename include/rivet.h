@@ -274,6 +274,14 @@ struct rivet_hart_stats {
 void rivet_hart_stats(const struct machine *m, unsigned hart, struct rivet_hart_stats *s);
 /* Whether the last rivet_run ran one host thread per hart. */
 bool rivet_threaded(const struct machine *m);
+/* The I/O thread's sleeps in a threaded run, and those that ran to their
+ * time limit although a hart had posted a wake-up (a lost wake-up: console
+ * output and device work then wait). After rivet_run; zeros otherwise. */
+struct rivet_io_stats {
+    uint64_t sleeps;
+    uint64_t late_wakeups;
+};
+void rivet_io_stats(const struct machine *m, struct rivet_io_stats *s);
 
 /* What the decoded-block cache and the translator (cpu/jit.h) did so far. */
 struct rivet_code_stats {

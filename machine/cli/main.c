@@ -117,6 +117,12 @@ static void print_stats(const struct machine *m, unsigned nharts, const struct t
             fprintf(stderr, "rivet: hart %u: instructions: %llu (one thread for all harts)\n", i,
                     (unsigned long long)h.instructions);
     }
+    if (rivet_threaded(m)) {
+        struct rivet_io_stats io;
+        rivet_io_stats(m, &io);
+        fprintf(stderr, "rivet: I/O thread: sleeps: %llu (woken late: %llu)\n", (unsigned long long)io.sleeps,
+                (unsigned long long)io.late_wakeups);
+    }
     struct rivet_code_stats c;
     rivet_code_stats(m, &c);
     fprintf(stderr,
