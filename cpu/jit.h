@@ -27,9 +27,18 @@
  *   the decoded instruction: one set of semantics for both ways of running
  *   a block, and test_jit checks the two agree on random programs.
  * - Exits to another page (jal, taken branches leaving the block, the
- *   block end) and every jalr go through the block's copy of the jump-cache
- *   lookup (an inline probe) and on into the next block's entry, as
- *   chain_jump does. Exits within the page are linked (below).
+ *   block end) go through the block's copy of the jump-cache lookup (its
+ *   chain tail), every jalr (returns, calls through registers) through a
+ *   copy of its own, so that each has its own host jump to predict. The
+ *   probe keeps chain_enter's guards (dispatch.h): the entry's pc and key
+ *   (jc_gen and the privilege: invalidation, satp, sfence.vma and
+ *   breakpoints all bump or change it), then the chain's allowance, which
+ *   interrupts and stop requests zero. A hit whose block is translated
+ *   jumps straight to its link entry, as a link does (below); one not
+ *   translated yet is entered through b->entry, which counts it. There is
+ *   no return-address stack: a return's probe is already one direct-mapped
+ *   lookup and one predicted jump, and a stack would need the same key
+ *   checks. Exits within the page are linked (below).
  *
  * Block linking
  * - A taken branch leaving the block, or the block end, whose target lies in

@@ -934,10 +934,10 @@ static void *poke_later(void *arg)
 
 /* Spins the hart in the linked loop until another thread, 20 ms on,
  * posts an interrupt (irq) and then a stop request, or only the latter. */
-static void spin_until_poked(struct machine *m, bool irq)
+static void spin_until_poked(struct machine *m, bool irq, void (*loop)(struct machine *m))
 {
     ck_assert(make(m, 1));
-    spin_loop(m);
+    loop(m);
     struct poke p = { m->h, irq };
     pthread_t t;
     ck_assert_int_eq(pthread_create(&t, NULL, poke_later, &p), 0);
@@ -953,7 +953,7 @@ static void spin_until_poked(struct machine *m, bool irq)
 START_TEST(interrupt_during_a_linked_loop)
 {
     struct machine m;
-    spin_until_poked(&m, true);
+    spin_until_poked(&m, true, spin_loop);
     ck_assert_uint_eq(m.h->mcause, CAUSE_INTERRUPT | IRQ_M_SOFT);
     ck_assert_uint_lt(m.h->mepc, RAM_BASE + 4 * 66); /* taken in the loop */
     ck_assert_uint_eq(m.h->x[20], 1);                /* the handler ran */
@@ -966,10 +966,204 @@ END_TEST
 START_TEST(stop_request_during_a_linked_loop)
 {
     struct machine m;
-    spin_until_poked(&m, false);
+    spin_until_poked(&m, false, spin_loop);
     ck_assert_uint_gt(m.h->x[10], 100); /* it did spin */
     ck_assert_uint_lt(m.h->pc, RAM_BASE + 4 * 66);
     ck_assert_uint_eq(m.h->x[20], 0); /* no interrupt */
+    unmake(&m);
+}
+END_TEST
+
+/* ---- Indirect jumps (cpu/jit.c, emit_probe) ---- */
+
+#define JALR(rd, rs1) i_type(0x67, 0, rd, rs1, 0)
+#define SP            2
+#define STACK_TOP     (RAM_BASE + 0x20000)
+
+/* Runs code[] (at RAM_BASE, entered at `entry`) to the ebreak at `stop`
+ * on a machine that translates every block (hot 1) or none (hot 0). */
+static void run_program(struct machine *m, unsigned hot, const uint32_t *code, unsigned n, unsigned entry)
+{
+    ck_assert(make(m, hot));
+    uint64_t stop = write_program(m, code, n);
+    (void)stop;
+    hart_reset(m->h, RAM_BASE + 4 * entry);
+    m->h->x[SP] = STACK_TOP;
+}
+
+/* Both machines in the same state: registers, pc, instret, trap, and the
+ * `bytes` below STACK_TOP. */
+static void assert_same(const struct machine *jit, const struct machine *interp, uint64_t bytes)
+{
+    const struct hart *a = jit->h, *b = interp->h;
+    for (unsigned r = 0; r < 32; r++)
+        ck_assert_msg(a->x[r] == b->x[r], "x%u jit %#llx interp %#llx", r, (unsigned long long)a->x[r],
+                      (unsigned long long)b->x[r]);
+    ck_assert_uint_eq(a->pc, b->pc);
+    ck_assert_uint_eq(a->instret, b->instret);
+    ck_assert_uint_eq(a->mcause, b->mcause);
+    ck_assert_uint_eq(a->mepc, b->mepc);
+    ck_assert_int_eq(memcmp(bus_ram_ptr((struct bus *)&jit->bus, STACK_TOP - bytes, bytes),
+                            bus_ram_ptr((struct bus *)&interp->bus, STACK_TOP - bytes, bytes), bytes),
+                     0);
+}
+
+/*
+ * fib(18) the recursive way: every call a jal, every return a jalr through
+ * ra, the frames on a stack. Translated and interpreted agree (the stack's
+ * bytes too), the result is fib(18), and the translated returns went on
+ * through their inline probe.
+ *   fib [0]: if (a0 < 2) return a0; push ra, a0; a0 = fib(a0 - 1);
+ *            t0 = n; save the result; a0 = fib(t0 - 2); a0 += saved; pop; ret
+ *   main [17]: a0 = 18; jal fib; ebreak
+ */
+START_TEST(recursion_matches_the_interpreter)
+{
+    const uint32_t code[] = {
+        i_type(0x13, 2, 6, 10, 2),     /* [0] slti t1, a0, 2 */
+        b_type(0, 6, 0, 8),            /* [1] beq t1, x0, [3] */
+        JALR(0, 1),                    /* [2] ret */
+        i_type(0x13, 0, SP, SP, -16),  /* [3] addi sp, sp, -16 */
+        s_type(3, SP, 1, 8),           /* [4] sd ra, 8(sp) */
+        s_type(3, SP, 10, 0),          /* [5] sd a0, 0(sp) */
+        i_type(0x13, 0, 10, 10, -1),   /* [6] addi a0, a0, -1 */
+        j_type(1, -4 * 7),             /* [7] jal ra, fib */
+        i_type(0x03, 3, 5, SP, 0),     /* [8] ld t0, 0(sp) */
+        s_type(3, SP, 10, 0),          /* [9] sd a0, 0(sp) */
+        i_type(0x13, 0, 10, 5, -2),    /* [10] addi a0, t0, -2 */
+        j_type(1, -4 * 11),            /* [11] jal ra, fib */
+        i_type(0x03, 3, 5, SP, 0),     /* [12] ld t0, 0(sp) */
+        r_type(0x33, 0, 0, 10, 10, 5), /* [13] add a0, a0, t0 */
+        i_type(0x03, 3, 1, SP, 8),     /* [14] ld ra, 8(sp) */
+        i_type(0x13, 0, SP, SP, 16),   /* [15] addi sp, sp, 16 */
+        JALR(0, 1),                    /* [16] ret */
+        i_type(0x13, 0, 10, 0, 18),    /* [17] li a0, 18 */
+        j_type(1, -4 * 18),            /* [18] jal ra, fib */
+        EBREAK,                        /* [19] */
+    };
+    unsigned n = sizeof code / sizeof code[0];
+    struct machine m[2];
+    for (unsigned k = 0; k < 2; k++) {
+        run_program(&m[k], k == 0, code, n, 17);
+        run_parked(&m[k], RAM_BASE + 4 * (n - 1));
+    }
+    ck_assert_uint_eq(m[0].h->mcause, CAUSE_BREAKPOINT);
+    ck_assert_uint_eq(m[0].h->x[10], 2584); /* fib(18) */
+    assert_same(&m[0], &m[1], 18 * 16);
+#if defined(__x86_64__)
+    struct rivet_code_stats st = stats_of(&m[0]);
+    ck_assert_uint_gt(st.translated, 0);
+    ck_assert_uint_gt(st.exit_ind_hit, 4000); /* 8361 returns: most hit */
+    ck_assert_uint_eq(stats_of(&m[1]).exit_ind_hit, 0);
+#endif
+    unmake(&m[0]);
+    unmake(&m[1]);
+}
+END_TEST
+
+/*
+ * A loop that calls F through a register (jalr ra, 0(x5)) and F returns
+ * (jalr x0, 0(ra)); when x11 (counting down from 100) is 50, the loop
+ * overwrites F's first instruction (+1 becomes +100). The inline probe of
+ * the call must not enter F's old translation afterwards: x10 = 51 * 1 +
+ * 49 * 100, as the interpreter has it.
+ *   [0] x11 = 100  [1] x10 = 0  [2] x15 = 50
+ *   [3] L: jalr ra, 0(x5)  [4] bne x11, x15, [7]  [5] sw x13, 0(x14)  [6] nop
+ *   [7] x11 -= 1  [8] bne x11, x0, L  [9] ebreak  [10] F: x10 += 1  [11] ret
+ */
+START_TEST(smc_into_a_jalr_target)
+{
+    const uint32_t code[] = {
+        i_type(0x13, 0, 11, 0, 100),
+        i_type(0x13, 0, 10, 0, 0),
+        i_type(0x13, 0, 15, 0, 50),
+        JALR(1, 5),
+        b_type(1, 11, 15, 12),
+        s_type(2, 14, 13, 0),
+        NOP,
+        i_type(0x13, 0, 11, 11, -1),
+        b_type(1, 11, 0, -4 * 5),
+        EBREAK,
+        i_type(0x13, 0, 10, 10, 1),
+        JALR(0, 1),
+    };
+    struct machine m[2];
+    for (unsigned k = 0; k < 2; k++) {
+        run_program(&m[k], k == 0, code, 12, 0);
+        m[k].h->x[5] = RAM_BASE + 4 * 10;
+        m[k].h->x[13] = i_type(0x13, 0, 10, 10, 100);
+        m[k].h->x[14] = RAM_BASE + 4 * 10;
+        run_parked(&m[k], RAM_BASE + 4 * 9);
+    }
+    ck_assert_uint_eq(m[0].h->mcause, CAUSE_BREAKPOINT);
+    ck_assert_uint_eq(m[0].h->x[10], 51 + 49 * 100);
+    assert_same(&m[0], &m[1], 0);
+#if defined(__x86_64__)
+    struct rivet_code_stats st = stats_of(&m[0]);
+    ck_assert_uint_gt(st.exit_ind_hit, 50); /* calls and returns before and after the store */
+    ck_assert_uint_gt(st.invalidations, 0);
+#endif
+    unmake(&m[0]);
+    unmake(&m[1]);
+}
+END_TEST
+
+/*
+ * A loop made only of indirect jumps, which are never linked: [0] x10 += 1,
+ * [1] jalr x0, 0(x6) to [40]; [40] x11 += 1, [41] jalr x0, 0(x5) back to
+ * [0]. The interrupt handler at [80] as in spin_loop. Each jalr probes the
+ * jump cache inline and jumps on into the other block's translation; the
+ * probe's check of the chain's allowance is all that ends the loop.
+ */
+static void indirect_loop(struct machine *m)
+{
+    uint32_t code[SPIN_HANDLER + 2];
+    for (unsigned i = 0; i < SPIN_HANDLER; i++)
+        code[i] = EBREAK;
+    code[0] = i_type(0x13, 0, 10, 10, 1);
+    code[1] = JALR(0, 6);
+    code[40] = i_type(0x13, 0, 11, 11, 1);
+    code[41] = JALR(0, 5);
+    code[SPIN_HANDLER] = i_type(0x13, 0, 20, 0, 1);
+    code[SPIN_HANDLER + 1] = j_type(0, 0);
+    write_program(m, code, SPIN_HANDLER + 2);
+    hart_reset(m->h, RAM_BASE);
+    m->h->x[5] = RAM_BASE;
+    m->h->x[6] = RAM_BASE + 4 * 40;
+    m->h->mtvec = RAM_BASE + 4 * SPIN_HANDLER;
+    m->h->mie = MIP_MSIP;
+    m->h->mstatus |= MSTATUS_MIE;
+    uint64_t n = hart_run(m->h, 10000); /* the slice's allowance bounds it */
+    ck_assert_uint_ge(n, 10000);
+    ck_assert_uint_lt(n, 10000 + 2 * MAX_BLOCK_INSNS);
+    ck_assert_uint_gt(m->h->x[11], 1000);
+#if defined(__x86_64__)
+    ck_assert_uint_gt(stats_of(m).exit_ind_hit, 1000);
+#endif
+}
+
+/* An interrupt posted while the hart spins through indirect jumps is
+ * taken in the loop, and its handler runs. */
+START_TEST(interrupt_during_an_indirect_loop)
+{
+    struct machine m;
+    spin_until_poked(&m, true, indirect_loop);
+    ck_assert_uint_eq(m.h->mcause, CAUSE_INTERRUPT | IRQ_M_SOFT);
+    ck_assert(m.h->mepc == RAM_BASE || m.h->mepc == RAM_BASE + 4 * 40);
+    ck_assert_uint_eq(m.h->x[20], 1);
+    unmake(&m);
+}
+END_TEST
+
+/* A stop request ends the run of a loop of indirect jumps at a block
+ * boundary of the loop. */
+START_TEST(stop_request_during_an_indirect_loop)
+{
+    struct machine m;
+    spin_until_poked(&m, false, indirect_loop);
+    ck_assert_uint_gt(m.h->x[10], 1000);
+    ck_assert(m.h->pc == RAM_BASE || m.h->pc == RAM_BASE + 4 * 40);
+    ck_assert_uint_eq(m.h->x[20], 0);
     unmake(&m);
 }
 END_TEST
@@ -990,6 +1184,10 @@ int main(void)
     tcase_add_test(tc, sfence_vma_between_linked_blocks);
     tcase_add_test(tc, interrupt_during_a_linked_loop);
     tcase_add_test(tc, stop_request_during_a_linked_loop);
+    tcase_add_test(tc, recursion_matches_the_interpreter);
+    tcase_add_test(tc, smc_into_a_jalr_target);
+    tcase_add_test(tc, interrupt_during_an_indirect_loop);
+    tcase_add_test(tc, stop_request_during_an_indirect_loop);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
