@@ -22,6 +22,18 @@
  *   loads and stores, and the common double ops where fpu.c's fast path
  *   would take the host's result (fflags.NX already set, round to nearest,
  *   normal operands and result).
+ * - Loads and stores: the TLB probe reads h->mmu.tlb_load or tlb_store,
+ *   the set of the current effective load/store privilege (mmu.h), when it
+ *   runs: one load from the hart, rather than a set fixed at translation,
+ *   because a block is keyed by physical address and runs at whatever
+ *   privilege (and MPRV) fetches it. What never hits goes out of line to
+ *   the row's exec_ (mmu_*_slow): misaligned and page-crossing accesses
+ *   (the tag compare keeps the low bits), MMIO (never in the TLB), stores
+ *   to pages holding code, watched or reserved (CODE, WATCH, RESV: never in
+ *   the store TLB, so the bus invalidates blocks and breaks waits), and a
+ *   store whose page is not yet dirty (the store TLB is filled by a store's
+ *   walk, which sets D). test_jit's memory cases check each against the
+ *   interpreter.
  * - Everything else, and every slow case of the above (TLB miss, FS not
  *   Dirty, a special operand), calls the row's exec_<name> semantics with
  *   the decoded instruction: one set of semantics for both ways of running
