@@ -160,14 +160,15 @@ void code_cache_stats(const struct code_cache *c, struct rivet_code_stats *s)
     s->invalidations = c->ninvalidated;
     s->links = c->nlinks;
     s->unlinks = c->nunlinks;
-    s->helper_calls = s->exit_jc_hit = s->exit_jc_miss = s->exit_indirect = 0;
+    s->helper_calls = s->exit_jc_hit = s->exit_jc_miss = s->exit_ind_hit = s->exit_ind_miss = 0;
     s->exit_limit = s->exit_trap = s->exit_end = s->exit_jump = 0;
     for (unsigned i = 0; i < c->nharts; i++) { /* the harts do not run (hart_jit_stats) */
         const struct hart_jit_stats *j = &c->harts[i]->jit_stats;
         s->helper_calls += j->helper_calls;
         s->exit_jc_hit += j->jc_hit;
         s->exit_jc_miss += j->jc_miss;
-        s->exit_indirect += j->indirect;
+        s->exit_ind_hit += j->ind_hit;
+        s->exit_ind_miss += j->ind_miss;
         s->exit_limit += j->limit;
         s->exit_trap += j->trap;
         s->exit_end += j->end;

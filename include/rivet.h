@@ -295,9 +295,10 @@ struct rivet_code_stats {
     uint64_t unlinks;       /* links undone because their target was dropped */
     /* Translated code, summed over the harts: */
     uint64_t helper_calls;  /* calls of an instruction's general semantics */
-    uint64_t exit_jc_hit;   /* exits on into the next block through the inline jump-cache probe */
-    uint64_t exit_jc_miss;  /* exits whose probe missed (back to the run loop) */
-    uint64_t exit_indirect; /* of the probed exits, those of jalr */
+    uint64_t exit_jc_hit;   /* exits but jalr's on into the next block through the inline jump-cache probe */
+    uint64_t exit_jc_miss;  /* exits but jalr's whose probe missed (back to the run loop) */
+    uint64_t exit_ind_hit;  /* jalr's (returns, calls through registers) on through their inline probe */
+    uint64_t exit_ind_miss; /* jalr's whose probe missed */
     uint64_t exit_limit;    /* exits at the end of a chain: slice end, interrupt or stop request */
     uint64_t exit_trap;     /* exits by a trap */
     uint64_t exit_end;      /* exits by an instruction that ends its block (CSR write, fence.i, ecall...) */

@@ -133,12 +133,13 @@ static void print_stats(const struct machine *m, unsigned nharts, const struct t
     if (c.translated)
         fprintf(stderr,
                 "rivet: translated code: %llu links made, %llu undone; %llu helper calls; exits: %llu on through "
-                "the jump cache, %llu missed it (%llu of all probed by jalr), %llu at the chain's end, %llu traps, "
-                "%llu block ends, %llu helper jumps\n",
+                "the jump cache, %llu missed it; jalr: %llu inline hits, %llu misses; %llu at the chain's end, "
+                "%llu traps, %llu block ends, %llu helper jumps\n",
                 (unsigned long long)c.links, (unsigned long long)c.unlinks, (unsigned long long)c.helper_calls,
                 (unsigned long long)c.exit_jc_hit, (unsigned long long)c.exit_jc_miss,
-                (unsigned long long)c.exit_indirect, (unsigned long long)c.exit_limit, (unsigned long long)c.exit_trap,
-                (unsigned long long)c.exit_end, (unsigned long long)c.exit_jump);
+                (unsigned long long)c.exit_ind_hit, (unsigned long long)c.exit_ind_miss,
+                (unsigned long long)c.exit_limit, (unsigned long long)c.exit_trap, (unsigned long long)c.exit_end,
+                (unsigned long long)c.exit_jump);
 }
 
 /* -machine virt,dumpdtb=FILE: the tree the guest would get, then exit 0. */
