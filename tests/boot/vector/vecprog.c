@@ -305,9 +305,9 @@ static void vstate_round(const uint8_t *in, uint8_t *out, unsigned long avl, uns
                      "vs8r.v v24, (t0)\n"
                      : [vl] "=&r"(*vl), [vtype] "=&r"(*vtype), "=&r"(t)
                      : [in] "r"(in), [out] "r"(out), [avl] "r"(avl), [spin] "r"(spin), [e64] "r"(e64)
-                     : "t0", "t1", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10",
-                       "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23",
-                       "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
+                     : "t0", "t1", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11",
+                       "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25",
+                       "v26", "v27", "v28", "v29", "v30", "v31");
     (void)t;
 }
 
