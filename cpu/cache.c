@@ -175,14 +175,21 @@ void code_cache_stats(const struct code_cache *c, struct rivet_code_stats *s)
     }
 }
 
+/* With nothing built since the last flush (a machine just made, as before
+ * -loadvm), the hash heads and page lists are all NULL already and are left
+ * alone: clearing them would dirty their fresh zero pages (512 KiB of hash
+ * heads) in every restored clone (issue 23). Blocks are only ever added by
+ * build_locked, which advances arena_used. */
 void cache_flush_all(struct code_cache *c)
 {
     c->nflushes++;
-    memset(c->hash, 0, sizeof(c->hash));
-    for (uint64_t p = 0; p < c->npages; p++) {
-        if (c->page_blocks[p]) {
-            c->page_blocks[p] = NULL;
-            __atomic_fetch_and(&c->bus->page_flags[p], (uint8_t)~BUS_PAGE_CODE, __ATOMIC_SEQ_CST);
+    if (c->arena_used) {
+        memset(c->hash, 0, sizeof(c->hash));
+        for (uint64_t p = 0; p < c->npages; p++) {
+            if (c->page_blocks[p]) {
+                c->page_blocks[p] = NULL;
+                __atomic_fetch_and(&c->bus->page_flags[p], (uint8_t)~BUS_PAGE_CODE, __ATOMIC_SEQ_CST);
+            }
         }
     }
     c->arena_used = 0;
