@@ -297,9 +297,10 @@ static bool load(struct machine *m, const char *path, bool apply, char *err, siz
             ok = map_ram(m, &f, e, n, why, sizeof why);
             cache_flush_all(m->cache);
             ok = ok && restore_state(m, &f, false, why, sizeof why);
-            if (ok)
+            if (ok) {
                 net_reset_connections(m->net); /* the guest sees a link reset */
-            else
+                m->ram_awaits_snapshot = false;
+            } else
                 machine_request_exit(m, RIVET_EXIT_INTERNAL); /* half restored: it cannot run on */
         }
         machine_resume_world(m);
