@@ -1058,7 +1058,8 @@ struct jit *jit_create(void)
     struct jit *j = calloc(1, sizeof(*j));
     if (!j)
         return NULL;
-    void *code = mmap(NULL, JIT_BYTES, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *code = mmap(NULL, JIT_BYTES, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                      -1, 0); /* untouched code pages cost nothing, reserved or not */
     if (code == MAP_FAILED) {
         free(j);
         return NULL;

@@ -226,6 +226,12 @@ struct rivet_boot {
     const char *initrd; /* optional */
     const char *append; /* optional: /chosen bootargs */
     const char *dtb;    /* optional: a device tree blob replacing the generated one */
+    /* Set when rivet_loadvm replaces RAM next: every file is opened and
+     * checked and its place in RAM worked out as usual (the same errors),
+     * but nothing is read into RAM, which a restore would throw away (a
+     * clone's start-up, issue 23). rivet_run refuses such a machine until a
+     * restore has succeeded; a reboot loads the images for real. */
+    bool ram_from_snapshot;
 };
 
 struct machine;

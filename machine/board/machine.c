@@ -642,6 +642,10 @@ static int run_once(struct machine *m, char *err, size_t errlen)
 
 int rivet_run(struct machine *m, char *err, size_t errlen)
 {
+    if (m->ram_awaits_snapshot) { /* the images were never read into RAM */
+        machine_err(err, errlen, "booted for a snapshot's RAM, and no snapshot was restored");
+        return RIVET_EXIT_USAGE;
+    }
     for (;;) {
         int status = run_once(m, err, errlen);
         if (status != RUN_REBOOT)

@@ -218,8 +218,9 @@ struct machine {
 
     /* Boot state (boot.c). */
     bool booted;
-    struct sbi_services sbi; /* the built-in SBI's view of the board (sbi_glue.c) */
-    void *dtb;               /* the device tree the guest gets */
+    bool ram_awaits_snapshot; /* booted with ram_from_snapshot (rivet.h), RAM not restored yet: no run */
+    struct sbi_services sbi;  /* the built-in SBI's view of the board (sbi_glue.c) */
+    void *dtb;                /* the device tree the guest gets */
     size_t dtb_size;
     uint64_t dtb_addr;
 

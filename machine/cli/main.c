@@ -220,9 +220,11 @@ static int run_machine(const struct cli_options *o, struct rivet_config *cfg, en
     running = m;
     int status;
     struct display_sdl *window = NULL;
+    struct rivet_boot boot = o->boot;
+    boot.ram_from_snapshot = o->loadvm != NULL; /* checked, not read: the snapshot replaces RAM */
     if (o->dumpdtb)
         status = dump_dtb(m, o, err, sizeof err);
-    else if (!rivet_boot(m, &o->boot, err, sizeof err))
+    else if (!rivet_boot(m, &boot, err, sizeof err))
         status = fail(RIVET_EXIT_USAGE, err);
     else if (o->loadvm && !rivet_loadvm(m, o->loadvm, err, sizeof err))
         status = fail(RIVET_EXIT_USAGE, err);
