@@ -10,8 +10,14 @@
  *   available now and returns how many (0 = none now, or no more input ever).
  *   It is called very often (every board round), so a backend must make it
  *   cheap, e.g. by rate-limiting its system calls.
- * - Either callback may be NULL: output is dropped / there is no input.
- * - Threading: called on the emulation thread only.
+ * - drained() tells the backend that the device's receiver emptied and has
+ *   room: input waiting on the host side can come now. Optional. It is
+ *   called with the device's lock held, on whichever thread ran the guest's
+ *   access, so it must be cheap and must not call back into the device
+ *   (the board's console wakes its I/O thread, which then polls the UART).
+ * - Either of write and read may be NULL: output is dropped / there is no input.
+ * - Threading: write and read on one thread at a time (the board's console
+ *   wrapper serialises them); drained as above.
  */
 #ifndef RIVET_CHARDEV_H
 #define RIVET_CHARDEV_H
@@ -24,6 +30,7 @@ struct chardev {
     /* Non-blocking guest input: the bytes available now (0 = none). */
     size_t (*read)(void *opaque, uint8_t *buf, size_t len);
     void *opaque;
+    void (*drained)(void *opaque); /* the receiver has room again (may be NULL) */
 };
 
 static inline void chardev_write(const struct chardev *c, const uint8_t *buf, size_t len)
@@ -38,6 +45,12 @@ static inline size_t chardev_read(const struct chardev *c, uint8_t *buf, size_t 
         return 0;
     size_t n = c->read(c->opaque, buf, len);
     return n > len ? len : n;
+}
+
+static inline void chardev_drained(const struct chardev *c)
+{
+    if (c && c->drained)
+        c->drained(c->opaque);
 }
 
 #endif

@@ -250,24 +250,19 @@ static void rx_fill(struct uart16550 *u)
     }
 }
 
-/* The line delivers as soon as the FIFO has room: a guest that drains it
- * (RBR) or polls an empty one (LSR) gets the backend's waiting input now,
- * not at the board's next uart_poll. With hart threads that poll is the
- * I/O thread's, which sleeps until a host event: a line longer than the
- * FIFO would otherwise arrive a FIFO-full per sleep. */
-static bool wants_input(const struct uart16550 *u, uint64_t offset)
-{
-    return !u->rx_count && (offset == UART_RBR || offset == UART_LSR) && !(u->lcr & UART_LCR_DLAB);
-}
-
+/* A guest that reads the last byte of the FIFO has room for more: the
+ * backend hears of it (chardev_drained), and with hart threads the board's
+ * I/O thread then polls the UART at once instead of at its next sleep's
+ * end. A line longer than the FIFO would otherwise arrive a FIFO-full per
+ * I/O round. Reading the host's input here instead would put the terminal
+ * (and the monitor's console mux behind it) on a hart thread. */
 static bus_status uart_mmio_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value)
 {
     struct uart16550 *u = opaque;
-    if (offset == UART_LSR && wants_input(u, offset))
-        rx_fill(u);
+    bool had = u->rx_count != 0;
     *value = read_reg(u, offset);
-    if (offset == UART_RBR && wants_input(u, offset))
-        rx_fill(u);
+    if (had && !u->rx_count && offset == UART_RBR && !(u->lcr & UART_LCR_DLAB))
+        chardev_drained(&u->backend);
     update_irq(u);
     return BUS_OK;
 }

@@ -258,13 +258,17 @@ static size_t console_locked_read(void *opaque, uint8_t *buf, size_t len)
     return n;
 }
 
+/* The UART's FIFO has room: the I/O thread polls it now (its next round),
+ * so a line longer than the FIFO does not wait out the I/O thread's sleep. */
+static void console_drained(void *opaque) { machine_threads_wake_io(opaque); }
+
 /* The console under the console lock when threads may run (machine.h,
  * "Threads"): outermost, after the debug layer's wrapping. */
 static bool lock_console(struct machine *m)
 {
     if (machine_threads_wanted(&m->cfg)) {
         m->console_inner = m->console;
-        m->console = (struct chardev){ console_locked_write, console_locked_read, m };
+        m->console = (struct chardev){ console_locked_write, console_locked_read, m, console_drained };
     }
     return true;
 }

@@ -82,6 +82,8 @@ static size_t tee_read(void *opaque, uint8_t *buf, size_t len)
     return n ? n : chardev_read(&d->inner, buf, len);
 }
 
+static void tee_drained(void *opaque) { chardev_drained(&((struct machine_debug *)opaque)->inner); }
+
 static bool open_tee(struct machine_debug *d, char *err, size_t errlen)
 {
     const struct rivet_config *cfg = &d->m->cfg;
@@ -95,7 +97,7 @@ static bool open_tee(struct machine_debug *d, char *err, size_t errlen)
         return false;
     if (d->log || d->expect) {
         d->inner = d->m->console;
-        d->m->console = (struct chardev){ tee_write, tee_read, d };
+        d->m->console = (struct chardev){ tee_write, tee_read, d, tee_drained };
     }
     return true;
 }
