@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "devices/fw_cfg.h"
+#include "devices/pflash.h"
 #include "machine/board/board_devs.h"
 #include "machine/board/machine.h"
 #include "machine/host/display.h"
@@ -52,6 +53,10 @@ static const struct board_row rows[VIRT_DEV_COUNT] = {
      * there (empty) because QEMU's tree has it. Nothing is mapped. */
     [VIRT_PLATFORM_BUS] = { { "platform-bus", 0x4000000, 0x2000000, 0 }, 1, 0,
                       NULL, NULL, NULL, bd_platform_bus_fdt, NULL, NULL, NULL, true },
+    /* Two 32 MiB banks, one node (dev_pflash.c). */
+    [VIRT_FLASH]  = { { "flash",       0x20000000,     PFLASH_BANK_SIZE, 0 }, RIVET_PFLASH_BANKS, PFLASH_BANK_SIZE,
+                      bd_pflash_create, bd_pflash_destroy, bd_pflash_region, bd_pflash_fdt, bd_pflash_save,
+                      bd_pflash_restore, bd_pflash_reset, true },
     /* RAM: the bus's own (bus_init), its size from -m; fdt.c writes /memory. */
     [VIRT_DRAM]   = { { "memory",      RIVET_RAM_BASE, 0,        0 },  1, 0,
                       NULL, NULL, NULL, NULL, NULL, NULL, NULL },
