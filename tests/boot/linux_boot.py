@@ -127,10 +127,23 @@ class HostNet:
         self.server6 = v6(("::1", self.port), handler)
         threading.Thread(target=self.server6.serve_forever, daemon=True).start()
         self.fwd_port = free_port()
+        self.fwd6_port = free_port()  # IPv6 hostfwd: [::1]:fwd6_port to the guest's fec0:: address
 
     def close(self):
         self.server.shutdown()
         self.server6.shutdown()
+
+
+def fetch_forwarded(url):
+    """The guest's page through a hostfwd port, retried while the guest's
+    server starts (it answers only while rivet runs, which pexpect does not
+    block); "" when it never answers."""
+    for _ in range(20):
+        try:
+            return urllib.request.urlopen(url, timeout=10).read().decode().strip()
+        except OSError:
+            time.sleep(0.5)
+    return ""
 
 
 def check_net(child, args):
@@ -157,14 +170,11 @@ def check_net(child, args):
         check(out.split()[:1] == [net.md5], f"over IPv6 the fetched file's md5 is {out!r}, expected {net.md5}")
     token = f"guest-{os.getpid()}"
     run(child, f"mkdir -p /www && echo {token} > /www/index.html && httpd -p 8080 -h /www")
-    got = ""
-    for _ in range(20):  # the guest answers only while rivet runs, which pexpect does not block
-        try:
-            got = urllib.request.urlopen(f"http://127.0.0.1:{net.fwd_port}/", timeout=10).read().decode().strip()
-            break
-        except OSError:
-            time.sleep(0.5)
+    got = fetch_forwarded(f"http://127.0.0.1:{net.fwd_port}/")
     check(got == token, f"hostfwd gave {got!r}, expected {token!r}")
+    if not args.net_restrict:  # the guest has its fec0:: address (checked above)
+        got = fetch_forwarded(f"http://[::1]:{net.fwd6_port}/")
+        check(got == token, f"IPv6 hostfwd gave {got!r}, expected {token!r}")
 
 
 def reach_prompt(child):
@@ -252,7 +262,10 @@ def device_args(args):
     kind = "pci" if args.pci else "device"
     devs = ["-device", f"virtio-blk-{kind},drive=hd0"] + (["-device", f"virtio-rng-{kind}"] if args.rng else [])
     if args.net:
-        rule = f"hostfwd=tcp:127.0.0.1:{args.net.fwd_port}-:8080" + (",restrict=on" if args.net_restrict else "")
+        # IPv4, and IPv6 from the host's ::1 to the guest's SLAAC address (the default MAC's).
+        rule = (f"hostfwd=tcp:127.0.0.1:{args.net.fwd_port}-:8080,"
+                f"hostfwd=tcp:[::1]:{args.net.fwd6_port}-[fec0::5054:ff:fe12:3456]:8080"
+                + (",restrict=on" if args.net_restrict else ""))
         devs += (["-netdev", f"user,id=n0,{rule}", "-device", "virtio-net-pci,netdev=n0"] if args.pci
                  else ["-nic", f"user,{rule}"])
     if args.pci:  # the input devices at fixed slots, after the others
