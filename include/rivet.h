@@ -78,6 +78,7 @@ enum rivet_exit {
 #define RIVET_PCI_SLOT(d)  (RIVET_VIRTIO_SLOTS + (d))
 #define RIVET_MAX_HOSTFWD  8 /* hostfwd rules of the user network */
 #define RIVET_PFLASH_BANKS 2 /* -drive if=pflash,unit=0|1 */
+#define RIVET_PCI_INPUTS   3 /* virtio-keyboard-pci, virtio-tablet-pci, virtio-mouse-pci */
 
 /* Where the UART's bytes go (QEMU -serial). */
 enum rivet_serial {
@@ -154,10 +155,11 @@ struct rivet_config {
      * Either way every guest frame passes rivet's frame filter first. */
     const char *net_helper;
 
-    /* virtio-keyboard-pci and virtio-tablet-pci (enum rivet_input_kind):
-     * each one's slot, RIVET_PCI_SLOT(d), or 0 for none. They get no host
-     * input: the display's own keyboard and tablet (below) do. */
-    unsigned input_slot[2];
+    /* virtio-keyboard-pci, virtio-tablet-pci and virtio-mouse-pci (in that
+     * order, devices/virtio_input.h's kinds): each one's slot,
+     * RIVET_PCI_SLOT(d), or 0 for none. They get no host input: the
+     * display's own keyboard and tablet (below) do. */
+    unsigned input_slot[RIVET_PCI_INPUTS];
 
     /* The display devices (machine/host/display.h): nonzero sizes give the guest a
      * fb_width x fb_height simple framebuffer in reserved RAM and a

@@ -76,9 +76,10 @@ static const struct board_virtio_type virtio_types[] = {
     { "virtio-blk-pci",    BOARD_BACKEND_DRIVE,  "drive",  true,  NULL,        NULL, NULL, true },
     { "virtio-rng-pci",    BOARD_BACKEND_RNG,    "rng",    false, NULL,        NULL, NULL, true },
     { "virtio-net-pci",    BOARD_BACKEND_NETDEV, "netdev", true,  net_options, NULL, NULL, true },
-    /* A keyboard and a tablet on PCI (cfg.input_slot): dev_pci.c's hooks make both. */
+    /* A keyboard, a tablet and a mouse on PCI (cfg.input_slot): dev_pci.c's hooks make them. */
     { "virtio-keyboard-pci", BOARD_BACKEND_NONE, NULL,     false, NULL, bd_input_create, bd_input_destroy, true },
     { "virtio-tablet-pci",   BOARD_BACKEND_NONE, NULL,     false, NULL, NULL, NULL, true },
+    { "virtio-mouse-pci",    BOARD_BACKEND_NONE, NULL,     false, NULL, NULL, NULL, true },
     /* -display / -fb: a keyboard and a tablet in the highest free slots. */
     { NULL,                BOARD_BACKEND_NONE,   NULL,     false, NULL, display_board_create, display_board_destroy, false },
 };

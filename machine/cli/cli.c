@@ -1296,10 +1296,14 @@ static enum cli_result attach_rng(struct parse_state *st, const struct pending_d
     return CLI_RUN;
 }
 
-/* virtio-keyboard-pci / virtio-tablet-pci: one of each. */
+/* virtio-keyboard-pci / virtio-tablet-pci / virtio-mouse-pci: one of each. */
 static enum cli_result attach_input(struct parse_state *st, const struct pending_device *pd, uint64_t *used)
 {
-    unsigned k = strcmp(pd->type->name, "virtio-keyboard-pci") != 0;
+    static const char *const names[RIVET_PCI_INPUTS] = { "virtio-keyboard-pci", "virtio-tablet-pci",
+                                                         "virtio-mouse-pci" };
+    unsigned k = 0;
+    while (k + 1 < RIVET_PCI_INPUTS && strcmp(pd->type->name, names[k]))
+        k++;
     if (st->o->cfg.input_slot[k])
         return usage_error(st, "-device %s: only one is supported", pd->type->name);
     int slot;

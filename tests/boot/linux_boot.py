@@ -269,7 +269,8 @@ def device_args(args):
         devs += (["-netdev", f"user,id=n0,{rule}", "-device", "virtio-net-pci,netdev=n0"] if args.pci
                  else ["-nic", f"user,{rule}"])
     if args.pci:  # the input devices at fixed slots, after the others
-        devs += ["-device", "virtio-keyboard-pci,bus=pcie.0,addr=0x10", "-device", "virtio-tablet-pci,addr=11.0"]
+        devs += ["-device", "virtio-keyboard-pci,bus=pcie.0,addr=0x10", "-device", "virtio-tablet-pci,addr=11.0",
+                 "-device", "virtio-mouse-pci,addr=0x12"]
     return devs
 
 
@@ -284,14 +285,14 @@ def check_pci(child, args):
         slot += 1
     if args.net:
         want.append(f"0000:00:{slot:02x}.0 0x1af4 0x1041 0x020000")
-    want += ["0000:00:10.0 0x1af4 0x1052 0x098000", "0000:00:11.0 0x1af4 0x1052 0x098000"]
+    want += [f"0000:00:{d:02x}.0 0x1af4 0x1052 0x098000" for d in (0x10, 0x11, 0x12)]
     check(listing.splitlines() == want, f"PCI devices {listing.splitlines()}, expected {want}")
     vda = run(child, "readlink -f /sys/block/vda")
     check("/pci0000:00/0000:00:01.0/virtio" in vda, f"/dev/vda is not on the PCI disk: {vda!r}")
     bound = run(child, "ls -1 /sys/bus/pci/drivers/virtio-pci | grep -c ^0000:")
     check(bound.splitlines()[-1] == str(len(want) - 1), f"virtio-pci drives {bound!r} functions, not {len(want) - 1}")
     inputs = run(child, "grep '^N: Name' /proc/bus/input/devices")
-    for name in ("rivet virtio keyboard", "rivet virtio tablet"):
+    for name in ("rivet virtio keyboard", "rivet virtio tablet", "rivet virtio mouse"):
         check(name in inputs, f"no {name} in /proc/bus/input/devices: {inputs!r}")
     irqs = run(child, "grep -c virtio /proc/interrupts")
     check(int(irqs.splitlines()[-1]) >= 1, f"no virtio interrupt in /proc/interrupts: {irqs!r}")
