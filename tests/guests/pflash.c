@@ -24,8 +24,9 @@
 
 /* A broken sequence (no confirm after an erase or a buffer) sets SR.4 and
  * SR.5, as Intel's command set says; QEMU 7.2 instead goes back to read
- * array without them, its clear status clears SR.7 (ready) too, and its
- * read-only bank reports no locked block. -DQEMU_SEQUENCE builds the
+ * array without them (and erases at the 0x20, before any confirm), its
+ * clear status clears SR.7 (ready) too, and its read-only bank reports no
+ * locked block. -DQEMU_SEQUENCE builds the
  * variant that validates the rest of this guest on QEMU (the checks of
  * those three behaviours then pass regardless). */
 #ifdef QEMU_SEQUENCE
@@ -122,9 +123,11 @@ static void check_erase(void)
     for (uintptr_t o = 0; o < BLOCK; o += 0x1000)
         CHECK(32, r32(BANK0 + BLOCK + o) == 0xffffffffu && r32(BANK0 + BLOCK + o + 0xffc) == 0xffffffffu);
     CHECK(33, r32(BANK0 + 2 * BLOCK) == 0x5a5a5a5au && r32(BANK0 + BLOCK - 4) == 0xffffffffu);
-    cmd(BANK0, 0x20); /* erase without its confirm */
+#ifndef QEMU_SEQUENCE /* QEMU 7.2 erases at the 0x20, before any confirm */
+    cmd(BANK0, 0x20); /* erase without its confirm: block 0 stays (the host checks) */
     cmd(BANK0, 0xff);
-    CHECK(34, SEQUENCE_ERROR((status(BANK0) & 0x30) == 0x30));
+    CHECK(34, (status(BANK0) & 0x30) == 0x30);
+#endif
     cmd(BANK0, 0x50);
     CHECK(35, status(BANK0) == CLEARED);
     cmd(BANK0, 0xff);
