@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "cpu/decode.h"
 #include "cpu/dispatch.h"
@@ -55,7 +56,11 @@ struct code_cache *code_cache_create(struct bus *bus)
     c->bus = bus;
     c->npages = bus->ram_size >> PAGE_SHIFT;
     c->page_blocks = calloc(c->npages ? c->npages : 1, sizeof(*c->page_blocks));
-    c->arena = malloc(ARENA_BYTES);
+    /* Mapped, not malloc'd: only the pages blocks are built into ever cost
+     * memory, and nothing is reserved for the rest (MAP_NORESERVE). */
+    c->arena = mmap(NULL, ARENA_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (c->arena == MAP_FAILED)
+        c->arena = NULL;
     if (!c->page_blocks || !c->arena) {
         code_cache_destroy(c);
         return NULL;
@@ -117,7 +122,8 @@ void code_cache_destroy(struct code_cache *c)
     }
     jit_destroy(c->jit);
     free(c->page_blocks);
-    free(c->arena);
+    if (c->arena)
+        munmap(c->arena, ARENA_BYTES);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }
@@ -160,14 +166,15 @@ void code_cache_stats(const struct code_cache *c, struct rivet_code_stats *s)
     s->invalidations = c->ninvalidated;
     s->links = c->nlinks;
     s->unlinks = c->nunlinks;
-    s->helper_calls = s->exit_jc_hit = s->exit_jc_miss = s->exit_indirect = 0;
+    s->helper_calls = s->exit_jc_hit = s->exit_jc_miss = s->exit_ind_hit = s->exit_ind_miss = 0;
     s->exit_limit = s->exit_trap = s->exit_end = s->exit_jump = 0;
     for (unsigned i = 0; i < c->nharts; i++) { /* the harts do not run (hart_jit_stats) */
         const struct hart_jit_stats *j = &c->harts[i]->jit_stats;
         s->helper_calls += j->helper_calls;
         s->exit_jc_hit += j->jc_hit;
         s->exit_jc_miss += j->jc_miss;
-        s->exit_indirect += j->indirect;
+        s->exit_ind_hit += j->ind_hit;
+        s->exit_ind_miss += j->ind_miss;
         s->exit_limit += j->limit;
         s->exit_trap += j->trap;
         s->exit_end += j->end;
@@ -175,14 +182,21 @@ void code_cache_stats(const struct code_cache *c, struct rivet_code_stats *s)
     }
 }
 
+/* With nothing built since the last flush (a machine just made, as before
+ * -loadvm), the hash heads and page lists are all NULL already and are left
+ * alone: clearing them would dirty their fresh zero pages (512 KiB of hash
+ * heads) in every restored clone (issue 23). Blocks are only ever added by
+ * build_locked, which advances arena_used. */
 void cache_flush_all(struct code_cache *c)
 {
     c->nflushes++;
-    memset(c->hash, 0, sizeof(c->hash));
-    for (uint64_t p = 0; p < c->npages; p++) {
-        if (c->page_blocks[p]) {
-            c->page_blocks[p] = NULL;
-            __atomic_fetch_and(&c->bus->page_flags[p], (uint8_t)~BUS_PAGE_CODE, __ATOMIC_SEQ_CST);
+    if (c->arena_used) {
+        memset(c->hash, 0, sizeof(c->hash));
+        for (uint64_t p = 0; p < c->npages; p++) {
+            if (c->page_blocks[p]) {
+                c->page_blocks[p] = NULL;
+                __atomic_fetch_and(&c->bus->page_flags[p], (uint8_t)~BUS_PAGE_CODE, __ATOMIC_SEQ_CST);
+            }
         }
     }
     c->arena_used = 0;

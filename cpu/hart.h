@@ -143,9 +143,10 @@ struct hart_pmu {
  * only while the hart does not run. */
 struct hart_jit_stats {
     uint64_t helper_calls; /* exec_ semantics called (rows not inlined, slow paths) */
-    uint64_t jc_hit;       /* exits on through the inline jump-cache probe */
-    uint64_t jc_miss;      /* exits whose probe missed: back to the run loop */
-    uint64_t indirect;     /* of those exits, jalr's (also counted as a hit or a miss) */
+    uint64_t jc_hit;       /* exits but jalr's on through the inline jump-cache probe */
+    uint64_t jc_miss;      /* exits but jalr's whose probe missed: back to the run loop */
+    uint64_t ind_hit;      /* jalr's on through their own inline probe */
+    uint64_t ind_miss;     /* jalr's whose probe missed */
     uint64_t limit;        /* exits at the chain's end: slice end, interrupt, stop request */
     uint64_t trap;         /* a helper trapped */
     uint64_t end;          /* a helper ended the block (CSR write, fence.i, ecall, wfi...) */

@@ -45,11 +45,13 @@ static const uint8_t model_rv64[] = {
 static const uint8_t model_rva22s64[] = { RVA22U64, RVA22S64, END };
 
 /* RVA23U64 and RVA23S64 add these (H has an issue of its own); Smstateen
- * is the M side of Ssstateen, and rivet has M. */
+ * is the M side of Ssstateen, and rivet has M. Zvkb is the part of Zvbb
+ * that QEMU (and the ISA string) names as well. */
 static const uint8_t model_rva23s64[] = {
     RVA22U64,  RVA22S64,    EXT_V,         EXT_ZIHINTNTL,    EXT_ZICOND,   EXT_ZIMOP,   EXT_ZCMOP,   EXT_ZCB,
     EXT_ZFA,   EXT_ZAWRS,   EXT_SUPM,      EXT_SSCOUNTERENW, EXT_SVPBMT,   EXT_SVINVAL, EXT_SVNAPOT, EXT_SSTC,
-    EXT_SSNPM, EXT_SSU64XL, EXT_SSSTATEEN, EXT_SMSTATEEN,    EXT_SSCOFPMF, EXT_ZVFHMIN, END,
+    EXT_SSNPM, EXT_SSU64XL, EXT_SSSTATEEN, EXT_SMSTATEEN,    EXT_SSCOFPMF, EXT_ZVFHMIN, EXT_ZVBB,    EXT_ZVKB,
+    EXT_ZVKT,  END,
 };
 
 static const struct {
@@ -90,7 +92,8 @@ static const struct {
     { EXT_ZCB, EXT_C }, { EXT_ZCMOP, EXT_C }, { EXT_ZAWRS, EXT_A }, { EXT_ZFA, EXT_F }, { EXT_ZFHMIN, EXT_F },
     { EXT_ZFH, EXT_ZFHMIN }, { EXT_SSSTATEEN, EXT_SMSTATEEN }, { EXT_SUPM, EXT_SSNPM },
     { EXT_ZIHPM, EXT_ZICSR }, { EXT_SSCOFPMF, EXT_ZIHPM }, { EXT_V, EXT_D }, { EXT_ZVFHMIN, EXT_V },
-    { EXT_ZVFH, EXT_ZVFHMIN }, { EXT_ZVFH, EXT_ZFHMIN },
+    { EXT_ZVFH, EXT_ZVFHMIN }, { EXT_ZVFH, EXT_ZFHMIN }, { EXT_ZVBB, EXT_V }, { EXT_ZVKB, EXT_V },
+    { EXT_ZVBB, EXT_ZVKB },
     /* clang-format on */
 };
 
@@ -99,8 +102,8 @@ static const struct {
 static const struct {
     uint8_t ext, implied;
 } implies[] = {
-    { EXT_ZFH, EXT_ZFHMIN },          { EXT_ZVFH, EXT_ZVFHMIN }, { EXT_ZVFH, EXT_ZFHMIN },
-    { EXT_SSSTATEEN, EXT_SMSTATEEN }, { EXT_SUPM, EXT_SSNPM },   { EXT_SSCOFPMF, EXT_ZIHPM },
+    { EXT_ZFH, EXT_ZFHMIN }, { EXT_ZVFH, EXT_ZVFHMIN },   { EXT_ZVFH, EXT_ZFHMIN }, { EXT_SSSTATEEN, EXT_SMSTATEEN },
+    { EXT_SUPM, EXT_SSNPM }, { EXT_SSCOFPMF, EXT_ZIHPM }, { EXT_ZVBB, EXT_ZVKB },
 };
 
 /* Extensions a switch may not turn off, and why. */

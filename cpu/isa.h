@@ -56,6 +56,9 @@
     X(ZFHMIN, "zfhmin", "half-precision loads, stores, moves and conversions")                \
     X(ZVFH, "zvfh", "vector half-precision floating point (SEW=16)")                          \
     X(ZVFHMIN, "zvfhmin", "vector half-precision conversions (vfwcvt.f.f.v, vfncvt.f.f.w)")   \
+    X(ZVBB, "zvbb", "vector bit manipulation (Zvkb, vbrev, vclz, vctz, vcpop.v, vwsll)")      \
+    X(ZVKB, "zvkb", "vector bit manipulation for crypto (vandn, vrol, vror, vrev8, ...)")     \
+    X(ZVKT, "zvkt", "property: vector data-independent execution time (README.md)")           \
     X(ZA64RS, "za64rs", "property: reservation sets are at most 64 bytes")                    \
     X(ZAWRS, "zawrs", "wait on reservation set (wrs.nto, wrs.sto)")                           \
     X(ZCB, "zcb", "more compressed instructions (c.lbu, c.mul, c.not, ...)")                  \

@@ -136,10 +136,10 @@ static void epilogue_pops(struct asm_state *a)
 struct exits {
     unsigned common; /* eax = status, rsi = instruction: jump -> chain; else record and return */
     unsigned chain;  /* rsi = instruction, h->pc = target: jit_chain */
-    unsigned linked; /* return EXEC_LINKED */
-    unsigned tail;   /* the chain tail (emit_chain_tail) */
-    unsigned miss;   /* the tail's probe missed: counted, then `linked` */
-    unsigned limit;  /* rbp = the count (not stored yet): the chain's end, counted, then `linked` */
+    unsigned leave;  /* rbp = the count, h->pc done: store the count, return EXEC_LINKED */
+    unsigned tail;   /* rax = h->pc = the target, rbp = the count: the chain tail (emit_chain_tail) */
+    unsigned enter;  /* rsi = a block the probe found, not translated: its entry */
+    unsigned limit;  /* rbp = the count: the chain's end, counted, then `leave` */
     unsigned probe;  /* h->pc = the target, rbp = the count: the tail, for exits that are not linked */
     unsigned link;   /* the link entry (after the prologue) */
 };
@@ -688,53 +688,72 @@ static bool emit_branch(struct asm_state *a, const struct insn *in, unsigned i)
  * instructions counted, through the block's chain tail. */
 static void emit_chain_to(struct asm_state *a, const struct exits *x, unsigned retired)
 {
-    x86_mov_ri32(&a->b, X86_RCX, retired);
+    x86_lea(&a->b, X86_RBP, X86_RBP, (int32_t)retired); /* lea rbp, [rbp + retired] */
     jmp(a, x->tail);
 }
 
 /*
- * The block's chain tail (rax = the next pc, in h->pc; rcx = instructions to
- * count): the jump cache lookup of chain_enter (dispatch.h), written out in
- * every block so that each block has its own indirect jump for the host to
- * predict. A miss returns EXEC_LINKED (pc and instret are done).
+ * The jump-cache lookup of chain_enter (dispatch.h) written out: rax = the
+ * next pc (already in h->pc), rbp = the count with the exit's instructions.
+ * A hit whose block is translated jumps straight to its link entry (rbx, rbp
+ * and the frame as they are: jit.h, "Block linking"); one not translated yet
+ * is entered through b->entry (`enter`). Guards as chain_enter's: the entry's
+ * vpc and key (jc_gen and the privilege, so satp changes, sfence.vma, code
+ * invalidation and breakpoints are all seen), then the chain's allowance,
+ * which interrupts and stop requests zero. hit/miss: the counters
+ * (hart_jit_stats) this copy bumps; a miss goes back to the run loop.
  */
-static void emit_chain_tail(struct asm_state *a, const struct exits *x)
+static void emit_probe(struct asm_state *a, const struct exits *x, int32_t hit, int32_t miss)
 {
     _Static_assert(sizeof(struct jcache_entry) == 24, "the index below assumes 24-byte entries");
-    place(a, x->tail);
-    x86_alu_rr(&a->b, X86_ADD, true, X86_RCX, X86_RBP); /* add rcx, rbp */
-    x86_mov_mr(&a->b, 8, X86_RBX, HOFF(instret), X86_RCX);
+    unsigned out = new_label(a, STUB_NONE, 0);
     x86_mov_rr(&a->b, false, X86_RDX, X86_RAX); /* mov edx, eax */
     x86_shift_ri(&a->b, X86_SHR, false, X86_RDX, 1);
     x86_alu_ri(&a->b, X86_AND, false, X86_RDX, JCACHE_ENTRIES - 1);
     x86_imul_rri8(&a->b, false, X86_RDX, X86_RDX, (int8_t)sizeof(struct jcache_entry));
     x86_alu_rr(&a->b, X86_ADD, true, X86_RDX, X86_RBX); /* add rdx, rbx: &h->jcache[i] - jcache offset */
     x86_alu_rm(&a->b, X86_CMP, true, X86_RAX, X86_RDX, HOFF(jcache) + (int32_t)offsetof(struct jcache_entry, vpc));
-    jcc(a, X86_CC_NE, x->miss);
+    jcc(a, X86_CC_NE, out);
     x86_movzx_rm(&a->b, 1, X86_RAX, X86_RBX, HOFF(priv));            /* movzx eax, byte [priv] */
     x86_alu_rm(&a->b, X86_OR, true, X86_RAX, X86_RBX, HOFF(jc_gen)); /* or rax, [jc_gen]: jcache_key */
     x86_alu_rm(&a->b, X86_CMP, true, X86_RAX, X86_RDX, HOFF(jcache) + (int32_t)offsetof(struct jcache_entry, gen));
-    jcc(a, X86_CC_NE, x->miss);
-    x86_mov_rr(&a->b, true, X86_RBP, X86_RCX); /* mov rbp, rcx: the count, for `limit` */
-    x86_alu_rm(&a->b, X86_CMP, true, X86_RCX, X86_RBX, HOFF(chain_end));
+    jcc(a, X86_CC_NE, out);
+    x86_alu_rm(&a->b, X86_CMP, true, X86_RBP, X86_RBX, HOFF(chain_end));
     jcc(a, X86_CC_AE, x->limit);
-    COUNT(a, jc_hit);
+    x86_inc_m64(&a->b, X86_RBX, hit);
     x86_mov_rm(&a->b, true, X86_RSI, X86_RDX, HOFF(jcache) + (int32_t)offsetof(struct jcache_entry, b));
+    x86_mov_rm(&a->b, true, X86_RAX, X86_RSI, (int32_t)offsetof(struct block, link_entry));
+    x86_test_rr(&a->b, true, X86_RAX, X86_RAX);
+    jcc(a, X86_CC_E, x->enter);
+    x86_jmp_r(&a->b, X86_RAX);
+    place(a, out);
+    x86_inc_m64(&a->b, X86_RBX, miss);
+    jmp(a, x->leave);
+}
+
+/* The block's shared exits after a probe: the chain tail (for every exit
+ * but jalr's, which probe where they are), entering an untranslated block,
+ * the chain's end, and the way back to the run loop. */
+static void emit_chain_tail(struct asm_state *a, const struct exits *x)
+{
+    place(a, x->tail);
+    emit_probe(a, x, HOFF(jit_stats.jc_hit), HOFF(jit_stats.jc_miss));
+    place(a, x->enter); /* rsi = the block, not translated: its entry, from the prologue */
+    x86_mov_mr(&a->b, 8, X86_RBX, HOFF(instret), X86_RBP);
     x86_mov_rr(&a->b, true, X86_RDI, X86_RBX);
     x86_mov_rm(&a->b, true, X86_RAX, X86_RSI, (int32_t)offsetof(struct block, entry));
     x86_alu_ri(&a->b, X86_ADD, true, X86_RSI, (int32_t)offsetof(struct block, insns));
     epilogue_pops(a);
     x86_jmp_r(&a->b, X86_RAX);
-    place(a, x->miss);
-    COUNT(a, jc_miss);
-    jmp(a, x->linked);
     place(a, x->limit);
-    x86_mov_mr(&a->b, 8, X86_RBX, HOFF(instret), X86_RBP);
     COUNT(a, limit);
-    jmp(a, x->linked);
+    place(a, x->leave); /* pc done, the count in rbp: back to the run loop */
+    x86_mov_mr(&a->b, 8, X86_RBX, HOFF(instret), X86_RBP);
+    x86_mov_ri32(&a->b, X86_RAX, EXEC_LINKED);
+    epilogue_pops(a);
+    x86_ret(&a->b);
     place(a, x->probe);
     x86_mov_rm(&a->b, true, X86_RAX, X86_RBX, HOFF(pc));
-    x86_alu_rr(&a->b, X86_XOR, false, X86_RCX, X86_RCX); /* xor ecx, ecx: rbp counts already */
     jmp(a, x->tail);
 }
 
@@ -815,7 +834,12 @@ static bool emit_jump(struct asm_state *a, const struct exits *x, const struct i
         x86_mov_rm(&a->b, true, X86_RCX, X86_RBX, HOFF(pc));
         x86_alu_ri(&a->b, X86_ADD, true, X86_RCX, in->off + in->len);
         store_x(a, X86_RCX, in->rd);
-        COUNT(a, indirect);
+        x86_mov_mr(&a->b, 8, X86_RBX, HOFF(pc), X86_RAX);
+        /* Returns and calls through registers probe here, each with its
+         * own host jump to predict. */
+        x86_lea(&a->b, X86_RBP, X86_RBP, (int32_t)(in->idx + 1u));
+        emit_probe(a, x, HOFF(jit_stats.ind_hit), HOFF(jit_stats.ind_miss));
+        return true;
     } else {
         return false;
     }
@@ -922,10 +946,6 @@ static void emit_block_exits(struct asm_state *a, const struct exits *x)
     epilogue_pops(a);
     x86_jmp_abs(&a->b, (const void *)jit_chain);
     emit_chain_tail(a, x);
-    place(a, x->linked);
-    x86_mov_ri32(&a->b, X86_RAX, EXEC_LINKED);
-    epilogue_pops(a);
-    x86_ret(&a->b);
 }
 
 /* Out-of-line code from label `first` on, in the order the body asked for
@@ -1038,7 +1058,8 @@ struct jit *jit_create(void)
     struct jit *j = calloc(1, sizeof(*j));
     if (!j)
         return NULL;
-    void *code = mmap(NULL, JIT_BYTES, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *code = mmap(NULL, JIT_BYTES, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                      -1, 0); /* untouched code pages cost nothing, reserved or not */
     if (code == MAP_FAILED) {
         free(j);
         return NULL;

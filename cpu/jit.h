@@ -22,14 +22,35 @@
  *   loads and stores, and the common double ops where fpu.c's fast path
  *   would take the host's result (fflags.NX already set, round to nearest,
  *   normal operands and result).
+ * - Loads and stores: the TLB probe reads h->mmu.tlb_load or tlb_store,
+ *   the set of the current effective load/store privilege (mmu.h), when it
+ *   runs: one load from the hart, rather than a set fixed at translation,
+ *   because a block is keyed by physical address and runs at whatever
+ *   privilege (and MPRV) fetches it. What never hits goes out of line to
+ *   the row's exec_ (mmu_*_slow): misaligned and page-crossing accesses
+ *   (the tag compare keeps the low bits), MMIO (never in the TLB), stores
+ *   to pages holding code, watched or reserved (CODE, WATCH, RESV: never in
+ *   the store TLB, so the bus invalidates blocks and breaks waits), and a
+ *   store whose page is not yet dirty (the store TLB is filled by a store's
+ *   walk, which sets D). test_jit's memory cases check each against the
+ *   interpreter.
  * - Everything else, and every slow case of the above (TLB miss, FS not
  *   Dirty, a special operand), calls the row's exec_<name> semantics with
  *   the decoded instruction: one set of semantics for both ways of running
  *   a block, and test_jit checks the two agree on random programs.
  * - Exits to another page (jal, taken branches leaving the block, the
- *   block end) and every jalr go through the block's copy of the jump-cache
- *   lookup (an inline probe) and on into the next block's entry, as
- *   chain_jump does. Exits within the page are linked (below).
+ *   block end) go through the block's copy of the jump-cache lookup (its
+ *   chain tail), every jalr (returns, calls through registers) through a
+ *   copy of its own, so that each has its own host jump to predict. The
+ *   probe keeps chain_enter's guards (dispatch.h): the entry's pc and key
+ *   (jc_gen and the privilege: invalidation, satp, sfence.vma and
+ *   breakpoints all bump or change it), then the chain's allowance, which
+ *   interrupts and stop requests zero. A hit whose block is translated
+ *   jumps straight to its link entry, as a link does (below); one not
+ *   translated yet is entered through b->entry, which counts it. There is
+ *   no return-address stack: a return's probe is already one direct-mapped
+ *   lookup and one predicted jump, and a stack would need the same key
+ *   checks. Exits within the page are linked (below).
  *
  * Block linking
  * - A taken branch leaving the block, or the block end, whose target lies in

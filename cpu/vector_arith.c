@@ -1,6 +1,7 @@
 /*
- * Vector integer and fixed-point arithmetic (V 1.0 11, 12): the OP-V
- * categories OPIVV/OPIVX/OPIVI and OPMVV/OPMVX, dispatched by funct6.
+ * Vector integer and fixed-point arithmetic (V 1.0 11, 12) and Zvbb's
+ * bit manipulation: the OP-V categories OPIVV/OPIVX/OPIVI and OPMVV/OPMVX,
+ * dispatched by funct6.
  *
  * Every element-wise operation is one expression instantiated per SEW (8,
  * 16, 32, 64 bits) into plain loops over the register bytes, one unmasked
@@ -223,6 +224,40 @@ DEF_NOP(vnclipu, clamp_u(vround((s128)a, (unsigned)b & (2 * bits - 1), rm), bits
 DEF_NOP(vnclip, clamp_s(vround((s128)(SW)a, (unsigned)b & (2 * bits - 1), rm), bits, &sat))
 /* clang-format on */
 
+/* Zvbb and its subset Zvkb (vector cryptography 1.0): bitwise, rotates,
+ * reversals and counts. Each is branch-free on element values (Zvkt,
+ * README.md); the unary ones ignore b. */
+static inline uint64_t brev8_64(uint64_t v)
+{
+    v = ((v >> 1) & 0x5555555555555555ull) | ((v & 0x5555555555555555ull) << 1);
+    v = ((v >> 2) & 0x3333333333333333ull) | ((v & 0x3333333333333333ull) << 2);
+    return ((v >> 4) & 0x0f0f0f0f0f0f0f0full) | ((v & 0x0f0f0f0f0f0f0f0full) << 4);
+}
+/* Leading and trailing zeros of a `bits`-bit element (bits is a constant of
+ * each instantiation): `bits` for 0, without a branch on a. */
+static inline unsigned clz_of(uint64_t a, unsigned bits)
+{
+    uint64_t x = (a << (64 - bits)) | ((1ull << (64 - bits)) >> 1); /* a stop bit below the element */
+    return (unsigned)__builtin_clzll(x | 1) + (x == 0);
+}
+static inline unsigned ctz_of(uint64_t a, unsigned bits)
+{
+    uint64_t x = a | (bits < 64 ? 1ull << (bits & 63) : 0); /* a stop bit above it */
+    return (unsigned)__builtin_ctzll(x | (1ull << 63)) + (x == 0);
+}
+DEF_OP(vandn, a & ~b)
+/* clang-format off */
+DEF_OP(vrol, ((uint64_t)a << SHAMT(b)) | ((uint64_t)a >> ((bits - SHAMT(b)) & (bits - 1))))
+DEF_OP(vror, ((uint64_t)a >> SHAMT(b)) | ((uint64_t)a << ((bits - SHAMT(b)) & (bits - 1))))
+DEF_OP(vbrev8, ((void)b, brev8_64(a)))
+DEF_OP(vrev8, ((void)b, __builtin_bswap64(a) >> (64 - bits)))
+DEF_OP(vbrev, ((void)b, __builtin_bswap64(brev8_64(a)) >> (64 - bits)))
+DEF_OP(vclz, ((void)b, clz_of(a, bits)))
+DEF_OP(vctz, ((void)b, ctz_of(a, bits)))
+DEF_OP(vcpop, ((void)b, __builtin_popcountll(a)))
+DEF_WOP(vwsll, (W)a << ((unsigned)b & (2 * bits - 1)))
+/* clang-format on */
+
 /* ---- Checks and runners ---- */
 
 static inline uint8_t *reg_of(struct vop *o, unsigned r) { return vreg(o->h, r); }
@@ -308,6 +343,43 @@ NOP_HANDLER(vnsrl) NOP_HANDLER(vnsra) NOP_HANDLER(vnclipu) NOP_HANDLER(vnclip)
     o->masked = false;
     o->mask = NULL;
     return run_op(o, vmerge_fns);
+}
+
+/* ---- Zvbb, Zvkb ---- */
+
+static bool has(const struct vop *o, enum isa_ext e) { return isa_has(&o->h->isa, e); }
+
+/* The unary ones (VXUNARY0 with vs1 = 8..14): vd and vs2 of LMUL. */
+static int run_unary(struct vop *o, const vbin_fn *fns)
+{
+    if (!vgroup_ok(o->vd, o->lmul) || !vgroup_ok(o->vs2, o->lmul) || (o->masked && o->vd == 0))
+        return vop_illegal(o);
+    fns[o->sew](o, reg_of(o, o->vd), reg_of(o, o->vs2), NULL);
+    return vop_done(o);
+}
+
+static int op_vandn(struct vop *o) { return has(o, EXT_ZVKB) ? run_op(o, vandn_fns) : vop_illegal(o); }
+static int op_vror(struct vop *o) { return has(o, EXT_ZVKB) ? run_op(o, vror_fns) : vop_illegal(o); }
+/* funct6 0x15: vrol.vv/.vx, and vror.vi with bit 5 of its 6-bit amount set. */
+static int op_vrol(struct vop *o)
+{
+    if (o->form == VFORM_VI) {
+        o->x |= 32;
+        return op_vror(o);
+    }
+    return has(o, EXT_ZVKB) ? run_op(o, vrol_fns) : vop_illegal(o);
+}
+static int op_vwsll(struct vop *o) { return has(o, EXT_ZVBB) ? run_wide(o, vwsll_fns, false) : vop_illegal(o); }
+
+/* VXUNARY0's vs1 = 8..14: vbrev8, vrev8 (Zvkb), vbrev, -, vclz, vctz,
+ * vcpop.v (Zvbb). */
+static int op_bits_unary(struct vop *o)
+{
+    static const vbin_fn *const fns[7] = { vbrev8_fns, vrev8_fns, vbrev_fns, NULL, vclz_fns, vctz_fns, vcpop_fns };
+    unsigned k = o->vs1 - 8;
+    if (!fns[k] || !has(o, k < 2 ? EXT_ZVKB : EXT_ZVBB))
+        return vop_illegal(o);
+    return run_unary(o, fns[k]);
 }
 
 /* ---- Compares into masks (V 1.0 11.8) and carries (11.4) ---- */
@@ -434,7 +506,9 @@ static const vext_fn ext_fns[2][3][4] = {
 
 static int op_vxunary0(struct vop *o)
 {
-    unsigned sel = o->vs1; /* 2: vf8, 4: vf4, 6: vf2; +1 signed */
+    unsigned sel = o->vs1; /* 2: vf8, 4: vf4, 6: vf2; +1 signed; 8..14: Zvbb */
+    if (sel >= 8 && sel <= 14 && o->form == VFORM_VV)
+        return op_bits_unary(o);
     unsigned f = sel == 2 || sel == 3 ? 3 : sel == 4 || sel == 5 ? 2 : sel == 6 || sel == 7 ? 1 : 0;
     if (!f || o->form != VFORM_VV)
         return vop_illegal(o);
@@ -461,7 +535,8 @@ struct vrow {
 
 static const struct vrow opi_rows[64] = {
     /* clang-format off */
-    [0x00] = { op_vadd, FV | FX | FI },   [0x02] = { op_vsub, FV | FX },
+    [0x00] = { op_vadd, FV | FX | FI },   [0x01] = { op_vandn, FV | FX },
+    [0x02] = { op_vsub, FV | FX },
     [0x03] = { op_vrsub, FX | FI },       [0x04] = { op_vminu, FV | FX },
     [0x05] = { op_vmin, FV | FX },        [0x06] = { op_vmaxu, FV | FX },
     [0x07] = { op_vmax, FV | FX },        [0x09] = { op_vand, FV | FX | FI },
@@ -473,6 +548,7 @@ static const struct vrow opi_rows[64] = {
     /* clang-format off */
     [0x10] = { op_vadc, FV | FX | FI },   [0x11] = { op_vmadc_all, FV | FX | FI },
     [0x12] = { op_vsbc, FV | FX },        [0x13] = { op_vmsbc_all, FV | FX },
+    [0x14] = { op_vror, FV | FX | FI | UIMM }, [0x15] = { op_vrol, FV | FX | FI | UIMM },
     [0x17] = { op_vmerge, FV | FX | FI },
     [0x18] = { op_vmseq, FV | FX | FI },  [0x19] = { op_vmsne, FV | FX | FI },
     [0x1a] = { op_vmsltu, FV | FX },      [0x1b] = { op_vmslt, FV | FX },
@@ -493,6 +569,7 @@ static const struct vrow opi_rows[64] = {
     [0x2f] = { op_vnclip, FV | FX | FI | UIMM },
     [0x30] = { vop_wredsum, FV },
     [0x31] = { vop_wredsum, FV },
+    [0x35] = { op_vwsll, FV | FX | FI | UIMM },
 };
 
 static const struct vrow opm_rows[64] = {

@@ -236,10 +236,38 @@ static void write_reg(struct uart16550 *u, uint64_t off, uint8_t v)
     }
 }
 
+/* Host input into the FIFO while it has room. In loopback the receiver is
+ * disconnected from the line: host input waits in the backend until
+ * loopback ends. */
+static void rx_fill(struct uart16550 *u)
+{
+    unsigned cap = rx_capacity(u);
+    if (!(u->mcr & UART_MCR_LOOP) && u->rx_count < cap) {
+        uint8_t buf[UART_FIFO_SIZE];
+        size_t n = chardev_read(&u->backend, buf, cap - u->rx_count);
+        for (size_t i = 0; i < n; i++)
+            rx_push(u, buf[i]);
+    }
+}
+
+/* The line delivers as soon as the FIFO has room: a guest that drains it
+ * (RBR) or polls an empty one (LSR) gets the backend's waiting input now,
+ * not at the board's next uart_poll. With hart threads that poll is the
+ * I/O thread's, which sleeps until a host event: a line longer than the
+ * FIFO would otherwise arrive a FIFO-full per sleep. */
+static bool wants_input(const struct uart16550 *u, uint64_t offset)
+{
+    return !u->rx_count && (offset == UART_RBR || offset == UART_LSR) && !(u->lcr & UART_LCR_DLAB);
+}
+
 static bus_status uart_mmio_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value)
 {
     struct uart16550 *u = opaque;
+    if (offset == UART_LSR && wants_input(u, offset))
+        rx_fill(u);
     *value = read_reg(u, offset);
+    if (offset == UART_RBR && wants_input(u, offset))
+        rx_fill(u);
     update_irq(u);
     return BUS_OK;
 }
@@ -327,15 +355,7 @@ struct mmio_region uart_region(struct uart16550 *u, uint64_t base, uint64_t size
 
 void uart_poll(struct uart16550 *u)
 {
-    /* In loopback the receiver is disconnected from the line: host input
-     * waits in the backend until loopback ends. */
-    unsigned cap = rx_capacity(u);
-    if (!(u->mcr & UART_MCR_LOOP) && u->rx_count < cap) {
-        uint8_t buf[UART_FIFO_SIZE];
-        size_t n = chardev_read(&u->backend, buf, cap - u->rx_count);
-        for (size_t i = 0; i < n; i++)
-            rx_push(u, buf[i]);
-    }
+    rx_fill(u);
     update_irq(u);
 }
 

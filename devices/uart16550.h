@@ -31,7 +31,15 @@
  *   The irq line level is "an enabled interrupt is pending"; MCR.OUT2 does
  *   not gate it (as on QEMU's virt, where Linux does not rely on OUT2).
  *
- * Threading: the emulation thread only (MMIO callbacks and uart_poll).
+ * - A read of RBR that empties the FIFO, and a read of LSR while it is
+ *   empty, pull the backend's waiting input at once (the line delivers as
+ *   soon as there is room), so input longer than the FIFO never waits for
+ *   the board's next uart_poll.
+ *
+ * Threading: one caller at a time: the board holds the UART's lock around
+ * MMIO callbacks (hart threads) and uart_poll (the I/O thread). The backend
+ * is called from both, so it must be safe to call from any thread under
+ * that lock (the board's console wrapper takes its console lock).
  */
 #ifndef RIVET_UART16550_H
 #define RIVET_UART16550_H

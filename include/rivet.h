@@ -235,6 +235,12 @@ struct rivet_boot {
     const char *initrd; /* optional */
     const char *append; /* optional: /chosen bootargs */
     const char *dtb;    /* optional: a device tree blob replacing the generated one */
+    /* Set when rivet_loadvm replaces RAM next: every file is opened and
+     * checked and its place in RAM worked out as usual (the same errors),
+     * but nothing is read into RAM, which a restore would throw away (a
+     * clone's start-up, issue 23). rivet_run refuses such a machine until a
+     * restore has succeeded; a reboot loads the images for real. */
+    bool ram_from_snapshot;
 };
 
 struct machine;
@@ -283,6 +289,14 @@ struct rivet_hart_stats {
 void rivet_hart_stats(const struct machine *m, unsigned hart, struct rivet_hart_stats *s);
 /* Whether the last rivet_run ran one host thread per hart. */
 bool rivet_threaded(const struct machine *m);
+/* The I/O thread's sleeps in a threaded run, and those that ran to their
+ * time limit although a hart had posted a wake-up (a lost wake-up: console
+ * output and device work then wait). After rivet_run; zeros otherwise. */
+struct rivet_io_stats {
+    uint64_t sleeps;
+    uint64_t late_wakeups;
+};
+void rivet_io_stats(const struct machine *m, struct rivet_io_stats *s);
 
 /* What the decoded-block cache and the translator (cpu/jit.h) did so far. */
 struct rivet_code_stats {
@@ -296,9 +310,10 @@ struct rivet_code_stats {
     uint64_t unlinks;       /* links undone because their target was dropped */
     /* Translated code, summed over the harts: */
     uint64_t helper_calls;  /* calls of an instruction's general semantics */
-    uint64_t exit_jc_hit;   /* exits on into the next block through the inline jump-cache probe */
-    uint64_t exit_jc_miss;  /* exits whose probe missed (back to the run loop) */
-    uint64_t exit_indirect; /* of the probed exits, those of jalr */
+    uint64_t exit_jc_hit;   /* exits but jalr's on into the next block through the inline jump-cache probe */
+    uint64_t exit_jc_miss;  /* exits but jalr's whose probe missed (back to the run loop) */
+    uint64_t exit_ind_hit;  /* jalr's (returns, calls through registers) on through their inline probe */
+    uint64_t exit_ind_miss; /* jalr's whose probe missed */
     uint64_t exit_limit;    /* exits at the end of a chain: slice end, interrupt or stop request */
     uint64_t exit_trap;     /* exits by a trap */
     uint64_t exit_end;      /* exits by an instruction that ends its block (CSR write, fence.i, ecall...) */

@@ -65,7 +65,14 @@ SMP_HARTS = (1, 2, 4)
 # The build-like load: BUILD_JOBS_PER_HART jobs per hart of compress at
 # BUILD_SCALE, xargs -P <harts> (like make -j over small compile jobs).
 BUILD_PROGRAM, BUILD_SCALE, BUILD_JOBS_PER_HART = 'compress', 3, 4
-SECTIONS = ('startup', 'boot', 'idle', 'cpu', 'bare', 'smp', 'window', 'net', 'gdb', 'snapshot')
+SECTIONS = ('startup', 'boot', 'idle', 'cpu', 'bare', 'smp', 'window', 'net', 'gdb', 'snapshot', 'vector')
+# vector (issue 21): tests/boot/vector/vecprog.c's kernels and repeat counts,
+# in Debian 13's Linux 6.12 (scripts/fetch-debian13-kernel), both emulators
+# on -cpu rv64,v=true,vlen=128; builds: scalar (-march=rv64gc), auto
+# (-march=rv64gcv, auto-vectorised) and intr (the same binary's intrinsics).
+VECTOR_KERNELS = {'memcpy': 4000, 'strlen': 4000, 'dot': 8000, 'matmul': 200}
+VECTOR_BUILDS = {'scalar': ('vec_scalar', ''), 'auto': ('vec_auto', ''), 'intr': ('vec_auto', ' i')}
+VECTOR_CPU = 'rv64,v=true,vlen=128'
 NET_BYTES = 64 << 20
 WINDOW_PROGRAM, WINDOW_SCALE, WINDOW_REPEAT = 'int', 10, 2
 GDB_SMP, GDB_BREAK, INIT_LINE = 3, 'run_init_process', 'Run /init as init process'
@@ -191,6 +198,29 @@ def build_programs(out, guest_dir, sections):
     return expected, bare, exit_elf, combined
 
 
+def build_vector(out, guest_dir):
+    """The vector section's kernel (Debian 13's, fetched and cached) and an
+    initramfs: the guest's plus /bench/vec_scalar and /bench/vec_auto."""
+    r = run([os.path.join(ROOT, 'scripts', 'fetch-debian13-kernel'), '--print-dir'], 600,
+            "Debian 13's kernel (scripts/fetch-debian13-kernel)")
+    image = os.path.join(r.stdout.strip().splitlines()[-1], 'Image')
+    src = os.path.join(ROOT, 'tests', 'boot', 'vector', 'vecprog.c')
+    files = {}
+    for name, march in (('vec_scalar', 'rv64gc'), ('vec_auto', 'rv64gcv')):
+        exe = os.path.join(out, name)
+        run(['clang-16', '--target=riscv64-linux-gnu', f'-march={march}', '-O2', '-static', '-fno-builtin',
+             '-o', exe, src], TIMEOUT_BUILD, f'clang-16 build of {name}')
+        files['bench/' + name] = exe
+    cpio = os.path.join(out, 'vector.cpio.gz')
+    write_cpio_gz(cpio, files)
+    initrd = os.path.join(out, 'initramfs-vector.cpio.gz')
+    with open(initrd, 'wb') as f:
+        for part in (os.path.join(guest_dir, 'initramfs.cpio.gz'), cpio):
+            with open(part, 'rb') as g:
+                shutil.copyfileobj(g, f)
+    return image, initrd
+
+
 # ---------------------------------------------------------------- emulators
 
 class Emus:
@@ -216,6 +246,14 @@ class Emus:
         if emu.startswith('rivet'):
             return (['xvfb-run', '-a'] if window else []) + [self.rivet, *common] + (['-bios', bios] if bios else [])
         return [self.qemu, '-M', 'virt', '-bios', bios or OPENSBI, *common]
+
+    def vector(self, emu, image, initrd):
+        """Linux 6.12 with V on both: the same VLEN, QEMU through OpenSBI."""
+        common = ['-nographic', '-m', MEM, '-cpu', VECTOR_CPU, '-kernel', image, '-initrd', initrd,
+                  '-append', APPEND]
+        if emu == 'rivet':
+            return [self.rivet, *common]
+        return [self.qemu, '-M', 'virt', '-bios', OPENSBI, *common]
 
     def bare(self, emu, elf):
         if emu == 'rivet':
@@ -352,6 +390,7 @@ class Bench:
         self.samples = {}   # key -> list of seconds (or other values)
         self.extra = {}     # key -> list of dicts (guest_s, insns, ...)
         self.failures = []
+        self.vector_sums = {}  # kernel -> the checksum every build must print
         self.logdir = os.path.join(args.out, 'logs')
         os.makedirs(self.logdir, exist_ok=True)
 
@@ -532,6 +571,32 @@ class Bench:
                     raise Fail(f'window ({mode}) `{prog}`: exit status {rc}')
                 self.check(f'window ({mode}) `{prog}`', out, WINDOW_PROGRAM, WINDOW_SCALE)
                 self.add(('window', mode), dt)
+        finally:
+            g.kill()
+
+    # vector: the same C scalar and vectorised in Linux 6.12, both emulators
+    def vector_round(self, r):
+        if not hasattr(self, 'vector_files'):
+            self.vector_files = build_vector(self.a.out, self.a.guest_dir)
+        for emu in ('rivet', 'qemu'):
+            self.attempt(self.vector_session, r, emu)
+
+    def vector_session(self, r, emu):
+        g = Guest(self.emus.vector(emu, *self.vector_files), f'vector-{emu}-{r}', self.logdir)
+        try:
+            g.boot()
+            for kernel, n in VECTOR_KERNELS.items():
+                for build, (prog, arg) in VECTOR_BUILDS.items():
+                    cmd = f'/bench/{prog} bench {kernel} {n}{arg}'
+                    dt, out, rc = g.command(cmd)
+                    m = re.search(rf'^{kernel} ([0-9a-f]{{16}})\s*$', out, re.M)
+                    if rc != 0 or not m:
+                        raise Fail(f'{emu} vector `{cmd}`: exit status {rc}: {out.strip()[-300:]!r}')
+                    # Every build on every emulator computes the same thing.
+                    want = self.vector_sums.setdefault(kernel, m.group(1))
+                    if m.group(1) != want:
+                        raise Fail(f'{emu} vector `{cmd}`: checksum {m.group(1)}, others gave {want}')
+                    self.add(('vector', emu, kernel, build), dt)
         finally:
             g.kill()
 
@@ -823,6 +888,8 @@ def report(b, meta):
         results['gdb'] = res
     if 'snapshot' in sec:
         lines += snapshot_report(g, results)
+    if 'vector' in sec:
+        lines += vector_report(g, results)
     lines += targets(results)
     if b.failures:
         lines.append('## Failures\n')
@@ -833,6 +900,32 @@ def report(b, meta):
         lines.append('')
     results['samples'] = {'/'.join(map(str, k)): v for k, v in b.samples.items()}
     return '\n'.join(lines), results
+
+
+def vector_report(g, results):
+    """Per kernel and build: both emulators' times, rivet/QEMU, and on rivet
+    each vector build against the scalar one."""
+    lines = ['## Vector (issue 21)\n',
+             f"Linux 6.12 (Debian 13), -cpu {VECTOR_CPU} on both, QEMU through OpenSBI; "
+             'tests/boot/vector/vecprog.c built by clang-16 -O2: scalar (rv64gc), auto (rv64gcv, '
+             'auto-vectorised), intr (RVV intrinsics); one command per cell, timed from the host '
+             '(process start included).\n',
+             '| kernel | reps | build | rivet s | QEMU s | rivet/QEMU | rivet build/scalar |', '|---|---|---|---|---|---|---|']
+    res, vec_ratios, self_ratios = {}, [], []
+    for kernel, n in VECTOR_KERNELS.items():
+        for build in VECTOR_BUILDS:
+            rv, qm = g('vector', 'rivet', kernel, build), g('vector', 'qemu', kernel, build)
+            t, v = ratio(rv, qm)
+            st, sv = ratio(rv, g('vector', 'rivet', kernel, 'scalar')) if build != 'scalar' else ('-', None)
+            if build != 'scalar':
+                vec_ratios.append(v)
+                self_ratios.append(sv)
+            lines.append(f'| {kernel} | {n} | {build} | {cell(rv)} | {cell(qm)} | {t} | {st} |')
+            res[f'{kernel}/{build}'] = {'rivet': rv, 'qemu': qm, 'rivet_over_qemu': v, 'over_scalar': sv}
+    lines.append('')
+    results['vector'] = {'rows': res, 'geomean_vector_rivet_over_qemu': geomean(vec_ratios),
+                         'worst_vector_over_scalar': max((v for v in self_ratios if v), default=None)}
+    return lines
 
 
 def smp_report(b, g, results):
@@ -956,12 +1049,18 @@ def targets(res):
         f = snap.get(mem, {}).get('first_ms')
         row(f'-m {mem}: -loadvm to the first instruction < 20 ms (issue 23)', f and f['median'], lambda v: v < 20,
             '{:.1f}')
+    vec = res.get('vector', {})
+    if vec:
+        row('vector builds in the guest, rivet/QEMU <= 0.5 (geomean, issue 21)',
+            vec['geomean_vector_rivet_over_qemu'], lambda v: v <= 0.5)
+        row('on rivet, every vector build / the scalar build <= 1.0 (worst kernel, issue 21)',
+            vec['worst_vector_over_scalar'], lambda v: v <= 1.0)
     if snap:
         row(f'{CLONES} clones of a {CLONE_MEM} guest: PSS < 2x one clone\'s (issue 23)', snap['clones']['ratio'],
             lambda v: v < 2.0)
     if not rows:
         return []
-    return ['## Targets (issues 5, 6, 17, 19 and 23)\n', '| target | measured | |', '|---|---|---|'] + rows + ['']
+    return ['## Targets (issues 5, 6, 17, 19, 21 and 23)\n', '| target | measured | |', '|---|---|---|'] + rows + ['']
 
 
 def free_port():

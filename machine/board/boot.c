@@ -119,7 +119,7 @@ static void use(struct boot_state *st, uint64_t lo, uint64_t hi)
 static bool load_one(struct machine *m, struct boot_state *st, const char *what, const char *path, uint64_t base,
                      bool linux_image, struct load_info *info, char *err, size_t errlen)
 {
-    if (!load_image_at(&m->bus, what, path, base, linux_image, info, err, errlen))
+    if (!load_image_at(&m->bus, what, path, base, linux_image, st->b->ram_from_snapshot, info, err, errlen))
         return false;
     if (overlaps_used(st, info->lo, info->hi)) {
         machine_err(err, errlen, "%s %s: loaded at [0x%llx, 0x%llx), which overlaps the kernel", what, path,
@@ -196,7 +196,7 @@ static bool load_initrd(struct machine *m, struct boot_state *st, char *err, siz
                     (unsigned long long)size, (unsigned long long)start);
         ok = false;
     }
-    if (ok && hostfile_pread("-initrd", path, fd, 0, dst, size, err, errlen)) {
+    if (ok && (st->b->ram_from_snapshot || hostfile_pread("-initrd", path, fd, 0, dst, size, err, errlen))) {
         st->initrd_start = start;
         st->initrd_end = start + size;
         use(st, start, start + size);
@@ -242,7 +242,8 @@ static bool place_dtb(struct machine *m, struct boot_state *st, char *err, size_
         machine_err(err, errlen, "no room for the device tree at the end of RAM above the kernel and initrd");
         return false;
     }
-    memcpy(dst, m->dtb, m->dtb_size);
+    if (!st->b->ram_from_snapshot)
+        memcpy(dst, m->dtb, m->dtb_size);
     m->dtb_addr = addr;
     return bd_fw_cfg_set_dtb(m, err, errlen); /* the same blob as fw_cfg's etc/fdt */
 }
@@ -283,7 +284,8 @@ static void reset_harts(struct machine *m, const struct boot_state *st)
 }
 
 /* A copy of b in one allocation (the struct, then its strings), which a
- * reboot loads again; NULL when out of memory. */
+ * reboot loads again (for real: ram_from_snapshot is left out); NULL when
+ * out of memory. */
 static struct rivet_boot *copy_boot(const struct rivet_boot *b)
 {
     const char *const src[] = { b->bios, b->kernel, b->initrd, b->append, b->dtb };
@@ -303,7 +305,7 @@ static struct rivet_boot *copy_boot(const struct rivet_boot *b)
             p += n;
         }
     }
-    *c = (struct rivet_boot){ b->firmware, dst[0], dst[1], dst[2], dst[3], dst[4] };
+    *c = (struct rivet_boot){ b->firmware, dst[0], dst[1], dst[2], dst[3], dst[4], false };
     return c;
 }
 
@@ -340,7 +342,12 @@ bool rivet_boot(struct machine *m, const struct rivet_boot *b, char *err, size_t
         machine_err(err, errlen, "out of memory");
         return false;
     }
-    return boot_from(m, m->boot, err, errlen);
+    if (!b->ram_from_snapshot)
+        return boot_from(m, m->boot, err, errlen);
+    struct rivet_boot check = *m->boot;
+    check.ram_from_snapshot = true;
+    m->ram_awaits_snapshot = boot_from(m, &check, err, errlen);
+    return m->ram_awaits_snapshot;
 }
 
 /* Everything but the host side to power-on ("Reboot" in machine.h), with

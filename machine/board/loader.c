@@ -44,6 +44,7 @@ struct load_src {
     uint8_t *data; /* NULL: read from fd */
     int fd;
     uint64_t size;
+    bool check_only; /* nothing is written into RAM (load_image_at) */
 };
 
 /* Copies [off, off + len) of the image, which the caller has checked lies
@@ -70,7 +71,7 @@ static bool load_raw(struct bus *bus, const struct load_src *s, uint64_t base, u
         return fail(err, errlen, "%s: raw image of %llu bytes at 0x%llx does not fit in RAM [0x%llx, +0x%llx)", s->name,
                     (unsigned long long)span, (unsigned long long)base, (unsigned long long)bus->ram_base,
                     (unsigned long long)bus->ram_size);
-    if (!src_read(s, 0, dst, s->size, err, errlen))
+    if (!s->check_only && !src_read(s, 0, dst, s->size, err, errlen))
         return false;
     info->entry = base;
     info->lo = base;
@@ -137,6 +138,8 @@ static bool load_segment(struct bus *bus, const struct load_src *s, const GElf_P
         return fail(err, errlen, "%s: segment [0x%llx, +0x%llx) lies outside RAM [0x%llx, +0x%llx)", s->name,
                     (unsigned long long)ph->p_paddr, (unsigned long long)ph->p_memsz, (unsigned long long)bus->ram_base,
                     (unsigned long long)bus->ram_size);
+    if (s->check_only)
+        return true;
     if (!src_read(s, ph->p_offset, dst, ph->p_filesz, err, errlen))
         return false;
     memset(dst + ph->p_filesz, 0, ph->p_memsz - ph->p_filesz);
@@ -277,17 +280,17 @@ static bool load_any(struct bus *bus, const struct load_src *s, uint64_t raw_bas
 bool load_image_mem(struct bus *bus, const char *name, uint8_t *data, size_t size, struct load_info *info, char *err,
                     size_t errlen)
 {
-    struct load_src s = { name, data, -1, size };
+    struct load_src s = { name, data, -1, size, false };
     return load_any(bus, &s, bus->ram_base, false, info, err, errlen);
 }
 
 bool load_image_at(struct bus *bus, const char *what, const char *path, uint64_t raw_base, bool linux_image,
-                   struct load_info *info, char *err, size_t errlen)
+                   bool check_only, struct load_info *info, char *err, size_t errlen)
 {
     char *name = hostfile_label(what, path);
     if (!name)
         return fail(err, errlen, "%s: out of memory", path);
-    struct load_src s = { name, NULL, hostfile_open_input(what, path, 0, err, errlen), 0 };
+    struct load_src s = { name, NULL, hostfile_open_input(what, path, 0, err, errlen), 0, check_only };
     bool ok = s.fd >= 0 && hostfile_size(what, path, s.fd, UINT64_MAX, &s.size, err, errlen) &&
               load_any(bus, &s, raw_base, linux_image, info, err, errlen);
     if (s.fd >= 0)
@@ -298,5 +301,5 @@ bool load_image_at(struct bus *bus, const char *what, const char *path, uint64_t
 
 bool load_image(struct bus *bus, const char *path, struct load_info *info, char *err, size_t errlen)
 {
-    return load_image_at(bus, NULL, path, bus->ram_base, false, info, err, errlen);
+    return load_image_at(bus, NULL, path, bus->ram_base, false, false, info, err, errlen);
 }

@@ -41,9 +41,11 @@ bool load_image(struct bus *bus, const char *path, struct load_info *info, char 
  * file carrying the RISC-V Linux Image header (magic "RISCV\0\0\0" at 0x30
  * and "RSC\x05" at 0x38, Documentation/riscv/boot-image-header.rst) goes to
  * ram_base + text_offset when text_offset is nonzero, and occupies
- * max(file size, image_size) bytes (the kernel's BSS). */
+ * max(file size, image_size) bytes (the kernel's BSS). With check_only
+ * everything is checked and *info filled as for a load, but nothing is
+ * written into RAM (rivet_boot's ram_from_snapshot). */
 bool load_image_at(struct bus *bus, const char *what, const char *path, uint64_t raw_base, bool linux_image,
-                   struct load_info *info, char *err, size_t errlen);
+                   bool check_only, struct load_info *info, char *err, size_t errlen);
 
 /* The same from a file already in memory; `name` is used in messages. libelf
  * may use `data` as scratch space, hence not const. */

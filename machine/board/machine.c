@@ -413,6 +413,11 @@ void rivet_hart_stats(const struct machine *m, unsigned hart, struct rivet_hart_
 
 bool rivet_threaded(const struct machine *m) { return m->mt != NULL; }
 
+void rivet_io_stats(const struct machine *m, struct rivet_io_stats *s)
+{
+    machine_threads_io_sleeps(m, &s->sleeps, &s->late_wakeups);
+}
+
 uint64_t rivet_instructions(const struct machine *m)
 {
     uint64_t n = 0;
@@ -637,6 +642,10 @@ static int run_once(struct machine *m, char *err, size_t errlen)
 
 int rivet_run(struct machine *m, char *err, size_t errlen)
 {
+    if (m->ram_awaits_snapshot) { /* the images were never read into RAM */
+        machine_err(err, errlen, "booted for a snapshot's RAM, and no snapshot was restored");
+        return RIVET_EXIT_USAGE;
+    }
     for (;;) {
         int status = run_once(m, err, errlen);
         if (status != RUN_REBOOT)
@@ -731,7 +740,7 @@ static void io_sleep(struct machine *m, uint64_t elapsed_ns, uint64_t limit_ns)
         fds[n++] = (struct pollfd){ .fd = tfd, .events = POLLIN };
     struct timespec ts = { .tv_sec = (time_t)(step / NS_PER_S), .tv_nsec = (long)(step % NS_PER_S) };
     int r = ppoll(fds, n, &ts, NULL); /* EINTR: a signal, checked next */
-    machine_threads_drain_wake(m);
+    machine_threads_drain_wake(m, r == 0);
     if (r > 0 && tfd >= 0 && fds[n - 1].revents) {
         pthread_mutex_lock(&m->locks.console);
         terminal_refill(m->term);

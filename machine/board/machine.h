@@ -219,8 +219,9 @@ struct machine {
 
     /* Boot state (boot.c). */
     bool booted;
-    struct sbi_services sbi; /* the built-in SBI's view of the board (sbi_glue.c) */
-    void *dtb;               /* the device tree the guest gets */
+    bool ram_awaits_snapshot; /* booted with ram_from_snapshot (rivet.h), RAM not restored yet: no run */
+    struct sbi_services sbi;  /* the built-in SBI's view of the board (sbi_glue.c) */
+    void *dtb;                /* the device tree the guest gets */
     size_t dtb_size;
     uint64_t dtb_addr;
 
@@ -344,10 +345,14 @@ bool machine_threads_wanted(const struct rivet_config *cfg);
  * joins them. The caller's thread, which then serves I/O (machine.c). */
 bool machine_threads_start(struct machine *m);
 void machine_threads_end(struct machine *m);
-/* Wakes the I/O thread's sleep (any thread); its descriptor; emptying it. */
+/* Wakes the I/O thread's sleep (any thread); its descriptor; emptying it
+ * after each sleep (the I/O thread; timed_out: the sleep ran its whole
+ * step, counted as late when a wake-up was posted all the same). */
 void machine_threads_wake_io(struct machine *m);
 int machine_threads_wake_fd(struct machine *m);
-void machine_threads_drain_wake(struct machine *m);
+void machine_threads_drain_wake(struct machine *m, bool timed_out);
+/* The I/O thread's sleeps and late ones (its own thread, or after the run). */
+void machine_threads_io_sleeps(const struct machine *m, uint64_t *sleeps, uint64_t *late);
 /* Bumped by every hart thread that goes to sleep (the deadlock check). */
 uint32_t machine_threads_activity(struct machine *m);
 /* Every hart thread sleeps with no timer deadline of its own (a WFI, WRS

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "cpu/hart.h"
 #include "cpu/vector.h"
@@ -150,11 +151,15 @@ static void settle(struct machine *m, struct hart *h)
     }
 }
 
+/* The scratch hart is mapped and unmapped, not malloc'd: the copy dirties
+ * all of it (TLBs included, some 400 KiB), and malloc would keep those pages
+ * in the heap after the free, private memory in every restored clone
+ * (issue 23, "Clones"). */
 bool snapshot_hart_restore(struct machine *m, unsigned i, struct snapshot_reader *r)
 {
     struct hart *h = &m->harts[i];
-    struct hart *t = malloc(sizeof *t);
-    if (!t) {
+    struct hart *t = mmap(NULL, sizeof *t, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (t == MAP_FAILED) {
         snap_bad(r, "out of memory");
         return false;
     }
@@ -168,6 +173,6 @@ bool snapshot_hart_restore(struct machine *m, unsigned i, struct snapshot_reader
         apply_fields(h, t);
         settle(m, h);
     }
-    free(t);
+    munmap(t, sizeof *t);
     return !r->bad;
 }

@@ -49,6 +49,9 @@ struct machine_threads {
     uint32_t activity; /* atomic: bumped by each hart going to sleep */
     uint32_t io_woken; /* atomic: a byte is in wake_pipe (one is enough) */
     int wake_pipe[2];  /* the I/O thread's wake-up (non-blocking) */
+    /* The I/O thread's own: its sleeps, and those that ran to their timeout
+     * although a wake-up was posted (io_woken set): a lost wake-up. */
+    uint64_t io_sleeps, io_late;
 };
 
 /* The machine's threads while they run, else NULL (thread=single). */
@@ -106,14 +109,33 @@ void machine_threads_wake_io(struct machine *m)
 
 int machine_threads_wake_fd(struct machine *m) { return m->mt ? m->mt->wake_pipe[0] : -1; }
 
-void machine_threads_drain_wake(struct machine *m)
+/* Empties the pipe first, then clears io_woken. A waker that finds
+ * io_woken set writes nothing: what it posted must be seen by the I/O
+ * thread's next round, which starts after the clear, so every such waker
+ * came before it. The other order loses wake-ups: a waker between the
+ * clear and the read has its byte eaten and leaves io_woken set with the
+ * pipe empty, and every later waker then writes nothing, so the I/O thread
+ * sleeps out its whole step (a console line from a hart thread late by up
+ * to MACHINE_IDLE_MAX_NS). An extra byte left by a waker between the read
+ * and the clear only costs a spurious round. */
+void machine_threads_drain_wake(struct machine *m, bool timed_out)
 {
     char buf[64];
-    if (!m->mt)
+    struct machine_threads *mt = m->mt;
+    if (!mt)
         return;
-    __atomic_store_n(&m->mt->io_woken, 0, __ATOMIC_SEQ_CST); /* before emptying: no wake-up is lost */
-    while (read(m->mt->wake_pipe[0], buf, sizeof buf) > 0)
+    mt->io_sleeps++;
+    if (timed_out && __atomic_load_n(&mt->io_woken, __ATOMIC_SEQ_CST))
+        mt->io_late++;
+    while (read(mt->wake_pipe[0], buf, sizeof buf) > 0)
         ;
+    __atomic_store_n(&mt->io_woken, 0, __ATOMIC_SEQ_CST);
+}
+
+void machine_threads_io_sleeps(const struct machine *m, uint64_t *sleeps, uint64_t *late)
+{
+    *sleeps = m->mt ? m->mt->io_sleeps : 0;
+    *late = m->mt ? m->mt->io_late : 0;
 }
 
 uint32_t machine_threads_activity(struct machine *m)

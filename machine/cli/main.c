@@ -117,6 +117,12 @@ static void print_stats(const struct machine *m, unsigned nharts, const struct t
             fprintf(stderr, "rivet: hart %u: instructions: %llu (one thread for all harts)\n", i,
                     (unsigned long long)h.instructions);
     }
+    if (rivet_threaded(m)) {
+        struct rivet_io_stats io;
+        rivet_io_stats(m, &io);
+        fprintf(stderr, "rivet: I/O thread: sleeps: %llu (woken late: %llu)\n", (unsigned long long)io.sleeps,
+                (unsigned long long)io.late_wakeups);
+    }
     struct rivet_code_stats c;
     rivet_code_stats(m, &c);
     fprintf(stderr,
@@ -127,12 +133,13 @@ static void print_stats(const struct machine *m, unsigned nharts, const struct t
     if (c.translated)
         fprintf(stderr,
                 "rivet: translated code: %llu links made, %llu undone; %llu helper calls; exits: %llu on through "
-                "the jump cache, %llu missed it (%llu of all probed by jalr), %llu at the chain's end, %llu traps, "
-                "%llu block ends, %llu helper jumps\n",
+                "the jump cache, %llu missed it; jalr: %llu inline hits, %llu misses; %llu at the chain's end, "
+                "%llu traps, %llu block ends, %llu helper jumps\n",
                 (unsigned long long)c.links, (unsigned long long)c.unlinks, (unsigned long long)c.helper_calls,
                 (unsigned long long)c.exit_jc_hit, (unsigned long long)c.exit_jc_miss,
-                (unsigned long long)c.exit_indirect, (unsigned long long)c.exit_limit, (unsigned long long)c.exit_trap,
-                (unsigned long long)c.exit_end, (unsigned long long)c.exit_jump);
+                (unsigned long long)c.exit_ind_hit, (unsigned long long)c.exit_ind_miss,
+                (unsigned long long)c.exit_limit, (unsigned long long)c.exit_trap, (unsigned long long)c.exit_end,
+                (unsigned long long)c.exit_jump);
 }
 
 /* -machine virt,dumpdtb=FILE: the tree the guest would get, then exit 0. */
@@ -213,9 +220,11 @@ static int run_machine(const struct cli_options *o, struct rivet_config *cfg, en
     running = m;
     int status;
     struct display_sdl *window = NULL;
+    struct rivet_boot boot = o->boot;
+    boot.ram_from_snapshot = o->loadvm != NULL; /* checked, not read: the snapshot replaces RAM */
     if (o->dumpdtb)
         status = dump_dtb(m, o, err, sizeof err);
-    else if (!rivet_boot(m, &o->boot, err, sizeof err))
+    else if (!rivet_boot(m, &boot, err, sizeof err))
         status = fail(RIVET_EXIT_USAGE, err);
     else if (o->loadvm && !rivet_loadvm(m, o->loadvm, err, sizeof err))
         status = fail(RIVET_EXIT_USAGE, err);

@@ -7,6 +7,7 @@ failure says how far the guest got:
   13 no shell prompt              14 a command's output was wrong
   15 poweroff did not end rivet   16 the disk image does not hold the file
   17 a reboot (--reboots) did not come back, or lost what the disk held
+  18 with hart threads, rivet's I/O thread slept through posted wake-ups
 The console log is written to --log (kept by CTest as an artifact). rivet
 runs with --stuck exit: its stuck-guest watch must stay quiet through a
 healthy boot (a report would end the run with status 122, failing a stage).
@@ -298,6 +299,26 @@ def check_pci(child, args):
     check(int(irqs.splitlines()[-1]) >= 1, f"no virtio interrupt in /proc/interrupts: {irqs!r}")
 
 
+def check_io_wakeups(tail, args):
+    """With hart threads, the I/O thread writes a hart's console output
+    when the hart wakes it. --stats counts the I/O thread's sleeps that ran
+    to their limit (100 ms) although a wake-up had been posted: each is a
+    console line that reached the host late. A lost wake-up made one in
+    three shell commands at -smp 2 late. One such sleep can also happen
+    without a fault (a hart thread preempted by the host between posting
+    and writing its wake-up byte), so one is allowed."""
+    threaded = args.smp > 1 and not (args.accel or "").endswith("thread=single")
+    m = re.search(r"rivet: I/O thread: sleeps: (\d+) \(woken late: (\d+)\)", tail)
+    if not threaded:
+        check(m is None, "--stats reports an I/O thread without hart threads")
+        return
+    if m is None:
+        raise StageFailed(18, "--stats printed no I/O thread line")
+    if int(m.group(2)) > 1:
+        raise StageFailed(18, f"the I/O thread slept through {m.group(2)} posted wake-ups "
+                              f"in {m.group(1)} sleeps")
+
+
 def boot_and_check(args, disk, log):
     cmd = [args.rivet] + args.firmware + [
         "-m", "256M", "-smp", str(args.smp), "-nographic",
@@ -306,6 +327,7 @@ def boot_and_check(args, disk, log):
         "-drive", f"file={disk},format=raw,id=hd0,if=none",
         "--timeout", str(args.timeout),
         "--stuck", "exit",  # a false stuck alarm on a healthy boot ends the run: the stage fails
+        "--stats",
     ] + device_args(args)
     print("running:", " ".join(cmd), flush=True)
     child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace", timeout=30)
@@ -377,6 +399,7 @@ def boot_and_check(args, disk, log):
         child.close()
         if child.exitstatus != 0:
             raise StageFailed(15, f"rivet exited with status {child.exitstatus} after poweroff")
+        check_io_wakeups(child.before or "", args)
     finally:
         if child.isalive():
             child.terminate(force=True)

@@ -94,6 +94,13 @@ done
 # RVA23U64 has Zvfhmin (mandatory) but not Zvfh (optional)
 echo "$rva23" | grep -q 'riscv,isa = "[a-z0-9_]*_zvfhmin' || { echo "FAIL: rva23s64 has no zvfhmin"; fail=1; }
 echo "$rva23" | grep -q '_zvfh_' && { echo "FAIL: rva23s64 names zvfh"; fail=1; }
+# RVA23U64 has Zvbb and Zvkt; QEMU 9 names Zvkb, Zvbb's subset, as well
+echo "$rva23" | grep -q 'riscv,isa = "[a-z0-9_]*_zvbb_zvfhmin_zvkb_zvkt' || { echo "FAIL: rva23s64 has no zvbb, zvkb, zvkt"; fail=1; }
+printf "%s\n" "$rva23" | grep -q 'zvbb.0zvfhmin.0zvkb.0zvkt.0' || { echo "FAIL: rva23s64: zvbb, zvkb, zvkt not in riscv,isa-extensions"; fail=1; }
+printf "%s\n" "$zdt" | grep -q 'zvbb\|zvkb\|zvkt' && { echo "FAIL: zvbb, zvkb or zvkt named without them"; fail=1; }
+"$rivet" -cpu rv64,v=true,zvbb=true -machine virt,dumpdtb="$out/zvbb.dtb" || { echo "FAIL: -cpu rv64,v=true,zvbb=true dumpdtb"; fail=1; }
+dtc -I dtb -O dts "$out/zvbb.dtb" 2>/dev/null | grep -q 'riscv,isa = "rv64imafdcv_[a-z_]*_zvbb_zvkb_' ||
+    { echo "FAIL: -cpu rv64,v=true,zvbb=true: not zvbb and zvkb in riscv,isa"; fail=1; }
 # /soc as the board table writes it (machine/board/board.c: each row its own
 # node, rows in QEMU's order, virtio-mmio slots highest first), read back
 # property by property with fdtget

@@ -149,6 +149,39 @@ START_TEST(builtin_sbi_reset_state)
 }
 END_TEST
 
+/* rivet_boot for a snapshot's RAM (-loadvm): the same reset state and the
+ * same option errors, nothing read into RAM, and no run until a restore
+ * succeeded. */
+START_TEST(boot_for_a_snapshot_leaves_ram_alone)
+{
+    struct rivet_config cfg;
+    rivet_config_default(&cfg);
+    char err[RIVET_ERR_LEN], k[32];
+    struct machine *m = rivet_create(&cfg, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    struct rivet_boot bad = { .firmware = RIVET_FW_BUILTIN, .kernel = "/dev/zero", .ram_from_snapshot = true };
+    ck_assert(!rivet_boot(m, &bad, err, sizeof err));
+    ck_assert_str_eq(err, "-kernel /dev/zero: not a regular file");
+    rivet_destroy(m);
+
+    m = rivet_create(&cfg, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    write_kernel(k);
+    struct rivet_boot b = { .firmware = RIVET_FW_BUILTIN, .kernel = k, .initrd = k, .ram_from_snapshot = true };
+    ck_assert_msg(rivet_boot(m, &b, err, sizeof err), "%s", err);
+    unlink(k);
+    struct hart *h0 = &m->harts[0];
+    ck_assert_uint_eq(h0->priv, PRV_S);
+    ck_assert_uint_eq(h0->pc, 0x80200000);
+    ck_assert_uint_eq(h0->x[11], m->dtb_addr);
+    ck_assert_uint_eq(load_le(bus_ram_ptr(&m->bus, 0x80200000, 4), 4), 0);  /* the kernel not read */
+    ck_assert_uint_eq(load_le(bus_ram_ptr(&m->bus, m->dtb_addr, 4), 4), 0); /* nor the device tree written */
+    ck_assert_uint_eq(rivet_run(m, err, sizeof err), RIVET_EXIT_USAGE);
+    ck_assert_str_eq(err, "booted for a snapshot's RAM, and no snapshot was restored");
+    rivet_destroy(m);
+}
+END_TEST
+
 START_TEST(builtin_sbi_serves_ecalls)
 {
     struct machine *m = boot_builtin(2);
@@ -318,6 +351,7 @@ int main(void)
     tcase_add_test(tc, builtin_sbi_serves_ecalls);
     tcase_add_test(tc, devices_on_the_bus);
     tcase_add_test(tc, duplicate_slot_refused);
+    tcase_add_test(tc, boot_for_a_snapshot_leaves_ram_alone);
     tcase_add_test(tc, table_rows_are_on_the_bus);
     tcase_add_test(tc, device_lookup_reads_the_table);
     suite_add_tcase(s, tc);

@@ -889,6 +889,20 @@ END_TEST
  * links made and MSIP enabled (not pending).
  */
 #define SPIN_HANDLER 80
+
+/* Enables MSIP (not pending) with the handler at SPIN_HANDLER and runs
+ * one slice of the loop the hart is at: a slice's allowance bounds a loop
+ * of linked or probed blocks like any chain. x11 counts the loop. */
+static void spin_one_slice(struct machine *m, uint64_t min_x11)
+{
+    m->h->mtvec = RAM_BASE + 4 * SPIN_HANDLER;
+    m->h->mie = MIP_MSIP;
+    m->h->mstatus |= MSTATUS_MIE;
+    uint64_t n = hart_run(m->h, 10000);
+    ck_assert_uint_ge(n, 10000);
+    ck_assert_uint_lt(n, 10000 + 2 * MAX_BLOCK_INSNS);
+    ck_assert_uint_gt(m->h->x[11], min_x11);
+}
 static void spin_loop(struct machine *m)
 {
     uint32_t code[SPIN_HANDLER + 2];
@@ -902,14 +916,7 @@ static void spin_loop(struct machine *m)
     code[SPIN_HANDLER + 1] = j_type(0, 0);
     write_program(m, code, SPIN_HANDLER + 2);
     hart_reset(m->h, RAM_BASE);
-    m->h->mtvec = RAM_BASE + 4 * SPIN_HANDLER;
-    m->h->mie = MIP_MSIP;
-    m->h->mstatus |= MSTATUS_MIE;
-    /* A slice's allowance bounds the linked loop like any chain. */
-    uint64_t n = hart_run(m->h, 10000);
-    ck_assert_uint_ge(n, 10000);
-    ck_assert_uint_lt(n, 10000 + 2 * MAX_BLOCK_INSNS);
-    ck_assert_uint_gt(m->h->x[11], 10);
+    spin_one_slice(m, 10);
 #if defined(__x86_64__)
     ck_assert_uint_gt(stats_of(m).links, 0);
 #endif
@@ -934,10 +941,10 @@ static void *poke_later(void *arg)
 
 /* Spins the hart in the linked loop until another thread, 20 ms on,
  * posts an interrupt (irq) and then a stop request, or only the latter. */
-static void spin_until_poked(struct machine *m, bool irq)
+static void spin_until_poked(struct machine *m, bool irq, void (*loop)(struct machine *m))
 {
     ck_assert(make(m, 1));
-    spin_loop(m);
+    loop(m);
     struct poke p = { m->h, irq };
     pthread_t t;
     ck_assert_int_eq(pthread_create(&t, NULL, poke_later, &p), 0);
@@ -953,7 +960,7 @@ static void spin_until_poked(struct machine *m, bool irq)
 START_TEST(interrupt_during_a_linked_loop)
 {
     struct machine m;
-    spin_until_poked(&m, true);
+    spin_until_poked(&m, true, spin_loop);
     ck_assert_uint_eq(m.h->mcause, CAUSE_INTERRUPT | IRQ_M_SOFT);
     ck_assert_uint_lt(m.h->mepc, RAM_BASE + 4 * 66); /* taken in the loop */
     ck_assert_uint_eq(m.h->x[20], 1);                /* the handler ran */
@@ -966,11 +973,384 @@ END_TEST
 START_TEST(stop_request_during_a_linked_loop)
 {
     struct machine m;
-    spin_until_poked(&m, false);
+    spin_until_poked(&m, false, spin_loop);
     ck_assert_uint_gt(m.h->x[10], 100); /* it did spin */
     ck_assert_uint_lt(m.h->pc, RAM_BASE + 4 * 66);
     ck_assert_uint_eq(m.h->x[20], 0); /* no interrupt */
     unmake(&m);
+}
+END_TEST
+
+/* ---- Indirect jumps (cpu/jit.c, emit_probe) ---- */
+
+#define JALR(rd, rs1) i_type(0x67, 0, rd, rs1, 0)
+#define SP            2
+#define STACK_TOP     (RAM_BASE + 0x20000)
+
+/* Runs code[] (at RAM_BASE, entered at `entry`) to the ebreak at `stop`
+ * on a machine that translates every block (hot 1) or none (hot 0). */
+static void run_program(struct machine *m, unsigned hot, const uint32_t *code, unsigned n, unsigned entry)
+{
+    ck_assert(make(m, hot));
+    uint64_t stop = write_program(m, code, n);
+    (void)stop;
+    hart_reset(m->h, RAM_BASE + 4 * entry);
+    m->h->x[SP] = STACK_TOP;
+}
+
+/* Both machines in the same state: registers, pc, instret, trap, and the
+ * `bytes` below STACK_TOP. */
+static void assert_same(const struct machine *jit, const struct machine *interp, uint64_t bytes)
+{
+    const struct hart *a = jit->h, *b = interp->h;
+    for (unsigned r = 0; r < 32; r++)
+        ck_assert_msg(a->x[r] == b->x[r], "x%u jit %#llx interp %#llx", r, (unsigned long long)a->x[r],
+                      (unsigned long long)b->x[r]);
+    ck_assert_uint_eq(a->pc, b->pc);
+    ck_assert_uint_eq(a->instret, b->instret);
+    ck_assert_uint_eq(a->mcause, b->mcause);
+    ck_assert_uint_eq(a->mepc, b->mepc);
+    ck_assert_int_eq(memcmp(bus_ram_ptr((struct bus *)&jit->bus, STACK_TOP - bytes, bytes),
+                            bus_ram_ptr((struct bus *)&interp->bus, STACK_TOP - bytes, bytes), bytes),
+                     0);
+}
+
+/*
+ * fib(18) the recursive way: every call a jal, every return a jalr through
+ * ra, the frames on a stack. Translated and interpreted agree (the stack's
+ * bytes too), the result is fib(18), and the translated returns went on
+ * through their inline probe.
+ *   fib [0]: if (a0 < 2) return a0; push ra, a0; a0 = fib(a0 - 1);
+ *            t0 = n; save the result; a0 = fib(t0 - 2); a0 += saved; pop; ret
+ *   main [17]: a0 = 18; jal fib; ebreak
+ */
+START_TEST(recursion_matches_the_interpreter)
+{
+    const uint32_t code[] = {
+        i_type(0x13, 2, 6, 10, 2),     /* [0] slti t1, a0, 2 */
+        b_type(0, 6, 0, 8),            /* [1] beq t1, x0, [3] */
+        JALR(0, 1),                    /* [2] ret */
+        i_type(0x13, 0, SP, SP, -16),  /* [3] addi sp, sp, -16 */
+        s_type(3, SP, 1, 8),           /* [4] sd ra, 8(sp) */
+        s_type(3, SP, 10, 0),          /* [5] sd a0, 0(sp) */
+        i_type(0x13, 0, 10, 10, -1),   /* [6] addi a0, a0, -1 */
+        j_type(1, -4 * 7),             /* [7] jal ra, fib */
+        i_type(0x03, 3, 5, SP, 0),     /* [8] ld t0, 0(sp) */
+        s_type(3, SP, 10, 0),          /* [9] sd a0, 0(sp) */
+        i_type(0x13, 0, 10, 5, -2),    /* [10] addi a0, t0, -2 */
+        j_type(1, -4 * 11),            /* [11] jal ra, fib */
+        i_type(0x03, 3, 5, SP, 0),     /* [12] ld t0, 0(sp) */
+        r_type(0x33, 0, 0, 10, 10, 5), /* [13] add a0, a0, t0 */
+        i_type(0x03, 3, 1, SP, 8),     /* [14] ld ra, 8(sp) */
+        i_type(0x13, 0, SP, SP, 16),   /* [15] addi sp, sp, 16 */
+        JALR(0, 1),                    /* [16] ret */
+        i_type(0x13, 0, 10, 0, 18),    /* [17] li a0, 18 */
+        j_type(1, -4 * 18),            /* [18] jal ra, fib */
+        EBREAK,                        /* [19] */
+    };
+    unsigned n = sizeof code / sizeof code[0];
+    struct machine m[2];
+    for (unsigned k = 0; k < 2; k++) {
+        run_program(&m[k], k == 0, code, n, 17);
+        run_parked(&m[k], RAM_BASE + 4 * (n - 1));
+    }
+    ck_assert_uint_eq(m[0].h->mcause, CAUSE_BREAKPOINT);
+    ck_assert_uint_eq(m[0].h->x[10], 2584); /* fib(18) */
+    assert_same(&m[0], &m[1], 18 * 16);
+#if defined(__x86_64__)
+    struct rivet_code_stats st = stats_of(&m[0]);
+    ck_assert_uint_gt(st.translated, 0);
+    ck_assert_uint_gt(st.exit_ind_hit, 4000); /* 8361 returns: most hit */
+    ck_assert_uint_eq(stats_of(&m[1]).exit_ind_hit, 0);
+#endif
+    unmake(&m[0]);
+    unmake(&m[1]);
+}
+END_TEST
+
+/*
+ * A loop that calls F through a register (jalr ra, 0(x5)) and F returns
+ * (jalr x0, 0(ra)); when x11 (counting down from 100) is 50, the loop
+ * overwrites F's first instruction (+1 becomes +100). The inline probe of
+ * the call must not enter F's old translation afterwards: x10 = 51 * 1 +
+ * 49 * 100, as the interpreter has it.
+ *   [0] x11 = 100  [1] x10 = 0  [2] x15 = 50
+ *   [3] L: jalr ra, 0(x5)  [4] bne x11, x15, [7]  [5] sw x13, 0(x14)  [6] nop
+ *   [7] x11 -= 1  [8] bne x11, x0, L  [9] ebreak  [10] F: x10 += 1  [11] ret
+ */
+START_TEST(smc_into_a_jalr_target)
+{
+    const uint32_t code[] = {
+        i_type(0x13, 0, 11, 0, 100),
+        i_type(0x13, 0, 10, 0, 0),
+        i_type(0x13, 0, 15, 0, 50),
+        JALR(1, 5),
+        b_type(1, 11, 15, 12),
+        s_type(2, 14, 13, 0),
+        NOP,
+        i_type(0x13, 0, 11, 11, -1),
+        b_type(1, 11, 0, -4 * 5),
+        EBREAK,
+        i_type(0x13, 0, 10, 10, 1),
+        JALR(0, 1),
+    };
+    struct machine m[2];
+    for (unsigned k = 0; k < 2; k++) {
+        run_program(&m[k], k == 0, code, 12, 0);
+        m[k].h->x[5] = RAM_BASE + 4 * 10;
+        m[k].h->x[13] = i_type(0x13, 0, 10, 10, 100);
+        m[k].h->x[14] = RAM_BASE + 4 * 10;
+        run_parked(&m[k], RAM_BASE + 4 * 9);
+    }
+    ck_assert_uint_eq(m[0].h->mcause, CAUSE_BREAKPOINT);
+    ck_assert_uint_eq(m[0].h->x[10], 51 + 49 * 100);
+    assert_same(&m[0], &m[1], 0);
+#if defined(__x86_64__)
+    struct rivet_code_stats st = stats_of(&m[0]);
+    ck_assert_uint_gt(st.exit_ind_hit, 50); /* calls and returns before and after the store */
+    ck_assert_uint_gt(st.invalidations, 0);
+#endif
+    unmake(&m[0]);
+    unmake(&m[1]);
+}
+END_TEST
+
+/*
+ * A loop made only of indirect jumps, which are never linked: [0] x10 += 1,
+ * [1] jalr x0, 0(x6) to [40]; [40] x11 += 1, [41] jalr x0, 0(x5) back to
+ * [0]. The interrupt handler at [80] as in spin_loop. Each jalr probes the
+ * jump cache inline and jumps on into the other block's translation; the
+ * probe's check of the chain's allowance is all that ends the loop.
+ */
+static void indirect_loop(struct machine *m)
+{
+    uint32_t code[SPIN_HANDLER + 2];
+    for (unsigned i = 0; i < SPIN_HANDLER; i++)
+        code[i] = EBREAK;
+    code[0] = i_type(0x13, 0, 10, 10, 1);
+    code[1] = JALR(0, 6);
+    code[40] = i_type(0x13, 0, 11, 11, 1);
+    code[41] = JALR(0, 5);
+    code[SPIN_HANDLER] = i_type(0x13, 0, 20, 0, 1);
+    code[SPIN_HANDLER + 1] = j_type(0, 0);
+    write_program(m, code, SPIN_HANDLER + 2);
+    hart_reset(m->h, RAM_BASE);
+    m->h->x[5] = RAM_BASE;
+    m->h->x[6] = RAM_BASE + 4 * 40;
+    spin_one_slice(m, 1000);
+#if defined(__x86_64__)
+    ck_assert_uint_gt(stats_of(m).exit_ind_hit, 1000);
+#endif
+}
+
+/* An interrupt posted while the hart spins through indirect jumps is
+ * taken in the loop, and its handler runs. */
+START_TEST(interrupt_during_an_indirect_loop)
+{
+    struct machine m;
+    spin_until_poked(&m, true, indirect_loop);
+    ck_assert_uint_eq(m.h->mcause, CAUSE_INTERRUPT | IRQ_M_SOFT);
+    ck_assert(m.h->mepc == RAM_BASE || m.h->mepc == RAM_BASE + 4 * 40);
+    ck_assert_uint_eq(m.h->x[20], 1);
+    unmake(&m);
+}
+END_TEST
+
+/* A stop request ends the run of a loop of indirect jumps at a block
+ * boundary of the loop. */
+START_TEST(stop_request_during_an_indirect_loop)
+{
+    struct machine m;
+    spin_until_poked(&m, false, indirect_loop);
+    ck_assert_uint_gt(m.h->x[10], 1000);
+    ck_assert(m.h->pc == RAM_BASE || m.h->pc == RAM_BASE + 4 * 40);
+    ck_assert_uint_eq(m.h->x[20], 0);
+    unmake(&m);
+}
+END_TEST
+
+/* ---- Loads and stores off the inline TLB path (cpu/jit.c, emit_tlb) ---- */
+
+/*
+ * Each case is a body run three times in a loop (so that the second and
+ * third runs find the TLB warm and take the inline path wherever it
+ * applies), on a translating and an interpreting machine, which must agree
+ * on every register, pc, instret, the trap (cause, tval, epc, recorded by
+ * the handler), the data pages, the page tables and the MMIO device.
+ *   PROG: [0] x30 = 3; body; x30 -= 1; bne x30, x0, body; ebreak
+ *   HANDLER: x20 = mcause; x21 = mtval; x22 = mepc; mtvec = x23; ebreak (FINAL)
+ * A case in S-mode (sv) runs PROG at CODE_VA through Sv39 tables that map
+ * CODE_VA + 0x2000 to DATA without A and D set (the walker sets them).
+ */
+#define PROG               (RAM_BASE + 0x1000)
+#define HANDLER            (RAM_BASE + 0x2000)
+#define FINAL              (HANDLER + 16)
+#define MMIO_BASE          0x10000000ull
+#define SV_ROOT            (RAM_BASE + 0x40000)
+#define CSRR(rd, csr)      i_type(0x73, 2, rd, 0, (int)(csr))
+#define LR_D(rd, rs1)      r_type(0x2f, 3, 0x08, rd, rs1, 0)
+#define SC_D(rd, rs1, rs2) r_type(0x2f, 3, 0x0c, rd, rs1, rs2)
+
+/* 16 bytes of device registers, any size; counts the accesses. */
+struct scratch_dev {
+    uint8_t bytes[16];
+    unsigned reads, writes;
+};
+static bus_status scratch_read(void *opaque, uint64_t off, unsigned size, uint64_t *v)
+{
+    struct scratch_dev *d = opaque;
+    d->reads++;
+    *v = load_le(d->bytes + off, size);
+    return BUS_OK;
+}
+static bus_status scratch_write(void *opaque, uint64_t off, unsigned size, uint64_t v)
+{
+    struct scratch_dev *d = opaque;
+    d->writes++;
+    store_le(d->bytes + off, size, v);
+    return BUS_OK;
+}
+
+struct mem_case {
+    const char *name;
+    uint32_t body[8];
+    unsigned n;
+    bool sv;        /* in S-mode through Sv39 (see above) */
+    uint64_t x14;   /* the base register */
+    uint64_t cause; /* what ended it (x20): CAUSE_BREAKPOINT when the loop ran out */
+    unsigned reg;   /* and x[reg] = val at the end (reg 0: nothing more) */
+    uint64_t val;
+};
+#define X_INIT(r) (0x1122334455667788ull * (r)) /* x5..x13 before the run */
+
+static void put_code(struct machine *m, uint64_t at, const uint32_t *code, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        store_le(bus_ram_ptr(&m->bus, at + 4 * i, 4), 4, code[i]);
+}
+
+static void run_mem_case(struct machine *m, struct scratch_dev *dev, const struct mem_case *c)
+{
+    uint32_t prog[16];
+    unsigned n = 0;
+    prog[n++] = i_type(0x13, 0, 30, 0, 3);
+    for (unsigned i = 0; i < c->n; i++)
+        prog[n++] = c->body[i];
+    prog[n++] = i_type(0x13, 0, 30, 30, -1);
+    prog[n] = b_type(1, 30, 0, -4 * (int)c->n);
+    n++;
+    prog[n++] = EBREAK;
+    put_code(m, PROG, prog, n);
+    const uint32_t handler[] = { CSRR(20, CSR_MCAUSE), CSRR(21, CSR_MTVAL), CSRR(22, CSR_MEPC), csrw(CSR_MTVEC, 23),
+                                 EBREAK };
+    put_code(m, HANDLER, handler, 5);
+    struct mmio_region r = { .name = "scratch",
+                             .base = MMIO_BASE,
+                             .size = 16,
+                             .min_access = 1,
+                             .max_access = 8,
+                             .read = scratch_read,
+                             .write = scratch_write,
+                             .opaque = dev };
+    ck_assert(bus_add_region(&m->bus, &r));
+    struct hart *h = m->h;
+    hart_reset(h, PROG);
+    for (unsigned i = 0; i < DATA_BYTES * 2; i++)
+        *bus_ram_ptr(&m->bus, DATA + i, 1) = (uint8_t)(i * 7 + 1);
+    for (unsigned r5 = 5; r5 < 14; r5++)
+        h->x[r5] = X_INIT(r5);
+    h->x[13] = i_type(0x13, 0, 10, 10, 100); /* what smc_own_block stores */
+    h->x[14] = c->x14;
+    h->x[23] = FINAL;
+    h->mtvec = HANDLER;
+    if (c->sv) {
+        const uint32_t boot[] = { csrw(CSR_PMPADDR0, 16), csrw(CSR_PMPCFG0, 17), csrw(CSR_SATP, 15),
+                                  csrw(CSR_MEPC, 24),     csrw(CSR_MSTATUS, 25), MRET };
+        put_code(m, RAM_BASE, boot, 6);
+        h->x[15] = sv39_tables(m, SV_ROOT, PROG);
+        put_pte(m, SV_ROOT + 0x2000, 2, DATA, PTE_R | PTE_W); /* no A, no D */
+        h->x[16] = ~0ull >> 10;
+        h->x[17] = 0x1f;
+        h->x[24] = CODE_VA;
+        h->x[25] = (uint64_t)PRV_S << MSTATUS_MPP_SHIFT;
+        h->pc = RAM_BASE;
+    }
+    for (int i = 0; i < 200 && !(h->pc == FINAL && h->mcause == CAUSE_BREAKPOINT); i++)
+        hart_run(h, 10000);
+    ck_assert_msg(h->pc == FINAL, "%s: did not end", c->name);
+}
+
+static void check_mem_case(const struct mem_case *c)
+{
+    struct machine m[2];
+    struct scratch_dev dev[2];
+    memset(dev, 0, sizeof dev);
+    for (unsigned k = 0; k < 2; k++) {
+        ck_assert(make(&m[k], k == 0));
+        run_mem_case(&m[k], &dev[k], c);
+    }
+    const struct hart *a = m[0].h, *b = m[1].h;
+    for (unsigned r = 0; r < 32; r++)
+        ck_assert_msg(a->x[r] == b->x[r], "%s: x%u jit %#llx interp %#llx", c->name, r, (unsigned long long)a->x[r],
+                      (unsigned long long)b->x[r]);
+    ck_assert_msg(a->instret == b->instret, "%s: instret", c->name);
+    ck_assert_msg(memcmp(bus_ram_ptr(&m[0].bus, DATA, 2 * DATA_BYTES), bus_ram_ptr(&m[1].bus, DATA, 2 * DATA_BYTES),
+                         2 * DATA_BYTES) == 0,
+                  "%s: data differs", c->name);
+    ck_assert_msg(memcmp(bus_ram_ptr(&m[0].bus, SV_ROOT, 0x3000), bus_ram_ptr(&m[1].bus, SV_ROOT, 0x3000), 0x3000) == 0,
+                  "%s: page tables differ", c->name);
+    ck_assert_msg(memcmp(&dev[0], &dev[1], sizeof dev[0]) == 0, "%s: the device saw other accesses", c->name);
+#if defined(__x86_64__)
+    ck_assert_uint_gt(stats_of(&m[0]).translated, 0);
+#endif
+    ck_assert_msg(a->x[20] == c->cause, "%s: ended by cause %llu", c->name, (unsigned long long)a->x[20]);
+    if (c->reg)
+        ck_assert_msg(a->x[c->reg] == c->val, "%s: x%u = %#llx", c->name, c->reg, (unsigned long long)a->x[c->reg]);
+    if (c->sv) /* the walker set A and D */
+        ck_assert_uint_eq(load_le(bus_ram_ptr(&m[0].bus, SV_ROOT + 0x2000 + 16, 8), 8) & (PTE_A | PTE_D),
+                          PTE_A | PTE_D);
+    unmake(&m[0]);
+    unmake(&m[1]);
+}
+
+
+START_TEST(memory_special_cases_match_the_interpreter)
+{
+    /* clang-format off */
+    const struct mem_case mem_cases[] = { /* automatic: the encoders are functions */
+        /* MMIO never enters the TLB: every access goes to the device. */
+        { "mmio", { s_type(3, 14, 5, 0), i_type(0x03, 3, 6, 14, 0), i_type(0x03, 2, 7, 14, 4), s_type(0, 14, 8, 3),
+                    i_type(0x03, 4, 9, 14, 3), s_type(1, 14, 9, 10), i_type(0x03, 1, 10, 14, 10) }, 7, false, MMIO_BASE, CAUSE_BREAKPOINT, 10, 0x40 },
+        /* A misaligned MMIO access: whatever the slow path makes of it. */
+        { "mmio_misaligned", { i_type(0x03, 3, 6, 14, 1) }, 1, false, MMIO_BASE, CAUSE_BREAKPOINT, 0, 0 },
+        /* Misaligned RAM accesses never match a TLB tag. */
+        { "misaligned", { i_type(0x03, 3, 6, 14, 3), s_type(3, 14, 5, 5), i_type(0x03, 2, 7, 14, 7), s_type(1, 14, 8, 9),
+                          i_type(0x03, 5, 9, 14, 11), s_type(2, 14, 9, 13), i_type(0x03, 6, 10, 14, 17) }, 7, false, DATA, CAUSE_BREAKPOINT, 0, 0 },
+        /* Accesses across a page end, within RAM. */
+        { "page_crossing", { i_type(0x03, 3, 6, 14, 0), s_type(3, 14, 5, 2), i_type(0x03, 2, 7, 14, 2), s_type(2, 14, 8, 1) },
+          4, false, DATA + DATA_BYTES - 4, CAUSE_BREAKPOINT, 0, 0 },
+        /* Across the end of RAM: an access fault, its tval. */
+        { "ram_end_load", { i_type(0x03, 2, 7, 14, 0), i_type(0x03, 3, 6, 14, 0) }, 2, false, RAM_BASE + RAM_SIZE - 4, CAUSE_LOAD_ACCESS, 21, RAM_BASE + RAM_SIZE },
+        { "ram_end_store", { s_type(2, 14, 5, 0), s_type(3, 14, 5, 0) }, 2, false, RAM_BASE + RAM_SIZE - 4, CAUSE_STORE_ACCESS, 21, RAM_BASE + RAM_SIZE },
+        /* Nothing there: access faults. */
+        { "unmapped_store", { s_type(3, 14, 5, 0) }, 1, false, 0x1000, CAUSE_STORE_ACCESS, 21, 0x1000 },
+        /* Stores into the running block's own code (x13 = addi x10, x10, 100
+         * over [3]'s addi x10, x10, 1): the store misses the TLB (a CODE
+         * page) and invalidates the block, which runs on to its end as
+         * decoded (no fence.i); the next runs see the new instruction. */
+        { "smc_own_block", { s_type(2, 14, 13, 0), NOP, i_type(0x13, 0, 10, 10, 1), NOP }, 4, false, PROG + 4 * 3, CAUSE_BREAKPOINT, 10, X_INIT(10) + 201 },
+        /* LR/SC: a plain store of another value between them breaks the
+         * reservation (x7 = 1); of the same value it does not (x9 = 0). */
+        { "lr_sc", { LR_D(6, 14), s_type(3, 14, 5, 0), SC_D(7, 14, 8), r_type(0x33, 0, 0, 10, 10, 7),
+                     LR_D(6, 14), s_type(3, 14, 6, 0), SC_D(9, 14, 8), r_type(0x33, 0, 0, 11, 11, 9) }, 8, false, DATA, CAUSE_BREAKPOINT, 10, X_INIT(10) + 3 },
+        /* Sv39, A and D clear in the data PTE: loads set A; the store after
+         * them (load TLB warm, store TLB not) sets D; then stores hit. */
+        { "accessed_dirty", { i_type(0x03, 3, 6, 14, 8), i_type(0x03, 3, 7, 14, 16), s_type(3, 14, 5, 24),
+                              i_type(0x03, 3, 8, 14, 24) }, 4, true, CODE_VA + 0x2000, CAUSE_BREAKPOINT, 0, 0 },
+    };
+    /* clang-format on */
+    for (unsigned i = 0; i < sizeof mem_cases / sizeof mem_cases[0]; i++)
+        check_mem_case(&mem_cases[i]);
 }
 END_TEST
 
@@ -990,6 +1370,11 @@ int main(void)
     tcase_add_test(tc, sfence_vma_between_linked_blocks);
     tcase_add_test(tc, interrupt_during_a_linked_loop);
     tcase_add_test(tc, stop_request_during_a_linked_loop);
+    tcase_add_test(tc, recursion_matches_the_interpreter);
+    tcase_add_test(tc, smc_into_a_jalr_target);
+    tcase_add_test(tc, interrupt_during_an_indirect_loop);
+    tcase_add_test(tc, stop_request_during_an_indirect_loop);
+    tcase_add_test(tc, memory_special_cases_match_the_interpreter);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -204,6 +204,33 @@ START_TEST(test_poll_fills_only_room)
 }
 END_TEST
 
+/* The line delivers as soon as the FIFO has room: input longer than the
+ * FIFO arrives while the guest drains it, with no uart_poll in between
+ * (with hart threads that poll waits for the I/O thread's next round). A
+ * guest polling LSR on an empty FIFO gets waiting input too. */
+START_TEST(test_drain_pulls_waiting_input)
+{
+    static const char line[] = "0123456789abcdefghijklmnopqrstuvwxyz0123456789";
+    wr(UART_FCR, UART_FCR_FIFOE);
+    fake_input(&chr, line);
+    uart_poll(uart);
+    for (size_t i = 0; i < sizeof line - 1; i++) {
+        ck_assert(rd(UART_LSR) & UART_LSR_DR);
+        ck_assert_uint_eq(rd(UART_RBR), (uint8_t)line[i]);
+    }
+    ck_assert(!(rd(UART_LSR) & UART_LSR_DR));
+    ck_assert(!(rd(UART_LSR) & UART_LSR_OE));
+    fake_input(&chr, "k"); /* arrives while the guest polls LSR */
+    ck_assert(rd(UART_LSR) & UART_LSR_DR);
+    ck_assert_uint_eq(rd(UART_RBR), 'k');
+    /* In loopback the line is disconnected: host input waits. */
+    wr(UART_MCR, UART_MCR_LOOP);
+    fake_input(&chr, "w");
+    ck_assert(!(rd(UART_LSR) & UART_LSR_DR));
+    ck_assert_uint_eq(chr.in_len, 1);
+}
+END_TEST
+
 START_TEST(test_overrun_fifo_mode)
 {
     wr(UART_FCR, UART_FCR_FIFOE);
@@ -246,10 +273,14 @@ START_TEST(test_fcr_clears_fifo)
     wr(UART_FCR, 0); /* leaving FIFO mode clears the FIFO too */
     ck_assert(!(rd(UART_LSR) & UART_LSR_DR));
     ck_assert_uint_eq(rd(UART_IIR) & UART_IIR_FIFO_ON, 0);
-    /* 16450 mode holds one byte. */
+    /* 16450 mode holds one byte: the next waits in the backend and
+     * arrives when the guest has read the first. */
     fake_input(&chr, "fg");
     uart_poll(uart);
+    ck_assert_uint_eq(chr.in_len, 1);
     ck_assert_uint_eq(rd(UART_RBR), 'f');
+    ck_assert(rd(UART_LSR) & UART_LSR_DR);
+    ck_assert_uint_eq(rd(UART_RBR), 'g');
     ck_assert(!(rd(UART_LSR) & UART_LSR_DR));
 }
 END_TEST
@@ -397,6 +428,7 @@ static Suite *uart_suite(void)
     tcase_add_test(tc, test_reset_values);
     tcase_add_test(tc, test_thr_output);
     tcase_add_test(tc, test_null_backend);
+    tcase_add_test(tc, test_drain_pulls_waiting_input);
     tcase_add_test(tc, test_scratch);
     tcase_add_test(tc, test_dlab_divisor_latch);
     tcase_add_test(tc, test_rx_fifo_order);
