@@ -48,8 +48,14 @@
 #define FW_CFG_RAM_SIZE    0x03
 #define FW_CFG_NOGRAPHIC   0x04
 #define FW_CFG_NB_CPUS     0x05
+#define FW_CFG_KERNEL_SIZE 0x08
+#define FW_CFG_INITRD_SIZE 0x0b
 #define FW_CFG_BOOT_MENU   0x0e
 #define FW_CFG_MAX_CPUS    0x0f
+#define FW_CFG_KERNEL_DATA 0x11
+#define FW_CFG_INITRD_DATA 0x12
+#define FW_CFG_CMDLINE_SIZE 0x14
+#define FW_CFG_CMDLINE_DATA 0x15
 #define FW_CFG_FILE_DIR    0x19
 #define FW_CFG_FILE_FIRST  0x20
 #define FW_CFG_ITEMS       0x40   /* keys below this; files: 0x20 of them */

@@ -61,7 +61,9 @@ static unsigned kbd_ev_bits(unsigned type, uint8_t *u)
     return bitmap_size(u, VIRTIO_INPUT_CFG_DATA_BYTES);
 }
 
-static unsigned tablet_ev_bits(unsigned type, uint8_t *u)
+/* The tablet and the mouse: three buttons and the wheel; the tablet's X
+ * and Y are absolute, the mouse's relative. */
+static unsigned pointer_ev_bits(bool mouse, unsigned type, uint8_t *u)
 {
     switch (type) {
     case EV_KEY:
@@ -69,10 +71,18 @@ static unsigned tablet_ev_bits(unsigned type, uint8_t *u)
         set_bit(u, BTN_RIGHT);
         set_bit(u, BTN_MIDDLE);
         break;
-    case EV_REL: set_bit(u, REL_WHEEL); break;
+    case EV_REL:
+        set_bit(u, REL_WHEEL);
+        if (mouse) {
+            set_bit(u, REL_X);
+            set_bit(u, REL_Y);
+        }
+        break;
     case EV_ABS:
-        set_bit(u, ABS_X);
-        set_bit(u, ABS_Y);
+        if (!mouse) {
+            set_bit(u, ABS_X);
+            set_bit(u, ABS_Y);
+        }
         break;
     }
     return bitmap_size(u, VIRTIO_INPUT_CFG_DATA_BYTES);
@@ -103,24 +113,31 @@ static void answer_query(struct virtio_input *in)
 {
     uint8_t sel = in->config[VIRTIO_INPUT_CFG_SELECT], sub = in->config[VIRTIO_INPUT_CFG_SUBSEL];
     uint8_t *u = in->config + VIRTIO_INPUT_CFG_DATA;
+    /* clang-format off */
+    static const char *const names[VIRTIO_INPUT_KINDS] = { "rivet virtio keyboard", "rivet virtio tablet",
+                                                           "rivet virtio mouse" };
+    static const char *const serials[VIRTIO_INPUT_KINDS] = { "rivet-kbd-0", "rivet-tablet-0", "rivet-mouse-0" };
+    static const uint16_t products[VIRTIO_INPUT_KINDS] = { VIRTIO_INPUT_PRODUCT_KBD, VIRTIO_INPUT_PRODUCT_TABLET,
+                                                           VIRTIO_INPUT_PRODUCT_MOUSE };
+    /* clang-format on */
     bool kbd = in->kind == VIRTIO_INPUT_KEYBOARD;
     unsigned size = 0;
     memset(u, 0, VIRTIO_INPUT_CFG_DATA_BYTES);
     switch (sel) {
-    case VIRTIO_INPUT_CFG_ID_NAME:
-        size = sub ? 0 : copy_str(u, kbd ? "rivet virtio keyboard" : "rivet virtio tablet");
-        break;
-    case VIRTIO_INPUT_CFG_ID_SERIAL: size = sub ? 0 : copy_str(u, kbd ? "rivet-kbd-0" : "rivet-tablet-0"); break;
+    case VIRTIO_INPUT_CFG_ID_NAME: size = sub ? 0 : copy_str(u, names[in->kind]); break;
+    case VIRTIO_INPUT_CFG_ID_SERIAL: size = sub ? 0 : copy_str(u, serials[in->kind]); break;
     case VIRTIO_INPUT_CFG_ID_DEVIDS:
         if (sub)
             break;
         store_le(u, 2, VIRTIO_INPUT_BUS_VIRTUAL);
         store_le(u + 2, 2, VIRTIO_INPUT_VENDOR);
-        store_le(u + 4, 2, kbd ? VIRTIO_INPUT_PRODUCT_KBD : VIRTIO_INPUT_PRODUCT_TABLET);
+        store_le(u + 4, 2, products[in->kind]);
         store_le(u + 6, 2, 1);
         size = 8;
         break;
-    case VIRTIO_INPUT_CFG_EV_BITS: size = kbd ? kbd_ev_bits(sub, u) : tablet_ev_bits(sub, u); break;
+    case VIRTIO_INPUT_CFG_EV_BITS:
+        size = kbd ? kbd_ev_bits(sub, u) : pointer_ev_bits(in->kind == VIRTIO_INPUT_MOUSE, sub, u);
+        break;
     case VIRTIO_INPUT_CFG_ABS_INFO: size = abs_info(in, sub, u); break;
     default: /* UNSET, PROP_BITS (no properties), unknown selects */ break;
     }

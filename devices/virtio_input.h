@@ -63,9 +63,11 @@
 #define VIRTIO_INPUT_BUS_VIRTUAL    0x06
 #define VIRTIO_INPUT_VENDOR         0x0627
 #define VIRTIO_INPUT_PRODUCT_KBD    1
+#define VIRTIO_INPUT_PRODUCT_MOUSE  2
 #define VIRTIO_INPUT_PRODUCT_TABLET 3
 
-enum virtio_input_kind { VIRTIO_INPUT_KEYBOARD, VIRTIO_INPUT_TABLET };
+/* The mouse (virtio-mouse-pci): buttons, relative X and Y, the wheel. */
+enum virtio_input_kind { VIRTIO_INPUT_KEYBOARD, VIRTIO_INPUT_TABLET, VIRTIO_INPUT_MOUSE, VIRTIO_INPUT_KINDS };
 
 /* Linux evdev event: an EV_ type, a KEY_, BTN_, REL_ or ABS_ code, a value. */
 struct virtio_input_event {

@@ -77,6 +77,8 @@ enum rivet_exit {
 #define RIVET_DEV_SLOTS    (RIVET_VIRTIO_SLOTS + RIVET_PCI_SLOTS)
 #define RIVET_PCI_SLOT(d)  (RIVET_VIRTIO_SLOTS + (d))
 #define RIVET_MAX_HOSTFWD  8 /* hostfwd rules of the user network */
+#define RIVET_PFLASH_BANKS 2 /* -drive if=pflash,unit=0|1 */
+#define RIVET_PCI_INPUTS   3 /* virtio-keyboard-pci, virtio-tablet-pci, virtio-mouse-pci */
 
 /* Where the UART's bytes go (QEMU -serial). */
 enum rivet_serial {
@@ -124,6 +126,12 @@ struct rivet_config {
     bool no_reboot;          /* a reset request ends the run quietly instead of rebooting */
     unsigned ndrives;
     struct rivet_drive drives[RIVET_DEV_SLOTS];
+    /* The two CFI flash banks at 0x20000000 and 0x22000000 (-drive
+     * if=pflash,unit=N, -pflash): a raw image of exactly 32 MiB each, or
+     * NULL (the bank reads zeros and keeps what the guest programs in
+     * memory only, as QEMU's). Locked, read-only and -snapshot as drives. */
+    const char *pflash[RIVET_PFLASH_BANKS];
+    bool pflash_readonly[RIVET_PFLASH_BANKS];
     /* A virtio-rng device in slot rng_slot (virtio-mmio or PCI, as drives). Its bytes come from
      * rng_file when set (read as a stream), else the host's getrandom(); under
      * -icount without rng_file, from a fixed-seed generator, so runs repeat. */
@@ -147,10 +155,11 @@ struct rivet_config {
      * Either way every guest frame passes rivet's frame filter first. */
     const char *net_helper;
 
-    /* virtio-keyboard-pci and virtio-tablet-pci (enum rivet_input_kind):
-     * each one's slot, RIVET_PCI_SLOT(d), or 0 for none. They get no host
-     * input: the display's own keyboard and tablet (below) do. */
-    unsigned input_slot[2];
+    /* virtio-keyboard-pci, virtio-tablet-pci and virtio-mouse-pci (in that
+     * order, devices/virtio_input.h's kinds): each one's slot,
+     * RIVET_PCI_SLOT(d), or 0 for none. They get no host input: the
+     * display's own keyboard and tablet (below) do. */
+    unsigned input_slot[RIVET_PCI_INPUTS];
 
     /* The display devices (machine/host/display.h): nonzero sizes give the guest a
      * fb_width x fb_height simple framebuffer in reserved RAM and a

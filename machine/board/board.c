@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "devices/fw_cfg.h"
+#include "devices/pflash.h"
 #include "machine/board/board_devs.h"
 #include "machine/board/machine.h"
 #include "machine/host/display.h"
@@ -52,6 +53,10 @@ static const struct board_row rows[VIRT_DEV_COUNT] = {
      * there (empty) because QEMU's tree has it. Nothing is mapped. */
     [VIRT_PLATFORM_BUS] = { { "platform-bus", 0x4000000, 0x2000000, 0 }, 1, 0,
                       NULL, NULL, NULL, bd_platform_bus_fdt, NULL, NULL, NULL, true },
+    /* Two 32 MiB banks, one node (dev_pflash.c). */
+    [VIRT_FLASH]  = { { "flash",       0x20000000,     PFLASH_BANK_SIZE, 0 }, RIVET_PFLASH_BANKS, PFLASH_BANK_SIZE,
+                      bd_pflash_create, bd_pflash_destroy, bd_pflash_region, bd_pflash_fdt, bd_pflash_save,
+                      bd_pflash_restore, bd_pflash_reset, true },
     /* RAM: the bus's own (bus_init), its size from -m; fdt.c writes /memory. */
     [VIRT_DRAM]   = { { "memory",      RIVET_RAM_BASE, 0,        0 },  1, 0,
                       NULL, NULL, NULL, NULL, NULL, NULL, NULL },
@@ -71,9 +76,10 @@ static const struct board_virtio_type virtio_types[] = {
     { "virtio-blk-pci",    BOARD_BACKEND_DRIVE,  "drive",  true,  NULL,        NULL, NULL, true },
     { "virtio-rng-pci",    BOARD_BACKEND_RNG,    "rng",    false, NULL,        NULL, NULL, true },
     { "virtio-net-pci",    BOARD_BACKEND_NETDEV, "netdev", true,  net_options, NULL, NULL, true },
-    /* A keyboard and a tablet on PCI (cfg.input_slot): dev_pci.c's hooks make both. */
+    /* A keyboard, a tablet and a mouse on PCI (cfg.input_slot): dev_pci.c's hooks make them. */
     { "virtio-keyboard-pci", BOARD_BACKEND_NONE, NULL,     false, NULL, bd_input_create, bd_input_destroy, true },
     { "virtio-tablet-pci",   BOARD_BACKEND_NONE, NULL,     false, NULL, NULL, NULL, true },
+    { "virtio-mouse-pci",    BOARD_BACKEND_NONE, NULL,     false, NULL, NULL, NULL, true },
     /* -display / -fb: a keyboard and a tablet in the highest free slots. */
     { NULL,                BOARD_BACKEND_NONE,   NULL,     false, NULL, display_board_create, display_board_destroy, false },
 };

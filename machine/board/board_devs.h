@@ -3,7 +3,8 @@
  * in the device's board file: dev_fwcfg.c (fw_cfg), dev_soc.c (the ROM, CLINT, PLIC, UART,
  * virtio-mmio transports, RTC and test device), dev_blk.c, dev_rng.c and
  * dev_net.c (the virtio devices the configuration places in slots), dev_pci.c
- * (the PCIe host bridge and its virtio-pci functions). Only
+ * (the PCIe host bridge and its virtio-pci functions), dev_pflash.c (the
+ * flash banks). Only
  * board.c's tables call them.
  */
 #ifndef RIVET_BOARD_DEVS_H
@@ -34,6 +35,7 @@ BOARD_DEV_SNAP(virtio)
 BOARD_DEV_SNAP(rtc)
 BOARD_DEV_SNAP(fw_cfg)
 BOARD_DEV_SNAP(pci)
+BOARD_DEV_SNAP(pflash)
 
 BOARD_DEV_HOOKS(rom)
 BOARD_DEV_HOOKS(clint)
@@ -43,6 +45,8 @@ BOARD_DEV_HOOKS(virtio)
 BOARD_DEV_HOOKS(rtc)
 BOARD_DEV_HOOKS(test)
 BOARD_DEV_HOOKS(fw_cfg)
+BOARD_DEV_HOOKS(pflash)
+void bd_pflash_reset(struct machine *m);
 
 /* The empty platform-bus node (dev_fwcfg.c, with the other QEMU-only nodes). */
 void bd_platform_bus_fdt(struct dt *d, const struct board_row *row, unsigned i);
@@ -62,6 +66,10 @@ void bd_fw_cfg_reset(struct machine *m);
 
 /* boot.c, once the guest's device tree is placed: fw_cfg's etc/fdt. */
 bool bd_fw_cfg_set_dtb(struct machine *m, char *err, size_t errlen);
+/* boot.c, when bank 1 holds S-mode firmware: -kernel, -initrd and -append
+ * as fw_cfg's KERNEL, INITRD and CMDLINE items (QEMU 7.2's keys). */
+struct rivet_boot;
+bool bd_fw_cfg_set_kernel(struct machine *m, const struct rivet_boot *b, char *err, size_t errlen);
 void bd_pci_reset(struct machine *m);
 
 /* Kinds of virtio device (board_virtio_types). */

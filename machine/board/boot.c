@@ -132,17 +132,28 @@ static bool load_one(struct machine *m, struct boot_state *st, const char *what,
     return true;
 }
 
+/* The flash banks as QEMU 7.2's virt boots from them: with unit 0 the
+ * reset vector jumps to bank 0 (M-mode firmware in flash; -bios is loaded
+ * but not entered, and the built-in SBI stands aside); with unit 1 the
+ * firmware's next stage is bank 1 (S-mode firmware such as EDK2), and
+ * -kernel, -initrd and -append go to fw_cfg for it instead of into RAM. */
+static uint64_t flash_bank(unsigned i) { return board_base(board_row(VIRT_FLASH), i); }
+static bool flash_m_mode(const struct machine *m) { return m->cfg.pflash[0] != NULL; }
+static bool flash_s_mode(const struct machine *m) { return m->cfg.pflash[1] != NULL; }
+
 static bool load_programs(struct machine *m, struct boot_state *st, char *err, size_t errlen)
 {
     const struct rivet_boot *b = st->b;
     struct load_info info;
+    if (flash_s_mode(m) && !bd_fw_cfg_set_kernel(m, b, err, errlen))
+        return false;
     bool firmware_first = b->firmware != RIVET_FW_NONE;
     uint64_t kernel_base = RIVET_RAM_BASE + (firmware_first ? BOOT_KERNEL_OFFSET : 0);
     /* The Image header's text_offset only where rivet picks the entry: an
      * M-mode firmware (fw_jump) jumps to 0x80200000 whatever the header says,
      * and QEMU loads the Image there. */
     bool honour_header = b->firmware == RIVET_FW_BUILTIN;
-    if (b->kernel) {
+    if (b->kernel && !flash_s_mode(m)) {
         if (!load_one(m, st, "-kernel", b->kernel, kernel_base, honour_header, &info, err, errlen))
             return false;
         st->has_kernel = true;
@@ -160,6 +171,8 @@ static bool load_programs(struct machine *m, struct boot_state *st, char *err, s
             return false;
         st->fw_entry = info.entry;
     }
+    if (flash_m_mode(m))
+        st->fw_entry = flash_bank(0);
     return true;
 }
 
@@ -168,7 +181,7 @@ static bool load_programs(struct machine *m, struct boot_state *st, char *err, s
 static bool load_initrd(struct machine *m, struct boot_state *st, char *err, size_t errlen)
 {
     const char *path = st->b->initrd;
-    if (!path)
+    if (!path || flash_s_mode(m)) /* fw_cfg has it */
         return true;
     uint64_t size;
     int fd = hostfile_open_input("-initrd", path, 0, err, errlen);
@@ -253,18 +266,18 @@ static bool attach_htif(struct machine *m, const struct load_info *info, char *e
 static void reset_harts(struct machine *m, const struct boot_state *st)
 {
     const struct rivet_boot *b = st->b;
-    uint64_t next = st->has_kernel ? st->kernel_entry : 0;
+    uint64_t next = flash_s_mode(m) ? flash_bank(1) : st->has_kernel ? st->kernel_entry : 0;
     boot_rom_build(m->rom, virt_map(VIRT_MROM)->size, st->fw_entry, m->dtb_addr, next);
     for (unsigned i = 0; i < m->cfg.nharts; i++)
         hart_reset(&m->harts[i], virt_map(VIRT_MROM)->base); /* the reset vector sets a0, a1, a2 */
-    if (b->firmware != RIVET_FW_BUILTIN)
+    if (b->firmware != RIVET_FW_BUILTIN || flash_m_mode(m))
         return;
     machine_attach_sbi(m);
     for (unsigned i = 0; i < m->cfg.nharts; i++) {
         struct hart *h = &m->harts[i];
         machine_sbi_prepare_hart(h);
         if (i == 0)
-            machine_sbi_enter_s(h, st->kernel_entry, 0, m->dtb_addr);
+            machine_sbi_enter_s(h, next, 0, m->dtb_addr);
         else
             h->halted = true;
     }
@@ -320,8 +333,9 @@ bool rivet_boot(struct machine *m, const struct rivet_boot *b, char *err, size_t
         machine_err(err, errlen, "the machine was already booted");
         return false;
     }
-    if (b->firmware == RIVET_FW_BUILTIN && !b->kernel) {
-        machine_err(err, errlen, "the built-in SBI firmware needs a kernel (-kernel FILE)");
+    if (b->firmware == RIVET_FW_BUILTIN && !b->kernel && !flash_m_mode(m) && !flash_s_mode(m)) {
+        machine_err(err, errlen,
+                    "the built-in SBI firmware needs a kernel (-kernel FILE) or a flash bank (-drive if=pflash)");
         return false;
     }
     if (!(m->boot = copy_boot(b))) {

@@ -14,10 +14,14 @@
  * etc/smbios/ are absent, as on QEMU 7.2's RISC-V virt board.
  * Also the other node only QEMU's tree needs, the empty platform-bus.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "devices/fw_cfg.h"
 #include "machine/board/board_devs.h"
 #include "machine/board/fdt_node.h"
 #include "machine/board/machine.h"
+#include "machine/host/hostfile.h"
 
 static bool add_items(struct machine *m)
 {
@@ -50,6 +54,47 @@ bool bd_fw_cfg_set_dtb(struct machine *m, char *err, size_t errlen)
     pthread_mutex_unlock(&m->locks.fw_cfg);
     if (!ok)
         machine_err(err, errlen, "out of memory for fw_cfg's copy of the device tree");
+    return ok;
+}
+
+/* One file as a SIZE (le32) and DATA item pair; NULL path: nothing. */
+static bool add_file_items(struct machine *m, const char *what, const char *path, uint16_t size_key, uint16_t data_key,
+                           char *err, size_t errlen)
+{
+    if (!path)
+        return true;
+    uint8_t *data, le[4];
+    size_t size;
+    if (!hostfile_read_all(what, path, UINT32_MAX, &data, &size, err, errlen))
+        return false;
+    store_le(le, 4, size);
+    bool ok = fw_cfg_add(m->fw_cfg, size_key, le, 4) && fw_cfg_add(m->fw_cfg, data_key, data, (uint32_t)size);
+    free(data);
+    if (!ok)
+        machine_err(err, errlen, "out of memory for fw_cfg's copy of %s %s", what, path);
+    return ok;
+}
+
+/* QEMU 7.2 gives the kernel as it is in the file (riscv's
+ * load_image_to_fw_cfg may gunzip it; rivet does not), the initrd, and
+ * the command line with its NUL. */
+bool bd_fw_cfg_set_kernel(struct machine *m, const struct rivet_boot *b, char *err, size_t errlen)
+{
+    if (!b->kernel)
+        return true;
+    pthread_mutex_lock(&m->locks.fw_cfg);
+    bool ok = add_file_items(m, "-kernel", b->kernel, FW_CFG_KERNEL_SIZE, FW_CFG_KERNEL_DATA, err, errlen) &&
+              add_file_items(m, "-initrd", b->initrd, FW_CFG_INITRD_SIZE, FW_CFG_INITRD_DATA, err, errlen);
+    if (ok && b->append) {
+        uint8_t le[4];
+        size_t n = strlen(b->append) + 1;
+        store_le(le, 4, n);
+        ok = n <= UINT32_MAX && fw_cfg_add(m->fw_cfg, FW_CFG_CMDLINE_SIZE, le, 4) &&
+             fw_cfg_add(m->fw_cfg, FW_CFG_CMDLINE_DATA, b->append, (uint32_t)n);
+        if (!ok)
+            machine_err(err, errlen, "out of memory for fw_cfg's copy of -append");
+    }
+    pthread_mutex_unlock(&m->locks.fw_cfg);
     return ok;
 }
 

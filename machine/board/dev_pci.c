@@ -8,6 +8,7 @@
  * virtio-pci function at 00:d.0 under the slot's lock (devices/pci.h,
  * "Threads").
  */
+#include <assert.h>
 #include <stdlib.h>
 
 #include "devices/pci.h"
@@ -91,16 +92,17 @@ struct mmio_region bd_pci_mmio_high_region(struct machine *m, unsigned i, uint64
     return pci_host_window_region(m->pci, PCI_WIN_MMIO_HIGH, virt_pcie_high_base(base, size, m->cfg.ram_size), size);
 }
 
-/* virtio-keyboard-pci and virtio-tablet-pci (cfg.input_slot, kinds in
- * enum virtio_input_kind's order): devices of their own, apart from the
- * display's. */
+/* virtio-keyboard-pci, virtio-tablet-pci and virtio-mouse-pci
+ * (cfg.input_slot, kinds in enum virtio_input_kind's order): devices of
+ * their own, apart from the display's. */
 bool bd_input_create(struct machine *m, char *err, size_t errlen)
 {
-    for (unsigned k = 0; k < 2; k++) {
+    static_assert(RIVET_PCI_INPUTS == VIRTIO_INPUT_KINDS, "one slot per kind");
+    for (unsigned k = 0; k < RIVET_PCI_INPUTS; k++) {
         unsigned s = m->cfg.input_slot[k];
         if (!s)
             continue;
-        m->vdevs[s] = virtio_input_create(k ? VIRTIO_INPUT_TABLET : VIRTIO_INPUT_KEYBOARD);
+        m->vdevs[s] = virtio_input_create((enum virtio_input_kind)k);
         if (!m->vdevs[s]) {
             machine_err(err, errlen, "out of memory creating a virtio-input device");
             return false;
@@ -111,7 +113,7 @@ bool bd_input_create(struct machine *m, char *err, size_t errlen)
 
 void bd_input_destroy(struct machine *m)
 {
-    for (unsigned k = 0; k < 2; k++) {
+    for (unsigned k = 0; k < RIVET_PCI_INPUTS; k++) {
         unsigned s = m->cfg.input_slot[k];
         if (s) {
             virtio_input_destroy(m->vdevs[s]);

@@ -149,7 +149,7 @@ static bool check_drives(const struct rivet_config *cfg, char *err, size_t errle
     for (unsigned i = 0; i < cfg->ndrives; i++)
         if (!claim_slot(&used, cfg->drives[i].slot, err, errlen))
             return false;
-    for (unsigned k = 0; k < 2; k++)
+    for (unsigned k = 0; k < RIVET_PCI_INPUTS; k++)
         if (cfg->input_slot[k] && !claim_slot(&used, cfg->input_slot[k], err, errlen))
             return false;
     return (!cfg->rng || claim_slot(&used, cfg->rng_slot, err, errlen)) &&

@@ -201,6 +201,7 @@ struct machine {
     struct goldfish_rtc *rtc;
     struct sifive_test *test;
     struct fw_cfg *fw_cfg;
+    struct pflash *pflash[RIVET_PFLASH_BANKS];    /* the flash banks (dev_pflash.c), each with its own lock */
     struct blockdev *disks[RIVET_DEV_SLOTS];      /* by slot (rivet.h: virtio-mmio, then PCI) */
     struct virtio_device *vdevs[RIVET_DEV_SLOTS]; /* the device model in each slot */
     struct virtio_mmio *virtio[RIVET_VIRTIO_SLOTS];

@@ -27,6 +27,7 @@ enum virt_dev {
     VIRT_TEST,           /* sifive test: poweroff / reboot */
     VIRT_FW_CFG,         /* QEMU's fw_cfg (a node at the root, as QEMU's) */
     VIRT_PLATFORM_BUS,   /* QEMU's dynamic sysbus window: an empty node, no devices */
+    VIRT_FLASH,          /* the two CFI flash banks (one node at the root, as QEMU's) */
     VIRT_DRAM,
     VIRT_DEV_COUNT,
 };

@@ -23,7 +23,7 @@
 enum flag_id {
     /* clang-format off */
     F_MACHINE, F_CPU, F_OBJECT, F_NETDEV, F_NIC, F_NET, F_BIOS, F_KERNEL, F_INITRD, F_APPEND, F_DTB, F_MEM, F_SMP, F_NOGRAPHIC,
-    F_SERIAL, F_DISPLAY, F_NO_REBOOT, F_SNAPSHOT, F_LOADVM, F_DRIVE, F_DEVICE, F_GLOBAL,
+    F_SERIAL, F_DISPLAY, F_NO_REBOOT, F_SNAPSHOT, F_LOADVM, F_DRIVE, F_PFLASH, F_DEVICE, F_GLOBAL,
     F_TRACE, F_TIMEOUT, F_MAX_INSNS, F_STATS, F_JIT, F_PERFMAP, F_ACCEL, F_HELP, F_VERSION,
     /* Debugging and determinism (apply_debug). */
     F_GDB, F_GDB_DEFAULT, F_GDB_PORT, F_GDB_WAIT, F_ICOUNT, F_RTC, F_EXPECT_SCRIPT, F_CONSOLE_LOG,
@@ -59,7 +59,7 @@ static const struct flag flags[] = {
     { "nographic", F_NOGRAPHIC, ARG_NONE },   { "serial", F_SERIAL, ARG_REQUIRED },
     { "display", F_DISPLAY, ARG_REQUIRED },   { "no-reboot", F_NO_REBOOT, ARG_NONE },
     { "snapshot", F_SNAPSHOT, ARG_NONE },     { "drive", F_DRIVE, ARG_REQUIRED },
-    { "loadvm", F_LOADVM, ARG_REQUIRED },
+    { "loadvm", F_LOADVM, ARG_REQUIRED },     { "pflash", F_PFLASH, ARG_REQUIRED },
     { "device", F_DEVICE, ARG_REQUIRED },     { "global", F_GLOBAL, ARG_REQUIRED },
     { "object", F_OBJECT, ARG_REQUIRED },     { "netdev", F_NETDEV, ARG_REQUIRED },
     { "nic", F_NIC, ARG_REQUIRED },           { "net", F_NET, ARG_REQUIRED },
@@ -420,9 +420,16 @@ static enum cli_result drive_item(struct parse_state *st, struct cli_drive *d, c
         d->id = *val;
         *val = NULL;
     } else if (!strcmp(key, "if")) {
-        if (strcmp(*val, "none") && strcmp(*val, "virtio"))
-            return usage_error(st, "-drive: unsupported interface if=%s (none or virtio)", *val);
+        if (strcmp(*val, "none") && strcmp(*val, "virtio") && strcmp(*val, "pflash"))
+            return usage_error(st, "-drive: unsupported interface if=%s (none, virtio or pflash)", *val);
         d->virtio = !strcmp(*val, "virtio");
+        d->pflash = !strcmp(*val, "pflash");
+    } else if (!strcmp(key, "unit") || !strcmp(key, "index")) {
+        char *end;
+        unsigned long u = strtoul(*val, &end, 0);
+        if (!**val || *end || u >= RIVET_PFLASH_BANKS)
+            return usage_error(st, "-drive: %s=%s: the virt board's flash banks are units 0 and 1", key, *val);
+        d->unit = (int)u;
     } else if (!strcmp(key, "format")) {
         if (strcmp(*val, "raw"))
             return usage_error(st, "-drive: unsupported format '%s' (only raw)", *val);
@@ -437,8 +444,9 @@ static enum cli_result drive_item(struct parse_state *st, struct cli_drive *d, c
     return CLI_RUN;
 }
 
-/* -drive file=F[,if=none|virtio][,format=raw][,id=ID][,readonly=on|off]; no
- * if= means virtio, so a bare "-drive file=F" gives the guest a disk. */
+/* -drive file=F[,if=none|virtio|pflash][,format=raw][,id=ID][,readonly=on|off]
+ * [,unit=N]; no if= means virtio, so a bare "-drive file=F" gives the guest a
+ * disk. */
 static enum cli_result set_drive(struct parse_state *st, const char *v)
 {
     struct cli_options *o = st->o;
@@ -446,6 +454,7 @@ static enum cli_result set_drive(struct parse_state *st, const char *v)
         return usage_error(st, "-drive: too many drives (at most %d)", CLI_MAX_DRIVES);
     struct cli_drive *d = &o->drives[o->ndrives++];
     d->virtio = true;
+    d->unit = -1;
     char key[32], *val;
     enum cli_result r = CLI_RUN;
     while (r == CLI_RUN && *v) {
@@ -458,12 +467,29 @@ static enum cli_result set_drive(struct parse_state *st, const char *v)
         r = usage_error(st, "-drive: no file= given");
     if (r == CLI_RUN && !d->file[0])
         r = usage_error(st, "-drive: file= is empty");
-    if (r == CLI_RUN && !d->virtio && !d->id)
+    if (r == CLI_RUN && !d->virtio && !d->pflash && !d->id)
         r = usage_error(st, "-drive: if=none needs an id= for -device");
+    if (r == CLI_RUN && !d->pflash && d->unit >= 0)
+        r = usage_error(st, "-drive: unit= is for if=pflash only");
     for (unsigned i = 0; r == CLI_RUN && d->id && i + 1 < o->ndrives; i++)
         if (o->drives[i].id && !strcmp(o->drives[i].id, d->id))
             r = usage_error(st, "-drive: duplicate id '%s'", d->id);
     return r;
+}
+
+/* -pflash F: -drive if=pflash,format=raw,file=F (F taken whole, commas and all). */
+static enum cli_result set_pflash(struct parse_state *st, const char *v)
+{
+    struct cli_options *o = st->o;
+    if (o->ndrives >= CLI_MAX_DRIVES)
+        return usage_error(st, "-pflash: too many drives (at most %d)", CLI_MAX_DRIVES);
+    if (!*v)
+        return usage_error(st, "-pflash: the file name is empty");
+    char *file = strdup(v);
+    if (!file)
+        return no_memory(st);
+    o->drives[o->ndrives++] = (struct cli_drive){ .file = file, .pflash = true, .unit = -1 };
+    return CLI_RUN;
 }
 
 /* The -device names the board table has (board.h), for an error message. */
@@ -834,6 +860,7 @@ static enum cli_result apply_board(struct parse_state *st, enum flag_id id, cons
     case F_SNAPSHOT: o->cfg.snapshot = true; return CLI_RUN;
     case F_LOADVM: o->loadvm = v; return CLI_RUN;
     case F_DRIVE: return set_drive(st, v);
+    case F_PFLASH: return set_pflash(st, v);
     case F_DEVICE: return set_device(st, v);
     case F_OBJECT: return set_object(st, v);
     case F_NETDEV:
@@ -1269,10 +1296,14 @@ static enum cli_result attach_rng(struct parse_state *st, const struct pending_d
     return CLI_RUN;
 }
 
-/* virtio-keyboard-pci / virtio-tablet-pci: one of each. */
+/* virtio-keyboard-pci / virtio-tablet-pci / virtio-mouse-pci: one of each. */
 static enum cli_result attach_input(struct parse_state *st, const struct pending_device *pd, uint64_t *used)
 {
-    unsigned k = strcmp(pd->type->name, "virtio-keyboard-pci") != 0;
+    static const char *const names[RIVET_PCI_INPUTS] = { "virtio-keyboard-pci", "virtio-tablet-pci",
+                                                         "virtio-mouse-pci" };
+    unsigned k = 0;
+    while (k + 1 < RIVET_PCI_INPUTS && strcmp(pd->type->name, names[k]))
+        k++;
     if (st->o->cfg.input_slot[k])
         return usage_error(st, "-device %s: only one is supported", pd->type->name);
     int slot;
@@ -1285,7 +1316,7 @@ static enum cli_result attach_input(struct parse_state *st, const struct pending
 static struct cli_drive *find_drive(struct cli_options *o, const char *id)
 {
     for (unsigned i = 0; i < o->ndrives; i++)
-        if (!o->drives[i].virtio && o->drives[i].id && !strcmp(o->drives[i].id, id))
+        if (!o->drives[i].virtio && !o->drives[i].pflash && o->drives[i].id && !strcmp(o->drives[i].id, id))
             return &o->drives[i];
     return NULL;
 }
@@ -1334,12 +1365,36 @@ static enum cli_result attach_net(struct parse_state *st, const struct pending_d
     return CLI_RUN;
 }
 
+/* if=pflash drives in command-line order, one without unit= in the lowest
+ * bank free at that point (QEMU numbers them the same way, so a later
+ * unit=0 after -pflash conflicts there too). */
+static enum cli_result resolve_pflash(struct parse_state *st)
+{
+    struct rivet_config *c = &st->o->cfg;
+    for (unsigned i = 0; i < st->o->ndrives; i++) {
+        struct cli_drive *d = &st->o->drives[i];
+        if (!d->pflash)
+            continue;
+        int u = d->unit;
+        for (unsigned b = 0; u < 0 && b < RIVET_PFLASH_BANKS; b++) /* the lowest free bank */
+            u = c->pflash[b] ? -1 : (int)b;
+        if (u < 0)
+            return usage_error(st, "-drive if=pflash %s: both flash banks are taken", d->file);
+        if (c->pflash[u])
+            return usage_error(st, "-drive if=pflash %s: unit %d is already %s", d->file, u, c->pflash[u]);
+        c->pflash[u] = d->file;
+        c->pflash_readonly[u] = d->readonly;
+        d->attached = true;
+    }
+    return CLI_RUN;
+}
+
 /* if=virtio drives first (QEMU creates their devices before any -device),
  * then each -device in command-line order. */
 static enum cli_result resolve_disks(struct parse_state *st)
 {
     uint64_t used = 0;
-    enum cli_result r = CLI_RUN;
+    enum cli_result r = resolve_pflash(st);
     for (unsigned i = 0; r == CLI_RUN && i < st->o->ndrives; i++)
         if (st->o->drives[i].virtio)
             r = attach(st, &st->o->drives[i], NULL, &used);
@@ -1529,6 +1584,11 @@ const char *cli_usage(void)
         "-drive file=F[,if=none|virtio][,format=raw][,id=ID][,readonly=on]\n"
         "                a raw disk image; if=virtio (the default) attaches it as a\n"
         "                virtio-blk device at once\n"
+        "-drive if=pflash,file=F[,unit=0|1][,format=raw][,readonly=on]\n"
+        "                a 32 MiB image for a CFI flash bank at 0x20000000 (unit 0: the\n"
+        "                reset vector jumps there) or 0x22000000 (unit 1: the firmware's\n"
+        "                next stage; -kernel/-initrd/-append go to fw_cfg)\n"
+        "-pflash F       -drive if=pflash,format=raw,file=F (the next free unit)\n"
         "-device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]\n"
         "                a virtio-blk device in slot N (default: the highest free\n"
         "                slot, as QEMU, so the first one is /dev/vda)\n"

@@ -30,6 +30,8 @@ struct cli_drive {
     char *file, *id; /* malloc'd (cli_free) */
     bool readonly;
     bool virtio; /* if=virtio: a virtio-blk device of its own */
+    bool pflash; /* if=pflash: a flash bank (cfg.pflash[unit]) */
+    int unit;    /* unit=N, -1: the next free bank (if=pflash only) */
     bool attached;
 };
 

@@ -189,21 +189,43 @@ void net_user_input(struct net_user *n, const uint8_t *frame, size_t len)
         slirp_input(n->slirp, frame, (int)len);
 }
 
-/* "addr:port" with addr optional; false when malformed. */
-static bool parse_endpoint(char *s, struct in_addr *addr, int *port)
+/* One side of a rule: "IPV4:PORT", "[IPV6]:PORT" or ":PORT" (the address
+ * is then def, an IPv4 one). *sa gets the family, address and port;
+ * false when malformed. */
+struct endpoint {
+    union {
+        struct sockaddr sa;
+        struct sockaddr_in in;
+        struct sockaddr_in6 in6;
+    } u;
+    socklen_t len;
+};
+
+static bool parse_endpoint(char *s, struct in_addr def, struct endpoint *e)
 {
-    char *colon = strrchr(s, ':');
+    char *colon = strrchr(s, ':'), *end;
     if (!colon)
         return false;
     *colon = '\0';
-    if (*s && !inet_aton(s, addr))
-        return false;
-    char *end;
     long p = strtol(colon + 1, &end, 10);
     if (!colon[1] || *end || p < 1 || p > 65535)
         return false;
-    *port = (int)p;
-    return true;
+    memset(e, 0, sizeof *e);
+    size_t n = strlen(s);
+    if (s[0] == '[') { /* [IPV6] */
+        if (n < 2 || s[n - 1] != ']')
+            return false;
+        s[n - 1] = '\0';
+        e->u.in6.sin6_family = AF_INET6;
+        e->u.in6.sin6_port = htons((uint16_t)p);
+        e->len = sizeof e->u.in6;
+        return inet_pton(AF_INET6, s + 1, &e->u.in6.sin6_addr) == 1;
+    }
+    e->u.in.sin_family = AF_INET;
+    e->u.in.sin_port = htons((uint16_t)p);
+    e->u.in.sin_addr = def;
+    e->len = sizeof e->u.in;
+    return !*s || inet_aton(s, &e->u.in.sin_addr);
 }
 
 static bool add_hostfwd(struct net_user *n, const char *rule, char *err, size_t errlen)
@@ -225,17 +247,21 @@ static bool add_hostfwd(struct net_user *n, const char *rule, char *err, size_t 
         return false;
     }
     char *dash = strchr(p, '-');
-    struct in_addr host = { htonl(INADDR_ANY) }, guest;
-    inet_aton("10.0.2.15", &guest);
-    int hport, gport;
+    struct in_addr any = { htonl(INADDR_ANY) }, guest_v4;
+    inet_aton("10.0.2.15", &guest_v4);
+    struct endpoint host, guest;
     if (dash)
         *dash = '\0';
-    if (!dash || !parse_endpoint(p, &host, &hport) || !parse_endpoint(dash + 1, &guest, &gport)) {
+    if (!dash || !parse_endpoint(p, any, &host) || !parse_endpoint(dash + 1, guest_v4, &guest)) {
         machine_err(err, errlen, "hostfwd=%s: expected [tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT", rule);
         return false;
     }
-    if (slirp_add_hostfwd(n->slirp, udp, host, hport, guest, gport) < 0) {
-        machine_err(err, errlen, "hostfwd=%s: cannot listen on host port %d: %s", rule, hport, strerror(errno));
+    /* An IPv6 host address listens on IPv6 only, so that a rule for the
+     * same port on IPv4 can sit beside it. */
+    int flags = (udp ? SLIRP_HOSTFWD_UDP : 0) | (host.u.sa.sa_family == AF_INET6 ? SLIRP_HOSTFWD_V6ONLY : 0);
+    if (slirp_add_hostxfwd(n->slirp, &host.u.sa, host.len, &guest.u.sa, guest.len, flags) < 0) {
+        uint16_t port = host.u.sa.sa_family == AF_INET6 ? host.u.in6.sin6_port : host.u.in.sin_port;
+        machine_err(err, errlen, "hostfwd=%s: cannot listen on host port %d: %s", rule, ntohs(port), strerror(errno));
         return false;
     }
     return true;

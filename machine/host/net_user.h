@@ -36,7 +36,8 @@ struct net_user;
 typedef void (*net_user_out_fn)(void *opaque, const uint8_t *frame, size_t len);
 
 /* hostfwd: QEMU's "[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT"
- * rules. restrict_guest (QEMU's restrict=on): the guest's own connections
+ * rules, where an address may also be IPv6 in brackets ("[::1]"; an empty
+ * guest address is 10.0.2.15, the guest's DHCP lease). restrict_guest (QEMU's restrict=on): the guest's own connections
  * go nowhere, only forwarded ones come in. out(): slirp's frames for the
  * guest. NULL (err filled) on failure: a bad rule, a host port in use. */
 struct net_user *net_user_create(const char *const *hostfwd, unsigned nhostfwd, bool restrict_guest,

@@ -128,10 +128,23 @@ class HostNet:
         self.server6 = v6(("::1", self.port), handler)
         threading.Thread(target=self.server6.serve_forever, daemon=True).start()
         self.fwd_port = free_port()
+        self.fwd6_port = free_port()  # IPv6 hostfwd: [::1]:fwd6_port to the guest's fec0:: address
 
     def close(self):
         self.server.shutdown()
         self.server6.shutdown()
+
+
+def fetch_forwarded(url):
+    """The guest's page through a hostfwd port, retried while the guest's
+    server starts (it answers only while rivet runs, which pexpect does not
+    block); "" when it never answers."""
+    for _ in range(20):
+        try:
+            return urllib.request.urlopen(url, timeout=10).read().decode().strip()
+        except OSError:
+            time.sleep(0.5)
+    return ""
 
 
 def check_net(child, args):
@@ -158,14 +171,11 @@ def check_net(child, args):
         check(out.split()[:1] == [net.md5], f"over IPv6 the fetched file's md5 is {out!r}, expected {net.md5}")
     token = f"guest-{os.getpid()}"
     run(child, f"mkdir -p /www && echo {token} > /www/index.html && httpd -p 8080 -h /www")
-    got = ""
-    for _ in range(20):  # the guest answers only while rivet runs, which pexpect does not block
-        try:
-            got = urllib.request.urlopen(f"http://127.0.0.1:{net.fwd_port}/", timeout=10).read().decode().strip()
-            break
-        except OSError:
-            time.sleep(0.5)
+    got = fetch_forwarded(f"http://127.0.0.1:{net.fwd_port}/")
     check(got == token, f"hostfwd gave {got!r}, expected {token!r}")
+    if not args.net_restrict:  # the guest has its fec0:: address (checked above)
+        got = fetch_forwarded(f"http://[::1]:{net.fwd6_port}/")
+        check(got == token, f"IPv6 hostfwd gave {got!r}, expected {token!r}")
 
 
 def reach_prompt(child):
@@ -253,11 +263,15 @@ def device_args(args):
     kind = "pci" if args.pci else "device"
     devs = ["-device", f"virtio-blk-{kind},drive=hd0"] + (["-device", f"virtio-rng-{kind}"] if args.rng else [])
     if args.net:
-        rule = f"hostfwd=tcp:127.0.0.1:{args.net.fwd_port}-:8080" + (",restrict=on" if args.net_restrict else "")
+        # IPv4, and IPv6 from the host's ::1 to the guest's SLAAC address (the default MAC's).
+        rule = (f"hostfwd=tcp:127.0.0.1:{args.net.fwd_port}-:8080,"
+                f"hostfwd=tcp:[::1]:{args.net.fwd6_port}-[fec0::5054:ff:fe12:3456]:8080"
+                + (",restrict=on" if args.net_restrict else ""))
         devs += (["-netdev", f"user,id=n0,{rule}", "-device", "virtio-net-pci,netdev=n0"] if args.pci
                  else ["-nic", f"user,{rule}"])
     if args.pci:  # the input devices at fixed slots, after the others
-        devs += ["-device", "virtio-keyboard-pci,bus=pcie.0,addr=0x10", "-device", "virtio-tablet-pci,addr=11.0"]
+        devs += ["-device", "virtio-keyboard-pci,bus=pcie.0,addr=0x10", "-device", "virtio-tablet-pci,addr=11.0",
+                 "-device", "virtio-mouse-pci,addr=0x12"]
     return devs
 
 
@@ -272,14 +286,14 @@ def check_pci(child, args):
         slot += 1
     if args.net:
         want.append(f"0000:00:{slot:02x}.0 0x1af4 0x1041 0x020000")
-    want += ["0000:00:10.0 0x1af4 0x1052 0x098000", "0000:00:11.0 0x1af4 0x1052 0x098000"]
+    want += [f"0000:00:{d:02x}.0 0x1af4 0x1052 0x098000" for d in (0x10, 0x11, 0x12)]
     check(listing.splitlines() == want, f"PCI devices {listing.splitlines()}, expected {want}")
     vda = run(child, "readlink -f /sys/block/vda")
     check("/pci0000:00/0000:00:01.0/virtio" in vda, f"/dev/vda is not on the PCI disk: {vda!r}")
     bound = run(child, "ls -1 /sys/bus/pci/drivers/virtio-pci | grep -c ^0000:")
     check(bound.splitlines()[-1] == str(len(want) - 1), f"virtio-pci drives {bound!r} functions, not {len(want) - 1}")
     inputs = run(child, "grep '^N: Name' /proc/bus/input/devices")
-    for name in ("rivet virtio keyboard", "rivet virtio tablet"):
+    for name in ("rivet virtio keyboard", "rivet virtio tablet", "rivet virtio mouse"):
         check(name in inputs, f"no {name} in /proc/bus/input/devices: {inputs!r}")
     irqs = run(child, "grep -c virtio /proc/interrupts")
     check(int(irqs.splitlines()[-1]) >= 1, f"no virtio interrupt in /proc/interrupts: {irqs!r}")

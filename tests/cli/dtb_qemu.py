@@ -30,7 +30,6 @@ PHANDLE_PROPS = {"interrupt-parent": (1, [0]), "regmap": (1, [0]), "cpu": (1, [0
 
 # Nodes rivet may lack, with the reason (a prefix matches the subtree).
 ABSENT_OK = {
-    "/flash@20000000": "pflash banks are not emulated yet (issue 25, item 4)",
     "/soc/pci@30000000": "the PCIe host bridge comes from the pcie branch (issue 25)",
     "/pmu": "only where the -cpu model has Zihpm (the default model, rv64, has not: no counters to describe)",
 }

@@ -14,7 +14,7 @@ done
 # QEMU's flags as QEMU spells them, then rivet's own (two dashes).
 qemu="machine M cpu bios kernel initrd append dtb m smp nographic display serial drive device netdev nic net
       object global snapshot no-reboot gdb s p S icount rtc accel monitor qmp semihosting semihosting-config d D h help version
-      perfmap loadvm"
+      perfmap loadvm pflash"
 own="trace timeout max-insns stats jit expect-script console-log fb screenshot-on-exit semihosting-root
      signature signature-granularity stuck"
 # Every row of the parser's flag table (some lines of the source hold two).

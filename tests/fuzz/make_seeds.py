@@ -620,12 +620,45 @@ def fwcfg_seeds():
     return seeds
 
 
+def pflash_seeds():
+    """fuzz_pflash: options byte (bit 0 read-only image, bit 1 -snapshot image), then ops."""
+    STORE, LOAD, RESET, SAVE, RESTORE = range(5)
+
+    def cmd(off, c, size_log2=2):
+        return bytes([STORE]) + struct.pack("<IBQ", off, size_log2, c * 0x00010001)
+
+    def data(off, v, size_log2=2):
+        return bytes([STORE]) + struct.pack("<IBQ", off, size_log2, v)
+
+    def load(off, size_log2=2):
+        return bytes([LOAD]) + struct.pack("<IB", off, size_log2)
+
+    query = cmd(0x55 * 4, 0x98) + b"".join(load(4 * i) for i in range(0x0F, 0x42)) + cmd(0, 0x90) + load(0) + load(4)
+    program = cmd(0x1000, 0x40) + data(0x1000, 0x11223344) + cmd(0, 0x70) + load(0) + cmd(0, 0xFF) + load(0x1000)
+    erase = cmd(0x40000, 0x50) + cmd(0x40000, 0x20) + cmd(0x40100, 0xD0) + load(0x40000) + cmd(0, 0xFF) + load(0x40000)
+    buffer = (cmd(0x2000, 0xE8) + load(0x2000) + cmd(0x2000, 15)
+              + b"".join(data(0x2000 + 4 * i, 0xC0DE0000 + i) for i in range(16)) + cmd(0x2000, 0xD0) + load(0x2000))
+    bad = (cmd(0, 0x20) + cmd(0, 0xFF) + load(0) + cmd(0, 0xE8) + cmd(0, 0xFFFF) + cmd(0, 0xE8) + cmd(0x1FFC, 1)
+           + data(0x2000, 1) + cmd(0, 0x60) + cmd(0, 0x77) + cmd(0, 0x50) + load(0))
+    snap = (cmd(0x3000, 0xE8) + cmd(0x3000, 3) + data(0x3000, 5, 3) + bytes([SAVE]) + bytes([RESET])
+            + bytes([RESTORE]) + struct.pack("<H", 12) + bytes([9, 0x80]) + b"\xff" * 10)
+    return {
+        "query": bytes([0]) + query,
+        "program": bytes([0]) + program + bytes([SAVE]),
+        "program_readonly": bytes([1]) + program + erase,
+        "erase_snapshot": bytes([2]) + erase + program + bytes([SAVE]),
+        "buffer": bytes([0]) + buffer + bytes([SAVE]),
+        "bad_sequences": bytes([0]) + bad,
+        "snapshot_states": bytes([2]) + snap,
+    }
+
+
 def main():
     outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
     for target, seeds in (("fuzz_machine", machine_seeds()), ("fuzz_jit", jit_seeds()), ("fuzz_load", load_seeds()),
                           ("fuzz_virtio", virtio_seeds()), ("fuzz_net", net_seeds()),
                           ("fuzz_semihost", semihost_seeds()), ("fuzz_fwcfg", fwcfg_seeds()),
-                          ("fuzz_pci", pci_seeds())):
+                          ("fuzz_pci", pci_seeds()), ("fuzz_pflash", pflash_seeds())):
         d = os.path.join(outdir, target)
         os.makedirs(d, exist_ok=True)
         regress = {}

@@ -5,6 +5,7 @@ decides by exit status, plus optional checks of stdout and of a disk image.
   run_guest.py --emu PATH [--status N] [--stdin TEXT] [--stdout-has TEXT]...
                [--stdout-lacks TEXT]... [--stderr-re REGEX]...
                [--disk [--check-disk | --disk-count N | --disk-unchanged]]
+               [--pflash [--check-pflash | --pflash-unchanged]]
                [--needs-file PATH] -- EMULATOR-ARGS...
 
 EMULATOR-ARGS use QEMU's spelling (-bios, -kernel, -smp, -global ...); the
@@ -14,7 +15,11 @@ host pattern, sector 3 is 0xee, the rest zero), attaches it as virtio-blk on
 virtio-mmio-bus.0; --check-disk then checks after the run that sectors 1-2
 hold the guest pattern and nothing else changed; --disk-count N that the
 reboot guest's count in sector 1 is N and nothing else changed;
---disk-unchanged that the image is as made (-snapshot). --stdin,
+--disk-unchanged that the image is as made (-snapshot). --pflash makes two
+32 MiB flash images (pflash.c's comment says what they hold) and attaches
+them as units 0 and 1 (1 read-only); --check-pflash checks afterwards that
+bank 0's file holds what pflash.c programmed and erased and nothing else
+changed, --pflash-unchanged that both are as made. --stdin,
 --stdout-has and --stdout-lacks take backslash escapes (\\n); each
 --stderr-re must match a line of stderr (Python re, searched). Exit 0 =
 pass, 1 = fail, 77 = skipped."""
@@ -70,6 +75,47 @@ def check_image(path, want=None):
     return None
 
 
+PFLASH_BANK = 32 << 20
+PFLASH_BLOCK = 256 << 10
+
+
+def pflash_images():
+    """Bank 0 and bank 1 as run_guest.py makes them (tests/guests/pflash.c)."""
+    b0 = bytearray(b"\xff" * PFLASH_BANK)
+    # With unit 0 the reset vector jumps to the flash (QEMU 7.2's virt):
+    # mscratch = 0x5a, then on to the guest at 0x80000000.
+    for i, insn in enumerate((0x05A00293, 0x34029073, 0x00100293, 0x01F29293, 0x00028067)):
+        b0[4 * i:4 * i + 4] = insn.to_bytes(4, "little")
+    b0[0x20:0x28] = b"RIVETFL0"
+    b0[PFLASH_BLOCK:2 * PFLASH_BLOCK] = b"\xa5" * PFLASH_BLOCK
+    b0[2 * PFLASH_BLOCK:3 * PFLASH_BLOCK] = b"\x5a" * PFLASH_BLOCK
+    b1 = bytearray(b"\xff" * PFLASH_BANK)
+    b1[0:8] = b"RIVETFL1"
+    return b0, b1
+
+
+def pflash_expected():
+    """Bank 0 after pflash.c: two programs, the write buffer, the code, block 1 erased."""
+    b0, _ = pflash_images()
+    b0[0x1000:0x1004] = (0x11223344).to_bytes(4, "little")
+    b0[0x1005] = 0x77
+    for i in range(16):
+        b0[0x2000 + 4 * i:0x2004 + 4 * i] = (0xC0DE0000 + i).to_bytes(4, "little")
+    b0[0x3000:0x3008] = (0x02A00513).to_bytes(4, "little") + (0x00008067).to_bytes(4, "little")
+    b0[PFLASH_BLOCK:2 * PFLASH_BLOCK] = b"\xff" * PFLASH_BLOCK
+    return b0
+
+
+def check_bytes(path, want, what):
+    got = open(path, "rb").read()
+    if len(got) != len(want):
+        return "%s: size %d, expected %d" % (what, len(got), len(want))
+    if got != want:
+        i = next(i for i in range(len(want)) if got[i] != want[i])
+        return "%s: byte 0x%x is 0x%02x, expected 0x%02x" % (what, i, got[i], want[i])
+    return None
+
+
 def run(args, extra, tmp):
     is_qemu = "qemu" in os.path.basename(args.emu)
     cmd = [args.emu, "-machine", "virt", "-m", "128M", "-nographic"] + extra
@@ -79,6 +125,12 @@ def run(args, extra, tmp):
             f.write(initial_image())
         cmd += ["-drive", "file=%s,if=none,format=raw,id=x0" % img,
                 "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"]
+    if args.pflash:
+        for unit, img in enumerate(pflash_images()):
+            path = os.path.join(tmp, "pflash%d.img" % unit)
+            with open(path, "wb") as f:
+                f.write(img)
+            cmd += ["-drive", "if=pflash,unit=%d,format=raw,file=%s%s" % (unit, path, ",readonly=on" if unit else "")]
     if not is_qemu and "--timeout" not in extra:  # a test of --timeout gives its own
         cmd += ["--timeout", str(args.time_limit)]
     stdin = (args.stdin or "").encode().decode("unicode_escape").encode("latin-1")
@@ -135,6 +187,9 @@ def main():
     ap.add_argument("--check-disk", action="store_true")
     ap.add_argument("--disk-count", type=int)
     ap.add_argument("--disk-unchanged", action="store_true")
+    ap.add_argument("--pflash", action="store_true")
+    ap.add_argument("--check-pflash", action="store_true")
+    ap.add_argument("--pflash-unchanged", action="store_true")
     ap.add_argument("--stdout-lacks", action="append", default=[])
     ap.add_argument("--needs-file")
     ap.add_argument("rest", nargs=argparse.REMAINDER)
@@ -166,6 +221,13 @@ def main():
             bad = check_image(os.path.join(tmp, "disk.img"), want)
             if bad:
                 problems.append(bad)
+        if (args.check_pflash or args.pflash_unchanged) and status is not None and status_ok(status, args.status):
+            made = pflash_images()
+            want = (made[0] if args.pflash_unchanged else pflash_expected(), made[1])
+            for unit in range(2):
+                bad = check_bytes(os.path.join(tmp, "pflash%d.img" % unit), want[unit], "pflash unit %d" % unit)
+                if bad:
+                    problems.append(bad)
     return report(problems, cmd, [("stdout", out.decode("latin-1")), ("stderr", err.decode("latin-1"))])
 
 

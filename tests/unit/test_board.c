@@ -327,7 +327,7 @@ START_TEST(device_lookup_reads_the_table)
         ck_assert_msg(strstr(err, "id=x") != NULL, "%s: %s", t[i].name, err);
         cli_free(&o);
     }
-    ck_assert_uint_eq(named, 8); /* three virtio-mmio kinds, five virtio-pci */
+    ck_assert_uint_eq(named, 9); /* three virtio-mmio kinds, six virtio-pci */
     struct cli_options o;
     char *argv[] = { "rivet", "-kernel", "k", "-device", "virtio-gpu-device", NULL };
     char err[RIVET_ERR_LEN] = "";

@@ -128,17 +128,23 @@ static void detach(void)
     bus_destroy(&F.bus);
 }
 
+/* ID_NAME's answer is want, and ID_DEVIDS's has its 8 bytes. */
+static void check_name(const char *want)
+{
+    unsigned n = query(VIRTIO_INPUT_CFG_ID_NAME, 0);
+    char name[32] = { 0 };
+    ck_assert_uint_eq(n, strlen(want));
+    for (unsigned i = 0; i < n && i < sizeof name - 1; i++)
+        name[i] = (char)rcfg(VIRTIO_INPUT_CFG_DATA + i);
+    ck_assert_str_eq(name, want);
+    ck_assert_uint_eq(query(VIRTIO_INPUT_CFG_ID_DEVIDS, 0), 8);
+}
+
 START_TEST(keyboard_identity)
 {
     attach(VIRTIO_INPUT_KEYBOARD);
     ck_assert_uint_eq(rreg(VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_INPUT);
-    unsigned n = query(VIRTIO_INPUT_CFG_ID_NAME, 0);
-    char name[32] = { 0 };
-    ck_assert_uint_eq(n, strlen("rivet virtio keyboard"));
-    for (unsigned i = 0; i < n; i++)
-        name[i] = (char)rcfg(VIRTIO_INPUT_CFG_DATA + i);
-    ck_assert_str_eq(name, "rivet virtio keyboard");
-    ck_assert_uint_eq(query(VIRTIO_INPUT_CFG_ID_DEVIDS, 0), 8);
+    check_name("rivet virtio keyboard");
     ck_assert_uint_eq(rcfg(VIRTIO_INPUT_CFG_DATA), VIRTIO_INPUT_BUS_VIRTUAL);
     ck_assert_uint_eq(rcfg(VIRTIO_INPUT_CFG_DATA + 4), VIRTIO_INPUT_PRODUCT_KBD);
     ck_assert_uint_eq(query(VIRTIO_INPUT_CFG_PROP_BITS, 0), 0);
@@ -181,6 +187,22 @@ START_TEST(tablet_bits_and_abs_info)
     ck_assert_uint_eq(v, VIRTIO_INPUT_ABS_MAX); /* max; min at +0 is 0 */
     ck_assert_uint_eq(query(VIRTIO_INPUT_CFG_ABS_INFO, ABS_PRESSURE), 0);
     ck_assert_uint_eq(rcfg(VIRTIO_INPUT_CFG_DATA + 4), 0); /* cleared with the answer */
+    detach();
+}
+END_TEST
+
+/* virtio-mouse-pci's model: relative X/Y and the wheel, no absolute axes. */
+START_TEST(mouse_identity_and_bits)
+{
+    attach(VIRTIO_INPUT_MOUSE);
+    check_name("rivet virtio mouse");
+    ck_assert_uint_eq(rcfg(VIRTIO_INPUT_CFG_DATA + 4), VIRTIO_INPUT_PRODUCT_MOUSE);
+    ck_assert_uint_gt(query(VIRTIO_INPUT_CFG_EV_BITS, EV_KEY), 0);
+    ck_assert(cfg_bit(BTN_LEFT) && cfg_bit(BTN_RIGHT) && cfg_bit(BTN_MIDDLE) && !cfg_bit(KEY_A));
+    ck_assert_uint_gt(query(VIRTIO_INPUT_CFG_EV_BITS, EV_REL), 0);
+    ck_assert(cfg_bit(REL_X) && cfg_bit(REL_Y) && cfg_bit(REL_WHEEL));
+    ck_assert_uint_eq(query(VIRTIO_INPUT_CFG_EV_BITS, EV_ABS), 0);
+    ck_assert_uint_eq(query(VIRTIO_INPUT_CFG_ABS_INFO, ABS_X), 0);
     detach();
 }
 END_TEST
@@ -331,6 +353,7 @@ int main(void)
     tcase_add_test(tc, keyboard_identity);
     tcase_add_test(tc, keyboard_bits);
     tcase_add_test(tc, tablet_bits_and_abs_info);
+    tcase_add_test(tc, mouse_identity_and_bits);
     tcase_add_test(tc, events_arrive_in_order_with_syn);
     tcase_add_test(tc, waits_for_buffers);
     tcase_add_test(tc, full_queue_drops_whole_packets);
