@@ -56,7 +56,7 @@
 #include <stdint.h>
 
 #define SNAPSHOT_MAGIC       "RIVETSNP"
-#define SNAPSHOT_VERSION     2u
+#define SNAPSHOT_VERSION     3u /* 3: the flash banks (pflash) have a section */
 #define SNAPSHOT_HEADER      64u
 #define SNAPSHOT_MAX_META    (64u << 20) /* the sections: far above any machine's */
 #define SNAPSHOT_MAX_EXTENTS 16384u      /* RAM mappings (vm.max_map_count is 65530) */

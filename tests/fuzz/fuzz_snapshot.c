@@ -66,8 +66,8 @@ static void fix_stream(uint8_t *p, size_t n, uint32_t kind, uint8_t *d, uint64_t
 /* So that mutations reach the sections' contents, not only the checksums
  * that guard them: unless the header's reserved word (offset 56, which the
  * loader ignores) is nonzero, every section's CRC32 (and an overlay
- * stream's), the header's file size and its CRC32 are recomputed before
- * the file is written. */
+ * stream's), the header's format version and file size and its CRC32 are
+ * recomputed before the file is written. */
 static void fix_checksums(uint8_t *p, size_t n)
 {
     if (n < 64 || get32(p + 56))
@@ -81,7 +81,8 @@ static void fix_checksums(uint8_t *p, size_t n)
         put32(p + pos + 16, (uint32_t)crc32(0, p + pos + 24, (uInt)len));
         pos += 24 + (len + 7) / 8 * 8;
     }
-    put32(p + 48, (uint32_t)n); /* the file's size: a cut or grown file gets past the size check */
+    put32(p + 8, SNAPSHOT_VERSION); /* the corpus stays useful across format bumps */
+    put32(p + 48, (uint32_t)n);     /* the file's size: a cut or grown file gets past the size check */
     put32(p + 52, (uint32_t)((uint64_t)n >> 32));
     put32(p + 60, (uint32_t)crc32(0, p, 60));
 }
