@@ -50,6 +50,11 @@ enum mode {
 struct pflash {
     pthread_mutex_t lock;
     uint8_t *mem; /* PFLASH_BANK_SIZE bytes: the contents */
+    /* mem may hold a nonzero byte: an image was read, or a program, erase
+     * or restore wrote. A bank never touched is calloc's zero pages, which
+     * save and restore then leave alone instead of reading 32 MiB (page
+     * faults on every page: 30-40 ms of every -loadvm, and page tables). */
+    bool touched;
     struct blockdev *bd;
     bool readonly;
     uint8_t mode, status;
@@ -154,6 +159,7 @@ static void program(struct pflash *f, uint64_t off, unsigned size, uint64_t valu
         return;
     }
     store_le(f->mem + off, size, value);
+    f->touched = true;
     if (!write_through(f, off, size))
         f->status |= SR_PROG;
 }
@@ -167,6 +173,7 @@ static void erase(struct pflash *f, uint64_t off)
     }
     uint64_t base = off & ~(uint64_t)(PFLASH_BLOCK_SIZE - 1);
     memset(f->mem + base, 0xff, PFLASH_BLOCK_SIZE);
+    f->touched = true;
     if (!write_through(f, base, PFLASH_BLOCK_SIZE))
         f->status |= SR_ERASE;
 }
@@ -216,6 +223,7 @@ static void wb_commit(struct pflash *f)
         return;
     }
     unsigned lo = PFLASH_WB_SIZE, hi = 0;
+    f->touched = true;
     for (unsigned i = 0; i < PFLASH_WB_SIZE; i++)
         if (f->wb_set[i]) {
             f->mem[f->wb_base + i] = f->wb[i];
@@ -287,6 +295,7 @@ struct pflash *pflash_create(struct blockdev *b, char *err, size_t errlen)
     pflash_reset(f);
     if (b) {
         f->readonly = blockdev_readonly(b);
+        f->touched = true;
         int e = blockdev_read(b, 0, mem, PFLASH_BANK_SIZE);
         if (e) {
             snprintf(err, errlen, "cannot read the pflash image: %s", strerror(-e));
@@ -350,7 +359,7 @@ static bool page_is(const uint8_t *p, uint8_t v)
  * then its bytes; PAGE_FF set: all 0xff, no bytes), then PAGES. */
 static void save_pages(const struct pflash *f, struct snapshot_writer *w)
 {
-    for (uint32_t i = 0; i < PAGES; i++) {
+    for (uint32_t i = 0; f->touched && i < PAGES; i++) {
         const uint8_t *p = f->mem + (uint64_t)i * PAGE;
         if (page_is(p, 0))
             continue;
@@ -381,7 +390,7 @@ void pflash_save(const struct pflash *f, struct snapshot_writer *w)
  * put in place with every other page zero. */
 static void restore_pages(struct pflash *f, struct snapshot_reader *r)
 {
-    for (uint32_t i = 0; !r->dry && i < PAGES; i++) /* zero pages only where needed: untouched ones cost nothing */
+    for (uint32_t i = 0; !r->dry && f->touched && i < PAGES; i++) /* zero only what may not be */
         if (!page_is(f->mem + (uint64_t)i * PAGE, 0))
             memset(f->mem + (uint64_t)i * PAGE, 0, PAGE);
     uint32_t next = 0;
@@ -395,6 +404,8 @@ static void restore_pages(struct pflash *f, struct snapshot_reader *r)
         }
         next = i + 1;
         uint8_t *p = f->mem + (uint64_t)i * PAGE;
+        if (!r->dry)
+            f->touched = true;
         if (v & PAGE_FF) {
             if (!r->dry)
                 memset(p, 0xff, PAGE);
