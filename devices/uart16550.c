@@ -236,20 +236,6 @@ static void write_reg(struct uart16550 *u, uint64_t off, uint8_t v)
     }
 }
 
-/* Host input into the FIFO while it has room. In loopback the receiver is
- * disconnected from the line: host input waits in the backend until
- * loopback ends. */
-static void rx_fill(struct uart16550 *u)
-{
-    unsigned cap = rx_capacity(u);
-    if (!(u->mcr & UART_MCR_LOOP) && u->rx_count < cap) {
-        uint8_t buf[UART_FIFO_SIZE];
-        size_t n = chardev_read(&u->backend, buf, cap - u->rx_count);
-        for (size_t i = 0; i < n; i++)
-            rx_push(u, buf[i]);
-    }
-}
-
 /* A guest that reads the last byte of the FIFO has room for more: the
  * backend hears of it (chardev_drained), and with hart threads the board's
  * I/O thread then polls the UART at once instead of at its next sleep's
@@ -350,7 +336,15 @@ struct mmio_region uart_region(struct uart16550 *u, uint64_t base, uint64_t size
 
 void uart_poll(struct uart16550 *u)
 {
-    rx_fill(u);
+    /* In loopback the receiver is disconnected from the line: host input
+     * waits in the backend until loopback ends. */
+    unsigned cap = rx_capacity(u);
+    if (!(u->mcr & UART_MCR_LOOP) && u->rx_count < cap) {
+        uint8_t buf[UART_FIFO_SIZE];
+        size_t n = chardev_read(&u->backend, buf, cap - u->rx_count);
+        for (size_t i = 0; i < n; i++)
+            rx_push(u, buf[i]);
+    }
     update_irq(u);
 }
 
